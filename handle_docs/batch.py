@@ -1,0 +1,496 @@
+"""Turn letters into a print-ready run folder.
+
+Letters are laid out in fixed-size chunks, each chunk as one WeasyPrint
+document (the fixed cost of a document is paid once per chunk, not once per
+letter).  From each chunk's pages we write every letter's own tagged PDF
+(``Document.copy(pages)`` keeps the tags) and the chunk's share of the print
+batch, padded so every letter starts on a fresh sheet when printed
+double-sided.  Chunks run in a process pool; the batch is joined from the
+chunk files at the end, so memory does not grow with the batch.
+
+The run is built in a staging folder beside the output and swapped into
+place only when complete: a killed or failed run never leaves a folder that
+looks finished, and a previous run stays intact until the new one is whole.
+A journal in the staging folder lets ``--resume`` skip chunks already done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from . import atomic
+from .content import Content, Material, load_content
+from .context import choose_material, leaflet_context, letter_context
+from .models import Letter, RecordSet, Reject
+from .render.html import HtmlRenderer
+from .render.pdf import PdfRenderer, RenderError
+from .tables import write_csv
+
+BLANK_PAGE_TEXT = "This page is intentionally blank."
+JOURNAL = "journal.jsonl"
+CHUNKS = "chunks"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a worker process needs to render chunks on its own."""
+
+    content_root: Path
+    templates: Path
+    material_id: str = "visit-letter"
+    chunk_size: int = 0  # 0: chosen from the number of letters (auto_chunk_size)
+    watermark: str | None = None
+    leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
+
+
+@dataclass
+class LetterResult:
+    letter_id: str
+    source_rows: list[int]
+    pages: int
+    sha256: str
+    material_id: str
+    language: str
+    file: str
+
+
+@dataclass
+class ChunkResult:
+    index: int
+    letters: list[LetterResult]
+    rejects: list[Reject]
+    batch_pages: int
+    chunk_file: str | None
+    chunk_sha256: str | None
+    leaflet_pages: int = 0  # leaflet pages in this chunk's share of the batch (with blank backs)
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    rows_read: int
+    records: int
+    insecure: int
+    with_items: int
+    letters: list[LetterResult] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    batch_pages: int = 0
+    leaflet_pages: int = 0
+    seconds: float = 0.0
+    resumed_chunks: int = 0
+
+    @property
+    def letter_pages(self) -> int:
+        return sum(letter.pages for letter in self.letters)
+
+    @property
+    def sheets(self) -> int:
+        """Sheets of paper when printed double-sided, one letter per sheet run."""
+        return sum((letter.pages + 1) // 2 for letter in self.letters)
+
+    @property
+    def leaflet_sheets(self) -> int:
+        """Sheets the leaflets printed after each letter take, double-sided."""
+        return self.leaflet_pages // 2
+
+
+# --- the worker side ---------------------------------------------------------
+
+
+class ChunkRenderer:
+    """Renders chunks of letters; one per process (fonts, QR images, templates)."""
+
+    def __init__(self, settings: RunSettings, content: Content | None = None):
+        self.settings = settings
+        self.content = content or load_content(settings.content_root, settings.templates)
+        self.base_material = self.content.material(settings.material_id)
+        self.leaflet = self.content.material(settings.leaflet_id) if settings.leaflet_id else None
+        self.html = HtmlRenderer(settings.templates)
+        self.pdf = PdfRenderer(settings.templates)
+
+    def _fragment(self, letter: Letter) -> tuple[Material, Any]:
+        material = choose_material(self.content, self.base_material, letter.language)
+        context = letter_context(letter, self.content, material, watermark=self.settings.watermark)
+        fragment = self.html.fragment(material.spec.template, context)
+        if self.leaflet is not None:
+            leaflet = leaflet_context(self.content, self.leaflet, anchor_suffix=f"--{letter.letter_id}")
+            fragment = fragment + self.html.fragment(self.leaflet.spec.template, leaflet)
+        return material, fragment
+
+    def _document(self, fragments: Sequence[Any], lang: str, title: str) -> str:
+        sheets = ["letters/letter.css"] + (["leaflets/leaflet.css"] if self.leaflet is not None else [])
+        return self.html.document(
+            fragments,
+            lang=lang,
+            title=title,
+            stylesheets=sheets,
+            watermark=self.settings.watermark,
+            blank_page=BLANK_PAGE_TEXT,
+        )
+
+    def render(self, index: int, letters: Sequence[Letter], staging: Path) -> ChunkResult:
+        rejects: list[Reject] = []
+        ready: list[tuple[Letter, Material, Any]] = []
+        for letter in letters:
+            try:
+                material, fragment = self._fragment(letter)
+            except Exception as exc:  # template or wording fault: reject, keep going
+                rejects.extend(_reject_letter(letter, f"could not be laid out ({type(exc).__name__})"))
+                continue
+            ready.append((letter, material, fragment))
+
+        base = self.base_material.spec
+        document = None
+        if ready:
+            html = self._document([f for _, _, f in ready], base.language, base.title)
+            try:
+                document = self.pdf.layout(html)
+            except RenderError:
+                # Find the culprit(s) letter by letter, then lay out the rest.
+                good = []
+                for letter, material, fragment in ready:
+                    try:
+                        self.pdf.layout(self._document([fragment], base.language, base.title))
+                        good.append((letter, material, fragment))
+                    except RenderError as exc:
+                        rejects.extend(_reject_letter(letter, f"could not be rendered: {exc.messages[0]}"))
+                ready = good
+                if ready:
+                    document = self.pdf.layout(self._document([f for _, _, f in ready], base.language, base.title))
+
+        results: list[LetterResult] = []
+        batch_pages: list[Any] = []
+        leaflet_pages = 0
+        chunk_file = chunk_sha = None
+        if document is not None:
+            pages_by_letter: dict[str, list[Any]] = {}
+            leaflets_by_letter: dict[str, list[Any]] = {}
+            blank = None
+            for page in document.pages:
+                anchor = next((a for a in page.anchors if a.startswith("letter-")), None)
+                leaflet_anchor = next((a for a in page.anchors if a.startswith("leaflet-")), None)
+                if anchor is not None:
+                    pages_by_letter.setdefault(anchor.removeprefix("letter-"), []).append(page)
+                elif leaflet_anchor is not None:
+                    leaflets_by_letter.setdefault(leaflet_anchor.rsplit("--", 1)[-1], []).append(page)
+                elif "blank-page" in page.anchors:
+                    blank = page
+            for letter, material, _ in ready:
+                pages = pages_by_letter[letter.letter_id]
+                data = self.pdf.write(
+                    document,
+                    title=f"{material.spec.title} ({letter.letter_id})",
+                    lang=material.spec.language,
+                    pages=pages,
+                )
+                name = f"letters/{letter.letter_id}.pdf"
+                atomic.write_bytes(staging / name, data)
+                results.append(
+                    LetterResult(
+                        letter_id=letter.letter_id,
+                        source_rows=list(letter.source_rows),
+                        pages=len(pages),
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        material_id=material.id,
+                        language=material.spec.language,
+                        file=name,
+                    )
+                )
+                batch_pages.extend(pages)
+                if len(pages) % 2 and blank is not None:
+                    batch_pages.append(blank)
+                extra = leaflets_by_letter.get(letter.letter_id, [])
+                if extra:
+                    batch_pages.extend(extra)
+                    leaflet_pages += len(extra)
+                    if len(extra) % 2 and blank is not None:
+                        batch_pages.append(blank)
+                        leaflet_pages += 1
+            data = self.pdf.write(document, title=base.title, lang=base.language, pages=batch_pages)
+            chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
+            atomic.write_bytes(staging / chunk_file, data)
+            chunk_sha = hashlib.sha256(data).hexdigest()
+        return ChunkResult(index, results, rejects, len(batch_pages), chunk_file, chunk_sha, leaflet_pages)
+
+
+def _reject_letter(letter: Letter, reason: str) -> list[Reject]:
+    return [Reject(row=row, field="letter", reason=reason) for row in letter.source_rows]
+
+
+_WORKER: ChunkRenderer | None = None
+
+
+def _init_worker(settings: RunSettings) -> None:
+    global _WORKER
+    _WORKER = ChunkRenderer(settings)
+
+
+def _work(index: int, letters: Sequence[Letter], staging: str) -> ChunkResult:
+    assert _WORKER is not None
+    return _WORKER.render(index, letters, Path(staging))
+
+
+# --- the run -----------------------------------------------------------------
+
+
+MAX_CHUNK = 25  # beyond this, layout memory grows and the gain per letter is small
+MIN_CHUNKS = 8  # enough chunks to keep every core busy on a small batch
+
+
+def auto_chunk_size(letters: int) -> int:
+    """Chunk size from the batch size only (never from --jobs), so output
+    bytes do not depend on how many processes rendered them."""
+    return max(1, min(MAX_CHUNK, -(-letters // MIN_CHUNKS)))
+
+
+def chunked(items: Sequence[Letter], size: int) -> list[Sequence[Letter]]:
+    size = size or auto_chunk_size(len(items))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_key(records_sha: str, settings: RunSettings, extra: dict[str, Any]) -> str:
+    """Identity of a run's inputs; a resumed run must match it exactly."""
+    payload = json.dumps(
+        {"records": records_sha, "material": settings.material_id, "chunk": settings.chunk_size,
+         "watermark": settings.watermark, "leaflet": settings.leaflet_id, **extra},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Journal:
+    """Append-only record of finished chunks in the staging folder."""
+
+    def __init__(self, path: Path, key: str):
+        self.path = path
+        self.key = key
+
+    def load(self) -> dict[int, ChunkResult]:
+        done: dict[int, ChunkResult] = {}
+        if not self.path.exists():
+            return done
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        if not lines or json.loads(lines[0]).get("key") != self.key:
+            return {}
+        for line in lines[1:]:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                break  # a torn last line from a kill: ignore it
+            result = ChunkResult(
+                index=entry["index"],
+                letters=[LetterResult(**item) for item in entry["letters"]],
+                rejects=[Reject(**item) for item in entry["rejects"]],
+                batch_pages=entry["batch_pages"],
+                chunk_file=entry["chunk_file"],
+                chunk_sha256=entry["chunk_sha256"],
+            )
+            done[result.index] = result
+        return done
+
+    def start(self) -> None:
+        atomic.write_text(self.path, json.dumps({"key": self.key}) + "\n")
+
+    def add(self, result: ChunkResult) -> None:
+        line = json.dumps(asdict(result), sort_keys=True) + "\n"
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def verified(result: ChunkResult, staging: Path) -> bool:
+    """A journalled chunk counts only if every file it wrote is there and intact."""
+    try:
+        for letter in result.letters:
+            if _sha256_file(staging / letter.file) != letter.sha256:
+                return False
+        if result.chunk_file and _sha256_file(staging / result.chunk_file) != result.chunk_sha256:
+            return False
+    except OSError:
+        return False
+    return True
+
+
+def staging_dir(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.partial")
+
+
+def render_chunks(
+    letters: Sequence[Letter],
+    settings: RunSettings,
+    staging: Path,
+    *,
+    jobs: int,
+    journal: Journal,
+    done: dict[int, ChunkResult],
+    progress: Callable[[int], None] | None = None,
+    content: Content | None = None,
+) -> Iterator[ChunkResult]:
+    """Yield chunk results in chunk order, rendering the missing ones."""
+    chunks = chunked(letters, settings.chunk_size)
+    todo = [i for i in range(len(chunks)) if i not in done]
+    for i in done:
+        if progress:
+            progress(len(chunks[i]))
+    results: dict[int, ChunkResult] = dict(done)
+
+    def finish(result: ChunkResult) -> None:
+        journal.add(result)
+        results[result.index] = result
+        if progress:
+            progress(len(chunks[result.index]))
+
+    if jobs <= 1 or len(todo) <= 1:
+        renderer = ChunkRenderer(settings, content)
+        next_index = 0
+        for i in todo:
+            finish(renderer.render(i, chunks[i], staging))
+            while next_index in results:
+                yield results.pop(next_index)
+                next_index += 1
+        while next_index in results:
+            yield results.pop(next_index)
+            next_index += 1
+        return
+
+    next_index = 0
+    window = jobs * 2  # bounded: never more than this many chunks in flight
+    pending: dict[Future, int] = {}
+    queue = list(todo)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        while queue or pending:
+            while queue and len(pending) < window:
+                i = queue.pop(0)
+                pending[pool.submit(_work, i, chunks[i], str(staging))] = i
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                pending.pop(future)
+                finish(future.result())
+            while next_index in results:
+                yield results.pop(next_index)
+                next_index += 1
+    while next_index in results:
+        yield results.pop(next_index)
+        next_index += 1
+
+
+def prepare_staging(out_dir: Path, key: str, resume: bool) -> tuple[Path, Journal, dict[int, ChunkResult]]:
+    staging = staging_dir(out_dir)
+    journal = Journal(staging / JOURNAL, key)
+    done: dict[int, ChunkResult] = {}
+    if resume and staging.is_dir():
+        done = {i: r for i, r in journal.load().items() if verified(r, staging)}
+    if not done:
+        if staging.exists():
+            shutil.rmtree(staging)
+        atomic.private_dir(staging)
+        journal.start()
+    else:
+        # rewrite the journal with only the verified chunks
+        journal.start()
+        for result in sorted(done.values(), key=lambda r: r.index):
+            journal.add(result)
+    atomic.private_dir(staging / "letters")
+    atomic.private_dir(staging / CHUNKS)
+    return staging, journal, done
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:
+    write_csv(path, ["row", "field", "reason"], [(r.row, r.field, r.reason) for r in sorted(rejects, key=lambda r: r.row)])
+
+
+def count_vehicles(recordset: RecordSet) -> tuple[int, int]:
+    insecure = sum(1 for r in recordset.records if not r.vehicle_secure)
+    with_items = sum(1 for r in recordset.records if r.items_on_display)
+    return insecure, with_items
+
+
+def finalise_run(
+    staging: Path,
+    out_dir: Path,
+    result: RunResult,
+    chunk_files: Sequence[str],
+    *,
+    batch_title: str,
+    lang: str,
+    manifest_extra: dict[str, Any],
+    summary_lines: Sequence[str],
+    stats: dict[str, Any] | None = None,
+    follow_up: Sequence[Sequence[str]] | None = None,
+) -> None:
+    """Join the batch, write manifest, rejects, summary and stats, swap into place."""
+    from .render.merge import merge_tagged_pdfs  # pikepdf is only needed here
+
+    batch = staging / "batch.pdf"
+    if chunk_files:
+        result.batch_pages = merge_tagged_pdfs(
+            [staging / name for name in chunk_files],
+            batch,
+            title=batch_title,
+            lang=lang,
+            creation_date=_source_datetime(),
+        )
+    manifest = {
+        **manifest_extra,
+        "rows_read": result.rows_read,
+        "letters_count": len(result.letters),
+        "rejected_rows": len({r.row for r in result.rejects}),
+        "batch": {"file": "batch.pdf", "pages": result.batch_pages,
+                  "sha256": _sha256_file(batch) if batch.exists() else None},
+        "letters": [asdict(letter) for letter in result.letters],
+    }
+    atomic.write_text(staging / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    write_csv(
+        staging / "manifest.csv",
+        ["letter_id", "source_rows", "pages", "sha256", "material_id", "language", "file"],
+        [
+            (l.letter_id, " ".join(map(str, l.source_rows)), l.pages, l.sha256, l.material_id, l.language, l.file)
+            for l in result.letters
+        ],
+    )
+    write_rejects(staging / "rejects.csv", result.rejects)
+    atomic.write_text(staging / "summary.txt", "\n".join(summary_lines) + "\n")
+    if stats is not None:
+        atomic.write_text(staging / "stats.json", json.dumps(stats, indent=2, sort_keys=True) + "\n")
+    if follow_up is not None:
+        from .stats import FOLLOW_UP_HEADER
+
+        write_csv(staging / "follow-up.csv", FOLLOW_UP_HEADER, follow_up)
+    shutil.rmtree(staging / CHUNKS, ignore_errors=True)
+    os.unlink(staging / JOURNAL)
+    atomic.swap_into_place(staging, out_dir)
+
+
+def _source_datetime():
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+
+
+def monotonic() -> float:
+    return time.monotonic()

@@ -1,0 +1,136 @@
+"""Check printed output (PDF and Word) against the large-print and PDF/UA rules.
+
+Public entry point::
+
+    from handle_docs.checks import CheckConfig, check_paths, format_table
+    reports = check_paths([Path("out")], CheckConfig(allowed_urls=(...)))
+    print(format_table(reports))
+
+Each check has a name (``tagged``, ``min-font-size``, ``docx-title`` …), a
+pass/fail result and, when it fails, findings saying where (page, element or
+font, and a text snippet of at most 40 characters).
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import docx as docx_checks
+from . import pdf_fonts, pdf_qr, pdf_structure, pdf_text
+from .config import DEFAULT_ACRONYMS, CheckConfig, LinksFileError, config_from_links, load_links
+from .pdf_common import PdfDoc
+from .results import CheckResult, FileReport, Finding, format_json, format_table
+
+__all__ = [
+    "CheckConfig",
+    "CheckResult",
+    "DEFAULT_ACRONYMS",
+    "DOCX_CHECKS",
+    "FileReport",
+    "Finding",
+    "LinksFileError",
+    "PDF_CHECKS",
+    "check_docx",
+    "check_paths",
+    "check_pdf",
+    "collect_files",
+    "config_from_links",
+    "format_json",
+    "format_table",
+    "load_links",
+]
+
+PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
+    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
+)
+DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
+
+SUFFIXES = {".pdf": "pdf", ".docx": "docx"}
+
+
+def _run(name: str, func: Callable, doc: object, config: CheckConfig) -> CheckResult:
+    """Run one check; a crash is a failed check, not a crashed run."""
+    try:
+        return func(doc, config)
+    except Exception as exc:  # noqa: BLE001 - report, don't abort the batch
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return CheckResult.from_findings(
+            name,
+            [Finding(f"check could not run: {type(exc).__name__}: {exc} "
+                     f"({Path(last.filename).name}:{last.lineno})")],
+        )
+
+
+def check_pdf(path: Path, config: CheckConfig) -> FileReport:
+    report = FileReport(Path(path), "pdf")
+    try:
+        doc = PdfDoc(Path(path))
+    except Exception as exc:  # noqa: BLE001
+        report.results.append(
+            CheckResult.from_findings("readable", [Finding(f"cannot open PDF: {type(exc).__name__}: {exc}")])
+        )
+        return report
+    with doc:
+        for name, func in PDF_CHECKS:
+            report.results.append(_run(name, func, doc, config))
+    return report
+
+
+def check_docx(path: Path, config: CheckConfig) -> FileReport:
+    report = FileReport(Path(path), "docx")
+    try:
+        doc = docx_checks.DocxFile(Path(path))
+    except Exception as exc:  # noqa: BLE001
+        report.results.append(
+            CheckResult.from_findings("readable", [Finding(f"cannot open Word file: {type(exc).__name__}: {exc}")])
+        )
+        return report
+    for name, func in DOCX_CHECKS:
+        report.results.append(_run(name, func, doc, config))
+    return report
+
+
+def _wanted(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith("~$")
+
+
+def collect_files(paths: Sequence[Path]) -> list[Path]:
+    """Files to check: each file given, and every *.pdf / *.docx under each
+    directory (recursively, sorted).  Word lock files (``~$…``) are skipped."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+        else:
+            candidates = [path]
+        for p in candidates:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
+
+
+def check_paths(paths: Sequence[Path], config: CheckConfig | None = None) -> list[FileReport]:
+    """Check every PDF and Word file in ``paths`` (files or directories)."""
+    config = config if config is not None else CheckConfig()
+    reports = []
+    for path in collect_files(paths):
+        kind = SUFFIXES.get(path.suffix.lower())
+        if kind == "pdf":
+            reports.append(check_pdf(path, config))
+        elif kind == "docx":
+            reports.append(check_docx(path, config))
+        else:
+            reports.append(
+                FileReport(
+                    path,
+                    "unknown",
+                    [CheckResult.from_findings("file-type", [Finding("not a .pdf or .docx file")])],
+                )
+            )
+    return reports

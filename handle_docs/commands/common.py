@@ -1,0 +1,50 @@
+"""Shared pieces of the command line: options, problem printing, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterable, NoReturn
+
+import click
+
+from ..models import Problem, Severity
+
+#: Exit codes: 0 done (rejected rows are not a failure), 1 inputs unusable or
+#: a gate refused, 2 wrong usage (click's own).
+EXIT_PROBLEMS = 1
+
+
+def content_options(func):
+    func = click.option(
+        "--templates",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Templates folder (default: 'templates' beside the content folder).",
+    )(func)
+    func = click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("content"),
+        show_default=True,
+        help="Content folder with operation.yaml, links.yaml and the materials.",
+    )(func)
+    return func
+
+
+def templates_for(content_dir: Path, templates: Path | None) -> Path:
+    return templates if templates is not None else content_dir.parent / "templates"
+
+
+def print_problems(problems: Iterable[Problem], heading: str) -> None:
+    problems = list(problems)
+    errors = sum(1 for p in problems if p.severity == Severity.ERROR)
+    click.echo(f"{heading}: {errors} problem{'s' if errors != 1 else ''}", err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+
+
+def fail(problems: Iterable[Problem], heading: str) -> NoReturn:
+    print_problems(problems, heading)
+    sys.exit(EXIT_PROBLEMS)

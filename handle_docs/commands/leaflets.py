@@ -1,0 +1,56 @@
+"""``handle-docs leaflets [MATERIAL…] --out DIR``: print-ready leaflets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..content import load_content
+from ..leaflets import FORMATS, render_leaflet
+from ..models import ProblemsError
+from ..render.pdf import RenderError
+from ..review import DRAFT_WATERMARK, approval_for_run
+from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+
+
+@click.command("leaflets")
+@click.argument("materials", nargs=-1)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the leaflet PDFs.")
+@content_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="a4", show_default=True,
+              help="a4: A4 sheet(s); a5-booklet: A5 pages, plus an imposed A4 file to print and fold.")
+@click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
+def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
+    """Render leaflet MATERIALS (default: every leaflet) to tagged PDF."""
+    templates = templates_for(content_dir, templates)
+    try:
+        content = load_content(content_dir, templates)
+    except ProblemsError as exc:
+        fail(exc.problems, "content cannot be used")
+    available = sorted(m.id for m in content.materials.values() if m.spec.kind == "leaflet")
+    chosen = list(materials) or available
+    unknown = [m for m in chosen if m not in available]
+    if unknown:
+        fail([], f"no leaflet with id {', '.join(unknown)} (have: {', '.join(available)})")
+
+    approval = approval_for_run(content, chosen, draft=draft)
+    if approval.refusals and not draft:
+        print_problems(approval.refusals, "refusing to make leaflets: material not approved")
+        click.echo("For a watermarked draft to check (never for delivery), add --draft.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+    for material_id in chosen:
+        material = content.material(material_id)
+        try:
+            result = render_leaflet(content, material, out_dir, fmt, watermark=DRAFT_WATERMARK if draft else None)
+        except RenderError as exc:
+            fail([], f"{material_id}: could not be rendered: {exc}")
+        line = f"{material_id}: {result.reading_copy} ({result.pages} pages"
+        if result.booklet:
+            line += f"; print {result.booklet}: {result.sides} A4 sides, double-sided, flip on short edge, fold"
+        click.echo(line + ")")
+    if draft:
+        click.echo(f"DRAFT: every page is watermarked '{DRAFT_WATERMARK}'; not for delivery")

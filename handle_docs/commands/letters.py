@@ -1,0 +1,123 @@
+"""``handle-docs letters RECORDS --out DIR``: a patrol's records to a print batch."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..batch import RunSettings
+from ..content import load_content
+from ..models import ProblemsError
+from ..pipeline import RunOptions, file_sha256, run_letters
+from ..records import read_records
+from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
+from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+
+
+@click.command("letters")
+@click.argument("records", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Run folder to create (replaced only when the new run is complete).")
+@content_options
+@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Column map for a Forms .xlsx export (default: CONTENT/forms-columns.yaml).")
+@click.option("--material", default="visit-letter", show_default=True, help="Letter material id.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--chunk-size", type=click.IntRange(min=0, max=500), default=0,
+              help="Letters laid out together as one document (default 0: chosen from the batch size).")
+@click.option("--with-leaflet", "leaflet", metavar="MATERIAL", default=None,
+              help="Put this leaflet after each letter in batch.pdf (each still starts a new sheet).")
+@click.option("--resume", is_flag=True, help="Continue a run that was stopped, rendering only what is missing.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--draft", is_flag=True,
+              help="Render even if a material is not approved: every page watermarked "
+                   f"'{DRAFT_WATERMARK}', and DRAFT in the manifest. Never for delivery.")
+def letters(records, out_dir, content_dir, templates, columns, material, jobs, chunk_size, leaflet, resume, quiet, draft):
+    """Turn a patrol's check RECORDS (CSV or Forms .xlsx) into letters.
+
+    Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
+    OUT/manifest.csv, OUT/rejects.csv and OUT/summary.txt.
+    """
+    templates = templates_for(content_dir, templates)
+    try:
+        content = load_content(content_dir, templates)
+    except ProblemsError as exc:
+        fail(exc.problems, "content cannot be used")
+    kinds = {m.id: m.spec.kind for m in content.materials.values()}
+    if kinds.get(material) != "letter":
+        letters_ = sorted(k for k, v in kinds.items() if v == "letter")
+        fail([], f"no letter material with id '{material}' (have: {', '.join(letters_)})")
+    if leaflet is not None and kinds.get(leaflet) != "leaflet":
+        leaflets_ = sorted(k for k, v in kinds.items() if v == "leaflet")
+        fail([], f"no leaflet material with id '{leaflet}' (have: {', '.join(leaflets_)})")
+
+    # The review gate: every material this run may use must be approved for
+    # its current version (handle-docs review status says where each stands).
+    used = materials_for(content, material) + ([leaflet] if leaflet else [])
+    approval = approval_for_run(content, used, draft=draft)
+    if approval.refusals and not draft:
+        print_problems(approval.refusals, "refusing to make letters: material not approved")
+        click.echo("For a watermarked draft to check (never for delivery), add --draft.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if approval.refusals:
+        print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
+
+    column_map = columns or (content_dir / "forms-columns.yaml")
+    try:
+        recordset = read_records(records, column_map if column_map.exists() else None)
+    except ProblemsError as exc:
+        fail(exc.problems, "records file cannot be used")
+    if recordset.warnings:
+        print_problems(recordset.warnings, "records warnings")
+
+    settings = RunSettings(
+        content_root=content_dir,
+        templates=templates,
+        material_id=material,
+        chunk_size=chunk_size,
+        watermark=DRAFT_WATERMARK if draft else None,
+        leaflet_id=leaflet,
+    )
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        if show_bar:
+            bar = click.progressbar(length=total, label="letters", file=sys.stderr, show_eta=True, show_pos=True)
+            bar.__enter__()
+
+    def step(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    options = RunOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        resume=resume,
+        progress_start=start,
+        progress=step,
+        manifest_extra=approval.manifest_extra,
+        summary_extra=[approval.summary_line],
+    )
+    started = time.monotonic()
+    try:
+        result = run_letters(recordset, file_sha256(records), content, settings, out_dir, options)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    seconds = time.monotonic() - started
+    rejected = len({r.row for r in result.rejects})
+    rate = len(result.letters) / seconds if seconds else 0.0
+    click.echo(
+        f"{len(result.letters)} letters ({result.letter_pages} pages), {rejected} rejected rows of "
+        f"{result.rows_read} read, in {seconds:.1f} s ({rate:.1f} letters/s) -> {out_dir}"
+    )
+    if rejected:
+        click.echo(f"rejected rows and reasons: {out_dir / 'rejects.csv'}")
+    if draft:
+        click.echo(f"DRAFT: every page is watermarked '{DRAFT_WATERMARK}'; not for delivery")

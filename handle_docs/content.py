@@ -1,0 +1,318 @@
+"""Load and validate everything under ``content/``.
+
+Every problem in every file is collected first and reported together (file,
+line, key, what was expected), then loading stops once by raising
+:class:`ProblemsError`, the way MkDocs validates its config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from . import markup
+from .models import Problem, ProblemsError
+from .schema import Block, BlockSpec, Links, MaterialSpec, Operation
+from .yamlfile import YamlDoc, load_yaml
+
+#: Placeholders a wording block may use; filled per document in context.py.
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "area",
+        "operation",
+        "patrol_date",
+        "force",
+        "team",
+        "phone",
+        "non_emergency",
+        "emergency",
+        "signatory",
+        "signatory_role",
+    }
+)
+
+#: Blocks each kind of material must provide, as dotted names.
+REQUIRED_BLOCKS: dict[str, tuple[str, ...]] = {
+    "letter": (
+        "greeting",
+        "opening",
+        "findings.insecure_vehicle",
+        "findings.items_on_display",
+        "findings.keys_visible",
+        "findings.all_secure",
+        "advice",
+        "keep_informed",
+        "report",
+        "closing",
+        "sign_off",
+    ),
+    "leaflet": ("intro",),
+}
+
+#: Labels a letter's template prints; a missing one is a content error.
+REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
+    "letter": (
+        "reference",
+        "date",
+        "vehicles_heading",
+        "registration",
+        "vehicle_status",
+        "vehicle_secure",
+        "vehicle_insecure",
+        "items",
+        "no_items",
+        "page",
+    ),
+    "leaflet": (),
+}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Material:
+    """One reviewable material (a letter or a leaflet) with parsed wording."""
+
+    spec: MaterialSpec
+    blocks: dict[str, Block]
+    source: str  # path relative to the content root, e.g. "letters/visit.yaml"
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def block(self, name: str) -> Block:
+        return self.blocks[name]
+
+
+@dataclass
+class Content:
+    root: Path
+    templates: Path
+    operation: Operation
+    links: Links
+    materials: dict[str, Material]
+    docs: dict[str, YamlDoc] = field(default_factory=dict)  # by relative path
+
+    def material(self, material_id: str) -> Material:
+        return self.materials[material_id]
+
+
+# --- pydantic errors → problems ---------------------------------------------
+
+
+def _expected_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Keys allowed at ``loc`` (best effort, for 'unknown key' messages)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            annotation = current.model_fields[part].annotation
+            current = annotation
+        else:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def validate_model(doc: YamlDoc, model: type[M], problems: list[Problem]) -> M | None:
+    if doc.problems:
+        problems.extend(doc.problems)
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(Problem("expected a mapping of keys to values at the top level", doc.path, 1))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = ".".join(str(part) for part in loc)
+            kind = err["type"]
+            if kind == "extra_forbidden":
+                expected = _expected_keys(model, loc[:-1])
+                message = "unknown key"
+                if expected:
+                    message += f" (expected one of: {', '.join(expected)})"
+            elif kind == "missing":
+                message = "required key is missing"
+            else:
+                message = err["msg"].removeprefix("Value error, ")
+            line = doc.line_of(key)
+            problems.append(Problem(message, doc.path, line, key))
+        return None
+
+
+# --- materials -------------------------------------------------------------
+
+
+def _check_text(doc: YamlDoc, key: str, text: str, problems: list[Problem]) -> None:
+    for name in markup.placeholders(text):
+        if name not in PLACEHOLDERS:
+            problems.append(
+                doc.problem(
+                    key,
+                    f"unknown placeholder {{{name}}} (allowed: "
+                    + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+                    + ")",
+                )
+            )
+
+
+def _parse_blocks(doc: YamlDoc, raw: dict[str, Any], problems: list[Problem]) -> dict[str, Block]:
+    blocks: dict[str, Block] = {}
+
+    def add(name: str, value: Any) -> None:
+        key = f"blocks.{name}"
+        if isinstance(value, str):
+            spec = BlockSpec(text=value)
+        elif isinstance(value, dict) and "text" in value:
+            try:
+                spec = BlockSpec.model_validate(value)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    sub = ".".join(str(p) for p in err["loc"])
+                    msg = "unknown key (expected heading, text)" if err["type"] == "extra_forbidden" else err["msg"]
+                    problems.append(doc.problem(f"{key}.{sub}", msg))
+                return
+        elif isinstance(value, dict) and "." not in name:
+            for sub_name, sub_value in value.items():
+                add(f"{name}.{sub_name}", sub_value)
+            return
+        else:
+            problems.append(doc.problem(key, "expected wording text, or a mapping with heading and text"))
+            return
+        _check_text(doc, f"{key}.text" if isinstance(value, dict) else key, spec.text, problems)
+        if spec.heading:
+            _check_text(doc, f"{key}.heading", spec.heading, problems)
+        blocks[name] = Block(
+            name=name,
+            heading=spec.heading,
+            text=spec.text,
+            nodes=markup.parse(spec.text),
+            line=doc.line_of(key),
+        )
+
+    for name, value in raw.items():
+        add(str(name), value)
+    return blocks
+
+
+def load_material(doc: YamlDoc, rel: str, templates: Path, links: Links | None, problems: list[Problem]) -> Material | None:
+    spec = validate_model(doc, MaterialSpec, problems)
+    if spec is None:
+        return None
+    if not isinstance(spec.blocks, dict) or not spec.blocks:
+        problems.append(doc.problem("blocks", "expected a mapping of block names to wording"))
+        return None
+    before = len(problems)
+    blocks = _parse_blocks(doc, spec.blocks, problems)
+    for name in REQUIRED_BLOCKS.get(spec.kind, ()):
+        if name not in blocks:
+            problems.append(doc.problem("blocks", f"missing block '{name}' that a {spec.kind} needs"))
+    for label in REQUIRED_LABELS.get(spec.kind, ()):
+        if label not in spec.labels:
+            problems.append(doc.problem("labels", f"missing label '{label}' that a {spec.kind} needs"))
+    for attr in ("template", "docx_template"):
+        name = getattr(spec, attr)
+        if name is None:
+            continue
+        path = (templates / name).resolve()
+        if templates.resolve() not in path.parents or not path.is_file():
+            problems.append(doc.problem(attr, f"template '{name}' not found under {templates}"))
+    if spec.qr_after is not None and spec.qr_after not in blocks:
+        problems.append(doc.problem("qr_after", f"no block named '{spec.qr_after}' in this material"))
+    if links is not None:
+        for i, link_id in enumerate(spec.links):
+            if link_id not in links.links:
+                problems.append(
+                    doc.problem(
+                        f"links.{i}",
+                        f"unknown link '{link_id}' (links.yaml has: {', '.join(links.links)})",
+                    )
+                )
+    if len(problems) > before:
+        return None
+    return Material(spec=spec, blocks=blocks, source=rel)
+
+
+def check_links(doc: YamlDoc, problems: list[Problem]) -> None:
+    """Every link's domain must be on the allowlist (checked on the raw data,
+    so it is reported even when another key in the file is wrong)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    allowed = [str(d).lower().strip(".") for d in data.get("allowed_domains") or [] if isinstance(d, str)]
+    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    for link_id, link in links.items():
+        url = link.get("url") if isinstance(link, dict) else None
+        if not isinstance(url, str):
+            continue
+        host = (urlsplit(url).hostname or "").lower()
+        if not any(host == d or host.endswith("." + d) for d in allowed):
+            problems.append(
+                doc.problem(
+                    f"links.{link_id}.url",
+                    f"domain '{host}' is not in allowed_domains ({', '.join(allowed) or 'none given'})",
+                )
+            )
+
+
+# --- the whole content tree --------------------------------------------------
+
+
+def material_files(root: Path) -> list[Path]:
+    files: list[Path] = []
+    for folder in ("letters", "leaflets"):
+        files.extend(sorted((root / folder).glob("*.yaml")))
+    return files
+
+
+def load_content(root: Path, templates: Path | None = None) -> Content:
+    """Load and validate ``root``; raise ProblemsError listing every problem."""
+    root = Path(root)
+    templates = Path(templates) if templates is not None else root.parent / "templates"
+    problems: list[Problem] = []
+    docs: dict[str, YamlDoc] = {}
+
+    def load(rel: str) -> YamlDoc:
+        doc = load_yaml(root / rel, display_name=str(root / rel))
+        docs[rel] = doc
+        return doc
+
+    if not root.is_dir():
+        raise ProblemsError([Problem(f"content folder not found: {root}")])
+    if not templates.is_dir():
+        problems.append(Problem(f"templates folder not found: {templates}"))
+
+    op_doc = load("operation.yaml")
+    operation = validate_model(op_doc, Operation, problems)
+    links_doc = load("links.yaml")
+    links = validate_model(links_doc, Links, problems)
+    if not links_doc.problems:
+        check_links(links_doc, problems)
+
+    materials: dict[str, Material] = {}
+    for path in material_files(root):
+        rel = path.relative_to(root).as_posix()
+        doc = load(rel)
+        material = load_material(doc, rel, templates, links, problems)
+        if material is None:
+            continue
+        if material.id in materials:
+            problems.append(
+                doc.problem("id", f"material id '{material.id}' is also used by {materials[material.id].source}")
+            )
+            continue
+        materials[material.id] = material
+
+    for material in materials.values():
+        other = material.spec.translation_of
+        if other is not None and other not in materials:
+            problems.append(docs[material.source].problem("translation_of", f"no material with id '{other}'"))
+
+    if problems or operation is None or links is None:
+        raise ProblemsError(problems)
+    return Content(root=root, templates=templates, operation=operation, links=links, materials=materials, docs=docs)

@@ -1,0 +1,183 @@
+"""Build the plain dict a template needs for one document.
+
+Wording is chosen here (which finding blocks, which labels, which language);
+templates only lay it out.  The result is plain data (str, bool, list, dict)
+so tests can inspect it without rendering, and the HTML and Word renderers
+draw the very same words from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import markup
+from .content import Content, Material
+from .models import Letter
+from .qr import qr_image, tracked_url
+from .schema import Block
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def long_date(day: dt.date) -> str:
+    """'14 November 2026', the GOV.UK style, without depending on the locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def placeholder_values(content: Content, day: dt.date | None = None) -> dict[str, str]:
+    op = content.operation
+    return {
+        "area": op.operation.area,
+        "operation": op.operation.name,
+        "patrol_date": long_date(day or op.operation.patrol_date),
+        "force": op.force.name,
+        "team": op.force.team,
+        "phone": op.force.phone,
+        "non_emergency": op.force.non_emergency,
+        "emergency": op.force.emergency,
+        "signatory": op.signatory.name,
+        "signatory_role": op.signatory.role,
+    }
+
+
+def nodes_data(nodes: tuple[markup.Node, ...]) -> list[dict[str, Any]]:
+    """Markup nodes as plain dicts: {'type': 'p'|'ul', 'runs'|'items': …}."""
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        if isinstance(node, markup.Paragraph):
+            out.append({"type": "p", "runs": [{"text": r.text, "bold": r.bold} for r in node.runs]})
+        else:
+            out.append(
+                {
+                    "type": "ul",
+                    "items": [[{"text": r.text, "bold": r.bold} for r in item] for item in node.items],
+                }
+            )
+    return out
+
+
+def block_data(block: Block, values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "heading": markup.fill(block.heading, values) if block.heading else None,
+        "body": nodes_data(markup.fill_nodes(block.nodes, values)),
+    }
+
+
+def qr_codes(content: Content, link_ids: list[str], source: str) -> list[dict[str, Any]]:
+    codes = []
+    for link_id in link_ids:
+        link = content.links.links[link_id]
+        url = tracked_url(link.url, source=source, campaign=content.operation.operation.id)
+        image = qr_image(url)
+        codes.append(
+            {
+                "id": link_id,
+                "label": link.label,
+                "url": url,
+                "short": link.short,
+                "src": image.src,
+                "png": image.png,
+                "alt": f"QR code: {link.label}, {link.short}",
+            }
+        )
+    return codes
+
+
+def list_phrase(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def choose_material(content: Content, base: Material, language: str) -> Material:
+    """The translation of ``base`` in ``language`` if there is one, else ``base``."""
+    if language == base.spec.language:
+        return base
+    primary = language.split("-")[0]
+    for material in content.materials.values():
+        if material.spec.translation_of == base.id and material.spec.language.split("-")[0] == primary:
+            return material
+    return base
+
+
+def letter_context(
+    letter: Letter,
+    content: Content,
+    material: Material,
+    *,
+    watermark: str | None = None,
+) -> dict[str, Any]:
+    """Everything the letter template prints for ``letter``, as plain data."""
+    spec = material.spec
+    op = content.operation
+    day = letter.visit_date or op.operation.patrol_date
+    values = placeholder_values(content, day)
+    labels = dict(spec.labels)
+
+    findings = [block_data(material.block(f"findings.{f.value}"), values) for f in letter.findings]
+    vehicles = []
+    for vehicle in letter.vehicles:
+        items = [spec.items.get(item, item) for item in vehicle.items_on_display]
+        vehicles.append(
+            {
+                "vrm": vehicle.vrm,
+                "secure": vehicle.secure,
+                "status": labels["vehicle_secure"] if vehicle.secure else labels["vehicle_insecure"],
+                "items": list_phrase(items) if items else labels["no_items"],
+            }
+        )
+    link_ids = spec.links or ["nws", "cms"]
+    return {
+        "lang": spec.language,
+        "title": spec.title,
+        "letter_id": letter.letter_id,
+        "large_print": letter.large_print,
+        "watermark": watermark,
+        "date": long_date(day),
+        "labels": labels,
+        "force": {
+            "name": op.force.name,
+            "team": op.force.team,
+            "address": list(op.force.address),
+            "phone": op.force.phone,
+        },
+        "recipient": [letter.recipient, *letter.address_lines, letter.postcode],
+        "greeting": markup.fill(material.block("greeting").text, values).strip(),
+        "opening": block_data(material.block("opening"), values),
+        "findings": findings,
+        "vehicles": vehicles,
+        "advice": block_data(material.block("advice"), values),
+        "keep_informed": block_data(material.block("keep_informed"), values),
+        "qr_codes": [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, link_ids, "letter")],
+        "report": block_data(material.block("report"), values),
+        "closing": block_data(material.block("closing"), values),
+        "sign_off": markup.fill(material.block("sign_off").text, values).strip(),
+        "signatory": {"name": op.signatory.name, "role": op.signatory.role},
+    }
+
+
+def leaflet_context(content: Content, material: Material, *, anchor_suffix: str = "", source: str = "leaflet") -> dict[str, Any]:
+    """Everything a leaflet template prints: blocks in file order, QR codes placed."""
+    spec = material.spec
+    values = placeholder_values(content)
+    codes = [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, spec.links, source)]
+    names = [name for name in material.blocks if name != "intro"]
+    qr_after = spec.qr_after or (names[-1] if names else "intro")
+    sections = []
+    for name, block in material.blocks.items():
+        section = block_data(block, values)
+        section["name"] = name
+        section["qr_codes"] = codes if name == qr_after else []
+        sections.append(section)
+    op = content.operation
+    return {
+        "lang": spec.language,
+        "title": spec.title,
+        "material_id": spec.id,
+        "anchor_suffix": anchor_suffix,
+        "force": {"name": op.force.name, "team": op.force.team, "phone": op.force.phone},
+        "sections": sections,
+    }

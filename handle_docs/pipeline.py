@@ -1,0 +1,147 @@
+"""The letters run, end to end: records → letters → run folder.
+
+This is the whole of ``handle-docs letters`` without the command line, so
+tests and benchmarks call it directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .batch import (
+    RunResult,
+    RunSettings,
+    count_vehicles,
+    finalise_run,
+    prepare_staging,
+    render_chunks,
+    run_key,
+)
+from .content import Content
+from .letters import build_letters
+from .models import RecordSet
+from .stats import follow_up_rows, run_stats
+
+
+@dataclass
+class RunOptions:
+    jobs: int = 1
+    resume: bool = False
+    manifest_extra: dict[str, Any] = field(default_factory=dict)
+    summary_extra: list[str] = field(default_factory=list)
+    progress_start: Callable[[int], None] | None = None
+    progress: Callable[[int], None] | None = None
+
+
+class ReconciliationError(RuntimeError):
+    """Rows read ≠ rows in letters + rows rejected: a bug, never ignored."""
+
+
+def summary_lines(
+    content: Content, recordset: RecordSet, result: RunResult, extra: list[str], settings_leaflet: str | None = None
+) -> list[str]:
+    op = content.operation.operation
+    rows_in_letters = sum(len(letter.source_rows) for letter in result.letters)
+    rejected = len({r.row for r in result.rejects})
+    lines = [
+        f"operation: {op.name} ({op.id})",
+        f"area: {op.area}",
+        f"records file: {recordset.source_name}",
+        f"rows read: {result.rows_read}",
+        f"vehicles checked: {result.records}",
+        f"insecure vehicles: {result.insecure}",
+        f"vehicles with items on display: {result.with_items}",
+        f"letters: {len(result.letters)}",
+        f"rejected rows: {rejected}",
+        f"letter pages: {result.letter_pages}",
+        f"sheets (double-sided): {result.sheets}",
+        f"batch pages (with blank backs): {result.batch_pages}",
+    ]
+    if settings_leaflet:
+        lines += [
+            f"leaflet after each letter: {settings_leaflet}",
+            f"leaflet pages in batch (with blank backs): {result.leaflet_pages}",
+            f"leaflet sheets (double-sided): {result.leaflet_sheets}",
+        ]
+    lines += [
+        f"check: rows in letters + rows rejected = rows read: {rows_in_letters} + {rejected} = {result.rows_read}",
+    ]
+    return lines + list(extra)
+
+
+def run_letters(
+    recordset: RecordSet,
+    records_sha256: str,
+    content: Content,
+    settings: RunSettings,
+    out_dir: Path,
+    options: RunOptions | None = None,
+) -> RunResult:
+    options = options or RunOptions()
+    started = time.monotonic()
+    letters = build_letters(recordset.records)
+    insecure, with_items = count_vehicles(recordset)
+    result = RunResult(
+        out_dir=out_dir,
+        rows_read=recordset.rows_read,
+        records=len(recordset.records),
+        insecure=insecure,
+        with_items=with_items,
+        rejects=list(recordset.rejects),
+    )
+    key = run_key(records_sha256, settings, {"content": options.manifest_extra.get("materials")})
+    staging, journal, done = prepare_staging(out_dir, key, options.resume)
+    result.resumed_chunks = len(done)
+    if options.progress_start:
+        options.progress_start(len(letters))
+    chunk_files: list[str] = []
+    for chunk in render_chunks(
+        letters,
+        settings,
+        staging,
+        jobs=options.jobs,
+        journal=journal,
+        done=done,
+        progress=options.progress,
+        content=content,
+    ):
+        result.letters.extend(chunk.letters)
+        result.rejects.extend(chunk.rejects)
+        result.batch_pages += chunk.batch_pages
+        result.leaflet_pages += chunk.leaflet_pages
+        if chunk.chunk_file:
+            chunk_files.append(chunk.chunk_file)
+
+    rows_in_letters = sum(len(letter.source_rows) for letter in result.letters)
+    rejected_rows = len({r.row for r in result.rejects})
+    if rows_in_letters + rejected_rows != result.rows_read:
+        raise ReconciliationError(
+            f"rows in letters ({rows_in_letters}) + rejected rows ({rejected_rows}) != rows read ({result.rows_read})"
+        )
+    base = content.material(settings.material_id).spec
+    result.seconds = time.monotonic() - started
+    finalise_run(
+        staging,
+        out_dir,
+        result,
+        chunk_files,
+        batch_title=f"{base.title}: print batch",
+        lang=base.language,
+        manifest_extra={"records_sha256": records_sha256, **options.manifest_extra},
+        summary_lines=summary_lines(content, recordset, result, options.summary_extra, settings.leaflet_id),
+        stats=run_stats(content, recordset, letters, result),
+        follow_up=follow_up_rows(letters, {letter.letter_id for letter in result.letters}),
+    )
+    return result
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

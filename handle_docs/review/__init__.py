@@ -1,0 +1,68 @@
+"""Review and approval of materials before anything is printed.
+
+* :mod:`.fingerprint`: what a version is (content, shared content, templates,
+  assets) and its SHA-256;
+* :mod:`.policy`: what approval means (``content/review-policy.yaml``);
+* :mod:`.signoffs`: the sign-off records in ``review/<material-id>.yaml``;
+* :mod:`.status`: approved or not, why, and the gate output commands call;
+* :mod:`.wording`: the text a resident reads, snapshots and word diffs;
+* :mod:`.actions`: approve / request changes, and the diff report.
+"""
+
+from __future__ import annotations
+
+from .actions import DiffReport, diff_report, sign
+from .fingerprints import Part, fingerprint, fingerprint_parts, short
+from .policy import POLICY_FILE, Policy, load_policy
+from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, review_dir_for, signoff_path
+from .status import (
+    TODAY_ENV,
+    MaterialStatus,
+    ReviewError,
+    RunApproval,
+    approval_for_run,
+    gate,
+    material_status,
+    materials_for,
+    resolve_today,
+    review_status,
+    statuses_for,
+)
+from .wording import resident_text, snapshot_path, word_diff
+
+DRAFT_WATERMARK = "DRAFT \u2014 NOT APPROVED"
+
+__all__ = [
+    "APPROVED",
+    "CHANGES_REQUESTED",
+    "DRAFT_WATERMARK",
+    "DiffReport",
+    "MaterialStatus",
+    "POLICY_FILE",
+    "Part",
+    "Policy",
+    "ReviewError",
+    "SignOff",
+    "SignOffFile",
+    "RunApproval",
+    "TODAY_ENV",
+    "approval_for_run",
+    "diff_report",
+    "fingerprint",
+    "fingerprint_parts",
+    "gate",
+    "load_policy",
+    "load_signoffs",
+    "material_status",
+    "materials_for",
+    "resident_text",
+    "resolve_today",
+    "review_dir_for",
+    "review_status",
+    "short",
+    "sign",
+    "signoff_path",
+    "snapshot_path",
+    "statuses_for",
+    "word_diff",
+]

@@ -1,0 +1,62 @@
+"""What approval means: ``content/review-policy.yaml``.
+
+Defaults (used when the file is absent): two different people, at least one
+of them with the role ``comms-lead``, and nobody approves a version they last
+edited themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from ..content import validate_model
+from ..models import Problem
+from ..schema import SLUG, Strict
+from ..yamlfile import load_yaml
+
+POLICY_FILE = "review-policy.yaml"
+
+DEFAULT_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector"]
+
+
+class Policy(Strict):
+    required_approvals: int = Field(default=2, ge=1, le=20, description="different people who must approve")
+    required_roles: list[str] = Field(default_factory=lambda: ["comms-lead"])
+    roles: list[str] = Field(default_factory=lambda: list(DEFAULT_ROLES), min_length=1)
+    editor_may_approve: bool = False
+
+    @model_validator(mode="after")
+    def _roles_known(self) -> "Policy":
+        import re
+
+        for role in self.roles:
+            if not re.match(SLUG, role):
+                raise ValueError(f"role '{role}' must be lower-case words joined by hyphens")
+        unknown = [r for r in self.required_roles if r not in self.roles]
+        if unknown:
+            raise ValueError(f"required_roles {', '.join(unknown)} not listed in roles ({', '.join(self.roles)})")
+        return self
+
+    def describe(self) -> str:
+        """'2 approvals incl. role comms-lead'."""
+        text = f"{self.required_approvals} approval{'s' if self.required_approvals != 1 else ''}"
+        if self.required_roles:
+            text += f" incl. role {', '.join(self.required_roles)}"
+        return text
+
+
+def load_policy(content_root: Path) -> tuple[Policy, list[Problem]]:
+    """The policy in ``content_root``; problems name file and line.
+
+    When the file has problems the defaults are returned together with the
+    problems, and callers must refuse (an unreadable policy approves nothing).
+    """
+    path = Path(content_root) / POLICY_FILE
+    if not path.exists():
+        return Policy(), []
+    doc = load_yaml(path, display_name=str(path))
+    problems: list[Problem] = []
+    policy = validate_model(doc, Policy, problems)
+    return (policy or Policy()), problems

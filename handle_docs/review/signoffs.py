@@ -1,0 +1,279 @@
+"""Sign-off records: ``review/<material-id>.yaml``.
+
+One file per material, readable in a diff, append-only in normal use::
+
+    material: visit-letter
+    signoffs:
+      - fingerprint: sha256:4f0c…(64 hex)
+        reviewer: Priya Lang
+        role: comms-lead
+        decision: approved
+        date: 2026-11-24
+        note: Checked against the force style guide.
+
+Every entry is checked on its own and every problem names file and line.  An
+entry with a problem never counts; a file with any error counts for nothing
+until it is fixed (a hand-edited record is not trusted half-way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import atomic
+from ..models import Problem, Severity
+from ..yamlfile import YamlDoc, load_yaml, parse_yaml
+from .policy import Policy
+
+APPROVED = "approved"
+CHANGES_REQUESTED = "changes-requested"
+DECISIONS = (APPROVED, CHANGES_REQUESTED)
+ENTRY_KEYS = ("fingerprint", "reviewer", "role", "decision", "date", "note")
+FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+MAX_NAME = 80
+MAX_NOTE = 2000
+#: A sign-off dated tomorrow is accepted: reviewers and CI may be in different time zones.
+CLOCK_SLACK = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """One decision by one reviewer on one exact version."""
+
+    fingerprint: str
+    reviewer: str
+    role: str
+    decision: str
+    date: dt.date
+    note: str = ""
+    line: int | None = None  # where it is in the file, for messages
+    index: int = 0  # position in the file, to order same-day entries
+
+    @property
+    def who(self) -> str:
+        return norm_name(self.reviewer)
+
+    def brief(self) -> dict[str, str]:
+        return {"reviewer": self.reviewer, "role": self.role, "date": self.date.isoformat()}
+
+
+@dataclass
+class SignOffFile:
+    path: Path
+    material_id: str
+    exists: bool = False
+    entries: list[SignOff] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors
+
+
+def norm_name(name: str) -> str:
+    """Names compared the way people read them: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def review_dir_for(content_root: Path) -> Path:
+    """``review/`` beside the content folder (it is not part of any version)."""
+    return Path(content_root).parent / "review"
+
+
+def signoff_path(review_dir: Path, material_id: str) -> Path:
+    return Path(review_dir) / f"{material_id}.yaml"
+
+
+def check_reviewer(name: str) -> str | None:
+    """Why ``name`` cannot be a reviewer's name, or None."""
+    if not name.strip():
+        return "reviewer name is empty"
+    if len(name) > MAX_NAME:
+        return f"reviewer name is longer than {MAX_NAME} characters"
+    if any(ch in name for ch in "\n\r\t") or not name.isprintable():
+        return "reviewer name must be one line of printable text"
+    return None
+
+
+def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, problems: list[Problem]) -> SignOff | None:
+    key = f"signoffs.{i}"
+    if not isinstance(raw, dict):
+        problems.append(doc.problem(key, "each sign-off must be a mapping with " + ", ".join(ENTRY_KEYS)))
+        return None
+    before = len(problems)
+    for name in raw:
+        if name not in ENTRY_KEYS:
+            problems.append(doc.problem(f"{key}.{name}", f"unknown key (expected one of: {', '.join(ENTRY_KEYS)})"))
+    for name in ENTRY_KEYS[:-1]:
+        if name not in raw or raw[name] in (None, ""):
+            problems.append(doc.problem(key, f"sign-off is missing '{name}'"))
+    fp, reviewer, role = raw.get("fingerprint"), raw.get("reviewer"), raw.get("role")
+    decision, date, note = raw.get("decision"), raw.get("date"), raw.get("note", "")
+    if fp not in (None, "") and not (isinstance(fp, str) and FINGERPRINT_RE.match(fp)):
+        problems.append(
+            doc.problem(
+                f"{key}.fingerprint",
+                "fingerprint must be 'sha256:' and 64 hex digits, as written by 'handle-docs review approve'",
+            )
+        )
+    if reviewer not in (None, ""):
+        why = check_reviewer(reviewer) if isinstance(reviewer, str) else "reviewer must be a name"
+        if why:
+            problems.append(doc.problem(f"{key}.reviewer", why))
+    if role not in (None, "") and role not in policy.roles:
+        problems.append(
+            doc.problem(f"{key}.role", f"unknown role {role!r} (review-policy.yaml allows: {', '.join(policy.roles)})")
+        )
+    if decision not in (None, "") and decision not in DECISIONS:
+        problems.append(doc.problem(f"{key}.decision", f"decision must be one of: {', '.join(DECISIONS)} (not {decision!r})"))
+    if date not in (None, ""):
+        if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
+            problems.append(doc.problem(f"{key}.date", "date must be a calendar date written YYYY-MM-DD"))
+        elif date > today + CLOCK_SLACK:
+            problems.append(doc.problem(f"{key}.date", f"date {date.isoformat()} is in the future (today is {today.isoformat()})"))
+    if note is None:
+        note = ""
+    if not isinstance(note, str):
+        problems.append(doc.problem(f"{key}.note", "note must be text"))
+    elif len(note) > MAX_NOTE:
+        problems.append(doc.problem(f"{key}.note", f"note is longer than {MAX_NOTE} characters"))
+    if len(problems) > before:
+        return None
+    return SignOff(
+        fingerprint=fp,
+        reviewer=" ".join(reviewer.split()),
+        role=role,
+        decision=decision,
+        date=date,
+        note=note.strip(),
+        line=doc.line_of(key),
+        index=i,
+    )
+
+
+def load_signoffs(path: Path, material_id: str, policy: Policy, today: dt.date) -> SignOffFile:
+    """Read and check one sign-off file; a missing file is simply empty."""
+    path = Path(path)
+    result = SignOffFile(path=path, material_id=material_id)
+    if not path.exists():
+        return result
+    result.exists = True
+    doc = load_yaml(path, display_name=str(path))
+    if doc.problems:
+        result.problems.extend(doc.problems)
+        return result
+    if doc.data is None:
+        return result  # an empty file: no sign-offs yet
+    if not isinstance(doc.data, dict):
+        result.problems.append(Problem("expected 'material:' and 'signoffs:' at the top level", str(path), 1))
+        return result
+    for name in doc.data:
+        if name not in ("material", "signoffs"):
+            result.problems.append(doc.problem(str(name), "unknown key (expected one of: material, signoffs)"))
+    named = doc.data.get("material")
+    if named != material_id:
+        result.problems.append(
+            doc.problem(
+                "material",
+                f"this file is for material '{material_id}' (its name) but says material: {named!r}",
+            )
+        )
+    raw = doc.data.get("signoffs")
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        result.problems.append(doc.problem("signoffs", "signoffs must be a list of sign-off entries"))
+        return result
+    for i, item in enumerate(raw):
+        entry = _entry(doc, i, item, policy, today, result.problems)
+        if entry is not None:
+            result.entries.append(entry)
+    return result
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def _header(material_id: str) -> str:
+    return (
+        f"# Sign-offs for the material '{material_id}'. Append-only: add entries with\n"
+        f"#   handle-docs review approve {material_id} --reviewer NAME --role ROLE\n"
+        f"#   handle-docs review request-changes {material_id} --reviewer NAME --role ROLE --note TEXT\n"
+        "# An entry counts only for the exact version (fingerprint) it names.\n"
+        f"material: {material_id}\n"
+        "signoffs:\n"
+    )
+
+
+def entry_yaml(entry: SignOff) -> str:
+    """One list item, indented under ``signoffs:``, keys in a fixed order."""
+    data = {
+        "fingerprint": entry.fingerprint,
+        "reviewer": entry.reviewer,
+        "role": entry.role,
+        "decision": entry.decision,
+        "date": entry.date,
+        "note": entry.note,
+    }
+    text = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return "".join("  " + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+class SignOffWriteError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def append_signoff(path: Path, material_id: str, entry: SignOff) -> None:
+    """Append ``entry`` to the file (creating it), keeping comments and history.
+
+    The new text is parsed again before it replaces the file: if the result
+    would not read back as the same list plus this entry, nothing is written.
+    """
+    path = Path(path)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if not old.strip():
+        old = _header(material_id)
+    elif re.search(r"^signoffs:\s*\[\]\s*$", old, flags=re.MULTILINE):
+        old = re.sub(r"^signoffs:\s*\[\]\s*$", "signoffs:", old, flags=re.MULTILINE)
+    if not old.endswith("\n"):
+        old += "\n"
+    new = old + entry_yaml(entry)
+    before = parse_yaml(old, str(path))
+    after = parse_yaml(new, str(path))
+    old_list = (before.data or {}).get("signoffs") if isinstance(before.data, dict) else None
+    new_list = (after.data or {}).get("signoffs") if isinstance(after.data, dict) else None
+    if (
+        after.problems
+        or not isinstance(new_list, list)
+        or new_list[:-1] != (old_list or [])
+        or not new_list
+        or new_list[-1].get("fingerprint") != entry.fingerprint
+    ):
+        raise SignOffWriteError(
+            [
+                Problem(
+                    "cannot append a sign-off safely: 'signoffs:' must be the last key in the file, "
+                    "its entries indented by two spaces",
+                    str(path),
+                    before.line_of("signoffs"),
+                )
+            ]
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(path, new)
+    try:  # review records are shared in git, not private like run outputs
+        path.chmod(0o644)
+    except OSError:  # pragma: no cover
+        pass

@@ -1,0 +1,458 @@
+"""Is a material approved for its current version?  And the gate that asks it.
+
+Approval is always for the *current* fingerprint: distinct reviewers (names
+compared ignoring case and spacing) whose latest decision on this exact
+version is ``approved``, not counting the person who last edited the content
+(unless the policy allows it).  A standing ``changes-requested`` on this
+version holds it back until that reviewer approves.  Past the material's
+``review_by`` date nothing counts until the date is moved on (which is itself
+a new version to approve).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content import Content
+from ..models import Problem, Severity
+from .fingerprints import SHORT_HEX, Part, fingerprint_of_parts, fingerprint_parts, hex_of, short
+from .policy import POLICY_FILE, Policy, load_policy
+from .signoffs import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    SignOff,
+    SignOffFile,
+    load_signoffs,
+    norm_name,
+    review_dir_for,
+    signoff_path,
+)
+from .wording import known_versions
+
+TODAY_ENV = "HANDLE_DOCS_TODAY"
+CLI = "handle-docs"
+
+
+class ReviewError(Exception):
+    """Review inputs cannot be used; carries problems naming file and line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def resolve_today(value: dt.date | str | None = None) -> dt.date:
+    """Today's date, or ``value``, or ``$HANDLE_DOCS_TODAY`` (YYYY-MM-DD) for tests.
+
+    Never SOURCE_DATE_EPOCH: that pins output bytes, not the calendar, and
+    must not make an expired material look current.
+    """
+    if isinstance(value, dt.date):
+        return value
+    text = value or os.environ.get(TODAY_ENV)
+    if text:
+        try:
+            return dt.date.fromisoformat(str(text).strip())
+        except ValueError as exc:
+            raise ReviewError([Problem(f"today must be a date written YYYY-MM-DD, not {text!r}")]) from exc
+    return dt.date.today()
+
+
+@dataclass
+class Tally:
+    """The standing decisions on one version."""
+
+    fingerprint: str
+    approvers: list[SignOff] = field(default_factory=list)
+    requests: list[SignOff] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # duplicates, editor's own approval
+
+    @property
+    def last_date(self) -> dt.date | None:
+        dates = [s.date for s in self.approvers]
+        return max(dates) if dates else None
+
+
+def tally(
+    signoffs: SignOffFile,
+    fp: str,
+    *,
+    editor: str | None = None,
+    editor_may_approve: bool = True,
+) -> Tally:
+    """Each reviewer's latest decision on version ``fp`` (date, then file order)."""
+    result = Tally(fp)
+    state: dict[str, SignOff] = {}
+    path = str(signoffs.path)
+    editor_key = norm_name(editor) if editor else None
+    for entry in sorted((e for e in signoffs.entries if e.fingerprint == fp), key=lambda e: (e.date, e.index)):
+        if entry.decision == APPROVED and editor_key and entry.who == editor_key and not editor_may_approve:
+            result.notes.append(
+                Problem(
+                    f"{entry.reviewer} last edited this material (last_edited_by) and may not approve it: not counted",
+                    path,
+                    entry.line,
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        previous = state.get(entry.who)
+        if previous is not None and previous.decision == entry.decision == APPROVED:
+            result.notes.append(
+                Problem(
+                    f"{entry.reviewer} already approved this version (line {previous.line}): counted once",
+                    path,
+                    entry.line,
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        state[entry.who] = entry
+    result.approvers = [s for s in state.values() if s.decision == APPROVED]
+    result.requests = [s for s in state.values() if s.decision == CHANGES_REQUESTED]
+    return result
+
+
+def meets(policy: Policy, approvers: list[SignOff]) -> bool:
+    roles = {s.role for s in approvers}
+    return len(approvers) >= policy.required_approvals and all(r in roles for r in policy.required_roles)
+
+
+def shortfall(policy: Policy, approvers: list[SignOff]) -> str | None:
+    """What is missing, in the words of the gate message, or None."""
+    roles = {s.role for s in approvers}
+    missing_roles = [r for r in policy.required_roles if r not in roles]
+    if len(approvers) >= policy.required_approvals and not missing_roles:
+        return None
+    text = f"needs {policy.describe()}, has {len(approvers)}"
+    if approvers and missing_roles:
+        text += f" (none with role {', '.join(missing_roles)})"
+    return text
+
+
+@dataclass
+class MaterialStatus:
+    material_id: str
+    source: str  # content file, e.g. "letters/visit.yaml"
+    version: int
+    fingerprint: str
+    parts: list[Part]
+    review_by: dt.date
+    signoff_file: Path
+    policy: Policy
+    tally: Tally
+    expired: bool
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings in the sign-off file
+    last_approved: Tally | None = None  # latest version that met the policy (may be this one)
+    other_versions: int = 0  # sign-offs in the file for versions other than this one
+
+    @property
+    def short(self) -> str:
+        return short(self.fingerprint)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def counted_approvers(self) -> list[SignOff]:
+        return [] if self.errors else self.tally.approvers
+
+    @property
+    def approved(self) -> bool:
+        """Approved for the current version, in date, with a sound record."""
+        return (
+            not self.errors
+            and not self.expired
+            and not self.tally.requests
+            and meets(self.policy, self.tally.approvers)
+        )
+
+    @property
+    def state(self) -> str:
+        if self.errors:
+            return "RECORD BROKEN"
+        if self.expired:
+            return "EXPIRED"
+        if self.approved:
+            return "approved"
+        if self.tally.requests:
+            return "CHANGES REQUESTED"
+        return "NOT APPROVED"
+
+    def missing(self) -> list[str]:
+        """What stands between this version and approval, one short item each."""
+        items: list[str] = []
+        if self.errors:
+            items.append(f"fix {len(self.errors)} problem(s) in {self.signoff_file}")
+        gap = shortfall(self.policy, self.counted_approvers)
+        if gap:
+            if not self.tally.approvers and not self.tally.requests and self.other_versions:
+                items.append(f"no approval for the current version; {gap}")
+            else:
+                items.append(gap)
+        for request in self.tally.requests:
+            items.append(f"changes requested by {request.reviewer} on {request.date.isoformat()}")
+        if self.expired:
+            items.append(f"review-by date {self.review_by.isoformat()} has passed")
+        return items
+
+    def approval_record(self) -> dict:
+        """What a run's manifest records about this material."""
+        return {
+            "fingerprint": self.fingerprint,
+            "version": self.version,
+            "approved": self.approved,
+            "approved_by": [s.brief() for s in self.counted_approvers] if self.approved else [],
+            "review_by": self.review_by.isoformat(),
+        }
+
+
+def _unknown_versions(signoffs: SignOffFile, current: str, review_dir: Path) -> list[Problem]:
+    """Sign-offs for a version that is neither current nor snapshotted: kept as
+    history, but said plainly, because such a version was never on record."""
+    known = known_versions(review_dir, signoffs.material_id)
+    problems = []
+    for entry in signoffs.entries:
+        if entry.fingerprint != current and hex_of(entry.fingerprint)[:SHORT_HEX] not in known:
+            problems.append(
+                Problem(
+                    f"fingerprint {short(entry.fingerprint)} matches neither the current version "
+                    f"({short(current)}) nor any recorded version: it counts for nothing",
+                    str(signoffs.path),
+                    entry.line,
+                    key=f"signoffs.{entry.index}.fingerprint",
+                    severity=Severity.WARNING,
+                )
+            )
+    return problems
+
+
+def _latest_approved(signoffs: SignOffFile, policy: Policy) -> Tally | None:
+    best: Tally | None = None
+    best_key = None
+    for fp in dict.fromkeys(e.fingerprint for e in signoffs.entries):
+        result = tally(signoffs, fp)
+        if not meets(policy, result.approvers):
+            continue
+        key = max((s.date, s.index) for s in result.approvers)
+        if best_key is None or key > best_key:
+            best, best_key = result, key
+    return best
+
+
+def material_status(
+    content: Content,
+    material_id: str,
+    *,
+    policy: Policy | None = None,
+    review_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> MaterialStatus:
+    day = resolve_today(today)
+    if policy is None:
+        policy, policy_problems = load_policy(content.root)
+        if policy_problems:
+            raise ReviewError(policy_problems)
+    review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
+    material = content.material(material_id)
+    parts = fingerprint_parts(content, material_id)
+    fp = fingerprint_of_parts(material_id, parts)
+    signoffs = load_signoffs(signoff_path(review_dir, material_id), material_id, policy, day)
+    current = tally(
+        signoffs,
+        fp,
+        editor=material.spec.last_edited_by,
+        editor_may_approve=policy.editor_may_approve,
+    )
+    problems = list(signoffs.problems)
+    if signoffs.usable:
+        problems += current.notes + _unknown_versions(signoffs, fp, review_dir)
+    return MaterialStatus(
+        material_id=material_id,
+        source=material.source,
+        version=material.spec.version,
+        fingerprint=fp,
+        parts=parts,
+        review_by=material.spec.review_by,
+        signoff_file=signoffs.path,
+        policy=policy,
+        tally=current,
+        expired=day > material.spec.review_by,
+        problems=problems,
+        last_approved=_latest_approved(signoffs, policy) if signoffs.usable else None,
+        other_versions=sum(1 for e in signoffs.entries if e.fingerprint != fp),
+    )
+
+
+def review_status(
+    content: Content, *, review_dir: Path | None = None, today: dt.date | None = None
+) -> tuple[list[MaterialStatus], list[Problem]]:
+    """Status of every material, plus problems that belong to no material
+    (the policy file, sign-off files for materials that do not exist)."""
+    policy, problems = load_policy(content.root)
+    if problems:
+        raise ReviewError(problems)
+    review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
+    statuses = [
+        material_status(content, mid, policy=policy, review_dir=review_dir, today=today)
+        for mid in sorted(content.materials)
+    ]
+    extra: list[Problem] = []
+    if review_dir.is_dir():
+        for path in sorted(review_dir.glob("*.yaml")):
+            if path.stem not in content.materials:
+                extra.append(
+                    Problem(
+                        f"sign-off file for unknown material '{path.stem}' (materials: "
+                        f"{', '.join(sorted(content.materials))}): ignored",
+                        str(path),
+                        severity=Severity.WARNING,
+                    )
+                )
+    return statuses, extra
+
+
+# --- the gate ----------------------------------------------------------------
+
+
+def materials_for(content: Content, material_id: str) -> list[str]:
+    """The materials a run of ``material_id`` may use: it and its translations."""
+    ids = [material_id]
+    ids += sorted(m.id for m in content.materials.values() if m.spec.translation_of == material_id)
+    return ids
+
+
+def approve_hint(material_id: str) -> str:
+    return (
+        f"Review with: {CLI} review diff {material_id}; "
+        f"approve with: {CLI} review approve {material_id} --reviewer NAME --role ROLE"
+    )
+
+
+def refusal(status: MaterialStatus) -> list[Problem]:
+    """Why ``status`` stops a build, one problem per reason; empty if approved."""
+    if status.approved:
+        return []
+    mid = status.material_id
+    where = str(status.signoff_file)
+    out: list[Problem] = list(status.errors)
+    if status.errors:
+        out.append(
+            Problem(
+                f"{mid}: the sign-off record has {len(status.errors)} problem(s) (above), so no sign-off in it counts. "
+                f"Fix {where}, then check with: {CLI} review status",
+                where,
+            )
+        )
+        return out
+    if status.expired:
+        out.append(
+            Problem(
+                f"{mid}: review-by date {status.review_by.isoformat()} has passed, so it needs re-approval. "
+                f"Set a later review_by in {status.source}, then have the new version approved. {approve_hint(mid)}",
+                where,
+            )
+        )
+        return out
+    reasons = []
+    gap = shortfall(status.policy, status.tally.approvers)
+    if gap:
+        reasons.append(gap)
+    reasons += [
+        f"changes requested by {r.reviewer} on {r.date.isoformat()}" + (f" ({r.note})" if r.note else "")
+        for r in status.tally.requests
+    ]
+    out.append(
+        Problem(
+            f"{mid}: not approved for this version ({status.short}); {'; '.join(reasons)}. {approve_hint(mid)}",
+            where,
+        )
+    )
+    return out
+
+
+def gate(
+    content: Content,
+    material_ids: list[str],
+    today: dt.date | None = None,
+    *,
+    review_dir: Path | None = None,
+) -> list[Problem]:
+    """Problems that must stop a build using ``material_ids``; empty means open."""
+    policy, problems = load_policy(content.root)
+    if problems:
+        return problems + [
+            Problem(f"{POLICY_FILE} cannot be used, so no material counts as approved", str(content.root / POLICY_FILE))
+        ]
+    out: list[Problem] = []
+    for mid in material_ids:
+        if mid not in content.materials:
+            out.append(Problem(f"no material with id '{mid}' (have: {', '.join(sorted(content.materials))})"))
+            continue
+        out.extend(refusal(material_status(content, mid, policy=policy, review_dir=review_dir, today=today)))
+    return out
+
+
+def statuses_for(
+    content: Content, material_ids: list[str], today: dt.date | None = None, *, review_dir: Path | None = None
+) -> list[MaterialStatus]:
+    policy, problems = load_policy(content.root)
+    if problems:
+        raise ReviewError(problems)
+    return [material_status(content, mid, policy=policy, review_dir=review_dir, today=today) for mid in material_ids]
+
+
+# --- what an output command needs --------------------------------------------
+
+
+@dataclass
+class RunApproval:
+    """The gate's answer for one output run, and what its manifest records."""
+
+    draft: bool
+    refusals: list[Problem]
+    statuses: list[MaterialStatus]
+
+    @property
+    def open(self) -> bool:
+        return not self.refusals
+
+    @property
+    def materials(self) -> dict[str, dict]:
+        return {s.material_id: s.approval_record() for s in self.statuses}
+
+    @property
+    def manifest_extra(self) -> dict:
+        return {"approval": "DRAFT" if self.draft else "APPROVED", "draft": self.draft, "materials": self.materials}
+
+    @property
+    def summary_line(self) -> str:
+        if self.draft:
+            return "approval: DRAFT (watermarked on every page, not for delivery)"
+        parts = []
+        for s in self.statuses:
+            people = ", ".join(f"{a.reviewer} ({a.role})" for a in s.counted_approvers)
+            parts.append(f"{s.material_id} {s.short} approved by {people}")
+        return "approval: " + "; ".join(parts)
+
+
+def approval_for_run(
+    content: Content,
+    material_ids: list[str],
+    *,
+    draft: bool = False,
+    today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> RunApproval:
+    """Run the gate for an output command; never raises for bad review input."""
+    try:
+        day = resolve_today(today)
+        refusals = gate(content, material_ids, day, review_dir=review_dir)
+        statuses = statuses_for(content, material_ids, day, review_dir=review_dir)
+    except ReviewError as exc:
+        return RunApproval(draft, list(exc.problems) or [Problem("review records cannot be used")], [])
+    return RunApproval(draft, refusals, statuses)

@@ -1,0 +1,112 @@
+"""The shape of every content file, as typed pydantic models.
+
+Unknown keys are errors (``extra="forbid"``): a misspelt key must never be
+silently ignored.  Cross-file rules (links on the allowlist, placeholders that
+exist, blocks a template needs) live in ``content.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .markup import Node
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- operation.yaml --------------------------------------------------------
+
+
+class OperationInfo(Strict):
+    id: str = Field(pattern=SLUG, description="short id used in QR tracking and run names")
+    name: str = Field(min_length=1)
+    area: str = Field(min_length=1)
+    patrol_date: dt.date
+
+
+class Force(Strict):
+    name: str = Field(min_length=1)
+    team: str = Field(min_length=1)
+    address: list[str] = Field(min_length=1)
+    phone: str = Field(min_length=3)
+    non_emergency: str = "101"
+    emergency: str = "999"
+
+
+class Signatory(Strict):
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+
+
+class Operation(Strict):
+    operation: OperationInfo
+    force: Force
+    signatory: Signatory
+
+
+# --- links.yaml ------------------------------------------------------------
+
+
+class Link(Strict):
+    label: str = Field(min_length=1)
+    url: str
+    short: str = Field(min_length=1, description="human-typable form printed beside a QR code")
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not re.match(r"^https://[A-Za-z0-9.-]+(/[^\s]*)?$", value):
+            raise ValueError("must be an https:// web address with no spaces")
+        return value
+
+
+class Links(Strict):
+    allowed_domains: list[str] = Field(min_length=1)
+    links: dict[str, Link]
+
+
+# --- materials (letters/*.yaml, leaflets/*.yaml) ----------------------------
+
+
+class BlockSpec(Strict):
+    heading: str | None = None
+    text: str = Field(min_length=1)
+
+
+class MaterialSpec(Strict):
+    id: str = Field(pattern=SLUG)
+    kind: Literal["letter", "leaflet"]
+    title: str = Field(min_length=1)
+    language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    version: int = Field(ge=1)
+    owner: str = Field(min_length=1)
+    last_edited_by: str | None = None
+    review_by: dt.date
+    template: str = Field(min_length=1)
+    docx_template: str | None = None
+    translation_of: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    items: dict[str, str] = Field(default_factory=dict)
+    links: list[str] = Field(default_factory=list, description="ids from links.yaml shown as QR codes")
+    qr_after: str | None = Field(default=None, description="block after which a leaflet shows its QR codes")
+    blocks: dict[str, Any]
+
+
+class Block(BaseModel):
+    """A parsed block of wording: optional heading plus markup nodes."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    name: str  # dotted, e.g. "findings.insecure_vehicle"
+    heading: str | None
+    text: str  # the wording as written, placeholders unfilled
+    nodes: tuple[Node, ...]
+    line: int | None = None

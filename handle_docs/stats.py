@@ -1,0 +1,62 @@
+"""Aggregate figures of a run (no personal data) and the sign-up follow-up list.
+
+``stats.json`` holds only counts, so reports, cards and cost tables can be
+made from it after the run's personal data has been purged.  The follow-up
+list holds addresses (only of residents who asked about Neighbourhood Watch
+or the messaging scheme) and is written with the same care as the letters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Sequence
+
+from .content import Content
+from .models import Letter, RecordSet
+
+FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
+
+
+def run_stats(content: Content, recordset: RecordSet, letters: Sequence[Letter], result: Any) -> dict[str, Any]:
+    op = content.operation.operation
+    items = Counter(item for r in recordset.records for item in r.items_on_display)
+    return {
+        "operation": {"id": op.id, "name": op.name, "area": op.area, "patrol_date": op.patrol_date.isoformat()},
+        "rows_read": recordset.rows_read,
+        "vehicles_checked": len(recordset.records),
+        "insecure_vehicles": sum(1 for r in recordset.records if not r.vehicle_secure),
+        "vehicles_with_items": sum(1 for r in recordset.records if r.items_on_display),
+        "insecure_and_items": sum(1 for r in recordset.records if not r.vehicle_secure and r.items_on_display),
+        "keys_visible": sum(1 for r in recordset.records if r.keys_visible),
+        "items_by_kind": dict(sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "advice_given": sum(1 for r in recordset.records if r.advice_given),
+        "addresses_visited": len(letters),
+        "letters": len(result.letters),
+        "rejected_rows": len({r.row for r in result.rejects}),
+        "nws_interest_addresses": sum(1 for l in letters if l.nws_interest),
+        "cms_interest_addresses": sum(1 for l in letters if l.cms_interest),
+        "large_print_letters": sum(1 for l in letters if l.large_print),
+        "languages": dict(sorted(Counter(l.language for l in letters).items())),
+        "letter_pages": result.letter_pages,
+        "letter_sheets_duplex": result.sheets,
+        "batch_pages": result.batch_pages,
+        "leaflet_pages": result.leaflet_pages,
+    }
+
+
+def follow_up_rows(letters: Sequence[Letter], delivered: set[str]) -> list[list[str]]:
+    """Addresses that asked about NWS or CMS, for the neighbourhood team."""
+    rows = []
+    for letter in letters:
+        if letter.letter_id in delivered and (letter.nws_interest or letter.cms_interest):
+            rows.append(
+                [
+                    letter.letter_id,
+                    ", ".join(letter.address_lines),
+                    letter.postcode,
+                    "yes" if letter.nws_interest else "no",
+                    "yes" if letter.cms_interest else "no",
+                    letter.language,
+                ]
+            )
+    return rows

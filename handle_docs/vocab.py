@@ -1,0 +1,124 @@
+"""Vocabulary shared by the record readers and the letter wording.
+
+One place for the words officers type and the canonical keys the rest of
+handle-docs uses: items seen on display, yes/no answers and languages.
+Import from here rather than copying lists (content YAML keys the advice for
+each item by the keys in :data:`ITEM_KEYS`).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+#: Canonical item key -> other words officers (or the form's choices) use for it.
+#: The key itself, with ``_`` read as a space, is always accepted too.
+ITEM_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "bag": ("handbag", "backpack", "rucksack", "holdall", "shopping"),
+        "phone": ("mobile", "mobile phone", "smartphone"),
+        "sat_nav": ("satnav", "sat nav", "gps"),
+        "cash": ("coins", "money", "loose change"),
+        "tools": ("tool", "power tools", "toolbox"),
+        "laptop": ("tablet", "ipad"),
+        "charger": ("cable", "charging cable", "charger/cable"),
+        "keys": ("car keys", "key"),
+        "sunglasses": (),
+        "clothing": ("coat", "jacket"),
+        "parcel": (),
+        "documents": ("paperwork", "v5", "v5c"),
+    }
+)
+
+#: Canonical item keys, in the order letters list them.
+ITEM_KEYS: tuple[str, ...] = tuple(ITEM_ALIASES)
+
+#: The item key that means keys were visible (sets ``VisitRecord.keys_visible``).
+KEYS_ITEM = "keys"
+
+#: Answers meaning "nothing on display"; dropped from the item list.
+NO_ITEMS_WORDS: frozenset[str] = frozenset({"none", "nothing", "n/a", "na", "nil", "-"})
+
+#: Longest free-text item kept as typed.
+MAX_ITEM_CHARS = 60
+
+
+def _item_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for key, aliases in ITEM_ALIASES.items():
+        lookup[key] = key
+        lookup[key.replace("_", " ")] = key
+        for alias in aliases:
+            lookup[alias] = key
+    return lookup
+
+
+#: Lower-case word -> canonical item key (keys and aliases).
+ITEM_LOOKUP: Mapping[str, str] = MappingProxyType(_item_lookup())
+
+YES_WORDS: frozenset[str] = frozenset({"yes", "y", "true", "1", "ticked"})
+NO_WORDS: frozenset[str] = frozenset({"no", "n", "false", "0"})
+
+#: Language used when a record gives none.
+DEFAULT_LANGUAGE = "en-GB"
+
+#: Primary language subtag -> English name, for every language we accept.
+LANGUAGES: Mapping[str, str] = MappingProxyType(
+    {
+        "en": "English",
+        "cy": "Welsh",
+        "pl": "Polish",
+        "ro": "Romanian",
+        "pa": "Punjabi",
+        "ur": "Urdu",
+        "bn": "Bengali",
+        "gu": "Gujarati",
+        "ar": "Arabic",
+        "pt": "Portuguese",
+        "lt": "Lithuanian",
+        "so": "Somali",
+        "ga": "Irish",
+        "gd": "Scottish Gaelic",
+        "fr": "French",
+        "de": "German",
+        "es": "Spanish",
+        "it": "Italian",
+        "bg": "Bulgarian",
+        "hu": "Hungarian",
+        "cs": "Czech",
+        "sk": "Slovak",
+        "lv": "Latvian",
+        "ru": "Russian",
+        "uk": "Ukrainian",
+        "tr": "Turkish",
+        "fa": "Persian",
+        "ps": "Pashto",
+        "ku": "Kurdish",
+        "ti": "Tigrinya",
+        "am": "Amharic",
+        "sq": "Albanian",
+        "el": "Greek",
+        "hi": "Hindi",
+        "ta": "Tamil",
+        "zh": "Chinese",
+    }
+)
+
+#: Lower-case English (or own) language name -> language code.
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        **{name.lower(): code for code, name in LANGUAGES.items()},
+        "english": DEFAULT_LANGUAGE,
+        "cymraeg": "cy",
+        "polski": "pl",
+        "română": "ro",
+        "romana": "ro",
+        "panjabi": "pa",
+        "bangla": "bn",
+        "farsi": "fa",
+        "gaelic": "gd",
+    }
+)
+
+#: Bare codes we widen to a regional default (the letters are written in en-GB).
+LANGUAGE_DEFAULT_REGION: Mapping[str, str] = MappingProxyType({"en": DEFAULT_LANGUAGE})

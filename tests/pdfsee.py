@@ -1,0 +1,84 @@
+"""What a person sees in a rendered PDF: words, type sizes, fonts, QR codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdfium2
+import zxingcpp
+
+
+def page_texts(path: Path) -> list[str]:
+    """Text of each page as PDFium extracts it (what copy-and-paste gives)."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        texts = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            texts.append(
+                textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-")
+            )
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        pdf.close()
+
+
+def text(path: Path) -> str:
+    return "\n".join(page_texts(path))
+
+
+def words(path: Path) -> str:
+    """All the words, whitespace normalised (lines joined with spaces)."""
+    return " ".join(text(path).split())
+
+
+def font_sizes_and_names(path: Path) -> tuple[float, set[str]]:
+    smallest = 1000.0
+    names: set[str] = set()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for char in page.chars:
+                if char["text"].strip():
+                    smallest = min(smallest, round(char["size"], 2))
+                    names.add(char["fontname"].split("+")[-1])
+    return smallest, names
+
+
+def qr_payloads(path: Path, dpi: int = 200) -> list[list[str]]:
+    """Decoded QR payloads per page, from a real raster render of the page."""
+    pages = []
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            image = page.render(scale=dpi / 72).to_pil()
+            pages.append(sorted(r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode))
+    finally:
+        pdf.close()
+    return pages
+
+
+def catalog_facts(path: Path) -> dict:
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        xmp = pdf.open_metadata()
+        return {
+            "lang": str(root.get("/Lang", "")),
+            "marked": bool(root.get("/MarkInfo", {}).get("/Marked", False)),
+            "struct_tree": "/StructTreeRoot" in root,
+            "display_title": bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)),
+            "title": str(pdf.docinfo.get("/Title", "")) if pdf.docinfo else "",
+            "pdfua_part": xmp.get("pdfuaid:part"),
+            "fonts_embedded": all(
+                any(k in font.get("/FontDescriptor", {}) for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                or any(
+                    any(k in d.get("/FontDescriptor", {}) for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                    for d in font.get("/DescendantFonts", [])
+                )
+                for page in pdf.pages
+                for font in page.resources.get("/Font", {}).values()
+            ),
+        }

@@ -1,0 +1,123 @@
+"""Leaflets: QR codes that scan to tracked links, A4 sheets and A5 booklets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from handle_docs.batch import RunSettings
+from handle_docs.content import load_content
+from handle_docs.leaflets import render_leaflet
+from handle_docs.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.qr import tracked_url
+from handle_docs.records import read_records
+from handle_docs.render.impose import booklet_order
+
+from .conftest import CONTENT, TEMPLATES
+from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads
+
+A4 = (595.28, 841.89)
+A5 = (419.53, 595.28)
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT, TEMPLATES)
+
+
+def expected_urls(content, material_id, source="leaflet"):
+    campaign = content.operation.operation.id
+    material = content.material(material_id)
+    return sorted(tracked_url(content.links.links[i].url, source=source, campaign=campaign) for i in material.spec.links)
+
+
+def page_sizes(path):
+    with pikepdf.open(path) as pdf:
+        return [tuple(round(float(v), 2) for v in page.mediabox[2:]) for page in pdf.pages]
+
+
+@pytest.mark.parametrize("material_id", ["lock-it-leaflet", "stay-connected-leaflet"])
+def test_a4_leaflet_qr_codes_scan_to_the_tracked_links(tmp_path, content, material_id):
+    result = render_leaflet(content, content.material(material_id), tmp_path, "a4")
+    path = tmp_path / result.reading_copy
+    assert 1 <= result.pages <= 2, "an A4 leaflet is one sheet, one or two sides"
+    assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in page_sizes(path))
+    found = sorted(p for page in qr_payloads(path) for p in page)
+    assert found == expected_urls(content, material_id)
+    assert all("utm_source=leaflet" in url and "utm_campaign=op-larkspur-2026-11" in url for url in found)
+    text = "".join(page_texts(path)).replace("\n", "").replace(" ", "")
+    for link_id in content.material(material_id).spec.links:
+        assert content.links.links[link_id].short in text
+    smallest, names = font_sizes_and_names(path)
+    assert smallest >= 16 and all(n.replace("-", "").startswith("AtkinsonHyperlegible") for n in names)
+    facts = catalog_facts(path)
+    assert facts["struct_tree"] and facts["lang"] == "en-GB" and str(facts["pdfua_part"]) == "1"
+
+
+def test_booklet_order_pads_to_four_and_reads_in_order_when_folded():
+    assert booklet_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert booklet_order(3) == [(None, 0), (1, 2)]
+    assert booklet_order(5) == [(None, 0), (1, None), (None, 2), (3, 4)]
+
+
+def halves_text(path):
+    """Text of the left and right half of every imposed side."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    sides = []
+    try:
+        for page in pdf:
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            left = textpage.get_text_bounded(0, 0, width / 2, height)
+            right = textpage.get_text_bounded(width / 2, 0, width, height)
+            sides.append((" ".join(left.split()), " ".join(right.split())))
+    finally:
+        pdf.close()
+    return sides
+
+
+def test_a5_booklet_is_a5_pages_imposed_on_a4_sheets_in_fold_order(tmp_path, content):
+    result = render_leaflet(content, content.material("lock-it-leaflet"), tmp_path, "a5-booklet")
+    reading = tmp_path / result.reading_copy
+    booklet = tmp_path / result.booklet
+    assert all(abs(w - A5[0]) < 1 and abs(h - A5[1]) < 1 for w, h in page_sizes(reading))
+    assert all(abs(w - A4[1]) < 1 and abs(h - A4[0]) < 1 for w, h in page_sizes(booklet)), "A4 landscape sheets"
+    pages = [" ".join(t.split()) for t in page_texts(reading)]
+    order = booklet_order(len(pages))
+    assert len(order) == result.sides and result.sides % 2 == 0
+    for (left, right), (left_text, right_text) in zip(order, halves_text(booklet)):
+        assert left_text == (pages[left] if left is not None else "")
+        assert right_text == (pages[right] if right is not None else "")
+    expected = expected_urls(content, "lock-it-leaflet")
+    assert sorted(p for page in qr_payloads(reading) for p in page) == expected
+    assert sorted(p for page in qr_payloads(booklet, dpi=300) for p in page) == expected
+
+
+CSV = (
+    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,cms_interest,language,large_print\n"
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKB,no,bag,yes,yes,no,,no\n'
+    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,yes,,yes\n'
+)
+
+
+def test_with_leaflet_each_letter_is_followed_by_the_leaflet_and_starts_a_fresh_sheet(tmp_path, content):
+    records = tmp_path / "records.csv"
+    records.write_text(CSV)
+    settings = RunSettings(content_root=CONTENT, templates=TEMPLATES, leaflet_id="lock-it-leaflet")
+    result = run_letters(read_records(records), file_sha256(records), content, settings, tmp_path / "run", RunOptions())
+    run = tmp_path / "run"
+    texts = page_texts(run / "batch.pdf")
+    starts = [i for i, t in enumerate(texts) if t.startswith("The Occupier")]
+    leaflet_starts = [i for i, t in enumerate(texts) if "Lock it, check it, hide it\n" in t and "Most thefts" in t]
+    assert len(starts) == 2 and len(leaflet_starts) == 2
+    assert all(i % 2 == 0 for i in starts + leaflet_starts), "everything starts on the front of a sheet"
+    assert starts[0] < leaflet_starts[0] < starts[1] < leaflet_starts[1]
+    manifest = json.loads((run / "manifest.json").read_text())
+    for letter in manifest["letters"]:  # the per-letter files hold the letter only
+        assert not any("Most thefts" in t for t in page_texts(run / letter["file"]))
+    summary = (run / "summary.txt").read_text()
+    assert f"leaflet sheets (double-sided): {result.leaflet_sheets}" in summary and result.leaflet_sheets == 2
