@@ -6,6 +6,11 @@ them.  Problems found in inputs are printed here, at the edge, once.
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+import traceback
+
 import click
 
 from . import __version__
@@ -14,13 +19,23 @@ from .commands.leaflets import leaflets
 from .commands.letters import letters
 from .commands.links import links
 from .commands.lint import lint
+from .commands.purge import purge
 from .commands.review import review
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handle-docs")
-def cli() -> None:
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              default="WARNING", show_default=True, help="How much to log to standard error.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Also write the log to this file (never holds addresses or registrations).")
+def cli(log_level: str, log_file: str | None) -> None:
     """Printed material for vehicle-crime prevention patrols."""
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logging.basicConfig(level=log_level.upper(), handlers=handlers, force=True,
+                        format="%(levelname)s %(name)s: %(message)s")
 
 
 cli.add_command(letters)
@@ -29,7 +44,19 @@ cli.add_command(lint)
 cli.add_command(check)
 cli.add_command(leaflets)
 cli.add_command(links)
+cli.add_command(purge)
 
 
 def main() -> None:
-    cli(prog_name="handle-docs")
+    """Entry point: no traceback reaches a user, but a bug still says it is one."""
+    try:
+        cli(prog_name="handle-docs")
+    except Exception as exc:  # the last line of defence; commands handle what they expect
+        if os.environ.get("HANDLE_DOCS_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"handle-docs: internal error ({type(exc).__name__}). This is a bug: please report it with the "
+            "command you ran. Run again with HANDLE_DOCS_DEBUG=1 to see the details.",
+            err=True,
+        )
+        sys.exit(70)

@@ -24,6 +24,7 @@ from .batch import (
 from .content import Content
 from .letters import build_letters
 from .models import RecordSet
+from .printable import screen
 from .stats import follow_up_rows, run_stats
 
 
@@ -83,6 +84,7 @@ def run_letters(
 ) -> RunResult:
     options = options or RunOptions()
     started = time.monotonic()
+    recordset = screen(recordset)
     letters = build_letters(recordset.records)
     insecure, with_items = count_vehicles(recordset)
     result = RunResult(

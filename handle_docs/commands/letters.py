@@ -107,6 +107,19 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     started = time.monotonic()
     try:
         result = run_letters(recordset, file_sha256(records), content, settings, out_dir, options)
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nstopped. Nothing in {out_dir} was changed; run the same command with --resume to carry on.",
+            err=True,
+        )
+        sys.exit(130)
+    except OSError as exc:
+        click.echo(
+            f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
+            "free some space (or fix the permission) and run again with --resume.",
+            err=True,
+        )
+        sys.exit(EXIT_PROBLEMS)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

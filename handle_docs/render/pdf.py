@@ -75,6 +75,20 @@ class SafeFetcher(URLFetcher):
         raise ValueError("resource outside the package's own assets")
 
 
+class _ImageCache(dict):
+    """WeasyPrint's image cache, minus remembered failures.
+
+    WeasyPrint caches a failed image as None and stays silent the next time;
+    not caching failures makes every document that uses a refused resource
+    fail on its own, so the culprit letter is found and rejected.
+    """
+
+    def __setitem__(self, key, value):
+        if value is None:
+            return
+        super().__setitem__(key, value)
+
+
 class _ErrorCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
@@ -125,7 +139,7 @@ class PdfRenderer:
         self.fetcher = SafeFetcher([ASSETS, self.templates])
         self.font_config = FontConfiguration()
         self.fonts = CSS(string=font_face_css(), font_config=self.font_config, url_fetcher=self.fetcher)
-        self.cache: dict = {}
+        self.cache: dict = _ImageCache()
 
     def layout(self, html: str) -> Document:
         """Lay out one HTML document; fail on refused fetches or ERROR logs."""

@@ -8,7 +8,8 @@ material:
 * the shared content it pulls in: ``operation.yaml`` (force, contact details,
   signatory, patrol) and ``links.yaml`` (every web address and QR code);
 * the shared template files (everything under the templates folder that is
-  not in a material-kind folder: the document shell, macros, ``base.css``);
+  not in a material-kind folder: the document shell, macros, ``base.css``;
+  ``templates/report/`` belongs to no material);
 * every file in the material's own template folder (``templates/letters/``
   for a letter: the template, its CSS, a Word template);
 * every bundled asset (``handle_docs/assets/``: the fonts).
@@ -35,7 +36,11 @@ PREFIX = "sha256:"
 SHORT_HEX = 12
 
 #: Template folders that belong to one kind of material only.
-KIND_FOLDERS: dict[str, str] = {"letter": "letters", "leaflet": "leaflets"}
+KIND_FOLDERS: dict[str, str] = {"letter": "letters", "leaflet": "leaflets", "card": "cards", "form": "contingency"}
+
+#: Template folders of outputs that are not materials (the operation report):
+#: part of no material's fingerprint.
+NON_MATERIAL_FOLDERS: frozenset[str] = frozenset({"report"})
 
 #: Shared content files every material pulls in (relative to the content root).
 SHARED_CONTENT: tuple[str, ...] = ("operation.yaml", "links.yaml")
@@ -104,7 +109,7 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
 
     templates = Path(content.templates)
     kind_folders = set(KIND_FOLDERS.values())
-    for path in _files(templates, skip_top=kind_folders):
+    for path in _files(templates, skip_top=kind_folders | NON_MATERIAL_FOLDERS):
         rel = path.relative_to(templates).as_posix()
         parts.append(Part("template", f"templates/{rel}", _sha(path.read_bytes())))
     own = {KIND_FOLDERS[material.spec.kind]}

@@ -1,0 +1,53 @@
+"""Remove a run's personal data and keep its counts.
+
+Letters, the print batch and the sign-up follow-up list hold addresses and
+registrations; the manifest, rejects report, summary and stats hold only ids,
+row numbers, reasons and counts, so reports and cost tables still work after
+a purge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import atomic
+
+#: What holds personal data in a run folder.
+PERSONAL = ("letters", "batch.pdf", "batch.docx", "follow-up.csv")
+#: What stays: no personal data in any of these.
+KEPT = ("manifest.json", "manifest.csv", "rejects.csv", "summary.txt", "stats.json")
+
+
+class NotARunFolder(Exception):
+    pass
+
+
+@dataclass
+class PurgeResult:
+    removed: list[str]
+    kept: list[str]
+
+
+def purge_run(run_dir: Path, when: dt.date | None = None) -> PurgeResult:
+    run_dir = Path(run_dir)
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise NotARunFolder(f"{run_dir} has no manifest.json: not a handle-docs run folder")
+    removed = []
+    for name in PERSONAL:
+        path = run_dir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+            removed.append(name + "/")
+        elif path.exists():
+            path.unlink()
+            removed.append(name)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["personal_data_purged"] = (when or dt.date.today()).isoformat()
+    atomic.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    kept = [name for name in KEPT if (run_dir / name).exists()]
+    return PurgeResult(removed, kept)

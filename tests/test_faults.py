@@ -1,0 +1,160 @@
+"""Faults: killed runs, full disks. Nothing half-written ever looks complete."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handle_docs import atomic
+from handle_docs.cli import cli
+
+from .conftest import CONTENT, EPOCH, ROOT
+from .synth import write_records
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def command(records: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "handle_docs", "letters", str(records), "--out", str(out),
+            "--content", str(CONTENT), "--jobs", "2", "--chunk-size", "4", "--quiet", *extra]
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+
+
+def assert_nothing_looks_complete_unless_it_is(out: Path) -> None:
+    """The run folder is absent, or whole: every file the manifest lists is there and intact."""
+    if not out.exists():
+        return
+    manifest = json.loads((out / "manifest.json").read_text())
+    for letter in manifest["letters"]:
+        assert hashlib.sha256((out / letter["file"]).read_bytes()).hexdigest() == letter["sha256"]
+    assert hashlib.sha256((out / "batch.pdf").read_bytes()).hexdigest() == manifest["batch"]["sha256"]
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]
+
+
+def kill_and_resume(tmp_path: Path, letters: int, kills: int, seed: int) -> None:
+    records = write_records(tmp_path / "records.csv", letters)
+    reference = tmp_path / "reference"
+    subprocess.run(command(records, reference), env=env(), check=True, capture_output=True)
+    expected = digests(reference)
+    rng = random.Random(seed)
+    probe = time.monotonic()
+    subprocess.run(command(records, tmp_path / "probe"), env=env(), check=True, capture_output=True)
+    full = time.monotonic() - probe
+    for k in range(kills):
+        out = tmp_path / f"run-{k}"
+        proc = subprocess.Popen(command(records, out), env=env(), start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, full * 0.95))
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        assert_nothing_looks_complete_unless_it_is(out)
+        resumed = subprocess.run(command(records, out, "--resume"), env=env(), capture_output=True, text=True)
+        assert resumed.returncode == 0, resumed.stderr
+        assert digests(out) == expected, f"kill {k}: the resumed run differs from an uninterrupted one"
+
+
+def test_a_run_killed_at_random_points_resumes_to_identical_bytes(tmp_path):
+    kill_and_resume(tmp_path, letters=30, kills=3, seed=7)
+
+
+@pytest.mark.soak
+def test_soak_twenty_kills_of_a_500_letter_run(tmp_path):
+    kill_and_resume(tmp_path, letters=500, kills=20, seed=11)
+
+
+def test_resume_renders_only_what_is_missing(tmp_path, monkeypatch):
+    from handle_docs import batch
+
+    records = write_records(tmp_path / "records.csv", 12)
+    out = tmp_path / "run"
+    args = ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1",
+            "--chunk-size", "4", "--quiet"]
+    real_render = batch.ChunkRenderer.render
+    calls = []
+
+    def render_then_die(self, index, letters, staging):
+        calls.append(index)
+        if index == 2:
+            raise KeyboardInterrupt  # Ctrl-C during the third chunk
+        return real_render(self, index, letters, staging)
+
+    monkeypatch.setattr(batch.ChunkRenderer, "render", render_then_die)
+    stopped = CliRunner().invoke(cli, args)
+    assert stopped.exit_code == 130 and "--resume" in stopped.output
+    assert not out.exists()
+    monkeypatch.setattr(batch.ChunkRenderer, "render", lambda self, *a: (calls.append(a[0]), real_render(self, *a))[1])
+    calls.clear()
+    resumed = CliRunner().invoke(cli, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert calls == [2], "chunks 0 and 1 were done and verified; only chunk 2 is rendered again"
+    assert_nothing_looks_complete_unless_it_is(out)
+
+
+def test_resume_does_not_trust_a_file_whose_hash_changed(tmp_path, monkeypatch):
+    from handle_docs import batch
+
+    records = write_records(tmp_path / "records.csv", 8)
+    out = tmp_path / "run"
+    args = ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1",
+            "--chunk-size", "4", "--quiet"]
+    real_render = batch.ChunkRenderer.render
+
+    def die_on_second(self, index, letters, staging):
+        if index == 1:
+            raise KeyboardInterrupt
+        return real_render(self, index, letters, staging)
+
+    monkeypatch.setattr(batch.ChunkRenderer, "render", die_on_second)
+    CliRunner().invoke(cli, args)
+    staging = batch.staging_dir(out)
+    damaged = sorted((staging / "letters").glob("*.pdf"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:100])  # a torn file from a power cut
+    monkeypatch.setattr(batch.ChunkRenderer, "render", real_render)
+    assert CliRunner().invoke(cli, [*args, "--resume"]).exit_code == 0
+    assert_nothing_looks_complete_unless_it_is(out)
+
+
+def test_a_full_disk_gives_a_clear_error_and_leaves_the_previous_run_intact(tmp_path, monkeypatch):
+    records = write_records(tmp_path / "records.csv", 6)
+    out = tmp_path / "run"
+    args = ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1", "--quiet"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = digests(out)
+
+    real_write = atomic.write_bytes
+    count = {"n": 0}
+
+    def write_until_full(path, data):
+        count["n"] += 1
+        if count["n"] > 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(path, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", write_until_full)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert digests(out) == before
