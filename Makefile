@@ -10,10 +10,16 @@ STAMP  := $(VENV)/.installed-stamp
 # Demo and tests are reproducible: the same inputs give the same bytes.
 export SOURCE_DATE_EPOCH ?= 1794693600
 
-.PHONY: demo test soak bench system-deps venv clean
+.PHONY: demo test soak bench system-deps word-deps venv clean
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+# LibreOffice lets the tests open rendered Word files; without it (not root,
+# no apt) those tests are skipped with a reason.
+word-deps:
+	@command -v soffice >/dev/null 2>&1 || HANDLE_DOCS_OPTIONAL_PKGS=libreoffice-writer-nogui bash scripts/system-deps.sh \
+	  || echo "LibreOffice not installed: the test that opens a Word letter will be skipped" >&2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +31,22 @@ venv: $(STAMP)
 
 demo: system-deps $(STAMP)
 	@mkdir -p out && chmod 700 out
-	$(BIN)/handle-docs letters examples/patrol-records.csv --out out/letters
-	@echo "demo written to out/: open out/letters/batch.pdf"
+	$(BIN)/handle-docs letters examples/patrol-records.csv --out out/letters --with-leaflet lock-it-leaflet --docx
+	$(BIN)/handle-docs leaflets --out out/leaflets
+	$(BIN)/handle-docs leaflets --out out/leaflets --format a5-booklet
+	$(BIN)/handle-docs report out/letters --out out/report
+	$(BIN)/handle-docs card out/letters --out out/card
+	$(BIN)/handle-docs contingency --out out/contingency
+	@echo "demo written to out/: start with out/letters/batch.pdf and out/report/operation-summary.pdf"
 
-test: system-deps $(STAMP)
+# The suite, then lint over the bundled wording and check over the demo's files.
+test: system-deps word-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak"
+	$(BIN)/handle-docs lint --strict
+	$(MAKE) --no-print-directory demo
+	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency
 
-soak: system-deps $(STAMP)
+soak: system-deps word-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
 bench: system-deps $(STAMP)

@@ -49,6 +49,7 @@ class RunSettings:
     chunk_size: int = 0  # 0: chosen from the number of letters (auto_chunk_size)
     watermark: str | None = None
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
+    docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
 
 
 @dataclass
@@ -60,6 +61,8 @@ class LetterResult:
     material_id: str
     language: str
     file: str
+    docx_file: str | None = None
+    docx_sha256: str | None = None
 
 
 @dataclass
@@ -116,14 +119,14 @@ class ChunkRenderer:
         self.html = HtmlRenderer(settings.templates)
         self.pdf = PdfRenderer(settings.templates)
 
-    def _fragment(self, letter: Letter) -> tuple[Material, Any]:
+    def _fragment(self, letter: Letter) -> tuple[Material, Any, dict[str, Any]]:
         material = choose_material(self.content, self.base_material, letter.language)
         context = letter_context(letter, self.content, material, watermark=self.settings.watermark)
         fragment = self.html.fragment(material.spec.template, context)
         if self.leaflet is not None:
             leaflet = leaflet_context(self.content, self.leaflet, anchor_suffix=f"--{letter.letter_id}")
             fragment = fragment + self.html.fragment(self.leaflet.spec.template, leaflet)
-        return material, fragment
+        return material, fragment, context
 
     def _document(self, fragments: Sequence[Any], lang: str, title: str) -> str:
         sheets = ["letters/letter.css"] + (["leaflets/leaflet.css"] if self.leaflet is not None else [])
@@ -139,12 +142,21 @@ class ChunkRenderer:
     def render(self, index: int, letters: Sequence[Letter], staging: Path) -> ChunkResult:
         rejects: list[Reject] = []
         ready: list[tuple[Letter, Material, Any]] = []
+        docx_data: dict[str, bytes] = {}  # letter id -> .docx, from the same context as its PDF
         for letter in letters:
             try:
-                material, fragment = self._fragment(letter)
+                material, fragment, context = self._fragment(letter)
             except Exception as exc:  # template or wording fault: reject, keep going
                 rejects.extend(_reject_letter(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
+            if self.settings.docx:
+                from .render.docx import DocxError, render_letter_docx
+
+                try:
+                    docx_data[letter.letter_id] = render_letter_docx(context, self.content, material)
+                except DocxError as exc:
+                    rejects.extend(_reject_letter(letter, f"could not be made as a Word document: {exc}"))
+                    continue
             ready.append((letter, material, fragment))
 
         base = self.base_material.spec
@@ -204,6 +216,11 @@ class ChunkRenderer:
                         file=name,
                     )
                 )
+                if letter.letter_id in docx_data:
+                    word = docx_data.pop(letter.letter_id)
+                    results[-1].docx_file = f"letters/{letter.letter_id}.docx"
+                    results[-1].docx_sha256 = hashlib.sha256(word).hexdigest()
+                    atomic.write_bytes(staging / results[-1].docx_file, word)
                 batch_pages.extend(pages)
                 if len(pages) % 2 and blank is not None:
                     batch_pages.append(blank)
@@ -268,7 +285,8 @@ def run_key(records_sha: str, settings: RunSettings, extra: dict[str, Any]) -> s
     """Identity of a run's inputs; a resumed run must match it exactly."""
     payload = json.dumps(
         {"records": records_sha, "material": settings.material_id, "chunk": settings.chunk_size,
-         "watermark": settings.watermark, "leaflet": settings.leaflet_id, **extra},
+         "watermark": settings.watermark, "leaflet": settings.leaflet_id,
+         **({"docx": True} if settings.docx else {}), **extra},
         sort_keys=True,
         default=str,
     )
@@ -321,6 +339,8 @@ def verified(result: ChunkResult, staging: Path) -> bool:
     try:
         for letter in result.letters:
             if _sha256_file(staging / letter.file) != letter.sha256:
+                return False
+            if letter.docx_file and _sha256_file(staging / letter.docx_file) != letter.docx_sha256:
                 return False
         if result.chunk_file and _sha256_file(staging / result.chunk_file) != result.chunk_sha256:
             return False
@@ -404,10 +424,13 @@ def prepare_staging(out_dir: Path, key: str, resume: bool) -> tuple[Path, Journa
         atomic.private_dir(staging)
         journal.start()
     else:
-        # rewrite the journal with only the verified chunks
+        # rewrite the journal with only the verified chunks, and drop any
+        # temporary file a kill left half-written
         journal.start()
         for result in sorted(done.values(), key=lambda r: r.index):
             journal.add(result)
+        for leftover in staging.rglob(".*.tmp*"):
+            leftover.unlink()
     atomic.private_dir(staging / "letters")
     atomic.private_dir(staging / CHUNKS)
     return staging, journal, done
@@ -439,6 +462,7 @@ def finalise_run(
     summary_lines: Sequence[str],
     stats: dict[str, Any] | None = None,
     follow_up: Sequence[Sequence[str]] | None = None,
+    before_swap: Callable[[Path], Any] | None = None,
 ) -> None:
     """Join the batch, write manifest, rejects, summary and stats, swap into place."""
     from .render.merge import merge_tagged_pdfs  # pikepdf is only needed here
@@ -452,6 +476,12 @@ def finalise_run(
             lang=lang,
             creation_date=_source_datetime(),
         )
+    docx_files = [letter.docx_file for letter in result.letters if letter.docx_file]
+    batch_docx = staging / "batch.docx"
+    if docx_files:
+        from .render.docx import join_docx
+
+        join_docx([staging / name for name in docx_files], batch_docx, title=batch_title, lang=lang)
     manifest = {
         **manifest_extra,
         "rows_read": result.rows_read,
@@ -459,7 +489,12 @@ def finalise_run(
         "rejected_rows": len({r.row for r in result.rejects}),
         "batch": {"file": "batch.pdf", "pages": result.batch_pages,
                   "sha256": _sha256_file(batch) if batch.exists() else None},
-        "letters": [asdict(letter) for letter in result.letters],
+        **({"batch_docx": {"file": "batch.docx", "letters": len(docx_files), "sha256": _sha256_file(batch_docx)}}
+           if docx_files else {}),
+        "letters": [
+            {k: v for k, v in asdict(letter).items() if v is not None or not k.startswith("docx_")}
+            for letter in result.letters
+        ],
     }
     atomic.write_text(staging / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     write_csv(
@@ -478,6 +513,8 @@ def finalise_run(
         from .stats import FOLLOW_UP_HEADER
 
         write_csv(staging / "follow-up.csv", FOLLOW_UP_HEADER, follow_up)
+    if before_swap is not None:
+        before_swap(staging)  # e.g. print cost, counted from the finished batch.pdf
     shutil.rmtree(staging / CHUNKS, ignore_errors=True)
     os.unlink(staging / JOURNAL)
     atomic.swap_into_place(staging, out_dir)

@@ -14,12 +14,15 @@ import traceback
 import click
 
 from . import __version__
+from .commands.card import card
 from .commands.check import check
+from .commands.contingency import contingency
 from .commands.leaflets import leaflets
 from .commands.letters import letters
 from .commands.links import links
 from .commands.lint import lint
 from .commands.purge import purge
+from .commands.report import report
 from .commands.review import review
 
 
@@ -45,6 +48,9 @@ cli.add_command(check)
 cli.add_command(leaflets)
 cli.add_command(links)
 cli.add_command(purge)
+cli.add_command(report)
+cli.add_command(card)
+cli.add_command(contingency)
 
 
 def main() -> None:

@@ -51,6 +51,8 @@ REQUIRED_BLOCKS: dict[str, tuple[str, ...]] = {
         "sign_off",
     ),
     "leaflet": ("intro",),
+    "card": ("headline", "call_to_action"),
+    "form": ("intro", "transcribe", "letter_ticks"),
 }
 
 #: Labels a letter's template prints; a missing one is a content error.
@@ -68,6 +70,13 @@ REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
         "page",
     ),
     "leaflet": (),
+    "card": ("vehicles_checked", "insecure_vehicles", "vehicles_with_items", "letters"),
+    # the paper check form asks the Forms questions (from forms-columns.yaml);
+    # these are the words around them, and the question for Forms' own time
+    "form": (
+        "submitted_at", "answer_yes", "answer_no", "check", "sheet", "question", "column", "how_to_type",
+        "hint_as_written", "hint_date", "hint_yes_no", "hint_items", "hint_language", "recipient",
+    ),
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -265,7 +274,7 @@ def check_links(doc: YamlDoc, problems: list[Problem]) -> None:
 
 def material_files(root: Path) -> list[Path]:
     files: list[Path] = []
-    for folder in ("letters", "leaflets"):
+    for folder in ("letters", "leaflets", "cards", "contingency"):
         files.extend(sorted((root / folder).glob("*.yaml")))
     return files
 

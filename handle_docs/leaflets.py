@@ -65,7 +65,10 @@ def render_leaflet(
     atomic.write_bytes(out_dir / name, data)
     result = LeafletOutput(material.id, fmt, name, len(document.pages))
     if fmt == "a5-booklet":
-        booklet = f"{material.id}-a5-booklet.pdf"
+        # The imposed file is for the printer only (pages out of reading order,
+        # no tags): it goes in print/, apart from the accessible copies.
+        booklet = f"print/{material.id}-a5-booklet.pdf"
+        atomic.private_dir(out_dir / "print")
         result.booklet = booklet
         result.sides = impose_booklet(
             out_dir / name, out_dir / booklet,

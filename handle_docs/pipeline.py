@@ -24,6 +24,7 @@ from .batch import (
 from .content import Content
 from .letters import build_letters
 from .models import RecordSet
+from .costs import record_print_cost
 from .printable import screen
 from .stats import follow_up_rows, run_stats
 
@@ -36,6 +37,7 @@ class RunOptions:
     summary_extra: list[str] = field(default_factory=list)
     progress_start: Callable[[int], None] | None = None
     progress: Callable[[int], None] | None = None
+    prices: Any = None  # costs.Prices: add the print cost to summary.txt and stats.json
 
 
 class ReconciliationError(RuntimeError):
@@ -43,7 +45,12 @@ class ReconciliationError(RuntimeError):
 
 
 def summary_lines(
-    content: Content, recordset: RecordSet, result: RunResult, extra: list[str], settings_leaflet: str | None = None
+    content: Content,
+    recordset: RecordSet,
+    result: RunResult,
+    extra: list[str],
+    settings_leaflet: str | None = None,
+    wanted_languages: dict[str, str] | None = None,
 ) -> list[str]:
     op = content.operation.operation
     rows_in_letters = sum(len(letter.source_rows) for letter in result.letters)
@@ -68,6 +75,17 @@ def summary_lines(
             f"leaflet pages in batch (with blank backs): {result.leaflet_pages}",
             f"leaflet sheets (double-sided): {result.leaflet_sheets}",
         ]
+    # Residents who asked for another language and got English (no approved
+    # translation yet): the team should follow these up by hand.
+    wanted = wanted_languages or {}
+    untranslated: dict[str, int] = {}
+    for letter in result.letters:
+        asked = wanted.get(letter.letter_id, letter.language)
+        if asked.split("-")[0] != letter.language.split("-")[0]:
+            untranslated[asked] = untranslated.get(asked, 0) + 1
+    if untranslated:
+        detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(untranslated.items()))
+        lines.append(f"letters sent in English though another language was asked for (no translation): {detail}")
     lines += [
         f"check: rows in letters + rows rejected = rows read: {rows_in_letters} + {rejected} = {result.rows_read}",
     ]
@@ -134,7 +152,11 @@ def run_letters(
         batch_title=f"{base.title}: print batch",
         lang=base.language,
         manifest_extra={"records_sha256": records_sha256, **options.manifest_extra},
-        summary_lines=summary_lines(content, recordset, result, options.summary_extra, settings.leaflet_id),
+        summary_lines=summary_lines(
+            content, recordset, result, options.summary_extra, settings.leaflet_id,
+            wanted_languages={letter.letter_id: letter.language for letter in letters},
+        ),
+        before_swap=(lambda staging: record_print_cost(staging, options.prices)) if options.prices else None,
         stats=run_stats(content, recordset, letters, result),
         follow_up=follow_up_rows(letters, {letter.letter_id for letter in result.letters}),
     )

@@ -1,9 +1,14 @@
 """QR codes for sign-up links: made once per URL, shared by every document.
 
-A crisp raster PNG (10 px per module, drawn with ``image-rendering:
-pixelated``) scans as well as a vector code and costs nothing per use, while
-WeasyPrint re-parses an SVG for every page it appears on.  The SVG form is
-kept for the naive benchmark baseline and for anyone who wants vector output.
+A crisp raster (8 px per module, drawn with ``image-rendering: pixelated``)
+scans as well as a vector code and costs almost nothing per use, while
+WeasyPrint re-parses an SVG for every page it appears on.
+
+The PDF gets the raster as a greyscale JPEG: with modules exactly 8 px wide,
+every 8×8 JPEG block is one flat colour, so the JPEG decodes to the very same
+pixels as the PNG (a test checks this), and WeasyPrint embeds JPEG data as it
+is, where it decodes and re-compresses a PNG on every write.  The PNG is kept
+for Word.  The SVG form is kept for the naive benchmark baseline.
 
 Error correction level M (15 %) keeps the code small enough for large modules
 at 32 mm while surviving a smudged home print.
@@ -21,7 +26,7 @@ import qrcode
 import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
 
-BOX_PX = 10  # pixels per module in the raster image
+BOX_PX = 8  # pixels per module: one JPEG block, so the JPEG is lossless
 BORDER = 4  # quiet zone, in modules (the QR standard's minimum)
 SCHEME = "qr"  # image URLs the renderer's fetcher serves from this module
 
@@ -32,10 +37,11 @@ class QrImage:
     key: str  # stable id derived from the URL
     modules: int  # width in modules including the quiet zone
     png: bytes
+    jpeg: bytes
 
     @property
     def src(self) -> str:
-        return f"{SCHEME}:{self.key}.png"
+        return f"{SCHEME}:{self.key}.jpg"
 
 
 def tracked_url(url: str, *, source: str, campaign: str, medium: str = "qr") -> str:
@@ -60,18 +66,19 @@ _BY_KEY: dict[str, QrImage] = {}
 def qr_image(url: str) -> QrImage:
     """The PNG for ``url``, made once per process."""
     code = _make(url)
-    image = code.make_image()  # PIL, 1-bit black on white
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image = code.make_image().get_image().convert("L")  # 8-bit grey, black on white
+    png, jpeg = io.BytesIO(), io.BytesIO()
+    image.save(png, format="PNG", optimize=True)
+    image.save(jpeg, format="JPEG", quality=95, subsampling=0)
     key = hashlib.sha256(url.encode()).hexdigest()[:16]
-    qr = QrImage(url=url, key=key, modules=code.modules_count + 2 * BORDER, png=buffer.getvalue())
+    qr = QrImage(url=url, key=key, modules=code.modules_count + 2 * BORDER, png=png.getvalue(), jpeg=jpeg.getvalue())
     _BY_KEY[key] = qr
     return qr
 
 
 def lookup(key: str) -> QrImage | None:
     """Find a QR image made in this process by its key (for the URL fetcher)."""
-    return _BY_KEY.get(key.removesuffix(".png"))
+    return _BY_KEY.get(key.removesuffix(".png").removesuffix(".jpg"))
 
 
 _SVG_BY_KEY: dict[str, bytes] = {}

@@ -83,7 +83,7 @@ class BlockSpec(Strict):
 
 class MaterialSpec(Strict):
     id: str = Field(pattern=SLUG)
-    kind: Literal["letter", "leaflet"]
+    kind: Literal["letter", "leaflet", "card", "form"]
     title: str = Field(min_length=1)
     language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     version: int = Field(ge=1)
@@ -97,6 +97,9 @@ class MaterialSpec(Strict):
     items: dict[str, str] = Field(default_factory=dict)
     links: list[str] = Field(default_factory=list, description="ids from links.yaml shown as QR codes")
     qr_after: str | None = Field(default=None, description="block after which a leaflet shows its QR codes")
+    location_detail: Literal["area", "force"] | None = Field(
+        default=None, description="cards only: the most precise place the wording may name (default area)"
+    )
     blocks: dict[str, Any]
 
 

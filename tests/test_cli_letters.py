@@ -86,3 +86,11 @@ def test_a_new_run_replaces_the_old_folder_whole(tmp_path):
     invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
     assert not (out / "stray.txt").exists()
     assert not any(p.name.endswith((".partial", ".old")) for p in tmp_path.iterdir())
+
+
+def test_no_progress_bar_when_output_is_not_a_terminal_and_a_rate_at_the_end(tmp_path):
+    result = invoke(small_csv(tmp_path), "--out", tmp_path / "run", "--content", CONTENT, "--jobs", 1)
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert "letters/s" in lines[0] and "letters" in lines[0]
+    assert not any("%" in line or "eta" in line.lower() for line in lines)

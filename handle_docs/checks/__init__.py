@@ -115,22 +115,31 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def check_paths(paths: Sequence[Path], config: CheckConfig | None = None) -> list[FileReport]:
-    """Check every PDF and Word file in ``paths`` (files or directories)."""
+def check_file(path: Path, config: CheckConfig) -> FileReport:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind == "pdf":
+        return check_pdf(path, config)
+    if kind == "docx":
+        return check_docx(path, config)
+    return FileReport(
+        path,
+        "unknown",
+        [CheckResult.from_findings("file-type", [Finding("not a .pdf or .docx file")])],
+    )
+
+
+def check_paths(paths: Sequence[Path], config: CheckConfig | None = None, jobs: int = 1) -> list[FileReport]:
+    """Check every PDF and Word file in ``paths`` (files or directories).
+
+    With ``jobs`` > 1 files are checked in a process pool (rendering pages
+    for the QR check is the slow part); reports come back in file order.
+    """
     config = config if config is not None else CheckConfig()
-    reports = []
-    for path in collect_files(paths):
-        kind = SUFFIXES.get(path.suffix.lower())
-        if kind == "pdf":
-            reports.append(check_pdf(path, config))
-        elif kind == "docx":
-            reports.append(check_docx(path, config))
-        else:
-            reports.append(
-                FileReport(
-                    path,
-                    "unknown",
-                    [CheckResult.from_findings("file-type", [Finding("not a .pdf or .docx file")])],
-                )
-            )
-    return reports
+    files = collect_files(paths)
+    if jobs <= 1 or len(files) < 2:
+        return [check_file(path, config) for path in files]
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(partial(check_file, config=config), files, chunksize=4))

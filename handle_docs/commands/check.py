@@ -3,6 +3,7 @@ and PDF/UA rules before it goes to the printer."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +42,9 @@ EXIT_FAILED = 1
     help="Link file: the only URLs a QR code may hold, and their printed short forms.",
 )
 @click.option("--failures-only", is_flag=True, help="List only failed checks in the table.")
-def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_file: Path, failures_only: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: number of cores).")
+def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_file: Path, failures_only: bool,
+          jobs: int | None) -> None:
     """Check PDF and Word files (or folders of them, recursively).
 
     PDFs: tags, language, title, PDF/UA id, figure alt text, heading order,
@@ -62,7 +65,7 @@ def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_fi
     if unknown:
         raise click.UsageError("can only check .pdf and .docx files, not " + ", ".join(str(f) for f in unknown))
     config = CheckConfig(min_font_pt=min_font_size, allowed_urls=urls, short_forms=shorts)
-    reports = check_paths(files, config)
+    reports = check_paths(files, config, jobs=jobs or os.cpu_count() or 1)
     if as_json:
         click.echo(format_json(reports))
     else:

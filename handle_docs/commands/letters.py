@@ -15,6 +15,8 @@ from ..models import ProblemsError
 from ..pipeline import RunOptions, file_sha256, run_letters
 from ..records import read_records
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
+from ..costs import prices_for
+from .progress import Progress
 from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 
 
@@ -32,16 +34,20 @@ from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templa
               help="Letters laid out together as one document (default 0: chosen from the batch size).")
 @click.option("--with-leaflet", "leaflet", metavar="MATERIAL", default=None,
               help="Put this leaflet after each letter in batch.pdf (each still starts a new sheet).")
+@click.option("--docx", "docx", is_flag=True,
+              help="Also write each letter as Word (letters/<letter-id>.docx) and all of them as batch.docx.")
 @click.option("--resume", is_flag=True, help="Continue a run that was stopped, rendering only what is missing.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--draft", is_flag=True,
               help="Render even if a material is not approved: every page watermarked "
                    f"'{DRAFT_WATERMARK}', and DRAFT in the manifest. Never for delivery.")
-def letters(records, out_dir, content_dir, templates, columns, material, jobs, chunk_size, leaflet, resume, quiet, draft):
+def letters(records, out_dir, content_dir, templates, columns, material, jobs, chunk_size, leaflet, docx, resume, quiet,
+            draft):
     """Turn a patrol's check RECORDS (CSV or Forms .xlsx) into letters.
 
     Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
-    OUT/manifest.csv, OUT/rejects.csv and OUT/summary.txt.
+    OUT/manifest.csv, OUT/rejects.csv and OUT/summary.txt; with --docx also
+    OUT/letters/<letter-id>.docx and OUT/batch.docx.
     """
     templates = templates_for(content_dir, templates)
     try:
@@ -52,6 +58,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     if kinds.get(material) != "letter":
         letters_ = sorted(k for k, v in kinds.items() if v == "letter")
         fail([], f"no letter material with id '{material}' (have: {', '.join(letters_)})")
+    if docx and not content.material(material).spec.docx_template:
+        fail([], f"material '{material}' has no docx_template, so --docx cannot make Word letters (see docs/word.md)")
     if leaflet is not None and kinds.get(leaflet) != "leaflet":
         leaflets_ = sorted(k for k, v in kinds.items() if v == "leaflet")
         fail([], f"no leaflet material with id '{leaflet}' (have: {', '.join(leaflets_)})")
@@ -66,6 +74,11 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         sys.exit(EXIT_PROBLEMS)
     if approval.refusals:
         print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
+
+    try:
+        prices = prices_for(content_dir)
+    except ProblemsError as exc:
+        fail(exc.problems, "print-costs.yaml cannot be used")
 
     column_map = columns or (content_dir / "forms-columns.yaml")
     try:
@@ -82,25 +95,15 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         chunk_size=chunk_size,
         watermark=DRAFT_WATERMARK if draft else None,
         leaflet_id=leaflet,
+        docx=docx,
     )
-    show_bar = not quiet and sys.stderr.isatty()
-    bar = None
-
-    def start(total: int) -> None:
-        nonlocal bar
-        if show_bar:
-            bar = click.progressbar(length=total, label="letters", file=sys.stderr, show_eta=True, show_pos=True)
-            bar.__enter__()
-
-    def step(n: int) -> None:
-        if bar is not None:
-            bar.update(n)
-
+    progress = Progress(sys.stderr, quiet=quiet)
     options = RunOptions(
         jobs=jobs or os.cpu_count() or 1,
         resume=resume,
-        progress_start=start,
-        progress=step,
+        progress_start=progress.start,
+        progress=progress.step,
+        prices=prices,
         manifest_extra=approval.manifest_extra,
         summary_extra=[approval.summary_line],
     )
@@ -121,8 +124,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         )
         sys.exit(EXIT_PROBLEMS)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        progress.close()
     seconds = time.monotonic() - started
     rejected = len({r.row for r in result.rejects})
     rate = len(result.letters) / seconds if seconds else 0.0

@@ -54,6 +54,8 @@ class SafeFetcher(URLFetcher):
                 if svg is not None:
                     return URLFetcherResponse(url, body=svg, headers={"Content-Type": "image/svg+xml"})
             image = qr.lookup(key)
+            if image is not None and key.endswith(".jpg"):
+                return URLFetcherResponse(url, body=image.jpeg, headers={"Content-Type": "image/jpeg"})
             if image is not None:
                 return URLFetcherResponse(url, body=image.png, headers={"Content-Type": "image/png"})
         elif url.startswith("file:"):

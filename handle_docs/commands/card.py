@@ -1,0 +1,67 @@
+"""``handle-docs card RUN_DIR --out DIR``: social media cards of a run's figures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..card import SIZES, CardError, render_cards
+from ..content import load_content
+from ..models import ProblemsError
+from ..report import ReportError, load_run
+from ..review import DRAFT_WATERMARK, approval_for_run
+from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+
+
+@click.command("card")
+@click.argument("run_dir", metavar="RUN_DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PNG images and their alt text (.txt).")
+@content_options
+@click.option("--material", default="social-card", show_default=True, help="Card material id (kind: card).")
+@click.option("--size", "sizes", type=click.Choice(tuple(SIZES)), multiple=True,
+              help="square (1080 x 1080) and/or wide (1200 x 675); default both.")
+@click.option("--draft", is_flag=True, help=f"Make cards from unapproved wording, marked '{DRAFT_WATERMARK}'.")
+def card(run_dir, out_dir, content_dir, templates, material, sizes, draft):
+    """Social media cards with the headline figures of the run in RUN_DIR.
+
+    Writes MATERIAL-1080x1080.png and MATERIAL-1200x675.png, each with its
+    alt text in a .txt beside it. The figures come from the run's counts
+    (stats.json); the words from the card material, which must be approved.
+    No addresses, registrations or street names: the card never sees them.
+    """
+    templates = templates_for(content_dir, templates)
+    try:
+        content = load_content(content_dir, templates)
+    except ProblemsError as exc:
+        fail(exc.problems, "content cannot be used")
+    cards = sorted(m.id for m in content.materials.values() if m.spec.kind == "card")
+    if material not in cards:
+        fail([], f"no card material with id '{material}' (have: {', '.join(cards) or 'none'})")
+
+    approval = approval_for_run(content, [material], draft=draft)
+    if approval.refusals and not draft:
+        print_problems(approval.refusals, "refusing to make cards: material not approved")
+        click.echo("For a marked draft to check (never to post), add --draft.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+    try:
+        stats, _ = load_run(run_dir)
+        outputs = render_cards(
+            content,
+            content.material(material),
+            stats,
+            out_dir,
+            draft=DRAFT_WATERMARK if draft else None,
+            sizes=tuple(sizes) or tuple(SIZES),
+        )
+    except ReportError as exc:
+        fail([], str(exc))
+    except CardError as exc:
+        fail(exc.problems, "card cannot be made")
+    for output in outputs:
+        click.echo(f"{output.png} ({output.size[0]} x {output.size[1]}), alt text: {output.alt_path}")
+    if draft:
+        click.echo(f"DRAFT: the cards are marked '{DRAFT_WATERMARK}'; not for posting")

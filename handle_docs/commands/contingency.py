@@ -1,0 +1,93 @@
+"""``handle-docs contingency --out DIR``: the paper pack for when IT fails."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..content import load_content
+from ..contingency import COLUMNS_FILE, DEFAULT_SHEETS, FORM_ID, LETTER_ID, PER_SHEET, form_questions, render_pack
+from ..models import ProblemsError
+from ..render.pdf import RenderError
+from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
+from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+
+
+def _ids_of_kind(content, kind: str) -> list[str]:
+    return sorted(m.id for m in content.materials.values() if m.spec.kind == kind)
+
+
+@click.command("contingency")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the pack's PDFs.")
+@content_options
+@click.option("--form", "form_id", default=FORM_ID, show_default=True, help="Paper check form material (kind: form).")
+@click.option("--letter", "letter_id", default=LETTER_ID, show_default=True,
+              help="Letter material whose approved wording the generic letter uses (and its translations).")
+@click.option("--leaflet", "leaflet_ids", multiple=True, help="Leaflet to include (repeatable; default: every leaflet).")
+@click.option("--sheets", type=click.IntRange(min=1, max=100), default=DEFAULT_SHEETS, show_default=True,
+              help=f"Sheets of the check form ({PER_SHEET} cars on each).")
+@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Forms column map: the form asks its questions (default: CONTENT/{COLUMNS_FILE}).")
+@click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
+def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids, sheets, columns, draft):
+    """Print, in advance, what a patrol needs if the online form or the
+    letters run cannot be used: a paper check form that asks the Microsoft
+    Form's questions, generic visit letters with tick boxes and blank address
+    lines, and the leaflets. Every material must be approved.
+
+    Paper forms are typed into the records file afterwards and go through
+    the normal 'handle-docs letters' run. Check the pack with
+    'handle-docs check DIR' before printing.
+    """
+    templates = templates_for(content_dir, templates)
+    try:
+        content = load_content(content_dir, templates)
+    except ProblemsError as exc:
+        fail(exc.problems, "content cannot be used")
+    forms, letters, leaflets = (_ids_of_kind(content, k) for k in ("form", "letter", "leaflet"))
+    if form_id not in forms:
+        fail([], f"no form material with id '{form_id}' (have: {', '.join(forms) or 'none'})")
+    if letter_id not in letters:
+        fail([], f"no letter material with id '{letter_id}' (have: {', '.join(letters) or 'none'})")
+    unknown = [m for m in leaflet_ids if m not in leaflets]
+    if unknown:
+        fail([], f"no leaflet with id {', '.join(unknown)} (have: {', '.join(leaflets) or 'none'})")
+    chosen_leaflets = list(leaflet_ids) or leaflets
+    letter_ids = materials_for(content, letter_id)
+
+    approval = approval_for_run(content, [form_id, *letter_ids, *chosen_leaflets], draft=draft)
+    if approval.refusals and not draft:
+        print_problems(approval.refusals, "refusing to make the contingency pack: material not approved")
+        click.echo("For a watermarked draft to check (never for use), add --draft.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+    columns = columns or content_dir / COLUMNS_FILE
+    if not columns.is_file():
+        fail([], f"Forms column map not found: {columns} (the paper form asks its questions)")
+    try:
+        form_questions(content.material(form_id), columns)
+    except ProblemsError as exc:
+        fail(exc.problems, "Forms column map cannot be used")
+
+    try:
+        result = render_pack(
+            content,
+            out_dir,
+            form_id=form_id,
+            columns_file=columns,
+            letter_ids=letter_ids,
+            leaflet_ids=chosen_leaflets,
+            sheets=sheets,
+            watermark=DRAFT_WATERMARK if draft else None,
+        )
+    except RenderError as exc:
+        fail([], f"the pack could not be rendered: {exc}")
+    for name in result.files:
+        pages = result.pages[name]
+        click.echo(f"{out_dir / name} ({pages} page{'s' if pages != 1 else ''})")
+    click.echo(f"check before printing: handle-docs check {out_dir}")
+    if draft:
+        click.echo(f"DRAFT: every page is watermarked '{DRAFT_WATERMARK}'; not for use")

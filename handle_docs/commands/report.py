@@ -1,0 +1,52 @@
+"""``handle-docs report RUN_DIR --out DIR``: the one-page operation summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..costs import PRICES_FILE, load_prices
+from ..models import ProblemsError
+from ..render.pdf import RenderError
+from ..report import ReportError, render_report
+from .common import content_options, fail, templates_for
+
+
+@click.command("report")
+@click.argument("run_dir", metavar="RUN_DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for operation-summary.pdf and operation-summary.md.")
+@content_options
+@click.option("--prices", "prices_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Print prices (default: CONTENT/{PRICES_FILE}). Without one, the cost is left out.")
+def report(run_dir, out_dir, content_dir, templates, prices_file):
+    """A one-page summary of the operation in RUN_DIR (a letters run folder),
+    as a tagged PDF and as Markdown to paste into an email.
+
+    Area and date, vehicles checked, not locked, with items on show (and a
+    bar chart of items by kind), letters delivered, Neighbourhood Watch and
+    crime-alert interest, and the print cost. Made from the run's counts
+    (stats.json), so it works after the personal data has been deleted; it
+    holds no addresses, registrations or names.
+    """
+    templates = templates_for(content_dir, templates)
+    path = prices_file or (content_dir / PRICES_FILE)
+    prices = None
+    if path.exists():
+        try:
+            prices = load_prices(path)
+        except ProblemsError as exc:
+            fail(exc.problems, "print prices cannot be used")
+    elif prices_file is not None:
+        fail([], f"print prices file not found: {path}")
+    else:
+        click.echo(f"warning: no {path}: the summary leaves out the print cost", err=True)
+    try:
+        result = render_report(run_dir, out_dir, templates, prices=prices)
+    except ReportError as exc:
+        fail([], str(exc))
+    except RenderError as exc:
+        fail([], f"the summary could not be rendered: {exc}")
+    pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
+    click.echo(f"{result.pdf} ({pages}), {result.markdown}")

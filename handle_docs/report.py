@@ -1,0 +1,362 @@
+"""The operation summary: one accessible A4 page (and Markdown for email).
+
+Made from a letters run folder's ``stats.json`` (counts only, kept so a
+report can be made after the run's personal data is purged) and
+``manifest.json`` (draft or approved, letters made), plus print costs
+counted from the rendered batch (see :mod:`handle_docs.costs`).
+
+No personal data reaches the report: there are no addresses, registrations,
+street names or collar numbers in ``stats.json``, and item kinds an officer
+typed in their own words (which could say anything) are counted together as
+"Other items", never named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import atomic
+from .context import long_date
+from .costs import CostTable, Prices, cost_table, prices_text, run_counts
+from .render.html import HtmlRenderer
+from .render.pdf import PdfRenderer
+from .vocab import ITEM_KEYS
+
+TEMPLATE = "report/summary.html.j2"
+STYLESHEET = "report/report.css"
+PDF_NAME = "operation-summary.pdf"
+MARKDOWN_NAME = "operation-summary.md"
+LANG = "en-GB"
+
+#: How each kind of item is named in the chart and tables.
+ITEM_LABELS: dict[str, str] = {
+    "bag": "Bags",
+    "phone": "Phones",
+    "sat_nav": "Sat navs",
+    "cash": "Cash or coins",
+    "tools": "Tools",
+    "laptop": "Laptops or tablets",
+    "charger": "Chargers or cables",
+    "keys": "Keys",
+    "sunglasses": "Sunglasses",
+    "clothing": "Clothing",
+    "parcel": "Parcels",
+    "documents": "Documents",
+}
+OTHER_ITEMS = "Other items"
+MAX_BARS = 10  # more kinds than this: the smallest are counted in "Other items"
+MIN_BARS = 5
+
+# Chart geometry, in points (the SVG's user unit is 1 pt).
+CHART_WIDTH = 480
+LABEL_WIDTH = 175
+BAR_X = 185
+BAR_MAX = 240
+ROW = 22
+BAR_HEIGHT = 14
+FONT_PT = 16
+BAR_COLOUR = "#1d4f91"  # dark blue: 8.6:1 on white
+
+
+class ReportError(Exception):
+    """The run folder cannot be reported on; the message names the file."""
+
+
+@dataclass
+class ReportOutput:
+    pdf: Path
+    markdown: Path
+    pages: int
+
+
+# --- reading the run ----------------------------------------------------------------
+
+
+def _read_json(path: Path, required: bool) -> dict[str, Any]:
+    if not path.is_file():
+        if required:
+            raise ReportError(f"{path} not found: is this a letters run folder (handle-docs letters --out)?")
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReportError(f"{path} cannot be read as JSON ({type(exc).__name__})") from exc
+    if not isinstance(data, dict):
+        raise ReportError(f"{path} is not a JSON object")
+    return data
+
+
+def load_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(stats, manifest) of a run folder; the manifest may be missing."""
+    run_dir = Path(run_dir)
+    stats = _read_json(run_dir / "stats.json", required=True)
+    for key in ("operation", "vehicles_checked", "insecure_vehicles", "vehicles_with_items", "letters"):
+        if key not in stats:
+            raise ReportError(f"{run_dir / 'stats.json'} has no '{key}': made by an older handle-docs?")
+    return stats, _read_json(run_dir / "manifest.json", required=False)
+
+
+def _int(stats: Mapping[str, Any], key: str) -> int:
+    try:
+        return int(stats.get(key) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+def item_counts(items_by_kind: Mapping[str, Any], max_bars: int = MAX_BARS) -> list[tuple[str, int]]:
+    """(label, count) for each kind, largest first; free-text kinds and the
+    smallest kinds beyond ``max_bars`` are counted together as "Other items"."""
+    known: dict[str, int] = {}
+    other = 0
+    for key, value in (items_by_kind or {}).items():
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            continue
+        if count <= 0:
+            continue
+        if key in ITEM_KEYS:
+            known[key] = known.get(key, 0) + count
+        else:
+            other += count
+    ordered = sorted(known.items(), key=lambda kv: (-kv[1], ITEM_KEYS.index(kv[0])))
+    room = max_bars - (1 if other else 0)
+    if len(ordered) > room:
+        room = max_bars - 1
+        other += sum(count for _, count in ordered[room:])
+        ordered = ordered[:room]
+    rows = [(ITEM_LABELS.get(key, key.replace("_", " ").capitalize()), count) for key, count in ordered]
+    if other:
+        rows.append((OTHER_ITEMS, other))
+    return rows
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+def chart(items: list[tuple[str, int]]) -> dict[str, Any]:
+    """Geometry of the horizontal bar chart, and its text alternative."""
+    top = max((count for _, count in items), default=0)
+    bars = []
+    for i, (label, count) in enumerate(items):
+        width = round(BAR_MAX * count / top, 1) if top else 0
+        y = i * ROW
+        bars.append(
+            {
+                "label": label,
+                "count": count,
+                "y": y + (ROW - BAR_HEIGHT) / 2,
+                "text_y": y + ROW / 2 + FONT_PT * 0.35,
+                "width": max(width, 1.5),
+                "value_x": BAR_X + max(width, 1.5) + 8,
+            }
+        )
+    summary = "; ".join(f"{label}: {count}" for label, count in items)
+    return {
+        "width": CHART_WIDTH,
+        "height": max(len(items), 1) * ROW,
+        "label_x": LABEL_WIDTH,
+        "bar_x": BAR_X,
+        "bar_height": BAR_HEIGHT,
+        "font_pt": FONT_PT,
+        "colour": BAR_COLOUR,
+        "bars": bars,
+        "alt": f"Bar chart of items seen on display, by kind. {summary}." if items else "No items were seen on display.",
+    }
+
+
+def material_name(name: str) -> str:
+    """``visit-letter`` → ``Visit letter``: short enough for a table cell."""
+    special = {"batch": "Print batch", "leaflets": "Leaflets", "total": "Total"}
+    if name in special:
+        return special[name]
+    words = name.replace("_", "-").split("-")
+    return " ".join(words).capitalize() if words else name
+
+
+def cost_context(table: CostTable) -> dict[str, Any]:
+    def row(line, label):
+        return {
+            "name": label,
+            "pages": line.counts.pages,
+            "colour": line.counts.colour_pages,
+            "blank_backs": line.counts.blank_backs if table.duplex else 0,
+            "sheets": line.sheets,
+            "cost": table.money(line.cost),
+        }
+
+    return {
+        "sides": table.sides_text,
+        "paper": table.prices.paper,
+        "rows": [row(line, material_name(line.name)) for line in table.lines],
+        "total": row(table.total, "Total"),
+    }
+
+
+def report_context(
+    stats: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    *,
+    prices: Prices | None,
+    counts: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Everything the summary prints, as plain data (tests read it directly)."""
+    op = stats.get("operation") or {}
+    try:
+        day = long_date(dt.date.fromisoformat(str(op.get("patrol_date"))))
+    except ValueError:
+        day = str(op.get("patrol_date") or "")
+    checked = _int(stats, "vehicles_checked")
+    insecure = _int(stats, "insecure_vehicles")
+    with_items = _int(stats, "vehicles_with_items")
+    letters = _int(stats, "letters")
+    nws = _int(stats, "nws_interest_addresses")
+    cms = _int(stats, "cms_interest_addresses")
+    figures = [
+        {"key": "vehicles_checked", "value": checked, "label": "vehicles checked"},
+        {"key": "insecure_vehicles", "value": insecure, "label": f"vehicles not locked ({percent(insecure, checked)})"},
+        {"key": "vehicles_with_items", "value": with_items,
+         "label": f"vehicles with items on show ({percent(with_items, checked)})"},
+        {"key": "letters", "value": letters, "label": "letters delivered"},
+        {"key": "nws_interest_addresses", "value": nws, "label": "addresses interested in Neighbourhood Watch"},
+        {"key": "cms_interest_addresses", "value": cms, "label": "addresses interested in crime alerts"},
+    ]
+    cost = other = None
+    if prices is not None and counts is not None:
+        first = cost_table(counts, prices)
+        second = cost_table(counts, prices, duplex=not first.duplex)
+        cost = cost_context(first)
+        other = cost_context(second)
+    # One page: each extra line in the cost table takes the room of one bar,
+    # the draft notice of two (the smallest kinds then count as other items).
+    draft = bool(manifest.get("draft"))
+    extra = (len(cost["rows"]) - 1 if cost else 0) + (2 if draft else 0)
+    items = item_counts(stats.get("items_by_kind") or {}, max_bars=max(MIN_BARS, MAX_BARS - extra))
+    name = str(op.get("name") or "Operation")
+    area = str(op.get("area") or "")
+    return {
+        "lang": LANG,
+        "title": f"{name}: summary of the patrol",
+        "operation": name,
+        "area": area,
+        "date": day,
+        "figures": figures,
+        "items": [{"label": label, "count": count} for label, count in items],
+        "items_total": sum(count for _, count in items),
+        "chart": chart(items),
+        "draft": draft,
+        "rows_read": _int(stats, "rows_read"),
+        "rejected_rows": _int(stats, "rejected_rows"),
+        "keys_visible": _int(stats, "keys_visible"),
+        "cost": cost,
+        "cost_other": other,
+        "prices": prices_text(prices) if prices is not None else None,
+        "cost_note": None if prices is None or counts is not None
+        else "Print cost not known: the run's batch.pdf is gone and no page counts were kept.",
+    }
+
+
+# --- Markdown ------------------------------------------------------------------------
+
+_MD_SPECIAL = "\\`*_[]<>|"
+
+
+def md_escape(text: object) -> str:
+    out = []
+    for char in str(text):
+        out.append("\\" + char if char in _MD_SPECIAL else char)
+    return "".join(out).replace("\n", " ")
+
+
+def markdown(ctx: Mapping[str, Any]) -> str:
+    e = md_escape
+    lines = [f"# {e(ctx['title'])}", "", f"{e(ctx['area'])}, {e(ctx['date'])}", ""]
+    if ctx["draft"]:
+        lines += ["**Draft run: not approved for delivery.**", ""]
+    lines += ["| What we found | Number |", "| --- | ---: |"]
+    for f in ctx["figures"]:
+        lines.append(f"| {e(f['label'][:1].upper() + f['label'][1:])} | {f['value']} |")
+    lines += ["", "## Items on display, by kind", ""]
+    if ctx["items"]:
+        lines += ["| Item | Times seen |", "| --- | ---: |"]
+        lines += [f"| {e(i['label'])} | {i['count']} |" for i in ctx["items"]]
+        lines += ["", "One vehicle can have several kinds of item on show."]
+    else:
+        lines.append("No items were seen on display.")
+    lines += ["", "## Print cost", ""]
+    if ctx["cost"]:
+        cost = ctx["cost"]
+        lines += [
+            f"Printed {e(cost['sides'])} on {e(cost['paper'])}:",
+            "",
+            "| Material | Pages | Colour pages | Sheets | Cost |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for row in cost["rows"] + [cost["total"]]:
+            lines.append(f"| {e(row['name'])} | {row['pages']} | {row['colour']} | {row['sheets']} | {e(row['cost'])} |")
+        other = ctx["cost_other"]["total"]
+        lines += [
+            "",
+            f"Printed {e(ctx['cost_other']['sides'])}: {other['sheets']} sheets, {e(other['cost'])}.",
+            f"Prices: {e(ctx['prices'])}.",
+        ]
+    else:
+        lines.append(e(ctx["cost_note"] or "Print cost not worked out (no price file)."))
+    lines += [
+        "",
+        f"{ctx['rows_read']} records read; {ctx['rejected_rows']} could not be used. "
+        "This summary holds counts only: no addresses, registrations or names.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def render_report(
+    run_dir: Path,
+    out_dir: Path,
+    templates: Path,
+    *,
+    prices: Prices | None,
+    html: HtmlRenderer | None = None,
+    pdf: PdfRenderer | None = None,
+) -> ReportOutput:
+    """Write ``operation-summary.pdf`` and ``.md`` into ``out_dir``."""
+    stats, manifest = load_run(run_dir)
+    counts = run_counts(Path(run_dir)) if prices is not None else None
+    ctx = report_context(stats, manifest, prices=prices, counts=counts)
+    html = html or HtmlRenderer(templates)
+    pdf = pdf or PdfRenderer(templates)
+    fragment = html.fragment(TEMPLATE, ctx)
+    document = pdf.layout(html.document([fragment], lang=LANG, title=ctx["title"], stylesheets=[STYLESHEET]))
+    data = pdf.write(document, title=ctx["title"], lang=LANG)
+    out_dir = atomic.private_dir(Path(out_dir))
+    atomic.write_bytes(out_dir / PDF_NAME, data)
+    atomic.write_text(out_dir / MARKDOWN_NAME, markdown(ctx))
+    return ReportOutput(out_dir / PDF_NAME, out_dir / MARKDOWN_NAME, len(document.pages))
+
+
+__all__ = [
+    "ITEM_LABELS",
+    "MARKDOWN_NAME",
+    "PDF_NAME",
+    "ReportError",
+    "ReportOutput",
+    "chart",
+    "item_counts",
+    "load_run",
+    "markdown",
+    "render_report",
+    "report_context",
+    "material_name",
+]

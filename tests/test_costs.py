@@ -1,0 +1,203 @@
+"""Print cost: page counting from rendered PDFs, and the arithmetic by hand."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from handle_docs.batch import BLANK_PAGE_TEXT, RunSettings
+from handle_docs.content import load_content
+from handle_docs.costs import (
+    BLANK_PAGE_TEXT as COSTS_BLANK_TEXT,
+    PageCounts,
+    Prices,
+    batch_counts,
+    cost_lines,
+    cost_table,
+    count_pages,
+    load_prices,
+    money,
+    record_print_cost,
+)
+from handle_docs.models import ProblemsError
+from handle_docs.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.records import read_records
+from handle_docs.render.pdf import PdfRenderer
+
+from .conftest import CONTENT, TEMPLATES
+
+
+def prices(**overrides) -> Prices:
+    data = {
+        "currency": "GBP",
+        "paper": "A4",
+        "per_sheet": "0.01",
+        "per_page": {"mono": "0.02", "colour": "0.10"},
+        "duplex": True,
+    }
+    data.update(overrides)
+    return Prices.model_validate(data)
+
+
+# --- the arithmetic, worked by hand ------------------------------------------------
+
+
+def test_cost_table_matches_a_hand_worked_example():
+    # A letter: 7 pages, 2 of them in colour, padded by 1 blank back in the batch.
+    # A leaflet: 4 pages, all in colour, no blank backs.
+    counts = {
+        "visit-letter": PageCounts(pages=7, colour_pages=2, blank_backs=1),
+        "lock-it-leaflet": PageCounts(pages=4, colour_pages=4, blank_backs=0),
+    }
+    # Double-sided, at 1p a sheet, 2p a mono side and 10p a colour side:
+    #   letter : 8 sides -> 4 sheets = 4p; mono sides 5 + 1 blank back = 6 x 2p = 12p; 2 x 10p = 20p -> 36p
+    #   leaflet: 4 sides -> 2 sheets = 2p; 0 mono;                              4 x 10p = 40p -> 42p
+    #   total  : 6 sheets, 78p
+    table = cost_table(counts, prices())
+    letter, leaflet = table.lines
+    assert (letter.sides, letter.sheets, letter.mono_sides, letter.colour_sides) == (8, 4, 6, 2)
+    assert letter.cost == Decimal("0.36")
+    assert (leaflet.sides, leaflet.sheets, leaflet.mono_sides, leaflet.colour_sides) == (4, 2, 0, 4)
+    assert leaflet.cost == Decimal("0.42")
+    assert table.total.sheets == 6 and table.total.cost == Decimal("0.78")
+    assert table.money(table.total.cost) == "£0.78"
+
+    # Single-sided, blank backs are not printed:
+    #   letter : 7 sheets = 7p; 5 mono x 2p = 10p; 2 colour x 10p = 20p -> 37p
+    #   leaflet: 4 sheets = 4p;                   4 colour x 10p = 40p -> 44p
+    #   total  : 11 sheets, 81p
+    single = cost_table(counts, prices(), duplex=False)
+    assert [line.cost for line in single.lines] == [Decimal("0.37"), Decimal("0.44")]
+    assert [line.sheets for line in single.lines] == [7, 4]
+    assert single.total.sheets == 11 and single.total.cost == Decimal("0.81")
+
+
+def test_an_odd_page_count_double_sided_takes_a_whole_sheet_and_each_line_rounds_half_up():
+    table = cost_table({"form": PageCounts(pages=3)}, prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}))
+    line = table.lines[0]
+    assert line.sheets == 2  # 3 sides on 2 sheets
+    assert line.paper_cost == Decimal("0.010") and line.cost == Decimal("0.01")
+    half = cost_table({"x": PageCounts(pages=1)}, prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}))
+    assert half.lines[0].cost == Decimal("0.01"), "half a penny rounds up"
+    # the total is the sum of the rounded lines, so the table adds up as printed
+    two = cost_table({"a": PageCounts(pages=1), "b": PageCounts(pages=1)},
+                     prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}))
+    assert two.total.cost == Decimal("0.02")
+
+
+def test_duplex_default_comes_from_the_price_file():
+    counts = {"x": PageCounts(pages=2)}
+    assert cost_table(counts, prices(duplex=True)).total.sheets == 1
+    assert cost_table(counts, prices(duplex=False)).total.sheets == 2
+
+
+def test_money_uses_the_currency_sign_or_code():
+    assert money(Decimal("1234.5"), "GBP") == "£1,234.50"
+    assert money(Decimal("2"), "EUR") == "€2.00"
+    assert money(Decimal("2"), "CHF") == "CHF 2.00"
+
+
+# --- the price file ------------------------------------------------------------------
+
+
+def test_the_bundled_price_file_loads():
+    loaded = load_prices(CONTENT / "print-costs.yaml")
+    assert loaded.currency == "GBP" and loaded.paper == "A4" and loaded.duplex is True
+    assert loaded.per_page.colour > loaded.per_page.mono > 0
+
+
+def test_a_wrong_price_file_names_the_line_and_key(tmp_path):
+    path = tmp_path / "print-costs.yaml"
+    path.write_text(
+        "currency: GBP\npaper: A4\nper_sheet: -1\nper_page:\n  mono: 0.01\n  colour: 0.05\n  colur: 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProblemsError) as caught:
+        load_prices(path)
+    text = str(caught.value)
+    assert "per_sheet" in text and ":3" in text
+    assert "per_page.colur" in text and "unknown key" in text
+
+
+# --- counting pages ------------------------------------------------------------------
+
+
+def test_blank_page_text_is_the_batch_text():
+    assert COSTS_BLANK_TEXT == BLANK_PAGE_TEXT
+
+
+def _pdf(body: str) -> bytes:
+    renderer = PdfRenderer(TEMPLATES)
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Pages</title>'
+        f'<link rel="stylesheet" href="{(TEMPLATES / "base.css").as_uri()}"></head><body>{body}</body></html>'
+    )
+    return renderer.write(renderer.layout(html), title="Pages", lang="en-GB")
+
+
+def test_colour_pages_are_counted_from_the_rendered_pdf():
+    data = _pdf(
+        "<p>Black text only.</p>"
+        '<p style="break-before: page">Grey is not colour: <span style="color:#595959">grey words</span></p>'
+        '<p style="break-before: page">A blue rule:</p><div style="border-top: 1pt solid #1d4f91"></div>'
+        f'<p style="break-before: page">{BLANK_PAGE_TEXT}</p>'
+    )
+    assert count_pages(data) == PageCounts(pages=3, colour_pages=1, blank_backs=1)
+
+
+# --- a real run --------------------------------------------------------------------------
+
+
+def test_the_sample_runs_counts_agree_with_its_stats(sample_run):
+    out, result, _ = sample_run
+    stats = json.loads((out / "stats.json").read_text())
+    counts = batch_counts(out)
+    assert set(counts) == {"visit-letter"}
+    letter = counts["visit-letter"]
+    assert letter.pages == stats["letter_pages"] == result.letter_pages
+    assert letter.pages + letter.blank_backs == stats["batch_pages"]
+    table = cost_table(counts, load_prices(CONTENT / "print-costs.yaml"))
+    assert table.total.sheets == stats["letter_sheets_duplex"]
+    lines = cost_lines(out, load_prices(CONTENT / "print-costs.yaml"))
+    assert lines[0].startswith("print cost, A4 double-sided: ")
+    assert any(line.startswith("print cost, A4 single-sided: ") for line in lines)
+
+
+CSV = (
+    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,"
+    "cms_interest,language,large_print\n"
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKB,no,bag,yes,yes,no,,no\n'
+    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,yes,,no\n'
+)
+
+
+def test_a_batch_with_a_leaflet_after_each_letter_is_split_by_material(tmp_path):
+    records = tmp_path / "records.csv"
+    records.write_text(CSV, encoding="utf-8")
+    content = load_content(CONTENT, TEMPLATES)
+    settings = RunSettings(content_root=CONTENT, templates=TEMPLATES, leaflet_id="lock-it-leaflet")
+    run = tmp_path / "run"
+    result = run_letters(read_records(records), file_sha256(records), content, settings, run, RunOptions())
+    counts = batch_counts(run)
+    assert set(counts) == {"visit-letter", "leaflets"} or set(counts) == {"visit-letter", "lock-it-leaflet"}
+    leaflet = next(c for name, c in counts.items() if name != "visit-letter")
+    assert counts["visit-letter"].pages == result.letter_pages
+    assert leaflet.pages + leaflet.blank_backs == result.leaflet_pages
+    assert sum(c.pages + c.blank_backs for c in counts.values()) == result.batch_pages
+
+    lines = record_print_cost(run, load_prices(CONTENT / "print-costs.yaml"))
+    stats = json.loads((run / "stats.json").read_text())
+    assert stats["print"]["materials"]["visit-letter"]["pages"] == result.letter_pages
+    summary = (run / "summary.txt").read_text()
+    assert all(line in summary for line in lines)
+    # After the PDFs are purged the counts kept in stats.json still give the cost.
+    (run / "batch.pdf").unlink()
+    assert cost_lines(run, load_prices(CONTENT / "print-costs.yaml")) == lines
+
+
+def test_no_batch_and_no_kept_counts_says_so(tmp_path):
+    (tmp_path / "stats.json").write_text("{}", encoding="utf-8")
+    assert batch_counts(tmp_path) is None
+    assert cost_lines(tmp_path, prices()) == ["print cost: not known (no batch.pdf and no print counts in stats.json)"]
