@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -24,13 +26,17 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """Write ``path`` through a private temporary file renamed into place on
+    success; on any failure the temporary file is removed and ``path`` is
+    untouched."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
@@ -41,6 +47,11 @@ def write_bytes(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with replacing(path) as handle:
+        handle.write(data)
 
 
 def write_text(path: Path, text: str) -> None:

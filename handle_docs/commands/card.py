@@ -8,11 +8,9 @@ from pathlib import Path
 import click
 
 from ..card import SIZES, CardError, render_cards
-from ..content import load_content
-from ..models import ProblemsError
 from ..report import ReportError, load_run
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 
 
 @click.command("card")
@@ -33,19 +31,13 @@ def card(run_dir, out_dir, content_dir, templates, material, sizes, draft):
     No addresses, registrations or street names: the card never sees them.
     """
     templates = templates_for(content_dir, templates)
-    try:
-        content = load_content(content_dir, templates)
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
+    content = load_content_or_fail(content_dir, templates)
     cards = sorted(m.id for m in content.materials.values() if m.spec.kind == "card")
     if material not in cards:
         fail([], f"no card material with id '{material}' (have: {', '.join(cards) or 'none'})")
 
     approval = approval_for_run(content, [material], draft=draft)
-    if approval.refusals and not draft:
-        print_problems(approval.refusals, "refusing to make cards: material not approved")
-        click.echo("For a marked draft to check (never to post), add --draft.", err=True)
-        sys.exit(EXIT_PROBLEMS)
+    refuse_unapproved(approval, making="cards", draft=draft, draft_hint="never to post")
 
     try:
         stats, _ = load_run(run_dir)

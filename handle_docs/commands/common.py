@@ -48,3 +48,22 @@ def print_problems(problems: Iterable[Problem], heading: str) -> None:
 def fail(problems: Iterable[Problem], heading: str) -> NoReturn:
     print_problems(problems, heading)
     sys.exit(EXIT_PROBLEMS)
+
+
+def load_content_or_fail(content_dir: Path, templates: Path | None):
+    """The validated content, or every problem printed and exit status 1."""
+    from ..content import load_content
+    from ..models import ProblemsError
+
+    try:
+        return load_content(content_dir, templates_for(content_dir, templates))
+    except ProblemsError as exc:
+        fail(exc.problems, "content cannot be used")
+
+
+def refuse_unapproved(approval, *, making: str, draft: bool, draft_hint: str = "never for delivery") -> None:
+    """The review gate at the edge: refuse (exit 1) unless approved or --draft."""
+    if approval.refusals and not draft:
+        print_problems(approval.refusals, f"refusing to make {making}: material not approved")
+        click.echo(f"For a watermarked draft to check ({draft_hint}), add --draft.", err=True)
+        sys.exit(EXIT_PROBLEMS)

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..content import load_content
 from ..contingency import COLUMNS_FILE, DEFAULT_SHEETS, FORM_ID, LETTER_ID, PER_SHEET, form_questions, render_pack
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
-from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 
 
 def _ids_of_kind(content, kind: str) -> list[str]:
@@ -43,10 +42,7 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
     'handle-docs check DIR' before printing.
     """
     templates = templates_for(content_dir, templates)
-    try:
-        content = load_content(content_dir, templates)
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
+    content = load_content_or_fail(content_dir, templates)
     forms, letters, leaflets = (_ids_of_kind(content, k) for k in ("form", "letter", "leaflet"))
     if form_id not in forms:
         fail([], f"no form material with id '{form_id}' (have: {', '.join(forms) or 'none'})")
@@ -59,10 +55,7 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
     letter_ids = materials_for(content, letter_id)
 
     approval = approval_for_run(content, [form_id, *letter_ids, *chosen_leaflets], draft=draft)
-    if approval.refusals and not draft:
-        print_problems(approval.refusals, "refusing to make the contingency pack: material not approved")
-        click.echo("For a watermarked draft to check (never for use), add --draft.", err=True)
-        sys.exit(EXIT_PROBLEMS)
+    refuse_unapproved(approval, making="the contingency pack", draft=draft, draft_hint="never for use")
 
     columns = columns or content_dir / COLUMNS_FILE
     if not columns.is_file():

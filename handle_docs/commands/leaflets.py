@@ -7,12 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..content import load_content
 from ..leaflets import FORMATS, render_leaflet
-from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 
 
 @click.command("leaflets")
@@ -26,10 +24,7 @@ from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templa
 def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
     """Render leaflet MATERIALS (default: every leaflet) to tagged PDF."""
     templates = templates_for(content_dir, templates)
-    try:
-        content = load_content(content_dir, templates)
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
+    content = load_content_or_fail(content_dir, templates)
     available = sorted(m.id for m in content.materials.values() if m.spec.kind == "leaflet")
     chosen = list(materials) or available
     unknown = [m for m in chosen if m not in available]
@@ -37,10 +32,7 @@ def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
         fail([], f"no leaflet with id {', '.join(unknown)} (have: {', '.join(available)})")
 
     approval = approval_for_run(content, chosen, draft=draft)
-    if approval.refusals and not draft:
-        print_problems(approval.refusals, "refusing to make leaflets: material not approved")
-        click.echo("For a watermarked draft to check (never for delivery), add --draft.", err=True)
-        sys.exit(EXIT_PROBLEMS)
+    refuse_unapproved(approval, making="leaflets", draft=draft, draft_hint="never for delivery")
 
     for material_id in chosen:
         material = content.material(material_id)

@@ -10,14 +10,13 @@ from pathlib import Path
 import click
 
 from ..batch import RunSettings
-from ..content import load_content
 from ..models import ProblemsError
 from ..pipeline import RunOptions, file_sha256, run_letters
 from ..records import read_records
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
 from ..costs import prices_for
 from .progress import Progress
-from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 
 
 @click.command("letters")
@@ -50,10 +49,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     OUT/letters/<letter-id>.docx and OUT/batch.docx.
     """
     templates = templates_for(content_dir, templates)
-    try:
-        content = load_content(content_dir, templates)
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
+    content = load_content_or_fail(content_dir, templates)
     kinds = {m.id: m.spec.kind for m in content.materials.values()}
     if kinds.get(material) != "letter":
         letters_ = sorted(k for k, v in kinds.items() if v == "letter")
@@ -68,10 +64,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     # its current version (handle-docs review status says where each stands).
     used = materials_for(content, material) + ([leaflet] if leaflet else [])
     approval = approval_for_run(content, used, draft=draft)
-    if approval.refusals and not draft:
-        print_problems(approval.refusals, "refusing to make letters: material not approved")
-        click.echo("For a watermarked draft to check (never for delivery), add --draft.", err=True)
-        sys.exit(EXIT_PROBLEMS)
+    refuse_unapproved(approval, making="letters", draft=draft, draft_hint="never for delivery")
     if approval.refusals:
         print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
 

@@ -45,6 +45,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from .. import atomic
 from ..content import Content, Material
 from ..qr import qr_image
 
@@ -220,7 +221,7 @@ def render_leaflet_docx(content: Content, material: Material, *, watermark: str 
 
 def write_leaflet_docx(content: Content, material: Material, out_dir: Path, *, watermark: str | None = None) -> str:
     """Write ``<material-id>.docx`` (0600, atomically) into ``out_dir``; return its name."""
-    from .. import atomic
+
 
     atomic.private_dir(out_dir)
     name = f"{material.id}.docx"
@@ -485,22 +486,8 @@ def join_docx(
     sources = [Path(s) for s in sources]
     if not sources:
         raise DocxError("no letters to join")
-    target = Path(target)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _write_batch(sources, handle, title=title, lang=lang, author=author, progress=progress)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic.replacing(Path(target)) as handle:
+        _write_batch(sources, handle, title=title, lang=lang, author=author, progress=progress)
     return len(sources)
 
 
