@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from .context import choose_material, leaflet_context, letter_context
 from .models import Letter, RecordSet, Reject
 from .render.html import HtmlRenderer
 from .render.pdf import PdfRenderer, RenderError
+from .reproducible import source_datetime
 from .tables import write_csv
 
 BLANK_PAGE_TEXT = "This page is intentionally blank."
@@ -273,7 +273,7 @@ def chunked(items: Sequence[Letter], size: int) -> list[Sequence[Letter]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _sha256_file(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -338,11 +338,11 @@ def verified(result: ChunkResult, staging: Path) -> bool:
     """A journalled chunk counts only if every file it wrote is there and intact."""
     try:
         for letter in result.letters:
-            if _sha256_file(staging / letter.file) != letter.sha256:
+            if file_sha256(staging / letter.file) != letter.sha256:
                 return False
-            if letter.docx_file and _sha256_file(staging / letter.docx_file) != letter.docx_sha256:
+            if letter.docx_file and file_sha256(staging / letter.docx_file) != letter.docx_sha256:
                 return False
-        if result.chunk_file and _sha256_file(staging / result.chunk_file) != result.chunk_sha256:
+        if result.chunk_file and file_sha256(staging / result.chunk_file) != result.chunk_sha256:
             return False
     except OSError:
         return False
@@ -436,10 +436,6 @@ def prepare_staging(out_dir: Path, key: str, resume: bool) -> tuple[Path, Journa
     return staging, journal, done
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:
     write_csv(path, ["row", "field", "reason"], [(r.row, r.field, r.reason) for r in sorted(rejects, key=lambda r: r.row)])
 
@@ -474,7 +470,7 @@ def finalise_run(
             batch,
             title=batch_title,
             lang=lang,
-            creation_date=_source_datetime(),
+            creation_date=source_datetime(),
         )
     docx_files = [letter.docx_file for letter in result.letters if letter.docx_file]
     batch_docx = staging / "batch.docx"
@@ -488,8 +484,8 @@ def finalise_run(
         "letters_count": len(result.letters),
         "rejected_rows": len({r.row for r in result.rejects}),
         "batch": {"file": "batch.pdf", "pages": result.batch_pages,
-                  "sha256": _sha256_file(batch) if batch.exists() else None},
-        **({"batch_docx": {"file": "batch.docx", "letters": len(docx_files), "sha256": _sha256_file(batch_docx)}}
+                  "sha256": file_sha256(batch) if batch.exists() else None},
+        **({"batch_docx": {"file": "batch.docx", "letters": len(docx_files), "sha256": file_sha256(batch_docx)}}
            if docx_files else {}),
         "letters": [
             {k: v for k, v in asdict(letter).items() if v is not None or not k.startswith("docx_")}
@@ -520,14 +516,3 @@ def finalise_run(
     atomic.swap_into_place(staging, out_dir)
 
 
-def _source_datetime():
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-
-
-def monotonic() -> float:
-    return time.monotonic()

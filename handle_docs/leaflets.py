@@ -6,8 +6,6 @@ the letters; the booklet imposition is an extra print-ready file.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from .context import leaflet_context
 from .render.html import HtmlRenderer
 from .render.impose import impose_booklet
 from .render.pdf import PdfRenderer
+from .reproducible import source_datetime
 
 FORMATS = ("a4", "a5-booklet")
 STYLESHEETS = {"a4": ["leaflets/leaflet.css"], "a5-booklet": ["leaflets/leaflet.css", "leaflets/a5.css"]}
@@ -30,11 +29,6 @@ class LeafletOutput:
     pages: int
     booklet: str | None = None  # the imposed print file (A5 booklet only)
     sides: int | None = None
-
-
-def _when() -> dt.datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc) if epoch else None
 
 
 def leaflet_html(html: HtmlRenderer, content: Content, material: Material, fmt: str, watermark: str | None = None) -> str:
@@ -72,6 +66,6 @@ def render_leaflet(
         result.booklet = booklet
         result.sides = impose_booklet(
             out_dir / name, out_dir / booklet,
-            title=f"{material.spec.title} (A5 booklet for printing)", lang=material.spec.language, when=_when(),
+            title=f"{material.spec.title} (A5 booklet for printing)", lang=material.spec.language, when=source_datetime(),
         )
     return result

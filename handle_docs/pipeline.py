@@ -6,7 +6,6 @@ tests and benchmarks call it directly.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from .batch import (
     RunResult,
     RunSettings,
     count_vehicles,
+    file_sha256,  # re-exported: callers hash the records file before run_letters
     finalise_run,
     prepare_staging,
     render_chunks,
@@ -27,6 +27,9 @@ from .models import RecordSet
 from .costs import record_print_cost
 from .printable import screen
 from .stats import follow_up_rows, run_stats
+
+
+__all__ = ["RunOptions", "ReconciliationError", "file_sha256", "run_letters", "summary_lines"]
 
 
 @dataclass
@@ -162,10 +165,3 @@ def run_letters(
     )
     return result
 
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

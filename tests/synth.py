@@ -26,3 +26,26 @@ def write_records(path: Path, n: int, officer: str = "4127") -> Path:
                 "yes", "yes" if i % 5 == 0 else "", "", "", "",
             ])
     return path
+
+
+def run_records(records: Path, out: Path, *, content_dir: Path | None = None, templates: Path | None = None,
+                jobs: int = 1, **settings):
+    """Run the real letters pipeline on ``records`` into ``out`` (no review gate).
+
+    Returns (result, recordset).  ``settings`` go to RunSettings, e.g.
+    ``leaflet_id="lock-it-leaflet"``.
+    """
+    from handle_docs.batch import RunSettings
+    from handle_docs.content import load_content
+    from handle_docs.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.records import read_records
+
+    from .conftest import CONTENT, TEMPLATES
+
+    content_dir = content_dir or CONTENT
+    templates = templates or TEMPLATES
+    content = load_content(content_dir, templates)
+    recordset = read_records(records)
+    run_settings = RunSettings(content_root=content_dir, templates=templates, **settings)
+    result = run_letters(recordset, file_sha256(records), content, run_settings, out, RunOptions(jobs=jobs))
+    return result, recordset

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
 
-from .conftest import CONTENT, ROOT
+from .conftest import CONTENT
 
 HEADER = "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,cms_interest,language,large_print\n"
 ROWS = [

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from handle_docs.batch import BLANK_PAGE_TEXT, RunSettings
-from handle_docs.content import load_content
+from handle_docs.batch import BLANK_PAGE_TEXT
 from handle_docs.costs import (
     BLANK_PAGE_TEXT as COSTS_BLANK_TEXT,
     PageCounts,
@@ -22,10 +21,9 @@ from handle_docs.costs import (
     record_print_cost,
 )
 from handle_docs.models import ProblemsError
-from handle_docs.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.records import read_records
 from handle_docs.render.pdf import PdfRenderer
 
+from .synth import run_records
 from .conftest import CONTENT, TEMPLATES
 
 
@@ -176,10 +174,8 @@ CSV = (
 def test_a_batch_with_a_leaflet_after_each_letter_is_split_by_material(tmp_path):
     records = tmp_path / "records.csv"
     records.write_text(CSV, encoding="utf-8")
-    content = load_content(CONTENT, TEMPLATES)
-    settings = RunSettings(content_root=CONTENT, templates=TEMPLATES, leaflet_id="lock-it-leaflet")
     run = tmp_path / "run"
-    result = run_letters(read_records(records), file_sha256(records), content, settings, run, RunOptions())
+    result, _ = run_records(records, run, leaflet_id="lock-it-leaflet")
     counts = batch_counts(run)
     assert set(counts) == {"visit-letter", "leaflets"} or set(counts) == {"visit-letter", "lock-it-leaflet"}
     leaflet = next(c for name, c in counts.items() if name != "visit-letter")

@@ -85,28 +85,40 @@ def test_soak_twenty_kills_of_a_500_letter_run(tmp_path):
     kill_and_resume(tmp_path, letters=500, kills=20, seed=11)
 
 
-def test_resume_renders_only_what_is_missing(tmp_path, monkeypatch):
+def letters_args(records: Path, out: Path) -> list[str]:
+    return ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1",
+            "--chunk-size", "4", "--quiet"]
+
+
+def render_recording(monkeypatch, calls: list[int], stop_at: int | None = None):
+    """Make ChunkRenderer.render record each chunk index, and raise Ctrl-C at ``stop_at``."""
     from handle_docs import batch
 
-    records = write_records(tmp_path / "records.csv", 12)
-    out = tmp_path / "run"
-    args = ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1",
-            "--chunk-size", "4", "--quiet"]
-    real_render = batch.ChunkRenderer.render
-    calls = []
+    current = batch.ChunkRenderer.render
+    real_render = getattr(current, "__wrapped__", current)  # never wrap an earlier wrapper
 
-    def render_then_die(self, index, letters, staging):
+    def render(self, index, letters, staging):
         calls.append(index)
-        if index == 2:
-            raise KeyboardInterrupt  # Ctrl-C during the third chunk
+        if index == stop_at:
+            raise KeyboardInterrupt  # Ctrl-C during this chunk
         return real_render(self, index, letters, staging)
 
-    monkeypatch.setattr(batch.ChunkRenderer, "render", render_then_die)
+    render.__wrapped__ = real_render
+    monkeypatch.setattr(batch.ChunkRenderer, "render", render)
+    return real_render
+
+
+def test_resume_renders_only_what_is_missing(tmp_path, monkeypatch):
+    records = write_records(tmp_path / "records.csv", 12)
+    out = tmp_path / "run"
+    args = letters_args(records, out)
+    calls: list[int] = []
+    render_recording(monkeypatch, calls, stop_at=2)  # the third chunk
     stopped = CliRunner().invoke(cli, args)
     assert stopped.exit_code == 130 and "--resume" in stopped.output
     assert not out.exists()
-    monkeypatch.setattr(batch.ChunkRenderer, "render", lambda self, *a: (calls.append(a[0]), real_render(self, *a))[1])
     calls.clear()
+    render_recording(monkeypatch, calls)
     resumed = CliRunner().invoke(cli, [*args, "--resume"])
     assert resumed.exit_code == 0, resumed.output
     assert calls == [2], "chunks 0 and 1 were done and verified; only chunk 2 is rendered again"
@@ -118,16 +130,8 @@ def test_resume_does_not_trust_a_file_whose_hash_changed(tmp_path, monkeypatch):
 
     records = write_records(tmp_path / "records.csv", 8)
     out = tmp_path / "run"
-    args = ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1",
-            "--chunk-size", "4", "--quiet"]
-    real_render = batch.ChunkRenderer.render
-
-    def die_on_second(self, index, letters, staging):
-        if index == 1:
-            raise KeyboardInterrupt
-        return real_render(self, index, letters, staging)
-
-    monkeypatch.setattr(batch.ChunkRenderer, "render", die_on_second)
+    args = letters_args(records, out)
+    real_render = render_recording(monkeypatch, [], stop_at=1)
     CliRunner().invoke(cli, args)
     staging = batch.staging_dir(out)
     damaged = sorted((staging / "letters").glob("*.pdf"))[0]

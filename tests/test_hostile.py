@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from handle_docs.batch import RunSettings
-from handle_docs.content import load_content
 from handle_docs.models import ProblemsError
-from handle_docs.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records import read_records
 
+from .synth import run_records
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
 
@@ -57,11 +55,8 @@ def server():
 
 
 def run(tmp_path, records, content_dir=CONTENT, templates=TEMPLATES):
-    content = load_content(content_dir, templates)
-    recordset = read_records(records)
-    settings = RunSettings(content_root=content_dir, templates=templates)
     out = tmp_path / "run"
-    result = run_letters(recordset, file_sha256(records), content, settings, out, RunOptions(jobs=1))
+    result, recordset = run_records(records, out, content_dir=content_dir, templates=templates)
     return out, result, recordset
 
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pikepdf
 import pypdfium2
 import pytest
 
-from handle_docs.batch import RunSettings
 from handle_docs.content import load_content
 from handle_docs.leaflets import render_leaflet
-from handle_docs.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.qr import tracked_url
-from handle_docs.records import read_records
 from handle_docs.render.impose import booklet_order
 
+from .synth import run_records
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads
 
@@ -107,8 +104,7 @@ CSV = (
 def test_with_leaflet_each_letter_is_followed_by_the_leaflet_and_starts_a_fresh_sheet(tmp_path, content):
     records = tmp_path / "records.csv"
     records.write_text(CSV)
-    settings = RunSettings(content_root=CONTENT, templates=TEMPLATES, leaflet_id="lock-it-leaflet")
-    result = run_letters(read_records(records), file_sha256(records), content, settings, tmp_path / "run", RunOptions())
+    result, _ = run_records(records, tmp_path / "run", leaflet_id="lock-it-leaflet")
     run = tmp_path / "run"
     texts = page_texts(run / "batch.pdf")
     starts = [i for i, t in enumerate(texts) if t.startswith("The Occupier")]

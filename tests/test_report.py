@@ -13,16 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handle_docs.batch import RunSettings
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.report import report as report_cmd
 from handle_docs.content import load_content
 from handle_docs.costs import load_prices, run_counts
 from handle_docs.letters import address_key
-from handle_docs.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.records import read_records
 from handle_docs.report import OTHER_ITEMS, item_counts, load_run, render_report, report_context
 
+from .synth import run_records
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
 
@@ -198,12 +196,9 @@ FORMULA_CSV = (
 def test_follow_up_cells_are_neutralised_against_spreadsheet_formulas(tmp_path):
     records = tmp_path / "records.csv"
     records.write_text(FORMULA_CSV, encoding="utf-8")
-    content = load_content(CONTENT, TEMPLATES)
     run = tmp_path / "run"
-    recordset = read_records(records)
+    _, recordset = run_records(records, run)
     assert len(recordset.records) == 3
-    run_letters(recordset, file_sha256(records), content, RunSettings(content_root=CONTENT, templates=TEMPLATES), run,
-                RunOptions())
     rows = read_follow_up(run)
     addresses = sorted(row["address"] for row in rows)
     assert len(rows) == 2, "only the two addresses that asked"

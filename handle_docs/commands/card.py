@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ import click
 from ..card import SIZES, CardError, render_cards
 from ..report import ReportError, load_run
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for
 
 
 @click.command("card")

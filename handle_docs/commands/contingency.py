@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from ..contingency import COLUMNS_FILE, DEFAULT_SHEETS, FORM_ID, LETTER_ID, PER_
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
-from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for
 
 
 def _ids_of_kind(content, kind: str) -> list[str]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import posixpath
 import re
 import zipfile
@@ -48,6 +47,7 @@ from lxml import etree
 from .. import atomic
 from ..content import Content, Material
 from ..qr import qr_image
+from ..reproducible import source_datetime
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -138,10 +138,9 @@ def _environment() -> ImmutableSandboxedEnvironment:
 
 
 def _source_datetime() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    """Naive UTC, as Word's core properties want: SOURCE_DATE_EPOCH, else now."""
+    stamp = source_datetime() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return stamp.replace(tzinfo=None)
 
 
 def render_docx(

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -23,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .. import qr
+from ..reproducible import source_datetime
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FONT_DIR = ASSETS / "fonts"
@@ -124,13 +124,8 @@ def font_face_css() -> str:
 
 def source_date() -> str | None:
     """ISO date from SOURCE_DATE_EPOCH, for reproducible PDF metadata."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    import datetime as dt
-
-    stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = source_datetime()
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None
 
 
 class PdfRenderer:
