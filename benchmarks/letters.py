@@ -14,7 +14,8 @@ figures are honest:
            with pypdf, and a manifest;
 * pipeline ``run_letters`` as ``handle-docs letters`` runs it: chunks laid out
            as one document, raster QR codes made once, a process pool on
-           every core, per-letter files, tagged batch, manifest;
+           every core, per-letter files, tagged batch, manifest, and the
+           print cost (every batch page checked for colour);
 * floor    one process laying out and writing the same letters once as one
            document, divided by the number of cores: the best the pipeline
            could hope for;
@@ -114,12 +115,14 @@ def child_naive(records: Path, out: Path) -> dict:
 def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
     from handle_docs.batch import RunSettings
     from handle_docs.content import load_content
+    from handle_docs.costs import prices_for
     from handle_docs.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records import read_records
 
     content = load_content(CONTENT, TEMPLATES)
     settings = RunSettings(content_root=CONTENT, templates=TEMPLATES)
-    result = run_letters(read_records(records), file_sha256(records), content, settings, out, RunOptions(jobs=jobs))
+    options = RunOptions(jobs=jobs, prices=prices_for(CONTENT))  # print cost too, as the command does
+    result = run_letters(read_records(records), file_sha256(records), content, settings, out, options)
     return {"letters": len(result.letters)}
 
 

@@ -50,6 +50,7 @@ class RunSettings:
     watermark: str | None = None
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
+    count_print: bool = False  # flag each batch page colour/blank in the worker (costs.page_flags)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class ChunkResult:
     chunk_file: str | None
     chunk_sha256: str | None
     leaflet_pages: int = 0  # leaflet pages in this chunk's share of the batch (with blank backs)
+    page_flags: str = ""  # with count_print: one costs.flag_code character per batch page
 
 
 @dataclass
@@ -182,6 +184,7 @@ class ChunkRenderer:
         batch_pages: list[Any] = []
         leaflet_pages = 0
         chunk_file = chunk_sha = None
+        flags = ""
         if document is not None:
             pages_by_letter: dict[str, list[Any]] = {}
             leaflets_by_letter: dict[str, list[Any]] = {}
@@ -235,7 +238,13 @@ class ChunkRenderer:
             chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
             atomic.write_bytes(staging / chunk_file, data)
             chunk_sha = hashlib.sha256(data).hexdigest()
-        return ChunkResult(index, results, rejects, len(batch_pages), chunk_file, chunk_sha, leaflet_pages)
+            if self.settings.count_print:
+                # Counted here, in parallel, not from the joined batch.pdf at
+                # the end: rasterising every page serially cost ~3.5 ms a page.
+                from .costs import flags_code, page_flags
+
+                flags = flags_code(page_flags(data))
+        return ChunkResult(index, results, rejects, len(batch_pages), chunk_file, chunk_sha, leaflet_pages, flags)
 
 
 def _reject_letter(letter: Letter, reason: str) -> list[Reject]:
@@ -286,7 +295,8 @@ def run_key(records_sha: str, settings: RunSettings, extra: dict[str, Any]) -> s
     payload = json.dumps(
         {"records": records_sha, "material": settings.material_id, "chunk": settings.chunk_size,
          "watermark": settings.watermark, "leaflet": settings.leaflet_id,
-         **({"docx": True} if settings.docx else {}), **extra},
+         **({"docx": True} if settings.docx else {}),
+         **({"count_print": True} if settings.count_print else {}), **extra},
         sort_keys=True,
         default=str,
     )
@@ -313,12 +323,11 @@ class Journal:
             except json.JSONDecodeError:
                 break  # a torn last line from a kill: ignore it
             result = ChunkResult(
-                index=entry["index"],
-                letters=[LetterResult(**item) for item in entry["letters"]],
-                rejects=[Reject(**item) for item in entry["rejects"]],
-                batch_pages=entry["batch_pages"],
-                chunk_file=entry["chunk_file"],
-                chunk_sha256=entry["chunk_sha256"],
+                **{
+                    **entry,
+                    "letters": [LetterResult(**item) for item in entry["letters"]],
+                    "rejects": [Reject(**item) for item in entry["rejects"]],
+                }
             )
             done[result.index] = result
         return done

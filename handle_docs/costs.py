@@ -175,6 +175,19 @@ def page_flags(pdf: Path | bytes, *, dpi: int = COLOUR_DPI, tolerance: int = COL
     return flags
 
 
+FLAG_CODES = {(False, False): "m", (True, False): "c", (False, True): "b"}
+
+
+def flags_code(flags: Sequence[PageFlags]) -> str:
+    """Compact text form of page flags (m: mono, c: colour, b: blank back),
+    for the run journal: one character a page."""
+    return "".join(FLAG_CODES[(f.colour, f.blank)] for f in flags)
+
+
+def flags_from_code(code: str) -> list[PageFlags]:
+    return [PageFlags(colour=c == "c", blank=c == "b") for c in code]
+
+
 def count_pages(pdf: Path | bytes, **options: int) -> PageCounts:
     """Pages, colour pages and blank backs of one PDF (a path or its bytes)."""
     return _tally(page_flags(pdf, **options))
@@ -194,7 +207,7 @@ def _load_json(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def batch_counts(run_dir: Path) -> dict[str, PageCounts] | None:
+def batch_counts(run_dir: Path, flags: Sequence[PageFlags] | None = None) -> dict[str, PageCounts] | None:
     """Per material counts of a run's ``batch.pdf``, or None without one.
 
     The batch holds, for each letter in manifest order: its pages, a blank
@@ -206,7 +219,8 @@ def batch_counts(run_dir: Path) -> dict[str, PageCounts] | None:
     batch = run_dir / "batch.pdf"
     if not batch.is_file():
         return None
-    flags = page_flags(batch)
+    if flags is None:
+        flags = page_flags(batch)
     manifest = _load_json(run_dir / "manifest.json") or {}
     stats = _load_json(run_dir / "stats.json") or {}
     letters = manifest.get("letters") if isinstance(manifest.get("letters"), list) else []
@@ -379,14 +393,17 @@ def prices_for(content_root: Path) -> Prices | None:
     return load_prices(path) if path.is_file() else None
 
 
-def record_print_cost(run_dir: Path, prices: Prices | None) -> list[str]:
+def record_print_cost(
+    run_dir: Path, prices: Prices | None, flags: Sequence[PageFlags] | None = None
+) -> list[str]:
     """For the letters run, once ``batch.pdf``, ``manifest.json``,
     ``stats.json`` and ``summary.txt`` are in ``run_dir`` (the staging folder,
     before it is swapped into place): count the batch's pages, keep the counts
     in ``stats.json`` (``print``: so the cost can be reported after the PDFs
-    are purged) and add the cost lines to ``summary.txt``.  Returns the lines."""
+    are purged) and add the cost lines to ``summary.txt``.  Returns the lines.
+    ``flags``: as for ``batch_counts``."""
     run_dir = Path(run_dir)
-    counts = batch_counts(run_dir)
+    counts = batch_counts(run_dir, flags)
     if counts is None:
         return []
     stats_path = run_dir / "stats.json"
@@ -417,6 +434,8 @@ __all__ = [
     "cost_lines",
     "cost_table",
     "count_pages",
+    "flags_code",
+    "flags_from_code",
     "load_prices",
     "money",
     "page_flags",

@@ -7,7 +7,7 @@ tests and benchmarks call it directly.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,7 +24,7 @@ from .batch import (
 from .content import Content
 from .letters import build_letters
 from .models import RecordSet
-from .costs import record_print_cost
+from .costs import flags_from_code, record_print_cost
 from .printable import screen
 from .stats import follow_up_rows, run_stats
 
@@ -95,6 +95,12 @@ def summary_lines(
     return lines + list(extra)
 
 
+def _known_flags(code: str, result: RunResult) -> list[Any] | None:
+    """The workers' page flags when they cover the whole batch, else None
+    (``record_print_cost`` then counts from batch.pdf itself)."""
+    return flags_from_code(code) if len(code) == result.batch_pages else None
+
+
 def run_letters(
     recordset: RecordSet,
     records_sha256: str,
@@ -116,12 +122,15 @@ def run_letters(
         with_items=with_items,
         rejects=list(recordset.rejects),
     )
+    if options.prices is not None and not settings.count_print:
+        settings = replace(settings, count_print=True)  # workers flag colour/blank pages
     key = run_key(records_sha256, settings, {"content": options.manifest_extra.get("materials")})
     staging, journal, done = prepare_staging(out_dir, key, options.resume)
     result.resumed_chunks = len(done)
     if options.progress_start:
         options.progress_start(len(letters))
     chunk_files: list[str] = []
+    flags: list[str] = []
     for chunk in render_chunks(
         letters,
         settings,
@@ -138,6 +147,7 @@ def run_letters(
         result.leaflet_pages += chunk.leaflet_pages
         if chunk.chunk_file:
             chunk_files.append(chunk.chunk_file)
+        flags.append(chunk.page_flags)
 
     rows_in_letters = sum(len(letter.source_rows) for letter in result.letters)
     rejected_rows = len({r.row for r in result.rejects})
@@ -159,7 +169,11 @@ def run_letters(
             content, recordset, result, options.summary_extra, settings.leaflet_id,
             wanted_languages={letter.letter_id: letter.language for letter in letters},
         ),
-        before_swap=(lambda staging: record_print_cost(staging, options.prices)) if options.prices else None,
+        before_swap=(
+            (lambda staging: record_print_cost(staging, options.prices, _known_flags("".join(flags), result)))
+            if options.prices
+            else None
+        ),
         stats=run_stats(content, recordset, letters, result),
         follow_up=follow_up_rows(letters, {letter.letter_id for letter in result.letters}),
     )

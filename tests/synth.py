@@ -29,11 +29,12 @@ def write_records(path: Path, n: int, officer: str = "4127") -> Path:
 
 
 def run_records(records: Path, out: Path, *, content_dir: Path | None = None, templates: Path | None = None,
-                jobs: int = 1, **settings):
+                jobs: int = 1, prices=None, **settings):
     """Run the real letters pipeline on ``records`` into ``out`` (no review gate).
 
     Returns (result, recordset).  ``settings`` go to RunSettings, e.g.
-    ``leaflet_id="lock-it-leaflet"``.
+    ``leaflet_id="lock-it-leaflet"``; ``prices`` (costs.Prices) adds the
+    print cost as ``handle-docs letters`` does with a price file.
     """
     from handle_docs.batch import RunSettings
     from handle_docs.content import load_content
@@ -47,5 +48,5 @@ def run_records(records: Path, out: Path, *, content_dir: Path | None = None, te
     content = load_content(content_dir, templates)
     recordset = read_records(records)
     run_settings = RunSettings(content_root=content_dir, templates=templates, **settings)
-    result = run_letters(recordset, file_sha256(records), content, run_settings, out, RunOptions(jobs=jobs))
+    result = run_letters(recordset, file_sha256(records), content, run_settings, out, RunOptions(jobs=jobs, prices=prices))
     return result, recordset

@@ -193,6 +193,20 @@ def test_a_batch_with_a_leaflet_after_each_letter_is_split_by_material(tmp_path)
     assert cost_lines(run, load_prices(CONTENT / "print-costs.yaml")) == lines
 
 
+def test_pages_flagged_chunk_by_chunk_in_the_workers_match_a_count_of_the_whole_batch(tmp_path):
+    records = tmp_path / "records.csv"
+    records.write_text(CSV, encoding="utf-8")
+    run = tmp_path / "run"
+    result, _ = run_records(
+        records, run, jobs=2, chunk_size=1, leaflet_id="lock-it-leaflet", prices=load_prices(CONTENT / "print-costs.yaml")
+    )
+    kept = json.loads((run / "stats.json").read_text())["print"]["materials"]
+    recounted = {name: c.as_dict() for name, c in batch_counts(run).items()}  # rasterises batch.pdf again
+    assert kept == recounted
+    assert sum(c["pages"] + c["blank_backs"] for c in kept.values()) == result.batch_pages
+    assert "print cost, A4 double-sided: " in (run / "summary.txt").read_text()
+
+
 def test_no_batch_and_no_kept_counts_says_so(tmp_path):
     (tmp_path / "stats.json").write_text("{}", encoding="utf-8")
     assert batch_counts(tmp_path) is None

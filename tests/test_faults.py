@@ -125,6 +125,24 @@ def test_resume_renders_only_what_is_missing(tmp_path, monkeypatch):
     assert_nothing_looks_complete_unless_it_is(out)
 
 
+def test_a_resumed_run_with_leaflets_and_print_cost_matches_an_uninterrupted_one(tmp_path, monkeypatch):
+    """What each finished chunk recorded (leaflet pages, page flags for the
+    print cost) comes back from the journal, not only its letters."""
+    records = write_records(tmp_path / "records.csv", 12)
+    reference, out = tmp_path / "reference", tmp_path / "run"
+    extra = ["--with-leaflet", "lock-it-leaflet"]
+    assert CliRunner().invoke(cli, [*letters_args(records, reference), *extra]).exit_code == 0
+    render_recording(monkeypatch, [], stop_at=2)
+    assert CliRunner().invoke(cli, [*letters_args(records, out), *extra]).exit_code == 130
+    calls: list[int] = []
+    render_recording(monkeypatch, calls)
+    resumed = CliRunner().invoke(cli, [*letters_args(records, out), *extra, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert calls == [2]
+    assert digests(out) == digests(reference)
+    assert "leaflet pages in batch" in (out / "summary.txt").read_text()
+
+
 def test_resume_does_not_trust_a_file_whose_hash_changed(tmp_path, monkeypatch):
     from handle_docs import batch
 
