@@ -28,13 +28,13 @@ from typing import Any, Callable, Iterator, Sequence
 from . import atomic
 from .content import Content, Material, load_content
 from .context import choose_material, leaflet_context, letter_context
+from .costs import BLANK_PAGE_TEXT, flags_code, page_flags
 from .models import Letter, RecordSet, Reject
 from .render.html import HtmlRenderer
 from .render.pdf import PdfRenderer, RenderError
 from .reproducible import source_datetime
 from .tables import write_csv
 
-BLANK_PAGE_TEXT = "This page is intentionally blank."
 JOURNAL = "journal.jsonl"
 CHUNKS = "chunks"
 
@@ -75,7 +75,7 @@ class ChunkResult:
     chunk_file: str | None
     chunk_sha256: str | None
     leaflet_pages: int = 0  # leaflet pages in this chunk's share of the batch (with blank backs)
-    page_flags: str = ""  # with count_print: one costs.flag_code character per batch page
+    page_flags: str = ""  # with count_print: costs.flags_code: one character per batch page
 
 
 @dataclass
@@ -241,8 +241,6 @@ class ChunkRenderer:
             if self.settings.count_print:
                 # Counted here, in parallel, not from the joined batch.pdf at
                 # the end: rasterising every page serially cost ~3.5 ms a page.
-                from .costs import flags_code, page_flags
-
                 flags = flags_code(page_flags(data))
         return ChunkResult(index, results, rejects, len(batch_pages), chunk_file, chunk_sha, leaflet_pages, flags)
 

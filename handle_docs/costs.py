@@ -48,7 +48,7 @@ from .schema import Strict
 from .yamlfile import load_yaml
 
 PRICES_FILE = "print-costs.yaml"
-BLANK_PAGE_TEXT = "This page is intentionally blank."  # batch.BLANK_PAGE_TEXT (not imported: no WeasyPrint here)
+BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs (batch.py prints it)
 
 #: Resolution pages are drawn at to look for colour (A4 → 413 × 585 px): a 1 pt
 #: coloured rule still tints its pixels clearly at this size.

@@ -24,7 +24,7 @@ from .batch import (
 from .content import Content
 from .letters import build_letters
 from .models import RecordSet
-from .costs import flags_from_code, record_print_cost
+from .costs import PageFlags, flags_from_code, record_print_cost
 from .printable import screen
 from .stats import follow_up_rows, run_stats
 
@@ -95,7 +95,7 @@ def summary_lines(
     return lines + list(extra)
 
 
-def _known_flags(code: str, result: RunResult) -> list[Any] | None:
+def _known_flags(code: str, result: RunResult) -> list[PageFlags] | None:
     """The workers' page flags when they cover the whole batch, else None
     (``record_print_cost`` then counts from batch.pdf itself)."""
     return flags_from_code(code) if len(code) == result.batch_pages else None
