@@ -2,11 +2,12 @@
 
 Letters are laid out in fixed-size chunks, each chunk as one WeasyPrint
 document (the fixed cost of a document is paid once per chunk, not once per
-letter).  From each chunk's pages we write every letter's own tagged PDF
-(``Document.copy(pages)`` keeps the tags) and the chunk's share of the print
-batch, padded so every letter starts on a fresh sheet when printed
-double-sided.  Chunks run in a process pool; the batch is joined from the
-chunk files at the end, so memory does not grow with the batch.
+letter).  Each chunk's pages are painted once, into the chunk's share of the
+print batch, padded so every letter starts on a fresh sheet when printed
+double-sided; every letter's own tagged PDF is then cut out of that share
+(render/split.py keeps the tags, where pypdf would drop them).  Chunks run in
+a process pool; the batch is joined from the chunk files at the end
+(render/merge.py), so memory does not grow with the batch.
 
 The run is built in a staging folder beside the output and swapped into
 place only when complete: a killed or failed run never leaves a folder that
@@ -32,6 +33,7 @@ from .costs import BLANK_PAGE_TEXT, flags_code, page_flags
 from .models import Letter, RecordSet, Reject
 from .render.html import HtmlRenderer
 from .render.pdf import PdfRenderer, RenderError
+from .render.split import SplitError, split_tagged_pdf
 from .reproducible import source_datetime
 from .tables import write_csv
 
@@ -198,32 +200,10 @@ class ChunkRenderer:
                     leaflets_by_letter.setdefault(leaflet_anchor.rsplit("--", 1)[-1], []).append(page)
                 elif "blank-page" in page.anchors:
                     blank = page
+            spans: list[tuple[Letter, Material, list[Any], list[int]]] = []
             for letter, material, _ in ready:
                 pages = pages_by_letter[letter.letter_id]
-                data = self.pdf.write(
-                    document,
-                    title=f"{material.spec.title} ({letter.letter_id})",
-                    lang=material.spec.language,
-                    pages=pages,
-                )
-                name = f"letters/{letter.letter_id}.pdf"
-                atomic.write_bytes(staging / name, data)
-                results.append(
-                    LetterResult(
-                        letter_id=letter.letter_id,
-                        source_rows=list(letter.source_rows),
-                        pages=len(pages),
-                        sha256=hashlib.sha256(data).hexdigest(),
-                        material_id=material.id,
-                        language=material.spec.language,
-                        file=name,
-                    )
-                )
-                if letter.letter_id in docx_data:
-                    word = docx_data.pop(letter.letter_id)
-                    results[-1].docx_file = f"letters/{letter.letter_id}.docx"
-                    results[-1].docx_sha256 = hashlib.sha256(word).hexdigest()
-                    atomic.write_bytes(staging / results[-1].docx_file, word)
+                spans.append((letter, material, pages, list(range(len(batch_pages), len(batch_pages) + len(pages)))))
                 batch_pages.extend(pages)
                 if len(pages) % 2 and blank is not None:
                     batch_pages.append(blank)
@@ -234,14 +214,49 @@ class ChunkRenderer:
                     if len(extra) % 2 and blank is not None:
                         batch_pages.append(blank)
                         leaflet_pages += 1
+            # The pages are painted once, into the chunk's share of the batch;
+            # each letter's own tagged file is cut out of it (render/split.py).
             data = self.pdf.write(document, title=base.title, lang=base.language, pages=batch_pages)
+            titles = [f"{material.spec.title} ({letter.letter_id})" for letter, material, _, _ in spans]
+            langs = [material.spec.language for _, material, _, _ in spans]
+            try:
+                pieces = split_tagged_pdf(
+                    data, [span for *_, span in spans], titles=titles, langs=langs, creation_date=source_datetime()
+                )
+            except SplitError:
+                # Tagging this split cannot cut soundly: paint each letter again.
+                pieces = [
+                    self.pdf.write(document, title=title, lang=lang, pages=pages)
+                    for (_, _, pages, _), title, lang in zip(spans, titles, langs)
+                ]
+            for (letter, material, pages, _), piece in zip(spans, pieces):
+                name = f"letters/{letter.letter_id}.pdf"
+                atomic.write_bytes(staging / name, piece)
+                results.append(
+                    LetterResult(
+                        letter_id=letter.letter_id,
+                        source_rows=list(letter.source_rows),
+                        pages=len(pages),
+                        sha256=hashlib.sha256(piece).hexdigest(),
+                        material_id=material.id,
+                        language=material.spec.language,
+                        file=name,
+                    )
+                )
+                if letter.letter_id in docx_data:
+                    word = docx_data.pop(letter.letter_id)
+                    results[-1].docx_file = f"letters/{letter.letter_id}.docx"
+                    results[-1].docx_sha256 = hashlib.sha256(word).hexdigest()
+                    atomic.write_bytes(staging / results[-1].docx_file, word)
             chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
             atomic.write_bytes(staging / chunk_file, data)
             chunk_sha = hashlib.sha256(data).hexdigest()
             if self.settings.count_print:
                 # Counted here, in parallel, not from the joined batch.pdf at
                 # the end: rasterising every page serially cost ~3.5 ms a page.
-                flags = flags_code(page_flags(data))
+                # The blank backs are the ones put in above: no need to read them.
+                blanks = {i for i, page in enumerate(batch_pages) if blank is not None and page is blank}
+                flags = flags_code(page_flags(data, blanks=blanks))
         return ChunkResult(index, results, rejects, len(batch_pages), chunk_file, chunk_sha, leaflet_pages, flags)
 
 

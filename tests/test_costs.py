@@ -11,6 +11,7 @@ from handle_docs.batch import BLANK_PAGE_TEXT
 from handle_docs.costs import (
     BLANK_PAGE_TEXT as COSTS_BLANK_TEXT,
     PageCounts,
+    PageFlags,
     Prices,
     batch_counts,
     cost_lines,
@@ -18,6 +19,7 @@ from handle_docs.costs import (
     count_pages,
     load_prices,
     money,
+    page_flags,
     record_print_cost,
 )
 from handle_docs.models import ProblemsError
@@ -143,6 +145,9 @@ def test_colour_pages_are_counted_from_the_rendered_pdf():
         f'<p style="break-before: page">{BLANK_PAGE_TEXT}</p>'
     )
     assert count_pages(data) == PageCounts(pages=3, colour_pages=1, blank_backs=1)
+    # a caller who put the blank backs in names them instead of having them read
+    assert page_flags(data, blanks={3}) == page_flags(data)
+    assert page_flags(data, blanks={0})[0] == PageFlags(colour=False, blank=True)
 
 
 # --- a real run --------------------------------------------------------------------------
@@ -211,3 +216,19 @@ def test_no_batch_and_no_kept_counts_says_so(tmp_path):
     (tmp_path / "stats.json").write_text("{}", encoding="utf-8")
     assert batch_counts(tmp_path) is None
     assert cost_lines(tmp_path, prices()) == ["print cost: not known (no batch.pdf and no print counts in stats.json)"]
+
+
+def test_the_colour_test_reads_pages_with_few_colours_and_with_many_alike():
+    from PIL import Image
+
+    from handle_docs.costs import _colour_spread
+
+    greys = Image.new("RGB", (64, 64))
+    greys.putdata([(v, v, v) for v in range(256)] * 16)  # 256 colours: counted one by one
+    many = Image.new("RGB", (64, 64))
+    pixels = [(i % 256, i % 256, (i * 7) % 256) for i in range(4096)]
+    many.putdata(pixels)  # > 1024 colours: band arithmetic
+    assert _colour_spread(greys) == 0
+    assert _colour_spread(many) == max(max(p) - min(p) for p in pixels) > 0
+    greys.putpixel((5, 5), (120, 90, 200))
+    assert _colour_spread(greys) == 110

@@ -69,7 +69,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectType, Pdf, String
 
-__all__ = ["merge_tagged_pdfs", "pdf_structure_summary", "MergeError"]
+__all__ = ["merge_tagged_pdfs", "write_merged", "pdf_structure_summary", "MergeError"]
 
 #: Entries per number/name tree leaf (and kids per intermediate node, and
 #: pages per page-tree node).  PDF readers cope with big flat arrays, but old
@@ -682,7 +682,8 @@ class _Merger:
 
     # -- per input ---------------------------------------------------------
 
-    def add(self, index: int, path: Path, src: Pdf) -> None:
+    def add(self, index: int, path: Any, src: Pdf, pages: list | None = None) -> None:
+        """Copy input ``src`` (only ``pages``, its page objects, when given: see split.py)."""
         w = self.w
         root = src.Root
         if "/StructTreeRoot" not in root:
@@ -690,7 +691,7 @@ class _Merger:
         st = root.StructTreeRoot
         if not _is_dict(st):
             raise MergeError(f"{path}: /StructTreeRoot is not a dictionary")
-        pages = [page.obj for page in src.pages]
+        pages = [page.obj for page in src.pages] if pages is None else pages
         if not pages:
             raise MergeError(f"{path}: has no pages")
         if _version_tuple(src.pdf_version) > _version_tuple(self.pdf_version):
@@ -1247,28 +1248,7 @@ def merge_tagged_pdfs(
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             fd = -1
-            writer = _Writer(fh)
-            merger = _Merger(writer)
-            # One input open at a time: it is copied to the output file and
-            # closed before the next one is opened.
-            for index, path in enumerate(paths):
-                try:
-                    # inherit_page_attributes: push inherited /Resources,
-                    # /MediaBox... down to the pages before they are copied.
-                    src = pikepdf.open(path, inherit_page_attributes=True)
-                except pikepdf.PdfError as exc:
-                    raise MergeError(f"{path}: not a readable PDF: {exc}") from exc
-                with src:
-                    try:
-                        merger.add(index, path, src)
-                    except pikepdf.PdfError as exc:
-                        raise MergeError(f"{path}: cannot be copied: {exc}") from exc
-            root, info = merger.finish(title=title, lang=lang, creation_date=creation_date)
-            version = merger.pdf_version
-            if not re.fullmatch(r"\d\.\d", version):
-                version = _HEADER_VERSION
-            writer.close(root=root, info=info, version=version)
-            page_count = len(merger.pages)
+            page_count = write_merged(fh, _open_each(paths), title=title, lang=lang, creation_date=creation_date)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, output)
@@ -1285,6 +1265,50 @@ def merge_tagged_pdfs(
         finally:
             os.close(dir_fd)
     return page_count
+
+
+def _open_each(paths: Sequence[Path]) -> Iterator[tuple[Any, Pdf]]:
+    """Each input opened in turn; it is closed before the next one is opened."""
+    for path in paths:
+        try:
+            # inherit_page_attributes: push inherited /Resources,
+            # /MediaBox... down to the pages before they are copied.
+            src = pikepdf.open(path, inherit_page_attributes=True)
+        except pikepdf.PdfError as exc:
+            raise MergeError(f"{path}: not a readable PDF: {exc}") from exc
+        with src:
+            yield path, src
+
+
+def write_merged(
+    fh: BinaryIO,
+    sources: Iterable[tuple[Any, Pdf] | tuple[Any, Pdf, list]],
+    *,
+    title: str,
+    lang: str,
+    creation_date: datetime | None,
+) -> int:
+    """Write the merge of ``sources`` (label, open input) to ``fh`` (seekable); return the page count.
+
+    Each input must have ``/Resources`` and ``/MediaBox`` on its pages
+    (``pikepdf.open(..., inherit_page_attributes=True)``).  A source may name
+    the page objects to copy as a third item (split.py); by default, all.
+    """
+    writer = _Writer(fh)
+    merger = _Merger(writer)
+    for index, (label, src, *pages) in enumerate(sources):
+        try:
+            merger.add(index, label, src, pages[0] if pages else None)
+        except pikepdf.PdfError as exc:
+            raise MergeError(f"{label}: cannot be copied: {exc}") from exc
+    if not merger.pages:
+        raise MergeError("no input PDFs to merge")
+    root, info = merger.finish(title=title, lang=lang, creation_date=creation_date)
+    version = merger.pdf_version
+    if not re.fullmatch(r"\d\.\d", version):
+        version = _HEADER_VERSION
+    writer.close(root=root, info=info, version=version)
+    return len(merger.pages)
 
 
 # ---------------------------------------------------------------------------
