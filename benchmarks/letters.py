@@ -117,7 +117,8 @@ def child_naive(records: Path, out: Path) -> dict:
 
 
 def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
-    from handle_docs.batch import RunSettings
+    """As `handle-docs letters` runs it: workers started, then records read, print cost on."""
+    from handle_docs.batch import RunSettings, worker_pool
     from handle_docs.content import load_content
     from handle_docs.costs import prices_for
     from handle_docs.pipeline import RunOptions, file_sha256, run_letters
@@ -125,8 +126,9 @@ def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
 
     content = load_content(CONTENT, TEMPLATES)
     settings = RunSettings(content_root=CONTENT, templates=TEMPLATES)
-    options = RunOptions(jobs=jobs, prices=prices_for(CONTENT))  # print cost too, as the command does
-    result = run_letters(read_records(records), file_sha256(records), content, settings, out, options)
+    with worker_pool(jobs) as pool:
+        options = RunOptions(jobs=jobs, prices=prices_for(CONTENT), pool=pool)
+        result = run_letters(read_records(records), file_sha256(records), content, settings, out, options)
     return {"letters": len(result.letters)}
 
 

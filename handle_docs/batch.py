@@ -21,7 +21,8 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -264,17 +265,37 @@ def _reject_letter(letter: Letter, reason: str) -> list[Reject]:
     return [Reject(row=row, field="letter", reason=reason) for row in letter.source_rows]
 
 
-_WORKER: ChunkRenderer | None = None
+_RENDERER: tuple[RunSettings, ChunkRenderer] | None = None  # a worker's, for the run's settings
 
 
-def _init_worker(settings: RunSettings) -> None:
-    global _WORKER
-    _WORKER = ChunkRenderer(settings)
+def _work(settings: RunSettings, index: int, letters: Sequence[Letter], staging: str) -> ChunkResult:
+    global _RENDERER
+    if _RENDERER is None or _RENDERER[0] != settings:
+        _RENDERER = (settings, ChunkRenderer(settings))
+    return _RENDERER[1].render(index, letters, Path(staging))
 
 
-def _work(index: int, letters: Sequence[Letter], staging: str) -> ChunkResult:
-    assert _WORKER is not None
-    return _WORKER.render(index, letters, Path(staging))
+def _started() -> None:
+    """A no-op task: submitting it makes the pool start its processes."""
+
+
+@contextmanager
+def worker_pool(jobs: int) -> Iterator[Executor | None]:
+    """The processes that render chunks, started now (None for one job).
+
+    Start them before the batch's records are read: a forked worker's
+    resident set includes every page of its parent's heap at the fork, so
+    workers forked after reading 10,000 records each carry a copy of them in
+    their memory, which grows with the batch.  (With the fork start method
+    the pool starts all its processes on the first task; each makes its
+    ChunkRenderer on its first chunk.)
+    """
+    if jobs <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool.submit(_started).result()
+        yield pool
 
 
 # --- the run -----------------------------------------------------------------
@@ -385,8 +406,10 @@ def render_chunks(
     done: dict[int, ChunkResult],
     progress: Callable[[int], None] | None = None,
     content: Content | None = None,
+    pool: Executor | None = None,
 ) -> Iterator[ChunkResult]:
-    """Yield chunk results in chunk order, rendering the missing ones."""
+    """Yield chunk results in chunk order, rendering the missing ones
+    (in ``pool``, else in a pool of ``jobs`` processes started here)."""
     chunks = chunked(letters, settings.chunk_size)
     todo = [i for i in range(len(chunks)) if i not in done]
     for i in done:
@@ -401,6 +424,8 @@ def render_chunks(
             progress(len(chunks[result.index]))
 
     if jobs <= 1 or len(todo) <= 1:
+        if pool is not None:
+            pool.shutdown()  # not needed for one chunk or none
         renderer = ChunkRenderer(settings, content)
         next_index = 0
         for i in todo:
@@ -413,15 +438,18 @@ def render_chunks(
             next_index += 1
         return
 
-    next_index = 0
-    window = jobs * 2  # bounded: never more than this many chunks in flight
-    pending: dict[Future, int] = {}
-    queue = list(todo)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(worker_pool(jobs))
+        assert pool is not None
+        next_index = 0
+        window = jobs * 2  # bounded: never more than this many chunks in flight
+        pending: dict[Future, int] = {}
+        queue = list(todo)
         while queue or pending:
             while queue and len(pending) < window:
                 i = queue.pop(0)
-                pending[pool.submit(_work, i, chunks[i], str(staging))] = i
+                pending[pool.submit(_work, settings, i, chunks[i], str(staging))] = i
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 pending.pop(future)
@@ -429,6 +457,9 @@ def render_chunks(
             while next_index in results:
                 yield results.pop(next_index)
                 next_index += 1
+        # Done with the workers, even with a pool the caller opened: idle,
+        # they would hold their memory while the batch is joined.
+        pool.shutdown()
     while next_index in results:
         yield results.pop(next_index)
         next_index += 1

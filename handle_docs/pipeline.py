@@ -7,6 +7,7 @@ tests and benchmarks call it directly.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -41,6 +42,7 @@ class RunOptions:
     progress_start: Callable[[int], None] | None = None
     progress: Callable[[int], None] | None = None
     prices: Any = None  # costs.Prices: add the print cost to summary.txt and stats.json
+    pool: Executor | None = None  # batch.worker_pool, started before the records were read
 
 
 class ReconciliationError(RuntimeError):
@@ -140,6 +142,7 @@ def run_letters(
         done=done,
         progress=options.progress,
         content=content,
+        pool=options.pool,
     ):
         result.letters.extend(chunk.letters)
         result.rejects.extend(chunk.rejects)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..batch import RunSettings
+from ..batch import RunSettings, worker_pool
 from ..models import ProblemsError
 from ..pipeline import RunOptions, file_sha256, run_letters
 from ..records import read_records
@@ -73,51 +73,55 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     except ProblemsError as exc:
         fail(exc.problems, "print-costs.yaml cannot be used")
 
-    column_map = columns or (content_dir / "forms-columns.yaml")
-    try:
-        recordset = read_records(records, column_map if column_map.exists() else None)
-    except ProblemsError as exc:
-        fail(exc.problems, "records file cannot be used")
-    if recordset.warnings:
-        print_problems(recordset.warnings, "records warnings")
+    jobs = jobs or os.cpu_count() or 1
+    # Workers start before the records are read, so none of them holds a copy.
+    with worker_pool(jobs) as pool:
+        column_map = columns or (content_dir / "forms-columns.yaml")
+        try:
+            recordset = read_records(records, column_map if column_map.exists() else None)
+        except ProblemsError as exc:
+            fail(exc.problems, "records file cannot be used")
+        if recordset.warnings:
+            print_problems(recordset.warnings, "records warnings")
 
-    settings = RunSettings(
-        content_root=content_dir,
-        templates=templates,
-        material_id=material,
-        chunk_size=chunk_size,
-        watermark=DRAFT_WATERMARK if draft else None,
-        leaflet_id=leaflet,
-        docx=docx,
-    )
-    progress = Progress(sys.stderr, quiet=quiet)
-    options = RunOptions(
-        jobs=jobs or os.cpu_count() or 1,
-        resume=resume,
-        progress_start=progress.start,
-        progress=progress.step,
-        prices=prices,
-        manifest_extra=approval.manifest_extra,
-        summary_extra=[approval.summary_line],
-    )
-    started = time.monotonic()
-    try:
-        result = run_letters(recordset, file_sha256(records), content, settings, out_dir, options)
-    except KeyboardInterrupt:
-        click.echo(
-            f"\nstopped. Nothing in {out_dir} was changed; run the same command with --resume to carry on.",
-            err=True,
+        settings = RunSettings(
+            content_root=content_dir,
+            templates=templates,
+            material_id=material,
+            chunk_size=chunk_size,
+            watermark=DRAFT_WATERMARK if draft else None,
+            leaflet_id=leaflet,
+            docx=docx,
         )
-        sys.exit(130)
-    except OSError as exc:
-        click.echo(
-            f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
-            "free some space (or fix the permission) and run again with --resume.",
-            err=True,
+        progress = Progress(sys.stderr, quiet=quiet)
+        options = RunOptions(
+            jobs=jobs,
+            pool=pool,
+            resume=resume,
+            progress_start=progress.start,
+            progress=progress.step,
+            prices=prices,
+            manifest_extra=approval.manifest_extra,
+            summary_extra=[approval.summary_line],
         )
-        sys.exit(EXIT_PROBLEMS)
-    finally:
-        progress.close()
+        started = time.monotonic()
+        try:
+            result = run_letters(recordset, file_sha256(records), content, settings, out_dir, options)
+        except KeyboardInterrupt:
+            click.echo(
+                f"\nstopped. Nothing in {out_dir} was changed; run the same command with --resume to carry on.",
+                err=True,
+            )
+            sys.exit(130)
+        except OSError as exc:
+            click.echo(
+                f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
+                "free some space (or fix the permission) and run again with --resume.",
+                err=True,
+            )
+            sys.exit(EXIT_PROBLEMS)
+        finally:
+            progress.close()
     seconds = time.monotonic() - started
     rejected = len({r.row for r in result.rejects})
     rate = len(result.letters) / seconds if seconds else 0.0
