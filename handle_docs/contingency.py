@@ -35,6 +35,7 @@ from .models import RECORD_COLUMNS, Finding
 from .records import load_column_map
 from .render.html import HtmlRenderer
 from .render.pdf import PdfRenderer
+from .yamlfile import load_yaml
 
 FORM_ID = "paper-check-form"
 LETTER_ID = "visit-letter"
@@ -68,6 +69,17 @@ FORMS_OWN = ("submitted_at",)
 class PackOutput:
     files: list[str] = field(default_factory=list)  # file names in the pack folder
     pages: dict[str, int] = field(default_factory=dict)
+
+
+def same_questions(columns_file: Path, approved_file: Path) -> bool:
+    """Whether ``columns_file`` holds the same column map as ``approved_file``
+    (the one in the form's fingerprint), however it is written."""
+    if Path(columns_file).resolve() == Path(approved_file).resolve():
+        return True
+    if not Path(approved_file).is_file():
+        return False
+    ours, approved = load_yaml(Path(columns_file)), load_yaml(Path(approved_file))
+    return not ours.problems and not approved.problems and ours.data == approved.data
 
 
 def form_questions(form: Material, columns_file: Path) -> list[dict[str, str]]:

@@ -162,3 +162,41 @@ def test_the_contingency_command_applies_the_review_gate(content_copy, tmp_path)
     draft = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "draft"), "--draft"])
     assert draft.exit_code == 0, draft.output
     assert all(DRAFT_WATERMARK in words(p) for p in (tmp_path / "draft").glob("*.pdf"))
+
+
+def test_a_new_question_in_the_column_map_needs_the_form_approved_again(content_copy, tmp_path):
+    # the paper form prints the column headers as its questions: they are part of its version
+    approve_all(content_copy)
+    runner = CliRunner()
+    args = ["--content", str(content_copy), "--sheets", "1", "--leaflet", "stay-connected-leaflet"]
+    columns = content_copy / "forms-columns.yaml"
+    original = columns.read_text(encoding="utf-8")
+    columns.write_text(original.replace('"Postcode": postcode', '"Postcode of the address": postcode'), encoding="utf-8")
+    refused = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "refused")])
+    assert refused.exit_code == 1 and "paper-check-form: not approved" in refused.output
+    assert "visit-letter" not in refused.output.split("not approved")[0]  # only the form's version changed
+    assert not (tmp_path / "refused").exists()
+
+    # re-indented and commented, the same map is the same version
+    columns.write_text("# the Form's questions\n" + original, encoding="utf-8")
+    assert runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "same")]).exit_code == 0
+
+
+def test_columns_from_elsewhere_must_ask_the_approved_questions(content_copy, tmp_path):
+    approve_all(content_copy)
+    runner = CliRunner()
+    args = ["--content", str(content_copy), "--sheets", "1", "--leaflet", "stay-connected-leaflet"]
+    original = (content_copy / "forms-columns.yaml").read_text(encoding="utf-8")
+    same = tmp_path / "same-columns.yaml"
+    same.write_text("# a copy\n" + original, encoding="utf-8")
+    assert runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "a"), "--columns", str(same)]).exit_code == 0
+
+    other = tmp_path / "other-columns.yaml"
+    other.write_text(original.replace('"Postcode": postcode', '"Postcode of the address": postcode'), encoding="utf-8")
+    refused = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "b"), "--columns", str(other)])
+    assert refused.exit_code == 1
+    assert "asks other questions than" in refused.output and "--draft" in refused.output
+    assert not (tmp_path / "b").exists()
+    draft = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "c"), "--columns", str(other), "--draft"])
+    assert draft.exit_code == 0, draft.output
+    assert "Postcode of the address" in words(tmp_path / "c" / "check-form.pdf")

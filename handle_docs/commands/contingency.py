@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from ..contingency import COLUMNS_FILE, DEFAULT_SHEETS, FORM_ID, LETTER_ID, PER_SHEET, form_questions, render_pack
+from ..contingency import (
+    COLUMNS_FILE,
+    DEFAULT_SHEETS,
+    FORM_ID,
+    LETTER_ID,
+    PER_SHEET,
+    form_questions,
+    render_pack,
+    same_questions,
+)
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
@@ -56,9 +65,15 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
     approval = approval_for_run(content, [form_id, *letter_ids, *chosen_leaflets], draft=draft)
     refuse_unapproved(approval, making="the contingency pack", draft=draft, draft_hint="never for use")
 
-    columns = columns or content_dir / COLUMNS_FILE
+    approved_columns = content_dir / COLUMNS_FILE
+    columns = columns or approved_columns
     if not columns.is_file():
         fail([], f"Forms column map not found: {columns} (the paper form asks its questions)")
+    if not draft and not same_questions(columns, approved_columns):
+        # The form's approval covers CONTENT/forms-columns.yaml (its headers are the questions printed).
+        fail([], f"--columns {columns} asks other questions than {approved_columns}, which the approved "
+                 f"'{form_id}' was reviewed with: put the map there and have the form approved again "
+                 "(handle-docs review status), or use --draft")
     try:
         form_questions(content.material(form_id), columns)
     except ProblemsError as exc:

@@ -6,7 +6,9 @@ material:
 * the material's own content YAML, canonicalised (parsed, then written as
   JSON with sorted keys), so re-indenting or editing a comment is not a change;
 * the shared content it pulls in: ``operation.yaml`` (force, contact details,
-  signatory, patrol) and ``links.yaml`` (every web address and QR code);
+  signatory, patrol) and ``links.yaml`` (every web address and QR code); for
+  the paper check form (``kind: form``) also ``forms-columns.yaml``, whose
+  column headers are the questions the form prints;
 * the shared template files (everything under the templates folder that is
   not in a material-kind folder: the document shell, macros, ``base.css``;
   ``templates/report/`` belongs to no material);
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..content import Content
+from ..yamlfile import load_yaml
 
 #: Bumped if the recipe changes, so an old fingerprint can never match a new one.
 FORMAT = 1
@@ -44,6 +47,10 @@ NON_MATERIAL_FOLDERS: frozenset[str] = frozenset({"report"})
 
 #: Shared content files every material pulls in (relative to the content root).
 SHARED_CONTENT: tuple[str, ...] = ("operation.yaml", "links.yaml")
+
+#: Shared content files only some kinds pull in: the paper check form prints
+#: the Forms questions, which are the column map's headers.
+KIND_CONTENT: dict[str, tuple[str, ...]] = {"form": ("forms-columns.yaml",)}
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -106,6 +113,8 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
             # wording residents read, and stay in the fingerprint.
             data = {key: value for key, value in data.items() if key != "operation"}
         parts.append(Part("shared", rel, _sha(canonical_json(data).encode("utf-8"))))
+    for rel in KIND_CONTENT.get(material.spec.kind, ()):
+        parts.append(Part("shared", rel, _sha(canonical_json(_yaml_data(Path(content.root) / rel)).encode("utf-8"))))
 
     templates = Path(content.templates)
     kind_folders = set(KIND_FOLDERS.values())
@@ -126,6 +135,14 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
         rel = path.relative_to(ASSETS).as_posix()
         parts.append(Part("asset", f"assets/{rel}", _sha(path.read_bytes())))
     return parts
+
+
+def _yaml_data(path: Path) -> Any:
+    """A YAML file's parsed data (None when missing); unparseable text counts as itself."""
+    if not path.is_file():
+        return None
+    doc = load_yaml(path)
+    return doc.data if not doc.problems else {"unparsed": path.read_bytes().hex()}
 
 
 def fingerprint_of_parts(material_id: str, parts: list[Part]) -> str:
