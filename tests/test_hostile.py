@@ -8,6 +8,7 @@ import json
 import threading
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
 from handle_docs.models import ProblemsError
@@ -135,6 +136,49 @@ def test_right_to_left_and_emoji_text_is_rejected_with_a_reason_not_dropped(tmp_
     assert rejected[5].field == "items_on_display"
     letter_text = " ".join(words(out / letter.file) for letter in result.letters)
     assert "7 Rue Élodie, Crème Brûlée, £5 Lane".replace(",", "") in letter_text.replace(",", "")
+
+
+def test_welsh_addresses_with_accented_w_and_y_get_their_letter(tmp_path):
+    # "Tŷ" (house) names many Welsh homes; the bundled font draws ŵ ŷ ẁ ẃ ẅ ỳ and their capitals
+    rows = [
+        {"address": "Tŷ Gwyn, Heol y Bont, Llanddŵr", "vrm": "QZ00 XKA"},
+        {"address": "Ŵyn Bach, Ffordd Ŷd, Ẁ Ẃ Ẅ ẁ ẃ ẅ ỳ Ỳ", "vrm": "QZ00 XKB"},
+    ]
+    out, result, recordset = run(tmp_path, write_rows(tmp_path / "r.csv", rows))
+    assert result.rejects == [] and len(result.letters) == 2
+    letter_text = " ".join(words(out / letter.file) for letter in result.letters)
+    assert "Tŷ Gwyn" in letter_text and "Llanddŵr" in letter_text and "Ffordd Ŷd" in letter_text
+
+
+def test_the_accents_on_w_and_y_are_drawn_not_empty(tmp_path):
+    from PIL import ImageChops
+
+    from handle_docs.render.pdf import PdfRenderer
+
+    from .conftest import TEMPLATES
+    from .pdfsee import font_sizes_and_names
+
+    renderer = PdfRenderer(TEMPLATES)
+
+    def picture(text: str, weight: str):
+        html = (f'<html lang="cy"><head><title>t</title><link rel="stylesheet" href="base.css"></head>'
+                f'<body><p style="font-size: 60pt; font-weight: {weight}">{text}</p></body></html>')
+        data = renderer.write(renderer.layout(html), title="t", lang="cy")
+        (tmp_path / "t.pdf").write_bytes(data)
+        _, fonts = font_sizes_and_names(tmp_path / "t.pdf")
+        assert all(name.replace("-", "").startswith("AtkinsonHyperlegible") for name in fonts), fonts  # no stand-in font
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            return pdf[0].render(scale=1).to_pil().convert("L")
+        finally:
+            pdf.close()
+
+    for weight in ("normal", "bold"):
+        plain = picture("wy WY", weight)
+        for accented in ("ŵŷ ŴŶ", "ẁỳ ẀỲ", "ẃý ẂÝ", "ẅÿ ẄŸ"):
+            # same letters, same advance widths: the only difference is the marks above them
+            difference = ImageChops.difference(plain, picture(accented, weight)).getbbox()
+            assert difference is not None, f"{accented} drawn as plain letters ({weight})"
 
 
 def test_windows_1252_pound_and_accents_reach_the_letter(tmp_path):
