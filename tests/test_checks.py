@@ -599,3 +599,30 @@ def test_cli_usage_errors_exit_2(files, tmp_path):
     assert missing_links.exit_code == 2
     (tmp_path / "empty").mkdir()
     assert runner.invoke(check, [str(tmp_path / "empty"), "--links", str(files["links"])]).exit_code == 2
+
+
+def test_contrast_is_measured_against_what_is_under_a_border_not_the_border(tmp_path):
+    # WeasyPrint draws a border as a ring: outer and inner rectangle filled even-odd
+    from weasyprint import HTML
+
+    from handle_docs.checks.pdf_text import check_contrast
+    from handle_docs.checks.pdf_common import PdfDoc
+
+    html = f"""<html lang="en-GB"><head><title>t</title></head><body style="font-family: sans-serif">
+<div style="border: 2pt solid #000; padding: 3mm"><p>Black words in a black box</p></div>
+<div style="border-top: 2pt solid #000; border-bottom: 3pt solid #333"><p>Between two rules</p></div>
+<div style="background: #1d4f91; border: 2pt solid #000; padding: 3mm"><p style="color: #777">Grey words on blue</p></div>
+<p>Plain words between</p>
+<div style="background: #000"><p style="color: #000">Black on black</p></div>
+</body></html>"""
+    path = tmp_path / "borders.pdf"
+    HTML(string=html).write_pdf(path)
+    doc = PdfDoc(path)
+    try:
+        result = check_contrast(doc, CONFIG)
+    finally:
+        doc.close()
+    found = {finding.text: finding.message for finding in result.findings}
+    assert set(found) == {"Grey words on blue", "Black on black"}
+    assert "(#777777 on #1d4f91)" in found["Grey words on blue"]
+    assert "(#000000 on #000000)" in found["Black on black"]

@@ -28,24 +28,47 @@ _EDGE_PUNCT = "\"'`.,;:!?()[]{}<>«»“”‘’…–—-/\\*•◦▪·"
 # -- contrast ---------------------------------------------------------------------
 
 
-def _backgrounds(page: Any) -> list[tuple[float, float, float, float, float, tuple[float, float, float]]]:
-    """Filled rectangles and paths on the page: (area, x0, top, x1, bottom, rgb)."""
-    shapes = []
-    for obj in list(page.rects) + list(page.curves):
-        if not obj.get("fill"):
-            continue
-        rgb = to_rgb(obj.get("non_stroking_color"))
-        if rgb is None:
-            continue
-        x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
-        shapes.append(((x1 - x0) * (bottom - top), x0, top, x1, bottom, rgb))
-    shapes.sort(key=lambda s: s[0])  # smallest first: the innermost box wins
-    return shapes
+def _backgrounds(page: Any) -> list[tuple[float, list[tuple[float, float, float, float]], tuple[float, float, float]]]:
+    """Filled shapes on the page, smallest first: (area, boxes, rgb).
+
+    A shape is one box, or, for a path filled by the even-odd rule, the
+    boxes of its subpaths: WeasyPrint draws a border as the outer rectangle
+    and the inner one filled even-odd (a ring), which pdfplumber reports as
+    two filled rectangles one after the other.  A point is inside a shape
+    when it is inside an odd number of its boxes, so the text a border goes
+    round is measured against what is under the ring, not against the ring.
+    """
+    shapes: list[tuple[float, list[tuple[float, float, float, float]], tuple[float, float, float]]] = []
+    for objects in (page.rects, page.curves):
+        ring: list[tuple[float, float, float, float]] | None = None
+        ring_rgb = None
+        for obj in objects:
+            rgb = to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
+            if rgb is None:
+                ring = None
+                continue
+            box = (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
+            if obj.get("evenodd") and ring is not None and rgb == ring_rgb and _nested(ring[-1], box):
+                ring.append(box)  # another subpath of the same even-odd path
+                continue
+            boxes = [box]
+            shapes.append((0.0, boxes, rgb))
+            ring, ring_rgb = (boxes, rgb) if obj.get("evenodd") else (None, None)
+    sized = [(max((x1 - x0) * (b - t) for x0, t, x1, b in boxes), boxes, rgb) for _, boxes, rgb in shapes]
+    sized.sort(key=lambda s: s[0])  # smallest first: the innermost shape wins
+    return sized
+
+
+def _nested(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    def inside(p, q):
+        return q[0] <= p[0] and q[1] <= p[1] and p[2] <= q[2] and p[3] <= q[3]
+
+    return inside(a, b) or inside(b, a)
 
 
 def _background_at(shapes: list, x: float, y: float) -> tuple[float, float, float]:
-    for _, x0, top, x1, bottom, rgb in shapes:
-        if x0 <= x <= x1 and top <= y <= bottom:
+    for _, boxes, rgb in shapes:
+        if sum(1 for x0, top, x1, bottom in boxes if x0 <= x <= x1 and top <= y <= bottom) % 2:
             return rgb
     return WHITE
 
