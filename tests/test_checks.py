@@ -608,7 +608,7 @@ def test_contrast_is_measured_against_what_is_under_a_border_not_the_border(tmp_
     from handle_docs.checks.pdf_text import check_contrast
     from handle_docs.checks.pdf_common import PdfDoc
 
-    html = f"""<html lang="en-GB"><head><title>t</title></head><body style="font-family: sans-serif">
+    html = """<html lang="en-GB"><head><title>t</title></head><body style="font-family: sans-serif">
 <div style="border: 2pt solid #000; padding: 3mm"><p>Black words in a black box</p></div>
 <div style="border-top: 2pt solid #000; border-bottom: 3pt solid #333"><p>Between two rules</p></div>
 <div style="background: #1d4f91; border: 2pt solid #000; padding: 3mm"><p style="color: #777">Grey words on blue</p></div>

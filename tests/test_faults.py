@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from handle_docs import atomic
 from handle_docs.cli import cli
 
-from .conftest import CONTENT, EPOCH, ROOT
+from .conftest import CONTENT, EPOCH
 from .synth import write_records
 
 

@@ -6,7 +6,6 @@ import csv
 import json
 import stat
 
-import pytest
 
 from handle_docs.qr import tracked_url
 from handle_docs.content import load_content

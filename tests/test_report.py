@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.report import report as report_cmd
-from handle_docs.content import load_content
 from handle_docs.costs import load_prices, run_counts
 from handle_docs.letters import address_key
 from handle_docs.report import OTHER_ITEMS, item_counts, load_run, render_report, report_context

@@ -465,7 +465,7 @@ def test_word_diff_marks_words_like_git():
 
 
 def test_diff_shows_what_a_resident_reads_changed_since_the_approved_version(content_copy):
-    content = approved(content_copy)
+    approved(content_copy)
     edit(visit(content_copy), "walked around", "strolled around")
     edit(content_copy / "operation.yaml", "01632 960 418", "01632 960 999")
     report = diff_report(load(content_copy), MID, today=TODAY)
@@ -478,7 +478,7 @@ def test_diff_shows_what_a_resident_reads_changed_since_the_approved_version(con
 
 
 def test_diff_names_a_change_outside_the_wording(content_copy):
-    content = approved(content_copy)
+    approved(content_copy)
     append(content_copy.parent / "templates/letters/letter.css", "h1 { margin: 0; }\n")
     text = diff_report(load(content_copy), MID, today=TODAY).text()
     assert "The wording a resident reads is unchanged." in text
@@ -486,7 +486,7 @@ def test_diff_names_a_change_outside_the_wording(content_copy):
 
 
 def test_diff_without_a_snapshot_says_so(content_copy):
-    content = approved(content_copy)
+    approved(content_copy)
     for snap in (content_copy.parent / "review" / f"{MID}.versions").glob("*.txt"):
         snap.unlink()
     edit(visit(content_copy), "walked around", "strolled around")
