@@ -35,7 +35,7 @@ from .models import RECORD_COLUMNS, Finding
 from .records import load_column_map
 from .render.html import HtmlRenderer
 from .render.pdf import PdfRenderer
-from .yamlfile import load_yaml
+from .yamlfile import file_data
 
 FORM_ID = "paper-check-form"
 LETTER_ID = "visit-letter"
@@ -76,10 +76,8 @@ def same_questions(columns_file: Path, approved_file: Path) -> bool:
     (the one in the form's fingerprint), however it is written."""
     if Path(columns_file).resolve() == Path(approved_file).resolve():
         return True
-    if not Path(approved_file).is_file():
-        return False
-    ours, approved = load_yaml(Path(columns_file)), load_yaml(Path(approved_file))
-    return not ours.problems and not approved.problems and ours.data == approved.data
+    approved = file_data(Path(approved_file))
+    return approved is not None and file_data(Path(columns_file)) == approved
 
 
 def form_questions(form: Material, columns_file: Path) -> list[dict[str, str]]:

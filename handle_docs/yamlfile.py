@@ -107,3 +107,15 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
         line = raw[: exc.start].count(b"\n") + 1
         return YamlDoc(name, None, problems=[Problem("file is not UTF-8 text", name, line)])
     return parse_yaml(text, name)
+
+
+def file_data(path: Path) -> Any:
+    """What a YAML file says, however it is written (comments, indentation,
+    quoting aside): its parsed data, None when the file is missing, and its
+    bytes when it cannot be parsed (so two broken files differ unless they
+    are the same bytes).  For comparing versions of a file, not for reading
+    it: a caller that uses the data reports the problems with load_yaml."""
+    if not path.is_file():
+        return None
+    doc = load_yaml(path)
+    return doc.data if not doc.problems else {"unparsed": path.read_bytes().hex()}

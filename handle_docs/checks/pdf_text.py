@@ -38,9 +38,9 @@ def _backgrounds(page: Any) -> list[tuple[float, list[tuple[float, float, float,
     when it is inside an odd number of its boxes, so the text a border goes
     round is measured against what is under the ring, not against the ring.
     """
-    shapes: list[tuple[float, list[tuple[float, float, float, float]], tuple[float, float, float]]] = []
+    shapes: list[tuple[list[tuple[float, float, float, float]], tuple[float, float, float]]] = []
     for objects in (page.rects, page.curves):
-        ring: list[tuple[float, float, float, float]] | None = None
+        ring: list[tuple[float, float, float, float]] | None = None  # boxes of the even-odd path being read
         ring_rgb = None
         for obj in objects:
             rgb = to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
@@ -52,9 +52,9 @@ def _backgrounds(page: Any) -> list[tuple[float, list[tuple[float, float, float,
                 ring.append(box)  # another subpath of the same even-odd path
                 continue
             boxes = [box]
-            shapes.append((0.0, boxes, rgb))
+            shapes.append((boxes, rgb))
             ring, ring_rgb = (boxes, rgb) if obj.get("evenodd") else (None, None)
-    sized = [(max((x1 - x0) * (b - t) for x0, t, x1, b in boxes), boxes, rgb) for _, boxes, rgb in shapes]
+    sized = [(max((x1 - x0) * (b - t) for x0, t, x1, b in boxes), boxes, rgb) for boxes, rgb in shapes]
     sized.sort(key=lambda s: s[0])  # smallest first: the innermost shape wins
     return sized
 

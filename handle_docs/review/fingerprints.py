@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..content import Content
-from ..yamlfile import load_yaml
+from ..yamlfile import file_data
 
 #: Bumped if the recipe changes, so an old fingerprint can never match a new one.
 FORMAT = 1
@@ -114,7 +114,7 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
             data = {key: value for key, value in data.items() if key != "operation"}
         parts.append(Part("shared", rel, _sha(canonical_json(data).encode("utf-8"))))
     for rel in KIND_CONTENT.get(material.spec.kind, ()):
-        parts.append(Part("shared", rel, _sha(canonical_json(_yaml_data(Path(content.root) / rel)).encode("utf-8"))))
+        parts.append(Part("shared", rel, _sha(canonical_json(file_data(Path(content.root) / rel)).encode("utf-8"))))
 
     templates = Path(content.templates)
     kind_folders = set(KIND_FOLDERS.values())
@@ -135,14 +135,6 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
         rel = path.relative_to(ASSETS).as_posix()
         parts.append(Part("asset", f"assets/{rel}", _sha(path.read_bytes())))
     return parts
-
-
-def _yaml_data(path: Path) -> Any:
-    """A YAML file's parsed data (None when missing); unparseable text counts as itself."""
-    if not path.is_file():
-        return None
-    doc = load_yaml(path)
-    return doc.data if not doc.problems else {"unparsed": path.read_bytes().hex()}
 
 
 def fingerprint_of_parts(material_id: str, parts: list[Part]) -> str:
