@@ -84,11 +84,11 @@ def child_naive(records: Path, out: Path) -> dict:
 
     from pypdf import PdfWriter
 
-    from handle_docs.content import load_content
-    from handle_docs.context import letter_context
-    from handle_docs.letters import build_letters
-    from handle_docs.qr import svg_src
-    from handle_docs.records import read_records
+    from handle_docs.wording.content import load_content
+    from handle_docs.run.context import letter_context
+    from handle_docs.run.letters import build_letters
+    from handle_docs.render.qr import svg_src
+    from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
 
@@ -118,11 +118,11 @@ def child_naive(records: Path, out: Path) -> dict:
 
 def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
     """As `handle-docs letters` runs it: workers started, then records read, print cost on."""
-    from handle_docs.batch import RunSettings, worker_pool
-    from handle_docs.content import load_content
-    from handle_docs.costs import prices_for
-    from handle_docs.pipeline import RunOptions, file_sha256, run_letters
-    from handle_docs.records import read_records
+    from handle_docs.run.batch import RunSettings, worker_pool
+    from handle_docs.wording.content import load_content
+    from handle_docs.outputs.costs import prices_for
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.records.read import read_records
 
     content = load_content(CONTENT, TEMPLATES)
     settings = RunSettings(content_root=CONTENT, templates=TEMPLATES)
@@ -133,10 +133,10 @@ def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
 
 
 def child_floor(records: Path, out: Path) -> dict:
-    from handle_docs.content import load_content
-    from handle_docs.context import letter_context
-    from handle_docs.letters import build_letters
-    from handle_docs.records import read_records
+    from handle_docs.wording.content import load_content
+    from handle_docs.run.context import letter_context
+    from handle_docs.run.letters import build_letters
+    from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
 
@@ -152,10 +152,10 @@ def child_floor(records: Path, out: Path) -> dict:
 
 
 def child_floor_both(records: Path, out: Path) -> dict:
-    from handle_docs.batch import ChunkRenderer, RunSettings
-    from handle_docs.letters import build_letters
-    from handle_docs.printable import screen
-    from handle_docs.records import read_records
+    from handle_docs.run.batch import ChunkRenderer, RunSettings
+    from handle_docs.run.letters import build_letters
+    from handle_docs.records.printable import screen
+    from handle_docs.records.read import read_records
 
     letters = build_letters(screen(read_records(records)).records)
     renderer = ChunkRenderer(RunSettings(content_root=CONTENT, templates=TEMPLATES, count_print=True))
@@ -167,10 +167,10 @@ def child_floor_both(records: Path, out: Path) -> dict:
 
 def child_word(records: Path, out: Path) -> dict:
     """docxtpl per letter, then LibreOffice converts the lot to PDF."""
-    from handle_docs.content import load_content
-    from handle_docs.context import letter_context
-    from handle_docs.letters import build_letters
-    from handle_docs.records import read_records
+    from handle_docs.wording.content import load_content
+    from handle_docs.run.context import letter_context
+    from handle_docs.run.letters import build_letters
+    from handle_docs.records.read import read_records
     from handle_docs.render import docx as docx_render  # added with Word output
 
     content = load_content(CONTENT, TEMPLATES)

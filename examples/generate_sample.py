@@ -41,7 +41,7 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.writer.excel import ExcelWriter  # noqa: E402
 
 from handle_docs.models import RECORD_COLUMNS  # noqa: E402
-from handle_docs.records import DEFAULT_COLUMN_MAP, load_column_map  # noqa: E402
+from handle_docs.records.read import DEFAULT_COLUMN_MAP, load_column_map
 
 SEED = 20261114
 CSV_NAME = "patrol-records.csv"

@@ -34,10 +34,10 @@ def content_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
     """The sample operation rendered by the real pipeline, as make demo does."""
-    from handle_docs.batch import RunSettings
-    from handle_docs.content import load_content
-    from handle_docs.pipeline import RunOptions, file_sha256, run_letters
-    from handle_docs.records import read_records
+    from handle_docs.run.batch import RunSettings
+    from handle_docs.wording.content import load_content
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.records.read import read_records
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     out = tmp_path_factory.mktemp("sample") / "run"

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from handle_docs.card import CardError, card_text, render_cards
+from handle_docs.outputs.card import CardError, card_text, render_cards
 from handle_docs.commands.card import card as card_cmd
-from handle_docs.content import load_content
+from handle_docs.wording.content import load_content
 from handle_docs.review import DRAFT_WATERMARK
 
 from .conftest import CONTENT, TEMPLATES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handle_docs.content import load_content
+from handle_docs.wording.content import load_content
 from handle_docs.models import ProblemsError
 
 

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.contingency import contingency as contingency_cmd
-from handle_docs.content import load_content
-from handle_docs.contingency import FORM_ID, form_context, render_pack
+from handle_docs.wording.content import load_content
+from handle_docs.outputs.contingency import FORM_ID, form_context, render_pack
 from handle_docs.models import RECORD_COLUMNS
-from handle_docs.records import load_column_map, read_records
+from handle_docs.records.read import load_column_map, read_records
 from handle_docs.review import DRAFT_WATERMARK, ReviewError, material_status, sign
 
 from .conftest import CONTENT, TEMPLATES

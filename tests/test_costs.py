@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from handle_docs.batch import BLANK_PAGE_TEXT
-from handle_docs.costs import (
+from handle_docs.run.batch import BLANK_PAGE_TEXT
+from handle_docs.outputs.costs import (
     BLANK_PAGE_TEXT as COSTS_BLANK_TEXT,
     PageCounts,
     PageFlags,
@@ -221,7 +221,7 @@ def test_no_batch_and_no_kept_counts_says_so(tmp_path):
 def test_the_colour_test_reads_pages_with_few_colours_and_with_many_alike():
     from PIL import Image
 
-    from handle_docs.costs import _colour_spread
+    from handle_docs.outputs.costs import _colour_spread
 
     greys = Image.new("RGB", (64, 64))
     greys.putdata([(v, v, v) for v in range(256)] * 16)  # 256 colours: counted one by one

@@ -39,15 +39,15 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from handle_docs.batch import ChunkRenderer, RunSettings
+from handle_docs.run.batch import ChunkRenderer, RunSettings
 from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
-from handle_docs.content import load_content
-from handle_docs.context import letter_context, qr_codes
-from handle_docs.leaflets import render_leaflet
-from handle_docs.letters import build_letters
-from handle_docs.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.records import read_records
+from handle_docs.wording.content import load_content
+from handle_docs.run.context import letter_context, qr_codes
+from handle_docs.outputs.leaflets import render_leaflet
+from handle_docs.run.letters import build_letters
+from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.records.read import read_records
 from handle_docs.render.docx import DocxError, join_docx, render_leaflet_docx, render_letter_docx
 from handle_docs.review.fingerprints import fingerprint, fingerprint_parts
 

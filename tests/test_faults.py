@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handle_docs import atomic
+from handle_docs.util import atomic
 from handle_docs.cli import cli
 
 from .conftest import CONTENT, EPOCH
@@ -92,7 +92,7 @@ def letters_args(records: Path, out: Path) -> list[str]:
 
 def render_recording(monkeypatch, calls: list[int], stop_at: int | None = None):
     """Make ChunkRenderer.render record each chunk index, and raise Ctrl-C at ``stop_at``."""
-    from handle_docs import batch
+    from handle_docs.run import batch
 
     current = batch.ChunkRenderer.render
     real_render = getattr(current, "__wrapped__", current)  # never wrap an earlier wrapper
@@ -144,7 +144,7 @@ def test_a_resumed_run_with_leaflets_and_print_cost_matches_an_uninterrupted_one
 
 
 def test_resume_does_not_trust_a_file_whose_hash_changed(tmp_path, monkeypatch):
-    from handle_docs import batch
+    from handle_docs.run import batch
 
     records = write_records(tmp_path / "records.csv", 8)
     out = tmp_path / "run"

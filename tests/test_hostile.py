@@ -12,7 +12,7 @@ import pypdfium2
 import pytest
 
 from handle_docs.models import ProblemsError
-from handle_docs.records import read_records
+from handle_docs.records.read import read_records
 
 from .synth import run_records
 from .conftest import CONTENT, TEMPLATES
@@ -218,7 +218,7 @@ def test_spreadsheet_formula_cells_are_neutralised_in_every_csv_written(tmp_path
 
 
 def test_neutralise_follows_owasp():
-    from handle_docs.tables import csv_text, neutralise
+    from handle_docs.util.tables import csv_text, neutralise
 
     assert neutralise("=1+1") == "'=1+1"
     assert neutralise("\tx") == "'\tx" and neutralise("\rx") == "'\rx"

@@ -8,9 +8,9 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from handle_docs.content import load_content
-from handle_docs.leaflets import render_leaflet
-from handle_docs.qr import tracked_url
+from handle_docs.wording.content import load_content
+from handle_docs.outputs.leaflets import render_leaflet
+from handle_docs.render.qr import tracked_url
 from handle_docs.render.impose import booklet_order
 
 from .synth import run_records

@@ -7,8 +7,8 @@ import json
 import stat
 
 
-from handle_docs.qr import tracked_url
-from handle_docs.content import load_content
+from handle_docs.render.qr import tracked_url
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import catalog_facts, font_sizes_and_names, qr_payloads, text, words

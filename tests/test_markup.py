@@ -1,5 +1,5 @@
-from handle_docs import markup
-from handle_docs.markup import BulletList, Paragraph, Run
+from handle_docs.wording import markup
+from handle_docs.wording.markup import BulletList, Paragraph, Run
 
 
 def test_paragraphs_bullets_and_bold():

@@ -1,4 +1,4 @@
-"""Unit tests for the cell normalisers in handle_docs.normalise."""
+"""Unit tests for the cell normalisers in handle_docs.records.normalise."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from handle_docs import vocab
+from handle_docs.records import vocab
 from handle_docs.models import RECORD_COLUMNS, Reject, VisitRecord
-from handle_docs.normalise import (
+from handle_docs.records.normalise import (
     FieldError,
     build_record,
     item_key,

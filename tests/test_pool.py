@@ -1,10 +1,10 @@
-"""The worker pool starts its processes when it opens (handle_docs.batch.worker_pool)."""
+"""The worker pool starts its processes when it opens (handle_docs.run.batch.worker_pool)."""
 
 from __future__ import annotations
 
 import os
 
-from handle_docs import batch
+from handle_docs.run import batch
 
 READ_LATER: list[str] = []
 
@@ -32,9 +32,9 @@ def test_a_run_lets_the_workers_go_once_its_chunks_are_rendered(tmp_path):
     # idle workers would otherwise hold their memory while the batch is joined
     import pytest
 
-    from handle_docs.content import load_content
-    from handle_docs.pipeline import RunOptions, file_sha256, run_letters
-    from handle_docs.records import read_records
+    from handle_docs.wording.content import load_content
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.records.read import read_records
 
     from .conftest import CONTENT, TEMPLATES
     from .synth import write_records

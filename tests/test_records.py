@@ -1,4 +1,4 @@
-"""Tests for handle_docs.records: CSV and Forms .xlsx reading, guards, the sample."""
+"""Tests for handle_docs.records.read: CSV and Forms .xlsx reading, guards, the sample."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from handle_docs import records as records_module
+from handle_docs.records import read as records_module
 from handle_docs.models import RECORD_COLUMNS, ProblemsError, RecordSet, Severity, VisitRecord
-from handle_docs.records import load_column_map, read_records
+from handle_docs.records.read import load_column_map, read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

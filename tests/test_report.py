@@ -15,9 +15,15 @@ from click.testing import CliRunner
 
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.report import report as report_cmd
-from handle_docs.costs import load_prices, run_counts
-from handle_docs.letters import address_key
-from handle_docs.report import OTHER_ITEMS, item_counts, load_run, render_report, report_context
+from handle_docs.outputs.costs import load_prices, run_counts
+from handle_docs.run.letters import address_key
+from handle_docs.outputs.report import (
+    OTHER_ITEMS,
+    item_counts,
+    load_run,
+    render_report,
+    report_context,
+)
 
 from .synth import run_records
 from .conftest import CONTENT, TEMPLATES
@@ -208,7 +214,7 @@ def test_follow_up_cells_are_neutralised_against_spreadsheet_formulas(tmp_path):
 
 @pytest.mark.parametrize("name", ["stats.json"])
 def test_missing_or_broken_stats_are_named(tmp_path, name):
-    from handle_docs.report import ReportError
+    from handle_docs.outputs.report import ReportError
 
     with pytest.raises(ReportError, match="stats.json not found"):
         load_run(tmp_path)

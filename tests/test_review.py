@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handle_docs.content import load_content
+from handle_docs.wording.content import load_content
 from handle_docs.models import Severity
 from handle_docs.review import (
     ReviewError,

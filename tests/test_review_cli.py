@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.content import load_content
+from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
 
 TODAY = "2027-01-15"

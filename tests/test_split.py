@@ -222,7 +222,7 @@ def test_letter_files_are_cut_from_the_batch_and_carry_only_the_letter(tmp_path)
 
 
 def test_when_a_chunk_cannot_be_cut_the_letters_are_painted_again(tmp_path, monkeypatch):
-    from handle_docs import batch
+    from handle_docs.run import batch
 
     from .pdfsee import catalog_facts, page_texts
     from .synth import run_records, write_records

@@ -1,0 +1,1 @@
+"""The command-line edge: one click command per file, each parsing options and calling the library."""

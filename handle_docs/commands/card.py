@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..card import SIZES, CardError, render_cards
-from ..report import ReportError, load_run
+from handle_docs.outputs.card import SIZES, CardError, render_cards
+from handle_docs.outputs.report import ReportError, load_run
 from ..review import DRAFT_WATERMARK, approval_for_run
 from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for
 

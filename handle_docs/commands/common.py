@@ -52,7 +52,7 @@ def fail(problems: Iterable[Problem], heading: str) -> NoReturn:
 
 def load_content_or_fail(content_dir: Path, templates: Path | None):
     """The validated content, or every problem printed and exit status 1."""
-    from ..content import load_content
+    from handle_docs.wording.content import load_content
     from ..models import ProblemsError
 
     try:

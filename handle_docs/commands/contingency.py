@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..contingency import (
+from handle_docs.outputs.contingency import (
     COLUMNS_FILE,
     DEFAULT_SHEETS,
     FORM_ID,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..leaflets import FORMATS, render_leaflet
+from handle_docs.outputs.leaflets import FORMATS, render_leaflet
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run
 from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from ..batch import RunSettings, worker_pool
+from handle_docs.run.batch import RunSettings, worker_pool
 from ..models import ProblemsError
-from ..pipeline import RunOptions, file_sha256, run_letters
-from ..records import read_records
+from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.records.read import read_records
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
-from ..costs import prices_for
+from handle_docs.outputs.costs import prices_for
 from .progress import Progress
 from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..content import load_content
+from handle_docs.wording.content import load_content
 from ..models import ProblemsError
 from .common import EXIT_PROBLEMS, content_options, fail, templates_for
 

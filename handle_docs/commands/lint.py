@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..content import load_content
+from handle_docs.wording.content import load_content
 from ..lint import (
     CONFIG_NAME,
     count_line,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..purge import NotARunFolder, purge_run
+from handle_docs.run.purge import NotARunFolder, purge_run
 from .common import fail
 
 

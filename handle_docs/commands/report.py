@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..costs import PRICES_FILE, load_prices
+from handle_docs.outputs.costs import PRICES_FILE, load_prices
 from ..models import ProblemsError
 from ..render.pdf import RenderError
-from ..report import ReportError, render_report
+from handle_docs.outputs.report import ReportError, render_report
 from .common import content_options, fail, templates_for
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..content import Content, load_content
+from handle_docs.wording.content import Content, load_content
 from ..models import ProblemsError, Severity
 from ..review import (
     APPROVED,
@@ -260,7 +260,7 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
     (DRAFT — NOT APPROVED, or APPROVED <date>) with the version fingerprint
     in the footer.  A letter's proof uses invented sample data that shows
     every finding; a leaflet's is its A4 copy."""
-    from ..proof import ProofError, make_proof
+    from handle_docs.review.proof import ProofError, make_proof
 
     content = _load(content_dir, templates)
     _material(content, material_id)

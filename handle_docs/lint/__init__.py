@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..content import Content, Material
+from handle_docs.wording.content import Content, Material
 from ..models import Problem, Severity
-from ..yamlfile import YamlDoc
+from handle_docs.wording.yamlfile import YamlDoc
 from .config import CONFIG_NAME, JargonTerm, LintConfig, load_lint_config
 from .locate import SourceMap
 from .rules import RULES, Finding, Piece, piece_from_nodes

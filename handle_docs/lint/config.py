@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..content import validate_model
+from handle_docs.wording.content import validate_model
 from ..models import Problem, ProblemsError, Severity
-from ..yamlfile import load_yaml
+from handle_docs.wording.yamlfile import load_yaml
 
 #: The rules, in the order they are described in lint.yaml.
 RULES: tuple[str, ...] = (

@@ -17,7 +17,7 @@ dictionary of pronunciation: expect a word in twenty to be one syllable out,
 which moves a block's score by a point or two, not across a threshold.
 
 Everything works on plain text: one paragraph or bullet point per line (what
-:func:`handle_docs.markup.plain_text` returns).  A bullet point is at least
+:func:`handle_docs.wording.markup.plain_text` returns).  A bullet point is at least
 one sentence even without a full stop.
 """
 

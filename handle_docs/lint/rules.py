@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterator
 
-from .. import markup
+from handle_docs.wording import markup
 from ..models import Severity
 from . import readability
 from .config import JargonTerm, LintConfig

@@ -1,0 +1,1 @@
+"""Rendering: HTML templates, WeasyPrint PDF, Word, QR codes, and tagged PDF joining, splitting and imposing."""

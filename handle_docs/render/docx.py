@@ -44,10 +44,10 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from .. import atomic
-from ..content import Content, Material
-from ..qr import qr_image
-from ..reproducible import source_datetime
+from handle_docs.util import atomic
+from handle_docs.wording.content import Content, Material
+from handle_docs.render.qr import qr_image
+from handle_docs.util.reproducible import source_datetime
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -205,7 +205,7 @@ def render_letter_docx(context: dict[str, Any], content: Content, material: Mate
 
 def render_leaflet_docx(content: Content, material: Material, *, watermark: str | None = None) -> bytes:
     """One leaflet as .docx, from ``leaflet_context(content, material)``."""
-    from ..context import leaflet_context
+    from handle_docs.run.context import leaflet_context
 
     context = dict(leaflet_context(content, material))
     context["watermark"] = watermark

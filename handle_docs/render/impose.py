@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 
-from .. import atomic
+from handle_docs.util import atomic
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -40,9 +40,12 @@ def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: d
             for index, x0 in ((left, 0.0), (right, width / 2)):
                 if index is None:
                     continue
-                foreign = out.copy_foreign(source.pages[index].obj)
-                page = pikepdf.Page(foreign)
-                sheet.add_overlay(page, pikepdf.Rectangle(x0, 0, x0 + width / 2, height))
+                foreign = pikepdf.Page(out.copy_foreign(source.pages[index].obj))
+                # add_overlay names the form with a random token: name it here so the bytes repeat.
+                form = foreign.as_form_xobject()
+                name = sheet.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/Page{index + 1}"))
+                placement = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(x0, 0, x0 + width / 2, height))
+                sheet.contents_add(out.make_stream(b"q\n" + placement + b"\nQ\n"))
         out.Root.Lang = pikepdf.String(lang)
         out.docinfo["/Title"] = title
         if when is not None:

@@ -21,8 +21,8 @@ from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .. import qr
-from ..reproducible import source_datetime
+from handle_docs.render import qr
+from handle_docs.util.reproducible import source_datetime
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FONT_DIR = ASSETS / "fonts"

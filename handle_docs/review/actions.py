@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import Content
+from handle_docs.wording.content import Content
 from ..models import Problem
 from .fingerprints import PREFIX, hex_of, short
 from .policy import load_policy

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..content import Content
-from ..yamlfile import file_data
+from handle_docs.wording.content import Content
+from handle_docs.wording.yamlfile import file_data
 
 #: Bumped if the recipe changes, so an old fingerprint can never match a new one.
 FORMAT = 1

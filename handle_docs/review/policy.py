@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from ..content import validate_model
+from handle_docs.wording.content import validate_model
 from ..models import Problem
-from ..schema import SLUG, Strict
-from ..yamlfile import load_yaml
+from handle_docs.wording.schema import SLUG, Strict
+from handle_docs.wording.yamlfile import load_yaml
 
 POLICY_FILE = "review-policy.yaml"
 

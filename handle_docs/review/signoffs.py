@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from .. import atomic
+from handle_docs.util import atomic
 from ..models import Problem, Severity
-from ..yamlfile import YamlDoc, load_yaml, parse_yaml
+from handle_docs.wording.yamlfile import YamlDoc, load_yaml, parse_yaml
 from .policy import Policy
 
 APPROVED = "approved"

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import Content
+from handle_docs.wording.content import Content
 from ..models import Problem, Severity
 from .fingerprints import SHORT_HEX, Part, fingerprint_of_parts, fingerprint_parts, hex_of, short
 from .policy import POLICY_FILE, Policy, load_policy

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .markup import Node
+from handle_docs.wording.markup import Node
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 

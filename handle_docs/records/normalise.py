@@ -17,8 +17,8 @@ import re
 from typing import Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import vocab
-from .models import RECORD_COLUMNS, Reject, VisitRecord
+from handle_docs.records import vocab
+from handle_docs.models import RECORD_COLUMNS, Reject, VisitRecord
 
 MAX_ADDRESS_CHARS = 200
 MAX_OFFICER_CHARS = 60
@@ -183,7 +183,7 @@ def normalise_items(value: object) -> tuple[str, ...]:
 
     Split on ``;`` (the Forms multi-choice separator) and ``,``; blanks and
     "none"/"nothing"/"n/a" are dropped; aliases become keys from
-    :data:`handle_docs.vocab.ITEM_KEYS`; other words are kept as typed (with
+    :data:`handle_docs.records.vocab.ITEM_KEYS`; other words are kept as typed (with
     whitespace collapsed) up to 60 characters.  Duplicates are dropped.
     """
     text = _as_text(value, "items_on_display")
@@ -298,7 +298,7 @@ _LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|[0-
 def normalise_language(value: object) -> str:
     """Letter language as a tag ("en-GB", "cy", "pl"); blank means "en-GB".
 
-    Accepts tags whose language we know (see :data:`handle_docs.vocab.LANGUAGES`,
+    Accepts tags whose language we know (see :data:`handle_docs.records.vocab.LANGUAGES`,
     case normalised: ``EN-gb`` -> ``en-GB``; bare ``en`` -> ``en-GB``) and
     English names ("Welsh" -> "cy"; "Welsh (Cymraeg)" works too).
     """

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from fontTools.ttLib import TTFont
 
-from .models import RecordSet, Reject, VisitRecord
-from .render.pdf import FONT_DIR
+from handle_docs.models import RecordSet, Reject, VisitRecord
+from handle_docs.render.pdf import FONT_DIR
 
 #: Fields a letter prints, as (field name, getter).
 PRINTED_FIELDS = (

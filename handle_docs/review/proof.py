@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import atomic
-from .batch import ChunkRenderer, RunSettings
-from .content import Content
-from .letters import findings_for
-from .models import Letter, VehicleCheck
-from .review import DRAFT_WATERMARK, MaterialStatus, material_status
+from handle_docs.util import atomic
+from handle_docs.run.batch import ChunkRenderer, RunSettings
+from handle_docs.wording.content import Content
+from handle_docs.run.letters import findings_for
+from handle_docs.models import Letter, VehicleCheck
+from handle_docs.review import DRAFT_WATERMARK, MaterialStatus, material_status
 
 PROOF_ADDRESS = ("1 Sample Street", "Proofton")
 PROOF_POSTCODE = "ZZ99 9ZZ"
@@ -115,8 +115,8 @@ def _letter_proof(content: Content, status: MaterialStatus, watermark: str, foot
 
 
 def _leaflet_proof(content: Content, status: MaterialStatus, watermark: str, footer: str) -> tuple[bytes, int]:
-    from .leaflets import render_leaflet
-    from .render.html import HtmlRenderer
+    from handle_docs.outputs.leaflets import render_leaflet
+    from handle_docs.render.html import HtmlRenderer
 
     material = content.material(status.material_id)
     html = HtmlRenderer(content.templates)

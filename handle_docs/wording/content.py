@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from . import markup
-from .models import Problem, ProblemsError
-from .schema import Block, BlockSpec, Links, MaterialSpec, Operation
-from .yamlfile import YamlDoc, load_yaml
+from handle_docs.wording import markup
+from handle_docs.models import Problem, ProblemsError
+from handle_docs.wording.schema import Block, BlockSpec, Links, MaterialSpec, Operation
+from handle_docs.wording.yamlfile import YamlDoc, load_yaml
 
 #: Placeholders a wording block may use; filled per document in context.py.
 PLACEHOLDERS: frozenset[str] = frozenset(

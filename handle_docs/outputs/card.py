@@ -31,11 +31,12 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import Image, ImageDraw, ImageFont
 
-from . import atomic, markup
-from .content import Content, Material
-from .context import long_date, placeholder_values
-from .models import Problem
-from .render.pdf import FONT_DIR
+from handle_docs.util import atomic
+from handle_docs.wording import markup
+from handle_docs.wording.content import Content, Material
+from handle_docs.run.context import long_date, placeholder_values
+from handle_docs.models import Problem
+from handle_docs.render.pdf import FONT_DIR
 
 #: name → (width, height) in pixels.
 SIZES: dict[str, tuple[int, int]] = {"square": (1080, 1080), "wide": (1200, 675)}

@@ -27,16 +27,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from . import atomic
-from .content import Content, Material, load_content
-from .context import choose_material, leaflet_context, letter_context
-from .costs import BLANK_PAGE_TEXT, flags_code, page_flags
-from .models import Letter, RecordSet, Reject
-from .render.html import HtmlRenderer
-from .render.pdf import PdfRenderer, RenderError
-from .render.split import SplitError, split_tagged_pdf
-from .reproducible import source_datetime
-from .tables import write_csv
+from handle_docs.util import atomic
+from handle_docs.wording.content import Content, Material, load_content
+from handle_docs.run.context import choose_material, leaflet_context, letter_context
+from handle_docs.outputs.costs import BLANK_PAGE_TEXT, flags_code, page_flags
+from handle_docs.models import Letter, RecordSet, Reject
+from handle_docs.render.html import HtmlRenderer
+from handle_docs.render.pdf import PdfRenderer, RenderError
+from handle_docs.render.split import SplitError, split_tagged_pdf
+from handle_docs.util.reproducible import source_datetime
+from handle_docs.util.tables import write_csv
 
 JOURNAL = "journal.jsonl"
 CHUNKS = "chunks"
@@ -155,7 +155,7 @@ class ChunkRenderer:
                 rejects.extend(_reject_letter(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
             if self.settings.docx:
-                from .render.docx import DocxError, render_letter_docx
+                from handle_docs.render.docx import DocxError, render_letter_docx
 
                 try:
                     docx_data[letter.letter_id] = render_letter_docx(context, self.content, material)
@@ -514,7 +514,7 @@ def finalise_run(
     before_swap: Callable[[Path], Any] | None = None,
 ) -> None:
     """Join the batch, write manifest, rejects, summary and stats, swap into place."""
-    from .render.merge import merge_tagged_pdfs  # pikepdf is only needed here
+    from handle_docs.render.merge import merge_tagged_pdfs
 
     batch = staging / "batch.pdf"
     if chunk_files:
@@ -528,7 +528,7 @@ def finalise_run(
     docx_files = [letter.docx_file for letter in result.letters if letter.docx_file]
     batch_docx = staging / "batch.docx"
     if docx_files:
-        from .render.docx import join_docx
+        from handle_docs.render.docx import join_docx
 
         join_docx([staging / name for name in docx_files], batch_docx, title=batch_title, lang=lang)
     manifest = {
@@ -559,7 +559,7 @@ def finalise_run(
     if stats is not None:
         atomic.write_text(staging / "stats.json", json.dumps(stats, indent=2, sort_keys=True) + "\n")
     if follow_up is not None:
-        from .stats import FOLLOW_UP_HEADER
+        from handle_docs.run.stats import FOLLOW_UP_HEADER
 
         write_csv(staging / "follow-up.csv", FOLLOW_UP_HEADER, follow_up)
     if before_swap is not None:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .models import Finding, Letter, VehicleCheck, VisitRecord
+from handle_docs.models import Finding, Letter, VehicleCheck, VisitRecord
 
 _NUMBERED = re.compile(r"^(\d+)([a-z]?)\s+(.+)$", re.IGNORECASE)
 

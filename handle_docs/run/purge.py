@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import atomic
+from handle_docs.util import atomic
 
 #: What holds personal data in a run folder.
 PERSONAL = ("letters", "batch.pdf", "batch.docx", "follow-up.csv")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .models import Problem
+from handle_docs.models import Problem
 
 
 @dataclass

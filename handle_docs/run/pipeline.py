@@ -12,22 +12,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .batch import (
+from handle_docs.run.batch import (
     RunResult,
     RunSettings,
     count_vehicles,
-    file_sha256,  # re-exported: callers hash the records file before run_letters
+    file_sha256,
     finalise_run,
     prepare_staging,
     render_chunks,
     run_key,
 )
-from .content import Content
-from .letters import build_letters
-from .models import RecordSet
-from .costs import PageFlags, flags_from_code, record_print_cost
-from .printable import screen
-from .stats import follow_up_rows, run_stats
+from handle_docs.wording.content import Content
+from handle_docs.run.letters import build_letters
+from handle_docs.models import RecordSet
+from handle_docs.outputs.costs import PageFlags, flags_from_code, record_print_cost
+from handle_docs.records.printable import screen
+from handle_docs.run.stats import follow_up_rows, run_stats
 
 
 __all__ = ["RunOptions", "ReconciliationError", "file_sha256", "run_letters", "summary_lines"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Sequence
 
-from .content import Content
-from .models import Letter, RecordSet
+from handle_docs.wording.content import Content
+from handle_docs.models import Letter, RecordSet
 
 FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import markup
-from .content import Content, Material
-from .models import Letter
-from .qr import qr_image, tracked_url
-from .schema import Block
+from handle_docs.wording import markup
+from handle_docs.wording.content import Content, Material
+from handle_docs.models import Letter
+from handle_docs.render.qr import qr_image, tracked_url
+from handle_docs.wording.schema import Block
 
 MONTHS = (
     "January February March April May June July August September October November December"

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .atomic import write_text
+from handle_docs.util.atomic import write_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -41,11 +41,11 @@ from typing import Any, Collection, Mapping, Sequence
 
 from pydantic import Field
 
-from . import atomic
-from .content import validate_model
-from .models import Problem, ProblemsError
-from .schema import Strict
-from .yamlfile import load_yaml
+from handle_docs.util import atomic
+from handle_docs.wording.content import validate_model
+from handle_docs.models import Problem, ProblemsError
+from handle_docs.wording.schema import Strict
+from handle_docs.wording.yamlfile import load_yaml
 
 PRICES_FILE = "print-costs.yaml"
 BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs (batch.py prints it)

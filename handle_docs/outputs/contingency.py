@@ -27,15 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import atomic, markup
-from .content import Content, Material
-from .context import block_data, long_date, placeholder_values, qr_codes
-from .leaflets import render_leaflet
-from .models import RECORD_COLUMNS, Finding
-from .records import load_column_map
-from .render.html import HtmlRenderer
-from .render.pdf import PdfRenderer
-from .yamlfile import file_data
+from handle_docs.util import atomic
+from handle_docs.wording import markup
+from handle_docs.wording.content import Content, Material
+from handle_docs.run.context import block_data, long_date, placeholder_values, qr_codes
+from handle_docs.outputs.leaflets import render_leaflet
+from handle_docs.models import RECORD_COLUMNS, Finding
+from handle_docs.records.read import load_column_map
+from handle_docs.render.html import HtmlRenderer
+from handle_docs.render.pdf import PdfRenderer
+from handle_docs.wording.yamlfile import file_data
 
 FORM_ID = "paper-check-form"
 LETTER_ID = "visit-letter"

@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .models import RECORD_COLUMNS, Problem, ProblemsError, RecordSet, Reject, Severity
-from .normalise import build_record
-from .yamlfile import YamlDoc, load_yaml
+from handle_docs.models import RECORD_COLUMNS, Problem, ProblemsError, RecordSet, Reject, Severity
+from handle_docs.records.normalise import build_record
+from handle_docs.wording.yamlfile import YamlDoc, load_yaml
 
 #: Column map used for .xlsx files when none is given.
-DEFAULT_COLUMN_MAP = Path(__file__).resolve().parent.parent / "content" / "forms-columns.yaml"
+DEFAULT_COLUMN_MAP = Path(__file__).resolve().parents[2] / "content" / "forms-columns.yaml"
 
 #: Columns a file must have; the others default (blank = no / en-GB) when absent.
 REQUIRED_COLUMNS: tuple[str, ...] = (

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import atomic
-from .context import long_date
-from .costs import CostTable, Prices, cost_table, prices_text, run_counts
-from .render.html import HtmlRenderer
-from .render.pdf import PdfRenderer
-from .vocab import ITEM_KEYS
+from handle_docs.util import atomic
+from handle_docs.run.context import long_date
+from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text, run_counts
+from handle_docs.render.html import HtmlRenderer
+from handle_docs.render.pdf import PdfRenderer
+from handle_docs.records.vocab import ITEM_KEYS
 
 TEMPLATE = "report/summary.html.j2"
 STYLESHEET = "report/report.css"

@@ -1,0 +1,1 @@
+"""Check records: reading CSV and Forms exports, normalising each field, the shared vocabularies."""

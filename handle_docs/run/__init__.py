@@ -1,0 +1,1 @@
+"""A patrol's run: letters from records, template data, the chunked batch, the whole pipeline."""

@@ -1,0 +1,1 @@
+"""Small shared helpers: atomic private writes, safe CSV, the reproducible clock."""
