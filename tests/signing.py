@@ -59,3 +59,40 @@ def enrol(
     if approve:
         approve_registry(content_dir)
     return KeyFileSigner(private)
+
+
+def entry_text(
+    material: str,
+    fingerprint: str,
+    reviewer: str,
+    role: str,
+    *,
+    date: dt.date = SIGNED_ON,
+    note: str = "",
+    decision: str = "approved",
+    signer=None,
+    via: str | None = None,
+) -> str:
+    """One sign-off entry typed by hand, as a person editing the YAML would,
+    signed by ``signer`` over its own statement when one is given."""
+    from handle_docs.review.statement import statement
+
+    lines = [
+        f"  - fingerprint: {fingerprint}",
+        f"    reviewer: {reviewer}",
+        f"    role: {role}",
+        f"    decision: {decision}",
+        f"    date: {date.isoformat()}",
+        f"    note: '{note}'",
+    ]
+    if signer is not None:
+        armored = signer.sign(
+            statement(material=material, fingerprint=fingerprint, decision=decision, reviewer=reviewer, role=role,
+                      date=date, note=note)
+        )
+        lines.append(f"    key: {signer.public_key.fingerprint}")
+        lines.append("    signature: |")
+        lines += [f"      {line}" for line in armored.splitlines()]
+    if via:
+        lines.append(f"    via: {via}")
+    return "\n".join(lines) + "\n"

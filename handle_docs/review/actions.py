@@ -80,7 +80,8 @@ def sign(
     status: MaterialStatus | RegistryStatus
     if on_registry:
         status = registry
-        judge, pending = registry.judge, None
+        judge = registry.judge
+        pending = registry.current if registry.current is not judge else None
     else:
         status = material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=registry)
         judge, pending = registry.trusted, registry.pending

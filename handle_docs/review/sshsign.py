@@ -234,8 +234,8 @@ def load_private_key(path: Path, passphrase: str | None = None):
             ) from None
         key = _load_unencrypted(data)
     except ValueError as exc:
-        if password is not None and ("password" in str(exc).lower() or "decrypt" in str(exc).lower()):
-            raise PassphraseNeeded(f"wrong passphrase for {path}") from None
+        if password is not None:
+            raise PassphraseNeeded(f"wrong passphrase for {path} (or the key file is damaged)") from None
         raise KeyProblem(f"{path} is not a private key this tool can read ({exc})") from None
     except Exception as exc:  # cryptography raises a few kinds for damaged files
         raise KeyProblem(f"{path} is not a private key this tool can read ({type(exc).__name__})") from None

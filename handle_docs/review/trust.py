@@ -18,7 +18,9 @@ reason is a problem naming its file and line):
 ``review/reviewers.yaml``; each version signed is copied to
 ``review/reviewers.versions/`` (a copy is used only if its content has the
 fingerprint it is filed under).  Versions are taken in the order they first
-appear in that file.  A version is approved when sign-offs verified against
+appear in that file; a version whose copy is missing or changed stops it all
+(no version counts until it is restored: skipping it could bring back a key
+it removed).  A version is approved when sign-offs verified against
 the previously approved version meet the review policy; it then becomes the
 registry every sign-off is judged by.  **Bootstrap:** while no version is
 approved yet, a version is judged by itself: it is approved by sign-offs of
@@ -326,22 +328,25 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
     trusted: Registry | None = None
     approved: list[str] = []
     judged: dict[str, tuple[Tally, Registry | None]] = {}
+    broken = False
     for fp in dict.fromkeys(e.fingerprint for e in entries):
         group = [e for e in entries if e.fingerprint == fp]
         version = current if current is not None and current.fingerprint == fp else read_copy(review_dir, fp)
         if version is None:
+            # fail closed: skipping a version could bring back a key or person it removed
+            broken = True
             for e in group:
                 problems.append(
                     Problem(
                         f"sign-off on registry version {short(fp)} cannot be checked: no copy of that version in "
-                        f"{versions_dir(review_dir)} (or the copy was changed)",
+                        f"{versions_dir(review_dir)} (or the copy was changed), so no registry version counts "
+                        "as approved until it is restored",
                         str(signoffs.path),
                         e.line,
                         key=f"signoffs.{e.index}",
-                        severity=Severity.WARNING,
                     )
                 )
-            continue
+            break
         judge = trusted if trusted is not None else (version if pin in (None, fp) else None)
         checked = check_entries(signoffs, judge, entries=group)
         problems += checked.refused
@@ -351,11 +356,15 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         if judge is not None and meets(policy, result.approvers) and not result.requests:
             trusted = version
             approved.append(fp)
+    if broken:
+        trusted, approved, judged = None, [], {}
     if current is not None and current.fingerprint in judged:
         current_tally, judge = judged[current.fingerprint]
     else:
         current_tally = Tally(current.fingerprint if current else "")
-        judge = trusted if trusted is not None else (current if pin in (None, getattr(current, "fingerprint", None)) else None)
+        judge = trusted if trusted is not None or broken else (
+            current if pin in (None, getattr(current, "fingerprint", None)) else None
+        )
     return RegistryStatus(
         path=loaded.path,
         signoff_file=signoffs.path,
