@@ -260,7 +260,7 @@ HEADER = """\
 
 
 def registry_yaml(data: RegistryData, header: str = HEADER) -> str:
-    dumped = data.model_dump(mode="json", exclude_defaults=True)
+    dumped = data.model_dump(mode="python", exclude_defaults=True)  # dates stay YAML dates
     dumped.setdefault("reviewers", {})
     dumped.setdefault("workspace_keys", {})
     body = yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100000)
