@@ -365,6 +365,19 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         judge = trusted if trusted is not None or broken else (
             current if pin in (None, getattr(current, "fingerprint", None)) else None
         )
+    if trusted is not None:
+        demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
+        demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
+        if demo:
+            problems.append(
+                Problem(
+                    f"the approved registry lists DEMO ONLY reviewers or keys ({', '.join(demo)}): their private keys "
+                    "are published with handle-docs, so their sign-offs prove nothing. A real force starts its own "
+                    "registry (see SECURITY.md)",
+                    str(loaded.path),
+                    severity=Severity.WARNING,
+                )
+            )
     return RegistryStatus(
         path=loaded.path,
         signoff_file=signoffs.path,
