@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from handle_docs.cli import cli
 
 from .signing import DEMO_KEYS, new_key
+from .test_review_cli import run
 
 TODAY = "2027-01-15"
 
@@ -20,14 +18,6 @@ TODAY = "2027-01-15"
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     monkeypatch.setenv("HANDLE_DOCS_TODAY", TODAY)
-
-
-def run(*args, input=None):
-    result = CliRunner().invoke(cli, [str(a) for a in args], input=input)
-    assert "Traceback" not in result.output, result.output
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def reviewers(content: Path, command: str, *args):

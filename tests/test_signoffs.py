@@ -28,6 +28,7 @@ from handle_docs.review import (
     fingerprint,
     gate,
     material_status,
+    refusals_for,
     request_changes,
     reviewers_status,
     sign,
@@ -373,6 +374,17 @@ def test_a_workspace_key_signs_for_a_signed_in_reviewer(content_copy):
     path.write_text(text.replace("    via: demo-workspace\n", "    via: other-workspace\n", 1), encoding="utf-8")
     status = material_status(load(content_copy), MID, today=TODAY)
     assert "signed by the workspace key 'demo-workspace', but the entry says via: other-workspace" in status.refused[0].message
+
+
+def test_the_workspace_can_ask_why_a_reviewer_cannot_approve_without_writing(content_copy):
+    workspace = WorkspaceSigner(DEMO_KEYS / "demo-workspace", "demo-workspace")
+    before = record(content_copy).read_bytes()
+    why = refusals_for(load(content_copy), MID, "priya-lang", "comms-lead", signer=workspace, today=TODAY)
+    assert len(why) == 1 and "Priya Lang already approved this version" in why[0].message
+    unsign_all(content_copy)
+    assert refusals_for(load(content_copy), MID, "priya-lang", "comms-lead", signer=workspace, today=TODAY) == []
+    assert not record(content_copy).exists()
+    record(content_copy).write_bytes(before)
 
 
 def test_a_workspace_key_the_registry_does_not_list_cannot_sign(content_copy, tmp_path):

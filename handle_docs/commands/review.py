@@ -48,6 +48,11 @@ def review_options(func):
         envvar=TODAY_ENV,
         help="Pretend today is this date (YYYY-MM-DD); for tests.",
     )(func)
+    return review_dir_option(func)
+
+
+def review_dir_option(func):
+    """--review-dir and the content options."""
     func = click.option(
         "--review-dir",
         type=click.Path(file_okay=False, path_type=Path),

@@ -25,18 +25,8 @@ from ..review import (
 )
 from ..review import registry as registry_lib
 from ..review.sshsign import read_public_key_file
-from .common import content_options, fail, load_content_or_fail, print_problems
-from .review import table
-
-
-def _options(func):
-    func = click.option(
-        "--review-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Folder of sign-off records (default: 'review' beside the content folder).",
-    )(func)
-    return content_options(func)
+from .common import fail, load_content_or_fail, print_problems
+from .review import review_dir_option, table
 
 
 def _status(content_dir: Path, templates: Path | None, review_dir: Path | None) -> RegistryStatus:
@@ -101,7 +91,7 @@ def reviewers() -> None:
 
 
 @reviewers.command("list")
-@_options
+@review_dir_option
 def list_cmd(content_dir, templates, review_dir):
     """Every reviewer and workspace key, with key fingerprints, and whether
     the registry's current version is approved."""
@@ -153,7 +143,7 @@ def list_cmd(content_dir, templates, review_dir):
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Their public SSH key file (.pub; ed25519 or RSA); repeat for more.")
 @click.option("--demo-only", is_flag=True, hidden=True, help="Mark as a demo reviewer (the bundled sample only).")
-@_options
+@review_dir_option
 def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, review_dir):
     """Add a reviewer ID (lower-case, like priya-lang) with their roles and keys."""
     allowed = _roles(content_dir)
@@ -169,7 +159,7 @@ def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, r
 
 @reviewers.command("remove")
 @click.argument("reviewer_id", metavar="ID")
-@_options
+@review_dir_option
 def remove_cmd(reviewer_id, content_dir, templates, review_dir):
     """Mark reviewer ID removed from today: their sign-offs dated up to today
     still count, later ones never do.  They stay listed so that the record can
@@ -184,7 +174,7 @@ def remove_cmd(reviewer_id, content_dir, templates, review_dir):
 @click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The workspace's public SSH key file (.pub).")
 @click.option("--demo-only", is_flag=True, hidden=True, help="Mark as the demo workspace key (the bundled sample only).")
-@_options
+@review_dir_option
 def add_workspace_key_cmd(name, key, demo_only, content_dir, templates, review_dir):
     """Trust the workspace key NAME to sign for a reviewer signed in to the workspace."""
     line = _key_line(key)

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from .actions import DiffReport, approve, diff_report, request_changes, sign
+from .actions import DiffReport, approve, diff_report, refusals_for, request_changes, sign
 from .fingerprints import Part, fingerprint, fingerprint_parts, short
 from .policy import POLICY_FILE, Policy, load_policy
 from .registry import REGISTRY_FILE, REGISTRY_ID, Registry, RegistryEditError, RegistryFileError, load_registry
@@ -60,6 +60,7 @@ __all__ = [
     "WorkspaceSigner",
     "approve",
     "load_registry",
+    "refusals_for",
     "request_changes",
     "reviewers_status",
     "sign_statement",

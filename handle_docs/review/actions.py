@@ -56,6 +56,7 @@ def sign(
     note: str = "",
     today: dt.date | None = None,
     review_dir: Path | None = None,
+    dry_run: bool = False,
 ) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
     """Sign and append a decision on the *current* version of a material (or
     of the reviewer registry, ``material_id='reviewers'``), and keep a copy
@@ -68,6 +69,7 @@ def sign(
     or key the approved registry does not list, a role the person does not
     hold, the last editor approving their own version, the same person
     approving the same version twice, or an approval past the review-by date.
+    ``dry_run``: check and sign, but write nothing (see :func:`refusals_for`).
     """
     _material_or_error(content, material_id, registry_ok=True)
     day = resolve_today(today)
@@ -125,6 +127,8 @@ def sign(
         refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
     if refusals:
         raise ReviewError(refusals)
+    if dry_run:
+        return entry, status
     if on_registry:
         write_copy(review_dir, registry.path, status.fingerprint)
     else:
@@ -189,6 +193,30 @@ def approve(
     (the web workspace passes ``WorkspaceSigner(key_path, name)``)."""
     return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=APPROVED,
                 note=note, today=today, review_dir=review_dir)
+
+
+def refusals_for(
+    content: Content,
+    material_id: str,
+    reviewer_id: str,
+    role: str,
+    decision: str = APPROVED,
+    *,
+    signer: Signer,
+    note: str = "",
+    today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> list[Problem]:
+    """Why ``reviewer_id`` could not make this decision now (empty: they can),
+    by the same rules as :func:`sign`, writing nothing: for a page to say why
+    its Approve button is disabled."""
+    try:
+        sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=decision,
+             note=note or ("(checking)" if decision == CHANGES_REQUESTED else ""), today=today,
+             review_dir=review_dir, dry_run=True)
+    except ReviewError as exc:
+        return exc.problems
+    return []
 
 
 def request_changes(

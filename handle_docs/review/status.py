@@ -29,7 +29,17 @@ from .signoffs import (
     review_dir_for,
     signoff_path,
 )
-from .trust import RegistryStatus, Tally, check_entries, editor_ids, meets, registry_status, shortfall, tally
+from .trust import (
+    RegistryStatus,
+    Tally,
+    check_entries,
+    editor_ids,
+    meets,
+    registry_status,
+    shortfall,
+    state_word,
+    tally,
+)
 from .wording import known_versions
 
 TODAY_ENV = "HANDLE_DOCS_TODAY"
@@ -103,15 +113,9 @@ class MaterialStatus:
 
     @property
     def state(self) -> str:
-        if self.errors:
-            return "RECORD BROKEN"
-        if self.expired:
-            return "EXPIRED"
-        if self.approved:
-            return "approved"
-        if self.tally.requests:
-            return "CHANGES REQUESTED"
-        return "NOT APPROVED"
+        return state_word(
+            broken=bool(self.errors), expired=self.expired, approved=self.approved, requested=bool(self.tally.requests)
+        )
 
     def missing(self) -> list[str]:
         """What stands between this version and approval, one short item each."""

@@ -224,6 +224,19 @@ def shortfall(policy: Policy, approvers: list[SignOff]) -> str | None:
     return text
 
 
+def state_word(*, broken: bool, expired: bool, approved: bool, requested: bool) -> str:
+    """The STATE column of review status, for a material or the registry."""
+    if broken:
+        return "RECORD BROKEN"
+    if expired:
+        return "EXPIRED"
+    if approved:
+        return "approved"
+    if requested:
+        return "CHANGES REQUESTED"
+    return "NOT APPROVED"
+
+
 def editor_ids(editor: str | None, registry: Registry | None) -> frozenset[str]:
     """The reviewer ids that are the person named in ``last_edited_by``
     (written as a registry id or as the display name)."""
@@ -290,13 +303,7 @@ class RegistryStatus:
     def state(self) -> str:
         if not self.exists:
             return "NO REGISTRY"
-        if self.errors:
-            return "RECORD BROKEN"
-        if self.approved:
-            return "approved"
-        if self.tally.requests:
-            return "CHANGES REQUESTED"
-        return "NOT APPROVED"
+        return state_word(broken=bool(self.errors), expired=False, approved=self.approved, requested=bool(self.tally.requests))
 
     def missing(self) -> list[str]:
         if not self.exists:
