@@ -24,6 +24,7 @@ from .commands.lint import lint
 from .commands.purge import purge
 from .commands.report import report
 from .commands.review import review
+from .commands.reviewers import reviewers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,6 +44,7 @@ def cli(log_level: str, log_file: str | None) -> None:
 
 cli.add_command(letters)
 cli.add_command(review)
+cli.add_command(reviewers)
 cli.add_command(lint)
 cli.add_command(check)
 cli.add_command(leaflets)

@@ -33,14 +33,15 @@ from handle_docs.review import (
 from handle_docs.review import fingerprints as fingerprint_module
 from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.policy import Policy
+from handle_docs.review.statement import statement as stmt
 
 from .conftest import CONTENT, TEMPLATES
+from .signing import demo_signer, enrol
 
 MID = "visit-letter"
 TODAY = dt.date(2027, 1, 15)
-LEAD = dict(reviewer="Priya Lang", role="comms-lead")
-SERGEANT = dict(reviewer="Sgt Tom Okoro", role="neighbourhood-sergeant")
-OFFICER = dict(reviewer="Ade Mensah", role="comms-officer")
+LEAD = dict(reviewer="priya-lang", role="comms-lead", signer=demo_signer("priya-lang"))
+SERGEANT = dict(reviewer="tom-okoro", role="neighbourhood-sergeant", signer=demo_signer("tom-okoro"))
 
 
 # --- helpers -------------------------------------------------------------------
@@ -51,11 +52,19 @@ def load(content_dir: Path):
 
 
 def fresh(content_dir: Path):
-    """Content whose review folder is empty: nothing approved yet."""
+    """Content with no material signed off yet (the approved reviewer
+    registry and its record are kept)."""
     review = content_dir.parent / "review"
-    if review.exists():
-        shutil.rmtree(review)
+    for path in review.glob("*"):
+        if not path.name.startswith("reviewers."):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     return load(content_dir)
+
+
+def officer(content_dir: Path) -> dict:
+    """A third reviewer, Ade Mensah (comms-officer), enrolled and approved."""
+    return dict(reviewer="ade-mensah", role="comms-officer",
+                signer=enrol(content_dir, "ade-mensah", "Ade Mensah", ["comms-officer"]))
 
 
 def approve(content, who, **kwargs):
@@ -98,17 +107,12 @@ def messages(problems) -> str:
 def test_bundled_materials_are_approved():
     content = load_content(CONTENT, TEMPLATES)
     problems = gate(content, sorted(content.materials))
-    commands = "\n".join(
-        f"  .venv/bin/handle-docs review approve {mid} --reviewer 'Priya Lang' --role comms-lead\n"
-        f"  .venv/bin/handle-docs review approve {mid} --reviewer 'Sgt Tom Okoro' --role neighbourhood-sergeant"
-        for mid in sorted(content.materials)
-    )
     assert not problems, (
         "The bundled sample must ship approved (make demo refuses otherwise), but:\n"
         + messages(problems)
-        + "\n\nIf you changed content/ or templates/ on purpose, re-approve the sample from the repository root:\n"
-        + commands
-        + "\nand commit review/ (the .yaml and the new snapshot in review/*.versions/)."
+        + "\n\nIf you changed content/ or templates/ on purpose, re-sign the sample with the demo keys from the "
+        "repository root:\n  bash scripts/approve-sample.sh\n"
+        "and commit review/ (the .yaml and the new snapshot in review/*.versions/)."
     )
 
 
@@ -175,7 +179,7 @@ def test_records_sign_offs_other_kinds_and_hidden_files_never_change_the_version
     (content_copy.parent / "templates" / "leaflets").mkdir(exist_ok=True)
     (content_copy.parent / "templates" / "leaflets" / "lock-it.html.j2").write_text("<p>x</p>", encoding="utf-8")
     (content_copy.parent / "templates" / "letters" / ".visit.html.j2.swp").write_bytes(b"swap")
-    approve(content, OFFICER)  # writes review/
+    approve(content, officer(content_copy))  # writes review/ and changes the reviewer registry
     assert fingerprint(load(content_copy), MID) == before
 
 
@@ -198,7 +202,7 @@ def test_nothing_signed_means_the_gate_is_closed_and_says_how_to_open_it(content
     assert f"{MID}: not approved for this version ({short(fingerprint(content, MID))})" in text
     assert "needs 2 approvals incl. role comms-lead, has 0" in text
     assert f"handle-docs review diff {MID}" in text
-    assert f"handle-docs review approve {MID} --reviewer NAME --role ROLE" in text
+    assert f"handle-docs review approve {MID} --reviewer ID --role ROLE --key KEY" in text
     assert str(signoff_file(content_copy)) in text
 
 
@@ -238,15 +242,15 @@ def test_the_same_person_twice_is_refused_and_counted_once(content_copy):
     content = fresh(content_copy)
     approve(content, LEAD)
     with pytest.raises(ReviewError) as refused:
-        approve(content, dict(reviewer="  priya   LANG ", role="comms-lead"))
+        approve(content, LEAD, note="Again.")
     text = messages(refused.value.problems)
     assert "already approved this version" in text and f"{signoff_file(content_copy)}:" in text
 
-    # the same approval added twice by hand: a warning naming the line, counted once
+    # the same signed approval copied in twice by hand: a warning naming the line, counted once
     path = signoff_file(content_copy)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     entry = lines[lines.index("signoffs:\n") + 1 :]
-    path.write_text("".join(lines) + "".join(entry).replace("Priya Lang", "PRIYA  lang"), encoding="utf-8")
+    path.write_text("".join(lines) + "".join(entry), encoding="utf-8")
     status = material_status(content, MID, today=TODAY)
     assert not status.approved and len(status.tally.approvers) == 1
     dup = [p for p in status.problems if "already approved" in p.message]
@@ -262,23 +266,33 @@ def test_past_the_review_by_date_the_material_is_refused(content_copy):
     assert "review-by date 2027-11-30 has passed" in text and "re-approval" in text
     assert "letters/visit.yaml" in text
     with pytest.raises(ReviewError, match="has passed"):
-        sign(content, MID, today=dt.date(2027, 12, 1), **OFFICER)
+        sign(content, MID, today=dt.date(2027, 12, 1), **SERGEANT)
 
 
 def test_the_last_editor_may_not_approve_their_own_version(content_copy):
+    """last_edited_by says 'Dana Whitlock': her registry id dana-whitlock is that person."""
+    dana = dict(reviewer="dana-whitlock", role="comms-lead",
+                signer=enrol(content_copy, "dana-whitlock", "Dana Whitlock", ["comms-lead"]))
     content = fresh(content_copy)
     with pytest.raises(ReviewError) as refused:
-        approve(content, dict(reviewer="Dana Whitlock", role="comms-lead"))
+        approve(content, dana)
     problem = refused.value.problems[0]
     assert "may not approve" in problem.message and problem.file.endswith("visit.yaml") and problem.line
-    # written in by hand, it does not count
+    # signed with her own key and written in by hand, it does not count either
     approve(content, SERGEANT)
     fp = fingerprint(content, MID)
+    statement = stmt(material=MID, fingerprint=fp, decision="approved", reviewer="dana-whitlock", role="comms-lead",
+                     date=TODAY, note="")
+    signature = dana["signer"].sign(statement)
     with signoff_file(content_copy).open("a", encoding="utf-8") as handle:
-        handle.write(f"  - {{fingerprint: '{fp}', reviewer: Dana Whitlock, role: comms-lead, decision: approved, date: 2027-01-15}}\n")
+        handle.write(
+            f"  - fingerprint: {fp}\n    reviewer: dana-whitlock\n    role: comms-lead\n    decision: approved\n"
+            f"    date: {TODAY.isoformat()}\n    note: ''\n    key: {dana['signer'].public_key.fingerprint}\n"
+            "    signature: |\n" + "".join(f"      {line}\n" for line in signature.splitlines())
+        )
     status = material_status(content, MID, today=TODAY)
-    assert not status.approved
-    assert any("may not approve" in p.message for p in status.problems)
+    assert not status.approved and not status.refused  # her signature checks out ...
+    assert any("Dana Whitlock last edited" in p.message and "may not approve" in p.message for p in status.problems)
 
 
 def test_changes_requested_after_an_approval_withdraws_it(content_copy):
@@ -292,20 +306,24 @@ def test_changes_requested_after_an_approval_withdraws_it(content_copy):
 
 
 def test_a_changes_request_by_a_third_person_holds_the_version_back(content_copy):
+    ade = officer(content_copy)
     content = approved(content_copy)
-    sign(content, MID, decision="changes-requested", note="Wrong phone number.", today=TODAY, **OFFICER)
+    sign(content, MID, decision="changes-requested", note="Wrong phone number.", today=TODAY, **ade)
     assert "changes requested by Ade Mensah" in messages(gate(content, [MID], TODAY))
     with pytest.raises(ReviewError, match="note is required"):
-        sign(content, MID, decision="changes-requested", note="", today=TODAY, **OFFICER)
+        sign(content, MID, decision="changes-requested", note="", today=TODAY, **ade)
 
 
 def test_policy_decides_what_approval_means(content_copy):
     content = fresh(content_copy)
     policy = content_copy / "review-policy.yaml"
-    policy.write_text("required_approvals: 1\nrequired_roles: [inspector]\nroles: [inspector, comms-lead]\n", encoding="utf-8")
+    policy.write_text("required_approvals: 1\nrequired_roles: [neighbourhood-sergeant]\n"
+                      "roles: [comms-lead, neighbourhood-sergeant]\n", encoding="utf-8")
     approve(content, LEAD)
-    assert "needs 1 approval incl. role inspector, has 1 (none with role inspector)" in messages(gate(content, [MID], TODAY))
-    approve(content, dict(reviewer="Insp Kim Hale", role="inspector"))
+    assert "needs 1 approval incl. role neighbourhood-sergeant, has 1 (none with role neighbourhood-sergeant)" in messages(
+        gate(content, [MID], TODAY)
+    )
+    approve(content, SERGEANT)
     assert gate(content, [MID], TODAY) == []
 
 
@@ -351,7 +369,10 @@ def test_approval_for_run_records_fingerprint_and_approvers_for_the_manifest(con
     assert run.manifest_extra["draft"] is False and run.manifest_extra["approval"] == "APPROVED"
     assert record["fingerprint"] == fingerprint(content, MID) and record["version"] == 1
     assert [a["reviewer"] for a in record["approved_by"]] == ["Priya Lang", "Sgt Tom Okoro"]
-    assert record["approved_by"][0] == {"reviewer": "Priya Lang", "role": "comms-lead", "date": "2027-01-15"}
+    assert record["approved_by"][0] == {
+        "reviewer": "Priya Lang", "id": "priya-lang", "role": "comms-lead", "date": "2027-01-15",
+        "key": demo_signer("priya-lang").public_key.fingerprint,
+    }
     assert "Priya Lang (comms-lead)" in run.summary_line
     draft = approval_for_run(fresh(content_copy), [MID], draft=True, today=TODAY)
     assert not draft.open and draft.manifest_extra["approval"] == "DRAFT" and draft.manifest_extra["draft"] is True

@@ -16,6 +16,8 @@ from handle_docs.cli import cli
 from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
 
+from .signing import DEMO_KEYS
+
 TODAY = "2027-01-15"
 MID = "visit-letter"
 DRAFT = "DRAFT — NOT APPROVED"
@@ -48,13 +50,20 @@ def review(content: Path, command: str, *args):
 
 
 def fresh(content: Path) -> Path:
-    shutil.rmtree(content.parent / "review", ignore_errors=True)
+    """No material signed off (the approved reviewer registry stays)."""
+    for path in (content.parent / "review").glob("*"):
+        if not path.name.startswith("reviewers."):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     return content
 
 
+PRIYA = ("--reviewer", "priya-lang", "--role", "comms-lead", "--key", DEMO_KEYS / "priya-lang")
+TOM = ("--reviewer", "tom-okoro", "--role", "neighbourhood-sergeant", "--key", DEMO_KEYS / "tom-okoro")
+
+
 def approve_both(content: Path, material: str = MID) -> None:
-    a = review(content, "approve", material, "--reviewer", "Priya Lang", "--role", "comms-lead", "--note", "Checked.")
-    b = review(content, "approve", material, "--reviewer", "Sgt Tom Okoro", "--role", "neighbourhood-sergeant")
+    a = review(content, "approve", material, *PRIYA, "--note", "Checked.")
+    b = review(content, "approve", material, *TOM)
     assert a.exit_code == b.exit_code == 0, a.output + b.output
     assert "is approved for this version" in b.output
 
@@ -107,8 +116,10 @@ def test_status_exits_0_when_all_approved_and_shows_who(content_copy):
     ids = approve_all(fresh(content_copy))
     result = review(content_copy, "status")
     assert result.exit_code == 0, result.output
-    assert f"ready: all {len(ids)} material(s) approved" in result.output
+    assert f"ready: all {len(ids)} material(s) and the reviewer registry approved" in result.output
     assert "approved" in result.output and "Priya Lang (comms-lead), Sgt Tom Okoro (neighbourhood-sergeant)" in result.output
+    key = "SHA256:waGjJ6ie3PYXkVXuV06+gehsZFNtvXNwIj4i3h5/fFg"  # ssh-keygen -lf examples/demo-keys/priya-lang.pub
+    assert f"approved by Priya Lang [priya-lang] (comms-lead), key {key}: Checked." in result.output
     verbose = review(content_copy, "status", "--verbose")
     assert "templates/letters/visit.html.j2" in verbose.output and "fingerprint: sha256:" in verbose.output
 
@@ -123,7 +134,7 @@ def test_status_after_the_review_by_date_exits_1(content_copy):
 def test_status_names_file_and_line_of_a_broken_record(content_copy):
     fresh(content_copy)
     path = content_copy.parent / "review" / f"{MID}.yaml"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text("material: visit-letter\nsignoffs:\n  - reviewer: [\n", encoding="utf-8")
     result = review(content_copy, "status")
     assert result.exit_code == 1
@@ -135,23 +146,30 @@ def test_status_names_file_and_line_of_a_broken_record(content_copy):
 
 def test_approve_by_the_same_person_twice_is_refused(content_copy):
     fresh(content_copy)
-    first = review(content_copy, "approve", MID, "--reviewer", "Priya Lang", "--role", "comms-lead")
+    first = review(content_copy, "approve", MID, *PRIYA)
     assert first.exit_code == 0 and "not yet approved" in first.output
-    again = review(content_copy, "approve", MID, "--reviewer", "priya lang", "--role", "comms-lead")
+    assert "recorded: Priya Lang [priya-lang] (comms-lead) approved visit-letter" in first.output
+    assert "signed with key SHA256:" in first.output
+    again = review(content_copy, "approve", MID, *PRIYA)
     assert again.exit_code == 1
-    assert "already approved this version" in again.output and f"{MID}.yaml:7" in again.output
+    assert "already approved this version" in again.output and f"{MID}.yaml:8" in again.output
     assert review(content_copy, "status").exit_code == 1
 
 
 def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
     fresh(content_copy)
-    unknown = review(content_copy, "approve", "no-such-letter", "--reviewer", "A B", "--role", "comms-lead")
-    assert unknown.exit_code == 1 and "no material with id 'no-such-letter' (have: " in unknown.output
+    unknown = review(content_copy, "approve", "no-such-letter", *PRIYA)
+    assert unknown.exit_code == 2 and "no material with id 'no-such-letter' (have: " in unknown.output
     assert MID in unknown.output
-    role = review(content_copy, "approve", MID, "--reviewer", "A B", "--role", "chief")
+    nobody = review(content_copy, "approve", MID, "--reviewer", "a-b", "--role", "comms-lead", "--key",
+                    DEMO_KEYS / "priya-lang")
+    assert nobody.exit_code == 2 and "no reviewer with id 'a-b'" in nobody.output and "priya-lang" in nobody.output
+    role = review(content_copy, "approve", MID, *PRIYA[:2], "--role", "chief", *PRIYA[4:])
     assert role.exit_code == 1 and "unknown role 'chief'" in role.output
-    editor = review(content_copy, "approve", MID, "--reviewer", "Dana Whitlock", "--role", "comms-lead")
-    assert editor.exit_code == 1 and "visit.yaml:" in editor.output and "may not approve" in editor.output
+    not_hers = review(content_copy, "approve", MID, *PRIYA[:2], "--role", "neighbourhood-sergeant", *PRIYA[4:])
+    assert not_hers.exit_code == 1 and "Priya Lang does not hold the role 'neighbourhood-sergeant'" in not_hers.output
+    toms_key = review(content_copy, "approve", MID, *PRIYA[:4], "--key", DEMO_KEYS / "tom-okoro")
+    assert toms_key.exit_code == 1 and "belongs to Sgt Tom Okoro (tom-okoro), not to priya-lang" in toms_key.output
     bad_day = review(content_copy, "status", "--today", "someday")
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
     assert not (content_copy.parent / "review" / f"{MID}.yaml").exists()
@@ -159,10 +177,9 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
 
 def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
     approve_both(fresh(content_copy))
-    no_note = review(content_copy, "request-changes", MID, "--reviewer", "Priya Lang", "--role", "comms-lead")
+    no_note = review(content_copy, "request-changes", MID, *PRIYA)
     assert no_note.exit_code == 1 and "note is required" in no_note.output
-    asked = review(content_copy, "request-changes", MID, "--reviewer", "Priya Lang", "--role", "comms-lead",
-                   "--note", "Use 'vehicle'.")
+    asked = review(content_copy, "request-changes", MID, *PRIYA, "--note", "Use 'vehicle'.")
     assert asked.exit_code == 0 and "asked for changes" in asked.output
     status = review(content_copy, "status")
     assert status.exit_code == 1 and "changes requested by Priya Lang" in status.output
@@ -177,7 +194,7 @@ def test_diff_shows_the_changed_words(content_copy):
     result = review(content_copy, "diff", MID)
     assert result.exit_code == 0, result.output
     assert "[opening]" in result.output and "[-walked-]{+strolled+}" in result.output
-    assert review(content_copy, "diff", "nope").exit_code == 1
+    assert review(content_copy, "diff", "nope").exit_code == 2
 
 
 # --- the gate in `letters` -------------------------------------------------------------------
@@ -190,7 +207,7 @@ def test_letters_refuses_an_unapproved_version_naming_it_and_the_command(content
     assert result.exit_code == 1
     assert "refusing to make letters" in result.output
     assert "visit-letter: not approved for this version (sha256:" in result.output
-    assert "handle-docs review approve visit-letter --reviewer NAME --role ROLE" in result.output
+    assert "handle-docs review approve visit-letter --reviewer ID --role ROLE --key KEY" in result.output
     assert "--draft" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -280,4 +297,4 @@ def test_a_leaflet_proof_is_watermarked_too(content_copy, tmp_path):
 
 def test_proof_of_an_unknown_material_is_refused(content_copy, tmp_path):
     result = review(content_copy, "proof", "nope", "--out", tmp_path)
-    assert result.exit_code == 1 and "no material with id 'nope'" in result.output
+    assert result.exit_code == 2 and "no material with id 'nope'" in result.output

@@ -18,15 +18,24 @@ from ..models import ProblemsError, Severity
 from ..review import (
     APPROVED,
     CHANGES_REQUESTED,
+    REGISTRY_ID,
     TODAY_ENV,
+    AgentSigner,
+    KeyFileSigner,
+    KeyProblem,
     MaterialStatus,
+    PassphraseNeeded,
+    RegistryStatus,
     ReviewError,
+    Signer,
     diff_report,
     resolve_today,
     review_dir_for,
     review_status,
+    reviewers_status,
     sign,
 )
+from ..review.sshsign import is_public_key_file
 from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
 
 
@@ -39,6 +48,11 @@ def review_options(func):
         envvar=TODAY_ENV,
         help="Pretend today is this date (YYYY-MM-DD); for tests.",
     )(func)
+    return review_dir_option(func)
+
+
+def review_dir_option(func):
+    """--review-dir and the content options."""
     func = click.option(
         "--review-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -67,9 +81,14 @@ def _refuse(message: str) -> None:
     sys.exit(EXIT_PROBLEMS)
 
 
-def _material(content: Content, material_id: str) -> None:
-    if material_id not in content.materials:
-        _refuse(f"no material with id '{material_id}' (have: {', '.join(sorted(content.materials)) or 'none'})")
+def _material(content: Content, material_id: str, *, registry_ok: bool = False) -> None:
+    """A wrong material id is a usage error (exit 2)."""
+    if material_id in content.materials or (registry_ok and material_id == REGISTRY_ID):
+        return
+    also = f"; and '{REGISTRY_ID}', the reviewer registry" if registry_ok else ""
+    raise click.UsageError(
+        f"no material with id '{material_id}' (have: {', '.join(sorted(content.materials)) or 'none'}{also})"
+    )
 
 
 def _review_dir(content_dir: Path, review_dir: Path | None) -> Path:
@@ -89,12 +108,22 @@ def review() -> None:
 # --- status --------------------------------------------------------------------
 
 
-def _approved_by(status: MaterialStatus) -> str:
+def _approved_by(status: MaterialStatus | RegistryStatus) -> str:
     people = status.counted_approvers
-    return ", ".join(f"{s.reviewer} ({s.role})" for s in people) or "-"
+    return ", ".join(f"{s.shown} ({s.role})" for s in people) or "-"
 
 
-def _table(rows: list[list[str]]) -> str:
+def _signed(entry) -> str:
+    """One verified sign-off as status shows it: who, as which id, role, key."""
+    via = f" via workspace key {entry.via}" if entry.via else ""
+    note = f": {entry.note}" if entry.note else ""
+    return (
+        f"{entry.date.isoformat()} {entry.decision} by {entry.shown} [{entry.reviewer}] ({entry.role}), "
+        f"key {entry.key}{via}{note}"
+    )
+
+
+def table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
@@ -111,11 +140,23 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
     date and what is missing.  Exits 1 when anything is unapproved or expired."""
     content = _load(content_dir, templates)
     day = _today(today_text)
+    folder = _review_dir(content_dir, review_dir)
     try:
-        statuses, extra = review_status(content, review_dir=_review_dir(content_dir, review_dir), today=day)
+        registry = reviewers_status(content, review_dir=folder, today=day)
+        statuses, extra = review_status(content, review_dir=folder, today=day, registry=registry)
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
     rows = [["MATERIAL", "VERSION", "STATE", "APPROVED BY", "REVIEW BY", "MISSING"]]
+    rows.append(
+        [
+            f"{REGISTRY_ID} (registry)",
+            registry.short,
+            registry.state,
+            _approved_by(registry),
+            "-",
+            "; ".join(registry.missing()) or "-",
+        ]
+    )
     for s in statuses:
         rows.append(
             [
@@ -127,34 +168,46 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
                 "; ".join(s.missing()) or "-",
             ]
         )
-    click.echo(_table(rows))
+    click.echo(table(rows))
+    click.echo("")
+    click.echo("Verified sign-offs standing on the current versions (person [registry id], role, signing key):")
+    for s in [registry, *statuses]:
+        standing = sorted(s.tally.approvers + s.tally.requests, key=lambda e: (e.date, e.index))
+        click.echo(f"  {s.material_id} {s.short}: " + ("none" if not standing else ""))
+        for entry in standing:
+            click.echo(f"    {_signed(entry)}")
+    if registry.trusted is not None and not registry.approved:
+        click.echo(f"  (sign-offs are judged by the approved registry version {registry.trusted.short})")
     if verbose:
+        click.echo("")
+        click.echo(f"{REGISTRY_ID} ({registry.path})")
+        click.echo(f"  fingerprint: {registry.fingerprint or '-'}")
+        click.echo(f"  sign-offs: {registry.signoff_file}")
+        click.echo(f"  approved versions, in order: {', '.join(registry.approved_versions) or 'none'}")
         for s in statuses:
             click.echo("")
             click.echo(f"{s.material_id} ({s.source}, version {s.version})")
             click.echo(f"  fingerprint: {s.fingerprint}")
             click.echo(f"  policy: {s.policy.describe()}" + ("" if s.policy.editor_may_approve else ", not by the last editor"))
             click.echo(f"  sign-offs: {s.signoff_file}")
-            for entry in sorted(s.tally.approvers + s.tally.requests, key=lambda e: (e.date, e.index)):
-                note = f": {entry.note}" if entry.note else ""
-                click.echo(f"    {entry.date.isoformat()} {entry.decision} by {entry.reviewer} ({entry.role}){note}")
             click.echo("  made of:")
             for part in s.parts:
                 click.echo(f"    {part.kind:<8} {part.name}  {part.sha256[:12]}")
-    problems = [p for s in statuses for p in s.problems] + extra
+    problems = registry.problems + [p for s in statuses for p in s.problems] + extra
     if problems:
         click.echo("")
         print_problems(problems, "sign-off records")
-    bad = [s for s in statuses if not s.approved]
+    bad = [s for s in [registry, *statuses] if not s.approved]
     click.echo("")
     if bad:
         click.echo(
-            f"NOT READY: {len(bad)} of {len(statuses)} material(s) not approved for their current version: "
+            f"NOT READY: {len(bad)} of {len(statuses) + 1} (materials and the reviewer registry) not approved "
+            "for their current version: "
             + ", ".join(s.material_id for s in bad)
         )
         click.echo("See what changed with: handle-docs review diff MATERIAL")
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"ready: all {len(statuses)} material(s) approved for their current version")
+    click.echo(f"ready: all {len(statuses)} material(s) and the reviewer registry approved for their current version")
 
 
 # --- diff ----------------------------------------------------------------------
@@ -188,27 +241,65 @@ def diff_cmd(material_id, content_dir, templates, review_dir, today_text, agains
 # --- approve / request-changes ---------------------------------------------------
 
 
-def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, note):
+def _signer(key: Path) -> Signer:
+    """The reviewer's key: a .pub file signs through ssh-agent, a private key
+    file in Python (a passphrase is asked for on a terminal)."""
+    try:
+        if is_public_key_file(key):
+            return AgentSigner(key)
+        try:
+            return KeyFileSigner(key)
+        except PassphraseNeeded:
+            if not sys.stdin.isatty():
+                raise
+            passphrase = click.prompt(f"Passphrase for {key}", hide_input=True, err=True)
+            return KeyFileSigner(key, passphrase)
+    except KeyProblem as exc:
+        _refuse(str(exc))
+
+
+def _reviewer_known(content: Content, folder: Path, reviewer: str, day) -> None:
+    """A reviewer id in no version of the registry is a usage error (exit 2)."""
+    registry = reviewers_status(content, review_dir=folder, today=day)
+    known = set()
+    for version in (registry.current, registry.trusted):
+        if version is not None:
+            known |= set(version.data.reviewers)
+    if reviewer not in known:
+        raise click.UsageError(
+            f"no reviewer with id '{reviewer}' in {registry.path} (have: {', '.join(sorted(known)) or 'none'}); "
+            "see: handle-docs reviewers list"
+        )
+
+
+def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
     content = _load(content_dir, templates)
-    _material(content, material_id)
+    _material(content, material_id, registry_ok=True)
     day = _today(today_text)
+    folder = _review_dir(content_dir, review_dir)
+    try:
+        _reviewer_known(content, folder, reviewer, day)
+    except ReviewError as exc:
+        fail(exc.problems, "review policy cannot be used")
     try:
         entry, status = sign(
             content,
             material_id,
             reviewer=reviewer,
             role=role,
+            signer=_signer(key),
             decision=decision,
             note=note or "",
             today=day,
-            review_dir=_review_dir(content_dir, review_dir),
+            review_dir=folder,
         )
     except ReviewError as exc:
         fail(exc.problems, f"sign-off not recorded for {material_id}")
     verb = "approved" if decision == APPROVED else "asked for changes to"
+    via = f" via workspace key {entry.via}" if entry.via else ""
     click.echo(
-        f"recorded: {entry.reviewer} ({entry.role}) {verb} {material_id} version {status.short} "
-        f"on {entry.date.isoformat()} in {status.signoff_file}"
+        f"recorded: {entry.shown} [{entry.reviewer}] ({entry.role}) {verb} {material_id} version {status.short} "
+        f"on {entry.date.isoformat()}, signed with key {entry.key}{via}, in {status.signoff_file}"
     )
     warnings = [p for p in status.problems if p.severity == Severity.WARNING]
     if warnings:
@@ -221,8 +312,14 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
 
 def sign_options(func):
     func = click.option("--note", default=None, help="What you checked, or what must change.")(func)
+    func = click.option(
+        "--key",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Your SSH key: the private key file (ed25519 or RSA), or its .pub file to sign with ssh-agent.",
+    )(func)
     func = click.option("--role", required=True, help="Your role, one of those in content/review-policy.yaml.")(func)
-    func = click.option("--reviewer", required=True, help="Your name as it should appear in the record.")(func)
+    func = click.option("--reviewer", required=True, help="Your id in content/reviewers.yaml (handle-docs reviewers list).")(func)
     return func
 
 
@@ -230,21 +327,22 @@ def sign_options(func):
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
 @sign_options
-def approve_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, note):
-    """Approve the current version of MATERIAL (appends to review/MATERIAL.yaml)."""
-    _sign(APPROVED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, note)
+def approve_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
+    """Approve the current version of MATERIAL (appends a signed entry to
+    review/MATERIAL.yaml).  MATERIAL 'reviewers' is the reviewer registry."""
+    _sign(APPROVED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note)
 
 
 @review.command("request-changes")
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
 @sign_options
-def request_changes_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, note):
+def request_changes_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
     """Ask for changes to the current version of MATERIAL (--note says what).
 
     Withdraws your own approval of this version, and holds the version back
     until you approve it."""
-    _sign(CHANGES_REQUESTED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, note)
+    _sign(CHANGES_REQUESTED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note)
 
 
 # --- proof -----------------------------------------------------------------------

@@ -4,6 +4,12 @@
   assets) and its SHA-256;
 * :mod:`.policy`: what approval means (``content/review-policy.yaml``);
 * :mod:`.signoffs`: the sign-off records in ``review/<material-id>.yaml``;
+* :mod:`.registry`: the reviewer registry ``content/reviewers.yaml``;
+* :mod:`.statement`: the exact bytes a sign-off's signature covers;
+* :mod:`.sshsign`: SSH signatures: checking, and signing with a key file,
+  ssh-agent or the workspace's key;
+* :mod:`.trust`: which sign-offs count (signature, key → person, role,
+  removal) and which registry version is approved;
 * :mod:`.status`: approved or not, why, and the gate output commands call;
 * :mod:`.wording`: the text a resident reads, snapshots and word diffs;
 * :mod:`.actions`: approve / request changes, and the diff report.
@@ -11,9 +17,13 @@
 
 from __future__ import annotations
 
-from .actions import DiffReport, diff_report, sign
+from .actions import DiffReport, approve, diff_report, refusals_for, request_changes, sign
 from .fingerprints import Part, fingerprint, fingerprint_parts, short
 from .policy import POLICY_FILE, Policy, load_policy
+from .registry import REGISTRY_FILE, REGISTRY_ID, Registry, RegistryEditError, RegistryFileError, load_registry
+from .sshsign import AgentSigner, KeyFileSigner, KeyProblem, NAMESPACE, PassphraseNeeded, Signer, WorkspaceSigner, sign_statement
+from .statement import statement
+from .trust import RegistryStatus
 from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, review_dir_for, signoff_path
 from .status import (
     TODAY_ENV,
@@ -26,6 +36,7 @@ from .status import (
     materials_for,
     resolve_today,
     review_status,
+    reviewers_status,
     statuses_for,
 )
 from .wording import resident_text, snapshot_path, word_diff
@@ -34,6 +45,26 @@ DRAFT_WATERMARK = "DRAFT \u2014 NOT APPROVED"
 
 __all__ = [
     "APPROVED",
+    "AgentSigner",
+    "KeyFileSigner",
+    "KeyProblem",
+    "NAMESPACE",
+    "PassphraseNeeded",
+    "REGISTRY_FILE",
+    "REGISTRY_ID",
+    "Registry",
+    "RegistryEditError",
+    "RegistryFileError",
+    "RegistryStatus",
+    "Signer",
+    "WorkspaceSigner",
+    "approve",
+    "load_registry",
+    "refusals_for",
+    "request_changes",
+    "reviewers_status",
+    "sign_statement",
+    "statement",
     "CHANGES_REQUESTED",
     "DRAFT_WATERMARK",
     "DiffReport",

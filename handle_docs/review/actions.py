@@ -1,8 +1,9 @@
-"""Sign a version (approve / request changes) and show what changed since the
-last approved version."""
+"""Sign a version (approve / request changes, SSH-signed) and show what changed
+since the last approved version."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from handle_docs.wording.content import Content
 from ..models import Problem
 from .fingerprints import PREFIX, hex_of, short
 from .policy import load_policy
+from .registry import REGISTRY_ID, write_copy
 from .signoffs import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -18,11 +20,11 @@ from .signoffs import (
     SignOff,
     SignOffWriteError,
     append_signoff,
-    check_reviewer,
-    norm_name,
     review_dir_for,
 )
-from .status import MaterialStatus, ReviewError, Tally, material_status, resolve_today
+from .sshsign import KeyProblem, Signer
+from .status import MaterialStatus, ReviewError, material_status, resolve_today
+from .trust import RegistryStatus, Tally, editor_ids, registry_status, statement_of, why_not
 from .wording import (
     SectionDiff,
     Snapshot,
@@ -35,10 +37,12 @@ from .wording import (
 )
 
 
-def _material_or_error(content: Content, material_id: str) -> None:
-    if material_id not in content.materials:
-        have = ", ".join(sorted(content.materials)) or "none"
-        raise ReviewError([Problem(f"no material with id '{material_id}' (have: {have})")])
+def _material_or_error(content: Content, material_id: str, *, registry_ok: bool = False) -> None:
+    if material_id in content.materials or (registry_ok and material_id == REGISTRY_ID):
+        return
+    have = ", ".join(sorted(content.materials)) or "none"
+    also = f"; and '{REGISTRY_ID}', the reviewer registry" if registry_ok else ""
+    raise ReviewError([Problem(f"no material with id '{material_id}' (have: {have}{also})")])
 
 
 def sign(
@@ -47,31 +51,47 @@ def sign(
     *,
     reviewer: str,
     role: str,
+    signer: Signer | None = None,
     decision: str = APPROVED,
     note: str = "",
     today: dt.date | None = None,
     review_dir: Path | None = None,
-) -> tuple[SignOff, MaterialStatus]:
-    """Append a sign-off for the *current* version and snapshot its wording.
+    dry_run: bool = False,
+) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
+    """Sign and append a decision on the *current* version of a material (or
+    of the reviewer registry, ``material_id='reviewers'``), and keep a copy
+    of that version for later diffs and checks.
 
-    Refuses (ReviewError, nothing written) when the sign-off could not count:
-    unknown material or role, a broken sign-off file, the last editor approving
-    their own version, the same person approving the same version twice, or
-    an approval past the review-by date.
+    ``reviewer`` is a registry id; ``signer`` holds the key that signs (the
+    reviewer's own, or the workspace's :class:`WorkspaceSigner`).  Refuses
+    (ReviewError, nothing written) whenever the sign-off could not count: an
+    unknown material or role, no signer, a broken sign-off file, a reviewer
+    or key the approved registry does not list, a role the person does not
+    hold, the last editor approving their own version, the same person
+    approving the same version twice, or an approval past the review-by date.
+    ``dry_run``: check and sign, but write nothing (see :func:`refusals_for`).
     """
-    _material_or_error(content, material_id)
+    _material_or_error(content, material_id, registry_ok=True)
     day = resolve_today(today)
     policy, problems = load_policy(content.root)
     if problems:
         raise ReviewError(problems)
     review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
-    status = material_status(content, material_id, policy=policy, review_dir=review_dir, today=day)
-    reviewer = " ".join((reviewer or "").split())
+    registry = registry_status(content.root, policy, review_dir, day)
+    on_registry = material_id == REGISTRY_ID
+    status: MaterialStatus | RegistryStatus
+    if on_registry:
+        status = registry
+        judge = registry.judge
+        pending = registry.current if registry.current is not judge else None
+    else:
+        status = material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=registry)
+        judge, pending = registry.trusted, registry.pending
+    reviewer = (reviewer or "").strip()
     note = (note or "").strip()
     refusals: list[Problem] = []
-    why = check_reviewer(reviewer)
-    if why:
-        refusals.append(Problem(why, "--reviewer"))
+    if not reviewer:
+        refusals.append(Problem("give the reviewer's id in the registry (see: handle-docs reviewers list)", "--reviewer"))
     if role not in policy.roles:
         refusals.append(
             Problem(f"unknown role {role!r} (review-policy.yaml allows: {', '.join(policy.roles)})", "--role")
@@ -82,33 +102,61 @@ def sign(
         refusals.append(Problem("say what needs to change: a note is required when requesting changes", "--note"))
     if decision not in (APPROVED, CHANGES_REQUESTED):
         refusals.append(Problem(f"unknown decision {decision!r}"))
+    if signer is None:
+        refusals.append(Problem("a sign-off must be signed: give the reviewer's SSH key", "--key"))
+    if on_registry and registry.current is None:
+        refusals.extend(registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")])
     if status.errors:
         refusals.extend(status.errors)
         refusals.append(Problem(f"fix the sign-off file first: {status.signoff_file}", str(status.signoff_file)))
-    if decision == APPROVED and not refusals:
+    if refusals:
+        raise ReviewError(refusals)
+    fields = dict(fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note)
+    unsigned = SignOff(**fields)
+    try:
+        armored = signer.sign(statement_of(unsigned, material_id))
+    except KeyProblem as exc:
+        raise ReviewError([Problem(str(exc), "--key")]) from exc
+    entry = SignOff(**fields, key=signer.public_key.fingerprint, signature=armored, via=signer.via or "")
+    reason = why_not(entry, material_id, judge, pending)
+    if reason is not None:
+        where = "the first registry version itself" if on_registry and registry.trusted is None else "the approved registry"
+        raise ReviewError([Problem(f"this sign-off would not count: {reason} (judged by {where})", "--reviewer")])
+    entry = dataclasses.replace(entry, person=judge.display(reviewer))
+    if decision == APPROVED:
+        refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
+    if refusals:
+        raise ReviewError(refusals)
+    if dry_run:
+        return entry, status
+    if on_registry:
+        write_copy(review_dir, registry.path, status.fingerprint)
+    else:
+        write_snapshot(review_dir, content, material_id, status.fingerprint)
+    try:
+        append_signoff(status.signoff_file, material_id, entry)
+    except SignOffWriteError as exc:
+        raise ReviewError(exc.problems) from exc
+    after = registry_status(content.root, policy, review_dir, day)
+    if on_registry:
+        return entry, after
+    return entry, material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=after)
+
+
+def _approval_refusals(content, material_id, status, reviewer, judge, policy) -> list[Problem]:
+    """Why this person may not approve this version (their own edit, a second
+    approval, past its review-by date)."""
+    refusals: list[Problem] = []
+    if material_id != REGISTRY_ID:
         spec = content.material(material_id).spec
         doc = content.docs[status.source]
-        if (
-            not policy.editor_may_approve
-            and spec.last_edited_by
-            and norm_name(spec.last_edited_by) == norm_name(reviewer)
-        ):
+        if not policy.editor_may_approve and reviewer in editor_ids(spec.last_edited_by, judge):
             refusals.append(
                 doc.problem(
                     "last_edited_by",
-                    f"{reviewer} last edited {material_id} and may not approve it: another person must",
+                    f"{judge.display(reviewer)} last edited {material_id} and may not approve it: another person must",
                 )
             )
-        for entry in status.tally.approvers:
-            if entry.who == norm_name(reviewer):
-                refusals.append(
-                    Problem(
-                        f"{entry.reviewer} already approved this version ({status.short}) on "
-                        f"{entry.date.isoformat()}: an approval counts once per person, another person must approve",
-                        str(status.signoff_file),
-                        entry.line,
-                    )
-                )
         if status.expired:
             refusals.append(
                 doc.problem(
@@ -117,22 +165,74 @@ def sign(
                     "(that makes a new version), then approve it",
                 )
             )
-    if refusals:
-        raise ReviewError(refusals)
-    entry = SignOff(
-        fingerprint=status.fingerprint,
-        reviewer=reviewer,
-        role=role,
-        decision=decision,
-        date=day,
-        note=note,
-    )
-    write_snapshot(review_dir, content, material_id, status.fingerprint)
+    for entry in status.tally.approvers:
+        if entry.reviewer == reviewer:
+            refusals.append(
+                Problem(
+                    f"{entry.shown} already approved this version ({status.short}) on "
+                    f"{entry.date.isoformat()}: an approval counts once per person, another person must approve",
+                    str(status.signoff_file),
+                    entry.line,
+                )
+            )
+    return refusals
+
+
+def approve(
+    content: Content,
+    material_id: str,
+    reviewer_id: str,
+    role: str,
+    note: str = "",
+    *,
+    signer: Signer,
+    today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
+    """Approve the current version as ``reviewer_id``, signed by ``signer``
+    (the web workspace passes ``WorkspaceSigner(key_path, name)``)."""
+    return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=APPROVED,
+                note=note, today=today, review_dir=review_dir)
+
+
+def refusals_for(
+    content: Content,
+    material_id: str,
+    reviewer_id: str,
+    role: str,
+    decision: str = APPROVED,
+    *,
+    signer: Signer,
+    note: str = "",
+    today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> list[Problem]:
+    """Why ``reviewer_id`` could not make this decision now (empty: they can),
+    by the same rules as :func:`sign`, writing nothing: for a page to say why
+    its Approve button is disabled."""
     try:
-        append_signoff(status.signoff_file, material_id, entry)
-    except SignOffWriteError as exc:
-        raise ReviewError(exc.problems) from exc
-    return entry, material_status(content, material_id, policy=policy, review_dir=review_dir, today=day)
+        sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=decision,
+             note=note or ("(checking)" if decision == CHANGES_REQUESTED else ""), today=today,
+             review_dir=review_dir, dry_run=True)
+    except ReviewError as exc:
+        return exc.problems
+    return []
+
+
+def request_changes(
+    content: Content,
+    material_id: str,
+    reviewer_id: str,
+    role: str,
+    note: str,
+    *,
+    signer: Signer,
+    today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
+    """Ask for changes to the current version (``note`` says what), signed by ``signer``."""
+    return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=CHANGES_REQUESTED,
+                note=note, today=today, review_dir=review_dir)
 
 
 # --- diff --------------------------------------------------------------------
@@ -164,7 +264,7 @@ class DiffReport:
             return "\n".join(lines)
         who = ""
         if self.base_tally and self.base_tally.approvers:
-            names = ", ".join(f"{s.reviewer} ({s.role})" for s in self.base_tally.approvers)
+            names = ", ".join(f"{s.shown} ({s.role})" for s in self.base_tally.approvers)
             who = f", approved {self.base_tally.last_date.isoformat()} by {names}"
         lines.append(f"{mid}: changes since {short(self.base)}{who}")
         lines.append(f"current version: {now}")

@@ -1,19 +1,28 @@
 """Sign-off records: ``review/<material-id>.yaml``.
 
-One file per material, readable in a diff, append-only in normal use::
+One file per material (and ``review/reviewers.yaml`` for the reviewer
+registry), readable in a diff, append-only in normal use::
 
     material: visit-letter
     signoffs:
       - fingerprint: sha256:4f0c…(64 hex)
-        reviewer: Priya Lang
+        reviewer: priya-lang              # an id in content/reviewers.yaml
         role: comms-lead
         decision: approved
         date: 2026-11-24
         note: Checked against the force style guide.
+        key: SHA256:…                     # the signing key, as ssh-keygen -l prints it
+        signature: |                      # SSH signature over the statement (statement.py)
+          -----BEGIN SSH SIGNATURE-----
+          …
+          -----END SSH SIGNATURE-----
+        via: westmarch-workspace          # only when signed by a workspace key
 
-Every entry is checked on its own and every problem names file and line.  An
-entry with a problem never counts; a file with any error counts for nothing
-until it is fixed (a hand-edited record is not trusted half-way).
+This module reads the file and checks each entry's *shape*; every problem
+names file and line, and a file with a shape error counts for nothing until it
+is fixed (a hand-edited record is not trusted half-way).  Whether an entry's
+signature and signer check out is :mod:`.trust`'s job: an entry that fails
+there does not count, and says why, but leaves the others standing.
 """
 
 from __future__ import annotations
@@ -34,7 +43,11 @@ from .policy import Policy
 APPROVED = "approved"
 CHANGES_REQUESTED = "changes-requested"
 DECISIONS = (APPROVED, CHANGES_REQUESTED)
-ENTRY_KEYS = ("fingerprint", "reviewer", "role", "decision", "date", "note")
+ENTRY_KEYS = ("fingerprint", "reviewer", "role", "decision", "date", "note", "key", "signature", "via")
+#: Keys every entry must have for its shape to be sound (a missing signature
+#: is judged by trust.py: the entry does not count, the file stays usable).
+REQUIRED_KEYS = ("fingerprint", "reviewer", "role", "decision", "date")
+MAX_SIGNATURE = 8000
 FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_NAME = 80
 MAX_NOTE = 2000
@@ -54,13 +67,29 @@ class SignOff:
     note: str = ""
     line: int | None = None  # where it is in the file, for messages
     index: int = 0  # position in the file, to order same-day entries
+    key: str = ""  # SHA256:… of the key that signed
+    signature: str = ""  # armored SSH signature
+    via: str = ""  # the workspace key name, when the workspace signed for the reviewer
+    person: str = ""  # display name from the registry, once verified
 
     @property
     def who(self) -> str:
         return norm_name(self.reviewer)
 
+    @property
+    def shown(self) -> str:
+        """The verified person's name, or the id the entry gives."""
+        return self.person or self.reviewer
+
     def brief(self) -> dict[str, str]:
-        return {"reviewer": self.reviewer, "role": self.role, "date": self.date.isoformat()}
+        return {
+            "reviewer": self.shown,
+            "id": self.reviewer,
+            "role": self.role,
+            "date": self.date.isoformat(),
+            "key": self.key,
+            **({"via": self.via} if self.via else {}),
+        }
 
 
 @dataclass
@@ -114,7 +143,7 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
     for name in raw:
         if name not in ENTRY_KEYS:
             problems.append(doc.problem(f"{key}.{name}", f"unknown key (expected one of: {', '.join(ENTRY_KEYS)})"))
-    for name in ENTRY_KEYS[:-1]:
+    for name in REQUIRED_KEYS:
         if name not in raw or raw[name] in (None, ""):
             problems.append(doc.problem(key, f"sign-off is missing '{name}'"))
     fp, reviewer, role = raw.get("fingerprint"), raw.get("reviewer"), raw.get("role")
@@ -147,6 +176,12 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
         problems.append(doc.problem(f"{key}.note", "note must be text"))
     elif len(note) > MAX_NOTE:
         problems.append(doc.problem(f"{key}.note", f"note is longer than {MAX_NOTE} characters"))
+    key_fp, signature, via = raw.get("key"), raw.get("signature"), raw.get("via")
+    for name, value in (("key", key_fp), ("signature", signature), ("via", via)):
+        if value is not None and not isinstance(value, str):
+            problems.append(doc.problem(f"{key}.{name}", f"{name} must be text"))
+    if isinstance(signature, str) and len(signature) > MAX_SIGNATURE:
+        problems.append(doc.problem(f"{key}.signature", f"signature is longer than {MAX_SIGNATURE} characters"))
     if len(problems) > before:
         return None
     return SignOff(
@@ -158,6 +193,9 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
         note=note.strip(),
         line=doc.line_of(key),
         index=i,
+        key=(key_fp or "").strip(),
+        signature=signature or "",
+        via=(via or "").strip(),
     )
 
 
@@ -206,10 +244,11 @@ def load_signoffs(path: Path, material_id: str, policy: Policy, today: dt.date) 
 
 def _header(material_id: str) -> str:
     return (
-        f"# Sign-offs for the material '{material_id}'. Append-only: add entries with\n"
-        f"#   handle-docs review approve {material_id} --reviewer NAME --role ROLE\n"
-        f"#   handle-docs review request-changes {material_id} --reviewer NAME --role ROLE --note TEXT\n"
-        "# An entry counts only for the exact version (fingerprint) it names.\n"
+        f"# Sign-offs for '{material_id}'. Append-only: add entries with\n"
+        f"#   handle-docs review approve {material_id} --reviewer ID --role ROLE --key KEY\n"
+        f"#   handle-docs review request-changes {material_id} --reviewer ID --role ROLE --key KEY --note TEXT\n"
+        "# An entry counts only for the exact version (fingerprint) it names, and only\n"
+        "# if its SSH signature checks out against content/reviewers.yaml.\n"
         f"material: {material_id}\n"
         "signoffs:\n"
     )
@@ -224,9 +263,26 @@ def entry_yaml(entry: SignOff) -> str:
         "decision": entry.decision,
         "date": entry.date,
         "note": entry.note,
+        "key": entry.key,
+        "signature": entry.signature,
     }
-    text = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    if entry.via:
+        data["via"] = entry.via
+    text = yaml.dump([data], Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     return "".join("  " + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes an armored signature as a literal block, as it looks in a .sig file."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if value.startswith("-----BEGIN ") and value.endswith("\n"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str)
 
 
 class SignOffWriteError(Exception):

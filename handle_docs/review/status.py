@@ -1,9 +1,9 @@
 """Is a material approved for its current version?  And the gate that asks it.
 
-Approval is always for the *current* fingerprint: distinct reviewers (names
-compared ignoring case and spacing) whose latest decision on this exact
-version is ``approved``, not counting the person who last edited the content
-(unless the policy allows it).  A standing ``changes-requested`` on this
+Approval is always for the *current* fingerprint: distinct reviewers (registry
+ids, from verified sign-offs only: see :mod:`.trust`) whose latest decision on
+this exact version is ``approved``, not counting the person who last edited
+the content (unless the policy allows it).  A standing ``changes-requested`` on this
 version holds it back until that reviewer approves.  Past the material's
 ``review_by`` date nothing counts until the date is moved on (which is itself
 a new version to approve).
@@ -11,6 +11,7 @@ a new version to approve).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -20,15 +21,24 @@ from handle_docs.wording.content import Content
 from ..models import Problem, Severity
 from .fingerprints import SHORT_HEX, Part, fingerprint_of_parts, fingerprint_parts, hex_of, short
 from .policy import POLICY_FILE, Policy, load_policy
+from .registry import REGISTRY_ID
 from .signoffs import (
-    APPROVED,
-    CHANGES_REQUESTED,
     SignOff,
     SignOffFile,
     load_signoffs,
-    norm_name,
     review_dir_for,
     signoff_path,
+)
+from .trust import (
+    RegistryStatus,
+    Tally,
+    check_entries,
+    editor_ids,
+    meets,
+    registry_status,
+    shortfall,
+    state_word,
+    tally,
 )
 from .wording import known_versions
 
@@ -62,78 +72,6 @@ def resolve_today(value: dt.date | str | None = None) -> dt.date:
 
 
 @dataclass
-class Tally:
-    """The standing decisions on one version."""
-
-    fingerprint: str
-    approvers: list[SignOff] = field(default_factory=list)
-    requests: list[SignOff] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)  # duplicates, editor's own approval
-
-    @property
-    def last_date(self) -> dt.date | None:
-        dates = [s.date for s in self.approvers]
-        return max(dates) if dates else None
-
-
-def tally(
-    signoffs: SignOffFile,
-    fp: str,
-    *,
-    editor: str | None = None,
-    editor_may_approve: bool = True,
-) -> Tally:
-    """Each reviewer's latest decision on version ``fp`` (date, then file order)."""
-    result = Tally(fp)
-    state: dict[str, SignOff] = {}
-    path = str(signoffs.path)
-    editor_key = norm_name(editor) if editor else None
-    for entry in sorted((e for e in signoffs.entries if e.fingerprint == fp), key=lambda e: (e.date, e.index)):
-        if entry.decision == APPROVED and editor_key and entry.who == editor_key and not editor_may_approve:
-            result.notes.append(
-                Problem(
-                    f"{entry.reviewer} last edited this material (last_edited_by) and may not approve it: not counted",
-                    path,
-                    entry.line,
-                    severity=Severity.WARNING,
-                )
-            )
-            continue
-        previous = state.get(entry.who)
-        if previous is not None and previous.decision == entry.decision == APPROVED:
-            result.notes.append(
-                Problem(
-                    f"{entry.reviewer} already approved this version (line {previous.line}): counted once",
-                    path,
-                    entry.line,
-                    severity=Severity.WARNING,
-                )
-            )
-            continue
-        state[entry.who] = entry
-    result.approvers = [s for s in state.values() if s.decision == APPROVED]
-    result.requests = [s for s in state.values() if s.decision == CHANGES_REQUESTED]
-    return result
-
-
-def meets(policy: Policy, approvers: list[SignOff]) -> bool:
-    roles = {s.role for s in approvers}
-    return len(approvers) >= policy.required_approvals and all(r in roles for r in policy.required_roles)
-
-
-def shortfall(policy: Policy, approvers: list[SignOff]) -> str | None:
-    """What is missing, in the words of the gate message, or None."""
-    roles = {s.role for s in approvers}
-    missing_roles = [r for r in policy.required_roles if r not in roles]
-    if len(approvers) >= policy.required_approvals and not missing_roles:
-        return None
-    text = f"needs {policy.describe()}, has {len(approvers)}"
-    if approvers and missing_roles:
-        text += f" (none with role {', '.join(missing_roles)})"
-    return text
-
-
-@dataclass
 class MaterialStatus:
     material_id: str
     source: str  # content file, e.g. "letters/visit.yaml"
@@ -148,6 +86,8 @@ class MaterialStatus:
     problems: list[Problem] = field(default_factory=list)  # errors and warnings in the sign-off file
     last_approved: Tally | None = None  # latest version that met the policy (may be this one)
     other_versions: int = 0  # sign-offs in the file for versions other than this one
+    refused: list[Problem] = field(default_factory=list)  # entries on this version that do not count, and why
+    registry: RegistryStatus | None = None  # the registry the sign-offs were judged by
 
     @property
     def short(self) -> str:
@@ -173,15 +113,9 @@ class MaterialStatus:
 
     @property
     def state(self) -> str:
-        if self.errors:
-            return "RECORD BROKEN"
-        if self.expired:
-            return "EXPIRED"
-        if self.approved:
-            return "approved"
-        if self.tally.requests:
-            return "CHANGES REQUESTED"
-        return "NOT APPROVED"
+        return state_word(
+            broken=bool(self.errors), expired=self.expired, approved=self.approved, requested=bool(self.tally.requests)
+        )
 
     def missing(self) -> list[str]:
         """What stands between this version and approval, one short item each."""
@@ -195,7 +129,7 @@ class MaterialStatus:
             else:
                 items.append(gap)
         for request in self.tally.requests:
-            items.append(f"changes requested by {request.reviewer} on {request.date.isoformat()}")
+            items.append(f"changes requested by {request.shown} on {request.date.isoformat()}")
         if self.expired:
             items.append(f"review-by date {self.review_by.isoformat()} has passed")
         return items
@@ -251,7 +185,10 @@ def material_status(
     policy: Policy | None = None,
     review_dir: Path | None = None,
     today: dt.date | None = None,
+    registry: RegistryStatus | None = None,
 ) -> MaterialStatus:
+    """Where one material stands; ``registry`` (the reviewer registry's status,
+    computed here when not given) decides whose sign-offs count."""
     day = resolve_today(today)
     if policy is None:
         policy, policy_problems = load_policy(content.root)
@@ -261,16 +198,20 @@ def material_status(
     material = content.material(material_id)
     parts = fingerprint_parts(content, material_id)
     fp = fingerprint_of_parts(material_id, parts)
+    if registry is None:
+        registry = registry_status(content.root, policy, review_dir, day)
     signoffs = load_signoffs(signoff_path(review_dir, material_id), material_id, policy, day)
+    checked = check_entries(signoffs, registry.trusted, registry.pending)
+    verified = checked.file
     current = tally(
-        signoffs,
+        verified,
         fp,
-        editor=material.spec.last_edited_by,
+        editors=editor_ids(material.spec.last_edited_by, registry.trusted),
         editor_may_approve=policy.editor_may_approve,
     )
     problems = list(signoffs.problems)
     if signoffs.usable:
-        problems += current.notes + _unknown_versions(signoffs, fp, review_dir)
+        problems += checked.refused + current.notes + _unknown_versions(signoffs, fp, review_dir)
     return MaterialStatus(
         material_id=material_id,
         source=material.source,
@@ -283,28 +224,59 @@ def material_status(
         tally=current,
         expired=day > material.spec.review_by,
         problems=problems,
-        last_approved=_latest_approved(signoffs, policy) if signoffs.usable else None,
+        last_approved=_latest_approved(verified, policy) if signoffs.usable else None,
         other_versions=sum(1 for e in signoffs.entries if e.fingerprint != fp),
+        refused=checked.refused_for(fp) if signoffs.usable else [],
+        registry=registry,
     )
 
 
-def review_status(
+def reviewers_status(
     content: Content, *, review_dir: Path | None = None, today: dt.date | None = None
-) -> tuple[list[MaterialStatus], list[Problem]]:
-    """Status of every material, plus problems that belong to no material
-    (the policy file, sign-off files for materials that do not exist)."""
+) -> RegistryStatus:
+    """Where the reviewer registry (``content/reviewers.yaml``) stands: its
+    own line in ``review status``, and the version sign-offs are judged by."""
     policy, problems = load_policy(content.root)
     if problems:
         raise ReviewError(problems)
     review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
+    return registry_status(content.root, policy, review_dir, resolve_today(today))
+
+
+def review_status(
+    content: Content,
+    *,
+    review_dir: Path | None = None,
+    today: dt.date | None = None,
+    registry: RegistryStatus | None = None,
+) -> tuple[list[MaterialStatus], list[Problem]]:
+    """Status of every material, plus problems that belong to no material
+    (the policy file, sign-off files for materials that do not exist).
+    The registry's own status is :func:`reviewers_status` (pass it in as
+    ``registry`` to read it once)."""
+    policy, problems = load_policy(content.root)
+    if problems:
+        raise ReviewError(problems)
+    review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
+    day = resolve_today(today)
+    if registry is None:
+        registry = registry_status(content.root, policy, review_dir, day)
     statuses = [
-        material_status(content, mid, policy=policy, review_dir=review_dir, today=today)
+        material_status(content, mid, policy=policy, review_dir=review_dir, today=day, registry=registry)
         for mid in sorted(content.materials)
     ]
     extra: list[Problem] = []
+    if REGISTRY_ID in content.materials:
+        extra.append(
+            Problem(
+                f"a material may not have the id '{REGISTRY_ID}': that name is the reviewer registry's "
+                f"(review/{REGISTRY_ID}.yaml)",
+                content.materials[REGISTRY_ID].source,
+            )
+        )
     if review_dir.is_dir():
         for path in sorted(review_dir.glob("*.yaml")):
-            if path.stem not in content.materials:
+            if path.stem not in content.materials and path.stem != REGISTRY_ID:
                 extra.append(
                     Problem(
                         f"sign-off file for unknown material '{path.stem}' (materials: "
@@ -329,7 +301,7 @@ def materials_for(content: Content, material_id: str) -> list[str]:
 def approve_hint(material_id: str) -> str:
     return (
         f"Review with: {CLI} review diff {material_id}; "
-        f"approve with: {CLI} review approve {material_id} --reviewer NAME --role ROLE"
+        f"approve with: {CLI} review approve {material_id} --reviewer ID --role ROLE --key KEY"
     )
 
 
@@ -363,9 +335,11 @@ def refusal(status: MaterialStatus) -> list[Problem]:
     if gap:
         reasons.append(gap)
     reasons += [
-        f"changes requested by {r.reviewer} on {r.date.isoformat()}" + (f" ({r.note})" if r.note else "")
+        f"changes requested by {r.shown} on {r.date.isoformat()}" + (f" ({r.note})" if r.note else "")
         for r in status.tally.requests
     ]
+    # the sign-offs on this version that do not count, each by file:line and why
+    out.extend(dataclasses.replace(p, severity=Severity.ERROR) for p in status.refused)
     out.append(
         Problem(
             f"{mid}: not approved for this version ({status.short}); {'; '.join(reasons)}. {approve_hint(mid)}",
@@ -389,12 +363,20 @@ def gate(
             Problem(f"{POLICY_FILE} cannot be used, so no material counts as approved", str(content.root / POLICY_FILE))
         ]
     out: list[Problem] = []
+    registry = _registry_for(content, policy, review_dir, today)
     for mid in material_ids:
         if mid not in content.materials:
             out.append(Problem(f"no material with id '{mid}' (have: {', '.join(sorted(content.materials))})"))
             continue
-        out.extend(refusal(material_status(content, mid, policy=policy, review_dir=review_dir, today=today)))
+        out.extend(
+            refusal(material_status(content, mid, policy=policy, review_dir=review_dir, today=today, registry=registry))
+        )
     return out
+
+
+def _registry_for(content: Content, policy: Policy, review_dir: Path | None, today: dt.date | None) -> RegistryStatus:
+    review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
+    return registry_status(content.root, policy, review_dir, resolve_today(today))
 
 
 def statuses_for(
@@ -403,7 +385,11 @@ def statuses_for(
     policy, problems = load_policy(content.root)
     if problems:
         raise ReviewError(problems)
-    return [material_status(content, mid, policy=policy, review_dir=review_dir, today=today) for mid in material_ids]
+    registry = _registry_for(content, policy, review_dir, today)
+    return [
+        material_status(content, mid, policy=policy, review_dir=review_dir, today=today, registry=registry)
+        for mid in material_ids
+    ]
 
 
 # --- what an output command needs --------------------------------------------
@@ -435,7 +421,7 @@ class RunApproval:
             return "approval: DRAFT (watermarked on every page, not for delivery)"
         parts = []
         for s in self.statuses:
-            people = ", ".join(f"{a.reviewer} ({a.role})" for a in s.counted_approvers)
+            people = ", ".join(f"{a.shown} ({a.role})" for a in s.counted_approvers)
             parts.append(f"{s.material_id} {s.short} approved by {people}")
         return "approval: " + "; ".join(parts)
 

@@ -1,0 +1,399 @@
+"""Which sign-offs count: each signature checked, each signer mapped to a person
+through the *approved* reviewer registry, and which registry version that is.
+
+An entry counts only when all of these hold (else it does not count, and the
+reason is a problem naming its file and line):
+
+1. it has a ``key`` and a ``signature``;
+2. the signature is an SSH signature in our namespace over this entry's
+   statement (:mod:`.statement`: material, fingerprint, decision, reviewer,
+   role, date, note), made with the key the entry names;
+3. there is an approved registry, and it lists the reviewer;
+4. the key is one of that reviewer's keys there, or a workspace key of the
+   registry with ``via:`` naming it (the workspace vouches that the reviewer
+   was signed in);
+5. the reviewer was not removed before the entry's date, and holds the role.
+
+**The registry's own approval.**  Sign-offs on registry versions are in
+``review/reviewers.yaml``; each version signed is copied to
+``review/reviewers.versions/`` (a copy is used only if its content has the
+fingerprint it is filed under).  Versions are taken in the order they first
+appear in that file; a version whose copy is missing or changed stops it all
+(no version counts until it is restored: skipping it could bring back a key
+it removed).  A version is approved when sign-offs verified against
+the previously approved version meet the review policy; it then becomes the
+registry every sign-off is judged by.  **Bootstrap:** while no version is
+approved yet, a version is judged by itself: it is approved by sign-offs of
+people it lists, with keys it lists, meeting the policy.  Once one version is
+approved, that rule never applies again.  ``HANDLE_DOCS_REGISTRY_ROOT`` (a
+registry fingerprint) pins which version may be that first one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handle_docs.models import Problem, Severity
+
+from .fingerprints import short
+from .policy import Policy
+from .registry import REGISTRY_ID, Registry, load_registry, read_copy, versions_dir
+from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, norm_name, signoff_path
+from .sshsign import BadSignature, check_signature
+from .statement import statement
+
+ROOT_ENV = "HANDLE_DOCS_REGISTRY_ROOT"
+
+
+def statement_of(entry: SignOff, material_id: str) -> bytes:
+    return statement(
+        material=material_id,
+        fingerprint=entry.fingerprint,
+        decision=entry.decision,
+        reviewer=entry.reviewer,
+        role=entry.role,
+        date=entry.date,
+        note=entry.note,
+    )
+
+
+def why_not(entry: SignOff, material_id: str, judge: Registry | None, pending: Registry | None = None) -> str | None:
+    """Why ``entry`` does not count when judged by registry ``judge``; None if it counts.
+
+    ``pending`` (the registry file as it is now, if not approved) only makes
+    the reason clearer: what it adds never counts.
+    """
+    if not entry.signature or not entry.key:
+        lacks = " and ".join(n for n, v in (("key", entry.key), ("signature", entry.signature)) if not v)
+        return f"unsigned (no {lacks}): nothing shows that {entry.reviewer!r} made it"
+    try:
+        signer = check_signature(statement_of(entry, material_id), entry.signature)
+    except BadSignature as exc:
+        if "does not match" in str(exc):
+            return (
+                "the signature does not match this entry: its material, fingerprint, decision, reviewer, role, "
+                "date or note is not what was signed"
+            )
+        return str(exc)
+    if signer.fingerprint != entry.key:
+        return f"signed with key {signer.fingerprint}, not with the key the entry names ({entry.key})"
+    if judge is None:
+        return "there is no approved reviewer registry yet, so no key can be trusted (see the 'reviewers' line of review status)"
+    person = judge.reviewer(entry.reviewer)
+    if person is None:
+        if pending is not None and pending.reviewer(entry.reviewer) is not None:
+            return f"{entry.reviewer!r} is added by a registry change ({pending.short}) that is not approved yet"
+        return f"{entry.reviewer!r} is not a reviewer in the approved registry ({judge.short})"
+    owner = judge.owner(entry.key)
+    if owner is None:
+        if pending is not None and pending.owner(entry.key) is not None:
+            return f"key {entry.key} is added by a registry change ({pending.short}) that is not approved yet"
+        return f"key {entry.key} is not in the approved registry ({judge.short})"
+    if owner.kind == "workspace":
+        if entry.via != owner.id:
+            return f"signed by the workspace key {owner.id!r}, but the entry says via: {entry.via or '(nothing)'}"
+    else:
+        if entry.via:
+            return f"says via: {entry.via}, but was signed with a reviewer's own key"
+        if owner.id != entry.reviewer:
+            return f"key {entry.key} belongs to {judge.display(owner.id)} ({owner.id}), not to {entry.reviewer}"
+    if person.removed is not None and entry.date > person.removed:
+        return f"{person.name} was removed from the registry on {person.removed.isoformat()}; this sign-off is dated after"
+    if entry.role not in person.roles:
+        return f"{person.name} does not hold the role {entry.role!r} (registry: {', '.join(person.roles)})"
+    return None
+
+
+@dataclass
+class Checked:
+    """A sign-off file's entries split into those that count and why the others don't."""
+
+    file: SignOffFile  # the same file with only the entries that count, each with .person
+    refused: list[Problem] = field(default_factory=list)
+    refused_entries: list[SignOff] = field(default_factory=list)  # in step with refused
+
+    def refused_for(self, fp: str) -> list[Problem]:
+        """Why entries on version ``fp`` do not count."""
+        return [p for p, e in zip(self.refused, self.refused_entries) if e.fingerprint == fp]
+
+
+def check_entries(
+    signoffs: SignOffFile,
+    judge: Registry | None,
+    pending: Registry | None = None,
+    entries: list[SignOff] | None = None,
+) -> Checked:
+    counted: list[SignOff] = []
+    refused: list[Problem] = []
+    refused_entries: list[SignOff] = []
+    for entry in signoffs.entries if entries is None else entries:
+        reason = why_not(entry, signoffs.material_id, judge, pending)
+        if reason is None:
+            counted.append(dataclasses.replace(entry, person=judge.display(entry.reviewer)))
+        else:
+            refused_entries.append(entry)
+            refused.append(
+                Problem(
+                    f"sign-off by {entry.reviewer} ({entry.decision}, {entry.date.isoformat()}) does not count: {reason}",
+                    str(signoffs.path),
+                    entry.line,
+                    key=f"signoffs.{entry.index}",
+                    severity=Severity.WARNING,
+                )
+            )
+    return Checked(dataclasses.replace(signoffs, entries=counted), refused, refused_entries)
+
+
+# --- tallies -------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """The standing decisions on one version (verified sign-offs only)."""
+
+    fingerprint: str
+    approvers: list[SignOff] = field(default_factory=list)
+    requests: list[SignOff] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # duplicates, editor's own approval
+
+    @property
+    def last_date(self) -> dt.date | None:
+        dates = [s.date for s in self.approvers]
+        return max(dates) if dates else None
+
+
+def tally(
+    signoffs: SignOffFile,
+    fp: str,
+    *,
+    editors: frozenset[str] = frozenset(),
+    editor_may_approve: bool = True,
+) -> Tally:
+    """Each reviewer's latest decision on version ``fp`` (date, then file order).
+
+    ``editors``: reviewer ids (normalised) of the version's last editor."""
+    result = Tally(fp)
+    state: dict[str, SignOff] = {}
+    path = str(signoffs.path)
+    for entry in sorted((e for e in signoffs.entries if e.fingerprint == fp), key=lambda e: (e.date, e.index)):
+        if entry.decision == APPROVED and entry.who in editors and not editor_may_approve:
+            result.notes.append(
+                Problem(
+                    f"{entry.shown} last edited this material (last_edited_by) and may not approve it: not counted",
+                    path,
+                    entry.line,
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        previous = state.get(entry.who)
+        if previous is not None and previous.decision == entry.decision == APPROVED:
+            result.notes.append(
+                Problem(
+                    f"{entry.shown} already approved this version (line {previous.line}): counted once",
+                    path,
+                    entry.line,
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        state[entry.who] = entry
+    result.approvers = [s for s in state.values() if s.decision == APPROVED]
+    result.requests = [s for s in state.values() if s.decision == CHANGES_REQUESTED]
+    return result
+
+
+def meets(policy: Policy, approvers: list[SignOff]) -> bool:
+    roles = {s.role for s in approvers}
+    return len(approvers) >= policy.required_approvals and all(r in roles for r in policy.required_roles)
+
+
+def shortfall(policy: Policy, approvers: list[SignOff]) -> str | None:
+    """What is missing, in the words of the gate message, or None."""
+    roles = {s.role for s in approvers}
+    missing_roles = [r for r in policy.required_roles if r not in roles]
+    if len(approvers) >= policy.required_approvals and not missing_roles:
+        return None
+    text = f"needs {policy.describe()}, has {len(approvers)}"
+    if approvers and missing_roles:
+        text += f" (none with role {', '.join(missing_roles)})"
+    return text
+
+
+def state_word(*, broken: bool, expired: bool, approved: bool, requested: bool) -> str:
+    """The STATE column of review status, for a material or the registry."""
+    if broken:
+        return "RECORD BROKEN"
+    if expired:
+        return "EXPIRED"
+    if approved:
+        return "approved"
+    if requested:
+        return "CHANGES REQUESTED"
+    return "NOT APPROVED"
+
+
+def editor_ids(editor: str | None, registry: Registry | None) -> frozenset[str]:
+    """The reviewer ids that are the person named in ``last_edited_by``
+    (written as a registry id or as the display name)."""
+    if not editor:
+        return frozenset()
+    key = norm_name(editor)
+    ids = {key}
+    if registry is not None:
+        ids |= {rid for rid, r in registry.data.reviewers.items() if norm_name(r.name) == key}
+    return frozenset(ids)
+
+
+# --- the registry's own approval -----------------------------------------------------
+
+
+@dataclass
+class RegistryStatus:
+    """Where the reviewer registry stands, and the version sign-offs are judged by."""
+
+    path: Path  # content/reviewers.yaml
+    signoff_file: Path  # review/reviewers.yaml
+    policy: Policy
+    exists: bool
+    current: Registry | None  # the file as it is now (None when missing or broken)
+    trusted: Registry | None  # the approved version everything is judged by
+    judge: Registry | None  # what the current version's sign-offs are judged by
+    tally: Tally
+    problems: list[Problem] = field(default_factory=list)
+    approved_versions: list[str] = field(default_factory=list)  # fingerprints, in order
+
+    material_id = REGISTRY_ID
+
+    @property
+    def fingerprint(self) -> str:
+        return self.current.fingerprint if self.current else ""
+
+    @property
+    def short(self) -> str:
+        return short(self.fingerprint) if self.fingerprint else "-"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def approved(self) -> bool:
+        return (
+            not self.errors
+            and self.current is not None
+            and self.trusted is not None
+            and self.trusted.fingerprint == self.current.fingerprint
+        )
+
+    @property
+    def pending(self) -> Registry | None:
+        """The current file when it is a change not yet approved."""
+        return None if self.approved else self.current
+
+    @property
+    def counted_approvers(self) -> list[SignOff]:
+        return [] if self.errors else self.tally.approvers
+
+    @property
+    def state(self) -> str:
+        if not self.exists:
+            return "NO REGISTRY"
+        return state_word(broken=bool(self.errors), expired=False, approved=self.approved, requested=bool(self.tally.requests))
+
+    def missing(self) -> list[str]:
+        if not self.exists:
+            return [f"create {self.path} (handle-docs reviewers add)"]
+        items: list[str] = []
+        if self.errors:
+            items.append(f"fix {len(self.errors)} problem(s) in {self.path} or {self.signoff_file}")
+        gap = shortfall(self.policy, self.counted_approvers)
+        if gap and not self.approved:
+            judged = (
+                "people it lists (the first version approves itself)"
+                if self.trusted is None
+                else f"reviewers of the approved version {self.trusted.short}"
+            )
+            items.append(f"{gap}, by {judged}")
+        for request in self.tally.requests:
+            items.append(f"changes requested by {request.shown} on {request.date.isoformat()}")
+        return items
+
+
+def registry_status(content_root: Path, policy: Policy, review_dir: Path, today: dt.date) -> RegistryStatus:
+    """Read the registry and its sign-offs and work out the approved version."""
+    loaded = load_registry(content_root, policy.roles)
+    current = loaded.registry
+    signoffs = load_signoffs(signoff_path(review_dir, REGISTRY_ID), REGISTRY_ID, policy, today)
+    problems: list[Problem] = list(loaded.problems) + list(signoffs.problems)
+    entries = signoffs.entries if signoffs.usable else []
+    pin = (os.environ.get(ROOT_ENV) or "").strip() or None
+    trusted: Registry | None = None
+    approved: list[str] = []
+    judged: dict[str, tuple[Tally, Registry | None]] = {}
+    broken = False
+    for fp in dict.fromkeys(e.fingerprint for e in entries):
+        group = [e for e in entries if e.fingerprint == fp]
+        version = current if current is not None and current.fingerprint == fp else read_copy(review_dir, fp)
+        if version is None:
+            # fail closed: skipping a version could bring back a key or person it removed
+            broken = True
+            for e in group:
+                problems.append(
+                    Problem(
+                        f"sign-off on registry version {short(fp)} cannot be checked: no copy of that version in "
+                        f"{versions_dir(review_dir)} (or the copy was changed), so no registry version counts "
+                        "as approved until it is restored",
+                        str(signoffs.path),
+                        e.line,
+                        key=f"signoffs.{e.index}",
+                    )
+                )
+            break
+        judge = trusted if trusted is not None else (version if pin in (None, fp) else None)
+        checked = check_entries(signoffs, judge, entries=group)
+        problems += checked.refused
+        result = tally(checked.file, fp)
+        problems += result.notes
+        judged[fp] = (result, judge)
+        if judge is not None and meets(policy, result.approvers) and not result.requests:
+            trusted = version
+            approved.append(fp)
+    if broken:
+        trusted, approved, judged = None, [], {}
+    if current is not None and current.fingerprint in judged:
+        current_tally, judge = judged[current.fingerprint]
+    else:
+        current_tally = Tally(current.fingerprint if current else "")
+        judge = trusted if trusted is not None or broken else (
+            current if pin in (None, getattr(current, "fingerprint", None)) else None
+        )
+    if trusted is not None:
+        demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
+        demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
+        if demo:
+            problems.append(
+                Problem(
+                    f"the approved registry lists DEMO ONLY reviewers or keys ({', '.join(demo)}): their private keys "
+                    "are published with handle-docs, so their sign-offs prove nothing. A real force starts its own "
+                    "registry (see SECURITY.md)",
+                    str(loaded.path),
+                    severity=Severity.WARNING,
+                )
+            )
+    return RegistryStatus(
+        path=loaded.path,
+        signoff_file=signoffs.path,
+        policy=policy,
+        exists=loaded.exists,
+        current=current,
+        trusted=trusted,
+        judge=judge,
+        tally=current_tally,
+        problems=problems,
+        approved_versions=approved,
+    )
