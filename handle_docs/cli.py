@@ -24,6 +24,7 @@ from .commands.lint import lint
 from .commands.purge import purge
 from .commands.report import report
 from .commands.review import review
+from .commands.serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,6 +52,7 @@ cli.add_command(purge)
 cli.add_command(report)
 cli.add_command(card)
 cli.add_command(contingency)
+cli.add_command(serve)
 
 
 def main() -> None:
