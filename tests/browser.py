@@ -53,11 +53,22 @@ def served(app) -> Iterator[str]:
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="workspace", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:  # the listening socket closed under the loop: stopping
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="workspace", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        stopping.set()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)  # let requests in hand finish
         server.close()
         thread.join(timeout=5)
 

@@ -21,7 +21,7 @@ from handle_docs.render.preview import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
 from handle_docs.web.identity import current_actor
-from handle_docs.web.state import ContentCache
+from handle_docs.web.state import ContentCache, StatusCache
 
 #: Largest request body accepted: a whole material's wording is ~10 kB.
 MAX_BODY = 512 * 1024
@@ -104,6 +104,7 @@ def create_app(settings: Settings) -> Flask:
         "settings": settings,
         "content": ContentCache(settings.content, settings.templates_dir),
         "previewer": Previewer(instance / "cache" / "preview"),
+        "statuses": StatusCache(settings.review_dir),
     }
 
     @app.context_processor

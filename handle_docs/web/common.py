@@ -24,6 +24,11 @@ def previewer() -> Previewer:
     return current_app.extensions["handle_docs"]["previewer"]
 
 
+def status_of(content: Content, material_id: str) -> MaterialStatus:
+    """``material_status`` of this version (remembered until a record changes)."""
+    return current_app.extensions["handle_docs"]["statuses"].get(content, material_id)
+
+
 def content_or_404() -> Content:
     """The loaded content; when it cannot be loaded only the materials page
     (which lists the problems) is of use, so every other page is 404."""

@@ -11,11 +11,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
-from handle_docs.review import ReviewError, diff_report, material_status
+from handle_docs.review import ReviewError, diff_report
 from handle_docs.run.scenarios import scenarios
 from handle_docs.wording.content import PLACEHOLDERS, Content
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
-from handle_docs.web.common import content_or_404, material_or_404, settings, state_words
+from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
 
 bp = Blueprint("editor", __name__)
 
@@ -52,7 +52,7 @@ def render_editor(content: Content, material_id: str, *, values: Mapping[str, st
     fields = fields_of(content, material_id)
     problems = problems or []
     path = content.root / material.source
-    status = material_status(content, material_id, review_dir=settings().review_dir)
+    status = status_of(content, material_id)
     context = dict(
         title=f"Edit: {material.spec.title}",
         material=material,

@@ -9,10 +9,10 @@ import concurrent.futures
 from flask import Blueprint, abort, make_response, render_template, request, send_file
 
 from handle_docs.render.preview import PreviewError
-from handle_docs.review import DRAFT_WATERMARK, ReviewError, material_status
+from handle_docs.review import DRAFT_WATERMARK, ReviewError
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.edit import edited_content
-from handle_docs.web.common import content_or_404, material_or_404, previewer, settings
+from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
 
 bp = Blueprint("preview", __name__)
@@ -43,7 +43,7 @@ def preview(material_id: str):
         response.headers["HX-Reswap"] = "none"  # keep the last pages that could be made
         return response
     try:
-        status = material_status(edited, material_id, review_dir=settings().review_dir)
+        status = status_of(edited, material_id)
         watermark = None if status.approved else DRAFT_WATERMARK
     except ReviewError:
         watermark = DRAFT_WATERMARK
