@@ -19,6 +19,7 @@ same material and scenario cancels an older one that has not started.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -147,11 +148,10 @@ def page_images(pdf: bytes, dpi: int = DPI) -> list[bytes]:
         out = []
         for index in range(len(document)):
             page = document[index]
-            image = page.render(scale=dpi / 72).to_pil()
-            from io import BytesIO
-
-            buffer = BytesIO()
-            image.save(buffer, format="PNG")
+            buffer = io.BytesIO()
+            # compress_level 1: about 40 % quicker to encode than the default,
+            # for files a fifth larger (they only travel over loopback)
+            page.render(scale=dpi / 72).to_pil().save(buffer, format="PNG", compress_level=1)
             out.append(buffer.getvalue())
             page.close()
         return out
