@@ -39,6 +39,7 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[object]:
                 "--disable-extensions", "--disable-default-apps", "--lang=en-GB",
                 f"--window-size={width},{height}", f"--user-data-dir={profile}"):
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see any CSP refusal
     driver = webdriver.Chrome(service=Service(executable_path=paths[1]), options=options)
     try:
         yield driver
@@ -71,6 +72,12 @@ def served(app) -> Iterator[str]:
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)  # let requests in hand finish
         server.close()
         thread.join(timeout=5)
+
+
+def console_errors(driver) -> list[str]:
+    """The browser console's error messages since the last call (a blocked
+    inline script or style, a failed request)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def axe_violations(driver, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:

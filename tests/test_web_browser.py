@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from tests.browser import PACKAGES, axe_violations, browser_paths, chromium, served
+from tests.browser import PACKAGES, axe_violations, browser_paths, chromium, console_errors, served
 from tests.conftest import CONTENT, ROOT, TEMPLATES
 
 pytestmark = [
@@ -45,9 +45,12 @@ def browser():
 
 
 def wait(driver, condition, timeout: float = WAIT):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+    # htmx swaps parts of the page while we look: an element may go stale
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def by_css(driver, selector):
@@ -57,7 +60,7 @@ def by_css(driver, selector):
 
 
 def preview_srcs(driver) -> list[str]:
-    return [img.get_attribute("src") for img in by_css(driver, "#preview-pages img")]
+    return driver.execute_script("return Array.from(document.querySelectorAll('#preview-pages img'), i => i.src)")
 
 
 def assert_accessible(driver):
@@ -86,9 +89,10 @@ def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(work
     wait(browser, lambda d: "[jargon]" in by_css(d, "#lint-field-blocks-opening")[0].text)
     assert '"insecure"' in by_css(browser, "#lint-field-blocks-opening")[0].text
     wait(browser, lambda d: len(preview_srcs(d)) == 2 and preview_srcs(d) != before)
-    wait(browser, lambda d: all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img)
-                                for img in by_css(d, "#preview-pages img")))
+    wait(browser, lambda d: d.execute_script(
+        "return Array.from(document.querySelectorAll('#preview-pages img')).every(i => i.complete && i.naturalWidth > 0)"))
     assert "Preview updated: 2 pages." in by_css(browser, "#preview-status")[0].get_attribute("textContent")
+    assert console_errors(browser) == []  # nothing refused by the Content-Security-Policy, no failed request
     assert_accessible(browser)
 
 
@@ -128,6 +132,24 @@ def test_saving_writes_the_file_keeping_its_comments_and_the_material_then_needs
     row = by_css(browser, "#material-visit-letter")[0].text
     assert "needs approval" in row and "approved by" not in row
     assert "approved" in by_css(browser, "#material-lock-it-leaflet")[0].text
+    assert_accessible(browser)
+
+
+def test_a_change_that_would_not_load_is_announced_beside_its_box_and_not_saved(workspace, browser):
+    url, root = workspace
+    path = root / "content" / "letters" / "visit.yaml"
+    before = path.read_bytes()
+    browser.get(f"{url}/materials/visit-letter/edit")
+    field = by_css(browser, "#field-blocks-sign-off")[0]
+    type_at_end(field, " {signature}")
+    wait(browser, lambda d: "unknown placeholder {signature}" in by_css(d, "#error-field-blocks-sign-off")[0].text)
+    assert "unknown placeholder {signature}" in by_css(browser, "#edit-problems")[0].text
+    assert by_css(browser, "#edit-problems")[0].get_attribute("role") == "alert"
+    by_css(browser, "button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, "#save-problems"))
+    assert "Not saved: 1 problem" in by_css(browser, "#save-problems")[0].text
+    assert by_css(browser, "#field-blocks-sign-off")[0].get_attribute("value") == "Yours sincerely, {signature}"
+    assert path.read_bytes() == before
     assert_accessible(browser)
 
 

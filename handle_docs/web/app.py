@@ -129,6 +129,10 @@ def create_app(settings: Settings) -> Flask:
                                message="The form was too old or not sent from this workspace, so nothing was "
                                        "saved. Go back, reload the page and try again."), 400
 
+    @app.get("/favicon.ico")
+    def _favicon():  # browsers ask for it whatever the page says
+        return app.send_static_file("favicon.svg")
+
     app.register_blueprint(materials.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(preview.bp)
