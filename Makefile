@@ -1,6 +1,7 @@
 # handle-docs: two commands on a fresh machine.
 #   make demo   set up .venv and render the bundled sample operation into out/
 #   make test   set up .venv and run the whole test suite
+# Then: make serve (the workspace in a browser, on the demo content).
 # Longer runs: make soak (fault injection), make bench (speed and memory).
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Demo and tests are reproducible: the same inputs give the same bytes.
 export SOURCE_DATE_EPOCH ?= 1794693600
 
-.PHONY: demo test soak bench system-deps word-deps venv clean
+.PHONY: demo test serve soak bench system-deps word-deps browser-deps venv clean
 
 # What WeasyPrint needs from Debian. libharfbuzz-subset0 matters for speed:
 # without it WeasyPrint subsets fonts with fontTools, ~3x slower per document.
@@ -24,6 +25,14 @@ system-deps:
 word-deps:
 	@command -v soffice >/dev/null 2>&1 || bash scripts/system-deps.sh libreoffice-writer-nogui \
 	  || echo "LibreOffice not installed: the test that opens a Word letter will be skipped" >&2
+
+# Debian's Chromium and its driver (same version) for the workspace's browser
+# tests; without them (not root, no apt) those tests are skipped with a reason.
+BROWSER_DEBS := chromium chromium-driver
+
+browser-deps:
+	@bash scripts/system-deps.sh $(BROWSER_DEBS) \
+	  || echo "Chromium not installed: the workspace's browser tests will be skipped" >&2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,17 +53,22 @@ demo: system-deps $(STAMP)
 	@echo "demo written to out/: start with out/letters/batch.pdf and out/report/operation-summary.pdf"
 
 # The suite, then lint over the bundled wording and check over the demo's files.
-test: system-deps word-deps $(STAMP)
+test: system-deps word-deps browser-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak"
 	$(BIN)/handle-docs lint --strict
 	$(MAKE) --no-print-directory demo
 	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency
+
+# The workspace on the demo content: open the address it prints.
+serve: system-deps $(STAMP)
+	$(BIN)/handle-docs serve --content content --instance instance
 
 soak: system-deps word-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
 bench: system-deps $(STAMP)
 	$(BIN)/python benchmarks/letters.py
+	$(BIN)/python benchmarks/preview.py
 
 clean:
 	rm -rf out .pytest_cache build *.egg-info

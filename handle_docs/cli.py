@@ -25,6 +25,7 @@ from .commands.purge import purge
 from .commands.report import report
 from .commands.review import review
 from .commands.reviewers import reviewers
+from .commands.serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,6 +54,7 @@ cli.add_command(purge)
 cli.add_command(report)
 cli.add_command(card)
 cli.add_command(contingency)
+cli.add_command(serve)
 
 
 def main() -> None:

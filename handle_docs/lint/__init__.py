@@ -25,7 +25,8 @@ from ..models import Problem, Severity
 from handle_docs.wording.yamlfile import YamlDoc
 from .config import CONFIG_NAME, JargonTerm, LintConfig, load_lint_config
 from .locate import SourceMap
-from .rules import RULES, Finding, Piece, piece_from_nodes
+from .readability import TextStats
+from .rules import RULES, Finding, Piece, piece_from_nodes, scored
 
 __all__ = [
     "CONFIG_NAME",
@@ -33,10 +34,13 @@ __all__ = [
     "LintConfig",
     "LintProblem",
     "RULES",
+    "TextStats",
+    "block_scores",
     "count_line",
     "format_json",
     "format_text",
     "lint_content",
+    "lint_material",
     "load_lint_config",
     "pieces_of",
     "sort_problems",
@@ -128,19 +132,45 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else 0))
 
 
+def _config(content: Content, config: LintConfig | None) -> LintConfig:
+    return config if config is not None else load_lint_config(Path(content.root) / CONFIG_NAME)
+
+
+def lint_material(
+    content: Content, material_id: str, config: LintConfig | None = None, *, file_text: str | None = None
+) -> list[LintProblem]:
+    """Check one material's wording (what ``lint_content`` says about it).
+
+    ``file_text`` is the YAML the lines are found in (default: the file on
+    disk); the workspace passes nothing for unsaved wording, so the lines
+    are the saved file's nearest ones."""
+    config = _config(content, config)
+    material = content.material(material_id)
+    doc = content.docs.get(material.source) or YamlDoc(path=material.source, data=None)
+    if file_text is None:
+        file_text = _read(Path(content.root) / material.source)
+    return sort_problems(_lint_pieces(pieces_of(material, doc), doc, file_text, config))  # type: ignore[return-value]
+
+
+def block_scores(content: Content, material_id: str, config: LintConfig | None = None) -> dict[str, TextStats | None]:
+    """Reading ease and grade of each block of running text, by lint key;
+    None for a block too short to score (as the reading-ease rule counts)."""
+    config = _config(content, config)
+    material = content.material(material_id)
+    doc = content.docs.get(material.source)
+    return {piece.key: scored(piece, config) for piece in pieces_of(material, doc) if piece.prose}
+
+
 def lint_content(content: Content, config: LintConfig | None = None) -> list[LintProblem]:
     """Check the wording of every material and link label in ``content``.
 
     ``config`` defaults to ``<content root>/lint.yaml`` (built-in defaults
     when there is none).  Returns problems sorted by file and line.
     """
-    if config is None:
-        config = load_lint_config(Path(content.root) / CONFIG_NAME)
+    config = _config(content, config)
     problems: list[LintProblem] = []
     for material in sorted(content.materials.values(), key=lambda m: m.source):
-        doc = content.docs.get(material.source) or YamlDoc(path=material.source, data=None)
-        file_text = _read(Path(content.root) / material.source)
-        problems.extend(_lint_pieces(pieces_of(material, doc), doc, file_text, config))
+        problems.extend(lint_material(content, material.id, config))
     links_doc = content.docs.get("links.yaml")
     if links_doc is not None:
         pieces = [

@@ -95,7 +95,7 @@ def quote(text: str, limit: int = 8) -> str:
 # --- readability ------------------------------------------------------------------
 
 
-def _scored(piece: Piece, config: LintConfig) -> readability.TextStats | None:
+def scored(piece: Piece, config: LintConfig) -> readability.TextStats | None:
     """Stats for a block long enough to score, else None (Flesch is
     meaningless on a line or two)."""
     if not (piece.prose and piece.english):
@@ -115,7 +115,7 @@ def _counts(stats: readability.TextStats) -> str:
 
 
 def reading_ease(piece: Piece, config: LintConfig) -> Iterator[Finding]:
-    stats = _scored(piece, config)
+    stats = scored(piece, config)
     if stats is None:
         return
     limit = config.readability.min_reading_ease
@@ -128,7 +128,7 @@ def reading_ease(piece: Piece, config: LintConfig) -> Iterator[Finding]:
 
 
 def grade_level(piece: Piece, config: LintConfig) -> Iterator[Finding]:
-    stats = _scored(piece, config)
+    stats = scored(piece, config)
     if stats is None:
         return
     limit = config.readability.max_grade_level

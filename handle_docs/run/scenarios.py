@@ -1,0 +1,112 @@
+"""Sample letters to preview wording with, drawn from the bundled sample patrol.
+
+The sample patrol (``examples/patrol-records.csv``) is invented: fictional
+streets, never-issued registrations.  Its letters are grouped by the real
+grouping code, and for each situation a letter can be in (all secure, a car
+not locked, things on show, keys in sight, several cars at one address, large
+print) the first letter in walking order that shows it is the scenario.  Each
+translation of the material adds a scenario in its language.  When the sample
+file is not there (an installed package without the examples), invented
+letters stand in.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from handle_docs.models import Finding, Letter, RecordSet, VehicleCheck
+from handle_docs.run.letters import build_letters, findings_for
+from handle_docs.wording.content import Content
+
+SAMPLE_RECORDS = Path(__file__).resolve().parents[2] / "examples" / "patrol-records.csv"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str  # used in URLs and forms: a fixed word, never data
+    label: str  # what the picker shows
+    letter: Letter
+
+
+#: scenario id → (label, does this letter show it?)
+SITUATIONS: dict[str, tuple[str, Callable[[Letter], bool]]] = {
+    "not-locked": ("A car not locked", lambda l: Finding.INSECURE_VEHICLE in l.findings),
+    "all-secure": ("All secure (the thank-you)", lambda l: l.findings == (Finding.ALL_SECURE,)),
+    "on-show": ("Things on show", lambda l: Finding.ITEMS_ON_DISPLAY in l.findings),
+    "keys": ("Keys in sight", lambda l: Finding.KEYS_VISIBLE in l.findings),
+    "several": ("Several cars at one address", lambda l: len(l.vehicles) > 1),
+    "large-print": ("Large print", lambda l: l.large_print),
+}
+
+
+def _invented() -> list[Letter]:
+    """Stand-ins with every situation, for when the sample file is missing."""
+    def letter(n: int, vehicles: tuple[VehicleCheck, ...], large: bool = False) -> Letter:
+        return Letter(f"S{n:04d}", (f"{n} Sample Street", "Sampleton"), "ZZ99 9ZZ", vehicles,
+                      findings_for(vehicles), (n + 1,), large_print=large)
+
+    return [
+        letter(1, (VehicleCheck("QZ00 AAA", secure=False, items_on_display=()),)),
+        letter(2, (VehicleCheck("QZ00 AAB", secure=True, items_on_display=()),)),
+        letter(3, (VehicleCheck("QZ00 AAC", secure=True, items_on_display=("bag",)),)),
+        letter(4, (VehicleCheck("QZ00 AAD", secure=True, items_on_display=("keys",), keys_visible=True),)),
+        letter(5, (VehicleCheck("QZ00 AAE", secure=True, items_on_display=()),
+                   VehicleCheck("QZ00 AAF", secure=False, items_on_display=("phone",)))),
+        letter(6, (VehicleCheck("QZ00 AAG", secure=False, items_on_display=()),), large=True),
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _sample(path: Path) -> tuple[RecordSet, tuple[Letter, ...]]:
+    from handle_docs.records.read import read_records
+
+    if not Path(path).is_file():
+        return RecordSet(source_name="invented", rows_read=0), tuple(_invented())
+    records = read_records(Path(path))
+    return records, tuple(build_letters(records.records))
+
+
+def sample_letters(path: Path = SAMPLE_RECORDS) -> tuple[Letter, ...]:
+    """The sample patrol's letters (read once per process), or stand-ins."""
+    return _sample(Path(path))[1]
+
+
+def sample_stats(content: Content, path: Path = SAMPLE_RECORDS) -> dict[str, Any]:
+    """The sample patrol's figures as a run's ``stats.json`` holds them (for
+    previewing a social card), every letter counted as delivered."""
+    from handle_docs.run.batch import LetterResult, RunResult
+    from handle_docs.run.stats import run_stats
+
+    records, letters = _sample(Path(path))
+    result = RunResult(out_dir=Path("."), rows_read=records.rows_read, records=len(records.records), insecure=0,
+                       with_items=0, letters=[LetterResult(l.letter_id, list(l.source_rows), 0, "", "visit-letter", l.language, "")
+                                              for l in letters])
+    return run_stats(content, records, letters, result)
+
+
+def scenarios(content: Content, material_id: str, path: Path = SAMPLE_RECORDS) -> list[Scenario]:
+    """The scenarios a letter's preview offers, the first one the default."""
+    letters = sample_letters(path)
+    out: list[Scenario] = []
+    for sid, (label, shows) in SITUATIONS.items():
+        found = next((l for l in letters if shows(l)), None) or next(l for l in _invented() if shows(l))
+        out.append(Scenario(sid, label, replace(found, language="en-GB")))
+    base = content.material(material_id)
+    first = out[0].letter
+    for other in sorted(content.materials.values(), key=lambda m: m.id):
+        if other.spec.translation_of == base.id:
+            lang = other.spec.language
+            out.append(Scenario(f"lang-{lang}", f"In {lang} ({other.spec.title})", replace(first, language=lang)))
+    return out
+
+
+def scenario(content: Content, material_id: str, scenario_id: str | None, path: Path = SAMPLE_RECORDS) -> Scenario:
+    """The scenario with that id, or the first one (an unknown id is never an error)."""
+    found = scenarios(content, material_id, path)
+    return next((s for s in found if s.id == scenario_id), found[0])
+
+
+__all__ = ["SAMPLE_RECORDS", "SITUATIONS", "Scenario", "sample_letters", "sample_stats", "scenario", "scenarios"]

@@ -1,0 +1,139 @@
+"""The Flask app factory: folders, security settings, blueprints, error pages.
+
+Security from the start: every POST carries a CSRF token (Flask-WTF); the
+session cookie is signed with a secret kept in the instance folder (0600),
+HttpOnly and SameSite=Lax; every response has a Content-Security-Policy
+without inline script or style; request bodies are limited; material ids in
+URLs are looked up in the loaded content, never joined into paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from handle_docs.render.preview import Previewer
+from handle_docs.review import review_dir_for
+from handle_docs.util import atomic
+from handle_docs.web.identity import current_actor
+from handle_docs.web.state import ContentCache, StatusCache
+
+#: Largest request body accepted: a whole material's wording is ~10 kB.
+MAX_BODY = 512 * 1024
+
+CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SECRET_FILE = "secret_key"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The folders a workspace works on."""
+
+    content: Path = Path("content")
+    templates: Path | None = None  # default: 'templates' beside the content folder
+    review: Path | None = None  # default: 'review' beside the content folder
+    instance: Path = Path("instance")  # secrets and caches; not in git, 0700
+    preview_wait: float = 5.0  # seconds a preview request waits before the page polls
+
+    @property
+    def templates_dir(self) -> Path:
+        return Path(self.templates) if self.templates is not None else Path(self.content).parent / "templates"
+
+    @property
+    def review_dir(self) -> Path:
+        return Path(self.review) if self.review is not None else review_dir_for(Path(self.content))
+
+
+def instance_folder(path: Path) -> Path:
+    """The instance folder, created private (0700)."""
+    return atomic.private_dir(Path(path))
+
+
+def secret_key(instance: Path) -> bytes:
+    """The session-signing secret, made once and kept 0600 in the instance folder."""
+    path = Path(instance) / SECRET_FILE
+    if not path.is_file():
+        atomic.write_text(path, secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode("ascii")
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(settings: Settings) -> Flask:
+    from handle_docs.web import editor, materials, preview
+
+    instance = instance_folder(settings.instance)
+    app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
+    app.config.update(
+        SECRET_KEY=secret_key(instance),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="handle_docs_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.jinja_env.autoescape = True
+    CSRFProtect(app)
+    app.extensions["handle_docs"] = {
+        "settings": settings,
+        "content": ContentCache(settings.content, settings.templates_dir),
+        "previewer": Previewer(instance / "cache" / "preview"),
+        "statuses": StatusCache(settings.review_dir),
+    }
+
+    @app.context_processor
+    def _actor():
+        return {"actor": current_actor()}
+
+    app.after_request(_security_headers)
+
+    @app.errorhandler(404)
+    def _not_found(_exc):
+        return render_template("error.html", title="Not found",
+                               message="There is no such page or material."), 404
+
+    @app.errorhandler(413)
+    def _too_large(_exc):
+        return render_template("error.html", title="Too much text",
+                               message=f"The request was larger than {MAX_BODY // 1024} kB, so nothing was saved."), 413
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return render_template("error.html", title="Page expired",
+                               message="The form was too old or not sent from this workspace, so nothing was "
+                                       "saved. Go back, reload the page and try again."), 400
+
+    @app.get("/favicon.ico")
+    def _favicon():  # browsers ask for it whatever the page says
+        return app.send_static_file("favicon.svg")
+
+    app.register_blueprint(materials.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(preview.bp)
+    return app

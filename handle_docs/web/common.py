@@ -1,0 +1,59 @@
+"""What every route needs: the workspace's folders and content, a material
+looked up by id (404 when there is no such material), and the plain words
+for a review state."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+
+from handle_docs.render.preview import Previewer
+from handle_docs.review import MaterialStatus
+from handle_docs.wording.content import Content, Material
+from handle_docs.web.state import Loaded
+
+
+def settings():
+    return current_app.extensions["handle_docs"]["settings"]
+
+
+def loaded() -> Loaded:
+    return current_app.extensions["handle_docs"]["content"].get()
+
+
+def previewer() -> Previewer:
+    return current_app.extensions["handle_docs"]["previewer"]
+
+
+def status_of(content: Content, material_id: str) -> MaterialStatus:
+    """``material_status`` of this version (remembered until a record changes)."""
+    return current_app.extensions["handle_docs"]["statuses"].get(content, material_id)
+
+
+def content_or_404() -> Content:
+    """The loaded content; when it cannot be loaded only the materials page
+    (which lists the problems) is of use, so every other page is 404."""
+    content = loaded().content
+    if content is None:
+        abort(404)
+    return content
+
+
+def material_or_404(content: Content, material_id: str) -> Material:
+    """The material with that id; anything else (``../../etc/passwd``) is 404."""
+    if material_id not in content.materials:
+        abort(404)
+    return content.materials[material_id]
+
+
+def state_words(status: MaterialStatus) -> str:
+    """The review state in the words the workspace shows (the same facts as
+    the STATE column of ``handle-docs review status``)."""
+    if status.errors:
+        return "sign-off record broken"
+    if status.expired:
+        return "expired"
+    if status.approved:
+        return "approved"
+    if status.tally.requests:
+        return "changes requested"
+    return "needs approval"

@@ -1,0 +1,117 @@
+"""The editor of one material: its wording as labelled text areas, saved in
+place (wording/edit.py), with lint beside each block and the word diff of
+``review diff`` after a save."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Mapping
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from handle_docs.lint import block_scores, lint_material
+from handle_docs.models import Problem
+from handle_docs.review import ReviewError, diff_report
+from handle_docs.run.scenarios import scenarios
+from handle_docs.wording.content import PLACEHOLDERS, Content
+from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
+from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
+
+bp = Blueprint("editor", __name__)
+
+
+def fields_of(content: Content, material_id: str) -> list[EditableField]:
+    material = content.material(material_id)
+    return editable_fields(material, content.docs[material.source])
+
+
+def sent_values(fields: list[EditableField]) -> dict[str, str]:
+    """The form's values for the material's fields (other form keys ignored)."""
+    return {f.key: request.form[f.key] for f in fields if f.key in request.form}
+
+
+def by_key(problems: list[Problem]) -> dict[str, list[Problem]]:
+    grouped: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        grouped[problem.key].append(problem)
+    return dict(grouped)
+
+
+def checks(content: Content, material_id: str) -> dict:
+    """Lint messages by key and each block's reading scores: what ``handle-docs
+    lint`` says about this material (unsaved wording included)."""
+    return {
+        "lint": by_key(list(lint_material(content, material_id))),
+        "scores": block_scores(content, material_id),
+    }
+
+
+def render_editor(content: Content, material_id: str, *, values: Mapping[str, str] | None = None,
+                  problems: list[Problem] | None = None, base_sha256: str | None = None, status_code: int = 200):
+    material = material_or_404(content, material_id)
+    fields = fields_of(content, material_id)
+    problems = problems or []
+    path = content.root / material.source
+    status = status_of(content, material_id)
+    context = dict(
+        title=f"Edit: {material.spec.title}",
+        material=material,
+        fields=fields,
+        values=dict(values or {}),
+        problems=problems,
+        field_problems=by_key(problems),
+        known_keys={f.key for f in fields},
+        base_sha256=base_sha256 or file_sha256(path),
+        placeholders=sorted(PLACEHOLDERS),
+        scenarios=scenarios(content, material_id) if material.spec.kind == "letter" else [],
+        state=state_words(status),
+        status=status,
+        **checks(content, material_id),
+    )
+    return render_template("editor.html", **context), status_code
+
+
+@bp.get("/materials/<material_id>/edit")
+def edit(material_id: str):
+    content = content_or_404()
+    material_or_404(content, material_id)
+    return render_editor(content, material_id)
+
+
+@bp.post("/materials/<material_id>/save")
+def save(material_id: str):
+    content = content_or_404()
+    material = material_or_404(content, material_id)
+    fields = fields_of(content, material_id)
+    sent = sent_values(fields)
+    outcome = save_edits(content, material_id, request.form.get("base_sha256", ""), sent)
+    if outcome.saved:
+        if outcome.changed:
+            flash(f"Saved {len(outcome.changed)} change(s) to {material.source}. This version needs approval "
+                  "before it can be printed.")
+        else:
+            flash("Nothing had changed, so nothing was saved.")
+        return redirect(url_for("editor.edit", material_id=material_id), code=303)
+    if outcome.status == "conflict":
+        labels = {f.key: f.label for f in fields}
+        differ = [key for key, mine in outcome.mine.items()
+                  if mine.replace("\r\n", "\n").strip() != outcome.theirs.get(key, "").strip()]
+        return render_template(
+            "conflict.html", title=f"Not saved: {material.spec.title} changed", material=material,
+            differ=differ, labels=labels, mine=outcome.mine, theirs=outcome.theirs, sha256=outcome.sha256,
+        ), 409
+    return render_editor(content, material_id, values=sent, problems=outcome.problems,
+                         base_sha256=request.form.get("base_sha256"), status_code=422)
+
+
+@bp.get("/materials/<material_id>/changes")
+def changes(material_id: str):
+    content = content_or_404()
+    material = material_or_404(content, material_id)
+    try:
+        report = diff_report(content, material_id, review_dir=settings().review_dir)
+        text, problems = report.text(), []
+    except ReviewError as exc:
+        text, problems = "", exc.problems
+    return render_template("changes.html", title=f"What changed: {material.spec.title}", material=material,
+                           text=text, problems=problems)

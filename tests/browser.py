@@ -1,0 +1,96 @@
+"""Headless Chromium for the workspace's end-to-end tests (and the README's
+screenshot): Debian's chromium and chromium-driver driven by Selenium 4, and
+the workspace served by waitress on a free loopback port in a thread."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+PACKAGES = "chromium chromium-driver"
+AXE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
+
+
+def browser_paths() -> tuple[str, str] | None:
+    """(chromium, chromedriver) when both are installed, else None."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (chromium, driver) if chromium and driver else None
+
+
+@contextmanager
+def chromium(width: int = 1400, height: int = 1000) -> Iterator[object]:
+    """A headless Chromium with a fresh profile, quit on exit."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    paths = browser_paths()
+    if paths is None:
+        raise RuntimeError(f"Chromium is not installed (Debian packages: {PACKAGES})")
+    profile = tempfile.mkdtemp(prefix="handle-docs-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = paths[0]
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-extensions", "--disable-default-apps", "--lang=en-GB",
+                f"--window-size={width},{height}", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see any CSP refusal
+    driver = webdriver.Chrome(service=Service(executable_path=paths[1]), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve ``app`` with waitress on 127.0.0.1 and a free port; yields the base URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:  # the listening socket closed under the loop: stopping
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="workspace", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stopping.set()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)  # let requests in hand finish
+        server.close()
+        thread.join(timeout=5)
+
+
+def console_errors(driver) -> list[str]:
+    """The browser console's error messages since the last call (a blocked
+    inline script or style, a failed request)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def axe_violations(driver, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page in the browser; violations of those impacts."""
+    if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))))
+          .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+        """
+    )
+    return [v for v in found if v["impact"] in impacts]

@@ -1,0 +1,206 @@
+"""The workspace end to end in a real browser (headless Chromium): typing
+changes the preview and brings lint advice, a save writes the file keeping
+its comments, the materials page then says "needs approval", a conflicting
+save is refused with both versions, and axe-core finds no serious or critical
+accessibility violation on any page.  Works on copies of content/, templates/
+and review/; skipped, naming the packages, when Chromium is not installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from tests.browser import PACKAGES, axe_violations, browser_paths, chromium, console_errors, served
+from tests.conftest import CONTENT, ROOT, TEMPLATES
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(browser_paths() is None,
+                       reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)"),
+]
+
+WAIT = 90  # seconds: a preview on a busy two-core machine can take a few
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    from handle_docs.web import Settings, create_app
+
+    root = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(CONTENT, root / "content")
+    shutil.copytree(TEMPLATES, root / "templates")
+    shutil.copytree(ROOT / "review", root / "review")
+    app = create_app(Settings(content=root / "content", instance=root / "instance"))
+    with served(app) as url:
+        yield url, root
+    app.extensions["handle_docs"]["previewer"].close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+def wait(driver, condition, timeout: float = WAIT):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # htmx swaps parts of the page while we look: an element may go stale
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+
+
+def by_css(driver, selector):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def preview_srcs(driver) -> list[str]:
+    return driver.execute_script("return Array.from(document.querySelectorAll('#preview-pages img'), i => i.src)")
+
+
+def assert_accessible(driver):
+    violations = axe_violations(driver)
+    assert violations == [], f"axe-core on {driver.title!r}: {violations}"
+
+
+def type_at_end(element, words: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    element.click()
+    element.send_keys(Keys.CONTROL, Keys.END)
+    element.send_keys(words)
+
+
+def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(workspace, browser):
+    url, _ = workspace
+    browser.get(f"{url}/materials/visit-letter/edit")
+    assert browser.title == "Edit: Advice after our vehicle crime patrol – handle-docs workspace"
+    wait(browser, lambda d: len(preview_srcs(d)) == 2)
+    before = preview_srcs(browser)
+    assert by_css(browser, "#lint-field-blocks-opening")[0].text == ""
+    assert_accessible(browser)
+
+    type_at_end(by_css(browser, "#field-blocks-opening")[0], " A car was insecure.")
+    wait(browser, lambda d: "[jargon]" in by_css(d, "#lint-field-blocks-opening")[0].text)
+    assert '"insecure"' in by_css(browser, "#lint-field-blocks-opening")[0].text
+    wait(browser, lambda d: len(preview_srcs(d)) == 2 and preview_srcs(d) != before)
+    wait(browser, lambda d: d.execute_script(
+        "return Array.from(document.querySelectorAll('#preview-pages img')).every(i => i.complete && i.naturalWidth > 0)"))
+    assert "Preview updated: 2 pages." in by_css(browser, "#preview-status")[0].get_attribute("textContent")
+    assert console_errors(browser) == []  # nothing refused by the Content-Security-Policy, no failed request
+    assert_accessible(browser)
+
+
+def test_the_scenario_picker_redraws_the_preview(workspace, browser):
+    from selenium.webdriver.support.ui import Select
+
+    url, _ = workspace
+    browser.get(f"{url}/materials/visit-letter/edit")
+    wait(browser, lambda d: len(preview_srcs(d)) == 2)
+    before = preview_srcs(browser)
+    Select(by_css(browser, "#scenario")[0]).select_by_value("all-secure")
+    wait(browser, lambda d: "All secure (the thank-you)" in by_css(d, "#preview-pages .caption")[0].text
+         if by_css(d, "#preview-pages .caption") else False)
+    assert preview_srcs(browser) != before
+
+
+def test_saving_writes_the_file_keeping_its_comments_and_the_material_then_needs_approval(workspace, browser):
+    url, root = workspace
+    path = root / "content" / "letters" / "visit.yaml"
+    browser.get(f"{url}/materials/visit-letter/edit")
+    type_at_end(by_css(browser, "#field-blocks-closing")[0], " We are here to help.")
+    by_css(browser, "button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    assert "needs approval before it can be printed" in by_css(browser, ".notice")[0].text
+    saved = path.read_text(encoding="utf-8")
+    assert "    {team} on {phone}. We are here to help.\n" in saved
+    assert saved.startswith("# The letter every address visited on the patrol receives.\n")
+    assert "# Placeholders in curly brackets are filled in for each letter:" in saved
+    assert_accessible(browser)
+
+    by_css(browser, ".notice a")[0].click()
+    wait(browser, lambda d: d.title.startswith("What changed"))
+    assert "{+We are here to help.+}" in by_css(browser, "pre.diff")[0].text
+    assert_accessible(browser)
+
+    browser.get(url + "/")
+    row = by_css(browser, "#material-visit-letter")[0].text
+    assert "needs approval" in row and "approved by" not in row
+    assert "approved" in by_css(browser, "#material-lock-it-leaflet")[0].text
+    assert_accessible(browser)
+
+
+def test_a_change_that_would_not_load_is_announced_beside_its_box_and_not_saved(workspace, browser):
+    url, root = workspace
+    path = root / "content" / "letters" / "visit.yaml"
+    before = path.read_bytes()
+    browser.get(f"{url}/materials/visit-letter/edit")
+    field = by_css(browser, "#field-blocks-sign-off")[0]
+    type_at_end(field, " {signature}")
+    wait(browser, lambda d: "unknown placeholder {signature}" in by_css(d, "#error-field-blocks-sign-off")[0].text)
+    assert "unknown placeholder {signature}" in by_css(browser, "#edit-problems")[0].text
+    assert by_css(browser, "#edit-problems")[0].get_attribute("role") == "alert"
+    by_css(browser, "button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, "#save-problems"))
+    assert "Not saved: 1 problem" in by_css(browser, "#save-problems")[0].text
+    assert by_css(browser, "#field-blocks-sign-off")[0].get_attribute("value") == "Yours sincerely, {signature}"
+    assert path.read_bytes() == before
+    assert_accessible(browser)
+
+
+def test_a_conflicting_save_is_refused_with_both_versions_shown(workspace, browser):
+    url, root = workspace
+    path = root / "content" / "letters" / "visit.yaml"
+    browser.get(f"{url}/materials/visit-letter/edit")
+    field = by_css(browser, "#field-blocks-greeting")[0]
+    theirs = path.read_text(encoding="utf-8").replace("greeting: Dear resident,", "greeting: Dear householder,")
+    path.write_text(theirs, encoding="utf-8")  # someone else saves first
+    field.clear()
+    field.send_keys("Dear neighbour,")
+    by_css(browser, "button[type=submit]")[0].click()
+    wait(browser, lambda d: d.title.startswith("Not saved"))
+    page = by_css(browser, "main")[0].text
+    assert "Nothing was written, and nothing you typed is lost" in page
+    assert "Dear householder," in by_css(browser, ".version.theirs pre")[0].text
+    assert by_css(browser, ".version.mine textarea")[0].get_attribute("value") == "Dear neighbour,"
+    assert path.read_text(encoding="utf-8") == theirs
+    assert_accessible(browser)
+
+
+def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    url, _ = workspace
+    browser.get(url + "/")
+    body = by_css(browser, "body")[0]
+    body.send_keys(Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.text == "Skip to main content"
+    assert active.value_of_css_property("left") != "-9999px"
+    for _ in range(3):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    active = browser.switch_to.active_element
+    assert re.search(r"\d", active.value_of_css_property("box-shadow") or "")  # the yellow focus ring
+    assert active.tag_name == "a"
+    active.send_keys(Keys.ENTER)
+    wait(browser, lambda d: d.title.startswith("Edit: "))
+    assert_accessible(browser)
+
+
+def test_a_page_that_does_not_exist_is_accessible_too(workspace, browser):
+    url, _ = workspace
+    browser.get(url + "/materials/..%2F..%2Fetc%2Fpasswd/edit")
+    assert browser.title == "Not found – handle-docs workspace"
+    assert_accessible(browser)
+
+
+def test_the_accessibility_check_does_find_a_violation_when_there_is_one(workspace, browser):
+    url, _ = workspace
+    browser.get(url + "/")
+    browser.execute_script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    assert [v["id"] for v in axe_violations(browser)] == ["image-alt"]

@@ -1,0 +1,112 @@
+"""The live preview (render/preview.py) and its sample scenarios
+(run/scenarios.py): the real document, unsaved wording, DRAFT, the cache."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pdfplumber
+import pytest
+from PIL import Image
+
+from handle_docs.models import Finding
+from handle_docs.render.preview import PDF_MAKERS, Previewer, page_images, preview_key, render_pages
+from handle_docs.review import DRAFT_WATERMARK
+from handle_docs.run.scenarios import SITUATIONS, scenario, scenarios
+from handle_docs.wording.content import load_content
+from handle_docs.wording.edit import edited_content
+from tests.conftest import CONTENT, TEMPLATES
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT, TEMPLATES)
+
+
+def pdf_text(data: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def drawn_chars(data: bytes) -> list[str]:
+    """Each page's characters in drawing order, without spaces (the watermark
+    is drawn rotated, so line-based extraction scatters it)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return ["".join(c["text"] for c in page.chars if not c["text"].isspace()) for page in pdf.pages]
+
+
+def test_each_scenario_is_a_sample_patrol_letter_that_shows_its_situation(content):
+    found = {s.id: s for s in scenarios(content, "visit-letter")}
+    assert list(found) == list(SITUATIONS)
+    assert found["all-secure"].letter.findings == (Finding.ALL_SECURE,)
+    assert Finding.INSECURE_VEHICLE in found["not-locked"].letter.findings
+    assert Finding.ITEMS_ON_DISPLAY in found["on-show"].letter.findings
+    assert Finding.KEYS_VISIBLE in found["keys"].letter.findings
+    assert len(found["several"].letter.vehicles) > 1
+    assert found["large-print"].letter.large_print
+    assert scenario(content, "visit-letter", "no-such").id == "not-locked"
+
+
+def test_every_translation_of_a_letter_adds_a_scenario_in_its_language(content_copy):
+    welsh = (content_copy / "letters" / "visit.yaml").read_text(encoding="utf-8")
+    welsh = welsh.replace("id: visit-letter", "id: visit-letter-cy\ntranslation_of: visit-letter")
+    welsh = welsh.replace("language: en-GB", "language: cy").replace("Dear resident,", "Annwyl breswylydd,")
+    (content_copy / "letters" / "visit-cy.yaml").write_text(welsh, encoding="utf-8")
+    content = load_content(content_copy, content_copy.parent / "templates")
+    [cy] = [s for s in scenarios(content, "visit-letter") if s.id.startswith("lang-")]
+    assert cy.id == "lang-cy" and cy.letter.language == "cy"
+    pages = pdf_text(PDF_MAKERS["letter"](content, "visit-letter", cy, None))
+    assert "Annwyl breswylydd," in pages[0]
+
+
+def test_a_letter_preview_is_the_real_letter_with_the_unsaved_wording_and_draft_on_every_page(content):
+    edited, problems, _ = edited_content(content, "visit-letter", {"blocks.greeting": "Dear neighbour,"})
+    assert not problems
+    chosen = scenario(edited, "visit-letter", "several")
+    data = PDF_MAKERS["letter"](edited, "visit-letter", chosen, DRAFT_WATERMARK)
+    pages = pdf_text(data)
+    assert len(pages) == 2
+    assert "Dear neighbour," in pages[0] and "Dear resident," not in pages[0]
+    assert all("".join(DRAFT_WATERMARK.split()) in page for page in drawn_chars(data))
+    assert chosen.letter.vehicles[1].vrm in "\n".join(pages)  # the vehicles table lists both cars
+
+
+@pytest.mark.parametrize("material_id", ["lock-it-leaflet", "social-card", "paper-check-form"])
+def test_leaflets_cards_and_forms_preview_as_page_images(content, material_id):
+    images = render_pages(content, material_id, None, DRAFT_WATERMARK)
+    assert len(images) >= 1
+    assert all(Image.open(io.BytesIO(png)).format == "PNG" for png in images)
+
+
+def test_page_images_are_drawn_at_the_preview_resolution(content):
+    data = PDF_MAKERS["leaflet"](content, "lock-it-leaflet", None, None)
+    first = Image.open(io.BytesIO(page_images(data, dpi=72)[0]))
+    assert first.size in {(595, 842), (596, 842)}  # A4 in points (595.3 × 841.9), rounded
+
+
+def test_the_cache_key_follows_what_shapes_the_preview(content):
+    chosen = scenario(content, "visit-letter", "keys")
+    key = preview_key(content, "visit-letter", chosen, None)
+    edited, _, _ = edited_content(content, "visit-letter", {"blocks.greeting": "Dear neighbour,"})
+    assert preview_key(content, "visit-letter", chosen, None) == key
+    assert preview_key(edited, "visit-letter", chosen, None) != key
+    assert preview_key(content, "visit-letter", chosen, DRAFT_WATERMARK) != key
+    assert preview_key(content, "visit-letter", scenario(content, "visit-letter", "all-secure"), None) != key
+
+
+def test_a_repeated_preview_is_a_cache_hit_and_the_cache_survives_a_new_previewer(content, tmp_path):
+    previewer = Previewer(tmp_path / "cache")
+    try:
+        key, job = previewer.request(content, "lock-it-leaflet", None, None)
+        preview = job.result(timeout=60)
+        assert preview.pages == 2 and previewer.page(key, 2).read_bytes().startswith(b"\x89PNG")
+        again_key, again = previewer.request(content, "lock-it-leaflet", None, None)
+        assert again_key == key and again.done() and again.result() == preview
+        assert previewer.page(key, 3) is None and previewer.page("../" + key[3:], 1) is None
+    finally:
+        previewer.close()
+    fresh = Previewer(tmp_path / "cache")
+    assert fresh.cached(key) == preview
+    fresh.close()
+    shutil.rmtree(tmp_path / "cache")
