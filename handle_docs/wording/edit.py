@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -155,24 +156,31 @@ def _check_values(doc: YamlDoc, edits: Mapping[str, str]) -> list[Problem]:
 # --- the round-trip writer -------------------------------------------------------
 
 
-def _yaml() -> YAML:
+def _yaml(text: str) -> YAML:
+    """A round-trip reader/writer indenting block sequences as ``text`` does
+    (``- item`` under its key, or indented two more)."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    flush = re.search(r"^( *)[\w.-]+:[ \t]*\n\1- ", text, re.M) is not None
+    if flush:
+        yaml.indent(mapping=2, sequence=2, offset=0)
+    else:
+        yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
 
-def _dump(data: Any) -> str:
+def _dump(yaml: YAML, data: Any) -> str:
     out = io.StringIO()
-    _yaml().dump(data, out)
+    yaml.dump(data, out)
     return out.getvalue()
 
 
 def round_trip(text: str) -> str:
     """Load and dump ``text`` with the writer's settings (for tests: an
     untouched file must come back byte for byte)."""
-    return _dump(_yaml().load(text))
+    yaml = _yaml(text)
+    return _dump(yaml, yaml.load(text))
 
 
 def _parent(data: Any, key: str) -> tuple[CommentedMap, str]:
@@ -218,11 +226,12 @@ def apply_edits(text: str, edits: Mapping[str, str]) -> str:
         return text
     quoted: set[str] = set()
     for _attempt in range(2):
-        data = _yaml().load(text)
+        yaml = _yaml(text)
+        data = yaml.load(text)
         for key, value in edits.items():
             parent, last = _parent(data, key)
             parent[last] = _styled(parent[last], value, key in quoted)
-        out = _dump(data)
+        out = _dump(yaml, data)
         wrong = _read_back(out, edits)
         if not wrong:
             return out
