@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled sample, rendered once per test session."""
+"""Shared fixtures and content helpers: the bundled sample (rendered once per session), private copies to edit, approval."""
 
 from __future__ import annotations
 
@@ -29,6 +29,39 @@ def content_copy(tmp_path) -> Path:
     if (ROOT / "review").exists():
         shutil.copytree(ROOT / "review", tmp_path / "review")
     return tmp_path / "content"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a content file by ``new`` (``old`` must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The number of the first line of ``path`` holding ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def approve_all(content_dir: Path) -> list[str]:
+    """Approve every material in a test's copy of the content (both required roles), so a gate
+    test does not depend on where the bundled sign-offs stand today.  Returns the material ids."""
+    from handle_docs.review import ReviewError, material_status, sign
+    from handle_docs.wording.content import load_content
+
+    content = load_content(content_dir, content_dir.parent / "templates")
+    for material_id in content.materials:
+        if not material_status(content, material_id).approved:
+            for reviewer, role in (("Priya Lang", "comms-lead"), ("Sgt Tom Okoro", "neighbourhood-sergeant")):
+                try:
+                    sign(content, material_id, reviewer=reviewer, role=role)
+                except ReviewError:  # already approved by this reviewer
+                    pass
+        assert material_status(content, material_id).approved, material_id
+    return sorted(content.materials)
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,8 @@ from handle_docs.commands.card import card as card_cmd
 from handle_docs.wording.content import load_content
 from handle_docs.review import DRAFT_WATERMARK
 
-from .conftest import CONTENT, TEMPLATES
-from .test_contingency import approve_all
-from .test_report import assert_no_personal_data
+from .conftest import CONTENT, TEMPLATES, approve_all
+from .synth import assert_no_personal_data
 
 CARD = "social-card"
 

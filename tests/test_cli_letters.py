@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,20 +9,18 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 
 from .conftest import CONTENT
+from .synth import digests, write_rows
 
-HEADER = "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,cms_interest,language,large_print\n"
-ROWS = [
-    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no\n',
-    '2026-11-14 18:07,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKC,yes,,yes,no,no,,no\n',
-    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no\n',
-    '2026-11-14 18:11,5583,"",ZZ1 4QY,QZ00 XKE,yes,,yes,no,no,,no\n',
-]
+ROWS = (
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no',
+    '2026-11-14 18:07,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKC,yes,,yes,no,no,,no',
+    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no',
+    '2026-11-14 18:11,5583,"",ZZ1 4QY,QZ00 XKE,yes,,yes,no,no,,no',
+)
 
 
 def small_csv(tmp_path: Path) -> Path:
-    path = tmp_path / "records.csv"
-    path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
-    return path
+    return write_rows(tmp_path / "records.csv", *ROWS)
 
 
 def invoke(*args):
@@ -58,14 +55,6 @@ def test_unusable_records_file_exits_1_with_a_clear_message(tmp_path):
     assert "Traceback" not in result.output
     missing = CliRunner().invoke(cli, ["letters", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "--content", str(CONTENT)])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_same_inputs_give_the_same_bytes_whatever_the_number_of_jobs(tmp_path):

@@ -14,23 +14,10 @@ from handle_docs.wording.content import load_content
 from handle_docs.outputs.contingency import FORM_ID, form_context, render_pack
 from handle_docs.models import RECORD_COLUMNS
 from handle_docs.records.read import load_column_map, read_records
-from handle_docs.review import DRAFT_WATERMARK, ReviewError, material_status, sign
+from handle_docs.review import DRAFT_WATERMARK
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, TEMPLATES, approve_all
 from .pdfsee import page_texts, words
-
-
-def approve_all(content_dir) -> None:
-    """Approve every material in a test's copy of the content, so a gate test
-    does not depend on where the bundled sign-offs stand today."""
-    content = load_content(content_dir)
-    for material_id in content.materials:
-        if not material_status(content, material_id).approved:
-            for reviewer, role in (("Priya Lang", "comms-lead"), ("Sgt Tom Okoro", "neighbourhood-sergeant")):
-                try:
-                    sign(content, material_id, reviewer=reviewer, role=role)
-                except ReviewError:  # already approved by this reviewer
-                    pass
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from handle_docs.outputs.costs import (
 from handle_docs.models import ProblemsError
 from handle_docs.render.pdf import PdfRenderer
 
-from .synth import run_records
+from .synth import run_records, write_rows
 from .conftest import CONTENT, TEMPLATES
 
 
@@ -168,17 +168,14 @@ def test_the_sample_runs_counts_agree_with_its_stats(sample_run):
     assert any(line.startswith("print cost, A4 single-sided: ") for line in lines)
 
 
-CSV = (
-    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,"
-    "cms_interest,language,large_print\n"
-    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKB,no,bag,yes,yes,no,,no\n'
-    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,yes,,no\n'
+ROWS = (
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKB,no,bag,yes,yes,no,,no',
+    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,yes,,no',
 )
 
 
 def test_a_batch_with_a_leaflet_after_each_letter_is_split_by_material(tmp_path):
-    records = tmp_path / "records.csv"
-    records.write_text(CSV, encoding="utf-8")
+    records = write_rows(tmp_path / "records.csv", *ROWS)
     run = tmp_path / "run"
     result, _ = run_records(records, run, leaflet_id="lock-it-leaflet")
     counts = batch_counts(run)
@@ -199,8 +196,7 @@ def test_a_batch_with_a_leaflet_after_each_letter_is_split_by_material(tmp_path)
 
 
 def test_pages_flagged_chunk_by_chunk_in_the_workers_match_a_count_of_the_whole_batch(tmp_path):
-    records = tmp_path / "records.csv"
-    records.write_text(CSV, encoding="utf-8")
+    records = write_rows(tmp_path / "records.csv", *ROWS)
     run = tmp_path / "run"
     result, _ = run_records(
         records, run, jobs=2, chunk_size=1, leaflet_id="lock-it-leaflet", prices=load_prices(CONTENT / "print-costs.yaml")

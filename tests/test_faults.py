@@ -20,15 +20,7 @@ from handle_docs.util import atomic
 from handle_docs.cli import cli
 
 from .conftest import CONTENT, EPOCH
-from .synth import write_records
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from .synth import digests, write_records
 
 
 def command(records: Path, out: Path, *extra: str) -> list[str]:

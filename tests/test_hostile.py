@@ -14,12 +14,10 @@ import pytest
 from handle_docs.models import ProblemsError
 from handle_docs.records.read import read_records
 
-from .synth import run_records
+from .synth import HEADER, HEADER_LINE, run_records
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
 
-HEADER = ["submitted_at", "officer", "address", "postcode", "vrm", "vehicle_secure", "items_on_display",
-          "advice_given", "nws_interest", "cms_interest", "language", "large_print"]
 
 
 def write_rows(path: Path, rows: list[dict], encoding="utf-8") -> Path:
@@ -191,7 +189,7 @@ def test_windows_1252_pound_and_accents_reach_the_letter(tmp_path):
 def test_a_csv_over_50_mb_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "big.csv"
     with open(path, "w") as handle:
-        handle.write(",".join(HEADER) + "\n")
+        handle.write(HEADER_LINE + "\n")
         line = '2026-11-14 19:00,4127,"1 Mill Close",ZZ1 4QX,QZ00 XKA,no,,,,,,\n'
         handle.write(line * (50 * 1024 * 1024 // len(line) + 10))
     with pytest.raises(ProblemsError) as info:

@@ -16,7 +16,7 @@ from handle_docs.lint.config import JargonTerm
 from handle_docs.lint.rules import Piece, all_caps, click_here, emoji, jargon
 from handle_docs.models import ProblemsError, Severity
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, TEMPLATES, line_of
 
 # One 40-word sentence full of jargon, then two short plain ones.
 BAD_SENTENCE = (
@@ -57,13 +57,6 @@ def replace_block(path, name: str, heading: str, text_lines: list[str]) -> None:
     new = [f"{pad}{name}:", f"{pad}  heading: {heading}", f"{pad}  text: |"]
     new += [f"{pad}    {line}" if line else "" for line in text_lines]
     path.write_text("\n".join(lines[:start] + new + [""] + lines[end:]))
-
-
-def line_of(path, needle: str) -> int:
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def by_rule(problems, rule):

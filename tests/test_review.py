@@ -34,7 +34,7 @@ from handle_docs.review import fingerprints as fingerprint_module
 from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.policy import Policy
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, TEMPLATES, edit
 
 MID = "visit-letter"
 TODAY = dt.date(2027, 1, 15)
@@ -67,12 +67,6 @@ def approved(content_dir: Path):
     approve(content, LEAD, note="Checked.")
     approve(content, SERGEANT)
     return load(content_dir)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def append(path: Path, text: str) -> None:

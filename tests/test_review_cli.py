@@ -16,17 +16,16 @@ from handle_docs.cli import cli
 from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
 
+from .conftest import approve_all
+from .synth import write_rows
+
 TODAY = "2027-01-15"
 MID = "visit-letter"
 DRAFT = "DRAFT — NOT APPROVED"
 
-HEADER = (
-    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,"
-    "advice_given,nws_interest,cms_interest,language,large_print\n"
-)
 ROWS = (
-    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no\n'
-    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no\n'
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no',
+    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no',
 )
 
 
@@ -59,22 +58,13 @@ def approve_both(content: Path, material: str = MID) -> None:
     assert "is approved for this version" in b.output
 
 
-def approve_all(content: Path) -> list[str]:
-    ids = sorted(load_content(content, content.parent / "templates").materials)
-    for material in ids:
-        approve_both(content, material)
-    return ids
-
-
 def one_word(content: Path) -> None:
     path = content / "letters" / "visit.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8")
 
 
 def records(tmp_path: Path) -> Path:
-    path = tmp_path / "records.csv"
-    path.write_text(HEADER + ROWS, encoding="utf-8")
-    return path
+    return write_rows(tmp_path / "records.csv", *ROWS)
 
 
 def letters(content: Path, tmp_path: Path, out: str, *extra):
