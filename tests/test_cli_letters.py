@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -55,6 +56,8 @@ def test_unusable_records_file_exits_1_with_a_clear_message(tmp_path):
     assert "Traceback" not in result.output
     missing = CliRunner().invoke(cli, ["letters", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "--content", str(CONTENT)])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+    assert "records file cannot be used" in missing.output and "file not found" in missing.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_same_inputs_give_the_same_bytes_whatever_the_number_of_jobs(tmp_path):
@@ -68,16 +71,20 @@ def test_same_inputs_give_the_same_bytes_whatever_the_number_of_jobs(tmp_path):
 def test_a_new_run_replaces_the_old_folder_whole(tmp_path):
     records = small_csv(tmp_path)
     out = tmp_path / "run"
-    invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    first = invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    assert first.exit_code == 0, first.output
     (out / "stray.txt").write_text("left from before")
-    invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    again = invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    assert again.exit_code == 0, again.output
     assert not (out / "stray.txt").exists()
+    assert (out / "manifest.json").is_file()
     assert not any(p.name.endswith((".partial", ".old")) for p in tmp_path.iterdir())
 
 
 def test_no_progress_bar_when_output_is_not_a_terminal_and_a_rate_at_the_end(tmp_path):
     result = invoke(small_csv(tmp_path), "--out", tmp_path / "run", "--content", CONTENT, "--jobs", 1)
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert "letters/s" in lines[0] and "letters" in lines[0]
-    assert not any("%" in line or "eta" in line.lower() for line in lines)
+    assert re.match(r"2 letters \(4 pages\), 1 rejected rows of 4 read, in \d+\.\d s \(\d+\.\d letters/s\) -> ", lines[0])
+    assert len(lines) == 2 and lines[1].startswith("rejected rows and reasons: ")  # no bar, no time left
+    assert not any("\r" in line or "[#" in line or "[-" in line for line in result.output.splitlines())
