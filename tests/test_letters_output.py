@@ -119,13 +119,18 @@ def test_wording_follows_what_was_found(sample_run):
 def test_letters_are_in_walking_order(sample_run):
     out, _, recordset = sample_run
     by_row = {r.row: r for r in recordset.records}
-    streets = []
+    streets: list[str] = []
+    numbers: dict[str, list[int]] = {}
     for letter in manifest(out)["letters"]:
         address = by_row[letter["source_rows"][0]].address
-        street = [part.strip() for part in address.split(",") if part.strip()[:1].isdigit()][0].split(" ", 1)[1]
+        number, street = [part.strip() for part in address.split(",") if part.strip()[:1].isdigit()][0].split(" ", 1)
         if not streets or streets[-1] != street:
             streets.append(street)
-    assert len(streets) == len(set(streets)), "each street is walked once"
+        numbers.setdefault(street, []).append(int(number))
+    assert len(streets) == len(set(streets)) == 3, "each street is walked once"
+    for street, walked in numbers.items():  # up the odd side, back down the even side
+        odd, even = [n for n in walked if n % 2], [n for n in walked if not n % 2]
+        assert walked == sorted(odd) + sorted(even, reverse=True), street
 
 
 def test_large_print_text_sans_serif_embedded(sample_run):
