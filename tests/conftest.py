@@ -21,6 +21,14 @@ def _reproducible(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
+@pytest.fixture(scope="module")
+def content():
+    """The bundled content and templates, loaded (read-only: edit a ``content_copy``)."""
+    from handle_docs.wording.content import load_content
+
+    return load_content(CONTENT, TEMPLATES)
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of content/ and templates/ that a test may edit."""
@@ -44,6 +52,12 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def unsigned(content_dir: Path) -> Path:
+    """A content copy with its sign-offs removed: nothing approved yet."""
+    shutil.rmtree(content_dir.parent / "review", ignore_errors=True)
+    return content_dir
 
 
 def approve_all(content_dir: Path) -> list[str]:

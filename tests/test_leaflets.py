@@ -8,22 +8,15 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from handle_docs.wording.content import load_content
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.render.qr import tracked_url
 from handle_docs.render.impose import booklet_order
 
 from .synth import run_records, write_rows
-from .conftest import CONTENT, TEMPLATES
 from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads
 
 A4 = (595.28, 841.89)
 A5 = (419.53, 595.28)
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content(CONTENT, TEMPLATES)
 
 
 def expected_urls(content, material_id, source="leaflet"):

@@ -34,7 +34,7 @@ from handle_docs.review import fingerprints as fingerprint_module
 from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.policy import Policy
 
-from .conftest import CONTENT, TEMPLATES, edit
+from .conftest import CONTENT, TEMPLATES, edit, unsigned
 
 MID = "visit-letter"
 TODAY = dt.date(2027, 1, 15)
@@ -52,10 +52,7 @@ def load(content_dir: Path):
 
 def fresh(content_dir: Path):
     """Content whose review folder is empty: nothing approved yet."""
-    review = content_dir.parent / "review"
-    if review.exists():
-        shutil.rmtree(review)
-    return load(content_dir)
+    return load(unsigned(content_dir))
 
 
 def approve(content, who, **kwargs):

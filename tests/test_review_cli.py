@@ -5,7 +5,6 @@ watermark and the proof, checked on the PDF's own text."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -16,7 +15,7 @@ from handle_docs.cli import cli
 from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
 
-from .conftest import approve_all
+from .conftest import approve_all, unsigned
 from .synth import write_rows
 
 TODAY = "2027-01-15"
@@ -44,11 +43,6 @@ def run(*args):
 
 def review(content: Path, command: str, *args):
     return run("review", command, *args, "--content", content)
-
-
-def fresh(content: Path) -> Path:
-    shutil.rmtree(content.parent / "review", ignore_errors=True)
-    return content
 
 
 def approve_both(content: Path, material: str = MID) -> None:
@@ -86,7 +80,7 @@ def squash(text: str) -> str:
 
 
 def test_status_lists_every_material_and_exits_1_when_unapproved(content_copy):
-    result = review(fresh(content_copy), "status")
+    result = review(unsigned(content_copy), "status")
     assert result.exit_code == 1
     assert "MATERIAL" in result.output and MID in result.output and "NOT APPROVED" in result.output
     assert "needs 2 approvals incl. role comms-lead, has 0" in result.output
@@ -94,7 +88,7 @@ def test_status_lists_every_material_and_exits_1_when_unapproved(content_copy):
 
 
 def test_status_exits_0_when_all_approved_and_shows_who(content_copy):
-    ids = approve_all(fresh(content_copy))
+    ids = approve_all(unsigned(content_copy))
     result = review(content_copy, "status")
     assert result.exit_code == 0, result.output
     assert f"ready: all {len(ids)} material(s) approved" in result.output
@@ -105,14 +99,14 @@ def test_status_exits_0_when_all_approved_and_shows_who(content_copy):
 
 
 def test_status_after_the_review_by_date_exits_1(content_copy):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     result = review(content_copy, "status", "--today", "2028-01-01")
     assert result.exit_code == 1
     assert "EXPIRED" in result.output and "review-by date 2027-11-30 has passed" in result.output
 
 
 def test_status_names_file_and_line_of_a_broken_record(content_copy):
-    fresh(content_copy)
+    unsigned(content_copy)
     path = content_copy.parent / "review" / f"{MID}.yaml"
     path.parent.mkdir()
     path.write_text("material: visit-letter\nsignoffs:\n  - reviewer: [\n", encoding="utf-8")
@@ -125,7 +119,7 @@ def test_status_names_file_and_line_of_a_broken_record(content_copy):
 
 
 def test_approve_by_the_same_person_twice_is_refused(content_copy):
-    fresh(content_copy)
+    unsigned(content_copy)
     first = review(content_copy, "approve", MID, "--reviewer", "Priya Lang", "--role", "comms-lead")
     assert first.exit_code == 0 and "not yet approved" in first.output
     again = review(content_copy, "approve", MID, "--reviewer", "priya lang", "--role", "comms-lead")
@@ -135,7 +129,7 @@ def test_approve_by_the_same_person_twice_is_refused(content_copy):
 
 
 def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
-    fresh(content_copy)
+    unsigned(content_copy)
     unknown = review(content_copy, "approve", "no-such-letter", "--reviewer", "A B", "--role", "comms-lead")
     assert unknown.exit_code == 1 and "no material with id 'no-such-letter' (have: " in unknown.output
     assert MID in unknown.output
@@ -149,7 +143,7 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
 
 
 def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     no_note = review(content_copy, "request-changes", MID, "--reviewer", "Priya Lang", "--role", "comms-lead")
     assert no_note.exit_code == 1 and "note is required" in no_note.output
     asked = review(content_copy, "request-changes", MID, "--reviewer", "Priya Lang", "--role", "comms-lead",
@@ -163,7 +157,7 @@ def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
 
 
 def test_diff_shows_the_changed_words(content_copy):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     one_word(content_copy)
     result = review(content_copy, "diff", MID)
     assert result.exit_code == 0, result.output
@@ -175,7 +169,7 @@ def test_diff_shows_the_changed_words(content_copy):
 
 
 def test_letters_refuses_an_unapproved_version_naming_it_and_the_command(content_copy, tmp_path):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     one_word(content_copy)
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 1
@@ -187,14 +181,14 @@ def test_letters_refuses_an_unapproved_version_naming_it_and_the_command(content
 
 
 def test_letters_refuses_an_expired_material(content_copy, tmp_path, monkeypatch):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-12-01")
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 1 and "review-by date 2027-11-30 has passed" in result.output
 
 
 def test_approved_run_passes_and_records_fingerprints_and_approvers(content_copy, tmp_path):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     fp = fingerprint(load_content(content_copy, content_copy.parent / "templates"), MID)
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 0, result.output
@@ -212,7 +206,7 @@ def test_approved_run_passes_and_records_fingerprints_and_approvers(content_copy
 
 
 def test_draft_renders_with_the_watermark_on_every_page(content_copy, tmp_path):
-    fresh(content_copy)
+    unsigned(content_copy)
     result = letters(content_copy, tmp_path, "draft", "--draft")
     assert result.exit_code == 0, result.output
     assert "DRAFT" in result.output and "not approved for this version" in result.output
@@ -234,7 +228,7 @@ def test_draft_renders_with_the_watermark_on_every_page(content_copy, tmp_path):
 
 
 def test_proof_is_watermarked_with_the_fingerprint_on_every_page(content_copy, tmp_path):
-    fresh(content_copy)
+    unsigned(content_copy)
     draft = review(content_copy, "proof", MID, "--out", tmp_path / "proofs")
     assert draft.exit_code == 0, draft.output
     path = tmp_path / "proofs" / f"{MID}-proof.pdf"
@@ -258,7 +252,7 @@ def test_proof_is_watermarked_with_the_fingerprint_on_every_page(content_copy, t
 
 
 def test_a_leaflet_proof_is_watermarked_too(content_copy, tmp_path):
-    content = load_content(fresh(content_copy), content_copy.parent / "templates")
+    content = load_content(unsigned(content_copy), content_copy.parent / "templates")
     leaflets = sorted(m.id for m in content.materials.values() if m.spec.kind == "leaflet")
     assert leaflets, "the bundled content has leaflets"
     result = review(content_copy, "proof", leaflets[0], "--out", tmp_path)
