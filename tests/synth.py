@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -68,6 +69,27 @@ def run_records(records: Path, out: Path, *, content_dir: Path | None = None, te
     run_settings = RunSettings(content_root=content_dir, templates=templates, **settings)
     result = run_letters(recordset, file_sha256(records), content, run_settings, out, RunOptions(jobs=jobs, prices=prices))
     return result, recordset
+
+
+def row_values(path: Path, rows: set[int]) -> set[str]:
+    """What was typed in the given spreadsheet rows of a records file (.csv or .xlsx): each cell
+    of three characters or more that is not a bare number or yes/no, and its words of four or more."""
+    if path.suffix == ".csv":
+        table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    else:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        table = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+        workbook.close()
+    values: set[str] = set()
+    for number in rows:
+        for cell in table[number - 1]:
+            text = str(cell).strip() if cell is not None else ""
+            if len(text) >= 3 and not text.isdigit() and text.lower() not in {"yes", "no"}:
+                values.add(text)
+                values.update(part for part in text.replace(",", " ").split() if len(part) >= 4)
+    return values
 
 
 # --- personal data: what must never appear in a report, a card or a log ----------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import importlib.util
-import io
 import os
 import sys
 import zipfile
@@ -20,7 +19,7 @@ from handle_docs.records import read as records_module
 from handle_docs.models import RECORD_COLUMNS, ProblemsError, RecordSet, Severity, VisitRecord
 from handle_docs.records.read import load_column_map, read_records
 
-from .synth import HEADER_LINE
+from .synth import HEADER_LINE, row_values
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -279,27 +278,10 @@ def test_sample_mix() -> None:
     assert set(reasons) == {"address", "vrm", "postcode", "vehicle_secure", "submitted_at"}
 
 
-def _bad_row_values(path: Path, rows: set[int]) -> set[str]:
-    if path.suffix == ".csv":
-        table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    else:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-        table = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-        workbook.close()
-    values: set[str] = set()
-    for number in rows:
-        for cell in table[number - 1]:
-            text = str(cell).strip() if cell is not None else ""
-            if len(text) >= 3 and not text.isdigit() and text.lower() not in {"yes", "no"}:
-                values.add(text)
-                values.update(part for part in text.replace(",", " ").split() if len(part) >= 4)
-    return values
-
-
 @pytest.mark.parametrize("path", [SAMPLE_CSV, SAMPLE_XLSX], ids=["csv", "xlsx"])
 def test_no_cell_value_in_any_reject(path: Path) -> None:
     result = read_records(path)
-    values = _bad_row_values(path, {r.row for r in result.rejects})
+    values = row_values(path, {r.row for r in result.rejects})
     assert values  # the check below is not vacuous
     for reject in result.rejects:
         for value in values:
