@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled sample, rendered once per test session."""
+"""Shared fixtures and content helpers: the bundled sample (rendered once per session), private copies to edit, approval."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def _reproducible(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
+@pytest.fixture(scope="module")
+def content():
+    """The bundled content and templates, loaded (read-only: edit a ``content_copy``)."""
+    from handle_docs.wording.content import load_content
+
+    return load_content(CONTENT, TEMPLATES)
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of content/ and templates/ that a test may edit."""
@@ -29,6 +37,50 @@ def content_copy(tmp_path) -> Path:
     if (ROOT / "review").exists():
         shutil.copytree(ROOT / "review", tmp_path / "review")
     return tmp_path / "content"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a content file by ``new`` (``old`` must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The number of the first line of ``path`` holding ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def unsigned(content_dir: Path) -> Path:
+    """A content copy with its materials' sign-offs removed: nothing approved yet
+    (the approved reviewer registry and its record are kept)."""
+    for path in (content_dir.parent / "review").glob("*"):
+        if not path.name.startswith("reviewers."):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return content_dir
+
+
+def approve_all(content_dir: Path) -> list[str]:
+    """Approve every material in a test's copy of the content (both required roles), so a gate
+    test does not depend on where the bundled sign-offs stand today.  Returns the material ids."""
+    from handle_docs.review import ReviewError, material_status, sign
+    from handle_docs.wording.content import load_content
+
+    from .signing import demo_signer
+
+    content = load_content(content_dir, content_dir.parent / "templates")
+    for material_id in content.materials:
+        if not material_status(content, material_id).approved:
+            for reviewer, role in (("priya-lang", "comms-lead"), ("tom-okoro", "neighbourhood-sergeant")):
+                try:
+                    sign(content, material_id, reviewer=reviewer, role=role, signer=demo_signer(reviewer))
+                except ReviewError:  # already approved by this reviewer
+                    pass
+        assert material_status(content, material_id).approved, material_id
+    return sorted(content.materials)
 
 
 @pytest.fixture(scope="session")

@@ -82,3 +82,25 @@ def catalog_facts(path: Path) -> dict:
                 for font in page.resources.get("/Font", {}).values()
             ),
         }
+
+
+def tick_boxes(path: Path) -> list[tuple[int, str]]:
+    """Each empty square drawn on a page to be ticked by hand (4 to 8 mm a side), as (page
+    number, the text printed on its line to the right of it), in reading order."""
+    mm = 72 / 25.4
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            squares = {}
+            for rect in page.rects:
+                if 4 * mm <= rect["width"] <= 8 * mm and abs(rect["width"] - rect["height"]) < 0.5:
+                    # a border is drawn as an outer and an inner square: keep the outer one
+                    key = (round((rect["x0"] + rect["x1"]) / 2), round((rect["top"] + rect["bottom"]) / 2))
+                    if key not in squares or rect["width"] > squares[key]["width"]:
+                        squares[key] = rect
+            for box in sorted(squares.values(), key=lambda r: (round(r["top"]), r["x0"])):
+                beside = [c for c in page.chars
+                          if box["top"] <= (c["top"] + c["bottom"]) / 2 <= box["bottom"] and c["x0"] >= box["x1"]]
+                line = "".join(c["text"] for c in sorted(beside, key=lambda c: c["x0"]))
+                found.append((page.page_number, " ".join(line.split())))
+    return found

@@ -14,16 +14,10 @@ from handle_docs.commands.card import card as card_cmd
 from handle_docs.wording.content import load_content
 from handle_docs.review import DRAFT_WATERMARK
 
-from .conftest import CONTENT, TEMPLATES
-from .test_contingency import approve_all
-from .test_report import assert_no_personal_data
+from .conftest import approve_all
+from .synth import assert_no_personal_data
 
 CARD = "social-card"
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content(CONTENT, TEMPLATES)
 
 
 def stats_of(run) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,20 +10,18 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 
 from .conftest import CONTENT
+from .synth import digests, write_rows
 
-HEADER = "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,cms_interest,language,large_print\n"
-ROWS = [
-    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no\n',
-    '2026-11-14 18:07,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKC,yes,,yes,no,no,,no\n',
-    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no\n',
-    '2026-11-14 18:11,5583,"",ZZ1 4QY,QZ00 XKE,yes,,yes,no,no,,no\n',
-]
+ROWS = (
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no',
+    '2026-11-14 18:07,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKC,yes,,yes,no,no,,no',
+    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no',
+    '2026-11-14 18:11,5583,"",ZZ1 4QY,QZ00 XKE,yes,,yes,no,no,,no',
+)
 
 
 def small_csv(tmp_path: Path) -> Path:
-    path = tmp_path / "records.csv"
-    path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
-    return path
+    return write_rows(tmp_path / "records.csv", *ROWS)
 
 
 def invoke(*args):
@@ -58,14 +56,8 @@ def test_unusable_records_file_exits_1_with_a_clear_message(tmp_path):
     assert "Traceback" not in result.output
     missing = CliRunner().invoke(cli, ["letters", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "--content", str(CONTENT)])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    assert "records file cannot be used" in missing.output and "file not found" in missing.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_same_inputs_give_the_same_bytes_whatever_the_number_of_jobs(tmp_path):
@@ -79,16 +71,20 @@ def test_same_inputs_give_the_same_bytes_whatever_the_number_of_jobs(tmp_path):
 def test_a_new_run_replaces_the_old_folder_whole(tmp_path):
     records = small_csv(tmp_path)
     out = tmp_path / "run"
-    invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    first = invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    assert first.exit_code == 0, first.output
     (out / "stray.txt").write_text("left from before")
-    invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    again = invoke(records, "--out", out, "--content", CONTENT, "--jobs", 1, "--quiet")
+    assert again.exit_code == 0, again.output
     assert not (out / "stray.txt").exists()
+    assert (out / "manifest.json").is_file()
     assert not any(p.name.endswith((".partial", ".old")) for p in tmp_path.iterdir())
 
 
 def test_no_progress_bar_when_output_is_not_a_terminal_and_a_rate_at_the_end(tmp_path):
     result = invoke(small_csv(tmp_path), "--out", tmp_path / "run", "--content", CONTENT, "--jobs", 1)
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert "letters/s" in lines[0] and "letters" in lines[0]
-    assert not any("%" in line or "eta" in line.lower() for line in lines)
+    assert re.match(r"2 letters \(4 pages\), 1 rejected rows of 4 read, in \d+\.\d s \(\d+\.\d letters/s\) -> ", lines[0])
+    assert len(lines) == 2 and lines[1].startswith("rejected rows and reasons: ")  # no bar, no time left
+    assert not any("\r" in line or "[#" in line or "[-" in line for line in result.output.splitlines())

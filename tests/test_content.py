@@ -7,24 +7,13 @@ import pytest
 from handle_docs.wording.content import load_content
 from handle_docs.models import ProblemsError
 
+from .conftest import edit, line_of
+
 
 def problems_for(content_dir):
     with pytest.raises(ProblemsError) as info:
         load_content(content_dir)
     return [str(p) for p in info.value.problems]
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(path, needle):
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def test_bundled_content_loads():

@@ -147,11 +147,6 @@ def xml_parts(path: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def content():
-    return load_content(CONTENT, TEMPLATES)
-
-
-@pytest.fixture(scope="module")
 def docx_run(tmp_path_factory):
     """A small run of the sample with --docx: the first rows (several
     findings, an address with two cars) and the large-print requests."""

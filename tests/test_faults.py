@@ -20,15 +20,7 @@ from handle_docs.util import atomic
 from handle_docs.cli import cli
 
 from .conftest import CONTENT, EPOCH
-from .synth import write_records
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from .synth import digests, write_records
 
 
 def command(records: Path, out: Path, *extra: str) -> list[str]:
@@ -143,20 +135,24 @@ def test_a_resumed_run_with_leaflets_and_print_cost_matches_an_uninterrupted_one
     assert "leaflet pages in batch" in (out / "summary.txt").read_text()
 
 
-def test_resume_does_not_trust_a_file_whose_hash_changed(tmp_path, monkeypatch):
+def test_resume_renders_again_a_chunk_whose_file_was_damaged(tmp_path, monkeypatch):
     from handle_docs.run import batch
 
-    records = write_records(tmp_path / "records.csv", 8)
-    out = tmp_path / "run"
-    args = letters_args(records, out)
-    real_render = render_recording(monkeypatch, [], stop_at=1)
-    CliRunner().invoke(cli, args)
-    staging = batch.staging_dir(out)
-    damaged = sorted((staging / "letters").glob("*.pdf"))[0]
-    damaged.write_bytes(damaged.read_bytes()[:100])  # a torn file from a power cut
-    monkeypatch.setattr(batch.ChunkRenderer, "render", real_render)
-    assert CliRunner().invoke(cli, [*args, "--resume"]).exit_code == 0
-    assert_nothing_looks_complete_unless_it_is(out)
+    records = write_records(tmp_path / "records.csv", 8)  # 8 letters: two chunks of 4
+    reference, out = tmp_path / "reference", tmp_path / "run"
+    assert CliRunner().invoke(cli, letters_args(records, reference)).exit_code == 0
+    render_recording(monkeypatch, [], stop_at=1)
+    stopped = CliRunner().invoke(cli, letters_args(records, out))
+    assert stopped.exit_code == 130, stopped.output  # chunk 0 done, Ctrl-C in chunk 1
+    letters = sorted((batch.staging_dir(out) / "letters").glob("*.pdf"))
+    assert len(letters) == 4, "only chunk 0's letters were written"
+    letters[0].write_bytes(letters[0].read_bytes()[:100])  # a torn file from a power cut
+    calls: list[int] = []
+    render_recording(monkeypatch, calls)
+    resumed = CliRunner().invoke(cli, [*letters_args(records, out), "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert calls == [0, 1], "chunk 0 no longer matches its journal: it is rendered again, not trusted"
+    assert digests(out) == digests(reference)
 
 
 def test_a_full_disk_gives_a_clear_error_and_leaves_the_previous_run_intact(tmp_path, monkeypatch):

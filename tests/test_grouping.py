@@ -35,7 +35,9 @@ def test_all_secure_gets_the_thank_you_finding_only():
 
 def test_keys_visible_is_its_own_finding():
     (letter,) = build_letters([record(2, "3 Mill Close", "QZ00 AAA", items=("keys",), keys=True)])
-    assert Finding.KEYS_VISIBLE in letter.findings
+    assert letter.findings == (Finding.ITEMS_ON_DISPLAY, Finding.KEYS_VISIBLE)
+    (plain,) = build_letters([record(2, "3 Mill Close", "QZ00 AAA", items=("bag",))])
+    assert plain.findings == (Finding.ITEMS_ON_DISPLAY,)
 
 
 def test_walking_order_is_street_then_odd_side_up_then_even_side_back():

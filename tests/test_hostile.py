@@ -14,15 +14,14 @@ import pytest
 from handle_docs.models import ProblemsError
 from handle_docs.records.read import read_records
 
-from .synth import run_records
+from .synth import HEADER, HEADER_LINE, run_records
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
 
-HEADER = ["submitted_at", "officer", "address", "postcode", "vrm", "vehicle_secure", "items_on_display",
-          "advice_given", "nws_interest", "cms_interest", "language", "large_print"]
 
 
-def write_rows(path: Path, rows: list[dict], encoding="utf-8") -> Path:
+def write_checks(path: Path, rows: list[dict], encoding="utf-8") -> Path:
+    """Checks as dicts of the columns that matter here; the other columns get plain values."""
     with open(path, "w", newline="", encoding=encoding) as handle:
         writer = csv.DictWriter(handle, HEADER)
         writer.writeheader()
@@ -72,7 +71,7 @@ def test_record_text_with_jinja_html_and_css_is_printed_literally_and_fetches_no
     ]
     rows = [{"address": f"{i + 1} {text}, Eastmoor", "vrm": f"QZ00 XK{chr(65 + i)}",
              "items_on_display": "<b>bag</b>" if i == 0 else ""} for i, text in enumerate(nasty)]
-    out, result, _ = run(tmp_path, write_rows(tmp_path / "r.csv", rows))
+    out, result, _ = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     assert len(result.letters) == len(nasty) and not result.rejects
     manifest = json.loads((out / "manifest.json").read_text())
     seen = "".join(words(out / letter["file"]) for letter in manifest["letters"]).replace(" ", "")
@@ -92,7 +91,7 @@ def test_content_wording_with_markup_and_jinja_is_printed_literally(tmp_path, co
         "We tried the door handles",
         f"We tried {{{{ 7*7 }}}} <script>x</script> <img src=\"{base}/i.png\"> url({base}/c.png) handles",
     ))
-    out, result, _ = run(tmp_path, write_rows(tmp_path / "r.csv", [{"address": "1 Mill Close", "vrm": "QZ00 XKA"}]),
+    out, result, _ = run(tmp_path, write_checks(tmp_path / "r.csv", [{"address": "1 Mill Close", "vrm": "QZ00 XKA"}]),
                          content_copy, content_copy.parent / "templates")
     seen = words(out / "letters" / f"{result.letters[0].letter_id}.pdf").replace(" ", "")
     expected = f"We tried {{{{ 7*7 }}}} <script>x</script> <img src=\"{base}/i.png\"> url({base}/c.png) handles"
@@ -110,7 +109,7 @@ def test_a_template_that_reaches_outside_is_refused_and_reported_as_rejected_row
     }[resource]
     template = content_copy.parent / "templates" / "letters" / "visit.html.j2"
     template.write_text(template.read_text().replace("<h1>", f'<img src="{src}" alt="x"><h1>', 1))
-    records = write_rows(tmp_path / "r.csv", [{"address": "1 Mill Close", "vrm": "QZ00 XKA"},
+    records = write_checks(tmp_path / "r.csv", [{"address": "1 Mill Close", "vrm": "QZ00 XKA"},
                                               {"address": "3 Mill Close", "vrm": "QZ00 XKB"}])
     out, result, recordset = run(tmp_path, records, content_copy, content_copy.parent / "templates")
     assert result.letters == []
@@ -129,7 +128,7 @@ def test_right_to_left_and_emoji_text_is_rejected_with_a_reason_not_dropped(tmp_
         {"address": "5 Mill Close", "vrm": "QZ00 XKD", "items_on_display": "bag;🎒"},
         {"address": "7 Rue Élodie, Crème Brûlée, £5 Lane", "vrm": "QZ00 XKE"},
     ]
-    out, result, recordset = run(tmp_path, write_rows(tmp_path / "r.csv", rows))
+    out, result, recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     rejected = {r.row: r for r in result.rejects}
     assert sorted(rejected) == [3, 4, 5]
     assert rejected[3].field == "address" and "cannot print" in rejected[3].reason
@@ -144,7 +143,7 @@ def test_welsh_addresses_with_accented_w_and_y_get_their_letter(tmp_path):
         {"address": "Tŷ Gwyn, Heol y Bont, Llanddŵr", "vrm": "QZ00 XKA"},
         {"address": "Ŵyn Bach, Ffordd Ŷd, Ẁ Ẃ Ẅ ẁ ẃ ẅ ỳ Ỳ", "vrm": "QZ00 XKB"},
     ]
-    out, result, recordset = run(tmp_path, write_rows(tmp_path / "r.csv", rows))
+    out, result, recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     assert result.rejects == [] and len(result.letters) == 2
     letter_text = " ".join(words(out / letter.file) for letter in result.letters)
     assert "Tŷ Gwyn" in letter_text and "Llanddŵr" in letter_text and "Ffordd Ŷd" in letter_text
@@ -182,7 +181,7 @@ def test_the_accents_on_w_and_y_are_drawn_not_empty(tmp_path):
 
 
 def test_windows_1252_pound_and_accents_reach_the_letter(tmp_path):
-    records = write_rows(tmp_path / "r.csv", [{"address": "4 Café Row, £ Street", "vrm": "QZ00 XKA"}], encoding="cp1252")
+    records = write_checks(tmp_path / "r.csv", [{"address": "4 Café Row, £ Street", "vrm": "QZ00 XKA"}], encoding="cp1252")
     out, result, _ = run(tmp_path, records)
     assert "4 Café Row" in words(out / result.letters[0].file)
     assert "£ Street" in words(out / result.letters[0].file)
@@ -191,7 +190,7 @@ def test_windows_1252_pound_and_accents_reach_the_letter(tmp_path):
 def test_a_csv_over_50_mb_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "big.csv"
     with open(path, "w") as handle:
-        handle.write(",".join(HEADER) + "\n")
+        handle.write(HEADER_LINE + "\n")
         line = '2026-11-14 19:00,4127,"1 Mill Close",ZZ1 4QX,QZ00 XKA,no,,,,,,\n'
         handle.write(line * (50 * 1024 * 1024 // len(line) + 10))
     with pytest.raises(ProblemsError) as info:
@@ -207,7 +206,7 @@ def test_spreadsheet_formula_cells_are_neutralised_in_every_csv_written(tmp_path
         {"address": "@SUM(1), Mill Close", "vrm": "QZ00 XKD", "cms_interest": "yes"},
         {"address": "9 Mill Close", "vrm": "not a plate"},
     ]
-    out, result, _ = run(tmp_path, write_rows(tmp_path / "r.csv", rows))
+    out, result, _ = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     for name in ("follow-up.csv", "rejects.csv", "manifest.csv"):
         with open(out / name, encoding="utf-8-sig", newline="") as handle:
             for row in csv.reader(handle):

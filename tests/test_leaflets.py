@@ -8,22 +8,15 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from handle_docs.wording.content import load_content
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.render.qr import tracked_url
 from handle_docs.render.impose import booklet_order
 
-from .synth import run_records
-from .conftest import CONTENT, TEMPLATES
+from .synth import run_records, write_rows
 from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads
 
 A4 = (595.28, 841.89)
 A5 = (419.53, 595.28)
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content(CONTENT, TEMPLATES)
 
 
 def expected_urls(content, material_id, source="leaflet"):
@@ -94,16 +87,14 @@ def test_a5_booklet_is_a5_pages_imposed_on_a4_sheets_in_fold_order(tmp_path, con
     assert sorted(p for page in qr_payloads(booklet, dpi=300) for p in page) == expected
 
 
-CSV = (
-    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,cms_interest,language,large_print\n"
-    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKB,no,bag,yes,yes,no,,no\n'
-    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,yes,,yes\n'
+ROWS = (
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKB,no,bag,yes,yes,no,,no',
+    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,yes,,yes',
 )
 
 
 def test_with_leaflet_each_letter_is_followed_by_the_leaflet_and_starts_a_fresh_sheet(tmp_path, content):
-    records = tmp_path / "records.csv"
-    records.write_text(CSV)
+    records = write_rows(tmp_path / "records.csv", *ROWS)
     result, _ = run_records(records, tmp_path / "run", leaflet_id="lock-it-leaflet")
     run = tmp_path / "run"
     texts = page_texts(run / "batch.pdf")

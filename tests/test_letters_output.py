@@ -5,17 +5,56 @@ from __future__ import annotations
 import csv
 import json
 import stat
+from collections import Counter
 
+from click.testing import CliRunner
 
+from handle_docs.cli import cli
+from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.render.qr import tracked_url
 from handle_docs.wording.content import load_content
 
-from .conftest import CONTENT, TEMPLATES
-from .pdfsee import catalog_facts, font_sizes_and_names, qr_payloads, text, words
+from .conftest import CONTENT, SAMPLE_CSV, TEMPLATES, approve_all
+from .synth import row_values
+from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads, words
+
+BLANK_BACK = "This page is intentionally blank."
 
 
 def manifest(run):
     return json.loads((run / "manifest.json").read_text())
+
+
+def batch_layout(data: dict, leaflet_pages: int = 0) -> tuple[list[tuple[dict, int, int | None]], int]:
+    """Where each letter, and the leaflet after it, should start in batch.pdf (0-based page
+    index), worked out from the manifest's page counts alone: a letter's pages, a blank back
+    if that is odd, then the leaflet's pages and a blank back if that is odd.  Also the total."""
+    layout, position = [], 0
+    for letter in data["letters"]:
+        start = position
+        position += letter["pages"] + letter["pages"] % 2
+        leaflet = position if leaflet_pages else None
+        position += leaflet_pages + leaflet_pages % 2
+        layout.append((letter, start, leaflet))
+    return layout, position
+
+
+def same_text(a: str, b: str) -> bool:
+    """The same characters, whatever the line breaks and the order the columns are read in."""
+    return Counter("".join(a.split())) == Counter("".join(b.split()))
+
+
+def assert_letter_at(batch: list[str], run, letter: dict, start: int) -> None:
+    """The letter's own file's pages stand in batch.pdf from ``start``, the front of a sheet,
+    followed by a blank back when the letter has an odd number of pages."""
+    assert start % 2 == 0, f"{letter['letter_id']} starts on page {start + 1}, the back of a sheet"
+    first = batch[start]
+    assert first.startswith("The Occupier") and f"Our reference {letter['letter_id']}" in first, first[:200]
+    own = page_texts(run / letter["file"])
+    assert len(own) == letter["pages"]
+    assert batch[start:start + letter["pages"]] == own, letter["letter_id"]
+    if letter["pages"] % 2:
+        assert batch[start + letter["pages"]].split("\n")[0] == BLANK_BACK
 
 
 def test_every_row_is_a_letter_or_a_reject_and_counts_reconcile(sample_run):
@@ -33,14 +72,15 @@ def test_every_row_is_a_letter_or_a_reject_and_counts_reconcile(sample_run):
 
 
 def test_bad_sample_rows_are_rejected_with_a_reason_that_holds_no_personal_data(sample_run):
-    out, _, recordset = sample_run
+    out, _, _ = sample_run
     with open(out / "rejects.csv", encoding="utf-8-sig") as handle:
         rejects = list(csv.DictReader(handle))
     assert len(rejects) == 5
     assert all(r["reason"] and r["field"] for r in rejects)
-    reasons = " ".join(r["reason"] for r in rejects)
-    for record in recordset.records:
-        assert record.vrm not in reasons and record.postcode not in reasons
+    typed = row_values(SAMPLE_CSV, {int(r["row"]) for r in rejects})  # what the officers typed in those rows
+    assert {"ZZ1 7H", "qz00xk9q", "35 Larkspur Road, Eastmoor, Westmarch"} <= typed  # the bad postcode, plate, ...
+    written = (out / "rejects.csv").read_text(encoding="utf-8-sig")
+    assert [value for value in sorted(typed) if value in written] == []
 
 
 def test_one_letter_per_address_listing_every_registration_checked_there(sample_run):
@@ -81,13 +121,18 @@ def test_wording_follows_what_was_found(sample_run):
 def test_letters_are_in_walking_order(sample_run):
     out, _, recordset = sample_run
     by_row = {r.row: r for r in recordset.records}
-    streets = []
+    streets: list[str] = []
+    numbers: dict[str, list[int]] = {}
     for letter in manifest(out)["letters"]:
         address = by_row[letter["source_rows"][0]].address
-        street = [part.strip() for part in address.split(",") if part.strip()[:1].isdigit()][0].split(" ", 1)[1]
+        number, street = [part.strip() for part in address.split(",") if part.strip()[:1].isdigit()][0].split(" ", 1)
         if not streets or streets[-1] != street:
             streets.append(street)
-    assert len(streets) == len(set(streets)), "each street is walked once"
+        numbers.setdefault(street, []).append(int(number))
+    assert len(streets) == len(set(streets)) == 3, "each street is walked once"
+    for street, walked in numbers.items():  # up the odd side, back down the even side
+        odd, even = [n for n in walked if n % 2], [n for n in walked if not n % 2]
+        assert walked == sorted(odd) + sorted(even, reverse=True), street
 
 
 def test_large_print_text_sans_serif_embedded(sample_run):
@@ -116,25 +161,57 @@ def test_qr_codes_decode_to_the_configured_links_printed_beside_them(sample_run)
     out, _, _ = sample_run
     content = load_content(CONTENT, TEMPLATES)
     campaign = content.operation.operation.id
-    expected = sorted(
-        tracked_url(content.links.links[name].url, source="letter", campaign=campaign) for name in ("nws", "cms")
-    )
+    short_of = {
+        tracked_url(content.links.links[name].url, source="letter", campaign=campaign): content.links.links[name].short
+        for name in ("nws", "cms")
+    }
     letter = sorted((out / "letters").glob("*.pdf"))[0]
-    found = sorted(p for page in qr_payloads(letter) for p in page)
-    assert found == expected
-    seen = words(letter).replace(" ", "")  # a printed address may wrap across lines
-    for name in ("nws", "cms"):
-        assert content.links.links[name].short in seen
+    payloads = qr_payloads(letter)
+    assert sorted(p for page in payloads for p in page) == sorted(short_of)
+    for page, found in zip(page_texts(letter), payloads):
+        seen = "".join(page.split())  # a printed address may wrap across lines
+        for url in found:  # the address to type in is on the page that has the code
+            assert short_of[url] in seen, url
 
 
-def test_batch_starts_every_letter_on_a_fresh_sheet(sample_run):
+def test_batch_starts_every_letter_on_the_front_of_a_fresh_sheet(sample_run):
     out, _, _ = sample_run
     data = manifest(out)
-    pages = text(out / "batch.pdf").count("Our reference L")  # footer on letter pages only? (blank backs too)
-    assert data["batch"]["pages"] % 2 == 0
-    expected = sum(letter["pages"] + letter["pages"] % 2 for letter in data["letters"])
-    assert data["batch"]["pages"] == expected
-    assert pages >= sum(letter["pages"] for letter in data["letters"])
+    batch = page_texts(out / "batch.pdf")
+    layout, total = batch_layout(data)
+    assert len(batch) == total == data["batch"]["pages"]
+    assert any(letter["pages"] % 2 for letter in data["letters"]), "the sample has letters padded by a blank back"
+    for letter, start, _ in layout:
+        assert_letter_at(batch, out, letter, start)
+
+
+def test_with_a_leaflet_each_letter_is_followed_by_the_leaflet_each_on_a_fresh_sheet(content_copy, tmp_path):
+    approve_all(content_copy)
+    lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    records = tmp_path / "records.csv"  # rows of two three-page letters and a two-page one
+    records.write_text(lines[0] + "".join(lines[row - 1] for row in (2, 9, 11, 12, 64)), encoding="utf-8")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(cli, ["letters", str(records), "--out", str(out), "--content", str(content_copy),
+                                      "--with-leaflet", "lock-it-leaflet", "--jobs", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+
+    content = load_content(content_copy, content_copy.parent / "templates")
+    alone = render_leaflet(content, content.material("lock-it-leaflet"), tmp_path / "leaflet", "a4")
+    leaflet = page_texts(tmp_path / "leaflet" / alone.reading_copy)
+    data = manifest(out)
+    batch = page_texts(out / "batch.pdf")
+    layout, total = batch_layout(data, leaflet_pages=len(leaflet))
+    assert len(batch) == total == data["batch"]["pages"]
+    assert sorted({letter["pages"] for letter in data["letters"]}) == [2, 3]
+    for letter, start, leaflet_start in layout:
+        assert_letter_at(batch, out, letter, start)
+        assert leaflet_start % 2 == 0, f"the leaflet after {letter['letter_id']} starts on the back of a sheet"
+        for k, page in enumerate(leaflet):
+            assert same_text(batch[leaflet_start + k], page), f"leaflet page {k + 1} after {letter['letter_id']}"
+    # a gated run's manifest names its materials: the print cost counts the leaflet under its own id
+    kept = json.loads((out / "stats.json").read_text())["print"]["materials"]
+    assert set(kept) == {"visit-letter", "lock-it-leaflet"}
+    assert kept["lock-it-leaflet"]["pages"] == len(leaflet) * len(data["letters"])
 
 
 def test_run_folder_is_private_and_file_names_carry_only_ids(sample_run):

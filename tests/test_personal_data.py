@@ -82,7 +82,9 @@ def test_file_names_carry_only_ids_and_files_are_private_whatever_the_umask(tmp_
 def test_purge_removes_personal_data_and_keeps_the_counts(tmp_path):
     records = sample_with_named_officers(tmp_path, rows=9)
     run = tmp_path / "run"
-    CliRunner().invoke(cli, ["letters", str(records), "--out", str(run), "--content", str(CONTENT), "--jobs", "1", "--quiet"])
+    made = CliRunner().invoke(cli, ["letters", str(records), "--out", str(run), "--content", str(CONTENT), "--jobs", "1",
+                                    "--quiet"])
+    assert made.exit_code == 0, made.output
     summary_before = (run / "summary.txt").read_text()
     result = CliRunner().invoke(cli, ["purge", str(run), "--yes"])
     assert result.exit_code == 0, result.output

@@ -15,11 +15,10 @@ from handle_docs.records.read import read_records
 
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
-from .synth import HEADER
+from .synth import HEADER, LETTERS
 
 CONTENT_LOADED = load_content(CONTENT, TEMPLATES)
 SAFE_TEXT = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPRSTUVWXYZéèüöñ'-&"), min_size=1, max_size=20)
-LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"
 
 record = st.fixed_dictionaries({
     "number": st.integers(min_value=1, max_value=40),

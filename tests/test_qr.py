@@ -22,4 +22,7 @@ def test_the_jpeg_is_pixel_for_pixel_the_png():
 
 
 def test_made_once_per_url():
-    assert qr_image("https://a.example/") is qr_image("https://a.example/")
+    first = qr_image("https://a.example/")
+    assert qr_image("https://a.example/") is first, "the same URL again is the image already made"
+    other = qr_image("https://b.example/")
+    assert other is not first and other.png != first.png

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import importlib.util
-import io
 import os
 import sys
 import zipfile
@@ -20,13 +19,14 @@ from handle_docs.records import read as records_module
 from handle_docs.models import RECORD_COLUMNS, ProblemsError, RecordSet, Severity, VisitRecord
 from handle_docs.records.read import load_column_map, read_records
 
+from .synth import HEADER_LINE, row_values
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SAMPLE_CSV = EXAMPLES / "patrol-records.csv"
 SAMPLE_XLSX = EXAMPLES / "patrol-forms-export.xlsx"
 COLUMN_MAP = ROOT / "content" / "forms-columns.yaml"
 
-HEADER = ",".join(RECORD_COLUMNS)
 GOOD_ROW = '2026-11-14 18:05:07,4127,"14 Tanners Row, Eastmoor",ZZ1 7HD,QZ00 XKB,no,bag;phone,yes,,,,'
 
 
@@ -54,7 +54,7 @@ def reconciles(result: RecordSet) -> bool:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
     row = '2026-11-14 18:05,4127,"Café £5 Shop, 1 Larkspur Road",ZZ1 4QX,QZ00 XKB,yes,,,,,,'
-    path = write(tmp_path, f"{HEADER}\r\n{row}\r\n", encoding=encoding)
+    path = write(tmp_path, f"{HEADER_LINE}\r\n{row}\r\n", encoding=encoding)
     result = read_records(path)
     assert result.rows_read == 1 and not result.rejects
     assert result.records[0].address == "Café £5 Shop, 1 Larkspur Road"
@@ -62,7 +62,7 @@ def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
 
 
 def test_header_only_is_zero_rows(tmp_path: Path) -> None:
-    result = read_records(write(tmp_path, HEADER + "\n"))
+    result = read_records(write(tmp_path, HEADER_LINE + "\n"))
     assert result.rows_read == 0 and result.records == [] and result.rejects == []
 
 
@@ -74,7 +74,7 @@ def test_header_names_are_case_and_space_insensitive(tmp_path: Path) -> None:
 
 def test_rows_are_spreadsheet_rows_and_blank_rows_skipped(tmp_path: Path) -> None:
     multi_line = GOOD_ROW.replace('"14 Tanners Row, Eastmoor"', '"14 Tanners Row\nEastmoor"')
-    text = f"{HEADER}\n{GOOD_ROW}\n\n,,,,,,,,,,,\n{multi_line}\n{GOOD_ROW.replace('QZ00 XKB', 'bad')}\n"
+    text = f"{HEADER_LINE}\n{GOOD_ROW}\n\n,,,,,,,,,,,\n{multi_line}\n{GOOD_ROW.replace('QZ00 XKB', 'bad')}\n"
     result = read_records(write(tmp_path, text))
     assert [r.row for r in result.records] == [2, 5]
     assert result.records[1].address == "14 Tanners Row, Eastmoor"
@@ -83,34 +83,34 @@ def test_rows_are_spreadsheet_rows_and_blank_rows_skipped(tmp_path: Path) -> Non
 
 
 def test_mixed_line_endings(tmp_path: Path) -> None:
-    text = f"{HEADER}\r\n{GOOD_ROW}\n{GOOD_ROW}\r{GOOD_ROW}\r\n"
+    text = f"{HEADER_LINE}\r\n{GOOD_ROW}\n{GOOD_ROW}\r{GOOD_ROW}\r\n"
     result = read_records(write(tmp_path, text))
     assert [r.row for r in result.records] == [2, 3, 4]
 
 
 def test_unknown_column_is_a_warning(tmp_path: Path) -> None:
-    result = read_records(write(tmp_path, f"{HEADER},notes\n{GOOD_ROW},something\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE},notes\n{GOOD_ROW},something\n"))
     assert len(result.records) == 1
     assert [(w.severity, w.key, w.line) for w in result.warnings] == [(Severity.WARNING, "notes", 1)]
     assert "something" not in str(result.warnings[0])
 
 
 def test_optional_column_missing_is_a_warning(tmp_path: Path) -> None:
-    header = HEADER.replace(",large_print", "")
+    header = HEADER_LINE.replace(",large_print", "")
     result = read_records(write(tmp_path, f"{header}\n{GOOD_ROW[:-1]}\n"))
     assert len(result.records) == 1 and result.records[0].large_print is False
     assert [w.key for w in result.warnings] == ["large_print"]
 
 
 def test_row_longer_than_header_is_rejected(tmp_path: Path) -> None:
-    result = read_records(write(tmp_path, f"{HEADER}\n{GOOD_ROW},extra\n{GOOD_ROW},\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE}\n{GOOD_ROW},extra\n{GOOD_ROW},\n"))
     assert [(r.row, r.field) for r in result.rejects] == [(2, "row")]
     assert [r.row for r in result.records] == [3]
 
 
 def test_one_reject_per_row_with_all_fields(tmp_path: Path) -> None:
     row = '31/11/2026 19:00,4127,,ZZ1,QZ00 XK9Q,,,maybe,,,,'
-    result = read_records(write(tmp_path, f"{HEADER}\n{row}\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE}\n{row}\n"))
     assert result.rows_read == 1 and len(result.rejects) == 1
     reject = result.rejects[0]
     assert reject.field == "submitted_at, address, postcode, vrm, vehicle_secure, advice_given"
@@ -127,7 +127,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
-    assert "unsupported file type" in problems_of(write(tmp_path, HEADER, name="records.txt"))
+    assert "unsupported file type" in problems_of(write(tmp_path, HEADER_LINE, name="records.txt"))
 
 
 @pytest.mark.parametrize("content", [b"", b"  \r\n \n"])
@@ -152,26 +152,26 @@ def test_binary_file(tmp_path: Path, content: bytes) -> None:
 
 
 def test_utf16_file(tmp_path: Path) -> None:
-    path = write(tmp_path, f"{HEADER}\n{GOOD_ROW}\n".encode("utf-16"))
+    path = write(tmp_path, f"{HEADER_LINE}\n{GOOD_ROW}\n".encode("utf-16"))
     assert "UTF-16" in problems_of(path)
 
 
 def test_undecodable_file(tmp_path: Path) -> None:
     # 0x81 is undefined in Windows-1252 and invalid UTF-8
-    message = problems_of(write(tmp_path, f"{HEADER}\n".encode() + b"2026-11-14,\x81\x81\n"))
+    message = problems_of(write(tmp_path, f"{HEADER_LINE}\n".encode() + b"2026-11-14,\x81\x81\n"))
     assert "not UTF-8 or Windows-1252" in message and "records.csv:2" in message
 
 
 @pytest.mark.parametrize(("delimiter", "label"), [(";", "semicolons"), ("\t", "tabs")])
 def test_wrong_delimiter(tmp_path: Path, delimiter: str, label: str) -> None:
-    text = f"{HEADER.replace(',', delimiter)}\n{GOOD_ROW.replace(',', delimiter)}\n"
+    text = f"{HEADER_LINE.replace(',', delimiter)}\n{GOOD_ROW.replace(',', delimiter)}\n"
     message = problems_of(write(tmp_path, text))
     assert f"separated by {label}" in message
     assert "QZ00" not in message
 
 
 def test_missing_columns_all_listed(tmp_path: Path) -> None:
-    header = HEADER.replace("postcode,vrm,", "").replace("officer,", "")
+    header = HEADER_LINE.replace("postcode,vrm,", "").replace("officer,", "")
     with pytest.raises(ProblemsError) as err:
         read_records(write(tmp_path, header + "\n"))
     keys = [p.key for p in err.value.problems]
@@ -187,7 +187,7 @@ def test_no_header_row_does_not_echo_data(tmp_path: Path) -> None:
 
 
 def test_duplicate_column(tmp_path: Path) -> None:
-    message = problems_of(write(tmp_path, f"{HEADER},VRM\n"))
+    message = problems_of(write(tmp_path, f"{HEADER_LINE},VRM\n"))
     assert "both give vrm" in message
 
 
@@ -198,7 +198,7 @@ def test_duplicate_column(tmp_path: Path) -> None:
 
 def test_huge_field_becomes_reject(tmp_path: Path) -> None:
     huge = GOOD_ROW.replace("14 Tanners Row, Eastmoor", "x" * 100_000)
-    result = read_records(write(tmp_path, f"{HEADER}\n{huge}\n{GOOD_ROW}\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE}\n{huge}\n{GOOD_ROW}\n"))
     assert [(r.row, r.field, r.reason) for r in result.rejects] == [
         (2, "address", "address is longer than 200 characters")
     ]
@@ -208,7 +208,7 @@ def test_huge_field_becomes_reject(tmp_path: Path) -> None:
 def test_field_beyond_csv_limit_becomes_reject(tmp_path: Path) -> None:
     limit_before = csv.field_size_limit()
     huge = GOOD_ROW.replace('"14 Tanners Row, Eastmoor"', "x" * (records_module.MAX_CELL_CHARS + 10))
-    result = read_records(write(tmp_path, f"{HEADER}\n{huge}\n{GOOD_ROW}\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE}\n{huge}\n{GOOD_ROW}\n"))
     assert [(r.row, r.field) for r in result.rejects] == [(2, "row")]
     assert "could not be read" in result.rejects[0].reason
     assert [r.row for r in result.records] == [3]
@@ -218,7 +218,7 @@ def test_field_beyond_csv_limit_becomes_reject(tmp_path: Path) -> None:
 
 def test_nul_in_field_rejects_the_row(tmp_path: Path) -> None:
     bad = GOOD_ROW.replace("Tanners", "Tan\x00ners")
-    result = read_records(write(tmp_path, f"{HEADER}\n{GOOD_ROW}\n{bad}\n{GOOD_ROW}\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE}\n{GOOD_ROW}\n{bad}\n{GOOD_ROW}\n"))
     assert [(r.row, r.field) for r in result.rejects] == [(3, "address")]
     assert "control characters" in result.rejects[0].reason
     assert len(result.records) == 2 and reconciles(result)
@@ -278,27 +278,10 @@ def test_sample_mix() -> None:
     assert set(reasons) == {"address", "vrm", "postcode", "vehicle_secure", "submitted_at"}
 
 
-def _bad_row_values(path: Path, rows: set[int]) -> set[str]:
-    if path.suffix == ".csv":
-        table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    else:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-        table = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-        workbook.close()
-    values: set[str] = set()
-    for number in rows:
-        for cell in table[number - 1]:
-            text = str(cell).strip() if cell is not None else ""
-            if len(text) >= 3 and not text.isdigit() and text.lower() not in {"yes", "no"}:
-                values.add(text)
-                values.update(part for part in text.replace(",", " ").split() if len(part) >= 4)
-    return values
-
-
 @pytest.mark.parametrize("path", [SAMPLE_CSV, SAMPLE_XLSX], ids=["csv", "xlsx"])
 def test_no_cell_value_in_any_reject(path: Path) -> None:
     result = read_records(path)
-    values = _bad_row_values(path, {r.row for r in result.rejects})
+    values = row_values(path, {r.row for r in result.rejects})
     assert values  # the check below is not vacuous
     for reject in result.rejects:
         for value in values:
@@ -537,13 +520,13 @@ def test_xlsx_cells_beyond_header_are_a_warning(tmp_path: Path) -> None:
 
 
 def test_csv_unlabelled_column_is_a_warning(tmp_path: Path) -> None:
-    result = read_records(write(tmp_path, f"{HEADER},,\n{GOOD_ROW},,x\n{GOOD_ROW},,\n"))
+    result = read_records(write(tmp_path, f"{HEADER_LINE},,\n{GOOD_ROW},,x\n{GOOD_ROW},,\n"))
     assert len(result.records) == 2
     assert [w.message for w in result.warnings] == ["column 14 has data but no header and was ignored"]
 
 
 def test_row_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(tmp_path, f"{HEADER}\n{GOOD_ROW}\n{GOOD_ROW}\n\n\n")
+    path = write(tmp_path, f"{HEADER_LINE}\n{GOOD_ROW}\n{GOOD_ROW}\n\n\n")
     monkeypatch.setattr(records_module, "MAX_ROWS", 1)
     assert "more than 1 rows of records" in problems_of(path)
     monkeypatch.setattr(records_module, "MAX_ROWS", 10)

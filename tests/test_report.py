@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import shutil
 import stat
 from collections import Counter
@@ -25,46 +24,24 @@ from handle_docs.outputs.report import (
     report_context,
 )
 
-from .synth import run_records
+from .synth import assert_no_personal_data, personal_data_in, run_records, write_rows
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
 
 PRICES = CONTENT / "print-costs.yaml"
 
 
-def personal_data(recordset) -> dict[str, set[str]]:
-    """What must never appear in a report or card: from the sample records."""
-    streets, officers = set(), set()
-    for record in recordset.records:
-        for part in record.address.split(", "):
-            match = re.match(r"^(?:flat \w+ )?\d+[a-z]? (.+)$", part, re.IGNORECASE)
-            if match:
-                streets.add(match.group(1))
-        officers.add(record.officer)
-    return {
-        "address": {r.address for r in recordset.records},
-        "street": streets,
-        "postcode": {r.postcode for r in recordset.records},
-        "registration": {r.vrm for r in recordset.records},
-        "officer": officers,
-    }
-
-
-def assert_no_personal_data(text: str, recordset) -> None:
-    found = []
-    for kind, values in personal_data(recordset).items():
-        for value in values:
-            pattern = r"(?<![\w])" + re.escape(value) + r"(?![\w])"
-            if re.search(pattern, text, re.IGNORECASE):
-                found.append(f"{kind}: {value}")
-    assert not found, found
-
-
-def test_the_sample_has_street_names_to_look_for(sample_run):
+def test_the_personal_data_check_finds_a_street_a_postcode_a_plate_and_an_officer(sample_run):
+    """The no-personal-data assertions below can fail: a report naming any of these would."""
     _, _, recordset = sample_run
-    data = personal_data(recordset)
-    assert {"Tanners Row", "Larkspur Road"} <= data["street"]
-    assert len(data["registration"]) > 50 and data["officer"]
+    record = recordset.records[0]
+    street = next(part for part in record.address.split(", ") if part[:1].isdigit()).split(" ", 1)[1]
+    leaked = f"Cars checked on {street} ({record.postcode}), e.g. {record.vrm.lower()}, by officer {record.officer}."
+    found = personal_data_in(leaked, recordset)
+    for kind, value in [("street", street), ("postcode", record.postcode), ("registration", record.vrm),
+                        ("officer", record.officer)]:
+        assert f"{kind}: {value}" in found, found
+    assert personal_data_in("Cars checked in Eastmoor: 120, 35 left unlocked.", recordset) == []
 
 
 def test_report_figures_match_the_sample_records(sample_run):
@@ -189,18 +166,13 @@ def test_follow_up_lists_exactly_the_addresses_that_asked_about_nws_or_cms(sampl
         assert record.vrm not in text, "no registrations in the follow-up list"
 
 
-FORMULA_CSV = (
-    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,"
-    "cms_interest,language,large_print\n"
-    '2026-11-14 18:05,4127,"=HYPERLINK(""http://x.example"";""click""), Eastmoor",ZZ1 4QX,QZ00 XKB,no,,yes,yes,no,,no\n'
-    '2026-11-14 18:07,4127,"@SUM(A1) Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKC,no,,yes,no,yes,,no\n'
-    '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,no,,no\n'
-)
-
-
 def test_follow_up_cells_are_neutralised_against_spreadsheet_formulas(tmp_path):
-    records = tmp_path / "records.csv"
-    records.write_text(FORMULA_CSV, encoding="utf-8")
+    records = write_rows(
+        tmp_path / "records.csv",
+        '2026-11-14 18:05,4127,"=HYPERLINK(""http://x.example"";""click""), Eastmoor",ZZ1 4QX,QZ00 XKB,no,,yes,yes,no,,no',
+        '2026-11-14 18:07,4127,"@SUM(A1) Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKC,no,,yes,no,yes,,no',
+        '2026-11-14 18:09,4127,"14 Larkspur Road, Eastmoor",ZZ1 4QX,QZ00 XKD,yes,,yes,no,no,,no',
+    )
     run = tmp_path / "run"
     _, recordset = run_records(records, run)
     assert len(recordset.records) == 3

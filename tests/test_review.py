@@ -35,7 +35,7 @@ from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.policy import Policy
 from handle_docs.review.statement import statement as stmt
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, TEMPLATES, edit, unsigned
 from .signing import demo_signer, enrol
 
 MID = "visit-letter"
@@ -52,13 +52,8 @@ def load(content_dir: Path):
 
 
 def fresh(content_dir: Path):
-    """Content with no material signed off yet (the approved reviewer
-    registry and its record are kept)."""
-    review = content_dir.parent / "review"
-    for path in review.glob("*"):
-        if not path.name.startswith("reviewers."):
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    return load(content_dir)
+    """Content whose review folder is empty: nothing approved yet."""
+    return load(unsigned(content_dir))
 
 
 def officer(content_dir: Path) -> dict:
@@ -76,12 +71,6 @@ def approved(content_dir: Path):
     approve(content, LEAD, note="Checked.")
     approve(content, SERGEANT)
     return load(content_dir)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def append(path: Path, text: str) -> None:

@@ -5,7 +5,6 @@ watermark and the proof, checked on the PDF's own text."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -16,19 +15,17 @@ from handle_docs.cli import cli
 from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
 
+from .conftest import approve_all, unsigned
 from .signing import DEMO_KEYS
+from .synth import write_rows
 
 TODAY = "2027-01-15"
 MID = "visit-letter"
 DRAFT = "DRAFT — NOT APPROVED"
 
-HEADER = (
-    "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,"
-    "advice_given,nws_interest,cms_interest,language,large_print\n"
-)
 ROWS = (
-    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no\n'
-    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no\n'
+    '2026-11-14 18:05,4127,"12 Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,QZ00 XKB,no,bag;phone,yes,yes,no,,no',
+    '2026-11-14 18:09,5583,"7 Tanners Row, Eastmoor, Westmarch",ZZ1 4QY,QZ00 XKD,yes,,yes,no,yes,,no',
 )
 
 
@@ -49,14 +46,6 @@ def review(content: Path, command: str, *args):
     return run("review", command, *args, "--content", content)
 
 
-def fresh(content: Path) -> Path:
-    """No material signed off (the approved reviewer registry stays)."""
-    for path in (content.parent / "review").glob("*"):
-        if not path.name.startswith("reviewers."):
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    return content
-
-
 PRIYA = ("--reviewer", "priya-lang", "--role", "comms-lead", "--key", DEMO_KEYS / "priya-lang")
 TOM = ("--reviewer", "tom-okoro", "--role", "neighbourhood-sergeant", "--key", DEMO_KEYS / "tom-okoro")
 
@@ -68,22 +57,13 @@ def approve_both(content: Path, material: str = MID) -> None:
     assert "is approved for this version" in b.output
 
 
-def approve_all(content: Path) -> list[str]:
-    ids = sorted(load_content(content, content.parent / "templates").materials)
-    for material in ids:
-        approve_both(content, material)
-    return ids
-
-
 def one_word(content: Path) -> None:
     path = content / "letters" / "visit.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8")
 
 
 def records(tmp_path: Path) -> Path:
-    path = tmp_path / "records.csv"
-    path.write_text(HEADER + ROWS, encoding="utf-8")
-    return path
+    return write_rows(tmp_path / "records.csv", *ROWS)
 
 
 def letters(content: Path, tmp_path: Path, out: str, *extra):
@@ -105,7 +85,7 @@ def squash(text: str) -> str:
 
 
 def test_status_lists_every_material_and_exits_1_when_unapproved(content_copy):
-    result = review(fresh(content_copy), "status")
+    result = review(unsigned(content_copy), "status")
     assert result.exit_code == 1
     assert "MATERIAL" in result.output and MID in result.output and "NOT APPROVED" in result.output
     assert "needs 2 approvals incl. role comms-lead, has 0" in result.output
@@ -113,26 +93,27 @@ def test_status_lists_every_material_and_exits_1_when_unapproved(content_copy):
 
 
 def test_status_exits_0_when_all_approved_and_shows_who(content_copy):
-    ids = approve_all(fresh(content_copy))
+    ids = approve_all(unsigned(content_copy))
     result = review(content_copy, "status")
     assert result.exit_code == 0, result.output
     assert f"ready: all {len(ids)} material(s) and the reviewer registry approved" in result.output
     assert "approved" in result.output and "Priya Lang (comms-lead), Sgt Tom Okoro (neighbourhood-sergeant)" in result.output
     key = "SHA256:waGjJ6ie3PYXkVXuV06+gehsZFNtvXNwIj4i3h5/fFg"  # ssh-keygen -lf examples/demo-keys/priya-lang.pub
-    assert f"approved by Priya Lang [priya-lang] (comms-lead), key {key}: Checked." in result.output
+    assert f"approved by Priya Lang [priya-lang] (comms-lead), key {key}" in result.output
     verbose = review(content_copy, "status", "--verbose")
+    assert verbose.exit_code == 0, verbose.output
     assert "templates/letters/visit.html.j2" in verbose.output and "fingerprint: sha256:" in verbose.output
 
 
 def test_status_after_the_review_by_date_exits_1(content_copy):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     result = review(content_copy, "status", "--today", "2028-01-01")
     assert result.exit_code == 1
     assert "EXPIRED" in result.output and "review-by date 2027-11-30 has passed" in result.output
 
 
 def test_status_names_file_and_line_of_a_broken_record(content_copy):
-    fresh(content_copy)
+    unsigned(content_copy)
     path = content_copy.parent / "review" / f"{MID}.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_text("material: visit-letter\nsignoffs:\n  - reviewer: [\n", encoding="utf-8")
@@ -145,7 +126,7 @@ def test_status_names_file_and_line_of_a_broken_record(content_copy):
 
 
 def test_approve_by_the_same_person_twice_is_refused(content_copy):
-    fresh(content_copy)
+    unsigned(content_copy)
     first = review(content_copy, "approve", MID, *PRIYA)
     assert first.exit_code == 0 and "not yet approved" in first.output
     assert "recorded: Priya Lang [priya-lang] (comms-lead) approved visit-letter" in first.output
@@ -157,7 +138,7 @@ def test_approve_by_the_same_person_twice_is_refused(content_copy):
 
 
 def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
-    fresh(content_copy)
+    unsigned(content_copy)
     unknown = review(content_copy, "approve", "no-such-letter", *PRIYA)
     assert unknown.exit_code == 2 and "no material with id 'no-such-letter' (have: " in unknown.output
     assert MID in unknown.output
@@ -176,7 +157,7 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
 
 
 def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     no_note = review(content_copy, "request-changes", MID, *PRIYA)
     assert no_note.exit_code == 1 and "note is required" in no_note.output
     asked = review(content_copy, "request-changes", MID, *PRIYA, "--note", "Use 'vehicle'.")
@@ -189,7 +170,7 @@ def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
 
 
 def test_diff_shows_the_changed_words(content_copy):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     one_word(content_copy)
     result = review(content_copy, "diff", MID)
     assert result.exit_code == 0, result.output
@@ -201,7 +182,7 @@ def test_diff_shows_the_changed_words(content_copy):
 
 
 def test_letters_refuses_an_unapproved_version_naming_it_and_the_command(content_copy, tmp_path):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     one_word(content_copy)
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 1
@@ -213,14 +194,14 @@ def test_letters_refuses_an_unapproved_version_naming_it_and_the_command(content
 
 
 def test_letters_refuses_an_expired_material(content_copy, tmp_path, monkeypatch):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-12-01")
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 1 and "review-by date 2027-11-30 has passed" in result.output
 
 
 def test_approved_run_passes_and_records_fingerprints_and_approvers(content_copy, tmp_path):
-    approve_both(fresh(content_copy))
+    approve_both(unsigned(content_copy))
     fp = fingerprint(load_content(content_copy, content_copy.parent / "templates"), MID)
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 0, result.output
@@ -238,7 +219,7 @@ def test_approved_run_passes_and_records_fingerprints_and_approvers(content_copy
 
 
 def test_draft_renders_with_the_watermark_on_every_page(content_copy, tmp_path):
-    fresh(content_copy)
+    unsigned(content_copy)
     result = letters(content_copy, tmp_path, "draft", "--draft")
     assert result.exit_code == 0, result.output
     assert "DRAFT" in result.output and "not approved for this version" in result.output
@@ -260,7 +241,7 @@ def test_draft_renders_with_the_watermark_on_every_page(content_copy, tmp_path):
 
 
 def test_proof_is_watermarked_with_the_fingerprint_on_every_page(content_copy, tmp_path):
-    fresh(content_copy)
+    unsigned(content_copy)
     draft = review(content_copy, "proof", MID, "--out", tmp_path / "proofs")
     assert draft.exit_code == 0, draft.output
     path = tmp_path / "proofs" / f"{MID}-proof.pdf"
@@ -284,10 +265,9 @@ def test_proof_is_watermarked_with_the_fingerprint_on_every_page(content_copy, t
 
 
 def test_a_leaflet_proof_is_watermarked_too(content_copy, tmp_path):
-    content = load_content(fresh(content_copy), content_copy.parent / "templates")
+    content = load_content(unsigned(content_copy), content_copy.parent / "templates")
     leaflets = sorted(m.id for m in content.materials.values() if m.spec.kind == "leaflet")
-    if not leaflets:
-        pytest.skip("no leaflet in the bundled content")
+    assert leaflets, "the bundled content has leaflets"
     result = review(content_copy, "proof", leaflets[0], "--out", tmp_path)
     assert result.exit_code == 0, result.output
     short = fingerprint(content, leaflets[0])[: len("sha256:") + 12]
