@@ -528,7 +528,7 @@ def finalise_run(
     docx_files = [letter.docx_file for letter in result.letters if letter.docx_file]
     batch_docx = staging / "batch.docx"
     if docx_files:
-        from handle_docs.render.docx import join_docx
+        from handle_docs.render.docx_join import join_docx
 
         join_docx([staging / name for name in docx_files], batch_docx, title=batch_title, lang=lang)
     manifest = {
