@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from handle_docs.run.batch import BLANK_PAGE_TEXT
 from handle_docs.outputs.costs import (
-    BLANK_PAGE_TEXT as COSTS_BLANK_TEXT,
     PageCounts,
     PageFlags,
     Prices,
@@ -23,6 +21,7 @@ from handle_docs.outputs.costs import (
     record_print_cost,
 )
 from handle_docs.models import ProblemsError
+from handle_docs.render.pages import BLANK_PAGE_TEXT
 from handle_docs.render.pdf import PdfRenderer
 
 from .synth import run_records
@@ -124,10 +123,6 @@ def test_a_wrong_price_file_names_the_line_and_key(tmp_path):
 # --- counting pages ------------------------------------------------------------------
 
 
-def test_blank_page_text_is_the_batch_text():
-    assert COSTS_BLANK_TEXT == BLANK_PAGE_TEXT
-
-
 def _pdf(body: str) -> bytes:
     renderer = PdfRenderer(TEMPLATES)
     html = (
@@ -221,7 +216,7 @@ def test_no_batch_and_no_kept_counts_says_so(tmp_path):
 def test_the_colour_test_reads_pages_with_few_colours_and_with_many_alike():
     from PIL import Image
 
-    from handle_docs.outputs.costs import _colour_spread
+    from handle_docs.render.pages import _colour_spread
 
     greys = Image.new("RGB", (64, 64))
     greys.putdata([(v, v, v) for v in range(256)] * 16)  # 256 colours: counted one by one

@@ -39,7 +39,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from handle_docs.run.batch import ChunkRenderer, RunSettings
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
 from handle_docs.wording.content import load_content

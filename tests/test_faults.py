@@ -144,14 +144,14 @@ def test_a_resumed_run_with_leaflets_and_print_cost_matches_an_uninterrupted_one
 
 
 def test_resume_does_not_trust_a_file_whose_hash_changed(tmp_path, monkeypatch):
-    from handle_docs.run import batch
+    from handle_docs.run import batch, journal
 
     records = write_records(tmp_path / "records.csv", 8)
     out = tmp_path / "run"
     args = letters_args(records, out)
     real_render = render_recording(monkeypatch, [], stop_at=1)
     CliRunner().invoke(cli, args)
-    staging = batch.staging_dir(out)
+    staging = journal.staging_dir(out)
     damaged = sorted((staging / "letters").glob("*.pdf"))[0]
     damaged.write_bytes(damaged.read_bytes()[:100])  # a torn file from a power cut
     monkeypatch.setattr(batch.ChunkRenderer, "render", real_render)
