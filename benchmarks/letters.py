@@ -152,7 +152,7 @@ def child_floor(records: Path, out: Path) -> dict:
 
 
 def child_floor_both(records: Path, out: Path) -> dict:
-    from handle_docs.run.batch import ChunkRenderer, RunSettings
+    from handle_docs.run.chunk import ChunkRenderer, RunSettings
     from handle_docs.run.letters import build_letters
     from handle_docs.records.printable import screen
     from handle_docs.records.read import read_records

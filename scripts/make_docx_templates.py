@@ -39,7 +39,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from handle_docs.render.docx import normalise_zip  # noqa: E402  (the renderer's own zip writer)
+from handle_docs.render.ooxml import normalise_zip  # noqa: E402  (the renderer's own zip writer)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

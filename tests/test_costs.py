@@ -21,6 +21,7 @@ from handle_docs.outputs.costs import (
     record_print_cost,
 )
 from handle_docs.models import ProblemsError
+from handle_docs.render.pages import BLANK_PAGE_TEXT
 from handle_docs.render.pdf import PdfRenderer
 
 from .synth import run_records, write_rows
@@ -222,7 +223,7 @@ def test_no_batch_and_no_kept_counts_says_so(tmp_path):
 def test_the_colour_test_reads_pages_with_few_colours_and_with_many_alike():
     from PIL import Image
 
-    from handle_docs.outputs.costs import _colour_spread
+    from handle_docs.render.pages import _colour_spread
 
     greys = Image.new("RGB", (64, 64))
     greys.putdata([(v, v, v) for v in range(256)] * 16)  # 256 colours: counted one by one

@@ -39,7 +39,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from handle_docs.run.batch import ChunkRenderer, RunSettings
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
 from handle_docs.wording.content import load_content
@@ -48,7 +48,8 @@ from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.run.letters import build_letters
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
-from handle_docs.render.docx import DocxError, join_docx, render_leaflet_docx, render_letter_docx
+from handle_docs.render.docx import DocxError, render_leaflet_docx, render_letter_docx
+from handle_docs.render.docx_join import join_docx
 from handle_docs.review.fingerprints import fingerprint, fingerprint_parts
 
 from .conftest import CONTENT, EPOCH, SAMPLE_CSV, TEMPLATES

@@ -136,7 +136,7 @@ def test_a_resumed_run_with_leaflets_and_print_cost_matches_an_uninterrupted_one
 
 
 def test_resume_renders_again_a_chunk_whose_file_was_damaged(tmp_path, monkeypatch):
-    from handle_docs.run import batch
+    from handle_docs.run import journal
 
     records = write_records(tmp_path / "records.csv", 8)  # 8 letters: two chunks of 4
     reference, out = tmp_path / "reference", tmp_path / "run"
@@ -144,7 +144,7 @@ def test_resume_renders_again_a_chunk_whose_file_was_damaged(tmp_path, monkeypat
     render_recording(monkeypatch, [], stop_at=1)
     stopped = CliRunner().invoke(cli, letters_args(records, out))
     assert stopped.exit_code == 130, stopped.output  # chunk 0 done, Ctrl-C in chunk 1
-    letters = sorted((batch.staging_dir(out) / "letters").glob("*.pdf"))
+    letters = sorted((journal.staging_dir(out) / "letters").glob("*.pdf"))
     assert len(letters) == 4, "only chunk 0's letters were written"
     letters[0].write_bytes(letters[0].read_bytes()[:100])  # a torn file from a power cut
     calls: list[int] = []

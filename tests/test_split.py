@@ -222,7 +222,7 @@ def test_letter_files_are_cut_from_the_batch_and_carry_only_the_letter(tmp_path)
 
 
 def test_when_a_chunk_cannot_be_cut_the_letters_are_painted_again(tmp_path, monkeypatch):
-    from handle_docs.run import batch
+    from handle_docs.run import chunk
 
     from .pdfsee import catalog_facts, page_texts
     from .synth import run_records, write_records
@@ -233,7 +233,7 @@ def test_when_a_chunk_cannot_be_cut_the_letters_are_painted_again(tmp_path, monk
     def cannot_split(*args, **kwargs):
         raise SplitError("a structure element spans kept and dropped pages")
 
-    monkeypatch.setattr(batch, "split_tagged_pdf", cannot_split)
+    monkeypatch.setattr(chunk, "split_tagged_pdf", cannot_split)
     fallback, _ = run_records(records, tmp_path / "fallback")
     assert (tmp_path / "fallback" / "batch.pdf").read_bytes() == (tmp_path / "normal" / "batch.pdf").read_bytes()
     assert [l.letter_id for l in fallback.letters] == [l.letter_id for l in normal.letters]

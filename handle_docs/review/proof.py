@@ -2,7 +2,7 @@
 
 ``handle-docs review proof MATERIAL --out DIR`` writes
 ``DIR/<material-id>-proof.pdf``, laid out by the very code that prints a run
-(``batch.ChunkRenderer``), with
+(``chunk.ChunkRenderer``), with
 
 * a watermark on every page: ``DRAFT — NOT APPROVED``, or ``APPROVED <date>``
   when the current version is approved (the date of its latest approval);
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from handle_docs.util import atomic
-from handle_docs.run.batch import ChunkRenderer, RunSettings
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.wording.content import Content
 from handle_docs.run.letters import findings_for
 from handle_docs.models import Letter, VehicleCheck

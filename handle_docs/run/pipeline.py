@@ -12,22 +12,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from handle_docs.run.batch import (
-    RunResult,
-    RunSettings,
-    count_vehicles,
-    file_sha256,
-    finalise_run,
-    prepare_staging,
-    render_chunks,
-    run_key,
-)
-from handle_docs.wording.content import Content
-from handle_docs.run.letters import build_letters
 from handle_docs.models import RecordSet
-from handle_docs.outputs.costs import PageFlags, flags_from_code, record_print_cost
+from handle_docs.outputs.costs import record_print_cost
 from handle_docs.records.printable import screen
-from handle_docs.run.stats import follow_up_rows, run_stats
+from handle_docs.render.pages import PageFlags, flags_from_code
+from handle_docs.run.batch import render_chunks
+from handle_docs.run.chunk import RunSettings
+from handle_docs.run.finish import RunResult, finalise_run
+from handle_docs.run.journal import file_sha256, prepare_staging, run_key
+from handle_docs.run.letters import build_letters
+from handle_docs.run.stats import count_vehicles, follow_up_rows, run_stats
+from handle_docs.wording.content import Content
 
 
 __all__ = ["RunOptions", "ReconciliationError", "file_sha256", "run_letters", "summary_lines"]

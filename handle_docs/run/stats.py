@@ -17,15 +17,23 @@ from handle_docs.models import Letter, RecordSet
 FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
 
 
+def count_vehicles(recordset: RecordSet) -> tuple[int, int]:
+    """Vehicles found insecure, and vehicles with items on display."""
+    insecure = sum(1 for r in recordset.records if not r.vehicle_secure)
+    with_items = sum(1 for r in recordset.records if r.items_on_display)
+    return insecure, with_items
+
+
 def run_stats(content: Content, recordset: RecordSet, letters: Sequence[Letter], result: Any) -> dict[str, Any]:
     op = content.operation.operation
     items = Counter(item for r in recordset.records for item in r.items_on_display)
+    insecure, with_items = count_vehicles(recordset)
     return {
         "operation": {"id": op.id, "name": op.name, "area": op.area, "patrol_date": op.patrol_date.isoformat()},
         "rows_read": recordset.rows_read,
         "vehicles_checked": len(recordset.records),
-        "insecure_vehicles": sum(1 for r in recordset.records if not r.vehicle_secure),
-        "vehicles_with_items": sum(1 for r in recordset.records if r.items_on_display),
+        "insecure_vehicles": insecure,
+        "vehicles_with_items": with_items,
         "insecure_and_items": sum(1 for r in recordset.records if not r.vehicle_secure and r.items_on_display),
         "keys_visible": sum(1 for r in recordset.records if r.keys_visible),
         "items_by_kind": dict(sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -1,0 +1,98 @@
+"""Pages of a rendered PDF: the text of a blank back, and which pages carry
+colour or are blank backs.
+
+The batch pads each letter (and each leaflet after it) with a page saying
+only :data:`BLANK_PAGE_TEXT`, so every one starts on a fresh sheet printed
+double-sided; the print cost counts those pages as blank backs.  A page is
+drawn small with pdfium and counts as *colour* when any pixel's red, green
+and blue differ by more than a small tolerance (grey text, a grey watermark
+and black QR codes are mono).  The flags travel as one character a page
+(:func:`flags_code`), e.g. in the run journal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Collection, Sequence
+
+BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs
+
+#: Resolution pages are drawn at to look for colour (A4 → 413 × 585 px): a 1 pt
+#: coloured rule still tints its pixels clearly at this size.
+COLOUR_DPI = 50
+#: A pixel is coloured when max(R, G, B) − min(R, G, B) exceeds this (0–255).
+COLOUR_TOLERANCE = 8
+
+
+@dataclass(frozen=True)
+class PageFlags:
+    colour: bool
+    blank: bool
+
+
+def _colour_spread(image: Any) -> int:
+    """Largest max(R,G,B) − min(R,G,B) over the image's pixels."""
+    from PIL import ImageChops
+
+    image = image.convert("RGB")
+    colours = image.getcolors(1024)  # a printed page has few: about twice as fast as the band arithmetic
+    if colours is not None:
+        return max((max(rgb) - min(rgb) for _, rgb in colours), default=0)
+    r, g, b = image.split()
+    high = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    low = ImageChops.darker(ImageChops.darker(r, g), b)
+    return ImageChops.subtract(high, low).getextrema()[1]
+
+
+def page_flags(
+    pdf: Path | bytes,
+    *,
+    dpi: int = COLOUR_DPI,
+    tolerance: int = COLOUR_TOLERANCE,
+    blanks: Collection[int] | None = None,
+) -> list[PageFlags]:
+    """For each page of ``pdf``: does it carry colour, is it a blank back?
+
+    Blank backs are found by their text, unless the caller, who put them
+    there, gives their page indices as ``blanks`` (then they are not drawn).
+    """
+    import pypdfium2 as pdfium
+
+    source = str(pdf) if isinstance(pdf, Path) else pdf
+    document = pdfium.PdfDocument(source)
+    flags: list[PageFlags] = []
+    try:
+        for index in range(len(document)):
+            if blanks is not None and index in blanks:
+                flags.append(PageFlags(colour=False, blank=True))
+                continue
+            page = document[index]
+            try:
+                bitmap = page.render(scale=dpi / 72)
+                colour = _colour_spread(bitmap.to_pil()) > tolerance
+                blank = False
+                if blanks is None:
+                    textpage = page.get_textpage()
+                    text = " ".join(textpage.get_text_range().split())
+                    textpage.close()
+                    blank = BLANK_PAGE_TEXT in text and len(text) < len(BLANK_PAGE_TEXT) + 40
+                flags.append(PageFlags(colour=colour and not blank, blank=blank))
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return flags
+
+
+FLAG_CODES = {(False, False): "m", (True, False): "c", (False, True): "b"}
+
+
+def flags_code(flags: Sequence[PageFlags]) -> str:
+    """Compact text form of page flags (m: mono, c: colour, b: blank back),
+    for the run journal: one character a page."""
+    return "".join(FLAG_CODES[(f.colour, f.blank)] for f in flags)
+
+
+def flags_from_code(code: str) -> list[PageFlags]:
+    return [PageFlags(colour=c == "c", blank=c == "b") for c in code]
