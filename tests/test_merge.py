@@ -277,6 +277,31 @@ def test_named_destinations_and_outlines(merged):
         assert int(outline.Count) == 6
 
 
+def test_a_destination_named_in_utf16_still_resolves_after_the_merge(inputs, tmp_path):
+    """Destination names are read as text; links are rewritten to the bytes the name tree is written with."""
+    utf16 = pikepdf.String(b"\xfe\xff" + "café".encode("utf-16-be"))
+    source = tmp_path / "cafe.pdf"
+    with pikepdf.open(inputs[1]) as src:  # two pages, each linking to the first
+        dest = dict(name_tree(src.Root.Names.Dests))["top"]
+        src.Root.Names.Dests = pikepdf.Dictionary(Names=pikepdf.Array([utf16, dest]))
+        for page in src.pages:
+            for annot in page.obj.Annots:
+                if "/Dest" in annot:
+                    annot.Dest = utf16
+        src.save(source)
+    out = tmp_path / "batch.pdf"
+    merge_tagged_pdfs([source, source], out, title="T")
+    with pikepdf.open(out) as pdf:
+        flat = list(pdf.Root.Names.Dests.Names)
+        written = {bytes(key): value for key, value in zip(flat[0::2], flat[1::2])}
+        assert list(written) == [b"caf\xe9", b"caf\xe9~1"]  # PDFDocEncoding, renamed on the clash
+        page_index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        for i, page in enumerate(pdf.pages):
+            (link,) = [a for a in page.obj.Annots if "/Dest" in a]
+            target = written[bytes(link.Dest)]
+            assert page_index[target[0].objgen] == (0 if i < 2 else 2)
+
+
 def test_large_tree_code_paths(inputs, tmp_path, monkeypatch):
     """Balanced number, name and page trees (forced with a tiny fan-out)."""
     monkeypatch.setattr(merge, "_TREE_FANOUT", 2)
