@@ -44,6 +44,9 @@ _DICT = ObjectType.dictionary
 _ARRAY = ObjectType.array
 _INT = ObjectType.integer
 _STREAM = ObjectType.stream
+_DICT_OR_STREAM = (_DICT, _STREAM)
+#: /Type of the kids that refer to content rather than being elements
+_REFERENCES = (Name.MCR, Name.OBJR)
 
 
 # -- what a PDF object is ------------------------------------------------------
@@ -80,12 +83,7 @@ def as_list(obj: Any) -> list:
 
 def is_struct_elem(obj: Any) -> bool:
     """A structure element (not a marked-content or object reference)."""
-    if not is_dict(obj):
-        return False
-    typ = obj.get("/Type")
-    if typ is not None and typ in (Name.MCR, Name.OBJR):
-        return False
-    return "/S" in obj
+    return is_dict(obj) and "/S" in obj and obj.get("/Type") not in _REFERENCES
 
 
 # -- structure types ----------------------------------------------------------
@@ -132,6 +130,7 @@ class Visit(NamedTuple):
     parent: Any  #: what lists it in its /K: the walk's start, or an element
     depth: int  #: 1 for the kids of the walk's start
     page: Any  #: its /Pg, else the nearest ancestor's (or the start page); None if none
+    own_page: bool  #: whether ``page`` is its own /Pg (not inherited)
     content: list  #: its kids that are not elements, in order: MCIDs (int), /MCR and /OBJR dictionaries
 
 
@@ -145,32 +144,44 @@ def walk_structure(start: Any, page: Any = None) -> Iterator[Visit]:
     """
     seen: set = set()
     stack: list[tuple[Any, Any, int, Any]] = []
-    _push(stack, as_list(start.get("/K")), start, 1, page, None)
+    _sort_kids(start, 1, page, stack)
     pop = stack.pop
     while stack:
         elem, parent, depth, inherited = pop()
-        if elem.is_indirect:
-            objgen = elem.objgen
+        objgen = elem.objgen
+        if objgen[0]:  # indirect (a direct object is numbered 0)
             if objgen in seen:
                 continue
             seen.add(objgen)
         own = elem.get("/Pg")
-        here = inherited if own is None else own
-        content: list = []
-        _push(stack, as_list(elem.get("/K")), elem, depth + 1, here, content)
-        yield Visit(elem, parent, depth, here, content)
+        if own is None:
+            yield Visit(elem, parent, depth, inherited, False, _sort_kids(elem, depth + 1, inherited, stack))
+        else:
+            yield Visit(elem, parent, depth, own, True, _sort_kids(elem, depth + 1, own, stack))
 
 
-def _push(stack: list, kids: list, parent: Any, depth: int, page: Any, content: list | None) -> None:
-    """Stack the element kids (last on top, so the first is walked first); the others go to ``content``."""
+def _sort_kids(parent: Any, depth: int, page: Any, stack: list) -> list:
+    """Stack the elements among ``parent``'s kids (the first on top); return the other kids, in order."""
+    kids = parent.get("/K")
+    if kids is None:
+        return []
+    content = []
     elements = []
-    for kid in kids:
-        if is_struct_elem(kid):
+    for kid in kids if type_code(kids) == _ARRAY else (kids,):
+        # is_struct_elem, inlined: this runs for every kid of every element.
+        # (MCIDs, the commonest kids, are Python ints, with no type code.)
+        if (
+            getattr(kid, "_type_code", None) in _DICT_OR_STREAM
+            and "/S" in kid
+            and kid.get("/Type") not in _REFERENCES
+        ):
             elements.append((kid, parent, depth, page))
-        elif content is not None:
+        else:
             content.append(kid)
-    elements.reverse()
-    stack.extend(elements)
+    if elements:
+        elements.reverse()
+        stack.extend(elements)
+    return content
 
 
 # -- number and name trees ---------------------------------------------------------

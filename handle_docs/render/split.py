@@ -126,7 +126,7 @@ def _pages_of_kids(holder: Any) -> list[set]:
             found.append(set())
         pages = found[-1]
         page = visit.page
-        if "/Pg" in visit.elem:
+        if visit.own_page:
             pages.add(page.objgen)
         for kid in visit.content:
             if is_int(kid):
