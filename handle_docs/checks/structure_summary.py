@@ -1,4 +1,4 @@
-"""Facts about a tagged PDF's structure, read independently of how it was written: the tests' oracle for merged and split PDFs.
+"""Facts about a tagged PDF's structure, as a reader would find them: the tests' oracle for merged and split PDFs.
 
 :func:`pdf_structure_summary` answers, for a whole file, the questions a
 broken merge or split would get wrong: does every marked-content id on every
