@@ -7,7 +7,8 @@ How the parity test reads each renderer (see ``pdf_words`` and ``docx_words``):
 
 * PDF: the letter's words in the tagged PDF's reading order (the structure
   tree, which follows the HTML source order, as a screen reader reads it),
-  with pdfplumber.  Only the letter's own article counts: the page footer
+  with the checks' reading of the tree (``PdfDoc.struct_root``) and
+  pdfplumber's characters.  Only the letter's own article counts: the page footer
   ("Our reference L0001", an unreferenced artifact), a draft watermark and the
   list bullets (``Lbl``, which Word draws from its list style) are left out.
   Reading the structure tree rather than the page top-to-bottom means the
@@ -42,6 +43,7 @@ from lxml import etree
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
+from handle_docs.checks.pdf_common import PdfDoc, StructElem
 from handle_docs.wording.content import load_content
 from handle_docs.run.context import letter_context, qr_codes
 from handle_docs.outputs.leaflets import render_leaflet
@@ -71,26 +73,25 @@ def normalise(text: str) -> list[str]:
 
 def pdf_words(path: Path) -> list[str]:
     """The words of the letter (or leaflet) article in tagged reading order."""
-    with pdfplumber.open(path) as pdf:
+    with PdfDoc(path) as pdf:
         chars: dict[tuple[int, int], list[dict]] = {}
-        for page in pdf.pages:
-            for char in page.chars:
+        for number in range(1, pdf.page_count + 1):
+            for char in pdf.chars(number):
                 if char.get("mcid") is not None:
-                    chars.setdefault((page.page_number, char["mcid"]), []).append(char)
+                    chars.setdefault((number, char["mcid"]), []).append(char)
         order: list[tuple[int, int]] = []
 
-        def walk(node: dict, inside: bool) -> None:
-            kind = node.get("type")
-            if kind == "Lbl":
+        def walk(elem: StructElem, inside: bool) -> None:
+            if elem.type == "Lbl":
                 return  # list bullets: Word draws them from the List Bullet style
-            inside = inside or kind == "Art"
+            inside = inside or elem.type == "Art"
             if inside:
-                order.extend((node["page_number"], mcid) for mcid in node.get("mcids") or [])
-            for child in node.get("children", []):
+                order.extend(elem.mcids)
+            for child in elem.children:
                 walk(child, inside)
 
-        for node in pdf.structure_tree:
-            walk(node, False)
+        assert pdf.struct_root is not None, f"{path.name}: not tagged"
+        walk(pdf.struct_root, False)
         assert order, f"{path.name}: no tagged article found"
         out: list[str] = []
         prev = None

@@ -19,8 +19,10 @@ import pytest
 from PIL import Image, ImageDraw
 from weasyprint import HTML
 
+from handle_docs.checks.structure_summary import pdf_structure_summary
+from handle_docs.checks.structure_tree import name_tree, number_tree, walk_structure
 from handle_docs.render import merge
-from handle_docs.render.merge import MergeError, merge_tagged_pdfs, pdf_structure_summary
+from handle_docs.render.merge import MergeError, merge_tagged_pdfs
 
 EPOCH_DATE = datetime.fromtimestamp(1794693600, timezone.utc)
 PAGES_PER_INPUT = (1, 2, 3)
@@ -75,7 +77,7 @@ def merged(inputs, tmp_path_factory) -> tuple[Path, int]:
 
 
 def _struct_elements(pdf: pikepdf.Pdf):
-    return [elem for elem, _ in merge._iter_struct(pdf.Root.StructTreeRoot)]
+    return [visit.elem for visit in walk_structure(pdf.Root.StructTreeRoot)]
 
 
 def _first_lines(path: Path) -> list[str]:
@@ -195,7 +197,7 @@ def test_every_mcid_resolves_through_the_parent_tree_to_its_page(merged):
     assert summary["pages_with_unreachable_mcids"] == []
     with pikepdf.open(path) as pdf:
         pages = [page.obj for page in pdf.pages]
-        parent_tree = dict(merge._iter_number_tree(pdf.Root.StructTreeRoot.ParentTree))
+        parent_tree = dict(number_tree(pdf.Root.StructTreeRoot.ParentTree))
         for page in pages:
             entry = parent_tree[int(page.StructParents)]
             assert len(entry) > 0
@@ -216,7 +218,7 @@ def test_struct_parent_keys_are_unique_and_annotations_resolve_to_links(merged):
             keys.append(int(page.obj.StructParents))
             keys.extend(int(a.StructParent) for a in page.obj.Annots)
         assert len(keys) == len(set(keys))
-        parent_tree = dict(merge._iter_number_tree(st.ParentTree))
+        parent_tree = dict(number_tree(st.ParentTree))
         assert sorted(parent_tree) == sorted(keys)
         assert int(st.ParentTreeNextKey) == max(keys) + 1
         for page in pdf.pages:
@@ -252,14 +254,14 @@ def test_named_destinations_and_outlines(merged):
     path, _ = merged
     with pikepdf.open(path) as pdf:
         page_index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
-        dests = dict(merge._iter_name_tree(pdf.Root.Names.Dests))
+        dests = dict(name_tree(pdf.Root.Names.Dests))
         # id="top" once per chunk (WeasyPrint keeps the first); renamed on clash.
-        assert sorted(dests) == [b"top", b"top~1", b"top~2"]
+        assert sorted(dests) == ["top", "top~1", "top~2"]
         first_page_of_input = [0, 1, 1, 3, 3, 3]
         for i, page in enumerate(pdf.pages):
             internal = [a for a in page.obj.Annots if "/Dest" in a]
             assert len(internal) == 1
-            target = dests[bytes(internal[0].Dest)]
+            target = dests[str(internal[0].Dest)]
             # "#top" jumps to the first element with id=top in the same chunk.
             assert page_index[target[0].objgen] == first_page_of_input[i]
         outline, titles = pdf.Root.Outlines, []
@@ -273,6 +275,31 @@ def test_named_destinations_and_outlines(merged):
             item = item.Next
         assert titles == ["Letter 1.1", "Letter 2.1", "Letter 2.2", "Letter 3.1", "Letter 3.2", "Letter 3.3"]
         assert int(outline.Count) == 6
+
+
+def test_a_destination_named_in_utf16_still_resolves_after_the_merge(inputs, tmp_path):
+    """Destination names are read as text; links are rewritten to the bytes the name tree is written with."""
+    utf16 = pikepdf.String(b"\xfe\xff" + "café".encode("utf-16-be"))
+    source = tmp_path / "cafe.pdf"
+    with pikepdf.open(inputs[1]) as src:  # two pages, each linking to the first
+        dest = dict(name_tree(src.Root.Names.Dests))["top"]
+        src.Root.Names.Dests = pikepdf.Dictionary(Names=pikepdf.Array([utf16, dest]))
+        for page in src.pages:
+            for annot in page.obj.Annots:
+                if "/Dest" in annot:
+                    annot.Dest = utf16
+        src.save(source)
+    out = tmp_path / "batch.pdf"
+    merge_tagged_pdfs([source, source], out, title="T")
+    with pikepdf.open(out) as pdf:
+        flat = list(pdf.Root.Names.Dests.Names)
+        written = {bytes(key): value for key, value in zip(flat[0::2], flat[1::2])}
+        assert list(written) == [b"caf\xe9", b"caf\xe9~1"]  # PDFDocEncoding, renamed on the clash
+        page_index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        for i, page in enumerate(pdf.pages):
+            (link,) = [a for a in page.obj.Annots if "/Dest" in a]
+            target = written[bytes(link.Dest)]
+            assert page_index[target[0].objgen] == (0 if i < 2 else 2)
 
 
 def test_large_tree_code_paths(inputs, tmp_path, monkeypatch):
@@ -493,7 +520,7 @@ def test_content_owned_by_the_document_element(inputs, tmp_path):
         doc.Pg = first_page
         doc.K.append(77)  # an MCID of the document element itself (on /Pg)
         doc.K.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=78))  # no /Pg: gets the doc's
-        key = max(k for k, _ in merge._iter_number_tree(st.ParentTree)) + 1
+        key = max(k for k, _ in number_tree(st.ParentTree)) + 1
         st.ParentTree.Nums.extend([key, doc])
         st.ParentTreeNextKey = key + 1
         src.save(odd)
@@ -506,10 +533,10 @@ def test_content_owned_by_the_document_element(inputs, tmp_path):
         mcrs = [k for k in doc.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR"]
         page = third_page.objgen
         assert [(int(m.MCID), m.Pg.objgen) for m in mcrs] == [(77, page), (78, page)]
-        tree = dict(merge._iter_number_tree(st.ParentTree))
+        tree = dict(number_tree(st.ParentTree))
         with pikepdf.open(inputs[1]) as first:
             first_tree = first.Root.StructTreeRoot.ParentTree
-            shift = max(k for k, _ in merge._iter_number_tree(first_tree)) + 1
+            shift = max(k for k, _ in number_tree(first_tree)) + 1
         assert tree[key + shift].objgen == doc.objgen  # re-pointed to the merged document element
         assert int(st.ParentTreeNextKey) == key + shift + 1
 

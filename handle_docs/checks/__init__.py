@@ -9,137 +9,49 @@ Public entry point::
 Each check has a name (``tagged``, ``min-font-size``, ``docx-title`` …), a
 pass/fail result and, when it fails, findings saying where (page, element or
 font, and a text snippet of at most 40 characters).
+
+These names are loaded on first use, so that importing one module of the
+package (the renderer reads structure trees with ``structure_tree``) does not
+load every check and the libraries they need.
 """
 
 from __future__ import annotations
 
-import traceback
-from pathlib import Path
-from typing import Callable, Sequence
+from importlib import import_module
+from typing import Any
 
-from . import docx as docx_checks
-from . import pdf_fonts, pdf_qr, pdf_structure, pdf_text
-from .config import DEFAULT_ACRONYMS, CheckConfig, LinksFileError, config_from_links, load_links
-from .pdf_common import PdfDoc
-from .results import CheckResult, FileReport, Finding, format_json, format_table
+#: Public name -> the module of this package that holds it.
+_WHERE = {
+    "CheckConfig": "config",
+    "DEFAULT_ACRONYMS": "config",
+    "LinksFileError": "config",
+    "config_from_links": "config",
+    "load_links": "config",
+    "CheckResult": "results",
+    "FileReport": "results",
+    "Finding": "results",
+    "format_json": "results",
+    "format_table": "results",
+    "DOCX_CHECKS": "runner",
+    "PDF_CHECKS": "runner",
+    "check_docx": "runner",
+    "check_file": "runner",
+    "check_paths": "runner",
+    "check_pdf": "runner",
+    "collect_files": "runner",
+}
 
-__all__ = [
-    "CheckConfig",
-    "CheckResult",
-    "DEFAULT_ACRONYMS",
-    "DOCX_CHECKS",
-    "FileReport",
-    "Finding",
-    "LinksFileError",
-    "PDF_CHECKS",
-    "check_docx",
-    "check_paths",
-    "check_pdf",
-    "collect_files",
-    "config_from_links",
-    "format_json",
-    "format_table",
-    "load_links",
-]
-
-PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
-    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
-)
-DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
-
-SUFFIXES = {".pdf": "pdf", ".docx": "docx"}
+__all__ = sorted(_WHERE)
 
 
-def _run(name: str, func: Callable, doc: object, config: CheckConfig) -> CheckResult:
-    """Run one check; a crash is a failed check, not a crashed run."""
-    try:
-        return func(doc, config)
-    except Exception as exc:  # noqa: BLE001 - report, don't abort the batch
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return CheckResult.from_findings(
-            name,
-            [Finding(f"check could not run: {type(exc).__name__}: {exc} "
-                     f"({Path(last.filename).name}:{last.lineno})")],
-        )
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
-def check_pdf(path: Path, config: CheckConfig) -> FileReport:
-    report = FileReport(Path(path), "pdf")
-    try:
-        doc = PdfDoc(Path(path))
-    except Exception as exc:  # noqa: BLE001
-        report.results.append(
-            CheckResult.from_findings("readable", [Finding(f"cannot open PDF: {type(exc).__name__}: {exc}")])
-        )
-        return report
-    with doc:
-        for name, func in PDF_CHECKS:
-            report.results.append(_run(name, func, doc, config))
-    return report
-
-
-def check_docx(path: Path, config: CheckConfig) -> FileReport:
-    report = FileReport(Path(path), "docx")
-    try:
-        doc = docx_checks.DocxFile(Path(path))
-    except Exception as exc:  # noqa: BLE001
-        report.results.append(
-            CheckResult.from_findings("readable", [Finding(f"cannot open Word file: {type(exc).__name__}: {exc}")])
-        )
-        return report
-    for name, func in DOCX_CHECKS:
-        report.results.append(_run(name, func, doc, config))
-    return report
-
-
-def _wanted(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES and not path.name.startswith("~$")
-
-
-def collect_files(paths: Sequence[Path]) -> list[Path]:
-    """Files to check: each file given, and every *.pdf / *.docx under each
-    directory (recursively, sorted).  Word lock files (``~$…``) are skipped."""
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
-        else:
-            candidates = [path]
-        for p in candidates:
-            key = p.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(p)
-    return found
-
-
-def check_file(path: Path, config: CheckConfig) -> FileReport:
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind == "pdf":
-        return check_pdf(path, config)
-    if kind == "docx":
-        return check_docx(path, config)
-    return FileReport(
-        path,
-        "unknown",
-        [CheckResult.from_findings("file-type", [Finding("not a .pdf or .docx file")])],
-    )
-
-
-def check_paths(paths: Sequence[Path], config: CheckConfig | None = None, jobs: int = 1) -> list[FileReport]:
-    """Check every PDF and Word file in ``paths`` (files or directories).
-
-    With ``jobs`` > 1 files are checked in a process pool (rendering pages
-    for the QR check is the slow part); reports come back in file order.
-    """
-    config = config if config is not None else CheckConfig()
-    files = collect_files(paths)
-    if jobs <= 1 or len(files) < 2:
-        return [check_file(path, config) for path in files]
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(partial(check_file, config=config), files, chunksize=4))
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

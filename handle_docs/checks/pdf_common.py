@@ -2,7 +2,8 @@
 
 Opens the file once with pikepdf (objects, structure tree, fonts) and once
 with pdfplumber (characters, words, rectangles), and builds the structure
-tree once, linking marked-content ids (MCIDs) to the characters they tag.
+tree once (read with ``structure_tree.walk_structure``), linking
+marked-content ids (MCIDs) to the characters they tag.
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from typing import Any, Iterator
 import pdfplumber
 import pikepdf
 
-#: Standard structure types (PDF 1.7, 14.8.4); others go through /RoleMap.
-_STANDARD_TYPES = {
-    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI",
-    "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6",
-    "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot",
-    "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby",
-    "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form",
-}
-_MAX_DEPTH = 256
+from handle_docs.checks.structure_tree import (
+    is_dict,
+    is_int,
+    resolve_role,
+    role_names,
+    struct_type,
+    walk_structure,
+)
 
 
 @dataclass(eq=False)
@@ -41,9 +41,11 @@ class StructElem:
 
     def walk(self) -> Iterator["StructElem"]:
         """This element and its descendants, in structure-tree order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            elem = stack.pop()
+            yield elem
+            stack.extend(reversed(elem.children))
 
     def ancestors(self) -> Iterator["StructElem"]:
         node = self.parent
@@ -68,11 +70,6 @@ def _text(obj: Any) -> str | None:
         return str(obj)
     except Exception:  # pragma: no cover - undecodable string
         return None
-
-
-def _name(obj: Any) -> str:
-    s = str(obj)
-    return s[1:] if s.startswith("/") else s
 
 
 class PdfDoc:
@@ -157,67 +154,33 @@ class PdfDoc:
         root = self.root.get("/StructTreeRoot")
         if not isinstance(root, pikepdf.Dictionary):
             return None
-        rolemap: dict[str, str] = {}
-        rm = root.get("/RoleMap")
-        if isinstance(rm, pikepdf.Dictionary):
-            for key, value in rm.items():
-                try:
-                    rolemap[_name(key)] = _name(value)
-                except Exception:  # pragma: no cover
-                    pass
+        roles = role_names(root)
         top = StructElem(type="StructTreeRoot", raw_type="StructTreeRoot", alt=None, page=None)
-        seen: set[tuple[int, int]] = set()
-        self._add_kids(top, root.get("/K"), None, rolemap, seen, 0)
-        return top
-
-    def _resolve_role(self, name: str, rolemap: dict[str, str]) -> str:
-        hops = 0
-        while name not in _STANDARD_TYPES and name in rolemap and hops < 16:
-            name = rolemap[name]
-            hops += 1
-        return name
-
-    def _add_kids(
-        self,
-        parent: StructElem,
-        kids: Any,
-        page: int | None,
-        rolemap: dict[str, str],
-        seen: set[tuple[int, int]],
-        depth: int,
-    ) -> None:
-        if kids is None or depth > _MAX_DEPTH:
-            return
-        items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-        for kid in items:
-            if isinstance(kid, int) and not isinstance(kid, bool):
-                if page is not None:
-                    parent.mcids.append((page, int(kid)))
-                continue
-            if not isinstance(kid, pikepdf.Dictionary):
-                continue
-            kid_type = _name(kid.get("/Type", "")) if "/Type" in kid else ""
-            kid_page = self.page_number_of(kid.get("/Pg")) or page
-            if kid_type == "MCR":
-                if "/MCID" in kid and kid_page is not None:
-                    parent.mcids.append((kid_page, int(kid.MCID)))
-                continue
-            if kid_type == "OBJR" or "/S" not in kid:
-                continue
-            if kid.is_indirect:
-                if kid.objgen in seen:
-                    continue
-                seen.add(kid.objgen)
-            raw = _name(kid.S)
+        chain = [top]  # the elements on the way down to the one visited
+        for visit in walk_structure(root):
+            del chain[visit.depth:]
+            parent = chain[-1]
+            kid = visit.elem
+            page = self.page_number_of(visit.page)
+            raw = struct_type(kid)
             elem = StructElem(
-                type=self._resolve_role(raw, rolemap),
+                type=resolve_role(raw, roles),
                 raw_type=raw,
                 alt=_text(kid.get("/Alt")),
-                page=kid_page,
+                page=page,
                 parent=parent,
             )
             parent.children.append(elem)
-            self._add_kids(elem, kid.get("/K"), kid_page, rolemap, seen, depth + 1)
+            chain.append(elem)
+            for content in visit.content:
+                if is_int(content):
+                    if page is not None:
+                        elem.mcids.append((page, int(content)))
+                elif is_dict(content) and content.get("/Type") == "/MCR" and "/MCID" in content:
+                    mcr_page = self.page_number_of(content.get("/Pg")) or page
+                    if mcr_page is not None:
+                        elem.mcids.append((mcr_page, int(content.MCID)))
+        return top
 
     @cached_property
     def mcid_owner(self) -> dict[tuple[int, int], StructElem]:

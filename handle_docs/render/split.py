@@ -1,6 +1,6 @@
 """Split a tagged (PDF/UA-1) PDF into tagged PDFs of a few pages each.
 
-The counterpart of :mod:`merge`.  A worker paints each chunk of letters once,
+The counterpart of ``merge.py``.  A worker paints each chunk of letters once,
 as the chunk's share of the print batch, and cuts every letter's own file out
 of it here, instead of painting the letter's pages a second time with
 WeasyPrint (``Document.copy(pages).write_pdf()`` paints, subsets fonts and
@@ -19,7 +19,7 @@ pypdf keeps the pages and drops the tags; this keeps both:
   (an item's kept descendants move up to its level), and so are the images
   and forms no kept page draws (WeasyPrint shares one resource dictionary
   between all the pages of a document);
-* the result is written by merge.py's writer as a one-input merge: the same
+* the result is written by merge.py as a one-input merge: the same
   catalog entries (``/MarkInfo``, ``/Lang``, ``/ViewerPreferences``), document
   information and XMP metadata (title, ``pdfuaid:part``, dates), and the same
   determinism.  Fonts, images and content streams are copied raw, so a piece
@@ -37,16 +37,16 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
-from .merge import (
-    MergeError,
-    _as_list,
-    _is_dict,
-    _is_int,
-    _is_struct_elem,
-    _iter_name_tree,
-    _iter_number_tree,
-    write_merged,
+from handle_docs.checks.structure_tree import (
+    as_list,
+    is_dict,
+    is_int,
+    is_struct_elem,
+    name_tree,
+    number_tree,
+    walk_structure,
 )
+from handle_docs.render.merge import MergeError, write_merged
 
 __all__ = ["split_tagged_pdf", "SplitError"]
 
@@ -91,14 +91,14 @@ def split_tagged_pdf(
 
 def _page_of_dest(dest: Any) -> Any:
     """The page object an explicit destination (array, or dict with /D) points at."""
-    if _is_dict(dest) and "/D" in dest:
+    if is_dict(dest) and "/D" in dest:
         dest = dest.D
-    if isinstance(dest, Array) and len(dest) and _is_dict(dest[0]):
+    if isinstance(dest, Array) and len(dest) and is_dict(dest[0]):
         return dest[0]
     return None
 
 
-def _target(item: Any, named: dict[bytes, Any]) -> Any:
+def _target(item: Any, named: dict[str, Any]) -> Any:
     """The page an outline item or link annotation goes to, or None.
 
     Explicit destinations and named ones (``named``: name -> destination)
@@ -106,39 +106,39 @@ def _target(item: Any, named: dict[bytes, Any]) -> Any:
     """
     dest = item.get("/Dest")
     action = item.get("/A")
-    if dest is None and _is_dict(action) and action.get("/S") == Name.GoTo:
+    if dest is None and is_dict(action) and action.get("/S") == Name.GoTo:
         dest = action.get("/D")
     if dest is None:
         return None
     if isinstance(dest, (pikepdf.String, Name)):
-        key = bytes(dest) if isinstance(dest, pikepdf.String) else str(dest)[1:].encode()
+        key = str(dest) if isinstance(dest, pikepdf.String) else str(dest)[1:]
         if key not in named:
             raise SplitError("a link or outline item goes to a destination the document lacks")
         dest = named[key]
     return _page_of_dest(dest)
 
 
-def _pages_of(elem: Any, inherited: Any, found: set, depth: int = 0) -> None:
-    """Object numbers of every page a structure subtree refers to."""
-    if depth > 256:
-        raise SplitError("structure tree nested too deeply")
-    page = elem.get("/Pg")
-    if page is not None:
-        found.add(page.objgen)
-    else:
-        page = inherited
-    for kid in _as_list(elem.get("/K")):
-        if _is_int(kid):
-            if page is None:
-                raise SplitError("marked content with no page")
-            found.add(page.objgen)
-        elif _is_struct_elem(kid):
-            _pages_of(kid, page, found, depth + 1)
-        elif _is_dict(kid):  # a marked-content or object reference
-            own = kid.get("/Pg", page)
-            if own is None:
-                raise SplitError("content reference with no page")
-            found.add(own.objgen)
+def _pages_of_kids(holder: Any) -> list[set]:
+    """Object numbers of the pages each element under ``holder`` (and what it holds) refers to."""
+    found: list[set] = []
+    for visit in walk_structure(holder, holder.get("/Pg")):
+        if visit.depth == 1:
+            found.append(set())
+        pages = found[-1]
+        page = visit.page
+        if visit.own_page:
+            pages.add(page.objgen)
+        for kid in visit.content:
+            if is_int(kid):
+                if page is None:
+                    raise SplitError("marked content with no page")
+                pages.add(page.objgen)
+            elif is_dict(kid):  # a marked-content or object reference
+                own = kid.get("/Pg", page)
+                if own is None:
+                    raise SplitError("content reference with no page")
+                pages.add(own.objgen)
+    return found
 
 
 class _Source:
@@ -156,33 +156,35 @@ class _Source:
         index = {page.objgen: i for i, page in enumerate(self.pages)}
         root = src.Root
         st = root.get("/StructTreeRoot")
-        if not _is_dict(st):
+        if not is_dict(st):
             raise SplitError("not a tagged PDF (no /StructTreeRoot)")
         self.st = st
-        top = _as_list(st.get("/K"))
-        is_doc = len(top) == 1 and _is_struct_elem(top[0]) and top[0].get("/S") == Name.Document
+        top = as_list(st.get("/K"))
+        is_doc = len(top) == 1 and is_struct_elem(top[0]) and top[0].get("/S") == Name.Document
         self.holder = top[0] if is_doc else st
         # each top-level element with the indices of the pages it is on
         self.kids: list[tuple[Any, frozenset[int]]] = []
-        for kid in _as_list(self.holder.get("/K")):
-            if not _is_struct_elem(kid):
-                raise SplitError("content directly under the document element")
-            found: set = set()
-            _pages_of(kid, self.holder.get("/Pg"), found)
+        kids = as_list(self.holder.get("/K"))
+        if not all(is_struct_elem(kid) for kid in kids):
+            raise SplitError("content directly under the document element")
+        pages_of_kids = _pages_of_kids(self.holder)
+        if len(pages_of_kids) != len(kids):
+            raise SplitError("a structure element is listed twice")
+        for kid, found in zip(kids, pages_of_kids):
             if not found or not found <= index.keys():
                 raise SplitError("a structure element is on no page of the document")
             self.kids.append((kid, frozenset(index[p] for p in found)))
-        self.parent_tree = sorted(_iter_number_tree(st.get("/ParentTree")), key=lambda e: e[0])
+        self.parent_tree = number_tree(st.get("/ParentTree"))
         names = root.get("/Names")
-        self.names = names if _is_dict(names) and "/Dests" in names else None
-        self.dests: list[tuple[bytes, Any, int | None]] = []
+        self.names = names if is_dict(names) and "/Dests" in names else None
+        self.dests: list[tuple[str, Any, int | None]] = []
         if self.names is not None:
-            for key, dest in _iter_name_tree(self.names.Dests):
+            for key, dest in name_tree(self.names.Dests):
                 target = _page_of_dest(dest)
                 self.dests.append((key, dest, index.get(target.objgen) if target is not None else None))
         self.named = {key: dest for key, dest, _ in self.dests}
         outlines = root.get("/Outlines")
-        self.outlines = outlines if _is_dict(outlines) else None
+        self.outlines = outlines if is_dict(outlines) else None
         self.outline = _read_outline(self.outlines, index, self.named, 0) if self.outlines is not None else []
         self.pruned: dict[tuple[int, int], tuple[Any, Any]] = {}  # resources -> (itself, its whole /XObject)
         self.index = index
@@ -208,8 +210,8 @@ class _Source:
         for page in pages:
             if "/StructParents" in page:
                 keys.add(int(page.StructParents))
-            for annot in _as_list(page.get("/Annots")):
-                if not _is_dict(annot):
+            for annot in as_list(page.get("/Annots")):
+                if not is_dict(annot):
                     continue
                 if "/StructParent" in annot:
                     keys.add(int(annot.StructParent))
@@ -266,11 +268,11 @@ def _drop_unused_xobjects(pages: list, pruned: dict) -> set[int]:
     todo = []
     for page in pages:
         contents = page.get("/Contents")
-        data = b"\n".join(c.read_bytes() for c in _as_list(contents)) if contents is not None else b""
+        data = b"\n".join(c.read_bytes() for c in as_list(contents)) if contents is not None else b""
         todo.append((data, page.get("/Resources")))
     while todo:
         data, resources = todo.pop()
-        if not _is_dict(resources) or not resources.is_indirect:
+        if not is_dict(resources) or not resources.is_indirect:
             continue  # a page's own dictionary holds only what it uses
         entry = used.setdefault(resources.objgen, (resources, set()))
         xobjects = resources.get("/XObject")
@@ -279,7 +281,7 @@ def _drop_unused_xobjects(pages: list, pruned: dict) -> set[int]:
             if b"#" in raw:
                 entry[1].add(b"#")  # escaped name: keep everything
                 continue
-            form = xobjects.get("/" + raw.decode("latin-1")) if _is_dict(xobjects) else None
+            form = xobjects.get("/" + raw.decode("latin-1")) if is_dict(xobjects) else None
             if form is not None and form.get("/Subtype") == Name.Form and form.objgen not in seen_forms:
                 seen_forms.add(form.objgen)
                 for key in ("/StructParent", "/StructParents"):
@@ -288,7 +290,7 @@ def _drop_unused_xobjects(pages: list, pruned: dict) -> set[int]:
                 todo.append((form.read_bytes(), form.get("/Resources", resources)))
     for resources, names in used.values():
         xobjects = resources.get("/XObject")
-        if b"#" in names or not _is_dict(xobjects):
+        if b"#" in names or not is_dict(xobjects):
             continue
         keep = {"/" + n.decode("latin-1") for n in names}
         pruned.setdefault(resources.objgen, (resources, xobjects))
@@ -299,7 +301,7 @@ def _drop_unused_xobjects(pages: list, pruned: dict) -> set[int]:
 def _children(item: Any) -> list:
     out, seen = [], set()
     child = item.get("/First")
-    while child is not None and _is_dict(child) and child.objgen not in seen:
+    while child is not None and is_dict(child) and child.objgen not in seen:
         seen.add(child.objgen)
         out.append(child)
         child = child.get("/Next")
