@@ -146,10 +146,10 @@ def test_approve_by_the_same_person_twice_is_refused(content_copy):
 def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
     fresh(content_copy)
     unknown = review(content_copy, "approve", "no-such-letter", "--reviewer", "A B", "--role", "comms-lead")
-    assert unknown.exit_code == 1 and "no material with id 'no-such-letter' (have: " in unknown.output
+    assert unknown.exit_code == 2 and "no material with id 'no-such-letter' (have: " in unknown.output
     assert MID in unknown.output
     role = review(content_copy, "approve", MID, "--reviewer", "A B", "--role", "chief")
-    assert role.exit_code == 1 and "unknown role 'chief'" in role.output
+    assert role.exit_code == 2 and "unknown role 'chief'" in role.output
     editor = review(content_copy, "approve", MID, "--reviewer", "Dana Whitlock", "--role", "comms-lead")
     assert editor.exit_code == 1 and "visit.yaml:" in editor.output and "may not approve" in editor.output
     bad_day = review(content_copy, "status", "--today", "someday")
@@ -160,7 +160,7 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
 def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
     approve_both(fresh(content_copy))
     no_note = review(content_copy, "request-changes", MID, "--reviewer", "Priya Lang", "--role", "comms-lead")
-    assert no_note.exit_code == 1 and "note is required" in no_note.output
+    assert no_note.exit_code == 2 and "note is required" in no_note.output
     asked = review(content_copy, "request-changes", MID, "--reviewer", "Priya Lang", "--role", "comms-lead",
                    "--note", "Use 'vehicle'.")
     assert asked.exit_code == 0 and "asked for changes" in asked.output
@@ -177,7 +177,7 @@ def test_diff_shows_the_changed_words(content_copy):
     result = review(content_copy, "diff", MID)
     assert result.exit_code == 0, result.output
     assert "[opening]" in result.output and "[-walked-]{+strolled+}" in result.output
-    assert review(content_copy, "diff", "nope").exit_code == 1
+    assert review(content_copy, "diff", "nope").exit_code == 2
 
 
 # --- the gate in `letters` -------------------------------------------------------------------
@@ -280,4 +280,4 @@ def test_a_leaflet_proof_is_watermarked_too(content_copy, tmp_path):
 
 def test_proof_of_an_unknown_material_is_refused(content_copy, tmp_path):
     result = review(content_copy, "proof", "nope", "--out", tmp_path)
-    assert result.exit_code == 1 and "no material with id 'nope'" in result.output
+    assert result.exit_code == 2 and "no material with id 'nope'" in result.output

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from handle_docs.wording.content import Content, load_content
-from ..models import ProblemsError, Severity
+from ..models import Severity
 from ..review import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -27,7 +26,7 @@ from ..review import (
     review_status,
     sign,
 )
-from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import EXIT_PROBLEMS, content_options, fail, load_content_or_fail, print_problems, refuse, require_ids
 
 
 def review_options(func):
@@ -48,28 +47,11 @@ def review_options(func):
     return content_options(func)
 
 
-def _load(content_dir: Path, templates: Path | None) -> Content:
-    try:
-        return load_content(content_dir, templates_for(content_dir, templates))
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
-
-
 def _today(text: str | None) -> dt.date:
     try:
         return resolve_today(text)
     except ReviewError as exc:
         raise click.BadParameter(exc.problems[0].message, param_hint="--today") from exc
-
-
-def _refuse(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_PROBLEMS)
-
-
-def _material(content: Content, material_id: str) -> None:
-    if material_id not in content.materials:
-        _refuse(f"no material with id '{material_id}' (have: {', '.join(sorted(content.materials)) or 'none'})")
 
 
 def _review_dir(content_dir: Path, review_dir: Path | None) -> Path:
@@ -109,7 +91,7 @@ def _table(rows: list[list[str]]) -> str:
 def status_cmd(content_dir, templates, review_dir, today_text, verbose):
     """A table of every material: version, approved or not, by whom, review-by
     date and what is missing.  Exits 1 when anything is unapproved or expired."""
-    content = _load(content_dir, templates)
+    content = load_content_or_fail(content_dir, templates)
     day = _today(today_text)
     try:
         statuses, extra = review_status(content, review_dir=_review_dir(content_dir, review_dir), today=day)
@@ -168,8 +150,8 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
 def diff_cmd(material_id, content_dir, templates, review_dir, today_text, against):
     """What changed in the words a resident reads since the last approved
     version, word by word: [-removed-]{+added+}."""
-    content = _load(content_dir, templates)
-    _material(content, material_id)
+    content = load_content_or_fail(content_dir, templates)
+    require_ids(content, [material_id])
     try:
         report = diff_report(
             content,
@@ -189,8 +171,8 @@ def diff_cmd(material_id, content_dir, templates, review_dir, today_text, agains
 
 
 def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, note):
-    content = _load(content_dir, templates)
-    _material(content, material_id)
+    content = load_content_or_fail(content_dir, templates)
+    require_ids(content, [material_id])
     day = _today(today_text)
     try:
         entry, status = sign(
@@ -262,8 +244,8 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
     every finding; a leaflet's is its A4 copy."""
     from handle_docs.review.proof import ProofError, make_proof
 
-    content = _load(content_dir, templates)
-    _material(content, material_id)
+    content = load_content_or_fail(content_dir, templates)
+    require_ids(content, [material_id])
     try:
         proof = make_proof(
             content,
@@ -275,5 +257,5 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
     except ProofError as exc:
-        _refuse(str(exc))
+        refuse(str(exc))
     click.echo(f"{proof.path}: {proof.pages} pages, watermark '{proof.watermark}', version {proof.fingerprint}")
