@@ -86,6 +86,15 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
     assert Path(where.stdout.strip()).is_relative_to(site), "the installed wheel, not the checkout, is imported"
     hd = bin_dir / "handle-docs"
 
+    # a Forms export with no column map given is read through the packaged starter's map
+    forms = sh(bin_dir / "python", "-c",
+               "from handle_docs.records.read import DEFAULT_COLUMN_MAP as m, read_records; "
+               "from handle_docs.starter import starter_path; "
+               "r = read_records(starter_path('examples', 'patrol-forms-export.xlsx')); "
+               "print(m); print(r.rows_read, len(r.records), len({x.row for x in r.rejects}))", cwd=work, env=env)
+    column_map, counts = forms.stdout.splitlines()
+    assert Path(column_map).is_relative_to(site) and counts == "125 120 5"
+
     outside = sh(hd, "lint", cwd=work, env=env, check=False)
     assert outside.returncode == 2 and "handle-docs init DIR" in outside.stderr
 
