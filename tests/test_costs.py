@@ -21,7 +21,6 @@ from handle_docs.outputs.costs import (
     record_print_cost,
 )
 from handle_docs.models import ProblemsError
-from handle_docs.render.pages import BLANK_PAGE_TEXT
 from handle_docs.render.pdf import PdfRenderer
 
 from .synth import run_records, write_rows

@@ -93,4 +93,4 @@ def test_purge_removes_personal_data_and_keeps_the_counts(tmp_path):
     assert json.loads((run / "manifest.json").read_text())["personal_data_purged"]
     remaining = "".join(p.read_text(encoding="utf-8-sig") for p in run.iterdir())
     assert not [v for v in personal_values(records) if v in remaining]
-    assert CliRunner().invoke(cli, ["purge", str(tmp_path), "--yes"]).exit_code == 1
+    assert CliRunner().invoke(cli, ["purge", str(tmp_path), "--yes"]).exit_code == 2

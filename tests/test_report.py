@@ -133,7 +133,7 @@ def test_report_command(sample_run, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     result = runner.invoke(report_cmd, [str(empty), "--out", str(tmp_path / "r2"), "--content", str(CONTENT)])
-    assert result.exit_code == 1 and "stats.json not found" in result.output
+    assert result.exit_code == 2 and "stats.json not found" in result.output
 
 
 # --- the sign-up follow-up list (written by the letters run) ------------------------

@@ -146,11 +146,11 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
                     DEMO_KEYS / "priya-lang")
     assert nobody.exit_code == 2 and "no reviewer with id 'a-b'" in nobody.output and "priya-lang" in nobody.output
     role = review(content_copy, "approve", MID, *PRIYA[:2], "--role", "chief", *PRIYA[4:])
-    assert role.exit_code == 1 and "unknown role 'chief'" in role.output
+    assert role.exit_code == 2 and "unknown role 'chief'" in role.output
     not_hers = review(content_copy, "approve", MID, *PRIYA[:2], "--role", "neighbourhood-sergeant", *PRIYA[4:])
-    assert not_hers.exit_code == 1 and "Priya Lang does not hold the role 'neighbourhood-sergeant'" in not_hers.output
+    assert not_hers.exit_code == 2 and "Priya Lang does not hold the role 'neighbourhood-sergeant'" in not_hers.output
     toms_key = review(content_copy, "approve", MID, *PRIYA[:4], "--key", DEMO_KEYS / "tom-okoro")
-    assert toms_key.exit_code == 1 and "belongs to Sgt Tom Okoro (tom-okoro), not to priya-lang" in toms_key.output
+    assert toms_key.exit_code == 2 and "belongs to Sgt Tom Okoro (tom-okoro), not to priya-lang" in toms_key.output
     bad_day = review(content_copy, "status", "--today", "someday")
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
     assert not (content_copy.parent / "review" / f"{MID}.yaml").exists()
@@ -159,7 +159,7 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
 def test_request_changes_needs_a_note_and_withdraws_an_approval(content_copy):
     approve_both(unsigned(content_copy))
     no_note = review(content_copy, "request-changes", MID, *PRIYA)
-    assert no_note.exit_code == 1 and "note is required" in no_note.output
+    assert no_note.exit_code == 2 and "note is required" in no_note.output
     asked = review(content_copy, "request-changes", MID, *PRIYA, "--note", "Use 'vehicle'.")
     assert asked.exit_code == 0 and "asked for changes" in asked.output
     status = review(content_copy, "status")

@@ -53,7 +53,7 @@ def test_add_writes_the_registry_and_it_counts_only_once_approved(content_copy, 
     # Ade cannot sign yet; the two approved reviewers approve the change; then Ade can
     early = run("review", "approve", "visit-letter", "--reviewer", "ade-mensah", "--role", "comms-lead",
                 "--key", private, "--content", content_copy)
-    assert early.exit_code == 1 and "added by a registry change" in early.output and "not approved yet" in early.output
+    assert early.exit_code == 2 and "added by a registry change" in early.output and "not approved yet" in early.output
     for rid, role in (("priya-lang", "comms-lead"), ("tom-okoro", "neighbourhood-sergeant")):
         ok = run("review", "approve", "reviewers", "--reviewer", rid, "--role", role, "--key", DEMO_KEYS / rid,
                  "--content", content_copy)

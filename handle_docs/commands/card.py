@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from handle_docs.outputs.card import SIZES, CardError, render_cards
-from handle_docs.outputs.report import ReportError, load_run
+from handle_docs.outputs.report import NotARunFolder, ReportError, load_run
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for
+from .common import content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids
 
 
 @click.command("card")
@@ -29,11 +29,8 @@ def card(run_dir, out_dir, content_dir, templates, material, sizes, draft):
     (stats.json); the words from the card material, which must be approved.
     No addresses, registrations or street names: the card never sees them.
     """
-    templates = templates_for(content_dir, templates)
     content = load_content_or_fail(content_dir, templates)
-    cards = sorted(m.id for m in content.materials.values() if m.spec.kind == "card")
-    if material not in cards:
-        fail([], f"no card material with id '{material}' (have: {', '.join(cards) or 'none'})")
+    require_ids(content, [material], kind="card")
 
     approval = approval_for_run(content, [material], draft=draft)
     refuse_unapproved(approval, making="cards", draft=draft, draft_hint="never to post")
@@ -48,8 +45,10 @@ def card(run_dir, out_dir, content_dir, templates, material, sizes, draft):
             draft=DRAFT_WATERMARK if draft else None,
             sizes=tuple(sizes) or tuple(SIZES),
         )
+    except NotARunFolder as exc:
+        raise click.UsageError(str(exc)) from exc
     except ReportError as exc:
-        fail([], str(exc))
+        refuse(str(exc))
     except CardError as exc:
         fail(exc.problems, "card cannot be made")
     for output in outputs:

@@ -1,4 +1,5 @@
-"""Shared pieces of the command line: options, problem printing, exit codes."""
+"""Shared pieces of the command line: options, what every command checks of its arguments, problem printing,
+exit codes."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import click
 from ..models import Problem, Severity
 
 #: Exit codes: 0 done (rejected rows are not a failure), 1 inputs unusable or
-#: a gate refused, 2 wrong usage (click's own).
+#: a gate refused, 2 wrong usage (click.UsageError: an unknown id, a missing
+#: file or folder named on the command line, options that cannot go together).
 EXIT_PROBLEMS = 1
+#: What to do when there is no content folder.
+INIT_HINT = "make a force's folder with 'handle-docs init DIR' and run handle-docs inside it, or give --content DIR"
 
 
 def content_options(func):
@@ -37,8 +41,22 @@ def templates_for(content_dir: Path, templates: Path | None) -> Path:
     return templates if templates is not None else content_dir.parent / "templates"
 
 
+def content_folders(content_dir: Path, templates: Path | None) -> tuple[Path, Path]:
+    """The content and templates folders; a usage error (exit 2) naming the one that is not there."""
+    if not content_dir.is_dir():
+        raise click.UsageError(f"content folder not found: {content_dir}. To start, {INIT_HINT}.")
+    folder = templates_for(content_dir, templates)
+    if not folder.is_dir():
+        given = "--templates" if templates is not None else "the templates folder beside the content folder"
+        raise click.UsageError(f"templates folder not found: {folder} ({given}); give --templates DIR")
+    return content_dir, folder
+
+
 def print_problems(problems: Iterable[Problem], heading: str) -> None:
     problems = list(problems)
+    if not problems:
+        click.echo(f"error: {heading}", err=True)
+        return
     errors = sum(1 for p in problems if p.severity == Severity.ERROR)
     click.echo(f"{heading}: {errors} problem{'s' if errors != 1 else ''}", err=True)
     for problem in problems:
@@ -46,17 +64,43 @@ def print_problems(problems: Iterable[Problem], heading: str) -> None:
 
 
 def fail(problems: Iterable[Problem], heading: str) -> NoReturn:
+    """Stop with the problems printed and exit status 1, or, when any of them lies in a command-line option
+    (the library locates those at '--name'), as a usage error with exit status 2."""
+    problems = list(problems)
+    if any(p.file.startswith("--") for p in problems):
+        raise click.UsageError("; ".join(f"{p.file}: {p.message}" if p.file else p.message for p in problems))
     print_problems(problems, heading)
     sys.exit(EXIT_PROBLEMS)
 
 
+def refuse(message: str) -> NoReturn:
+    """Stop with one line saying why (exit status 1): the input cannot be used."""
+    fail([], message)
+
+
+def ids_of_kind(content, kind: str | None = None) -> list[str]:
+    """Material ids of one kind (letter, leaflet, card, form), or all of them."""
+    return sorted(m.id for m in content.materials.values() if kind is None or m.spec.kind == kind)
+
+
+def require_ids(content, ids: Iterable[str], *, kind: str | None = None) -> None:
+    """A usage error (exit 2) naming every id that is not a material (of ``kind``), and the ones there are."""
+    known = ids_of_kind(content, kind)
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        what = f"{kind} material" if kind else "material"
+        named = ", ".join(f"'{i}'" for i in unknown)
+        raise click.UsageError(f"no {what} with id {named} (have: {', '.join(known) or 'none'})")
+
+
 def load_content_or_fail(content_dir: Path, templates: Path | None):
-    """The validated content, or every problem printed and exit status 1."""
+    """The validated content; a usage error when a folder is not there, every problem printed and exit status 1
+    when the content cannot be used."""
     from handle_docs.wording.content import load_content
     from ..models import ProblemsError
 
     try:
-        return load_content(content_dir, templates_for(content_dir, templates))
+        return load_content(*content_folders(content_dir, templates))
     except ProblemsError as exc:
         fail(exc.problems, "content cannot be used")
 

@@ -19,11 +19,15 @@ from handle_docs.outputs.contingency import (
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
-from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for
-
-
-def _ids_of_kind(content, kind: str) -> list[str]:
-    return sorted(m.id for m in content.materials.values() if m.spec.kind == kind)
+from .common import (
+    content_options,
+    fail,
+    ids_of_kind,
+    load_content_or_fail,
+    refuse,
+    refuse_unapproved,
+    require_ids,
+)
 
 
 @click.command("contingency")
@@ -36,7 +40,7 @@ def _ids_of_kind(content, kind: str) -> list[str]:
 @click.option("--leaflet", "leaflet_ids", multiple=True, help="Leaflet to include (repeatable; default: every leaflet).")
 @click.option("--sheets", type=click.IntRange(min=1, max=100), default=DEFAULT_SHEETS, show_default=True,
               help=f"Sheets of the check form ({PER_SHEET} cars on each).")
-@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--columns", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help=f"Forms column map: the form asks its questions (default: CONTENT/{COLUMNS_FILE}).")
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
 def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids, sheets, columns, draft):
@@ -49,17 +53,11 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
     the normal 'handle-docs letters' run. Check the pack with
     'handle-docs check DIR' before printing.
     """
-    templates = templates_for(content_dir, templates)
     content = load_content_or_fail(content_dir, templates)
-    forms, letters, leaflets = (_ids_of_kind(content, k) for k in ("form", "letter", "leaflet"))
-    if form_id not in forms:
-        fail([], f"no form material with id '{form_id}' (have: {', '.join(forms) or 'none'})")
-    if letter_id not in letters:
-        fail([], f"no letter material with id '{letter_id}' (have: {', '.join(letters) or 'none'})")
-    unknown = [m for m in leaflet_ids if m not in leaflets]
-    if unknown:
-        fail([], f"no leaflet with id {', '.join(unknown)} (have: {', '.join(leaflets) or 'none'})")
-    chosen_leaflets = list(leaflet_ids) or leaflets
+    require_ids(content, [form_id], kind="form")
+    require_ids(content, [letter_id], kind="letter")
+    require_ids(content, leaflet_ids, kind="leaflet")
+    chosen_leaflets = list(leaflet_ids) or ids_of_kind(content, "leaflet")
     letter_ids = materials_for(content, letter_id)
 
     approval = approval_for_run(content, [form_id, *letter_ids, *chosen_leaflets], draft=draft)
@@ -68,12 +66,12 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
     approved_columns = content_dir / COLUMNS_FILE
     columns = columns or approved_columns
     if not columns.is_file():
-        fail([], f"Forms column map not found: {columns} (the paper form asks its questions)")
+        refuse(f"Forms column map not found: {columns} (the paper form asks its questions)")
     if not draft and not same_questions(columns, approved_columns):
         # The form's approval covers CONTENT/forms-columns.yaml (its headers are the questions printed).
-        fail([], f"--columns {columns} asks other questions than {approved_columns}, which the approved "
-                 f"'{form_id}' was reviewed with: put the map there and have the form approved again "
-                 "(handle-docs review status), or use --draft")
+        refuse(f"--columns {columns} asks other questions than {approved_columns}, which the approved "
+               f"'{form_id}' was reviewed with: put the map there and have the form approved again "
+               "(handle-docs review status), or use --draft")
     try:
         form_questions(content.material(form_id), columns)
     except ProblemsError as exc:
@@ -91,7 +89,7 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
             watermark=DRAFT_WATERMARK if draft else None,
         )
     except RenderError as exc:
-        fail([], f"the pack could not be rendered: {exc}")
+        refuse(f"the pack could not be rendered: {exc}")
     for name in result.files:
         pages = result.pages[name]
         click.echo(f"{out_dir / name} ({pages} page{'s' if pages != 1 else ''})")

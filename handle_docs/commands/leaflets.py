@@ -9,7 +9,7 @@ import click
 from handle_docs.outputs.leaflets import FORMATS, render_leaflet
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import load_content_or_fail, refuse_unapproved, content_options, fail, templates_for
+from .common import content_options, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids
 
 
 @click.command("leaflets")
@@ -22,13 +22,9 @@ from .common import load_content_or_fail, refuse_unapproved, content_options, fa
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
 def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
     """Render leaflet MATERIALS (default: every leaflet) to tagged PDF."""
-    templates = templates_for(content_dir, templates)
     content = load_content_or_fail(content_dir, templates)
-    available = sorted(m.id for m in content.materials.values() if m.spec.kind == "leaflet")
-    chosen = list(materials) or available
-    unknown = [m for m in chosen if m not in available]
-    if unknown:
-        fail([], f"no leaflet with id {', '.join(unknown)} (have: {', '.join(available)})")
+    require_ids(content, materials, kind="leaflet")
+    chosen = list(materials) or ids_of_kind(content, "leaflet")
 
     approval = approval_for_run(content, chosen, draft=draft)
     refuse_unapproved(approval, making="leaflets", draft=draft, draft_hint="never for delivery")
@@ -38,7 +34,7 @@ def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
         try:
             result = render_leaflet(content, material, out_dir, fmt, watermark=DRAFT_WATERMARK if draft else None)
         except RenderError as exc:
-            fail([], f"{material_id}: could not be rendered: {exc}")
+            refuse(f"{material_id}: could not be rendered: {exc}")
         line = f"{material_id}: {result.reading_copy} ({result.pages} pages"
         if result.booklet:
             line += f"; print {result.booklet}: {result.sides} A4 sides, double-sided, flip on short edge, fold"

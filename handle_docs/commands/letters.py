@@ -16,15 +16,23 @@ from handle_docs.records.read import read_records
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
 from handle_docs.outputs.costs import prices_for
 from .progress import Progress
-from .common import load_content_or_fail, refuse_unapproved, EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import (
+    EXIT_PROBLEMS,
+    content_options,
+    fail,
+    load_content_or_fail,
+    print_problems,
+    refuse_unapproved,
+    require_ids,
+)
 
 
 @click.command("letters")
-@click.argument("records", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Run folder to create (replaced only when the new run is complete).")
 @content_options
-@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--columns", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Column map for a Forms .xlsx export (default: CONTENT/forms-columns.yaml).")
 @click.option("--material", default="visit-letter", show_default=True, help="Letter material id.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -48,17 +56,13 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     OUT/manifest.csv, OUT/rejects.csv and OUT/summary.txt; with --docx also
     OUT/letters/<letter-id>.docx and OUT/batch.docx.
     """
-    templates = templates_for(content_dir, templates)
     content = load_content_or_fail(content_dir, templates)
-    kinds = {m.id: m.spec.kind for m in content.materials.values()}
-    if kinds.get(material) != "letter":
-        letters_ = sorted(k for k, v in kinds.items() if v == "letter")
-        fail([], f"no letter material with id '{material}' (have: {', '.join(letters_)})")
+    require_ids(content, [material], kind="letter")
+    require_ids(content, [leaflet] if leaflet is not None else [], kind="leaflet")
     if docx and not content.material(material).spec.docx_template:
-        fail([], f"material '{material}' has no docx_template, so --docx cannot make Word letters (see docs/word.md)")
-    if leaflet is not None and kinds.get(leaflet) != "leaflet":
-        leaflets_ = sorted(k for k, v in kinds.items() if v == "leaflet")
-        fail([], f"no leaflet material with id '{leaflet}' (have: {', '.join(leaflets_)})")
+        raise click.UsageError(
+            f"--docx: material '{material}' has no docx_template, so it cannot make Word letters (see docs/word.md)"
+        )
 
     # The review gate: every material this run may use must be approved for
     # its current version (handle-docs review status says where each stands).
@@ -86,7 +90,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
 
         settings = RunSettings(
             content_root=content_dir,
-            templates=templates,
+            templates=content.templates,
             material_id=material,
             chunk_size=chunk_size,
             watermark=DRAFT_WATERMARK if draft else None,

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import click
 
-from handle_docs.wording.content import load_content
-from ..models import ProblemsError
-from .common import EXIT_PROBLEMS, content_options, fail, templates_for
+from .common import EXIT_PROBLEMS, content_options, load_content_or_fail
 
 TIMEOUT = 8
 
@@ -34,10 +32,7 @@ def links() -> None:
 @content_options
 def check_links(content_dir: Path, templates: Path | None) -> None:
     """Try every link over the network and report its status (skipped when offline)."""
-    try:
-        content = load_content(content_dir, templates_for(content_dir, templates))
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
+    content = load_content_or_fail(content_dir, templates)
     failures = 0
     for link_id, link in content.links.links.items():
         host = link.url.split("/")[2]

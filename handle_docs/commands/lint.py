@@ -19,7 +19,7 @@ from ..lint import (
     strict as make_strict,
 )
 from ..models import ProblemsError, Severity
-from .common import EXIT_PROBLEMS, content_options, templates_for
+from .common import EXIT_PROBLEMS, content_folders, content_options
 
 
 @click.command("lint")
@@ -37,7 +37,7 @@ def lint(content_dir, templates, strict_mode, as_json):
     Exits 0 when there are no errors (warnings are allowed unless --strict),
     1 when there are errors or the content cannot be loaded.
     """
-    templates = templates_for(content_dir, templates)
+    content_dir, templates = content_folders(content_dir, templates)
     try:
         content = load_content(content_dir, templates)
         config = load_lint_config(content_dir / CONFIG_NAME)

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from handle_docs.run.purge import NotARunFolder, purge_run
-from .common import fail
 
 
 @click.command("purge")
@@ -20,6 +19,6 @@ def purge(run_dir: Path, yes: bool) -> None:
     try:
         result = purge_run(run_dir)
     except NotARunFolder as exc:
-        fail([], str(exc))
+        raise click.UsageError(str(exc)) from exc
     click.echo(f"removed: {', '.join(result.removed) or 'nothing (already purged)'}")
     click.echo(f"kept: {', '.join(result.kept)}")

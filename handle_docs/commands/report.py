@@ -9,8 +9,8 @@ import click
 from handle_docs.outputs.costs import PRICES_FILE, load_prices
 from ..models import ProblemsError
 from ..render.pdf import RenderError
-from handle_docs.outputs.report import ReportError, render_report
-from .common import content_options, fail, templates_for
+from handle_docs.outputs.report import NotARunFolder, ReportError, render_report
+from .common import content_folders, content_options, fail, refuse
 
 
 @click.command("report")
@@ -18,7 +18,7 @@ from .common import content_options, fail, templates_for
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for operation-summary.pdf and operation-summary.md.")
 @content_options
-@click.option("--prices", "prices_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help=f"Print prices (default: CONTENT/{PRICES_FILE}). Without one, the cost is left out.")
 def report(run_dir, out_dir, content_dir, templates, prices_file):
     """A one-page summary of the operation in RUN_DIR (a letters run folder),
@@ -30,7 +30,7 @@ def report(run_dir, out_dir, content_dir, templates, prices_file):
     (stats.json), so it works after the personal data has been deleted; it
     holds no addresses, registrations or names.
     """
-    templates = templates_for(content_dir, templates)
+    content_dir, templates = content_folders(content_dir, templates)
     path = prices_file or (content_dir / PRICES_FILE)
     prices = None
     if path.exists():
@@ -38,15 +38,15 @@ def report(run_dir, out_dir, content_dir, templates, prices_file):
             prices = load_prices(path)
         except ProblemsError as exc:
             fail(exc.problems, "print prices cannot be used")
-    elif prices_file is not None:
-        fail([], f"print prices file not found: {path}")
     else:
         click.echo(f"warning: no {path}: the summary leaves out the print cost", err=True)
     try:
         result = render_report(run_dir, out_dir, templates, prices=prices)
+    except NotARunFolder as exc:
+        raise click.UsageError(str(exc)) from exc
     except ReportError as exc:
-        fail([], str(exc))
+        refuse(str(exc))
     except RenderError as exc:
-        fail([], f"the summary could not be rendered: {exc}")
+        refuse(f"the summary could not be rendered: {exc}")
     pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
     click.echo(f"{result.pdf} ({pages}), {result.markdown}")

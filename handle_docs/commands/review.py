@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from handle_docs.wording.content import Content, load_content
-from ..models import ProblemsError, Severity
+from ..models import Severity
 from ..review import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -36,7 +35,7 @@ from ..review import (
     sign,
 )
 from ..review.sshsign import is_public_key_file
-from .common import EXIT_PROBLEMS, content_options, fail, print_problems, templates_for
+from .common import EXIT_PROBLEMS, content_options, fail, load_content_or_fail, print_problems, refuse, require_ids
 
 
 def review_options(func):
@@ -62,13 +61,6 @@ def review_dir_option(func):
     return content_options(func)
 
 
-def _load(content_dir: Path, templates: Path | None) -> Content:
-    try:
-        return load_content(content_dir, templates_for(content_dir, templates))
-    except ProblemsError as exc:
-        fail(exc.problems, "content cannot be used")
-
-
 def _today(text: str | None) -> dt.date:
     try:
         return resolve_today(text)
@@ -76,12 +68,7 @@ def _today(text: str | None) -> dt.date:
         raise click.BadParameter(exc.problems[0].message, param_hint="--today") from exc
 
 
-def _refuse(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_PROBLEMS)
-
-
-def _material(content: Content, material_id: str, *, registry_ok: bool = False) -> None:
+def _material(content, material_id: str, *, registry_ok: bool = False) -> None:
     """A wrong material id is a usage error (exit 2)."""
     if material_id in content.materials or (registry_ok and material_id == REGISTRY_ID):
         return
@@ -138,7 +125,7 @@ def table(rows: list[list[str]]) -> str:
 def status_cmd(content_dir, templates, review_dir, today_text, verbose):
     """A table of every material: version, approved or not, by whom, review-by
     date and what is missing.  Exits 1 when anything is unapproved or expired."""
-    content = _load(content_dir, templates)
+    content = load_content_or_fail(content_dir, templates)
     day = _today(today_text)
     folder = _review_dir(content_dir, review_dir)
     try:
@@ -221,8 +208,8 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
 def diff_cmd(material_id, content_dir, templates, review_dir, today_text, against):
     """What changed in the words a resident reads since the last approved
     version, word by word: [-removed-]{+added+}."""
-    content = _load(content_dir, templates)
-    _material(content, material_id)
+    content = load_content_or_fail(content_dir, templates)
+    require_ids(content, [material_id])
     try:
         report = diff_report(
             content,
@@ -255,10 +242,10 @@ def _signer(key: Path) -> Signer:
             passphrase = click.prompt(f"Passphrase for {key}", hide_input=True, err=True)
             return KeyFileSigner(key, passphrase)
     except KeyProblem as exc:
-        _refuse(str(exc))
+        refuse(str(exc))
 
 
-def _reviewer_known(content: Content, folder: Path, reviewer: str, day) -> None:
+def _reviewer_known(content, folder: Path, reviewer: str, day) -> None:
     """A reviewer id in no version of the registry is a usage error (exit 2)."""
     registry = reviewers_status(content, review_dir=folder, today=day)
     known = set()
@@ -273,7 +260,7 @@ def _reviewer_known(content: Content, folder: Path, reviewer: str, day) -> None:
 
 
 def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
-    content = _load(content_dir, templates)
+    content = load_content_or_fail(content_dir, templates)
     _material(content, material_id, registry_ok=True)
     day = _today(today_text)
     folder = _review_dir(content_dir, review_dir)
@@ -360,8 +347,8 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
     every finding; a leaflet's is its A4 copy."""
     from handle_docs.review.proof import ProofError, make_proof
 
-    content = _load(content_dir, templates)
-    _material(content, material_id)
+    content = load_content_or_fail(content_dir, templates)
+    require_ids(content, [material_id])
     try:
         proof = make_proof(
             content,
@@ -373,5 +360,5 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
     except ProofError as exc:
-        _refuse(str(exc))
+        refuse(str(exc))
     click.echo(f"{proof.path}: {proof.pages} pages, watermark '{proof.watermark}', version {proof.fingerprint}")

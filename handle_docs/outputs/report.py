@@ -66,6 +66,10 @@ class ReportError(Exception):
     """The run folder cannot be reported on; the message names the file."""
 
 
+class NotARunFolder(ReportError):
+    """The folder has no stats.json: it is not a letters run folder at all."""
+
+
 @dataclass
 class ReportOutput:
     pdf: Path
@@ -79,7 +83,7 @@ class ReportOutput:
 def _read_json(path: Path, required: bool) -> dict[str, Any]:
     if not path.is_file():
         if required:
-            raise ReportError(f"{path} not found: is this a letters run folder (handle-docs letters --out)?")
+            raise NotARunFolder(f"{path} not found: is this a letters run folder (handle-docs letters --out)?")
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -350,6 +354,7 @@ __all__ = [
     "ITEM_LABELS",
     "MARKDOWN_NAME",
     "PDF_NAME",
+    "NotARunFolder",
     "ReportError",
     "ReportOutput",
     "chart",

@@ -29,10 +29,11 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from handle_docs.models import RECORD_COLUMNS, Problem, ProblemsError, RecordSet, Reject, Severity
 from handle_docs.records.normalise import build_record
+from handle_docs.starter import CONTENT, starter_path
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml
 
-#: Column map used for .xlsx files when none is given.
-DEFAULT_COLUMN_MAP = Path(__file__).resolve().parents[2] / "content" / "forms-columns.yaml"
+#: Column map used for .xlsx files when none is given: the starter's (packaged, or the checkout's).
+DEFAULT_COLUMN_MAP = starter_path(CONTENT, "forms-columns.yaml")
 
 #: Columns a file must have; the others default (blank = no / en-GB) when absent.
 REQUIRED_COLUMNS: tuple[str, ...] = (

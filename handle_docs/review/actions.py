@@ -296,7 +296,7 @@ def _resolve_against(status: MaterialStatus, against: str, review_dir: Path) -> 
     text = against.strip().lower()
     hexpart = text.removeprefix(PREFIX)
     if not hexpart or any(c not in "0123456789abcdef" for c in hexpart) or len(hexpart) < 6:
-        raise ReviewError([Problem(f"--against must be a fingerprint like sha256:abcd1234ef56, not {against!r}")])
+        raise ReviewError([Problem(f"must be a fingerprint like sha256:abcd1234ef56, not {against!r}", "--against")])
     if hex_of(status.fingerprint).startswith(hexpart):
         return status.fingerprint
     folder = snapshot_path(review_dir, status.material_id, status.fingerprint).parent
@@ -306,7 +306,9 @@ def _resolve_against(status: MaterialStatus, against: str, review_dir: Path) -> 
         for line in raw.splitlines():
             if line.startswith("# fingerprint: ") and hex_of(line.split(": ", 1)[1].strip()).startswith(hexpart):
                 return line.split(": ", 1)[1].strip()
-    raise ReviewError([Problem(f"no recorded version {against} of {status.material_id} (none in {folder})")])
+    raise ReviewError(
+        [Problem(f"no recorded version {against} of {status.material_id} (none in {folder})", "--against")]
+    )
 
 
 def diff_report(

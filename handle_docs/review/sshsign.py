@@ -222,6 +222,7 @@ def load_private_key(path: Path, passphrase: str | None = None):
     password = passphrase.encode("utf-8") if passphrase else None
     try:
         if b"OPENSSH PRIVATE KEY" in data:
+            # cryptography needs bcrypt (a dependency) to open a passphrase-protected OpenSSH key.
             key = serialization.load_ssh_private_key(data, password=password)
         else:
             key = serialization.load_pem_private_key(data, password=password)

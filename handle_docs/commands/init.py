@@ -1,0 +1,39 @@
+"""``handle-docs init DIR``: a new force's folder, made from the bundled starter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
+from handle_docs.starter.create import REVIEW_NOTE, FolderInUse, create_force
+from .common import refuse
+
+
+@click.command("init")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--sample-approvals", is_flag=True,
+              help="Keep the sample force's invented approvals, to try the tool on the sample as it is; "
+                   "never for a real force.")
+def init(folder: Path, sample_approvals: bool) -> None:
+    """Create DIR with the wording (content/), templates (templates/) and
+    review folder (review/) a force works in, and invented sample records
+    (examples/) to try.
+
+    The wording is the bundled sample force's: make it your own, then have
+    every material approved before printing; review/README.txt says how.
+    DIR must be new or empty.
+    """
+    try:
+        made = create_force(folder, sample_approvals=sample_approvals)
+    except FolderInUse as exc:
+        raise click.UsageError(str(exc)) from exc
+    except OSError as exc:
+        refuse(f"could not create {folder}: {exc.strerror or type(exc).__name__}. Nothing was created.")
+    click.echo(f"created {folder}: {CONTENT}/, {TEMPLATES}/, {REVIEW}/, {EXAMPLES}/")
+    if sample_approvals:
+        click.echo("sample approvals kept: for trying the sample only, never for a real force")
+    else:
+        click.echo(f"nothing is approved yet ({len(made.materials)} materials): read {folder / REVIEW / REVIEW_NOTE}")
+    click.echo(f"next: cd {folder} && handle-docs lint && handle-docs review status")
