@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 HD=.venv/bin/handle-docs
 ids=$(.venv/bin/python - <<'PY'
 from pathlib import Path
-from handle_docs.content import load_content
+from handle_docs.wording.content import load_content
 from handle_docs.review import material_status
 content = load_content(Path("content"))
 for mid in sorted(content.materials):

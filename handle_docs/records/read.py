@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from handle_docs.models import RECORD_COLUMNS, Problem, ProblemsError, RecordSet, Reject, Severity
-from handle_docs.records.normalise import build_record
+from handle_docs.records.rules import build_row
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml
 
 #: Column map used for .xlsx files when none is given.
@@ -540,11 +540,13 @@ def _read_table(source: str, rows: Iterator[_RawRow], lookup: Mapping[str, str],
         unlabelled_used.update(beyond)
         unlabelled_used.update(i for i in header.unlabelled if i < len(row.cells) and not _is_blank(row.cells[i]))
         cells = {name: row.cells[i] if i < len(row.cells) else None for i, name in header.fields.items()}
-        outcome = build_record(row.number, cells)
-        if isinstance(outcome, Reject):
-            result.rejects.append(outcome)
+        outcome = build_row(row.number, cells)
+        if outcome.reject is not None:
+            result.rejects.append(outcome.reject)
         else:
-            result.records.append(outcome)
+            assert outcome.record is not None
+            result.records.append(outcome.record)
+            result.row_warnings.extend(outcome.warnings)
     for index in sorted(unlabelled_used):
         result.warnings.append(
             Problem(

@@ -532,10 +532,8 @@ def finalise_run(
 
         join_docx([staging / name for name in docx_files], batch_docx, title=batch_title, lang=lang)
     manifest = {
-        **manifest_extra,
-        "rows_read": result.rows_read,
+        **manifest_extra,  # with the row figures (run/figures.py)
         "letters_count": len(result.letters),
-        "rejected_rows": len({r.row for r in result.rejects}),
         "batch": {"file": "batch.pdf", "pages": result.batch_pages,
                   "sha256": file_sha256(batch) if batch.exists() else None},
         **({"batch_docx": {"file": "batch.docx", "letters": len(docx_files), "sha256": file_sha256(batch_docx)}}
