@@ -140,7 +140,8 @@ class RecordSet:
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # file level, e.g. unknown columns
     row_warnings: list[RowWarning] = field(default_factory=list)  # rows kept with a cell assumed
-    corrected_rows: list[int] = field(default_factory=list)  # rows read with corrections (records/check.py)
+    corrected_rows: list[int] = field(default_factory=list)  # rows read with corrections (read.py)
+    corrections_key: str = ""  # SHA-256 of the corrections applied, for the run's identity ("" for none)
 
 
 # ---------------------------------------------------------------------------

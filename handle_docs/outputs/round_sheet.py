@@ -20,7 +20,7 @@ from handle_docs.models import Letter, Problem, ProblemsError
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
 from handle_docs.run.context import placeholder_values
-from handle_docs.run.letters import street_line
+from handle_docs.run.letters import named_house_street, street_line
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import PLACEHOLDERS, Content, validate_model
@@ -76,8 +76,7 @@ def door(address_lines: Sequence[str]) -> tuple[str, str]:
     if found is not None:
         index, match = found
         return match.group(3), ", ".join(lines[: index + 1])
-    named = lines[:2]
-    return named[-1] if named else "", ", ".join(named)
+    return named_house_street(lines), ", ".join(lines[:2])
 
 
 def round_sheet_context(letters: Sequence[Letter], content: Content, wording: RoundSheetWording) -> dict[str, Any]:

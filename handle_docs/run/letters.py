@@ -42,6 +42,12 @@ def street_line(lines: Sequence[str]) -> tuple[int, re.Match[str]] | None:
     return None
 
 
+def named_house_street(lines: Sequence[str]) -> str:
+    """The street of an address without a house number: the line after the
+    house's name ("Rose Cottage, Mill Lane, …"), or its only line."""
+    return lines[1] if len(lines) > 1 else (lines[0] if lines else "")
+
+
 def walk_key(address: str, postcode: str) -> WalkKey:
     lines = [part.strip() for part in address.split(",") if part.strip()]
     district = postcode.split(" ")[0] if postcode else ""
@@ -53,7 +59,7 @@ def walk_key(address: str, postcode: str) -> WalkKey:
         position = number if side == 0 else -number
         rest = ",".join(lines[:i]).lower()
         return WalkKey(street.lower(), district, side, position, suffix, _natural(rest))
-    street = lines[-1].lower() if lines else ""
+    street = named_house_street(lines).lower()
     return WalkKey(street, district, 2, 0, "", _natural(",".join(lines).lower()))
 
 

@@ -130,7 +130,12 @@ def run_letters(
     )
     if options.prices is not None and not settings.count_print:
         settings = replace(settings, count_print=True)  # workers flag colour/blank pages
-    key = run_key(records_sha256, settings, {"content": options.manifest_extra.get("materials")})
+    key = run_key(
+        records_sha256,
+        settings,
+        {"content": options.manifest_extra.get("materials"),
+         **({"corrections": recordset.corrections_key} if recordset.corrections_key else {})},
+    )
     staging, journal, done = prepare_staging(out_dir, key, options.resume)
     result.resumed_chunks = len(done)
     if options.progress_start:
