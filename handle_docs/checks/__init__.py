@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import docx as docx_checks
-from . import pdf_fonts, pdf_qr, pdf_structure, pdf_text
+from . import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf_text
 from .config import DEFAULT_ACRONYMS, CheckConfig, LinksFileError, config_from_links, load_links
 from .pdf_common import PdfDoc
 from .results import CheckResult, FileReport, Finding, format_json, format_table
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
-    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
+    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_glyphs.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
 )
 DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
 
