@@ -15,7 +15,7 @@ renderer never adds direct formatting.  See docs/word.md.
 
 Every style, and the document defaults, declare the language en-GB; no part
 says en-US.  The declared font is Arial by default (see docs/word.md for why
-not the PDF's Atkinson Hyperlegible); ``--font`` declares another with Arial
+not the PDF's Atkinson Hyperlegible Next); ``--font`` declares another with Arial
 as its stated fallback.
 
 The output bytes depend only on this script (fixed zip dates, no random

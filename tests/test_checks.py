@@ -51,7 +51,7 @@ CONFIG = CheckConfig(
 
 ALL_PDF_CHECKS = [
     "tagged", "language", "title", "pdfua-id", "figure-alt", "heading-order", "lists-tagged",
-    "fonts-embedded", "font-families", "min-font-size", "no-italic", "contrast",
+    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",
     "no-block-capitals", "page-size", "real-text", "qr-codes",
 ]
 ALL_DOCX_CHECKS = [
@@ -84,10 +84,10 @@ def data_uri(png: bytes) -> str:
 
 
 FONT_FACE = f"""
-@font-face {{ font-family: "Atkinson Hyperlegible"; font-weight: normal;
-  src: url("{(FONTS / 'AtkinsonHyperlegible-Regular.ttf').as_uri()}"); }}
-@font-face {{ font-family: "Atkinson Hyperlegible"; font-weight: bold;
-  src: url("{(FONTS / 'AtkinsonHyperlegible-Bold.ttf').as_uri()}"); }}
+@font-face {{ font-family: "Atkinson Hyperlegible Next"; font-weight: normal;
+  src: url("{(FONTS / 'AtkinsonHyperlegibleNext-Regular.ttf').as_uri()}"); }}
+@font-face {{ font-family: "Atkinson Hyperlegible Next"; font-weight: bold;
+  src: url("{(FONTS / 'AtkinsonHyperlegibleNext-Bold.ttf').as_uri()}"); }}
 """
 
 
@@ -95,9 +95,9 @@ def good_html() -> str:
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Keep your vehicle safe</title>
 <style>{FONT_FACE}
-@page {{ size: A4; margin: 20mm; font-family: "Atkinson Hyperlegible"; font-size: 16pt;
+@page {{ size: A4; margin: 20mm; font-family: "Atkinson Hyperlegible Next"; font-size: 16pt;
         @bottom-center {{ content: "Page " counter(page); }} }}
-html {{ font-family: "Atkinson Hyperlegible"; font-size: 16pt; color: #000; background: #fff; }}
+html {{ font-family: "Atkinson Hyperlegible Next"; font-size: 16pt; color: #000; background: #fff; }}
 h1 {{ font-size: 28pt; }} h2 {{ font-size: 22pt; }}
 .box {{ background: #1d3a6b; color: #fff; padding: 4mm; }}
 .cols {{ display: flex; gap: 6mm; }}
@@ -149,8 +149,8 @@ def bad_tagged_html() -> str:
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Bad structure</title>
 <style>{FONT_FACE}
-@page {{ size: A4; margin: 20mm; font-family: "Atkinson Hyperlegible"; }}
-html {{ font-family: "Atkinson Hyperlegible"; font-size: 16pt; }}
+@page {{ size: A4; margin: 20mm; font-family: "Atkinson Hyperlegible Next"; }}
+html {{ font-family: "Atkinson Hyperlegible Next"; font-size: 16pt; }}
 img {{ image-rendering: pixelated; }}
 </style></head><body>
 <h1>Vehicle crime in your area</h1>
@@ -419,6 +419,9 @@ def test_minimal_pdf_fonts_pages_and_text(reports):
     (font,) = failed(report, "fonts-embedded")
     assert font.page == 1 and font.element == "font Times-Roman"
     assert failed(report, "font-families")[0].element == "font Times-Roman"
+    (unembedded,) = failed(report, "glyphs")
+    assert unembedded.message == "text drawn in a font that is not embedded"
+    assert unembedded.page == 1 and unembedded.text == "Lock your car and hide your bags."
     (size,) = failed(report, "page-size")
     assert size.page == 1 and "612.0 × 792.0" in size.message
     (text,) = failed(report, "real-text")
@@ -513,6 +516,15 @@ def test_family_matching():
     assert family_matches("AtkinsonHyperlegible-Regular", allowed)
     assert family_matches("XYZABC+Atkinson Hyperlegible,BoldItalic", allowed)
     assert not family_matches("ABCDEF+AtkinsonHyperlegibleNext-Bold", allowed)
+
+
+def test_the_bundled_families_are_allowed_by_default_and_nothing_else():
+    allowed = CheckConfig().allowed_font_families
+    for name in ("ABCDEF+Atkinson-Hyperlegible-Next", "ABCDEF+Atkinson-Hyperlegible-Next-Bold",
+                 "ABCDEF+Noto-Sans-Arabic", "ABCDEF+Noto-Nastaliq-Urdu-Bold"):
+        assert family_matches(name, allowed), name
+    for name in ("ABCDEF+Atkinson-Hyperlegible-Bold", "ABCDEF+DejaVu-Sans", "ABCDEF+Noto-Sans-Thai"):
+        assert not family_matches(name, allowed), name
     assert not family_matches("Times-Roman", allowed)
 
 
@@ -627,3 +639,50 @@ def test_contrast_is_measured_against_what_is_under_a_border_not_the_border(tmp_
     assert set(found) == {"Grey words on blue", "Black on black"}
     assert "(#777777 on #1d4f91)" in found["Grey words on blue"]
     assert "(#000000 on #000000)" in found["Black on black"]
+
+
+# ---------------------------------------------------------------------------
+# glyphs: every character drawn is a real glyph of an embedded font
+# ---------------------------------------------------------------------------
+
+
+def test_a_character_the_font_lacks_is_found_drawn_as_an_empty_box(tmp_path):
+    from weasyprint import HTML
+
+    # U+E000 (private use) is in no font on any machine: with only the bundled
+    # Latin font declared, WeasyPrint has to draw it as .notdef.
+    html = (f'<html lang="en-GB"><head><title>Box</title><style>{FONT_FACE}'
+            'html { font-family: "Atkinson Hyperlegible Next"; font-size: 16pt; }</style></head>'
+            '<body><p>Flat 2\ue000, Mill Close</p></body></html>')
+    path = tmp_path / "box.pdf"
+    HTML(string=html).write_pdf(path, pdf_variant="pdf/ua-1")
+    (report,) = check_paths([path], CONFIG)
+    (box,) = failed(report, "glyphs")
+    assert box.page == 1 and box.element.startswith("font ") and "Atkinson-Hyperlegible-Next" in box.element
+    assert box.message == "1 character(s) drawn as .notdef, an empty box: the font has no glyph for U+E000"
+    assert report.result("fonts-embedded").passed and report.result("font-families").passed
+
+
+def test_glyph_zero_in_an_identity_encoded_font_is_an_empty_box(files, tmp_path):
+    # The good letter with the first glyph it shows replaced by glyph 0 (.notdef)
+    path = tmp_path / "zero.pdf"
+    with pikepdf.open(files["good_pdf"]) as pdf:
+        page = pdf.pages[0]
+        commands = pikepdf.parse_content_stream(page)
+        for i, (operands, operator) in enumerate(commands):
+            if str(operator) == "TJ":
+                items = list(operands[0])
+                first = next(j for j, item in enumerate(items) if isinstance(item, pikepdf.String))
+                items[first] = pikepdf.String(b"\x00\x00" + bytes(items[first])[2:])
+                commands[i] = pikepdf.ContentStreamInstruction([pikepdf.Array(items)], operator)
+                break
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(commands))
+        pdf.save(path)
+    (report,) = check_paths([path], CONFIG)
+    (box,) = failed(report, "glyphs")
+    assert box.page == 1 and box.message.startswith("1 character(s) drawn as .notdef")
+
+
+def test_the_good_pdf_draws_every_character_with_a_glyph(reports):
+    assert reports["good_pdf"].result("glyphs").passed
+    assert reports["bad_pdf"].result("glyphs").passed  # wrong fonts, but real glyphs

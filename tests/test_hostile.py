@@ -120,13 +120,14 @@ def test_a_template_that_reaches_outside_is_refused_and_reported_as_rejected_row
     assert "refused to fetch a " + resource in rejects
 
 
-def test_right_to_left_and_emoji_text_is_rejected_with_a_reason_not_dropped(tmp_path):
+def test_emoji_and_scripts_no_bundled_font_draws_are_rejected_with_a_reason_not_dropped(tmp_path):
     rows = [
         {"address": "1 Mill Close", "vrm": "QZ00 XKA"},
-        {"address": "2 شارع الملك, Eastmoor", "vrm": "QZ00 XKB"},
+        {"address": "2 ถนนสุขุมวิท, Eastmoor", "vrm": "QZ00 XKB"},  # Thai: no bundled font
         {"address": "3 Mill Close 🚗", "vrm": "QZ00 XKC"},
         {"address": "5 Mill Close", "vrm": "QZ00 XKD", "items_on_display": "bag;🎒"},
         {"address": "7 Rue Élodie, Crème Brûlée, £5 Lane", "vrm": "QZ00 XKE"},
+        {"address": "9 شارع الملك, Eastmoor", "vrm": "QZ00 XKF"},  # Arabic: Noto Sans Arabic draws it
     ]
     out, result, recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     rejected = {r.row: r for r in result.rejects}
@@ -135,6 +136,7 @@ def test_right_to_left_and_emoji_text_is_rejected_with_a_reason_not_dropped(tmp_
     assert rejected[5].field == "items_on_display"
     letter_text = " ".join(words(out / letter.file) for letter in result.letters)
     assert "7 Rue Élodie, Crème Brûlée, £5 Lane".replace(",", "") in letter_text.replace(",", "")
+    assert "شارع الملك" in letter_text
 
 
 def test_welsh_addresses_with_accented_w_and_y_get_their_letter(tmp_path):
@@ -165,7 +167,7 @@ def test_the_accents_on_w_and_y_are_drawn_not_empty(tmp_path):
         data = renderer.write(renderer.layout(html), title="t", lang="cy")
         (tmp_path / "t.pdf").write_bytes(data)
         _, fonts = font_sizes_and_names(tmp_path / "t.pdf")
-        assert all(name.replace("-", "").startswith("AtkinsonHyperlegible") for name in fonts), fonts  # no stand-in font
+        assert all(name.replace("-", "").startswith("AtkinsonHyperlegibleNext") for name in fonts), fonts  # no stand-in font
         pdf = pypdfium2.PdfDocument(data)
         try:
             return pdf[0].render(scale=1).to_pil().convert("L")

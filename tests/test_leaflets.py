@@ -43,7 +43,7 @@ def test_a4_leaflet_qr_codes_scan_to_the_tracked_links(tmp_path, content, materi
     for link_id in content.material(material_id).spec.links:
         assert content.links.links[link_id].short in text
     smallest, names = font_sizes_and_names(path)
-    assert smallest >= 16 and all(n.replace("-", "").startswith("AtkinsonHyperlegible") for n in names)
+    assert smallest >= 16 and all(n.replace("-", "").startswith("AtkinsonHyperlegibleNext") for n in names)
     facts = catalog_facts(path)
     assert facts["struct_tree"] and facts["lang"] == "en-GB" and str(facts["pdfua_part"]) == "1"
 

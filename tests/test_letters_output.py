@@ -156,7 +156,7 @@ def test_large_print_text_sans_serif_embedded(sample_run):
     for path in [out / "batch.pdf", *sorted((out / "letters").glob("*.pdf"))[:5]]:
         smallest, names = font_sizes_and_names(path)
         assert smallest >= 16.0, (path.name, smallest)
-        assert names and all(n.replace("-", "").startswith("AtkinsonHyperlegible") for n in names), names
+        assert names and all(n.replace("-", "").startswith("AtkinsonHyperlegibleNext") for n in names), names
         assert not any("Italic" in n or "Oblique" in n for n in names)
         facts = catalog_facts(path)
         assert facts["fonts_embedded"]

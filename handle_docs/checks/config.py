@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from handle_docs.render import fonts
+
 #: Capitalised words that are not "block capitals" (acronyms people know).
 DEFAULT_ACRONYMS: tuple[str, ...] = (
     "NWS",
@@ -38,11 +40,13 @@ class CheckConfig:
     scheme, host and path are equal (extra ``utm_*`` query parameters are
     allowed).  ``short_forms`` maps such a URL to the short form printed beside
     its QR code.  ``acronyms`` are capitalised words that never count towards
-    a run of block capitals.
+    a run of block capitals.  ``allowed_font_families`` are, by default, the
+    families of the fonts bundled with handle-docs (``AtkinsonHyperlegibleNext``,
+    ``NotoSansArabic``, ``NotoNastaliqUrdu``).
     """
 
     min_font_pt: float = 16.0
-    allowed_font_families: tuple[str, ...] = ("AtkinsonHyperlegible",)
+    allowed_font_families: tuple[str, ...] = field(default_factory=fonts.families)
     allowed_urls: tuple[str, ...] = ()
     short_forms: dict[str, str] = field(default_factory=dict)
     min_qr_mm: float = 25.0

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from handle_docs.checks import docx as docx_checks
-from handle_docs.checks import pdf_fonts, pdf_qr, pdf_structure, pdf_text
+from handle_docs.checks import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf_text
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc
 from handle_docs.checks.results import CheckResult, FileReport, Finding
 
 PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
-    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
+    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_glyphs.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
 )
 DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
 

@@ -1,7 +1,7 @@
 """Social media cards: the operation's headline figures as PNG images.
 
 Two sizes, 1080 × 1080 (square posts) and 1200 × 675 (wide posts and link
-previews), drawn with Pillow in the bundled Atkinson Hyperlegible font, each
+previews), drawn with Pillow in the bundled Atkinson Hyperlegible Next font, each
 with its alt text in a ``.txt`` file beside it.
 
 What a card says comes from two places only:
@@ -53,8 +53,8 @@ NUMBER = (255, 209, 102)  # #ffd166, 10:1 on the navy
 DRAFT_BAND = (178, 34, 34)
 RULE = (255, 209, 102)
 
-REGULAR = FONT_DIR / "AtkinsonHyperlegible-Regular.ttf"
-BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
+REGULAR = FONT_DIR / "AtkinsonHyperlegibleNext-Regular.ttf"
+BOLD = FONT_DIR / "AtkinsonHyperlegibleNext-Bold.ttf"
 
 
 class CardError(Exception):

@@ -1,21 +1,20 @@
-"""Can the bundled font print this text?
+"""Can the bundled fonts print this text?
 
-A letter must never silently drop part of an address: a character the
-bundled font has no glyph for (emoji, or a script other than Latin) would be
-drawn as an empty box, or pulled from whatever font the machine happens to
-have.  Records whose printed fields hold such characters are rejected with a
-reason, before any letter is laid out.
+A letter must never silently drop part of an address: a character no
+bundled font has a glyph for (emoji, or a script none of them covers) would
+be drawn as an empty box, or pulled from whatever font the machine happens
+to have.  Records whose printed fields hold such characters are rejected
+with a reason, before any letter is laid out.  Every bundled font counts
+(Latin, Arabic and Urdu today; see ``render/fonts.py``), since the
+templates' font stack draws each character with the first font that has it.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
-
-from fontTools.ttLib import TTFont
 
 from handle_docs.models import RecordSet, Reject, VisitRecord
-from handle_docs.render.pdf import FONT_DIR
+from handle_docs.render.fonts import covered
 
 #: Fields a letter prints, as (field name, getter).
 PRINTED_FIELDS = (
@@ -24,18 +23,6 @@ PRINTED_FIELDS = (
     ("vrm", lambda r: r.vrm),
     ("items_on_display", lambda r: " ".join(r.items_on_display)),
 )
-
-
-@lru_cache(maxsize=1)
-def covered() -> frozenset[int]:
-    """Code points every face of the bundled font can draw."""
-    points: set[int] | None = None
-    for face in ("Regular", "Bold"):
-        font = TTFont(FONT_DIR / f"AtkinsonHyperlegible-{face}.ttf", lazy=True)
-        cmap = set(font.getBestCmap())
-        font.close()
-        points = cmap if points is None else points & cmap
-    return frozenset(points or ())
 
 
 def unprintable_fields(record: VisitRecord) -> list[str]:
@@ -58,8 +45,8 @@ def screen(recordset: RecordSet) -> RecordSet:
                 Reject(
                     row=record.row,
                     field=", ".join(fields),
-                    reason="contains characters the letter font cannot print (such as emoji or a non-Latin "
-                    "script); write the letter by hand or retype the field",
+                    reason="contains characters the letter fonts cannot print (such as emoji, or a script "
+                    "no bundled font covers); write the letter by hand or retype the field",
                 )
             )
         else:

@@ -1,10 +1,12 @@
 """WeasyPrint rendering to tagged PDF/UA-1, locked down and strict.
 
-* One :class:`FontConfiguration` per process, the bundled OFL font declared
-  once with ``@font-face``.
-* The URL fetcher serves only the package's assets, the templates folder and
-  QR images this process made; anything else (``http``, ``file`` elsewhere,
-  ``data:``) is refused and the render fails with the refusal.
+* One :class:`FontConfiguration` per process; the bundled OFL fonts are
+  declared by ``@font-face`` rules in the templates' ``base.css`` as
+  ``bundled-font:<file>.ttf`` (WeasyPrint loads each face once per process).
+* The URL fetcher serves only the package's assets, the bundled fonts, the
+  templates folder and QR images this process made; anything else (``http``,
+  ``file`` elsewhere, ``data:``) is refused and the render fails with the
+  refusal.
 * WeasyPrint reports some accessibility failures (an image without alt text)
   only as ERROR log lines while still claiming PDF/UA: those fail the render.
 """
@@ -16,17 +18,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from handle_docs.render import qr
+from handle_docs.render import fonts, qr
 from handle_docs.util.reproducible import source_datetime
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-FONT_DIR = ASSETS / "fonts"
-FONT_FAMILY = "Atkinson Hyperlegible"
+FONT_DIR = fonts.FONT_DIR
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -42,7 +43,7 @@ class SafeFetcher(URLFetcher):
     """Serve only our own files and QR images; refuse and remember the rest."""
 
     def __init__(self, roots: Sequence[Path]):
-        super().__init__(allowed_protocols={"file", qr.SCHEME})
+        super().__init__(allowed_protocols={"file", qr.SCHEME, fonts.SCHEME})
         self.roots = [Path(r).resolve() for r in roots]
         self.refused: list[str] = []
 
@@ -58,6 +59,11 @@ class SafeFetcher(URLFetcher):
                 return URLFetcherResponse(url, body=image.jpeg, headers={"Content-Type": "image/jpeg"})
             if image is not None:
                 return URLFetcherResponse(url, body=image.png, headers={"Content-Type": "image/png"})
+        elif url.startswith(fonts.SCHEME + ":"):
+            name = url.split(":", 1)[1]
+            path = FONT_DIR / name
+            if "/" not in name and "\\" not in name and name.endswith(".ttf") and path.is_file():
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": "font/ttf"})
         elif url.startswith("file:"):
             from urllib.request import url2pathname
 
@@ -111,17 +117,6 @@ def _collect_errors() -> Iterator[_ErrorCollector]:
         logger.removeHandler(collector)
 
 
-def font_face_css() -> str:
-    rules = []
-    for weight, name in ((400, "Regular"), (700, "Bold")):
-        path = FONT_DIR / f"AtkinsonHyperlegible-{name}.ttf"
-        rules.append(
-            "@font-face { font-family: '%s'; font-style: normal; font-weight: %d; src: url('%s'); }"
-            % (FONT_FAMILY, weight, path.as_uri())
-        )
-    return "\n".join(rules)
-
-
 def source_date() -> str | None:
     """ISO date from SOURCE_DATE_EPOCH, for reproducible PDF metadata."""
     stamp = source_datetime()
@@ -135,7 +130,6 @@ class PdfRenderer:
         self.templates = Path(templates).resolve()
         self.fetcher = SafeFetcher([ASSETS, self.templates])
         self.font_config = FontConfiguration()
-        self.fonts = CSS(string=font_face_css(), font_config=self.font_config, url_fetcher=self.fetcher)
         self.cache: dict = _ImageCache()
 
     def layout(self, html: str) -> Document:
@@ -144,7 +138,6 @@ class PdfRenderer:
         with _collect_errors() as errors:
             document = HTML(string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher).render(
                 font_config=self.font_config,
-                stylesheets=[self.fonts],
                 pdf_variant=PDF_VARIANT,
                 cache=self.cache,
             )
