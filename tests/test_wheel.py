@@ -67,7 +67,7 @@ def test_the_wheel_carries_the_starter_and_nothing_of_the_repository_else(instal
     for expected in ["handle_docs/starter/content/letters/visit.yaml", "handle_docs/starter/content/forms-columns.yaml",
                      "handle_docs/starter/templates/letters/visit.html.j2", "handle_docs/starter/templates/letters/visit.docx",
                      "handle_docs/starter/review/visit-letter.yaml", "handle_docs/starter/examples/patrol-records.csv",
-                     "handle_docs/assets/fonts/AtkinsonHyperlegible-Regular.ttf"]:
+                     "handle_docs/assets/fonts/AtkinsonHyperlegibleNext-Regular.ttf"]:
         assert expected in names
     starter = {n.removeprefix("handle_docs/starter/") for n in names if n.startswith("handle_docs/starter/")}
     in_git = {p.relative_to(ROOT).as_posix() for folder in ("content", "templates", "review")
@@ -93,7 +93,7 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
                "r = read_records(starter_path('examples', 'patrol-forms-export.xlsx')); "
                "print(m); print(r.rows_read, len(r.records), len({x.row for x in r.rejects}))", cwd=work, env=env)
     column_map, counts = forms.stdout.splitlines()
-    assert Path(column_map).is_relative_to(site) and counts == "125 120 5"
+    assert Path(column_map).is_relative_to(site) and counts == "127 125 2"
 
     outside = sh(hd, "lint", cwd=work, env=env, check=False)
     assert outside.returncode == 2 and "handle-docs init DIR" in outside.stderr
@@ -105,7 +105,7 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
 
     run = sh(hd, "letters", "examples/patrol-records.csv", "--out", "out/letters", "--draft", "--quiet",
              cwd=force, env=env)
-    assert "95 letters (194 pages), 5 rejected rows of 125 read" in run.stdout
+    assert "96 letters (196 pages), 2 rejected rows of 127 read" in run.stdout
     assert "DRAFT: every page is watermarked 'DRAFT — NOT APPROVED'; not for delivery" in run.stdout
     with pdfplumber.open(force / "out" / "letters" / "batch.pdf") as pdf:
         assert len(pdf.pages) >= 194
@@ -116,6 +116,7 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
 
     status = sh(hd, "review", "status", cwd=force, env=env, check=False)
     assert status.returncode == 1, status.stdout + status.stderr
-    rows = {line.split()[0]: line for line in status.stdout.splitlines()[1:6]}
+    assert status.stdout.splitlines()[1].startswith("reviewers (registry)")
+    rows = {line.split()[0]: line for line in status.stdout.splitlines()[2:7]}
     assert sorted(rows) == MATERIALS and all("NOT APPROVED" in row for row in rows.values())
-    assert "NOT READY: 5 of 5 material(s) not approved for their current version" in status.stdout
+    assert "NOT READY: 6 of 6 (materials and the reviewer registry) not approved for their current version" in status.stdout

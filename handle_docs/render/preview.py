@@ -75,7 +75,7 @@ _RENDERERS = _Renderers()
 
 
 def _letter_pdf(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None) -> bytes:
-    from handle_docs.run.batch import ChunkRenderer, RunSettings
+    from handle_docs.run.chunk import ChunkRenderer, RunSettings
 
     if scenario is None:
         raise PreviewError("a letter needs a scenario to preview")
