@@ -36,13 +36,18 @@ class Problem:
     key: str = ""
     severity: Severity = Severity.ERROR
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """``file:line: key``, as much of it as is known."""
         where = self.file or "<input>"
         if self.line is not None:
             where += f":{self.line}"
         if self.key:
             where += f": {self.key}"
-        return f"{where}: {self.severity.value}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity.value}: {self.message}"
 
 
 class ProblemsError(Exception):

@@ -55,13 +55,8 @@ class LintProblem(Problem):
     rule: str = ""
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        if self.key:
-            where += f": {self.key}"
         tag = f"[{self.rule}] " if self.rule else ""
-        return f"{where}: {self.severity.value}: {tag}{self.message}"
+        return f"{self.where}: {self.severity.value}: {tag}{self.message}"
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
