@@ -192,9 +192,9 @@ def test_a_post_without_a_csrf_token_is_refused_and_nothing_saved(client, folder
     form = form_of(client)
     for url in ("/materials/visit-letter/save", "/materials/visit-letter/preview", "/materials/visit-letter/check"):
         response = client.post(url, data={"base_sha256": form["base_sha256"], "blocks.greeting": "Hi"})
-        assert response.status_code == 400 and "Page expired" in text(response)
+        assert response.status_code == 403 and "Page expired" in text(response)
     bad = client.post("/materials/visit-letter/save", data={**form, "csrf_token": "forged", "blocks.greeting": "Hi"})
-    assert bad.status_code == 400
+    assert bad.status_code == 403
     assert (content_dir / VISIT).read_bytes() == before
 
 

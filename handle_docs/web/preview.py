@@ -14,6 +14,7 @@ from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
+from handle_docs.web.identity import EDITOR, requires_role
 
 bp = Blueprint("preview", __name__)
 
@@ -33,6 +34,7 @@ def _pages(key: str, job, wait: float, material_id: str, caption: str):
 
 
 @bp.post("/materials/<material_id>/preview")
+@requires_role(EDITOR)
 def preview(material_id: str):
     content = content_or_404()
     material = material_or_404(content, material_id)
@@ -55,6 +57,7 @@ def preview(material_id: str):
 
 
 @bp.post("/materials/<material_id>/check")
+@requires_role(EDITOR)
 def check(material_id: str):
     """Lint and reading scores for the wording as typed, or why it would not load."""
     content = content_or_404()

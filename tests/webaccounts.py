@@ -1,0 +1,40 @@
+"""Test helpers for the workspace with accounts: an app on a content copy
+signing with the demo workspace key, accounts made in its instance folder,
+and signing in through the test client."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from handle_docs.web import Settings, create_app
+from handle_docs.web import accounts as accounts_lib
+
+from .signing import DEMO_KEYS
+
+PASSWORD = "a long test password"
+REVIEWER_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector", "equality-lead"]
+
+
+def make_app(content_dir: Path, instance: Path, **settings):
+    settings.setdefault("key", DEMO_KEYS / "demo-workspace")
+    app = create_app(Settings(content=content_dir, instance=instance, **settings))
+    app.config["TESTING"] = True
+    return app
+
+
+def add(instance: Path, account_id: str, *roles: str, password: str = PASSWORD) -> None:
+    accounts_lib.add_account(instance, account_id, list(roles), password, allowed=REVIEWER_ROLES)
+
+
+def csrf(client, url: str = "/sign-in") -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client, account_id: str, password: str = PASSWORD):
+    return client.post("/sign-in", data={"csrf_token": csrf(client), "account": account_id, "password": password})
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
