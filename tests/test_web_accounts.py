@@ -236,3 +236,21 @@ def test_serve_needs_a_proxy_address_for_the_trusted_header(tmp_path, content_co
     result = CliRunner().invoke(cli, ["serve", "--content", str(content_copy), "--instance", str(tmp_path / "i"),
                                       "--trusted-header", "X-Remote-User"])
     assert result.exit_code == 2 and "--trusted-proxy" in result.output
+
+
+def test_the_demo_accounts_sign_in_with_their_published_passwords_and_reviewer_roles(content_copy, tmp_path):
+    from handle_docs.review import load_registry
+    from handle_docs.web import accounts as accounts_lib
+    from handle_docs.web.demo import DEMO_ACCOUNTS, ensure_demo_accounts
+
+    instance = tmp_path / "demo"
+    ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])
+    ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])  # a second start keeps them
+    found = accounts_lib.load_accounts(instance)
+    registry = load_registry(content_copy).registry
+    for account_id, roles, password in DEMO_ACCOUNTS:
+        assert accounts_lib.verify(found, account_id, password).roles == list(roles)
+        entry = registry.reviewer(account_id)
+        if entry is not None:
+            assert list(roles) == list(entry.roles)
+    assert {a for a, _, _ in DEMO_ACCOUNTS} >= {"priya-lang", "tom-okoro"}
