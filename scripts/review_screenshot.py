@@ -12,7 +12,6 @@ Debian's chromium and chromium-driver.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from handle_docs.web import Settings, create_app  # noqa: E402
 from handle_docs.web import accounts  # noqa: E402
-from tests.browser import chromium, served  # noqa: E402
+from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402
 
 TARGET = ROOT / "docs" / "img" / "workspace-review.png"
 PASSWORD = "screenshot password"
@@ -31,12 +30,10 @@ PASSWORD = "screenshot password"
 
 def main() -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     with tempfile.TemporaryDirectory(prefix="handle-docs-screenshot-") as tmp:
         root = Path(tmp)
-        for name in ("content", "templates", "review"):
-            shutil.copytree(ROOT / name, root / name)
+        copy_sample(root)
         letter = root / "content" / "letters" / "visit.yaml"
         letter.write_text(letter.read_text(encoding="utf-8").replace("walked around", "strolled around"),
                           encoding="utf-8")
@@ -44,19 +41,17 @@ def main() -> None:
         app = create_app(Settings(content=root / "content", instance=root / "instance",
                                   key=ROOT / "examples" / "demo-keys" / "demo-workspace"))
         with served(app) as base, chromium(width=1360, height=1500) as driver:
-            wait = WebDriverWait(driver, 120, poll_frequency=0.2)
             driver.get(f"{base}/sign-in")
             driver.find_element(By.ID, "account").send_keys("priya-lang")
             driver.find_element(By.ID, "password").send_keys(PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
-            wait.until(lambda d: d.title.startswith("Materials"))
+            wait(driver, lambda d: d.title.startswith("Materials"))
             driver.get(f"{base}/materials/visit-letter/review")
             driver.find_element(By.ID, "note-comms-lead").send_keys("Reads well; the new verb is friendlier.")
             driver.find_element(By.ID, "approve-comms-lead").click()
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
-            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#proof-pages img")) == 2)
-            wait.until(lambda d: all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
-                                     for i in d.find_elements(By.CSS_SELECTOR, "#proof-pages img")))
+            wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
+            wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#proof-pages img")) == 2)
+            wait(driver, lambda d: images_loaded(d, "#proof-pages img"))
             time.sleep(0.3)
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(TARGET))

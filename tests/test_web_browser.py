@@ -8,12 +8,11 @@ and review/; skipped, naming the packages, when Chromium is not installed."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.browser import PACKAGES, axe_violations, browser_paths, chromium, console_errors, served
-from tests.conftest import CONTENT, ROOT, TEMPLATES
+from tests.browser import (PACKAGES, assert_accessible, axe_violations, browser_paths, by_css, chromium,
+                           console_errors, copy_sample, images_loaded, served, wait)
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,17 +20,13 @@ pytestmark = [
                        reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)"),
 ]
 
-WAIT = 90  # seconds: a preview on a busy two-core machine can take a few
-
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     from handle_docs.web import Settings, create_app
 
     root = tmp_path_factory.mktemp("workspace")
-    shutil.copytree(CONTENT, root / "content")
-    shutil.copytree(TEMPLATES, root / "templates")
-    shutil.copytree(ROOT / "review", root / "review")
+    copy_sample(root)
     app = create_app(Settings(content=root / "content", instance=root / "instance"))
     with served(app) as url:
         yield url, root
@@ -44,28 +39,8 @@ def browser():
         yield driver
 
 
-def wait(driver, condition, timeout: float = WAIT):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    # htmx swaps parts of the page while we look: an element may go stale
-    return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
-
-
-def by_css(driver, selector):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_elements(By.CSS_SELECTOR, selector)
-
-
 def preview_srcs(driver) -> list[str]:
     return driver.execute_script("return Array.from(document.querySelectorAll('#preview-pages img'), i => i.src)")
-
-
-def assert_accessible(driver):
-    violations = axe_violations(driver)
-    assert violations == [], f"axe-core on {driver.title!r}: {violations}"
 
 
 def type_at_end(element, words: str) -> None:
@@ -89,8 +64,7 @@ def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(work
     wait(browser, lambda d: "[jargon]" in by_css(d, "#lint-field-blocks-opening")[0].text)
     assert '"insecure"' in by_css(browser, "#lint-field-blocks-opening")[0].text
     wait(browser, lambda d: len(preview_srcs(d)) == 2 and preview_srcs(d) != before)
-    wait(browser, lambda d: d.execute_script(
-        "return Array.from(document.querySelectorAll('#preview-pages img')).every(i => i.complete && i.naturalWidth > 0)"))
+    wait(browser, lambda d: images_loaded(d, "#preview-pages img"))
     assert "Preview updated: 2 pages." in by_css(browser, "#preview-status")[0].get_attribute("textContent")
     assert console_errors(browser) == []  # nothing refused by the Content-Security-Policy, no failed request
     assert_accessible(browser)

@@ -13,7 +13,7 @@ from handle_docs.review import material_status
 from handle_docs.wording.content import load_content
 
 from .test_review_cli import letters, one_word
-from .webaccounts import add, csrf, make_app, sign_in, text
+from .webaccounts import add, csrf, running, sign_in, text
 
 MID = "visit-letter"
 
@@ -30,9 +30,8 @@ def folders(content_copy, tmp_path, monkeypatch):
 
 @pytest.fixture
 def app(folders):
-    app = make_app(*folders)
-    yield app
-    app.extensions["handle_docs"]["previewer"].close()
+    with running(*folders) as app:
+        yield app
 
 
 def status(content_dir):
@@ -93,8 +92,7 @@ def test_a_reviewer_who_edited_the_version_cannot_approve_it(folders, tmp_path):
     content_dir, _ = folders
     instance = tmp_path / "both-roles"
     add(instance, "priya-lang", "comms-lead", "editor")
-    app = make_app(content_dir, instance)
-    try:
+    with running(content_dir, instance) as app:
         priya = as_(app, "priya-lang")
         page = text(priya.get(f"/materials/{MID}/edit"))
         form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
@@ -105,8 +103,6 @@ def test_a_reviewer_who_edited_the_version_cannot_approve_it(folders, tmp_path):
         assert "disabled" in button and "Priya Lang last edited visit-letter and may not approve it" in review
         decide(priya, "approved", "comms-lead")
         assert status(content_dir).tally.approvers == []
-    finally:
-        app.extensions["handle_docs"]["previewer"].close()
 
 
 def test_an_editor_cannot_approve(app, folders):
@@ -141,15 +137,12 @@ def test_a_decision_without_a_csrf_token_is_403_and_signs_nothing(app, folders):
 def test_a_workspace_key_the_registry_does_not_list_signs_nothing_and_serve_says_how_to_list_it(folders, tmp_path):
     content_dir, instance = folders
     one_word(content_dir)
-    app = make_app(content_dir, instance, key=tmp_path / "own_key")
-    try:
+    with running(content_dir, instance, key=tmp_path / "own_key") as app:
         priya = as_(app, "priya-lang")
         page = text(priya.get(f"/materials/{MID}/review"))
         assert "not listed" in page or "would not count" in page
         decide(priya, "approved", "comms-lead")
         assert status(content_dir).tally.approvers == []
-    finally:
-        app.extensions["handle_docs"]["previewer"].close()
     from handle_docs.web.workspace_key import add_key_hint
     assert add_key_hint(content_dir, tmp_path / "own_key").startswith(
         f"handle-docs reviewers add-workspace-key workspace --key {tmp_path / 'own_key.pub'}")

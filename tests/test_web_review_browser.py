@@ -7,12 +7,11 @@ and one workspace (with accounts, the demo workspace key) for the module."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from tests.browser import PACKAGES, axe_violations, browser_paths, chromium, console_errors, served
-from tests.conftest import CONTENT, ROOT, TEMPLATES
+from tests.browser import (PACKAGES, assert_accessible, browser_paths, by_css, chromium,
+                           console_errors, copy_sample, served, wait)
 from tests.test_review_cli import letters, one_word
 from tests.webaccounts import PASSWORD, add, make_app
 
@@ -22,15 +21,11 @@ pytestmark = [
                        reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)"),
 ]
 
-WAIT = 90
-
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("workspace")
-    shutil.copytree(CONTENT, root / "content")
-    shutil.copytree(TEMPLATES, root / "templates")
-    shutil.copytree(ROOT / "review", root / "review")
+    copy_sample(root)
     instance = root / "instance"
     add(instance, "priya-lang", "comms-lead")
     add(instance, "tom-okoro", "neighbourhood-sergeant", "editor")
@@ -44,25 +39,6 @@ def workspace(tmp_path_factory):
 def browser():
     with chromium() as driver:
         yield driver
-
-
-def wait(driver, condition, timeout: float = WAIT):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
-
-
-def by_css(driver, selector):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_elements(By.CSS_SELECTOR, selector)
-
-
-def assert_accessible(driver):
-    violations = axe_violations(driver)
-    assert violations == [], f"axe-core on {driver.title!r}: {violations}"
 
 
 def sign_in_as(driver, url: str, account: str) -> None:

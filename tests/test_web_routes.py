@@ -245,10 +245,11 @@ def test_request_bodies_over_the_limit_are_refused(client, folders):
 # --- handle-docs serve --------------------------------------------------------------------
 
 
-def test_serve_refuses_any_host_but_loopback_and_says_why(folders):
+def test_serve_without_accounts_refuses_any_host_but_loopback_and_says_why(folders):
     content_dir, instance = folders
     result = CliRunner().invoke(cli, ["serve", "--content", str(content_dir), "--instance", str(instance),
                                       "--host", "0.0.0.0"])
     assert result.exit_code == 2
-    assert "--host 0.0.0.0 refused: the workspace has no sign-in yet" in result.output
+    assert "--host 0.0.0.0 refused: this workspace has no accounts" in result.output
+    assert "handle-docs users add" in result.output
     assert not instance.exists()

@@ -5,7 +5,9 @@ and signing in through the test client."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from handle_docs.web import Settings, create_app
 from handle_docs.web import accounts as accounts_lib
@@ -21,6 +23,16 @@ def make_app(content_dir: Path, instance: Path, **settings):
     app = create_app(Settings(content=content_dir, instance=instance, **settings))
     app.config["TESTING"] = True
     return app
+
+
+@contextmanager
+def running(content_dir: Path, instance: Path, **settings) -> Iterator:
+    """:func:`make_app`, its preview workers stopped afterwards."""
+    app = make_app(content_dir, instance, **settings)
+    try:
+        yield app
+    finally:
+        app.extensions["handle_docs"]["previewer"].close()
 
 
 def add(instance: Path, account_id: str, *roles: str, password: str = PASSWORD) -> None:

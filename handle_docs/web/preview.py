@@ -19,7 +19,7 @@ from handle_docs.web.identity import EDITOR, requires_role
 bp = Blueprint("preview", __name__)
 
 
-def _pages(key: str, job, wait: float, material_id: str, caption: str):
+def pages_or_pending(key: str, job, wait: float, material_id: str, caption: str):
     """The images when ready within ``wait`` seconds, else a fragment that polls."""
     try:
         preview = job.result(timeout=wait)
@@ -53,7 +53,7 @@ def preview(material_id: str):
         if material.spec.kind == "letter" else None
     key, job = previewer().request(edited, material_id, chosen, watermark)
     caption = (chosen.label + ", " if chosen else "") + ("DRAFT, not approved" if watermark else "approved wording")
-    return _pages(key, job, settings().preview_wait, material_id, caption)
+    return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
 
 @bp.post("/materials/<material_id>/check")
@@ -84,7 +84,7 @@ def poll(material_id: str, key: str):
             return render_template("_preview_error.html", message="This preview is no longer being made: "
                                    "type or choose a scenario to make it again.")
         return render_template("_preview_pages.html", preview=hit, caption=request.args.get("caption", ""))
-    return _pages(key, job, 1.0, material_id, request.args.get("caption", ""))
+    return pages_or_pending(key, job, 1.0, material_id, request.args.get("caption", ""))
 
 
 @bp.get("/previews/<key>/page-<int:number>.png")

@@ -26,6 +26,7 @@ from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, state_words
 from handle_docs.web.identity import Actor, current_actor, forbidden
+from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
 
 bp = Blueprint("review", __name__)
@@ -92,8 +93,6 @@ def page(material_id: str):
 @bp.get("/materials/<material_id>/review/proof")
 def proof(material_id: str):
     """The proof's pages (the preview renderer, watermarked as the proof is)."""
-    from handle_docs.web.preview import _pages
-
     content = content_or_404()
     material = material_or_404(content, material_id)
     status = material_status(content, material_id, review_dir=settings().review_dir)
@@ -101,7 +100,7 @@ def proof(material_id: str):
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
     key, job = previewer().request(content, material_id, chosen, watermark)
     caption = (chosen.label + ", " if chosen else "") + f"watermark {watermark}, version {status.short}"
-    return _pages(key, job, settings().preview_wait, material_id, caption)
+    return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
 
 @bp.post("/materials/<material_id>/review")
@@ -111,9 +110,9 @@ def decide(material_id: str):
     actor = current_actor()
     role = request.form.get("role", "")
     decision = request.form.get("decision", "")
-    if role not in reviewer_roles(content, actor):
-        return forbidden(_why_no_roles(actor) if not reviewer_roles(content, actor)
-                         else f"{actor.display} cannot sign as {role or 'no role'}.")
+    roles = reviewer_roles(content, actor)
+    if role not in roles:
+        return forbidden(f"{actor.display} cannot sign as {role or 'no role'}." if roles else _why_no_roles(actor))
     act = {APPROVED: approve, CHANGES_REQUESTED: request_changes}.get(decision)
     if act is None:
         return forbidden("Unknown decision: nothing was signed.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from handle_docs.web import accounts as accounts_lib
-from handle_docs.web.identity import accounts, current_actor
+from handle_docs.web.identity import accounts, accounts_on, current_actor
 
 bp = Blueprint("signin", __name__)
 
@@ -59,8 +59,6 @@ def sign_out():
 def require_session():
     """Before every request when the workspace has accounts: only the sign-in
     page and static files are open without a session."""
-    from handle_docs.web.identity import accounts_on
-
     if request.endpoint in ("signin.form", "signin.sign_in", "static", "favicon") or not accounts_on():
         return None
     if current_actor() is not None:
