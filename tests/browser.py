@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 PACKAGES = "chromium chromium-driver"
 WAIT = 90  # seconds: a preview on a busy two-core machine can take a few
 AXE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
@@ -130,3 +132,17 @@ def images_loaded(driver, selector: str) -> bool:
     return driver.execute_script(
         "return Array.from(document.querySelectorAll(arguments[0])).every(i => i.complete && i.naturalWidth > 0)",
         selector)
+
+
+def needs_chromium() -> list:
+    """A browser test module's marks: ``browser``, and skipped, naming the packages, without Chromium."""
+    return [pytest.mark.browser,
+            pytest.mark.skipif(browser_paths() is None,
+                               reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module."""
+    with chromium() as driver:
+        yield driver

@@ -13,24 +13,9 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 from handle_docs.web.throttle import FREE_FAILURES, Throttle
 
-from .webaccounts import PASSWORD, add, csrf, running, sign_in, text
+from .webaccounts import PASSWORD, add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
 
 VISIT = "letters/visit.yaml"
-
-
-@pytest.fixture
-def folders(content_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
-    instance = tmp_path / "instance"
-    add(instance, "priya-lang", "comms-lead")
-    add(instance, "dana", "editor")
-    return content_copy, instance
-
-
-@pytest.fixture
-def app(folders):
-    with running(*folders) as app:
-        yield app
 
 
 @pytest.fixture

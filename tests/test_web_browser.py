@@ -11,14 +11,10 @@ import re
 
 import pytest
 
-from tests.browser import (PACKAGES, assert_accessible, axe_violations, browser_paths, by_css, chromium,
-                           console_errors, copy_sample, images_loaded, served, wait)
+from tests.browser import (assert_accessible, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
+                           copy_sample, images_loaded, needs_chromium, served, wait)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(browser_paths() is None,
-                       reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)"),
-]
+pytestmark = needs_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +27,6 @@ def workspace(tmp_path_factory):
     with served(app) as url:
         yield url, root
     app.extensions["handle_docs"]["previewer"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
 
 
 def preview_srcs(driver) -> list[str]:

@@ -8,30 +8,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from handle_docs.review import material_status
 from handle_docs.wording.content import load_content
 
 from .test_review_cli import letters, one_word
-from .webaccounts import add, csrf, running, sign_in, text
+from .webaccounts import add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
 
 MID = "visit-letter"
-
-
-@pytest.fixture
-def folders(content_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
-    instance = tmp_path / "instance"
-    add(instance, "priya-lang", "comms-lead")
-    add(instance, "tom-okoro", "neighbourhood-sergeant")
-    add(instance, "dana", "editor")
-    return content_copy, instance
-
-
-@pytest.fixture
-def app(folders):
-    with running(*folders) as app:
-        yield app
 
 
 def status(content_dir):

@@ -7,19 +7,14 @@ and one workspace (with accounts, the demo workspace key) for the module."""
 
 from __future__ import annotations
 
-
 import pytest
 
-from tests.browser import (PACKAGES, assert_accessible, browser_paths, by_css, chromium,
-                           console_errors, copy_sample, served, wait)
+from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
+                           needs_chromium, served, wait)
 from tests.test_review_cli import letters, one_word
 from tests.webaccounts import PASSWORD, add, make_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(browser_paths() is None,
-                       reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)"),
-]
+pytestmark = needs_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +28,6 @@ def workspace(tmp_path_factory):
     with served(app) as url:
         yield url, root
     app.extensions["handle_docs"]["previewer"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
 
 
 def sign_in_as(driver, url: str, account: str) -> None:

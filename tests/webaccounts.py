@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 from handle_docs.web import Settings, create_app
 from handle_docs.web import accounts as accounts_lib
 
@@ -50,3 +52,21 @@ def sign_in(client, account_id: str, password: str = PASSWORD):
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def folders(content_copy, tmp_path, monkeypatch):
+    """A content copy and an instance folder with accounts for the two demo
+    reviewers and an editor, dana."""
+    monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
+    instance = tmp_path / "instance"
+    add(instance, "priya-lang", "comms-lead")
+    add(instance, "tom-okoro", "neighbourhood-sergeant")
+    add(instance, "dana", "editor")
+    return content_copy, instance
+
+
+@pytest.fixture
+def app(folders):
+    with running(*folders) as app:
+        yield app
