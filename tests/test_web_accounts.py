@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 from handle_docs.web.throttle import FREE_FAILURES, Throttle
 
+from .test_web_routes import form_of
 from .webaccounts import PASSWORD, add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
 
 VISIT = "letters/visit.yaml"
@@ -126,10 +127,7 @@ def test_the_wait_grows_with_each_failure_and_ends():
 def test_a_disabled_accounts_session_stops_at_once_and_its_posts_are_403(client, folders):
     content_dir, instance = folders
     sign_in(client, "dana")
-    page = text(client.get("/materials/visit-letter/edit"))
-    import re
-    form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-            "base_sha256": re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)}
+    form = form_of(client, "visit-letter")
     before = (content_dir / VISIT).read_bytes()
     assert users("disable", "dana", "--instance", instance).exit_code == 0
     response = client.post("/materials/visit-letter/save", data={**form, "blocks.greeting": "Hello,"})
@@ -178,13 +176,9 @@ def test_a_reviewer_cannot_edit_wording(client, folders):
 
 
 def test_an_editors_save_records_them_as_last_edited_by(client, folders):
-    import re
-
     content_dir, _ = folders
     sign_in(client, "dana")
-    page = text(client.get("/materials/visit-letter/edit"))
-    form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-            "base_sha256": re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)}
+    form = form_of(client, "visit-letter")
     assert client.post("/materials/visit-letter/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
     saved = (content_dir / VISIT).read_text(encoding="utf-8")
     assert "last_edited_by: dana" in saved and "Hello," in saved

@@ -12,6 +12,7 @@ from handle_docs.review import material_status
 from handle_docs.wording.content import load_content
 
 from .test_review_cli import letters, one_word
+from .test_web_routes import form_of
 from .webaccounts import add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
 
 MID = "visit-letter"
@@ -77,9 +78,7 @@ def test_a_reviewer_who_edited_the_version_cannot_approve_it(folders, tmp_path):
     add(instance, "priya-lang", "comms-lead", "editor")
     with running(content_dir, instance) as app:
         priya = as_(app, "priya-lang")
-        page = text(priya.get(f"/materials/{MID}/edit"))
-        form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-                "base_sha256": re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)}
+        form = form_of(priya, MID)
         assert priya.post(f"/materials/{MID}/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
         review = text(priya.get(f"/materials/{MID}/review"))
         button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', review).group(0)

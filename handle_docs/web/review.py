@@ -78,14 +78,14 @@ def page(material_id: str):
     try:
         status = material_status(content, material_id, review_dir=settings().review_dir)
         report = diff_report(content, material_id, review_dir=settings().review_dir)
-        diff_text, problems = report.text(), []
+        diff_text = report.text()
     except ReviewError as exc:
         return render_template("error.html", title=f"Review: {material.spec.title}",
                                message="; ".join(str(p) for p in exc.problems)), 409
     signed = sorted(status.tally.approvers + status.tally.requests, key=lambda e: (e.date, e.index))
     return render_template(
         "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
-        state=state_words(status), diff_text=diff_text, problems=problems, signed=signed,
+        state=state_words(status), diff_text=diff_text, signed=signed,
         decisions=_decisions(content, material_id, actor), no_roles=_why_no_roles(actor),
     )
 
@@ -95,7 +95,10 @@ def proof(material_id: str):
     """The proof's pages (the preview renderer, watermarked as the proof is)."""
     content = content_or_404()
     material = material_or_404(content, material_id)
-    status = material_status(content, material_id, review_dir=settings().review_dir)
+    try:
+        status = material_status(content, material_id, review_dir=settings().review_dir)
+    except ReviewError as exc:
+        return render_template("_preview_error.html", message="; ".join(str(p) for p in exc.problems))
     watermark = watermark_for(status)
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
     key, job = previewer().request(content, material_id, chosen, watermark)
