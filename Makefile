@@ -61,7 +61,7 @@ test: system-deps word-deps browser-deps $(STAMP)
 
 # The workspace on the demo content: open the address it prints.
 serve: system-deps $(STAMP)
-	$(BIN)/handle-docs serve --content content --instance instance
+	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts
 
 soak: system-deps word-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m soak

@@ -27,6 +27,7 @@ from .commands.report import report
 from .commands.review import review
 from .commands.reviewers import reviewers
 from .commands.serve import serve
+from .commands.users import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,6 +58,7 @@ cli.add_command(report)
 cli.add_command(card)
 cli.add_command(contingency)
 cli.add_command(serve)
+cli.add_command(users)
 
 
 def main() -> None:

@@ -11,7 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 PACKAGES = "chromium chromium-driver"
+WAIT = 90  # seconds: a preview on a busy two-core machine can take a few
 AXE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
 
 
@@ -74,6 +77,14 @@ def served(app) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+def copy_sample(root: Path) -> Path:
+    """Copies of the bundled content/, templates/ and review/ under ``root``; the content folder."""
+    source = Path(__file__).resolve().parent.parent
+    for name in ("content", "templates", "review"):
+        shutil.copytree(source / name, root / name)
+    return root / "content"
+
+
 def console_errors(driver) -> list[str]:
     """The browser console's error messages since the last call (a blocked
     inline script or style, a failed request)."""
@@ -94,3 +105,44 @@ def axe_violations(driver, impacts: tuple[str, ...] = ("serious", "critical")) -
         """
     )
     return [v for v in found if v["impact"] in impacts]
+
+
+def wait(driver, condition, timeout: float = WAIT):
+    """``condition(driver)`` once truthy; htmx swaps parts of the page while we look, so an element may go stale."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+
+
+def by_css(driver, selector):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def assert_accessible(driver):
+    violations = axe_violations(driver)
+    assert violations == [], f"axe-core on {driver.title!r}: {violations}"
+
+
+def images_loaded(driver, selector: str) -> bool:
+    """Every image matching ``selector`` has loaded and drawn."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).every(i => i.complete && i.naturalWidth > 0)",
+        selector)
+
+
+def needs_chromium() -> list:
+    """A browser test module's marks: ``browser``, and skipped, naming the packages, without Chromium."""
+    return [pytest.mark.browser,
+            pytest.mark.skipif(browser_paths() is None,
+                               reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module."""
+    with chromium() as driver:
+        yield driver

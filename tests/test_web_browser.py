@@ -8,20 +8,13 @@ and review/; skipped, naming the packages, when Chromium is not installed."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.browser import PACKAGES, axe_violations, browser_paths, chromium, console_errors, served
-from tests.conftest import CONTENT, ROOT, TEMPLATES
+from tests.browser import (assert_accessible, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
+                           copy_sample, images_loaded, needs_chromium, served, wait)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(browser_paths() is None,
-                       reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)"),
-]
-
-WAIT = 90  # seconds: a preview on a busy two-core machine can take a few
+pytestmark = needs_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -29,43 +22,15 @@ def workspace(tmp_path_factory):
     from handle_docs.web import Settings, create_app
 
     root = tmp_path_factory.mktemp("workspace")
-    shutil.copytree(CONTENT, root / "content")
-    shutil.copytree(TEMPLATES, root / "templates")
-    shutil.copytree(ROOT / "review", root / "review")
+    copy_sample(root)
     app = create_app(Settings(content=root / "content", instance=root / "instance"))
     with served(app) as url:
         yield url, root
     app.extensions["handle_docs"]["previewer"].close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
-
-
-def wait(driver, condition, timeout: float = WAIT):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    # htmx swaps parts of the page while we look: an element may go stale
-    return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
-
-
-def by_css(driver, selector):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_elements(By.CSS_SELECTOR, selector)
-
-
 def preview_srcs(driver) -> list[str]:
     return driver.execute_script("return Array.from(document.querySelectorAll('#preview-pages img'), i => i.src)")
-
-
-def assert_accessible(driver):
-    violations = axe_violations(driver)
-    assert violations == [], f"axe-core on {driver.title!r}: {violations}"
 
 
 def type_at_end(element, words: str) -> None:
@@ -89,8 +54,7 @@ def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(work
     wait(browser, lambda d: "[jargon]" in by_css(d, "#lint-field-blocks-opening")[0].text)
     assert '"insecure"' in by_css(browser, "#lint-field-blocks-opening")[0].text
     wait(browser, lambda d: len(preview_srcs(d)) == 2 and preview_srcs(d) != before)
-    wait(browser, lambda d: d.execute_script(
-        "return Array.from(document.querySelectorAll('#preview-pages img')).every(i => i.complete && i.naturalWidth > 0)"))
+    wait(browser, lambda d: images_loaded(d, "#preview-pages img"))
     assert "Preview updated: 2 pages." in by_css(browser, "#preview-status")[0].get_attribute("textContent")
     assert console_errors(browser) == []  # nothing refused by the Content-Security-Policy, no failed request
     assert_accessible(browser)
@@ -182,7 +146,7 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
     active = browser.switch_to.active_element
     assert active.text == "Skip to main content"
     assert active.value_of_css_property("left") != "-9999px"
-    for _ in range(3):
+    for _ in range(2):  # the workspace's name, then the first material's editor link
         browser.switch_to.active_element.send_keys(Keys.TAB)
     active = browser.switch_to.active_element
     assert re.search(r"\d", active.value_of_css_property("box-shadow") or "")  # the yellow focus ring

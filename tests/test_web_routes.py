@@ -192,9 +192,9 @@ def test_a_post_without_a_csrf_token_is_refused_and_nothing_saved(client, folder
     form = form_of(client)
     for url in ("/materials/visit-letter/save", "/materials/visit-letter/preview", "/materials/visit-letter/check"):
         response = client.post(url, data={"base_sha256": form["base_sha256"], "blocks.greeting": "Hi"})
-        assert response.status_code == 400 and "Page expired" in text(response)
+        assert response.status_code == 403 and "Page expired" in text(response)
     bad = client.post("/materials/visit-letter/save", data={**form, "csrf_token": "forged", "blocks.greeting": "Hi"})
-    assert bad.status_code == 400
+    assert bad.status_code == 403
     assert (content_dir / VISIT).read_bytes() == before
 
 
@@ -245,10 +245,11 @@ def test_request_bodies_over_the_limit_are_refused(client, folders):
 # --- handle-docs serve --------------------------------------------------------------------
 
 
-def test_serve_refuses_any_host_but_loopback_and_says_why(folders):
+def test_serve_without_accounts_refuses_any_host_but_loopback_and_says_why(folders):
     content_dir, instance = folders
     result = CliRunner().invoke(cli, ["serve", "--content", str(content_dir), "--instance", str(instance),
                                       "--host", "0.0.0.0"])
     assert result.exit_code == 2
-    assert "--host 0.0.0.0 refused: the workspace has no sign-in yet" in result.output
+    assert "--host 0.0.0.0 refused: this workspace has no accounts" in result.output
+    assert "handle-docs users add" in result.output
     assert not instance.exists()

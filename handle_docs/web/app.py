@@ -20,7 +20,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from handle_docs.render.preview import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
-from handle_docs.web.identity import current_actor
+from handle_docs.web.identity import AccountsCache, current_actor
+from handle_docs.web.signin import require_session
+from handle_docs.web.throttle import Throttle
+from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 from handle_docs.web.state import ContentCache, StatusCache
 
 #: Largest request body accepted: a whole material's wording is ~10 kB.
@@ -51,6 +54,13 @@ class Settings:
     review: Path | None = None  # default: 'review' beside the content folder
     instance: Path = Path("instance")  # secrets and caches; not in git, 0700
     preview_wait: float = 5.0  # seconds a preview request waits before the page polls
+    key: Path | None = None  # the workspace's SSH key; default: instance/workspace_key, made on first start
+    trusted_header: str | None = None  # a reverse proxy's header naming the signed-in account (off: None)
+    trusted_proxies: tuple[str, ...] = ()  # the only addresses whose trusted_header is believed
+
+    @property
+    def key_path(self) -> Path:
+        return Path(self.key) if self.key is not None else Path(self.instance) / KEY_FILE
 
     @property
     def templates_dir(self) -> Path:
@@ -84,7 +94,7 @@ def _security_headers(response):
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import editor, materials, preview
+    from handle_docs.web import editor, materials, preview, review, signin
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -105,7 +115,11 @@ def create_app(settings: Settings) -> Flask:
         "content": ContentCache(settings.content, settings.templates_dir),
         "previewer": Previewer(instance / "cache" / "preview"),
         "statuses": StatusCache(settings.review_dir),
+        "accounts": AccountsCache(instance),
+        "throttle": Throttle(),
+        "key": ensure_key(settings.key_path),
     }
+    app.before_request(require_session)
 
     @app.context_processor
     def _actor():
@@ -127,13 +141,15 @@ def create_app(settings: Settings) -> Flask:
     def _csrf(exc):
         return render_template("error.html", title="Page expired",
                                message="The form was too old or not sent from this workspace, so nothing was "
-                                       "saved. Go back, reload the page and try again."), 400
+                                       "saved. Go back, reload the page and try again."), 403
 
-    @app.get("/favicon.ico")
+    @app.get("/favicon.ico", endpoint="favicon")
     def _favicon():  # browsers ask for it whatever the page says
         return app.send_static_file("favicon.svg")
 
     app.register_blueprint(materials.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(preview.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(signin.bp)
     return app

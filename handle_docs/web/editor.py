@@ -16,6 +16,7 @@ from handle_docs.run.scenarios import scenarios
 from handle_docs.wording.content import PLACEHOLDERS, Content
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
 from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
+from handle_docs.web.identity import EDITOR, current_actor, requires_role
 
 bp = Blueprint("editor", __name__)
 
@@ -72,6 +73,7 @@ def render_editor(content: Content, material_id: str, *, values: Mapping[str, st
 
 
 @bp.get("/materials/<material_id>/edit")
+@requires_role(EDITOR)
 def edit(material_id: str):
     content = content_or_404()
     material_or_404(content, material_id)
@@ -79,12 +81,14 @@ def edit(material_id: str):
 
 
 @bp.post("/materials/<material_id>/save")
+@requires_role(EDITOR)
 def save(material_id: str):
     content = content_or_404()
     material = material_or_404(content, material_id)
     fields = fields_of(content, material_id)
     sent = sent_values(fields)
-    outcome = save_edits(content, material_id, request.form.get("base_sha256", ""), sent)
+    outcome = save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
+                         edited_by=current_actor().id)
     if outcome.saved:
         if outcome.changed:
             flash(f"Saved {len(outcome.changed)} change(s) to {material.source}. This version needs approval "

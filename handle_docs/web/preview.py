@@ -14,11 +14,12 @@ from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
+from handle_docs.web.identity import EDITOR, requires_role
 
 bp = Blueprint("preview", __name__)
 
 
-def _pages(key: str, job, wait: float, material_id: str, caption: str):
+def pages_or_pending(key: str, job, wait: float, material_id: str, caption: str):
     """The images when ready within ``wait`` seconds, else a fragment that polls."""
     try:
         preview = job.result(timeout=wait)
@@ -33,6 +34,7 @@ def _pages(key: str, job, wait: float, material_id: str, caption: str):
 
 
 @bp.post("/materials/<material_id>/preview")
+@requires_role(EDITOR)
 def preview(material_id: str):
     content = content_or_404()
     material = material_or_404(content, material_id)
@@ -51,10 +53,11 @@ def preview(material_id: str):
         if material.spec.kind == "letter" else None
     key, job = previewer().request(edited, material_id, chosen, watermark)
     caption = (chosen.label + ", " if chosen else "") + ("DRAFT, not approved" if watermark else "approved wording")
-    return _pages(key, job, settings().preview_wait, material_id, caption)
+    return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
 
 @bp.post("/materials/<material_id>/check")
+@requires_role(EDITOR)
 def check(material_id: str):
     """Lint and reading scores for the wording as typed, or why it would not load."""
     content = content_or_404()
@@ -81,7 +84,7 @@ def poll(material_id: str, key: str):
             return render_template("_preview_error.html", message="This preview is no longer being made: "
                                    "type or choose a scenario to make it again.")
         return render_template("_preview_pages.html", preview=hit, caption=request.args.get("caption", ""))
-    return _pages(key, job, 1.0, material_id, request.args.get("caption", ""))
+    return pages_or_pending(key, job, 1.0, material_id, request.args.get("caption", ""))
 
 
 @bp.get("/previews/<key>/page-<int:number>.png")

@@ -292,8 +292,13 @@ def validate_text(content: Content, material_id: str, text: str) -> list[Problem
     return problems
 
 
-def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mapping[str, str]) -> EditOutcome:
+def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mapping[str, str],
+               *, edited_by: str | None = None) -> EditOutcome:
     """Write the sent values into ``material_id``'s file, atomically.
+
+    ``edited_by``: who is saving (the workspace's signed-in account); when the
+    wording changes it is written to the file's ``last_edited_by``, if the
+    file has that key, so that person cannot approve their own version.
 
     Refused, with nothing written, when the file on disk is no longer the one
     whose SHA-256 the editor loaded (``conflict``: both versions returned) or
@@ -322,16 +327,20 @@ def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mappi
     problems = _check_values(disk_doc, edits)
     if problems:
         return EditOutcome("invalid", now, problems=problems, changed=list(edits), mine=dict(sent))
+    changed = list(edits)
+    if edits and edited_by and isinstance(disk_doc.data, dict) and "last_edited_by" in disk_doc.data \
+            and disk_doc.data["last_edited_by"] != edited_by:
+        edits["last_edited_by"] = edited_by
     try:
         new_text = apply_edits(text, edits)
     except ValueError as exc:
-        return EditOutcome("invalid", now, problems=[Problem(str(exc), display)], changed=list(edits), mine=dict(sent))
+        return EditOutcome("invalid", now, problems=[Problem(str(exc), display)], changed=changed, mine=dict(sent))
     problems = validate_text(content, material_id, new_text)
     if problems:
-        return EditOutcome("invalid", now, problems=problems, changed=list(edits), mine=dict(sent))
+        return EditOutcome("invalid", now, problems=problems, changed=changed, mine=dict(sent))
     if new_text != text:
         atomic.write_text(path, new_text)
-    return EditOutcome("saved", sha256_text(new_text) if new_text != text else now, changed=list(edits))
+    return EditOutcome("saved", sha256_text(new_text) if new_text != text else now, changed=changed)
 
 
 __all__ = [

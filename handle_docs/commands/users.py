@@ -1,0 +1,92 @@
+"""``handle-docs users …``: the workspace's accounts (add, passwd, disable, list).
+
+Accounts live in the instance folder (``--instance``, default ./instance),
+outside content/, in a 0600 file; passwords are hashed with Argon2id.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from handle_docs.review import load_policy
+from handle_docs.web import accounts as accounts_lib
+
+instance_option = click.option(
+    "--instance", type=click.Path(file_okay=False, path_type=Path), default=Path("instance"), show_default=True,
+    help="The workspace's own folder (the one `handle-docs serve --instance` uses).")
+stdin_option = click.option("--password-stdin", is_flag=True,
+                            help="Read the password from the first line of standard input (for scripted set-ups).")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt="Password again")
+
+
+def _done(action):
+    try:
+        return action()
+    except accounts_lib.AccountError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group("users")
+def users():
+    """Accounts that may sign in to the workspace (`handle-docs serve`)."""
+
+
+@users.command("add")
+@click.argument("account_id", metavar="ID")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="A reviewer role of review-policy.yaml, 'editor' (may change wording) or 'officer'; repeat for more.")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+              show_default=True, help="Content folder whose review-policy.yaml lists the reviewer roles.")
+@instance_option
+@stdin_option
+def add(account_id, roles, content_dir, instance, password_stdin):
+    """Add the account ID. For a reviewer, ID is their id in the reviewer registry."""
+    policy, problems = load_policy(content_dir)
+    if problems:
+        raise click.UsageError("; ".join(str(p) for p in problems))
+    _done(lambda: accounts_lib.check_new(instance, account_id, list(roles), policy.roles))
+    account = _done(lambda: accounts_lib.add_account(instance, account_id, list(roles), _password(password_stdin),
+                                                      allowed=policy.roles))
+    click.echo(f"added account {account.id} ({', '.join(account.roles)}) to {accounts_lib.accounts_path(instance)}")
+
+
+@users.command("passwd")
+@click.argument("account_id", metavar="ID")
+@instance_option
+@stdin_option
+def passwd(account_id, instance, password_stdin):
+    """Set a new password for ID (signs out that account's open sessions)."""
+    if _done(lambda: accounts_lib.load_accounts(instance).get(account_id)) is None:
+        raise click.UsageError(f"there is no account {account_id} (see: handle-docs users list)")
+    _done(lambda: accounts_lib.set_password(instance, account_id, _password(password_stdin)))
+    click.echo(f"new password set for {account_id}")
+
+
+@users.command("disable")
+@click.argument("account_id", metavar="ID")
+@instance_option
+def disable(account_id, instance):
+    """Stop ID signing in; their open sessions stop working at once."""
+    _done(lambda: accounts_lib.disable_account(instance, account_id))
+    click.echo(f"disabled account {account_id}")
+
+
+@users.command("list")
+@instance_option
+def list_(instance):
+    """Every account, its roles and whether it is disabled (never a password or hash)."""
+    found = _done(lambda: accounts_lib.load_accounts(instance))
+    if not found:
+        click.echo(f"no accounts in {instance} (add one: handle-docs users add ID --role ROLE)")
+        return
+    click.echo(f"{'ID':<24} {'ROLES':<40} STATE")
+    for account in sorted(found.accounts.values(), key=lambda a: a.id):
+        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {'disabled' if account.disabled else 'active'}")

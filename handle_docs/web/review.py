@@ -1,0 +1,132 @@
+"""The review page of a material: what changed since the last approved
+version (as ``review diff``), the watermarked proof's pages, who has signed
+what, and Approve / Request changes for the signed-in reviewer, signed with
+the workspace's key (review.approve / request_changes, as on the command
+line).  Buttons that cannot be used are disabled and say why
+(review.refusals_for)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from handle_docs.review import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    ReviewError,
+    approve,
+    diff_report,
+    load_policy,
+    material_status,
+    refusals_for,
+    request_changes,
+    reviewers_status,
+)
+from handle_docs.review.proof import watermark_for
+from handle_docs.run.scenarios import scenario as pick_scenario
+from handle_docs.wording.content import Content
+from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, state_words
+from handle_docs.web.identity import Actor, current_actor, forbidden
+from handle_docs.web.preview import pages_or_pending
+from handle_docs.web.workspace_key import signer_for
+
+bp = Blueprint("review", __name__)
+
+
+def _signer(content: Content):
+    return signer_for(content.root, current_app.extensions["handle_docs"]["key"])
+
+
+def reviewer_roles(content: Content, actor: Actor | None) -> list[str]:
+    """The review roles this person may sign in: held by the account and by
+    the reviewer of the same id in the approved registry."""
+    if actor is None or actor.id is None:
+        return []
+    policy, _ = load_policy(content.root)
+    trusted = reviewers_status(content, review_dir=settings().review_dir).trusted
+    entry = trusted.reviewer(actor.id) if trusted is not None else None
+    held = set(entry.roles) if entry is not None else set()
+    return [r for r in actor.roles if r in policy.roles and r in held]
+
+
+def _why_no_roles(actor: Actor | None) -> str:
+    if actor is None or actor.id is None:
+        return "Sign in as a reviewer to approve or request changes."
+    return (f"{actor.display} is not a reviewer in the approved reviewer registry with a review role of this "
+            "account, so cannot sign here.")
+
+
+def _decisions(content: Content, material_id: str, actor: Actor | None) -> list[dict]:
+    """For each role the person may sign in: why Approve / Request changes are refused (empty: allowed)."""
+    signer = _signer(content)
+    rows = []
+    for role in reviewer_roles(content, actor):
+        rows.append({
+            "role": role,
+            "approve": refusals_for(content, material_id, actor.id, role, APPROVED, signer=signer,
+                                    review_dir=settings().review_dir),
+            "request": refusals_for(content, material_id, actor.id, role, CHANGES_REQUESTED, signer=signer,
+                                    review_dir=settings().review_dir),
+        })
+    return rows
+
+
+@bp.get("/materials/<material_id>/review")
+def page(material_id: str):
+    content = content_or_404()
+    material = material_or_404(content, material_id)
+    actor = current_actor()
+    try:
+        status = material_status(content, material_id, review_dir=settings().review_dir)
+        report = diff_report(content, material_id, review_dir=settings().review_dir)
+        diff_text = report.text()
+    except ReviewError as exc:
+        return render_template("error.html", title=f"Review: {material.spec.title}",
+                               message="; ".join(str(p) for p in exc.problems)), 409
+    signed = sorted(status.tally.approvers + status.tally.requests, key=lambda e: (e.date, e.index))
+    return render_template(
+        "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
+        state=state_words(status), diff_text=diff_text, signed=signed,
+        decisions=_decisions(content, material_id, actor), no_roles=_why_no_roles(actor),
+    )
+
+
+@bp.get("/materials/<material_id>/review/proof")
+def proof(material_id: str):
+    """The proof's pages (the preview renderer, watermarked as the proof is)."""
+    content = content_or_404()
+    material = material_or_404(content, material_id)
+    try:
+        status = material_status(content, material_id, review_dir=settings().review_dir)
+    except ReviewError as exc:
+        return render_template("_preview_error.html", message="; ".join(str(p) for p in exc.problems))
+    watermark = watermark_for(status)
+    chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
+    key, job = previewer().request(content, material_id, chosen, watermark)
+    caption = (chosen.label + ", " if chosen else "") + f"watermark {watermark}, version {status.short}"
+    return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
+
+
+@bp.post("/materials/<material_id>/review")
+def decide(material_id: str):
+    content = content_or_404()
+    material_or_404(content, material_id)
+    actor = current_actor()
+    role = request.form.get("role", "")
+    decision = request.form.get("decision", "")
+    roles = reviewer_roles(content, actor)
+    if role not in roles:
+        return forbidden(f"{actor.display} cannot sign as {role or 'no role'}." if roles else _why_no_roles(actor))
+    act = {APPROVED: approve, CHANGES_REQUESTED: request_changes}.get(decision)
+    if act is None:
+        return forbidden("Unknown decision: nothing was signed.")
+    try:
+        entry, after = act(content, material_id, actor.id, role, request.form.get("note", ""),
+                           signer=_signer(content), review_dir=settings().review_dir)
+    except ReviewError as exc:
+        for problem in exc.problems:
+            flash(f"Not signed: {problem.message}")
+        return redirect(url_for("review.page", material_id=material_id), code=303)
+    word = "approved" if decision == APPROVED else "asked for changes to"
+    flash(f"{entry.shown} {word} version {after.short} as {role}, signed by the workspace key "
+          f"{entry.via} ({entry.key}). It is now: {state_words(after)}.")
+    return redirect(url_for("review.page", material_id=material_id), code=303)

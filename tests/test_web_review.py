@@ -1,0 +1,130 @@
+"""The review page through Flask's test client: the diff, who signed, and
+Approve / Request changes signed with the workspace key for the signed-in
+reviewer — the gate opens only with two different people, an editor cannot
+approve their own edit, a note is shown as text, and ``handle-docs letters``
+then runs."""
+
+from __future__ import annotations
+
+import re
+
+from handle_docs.review import material_status
+from handle_docs.wording.content import load_content
+
+from .test_review_cli import letters, one_word
+from .test_web_routes import form_of
+from .webaccounts import add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
+
+MID = "visit-letter"
+
+
+def status(content_dir):
+    return material_status(load_content(content_dir, content_dir.parent / "templates"), MID)
+
+
+def decide(client, decision: str, role: str, note: str = ""):
+    token = csrf(client, f"/materials/{MID}/review")
+    return client.post(f"/materials/{MID}/review",
+                       data={"csrf_token": token, "decision": decision, "role": role, "note": note})
+
+
+def as_(app, account_id):
+    client = app.test_client()
+    assert sign_in(client, account_id).status_code == 303
+    return client
+
+
+def test_two_reviewers_approve_a_changed_letter_in_turn_and_letters_then_runs(app, folders, tmp_path):
+    content_dir, _ = folders
+    one_word(content_dir)
+    assert not status(content_dir).approved
+    priya = as_(app, "priya-lang")
+    page = text(priya.get(f"/materials/{MID}/review"))
+    assert "{+strolled+}" in page and "[-walked-]" in page
+    assert decide(priya, "approved", "comms-lead", "Reads well.").status_code == 303
+    assert not status(content_dir).approved
+    tom = as_(app, "tom-okoro")
+    response = decide(tom, "approved", "neighbourhood-sergeant")
+    assert response.status_code == 303
+    after = status(content_dir)
+    assert after.approved
+    assert {(e.reviewer, e.via) for e in after.tally.approvers} == {("priya-lang", "demo-workspace"),
+                                                                     ("tom-okoro", "demo-workspace")}
+    shown = text(tom.get(f"/materials/{MID}/review"))
+    assert ">approved<" in shown and "Sgt Tom Okoro" in shown and "Priya Lang" in shown
+    assert "via workspace key demo-workspace" in shown and after.tally.approvers[0].key in shown
+    assert letters(content_dir, tmp_path, "out").exit_code == 0
+
+
+def test_the_same_account_approving_twice_does_not_open_the_gate(app, folders, tmp_path):
+    content_dir, _ = folders
+    one_word(content_dir)
+    priya = as_(app, "priya-lang")
+    decide(priya, "approved", "comms-lead")
+    page = text(priya.get(f"/materials/{MID}/review"))
+    button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', page).group(0)
+    assert "disabled" in button and "already approved this version" in page
+    again = decide(priya, "approved", "comms-lead")
+    assert again.status_code == 303
+    assert "Not signed" in text(priya.get(f"/materials/{MID}/review"))
+    assert not status(content_dir).approved
+    assert len(status(content_dir).tally.approvers) == 1
+    assert letters(content_dir, tmp_path, "out").exit_code == 1
+
+
+def test_a_reviewer_who_edited_the_version_cannot_approve_it(folders, tmp_path):
+    content_dir, _ = folders
+    instance = tmp_path / "both-roles"
+    add(instance, "priya-lang", "comms-lead", "editor")
+    with running(content_dir, instance) as app:
+        priya = as_(app, "priya-lang")
+        form = form_of(priya, MID)
+        assert priya.post(f"/materials/{MID}/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
+        review = text(priya.get(f"/materials/{MID}/review"))
+        button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', review).group(0)
+        assert "disabled" in button and "Priya Lang last edited visit-letter and may not approve it" in review
+        decide(priya, "approved", "comms-lead")
+        assert status(content_dir).tally.approvers == []
+
+
+def test_an_editor_cannot_approve(app, folders):
+    content_dir, _ = folders
+    one_word(content_dir)
+    dana = as_(app, "dana")
+    page = text(dana.get(f"/materials/{MID}/review"))
+    assert "Approve as" not in page and "not a reviewer" in page
+    assert decide(dana, "approved", "comms-lead").status_code == 403
+    assert status(content_dir).tally.approvers == []
+
+
+def test_a_note_with_script_is_shown_as_text(app, folders):
+    content_dir, _ = folders
+    one_word(content_dir)
+    priya = as_(app, "priya-lang")
+    assert decide(priya, "changes-requested", "comms-lead", "<script>alert(1)</script> fix").status_code == 303
+    page = text(priya.get(f"/materials/{MID}/review"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; fix" in page and "<script>alert" not in page
+    assert ">changes requested<" in page
+
+
+def test_a_decision_without_a_csrf_token_is_403_and_signs_nothing(app, folders):
+    content_dir, _ = folders
+    one_word(content_dir)
+    priya = as_(app, "priya-lang")
+    response = priya.post(f"/materials/{MID}/review", data={"decision": "approved", "role": "comms-lead"})
+    assert response.status_code == 403
+    assert status(content_dir).tally.approvers == []
+
+
+def test_a_workspace_key_the_registry_does_not_list_signs_nothing_and_serve_says_how_to_list_it(folders, tmp_path):
+    content_dir, instance = folders
+    one_word(content_dir)
+    with running(content_dir, instance, key=tmp_path / "own_key") as app:
+        priya = as_(app, "priya-lang")
+        page = text(priya.get(f"/materials/{MID}/review"))
+        assert "not listed" in page or "would not count" in page
+        decide(priya, "approved", "comms-lead")
+        assert status(content_dir).tally.approvers == []
+    from handle_docs.web.workspace_key import add_key_hint
+    assert add_key_hint(content_dir, tmp_path / "own_key").startswith(
+        f"handle-docs reviewers add-workspace-key workspace --key {tmp_path / 'own_key.pub'}")

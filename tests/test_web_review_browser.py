@@ -1,0 +1,112 @@
+"""Reviewers in a real browser (headless Chromium): two accounts sign in in
+turn and approve a changed letter, the gate opens and ``handle-docs
+letters`` runs; an approval twice by the same person leaves the Approve
+button disabled saying why; an editor-and-reviewer cannot approve their own
+edit; the sign-in and review pages are clean under axe-core.  One browser
+and one workspace (with accounts, the demo workspace key) for the module."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
+                           needs_chromium, served, wait)
+from tests.test_review_cli import letters, one_word
+from tests.webaccounts import PASSWORD, add, make_app
+
+pytestmark = needs_chromium()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("workspace")
+    copy_sample(root)
+    instance = root / "instance"
+    add(instance, "priya-lang", "comms-lead")
+    add(instance, "tom-okoro", "neighbourhood-sergeant", "editor")
+    app = make_app(root / "content", instance)
+    with served(app) as url:
+        yield url, root
+    app.extensions["handle_docs"]["previewer"].close()
+
+
+def sign_in_as(driver, url: str, account: str) -> None:
+    driver.delete_all_cookies()
+    driver.get(f"{url}/sign-in")
+    by_css(driver, "#account")[0].send_keys(account)
+    by_css(driver, "#password")[0].send_keys(PASSWORD)
+    by_css(driver, "form.signin button")[0].click()
+    wait(driver, lambda d: d.title.startswith("Materials"))
+
+
+def approve(driver, url: str, material_id: str, role: str, note: str = "") -> None:
+    driver.get(f"{url}/materials/{material_id}/review")
+    if note:
+        by_css(driver, f"#note-{role}")[0].send_keys(note)
+    by_css(driver, f"#approve-{role}")[0].click()
+    wait(driver, lambda d: by_css(d, ".notice"))
+
+
+def state(driver) -> str:
+    return by_css(driver, "#review-state")[0].text
+
+
+def test_two_accounts_approve_a_changed_letter_in_turn_and_letters_runs(workspace, browser, tmp_path):
+    url, root = workspace
+    one_word(root / "content")
+    browser.get(f"{url}/")
+    assert browser.title.startswith("Sign in")
+    assert_accessible(browser)
+
+    sign_in_as(browser, url, "priya-lang")
+    browser.get(f"{url}/materials/visit-letter/review")
+    assert state(browser) == "needs approval"
+    assert "{+strolled+}" in by_css(browser, "pre.diff")[0].text
+    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 2)
+    assert "watermark DRAFT" in by_css(browser, "#proof-pages .caption")[0].text
+    assert_accessible(browser)
+    approve(browser, url, "visit-letter", "comms-lead", "Reads well <script>alert(1)</script>")
+    assert "Priya Lang approved version" in by_css(browser, ".notice")[0].text
+    assert state(browser) == "needs approval"
+    assert "Reads well <script>alert(1)</script>" in by_css(browser, "table.signoffs")[0].text
+    by_css(browser, ".sign-out button")[0].click()
+    wait(browser, lambda d: d.title.startswith("Sign in"))
+
+    sign_in_as(browser, url, "tom-okoro")
+    approve(browser, url, "visit-letter", "neighbourhood-sergeant")
+    assert state(browser) == "approved"
+    signed = by_css(browser, "table.signoffs")[0].text
+    assert "Priya Lang" in signed and "Sgt Tom Okoro" in signed and "via workspace key demo-workspace" in signed
+    assert console_errors(browser) == []
+    assert_accessible(browser)
+    assert letters(root / "content", tmp_path, "out").exit_code == 0
+
+
+def test_the_same_account_approving_twice_does_not_open_the_gate(workspace, browser):
+    url, root = workspace
+    path = root / "content" / "leaflets" / "lock-it.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Lock it", "Lock it up", 1), encoding="utf-8")
+    sign_in_as(browser, url, "priya-lang")
+    approve(browser, url, "lock-it-leaflet", "comms-lead")
+    button = by_css(browser, "#approve-comms-lead")[0]
+    assert not button.is_enabled()
+    assert "already approved this version" in by_css(browser, "#why-approve-comms-lead")[0].text
+    assert state(browser) == "needs approval"
+    assert_accessible(browser)
+
+
+def test_an_editor_cannot_approve_their_own_edit(workspace, browser):
+    url, _ = workspace
+    sign_in_as(browser, url, "tom-okoro")
+    browser.get(f"{url}/materials/stay-connected-leaflet/edit")
+    field = by_css(browser, "textarea")[0]
+    field.send_keys(" Thank you.")
+    # save once the preview and checks the typing started have come back
+    wait(browser, lambda d: d.execute_script("return document.querySelector('.htmx-request') === null"))
+    by_css(browser, "#editor button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    browser.get(f"{url}/materials/stay-connected-leaflet/review")
+    assert not by_css(browser, "#approve-neighbourhood-sergeant")[0].is_enabled()
+    assert "Sgt Tom Okoro last edited stay-connected-leaflet and may not approve it" in \
+        by_css(browser, "#why-approve-neighbourhood-sergeant")[0].text
+    assert by_css(browser, "#request-neighbourhood-sergeant")[0].is_enabled()
