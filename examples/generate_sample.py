@@ -5,8 +5,12 @@ One evening (2026-11-14, 18:00-22:00) of vehicle checks by two officers on
 three invented streets in the invented town of Eastmoor, Westmarch.  Both
 files hold the same rows: the CSV in the canonical columns, the .xlsx as a
 Microsoft Forms export using the question texts in content/forms-columns.yaml.
-Five rows are deliberately bad (one reason each) so readers' rejects can be
-seen and tested.
+Five rows are deliberately bad (one reason each) and two hold odd answers, so
+rejects and warnings can be seen and tested: a missing address and a blank
+"secure?" answer are rejected; a malformed registration, a postcode cut short
+and an impossible date keep their letter with a warning, as do free text in
+"advice given" and "maybe" for Neighbourhood Watch.  Some secure answers are
+typed "Locked"/"Unlocked", which are read as yes/no without a warning.
 
 Nothing here is real data:
 
@@ -108,6 +112,7 @@ class SampleRow:
     cms_interest: bool
     language: str  # "", "cy" or "pl"
     large_print: bool
+    typed: tuple[tuple[str, str], ...] = ()  # (field, text) typed as-is in both files: odd answers
 
 
 @dataclass(frozen=True)
@@ -274,7 +279,7 @@ def build_rows(seed: int = SEED) -> list[SampleRow]:
 
 
 def _add_bad_rows(rng: random.Random, rows: list[SampleRow], used_vrms: set[str]) -> list[SampleRow]:
-    """Insert the five bad rows, one reason each, at fixed places."""
+    """Insert the five bad rows (one reason each) and the two odd ones at fixed places."""
     template = SampleRow(
         submitted_at=PATROL_START,
         submitted_text="",
@@ -313,8 +318,20 @@ def _add_bad_rows(rng: random.Random, rows: list[SampleRow], used_vrms: set[str]
             postcode=STREETS["Larkspur Road"][0],
             submitted_text="31/11/2026",
         ),
+        # odd answers: "Locked" is understood; free text counts as advice given
+        dict(
+            address=_address(9, "Millbrook Close"),
+            postcode=STREETS["Millbrook Close"][0],
+            typed=(("vehicle_secure", "Locked"), ("advice_given", "told them to lock it")),
+        ),
+        # an answer that is neither yes nor no: treated as no, listed to follow up
+        dict(
+            address=_address(30, "Larkspur Road"),
+            postcode=STREETS["Larkspur Road"][1],
+            typed=(("nws_interest", "maybe"),),
+        ),
     ]
-    positions = (17, 41, 66, 88, 109)
+    positions = (17, 41, 66, 88, 109, 52, 97)
     result = list(rows)
     for position, changes in sorted(zip(positions, bad), key=lambda pair: -pair[0]):
         neighbour = rows[position - 1]
@@ -365,7 +382,7 @@ def csv_values(rows: list[SampleRow], seed: int = SEED) -> list[list[str]]:
             "address": row.address,
             "postcode": _typed_postcode(rng, row.postcode),
             "vrm": _typed_vrm(rng, row.vrm),
-            "vehicle_secure": "" if row.vehicle_secure is None else ("yes" if row.vehicle_secure else "no"),
+            "vehicle_secure": _typed_secure(rng, row.vehicle_secure),
             "items_on_display": items,
             "advice_given": "yes" if row.advice_given else rng.choice(("", "no")),
             "nws_interest": "yes" if row.nws_interest else "",
@@ -373,8 +390,18 @@ def csv_values(rows: list[SampleRow], seed: int = SEED) -> list[list[str]]:
             "language": {"cy": "cy", "pl": "Polish"}.get(row.language, ""),
             "large_print": "yes" if row.large_print else "",
         }
+        values.update(row.typed)
         out.append([values[name] for name in RECORD_COLUMNS])
     return out
+
+
+def _typed_secure(rng: random.Random, secure: bool | None) -> str:
+    """yes/no, sometimes typed as Locked/Unlocked (both read the same)."""
+    if secure is None:
+        return ""
+    if rng.random() < 0.1:
+        return "Locked" if secure else "Unlocked"
+    return "yes" if secure else "no"
 
 
 def write_csv(rows: list[SampleRow], path: Path) -> None:
@@ -419,6 +446,7 @@ def forms_values(
             "language": {"cy": "Welsh", "pl": "Polish"}.get(row.language, "English"),
             "large_print": _yes_no(row.large_print),
         }
+        answers.update(row.typed)
         out.append(
             [number, started, completed, f"officer-{row.officer}@westmarch-police.example", f"PC {row.officer}"]
             + [answers[name] or None for name in fields]

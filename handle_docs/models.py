@@ -85,11 +85,11 @@ class VisitRecord:
     """
 
     row: int
-    submitted_at: dt.datetime | None
-    officer: str
+    submitted_at: dt.datetime | None  # None: the time could not be read
+    officer: str  # "" when not recorded
     address: str  # delivery address, lines separated by ", "
-    postcode: str  # normalised, e.g. "ZZ1 4QX"
-    vrm: str  # normalised registration, e.g. "AB12 CDE"
+    postcode: str  # normalised, e.g. "ZZ1 4QX"; "" when missing or invalid (hand delivery)
+    vrm: str  # normalised registration, e.g. "AB12 CDE"; "" when missing or malformed
     vehicle_secure: bool
     items_on_display: tuple[str, ...]  # canonical item keys, e.g. ("bag", "phone")
     advice_given: bool
@@ -117,6 +117,19 @@ class Reject:
     reason: str
 
 
+@dataclass(frozen=True)
+class RowWarning:
+    """A row whose letter was still made, with one of its cells read as a
+    default.  ``found`` describes the cell in words ("free text, 21
+    characters", "blank") and never repeats it; ``assumed`` says what the
+    letter does instead."""
+
+    row: int
+    field: str
+    found: str
+    assumed: str
+
+
 @dataclass
 class RecordSet:
     """What a records reader returns: every row ends up in exactly one list."""
@@ -125,7 +138,10 @@ class RecordSet:
     rows_read: int
     records: list[VisitRecord] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)  # e.g. unknown columns
+    warnings: list[Problem] = field(default_factory=list)  # file level, e.g. unknown columns
+    row_warnings: list[RowWarning] = field(default_factory=list)  # rows kept with a cell assumed
+    corrected_rows: list[int] = field(default_factory=list)  # rows read with corrections (read.py)
+    corrections_key: str = ""  # SHA-256 of the corrections applied, for the run's identity ("" for none)
 
 
 # ---------------------------------------------------------------------------
@@ -144,7 +160,7 @@ class Finding(str, Enum):
 
 @dataclass(frozen=True)
 class VehicleCheck:
-    vrm: str
+    vrm: str  # "" when not recorded: the letter says so in words
     secure: bool
     items_on_display: tuple[str, ...]
     keys_visible: bool = False

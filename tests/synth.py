@@ -107,9 +107,9 @@ def personal_data(recordset) -> dict[str, set[str]]:
     return {
         "address": {r.address for r in recordset.records},
         "street": streets,
-        "postcode": {r.postcode for r in recordset.records},
-        "registration": {r.vrm for r in recordset.records},
-        "officer": officers,
+        "postcode": {r.postcode for r in recordset.records if r.postcode},
+        "registration": {r.vrm for r in recordset.records if r.vrm},
+        "officer": officers - {""},
     }
 
 

@@ -45,7 +45,7 @@ def test_cards_show_the_headline_figures_and_the_approved_wording(sample_run, co
     outputs = render_cards(content, content.material(CARD), stats, tmp_path / "cards")
     records = recordset.records
     expected = {
-        "120": "cars checked",
+        "125": "cars checked",
         str(sum(1 for r in records if not r.vehicle_secure)): "cars left unlocked",
         str(sum(1 for r in records if r.items_on_display)): "cars with things on show",
         str(len(result.letters)): "letters delivered to homes",

@@ -8,9 +8,9 @@ import pytest
 
 from handle_docs.records import vocab
 from handle_docs.models import RECORD_COLUMNS, Reject, VisitRecord
+from handle_docs.records.rules import RULES, build_record, build_row
 from handle_docs.records.normalise import (
     FieldError,
-    build_record,
     item_key,
     normalise_address,
     normalise_items,
@@ -130,7 +130,7 @@ def test_blank_optional_is_no(name: str) -> None:
 def test_blank_vehicle_secure_rejected() -> None:
     with pytest.raises(FieldError) as err:
         parse_yes_no(" ", "vehicle_secure", required=True)
-    assert err.value.reason == "vehicle_secure must be yes or no"
+    assert err.value.reason == "vehicle_secure is blank"
 
 
 @pytest.mark.parametrize("typed", ["maybe", "yes please", "2", 2, dt.datetime(2026, 1, 1)])
@@ -376,29 +376,39 @@ def test_build_record_without_keys() -> None:
     assert isinstance(record, VisitRecord) and record.keys_visible is False
 
 
-def test_build_record_several_bad_fields_is_one_reject() -> None:
-    row = {**GOOD, "vrm": "QZ00 XK9Q", "postcode": "ZZ1 7H", "vehicle_secure": "", "language": "Klingon"}
+def test_build_record_rejects_only_what_a_letter_cannot_survive_and_names_every_such_field() -> None:
+    row = {**GOOD, "address": "  ", "vehicle_secure": "", "vrm": "QZ00 XK9Q", "language": "Klingon"}
     reject = build_record(12, row)
     assert isinstance(reject, Reject)
     assert reject.row == 12
-    assert reject.field == "postcode, vrm, vehicle_secure, language"
-    assert reject.reason == (
-        "postcode is not a valid UK postcode; registration is not in a recognised UK format; "
-        "vehicle_secure must be yes or no; language is not a recognised language code or name"
-    )
-    for value in ("QZ00", "XK9Q", "ZZ1", "7H", "Klingon"):
-        assert value not in reject.reason and value not in reject.field
+    assert reject.field == "address, vehicle_secure"
+    assert reject.reason == "address is missing; vehicle_secure is blank"
 
 
-def test_build_record_nul_in_any_field_rejects_row() -> None:
+def test_build_row_keeps_the_letter_and_warns_without_echoing_the_cells() -> None:
+    row = {**GOOD, "vrm": "QZ00 XK9Q", "postcode": "ZZ1 7H", "language": "Klingon"}
+    outcome = build_row(12, row)
+    assert outcome.record is not None and outcome.reject is None
+    assert (outcome.record.vrm, outcome.record.postcode, outcome.record.language) == ("", "", "en-GB")
+    assert [w.field for w in outcome.warnings] == ["postcode", "vrm", "language"]
+    for warning in outcome.warnings:
+        for value in ("QZ00", "XK9Q", "ZZ1", "7H", "Klingon"):
+            assert value not in warning.found and value not in warning.assumed
+
+
+def test_build_record_nul_in_any_field_rejects_or_warns_as_the_field_rule_says() -> None:
     for name in RECORD_COLUMNS:
-        reject = build_record(3, {**GOOD, name: f"{GOOD[name] or 'x'}\x00"})
-        assert isinstance(reject, Reject), name
-        assert reject.field == name
-        assert "control characters" in reject.reason
+        outcome = build_row(3, {**GOOD, name: f"{GOOD[name] or 'x'}\x00"})
+        if RULES[name].rejects:
+            assert outcome.reject is not None, name
+            assert outcome.reject.field == name
+            assert "control characters" in outcome.reject.reason
+        else:
+            assert outcome.record is not None, name
+            assert [(w.field, "control characters" in w.found) for w in outcome.warnings] == [(name, True)]
 
 
 def test_build_record_missing_cells_are_blank() -> None:
     reject = build_record(4, {})
     assert isinstance(reject, Reject)
-    assert reject.field == "submitted_at, officer, address, postcode, vrm, vehicle_secure"
+    assert reject.field == "address, vehicle_secure"

@@ -88,7 +88,9 @@ def test_purge_removes_personal_data_and_keeps_the_counts(tmp_path):
     summary_before = (run / "summary.txt").read_text()
     result = CliRunner().invoke(cli, ["purge", str(run), "--yes"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in run.iterdir()) == ["manifest.csv", "manifest.json", "rejects.csv", "stats.json", "summary.txt"]
+    assert sorted(p.name for p in run.iterdir()) == [
+        "manifest.csv", "manifest.json", "rejects.csv", "stats.json", "summary.txt", "warnings.csv",
+    ]
     assert (run / "summary.txt").read_text() == summary_before
     assert json.loads((run / "manifest.json").read_text())["personal_data_purged"]
     remaining = "".join(p.read_text(encoding="utf-8-sig") for p in run.iterdir())

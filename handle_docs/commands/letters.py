@@ -15,6 +15,8 @@ from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
 from handle_docs.outputs.costs import prices_for
+from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
+from handle_docs.run.figures import row_figures
 from .progress import Progress
 from .common import (
     EXIT_PROBLEMS,
@@ -53,7 +55,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     """Turn a patrol's check RECORDS (CSV or Forms .xlsx) into letters.
 
     Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
-    OUT/manifest.csv, OUT/rejects.csv and OUT/summary.txt; with --docx also
+    OUT/manifest.csv, OUT/rejects.csv, OUT/warnings.csv, OUT/round-sheet.pdf
+    and OUT/summary.txt; with --docx also
     OUT/letters/<letter-id>.docx and OUT/batch.docx.
     """
     content = load_content_or_fail(content_dir, templates)
@@ -76,6 +79,10 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         prices = prices_for(content_dir)
     except ProblemsError as exc:
         fail(exc.problems, "print-costs.yaml cannot be used")
+    try:
+        round_sheet = round_sheet_wording(content_dir)
+    except ProblemsError as exc:
+        fail(exc.problems, "the delivery round sheet's wording cannot be used")
 
     jobs = jobs or os.cpu_count() or 1
     # Workers start before the records are read, so none of them holds a copy.
@@ -105,6 +112,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
             progress_start=progress.start,
             progress=progress.step,
             prices=prices,
+            round_sheet=round_sheet,
             manifest_extra=approval.manifest_extra,
             summary_extra=[approval.summary_line],
         )
@@ -127,13 +135,16 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         finally:
             progress.close()
     seconds = time.monotonic() - started
-    rejected = len({r.row for r in result.rejects})
+    figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     rate = len(result.letters) / seconds if seconds else 0.0
     click.echo(
-        f"{len(result.letters)} letters ({result.letter_pages} pages), {rejected} rejected rows of "
-        f"{result.rows_read} read, in {seconds:.1f} s ({rate:.1f} letters/s) -> {out_dir}"
+        f"{len(result.letters)} letters ({result.letter_pages} pages), {figures.rejected_rows} rejected rows of "
+        f"{figures.rows_read} read, {figures.warnings} warnings, in {seconds:.1f} s ({rate:.1f} letters/s) "
+        f"-> {out_dir}"
     )
-    if rejected:
+    if figures.rejected_rows:
         click.echo(f"rejected rows and reasons: {out_dir / 'rejects.csv'}")
+    if figures.warnings:
+        click.echo(f"letters made with an answer assumed (follow these up): {out_dir / 'warnings.csv'}")
     if draft:
         click.echo(f"DRAFT: every page is watermarked '{DRAFT_WATERMARK}'; not for delivery")

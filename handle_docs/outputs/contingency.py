@@ -33,6 +33,7 @@ from handle_docs.wording.content import Content, Material
 from handle_docs.run.context import block_data, long_date, placeholder_values, qr_codes
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.models import RECORD_COLUMNS, Finding
+from handle_docs.records import vocab
 from handle_docs.records.read import load_column_map
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
@@ -52,7 +53,7 @@ VEHICLE_ROWS = 2  # blank rows in the generic letter's vehicle table
 ADDRESS_LINES = 4  # blank lines for the address
 
 #: How each question is answered on paper: a box to write in, or yes/no ticks.
-YES_NO_FIELDS = ("vehicle_secure", "advice_given", "nws_interest", "cms_interest", "large_print")
+YES_NO_FIELDS = tuple(vocab.YES_NO_FIELDS)
 HINTS = {
     "submitted_at": "hint_date",
     "items_on_display": "hint_items",

@@ -246,7 +246,7 @@ def report_context(
     items = item_counts(stats.get("items_by_kind") or {}, max_bars=max(MIN_BARS, MAX_BARS - extra))
     name = str(op.get("name") or "Operation")
     area = str(op.get("area") or "")
-    return {
+    ctx: dict[str, Any] = {
         "lang": LANG,
         "title": f"{name}: summary of the patrol",
         "operation": name,
@@ -258,7 +258,9 @@ def report_context(
         "chart": chart(items),
         "draft": draft,
         "rows_read": _int(stats, "rows_read"),
+        "rows_in_letters": _int(stats, "rows_in_letters"),
         "rejected_rows": _int(stats, "rejected_rows"),
+        "warnings": _int(stats, "warnings"),
         "keys_visible": _int(stats, "keys_visible"),
         "cost": cost,
         "cost_other": other,
@@ -266,6 +268,16 @@ def report_context(
         "cost_note": None if prices is None or counts is not None
         else "Print cost not known: the run's batch.pdf is gone and no page counts were kept.",
     }
+    ctx["rows_note"] = rows_note(ctx)
+    return ctx
+
+
+def rows_note(ctx: Mapping[str, Any]) -> str:
+    """How the records add up (run/figures.py counted them), in words."""
+    return (
+        f"{ctx['rows_read']} records read: {ctx['rows_in_letters']} in letters, {ctx['rejected_rows']} could "
+        f"not be used; {ctx['warnings']} answers assumed."
+    )
 
 
 # --- Markdown ------------------------------------------------------------------------
@@ -316,7 +328,7 @@ def markdown(ctx: Mapping[str, Any]) -> str:
         lines.append(e(ctx["cost_note"] or "Print cost not worked out (no price file)."))
     lines += [
         "",
-        f"{ctx['rows_read']} records read; {ctx['rejected_rows']} could not be used. "
+        f"{ctx['rows_note']} "
         "This summary holds counts only: no addresses, registrations or names.",
         "",
     ]

@@ -6,8 +6,8 @@ Excel sheet) and returns the normalised value or raises :class:`FieldError`.
 A :class:`FieldError` reason says what is wrong and never repeats the value,
 because the values are personal data (registrations, addresses, names).
 
-:func:`build_record` applies them to a whole row and turns the failures into
-one :class:`~handle_docs.models.Reject`, so errors leave this module as values.
+:mod:`handle_docs.records.rules` applies them to a whole row and decides, field
+by field, whether a failure rejects the row or is assumed away with a warning.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handle_docs.records import vocab
-from handle_docs.models import RECORD_COLUMNS, Reject, VisitRecord
 
 MAX_ADDRESS_CHARS = 200
 MAX_OFFICER_CHARS = 60
@@ -65,7 +64,7 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_control(text: str, name: str) -> None:
+def check_control(text: str, name: str) -> None:
     if _CONTROL.search(text):
         raise FieldError(f"{name} contains control characters")
 
@@ -136,32 +135,28 @@ def normalise_postcode(value: object) -> str:
 
 
 def parse_yes_no(value: object, name: str, *, required: bool = False) -> bool:
-    """yes/y/true/1/ticked -> True; no/n/false/0 -> False (any case).
+    """An answer to a yes-or-no field, in the words of :mod:`vocab` (any case,
+    stray spaces, a Forms checkbox's ``;``): yes/y/true/ticked -> True,
+    no/n/false -> False; for ``vehicle_secure`` also locked/secure -> True,
+    unlocked/insecure -> False.  A tick box cell is its value, 1/0 count.
 
     A blank cell is False unless ``required``; anything else raises.
     """
-    problem = FieldError(f"{name} must be yes or no")
+    if value is None:
+        value = ""
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)):
-        if value in (0, 1):
-            return bool(value)
-        raise problem
-    if value is None:
-        text = ""
-    elif isinstance(value, str):
-        text = _collapse(value).lower()
-    else:
-        raise problem
-    if not text:
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = value if isinstance(value, str) else None
+    if text is not None and not vocab.answer_parts(text):
         if required:
-            raise problem
+            raise FieldError(f"{name} is blank")
         return False
-    if text in vocab.YES_WORDS:
-        return True
-    if text in vocab.NO_WORDS:
-        return False
-    raise problem
+    meaning = vocab.yes_no(text, name) if text is not None else None
+    if meaning is None:
+        raise FieldError(f"{name} must be yes or no")
+    return meaning
 
 
 # ---------------------------------------------------------------------------
@@ -187,7 +182,7 @@ def normalise_items(value: object) -> tuple[str, ...]:
     whitespace collapsed) up to 60 characters.  Duplicates are dropped.
     """
     text = _as_text(value, "items_on_display")
-    _check_control(text, "items_on_display")
+    check_control(text, "items_on_display")
     items: list[str] = []
     seen: set[str] = set()
     for part in re.split(r"[;,\r\n]", text):
@@ -268,7 +263,7 @@ def _parse_datetime_text(text: str, bad: FieldError) -> dt.datetime:
 def normalise_address(value: object) -> str:
     """Delivery address: the typed lines (comma or newline separated) joined by ", "."""
     text = _as_text(value, "address")
-    _check_control(text, "address")
+    check_control(text, "address")
     lines = [line for line in (_collapse(part) for part in re.split(r"[,\r\n]+", text)) if line]
     if not lines:
         raise FieldError("address is missing")
@@ -283,7 +278,7 @@ def normalise_address(value: object) -> str:
 def normalise_officer(value: object) -> str:
     """Officer (collar number or name), whitespace collapsed, at most 60 characters."""
     text = _as_text(value, "officer")
-    _check_control(text, "officer")
+    check_control(text, "officer")
     officer = _collapse(text)
     if not officer:
         raise FieldError("officer is missing")
@@ -347,31 +342,3 @@ FIELD_PARSERS: Mapping[str, Callable[[object], object]] = {
     "language": normalise_language,
     "large_print": _yes_no("large_print"),
 }
-
-
-def build_record(row: int, cells: Mapping[str, object]) -> VisitRecord | Reject:
-    """One row's cells (field -> raw value) -> a record, or one Reject naming
-    every bad field (``field`` comma-separated, reasons joined by "; ")."""
-    values: dict[str, object] = {}
-    errors: list[tuple[str, str]] = []
-    for name in RECORD_COLUMNS:
-        raw = cells.get(name)
-        try:
-            if isinstance(raw, str):
-                _check_control(raw, name)
-            values[name] = FIELD_PARSERS[name](raw)
-        except FieldError as exc:
-            errors.append((name, exc.reason))
-    if errors:
-        return Reject(
-            row=row,
-            field=", ".join(name for name, _ in errors),
-            reason="; ".join(reason for _, reason in errors),
-        )
-    items = values["items_on_display"]
-    assert isinstance(items, tuple)
-    return VisitRecord(
-        row=row,
-        keys_visible=vocab.KEYS_ITEM in items,
-        **values,  # type: ignore[arg-type]
-    )

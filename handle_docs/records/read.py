@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
+import json
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -28,9 +30,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from handle_docs.models import RECORD_COLUMNS, Problem, ProblemsError, RecordSet, Reject, Severity
-from handle_docs.records.normalise import build_record
+from handle_docs.records.rules import build_row
 from handle_docs.starter import CONTENT, starter_path
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml
+
+#: Cell corrections for one reading: spreadsheet row number -> {field: value}.
+Corrections = Mapping[int, Mapping[str, object]]
 
 #: Column map used for .xlsx files when none is given: the starter's (packaged, or the checkout's).
 DEFAULT_COLUMN_MAP = starter_path(CONTENT, "forms-columns.yaml")
@@ -79,18 +84,23 @@ _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 # ---------------------------------------------------------------------------
 
 
-def read_records(path: Path, column_map: Path | None = None) -> RecordSet:
+def read_records(path: Path, column_map: Path | None = None, corrections: Corrections | None = None) -> RecordSet:
     """Read ``path`` (.csv or .xlsx, by extension) into a :class:`RecordSet`.
 
     ``column_map`` is a ``forms-columns.yaml`` mapping column headers to
     fields.  .xlsx files use :data:`DEFAULT_COLUMN_MAP` when it is None; a
     CSV uses the canonical column names, plus the map if one is given.
+
+    ``corrections`` (spreadsheet row number -> {field: value}) replace those
+    cells as the rows are read, for this reading only (the file is not
+    touched); ``RecordSet.corrected_rows`` lists the rows they were applied to.
+    A row that could not be read at all is built from its corrections alone.
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_records(path, column_map)
+        return read_csv_records(path, column_map, corrections)
     if suffix == ".xlsx":
-        return read_xlsx_records(path, column_map)
+        return read_xlsx_records(path, column_map, corrections)
     raise ProblemsError(
         [Problem("unsupported file type: give a .csv or an .xlsx file", path.name)]
     )
@@ -173,7 +183,9 @@ def check_xlsx_container(path: Path) -> list[Problem]:
     return problems
 
 
-def read_csv_records(path: Path, column_map: Path | None = None) -> RecordSet:
+def read_csv_records(
+    path: Path, column_map: Path | None = None, corrections: Corrections | None = None
+) -> RecordSet:
     """Read a canonical CSV (UTF-8, UTF-8 with BOM or Windows-1252)."""
     source = path.name
     raw = _read_bytes(path, source)
@@ -182,10 +194,12 @@ def read_csv_records(path: Path, column_map: Path | None = None) -> RecordSet:
         raise ProblemsError([Problem("file is empty", source)])
     lookup = _column_lookup(load_column_map(column_map) if column_map else None)
     with _csv_field_limit(MAX_CELL_CHARS):
-        return _read_table(source, _csv_rows(text, source), lookup, forms=False)
+        return _read_table(source, _csv_rows(text, source), lookup, forms=False, corrections=corrections)
 
 
-def read_xlsx_records(path: Path, column_map: Path | None = None) -> RecordSet:
+def read_xlsx_records(
+    path: Path, column_map: Path | None = None, corrections: Corrections | None = None
+) -> RecordSet:
     """Read the first sheet of a Microsoft Forms .xlsx export through a column map."""
     source = path.name
     _check_size(path, source)
@@ -220,7 +234,7 @@ def read_xlsx_records(path: Path, column_map: Path | None = None) -> RecordSet:
                 raise
             except Exception:
                 raise unreadable from None
-            return _read_table(source, _numbered(_guarded(rows)), lookup, forms=True)
+            return _read_table(source, _numbered(_guarded(rows)), lookup, forms=True, corrections=corrections)
         except _Unreadable:
             raise unreadable from None
         finally:
@@ -503,8 +517,27 @@ def _delimiter_label(cells: Sequence[object], lookup: Mapping[str, str]) -> str:
     return ""
 
 
-def _read_table(source: str, rows: Iterator[_RawRow], lookup: Mapping[str, str], forms: bool) -> RecordSet:
+def _check_corrections(source: str, corrections: Corrections) -> None:
+    problems = [
+        Problem(f"a correction names {str(name)[:60]!r}, which is not a record column", source, row)
+        for row, cells in corrections.items()
+        for name in cells
+        if name not in RECORD_COLUMNS
+    ]
+    if problems:
+        raise ProblemsError(problems)
+
+
+def _read_table(
+    source: str,
+    rows: Iterator[_RawRow],
+    lookup: Mapping[str, str],
+    forms: bool,
+    corrections: Corrections | None = None,
+) -> RecordSet:
     """Header row, then one record or reject per non-blank row."""
+    corrections = corrections or {}
+    _check_corrections(source, corrections)
     header: _Header | None = None
     notes: list[Problem] = []
     for row in rows:
@@ -514,7 +547,10 @@ def _read_table(source: str, rows: Iterator[_RawRow], lookup: Mapping[str, str],
         if not all(_is_blank(cell) for cell in row.cells):
             header, errors, notes = _resolve_header(row, source, lookup, forms)
             if errors:
-                raise ProblemsError(errors)
+                # The unknown headers too, after what stops the run; not when no
+                # header was recognised (the row may be data, and data is never echoed).
+                unknown = [note for note in notes if note.key not in RECORD_COLUMNS] if header.fields else []
+                raise ProblemsError(errors + unknown)
             break
     if header is None:
         raise ProblemsError([Problem("file has no header row", source)])
@@ -523,29 +559,42 @@ def _read_table(source: str, rows: Iterator[_RawRow], lookup: Mapping[str, str],
     unlabelled_used: set[int] = set()
     for row in rows:
         _check_row_limit(row, source)
-        if row.error:
+        corrected = corrections.get(row.number)
+        if row.error and not corrected:
             result.rows_read += 1
             result.rejects.append(Reject(row.number, "row", row.error))
             continue
-        if all(_is_blank(cell) for cell in row.cells):
-            continue
+        if not row.error and all(_is_blank(cell) for cell in row.cells):
+            continue  # (a correction for a blank row holds no record: not applied)
+        if row.error:  # retyped in full by the person correcting it
+            row = _RawRow(row.number, ())
         result.rows_read += 1
         if result.rows_read > MAX_ROWS:
             raise ProblemsError([Problem(f"file has more than {MAX_ROWS:,} rows of records; split it", source)])
         beyond = [i for i in range(header.width, len(row.cells)) if not _is_blank(row.cells[i])]
         if beyond and not forms:  # in a CSV, a row that shifted right
-            result.rejects.append(
-                Reject(row.number, "row", "row has more cells than the header row (an unquoted comma?)")
-            )
-            continue
+            if not corrected:
+                result.rejects.append(
+                    Reject(row.number, "row", "row has more cells than the header row (an unquoted comma?)")
+                )
+                continue
+            row, beyond = _RawRow(row.number, ()), []  # retyped in full by the person correcting it
         unlabelled_used.update(beyond)
         unlabelled_used.update(i for i in header.unlabelled if i < len(row.cells) and not _is_blank(row.cells[i]))
         cells = {name: row.cells[i] if i < len(row.cells) else None for i, name in header.fields.items()}
-        outcome = build_record(row.number, cells)
-        if isinstance(outcome, Reject):
-            result.rejects.append(outcome)
+        if corrected:
+            cells.update(corrected)
+            result.corrected_rows.append(row.number)
+        outcome = build_row(row.number, cells)
+        if outcome.reject is not None:
+            result.rejects.append(outcome.reject)
         else:
-            result.records.append(outcome)
+            assert outcome.record is not None
+            result.records.append(outcome.record)
+            result.row_warnings.extend(outcome.warnings)
+    if result.corrected_rows:
+        applied = {str(row): {k: str(v) for k, v in sorted(corrections[row].items())} for row in result.corrected_rows}
+        result.corrections_key = hashlib.sha256(json.dumps(applied, sort_keys=True).encode("utf-8")).hexdigest()
     for index in sorted(unlabelled_used):
         result.warnings.append(
             Problem(

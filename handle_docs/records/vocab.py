@@ -56,8 +56,43 @@ def _item_lookup() -> dict[str, str]:
 #: Lower-case word -> canonical item key (keys and aliases).
 ITEM_LOOKUP: Mapping[str, str] = MappingProxyType(_item_lookup())
 
-YES_WORDS: frozenset[str] = frozenset({"yes", "y", "true", "1", "ticked"})
-NO_WORDS: frozenset[str] = frozenset({"no", "n", "false", "0"})
+#: Answers meaning yes / no to any yes-or-no question, compared after
+#: lower-casing and collapsing spaces.  A Microsoft Forms choice question
+#: exports the option text ("Yes"); a checkbox question exports the ticked
+#: options each followed by ";" ("Yes;"), which :func:`answer_parts` splits.
+YES_WORDS: frozenset[str] = frozenset({"yes", "y", "true", "1", "ticked", "checked", "\u2713", "\u2714", "\u2611"})
+NO_WORDS: frozenset[str] = frozenset({"no", "n", "false", "0", "unticked", "not ticked", "unchecked"})
+
+#: Further answers to "was the vehicle secure?": locked/secure mean yes.
+SECURE_YES_WORDS: frozenset[str] = frozenset({"locked", "secure", "secured", "locked and secure"})
+SECURE_NO_WORDS: frozenset[str] = frozenset(
+    {"unlocked", "insecure", "unsecure", "unsecured", "not locked", "not secure", "not secured", "open"}
+)
+
+#: Field -> (yes words, no words) for every yes-or-no field.
+YES_NO_FIELDS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = MappingProxyType(
+    {
+        "vehicle_secure": (YES_WORDS | SECURE_YES_WORDS, NO_WORDS | SECURE_NO_WORDS),
+        "advice_given": (YES_WORDS, NO_WORDS),
+        "nws_interest": (YES_WORDS, NO_WORDS),
+        "cms_interest": (YES_WORDS, NO_WORDS),
+        "large_print": (YES_WORDS, NO_WORDS),
+    }
+)
+
+
+def answer_parts(text: str) -> list[str]:
+    """The answers in a cell, lower case with spaces collapsed: a Forms
+    checkbox export ("Yes;" or "Locked;Yes;") gives one part per ticked option."""
+    return [part for part in (" ".join(piece.split()).lower() for piece in text.split(";")) if part]
+
+
+def yes_no(text: str, field: str) -> bool | None:
+    """True/False when every answer in ``text`` means the same for ``field``,
+    None when it is blank, not understood or contradicts itself."""
+    yes_words, no_words = YES_NO_FIELDS[field]
+    meanings = {True if part in yes_words else False if part in no_words else None for part in answer_parts(text)}
+    return meanings.pop() if len(meanings) == 1 else None
 
 #: Language used when a record gives none.
 DEFAULT_LANGUAGE = "en-GB"

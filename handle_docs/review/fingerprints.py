@@ -41,9 +41,10 @@ SHORT_HEX = 12
 #: Template folders that belong to one kind of material only.
 KIND_FOLDERS: dict[str, str] = {"letter": "letters", "leaflet": "leaflets", "card": "cards", "form": "contingency"}
 
-#: Template folders of outputs that are not materials (the operation report):
+#: Template folders of outputs that are not materials (the operation report,
+#: the delivery round sheet):
 #: part of no material's fingerprint.
-NON_MATERIAL_FOLDERS: frozenset[str] = frozenset({"report"})
+NON_MATERIAL_FOLDERS: frozenset[str] = frozenset({"report", "round-sheet"})
 
 #: Shared content files every material pulls in (relative to the content root).
 SHARED_CONTENT: tuple[str, ...] = ("operation.yaml", "links.yaml")

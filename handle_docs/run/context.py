@@ -123,7 +123,7 @@ def letter_context(
         items = [spec.items.get(item, item) for item in vehicle.items_on_display]
         vehicles.append(
             {
-                "vrm": vehicle.vrm,
+                "vrm": vehicle.vrm or labels["no_registration"],
                 "secure": vehicle.secure,
                 "status": labels["vehicle_secure"] if vehicle.secure else labels["vehicle_insecure"],
                 "items": list_phrase(items) if items else labels["no_items"],
@@ -144,7 +144,7 @@ def letter_context(
             "address": list(op.force.address),
             "phone": op.force.phone,
         },
-        "recipient": [letter.recipient, *letter.address_lines, letter.postcode],
+        "recipient": [letter.recipient, *letter.address_lines, *([letter.postcode] if letter.postcode else [])],
         "greeting": markup.fill(material.block("greeting").text, values).strip(),
         "opening": block_data(material.block("opening"), values),
         "findings": findings,

@@ -73,10 +73,8 @@ def manifest(staging: Path, result: RunResult, docx_files: Sequence[str], extra:
     """What ``manifest.json`` says: counts, the batch files and their hashes, each letter."""
     batch = staging / "batch.pdf"
     return {
-        **extra,
-        "rows_read": result.rows_read,
+        **extra,  # with the row figures (run/figures.py)
         "letters_count": len(result.letters),
-        "rejected_rows": len({r.row for r in result.rejects}),
         "batch": {"file": "batch.pdf", "pages": result.batch_pages,
                   "sha256": file_sha256(batch) if batch.exists() else None},
         **({"batch_docx": {"file": "batch.docx", "letters": len(docx_files),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from handle_docs.models import Finding, Letter, VehicleCheck, VisitRecord
 
@@ -32,18 +32,34 @@ def address_key(address: str, postcode: str) -> str:
     return f"{text}|{postcode.replace(' ', '').upper()}"
 
 
-def walk_key(address: str, postcode: str) -> WalkKey:
-    lines = [part.strip() for part in address.split(",") if part.strip()]
-    district = postcode.split(" ")[0] if postcode else ""
+def street_line(lines: Sequence[str]) -> tuple[int, re.Match[str]] | None:
+    """The first address line that is a house number and street ("14 Tanners Row"),
+    not a flat's number: its index and match (number, suffix, street)."""
     for i, line in enumerate(lines):
         match = _NUMBERED.match(line)
         if match and not line.lower().startswith(("flat", "apartment", "unit")):
-            number, suffix, street = int(match.group(1)), match.group(2).lower(), match.group(3)
-            side = 0 if number % 2 else 1
-            position = number if side == 0 else -number
-            rest = ",".join(lines[:i]).lower()
-            return WalkKey(street.lower(), district, side, position, suffix, _natural(rest))
-    street = lines[-1].lower() if lines else ""
+            return i, match
+    return None
+
+
+def named_house_street(lines: Sequence[str]) -> str:
+    """The street of an address without a house number: the line after the
+    house's name ("Rose Cottage, Mill Lane, …"), or its only line."""
+    return lines[1] if len(lines) > 1 else (lines[0] if lines else "")
+
+
+def walk_key(address: str, postcode: str) -> WalkKey:
+    lines = [part.strip() for part in address.split(",") if part.strip()]
+    district = postcode.split(" ")[0] if postcode else ""
+    found = street_line(lines)
+    if found is not None:
+        i, match = found
+        number, suffix, street = int(match.group(1)), match.group(2).lower(), match.group(3)
+        side = 0 if number % 2 else 1
+        position = number if side == 0 else -number
+        rest = ",".join(lines[:i]).lower()
+        return WalkKey(street.lower(), district, side, position, suffix, _natural(rest))
+    street = named_house_street(lines).lower()
     return WalkKey(street, district, 2, 0, "", _natural(",".join(lines).lower()))
 
 
@@ -73,19 +89,32 @@ def build_letters(records: Iterable[VisitRecord], id_prefix: str = "L") -> list[
     are sequence numbers in walking order: the same records always give the
     same ids, and an id says nothing about who lives where.
     """
+    records = list(records)
+    # A row without a postcode joins its address's letter when the other rows
+    # for that address agree on one postcode.
+    postcodes: dict[str, set[str]] = {}
+    for record in records:
+        if record.postcode:
+            postcodes.setdefault(address_key(record.address, ""), set()).add(record.postcode)
     groups: dict[str, list[VisitRecord]] = {}
     for record in records:
-        groups.setdefault(address_key(record.address, record.postcode), []).append(record)
+        postcode = record.postcode
+        if not postcode:
+            known = postcodes.get(address_key(record.address, ""), set())
+            postcode = next(iter(known)) if len(known) == 1 else ""
+        groups.setdefault(address_key(record.address, postcode), []).append(record)
 
+    # Each group led by its first row with a postcode (else its first row).
+    led = [sorted(group, key=lambda r: (not r.postcode, r.row)) for group in groups.values()]
     ordered = sorted(
-        groups.values(),
+        led,
         key=lambda rs: (walk_key(rs[0].address, rs[0].postcode), address_key(rs[0].address, rs[0].postcode)),
     )
     width = max(4, len(str(len(ordered))))
     letters: list[Letter] = []
     for n, group in enumerate(ordered, start=1):
-        group = sorted(group, key=lambda r: r.row)
         first = group[0]
+        group = sorted(group, key=lambda r: r.row)
         vehicles = tuple(
             VehicleCheck(
                 vrm=r.vrm,

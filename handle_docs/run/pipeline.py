@@ -22,6 +22,9 @@ from handle_docs.run.finish import RunResult, finalise_run
 from handle_docs.run.journal import file_sha256, prepare_staging, run_key
 from handle_docs.run.letters import build_letters
 from handle_docs.run.stats import count_vehicles, follow_up_rows, run_stats
+from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
+from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
+from handle_docs.outputs.row_warnings import write_warnings
 from handle_docs.wording.content import Content
 
 
@@ -38,6 +41,7 @@ class RunOptions:
     progress: Callable[[int], None] | None = None
     prices: Any = None  # costs.Prices: add the print cost to summary.txt and stats.json
     pool: Executor | None = None  # batch.worker_pool, started before the records were read
+    round_sheet: RoundSheetWording | None = None  # the round sheet's wording (default: read from the content)
 
 
 class ReconciliationError(RuntimeError):
@@ -51,20 +55,21 @@ def summary_lines(
     extra: list[str],
     settings_leaflet: str | None = None,
     wanted_languages: dict[str, str] | None = None,
+    figures: RowFigures | None = None,
 ) -> list[str]:
     op = content.operation.operation
-    rows_in_letters = sum(len(letter.source_rows) for letter in result.letters)
-    rejected = len({r.row for r in result.rejects})
+    figures = figures or row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     lines = [
         f"operation: {op.name} ({op.id})",
         f"area: {op.area}",
         f"records file: {recordset.source_name}",
-        f"rows read: {result.rows_read}",
+        f"rows read: {figures.rows_read}",
         f"vehicles checked: {result.records}",
         f"insecure vehicles: {result.insecure}",
         f"vehicles with items on display: {result.with_items}",
         f"letters: {len(result.letters)}",
-        f"rejected rows: {rejected}",
+        f"rejected rows: {figures.rejected_rows}",
+        f"warnings: {figures.warnings} in {figures.rows_with_warnings} rows (letters made; see warnings.csv)",
         f"letter pages: {result.letter_pages}",
         f"sheets (double-sided): {result.sheets}",
         f"batch pages (with blank backs): {result.batch_pages}",
@@ -86,9 +91,7 @@ def summary_lines(
     if untranslated:
         detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(untranslated.items()))
         lines.append(f"letters sent in English though another language was asked for (no translation): {detail}")
-    lines += [
-        f"check: rows in letters + rows rejected = rows read: {rows_in_letters} + {rejected} = {result.rows_read}",
-    ]
+    lines.append(figures.check_line())
     return lines + list(extra)
 
 
@@ -108,6 +111,7 @@ def run_letters(
 ) -> RunResult:
     options = options or RunOptions()
     started = time.monotonic()
+    round_sheet = options.round_sheet or load_wording(content.root)
     recordset = screen(recordset)
     letters = build_letters(recordset.records)
     insecure, with_items = count_vehicles(recordset)
@@ -121,7 +125,12 @@ def run_letters(
     )
     if options.prices is not None and not settings.count_print:
         settings = replace(settings, count_print=True)  # workers flag colour/blank pages
-    key = run_key(records_sha256, settings, {"content": options.manifest_extra.get("materials")})
+    key = run_key(
+        records_sha256,
+        settings,
+        {"content": options.manifest_extra.get("materials"),
+         **({"corrections": recordset.corrections_key} if recordset.corrections_key else {})},
+    )
     staging, journal, done = prepare_staging(out_dir, key, options.resume)
     result.resumed_chunks = len(done)
     if options.progress_start:
@@ -147,12 +156,22 @@ def run_letters(
             chunk_files.append(chunk.chunk_file)
         flags.append(chunk.page_flags)
 
-    rows_in_letters = sum(len(letter.source_rows) for letter in result.letters)
-    rejected_rows = len({r.row for r in result.rejects})
-    if rows_in_letters + rejected_rows != result.rows_read:
+    figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
+    if not figures.balanced:
         raise ReconciliationError(
-            f"rows in letters ({rows_in_letters}) + rejected rows ({rejected_rows}) != rows read ({result.rows_read})"
+            f"rows in letters ({figures.rows_in_letters}) + rejected rows ({figures.rejected_rows}) "
+            f"!= rows read ({figures.rows_read})"
         )
+    delivered = {letter.letter_id for letter in result.letters}
+
+    def before_swap(staging: Path) -> None:
+        write_warnings(staging, kept_warnings(recordset.row_warnings, result.letters))
+        write_round_sheet(
+            staging, [letter for letter in letters if letter.letter_id in delivered], content, settings.templates,
+            round_sheet,
+        )
+        if options.prices:
+            record_print_cost(staging, options.prices, _known_flags("".join(flags), result))
     base = content.material(settings.material_id).spec
     result.seconds = time.monotonic() - started
     finalise_run(
@@ -162,18 +181,19 @@ def run_letters(
         chunk_files,
         batch_title=f"{base.title}: print batch",
         lang=base.language,
-        manifest_extra={"records_sha256": records_sha256, **options.manifest_extra},
+        manifest_extra={
+            "records_sha256": records_sha256,
+            **options.manifest_extra,
+            **figures.as_dict(),
+            **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
+        },
         summary_lines=summary_lines(
             content, recordset, result, options.summary_extra, settings.leaflet_id,
-            wanted_languages={letter.letter_id: letter.language for letter in letters},
+            wanted_languages={letter.letter_id: letter.language for letter in letters}, figures=figures,
         ),
-        before_swap=(
-            (lambda staging: record_print_cost(staging, options.prices, _known_flags("".join(flags), result)))
-            if options.prices
-            else None
-        ),
-        stats=run_stats(content, recordset, letters, result),
-        follow_up=follow_up_rows(letters, {letter.letter_id for letter in result.letters}),
+        before_swap=before_swap,
+        stats=run_stats(content, recordset, letters, result, figures),
+        follow_up=follow_up_rows(letters, delivered),
     )
     return result
 

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from handle_docs.wording.content import Content
 from handle_docs.models import Letter, RecordSet
+from handle_docs.run.figures import RowFigures, row_figures
 
 FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
 
@@ -24,13 +25,16 @@ def count_vehicles(recordset: RecordSet) -> tuple[int, int]:
     return insecure, with_items
 
 
-def run_stats(content: Content, recordset: RecordSet, letters: Sequence[Letter], result: Any) -> dict[str, Any]:
+def run_stats(
+    content: Content, recordset: RecordSet, letters: Sequence[Letter], result: Any, figures: RowFigures | None = None
+) -> dict[str, Any]:
     op = content.operation.operation
+    figures = figures or row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     items = Counter(item for r in recordset.records for item in r.items_on_display)
     insecure, with_items = count_vehicles(recordset)
     return {
         "operation": {"id": op.id, "name": op.name, "area": op.area, "patrol_date": op.patrol_date.isoformat()},
-        "rows_read": recordset.rows_read,
+        **figures.as_dict(),  # rows_read, rows_in_letters, rejected_rows, warnings, rows_with_warnings
         "vehicles_checked": len(recordset.records),
         "insecure_vehicles": insecure,
         "vehicles_with_items": with_items,
@@ -40,7 +44,6 @@ def run_stats(content: Content, recordset: RecordSet, letters: Sequence[Letter],
         "advice_given": sum(1 for r in recordset.records if r.advice_given),
         "addresses_visited": len(letters),
         "letters": len(result.letters),
-        "rejected_rows": len({r.row for r in result.rejects}),
         "nws_interest_addresses": sum(1 for l in letters if l.nws_interest),
         "cms_interest_addresses": sum(1 for l in letters if l.cms_interest),
         "large_print_letters": sum(1 for l in letters if l.large_print),

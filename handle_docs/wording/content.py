@@ -62,6 +62,7 @@ REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
         "date",
         "vehicles_heading",
         "registration",
+        "no_registration",
         "vehicle_status",
         "vehicle_secure",
         "vehicle_insecure",
