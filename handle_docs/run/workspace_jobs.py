@@ -186,7 +186,7 @@ def preview_pages(store: RunStore, record: RunRecord, count: int = PREVIEW_PAGES
         for index in range(min(count, len(document))):
             page = document[index]
             buffer = io.BytesIO()
-            page.render(scale=72 / 72).to_pil().save(buffer, format="PNG")
+            page.render(scale=1).to_pil().save(buffer, format="PNG")
             page.close()
             atomic.write_bytes(wanted[index], buffer.getvalue())
             made.append(wanted[index])

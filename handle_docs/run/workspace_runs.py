@@ -14,6 +14,7 @@ record holds an address or registration.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import secrets
@@ -77,8 +78,6 @@ def sniff(data: bytes) -> str:
         raise UploadRefused(f"The file is larger than 50 MB. Upload {ACCEPTED}.")
     if data[:4] == b"PK\x03\x04":
         try:
-            import io
-
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, ValueError):
