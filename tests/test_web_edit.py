@@ -101,7 +101,7 @@ def test_an_unknown_placeholder_is_refused_with_file_line_and_key_and_nothing_wr
     outcome = save_edits(content, "visit-letter", file_sha256(path), {"blocks.opening": "Hello {resident}."})
     assert outcome.status == "invalid"
     [problem] = outcome.problems
-    assert str(problem).startswith(f"{path}:47: blocks.opening: error: unknown placeholder {{resident}}")
+    assert str(problem).startswith(f"{path}:48: blocks.opening: error: unknown placeholder {{resident}}")
     assert path.read_bytes() == before
 
 

@@ -77,7 +77,8 @@ def sample_letters(path: Path = SAMPLE_RECORDS) -> tuple[Letter, ...]:
 def sample_stats(content: Content, path: Path = SAMPLE_RECORDS) -> dict[str, Any]:
     """The sample patrol's figures as a run's ``stats.json`` holds them (for
     previewing a social card), every letter counted as delivered."""
-    from handle_docs.run.batch import LetterResult, RunResult
+    from handle_docs.run.chunk import LetterResult
+    from handle_docs.run.finish import RunResult
     from handle_docs.run.stats import run_stats
 
     records, letters = _sample(Path(path))

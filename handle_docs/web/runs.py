@@ -13,6 +13,7 @@ address or registration is ever in a URL or a page title.
 from __future__ import annotations
 
 import functools
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
@@ -104,7 +105,22 @@ def setup(app, instance: Path, content: Path, templates: Path, review: Path) -> 
     queue = RunQueue(runs, folders_, jobs)
     app.extensions["handle_docs"].update(runs=runs, run_queue=queue)
     runs.sweep()
+    app.extensions["handle_docs"]["runs_swept"] = time.monotonic()
     queue.resume_unfinished()
+
+
+#: Seconds between retention sweeps made on the way through any request.
+SWEEP_EVERY = 600
+
+
+@bp.before_app_request
+def _sweep_now_and_then():
+    """Expired runs go even when nobody opens the run list: checked at most every SWEEP_EVERY seconds."""
+    state = current_app.extensions["handle_docs"]
+    now = time.monotonic()
+    if now - state.get("runs_swept", 0.0) >= SWEEP_EVERY:
+        state["runs_swept"] = now
+        store().sweep()
 
 
 @bp.before_request
