@@ -217,11 +217,12 @@ def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewer
     run_id = run_id_of(upload(client, small_csv))
     refused = make(client, run_id)
     assert refused.status_code == 409
-    assert "visit-letter" in text(refused) and "approve" in text(refused)
-    assert "draft" not in text(client.get(f"/runs/{run_id}/check")).lower().split("make the letters")[-1]
+    assert "visit-letter" in text(refused) and "comms-lead" in text(refused)  # the material, and who approves
+    assert 'id="draft"' not in text(client.get(f"/runs/{run_id}/check"))  # no draft for an officer
     assert make(client, run_id, draft="yes").status_code == 403
     signed_in["as"] = REVIEWER
     run_id = run_id_of(upload(client, small_csv))
+    assert 'id="draft"' in text(client.get(f"/runs/{run_id}/check"))
     assert make(client, run_id, draft="yes").status_code == 303
     finished(app)
     assert client.get(f"/runs/{run_id}/files/manifest.json").get_json()["draft"] is True
