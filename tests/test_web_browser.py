@@ -146,7 +146,7 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
     active = browser.switch_to.active_element
     assert active.text == "Skip to main content"
     assert active.value_of_css_property("left") != "-9999px"
-    for _ in range(2):  # the workspace's name, then the first material's editor link
+    for _ in range(3):  # the workspace's name, the "Letters runs" link, then the first material's editor link
         browser.switch_to.active_element.send_keys(Keys.TAB)
     active = browser.switch_to.active_element
     assert re.search(r"\d", active.value_of_css_property("box-shadow") or "")  # the yellow focus ring

@@ -94,7 +94,7 @@ def _security_headers(response):
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import editor, materials, preview, review, signin
+    from handle_docs.web import editor, materials, preview, review, runs, signin
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -152,4 +152,6 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(preview.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(signin.bp)
+    app.register_blueprint(runs.bp)
+    runs.setup(app, instance, settings.content, settings.templates_dir, settings.review_dir)
     return app

@@ -36,7 +36,8 @@ class Actor:
         return role in self.roles
 
 
-LOCAL_EDITOR = Actor(id=None, name=None, roles=(EDITOR,))
+#: Without accounts the workspace listens on 127.0.0.1 only, for one local person who edits and makes runs.
+LOCAL_EDITOR = Actor(id=None, name=None, roles=(EDITOR, OFFICER))
 
 
 class AccountsCache:

@@ -1,0 +1,323 @@
+"""Officers' letters runs in the browser: upload, check and correct, make with
+a progress bar, results and downloads, delete the personal data.
+
+Thin: every route parses the request and calls the library (the run folders
+in :mod:`handle_docs.run.workspace_runs`, the check in
+:mod:`handle_docs.records.check`, the making in
+:mod:`handle_docs.run.workspace_jobs`, which calls the same ``run_letters`` as
+``handle-docs letters``).  A run belongs to the account that uploaded it:
+anyone else gets 404, even with the link.  Run ids are random tokens; no
+address or registration is ever in a URL or a page title.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+
+from handle_docs.models import RECORD_COLUMNS, ProblemsError
+from handle_docs.records.check import check_records
+from handle_docs.records.read import MAX_FILE_BYTES
+from handle_docs.review import load_policy
+from handle_docs.run.workspace_jobs import (
+    Folders, RunQueue, gate, preview_pages, progress_of,
+)
+from handle_docs.run.workspace_runs import (
+    ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
+    read_json,
+)
+from handle_docs.web.common import loaded, settings
+from handle_docs.web.identity import OFFICER, current_actor, requires_role
+
+bp = Blueprint("runs", __name__, url_prefix="/runs")
+
+OFFICER_ROLE = OFFICER
+#: Rows with problems shown on the check page; the rest are counted.
+SHOWN_ROWS = 50
+#: An upload's request body may be this large (the file, plus the form around it).
+MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
+
+def actor_id() -> str:
+    """The signed-in account's id; "local" for the local user of a workspace without accounts."""
+    actor = current_actor()
+    return str(actor.id) if actor is not None and actor.id else "local"
+
+
+def may_draft() -> bool:
+    """A watermarked draft is for reviewers only: an account holding a review role of the policy."""
+    actor = current_actor()
+    if actor is None or actor.id is None:
+        return False
+    policy, _ = load_policy(loaded().content.root)
+    return any(role in policy.roles for role in actor.roles)
+
+
+def store() -> RunStore:
+    return current_app.extensions["handle_docs"]["runs"]
+
+
+def run_queue() -> RunQueue:
+    return current_app.extensions["handle_docs"]["run_queue"]
+
+
+def folders() -> Folders:
+    s = settings()
+    return Folders(Path(s.content), Path(s.templates_dir), Path(s.review_dir))
+
+
+def retention_days() -> int:
+    return load_config(settings().content).retention_days
+
+
+def mine_or_404(run_id: str) -> RunRecord:
+    """The run if the person asking made it; 404 for anyone else, as for no such run."""
+    try:
+        return store().owned(run_id, actor_id())
+    except KeyError:
+        abort(404)
+
+
+def setup(app, instance: Path, content: Path, templates: Path, review: Path) -> None:
+    """Keep the run store and queue on the app; delete expired runs; carry on cut-off runs."""
+    runs = RunStore(instance)
+    folders_ = Folders(Path(content), Path(templates), Path(review))
+
+    def jobs() -> int:
+        try:
+            return load_config(content).jobs
+        except ProblemsError:
+            return 1
+
+    queue = RunQueue(runs, folders_, jobs)
+    app.extensions["handle_docs"].update(runs=runs, run_queue=queue)
+    runs.sweep()
+    app.extensions["handle_docs"]["runs_swept"] = time.monotonic()
+    queue.resume_unfinished()
+
+
+#: Seconds between retention sweeps made on the way through any request.
+SWEEP_EVERY = 600
+
+
+@bp.before_app_request
+def _sweep_now_and_then():
+    """Expired runs go even when nobody opens the run list: checked at most every SWEEP_EVERY seconds."""
+    state = current_app.extensions["handle_docs"]
+    now = time.monotonic()
+    if now - state.get("runs_swept", 0.0) >= SWEEP_EVERY:
+        state["runs_swept"] = now
+        store().sweep()
+
+
+@bp.before_request
+def _upload_limit():
+    if request.endpoint == "runs.upload":
+        request.max_content_length = MAX_UPLOAD_BODY
+
+
+@bp.errorhandler(413)
+def _too_large(_exc):
+    return render_template("error.html", title="File too large",
+                           message=f"The file was larger than 50 MB, so it was not kept. Upload {ACCEPTED}."), 413
+
+
+@bp.get("/")
+@requires_role(OFFICER_ROLE)
+def index():
+    store().sweep()
+    return render_template("runs.html", title="Letters runs", runs=store().of(actor_id()), accepted=ACCEPTED,
+                           error=None, retention=retention_days())
+
+
+@bp.post("/")
+@requires_role(OFFICER_ROLE)
+def upload():
+    sent = request.files.get("records")
+    try:
+        if sent is None or not sent.filename:
+            raise UploadRefused(f"Choose a file to upload: {ACCEPTED}.")
+        data = sent.stream.read(MAX_FILE_BYTES + 1)
+        record = store().create(actor_id(), data, retention_days())
+    except (UploadRefused, ProblemsError) as exc:
+        message = str(exc) if isinstance(exc, UploadRefused) else "; ".join(map(str, exc.problems))
+        return render_template("runs.html", title="Letters runs", runs=store().of(actor_id()), accepted=ACCEPTED,
+                               error=message, retention=retention_days()), 400
+    return redirect(url_for("runs.check", run_id=record.id), code=303)
+
+
+@bp.get("/<run_id>")
+@requires_role(OFFICER_ROLE)
+def show(run_id: str):
+    record = mine_or_404(run_id)
+    target = {UPLOADED: "runs.check", QUEUED: "runs.progress", RUNNING: "runs.progress", FAILED: "runs.check"}
+    return redirect(url_for(target.get(record.state, "runs.results"), run_id=record.id))
+
+
+@bp.get("/<run_id>/check")
+@requires_role(OFFICER_ROLE)
+def check(run_id: str):
+    record = mine_or_404(run_id)
+    if record.state == PURGED:
+        return redirect(url_for("runs.results", run_id=record.id))
+    column_map = Path(settings().content) / "forms-columns.yaml"
+    result = check_records(store().upload_path(record), column_map if column_map.exists() else None,
+                           record.corrections_by_row())
+    rows = sorted(result.rejected + result.warnings, key=lambda p: (p.row, bool(p.assumed)))
+    content = loaded().content
+    leaflets = [] if content is None else [
+        (m.id, m.spec.title) for m in content.materials.values() if m.spec.kind == "leaflet"]
+    return render_template(
+        "run_check.html", title="Check the records", run=record, check=result, rows=rows[:SHOWN_ROWS],
+        more=max(0, len(rows) - SHOWN_ROWS), file_problem=result.file_problems[:1],
+        more_file_problems=max(0, len(result.file_problems) - 1), columns=RECORD_COLUMNS, leaflets=leaflets,
+        may_draft=may_draft(), refusals=[],
+    )
+
+
+@bp.post("/<run_id>/correct")
+@requires_role(OFFICER_ROLE)
+def correct(run_id: str):
+    record = mine_or_404(run_id)
+    if record.state not in (UPLOADED, FAILED):
+        abort(409)
+    try:
+        row = int(request.form.get("row", ""))
+    except ValueError:
+        abort(400)
+    cells = {name: request.form[f"cell-{name}"].strip()[:500] for name in RECORD_COLUMNS
+             if request.form.get(f"cell-{name}", "").strip()}
+    if cells and 2 <= row <= 1_048_576:
+        store().correct(record, row, cells)
+        flash(f"Row {row} corrected for this run and checked again.")
+    else:
+        flash(f"Nothing was changed in row {row}: type a value in at least one box.")
+    return redirect(url_for("runs.check", run_id=record.id, _anchor="rows"), code=303)
+
+
+@bp.post("/<run_id>/make")
+@requires_role(OFFICER_ROLE)
+def make(run_id: str):
+    record = mine_or_404(run_id)
+    if record.state not in (UPLOADED, FAILED):
+        return redirect(url_for("runs.show", run_id=record.id), code=303)
+    content = loaded().content
+    leaflet = request.form.get("leaflet") or None
+    if content is None or (leaflet and (leaflet not in content.materials
+                                        or content.materials[leaflet].spec.kind != "leaflet")):
+        abort(400)
+    draft = request.form.get("draft") == "yes"
+    if draft and not may_draft():
+        abort(403)
+    refusals = gate(folders(), leaflet, draft)
+    if refusals:
+        return render_template("run_refused.html", title="Not approved", run=record, refusals=refusals,
+                               may_draft=may_draft()), 409
+    record.leaflet, record.docx, record.draft = leaflet, request.form.get("docx") == "yes", draft
+    run_queue().submit(record)
+    return redirect(url_for("runs.progress", run_id=record.id), code=303)
+
+
+@bp.get("/<run_id>/progress")
+@requires_role(OFFICER_ROLE)
+def progress(run_id: str):
+    record = mine_or_404(run_id)
+    return render_template("run_progress.html", title="Making the letters", run=record,
+                           progress=progress_of(store(), record), ahead=run_queue().ahead_of(record.id))
+
+
+@bp.get("/<run_id>/progress/bar")
+@requires_role(OFFICER_ROLE)
+def progress_bar(run_id: str):
+    """The progress fragment the page polls; once the run is over, the browser goes to the results."""
+    record = mine_or_404(run_id)
+    response = make_response(render_template("_run_progress.html", run=record,
+                                              progress=progress_of(store(), record),
+                                              ahead=run_queue().ahead_of(record.id)))
+    if record.state in (DONE, FAILED, PURGED):
+        response.headers["HX-Redirect"] = url_for("runs.show", run_id=record.id)
+    return response
+
+
+#: The files a run offers, by the name in the URL: (folder, path inside it, download name, type).
+DOWNLOADS = {
+    "batch.pdf": ("out", "batch.pdf", "application/pdf"),
+    "batch.docx": ("out", "batch.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "letters.zip": ("extras", "letters.zip", "application/zip"),
+    "manifest.json": ("out", "manifest.json", "application/json"),
+    "manifest.csv": ("out", "manifest.csv", "text/csv"),
+    "rejects.csv": ("out", "rejects.csv", "text/csv"),
+    "warnings.csv": ("out", "warnings.csv", "text/csv"),
+    "follow-up.csv": ("out", "follow-up.csv", "text/csv"),
+    "round-sheet.pdf": ("out", "round-sheet.pdf", "application/pdf"),
+    "summary.txt": ("out", "summary.txt", "text/plain"),
+    "operation-summary.pdf": ("extras", "report/operation-summary.pdf", "application/pdf"),
+    "operation-summary.md": ("extras", "report/operation-summary.md", "text/markdown"),
+}
+
+
+def _file(record: RunRecord, name: str) -> Path | None:
+    if name in DOWNLOADS:
+        where, inside, _ = DOWNLOADS[name]
+        base = store().out_dir(record) if where == "out" else store().extras_dir(record)
+        path = base / inside
+    else:  # a social card: its name is looked up among the files made, never joined from the URL
+        cards = store().extras_dir(record) / "cards"
+        found = {p.name: p for p in cards.iterdir()} if cards.is_dir() else {}
+        path = found.get(name)
+    return path if path is not None and path.is_file() else None
+
+
+def _cards(record: RunRecord) -> list[str]:
+    cards = store().extras_dir(record) / "cards"
+    return sorted(p.name for p in cards.iterdir()) if cards.is_dir() else []
+
+
+@bp.get("/<run_id>/results")
+@requires_role(OFFICER_ROLE)
+def results(run_id: str):
+    record = mine_or_404(run_id)
+    if record.state not in (DONE, PURGED):
+        return redirect(url_for("runs.show", run_id=record.id))
+    manifest = read_json(store().out_dir(record) / "manifest.json") or {}
+    pages = preview_pages(store(), record) if record.state == DONE else []
+    files = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    return render_template("run_results.html", title="Letters made", run=record, manifest=manifest,
+                           previews=range(1, len(pages) + 1), files=files,
+                           notes=read_json(store().extras_dir(record) / "notes.json") or [])
+
+
+@bp.get("/<run_id>/files/<name>")
+@requires_role(OFFICER_ROLE)
+def download(run_id: str, name: str):
+    record = mine_or_404(run_id)
+    path = _file(record, name)
+    if path is None:
+        abort(404)
+    mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else ("image/png" if name.endswith(".png") else "text/plain")
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.get("/<run_id>/preview/<int:page>.png")
+@requires_role(OFFICER_ROLE)
+def preview(run_id: str, page: int):
+    record = mine_or_404(run_id)
+    pages = preview_pages(store(), record)
+    if not 1 <= page <= len(pages):
+        abort(404)
+    return send_file(pages[page - 1], mimetype="image/png", max_age=0)
+
+
+@bp.post("/<run_id>/delete")
+@requires_role(OFFICER_ROLE)
+def delete(run_id: str):
+    record = mine_or_404(run_id)
+    if record.state in (QUEUED, RUNNING):
+        flash("The run is still being made: delete its personal data once it has finished.")
+        return redirect(url_for("runs.progress", run_id=record.id), code=303)
+    store().purge(record)
+    flash("This run's personal data was deleted: the upload, corrections, letters, batch, follow-up list and "
+          "round sheet. Its counts and reports are kept until the run itself goes.")
+    return redirect(url_for("runs.index"), code=303)

@@ -1,0 +1,359 @@
+"""Officers' letters runs in the workspace, through Flask's test client: upload,
+the check page, a correction, making the letters, progress, results and
+downloads, whose runs are whose, deleting personal data, the retention sweep,
+and hostile uploads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from handle_docs.run.workspace_runs import RunStore
+from handle_docs.web import Settings, create_app
+from handle_docs.web import runs as runs_module
+
+from .conftest import SAMPLE_XLSX, approve_all
+from .pdfsee import page_texts
+from .synth import write_records
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as sign-in (issue 18) gives it: id, name, roles."""
+
+    id: str
+    name: str
+    roles: tuple[str, ...]
+
+    @property
+    def display(self) -> str:
+        return self.name
+
+
+OFFICER = Account("acc-officer-1", "PC Ada Example", ("officer",))
+OTHER_OFFICER = Account("acc-officer-2", "PC Bo Example", ("officer",))
+REVIEWER = Account("acc-reviewer", "Sgt Cy Example", ("officer", "comms-lead"))
+
+
+@pytest.fixture
+def signed_in(monkeypatch):
+    """Who the workspace thinks is asking; a test changes ``signed_in["as"]``."""
+    who = {"as": OFFICER}
+    monkeypatch.setattr(runs_module, "current_actor", lambda: who["as"])
+    return who
+
+
+@pytest.fixture
+def app(content_copy, tmp_path, signed_in):
+    approve_all(content_copy)
+    app = create_app(Settings(content=content_copy, instance=tmp_path / "instance"))
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+    app.extensions["handle_docs"]["previewer"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def token(client, path="/runs/") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', text(client.get(path))).group(1)
+
+
+def upload(client, data: bytes, name: str = "records.csv"):
+    return client.post("/runs/", data={"csrf_token": token(client), "records": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def run_id_of(response) -> str:
+    return re.search(r"/runs/([A-Za-z0-9_-]{22})/check", response.headers["Location"]).group(1)
+
+
+@pytest.fixture
+def small_csv(tmp_path) -> bytes:
+    """Six good rows (rows 2-7 as Excel numbers them), then row 8 with no address."""
+    path = write_records(tmp_path / "six.csv", 6)
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows.append([*rows[-1][:2], "", "ZZ9 9ZZ", *rows[-1][4:]])  # the address left blank: rejected
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def make(client, run_id: str, **form) -> object:
+    return client.post(f"/runs/{run_id}/make", data={"csrf_token": token(client, f"/runs/{run_id}/check"), **form})
+
+
+def finished(app) -> None:
+    assert app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+
+
+# --- upload and check -----------------------------------------------------------------------
+
+
+def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_only_problem_rows(
+        client, app, small_csv):
+    response = upload(client, small_csv, name="14 Larkspur Road.csv")
+    assert response.status_code == 303
+    run_id = run_id_of(response)
+    folder = Path(app.instance_path) / "runs" / run_id
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "records.csv").stat().st_mode) == 0o600
+    assert (folder / "records.csv").read_bytes() == small_csv  # stored as sent, under a fixed name
+    assert "Larkspur" not in json.dumps([p.name for p in folder.rglob("*")])
+
+    page = text(client.get(f"/runs/{run_id}/check"))
+    assert "<title>Check the records – handle-docs workspace</title>" in page
+    assert "7 rows read: 6 will get a letter, 1 rejected, 0 warnings." in page
+    rows = re.findall(r'<tr id="row-(\d+)', page)
+    assert rows == ["8"]  # only the row with a problem, numbered as Excel does (header = row 1)
+    assert "address is missing" in page and "type the delivery address" in page
+
+
+def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client, tmp_path):
+    path = write_records(tmp_path / "many.csv", 60)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    broken = [lines[0]] + [re.sub(r",(yes|no),", ",,", line, count=1) for line in lines[1:]]  # no vehicle_secure
+    run_id = run_id_of(upload(client, ("\n".join(broken) + "\n").encode()))
+    page = text(client.get(f"/runs/{run_id}/check"))
+    numbers = [int(n) for n in re.findall(r'<tr id="row-(\d+)"', page)]
+    assert numbers == list(range(2, 52))
+    assert "And 10 more rows with problems" in page
+
+
+def test_a_file_problem_comes_first_and_alone_and_no_letters_can_be_made(client):
+    run_id = run_id_of(upload(client, b"name,street\nAda,Larkspur Road\n"))
+    page = text(client.get(f"/runs/{run_id}/check"))
+    assert 'id="file-problem"' in page and "The file cannot be used" in page
+    assert page.count("<h2>The file cannot be used</h2>") == 1
+    assert "Make the letters" not in page and '<tr id="row-' not in page
+
+
+def test_a_rejected_row_corrected_in_the_page_is_checked_again_and_the_upload_is_unchanged(
+        client, app, small_csv):
+    run_id = run_id_of(upload(client, small_csv))
+    page = text(client.get(f"/runs/{run_id}/check"))
+    assert 'name="cell-address"' in page
+    response = client.post(f"/runs/{run_id}/correct", data={
+        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8",
+        "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
+    assert response.status_code == 303
+    page = text(client.get(f"/runs/{run_id}/check"))
+    assert "7 rows read: 7 will get a letter, 0 rejected" in page
+    assert "Corrected for this run: row 8." in page
+    assert (Path(app.instance_path) / "runs" / run_id / "records.csv").read_bytes() == small_csv
+
+
+def test_a_correction_without_the_csrf_token_is_refused(client, app, small_csv):
+    run_id = run_id_of(upload(client, small_csv))
+    response = client.post(f"/runs/{run_id}/correct", data={"row": "8", "cell-address": "1 A Street, Town"})
+    assert response.status_code == 403
+    assert RunStore(Path(app.instance_path)).load(run_id).corrections == {}
+
+
+# --- make, progress, results ---------------------------------------------------------------------
+
+
+def test_make_runs_in_the_background_and_the_results_offer_every_download(client, app, small_csv, tmp_path):
+    run_id = run_id_of(upload(client, small_csv))
+    client.post(f"/runs/{run_id}/correct", data={
+        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8",
+        "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
+    response = make(client, run_id, docx="yes")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/runs/{run_id}/progress")
+    page = text(client.get(f"/runs/{run_id}/progress"))
+    assert 'hx-trigger="every 1s"' in page and "<script>" not in page
+    finished(app)
+
+    folder = Path(app.instance_path) / "runs" / run_id
+    progress = json.loads((folder / "progress.json").read_text())
+    assert progress["done"] == progress["total"] == 7 and progress["finished"] is True
+    bar = client.get(f"/runs/{run_id}/progress/bar")
+    assert 'value="100"' in text(bar) and "7 of 7 letters (100 %)" in text(bar)
+    assert bar.headers["HX-Redirect"] == f"/runs/{run_id}"
+
+    page = text(client.get(f"/runs/{run_id}/results"))
+    assert "Rows read: 7 = 7 in letters + 0 rejected;" in page and "0 warnings" in page
+    assert "Corrected for this run: row 8." in page
+    assert 'alt="Page 1 of the print batch"' in page
+    for name in ("batch.pdf", "batch.docx", "letters.zip", "manifest.json", "rejects.csv", "warnings.csv",
+                 "follow-up.csv", "round-sheet.pdf", "operation-summary.pdf", "social-card-1080x1080.png"):
+        assert f"/files/{name}" in page, name
+    preview = client.get(f"/runs/{run_id}/preview/1.png")
+    assert preview.status_code == 200 and preview.data[:8] == b"\x89PNG\r\n\x1a\n"
+
+    manifest = client.get(f"/runs/{run_id}/files/manifest.json").get_json()
+    assert manifest["corrected_rows"] == [8] and manifest["letters_count"] == 7
+    batch = client.get(f"/runs/{run_id}/files/batch.pdf")
+    assert batch.mimetype == "application/pdf" and "attachment" in batch.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/runs/{run_id}/files/letters.zip").data)) as archive:
+        assert sum(name.endswith(".pdf") for name in archive.namelist()) == 7
+    (tmp_path / "downloaded.pdf").write_bytes(batch.data)
+    assert "Tanners Row" in " ".join(page_texts(tmp_path / "downloaded.pdf"))
+    assert client.get(f"/runs/{run_id}/files/..%2Frun.json").status_code == 404
+    assert client.get(f"/runs/{run_id}/files/run.json").status_code == 404
+
+
+def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewers_only(
+        client, app, small_csv, signed_in, content_copy):
+    from .conftest import unsigned
+
+    unsigned(content_copy)
+    run_id = run_id_of(upload(client, small_csv))
+    refused = make(client, run_id)
+    assert refused.status_code == 409
+    assert "visit-letter" in text(refused) and "comms-lead" in text(refused)  # the material, and who approves
+    assert 'id="draft"' not in text(client.get(f"/runs/{run_id}/check"))  # no draft for an officer
+    assert make(client, run_id, draft="yes").status_code == 403
+    signed_in["as"] = REVIEWER
+    run_id = run_id_of(upload(client, small_csv))
+    assert 'id="draft"' in text(client.get(f"/runs/{run_id}/check"))
+    assert make(client, run_id, draft="yes").status_code == 303
+    finished(app)
+    assert client.get(f"/runs/{run_id}/files/manifest.json").get_json()["draft"] is True
+
+
+def test_two_runs_both_finish_and_the_second_says_it_waits(client, app, small_csv, tmp_path):
+    first = run_id_of(upload(client, small_csv))
+    second = run_id_of(upload(client, write_records(tmp_path / "nine.csv", 9).read_bytes()))
+    make(client, first)
+    make(client, second)
+    page = text(client.get(f"/runs/{second}/progress"))
+    assert "this run is next" in page or "letters (" in page or "1 run before this one" in page
+    assert client.get("/runs/").status_code == 200  # the workspace answers while runs are made
+    finished(app)
+    counts = [client.get(f"/runs/{r}/files/manifest.json").get_json()["letters_count"] for r in (first, second)]
+    assert counts == [6, 9]
+
+
+def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(content_copy, tmp_path, signed_in, small_csv):
+    approve_all(content_copy)
+    settings = Settings(content=content_copy, instance=tmp_path / "instance")
+    store = RunStore(tmp_path / "instance")
+    record = store.create(OFFICER.id, small_csv, 7)
+    record.state = "running"  # as a server stopped mid-run leaves it
+    store.save(record)
+    app = create_app(settings)
+    assert app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+    assert store.load(record.id).state == "done"
+    assert (store.out_dir(record) / "batch.pdf").is_file()
+    app.extensions["handle_docs"]["previewer"].close()
+
+
+# --- whose runs, personal data, retention -------------------------------------------------------
+
+
+def test_another_account_gets_404_for_a_run_even_with_its_link(client, app, small_csv, signed_in):
+    run_id = run_id_of(upload(client, small_csv))
+    signed_in["as"] = OTHER_OFFICER
+    for path in ("", "/check", "/progress", "/progress/bar", "/results", "/files/batch.pdf", "/preview/1.png"):
+        assert client.get(f"/runs/{run_id}{path}").status_code == 404, path
+    assert client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)}).status_code == 404
+    assert run_id not in text(client.get("/runs/"))
+    assert (Path(app.instance_path) / "runs" / run_id / "records.csv").exists()
+
+
+def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, small_csv):
+    run_id = run_id_of(upload(client, small_csv))
+    make(client, run_id)
+    finished(app)
+    folder = Path(app.instance_path) / "runs" / run_id
+    response = client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)})
+    assert response.status_code == 303
+    assert not (folder / "records.csv").exists() and not (folder / "out" / "batch.pdf").exists()
+    assert not (folder / "out" / "letters").exists() and not (folder / "extras" / "letters.zip").exists()
+    page = text(client.get(f"/runs/{run_id}/results"))
+    assert "personal data has been deleted" in page and "Rows read: 7 = 6 in letters + 1 rejected" in page
+    assert "/files/batch.pdf" not in page and "/files/rejects.csv" in page
+
+
+def test_runs_past_the_retention_period_are_deleted_and_the_list_says_when_each_goes(
+        client, app, small_csv, content_copy):
+    (content_copy / "workspace.yaml").write_text("retention_days: 3\njobs: 1\n", encoding="utf-8")
+    run_id = run_id_of(upload(client, small_csv))
+    store = RunStore(Path(app.instance_path))
+    record = store.load(run_id)
+    uploaded = dt.datetime.fromisoformat(record.uploaded)
+    assert record.expires_at == uploaded + dt.timedelta(days=3)
+    assert record.expires[:16].replace("T", " ") in text(client.get("/runs/"))
+    assert store.sweep(uploaded + dt.timedelta(days=2)) == []
+    assert store.sweep(uploaded + dt.timedelta(days=3)) == [run_id]
+    assert not (Path(app.instance_path) / "runs" / run_id).exists()
+    assert client.get(f"/runs/{run_id}/check").status_code == 404
+
+
+# --- hostile uploads -------------------------------------------------------------------------------
+
+
+def files_outside(instance: Path, before: set[Path], root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p not in before and instance not in p.parents and p != instance]
+
+
+def test_a_file_over_50_mb_is_refused_with_a_message(client, app):
+    big = b"a,b\n" + b"x" * (51 * 1024 * 1024)
+    response = upload(client, big)
+    assert response.status_code == 413
+    assert "larger than 50 MB" in text(response) and "Traceback" not in text(response)
+    assert list((Path(app.instance_path) / "runs").iterdir()) == []
+
+
+def test_a_program_renamed_csv_is_refused_saying_what_is_accepted(client, app):
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+    response = upload(client, exe, name="records.csv")
+    assert response.status_code == 400
+    assert "not text" in text(response) and "a CSV file (.csv) or a Microsoft Forms export (.xlsx)" in text(response)
+    assert list((Path(app.instance_path) / "runs").iterdir()) == []
+
+
+def test_a_zip_bomb_named_xlsx_is_read_safely_and_reported(client, app, tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(SAMPLE_XLSX) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr("xl/media/padding.bin", b"\x00" * (8 * 1024 * 1024))
+    before = set(tmp_path.rglob("*"))
+    run_id = run_id_of(upload(client, path.read_bytes(), name="bomb.xlsx"))
+    page = text(client.get(f"/runs/{run_id}/check"))
+    assert "zip bomb" in page and "Traceback" not in page and "Make the letters" not in page
+    assert files_outside(Path(app.instance_path), before, tmp_path) == []
+
+
+def test_an_xlsx_with_formulas_and_external_links_is_read_as_text_and_nothing_is_fetched(client, app, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(SAMPLE_XLSX)
+    sheet = workbook.active
+    sheet["C2"] = '=HYPERLINK("http://127.0.0.1:9/x","click")'
+    sheet["D3"] = "='[http://127.0.0.1:9/evil.xlsx]Sheet1'!A1"
+    path = tmp_path / "formulas.xlsx"
+    workbook.save(path)
+    before = set(tmp_path.rglob("*"))
+    run_id = run_id_of(upload(client, path.read_bytes(), name="formulas.xlsx"))
+    response = client.get(f"/runs/{run_id}/check")
+    assert response.status_code == 200 and "Traceback" not in text(response)
+    assert "127.0.0.1:9" not in text(response)
+    assert files_outside(Path(app.instance_path), before, tmp_path) == []
+
+
+def test_expired_runs_go_even_when_nobody_opens_the_run_list(client, app, small_csv, monkeypatch):
+    store = RunStore(Path(app.instance_path))
+    old = store.create(OFFICER.id, small_csv, 7, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=8))
+    fresh = store.create(OFFICER.id, small_csv, 7)
+    monkeypatch.setattr(runs_module, "SWEEP_EVERY", 0)
+    assert client.get("/").status_code == 200  # the materials page, not the run list
+    assert not store.folder(old.id).exists() and store.folder(fresh.id).exists()
