@@ -547,3 +547,26 @@ def test_a_rendered_letter_and_the_batch_open_in_libreoffice(docx_run, tmp_path)
     # every letter starts on a new page, numbered 1
     starts = [f for f in footers if f.endswith("Page 1")]
     assert len(starts) == len(manifest["letters"])
+
+
+def test_a_template_fault_is_a_docx_error_but_a_bug_is_not(content, monkeypatch):
+    """What a record's data can cause (a Jinja error) becomes a DocxError and so a rejected row;
+    anything else is a bug and must not be reported as bad input."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    leaflet = content.material("lock-it-leaflet")
+
+    def undefined(self, *args, **kwargs):
+        raise jinja2.UndefinedError("'vehicles' is undefined")
+
+    monkeypatch.setattr(DocxTemplate, "render", undefined)
+    with pytest.raises(DocxError, match=r"could not be rendered \(UndefinedError\)"):
+        render_leaflet_docx(content, leaflet)
+
+    def bug(self, *args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(DocxTemplate, "render", bug)
+    with pytest.raises(ZeroDivisionError):
+        render_leaflet_docx(content, leaflet)

@@ -92,7 +92,7 @@ def test_inside_the_new_folder_review_status_lists_every_material_as_needing_app
     rows = {line.split()[0]: line for line in status.output.splitlines()[2:7]}
     assert status.output.splitlines()[1].startswith("reviewers (registry)")
     assert sorted(rows) == MATERIALS
-    assert all("NOT APPROVED" in row and "needs 2 approvals incl. role comms-lead, has 0" in row for row in rows.values())
+    assert all("NEEDS APPROVAL" in row and "needs 2 approvals incl. role comms-lead, has 0" in row for row in rows.values())
     assert "NOT READY: 6 of 6 (materials and the reviewer registry) not approved" in status.output
 
     letters = run("letters", "examples/patrol-records.csv", "--out", "out/letters", cwd=tmp_path / "force")

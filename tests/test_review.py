@@ -411,7 +411,7 @@ def test_a_bad_entry_names_file_and_line_and_nothing_counts(content_copy, mangle
     bad = mangle(_entry(fp, "Sgt Tom Okoro", "neighbourhood-sergeant"))
     path = _write(content_copy, "material: visit-letter\nsignoffs:\n" + good + bad)
     status = material_status(content, MID, today=TODAY)
-    assert not status.approved and status.state == "RECORD BROKEN"
+    assert not status.approved and status.state == "SIGN-OFF RECORD BROKEN"
     hits = [p for p in status.errors if expected in str(p)]
     assert hits, messages(status.problems)
     assert hits[0].file == str(path) and hits[0].line == line, messages(status.problems)

@@ -87,7 +87,7 @@ def squash(text: str) -> str:
 def test_status_lists_every_material_and_exits_1_when_unapproved(content_copy):
     result = review(unsigned(content_copy), "status")
     assert result.exit_code == 1
-    assert "MATERIAL" in result.output and MID in result.output and "NOT APPROVED" in result.output
+    assert "MATERIAL" in result.output and MID in result.output and "NEEDS APPROVAL" in result.output
     assert "needs 2 approvals incl. role comms-lead, has 0" in result.output
     assert "2027-11-30" in result.output and "sha256:" in result.output
 

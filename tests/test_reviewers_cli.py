@@ -48,7 +48,7 @@ def test_add_writes_the_registry_and_it_counts_only_once_approved(content_copy, 
     assert entry["roles"] == ["comms-lead", "inspector"] and entry["keys"][0].endswith("ade@test")
     assert "not approved yet" in reviewers(content_copy, "list").output
     status = run("review", "status", "--content", content_copy)
-    assert status.exit_code == 1 and "reviewers (registry)" in status.output and "NOT APPROVED" in status.output
+    assert status.exit_code == 1 and "reviewers (registry)" in status.output and "NEEDS APPROVAL" in status.output
     assert "by reviewers of the approved version sha256:" in status.output
     # Ade cannot sign yet; the two approved reviewers approve the change; then Ade can
     early = run("review", "approve", "visit-letter", "--reviewer", "ade-mensah", "--role", "comms-lead",

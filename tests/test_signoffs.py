@@ -164,7 +164,7 @@ def test_an_old_style_entry_naming_a_person_does_not_count(content_copy):
     write_entries(content_copy, MID, entry_text(MID, fp, "Priya Lang", "comms-lead"),
                   entry_text(MID, fp, "Sgt Tom Okoro", "neighbourhood-sergeant"))
     status = material_status(load(content_copy), MID, today=TODAY)
-    assert not status.approved and status.state == "NOT APPROVED"
+    assert not status.approved and status.state == "NEEDS APPROVAL"
     assert [p.line for p in status.refused] == [3, 9]
     assert all("unsigned" in p.message for p in status.refused)
 
@@ -268,7 +268,7 @@ def test_a_removed_reviewer_counts_before_removal_not_after(content_copy):
 def test_a_reviewer_added_by_an_unapproved_registry_change_cannot_sign(content_copy):
     ade = enrol(content_copy, "ade-mensah", "Ade Mensah", ["comms-lead"], approve=False)
     registry = reviewers_status(load(content_copy), today=TODAY)
-    assert registry.state == "NOT APPROVED" and registry.pending is not None
+    assert registry.state == "NEEDS APPROVAL" and registry.pending is not None
     with pytest.raises(ReviewError, match="added by a registry change .* that is not approved yet"):
         approve(load(content_copy), MID, "ade-mensah", "comms-lead", signer=ade, today=TODAY)
     unsign_all(content_copy)

@@ -77,7 +77,7 @@ def test_after_a_save_the_material_needs_approval_on_the_page_and_in_review_stat
     assert ">needs approval<" in row
     result = CliRunner().invoke(cli, ["review", "status", "--content", str(content_dir)])
     line = next(l for l in result.output.splitlines() if l.startswith("visit-letter"))
-    assert "NOT APPROVED" in line and result.exit_code == 1
+    assert "NEEDS APPROVAL" in line and result.exit_code == 1
 
 
 # --- the editor ------------------------------------------------------------------------

@@ -118,5 +118,5 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
     assert status.returncode == 1, status.stdout + status.stderr
     assert status.stdout.splitlines()[1].startswith("reviewers (registry)")
     rows = {line.split()[0]: line for line in status.stdout.splitlines()[2:7]}
-    assert sorted(rows) == MATERIALS and all("NOT APPROVED" in row for row in rows.values())
+    assert sorted(rows) == MATERIALS and all("NEEDS APPROVAL" in row for row in rows.values())
     assert "NOT READY: 6 of 6 (materials and the reviewer registry) not approved for their current version" in status.stdout

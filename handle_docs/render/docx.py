@@ -34,7 +34,8 @@ from typing import Any, Iterable, Sequence
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, TemplateError
+from lxml import etree
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from handle_docs.util import atomic
@@ -145,7 +146,7 @@ def render_docx(
         tpl.render(values, jinja_env=_environment(), autoescape=True)
     except DocxError:
         raise
-    except Exception as exc:  # Jinja or XML fault: the type only, never the text
+    except (TemplateError, etree.XMLSyntaxError) as exc:  # what a record's data can cause; the type only, never the text
         raise DocxError(f"Word template could not be rendered ({type(exc).__name__})") from None
 
     document = tpl.docx

@@ -225,16 +225,18 @@ def shortfall(policy: Policy, approvers: list[SignOff]) -> str | None:
 
 
 def state_word(*, broken: bool, expired: bool, approved: bool, requested: bool) -> str:
-    """The STATE column of review status, for a material or the registry."""
+    """The review state of a material or the registry, in the words both edges
+    show (the STATE column of review status in capitals unless approved, the
+    workspace as they are)."""
     if broken:
-        return "RECORD BROKEN"
+        return "SIGN-OFF RECORD BROKEN"
     if expired:
         return "EXPIRED"
     if approved:
         return "approved"
     if requested:
         return "CHANGES REQUESTED"
-    return "NOT APPROVED"
+    return "NEEDS APPROVAL"
 
 
 def editor_ids(editor: str | None, registry: Registry | None) -> frozenset[str]:

@@ -46,14 +46,6 @@ def material_or_404(content: Content, material_id: str) -> Material:
 
 
 def state_words(status: MaterialStatus) -> str:
-    """The review state in the words the workspace shows (the same facts as
-    the STATE column of ``handle-docs review status``)."""
-    if status.errors:
-        return "sign-off record broken"
-    if status.expired:
-        return "expired"
-    if status.approved:
-        return "approved"
-    if status.tally.requests:
-        return "changes requested"
-    return "needs approval"
+    """The review state in the words ``handle-docs review status`` prints
+    (there in capitals unless approved)."""
+    return status.state.lower()
