@@ -325,6 +325,14 @@ def test_officer() -> None:
         ("Portuguese", "pt"),
         ("Lithuanian", "lt"),
         ("Somali", "so"),
+        ("Cymraeg", "cy"),
+        ("polski", "pl"),
+        ("Română", "ro"),
+        ("العربية", "ar"),
+        (" اردو ", "ur"),
+        ("Português", "pt"),
+        ("Español", "es"),
+        ("ਪੰਜਾਬੀ", "pa"),
     ],
 )
 def test_language(typed: object, expected: str) -> None:

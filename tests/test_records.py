@@ -541,3 +541,10 @@ def test_row_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(records_module, "MAX_ROWS", 10)
     monkeypatch.setattr(records_module, "MAX_ROW_NUMBER", 4)
     assert "more than 4 rows" in problems_of(path)
+
+
+def test_a_language_written_in_its_own_name_and_script_is_understood(tmp_path: Path) -> None:
+    rows = [GOOD_ROW[:-2] + f",{name}," for name in ("العربية", "Cymraeg", "polski", "اردو")]
+    result = read_records(write(tmp_path, "\n".join([HEADER_LINE, *rows]) + "\n"))
+    assert [r.language for r in result.records] == ["ar", "cy", "pl", "ur"]
+    assert result.rejects == [] and result.row_warnings == []
