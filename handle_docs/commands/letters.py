@@ -13,7 +13,7 @@ from handle_docs.run.batch import RunSettings, worker_pool
 from ..models import ProblemsError
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
-from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
+from ..review import DRAFT_WATERMARK, approval_for_letters
 from handle_docs.outputs.costs import prices_for
 from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
 from handle_docs.run.figures import row_figures
@@ -69,8 +69,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
 
     # The review gate: every material this run may use must be approved for
     # its current version (handle-docs review status says where each stands).
-    used = materials_for(content, material) + ([leaflet] if leaflet else [])
-    approval = approval_for_run(content, used, draft=draft)
+    approval = approval_for_letters(content, material, leaflet, draft=draft)
     refuse_unapproved(approval, making="letters", draft=draft, draft_hint="never for delivery")
     if approval.refusals:
         print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")

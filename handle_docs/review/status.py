@@ -442,3 +442,17 @@ def approval_for_run(
     except ReviewError as exc:
         return RunApproval(draft, list(exc.problems) or [Problem("review records cannot be used")], [])
     return RunApproval(draft, refusals, statuses)
+
+
+def approval_for_letters(
+    content: Content,
+    material_id: str,
+    leaflet: str | None = None,
+    *,
+    draft: bool = False,
+    review_dir: Path | None = None,
+) -> RunApproval:
+    """The review gate of a letters run, for the command line and the workspace alike:
+    the letter, its translations and the leaflet put after each letter."""
+    used = materials_for(content, material_id) + ([leaflet] if leaflet else [])
+    return approval_for_run(content, used, draft=draft, review_dir=review_dir)

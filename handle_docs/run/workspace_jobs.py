@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from handle_docs.models import Problem, ProblemsError
-from handle_docs.review import DRAFT_WATERMARK, RunApproval, approval_for_run, materials_for
+from handle_docs.review import DRAFT_WATERMARK, RunApproval, approval_for_letters, approval_for_run
 from handle_docs.wording.content import Content, load_content
 from handle_docs.run.workspace_runs import DONE, FAILED, QUEUED, RUNNING, RunRecord, RunStore, read_json
 from handle_docs.util import atomic
@@ -53,8 +53,7 @@ MATERIAL = "visit-letter"
 
 def approval(content: Content, folders: Folders, leaflet: str | None, draft: bool) -> RunApproval:
     """The review gate of ``handle-docs letters`` for this letter and leaflet."""
-    used = materials_for(content, MATERIAL) + ([leaflet] if leaflet else [])
-    return approval_for_run(content, used, draft=draft, review_dir=folders.review)
+    return approval_for_letters(content, MATERIAL, leaflet, draft=draft, review_dir=folders.review)
 
 
 def gate(folders: Folders, leaflet: str | None, draft: bool) -> list[Problem]:
