@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 
 import pdfplumber
@@ -110,3 +111,56 @@ def test_a_repeated_preview_is_a_cache_hit_and_the_cache_survives_a_new_previewe
     assert fresh.cached(key) == preview
     fresh.close()
     shutil.rmtree(tmp_path / "cache")
+
+
+# --- the workspace's picker: every language a translation exists in ------------------------
+
+#: language tag → the greeting each sample translation is given here.
+GREETINGS = {"cy": "Annwyl breswylydd,", "pl": "Szanowni Państwo,", "ar": "عزيزي الساكن،"}
+
+
+def add_translation(content_dir, lang: str, greeting: str) -> None:
+    """A copy of the visit letter as its translation into ``lang``, greeting changed."""
+    text = (content_dir / "letters" / "visit.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: visit-letter", f"id: visit-letter-{lang}\ntranslation_of: visit-letter")
+    text = text.replace("language: en-GB", f"language: {lang}").replace("Dear resident,", greeting)
+    (content_dir / "letters" / f"visit.{lang}.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def client(content_copy, tmp_path, monkeypatch):
+    from handle_docs.web import Settings, create_app
+
+    monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
+    for lang, greeting in GREETINGS.items():
+        add_translation(content_copy, lang, greeting)
+    app = create_app(Settings(content=content_copy, instance=tmp_path / "instance"))
+    app.config["TESTING"] = True
+    yield app.test_client()
+    app.extensions["handle_docs"]["previewer"].close()
+
+
+def test_the_picker_offers_every_language_a_translation_exists_in_named_in_english_and_in_itself(client):
+    page = client.get("/materials/visit-letter/edit").get_data(as_text=True)
+    picker = page[page.index('<select id="scenario"') : page.index("</select>")]
+    offered = re.findall(r'<option value="(lang-[^"]+)">([^<]+)</option>', picker)
+    assert offered == [("lang-ar", "Arabic (العربية)"), ("lang-cy", "Welsh (Cymraeg)"), ("lang-pl", "Polish (Polski)")]
+    assert '<optgroup label="The letter in another language">' in picker
+    assert '<option value="not-locked">A car not locked</option>' in picker  # the situations are still there
+
+
+def test_previewing_a_language_shows_that_translations_letter_and_names_the_language(client):
+    page = client.get("/materials/visit-letter/edit").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    base = re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)
+    shown = client.post("/materials/visit-letter/preview",
+                        data={"csrf_token": csrf, "base_sha256": base, "scenario": "lang-cy"}).get_data(as_text=True)
+    for _ in range(120):  # the preview is made in the background: follow its polling URL until it is ready
+        if "<img" in shown:
+            break
+        poll = re.search(r'hx-get="([^"]+)"', shown).group(1).replace("&amp;", "&")
+        shown = client.get(poll).get_data(as_text=True)
+    assert "Welsh (Cymraeg), DRAFT, not approved: " in shown
+    images = re.findall(r'<img src="([^"]+)" alt="Page 1 of \d as it will print">', shown)
+    png = client.get(images[0])
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")

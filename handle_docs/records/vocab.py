@@ -139,16 +139,10 @@ LANGUAGES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: Lower-case English (or own) language name -> language code.
-LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+#: Each language's own name for itself, lower case, as a resident would write it
+#: -> language code (the first name given for a code is the one a picker shows).
+NAMES_IN_THEMSELVES: Mapping[str, str] = MappingProxyType(
     {
-        **{name.lower(): code for code, name in LANGUAGES.items()},
-        "english": DEFAULT_LANGUAGE,
-        "panjabi": "pa",
-        "bangla": "bn",
-        "farsi": "fa",
-        "gaelic": "gd",
-        # each language's own name for itself, as a resident would write it
         "cymraeg": "cy",
         "polski": "pl",
         "română": "ro",
@@ -191,6 +185,37 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
         "中文": "zh",
     }
 )
+
+#: Lower-case English (or own) language name -> language code.
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        **{name.lower(): code for code, name in LANGUAGES.items()},
+        "english": DEFAULT_LANGUAGE,
+        "panjabi": "pa",
+        "bangla": "bn",
+        "farsi": "fa",
+        "gaelic": "gd",
+        **NAMES_IN_THEMSELVES,
+    }
+)
+
+def language_name(tag: str) -> str:
+    """The English name of a language tag's language ("cy-GB" -> "Welsh"), or the tag itself."""
+    return LANGUAGES.get(tag.split("-")[0].lower(), tag)
+
+
+def name_in_itself(tag: str) -> str | None:
+    """The language's own name as a picker shows it ("cy" -> "Cymraeg"), None for English or unknown."""
+    code = tag.split("-")[0].lower()
+    name = next((n for n, c in NAMES_IN_THEMSELVES.items() if c == code), None)
+    return name[:1].upper() + name[1:] if name else None
+
+
+def language_label(tag: str) -> str:
+    """"Welsh (Cymraeg)", "Arabic (العربية)", "English": how a picker names a language."""
+    own = name_in_itself(tag)
+    return f"{language_name(tag)} ({own})" if own else language_name(tag)
+
 
 #: Bare codes we widen to a regional default (the letters are written in en-GB).
 LANGUAGE_DEFAULT_REGION: Mapping[str, str] = MappingProxyType({"en": DEFAULT_LANGUAGE})

@@ -5,7 +5,9 @@ streets, never-issued registrations.  Its letters are grouped by the real
 grouping code, and for each situation a letter can be in (all secure, a car
 not locked, things on show, keys in sight, several cars at one address, large
 print) the first letter in walking order that shows it is the scenario.  Each
-translation of the material adds a scenario in its language.  When the sample
+translation of the material adds a scenario in its language, named in English
+and in itself ("Welsh (Cymraeg)", from the records' own language names), whose
+preview is that translation's letter.  When the sample
 file is not there (an installed package without the examples), invented
 letters stand in.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from handle_docs.models import Finding, Letter, RecordSet, VehicleCheck
+from handle_docs.records.vocab import language_label
 from handle_docs.run.letters import build_letters, findings_for
 from handle_docs.wording.content import Content
 
@@ -29,6 +32,7 @@ class Scenario:
     id: str  # used in URLs and forms: a fixed word, never data
     label: str  # what the picker shows
     letter: Letter
+    translation: str | None = None  # the translation's language tag, for a scenario in another language
 
 
 #: scenario id → (label, does this letter show it?)
@@ -100,7 +104,7 @@ def scenarios(content: Content, material_id: str, path: Path = SAMPLE_RECORDS) -
     for other in sorted(content.materials.values(), key=lambda m: m.id):
         if other.spec.translation_of == base.id:
             lang = other.spec.language
-            out.append(Scenario(f"lang-{lang}", f"In {lang} ({other.spec.title})", replace(first, language=lang)))
+            out.append(Scenario(f"lang-{lang}", language_label(lang), replace(first, language=lang), lang))
     return out
 
 
