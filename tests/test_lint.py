@@ -181,8 +181,9 @@ def test_bundled_content_passes_strict():
 
 def test_bundled_lint_yaml_is_valid():
     config = load_lint_config(CONTENT / "lint.yaml")
-    terms = {t.term for t in config.jargon}
+    terms = {t.term for t in config.avoid_for("en-GB")}
     assert {"TFMV", "PNC", "VRM", "insecure", "commence", "utilise", "in order to", "prior to"} <= terms
+    assert all(config.avoid_for(lang) for lang in ("cy", "pl", "ro", "ar", "ur"))  # each sample language has a list
 
 
 # --- a deliberately bad block -----------------------------------------------------------------
@@ -256,7 +257,9 @@ def test_output_is_sorted_by_file_and_line(bad_content):
 def test_json_output(bad_content):
     result = run_on(bad_content, "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    report = json.loads(result.output)
+    assert [m["material"] for m in report["materials"] if m["file"].endswith("visit.yaml")] == ["visit-letter"]
+    data = report["problems"]
     assert data and all(set(item) == {"file", "line", "key", "rule", "severity", "message"} for item in data)
     assert {"long-sentence", "jargon", "reading-ease"} <= {item["rule"] for item in data}
     long = next(item for item in data if item["rule"] == "long-sentence")
@@ -265,7 +268,7 @@ def test_json_output(bad_content):
 
     strict = run_on(bad_content, "--json", "--strict")
     assert strict.exit_code == 1
-    assert {item["severity"] for item in json.loads(strict.output)} == {"error"}
+    assert {item["severity"] for item in json.loads(strict.output)["problems"]} == {"error"}
 
 
 # --- what a screen reader stumbles on -----------------------------------------------------------
@@ -385,5 +388,5 @@ def test_content_that_cannot_load_is_reported_and_fails(content_copy):
 
     as_json = run_on(content_copy, "--json")
     assert as_json.exit_code == 1
-    data = json.loads(as_json.output)
+    data = json.loads(as_json.output)["problems"]
     assert data[0]["rule"] == "content" and data[0]["key"] == "kind"

@@ -164,3 +164,10 @@ def test_previewing_a_language_shows_that_translations_letter_and_names_the_lang
     images = re.findall(r'<img src="([^"]+)" alt="Page 1 of \d as it will print">', shown)
     png = client.get(images[0])
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+
+
+def test_a_translations_editor_shows_sentence_and_word_length_instead_of_a_reading_ease(client):
+    page = client.get("/materials/visit-letter-pl/edit").get_data(as_text=True)
+    score = re.search(r'<p class="score" id="score-[^"]*opening[^"]*">([^<]*)</p>', page)
+    assert score and "words a sentence, the longest" in score.group(1)
+    assert "Flesch is for English only" in score.group(1) and "Reading ease" not in page

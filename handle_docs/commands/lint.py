@@ -15,6 +15,7 @@ from ..lint import (
     format_text,
     lint_content,
     load_lint_config,
+    measures_for,
     sort_problems,
     strict as make_strict,
 )
@@ -25,14 +26,18 @@ from .common import EXIT_PROBLEMS, content_folders, content_options
 @click.command("lint")
 @content_options
 @click.option("--strict", "strict_mode", is_flag=True, help="Fail on warnings too (they are reported as errors).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {file, line, key, rule, severity, message}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: {materials: [{file, material, language, measured, not_measured}], "
+                   "problems: [{file, line, key, rule, severity, message}]}.")
 def lint(content_dir, templates, strict_mode, as_json):
     """Check the wording in CONTENT for plain English and accessibility.
 
-    Reading ease and grade level per block, long sentences and paragraphs,
-    jargon (with the plain word to use), words in capitals, "click here" link
-    text and emoji.  Thresholds, severities, jargon and acronyms are read from
-    CONTENT/lint.yaml.
+    Reading ease and grade level per block (English only; other languages:
+    sentence length and long words), long sentences and paragraphs, words to
+    avoid in the material's language (with the plain word to use), words in
+    capitals, "click here" link text and emoji.  The report first says, for
+    each material, which measures applied.  Thresholds, severities, words to
+    avoid and acronyms are read from CONTENT/lint.yaml.
 
     Exits 0 when there are no errors (warnings are allowed unless --strict),
     1 when there are errors or the content cannot be loaded.
@@ -57,6 +62,7 @@ def lint(content_dir, templates, strict_mode, as_json):
     problems = lint_content(content, config)
     if strict_mode:
         problems = make_strict(problems)
-    click.echo(format_json(problems) if as_json else format_text(problems))
+    measures = measures_for(content, config)
+    click.echo(format_json(problems, measures) if as_json else format_text(problems, measures))
     if any(p.severity == Severity.ERROR for p in problems):
         sys.exit(EXIT_PROBLEMS)

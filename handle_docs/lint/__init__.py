@@ -10,7 +10,10 @@ file, line and key like a compiler's messages::
 The rules and their ids are in :mod:`handle_docs.lint.rules`; thresholds,
 severities, jargon and acronyms come from ``content/lint.yaml``
 (:mod:`handle_docs.lint.config`).  Readability is computed here from pyphen's
-bundled dictionaries: nothing is downloaded at run time.
+bundled dictionaries: nothing is downloaded at run time.  Flesch scores are
+for English only; other languages get sentence and word length limits, and
+each language its own words to avoid.  The report says, for each material,
+which measures applied (:mod:`handle_docs.lint.measures`).
 """
 
 from __future__ import annotations
@@ -25,16 +28,19 @@ from ..models import Problem, Severity
 from handle_docs.wording.yamlfile import YamlDoc
 from .config import CONFIG_NAME, JargonTerm, LintConfig, load_lint_config
 from .locate import SourceMap
-from .readability import TextStats
-from .rules import RULES, Finding, Piece, piece_from_nodes, scored
+from .measures import MaterialMeasures, measures_for, measures_of
+from .readability import TextStats, WordStats
+from .rules import RULES, Finding, Piece, measured, piece_from_nodes, scored
 
 __all__ = [
     "CONFIG_NAME",
     "JargonTerm",
     "LintConfig",
     "LintProblem",
+    "MaterialMeasures",
     "RULES",
     "TextStats",
+    "WordStats",
     "block_scores",
     "count_line",
     "format_json",
@@ -42,6 +48,8 @@ __all__ = [
     "lint_content",
     "lint_material",
     "load_lint_config",
+    "measures_for",
+    "measures_of",
     "pieces_of",
     "sort_problems",
     "strict",
@@ -147,13 +155,20 @@ def lint_material(
     return sort_problems(_lint_pieces(pieces_of(material, doc), doc, file_text, config))  # type: ignore[return-value]
 
 
-def block_scores(content: Content, material_id: str, config: LintConfig | None = None) -> dict[str, TextStats | None]:
-    """Reading ease and grade of each block of running text, by lint key;
-    None for a block too short to score (as the reading-ease rule counts)."""
+def block_scores(
+    content: Content, material_id: str, config: LintConfig | None = None
+) -> dict[str, TextStats | WordStats | None]:
+    """Reading ease and grade of each block of running text, by lint key (in
+    any language but English its sentence and word length instead); None for
+    a block too short to score (as the reading-ease rule counts)."""
     config = _config(content, config)
     material = content.material(material_id)
     doc = content.docs.get(material.source)
-    return {piece.key: scored(piece, config) for piece in pieces_of(material, doc) if piece.prose}
+    return {
+        piece.key: scored(piece, config) if piece.english else measured(piece, config)
+        for piece in pieces_of(material, doc)
+        if piece.prose
+    }
 
 
 def lint_content(content: Content, config: LintConfig | None = None) -> list[LintProblem]:
@@ -190,10 +205,11 @@ def count_line(problems: Iterable[Problem]) -> str:
     return f"lint: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
 
-def format_text(problems: Iterable[Problem]) -> str:
-    """One line a problem, like a compiler, then the count line."""
+def format_text(problems: Iterable[Problem], measures: Iterable[MaterialMeasures] = ()) -> str:
+    """What was measured in each material, then one line a problem, like a
+    compiler, then the count line."""
     problems = list(problems)
-    return "\n".join([*(str(p) for p in problems), count_line(problems)])
+    return "\n".join([*(str(m) for m in measures), *(str(p) for p in problems), count_line(problems)])
 
 
 def _as_dict(problem: Problem) -> dict[str, object]:
@@ -209,6 +225,11 @@ def _as_dict(problem: Problem) -> dict[str, object]:
     }
 
 
-def format_json(problems: Iterable[Problem]) -> str:
-    """A JSON list of {file, line, key, rule, severity, message}."""
-    return json.dumps([_as_dict(p) for p in problems], ensure_ascii=False, indent=2)
+def format_json(problems: Iterable[Problem], measures: Iterable[MaterialMeasures] = ()) -> str:
+    """{"materials": [{file, material, language, measured, not_measured}],
+    "problems": [{file, line, key, rule, severity, message}]}."""
+    return json.dumps(
+        {"materials": [m.to_dict() for m in measures], "problems": [_as_dict(p) for p in problems]},
+        ensure_ascii=False,
+        indent=2,
+    )

@@ -1,8 +1,12 @@
 """What ``handle-docs lint`` checks for, read from ``content/lint.yaml``.
 
-Comms staff own the thresholds, the words to avoid and the acronyms readers
-know, so they live in the content folder beside the wording.  A mistake in
-the file is reported with file:line like any other content problem.
+Comms staff own the thresholds, the words to avoid (per language) and the
+acronyms readers know, so they live in the content folder beside the wording.
+A mistake in the file is reported with file:line like any other content
+problem.  Flesch scores are for English only; every other language gets
+sentence-length and long-word limits (``languages:``, with built-in defaults).
+The older shape, one English ``jargon:`` list, is still read as the English
+words to avoid.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from handle_docs.records.vocab import LANGUAGES
 from handle_docs.wording.content import validate_model
 from ..models import Problem, ProblemsError, Severity
 from handle_docs.wording.yamlfile import load_yaml
@@ -22,6 +27,8 @@ RULES: tuple[str, ...] = (
     "reading-ease",
     "grade-level",
     "long-sentence",
+    "sentence-average",
+    "long-words",
     "long-paragraph",
     "jargon",
     "all-caps",
@@ -35,6 +42,8 @@ DEFAULT_SEVERITY: dict[str, SeverityName] = {
     "reading-ease": "warning",
     "grade-level": "warning",
     "long-sentence": "warning",
+    "sentence-average": "warning",
+    "long-words": "warning",
     "long-paragraph": "warning",
     "jargon": "warning",
     "all-caps": "warning",
@@ -72,6 +81,24 @@ class Paragraphs(_Strict):
     max_sentences: int = Field(5, ge=1)
 
 
+class LanguageLimits(_Strict):
+    """What running text in a language other than English is held to (Flesch
+    scores are for English only).  Blocks too short for reading scores
+    (``readability.min_sentences`` / ``min_words``) get only the longest-sentence check."""
+
+    max_sentence_words: int | None = Field(
+        None, ge=1, description="longest sentence, in words (default: sentences.max_words)"
+    )
+    max_average_words: float = Field(20.0, gt=0, description="average sentence length, in words")
+    long_word_letters: int = Field(7, ge=2, description="a word of this many letters or more is long")
+    max_long_word_percent: float = Field(35.0, ge=0, le=100, description="share of long words allowed")
+
+
+def primary_subtag(tag: str) -> str:
+    """"cy-GB" → "cy": the part of a language tag the lint settings are keyed by."""
+    return tag.split("-")[0].lower()
+
+
 class JargonTerm(_Strict):
     """A word or phrase to avoid and what to write instead."""
 
@@ -106,7 +133,13 @@ class LintConfig(_Strict):
     paragraphs: Paragraphs = Field(default_factory=Paragraphs)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
     acronyms: list[str] = Field(default_factory=lambda: list(DEFAULT_ACRONYMS))
-    jargon: list[JargonTerm] = Field(default_factory=list)
+    jargon: list[JargonTerm] = Field(default_factory=list, description="older shape: the English words to avoid")
+    avoid: dict[str, list[JargonTerm]] = Field(
+        default_factory=dict, description="words to avoid per language: {en: [...], cy: [...]}"
+    )
+    languages: dict[str, LanguageLimits] = Field(
+        default_factory=dict, description="limits per language other than English; others get the defaults"
+    )
     link_phrases: list[str] = Field(
         default_factory=lambda: ["click here", "click on this link", "tap here", "press here", "read more", "more here"],
         description="link text that does not say where a link goes",
@@ -134,6 +167,43 @@ class LintConfig(_Strict):
         if bad:
             raise ValueError(f"acronyms must be words of two or more capital letters, not {', '.join(bad)}")
         return value
+
+    @field_validator("avoid", "languages")
+    @classmethod
+    def _known_languages(cls, value: dict[str, object]) -> dict[str, object]:
+        unknown = sorted(k for k in value if primary_subtag(k) not in LANGUAGES)
+        if unknown:
+            raise ValueError(f"unknown language {', '.join(unknown)} (use a code such as en, cy, pl, ro, ar, ur)")
+        return value
+
+    @model_validator(mode="after")
+    def _english_once(self) -> "LintConfig":
+        if self.jargon and any(primary_subtag(k) == "en" for k in self.avoid):
+            raise ValueError("English words to avoid are given twice: move the jargon list under avoid: en:")
+        return self
+
+    def avoid_for(self, lang: str) -> list[JargonTerm]:
+        """The words to avoid in ``lang``: its exact tag's list, then its language's."""
+        primary = primary_subtag(lang)
+        terms = list(self.jargon) if primary == "en" else []
+        exact = [k for k in self.avoid if k.lower() == lang.lower()]
+        terms += [t for k in exact for t in self.avoid[k]]
+        terms += [t for k, v in self.avoid.items() if k not in exact and k.lower() == primary for t in v]
+        return terms
+
+    def limits_for(self, lang: str) -> LanguageLimits:
+        """The sentence and word limits for ``lang`` (built-in defaults when not listed)."""
+        for key in (lang.lower(), primary_subtag(lang)):
+            for name, limits in self.languages.items():
+                if name.lower() == key:
+                    return limits
+        return LanguageLimits()
+
+    def sentence_limit(self, lang: str) -> int:
+        """The most words a sentence in ``lang`` may have."""
+        if primary_subtag(lang) == "en":
+            return self.sentences.max_words
+        return self.limits_for(lang).max_sentence_words or self.sentences.max_words
 
     def severity_of(self, rule: str, term: JargonTerm | None = None) -> Severity | None:
         """The severity a rule's problems get, or None when the rule is off."""

@@ -19,12 +19,20 @@ which moves a block's score by a point or two, not across a threshold.
 Everything works on plain text: one paragraph or bullet point per line (what
 :func:`handle_docs.wording.markup.plain_text` returns).  A bullet point is at least
 one sentence even without a full stop.
+
+Flesch is for English only.  In every other language a word is what spaces
+separate (Arabic and Urdu join their clitics to the word, so any finer
+splitting would be a guess), and its length is its letters: combining marks
+(Arabic harakat, a decomposed accent) and the tatweel that only stretches a
+line are not letters.  A sentence also ends at the Arabic question mark ؟
+and the Urdu full stop ۔.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pyphen
@@ -38,7 +46,7 @@ ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "no", "approx", "sgt", "insp", "vs", "ref", "tel"}
 )
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?؟۔]+[\"'”’)\]]*(?=\s|$)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -102,8 +110,24 @@ def syllables(word: str, lang: str = "en-GB") -> int:
 # --- words and sentences -----------------------------------------------------
 
 
-def words(text: str) -> list[str]:
-    return WORD_RE.findall(text)
+def english(lang: str) -> bool:
+    return lang.lower().startswith("en")
+
+
+def words(text: str, lang: str = "en-GB") -> list[str]:
+    """The words of ``text``: in English as Flesch counts them, in any other
+    language each run between spaces that holds a letter or a digit."""
+    if english(lang):
+        return WORD_RE.findall(text)
+    return [token for token in text.split() if any(ch.isalnum() for ch in token)]
+
+
+_TATWEEL = "\u0640"
+
+
+def letters(word: str) -> int:
+    """Letters in a word: not marks (harakat, accents typed apart), punctuation or the tatweel."""
+    return sum(1 for ch in word if unicodedata.category(ch).startswith("L") and ch != _TATWEEL)
 
 
 @dataclass(frozen=True)
@@ -160,7 +184,7 @@ def sentences(text: str, lang: str = "en-GB") -> list[Sentence]:
     for index, line in enumerate(text.split("\n")):
         for a, b in sentence_spans(line):
             chunk = line[a:b]
-            tokens = words(chunk)
+            tokens = words(chunk, lang)
             if not tokens:
                 continue
             result.append(
@@ -169,7 +193,7 @@ def sentences(text: str, lang: str = "en-GB") -> list[Sentence]:
                     end=offset + b,
                     text=chunk,
                     words=len(tokens),
-                    syllables=sum(syllables(t, lang) for t in tokens),
+                    syllables=sum(syllables(t, lang) for t in tokens) if english(lang) else 0,
                     paragraph=index,
                 )
             )
@@ -232,3 +256,34 @@ def reading_ease(text: str, lang: str = "en-GB") -> float:
 
 def grade_level(text: str, lang: str = "en-GB") -> float:
     return text_stats(text, lang).grade_level
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """Sentence and word length in a language Flesch does not fit."""
+
+    sentences: int
+    words: int
+    longest: int  # words in the longest sentence
+    long_words: int  # words of ``long_letters`` letters or more
+    long_letters: int
+
+    @property
+    def words_per_sentence(self) -> float:
+        return self.words / self.sentences
+
+    @property
+    def long_word_percent(self) -> float:
+        return 100.0 * self.long_words / self.words
+
+
+def word_stats(text: str, lang: str, long_letters: int) -> WordStats:
+    found = sentences(text, lang)
+    tokens = [t for s in found for t in words(s.text, lang)]
+    return WordStats(
+        sentences=len(found),
+        words=len(tokens),
+        longest=max((s.words for s in found), default=0),
+        long_words=sum(1 for t in tokens if letters(t) >= long_letters),
+        long_letters=long_letters,
+    )

@@ -40,7 +40,7 @@ class Piece:
 
     @property
     def english(self) -> bool:
-        return self.lang.lower().startswith("en")
+        return readability.english(self.lang)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def grade_level(piece: Piece, config: LintConfig) -> Iterator[Finding]:
 
 
 def long_sentence(piece: Piece, config: LintConfig) -> Iterator[Finding]:
-    limit = config.sentences.max_words
+    limit = config.sentence_limit(piece.lang)
     for sentence in readability.sentences(piece.masked, piece.lang):
         if sentence.words > limit:
             yield Finding(
@@ -150,6 +150,46 @@ def long_sentence(piece: Piece, config: LintConfig) -> Iterator[Finding]:
                 + quote(piece.text[sentence.start : sentence.end]),
                 offset=sentence.start,
             )
+
+
+def measured(piece: Piece, config: LintConfig) -> readability.WordStats | None:
+    """Sentence and word length of a block in a language other than English,
+    long enough to measure (the same length reading scores need), else None."""
+    if not piece.prose or piece.english:
+        return None
+    stats = readability.word_stats(piece.masked, piece.lang, config.limits_for(piece.lang).long_word_letters)
+    limits = config.readability
+    if stats.sentences < limits.min_sentences or stats.words < limits.min_words:
+        return None
+    return stats
+
+
+def sentence_average(piece: Piece, config: LintConfig) -> Iterator[Finding]:
+    stats = measured(piece, config)
+    limit = config.limits_for(piece.lang).max_average_words
+    if stats is not None and stats.words_per_sentence > limit:
+        yield Finding(
+            "sentence-average",
+            f"sentences average {stats.words_per_sentence:.1f} words (at most {limit:g}): {stats.sentences} "
+            f"sentences, {stats.words} words, the longest {stats.longest}; split the longest sentences",
+        )
+
+
+def long_words(piece: Piece, config: LintConfig) -> Iterator[Finding]:
+    stats = measured(piece, config)
+    limit = config.limits_for(piece.lang).max_long_word_percent
+    if stats is None or stats.long_word_percent <= limit:
+        return
+    examples = sorted(
+        {w.strip(".,;:!?؟،۔()\"'“”‘’«»„") for w in readability.words(piece.masked, piece.lang)
+         if readability.letters(w) >= stats.long_letters},
+        key=lambda w: (-readability.letters(w), w),
+    )[:3]
+    yield Finding(
+        "long-words",
+        f"{stats.long_word_percent:.0f}% of words have {stats.long_letters} letters or more (at most {limit:g}%): "
+        f"{stats.long_words} of {stats.words}, e.g. {', '.join(examples)}; use shorter, everyday words",
+    )
 
 
 def long_paragraph(piece: Piece, config: LintConfig) -> Iterator[Finding]:
@@ -171,10 +211,14 @@ def long_paragraph(piece: Piece, config: LintConfig) -> Iterator[Finding]:
 # --- words to avoid ---------------------------------------------------------------
 
 
-def _form_pattern(form: str) -> str:
+def _form_pattern(form: str, english: bool = True) -> str:
+    if form.endswith("*"):  # a stem: any ending ("przestęp*")
+        return re.escape(form[:-1]) + r"\w*"
     words = form.split()
     if len(words) > 1:  # a phrase: any spacing, exactly these words
         return r"\s+".join(re.escape(w) for w in words)
+    if not english:  # other languages inflect otherwise: list the forms in also, or end a stem with *
+        return re.escape(form)
     if form.isupper():  # an acronym, and its plural
         return re.escape(form) + r"s?"
     if form.endswith("e"):  # commence → commences, commenced, commencing
@@ -183,9 +227,9 @@ def _form_pattern(form: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def term_pattern(term: JargonTerm) -> re.Pattern[str]:
-    forms = [term.term, *term.also]
-    alternatives = "|".join(_form_pattern(f) for f in sorted(forms, key=len, reverse=True))
+def term_pattern(term: JargonTerm, english: bool = True) -> re.Pattern[str]:
+    forms = [without_marks(f)[0] for f in (term.term, *term.also)]
+    alternatives = "|".join(_form_pattern(f, english) for f in sorted(forms, key=len, reverse=True))
     flags = 0 if all(f.isupper() for f in forms) else re.IGNORECASE
     return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])", flags)
 
@@ -206,24 +250,34 @@ def _allowed_spans(text: str, term: JargonTerm) -> list[tuple[int, int]]:
     return spans
 
 
+def without_marks(text: str) -> tuple[str, list[int]]:
+    """``text`` without combining marks (Arabic harakat, accents typed apart),
+    and for each character left its offset in ``text``, so that a word to
+    avoid matches however it is voweled."""
+    if not any(unicodedata.category(ch) == "Mn" for ch in text):
+        return text, list(range(len(text) + 1))
+    kept = [i for i, ch in enumerate(text) if unicodedata.category(ch) != "Mn"]
+    return "".join(text[i] for i in kept), [*kept, len(text)]
+
+
 def jargon(piece: Piece, config: LintConfig) -> Iterator[Finding]:
-    if not piece.english:
-        return
+    """Words to avoid, from the list for the piece's language."""
     yield from sorted(_jargon(piece, config), key=lambda f: f.offset or 0)
 
 
 def _jargon(piece: Piece, config: LintConfig) -> Iterator[Finding]:
-    for term in config.jargon:
+    plain, where = without_marks(piece.masked)
+    for term in config.avoid_for(piece.lang):
         severity = config.severity_of("jargon", term)
         if severity is None:
             continue
-        allowed = _allowed_spans(piece.masked, term)
-        for match in term_pattern(term).finditer(piece.masked):
-            start, end = match.span()
-            if any(a <= start and end <= b for a, b in allowed):
+        allowed = _allowed_spans(plain, term)
+        for match in term_pattern(term, piece.english).finditer(plain):
+            if any(a <= match.start() and match.end() <= b for a, b in allowed):
                 continue
-            if term.unless_explained and _explained(piece.masked, start, end):
+            if term.unless_explained and _explained(plain, match.start(), match.end()):
                 continue
+            start, end = where[match.start()], where[match.end()]  # with the marks on its last letter
             found = piece.text[start:end]
             why = f" ({term.why})" if term.why else ""
             message = f'avoid "{found}"{why}: write "{term.use}" instead'
@@ -237,8 +291,8 @@ def _jargon(piece: Piece, config: LintConfig) -> Iterator[Finding]:
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
 
 
-def _jargon_forms(config: LintConfig) -> frozenset[str]:
-    return frozenset(f for t in config.jargon for f in (t.term, *t.also))
+def _jargon_forms(config: LintConfig, lang: str) -> frozenset[str]:
+    return frozenset(f for t in config.avoid_for(lang) for f in (t.term, *t.also))
 
 
 def all_caps(piece: Piece, config: LintConfig) -> Iterator[Finding]:
@@ -247,7 +301,7 @@ def all_caps(piece: Piece, config: LintConfig) -> Iterator[Finding]:
     Neighbouring words in capitals are reported once, as one run.  Words on
     the jargon list are left to the jargon rule.
     """
-    skip = config.acronym_set | _jargon_forms(config)
+    skip = config.acronym_set | _jargon_forms(config, piece.lang)
     run: list[re.Match[str]] = []
 
     def flush() -> Iterator[Finding]:
@@ -347,6 +401,8 @@ RULES: dict[str, Callable[[Piece, LintConfig], Iterator[Finding]]] = {
     "reading-ease": reading_ease,
     "grade-level": grade_level,
     "long-sentence": long_sentence,
+    "sentence-average": sentence_average,
+    "long-words": long_words,
     "long-paragraph": long_paragraph,
     "jargon": jargon,
     "all-caps": all_caps,
