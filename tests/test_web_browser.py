@@ -73,6 +73,37 @@ def test_the_scenario_picker_redraws_the_preview(workspace, browser):
     assert preview_srcs(browser) != before
 
 
+@pytest.fixture(scope="module")
+def workspace_in_languages(tmp_path_factory):
+    """A workspace whose visit letter has Welsh and Arabic translations."""
+    from handle_docs.web import Settings, create_app
+    from tests.test_web_preview import GREETINGS, add_translation
+
+    root = tmp_path_factory.mktemp("languages")
+    copy_sample(root)
+    for lang in ("cy", "ar"):
+        add_translation(root / "content", lang, GREETINGS[lang])
+    app = create_app(Settings(content=root / "content", instance=root / "instance"))
+    with served(app) as url:
+        yield url
+    app.extensions["handle_docs"]["previewer"].close()
+
+
+def test_the_picker_previews_the_letter_in_each_language_and_stays_accessible(workspace_in_languages, browser):
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(f"{workspace_in_languages}/materials/visit-letter/edit")
+    wait(browser, lambda d: len(preview_srcs(d)) == 2)
+    picker = Select(by_css(browser, "#scenario")[0])
+    assert [o.text for o in picker.options][-2:] == ["Arabic (العربية)", "Welsh (Cymraeg)"]
+    picker.select_by_value("lang-ar")
+    wait(browser, lambda d: "Arabic (العربية), DRAFT, not approved" in by_css(d, "#preview-pages .caption")[0].text
+         if by_css(d, "#preview-pages .caption") else False)
+    wait(browser, lambda d: images_loaded(d, "#preview-pages img"))
+    assert console_errors(browser) == []
+    assert_accessible(browser)
+
+
 def test_saving_writes_the_file_keeping_its_comments_and_the_material_then_needs_approval(workspace, browser):
     url, root = workspace
     path = root / "content" / "letters" / "visit.yaml"
