@@ -10,10 +10,11 @@ import pytest
 
 from handle_docs.lint import lint_content, load_lint_config, readability
 from handle_docs.lint.config import LanguageLimits, Readability
+from handle_docs.lint.rules import Piece, jargon
 from handle_docs.models import ProblemsError
 from handle_docs.wording.content import load_content
 
-from .conftest import line_of
+from .conftest import CONTENT, line_of
 from .test_lint import by_rule, replace_block, run_on
 
 KEY = "blocks.findings.insecure_vehicle.text"
@@ -168,3 +169,14 @@ def test_the_older_lint_yaml_shape_with_one_english_jargon_list_still_works(cont
     unknown.write_text("avoid:\n  klingon:\n    - {term: x, use: y}\n")
     with pytest.raises(ProblemsError, match=r"unknown\.yaml:\d+: .*unknown language klingon"):
         load_lint_config(unknown)
+
+
+@pytest.mark.parametrize("lang, text, flagged", [
+    ("ar", "نكافح جرائم المركبات. كانت المركبة مفتوحة.", "المركبة"),
+    ("ro", "Luptăm cu infracțiuni cu autovehicule. Autovehiculul era deschis.", "Autovehiculul"),
+    ("pl", "Zwalczamy przestępstwa dotyczące pojazdów. Pojazd był otwarty.", "Pojazd"),
+])
+def test_as_in_english_vehicle_crime_itself_is_allowed_but_the_formal_word_for_a_car_is_not(lang, text, flagged):
+    config = load_lint_config(CONTENT / "lint.yaml")
+    found = [f.message for f in jargon(Piece("blocks.opening", text, lang, prose=True), config)]
+    assert len(found) == 1 and found[0].startswith(f'avoid "{flagged}" (a formal word)')
