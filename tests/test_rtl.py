@@ -1,0 +1,234 @@
+"""Arabic and Urdu letters run right to left, as a reader of those scripts expects.
+
+The letters are the fixtures in tests/assets/rtl/, rendered by the run's own
+chunk renderer: text starts at the right margin, the vehicles table's first
+column is on the right, each QR code sits to the right of its text, and the
+registration, postcode, phone number and web address inside the right-to-left
+text still read left to right.  Page images are compared with the golden
+images in tests/golden/ (regenerate them with
+``pytest tests/test_rtl.py --update-golden`` after a deliberate change, and
+look at them before committing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdfium2
+import pytest
+from PIL import Image, ImageChops
+
+from handle_docs.checks import check_paths
+from handle_docs.checks.config import config_from_links
+from handle_docs.checks.structure_tree import resolve_role, role_names, struct_type, walk_structure
+from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
+from handle_docs.run.context import letter_context
+from handle_docs.wording.content import load_content
+
+from .pdfsee import words
+from .rtl import PHONE, POSTCODE, SHORT, VRM, render_letter, rtl_content_dir, sample_letter
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN_DPI = 50
+#: Share of a page's pixels that may differ from the golden image (anti-aliasing,
+#: a FreeType or HarfBuzz update); text falling back to the left moves far more.
+GOLDEN_TOLERANCE = 0.01
+
+
+@pytest.fixture(scope="module")
+def content_dir(tmp_path_factory) -> Path:
+    return rtl_content_dir(tmp_path_factory.mktemp("rtl"))
+
+
+@pytest.fixture(scope="module")
+def letters(content_dir, tmp_path_factory) -> dict[str, Path]:
+    """The Arabic and Urdu letters' PDFs (and Word files beside them)."""
+    import os
+
+    os.environ["SOURCE_DATE_EPOCH"] = "1794693600"
+    out = tmp_path_factory.mktemp("letters")
+    return {lang: render_letter(content_dir, lang, out / lang, docx=True) for lang in ("ar", "ur")}
+
+
+# --- direction ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, direction", [
+    ("ar", "rtl"), ("ur", "rtl"), ("fa", "rtl"), ("he", "rtl"), ("ps", "rtl"), ("sd", "rtl"), ("ug", "rtl"),
+    ("yi", "rtl"), ("ur-PK", "rtl"), ("en-GB", "ltr"), ("cy", "ltr"), ("pl", "ltr"), ("ro", "ltr"), ("pa", "ltr"),
+])
+def test_the_direction_comes_from_the_language_code_alone(lang, direction):
+    assert text_direction(lang) == direction
+
+
+@pytest.mark.parametrize("value, direction", [
+    (VRM, "ltr"), (PHONE, "ltr"), ("999", "ltr"), (SHORT, "ltr"), ("14 November 2026", "ltr"),
+    ("ایسٹمور", "rtl"), ("الشرطة 101", "rtl"),
+])
+def test_a_value_reads_in_the_direction_of_its_first_letter(value, direction):
+    assert direction_of_text(value) == direction
+
+
+def test_each_letter_carries_its_own_language_and_direction_in_the_html(content_dir):
+    content = load_content(content_dir, content_dir.parent / "templates")
+    renderer = ChunkRenderer(RunSettings(content_root=content_dir, templates=content_dir.parent / "templates"), content)
+    ready, rejects = renderer.prepare([sample_letter("ar"), sample_letter("en-GB")])
+    html = renderer.document(ready)
+    assert not rejects
+    assert '<html lang="en-GB" dir="ltr">' in html
+    assert 'lang="ar" dir="rtl"' in html and 'lang="en-GB" dir="ltr"' in html
+    assert f'<bdi dir="ltr">{VRM}</bdi>' in html and f'<bdi dir="ltr">{POSTCODE}</bdi>' in html
+    assert f'<bdi dir="ltr">{SHORT}</bdi>' in html
+
+
+def test_a_phone_number_filled_into_the_wording_is_a_run_of_its_own(content_dir):
+    content = load_content(content_dir, content_dir.parent / "templates")
+    context = letter_context(sample_letter("ar"), content, content.material("visit-letter-ar"))
+    runs = context["closing"]["body"][0]["runs"]
+    assert {"text": PHONE, "bold": False, "ltr": True} in runs
+    assert all(not run["ltr"] for run in runs if run["text"] != PHONE)
+
+
+# --- what the reader sees -------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_registration_postcode_phone_and_web_address_read_left_to_right(letters, lang):
+    # In reading order (the tagged structure, what a screen reader follows)
+    # and on the page (left to right along the line), each value keeps its order.
+    elements = tagged_elements(letters[lang])
+    read = "".join(text for *_, text in elements)
+    for value in (VRM, POSTCODE, PHONE, SHORT, "999"):
+        compact = value.replace(" ", "")
+        assert compact in read, value
+        holders = [e for e in elements if compact in e[3]]
+        assert all(compact in e[4] for e in holders), (value, [e[4] for e in holders])
+
+
+def test_a_line_of_latin_values_copies_out_in_order(letters):
+    # PDFium (Chrome's viewer, copy and paste) keeps a line holding only
+    # left-to-right values in order; docs/languages.md says what it does with
+    # a line that mixes them with Arabic text.
+    assert f"{PHONE} " in words(letters["ar"]) and f"{POSTCODE} " in words(letters["ar"])
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_letters_pass_the_accessibility_checks(letters, content_dir, lang):
+    (report,) = check_paths([letters[lang]], config_from_links(content_dir / "links.yaml"))
+    failed = {result.check: result.findings for result in report.results if not result.passed}
+    assert not failed
+
+
+def page_image(pdf: Path, index: int) -> Image.Image:
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return document[index].render(scale=GOLDEN_DPI / 72).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+def differing_share(a: Image.Image, b: Image.Image) -> float:
+    if a.size != b.size:
+        return 1.0
+    diff = ImageChops.difference(a, b).point(lambda v: 255 if v > 64 else 0)
+    return diff.histogram()[255] / (a.width * a.height)
+
+
+@pytest.mark.parametrize("lang, page", [("ar", 0), ("ar", 1), ("ur", 0), ("ur", 1)])
+def test_the_page_looks_like_its_golden_image(letters, request, lang, page):
+    image = page_image(letters[lang], page)
+    golden = GOLDEN / f"visit-{lang}-page{page + 1}.png"
+    if request.config.getoption("--update-golden"):
+        image.save(golden, optimize=True)
+        pytest.skip(f"wrote {golden.name}: look at it before committing")
+    assert golden.is_file(), f"no {golden.name}: run pytest tests/test_rtl.py --update-golden"
+    share = differing_share(image, Image.open(golden).convert("L"))
+    assert share < GOLDEN_TOLERANCE, f"{share:.1%} of page {page + 1} differs from {golden.name}"
+
+
+# --- reading order: the structure tree against the page -------------------------
+
+
+BLOCKS = {"P", "H1", "H2", "H3", "TH", "TD", "LI", "Caption", "Figure"}
+
+
+def tagged_elements(pdf_path: Path) -> list[tuple[str, int, tuple[float, float, float, float], str, str]]:
+    """Each structure element holding text, in structure order: (type, page
+    index, its box (x0, top, x1, bottom) on the page, its text in reading
+    order, its text as it stands on the page, left to right along each line).
+    Spaces are left out of both."""
+    with pikepdf.open(pdf_path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        roles = role_names(root)
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        kinds: dict = {}
+        parents: dict = {}
+        blocks: dict = {}  # the block element (objgen) → its type, page and MCIDs, in reading order
+        for visit in walk_structure(root):
+            key = visit.elem.objgen
+            kinds[key] = resolve_role(struct_type(visit.elem), roles)
+            parents[key] = visit.parent.objgen
+            mcids = [kid for kid in visit.content if isinstance(kid, int)]
+            if not mcids or visit.page is None:
+                continue
+            block = key
+            while kinds.get(block) not in BLOCKS and parents.get(block) in kinds:
+                block = parents[block]
+            entry = blocks.setdefault(block, [kinds[block], pages[visit.page.objgen], []])
+            entry[2].extend(mcids)
+        found = list(blocks.values())
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for kind, index, mcids in found:
+            chars = [c for c in pdf.pages[index].chars if c.get("mcid") in mcids and c["text"].strip()]
+            if chars:
+                box = (min(c["x0"] for c in chars), min(c["top"] for c in chars),
+                       max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+                on_page = sorted(chars, key=lambda c: (round(c["top"] / 4), c["x0"]))
+                out.append((kind, index, box, "".join(c["text"] for c in chars), "".join(c["text"] for c in on_page)))
+    return out
+
+
+RIGHT_MARGIN_PT = 18 / 25.4 * 72  # base.css @page margin
+A4_WIDTH_PT = 210 / 25.4 * 72
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_body_text_starts_at_the_right_margin_in_structure_order(letters, lang):
+    elements = tagged_elements(letters[lang])
+    first_page = [e for e in elements if e[1] == 0]
+    headings = [e for e in first_page if e[0] == "H1"]
+    assert headings, "the title is tagged H1"
+    title_top = headings[0][2][1]
+    body = [e for e in first_page if e[0] in ("H1", "H2", "P") and e[2][1] >= title_top - 1]
+    right_edge = A4_WIDTH_PT - RIGHT_MARGIN_PT
+    # The first text read after the letterhead is the title, then the greeting,
+    # each the top-most of what is left and flush with the right margin (a
+    # Nastaliq line ends up to one em short of it: its glyphs' side bearings).
+    for kind, _, (x0, top, x1, bottom), text, _ in body[:4]:
+        assert right_edge - 16 <= x1 <= right_edge + 1, (kind, x1, text)
+    tops = [e[2][1] for e in body]
+    assert tops == sorted(tops), "structure order runs top to bottom"
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_vehicles_table_is_read_from_its_right_hand_column(letters, lang):
+    cells = [e for e in tagged_elements(letters[lang]) if e[0] in ("TH", "TD")]
+    heads, row = cells[:3], cells[3:6]
+    assert [c[2][0] for c in heads] == sorted((c[2][0] for c in heads), reverse=True)
+    assert [c[2][0] for c in row] == sorted((c[2][0] for c in row), reverse=True)
+    assert row[0][3].replace(" ", "") == VRM.replace(" ", "")
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_each_qr_code_is_on_the_right_of_its_text(letters, lang):
+    with pdfplumber.open(letters[lang]) as pdf:
+        for page in pdf.pages:
+            for image in page.images:
+                beside = [c for c in page.chars if image["top"] <= c["top"] <= image["bottom"]
+                          and c["text"].strip() and abs(c["x1"] - image["x0"]) < 60]
+                assert beside, "text beside each QR code"
+                assert max(c["x1"] for c in beside) <= image["x0"] + 1
