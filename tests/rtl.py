@@ -21,12 +21,14 @@ SHORT = "westmarch-police.example/watch"  # content/links.yaml: nws.short
 
 
 def rtl_content_dir(tmp_path: Path) -> Path:
-    """A copy of content/ and templates/ with visit.ar.yaml and visit.ur.yaml
-    (the fixtures replace any sample translation of the same name)."""
+    """A copy of content/ and templates/ with visit.ar.yaml, visit.ur.yaml and
+    lock-it.ar.yaml (the fixtures replace any sample translation of the same name)."""
     shutil.copytree(CONTENT, tmp_path / "content")
     shutil.copytree(TEMPLATES, tmp_path / "templates")
     for fixture in FIXTURES.glob("visit.*.yaml"):
         shutil.copy(fixture, tmp_path / "content" / "letters" / fixture.name)
+    for fixture in FIXTURES.glob("lock-it.*.yaml"):
+        shutil.copy(fixture, tmp_path / "content" / "leaflets" / fixture.name)
     return tmp_path / "content"
 
 

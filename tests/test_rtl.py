@@ -232,3 +232,126 @@ def test_each_qr_code_is_on_the_right_of_its_text(letters, lang):
                           and c["text"].strip() and abs(c["x1"] - image["x0"]) < 60]
                 assert beside, "text beside each QR code"
                 assert max(c["x1"] for c in beside) <= image["x0"] + 1
+
+
+# --- Word -----------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+LRM = "\u200e"
+
+
+def document_xml(path: Path, part: str = "word/document.xml"):
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(part))
+
+
+def run_text(r) -> str:
+    return "".join(t.text or "" for t in r.iter(f"{W}t"))
+
+
+def test_the_word_template_is_chosen_by_direction(content_dir):
+    from handle_docs.render.docx import template_path
+
+    content = load_content(content_dir, content_dir.parent / "templates")
+    assert template_path(content, content.material("visit-letter-ar")).name == "visit-rtl.docx"
+    assert template_path(content, content.material("visit-letter-ur")).name == "visit-rtl.docx"
+    assert template_path(content, content.material("visit-letter")).name == "visit.docx"
+    assert template_path(content, content.material("lock-it-leaflet")).name == "leaflet.docx"
+    assert template_path(content, content.material("lock-it-leaflet-ar")).name == "leaflet-rtl.docx"
+
+
+def test_a_right_to_left_word_leaflet_passes_the_word_checks(content_dir, tmp_path):
+    from handle_docs.checks import check_docx
+    from handle_docs.checks.config import CheckConfig
+    from handle_docs.render.docx import write_leaflet_docx
+
+    content = load_content(content_dir, content_dir.parent / "templates")
+    path = tmp_path / write_leaflet_docx(content, content.material("lock-it-leaflet-ar"), tmp_path)
+    report = check_docx(path, CheckConfig())
+    assert all(result.passed for result in report.results), [(r.check, r.findings) for r in report.results if not r.passed]
+    root = document_xml(path)
+    assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in root.iter(f"{W}p") if run_text(p).strip())
+    assert root.find(f".//{W}tblPr/{W}bidiVisual") is not None
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_every_paragraph_and_run_of_a_right_to_left_word_letter_says_so(letters, lang):
+    root = document_xml(letters[lang].with_suffix(".docx"))
+    paragraphs = [p for p in root.iter(f"{W}p") if run_text(p).strip()]
+    assert paragraphs and all(p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs)
+    runs = [r for r in root.iter(f"{W}r") if run_text(r).strip()]
+    for r in runs:
+        assert r.find(f"{W}rPr/{W}lang").get(f"{W}bidi") == lang, run_text(r)
+        assert r.find(f"{W}rPr/{W}rFonts").get(f"{W}cs") == "Arial", run_text(r)
+    by_text = {run_text(r): r for r in runs}
+    title = next(r for text, r in by_text.items() if direction_of_text(text) == "rtl")
+    assert title.find(f"{W}rPr/{W}rtl") is not None
+    for value in (VRM, POSTCODE, PHONE, SHORT):
+        held = by_text[LRM + value + LRM]  # kept left to right between two marks
+        assert held.find(f"{W}rPr/{W}rtl") is None, value
+    vehicles = [t for t in root.iter(f"{W}tbl") if VRM in "".join(run_text(r) for r in t.iter(f"{W}r"))]
+    assert vehicles[0].find(f"{W}tblPr/{W}bidiVisual") is not None
+
+
+def test_every_run_of_an_english_word_letter_says_british_english(tmp_path):
+    pdf = render_letter(rtl_content_dir(tmp_path), "en-GB", tmp_path / "en", docx=True)
+    root = document_xml(pdf.with_suffix(".docx"))
+    runs = [r for r in root.iter(f"{W}r") if run_text(r).strip()]
+    assert runs and all(r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en-GB" for r in runs)
+    assert root.find(f".//{W}bidi") is None and root.find(f".//{W}rtl") is None
+    assert LRM not in "".join(run_text(r) for r in runs)
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_right_to_left_word_letter_passes_the_word_checks(letters, lang):
+    from handle_docs.checks import check_docx
+    from handle_docs.checks.config import CheckConfig
+
+    report = check_docx(letters[lang].with_suffix(".docx"), CheckConfig())
+    assert all(result.passed for result in report.results), [
+        (r.check, r.findings) for r in report.results if not r.passed]
+
+
+def test_complex_script_text_under_16pt_fails_the_word_size_check(letters, tmp_path):
+    import zipfile
+
+    from handle_docs.checks import check_docx
+    from handle_docs.checks.config import CheckConfig
+
+    source = letters["ar"].with_suffix(".docx")
+    small = tmp_path / "small-cs.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(small, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/styles.xml":  # Arabic drawn at 11 pt, Latin still 16 pt
+                data = data.replace(b'<w:szCs w:val="32"/>', b'<w:szCs w:val="22"/>')
+            dst.writestr(item, data)
+    (result,) = [r for r in check_docx(small, CheckConfig()).results if r.check == "docx-font-size"]
+    assert not result.passed and any("11 pt" in f.message for f in result.findings)
+
+
+# --- leaflets -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt, page_width_mm, right_margin_mm", [("a4", 210, 18), ("a5-booklet", 148, 12)])
+def test_a_right_to_left_leaflet_is_mirrored_in_both_sizes(content_dir, tmp_path, fmt, page_width_mm, right_margin_mm):
+    from handle_docs.outputs.leaflets import render_leaflet
+
+    content = load_content(content_dir, content_dir.parent / "templates")
+    output = render_leaflet(content, content.material("lock-it-leaflet-ar"), tmp_path, fmt)
+    pdf = tmp_path / output.reading_copy
+    elements = tagged_elements(pdf)
+    right_edge = (page_width_mm - right_margin_mm) / 25.4 * 72
+    headings = [e for e in elements if e[0] in ("H1", "H2")]
+    assert headings and all(right_edge - 3 <= e[2][2] <= right_edge + 1 for e in headings), headings
+    assert any(PHONE.replace(" ", "") in e[4] for e in elements)
+    with pdfplumber.open(pdf) as document:
+        images = [(page, image) for page in document.pages for image in page.images]
+        assert images
+        for page, image in images:
+            beside = [c for c in page.chars if image["top"] <= c["top"] <= image["bottom"] and c["text"].strip()]
+            assert beside and max(c["x1"] for c in beside) <= image["x0"] + 1
