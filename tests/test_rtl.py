@@ -355,3 +355,12 @@ def test_a_right_to_left_leaflet_is_mirrored_in_both_sizes(content_dir, tmp_path
         for page, image in images:
             beside = [c for c in page.chars if image["top"] <= c["top"] <= image["bottom"] and c["text"].strip()]
             assert beside and max(c["x1"] for c in beside) <= image["x0"] + 1
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_page_footer_reference_stands_on_the_right(letters, lang):
+    with pdfplumber.open(letters[lang]) as pdf:
+        for page in pdf.pages:
+            footer = [c for c in page.chars if c["top"] > page.height - 20 / 25.4 * 72 and c["text"].strip()]
+            assert "".join(c["text"] for c in sorted(footer, key=lambda c: c["x0"])).startswith("R0001")
+            assert max(c["x1"] for c in footer) > A4_WIDTH_PT - RIGHT_MARGIN_PT - 2
