@@ -344,8 +344,9 @@ def _mark_runs(document, lang: str) -> None:
     it runs; python-docx has no words for either.
 
     * every run: ``w:lang`` (``w:val`` for a left-to-right language, ``w:bidi``
-      for a right-to-left one) and its complex-script font (``w:rFonts w:cs``,
-      the one the template's defaults declare);
+      for a right-to-left one).  Fonts stay the styles' (the templates declare
+      a complex-script font, ``w:rFonts w:cs``, in their defaults): a run has
+      no look of its own;
     * right to left: every paragraph ``w:bidi``; every run ``w:rtl`` except a
       value that reads left to right (a registration, a phone number, a web
       address, an address line).  Word has no isolation per run, so such a
@@ -353,8 +354,6 @@ def _mark_runs(document, lang: str) -> None:
       digits and spaces then stay in order inside the Arabic or Urdu line.
     Sizes are the styles' (``w:szCs`` beside every ``w:sz``: 16 pt and up)."""
     rtl = text_direction(lang) == "rtl"
-    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
-    cs_font = defaults.get(qn("w:cs")) if defaults is not None else None
     for part in _story_parts(document):
         root = _part_root(part)
         if root is None:
@@ -365,8 +364,6 @@ def _mark_runs(document, lang: str) -> None:
             for r in p.iter(qn("w:r")):
                 text = "".join(t.text or "" for t in r.iter(qn("w:t")))
                 rpr = properties(r, "rPr")
-                if cs_font:
-                    child_in_order(rpr, "rFonts", RPR_ORDER).set(qn("w:cs"), cs_font)
                 if rtl and (direction_of_text(text) == "rtl" or not any(ch.isalnum() for ch in text)):
                     child_in_order(rpr, "rtl", RPR_ORDER)
                 elif rtl:
