@@ -28,6 +28,7 @@ from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.run.context import letter_context
 from handle_docs.wording.content import load_content
 
+from .conftest import EPOCH
 from .pdfsee import words
 from .rtl import PHONE, POSTCODE, SHORT, VRM, render_letter, rtl_content_dir, sample_letter
 
@@ -46,11 +47,10 @@ def content_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def letters(content_dir, tmp_path_factory) -> dict[str, Path]:
     """The Arabic and Urdu letters' PDFs (and Word files beside them)."""
-    import os
-
-    os.environ["SOURCE_DATE_EPOCH"] = "1794693600"
     out = tmp_path_factory.mktemp("letters")
-    return {lang: render_letter(content_dir, lang, out / lang, docx=True) for lang in ("ar", "ur")}
+    with pytest.MonkeyPatch.context() as patch:  # the autouse clock is per test; this fixture outlives one
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return {lang: render_letter(content_dir, lang, out / lang, docx=True) for lang in ("ar", "ur")}
 
 
 # --- direction ------------------------------------------------------------------

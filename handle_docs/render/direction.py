@@ -1,7 +1,7 @@
 """Which way a language's text runs: the one place that decides right to left.
 
-Everything that lays out or tags a document (the HTML templates through the
-``text_direction`` global, the Word renderer, the checks) asks
+Everything that lays out a document (the HTML templates through the
+``text_direction`` global, the Word renderer and its choice of template) asks
 :func:`text_direction`; nothing else keeps its own list of languages.  A
 value put into wording (a phone number, a date, a place) reads in its own
 direction, :func:`direction_of_text`.
@@ -20,13 +20,9 @@ RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"})
 
 
 def text_direction(lang: str | None) -> Direction:
-    """"rtl" for a language written right to left (``ar``, ``ur-PK`` …), else "ltr"."""
+    """``rtl`` for a language written right to left (``ar``, ``ur-PK`` …), else ``ltr``."""
     primary = (lang or "").split("-")[0].split("_")[0].strip().lower()
     return "rtl" if primary in RTL_LANGUAGES else "ltr"
-
-
-def is_rtl(lang: str | None) -> bool:
-    return text_direction(lang) == "rtl"
 
 
 def direction_of_text(text: str) -> Direction:
