@@ -100,7 +100,7 @@ def test_registration_postcode_phone_and_web_address_read_left_to_right(letters,
     # In reading order (the tagged structure, what a screen reader follows)
     # and on the page (left to right along the line), each value keeps its order.
     elements = tagged_elements(letters[lang])
-    read = "".join(text for *_, text in elements)
+    read = "".join(e[3] for e in elements)
     for value in (VRM, POSTCODE, PHONE, SHORT, "999"):
         compact = value.replace(" ", "")
         assert compact in read, value
@@ -155,11 +155,12 @@ def test_the_page_looks_like_its_golden_image(letters, request, lang, page):
 BLOCKS = {"P", "H1", "H2", "H3", "TH", "TD", "LI", "Caption", "Figure"}
 
 
-def tagged_elements(pdf_path: Path) -> list[tuple[str, int, tuple[float, float, float, float], str, str]]:
+def tagged_elements(pdf_path: Path) -> list[tuple]:
     """Each structure element holding text, in structure order: (type, page
     index, its box (x0, top, x1, bottom) on the page, its text in reading
-    order, its text as it stands on the page, left to right along each line).
-    Spaces are left out of both."""
+    order, its text as it stands on the page, left to right along each line,
+    and the box (x0, top, x1) of each piece of it in reading order).
+    Spaces are left out of both texts."""
     with pikepdf.open(pdf_path) as pdf:
         root = pdf.Root.StructTreeRoot
         roles = role_names(root)
@@ -188,7 +189,13 @@ def tagged_elements(pdf_path: Path) -> list[tuple[str, int, tuple[float, float, 
                 box = (min(c["x0"] for c in chars), min(c["top"] for c in chars),
                        max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
                 on_page = sorted(chars, key=lambda c: (round(c["top"] / 4), c["x0"]))
-                out.append((kind, index, box, "".join(c["text"] for c in chars), "".join(c["text"] for c in on_page)))
+                pieces = []  # each marked content (a run of text drawn in one go): its box, in structure order
+                for mcid in mcids:
+                    own = [c for c in chars if c["mcid"] == mcid]
+                    if own:
+                        pieces.append((min(c["x0"] for c in own), min(c["top"] for c in own), max(c["x1"] for c in own)))
+                out.append((kind, index, box, "".join(c["text"] for c in chars), "".join(c["text"] for c in on_page),
+                            pieces))
     return out
 
 
@@ -208,10 +215,25 @@ def test_the_body_text_starts_at_the_right_margin_in_structure_order(letters, la
     # The first text read after the letterhead is the title, then the greeting,
     # each the top-most of what is left and flush with the right margin (a
     # Nastaliq line ends up to one em short of it: its glyphs' side bearings).
-    for kind, _, (x0, top, x1, bottom), text, _ in body[:4]:
+    for kind, _, (x0, top, x1, bottom), text, *_ in body[:4]:
         assert right_edge - 16 <= x1 <= right_edge + 1, (kind, x1, text)
     tops = [e[2][1] for e in body]
     assert tops == sorted(tops), "structure order runs top to bottom"
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_a_line_is_read_from_its_right_hand_end(letters, lang):
+    # The opening paragraph starts with words, then the patrol's date (an
+    # isolated English value), then words: in the structure the first piece
+    # read is the right-most on the first line, and each next one lies to its left.
+    elements = tagged_elements(letters[lang])
+    after_title = elements[next(i for i, e in enumerate(elements) if e[0] == "H1"):]
+    opening = next(e for e in after_title if e[0] == "P" and "14November2026" in e[3])
+    pieces = opening[5]
+    first_line = [piece for piece in pieces if abs(piece[1] - pieces[0][1]) < 8]
+    assert len(first_line) >= 3
+    assert first_line[0][2] >= max(piece[2] for piece in pieces) - 1
+    assert [piece[0] for piece in first_line] == sorted((piece[0] for piece in first_line), reverse=True)
 
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
