@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Build the Word (docxtpl) templates: templates/letters/visit.docx and
-templates/leaflets/leaflet.docx.
+templates/leaflets/leaflet.docx, and their right-to-left twins visit-rtl.docx
+and leaflet-rtl.docx (the vehicles table and the QR codes laid out from the
+right; the renderer picks the twin for an Arabic or Urdu material and marks
+every paragraph and run right to left, see docs/languages.md).
 
-    .venv/bin/python scripts/make_docx_templates.py            # both, Arial
+    .venv/bin/python scripts/make_docx_templates.py            # all four, Arial
     .venv/bin/python scripts/make_docx_templates.py --check    # are the committed files current?
 
 The templates are ordinary Word documents whose paragraphs hold docxtpl
@@ -39,7 +42,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from handle_docs.render.ooxml import normalise_zip  # noqa: E402  (the renderer's own zip writer)
+from handle_docs.render.ooxml import TBLPR_ORDER, child_in_order, normalise_zip  # noqa: E402  (the renderer's own)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -395,7 +398,7 @@ def body_block(document, expression: str, heading: str | None = None, level_styl
     para(document, f"{{{{p body({expression}) }}}}")
 
 
-def qr_rows(document, codes: str, image_mm: int) -> None:
+def qr_rows(document, codes: str, image_mm: int, rtl: bool = False) -> None:
     """Each QR code in a row: the image (alt text set by the renderer) and,
     beside it, what it links to and the address to type."""
     table = layout_table(document, [Mm(image_mm + 4), TEXT_WIDTH - Mm(image_mm + 4)], rows=0,
@@ -410,10 +413,11 @@ def qr_rows(document, codes: str, image_mm: int) -> None:
     para(row.cells[1], "{{ code.short }}", "No Spacing", strong=True)
     tag_row(table, "{%tr endfor %}")
     cant_split(table)
+    from_the_right(table, rtl)
     return table
 
 
-def qr_columns(document, codes: str, image_mm: int) -> None:
+def qr_columns(document, codes: str, image_mm: int, rtl: bool = False) -> None:
     """The QR codes side by side, two to a row, as the letter's PDF has them:
     each code two cells (the image, and beside it what it links to and the
     address to type).  ``{%tr for pair in … | batch(2) %}`` makes a row per
@@ -436,7 +440,14 @@ def qr_columns(document, codes: str, image_mm: int) -> None:
         _cell_width(cell, width)
     tag_row(table, "{%tr endfor %}")
     cant_split(table)
+    from_the_right(table, rtl)
     return table
+
+
+def from_the_right(table, rtl: bool) -> None:
+    """A right-to-left template's table: first column on the right (w:bidiVisual)."""
+    if rtl:
+        child_in_order(table._tbl.tblPr, "bidiVisual", TBLPR_ORDER)
 
 
 def cant_split(table) -> None:
@@ -471,8 +482,10 @@ def new_document(font: str, styles_spec, large_print: bool) -> docx.document.Doc
     return document
 
 
-def letter_template(font: str) -> docx.document.Document:
-    """templates/letters/visit.docx: the layout of templates/letters/visit.html.j2."""
+def letter_template(font: str, rtl: bool = False) -> docx.document.Document:
+    """templates/letters/visit.docx (visit-rtl.docx with ``rtl``): the layout of
+    templates/letters/visit.html.j2.  The letterhead keeps its places in both:
+    the recipient's address sits in the envelope's window, on the left."""
     document = new_document(font, LETTER_STYLES, large_print=True)
     header_footer(document, "{{ labels.reference }} {{ letter_id }}", "{{ labels.page }}")
 
@@ -491,8 +504,12 @@ def letter_template(font: str) -> docx.document.Document:
     para(sender, "{{ line }}", "No Spacing")
     para(sender, "{%p endfor %}")
     para(sender, "{{ force.phone }}", "No Spacing")
-    para(sender, "{{ labels.date }}: {{ date }}", "Date")
-    para(sender, "{{ labels.reference }}: {{ letter_id }}", "No Spacing")
+    if rtl:  # the label and the value in runs of their own: Word keeps the value left to right
+        para(sender, "{{ labels.date }}: ", "Date").add_run("{{ date }}")
+        para(sender, "{{ labels.reference }}: ", "No Spacing").add_run("{{ letter_id }}")
+    else:
+        para(sender, "{{ labels.date }}: {{ date }}", "Date")
+        para(sender, "{{ labels.reference }}: {{ letter_id }}", "No Spacing")
 
     para(document, "{{ title }}", "Title")
     para(document, "{{ greeting }}")
@@ -528,10 +545,11 @@ def letter_template(font: str) -> docx.document.Document:
         _cell_width(cell, width)
     tag_row(table, "{%tr endfor %}")
     cant_split(table)
+    from_the_right(table, rtl)
 
     body_block(document, "advice.body", heading="advice.heading")
     body_block(document, "keep_informed.body", heading="keep_informed.heading")
-    qr_columns(document, "qr_codes", 34)
+    qr_columns(document, "qr_codes", 34, rtl)
     body_block(document, "report.body", heading="report.heading")
     body_block(document, "closing.body")
     para(document, "{{ sign_off }}", "Closing")
@@ -543,8 +561,9 @@ def letter_template(font: str) -> docx.document.Document:
 LEAFLET_STYLES_PT = {"Title": 28, "Heading2": 22}  # templates/leaflets/leaflet.css
 
 
-def leaflet_template(font: str) -> docx.document.Document:
-    """templates/leaflets/leaflet.docx: the layout of templates/leaflets/leaflet.html.j2."""
+def leaflet_template(font: str, rtl: bool = False) -> docx.document.Document:
+    """templates/leaflets/leaflet.docx (leaflet-rtl.docx with ``rtl``): the layout of
+    templates/leaflets/leaflet.html.j2."""
     spec = [
         (sid, name, based, LEAFLET_STYLES_PT.get(sid, size), bold, ppr)
         for sid, name, based, size, bold, ppr in LETTER_STYLES
@@ -557,7 +576,7 @@ def leaflet_template(font: str) -> docx.document.Document:
     para(document, "{%p for section in sections %}")
     body_block(document, "section.body", heading="section.heading")
     para(document, "{%p if section.qr_codes %}")
-    qr_rows(document, "section.qr_codes", 36)
+    qr_rows(document, "section.qr_codes", 36, rtl)
     para(document, "{%p endif %}")
     para(document, "{%p endfor %}")
     para(document, "{{ force.team }}, {{ force.phone }}", "Closing", strong=True)
@@ -584,7 +603,9 @@ def docx_bytes(document: docx.document.Document) -> bytes:
 
 TARGETS = {
     "letters/visit.docx": letter_template,
+    "letters/visit-rtl.docx": lambda font: letter_template(font, rtl=True),
     "leaflets/leaflet.docx": leaflet_template,
+    "leaflets/leaflet-rtl.docx": lambda font: leaflet_template(font, rtl=True),
 }
 
 

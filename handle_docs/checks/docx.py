@@ -110,8 +110,9 @@ class Styles:
             return self.doc_rpr.find(qtag)
         return None
 
-    def size_pt(self, r: etree._Element, p: etree._Element) -> float:
-        el = self.run_property(r, p, "sz")
+    def size_pt(self, r: etree._Element, p: etree._Element, tag: str = "sz") -> float:
+        """The run's size in points: ``w:sz``, or ``w:szCs`` (complex script: Arabic, Urdu …)."""
+        el = self.run_property(r, p, tag)
         try:
             return int(el.get(W_VAL)) / 2 if el is not None else _DEFAULT_SIZE_PT
         except (TypeError, ValueError):
@@ -294,10 +295,12 @@ def check_language(doc: DocxFile, config: CheckConfig) -> CheckResult:
             if el is not None and el.get(W_VAL):
                 default = el.get(W_VAL)
                 break
-    if (default or "").lower() != "en-gb":
+    # The document's own language (a translation's), else British English.
+    expected = (doc.document.core_properties.language or "").strip() or "en-GB"
+    if (default or "").lower() != expected.lower():
         findings.append(
             Finding(
-                f"default language is {default!r}, not 'en-GB'" if default else "no default language (en-GB) set",
+                f"default language is {default!r}, not {expected!r}" if default else f"no default language ({expected}) set",
                 element="docDefaults",
             )
         )
@@ -313,14 +316,24 @@ def check_language(doc: DocxFile, config: CheckConfig) -> CheckResult:
     return CheckResult.from_findings("docx-language", findings)
 
 
+def _right_to_left(r: etree._Element, p: etree._Element) -> bool:
+    """A run Word lays out right to left: its paragraph's ``w:bidi`` or its own ``w:rtl``."""
+    return bool(_on(p.find(f"{W_PPR}/{qn('w:bidi')}")) or _on(r.find(f"{W_RPR}/{qn('w:rtl')}")))
+
+
 def check_font_size(doc: DocxFile, config: CheckConfig) -> CheckResult:
+    """Every run at least the minimum size; in a right-to-left paragraph or
+    run its complex-script size (``w:szCs``, what Arabic and Urdu are drawn
+    at) too."""
     findings = []
     for where, p in doc.paragraphs():
-        small = [
-            (doc.styles.size_pt(r, p), run_text(r))
-            for r in _runs(p)
-            if run_text(r).strip()
-        ]
+        small = []
+        for r in _runs(p):
+            if not run_text(r).strip():
+                continue
+            small.append((doc.styles.size_pt(r, p), run_text(r)))
+            if _right_to_left(r, p):
+                small.append((doc.styles.size_pt(r, p, "szCs"), run_text(r)))
         small = [(size, text) for size, text in small if size < config.min_font_pt - 0.01]
         if small:
             size = min(s for s, _ in small)

@@ -40,7 +40,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, Material
-from handle_docs.render.ooxml import LANG_ATTRS, R_NS, REL_TYPE, WP_NS, DocxError, core_datetime, normalise_zip
+from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.render.ooxml import (LANG_ATTRS, PPR_ORDER, R_NS, REL_TYPE, RPR_ORDER, WP_NS, DocxError,
+                                      child_in_order, core_datetime, normalise_zip, properties, w_tag)
 from handle_docs.render.qr import qr_image
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -64,8 +66,16 @@ __all__ = ["DocxError", "render_docx", "render_leaflet_docx", "render_letter_doc
 # --- rendering ---------------------------------------------------------------
 
 
+#: A right-to-left material uses the Word template named like its own with
+#: this before the suffix (letters/visit.docx → letters/visit-rtl.docx), when
+#: there is one: tables laid out from the right.  Chosen by direction, never
+#: by language.
+RTL_TEMPLATE_SUFFIX = "-rtl"
+
+
 def template_path(content: Content, material: Material) -> Path:
-    """The material's Word template, which must lie inside the templates folder."""
+    """The material's Word template, which must lie inside the templates
+    folder; for a right-to-left language its ``-rtl`` twin if there is one."""
     name = material.spec.docx_template
     if not name:
         raise DocxError(f"material '{material.id}' has no docx_template in its content file")
@@ -73,6 +83,10 @@ def template_path(content: Content, material: Material) -> Path:
     path = (root / name).resolve()
     if root not in path.parents or not path.is_file():
         raise DocxError(f"material '{material.id}': Word template '{name}' not found under the templates folder")
+    if text_direction(material.spec.language) == "rtl":
+        twin = path.with_name(path.stem + RTL_TEMPLATE_SUFFIX + path.suffix)
+        if twin.is_file():
+            return twin
     return path
 
 
@@ -155,6 +169,7 @@ def render_docx(
     if large_print:
         _use_large_print_styles(document)
     _set_language(document, lang)
+    _mark_runs(document, lang)
     core = document.core_properties
     core.title = title
     core.author = author
@@ -322,3 +337,47 @@ def _set_language(document, lang: str) -> None:
         for attr in LANG_ATTRS:
             if el.get(attr) is not None:
                 el.set(attr, lang)
+
+
+def _mark_runs(document, lang: str) -> None:
+    """Every run says its language and, in a right-to-left document, which way
+    it runs; python-docx has no words for either.
+
+    * every run: ``w:lang`` (``w:val`` for a left-to-right language, ``w:bidi``
+      for a right-to-left one).  Fonts stay the styles' (the templates declare
+      a complex-script font, ``w:rFonts w:cs``, in their defaults): a run has
+      no look of its own;
+    * right to left: every paragraph ``w:bidi``; every run ``w:rtl`` except a
+      value that reads left to right (a registration, a phone number, a web
+      address, an address line).  Word has no isolation per run, so such a
+      value is held between two LEFT-TO-RIGHT MARKs (U+200E, invisible): its
+      digits and spaces then stay in order inside the Arabic or Urdu line.
+    Sizes are the styles' (``w:szCs`` beside every ``w:sz``: 16 pt and up)."""
+    rtl = text_direction(lang) == "rtl"
+    for part in _story_parts(document):
+        root = _part_root(part)
+        if root is None:
+            continue
+        for p in root.iter(qn("w:p")):
+            if rtl:
+                child_in_order(properties(p, "pPr"), "bidi", PPR_ORDER)
+            for r in p.iter(qn("w:r")):
+                text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+                rpr = properties(r, "rPr")
+                if rtl and (direction_of_text(text) == "rtl" or not any(ch.isalnum() for ch in text)):
+                    child_in_order(rpr, "rtl", RPR_ORDER)
+                elif rtl:
+                    _hold_left_to_right(r)
+                child_in_order(rpr, "lang", RPR_ORDER).set(w_tag("bidi" if rtl else "val"), lang)
+
+
+LRM = "\u200e"
+
+
+def _hold_left_to_right(r) -> None:
+    """A LEFT-TO-RIGHT MARK before and after the run's text (once)."""
+    texts = [t for t in r.iter(qn("w:t")) if t.text]
+    if not texts or texts[0].text.startswith(LRM):
+        return
+    texts[0].text = LRM + texts[0].text
+    texts[-1].text = texts[-1].text + LRM

@@ -14,6 +14,8 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from handle_docs.render.direction import direction_of_text, text_direction
+
 DOCUMENT_TEMPLATE = "document.html.j2"
 BASE_CSS = "base.css"
 
@@ -29,6 +31,9 @@ class HtmlRenderer:
             lstrip_blocks=False,
             keep_trailing_newline=True,
         )
+        # Templates ask which way a language, or a value, runs (render/direction.py).
+        self.env.globals["text_direction"] = text_direction
+        self.env.globals["direction_of_text"] = direction_of_text
 
     def stylesheet_url(self, name: str) -> str:
         return (self.templates / name).as_uri()

@@ -14,6 +14,7 @@ from typing import Any
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
 from handle_docs.models import Letter
+from handle_docs.render.direction import direction_of_text
 from handle_docs.render.qr import qr_image, tracked_url
 from handle_docs.wording.schema import Block
 
@@ -43,26 +44,44 @@ def placeholder_values(content: Content, day: dt.date | None = None) -> dict[str
     }
 
 
-def nodes_data(nodes: tuple[markup.Node, ...]) -> list[dict[str, Any]]:
-    """Markup nodes as plain dicts: {'type': 'p'|'ul', 'runs'|'items': …}."""
+def filled_runs(run: markup.Run, values: dict[str, str]) -> list[dict[str, Any]]:
+    """One run of wording with its placeholders filled, as plain dicts
+    ``{'text', 'bold', 'ltr'}``.  Each filled value is a run of its own, with
+    ``ltr`` true when it reads left to right (a phone number, an English date
+    or place name): renderers isolate those, so they keep their order inside
+    right-to-left wording."""
+    pieces: list[dict[str, Any]] = []
+    start = 0
+    for match in markup.PLACEHOLDER_RE.finditer(run.text):
+        if match.group(1) in values:
+            value = values[match.group(1)]
+            pieces.append({"text": run.text[start:match.start()], "bold": run.bold, "ltr": False})
+            pieces.append({"text": value, "bold": run.bold, "ltr": direction_of_text(value) == "ltr"})
+            start = match.end()
+    pieces.append({"text": run.text[start:], "bold": run.bold, "ltr": False})
+    return [piece for piece in pieces if piece["text"]]
+
+
+def nodes_data(nodes: tuple[markup.Node, ...], values: dict[str, str]) -> list[dict[str, Any]]:
+    """Markup nodes with placeholders filled, as plain dicts:
+    {'type': 'p'|'ul', 'runs'|'items': …} (runs as :func:`filled_runs`)."""
+
+    def runs(items: tuple[markup.Run, ...]) -> list[dict[str, Any]]:
+        return [piece for run in items for piece in filled_runs(run, values)]
+
     out: list[dict[str, Any]] = []
     for node in nodes:
         if isinstance(node, markup.Paragraph):
-            out.append({"type": "p", "runs": [{"text": r.text, "bold": r.bold} for r in node.runs]})
+            out.append({"type": "p", "runs": runs(node.runs)})
         else:
-            out.append(
-                {
-                    "type": "ul",
-                    "items": [[{"text": r.text, "bold": r.bold} for r in item] for item in node.items],
-                }
-            )
+            out.append({"type": "ul", "items": [runs(item) for item in node.items]})
     return out
 
 
 def block_data(block: Block, values: dict[str, str]) -> dict[str, Any]:
     return {
         "heading": markup.fill(block.heading, values) if block.heading else None,
-        "body": nodes_data(markup.fill_nodes(block.nodes, values)),
+        "body": nodes_data(block.nodes, values),
     }
 
 
