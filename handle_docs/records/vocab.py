@@ -144,6 +144,7 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
     {
         **{name.lower(): code for code, name in LANGUAGES.items()},
         "english": DEFAULT_LANGUAGE,
+        "saesneg": DEFAULT_LANGUAGE,  # English, in Welsh
         "panjabi": "pa",
         "bangla": "bn",
         "farsi": "fa",
@@ -189,6 +190,23 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
         "हिन्दी": "hi",
         "தமிழ்": "ta",
         "中文": "zh",
+    }
+)
+
+#: What a record gives when it names no language: the letter is in English,
+#: or in both languages where a material is sent bilingual (run/routing.py).
+NOT_STATED = ""
+
+#: Welsh and English together (the Welsh Language Standards' bilingual letter).
+BILINGUAL_WELSH = "cy+en"
+
+#: Lower-case ways of asking for the Welsh and the English letter together.
+BILINGUAL_NAMES: frozenset[str] = frozenset(
+    {
+        "cy+en", "en+cy", "cy en", "cy/en", "en/cy",
+        "welsh and english", "english and welsh", "welsh & english", "english & welsh",
+        "cymraeg a saesneg", "saesneg a chymraeg", "cymraeg & saesneg",
+        "bilingual", "dwyieithog",
     }
 )
 

@@ -31,7 +31,8 @@ from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
 from handle_docs.render.pdf import PdfRenderer, RenderError
 from handle_docs.render.split import SplitError, split_tagged_pdf
-from handle_docs.run.context import choose_material, leaflet_context, letter_context
+from handle_docs.run.context import leaflet_context, letter_context
+from handle_docs.run.routing import Route, anything_goes, route_for
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording.content import Content, Material, load_content
@@ -51,6 +52,7 @@ class RunSettings:
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
     count_print: bool = False  # flag each batch page colour/blank in the worker (render/pages.py)
+    routes: tuple[Route, ...] = ()  # run/routing.py: each asked language's materials (none: any translation)
 
 
 @dataclass
@@ -64,6 +66,8 @@ class LetterResult:
     file: str
     docx_file: str | None = None
     docx_sha256: str | None = None
+    asked: str = ""  # the language the records asked for ("" not stated, "cy+en" both)
+    fallback: str = ""  # why the letter is in English instead ("" when in the language asked for)
 
 
 @dataclass
@@ -83,9 +87,20 @@ class Prepared:
     """One letter ready to lay out: its HTML, and its Word file with --docx."""
 
     letter: Letter
-    material: Material
+    material: Material  # the first language's letter (the Welsh one of a bilingual pair)
     fragment: Any
     word: bytes | None = None
+    route: Route | None = None
+
+    @property
+    def parts(self) -> list[str]:
+        """The anchors' keys of the letter's parts: one, or one per language of a bilingual letter."""
+        count = len(self.route.letters) if self.route else 1
+        return [self.letter.letter_id + part_suffix(i) for i in range(count)]
+
+    @property
+    def leaflets(self) -> list[str]:
+        return [f"{mid}--{self.letter.letter_id}" for mid in (self.route.leaflets if self.route else ())]
 
 
 @dataclass
@@ -103,6 +118,11 @@ class Span:
     @property
     def lang(self) -> str:
         return self.prepared.material.spec.language
+
+
+def part_suffix(index: int) -> str:
+    """The anchor suffix of a letter's ``index``-th language (bilingual letters have two)."""
+    return f"--{index + 1}" if index else ""
 
 
 @dataclass
@@ -132,7 +152,7 @@ def sorted_pages(document: Any) -> tuple[dict[str, list[Any]], dict[str, list[An
         if anchor is not None:
             letters.setdefault(anchor.removeprefix("letter-"), []).append(page)
         elif leaflet_anchor is not None:
-            leaflets.setdefault(leaflet_anchor.rsplit("--", 1)[-1], []).append(page)
+            leaflets.setdefault(leaflet_anchor.removeprefix("leaflet-"), []).append(page)
         elif "blank-page" in page.anchors:
             blank = page
     return letters, leaflets, blank
@@ -153,10 +173,17 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
         return len(pages)
 
     for item in ready:
-        pages = letters[item.letter.letter_id]
-        paging.spans.append(Span(item, pages, list(range(len(paging.pages), len(paging.pages) + len(pages)))))
-        add(pages)
-        paging.leaflet_pages += add(leaflets.get(item.letter.letter_id, []))
+        # each language of a bilingual letter starts a fresh sheet; the blank
+        # back between them is in the batch, not in the letter's own file
+        span = Span(item, [], [])
+        for part in item.parts:
+            pages = letters[part]
+            span.pages += pages
+            span.positions += range(len(paging.pages), len(paging.pages) + len(pages))
+            add(pages)
+        paging.spans.append(span)
+        for leaflet in item.leaflets:
+            paging.leaflet_pages += add(leaflets.get(leaflet, []))
     return paging
 
 
@@ -172,6 +199,7 @@ class ChunkRenderer:
         self.content = content or load_content(settings.content_root, settings.templates)
         self.base_material = self.content.material(settings.material_id)
         self.leaflet = self.content.material(settings.leaflet_id) if settings.leaflet_id else None
+        self.routes = {route.asked: route for route in settings.routes}
         self.html = HtmlRenderer(settings.templates)
         self.pdf = PdfRenderer(settings.templates)
 
@@ -206,12 +234,13 @@ class ChunkRenderer:
         ready: list[Prepared] = []
         rejects: list[Reject] = []
         for letter in letters:
+            route = self.route(letter)
             try:
-                material, fragment, context = self.fragment(letter)
+                material, fragment, context = self.fragment(letter, route)
             except TemplateError as exc:  # the template and this letter's data
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
-            item = Prepared(letter, material, fragment)
+            item = Prepared(letter, material, fragment, route=route)
             if self.settings.docx:
                 from handle_docs.render.docx import DocxError, render_letter_docx
 
@@ -223,14 +252,28 @@ class ChunkRenderer:
             ready.append(item)
         return ready, rejects
 
-    def fragment(self, letter: Letter) -> tuple[Material, Any, dict[str, Any]]:
-        """The letter's material (its language's), HTML and template context."""
-        material = choose_material(self.content, self.base_material, letter.language)
-        context = letter_context(letter, self.content, material, watermark=self.settings.watermark)
-        fragment = self.html.fragment(material.spec.template, context)
-        if self.leaflet is not None:
-            leaflet = leaflet_context(self.content, self.leaflet, anchor_suffix=f"--{letter.letter_id}")
-            fragment = fragment + self.html.fragment(self.leaflet.spec.template, leaflet)
+    def route(self, letter: Letter) -> Route:
+        """The materials ``letter`` is printed in (run/routing.py)."""
+        if letter.language in self.routes:
+            return self.routes[letter.language]
+        return route_for(self.content, self.base_material.id, self.settings.leaflet_id, letter.language, anything_goes)
+
+    def fragment(self, letter: Letter, route: Route) -> tuple[Material, Any, dict[str, Any]]:
+        """The letter's first material, HTML (every language's letter, then the
+        leaflets) and the first letter's template context."""
+        contexts = []
+        fragment = None
+        for index, mid in enumerate(route.letters):
+            material = self.content.material(mid)
+            context = letter_context(letter, self.content, material, watermark=self.settings.watermark,
+                                     anchor_suffix=part_suffix(index), bilingual=route.bilingual)
+            part = self.html.fragment(material.spec.template, context)
+            fragment = part if fragment is None else fragment + part
+            contexts.append((material, context))
+        for mid in route.leaflets:
+            leaflet = leaflet_context(self.content, self.content.material(mid), anchor_suffix=f"--{letter.letter_id}")
+            fragment = fragment + self.html.fragment(self.content.material(mid).spec.template, leaflet)
+        material, context = contexts[0]
         return material, fragment, context
 
     # --- layout ---------------------------------------------------------------------
@@ -292,10 +335,14 @@ class ChunkRenderer:
             source_rows=list(letter.source_rows),
             pages=len(span.pages),
             sha256=sha256(piece),
-            material_id=material.id,
+            material_id="+".join(span.prepared.route.letters) if span.prepared.route else material.id,
             language=material.spec.language,
             file=f"letters/{letter.letter_id}.pdf",
+            asked=letter.language,
+            fallback=span.prepared.route.fallback if span.prepared.route else "",
         )
+        if span.prepared.route and span.prepared.route.bilingual:
+            result.language = "+".join(self.content.material(m).spec.language for m in span.prepared.route.letters)
         atomic.write_bytes(staging / result.file, piece)
         word = span.prepared.word
         if word is not None:

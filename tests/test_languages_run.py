@@ -1,0 +1,177 @@
+"""Each resident gets their language: a letters run routes each letter to its approved translation, else English with the reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handle_docs.cli import cli
+
+from .conftest import approve_all
+from .pdfsee import page_texts, text
+from .synth import write_rows
+
+#: The synthetic translations: (file, id, language, greeting, a sentence with the language's diacritics).
+TRANSLATIONS = {
+    "cy": ("visit.cy.yaml", "visit-letter-cy", "cy-GB", "Annwyl breswylydd,",
+           "Gwnaethom wirio ceir ger eich tŷ a’ch stryd."),
+    "pl": ("visit.pl.yaml", "visit-letter-pl", "pl-PL", "Szanowni Państwo,",
+           "Sprawdziliśmy samochody na Państwa ulicy."),
+    "ro": ("visit.ro.yaml", "visit-letter-ro", "ro-RO", "Stimate locuitor,",
+           "Am verificat mașinile parcate pe strada dumneavoastră."),
+}
+
+
+def row(n: int, language: str, address: str | None = None) -> str:
+    address = address or f"{n} Larkspur Road, Eastmoor, Westmarch"
+    return f'2026-11-14 18:{n:02d},4127,"{address}",ZZ1 4QX,QZ00 XK{"BCDEFGHJKL"[n % 10]},no,bag,yes,no,no,{language},no'
+
+
+def translate(content_dir: Path, code: str, *, bilingual: bool = False) -> str:
+    """Write a translation of the visit letter into ``code`` (synthetic: its greeting
+    and opening translated, the rest as in English); return its id."""
+    name, mid, tag, greeting, sentence = TRANSLATIONS[code]
+    text_ = (content_dir / "letters" / "visit.yaml").read_text(encoding="utf-8")
+    text_ = text_.replace("id: visit-letter\n", f"id: {mid}\ntranslation_of: visit-letter\n"
+                          + ("bilingual: welsh-first\n" if bilingual else ""))
+    text_ = text_.replace("language: en-GB", f"language: {tag}")
+    text_ = text_.replace("greeting: Dear resident,", f"greeting: {greeting}")
+    text_ = text_.replace("  opening: |\n", f"  opening: |\n    {sentence}\n")
+    text_ = text_.replace("  advice:", "  welsh_welcome: Croesewir gohebiaeth yn Gymraeg.\n\n  advice:", 1)
+    (content_dir / "letters" / name).write_text(text_, encoding="utf-8")
+    return mid
+
+
+def letters(records: Path, out: Path, content_dir: Path, *extra: str):
+    return CliRunner().invoke(
+        cli, ["letters", str(records), "--out", str(out), "--content", str(content_dir), "--jobs", "1", "--quiet",
+              *extra], catch_exceptions=False,
+    )
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def letter_text(out: Path, manifest_: dict, asked: str) -> str:
+    (entry,) = [e for e in manifest_["letters"] if e["asked"] == asked]
+    return text(out / entry["file"])
+
+
+@pytest.fixture(scope="module")
+def routed(tmp_path_factory):
+    """Welsh and Romanian approved, Polish translated but not approved; one record per
+    language, one in a language with no translation, one bilingual, one naming none."""
+    from .conftest import CONTENT, ROOT, TEMPLATES
+    import shutil
+
+    base = tmp_path_factory.mktemp("routed")
+    shutil.copytree(CONTENT, base / "content")
+    shutil.copytree(TEMPLATES, base / "templates")
+    shutil.copytree(ROOT / "review", base / "review")
+    content_dir = base / "content"
+    translate(content_dir, "cy")
+    translate(content_dir, "ro")
+    approve_all(content_dir)
+    translate(content_dir, "pl")  # after approving: not approved
+    records = write_rows(
+        base / "records.csv",
+        row(1, "Cymraeg"), row(2, "polski"), row(3, "Romanian"), row(4, "Urdu"), row(5, "en"),
+        row(6, "Cymraeg a Saesneg", "Tŷ Gwyn, Ffordd y Môr, Westmarch"), row(7, ""),
+    )
+    out = base / "run"
+    result = letters(records, out, content_dir)
+    return out, result, content_dir, records
+
+
+def test_each_letter_is_in_the_language_asked_for_when_its_translation_is_approved(routed):
+    out, result, _, _ = routed
+    assert result.exit_code == 0, result.output
+    m = manifest(out)
+    welsh = letter_text(out, m, "cy")
+    assert "Annwyl breswylydd" in welsh and "tŷ a’ch stryd" in welsh and "Dear resident" not in welsh
+    romanian = letter_text(out, m, "ro")
+    assert "mașinile parcate pe strada dumneavoastră" in romanian
+    assert {e["asked"]: e["material_id"] for e in m["letters"]}["cy"] == "visit-letter-cy"
+
+
+def test_an_unapproved_or_missing_translation_sends_english_and_says_why(routed):
+    out, _, _, _ = routed
+    m = manifest(out)
+    polish = letter_text(out, m, "pl")
+    assert "Dear resident" in polish and "Szanowni" not in polish
+    reasons = {f["asked"]: f["reason"] for f in m["fallbacks"]}
+    assert reasons["pl"].startswith("the Polish translation visit-letter-pl is not approved: needs ")
+    assert reasons["ur"] == "no translation into Urdu"
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "letters sent in English instead of the language asked for: 2" in summary
+    assert "  pl (1): the Polish translation visit-letter-pl is not approved: needs " in summary
+    assert "  ur (1): no translation into Urdu" in summary
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    assert stats["fallbacks"] == m["fallbacks"]
+
+
+def test_only_the_materials_the_letters_use_are_gated_and_recorded(routed):
+    out, _, _, _ = routed
+    assert set(manifest(out)["materials"]) == {"visit-letter", "visit-letter-cy", "visit-letter-ro"}
+
+
+def test_letters_per_language_are_counted_and_every_row_is_in_a_letter(routed):
+    out, _, _, _ = routed
+    m = manifest(out)
+    assert m["languages"] == {"cy-GB": 1, "cy-GB+en-GB": 1, "en-GB": 4, "ro-RO": 1}
+    assert sum(m["languages"].values()) == m["letters_count"] == 7
+    assert m["rows_in_letters"] + m["rejected_rows"] == m["rows_read"] == 7
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "letters per language: cy-GB: 1, cy-GB+en-GB: 1, en-GB: 4, ro-RO: 1" in summary
+
+
+def test_the_ty_gwyn_record_gets_the_welsh_letter_then_the_english_each_on_a_fresh_sheet(routed):
+    out, _, _, _ = routed
+    m = manifest(out)
+    (entry,) = [e for e in m["letters"] if e["asked"] == "cy+en"]
+    assert entry["material_id"] == "visit-letter-cy+visit-letter"
+    pages = page_texts(out / entry["file"])
+    welsh_start = next(i for i, p in enumerate(pages) if "Annwyl breswylydd" in p)
+    english_start = next(i for i, p in enumerate(pages) if "Dear resident" in p)
+    assert welsh_start == 0 and english_start > welsh_start
+    assert "Tŷ Gwyn" in pages[0] and "Tŷ Gwyn" in pages[english_start]
+    # both halves say Welsh is welcome; a Welsh-only letter does not
+    assert any("Croesewir gohebiaeth yn Gymraeg" in p for p in pages[:english_start])
+    assert "Croesewir" not in letter_text(out, m, "cy")
+    batch = page_texts(out / "batch.pdf")
+    first = next(i for i, p in enumerate(batch) if "Tŷ Gwyn" in p and "Annwyl" in p)
+    second = next(i for i, p in enumerate(batch) if "Tŷ Gwyn" in p and "Dear resident" in p)
+    assert first % 2 == 0 and second % 2 == 0  # each language starts a sheet printed double-sided
+
+
+def test_a_record_naming_no_language_gets_english_unless_the_welsh_is_sent_bilingual(routed, tmp_path):
+    out, _, _, _ = routed
+    (entry,) = [e for e in manifest(out)["letters"] if e["asked"] == ""]
+    assert entry["language"] == "en-GB" and not entry["fallback"]
+
+
+def test_with_draft_an_unapproved_translation_is_used_and_watermarked(routed, tmp_path):
+    _, _, content_dir, records = routed
+    out = tmp_path / "draft"
+    result = letters(records, out, content_dir, "--draft")
+    assert result.exit_code == 0, result.output
+    m = manifest(out)
+    polish = letter_text(out, m, "pl")
+    assert "Sprawdziliśmy samochody na Państwa ulicy" in polish and "DRAFT" in polish
+    assert [f["asked"] for f in m["fallbacks"]] == ["ur"]
+    assert m["draft"] is True
+
+
+def test_bilingual_setting_sends_both_to_a_record_naming_no_language(tmp_path, content_copy):
+    translate(content_copy, "cy", bilingual=True)
+    approve_all(content_copy)
+    records = write_rows(tmp_path / "r.csv", row(1, ""), row(2, "Saesneg"), row(3, "cy"))
+    out = tmp_path / "run"
+    result = letters(records, out, content_copy)
+    assert result.exit_code == 0, result.output
+    languages = {e["asked"]: e["language"] for e in manifest(out)["letters"]}
+    assert languages == {"": "cy-GB+en-GB", "en-GB": "en-GB", "cy": "cy-GB"}
