@@ -175,3 +175,16 @@ def test_bilingual_setting_sends_both_to_a_record_naming_no_language(tmp_path, c
     assert result.exit_code == 0, result.output
     languages = {e["asked"]: e["language"] for e in manifest(out)["letters"]}
     assert languages == {"": "cy-GB+en-GB", "en-GB": "en-GB", "cy": "cy-GB"}
+
+
+def test_the_operation_report_counts_letters_per_language_and_says_why_some_went_in_english(routed):
+    from handle_docs.outputs.report import markdown, report_context
+
+    out, _, _, _ = routed
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    ctx = report_context(stats, manifest(out), prices=None, counts=None)
+    note = ctx["languages_note"]
+    assert note.startswith("Letters by language: English 4, Romanian 1, Welsh 1, Welsh and English 1.")
+    assert "Polish 1 (the Polish translation visit-letter-pl is not approved: needs " in note
+    assert "Urdu 1 (no translation into Urdu)" in note
+    assert "## Languages" in markdown(ctx)
