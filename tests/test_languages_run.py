@@ -184,7 +184,7 @@ def test_the_operation_report_counts_letters_per_language_and_says_why_some_went
     stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
     ctx = report_context(stats, manifest(out), prices=None, counts=None)
     note = ctx["languages_note"]
-    assert note.startswith("Letters by language: English 4, Romanian 1, Welsh 1, Welsh and English 1.")
+    assert note.startswith("Letters by language: English 4, Welsh 1, Welsh and English 1, Romanian 1.")
     assert "Polish 1 (the Polish translation visit-letter-pl is not approved: needs " in note
     assert "Urdu 1 (no translation into Urdu)" in note
     assert "## Languages" in markdown(ctx)
