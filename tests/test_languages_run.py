@@ -188,3 +188,48 @@ def test_the_operation_report_counts_letters_per_language_and_says_why_some_went
     assert "Polish 1 (the Polish translation visit-letter-pl is not approved: needs " in note
     assert "Urdu 1 (no translation into Urdu)" in note
     assert "## Languages" in markdown(ctx)
+
+
+def element_languages(path: Path) -> list[tuple[int, str, str]]:
+    """Every structure element of ``path``: (page index, type, the language it resolves to)."""
+    import pikepdf
+
+    from handle_docs.checks.structure_tree import walk_structure
+
+    out = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        catalog = str(pdf.Root.Lang)
+        langs: dict = {}
+        for visit in walk_structure(pdf.Root.StructTreeRoot):
+            own = visit.elem.get("/Lang")
+            parent = langs.get(visit.parent.objgen, catalog) if visit.depth > 1 else catalog
+            langs[visit.elem.objgen] = str(own) if own is not None else parent
+            if visit.page is not None:
+                out.append((pages[visit.page.objgen], str(visit.elem.S), langs[visit.elem.objgen]))
+    return out
+
+
+def test_every_element_of_a_bilingual_letter_is_tagged_with_its_own_language(routed):
+    out, _, _, _ = routed
+    m = manifest(out)
+    (entry,) = [e for e in m["letters"] if e["asked"] == "cy+en"]
+    path = out / entry["file"]
+    pages = page_texts(path)
+    english_start = next(i for i, p in enumerate(pages) if "Dear resident" in p)
+    found = element_languages(path)
+    assert found and {lang for page, _, lang in found if page < english_start} == {"cy-GB"}
+    assert {lang for page, _, lang in found if page >= english_start} == {"en-GB"}
+    # in the print batch too, where the catalog says English
+    batch = out / "batch.pdf"
+    texts = page_texts(batch)
+    by_page = {}
+    for page, _, lang in element_languages(batch):
+        by_page.setdefault(page, set()).add(lang)
+    for i, text_ in enumerate(texts):
+        if "Annwyl breswylydd" in text_:
+            assert by_page[i] == {"cy-GB"}, i
+        elif "Dear resident" in text_:
+            assert by_page[i] == {"en-GB"}, i
+    result = CliRunner().invoke(cli, ["check", str(path), "--jobs", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output

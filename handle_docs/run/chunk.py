@@ -28,6 +28,7 @@ from jinja2 import TemplateError
 
 from handle_docs.models import Letter, Reject
 from handle_docs.render.html import HtmlRenderer
+from handle_docs.render.langtags import tag_page_languages
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
 from handle_docs.render.pdf import PdfRenderer, RenderError
 from handle_docs.render.split import SplitError, split_tagged_pdf
@@ -91,6 +92,7 @@ class Prepared:
     fragment: Any
     word: bytes | None = None
     route: Route | None = None
+    langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (run/routing.py order)
 
     @property
     def parts(self) -> list[str]:
@@ -110,6 +112,7 @@ class Span:
     prepared: Prepared
     pages: list[Any]
     positions: list[int]
+    langs: list[str] = field(default_factory=list)  # each page's language
 
     @property
     def title(self) -> str:
@@ -133,6 +136,7 @@ class Paging:
     spans: list[Span] = field(default_factory=list)
     leaflet_pages: int = 0  # leaflet pages, their blank backs included
     blanks: set[int] = field(default_factory=set)  # positions of the blank backs put in
+    langs: list[str | None] = field(default_factory=list)  # each page's language (None: the blank back's)
 
 
 def rejected(letter: Letter, reason: str) -> list[Reject]:
@@ -164,11 +168,13 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
     letters, leaflets, blank = sorted_pages(document)
     paging = Paging()
 
-    def add(pages: list[Any]) -> int:
+    def add(pages: list[Any], lang: str | None) -> int:
         paging.pages.extend(pages)
+        paging.langs.extend([lang] * len(pages))
         if len(pages) % 2 and blank is not None:
             paging.blanks.add(len(paging.pages))
             paging.pages.append(blank)
+            paging.langs.append(None)
             return len(pages) + 1
         return len(pages)
 
@@ -176,14 +182,17 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
         # each language of a bilingual letter starts a fresh sheet; the blank
         # back between them is in the batch, not in the letter's own file
         span = Span(item, [], [])
+        langs = iter(item.langs)
         for part in item.parts:
             pages = letters[part]
+            lang = next(langs, None)
             span.pages += pages
             span.positions += range(len(paging.pages), len(paging.pages) + len(pages))
-            add(pages)
+            span.langs += [lang or span.lang] * len(pages)
+            add(pages, lang)
         paging.spans.append(span)
         for leaflet in item.leaflets:
-            paging.leaflet_pages += add(leaflets.get(leaflet, []))
+            paging.leaflet_pages += add(leaflets.get(leaflet, []), next(langs, None))
     return paging
 
 
@@ -212,7 +221,10 @@ class ChunkRenderer:
             return ChunkResult(index, [], rejects, 0, None, None)
         paging = paginate(document, ready)
         base = self.base_material.spec
-        data = self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages)
+        data = tag_page_languages(
+            self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages), paging.langs,
+            catalog_lang=base.language,
+        )
         pieces = self.cut(document, data, paging.spans)
         results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces)]
         chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
@@ -240,7 +252,8 @@ class ChunkRenderer:
             except TemplateError as exc:  # the template and this letter's data
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
-            item = Prepared(letter, material, fragment, route=route)
+            langs = tuple(self.content.material(mid).spec.language for mid in route.letters + route.leaflets)
+            item = Prepared(letter, material, fragment, route=route, langs=langs)
             if self.settings.docx:
                 from handle_docs.render.docx import DocxError, render_letter_docx
 
@@ -325,7 +338,11 @@ class ChunkRenderer:
                 creation_date=source_datetime(),
             )
         except SplitError:
-            return [self.pdf.write(document, title=span.title, lang=span.lang, pages=span.pages) for span in spans]
+            return [
+                tag_page_languages(self.pdf.write(document, title=span.title, lang=span.lang, pages=span.pages),
+                                   span.langs, catalog_lang=span.lang)
+                for span in spans
+            ]
 
     def write_letter(self, staging: Path, span: Span, piece: bytes) -> LetterResult:
         """Write a letter's PDF (and Word file) into the staging folder."""
