@@ -233,3 +233,93 @@ def test_every_element_of_a_bilingual_letter_is_tagged_with_its_own_language(rou
             assert by_page[i] == {"en-GB"}, i
     result = CliRunner().invoke(cli, ["check", str(path), "--jobs", "1"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+# --- leaflets in the resident's language -------------------------------------------------
+
+LEAFLET_TRANSLATIONS = {
+    "pl": ("lock-it.pl.yaml", "lock-it-leaflet-pl", "pl-PL", "Zamknij, sprawdź, schowaj",
+           "Większość kradzieży z samochodów trwa krócej niż minutę."),
+    "ro": ("lock-it.ro.yaml", "lock-it-leaflet-ro", "ro-RO", "Încuie, verifică, ascunde",
+           "Majoritatea furturilor din mașini durează mai puțin de un minut."),
+}
+
+
+def translate_leaflet(content_dir: Path, code: str) -> str:
+    """A synthetic translation of the lock-it leaflet (title and introduction translated)."""
+    name, mid, tag, title, intro = LEAFLET_TRANSLATIONS[code]
+    text_ = (content_dir / "leaflets" / "lock-it.yaml").read_text(encoding="utf-8")
+    text_ = text_.replace("id: lock-it-leaflet\n", f"id: {mid}\ntranslation_of: lock-it-leaflet\n")
+    text_ = text_.replace("language: en-GB", f"language: {tag}")
+    text_ = text_.replace("title: Lock it, check it, hide it", f"title: {title}")
+    text_ = text_.replace("Most thefts from cars take less than a minute.", intro)
+    (content_dir / "leaflets" / name).write_text(text_, encoding="utf-8")
+    return mid
+
+
+@pytest.fixture(scope="module")
+def leafleted(tmp_path_factory):
+    """The Polish letter and leaflet approved; the Romanian leaflet translated, not approved."""
+    from .conftest import CONTENT, ROOT, TEMPLATES
+    import shutil
+
+    base = tmp_path_factory.mktemp("leafleted")
+    shutil.copytree(CONTENT, base / "content")
+    shutil.copytree(TEMPLATES, base / "templates")
+    shutil.copytree(ROOT / "review", base / "review")
+    content_dir = base / "content"
+    translate(content_dir, "pl")
+    translate_leaflet(content_dir, "pl")
+    approve_all(content_dir)
+    translate_leaflet(content_dir, "ro")
+    return content_dir
+
+
+def leaflets(content_dir: Path, out: Path, *extra: str):
+    return CliRunner().invoke(cli, ["leaflets", "--out", str(out), "--content", str(content_dir), *extra],
+                              catch_exceptions=False)
+
+
+def test_leaflets_in_one_language_as_a4_and_as_the_a5_booklet(leafleted, tmp_path):
+    a4 = leaflets(leafleted, tmp_path / "a4", "--language", "polski")
+    assert a4.exit_code == 0, a4.output
+    assert "stay-connected-leaflet: not made in Polish: no translation into Polish" in a4.output
+    assert sorted(p.name for p in (tmp_path / "a4").glob("*.pdf")) == ["lock-it-leaflet-pl-a4.pdf"]
+    polish = text(tmp_path / "a4" / "lock-it-leaflet-pl-a4.pdf")
+    assert "Zamknij, sprawdź, schowaj" in polish and "Większość kradzieży z samochodów" in polish
+    a5 = leaflets(leafleted, tmp_path / "a5", "lock-it-leaflet", "--language", "pl", "--format", "a5-booklet")
+    assert a5.exit_code == 0, a5.output
+    assert "Większość kradzieży" in text(tmp_path / "a5" / "lock-it-leaflet-pl-a5.pdf")
+    assert (tmp_path / "a5" / "print" / "lock-it-leaflet-pl-a5-booklet.pdf").exists()
+    from .pdfsee import catalog_facts
+
+    assert catalog_facts(tmp_path / "a5" / "lock-it-leaflet-pl-a5.pdf")["lang"] == "pl-PL"
+
+
+def test_leaflets_make_every_approved_translation_and_say_which_are_left_out(leafleted, tmp_path):
+    result = leaflets(leafleted, tmp_path / "all", "lock-it-leaflet")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "all").glob("*.pdf")) == ["lock-it-leaflet-a4.pdf", "lock-it-leaflet-pl-a4.pdf"]
+    assert "lock-it-leaflet-ro: not made: not approved: needs " in result.output
+    romanian = leaflets(leafleted, tmp_path / "ro", "--language", "Romanian")
+    assert romanian.exit_code == 1 and "the Romanian translation lock-it-leaflet-ro is not approved" in romanian.output
+    assert not list((tmp_path / "ro").glob("*.pdf")) if (tmp_path / "ro").exists() else True
+    draft = leaflets(leafleted, tmp_path / "draft", "lock-it-leaflet", "--language", "ro", "--draft")
+    assert draft.exit_code == 0, draft.output
+    assert "Majoritatea furturilor" in text(tmp_path / "draft" / "lock-it-leaflet-ro-a4.pdf")
+    bad = leaflets(leafleted, tmp_path / "bad", "--language", "Klingon")
+    assert bad.exit_code == 2 and "--language" in bad.output
+
+
+def test_with_leaflet_each_letter_is_followed_by_the_leaflet_in_its_language(leafleted, tmp_path):
+    records = write_rows(tmp_path / "r.csv", row(1, "polski"), row(2, "Urdu"))
+    out = tmp_path / "run"
+    result = letters(records, out, leafleted, "--with-leaflet", "lock-it-leaflet")
+    assert result.exit_code == 0, result.output
+    pages = page_texts(out / "batch.pdf")
+    polish_letter = next(i for i, p in enumerate(pages) if "Sprawdziliśmy samochody" in p)
+    polish_leaflet = next(i for i, p in enumerate(pages) if "Większość kradzieży z samochodów" in p)
+    assert polish_leaflet > polish_letter
+    english_leaflet = [i for i, p in enumerate(pages) if "Most thefts from cars take less than a minute" in p]
+    assert len(english_leaflet) == 1 and english_leaflet[0] > polish_leaflet  # after the Urdu record's letter
+    assert set(manifest(out)["materials"]) == {"visit-letter", "visit-letter-pl", "lock-it-leaflet", "lock-it-leaflet-pl"}

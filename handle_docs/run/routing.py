@@ -25,7 +25,6 @@ from handle_docs.models import Problem, RecordSet
 from handle_docs.records.printable import screen
 from handle_docs.records.vocab import BILINGUAL_WELSH, LANGUAGES, NOT_STATED
 from handle_docs.review.status import (
-    MaterialStatus,
     ReviewError,
     RunApproval,
     approval_for_run,
@@ -157,20 +156,61 @@ def plan_letters(
     asked = sorted(set(languages))
     candidates = materials_for(content, material_id) + (materials_for(content, leaflet) if leaflet else [])
     try:
-        statuses: dict[str, MaterialStatus] = {
-            s.material_id: s for s in statuses_for(content, candidates, resolve_today(today), review_dir=review_dir)
-        }
+        usable = usable_for(content, candidates, draft=draft, today=today, review_dir=review_dir)
     except ReviewError as exc:
         problems = list(exc.problems) or [Problem("review records cannot be used")]
         routes = {a: route_for(content, material_id, leaflet, a, anything_goes) for a in asked}
         return LetterPlan(routes, RunApproval(draft, problems, []))
 
-    def usable(mid: str) -> str:
-        return "" if draft else "; ".join(not_approved_because(statuses[mid]))
-
     routes = {a: route_for(content, material_id, leaflet, a, usable) for a in asked}
     used = used_materials(routes.values()) or [material_id] + ([leaflet] if leaflet else [])
     return LetterPlan(routes, approval_for_run(content, used, draft=draft, today=today, review_dir=review_dir))
+
+
+def usable_for(
+    content: Content, material_ids: list[str], *, draft: bool, today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> Usable:
+    """Why each of ``material_ids`` may not be printed ("" when it may); all may under --draft.
+    Raises ReviewError when the review records cannot be read."""
+    if draft:
+        return anything_goes
+    statuses = {s.material_id: s for s in statuses_for(content, material_ids, resolve_today(today), review_dir=review_dir)}
+    return lambda mid: "; ".join(not_approved_because(statuses[mid]))
+
+
+def standalone_materials(
+    content: Content,
+    bases: list[str],
+    language: str | None,
+    *,
+    draft: bool = False,
+    review_dir: Path | None = None,
+) -> tuple[list[str], list[str]]:
+    """What ``handle-docs leaflets`` makes of the materials ``bases``: with
+    ``language``, each one's version in that language; without, each one and every
+    approved translation of it.  Returns (the ids to make, why any other is not made)."""
+    candidates = [mid for base in bases for mid in materials_for(content, base)]
+    usable = usable_for(content, candidates, draft=draft, review_dir=review_dir)
+    chosen: list[str] = []
+    reasons: list[str] = []
+    for base_id in bases:
+        base = content.material(base_id)
+        if language is not None:
+            mid, why = _in_language(content, base, language, usable)
+            if why:
+                reasons.append(f"{base_id}: not made in {language_name(language)}: {why}")
+            else:
+                chosen.append(mid)
+            continue
+        chosen.append(base_id)
+        for other in translations(content, base):
+            why = usable(other.id)
+            if why:
+                reasons.append(f"{other.id}: not made: not approved: {why}")
+            else:
+                chosen.append(other.id)
+    return chosen, reasons
 
 
 def asked_languages(recordset: RecordSet) -> set[str]:
