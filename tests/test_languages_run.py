@@ -323,3 +323,24 @@ def test_with_leaflet_each_letter_is_followed_by_the_leaflet_in_its_language(lea
     english_leaflet = [i for i, p in enumerate(pages) if "Most thefts from cars take less than a minute" in p]
     assert len(english_leaflet) == 1 and english_leaflet[0] > polish_leaflet  # after the Urdu record's letter
     assert set(manifest(out)["materials"]) == {"visit-letter", "visit-letter-pl", "lock-it-leaflet", "lock-it-leaflet-pl"}
+
+
+def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_with_its_language(routed, tmp_path):
+    import docx
+
+    _, _, content_dir, _ = routed
+    records = write_rows(tmp_path / "r.csv", row(6, "dwyieithog", "Tŷ Gwyn, Ffordd y Môr, Westmarch"), row(1, "pl"))
+    out = tmp_path / "run"
+    result = letters(records, out, content_dir, "--docx")
+    assert result.exit_code == 0, result.output
+    (entry,) = [e for e in manifest(out)["letters"] if e["asked"] == "cy+en"]
+    document = docx.Document(str(out / entry["docx_file"]))
+    paragraphs = [p.text for p in document.paragraphs]
+    welsh = next(i for i, t in enumerate(paragraphs) if "Annwyl breswylydd" in t)
+    english = next(i for i, t in enumerate(paragraphs) if "Dear resident" in t)
+    assert welsh < english and len(document.sections) == 2
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    english_runs = [r for p in document.paragraphs[english:] for r in p.runs if r.text.strip()]
+    assert english_runs and all(r._r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en-GB" for r in english_runs)
+    batch = [p.text for p in docx.Document(str(out / "batch.docx")).paragraphs]
+    assert any("Annwyl breswylydd" in t for t in batch) and any("Dear resident" in t for t in batch)

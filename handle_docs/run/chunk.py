@@ -248,17 +248,20 @@ class ChunkRenderer:
         for letter in letters:
             route = self.route(letter)
             try:
-                material, fragment, context = self.fragment(letter, route)
+                parts, fragment = self.fragment(letter, route)
             except TemplateError as exc:  # the template and this letter's data
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
             langs = tuple(self.content.material(mid).spec.language for mid in route.letters + route.leaflets)
-            item = Prepared(letter, material, fragment, route=route, langs=langs)
+            item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs)
             if self.settings.docx:
                 from handle_docs.render.docx import DocxError, render_letter_docx
+                from handle_docs.render.docx_join import join_docx_bytes
 
                 try:
-                    item.word = render_letter_docx(context, self.content, material)
+                    words = [render_letter_docx(context, self.content, material) for material, context in parts]
+                    item.word = words[0] if len(words) == 1 else join_docx_bytes(
+                        words, title=parts[0][0].spec.title, lang=parts[0][0].spec.language)
                 except DocxError as exc:
                     rejects.extend(rejected(letter, f"could not be made as a Word document: {exc}"))
                     continue
@@ -271,9 +274,9 @@ class ChunkRenderer:
             return self.routes[letter.language]
         return route_for(self.content, self.base_material.id, self.settings.leaflet_id, letter.language, anything_goes)
 
-    def fragment(self, letter: Letter, route: Route) -> tuple[Material, Any, dict[str, Any]]:
-        """The letter's first material, HTML (every language's letter, then the
-        leaflets) and the first letter's template context."""
+    def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:
+        """Each language's letter material and template context, and the HTML
+        of them all, then the leaflets."""
         contexts = []
         fragment = None
         for index, mid in enumerate(route.letters):
@@ -286,8 +289,7 @@ class ChunkRenderer:
         for mid in route.leaflets:
             leaflet = leaflet_context(self.content, self.content.material(mid), anchor_suffix=f"--{letter.letter_id}")
             fragment = fragment + self.html.fragment(self.content.material(mid).spec.template, leaflet)
-        material, context = contexts[0]
-        return material, fragment, context
+        return contexts, fragment
 
     # --- layout ---------------------------------------------------------------------
 
