@@ -61,18 +61,24 @@ def letter_text(out: Path, manifest_: dict, asked: str) -> str:
     return text(out / entry["file"])
 
 
+def private_content(base: Path) -> Path:
+    """A copy of the bundled content, templates and sign-offs under ``base`` (for a module's fixture)."""
+    import shutil
+
+    from .conftest import CONTENT, ROOT, TEMPLATES
+
+    shutil.copytree(CONTENT, base / "content")
+    shutil.copytree(TEMPLATES, base / "templates")
+    shutil.copytree(ROOT / "review", base / "review")
+    return base / "content"
+
+
 @pytest.fixture(scope="module")
 def routed(tmp_path_factory):
     """Welsh and Romanian approved, Polish translated but not approved; one record per
     language, one in a language with no translation, one bilingual, one naming none."""
-    from .conftest import CONTENT, ROOT, TEMPLATES
-    import shutil
-
     base = tmp_path_factory.mktemp("routed")
-    shutil.copytree(CONTENT, base / "content")
-    shutil.copytree(TEMPLATES, base / "templates")
-    shutil.copytree(ROOT / "review", base / "review")
-    content_dir = base / "content"
+    content_dir = private_content(base)
     translate(content_dir, "cy")
     translate(content_dir, "ro")
     approve_all(content_dir)
@@ -260,14 +266,7 @@ def translate_leaflet(content_dir: Path, code: str) -> str:
 @pytest.fixture(scope="module")
 def leafleted(tmp_path_factory):
     """The Polish letter and leaflet approved; the Romanian leaflet translated, not approved."""
-    from .conftest import CONTENT, ROOT, TEMPLATES
-    import shutil
-
-    base = tmp_path_factory.mktemp("leafleted")
-    shutil.copytree(CONTENT, base / "content")
-    shutil.copytree(TEMPLATES, base / "templates")
-    shutil.copytree(ROOT / "review", base / "review")
-    content_dir = base / "content"
+    content_dir = private_content(tmp_path_factory.mktemp("leafleted"))
     translate(content_dir, "pl")
     translate_leaflet(content_dir, "pl")
     approve_all(content_dir)
