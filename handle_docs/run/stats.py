@@ -75,7 +75,7 @@ def fallback_lines(results: Sequence[Any]) -> list[str]:
     if found:
         total = sum(f["letters"] for f in found)
         lines.append(f"letters sent in English instead of the language asked for: {total}")
-        lines += [f"  {f['asked']} ({f['letters']}): {f['reason']}" for f in found]
+        lines += [f"  {f['asked'] or 'no language given'} ({f['letters']}): {f['reason']}" for f in found]
     return lines
 
 
