@@ -343,3 +343,16 @@ def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_wi
     assert english_runs and all(r._r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en-GB" for r in english_runs)
     batch = [p.text for p in docx.Document(str(out / "batch.docx")).paragraphs]
     assert any("Annwyl breswylydd" in t for t in batch) and any("Dear resident" in t for t in batch)
+
+
+def test_an_unapproved_bilingual_welsh_letter_is_not_sent_to_records_naming_no_language(tmp_path, content_copy):
+    translate(content_copy, "cy", bilingual=True)  # not approved
+    records = write_rows(tmp_path / "r.csv", row(1, ""))
+    out = tmp_path / "run"
+    result = letters(records, out, content_copy)
+    assert result.exit_code == 0, result.output
+    (entry,) = manifest(out)["letters"]
+    assert entry["language"] == "en-GB" and "Annwyl" not in text(out / entry["file"])
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "  no language given (1): the Welsh translation visit-letter-cy is not approved: needs " in summary
+    assert "visit-letter-cy" not in manifest(out)["materials"]
