@@ -110,7 +110,7 @@ class SampleRow:
     advice_given: bool
     nws_interest: bool
     cms_interest: bool
-    language: str  # "", "cy" or "pl"
+    language: str  # "" (not stated), a code of LANGUAGE_ANSWERS, or "cy+en" (Welsh and English)
     large_print: bool
     typed: tuple[tuple[str, str], ...] = ()  # (field, text) typed as-is in both files: odd answers
 
@@ -133,6 +133,21 @@ class _Household:
 # ---------------------------------------------------------------------------
 
 _TAG_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+#: The language a household asked for -> as typed in the CSV, as chosen in the Form
+#: (codes, English names and the language's own name all read the same).
+LANGUAGE_ANSWERS = {
+    "cy": ("cy", "Welsh"),
+    "pl": ("polski", "Polish"),
+    "ro": ("Romanian", "Română"),
+    "ar": ("العربية", "Arabic"),
+    "ur": ("Urdu", "اردو"),
+    "cy+en": ("Cymraeg a Saesneg", "Welsh and English"),
+}
+
+#: The house whose letter is sent in Welsh and English (invented, like every address).
+BILINGUAL_ADDRESS = "Tŷ Gwyn, Ffordd y Môr"
 
 
 def invented_vrm(rng: random.Random, used: set[str]) -> str:
@@ -179,6 +194,11 @@ def _with_answers(rng: random.Random, households: list[_Household]) -> list[_Hou
     cms = set(rng.sample(spoke_list, 7))
     large = rng.sample(spoke_list, 2)
     welsh, polish = rng.sample([i for i in spoke_list if i not in large], 2)
+    # one household in each other language of the sample's translations, and one
+    # in Wales asking for both letters; chosen without the random stream, so
+    # every other answer stays as it was
+    others = [i for i in spoke_list if i not in large and i not in (welsh, polish)]
+    languages = {welsh: "cy", polish: "pl", **dict(zip(others, ("ro", "ar", "ur", "cy+en")))}
     result = []
     for i, household in enumerate(households):
         result.append(
@@ -188,9 +208,11 @@ def _with_answers(rng: random.Random, households: list[_Household]) -> list[_Hou
                 nws_interest=i in nws,
                 cms_interest=i in cms,
                 large_print=i in large,
-                language="cy" if i == welsh else "pl" if i == polish else "",
+                language=languages.get(i, ""),
             )
         )
+        if languages.get(i) == "cy+en":
+            result[-1] = replace(result[-1], address=", ".join([BILINGUAL_ADDRESS, *TOWN_LINES]))
     return result
 
 
@@ -387,7 +409,7 @@ def csv_values(rows: list[SampleRow], seed: int = SEED) -> list[list[str]]:
             "advice_given": "yes" if row.advice_given else rng.choice(("", "no")),
             "nws_interest": "yes" if row.nws_interest else "",
             "cms_interest": "yes" if row.cms_interest else "",
-            "language": {"cy": "cy", "pl": "Polish"}.get(row.language, ""),
+            "language": LANGUAGE_ANSWERS.get(row.language, ("", ""))[0],
             "large_print": "yes" if row.large_print else "",
         }
         values.update(row.typed)
@@ -443,7 +465,7 @@ def forms_values(
             "advice_given": _yes_no(row.advice_given),
             "nws_interest": _yes_no(row.nws_interest),
             "cms_interest": _yes_no(row.cms_interest),
-            "language": {"cy": "Welsh", "pl": "Polish"}.get(row.language, "English"),
+            "language": LANGUAGE_ANSWERS.get(row.language, ("", ""))[1],
             "large_print": _yes_no(row.large_print),
         }
         answers.update(row.typed)

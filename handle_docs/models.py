@@ -100,7 +100,7 @@ class VisitRecord:
     advice_given: bool
     nws_interest: bool
     cms_interest: bool
-    language: str = "en-GB"
+    language: str = ""  # "" when not stated (records/vocab.NOT_STATED), "cy+en" for Welsh and English
     large_print: bool = False
     keys_visible: bool = False
 

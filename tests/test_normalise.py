@@ -301,8 +301,8 @@ def test_officer() -> None:
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("", "en-GB"),
-        (None, "en-GB"),
+        ("", ""),
+        (None, ""),
         ("en-GB", "en-GB"),
         ("EN-gb", "en-GB"),
         ("en_gb", "en-GB"),
@@ -333,6 +333,12 @@ def test_officer() -> None:
         ("Português", "pt"),
         ("Español", "es"),
         ("ਪੰਜਾਬੀ", "pa"),
+        ("Saesneg", "en-GB"),
+        ("cy+en", "cy+en"),
+        ("Welsh and English", "cy+en"),
+        ("Cymraeg a Saesneg", "cy+en"),
+        ("Bilingual", "cy+en"),
+        ("dwyieithog", "cy+en"),
     ],
 )
 def test_language(typed: object, expected: str) -> None:

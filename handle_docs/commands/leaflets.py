@@ -9,7 +9,10 @@ import click
 from handle_docs.outputs.leaflets import FORMATS, render_leaflet
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import content_options, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids
+from ..records.normalise import FieldError, normalise_language
+from ..review import ReviewError
+from ..run.routing import standalone_materials
+from .common import content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids
 
 
 @click.command("leaflets")
@@ -19,12 +22,30 @@ from .common import content_options, ids_of_kind, load_content_or_fail, refuse, 
 @content_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="a4", show_default=True,
               help="a4: A4 sheet(s); a5-booklet: A5 pages, plus an imposed A4 file to print and fold.")
+@click.option("--language", metavar="LANGUAGE", default=None,
+              help="Only each leaflet's version in this language (a code or name: cy, Welsh, polski).")
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
-def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
-    """Render leaflet MATERIALS (default: every leaflet) to tagged PDF."""
+def leaflets(materials, out_dir, content_dir, templates, fmt, language, draft):
+    """Render leaflet MATERIALS (default: every leaflet, with every approved translation) to tagged PDF."""
     content = load_content_or_fail(content_dir, templates)
     require_ids(content, materials, kind="leaflet")
-    chosen = list(materials) or ids_of_kind(content, "leaflet")
+    if language is not None:
+        try:
+            language = normalise_language(language)
+        except FieldError as exc:
+            raise click.UsageError(f"--language: {exc}") from None
+        if not language or "+" in language:
+            raise click.UsageError("--language: name one language, like cy, Welsh or polski")
+    bases = list(materials) or [mid for mid in ids_of_kind(content, "leaflet")
+                                if not content.material(mid).spec.translation_of]
+    try:
+        chosen, reasons = standalone_materials(content, bases, language, draft=draft)
+    except ReviewError as exc:
+        fail(exc.problems, "review records cannot be used")
+    for reason in reasons:
+        click.echo(reason, err=True)
+    if not chosen:
+        refuse("no leaflet to make")
 
     approval = approval_for_run(content, chosen, draft=draft)
     refuse_unapproved(approval, making="leaflets", draft=draft, draft_hint="never for delivery")

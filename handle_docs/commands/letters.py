@@ -13,7 +13,8 @@ from handle_docs.run.batch import RunSettings, worker_pool
 from ..models import ProblemsError
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
-from ..review import DRAFT_WATERMARK, approval_for_letters
+from ..review import DRAFT_WATERMARK
+from handle_docs.run.routing import plan_for_records
 from handle_docs.outputs.costs import prices_for
 from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
 from handle_docs.run.figures import row_figures
@@ -67,13 +68,6 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
             f"--docx: material '{material}' has no docx_template, so it cannot make Word letters (see docs/word.md)"
         )
 
-    # The review gate: every material this run may use must be approved for
-    # its current version (handle-docs review status says where each stands).
-    approval = approval_for_letters(content, material, leaflet, draft=draft)
-    refuse_unapproved(approval, making="letters", draft=draft, draft_hint="never for delivery")
-    if approval.refusals:
-        print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
-
     try:
         prices = prices_for(content_dir)
     except ProblemsError as exc:
@@ -94,6 +88,15 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         if recordset.warnings:
             print_problems(recordset.warnings, "records warnings")
 
+        # The review gate: every material this run uses must be approved for its
+        # current version (handle-docs review status says where each stands); a
+        # translation that is not approved is not used: its letters go in English.
+        plan = plan_for_records(content, material, leaflet, recordset, draft=draft)
+        approval = plan.approval
+        refuse_unapproved(approval, making="letters", draft=draft, draft_hint="never for delivery")
+        if approval.refusals:
+            print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
+
         settings = RunSettings(
             content_root=content_dir,
             templates=content.templates,
@@ -102,6 +105,7 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
             watermark=DRAFT_WATERMARK if draft else None,
             leaflet_id=leaflet,
             docx=docx,
+            routes=tuple(plan.routes.values()),
         )
         progress = Progress(sys.stderr, quiet=quiet)
         options = RunOptions(

@@ -24,7 +24,7 @@ from handle_docs.run.context import long_date
 from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text, run_counts
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.records.vocab import ITEM_KEYS
+from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES
 
 TEMPLATE = "report/summary.html.j2"
 STYLESHEET = "report/report.css"
@@ -242,8 +242,9 @@ def report_context(
     # One page: each extra line in the cost table takes the room of one bar,
     # the draft notice of two (the smallest kinds then count as other items).
     draft = bool(manifest.get("draft"))
-    extra = (len(cost["rows"]) - 1 if cost else 0) + (2 if draft else 0)
-    items = item_counts(stats.get("items_by_kind") or {}, max_bars=max(MIN_BARS, MAX_BARS - extra))
+    languages = languages_note(stats)
+    extra = (len(cost["rows"]) - 1 if cost else 0) + (2 if draft else 0) + -(-len(languages) // NOTE_LINE_CHARS)
+    items = item_counts(stats.get("items_by_kind") or {}, max_bars=max(MIN_BARS - (2 if languages else 0), MAX_BARS - extra))
     name = str(op.get("name") or "Operation")
     area = str(op.get("area") or "")
     ctx: dict[str, Any] = {
@@ -262,6 +263,7 @@ def report_context(
         "rejected_rows": _int(stats, "rejected_rows"),
         "warnings": _int(stats, "warnings"),
         "keys_visible": _int(stats, "keys_visible"),
+        "languages_note": languages,
         "cost": cost,
         "cost_other": other,
         "prices": prices_text(prices) if prices is not None else None,
@@ -270,6 +272,36 @@ def report_context(
     }
     ctx["rows_note"] = rows_note(ctx)
     return ctx
+
+
+#: About how many characters of a note fit one line of the page (a line of
+#: note takes the room of one bar of the chart).
+NOTE_LINE_CHARS = 55
+
+
+def language_words(tags: str) -> str:
+    """'cy-GB+en-GB' -> 'Welsh and English', 'pl-PL' -> 'Polish'."""
+    return " and ".join(LANGUAGES.get(tag.split("-")[0], tag) for tag in tags.split("+") if tag) or "English"
+
+
+def languages_note(stats: Mapping[str, Any]) -> str:
+    """Letters per language, and those sent in English instead of the language
+    asked for, with why; "" when every letter is in English as asked."""
+    per = stats.get("languages") or {}
+    fell_back = stats.get("fallbacks") or []
+    if not fell_back and all(language_words(str(tag)) == "English" for tag in per):
+        return ""
+    text = "Letters by language: " + ", ".join(
+        f"{language_words(str(tag))} {count}" for tag, count in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))
+    ) + "."
+    parts = []
+    for item in fell_back:
+        asked = str(item.get("asked") or "")
+        wanted = language_words(asked) if asked else "Welsh and English (no language given)"
+        parts.append(f"{wanted} {item.get('letters')} ({item.get('reason')})")
+    if parts:
+        text += " Sent in English instead: " + "; ".join(parts) + "."
+    return text
 
 
 def rows_note(ctx: Mapping[str, Any]) -> str:
@@ -326,6 +358,8 @@ def markdown(ctx: Mapping[str, Any]) -> str:
         ]
     else:
         lines.append(e(ctx["cost_note"] or "Print cost not worked out (no price file)."))
+    if ctx["languages_note"]:
+        lines += ["", "## Languages", "", e(ctx["languages_note"])]
     lines += [
         "",
         f"{ctx['rows_note']} "

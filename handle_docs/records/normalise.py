@@ -291,7 +291,10 @@ _LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|[0-
 
 
 def normalise_language(value: object) -> str:
-    """Letter language as a tag ("en-GB", "cy", "pl"); blank means "en-GB".
+    """Letter language as a tag ("en-GB", "cy", "pl"); blank is
+    :data:`~handle_docs.records.vocab.NOT_STATED` (English, or both
+    languages where a letter is sent bilingual); Welsh and English together
+    is :data:`~handle_docs.records.vocab.BILINGUAL_WELSH` ("cy+en").
 
     Accepts tags whose language we know (see :data:`handle_docs.records.vocab.LANGUAGES`,
     case normalised: ``EN-gb`` -> ``en-GB``; bare ``en`` -> ``en-GB``) and
@@ -299,8 +302,10 @@ def normalise_language(value: object) -> str:
     """
     text = _collapse(_as_text(value, "language"))
     if not text:
-        return vocab.DEFAULT_LANGUAGE
+        return vocab.NOT_STATED
     low = text.lower()
+    if low in vocab.BILINGUAL_NAMES:
+        return vocab.BILINGUAL_WELSH
     for name in (low, re.sub(r"\s*\(.*\)$", "", low)):
         if name in vocab.LANGUAGE_NAMES:
             return vocab.LANGUAGE_NAMES[name]

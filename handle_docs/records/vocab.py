@@ -191,6 +191,7 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
     {
         **{name.lower(): code for code, name in LANGUAGES.items()},
         "english": DEFAULT_LANGUAGE,
+        "saesneg": DEFAULT_LANGUAGE,  # English, in Welsh
         "panjabi": "pa",
         "bangla": "bn",
         "farsi": "fa",
@@ -216,6 +217,23 @@ def language_label(tag: str) -> str:
     own = name_in_itself(tag)
     return f"{language_name(tag)} ({own})" if own else language_name(tag)
 
+
+#: What a record gives when it names no language: the letter is in English,
+#: or in both languages where a material is sent bilingual (run/routing.py).
+NOT_STATED = ""
+
+#: Welsh and English together (the Welsh Language Standards' bilingual letter).
+BILINGUAL_WELSH = "cy+en"
+
+#: Lower-case ways of asking for the Welsh and the English letter together.
+BILINGUAL_NAMES: frozenset[str] = frozenset(
+    {
+        "cy+en", "en+cy", "cy en", "cy/en", "en/cy",
+        "welsh and english", "english and welsh", "welsh & english", "english & welsh",
+        "cymraeg a saesneg", "saesneg a chymraeg", "cymraeg & saesneg",
+        "bilingual", "dwyieithog",
+    }
+)
 
 #: Bare codes we widen to a regional default (the letters are written in en-GB).
 LANGUAGE_DEFAULT_REGION: Mapping[str, str] = MappingProxyType({"en": DEFAULT_LANGUAGE})

@@ -28,7 +28,7 @@ from handle_docs.render.ooxml import LANG_ATTRS, R_NS, REL_TYPE, WP_NS, DocxErro
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
-__all__ = ["join_docx"]
+__all__ = ["join_docx", "join_docx_bytes"]
 
 
 class _Letter:
@@ -147,6 +147,20 @@ def join_docx(
     with atomic.replacing(Path(target)) as handle:
         _write_batch(sources, handle, title=title, lang=lang, author=author, progress=progress)
     return len(sources)
+
+
+def join_docx_bytes(documents: Sequence[bytes], *, title: str, lang: str) -> bytes:
+    """:func:`join_docx` for documents in memory: a bilingual letter's two
+    languages, each its own section (the second marked with its language)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="handle-docs-join-") as folder:
+        paths = []
+        for i, data in enumerate(documents):
+            paths.append(Path(folder) / f"part-{i}.docx")
+            paths[-1].write_bytes(data)
+        join_docx(paths, Path(folder) / "joined.docx", title=title, lang=lang)
+        return (Path(folder) / "joined.docx").read_bytes()
 
 
 _SKIP_ATTRS = {

@@ -19,7 +19,10 @@ structure tree:
 * outlines and named destinations (``/Names /Dests``) merged, clashing
   destination names renamed and the links/outline items of that input adjusted;
 * catalog ``/MarkInfo``, ``/Lang``, ``/ViewerPreferences /DisplayDocTitle``,
-  document info and XMP metadata (``dc:title``, ``pdfuaid:part``, dates).
+  document info and XMP metadata (``dc:title``, ``pdfuaid:part``, dates);
+* an input in another language than the output (its catalog ``/Lang``)
+  keeps it: its top-level elements that name no ``/Lang`` get the input's, so
+  a Welsh letter's English half, cut out by split.py, still reads as English.
 
 Streaming: the output is written incrementally, so memory does not grow with
 the batch.  Inputs are opened one at a time with pikepdf, adjusted in memory
@@ -207,8 +210,9 @@ class _Identifiers:
 
 
 class _Merger:
-    def __init__(self, w: PdfWriter):
+    def __init__(self, w: PdfWriter, lang: str | None = None):
         self.w = w
+        self.lang = lang  # the output's catalog /Lang: inputs in another language say theirs on their elements
         self.fanout = max(2, int(_TREE_FANOUT))
         self.catalog_num = w.alloc()
         self.st_num = w.alloc()  # the output's /StructTreeRoot
@@ -328,10 +332,17 @@ class _Merger:
             page.Parent = leaf_ph[leaf]
             self.pages.append(cp.ref(page))
 
-        # The document element's kids.
+        # The document element's kids.  An input in another language than the
+        # output's keeps its own: its top-level elements that name none get it.
+        src_lang = root.get("/Lang")
+        other_lang = (
+            src_lang if isinstance(src_lang, String) and self.lang is not None and str(src_lang) != self.lang else None
+        )
         for kid in kids:
             if is_struct_elem(kid):
                 kid.P = ph_doc
+                if other_lang is not None and "/Lang" not in kid:
+                    kid.Lang = String(str(other_lang))
                 self._add_doc_kid(cp, kid)
             elif is_int(kid):
                 # MCID owned directly by the document element.
@@ -738,7 +749,7 @@ def write_merged(
     the page objects to copy as a third item (split.py); by default, all.
     """
     writer = PdfWriter(fh)
-    merger = _Merger(writer)
+    merger = _Merger(writer, lang)
     for index, (label, src, *pages) in enumerate(sources):
         try:
             merger.add(index, label, src, pages[0] if pages else None)

@@ -305,6 +305,26 @@ def approve_hint(material_id: str) -> str:
     )
 
 
+def not_approved_because(status: MaterialStatus) -> list[str]:
+    """Why ``status`` is not approved, in short words ("needs …", "changes
+    requested by …", "review-by date … has passed"); empty if approved."""
+    if status.approved:
+        return []
+    if status.errors:
+        return [f"its sign-off record has {len(status.errors)} problem(s)"]
+    if status.expired:
+        return [f"review-by date {status.review_by.isoformat()} has passed"]
+    reasons = []
+    gap = shortfall(status.policy, status.tally.approvers)
+    if gap:
+        reasons.append(gap)
+    reasons += [
+        f"changes requested by {r.shown} on {r.date.isoformat()}" + (f" ({r.note})" if r.note else "")
+        for r in status.tally.requests
+    ]
+    return reasons
+
+
 def refusal(status: MaterialStatus) -> list[Problem]:
     """Why ``status`` stops a build, one problem per reason; empty if approved."""
     if status.approved:
@@ -330,14 +350,7 @@ def refusal(status: MaterialStatus) -> list[Problem]:
             )
         )
         return out
-    reasons = []
-    gap = shortfall(status.policy, status.tally.approvers)
-    if gap:
-        reasons.append(gap)
-    reasons += [
-        f"changes requested by {r.shown} on {r.date.isoformat()}" + (f" ({r.note})" if r.note else "")
-        for r in status.tally.requests
-    ]
+    reasons = not_approved_because(status)
     # the sign-offs on this version that do not count, each by file:line and why
     out.extend(dataclasses.replace(p, severity=Severity.ERROR) for p in status.refused)
     out.append(
@@ -452,7 +465,9 @@ def approval_for_letters(
     draft: bool = False,
     review_dir: Path | None = None,
 ) -> RunApproval:
-    """The review gate of a letters run, for the command line and the workspace alike:
-    the letter, its translations and the leaflet put after each letter."""
-    used = materials_for(content, material_id) + ([leaflet] if leaflet else [])
+    """The review gate of a letters run before its records are read (the workspace's
+    form): the letter and the leaflet put after each letter.  Once the records say
+    which languages are asked for, run/routing.plan_letters gates exactly the
+    materials used (translations included) for the command line and the workspace."""
+    used = [material_id] + ([leaflet] if leaflet else [])
     return approval_for_run(content, used, draft=draft, review_dir=review_dir)

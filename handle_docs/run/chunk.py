@@ -28,10 +28,12 @@ from jinja2 import TemplateError
 
 from handle_docs.models import Letter, Reject
 from handle_docs.render.html import HtmlRenderer
+from handle_docs.render.langtags import tag_page_languages
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
 from handle_docs.render.pdf import PdfRenderer, RenderError
 from handle_docs.render.split import SplitError, split_tagged_pdf
-from handle_docs.run.context import choose_material, leaflet_context, letter_context
+from handle_docs.run.context import leaflet_context, letter_context
+from handle_docs.run.routing import Route, anything_goes, route_for
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording.content import Content, Material, load_content
@@ -51,6 +53,7 @@ class RunSettings:
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
     count_print: bool = False  # flag each batch page colour/blank in the worker (render/pages.py)
+    routes: tuple[Route, ...] = ()  # run/routing.py: each asked language's materials (none: any translation)
 
 
 @dataclass
@@ -64,6 +67,8 @@ class LetterResult:
     file: str
     docx_file: str | None = None
     docx_sha256: str | None = None
+    asked: str = ""  # the language the records asked for ("" not stated, "cy+en" both)
+    fallback: str = ""  # why the letter is in English instead ("" when in the language asked for)
 
 
 @dataclass
@@ -83,9 +88,21 @@ class Prepared:
     """One letter ready to lay out: its HTML, and its Word file with --docx."""
 
     letter: Letter
-    material: Material
+    material: Material  # the first language's letter (the Welsh one of a bilingual pair)
     fragment: Any
     word: bytes | None = None
+    route: Route | None = None
+    langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (run/routing.py order)
+
+    @property
+    def parts(self) -> list[str]:
+        """The anchors' keys of the letter's parts: one, or one per language of a bilingual letter."""
+        count = len(self.route.letters) if self.route else 1
+        return [self.letter.letter_id + part_suffix(i) for i in range(count)]
+
+    @property
+    def leaflets(self) -> list[str]:
+        return [f"{mid}--{self.letter.letter_id}" for mid in (self.route.leaflets if self.route else ())]
 
 
 @dataclass
@@ -95,6 +112,7 @@ class Span:
     prepared: Prepared
     pages: list[Any]
     positions: list[int]
+    langs: list[str] = field(default_factory=list)  # each page's language
 
     @property
     def title(self) -> str:
@@ -105,6 +123,11 @@ class Span:
         return self.prepared.material.spec.language
 
 
+def part_suffix(index: int) -> str:
+    """The anchor suffix of a letter's ``index``-th language (bilingual letters have two)."""
+    return f"--{index + 1}" if index else ""
+
+
 @dataclass
 class Paging:
     """The chunk's share of the batch: its pages in print order."""
@@ -113,6 +136,7 @@ class Paging:
     spans: list[Span] = field(default_factory=list)
     leaflet_pages: int = 0  # leaflet pages, their blank backs included
     blanks: set[int] = field(default_factory=set)  # positions of the blank backs put in
+    langs: list[str | None] = field(default_factory=list)  # each page's language (None: the blank back's)
 
 
 def rejected(letter: Letter, reason: str) -> list[Reject]:
@@ -132,7 +156,7 @@ def sorted_pages(document: Any) -> tuple[dict[str, list[Any]], dict[str, list[An
         if anchor is not None:
             letters.setdefault(anchor.removeprefix("letter-"), []).append(page)
         elif leaflet_anchor is not None:
-            leaflets.setdefault(leaflet_anchor.rsplit("--", 1)[-1], []).append(page)
+            leaflets.setdefault(leaflet_anchor.removeprefix("leaflet-"), []).append(page)
         elif "blank-page" in page.anchors:
             blank = page
     return letters, leaflets, blank
@@ -144,19 +168,31 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
     letters, leaflets, blank = sorted_pages(document)
     paging = Paging()
 
-    def add(pages: list[Any]) -> int:
+    def add(pages: list[Any], lang: str | None) -> int:
         paging.pages.extend(pages)
+        paging.langs.extend([lang] * len(pages))
         if len(pages) % 2 and blank is not None:
             paging.blanks.add(len(paging.pages))
             paging.pages.append(blank)
+            paging.langs.append(None)
             return len(pages) + 1
         return len(pages)
 
     for item in ready:
-        pages = letters[item.letter.letter_id]
-        paging.spans.append(Span(item, pages, list(range(len(paging.pages), len(paging.pages) + len(pages)))))
-        add(pages)
-        paging.leaflet_pages += add(leaflets.get(item.letter.letter_id, []))
+        # each language of a bilingual letter starts a fresh sheet; the blank
+        # back between them is in the batch, not in the letter's own file
+        span = Span(item, [], [])
+        langs = iter(item.langs)
+        for part in item.parts:
+            pages = letters[part]
+            lang = next(langs, None)
+            span.pages += pages
+            span.positions += range(len(paging.pages), len(paging.pages) + len(pages))
+            span.langs += [lang or span.lang] * len(pages)
+            add(pages, lang)
+        paging.spans.append(span)
+        for leaflet in item.leaflets:
+            paging.leaflet_pages += add(leaflets.get(leaflet, []), next(langs, None))
     return paging
 
 
@@ -172,6 +208,7 @@ class ChunkRenderer:
         self.content = content or load_content(settings.content_root, settings.templates)
         self.base_material = self.content.material(settings.material_id)
         self.leaflet = self.content.material(settings.leaflet_id) if settings.leaflet_id else None
+        self.routes = {route.asked: route for route in settings.routes}
         self.html = HtmlRenderer(settings.templates)
         self.pdf = PdfRenderer(settings.templates)
 
@@ -184,7 +221,10 @@ class ChunkRenderer:
             return ChunkResult(index, [], rejects, 0, None, None)
         paging = paginate(document, ready)
         base = self.base_material.spec
-        data = self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages)
+        data = tag_page_languages(
+            self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages), paging.langs,
+            catalog_lang=base.language,
+        )
         pieces = self.cut(document, data, paging.spans)
         results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces)]
         chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
@@ -206,32 +246,50 @@ class ChunkRenderer:
         ready: list[Prepared] = []
         rejects: list[Reject] = []
         for letter in letters:
+            route = self.route(letter)
             try:
-                material, fragment, context = self.fragment(letter)
+                parts, fragment = self.fragment(letter, route)
             except TemplateError as exc:  # the template and this letter's data
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
-            item = Prepared(letter, material, fragment)
+            langs = tuple(self.content.material(mid).spec.language for mid in route.letters + route.leaflets)
+            item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs)
             if self.settings.docx:
                 from handle_docs.render.docx import DocxError, render_letter_docx
+                from handle_docs.render.docx_join import join_docx_bytes
 
                 try:
-                    item.word = render_letter_docx(context, self.content, material)
+                    words = [render_letter_docx(context, self.content, material) for material, context in parts]
+                    item.word = words[0] if len(words) == 1 else join_docx_bytes(
+                        words, title=parts[0][0].spec.title, lang=parts[0][0].spec.language)
                 except DocxError as exc:
                     rejects.extend(rejected(letter, f"could not be made as a Word document: {exc}"))
                     continue
             ready.append(item)
         return ready, rejects
 
-    def fragment(self, letter: Letter) -> tuple[Material, Any, dict[str, Any]]:
-        """The letter's material (its language's), HTML and template context."""
-        material = choose_material(self.content, self.base_material, letter.language)
-        context = letter_context(letter, self.content, material, watermark=self.settings.watermark)
-        fragment = self.html.fragment(material.spec.template, context)
-        if self.leaflet is not None:
-            leaflet = leaflet_context(self.content, self.leaflet, anchor_suffix=f"--{letter.letter_id}")
-            fragment = fragment + self.html.fragment(self.leaflet.spec.template, leaflet)
-        return material, fragment, context
+    def route(self, letter: Letter) -> Route:
+        """The materials ``letter`` is printed in (run/routing.py)."""
+        if letter.language in self.routes:
+            return self.routes[letter.language]
+        return route_for(self.content, self.base_material.id, self.settings.leaflet_id, letter.language, anything_goes)
+
+    def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:
+        """Each language's letter material and template context, and the HTML
+        of them all, then the leaflets."""
+        contexts = []
+        fragment = None
+        for index, mid in enumerate(route.letters):
+            material = self.content.material(mid)
+            context = letter_context(letter, self.content, material, watermark=self.settings.watermark,
+                                     anchor_suffix=part_suffix(index), bilingual=route.bilingual)
+            part = self.html.fragment(material.spec.template, context)
+            fragment = part if fragment is None else fragment + part
+            contexts.append((material, context))
+        for mid in route.leaflets:
+            leaflet = leaflet_context(self.content, self.content.material(mid), anchor_suffix=f"--{letter.letter_id}")
+            fragment = fragment + self.html.fragment(self.content.material(mid).spec.template, leaflet)
+        return contexts, fragment
 
     # --- layout ---------------------------------------------------------------------
 
@@ -282,7 +340,11 @@ class ChunkRenderer:
                 creation_date=source_datetime(),
             )
         except SplitError:
-            return [self.pdf.write(document, title=span.title, lang=span.lang, pages=span.pages) for span in spans]
+            return [
+                tag_page_languages(self.pdf.write(document, title=span.title, lang=span.lang, pages=span.pages),
+                                   span.langs, catalog_lang=span.lang)
+                for span in spans
+            ]
 
     def write_letter(self, staging: Path, span: Span, piece: bytes) -> LetterResult:
         """Write a letter's PDF (and Word file) into the staging folder."""
@@ -292,10 +354,14 @@ class ChunkRenderer:
             source_rows=list(letter.source_rows),
             pages=len(span.pages),
             sha256=sha256(piece),
-            material_id=material.id,
+            material_id="+".join(span.prepared.route.letters) if span.prepared.route else material.id,
             language=material.spec.language,
             file=f"letters/{letter.letter_id}.pdf",
+            asked=letter.language,
+            fallback=span.prepared.route.fallback if span.prepared.route else "",
         )
+        if span.prepared.route and span.prepared.route.bilingual:
+            result.language = "+".join(self.content.material(m).spec.language for m in span.prepared.route.letters)
         atomic.write_bytes(staging / result.file, piece)
         word = span.prepared.word
         if word is not None:

@@ -23,6 +23,10 @@ MONTHS = (
 ).split()
 
 
+#: The block saying correspondence in Welsh is welcome: printed in bilingual letters only.
+WELSH_WELCOME = "welsh_welcome"
+
+
 def long_date(day: dt.date) -> str:
     """'14 November 2026', the GOV.UK style, without depending on the locale."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -111,25 +115,20 @@ def list_phrase(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def choose_material(content: Content, base: Material, language: str) -> Material:
-    """The translation of ``base`` in ``language`` if there is one, else ``base``."""
-    if language == base.spec.language:
-        return base
-    primary = language.split("-")[0]
-    for material in content.materials.values():
-        if material.spec.translation_of == base.id and material.spec.language.split("-")[0] == primary:
-            return material
-    return base
-
-
 def letter_context(
     letter: Letter,
     content: Content,
     material: Material,
     *,
     watermark: str | None = None,
+    anchor_suffix: str = "",
+    bilingual: bool = False,
 ) -> dict[str, Any]:
-    """Everything the letter template prints for ``letter``, as plain data."""
+    """Everything the letter template prints for ``letter``, as plain data.
+
+    ``bilingual``: the letter is one of a Welsh and English pair (run/routing.py),
+    so it carries its ``welsh_welcome`` block, when the material has one; the
+    second of the pair has ``anchor_suffix`` "--2" so its pages can be told apart."""
     spec = material.spec
     op = content.operation
     day = letter.visit_date or op.operation.patrol_date
@@ -149,7 +148,9 @@ def letter_context(
             }
         )
     link_ids = spec.links or ["nws", "cms"]
+    welcome = material.blocks.get(WELSH_WELCOME) if bilingual else None
     return {
+        "anchor_suffix": anchor_suffix,
         "lang": spec.language,
         "title": spec.title,
         "letter_id": letter.letter_id,
@@ -166,6 +167,7 @@ def letter_context(
         "recipient": [letter.recipient, *letter.address_lines, *([letter.postcode] if letter.postcode else [])],
         "greeting": markup.fill(material.block("greeting").text, values).strip(),
         "opening": block_data(material.block("opening"), values),
+        **({WELSH_WELCOME: block_data(welcome, values)} if welcome is not None else {}),
         "findings": findings,
         "vehicles": vehicles,
         "advice": block_data(material.block("advice"), values),

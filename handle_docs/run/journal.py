@@ -39,7 +39,8 @@ def run_key(records_sha: str, settings: RunSettings, extra: dict[str, Any]) -> s
         {"records": records_sha, "material": settings.material_id, "chunk": settings.chunk_size,
          "watermark": settings.watermark, "leaflet": settings.leaflet_id,
          **({"docx": True} if settings.docx else {}),
-         **({"count_print": True} if settings.count_print else {}), **extra},
+         **({"count_print": True} if settings.count_print else {}),
+         **({"routes": [repr(r) for r in settings.routes]} if settings.routes else {}), **extra},
         sort_keys=True,
         default=str,
     )

@@ -124,7 +124,10 @@ def build_letters(records: Iterable[VisitRecord], id_prefix: str = "L") -> list[
             )
             for r in group
         )
-        languages = [r.language for r in group if r.language and r.language != "en-GB"]
+        # the first language other than English asked for at the address; else
+        # English if someone said so; else not stated (run/routing.py decides)
+        stated = [r.language for r in group if r.language]
+        languages = [lang for lang in stated if lang != "en-GB"] or stated
         dates = [r.submitted_at.date() for r in group if r.submitted_at is not None]
         letters.append(
             Letter(
@@ -134,7 +137,7 @@ def build_letters(records: Iterable[VisitRecord], id_prefix: str = "L") -> list[
                 vehicles=vehicles,
                 findings=findings_for(vehicles),
                 source_rows=tuple(r.row for r in group),
-                language=languages[0] if languages else "en-GB",
+                language=languages[0] if languages else "",
                 large_print=any(r.large_print for r in group),
                 nws_interest=any(r.nws_interest for r in group),
                 cms_interest=any(r.cms_interest for r in group),

@@ -21,7 +21,7 @@ from handle_docs.run.chunk import RunSettings
 from handle_docs.run.finish import RunResult, finalise_run
 from handle_docs.run.journal import file_sha256, prepare_staging, run_key
 from handle_docs.run.letters import build_letters
-from handle_docs.run.stats import count_vehicles, follow_up_rows, run_stats
+from handle_docs.run.stats import count_vehicles, fallback_lines, fallbacks, follow_up_rows, letters_by_language, run_stats
 from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
 from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
 from handle_docs.outputs.row_warnings import write_warnings
@@ -54,7 +54,6 @@ def summary_lines(
     result: RunResult,
     extra: list[str],
     settings_leaflet: str | None = None,
-    wanted_languages: dict[str, str] | None = None,
     figures: RowFigures | None = None,
 ) -> list[str]:
     op = content.operation.operation
@@ -81,16 +80,8 @@ def summary_lines(
             f"leaflet sheets (double-sided): {result.leaflet_sheets}",
         ]
     # Residents who asked for another language and got English (no approved
-    # translation yet): the team should follow these up by hand.
-    wanted = wanted_languages or {}
-    untranslated: dict[str, int] = {}
-    for letter in result.letters:
-        asked = wanted.get(letter.letter_id, letter.language)
-        if asked.split("-")[0] != letter.language.split("-")[0]:
-            untranslated[asked] = untranslated.get(asked, 0) + 1
-    if untranslated:
-        detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(untranslated.items()))
-        lines.append(f"letters sent in English though another language was asked for (no translation): {detail}")
+    # translation yet), with the reason: the team should follow these up by hand.
+    lines += fallback_lines(result.letters)
     lines.append(figures.check_line())
     return lines + list(extra)
 
@@ -185,11 +176,12 @@ def run_letters(
             "records_sha256": records_sha256,
             **options.manifest_extra,
             **figures.as_dict(),
+            "languages": letters_by_language(result.letters),
+            "fallbacks": fallbacks(result.letters),
             **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
         },
         summary_lines=summary_lines(
-            content, recordset, result, options.summary_extra, settings.leaflet_id,
-            wanted_languages={letter.letter_id: letter.language for letter in letters}, figures=figures,
+            content, recordset, result, options.summary_extra, settings.leaflet_id, figures=figures,
         ),
         before_swap=before_swap,
         stats=run_stats(content, recordset, letters, result, figures),

@@ -47,12 +47,36 @@ def run_stats(
         "nws_interest_addresses": sum(1 for l in letters if l.nws_interest),
         "cms_interest_addresses": sum(1 for l in letters if l.cms_interest),
         "large_print_letters": sum(1 for l in letters if l.large_print),
-        "languages": dict(sorted(Counter(l.language for l in letters).items())),
+        "languages": letters_by_language(result.letters),
+        "fallbacks": fallbacks(result.letters),
         "letter_pages": result.letter_pages,
         "letter_sheets_duplex": result.sheets,
         "batch_pages": result.batch_pages,
         "leaflet_pages": result.leaflet_pages,
     }
+
+
+def letters_by_language(results: Sequence[Any]) -> dict[str, int]:
+    """Letters made per language printed (``cy-GB+en-GB`` for a bilingual pair)."""
+    return dict(sorted(Counter(r.language for r in results).items()))
+
+
+def fallbacks(results: Sequence[Any]) -> list[dict[str, Any]]:
+    """Letters sent in English instead of the language asked for: per language and reason, how many."""
+    counts = Counter((r.asked, r.fallback) for r in results if r.fallback)
+    return [{"asked": asked, "reason": reason, "letters": n} for (asked, reason), n in sorted(counts.items())]
+
+
+def fallback_lines(results: Sequence[Any]) -> list[str]:
+    """The summary's lines on languages: letters per language, then each fallback and why."""
+    per = ", ".join(f"{lang}: {n}" for lang, n in letters_by_language(results).items())
+    lines = [f"letters per language: {per or 'none'}"]
+    found = fallbacks(results)
+    if found:
+        total = sum(f["letters"] for f in found)
+        lines.append(f"letters sent in English instead of the language asked for: {total}")
+        lines += [f"  {f['asked'] or 'no language given'} ({f['letters']}): {f['reason']}" for f in found]
+    return lines
 
 
 def follow_up_rows(letters: Sequence[Letter], delivered: set[str]) -> list[list[str]]:

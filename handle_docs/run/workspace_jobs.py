@@ -105,15 +105,20 @@ def make(store: RunStore, record: RunRecord, folders: Folders, jobs: int) -> Non
     from handle_docs.run.batch import RunSettings, worker_pool
     from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 
+    from handle_docs.run.routing import plan_for_records
+
     content = load_content(folders.content, folders.templates)
-    gate_result = approval(content, folders, record.leaflet, record.draft)
-    if gate_result.refusals and not record.draft:
-        raise ProblemsError(list(gate_result.refusals))
     upload = store.upload_path(record)
     progress = ProgressFile(store.progress_path(record))
     with worker_pool(jobs) as pool:
         column_map = folders.content / "forms-columns.yaml"
         recordset = read_records(upload, column_map if column_map.exists() else None, record.corrections_by_row())
+        # the gate of exactly the materials these letters use (run/routing.py)
+        plan = plan_for_records(content, MATERIAL, record.leaflet, recordset, draft=record.draft,
+                                review_dir=folders.review)
+        gate_result = plan.approval
+        if gate_result.refusals and not record.draft:
+            raise ProblemsError(list(gate_result.refusals))
         settings = RunSettings(
             content_root=folders.content,
             templates=folders.templates,
@@ -121,6 +126,7 @@ def make(store: RunStore, record: RunRecord, folders: Folders, jobs: int) -> Non
             watermark=DRAFT_WATERMARK if record.draft else None,
             leaflet_id=record.leaflet,
             docx=record.docx,
+            routes=tuple(plan.routes.values()),
         )
         options = RunOptions(
             jobs=jobs, pool=pool, resume=True, progress_start=progress.start, progress=progress.step,

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, make_response, render_template, request, sen
 
 from handle_docs.render.preview import PreviewError
 from handle_docs.review import DRAFT_WATERMARK, ReviewError
-from handle_docs.run.context import choose_material
+from handle_docs.run.routing import translation_into
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
@@ -48,7 +48,8 @@ def preview(material_id: str):
     chosen = pick_scenario(edited, material_id, request.form.get("scenario")) \
         if material.spec.kind == "letter" else None
     # a scenario in another language shows that translation: its own approval decides DRAFT
-    shown = choose_material(edited, material, chosen.letter.language).id if chosen else material_id
+    translation = translation_into(edited, material, chosen.letter.language) if chosen else None
+    shown = translation.id if translation else material_id
     try:
         status = status_of(edited, shown)
         watermark = None if status.approved else DRAFT_WATERMARK

@@ -93,6 +93,11 @@ class MaterialSpec(Strict):
     template: str = Field(min_length=1)
     docx_template: str | None = None
     translation_of: str | None = None
+    bilingual: Literal["welsh-first"] | None = Field(
+        default=None,
+        description="a translation sent together with its original, this language first (Welsh Language "
+        "Standards): to records asking for both, and to records that name no language",
+    )
     labels: dict[str, str] = Field(default_factory=dict)
     items: dict[str, str] = Field(default_factory=dict)
     links: list[str] = Field(default_factory=list, description="ids from links.yaml shown as QR codes")
