@@ -274,7 +274,7 @@ def test_through_main_a_usage_error_is_still_exit_2_and_success_exit_0(monkeypat
     monkeypatch.setattr(sys, "argv", ["handle-docs", "review", "status", "--content", str(CONTENT)])
     with pytest.raises(SystemExit) as stopped:
         cli_module.main()
-    assert stopped.value.code == 0 and "ready: all 5 material(s) and the reviewer registry approved" in capsys.readouterr().out
+    assert stopped.value.code == 0 and "ready: all 15 material(s) and the reviewer registry approved" in capsys.readouterr().out
 
 
 def test_a_run_summary_on_a_damaged_stats_file_names_no_json_content(tmp_path):

@@ -107,7 +107,7 @@ def test_with_sample_approvals_the_sample_force_is_ready_as_it_is(tmp_path):
     assert files(tmp_path / "sample" / "review") == tracked("review")
     status = run("review", "status", cwd=tmp_path / "sample")
     assert status.exit_code == 0, status.output
-    assert "ready: all 5 material(s) and the reviewer registry approved" in status.output
+    assert "ready: all 15 material(s) and the reviewer registry approved" in status.output
 
 
 def test_the_new_folder_is_private(tmp_path):
