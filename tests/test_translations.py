@@ -213,3 +213,11 @@ def test_a_translation_whose_language_has_no_translator_role_says_so(content_cop
         "needs a qualified translator before real use (review-policy.yaml names no translator role for 'ro' "
         "in translator_roles)"
     ]
+
+
+def test_an_original_with_problems_of_its_own_is_reported_once_not_by_each_translation(content_copy):
+    visit = content_copy / "letters" / "visit.yaml"
+    edit(visit, "kind: letter", "kind: poster")
+    problems = problems_of(content_copy)
+    assert [p for p in problems if "translation" in p] == []
+    assert any(p.startswith(f"{visit}:{line_of(visit, 'kind: poster')}: kind: error") for p in problems)

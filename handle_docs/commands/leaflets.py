@@ -21,10 +21,11 @@ from .common import content_options, ids_of_kind, load_content_or_fail, refuse, 
               help="a4: A4 sheet(s); a5-booklet: A5 pages, plus an imposed A4 file to print and fold.")
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
 def leaflets(materials, out_dir, content_dir, templates, fmt, draft):
-    """Render leaflet MATERIALS (default: every leaflet) to tagged PDF."""
+    """Render leaflet MATERIALS (default: every leaflet that is not a translation; name a
+    translation, such as lock-it-leaflet-cy, to print it) to tagged PDF."""
     content = load_content_or_fail(content_dir, templates)
     require_ids(content, materials, kind="leaflet")
-    chosen = list(materials) or ids_of_kind(content, "leaflet")
+    chosen = list(materials) or ids_of_kind(content, "leaflet", translations=False)
 
     approval = approval_for_run(content, chosen, draft=draft)
     refuse_unapproved(approval, making="leaflets", draft=draft, draft_hint="never for delivery")

@@ -296,10 +296,17 @@ def _primary(language: str) -> str:
     return language.split("-")[0]
 
 
-def check_translations(materials: dict[str, Material], docs: dict[str, YamlDoc], problems: list[Problem]) -> None:
+def check_translations(
+    materials: dict[str, Material],
+    docs: dict[str, YamlDoc],
+    problems: list[Problem],
+    unusable: frozenset[str] | set[str] = frozenset(),
+) -> None:
     """A translation names an original of its own kind that is not itself a
     translation, is in another language, has the same wording keys, and is
-    the only translation of that original into its language."""
+    the only translation of that original into its language.  A translation
+    of an original whose own file has problems (``unusable``) is checked once
+    that file loads."""
     by_language: dict[tuple[str, str], Material] = {}
     for material in sorted(materials.values(), key=lambda m: m.source):
         spec = material.spec
@@ -307,6 +314,8 @@ def check_translations(materials: dict[str, Material], docs: dict[str, YamlDoc],
             continue
         doc = docs[material.source]
         original = materials.get(spec.translation_of)
+        if original is None and spec.translation_of in unusable:
+            continue
         if original is None:
             problems.append(doc.problem("translation_of", f"no material with id '{spec.translation_of}'"))
             continue
@@ -376,11 +385,14 @@ def load_content(root: Path, templates: Path | None = None) -> Content:
         check_links(links_doc, problems)
 
     materials: dict[str, Material] = {}
+    unusable: set[str] = set()  # ids of material files with problems of their own (reported already)
     for path in material_files(root):
         rel = path.relative_to(root).as_posix()
         doc = load(rel)
         material = load_material(doc, rel, templates, links, problems)
         if material is None:
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+                unusable.add(doc.data["id"])
             continue
         if material.id in materials:
             problems.append(
@@ -389,7 +401,7 @@ def load_content(root: Path, templates: Path | None = None) -> Content:
             continue
         materials[material.id] = material
 
-    check_translations(materials, docs, problems)
+    check_translations(materials, docs, problems, unusable)
 
     if problems or operation is None or links is None:
         raise ProblemsError(problems)
