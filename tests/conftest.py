@@ -63,8 +63,30 @@ def unsigned(content_dir: Path) -> Path:
     return content_dir
 
 
+#: The sample's invented translators (DEMO ONLY keys in examples/demo-keys/), by role.
+TRANSLATORS = {
+    "translator-cy": "eleri-pryce",
+    "translator-pl": "agnieszka-wojcik",
+    "translator-ro": "ioana-popescu",
+    "translator-ar": "samir-haddad",
+    "translator-ur": "ayesha-qureshi",
+}
+
+
+def sample_reviewers(content, material_id: str) -> list[tuple[str, str]]:
+    """(reviewer id, role) pairs that approve ``material_id`` in the sample: the comms
+    lead, and the sergeant or, for a translation, the translator for its language."""
+    from handle_docs.review.policy import load_policy
+
+    spec = content.material(material_id).spec
+    policy, _ = load_policy(content.root)
+    role = policy.translator_role(spec.language) if spec.translation_of else None
+    second = (TRANSLATORS[role], role) if role else ("tom-okoro", "neighbourhood-sergeant")
+    return [("priya-lang", "comms-lead"), second]
+
+
 def approve_all(content_dir: Path) -> list[str]:
-    """Approve every material in a test's copy of the content (both required roles), so a gate
+    """Approve every material in a test's copy of the content (every required role), so a gate
     test does not depend on where the bundled sign-offs stand today.  Returns the material ids."""
     from handle_docs.review import ReviewError, material_status, sign
     from handle_docs.wording.content import load_content
@@ -74,7 +96,7 @@ def approve_all(content_dir: Path) -> list[str]:
     content = load_content(content_dir, content_dir.parent / "templates")
     for material_id in content.materials:
         if not material_status(content, material_id).approved:
-            for reviewer, role in (("priya-lang", "comms-lead"), ("tom-okoro", "neighbourhood-sergeant")):
+            for reviewer, role in sample_reviewers(content, material_id):
                 try:
                     sign(content, material_id, reviewer=reviewer, role=role, signer=demo_signer(reviewer))
                 except ReviewError:  # already approved by this reviewer

@@ -140,7 +140,10 @@ def test_the_contingency_command_applies_the_review_gate(content_copy, tmp_path)
     ok = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "ok")])
     assert ok.exit_code == 0, ok.output
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == [
-        "check-form.pdf", "generic-letter-visit-letter.pdf", "stay-connected-leaflet-a4.pdf",
+        "check-form.pdf",
+        *(f"generic-letter-visit-letter-{code}.pdf" for code in ("ar", "cy", "pl", "ro", "ur")),
+        "generic-letter-visit-letter.pdf",
+        "stay-connected-leaflet-a4.pdf",
     ]
     assert DRAFT_WATERMARK not in words(tmp_path / "ok" / "check-form.pdf")
 

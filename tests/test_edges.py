@@ -19,8 +19,10 @@ from .signing import DEMO_KEYS
 
 PRIYA_KEY = str(DEMO_KEYS / "priya-lang")
 
-MATERIALS = "lock-it-leaflet, paper-check-form, social-card, stay-connected-leaflet, visit-letter"
-LEAFLETS = "lock-it-leaflet, stay-connected-leaflet"
+TRANSLATED = ("ar", "cy", "pl", "ro", "ur")  # the sample's translations: visit-letter-cy, lock-it-leaflet-cy …
+LEAFLETS = ", ".join(["lock-it-leaflet", *(f"lock-it-leaflet-{t}" for t in TRANSLATED), "stay-connected-leaflet"])
+LETTERS = ", ".join(["visit-letter", *(f"visit-letter-{t}" for t in TRANSLATED)])
+MATERIALS = ", ".join(sorted([*LEAFLETS.split(", "), "paper-check-form", "social-card", *LETTERS.split(", ")]))
 
 
 def run(*args, **kwargs):
@@ -79,8 +81,8 @@ def test_leaflets_named_that_are_not_leaflets_are_named_back(tmp_path):
 @pytest.mark.parametrize(
     ("option", "expected"),
     [
-        (["--material", "nope"], "no letter material with id 'nope' (have: visit-letter)"),
-        (["--material", "lock-it-leaflet"], "no letter material with id 'lock-it-leaflet' (have: visit-letter)"),
+        (["--material", "nope"], f"no letter material with id 'nope' (have: {LETTERS})"),
+        (["--material", "lock-it-leaflet"], f"no letter material with id 'lock-it-leaflet' (have: {LETTERS})"),
         (["--with-leaflet", "nope"], f"no leaflet material with id 'nope' (have: {LEAFLETS})"),
         (["--with-leaflet", "visit-letter"], f"no leaflet material with id 'visit-letter' (have: {LEAFLETS})"),
     ],
@@ -101,7 +103,7 @@ def test_card_of_an_unknown_card_material(tmp_path):
     ("option", "expected"),
     [
         (["--form", "nope"], "no form material with id 'nope' (have: paper-check-form)"),
-        (["--letter", "lock-it-leaflet"], "no letter material with id 'lock-it-leaflet' (have: visit-letter)"),
+        (["--letter", "lock-it-leaflet"], f"no letter material with id 'lock-it-leaflet' (have: {LETTERS})"),
         (["--leaflet", "lock-it-leaflet", "--leaflet", "nope"], f"no leaflet material with id 'nope' (have: {LEAFLETS})"),
     ],
 )
@@ -124,7 +126,8 @@ def test_approving_with_an_unknown_role_names_the_roles_there_are(content_copy):
     result = run("review", "approve", "visit-letter", "--reviewer", "priya-lang", "--role", "chief", "--key", PRIYA_KEY,
                  "--content", content_copy)
     usage_error(result, "--role: unknown role 'chief' (review-policy.yaml allows: comms-lead, comms-officer, "
-                        "neighbourhood-sergeant, inspector, equality-lead)")
+                        "neighbourhood-sergeant, inspector, equality-lead, translator-cy, translator-pl, "
+                        "translator-ro, translator-ar, translator-ur)")
 
 
 def test_requesting_changes_without_saying_what_is_a_usage_error(content_copy):
@@ -274,7 +277,7 @@ def test_through_main_a_usage_error_is_still_exit_2_and_success_exit_0(monkeypat
     monkeypatch.setattr(sys, "argv", ["handle-docs", "review", "status", "--content", str(CONTENT)])
     with pytest.raises(SystemExit) as stopped:
         cli_module.main()
-    assert stopped.value.code == 0 and "ready: all 5 material(s) and the reviewer registry approved" in capsys.readouterr().out
+    assert stopped.value.code == 0 and "ready: all 15 material(s) and the reviewer registry approved" in capsys.readouterr().out
 
 
 def test_a_run_summary_on_a_damaged_stats_file_names_no_json_content(tmp_path):

@@ -19,7 +19,8 @@ from handle_docs.util import atomic
 
 from .conftest import ROOT
 
-MATERIALS = ["lock-it-leaflet", "paper-check-form", "social-card", "stay-connected-leaflet", "visit-letter"]
+TRANSLATIONS = [f"{original}-{code}" for original in ("lock-it-leaflet", "visit-letter") for code in ("ar", "cy", "pl", "ro", "ur")]
+MATERIALS = sorted(["lock-it-leaflet", "paper-check-form", "social-card", "stay-connected-leaflet", "visit-letter", *TRANSLATIONS])
 
 
 def run(*args, cwd: Path | None = None):
@@ -59,7 +60,7 @@ def test_init_makes_the_folders_a_force_works_in_with_the_starter_wording_and_no
     result = run("init", tmp_path / "force")
     assert result.exit_code == 0, result.output
     force = tmp_path / "force"
-    assert f"created {force}" in result.output and "nothing is approved yet (5 materials)" in result.output
+    assert f"created {force}" in result.output and "nothing is approved yet (15 materials)" in result.output
     assert sorted(p.name for p in force.iterdir()) == ["content", "examples", "review", "templates"]
     copied, sample = files(force / "content"), tracked("content")
     assert copied.pop("reviewers.yaml").endswith(b"reviewers: {}\nworkspace_keys: {}\n"), "a new force's registry is empty"
@@ -89,11 +90,12 @@ def test_inside_the_new_folder_review_status_lists_every_material_as_needing_app
     assert run("init", tmp_path / "force").exit_code == 0
     status = run("review", "status", cwd=tmp_path / "force")
     assert status.exit_code == 1
-    rows = {line.split()[0]: line for line in status.output.splitlines()[2:7]}
+    rows = {line.split()[0]: line for line in status.output.splitlines()[2:17]}
     assert status.output.splitlines()[1].startswith("reviewers (registry)")
     assert sorted(rows) == MATERIALS
-    assert all("NEEDS APPROVAL" in row and "needs 2 approvals incl. role comms-lead, has 0" in row for row in rows.values())
-    assert "NOT READY: 6 of 6 (materials and the reviewer registry) not approved" in status.output
+    assert all("NEEDS APPROVAL" in row and "needs 2 approvals incl. role comms-lead" in row for row in rows.values())
+    assert all("translator-cy, has 0" in rows[f"{original}-cy"] for original in ("lock-it-leaflet", "visit-letter"))
+    assert "NOT READY: 16 of 16 (materials and the reviewer registry) not approved" in status.output
 
     letters = run("letters", "examples/patrol-records.csv", "--out", "out/letters", cwd=tmp_path / "force")
     assert letters.exit_code == 1 and "refusing to make letters: material not approved" in letters.output
@@ -107,7 +109,7 @@ def test_with_sample_approvals_the_sample_force_is_ready_as_it_is(tmp_path):
     assert files(tmp_path / "sample" / "review") == tracked("review")
     status = run("review", "status", cwd=tmp_path / "sample")
     assert status.exit_code == 0, status.output
-    assert "ready: all 5 material(s) and the reviewer registry approved" in status.output
+    assert "ready: all 15 material(s) and the reviewer registry approved" in status.output
 
 
 def test_the_new_folder_is_private(tmp_path):

@@ -19,6 +19,12 @@ from .synth import row_values
 from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads, words
 
 BLANK_BACK = "This page is intentionally blank."
+SAMPLE = load_content(CONTENT, TEMPLATES)
+
+
+def wording(letter: dict):
+    """The material a letter of the manifest was written from (its language's translation, or English)."""
+    return SAMPLE.material(letter["material_id"])
 
 
 def manifest(run):
@@ -49,7 +55,8 @@ def assert_letter_at(batch: list[str], run, letter: dict, start: int) -> None:
     followed by a blank back when the letter has an odd number of pages."""
     assert start % 2 == 0, f"{letter['letter_id']} starts on page {start + 1}, the back of a sheet"
     first = batch[start]
-    assert first.startswith("The Occupier") and f"Our reference {letter['letter_id']}" in first, first[:200]
+    reference = wording(letter).spec.labels["reference"]
+    assert first.startswith("The Occupier") and f"{reference} {letter['letter_id']}" in first, first[:200]
     own = page_texts(run / letter["file"])
     assert len(own) == letter["pages"]
     assert batch[start:start + letter["pages"]] == own, letter["letter_id"]
@@ -109,7 +116,7 @@ def test_one_letter_per_address_listing_every_registration_checked_there(sample_
         assert len({r.address.lower() for r in records}) == 1
         assert len({r.postcode for r in records if r.postcode}) <= 1  # a row without one joins its address
         for record in records:
-            assert (record.vrm or "A car (not noted)") in seen
+            assert (record.vrm or wording(letter).spec.labels["no_registration"]) in seen
         assert next(r.postcode for r in records if r.postcode) in seen
         multi += len(records) > 1
     assert multi >= 3, "the sample has several addresses with more than one vehicle"
@@ -124,9 +131,11 @@ def test_wording_follows_what_was_found(sample_run):
         records = [by_row[row] for row in letter["source_rows"]]
         insecure = any(not r.vehicle_secure for r in records)
         items = any(r.items_on_display for r in records)
-        assert ("A car at your address was not locked" in seen) == insecure
-        assert ("Things were left on show" in seen) == items
-        assert ("Thank you for keeping your car safe" in seen) == (not insecure and not items and not any(r.keys_visible for r in records))
+        material = wording(letter)
+        heading = {name: material.block(f"findings.{name}").heading for name in ("insecure_vehicle", "items_on_display", "all_secure")}
+        assert (heading["insecure_vehicle"] in seen) == insecure
+        assert (heading["items_on_display"] in seen) == items
+        assert (heading["all_secure"] in seen) == (not insecure and not items and not any(r.keys_visible for r in records))
         counts["insecure"] += insecure
         counts["items"] += items
         counts["secure"] += not insecure and not items

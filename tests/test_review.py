@@ -333,20 +333,16 @@ def test_an_unknown_material_is_refused_by_the_gate_and_by_sign(content_copy):
 
 
 def test_a_run_needs_its_translations_approved_too(content_copy):
-    welsh = content_copy / "letters" / "visit-cy.yaml"
-    text = visit(content_copy).read_text(encoding="utf-8")
-    welsh.write_text(
-        text.replace("id: visit-letter", "id: visit-letter-cy\ntranslation_of: visit-letter").replace(
-            "language: en-GB", "language: cy-GB"
-        ),
-        encoding="utf-8",
-    )
     content = approved(content_copy)
-    assert materials_for(content, MID) == [MID, "visit-letter-cy"]
+    translations = [f"{MID}-{code}" for code in ("ar", "cy", "pl", "ro", "ur")]
+    assert materials_for(content, MID) == [MID, *translations]
     problems = gate(content, materials_for(content, MID), TODAY)
-    assert len(problems) == 1 and "visit-letter-cy: not approved" in str(problems[0])
-    sign(content, "visit-letter-cy", today=TODAY, **LEAD)
-    sign(content, "visit-letter-cy", today=TODAY, **SERGEANT)
+    assert [str(p).split(": not approved")[0].rsplit(" ", 1)[-1] for p in problems] == translations
+    for code, translator in (("ar", "samir-haddad"), ("cy", "eleri-pryce"), ("pl", "agnieszka-wojcik"),
+                             ("ro", "ioana-popescu"), ("ur", "ayesha-qureshi")):
+        sign(content, f"{MID}-{code}", today=TODAY, **LEAD)
+        sign(content, f"{MID}-{code}", today=TODAY, reviewer=translator, role=f"translator-{code}",
+             signer=demo_signer(translator))
     assert gate(content, materials_for(content, MID), TODAY) == []
 
 

@@ -202,6 +202,7 @@ def test_letters_refuses_an_expired_material(content_copy, tmp_path, monkeypatch
 
 def test_approved_run_passes_and_records_fingerprints_and_approvers(content_copy, tmp_path):
     approve_both(unsigned(content_copy))
+    approve_all(content_copy)  # the letter's translations, each by the comms lead and its translator
     fp = fingerprint(load_content(content_copy, content_copy.parent / "templates"), MID)
     result = letters(content_copy, tmp_path, "out")
     assert result.exit_code == 0, result.output

@@ -77,7 +77,9 @@ def test_a_save_writes_atomically_a_private_file_and_leaves_no_temporary_file(co
     assert outcome.saved and outcome.changed == ["blocks.greeting"]
     assert "  greeting: Dear neighbour,\n" in path.read_text(encoding="utf-8")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert [p.name for p in path.parent.iterdir()] == ["visit.yaml"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [f"visit.{t}.yaml" for t in ("ar", "cy", "pl", "ro", "ur")] + [
+        "visit.yaml"
+    ]
     assert outcome.sha256 == file_sha256(path)
 
 

@@ -64,8 +64,12 @@ def test_the_materials_page_shows_what_review_status_says(client, folders):
         row = re.search(rf'<tr id="material-{status.material_id}">(.*?)</tr>', page, re.S).group(1)
         assert status.short in row and status.review_by.isoformat() in row
         assert f">{state_words(status)}<" in row
-    assert page.count("<tr id=\"material-") == len(statuses) == 5
+    assert page.count("<tr id=\"material-") == len(statuses) == 15
     assert ">approved<" in page and "needs approval" not in page
+    welsh = re.search(r'<tr id="material-visit-letter-cy">(.*?)</tr>', page, re.S).group(1)
+    assert "needs a qualified translator (translator-cy) before real use" in welsh
+    english = re.search(r'<tr id="material-visit-letter">(.*?)</tr>', page, re.S).group(1)
+    assert "qualified translator" not in english
 
 
 def test_after_a_save_the_material_needs_approval_on_the_page_and_in_review_status(client, folders):

@@ -78,9 +78,14 @@ def refuse(message: str) -> NoReturn:
     fail([], message)
 
 
-def ids_of_kind(content, kind: str | None = None) -> list[str]:
-    """Material ids of one kind (letter, leaflet, card, form), or all of them."""
-    return sorted(m.id for m in content.materials.values() if kind is None or m.spec.kind == kind)
+def ids_of_kind(content, kind: str | None = None, *, translations: bool = True) -> list[str]:
+    """Material ids of one kind (letter, leaflet, card, form), or all of them;
+    without the translations (``lock-it-leaflet-cy``) when ``translations`` is false."""
+    return sorted(
+        m.id
+        for m in content.materials.values()
+        if (kind is None or m.spec.kind == kind) and (translations or m.spec.translation_of is None)
+    )
 
 
 def require_ids(content, ids: Iterable[str], *, kind: str | None = None) -> None:

@@ -57,7 +57,7 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
     require_ids(content, [form_id], kind="form")
     require_ids(content, [letter_id], kind="letter")
     require_ids(content, leaflet_ids, kind="leaflet")
-    chosen_leaflets = list(leaflet_ids) or ids_of_kind(content, "leaflet")
+    chosen_leaflets = list(leaflet_ids) or ids_of_kind(content, "leaflet", translations=False)
     letter_ids = materials_for(content, letter_id)
 
     approval = approval_for_run(content, [form_id, *letter_ids, *chosen_leaflets], draft=draft)

@@ -36,8 +36,7 @@ def leaflets(materials, out_dir, content_dir, templates, fmt, language, draft):
             raise click.UsageError(f"--language: {exc}") from None
         if not language or "+" in language:
             raise click.UsageError("--language: name one language, like cy, Welsh or polski")
-    bases = list(materials) or [mid for mid in ids_of_kind(content, "leaflet")
-                                if not content.material(mid).spec.translation_of]
+    bases = list(materials) or ids_of_kind(content, "leaflet", translations=False)
     try:
         chosen, reasons = standalone_materials(content, bases, language, draft=draft)
     except ReviewError as exc:

@@ -2,7 +2,9 @@
 
 Defaults (used when the file is absent): two different people, at least one
 of them with the role ``comms-lead``, and nobody approves a version they last
-edited themselves.
+edited themselves.  A translation (a material with ``translation_of``) also
+needs a sign-off with the translator role its language has in
+``translator_roles``, when the policy names one.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ class Policy(Strict):
     required_roles: list[str] = Field(default_factory=lambda: ["comms-lead"])
     roles: list[str] = Field(default_factory=lambda: list(DEFAULT_ROLES), min_length=1)
     editor_may_approve: bool = False
+    translator_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="language primary subtag (cy, pl …) → the role a translation into it must also be approved by",
+    )
 
     @model_validator(mode="after")
     def _roles_known(self) -> "Policy":
@@ -37,7 +43,23 @@ class Policy(Strict):
         unknown = [r for r in self.required_roles if r not in self.roles]
         if unknown:
             raise ValueError(f"required_roles {', '.join(unknown)} not listed in roles ({', '.join(self.roles)})")
+        for language, role in self.translator_roles.items():
+            if not re.match(r"^[a-z]{2,3}$", language):
+                raise ValueError(f"translator_roles: '{language}' must be a language code such as cy or pl, without region")
+            if role not in self.roles:
+                raise ValueError(f"translator_roles: role '{role}' for {language} not listed in roles ({', '.join(self.roles)})")
         return self
+
+    def translator_role(self, language: str) -> str | None:
+        """The translator role ``translator_roles`` gives ``language`` (cy-GB → cy), or None."""
+        return self.translator_roles.get(language.split("-")[0].lower())
+
+    def for_material(self, language: str, translation_of: str | None) -> "Policy":
+        """The rule for one material: a translation also needs its language's translator role."""
+        role = self.translator_role(language) if translation_of else None
+        if role is None or role in self.required_roles:
+            return self
+        return self.model_copy(update={"required_roles": [*self.required_roles, role]})
 
     def describe(self) -> str:
         """'2 approvals incl. role comms-lead'."""

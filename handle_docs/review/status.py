@@ -6,7 +6,10 @@ this exact version is ``approved``, not counting the person who last edited
 the content (unless the policy allows it).  A standing ``changes-requested`` on this
 version holds it back until that reviewer approves.  Past the material's
 ``review_by`` date nothing counts until the date is moved on (which is itself
-a new version to approve).
+a new version to approve).  A translation is judged by its language's rule
+(:meth:`Policy.for_material`), and until a reviewer who is not DEMO ONLY has
+approved it with the translator role, its status says a qualified translator
+is still needed.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ class MaterialStatus:
     other_versions: int = 0  # sign-offs in the file for versions other than this one
     refused: list[Problem] = field(default_factory=list)  # entries on this version that do not count, and why
     registry: RegistryStatus | None = None  # the registry the sign-offs were judged by
+    translator_note: str | None = None  # a translation still waiting for a qualified translator
 
     @property
     def short(self) -> str:
@@ -132,6 +136,8 @@ class MaterialStatus:
             items.append(f"changes requested by {request.shown} on {request.date.isoformat()}")
         if self.expired:
             items.append(f"review-by date {self.review_by.isoformat()} has passed")
+        if self.translator_note:
+            items.append(self.translator_note)
         return items
 
     def approval_record(self) -> dict:
@@ -200,6 +206,7 @@ def material_status(
     fp = fingerprint_of_parts(material_id, parts)
     if registry is None:
         registry = registry_status(content.root, policy, review_dir, day)
+    policy = policy.for_material(material.spec.language, material.spec.translation_of)
     signoffs = load_signoffs(signoff_path(review_dir, material_id), material_id, policy, day)
     checked = check_entries(signoffs, registry.trusted, registry.pending)
     verified = checked.file
@@ -228,7 +235,32 @@ def material_status(
         other_versions=sum(1 for e in signoffs.entries if e.fingerprint != fp),
         refused=checked.refused_for(fp) if signoffs.usable else [],
         registry=registry,
+        translator_note=_translator_note(material.spec.language, material.spec.translation_of, policy, current, registry),
     )
+
+
+def _translator_note(
+    language: str, translation_of: str | None, policy: Policy, current: Tally, registry: RegistryStatus
+) -> str | None:
+    """'needs a qualified translator (translator-cy) before real use' while no
+    reviewer who is not DEMO ONLY has approved this version with that role."""
+    if translation_of is None:
+        return None
+    role = policy.translator_role(language)
+    if role is None:
+        primary = language.split("-")[0]
+        return (
+            f"needs a qualified translator before real use ({POLICY_FILE} names no translator role for "
+            f"'{primary}' in translator_roles)"
+        )
+    people = registry.trusted.data.reviewers if registry.trusted is not None else {}
+    with_role = [s for s in current.approvers if s.role == role]
+    if any(s.reviewer in people and not people[s.reviewer].demo_only for s in with_role):
+        return None
+    note = f"needs a qualified translator ({role}) before real use"
+    if with_role:
+        note += f": the {role} sign-off is by a DEMO ONLY reviewer"
+    return note
 
 
 def reviewers_status(

@@ -55,6 +55,11 @@ REQUIRED_BLOCKS: dict[str, tuple[str, ...]] = {
     "form": ("intro", "transcribe", "letter_ticks"),
 }
 
+#: Blocks a kind of material may leave out, printed only when present; a
+#: translation need not have them either.  ``welsh_welcome`` is the line
+#: bilingual (Welsh and English) letters carry.
+OPTIONAL_BLOCKS: dict[str, tuple[str, ...]] = {"letter": ("welsh_welcome",)}
+
 #: Labels a letter's template prints; a missing one is a content error.
 REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
     "letter": (
@@ -270,6 +275,81 @@ def check_links(doc: YamlDoc, problems: list[Problem]) -> None:
             )
 
 
+# --- translations --------------------------------------------------------------
+
+
+def _wording_keys(material: Material) -> dict[str, str]:
+    """Every key of wording a translation must match, as key → kind of key."""
+    keys = {f"labels.{k}": "label" for k in material.spec.labels}
+    keys |= {f"items.{k}": "item" for k in material.spec.items}
+    optional = OPTIONAL_BLOCKS.get(material.spec.kind, ())
+    for name, block in material.blocks.items():
+        if name in optional:
+            continue
+        keys[f"blocks.{name}"] = "block"
+        if block.heading is not None:
+            keys[f"blocks.{name}.heading"] = "heading"
+    return keys
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0]
+
+
+def check_translations(
+    materials: dict[str, Material],
+    docs: dict[str, YamlDoc],
+    problems: list[Problem],
+    unusable: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """A translation names an original of its own kind that is not itself a
+    translation, is in another language, has the same wording keys, and is
+    the only translation of that original into its language.  A translation
+    of an original whose own file has problems (``unusable``) is checked once
+    that file loads."""
+    by_language: dict[tuple[str, str], Material] = {}
+    for material in sorted(materials.values(), key=lambda m: m.source):
+        spec = material.spec
+        if spec.translation_of is None:
+            continue
+        doc = docs[material.source]
+        original = materials.get(spec.translation_of)
+        if original is None and spec.translation_of in unusable:
+            continue
+        if original is None:
+            problems.append(doc.problem("translation_of", f"no material with id '{spec.translation_of}'"))
+            continue
+        where = f"{original.id} ({original.source})"
+        if original.spec.translation_of is not None:
+            problems.append(doc.problem(
+                "translation_of",
+                f"{where} is itself a translation (of '{original.spec.translation_of}'): name the original",
+            ))
+            continue
+        if original.spec.kind != spec.kind:
+            problems.append(doc.problem("translation_of", f"{where} is a {original.spec.kind}, this is a {spec.kind}"))
+            continue
+        if _primary(original.spec.language) == _primary(spec.language):
+            problems.append(doc.problem(
+                "language", f"'{spec.language}' is the language of {where}: a translation needs another language"
+            ))
+            continue
+        theirs, ours = _wording_keys(original), _wording_keys(material)
+        for key, what in theirs.items():
+            if key not in ours:
+                problems.append(doc.problem(key, f"missing {what} '{key}' that {where} has"))
+        for key, what in ours.items():
+            if key not in theirs:
+                problems.append(doc.problem(key, f"{what} '{key}' is not in {where}: a translation has the same keys"))
+        seen = by_language.setdefault((original.id, _primary(spec.language)), material)
+        if seen is not material:
+            problems.append(doc.problem(
+                "language",
+                f"{seen.source} is already the '{_primary(spec.language)}' translation of {original.id}: "
+                "one translation per language",
+            ))
+
+
 # --- the whole content tree --------------------------------------------------
 
 
@@ -305,11 +385,14 @@ def load_content(root: Path, templates: Path | None = None) -> Content:
         check_links(links_doc, problems)
 
     materials: dict[str, Material] = {}
+    unusable: set[str] = set()  # ids of material files with problems of their own (reported already)
     for path in material_files(root):
         rel = path.relative_to(root).as_posix()
         doc = load(rel)
         material = load_material(doc, rel, templates, links, problems)
         if material is None:
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+                unusable.add(doc.data["id"])
             continue
         if material.id in materials:
             problems.append(
@@ -318,10 +401,7 @@ def load_content(root: Path, templates: Path | None = None) -> Content:
             continue
         materials[material.id] = material
 
-    for material in materials.values():
-        other = material.spec.translation_of
-        if other is not None and other not in materials:
-            problems.append(docs[material.source].problem("translation_of", f"no material with id '{other}'"))
+    check_translations(materials, docs, problems, unusable)
 
     if problems or operation is None or links is None:
         raise ProblemsError(problems)
