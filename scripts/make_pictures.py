@@ -9,6 +9,7 @@ leaflet's pages, and, when present, the operation report and social card.
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
 
@@ -20,10 +21,11 @@ OUT = ROOT / "out"
 IMG = ROOT / "docs" / "img"
 
 
-def pages_side_by_side(pdf_path: Path, target: Path, pages: int = 2, width: int = 900) -> None:
+def pages_side_by_side(pdf_path: Path, target: Path, pages: int | list[int] = 2, width: int = 900) -> None:
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     try:
-        images = [pdf[i].render(scale=1.2).to_pil() for i in range(min(pages, len(pdf)))]
+        wanted = [i for i in pages if i < len(pdf)] if isinstance(pages, list) else range(min(pages, len(pdf)))
+        images = [pdf[i].render(scale=1.2).to_pil() for i in wanted]
     finally:
         pdf.close()
     gap = 16
@@ -39,6 +41,18 @@ def pages_side_by_side(pdf_path: Path, target: Path, pages: int = 2, width: int 
     print(f"wrote {target.relative_to(ROOT)}")
 
 
+def letter_in(language: str) -> Path | None:
+    """The demo's first letter whose manifest language is ``language`` (e.g. "ar", "cy-GB+en-GB")."""
+    manifest = OUT / "letters" / "manifest.csv"
+    if not manifest.exists():
+        return None
+    with manifest.open(newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            if row["language"] == language and row["file"]:
+                return OUT / "letters" / row["file"]
+    return None
+
+
 def main() -> None:
     if not OUT.exists():
         sys.exit("run `make demo` first")
@@ -46,6 +60,15 @@ def main() -> None:
     if letters:
         # a letter with several findings shows the most wording
         pages_side_by_side(letters[0], IMG / "letter.png")
+    arabic = letter_in("ar")
+    if arabic:
+        pages_side_by_side(arabic, IMG / "letter-ar.png")
+    welsh = letter_in("cy-GB+en-GB")
+    if welsh:  # the first page of the Welsh letter and of the English one after it
+        pdf = pypdfium2.PdfDocument(str(welsh))
+        english_first = next((i for i in range(1, len(pdf)) if "Dear resident" in pdf[i].get_textpage().get_text_range()), 2)
+        pdf.close()
+        pages_side_by_side(welsh, IMG / "letter-cy-en.png", pages=[0, english_first])
     for pdf in sorted((OUT / "leaflets").glob("*-a4.pdf")):
         pages_side_by_side(pdf, IMG / f"{pdf.stem}.png")
     for pdf in sorted((OUT / "report").glob("*.pdf")) if (OUT / "report").exists() else []:
