@@ -36,6 +36,19 @@ def words(path: Path) -> str:
     return " ".join(text(path).split())
 
 
+def drawn_text(path: Path) -> str:
+    """The characters as they stand on the pages, each line read left to right,
+    spaces left out: a registration in a right-to-left letter is "QH00SKX" here
+    whatever order the text layer gives its parts in."""
+    with pdfplumber.open(path) as pdf:
+        return "".join(
+            c["text"]
+            for page in pdf.pages
+            for c in sorted(page.chars, key=lambda c: (round(c["top"] / 4), c["x0"]))
+            if c["text"].strip()
+        )
+
+
 def font_sizes_and_names(path: Path) -> tuple[float, set[str]]:
     smallest = 1000.0
     names: set[str] = set()

@@ -155,7 +155,10 @@ def test_the_sample_runs_counts_agree_with_its_stats(sample_run):
     out, result, _ = sample_run
     stats = json.loads((out / "stats.json").read_text())
     counts = batch_counts(out)
-    assert set(counts) == {"visit-letter", "visit-letter-cy", "visit-letter-pl"}  # the sample has Welsh and Polish records
+    # a line per material the letters were written from: the sample has records in five languages and one bilingual
+    made_from = {letter["material_id"] for letter in json.loads((out / "manifest.json").read_text())["letters"]}
+    assert {"visit-letter", "visit-letter-cy", "visit-letter-ar", "visit-letter-cy+visit-letter"} <= made_from
+    assert set(counts) == made_from
     letter_pages = sum(c.pages for c in counts.values())
     blank_backs = sum(c.blank_backs for c in counts.values())
     assert letter_pages == stats["letter_pages"] == result.letter_pages

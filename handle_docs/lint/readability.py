@@ -277,6 +277,16 @@ class WordStats:
         return 100.0 * self.long_words / self.words
 
 
+def placeholder_mask(length: int) -> str:
+    """The neutral word standing for a placeholder in linted text: ``{area}`` → ``Xxxxxx``
+    (same length, so offsets still point into the text as written)."""
+    return "X" + "x" * (length - 1)
+
+
+def _is_placeholder_mask(token: str) -> bool:
+    return token[:1] == "X" and token[1:] == "x" * (len(token) - 1)
+
+
 def word_stats(text: str, lang: str, long_letters: int) -> WordStats:
     found = sentences(text, lang)
     tokens = [t for s in found for t in words(s.text, lang)]
@@ -284,6 +294,7 @@ def word_stats(text: str, lang: str, long_letters: int) -> WordStats:
         sentences=len(found),
         words=len(tokens),
         longest=max((s.words for s in found), default=0),
-        long_words=sum(1 for t in tokens if letters(t) >= long_letters),
+        # a placeholder ({patrol_date}) is one short word whatever its name's length
+        long_words=sum(1 for t in tokens if letters(t) >= long_letters and not _is_placeholder_mask(t)),
         long_letters=long_letters,
     )

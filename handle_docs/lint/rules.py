@@ -53,7 +53,7 @@ class Finding:
 
 def mask_placeholders(text: str) -> str:
     """``{area}`` → ``Xxxxxx``: one neutral word, same length, same offsets."""
-    return markup.PLACEHOLDER_RE.sub(lambda m: "X" + "x" * (len(m.group()) - 1), text)
+    return markup.PLACEHOLDER_RE.sub(lambda m: readability.placeholder_mask(len(m.group())), text)
 
 
 def piece_from_nodes(key: str, nodes: tuple[markup.Node, ...], lang: str) -> Piece:
