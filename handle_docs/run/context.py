@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
 from handle_docs.models import Letter
@@ -18,26 +21,28 @@ from handle_docs.render.direction import direction_of_text
 from handle_docs.render.qr import qr_image, tracked_url
 from handle_docs.wording.schema import Block
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
 #: The block saying correspondence in Welsh is welcome: printed in bilingual letters only.
 WELSH_WELCOME = "welsh_welcome"
 
 
-def long_date(day: dt.date) -> str:
-    """'14 November 2026', the GOV.UK style, without depending on the locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def long_date(day: dt.date, language: str = "en-GB") -> str:
+    """The date written out in ``language``, as its readers write it ('14 November 2026',
+    '14 Tachwedd 2026', '14 listopada 2026'): CLDR's long date form, bundled with Babel, so
+    a new language needs no code; one Babel does not know is written in British English."""
+    for tag in (language.replace("-", "_"), language.split("-")[0], "en_GB"):
+        try:
+            return format_date(day, format="long", locale=Locale.parse(tag))
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("en_GB is always known")  # pragma: no cover
 
 
-def placeholder_values(content: Content, day: dt.date | None = None) -> dict[str, str]:
+def placeholder_values(content: Content, day: dt.date | None = None, language: str = "en-GB") -> dict[str, str]:
     op = content.operation
     return {
         "area": op.operation.area,
         "operation": op.operation.name,
-        "patrol_date": long_date(day or op.operation.patrol_date),
+        "patrol_date": long_date(day or op.operation.patrol_date, language),
         "force": op.force.name,
         "team": op.force.team,
         "phone": op.force.phone,
@@ -132,7 +137,7 @@ def letter_context(
     spec = material.spec
     op = content.operation
     day = letter.visit_date or op.operation.patrol_date
-    values = placeholder_values(content, day)
+    values = placeholder_values(content, day, spec.language)
     labels = dict(spec.labels)
 
     findings = [block_data(material.block(f"findings.{f.value}"), values) for f in letter.findings]
@@ -156,7 +161,7 @@ def letter_context(
         "letter_id": letter.letter_id,
         "large_print": letter.large_print,
         "watermark": watermark,
-        "date": long_date(day),
+        "date": long_date(day, spec.language),
         "labels": labels,
         "force": {
             "name": op.force.name,
@@ -183,7 +188,7 @@ def letter_context(
 def leaflet_context(content: Content, material: Material, *, anchor_suffix: str = "", source: str = "leaflet") -> dict[str, Any]:
     """Everything a leaflet template prints: blocks in file order, QR codes placed."""
     spec = material.spec
-    values = placeholder_values(content)
+    values = placeholder_values(content, language=spec.language)
     codes = [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, spec.links, source)]
     names = [name for name in material.blocks if name != "intro"]
     qr_after = spec.qr_after or (names[-1] if names else "intro")
