@@ -223,12 +223,13 @@ def test_the_body_text_starts_at_the_right_margin_in_structure_order(letters, la
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
 def test_a_line_is_read_from_its_right_hand_end(letters, lang):
-    # The opening paragraph starts with words, then the patrol's date (an
-    # isolated English value), then words: in the structure the first piece
-    # read is the right-most on the first line, and each next one lies to its left.
+    # The opening paragraph mixes words, the patrol's date (written in the
+    # letter's language) and the area's name (an isolated English value): in
+    # the structure the first piece read is the right-most on the first line,
+    # and each next one lies to its left.
     elements = tagged_elements(letters[lang])
     after_title = elements[next(i for i, e in enumerate(elements) if e[0] == "H1"):]
-    opening = next(e for e in after_title if e[0] == "P" and "14November2026" in e[3])
+    opening = next(e for e in after_title if e[0] == "P" and "Eastmoor" in e[3])
     pieces = opening[5]
     first_line = [piece for piece in pieces if abs(piece[1] - pieces[0][1]) < 8]
     assert len(first_line) >= 3
