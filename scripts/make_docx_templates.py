@@ -514,6 +514,10 @@ def letter_template(font: str, rtl: bool = False) -> docx.document.Document:
     para(document, "{{ title }}", "Title")
     para(document, "{{ greeting }}")
     body_block(document, "opening.body")
+    # a bilingual letter's welcome to write in Welsh (the context has it only then)
+    para(document, "{%p if welsh_welcome is defined %}")
+    body_block(document, "welsh_welcome.body")
+    para(document, "{%p endif %}")
 
     para(document, "{%p for finding in findings %}")
     body_block(document, "finding.body", heading="finding.heading")

@@ -343,6 +343,9 @@ def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_wi
     welsh = next(i for i, t in enumerate(paragraphs) if "Annwyl breswylydd" in t)
     english = next(i for i, t in enumerate(paragraphs) if "Dear resident" in t)
     assert welsh < english and len(document.sections) == 2
+    # each half says correspondence in Welsh is welcome, in its own language
+    assert any("Croesewir gohebiaeth yn Gymraeg" in t for t in paragraphs[welsh:english])
+    assert any("We welcome correspondence in Welsh" in t for t in paragraphs[english:])
     W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     english_runs = [r for p in document.paragraphs[english:] for r in p.runs if r.text.strip()]
     assert english_runs and all(r._r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en-GB" for r in english_runs)
