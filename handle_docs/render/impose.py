@@ -2,8 +2,10 @@
 
 Pages are padded with blanks to a multiple of four, then placed two to a side
 of an A4 landscape sheet so that, printed double-sided (flip on the short
-edge) and folded, the booklet reads in order.  The imposed file is a print
-artefact: the A5 reading-order PDF beside it is the accessible copy.
+edge) and folded, the booklet reads in order.  A right-to-left booklet
+(Arabic, Urdu) is bound on the right: every side is the mirror image, so the
+cover opens from the right.  The imposed file is a print artefact: the A5
+reading-order PDF beside it is the accessible copy.
 """
 
 from __future__ import annotations
@@ -13,19 +15,23 @@ from pathlib import Path
 
 import pikepdf
 
+from handle_docs.render.direction import text_direction
 from handle_docs.util import atomic
 
 A4_LANDSCAPE = (841.89, 595.28)
 
 
-def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
-    """(left, right) page indexes for each printed side; None is a blank."""
+def booklet_order(pages: int, direction: str = "ltr") -> list[tuple[int | None, int | None]]:
+    """(left, right) page indexes for each printed side; None is a blank.
+    ``direction`` "rtl": bound on the right, each side mirrored."""
     total = -(-pages // 4) * 4
     sides = []
     for sheet in range(total // 4):
         front = (total - 1 - 2 * sheet, 2 * sheet)
         back = (2 * sheet + 1, total - 2 - 2 * sheet)
         sides.extend([front, back])
+    if direction == "rtl":
+        sides = [(right, left) for left, right in sides]
     return [tuple(i if i < pages else None for i in side) for side in sides]  # type: ignore[misc]
 
 
@@ -33,7 +39,8 @@ def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: d
     """Write the imposed booklet; returns the number of A4 sides."""
     width, height = A4_LANDSCAPE
     with pikepdf.open(a5_pdf) as source, pikepdf.new() as out:
-        order = booklet_order(len(source.pages))
+        direction = text_direction(lang)
+        order = booklet_order(len(source.pages), direction)
         for left, right in order:
             out.add_blank_page(page_size=(width, height))
             sheet = out.pages[-1]
@@ -53,6 +60,8 @@ def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: d
             out.docinfo["/CreationDate"] = stamp
             out.docinfo["/ModDate"] = stamp
         out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True, Duplex=pikepdf.Name.DuplexFlipShortEdge)
+        if direction == "rtl":  # a viewer showing two pages side by side puts the first on the right
+            out.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
         tmp = output.with_name(f".{output.name}.tmp")
         out.save(tmp, deterministic_id=True, compress_streams=True)
     data = tmp.read_bytes()
