@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs
 
@@ -51,12 +51,17 @@ def page_flags(
     dpi: int = COLOUR_DPI,
     tolerance: int = COLOUR_TOLERANCE,
     blanks: Collection[int] | None = None,
+    repeats: Mapping[int, int] | None = None,
 ) -> list[PageFlags]:
     """For each page of ``pdf``: does it carry colour, is it a blank back?
 
     Blank backs are found by their text, unless the caller, who put them
     there, gives their page indices as ``blanks`` (then they are not drawn).
+    ``repeats`` maps a page painted from the same laid-out page as an earlier
+    one to that earlier page's index: it is not drawn again, it takes its flags
+    (the shared part of shared-back letters, render/shared_pages.py).
     """
+    repeats = repeats or {}
     import pypdfium2 as pdfium
 
     source = str(pdf) if isinstance(pdf, Path) else pdf
@@ -66,6 +71,9 @@ def page_flags(
         for index in range(len(document)):
             if blanks is not None and index in blanks:
                 flags.append(PageFlags(colour=False, blank=True))
+                continue
+            if index in repeats:
+                flags.append(flags[repeats[index]])
                 continue
             page = document[index]
             try:

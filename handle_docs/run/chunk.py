@@ -9,6 +9,10 @@ own tagged PDF is then cut out of that share (render/split.py keeps the tags,
 where pypdf would drop them); with ``--docx`` its Word file is made from the
 same context.
 
+A letter material with the shared-back layout (render/shared_pages.py) has
+the part every letter shares laid out once per chunk, after the letters,
+and its pages follow each letter's own pages.
+
 Only what a letter can cause becomes rejected rows, with the reason: a
 template that cannot lay out the letter's data (Jinja's ``TemplateError``:
 a value it does not have, something the sandbox forbids), a document
@@ -30,6 +34,7 @@ from handle_docs.models import Letter, Reject
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
 from handle_docs.render.pdf import PdfRenderer, RenderError
+from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
 from handle_docs.run.context import choose_material, leaflet_context, letter_context
 from handle_docs.util import atomic
@@ -86,6 +91,7 @@ class Prepared:
     material: Material
     fragment: Any
     word: bytes | None = None
+    shared: dict[str, Any] | None = None  # shared-back layout: the context of its shared part
 
 
 @dataclass
@@ -113,6 +119,7 @@ class Paging:
     spans: list[Span] = field(default_factory=list)
     leaflet_pages: int = 0  # leaflet pages, their blank backs included
     blanks: set[int] = field(default_factory=set)  # positions of the blank backs put in
+    repeats: dict[int, int] = field(default_factory=dict)  # position -> first position of the same laid-out page
 
 
 def rejected(letter: Letter, reason: str) -> list[Reject]:
@@ -120,32 +127,61 @@ def rejected(letter: Letter, reason: str) -> list[Reject]:
     return [Reject(row=row, field="letter", reason=reason) for row in letter.source_rows]
 
 
-def sorted_pages(document: Any) -> tuple[dict[str, list[Any]], dict[str, list[Any]], Any]:
+@dataclass
+class SortedPages:
+    """A laid-out chunk's pages by the anchor each starts with."""
+
+    letters: dict[str, list[Any]] = field(default_factory=dict)  # letter id -> its pages
+    leaflets: dict[str, list[Any]] = field(default_factory=dict)  # letter id -> the leaflet after it
+    shared: dict[str, list[Any]] = field(default_factory=dict)  # shared-back: anchor -> the shared part's pages
+    blank: Any = None  # the blank back
+
+
+def sorted_pages(document: Any) -> SortedPages:
     """A laid-out chunk's pages by the anchor each starts with: every
-    letter's, the leaflet after every letter, and the blank back (or None)."""
-    letters: dict[str, list[Any]] = {}
-    leaflets: dict[str, list[Any]] = {}
-    blank = None
+    letter's, the leaflet after every letter, each shared part, and the
+    blank back (or None)."""
+    found = SortedPages()
     for page in document.pages:
         anchor = next((a for a in page.anchors if a.startswith("letter-")), None)
         leaflet_anchor = next((a for a in page.anchors if a.startswith("leaflet-")), None)
+        shared_anchor = next((a for a in page.anchors if a.startswith(ANCHOR_PREFIX)), None)
         if anchor is not None:
-            letters.setdefault(anchor.removeprefix("letter-"), []).append(page)
+            found.letters.setdefault(anchor.removeprefix("letter-"), []).append(page)
         elif leaflet_anchor is not None:
-            leaflets.setdefault(leaflet_anchor.rsplit("--", 1)[-1], []).append(page)
+            found.leaflets.setdefault(leaflet_anchor.rsplit("--", 1)[-1], []).append(page)
+        elif shared_anchor is not None:
+            found.shared.setdefault(shared_anchor, []).append(page)
         elif "blank-page" in page.anchors:
-            blank = page
-    return letters, leaflets, blank
+            found.blank = page
+    return found
+
+
+def shared_parts(ready: Sequence[Prepared]) -> SharedParts:
+    """The shared parts the shared-back letters of ``ready`` need, in order."""
+    parts = SharedParts()
+    for item in ready:
+        if item.shared is not None:
+            parts.add(item.material.spec.template, item.shared)
+    return parts
 
 
 def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
-    """Each letter's pages in order, then its leaflet's, each padded with the
-    blank back to an even number of pages."""
-    letters, leaflets, blank = sorted_pages(document)
+    """Each letter's pages in order (with the shared-back layout, its address
+    pages and then its shared part's), then its leaflet's, each padded with
+    the blank back to an even number of pages."""
+    found = sorted_pages(document)
+    blank = found.blank
+    parts = shared_parts(ready)
     paging = Paging()
+    first: dict[int, int] = {}  # id of a laid-out page -> its first position
 
     def add(pages: list[Any]) -> int:
-        paging.pages.extend(pages)
+        for page in pages:
+            position = first.setdefault(id(page), len(paging.pages))
+            if position != len(paging.pages):
+                paging.repeats[len(paging.pages)] = position
+            paging.pages.append(page)
         if len(pages) % 2 and blank is not None:
             paging.blanks.add(len(paging.pages))
             paging.pages.append(blank)
@@ -153,10 +189,12 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
         return len(pages)
 
     for item in ready:
-        pages = letters[item.letter.letter_id]
+        pages = found.letters[item.letter.letter_id]
+        if item.shared is not None:
+            pages = pages + found.shared[parts.add(item.material.spec.template, item.shared)]
         paging.spans.append(Span(item, pages, list(range(len(paging.pages), len(paging.pages) + len(pages)))))
         add(pages)
-        paging.leaflet_pages += add(leaflets.get(item.letter.letter_id, []))
+        paging.leaflet_pages += add(found.leaflets.get(item.letter.letter_id, []))
     return paging
 
 
@@ -194,7 +232,7 @@ class ChunkRenderer:
             # Counted here, in parallel, not from the joined batch.pdf at
             # the end: rasterising every page serially cost ~3.5 ms a page.
             # The blank backs are the ones put in above: no need to read them.
-            flags = flags_code(page_flags(data, blanks=paging.blanks))
+            flags = flags_code(page_flags(data, blanks=paging.blanks, repeats=paging.repeats))
         return ChunkResult(index, results, rejects, len(paging.pages), chunk_file, sha256(data),
                            paging.leaflet_pages, flags)
 
@@ -211,7 +249,7 @@ class ChunkRenderer:
             except TemplateError as exc:  # the template and this letter's data
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
-            item = Prepared(letter, material, fragment)
+            item = Prepared(letter, material, fragment, shared=context if is_shared_back(material.spec) else None)
             if self.settings.docx:
                 from handle_docs.render.docx import DocxError, render_letter_docx
 
@@ -227,7 +265,8 @@ class ChunkRenderer:
         """The letter's material (its language's), HTML and template context."""
         material = choose_material(self.content, self.base_material, letter.language)
         context = letter_context(letter, self.content, material, watermark=self.settings.watermark)
-        fragment = self.html.fragment(material.spec.template, context)
+        drawn = address_context(context) if is_shared_back(material.spec) else context
+        fragment = self.html.fragment(material.spec.template, drawn)
         if self.leaflet is not None:
             leaflet = leaflet_context(self.content, self.leaflet, anchor_suffix=f"--{letter.letter_id}")
             fragment = fragment + self.html.fragment(self.leaflet.spec.template, leaflet)
@@ -239,8 +278,9 @@ class ChunkRenderer:
         """The chunk's letters as one HTML document, with the blank back at the end."""
         base = self.base_material.spec
         sheets = ["letters/letter.css"] + (["leaflets/leaflet.css"] if self.leaflet is not None else [])
+        shared = [self.html.fragment(template, context) for template, context in shared_parts(ready).drawn()]
         return self.html.document(
-            [item.fragment for item in ready],
+            [item.fragment for item in ready] + shared,
             lang=base.language,
             title=base.title,
             stylesheets=sheets,
