@@ -183,3 +183,13 @@ def test_an_unknown_layout_is_refused(content_copy):
     with pytest.raises(ProblemsError) as caught:
         load_content(content_copy, content_copy.parent / "templates")
     assert "layout" in str(caught.value)
+
+
+def test_the_sample_runs_joined_batch_is_tagged_and_passes_check(sample_run):
+    out, result, _ = sample_run
+    summary = pdf_structure_summary(out / "batch.pdf")
+    assert summary["marked"] and summary["lang"] == "en-GB"
+    assert summary["bad_parent_links"] == 0 and summary["duplicate_ids"] == []
+    assert summary["figures"] == summary["figures_with_alt"] == 2 * len(result.letters)  # each letter's QR codes
+    (report,) = check_paths([out / "batch.pdf"], config_from_links(CONTENT / "links.yaml"))
+    assert report.passed, [c.check for c in report.results if not c.passed]
