@@ -152,6 +152,26 @@ def test_colour_pages_are_counted_from_the_rendered_pdf():
     assert page_flags(data, repeats={2: 1})[2] == PageFlags(colour=False, blank=False)
 
 
+def test_a_page_of_grey_text_and_rules_is_known_mono_without_drawing_it():
+    import pypdfium2
+
+    from handle_docs.render.pages import COLOUR_DPI, COLOUR_TOLERANCE, _colour_spread, _drawn_in_greys
+
+    data = _pdf(
+        "<p>Black text only.</p>"
+        '<p style="break-before: page">Grey words: <span style="color:#595959">grey</span></p>'
+        '<p style="break-before: page">Blue words: <span style="color:#1d4f91">blue</span></p>'
+        '<p style="break-before: page">A red rule:</p><div style="border-top: 1pt solid #c00000"></div>'
+    )
+    document = pypdfium2.PdfDocument(data)
+    known = [_drawn_in_greys(document[i], COLOUR_TOLERANCE) for i in range(len(document))]
+    drawn = [_colour_spread(document[i].render(scale=COLOUR_DPI / 72).to_pil()) > COLOUR_TOLERANCE
+             for i in range(len(document))]
+    assert known == [True, True, False, False]  # the coloured pages are drawn to find out
+    assert drawn == [False, False, True, True]
+    assert [f.colour for f in page_flags(data)] == drawn
+
+
 # --- a real run --------------------------------------------------------------------------
 
 

@@ -6,7 +6,10 @@ only :data:`BLANK_PAGE_TEXT`, so every one starts on a fresh sheet printed
 double-sided; the print cost counts those pages as blank backs.  A page is
 drawn small with pdfium and counts as *colour* when any pixel's red, green
 and blue differ by more than a small tolerance (grey text, a grey watermark
-and black QR codes are mono).  The flags travel as one character a page
+and black QR codes are mono).  A page whose every object is text or a path
+in greys, with no image, shading, form or annotation, cannot draw a
+coloured pixel: it is known to be mono from its objects (read by pdfium, a
+few times cheaper than drawing it), and only the others are drawn.  The flags travel as one character a page
 (:func:`flags_code`), e.g. in the run journal.
 """
 
@@ -45,6 +48,30 @@ def _colour_spread(image: Any) -> int:
     return ImageChops.subtract(high, low).getextrema()[1]
 
 
+def _drawn_in_greys(page: Any, tolerance: int) -> bool:
+    """True when every object on ``page`` is text or a path whose fill and
+    stroke are greys (or fully transparent), and it has no annotation: it
+    cannot carry colour.  False means "draw it to find out"."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    if pdfium_c.FPDFPage_GetAnnotCount(page.raw):
+        return False
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    plain = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) not in plain:
+            return False  # an image, shading or form: only drawing tells
+        for colour_of in (pdfium_c.FPDFPageObj_GetFillColor, pdfium_c.FPDFPageObj_GetStrokeColor):
+            if not colour_of(obj, r, g, b, a):
+                return False
+            if a.value and max(r.value, g.value, b.value) - min(r.value, g.value, b.value) > tolerance:
+                return False
+    return True
+
+
 def page_flags(
     pdf: Path | bytes,
     *,
@@ -77,8 +104,10 @@ def page_flags(
                 continue
             page = document[index]
             try:
-                bitmap = page.render(scale=dpi / 72)
-                colour = _colour_spread(bitmap.to_pil()) > tolerance
+                if _drawn_in_greys(page, tolerance):
+                    colour = False
+                else:
+                    colour = _colour_spread(page.render(scale=dpi / 72).to_pil()) > tolerance
                 blank = False
                 if blanks is None:
                     textpage = page.get_textpage()
