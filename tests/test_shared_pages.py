@@ -193,3 +193,34 @@ def test_the_sample_runs_joined_batch_is_tagged_and_passes_check(sample_run):
     assert summary["figures"] == summary["figures_with_alt"] == 2 * len(result.letters)  # each letter's QR codes
     (report,) = check_paths([out / "batch.pdf"], config_from_links(CONTENT / "links.yaml"))
     assert report.passed, [c.check for c in report.results if not c.passed]
+
+
+def test_the_shared_page_and_the_blank_back_are_painted_once_per_chunk(shared_back):
+    import pikepdf
+
+    staging, result = shared_back
+    with pikepdf.open(staging / result.chunk_file) as pdf:
+        contents = [page.obj.Contents.objgen for page in pdf.pages]
+    standard_back = contents[1]  # T0001: one address page, then the standard-print shared page
+    assert contents.count(standard_back) == 3  # T0001, T0003 and T0004 share it, drawn once
+    assert len(set(contents)) < len(contents)
+
+
+def test_a_page_that_cannot_be_repeated_with_its_tags_is_refused():
+    from handle_docs.render.pdf import PdfRenderer
+    from handle_docs.render.repeat_pages import RepeatError, repeat_pages
+
+    renderer = PdfRenderer(TEMPLATES)
+    html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Links</title></head><body>'
+            '<p><a href="https://westmarch-police.example/watch">a link is an annotation</a></p></body></html>')
+    data = renderer.write(renderer.layout(html), title="Links", lang="en-GB")
+    with pytest.raises(RepeatError):
+        repeat_pages(data, [0, 0], title="Links", lang="en-GB")
+    assert len(page_texts_of(repeat_pages(data, [0], title="Links", lang="en-GB"))) == 1
+
+
+def page_texts_of(data: bytes) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]

@@ -34,6 +34,7 @@ from handle_docs.models import Letter, Reject
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
 from handle_docs.render.pdf import PdfRenderer, RenderError
+from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
 from handle_docs.run.context import choose_material, leaflet_context, letter_context
@@ -198,6 +199,19 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
     return paging
 
 
+def once_each(pages: Sequence[Any]) -> tuple[list[Any], list[int]]:
+    """Each of ``pages`` once, in the order first met, and where each page of
+    ``pages`` is in that list."""
+    painted: list[Any] = []
+    index: dict[int, int] = {}
+    order = []
+    for page in pages:
+        order.append(index.setdefault(id(page), len(painted)))
+        if order[-1] == len(painted):
+            painted.append(page)
+    return painted, order
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -221,8 +235,7 @@ class ChunkRenderer:
         if document is None:
             return ChunkResult(index, [], rejects, 0, None, None)
         paging = paginate(document, ready)
-        base = self.base_material.spec
-        data = self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages)
+        data = self.paint(document, paging)
         pieces = self.cut(document, data, paging.spans)
         results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces)]
         chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
@@ -235,6 +248,21 @@ class ChunkRenderer:
             flags = flags_code(page_flags(data, blanks=paging.blanks, repeats=paging.repeats))
         return ChunkResult(index, results, rejects, len(paging.pages), chunk_file, sha256(data),
                            paging.leaflet_pages, flags)
+
+    def paint(self, document: Any, paging: Paging) -> bytes:
+        """The chunk's share of the batch: each laid-out page painted once, and
+        the pages that come again (a shared part, the blank back) repeated with
+        their tags (render/repeat_pages.py), or painted again where they
+        cannot be."""
+        base = self.base_material.spec
+        painted, order = once_each(paging.pages)
+        data = self.pdf.write(document, title=base.title, lang=base.language, pages=painted)
+        if len(painted) == len(order):
+            return data
+        try:
+            return repeat_pages(data, order, title=base.title, lang=base.language, creation_date=source_datetime())
+        except RepeatError:
+            return self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages)
 
     # --- each letter's HTML and Word file ---------------------------------------
 
