@@ -11,10 +11,10 @@ Laying out the shared part is more than half of a letter's layout time, and
 it is the same for every letter with the same shared wording.  So a chunk
 lays out each distinct shared part once, as its own article after the
 letters, and every letter's pages are its own address pages followed by the
-shared pages (the same laid-out pages, painted once per letter).  Painting a
-page gives it its own marked content and structure elements, so each letter
-keeps whole tags in today's reading order, and render/split.py cuts it out as
-before.
+shared pages.  Those are painted once and repeated after every letter, each
+repeat with its own copy of the page's structure elements
+(render/repeat_pages.py), so each letter keeps whole tags in today's reading
+order, and render/split.py cuts it out as before.
 
 Which letters share a part is decided from the context, not from the
 material alone: the key is every context value the shared part prints

@@ -11,7 +11,9 @@ same context.
 
 A letter material with the shared-back layout (render/shared_pages.py) has
 the part every letter shares laid out once per chunk, after the letters,
-and its pages follow each letter's own pages.
+and its pages follow each letter's own pages.  A page that comes more than
+once (a shared part, the blank back) is painted once and repeated with its
+own copy of its tags (render/repeat_pages.py).
 
 Only what a letter can cause becomes rejected rows, with the reason: a
 template that cannot lay out the letter's data (Jinja's ``TemplateError``:
