@@ -150,3 +150,21 @@ def tagged_text(path: Path) -> list[tuple[str, str]]:
 def tagged_words(path: Path) -> str:
     """All the words of :func:`tagged_text`, in reading order, whitespace normalised."""
     return " ".join(words for _, words in tagged_text(path))
+
+
+def element_languages(path: Path) -> list[tuple[int, str, str]]:
+    """Every structure element of ``path``: (page index, type, the language it resolves to)."""
+    from handle_docs.checks.structure_tree import walk_structure
+
+    out = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        catalog = str(pdf.Root.Lang)
+        langs: dict = {}
+        for visit in walk_structure(pdf.Root.StructTreeRoot):
+            own = visit.elem.get("/Lang")
+            parent = langs.get(visit.parent.objgen, catalog) if visit.depth > 1 else catalog
+            langs[visit.elem.objgen] = str(own) if own is not None else parent
+            if visit.page is not None:
+                out.append((pages[visit.page.objgen], str(visit.elem.S), langs[visit.elem.objgen]))
+    return out

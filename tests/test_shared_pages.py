@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from .conftest import CONTENT, EPOCH, TEMPLATES, edit
-from .pdfsee import catalog_facts, page_texts, qr_payloads, tagged_text, tagged_words
+import pdfplumber
+
+from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
 from handle_docs.checks.structure_summary import pdf_structure_summary
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.models import Finding, Letter, VehicleCheck
@@ -133,12 +135,17 @@ def test_a_large_print_letter_has_its_own_large_print_shared_part(shared_back):
     assert all(heading in " ".join(" ".join(large[1:]).split()) for heading in SHARED_HEADINGS)
 
 
-def test_every_letter_and_the_chunk_pass_check(shared_back):
-    staging, result = shared_back
-    files = [_file(shared_back, letter.letter_id) for letter in LETTERS] + [staging / result.chunk_file]
+def _failed_checks(run, letters) -> dict[str, list[str]]:
+    """``handle-docs check`` on each letter's file and the chunk: the checks each failing file failed."""
+    staging, result = run
+    files = [_file(run, letter.letter_id) for letter in letters] + [staging / result.chunk_file]
     reports = check_paths(files, config_from_links(CONTENT / "links.yaml"))
-    failed = {r.path.name: [c.check for c in r.results if not c.passed] for r in reports if not r.passed}
-    assert len(reports) == len(files) and failed == {}
+    assert len(reports) == len(files)
+    return {r.path.name: [c.check for c in r.results if not c.passed] for r in reports if not r.passed}
+
+
+def test_every_letter_and_the_chunk_pass_check(shared_back):
+    assert _failed_checks(shared_back, LETTERS) == {}
 
 
 def test_the_chunk_holds_every_letter_with_its_shared_pages_and_blank_backs(shared_back):
@@ -190,7 +197,8 @@ def test_the_sample_runs_joined_batch_is_tagged_and_passes_check(sample_run):
     summary = pdf_structure_summary(out / "batch.pdf")
     assert summary["marked"] and summary["lang"] == "en-GB"
     assert summary["bad_parent_links"] == 0 and summary["duplicate_ids"] == []
-    assert summary["figures"] == summary["figures_with_alt"] == 2 * len(result.letters)  # each letter's QR codes
+    parts = sum(len(letter.material_id.split("+")) for letter in result.letters)  # a bilingual letter has two
+    assert summary["figures"] == summary["figures_with_alt"] == 2 * parts  # each part's QR codes
     (report,) = check_paths([out / "batch.pdf"], config_from_links(CONTENT / "links.yaml"))
     assert report.passed, [c.check for c in report.results if not c.passed]
 
@@ -224,3 +232,120 @@ def page_texts_of(data: bytes) -> list[str]:
 
     document = pypdfium2.PdfDocument(data)
     return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+
+
+# --- in every language: the bilingual Welsh letter, right to left -------------------------
+
+#: One chunk: a bilingual Welsh letter, two Arabic letters (they share one Arabic shared page), an English one.
+IN_LANGUAGES = [
+    _letter("W0001", language="cy+en"),
+    _letter("A0005", language="ar"),
+    _letter("A0006", language="ar"),
+    _letter("E0007"),
+]
+WELSH_SHARED_HEADINGS = ["Cloi, gwirio, cuddio", "Cadwch mewn cysylltiad â'ch cymdogion a gyda ni",
+                         "Sut i roi gwybod am drosedd"]
+
+
+@pytest.fixture(scope="module")
+def in_languages(tmp_path_factory):
+    staging = tmp_path_factory.mktemp("in-languages")
+    return staging, _render(CONTENT, TEMPLATES, staging, letters=IN_LANGUAGES, count_print=True)
+
+
+@pytest.fixture(scope="module")
+def in_languages_flowing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("in-languages-flowing")
+    shutil.copytree(CONTENT, root / "content")
+    for path in (root / "content" / "letters").glob("visit*.yaml"):
+        edit(path, "layout: shared-back", "layout: flowing")
+    staging = root / "run"
+    return staging, _render(root / "content", TEMPLATES, staging, letters=IN_LANGUAGES)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _qr_codes_left_to_right(path: Path, page: int) -> list[int]:
+    """The QR codes of ``page`` in the order they are drawn (the order they are read), by where they stand
+    from left to right (0: the left-most)."""
+    with pdfplumber.open(path) as pdf:
+        lefts = [image["x0"] for image in pdf.pages[page].images]
+    return [sorted(lefts).index(x) for x in lefts]
+
+
+def _chunk_pages_by_language(run) -> dict[int, set[str]]:
+    staging, result = run
+    by_page: dict[int, set[str]] = {}
+    for page, _, lang in element_languages(staging / result.chunk_file):
+        by_page.setdefault(page, set()).add(lang)
+    return by_page
+
+
+def test_a_bilingual_letter_is_the_welsh_address_and_shared_parts_then_the_english_ones(in_languages):
+    pages = [_flat(page) for page in page_texts(_file(in_languages, "W0001"))]
+    english_back = _flat(page_texts(_file(in_languages, "E0007"))[1])
+    assert len(pages) == 4
+    welsh_front, welsh_back, english_front, english_shared = pages
+    assert "Annwyl breswylydd" in welsh_front and "Ein cyfeirnod: W0001" in welsh_front
+    assert "Mae croeso i chi ohebu â ni yn Gymraeg." in welsh_front
+    assert not any(heading in welsh_front for heading in WELSH_SHARED_HEADINGS)
+    assert all(heading in welsh_back for heading in WELSH_SHARED_HEADINGS) and "Yn gywir," in welsh_back
+    assert "W0001" not in welsh_back
+    assert "Dear resident" in english_front and "Our reference: W0001" in english_front
+    assert "We welcome correspondence in Welsh." in english_front
+    assert not any(heading in english_front for heading in SHARED_HEADINGS)
+    assert english_shared == english_back  # the English letter's very shared page
+
+
+def test_each_part_of_the_bilingual_letter_is_tagged_with_its_language_in_its_file_and_the_chunk(in_languages):
+    found = element_languages(_file(in_languages, "W0001"))
+    assert {lang for page, _, lang in found if page < 2} == {"cy-GB"}
+    assert {lang for page, _, lang in found if page >= 2} == {"en-GB"}  # the English shared part's elements too
+    assert {page for page, _, _ in found} == {0, 1, 2, 3}
+    by_page = _chunk_pages_by_language(in_languages)  # the chunk's catalog says English
+    assert [by_page[page] for page in range(4)] == [{"cy-GB"}, {"cy-GB"}, {"en-GB"}, {"en-GB"}]
+
+
+def test_an_arabic_letter_has_its_own_arabic_shared_part_right_to_left(in_languages):
+    pages = [_flat(page) for page in page_texts(_file(in_languages, "A0005"))]
+    assert len(pages) == 2
+    reference = load_content(CONTENT, TEMPLATES).material("visit-letter-ar").spec.labels["reference"]
+    assert reference in pages[0] and reference not in pages[1]  # the back names no letter
+    assert "999" in pages[1] and "999" not in pages[0]  # how to report a crime is on the back
+    assert not any(heading in pages[1] for heading in SHARED_HEADINGS)
+    assert {lang for _, _, lang in element_languages(_file(in_languages, "A0005"))} == {"ar"}
+    # the first QR code read stands on the right, mirrored from the English back
+    assert _qr_codes_left_to_right(_file(in_languages, "A0005"), 1) == [1, 0]
+    assert _qr_codes_left_to_right(_file(in_languages, "E0007"), 1) == [0, 1]
+
+
+def test_a_repeated_shared_page_keeps_its_language_in_the_chunk(in_languages):
+    import pikepdf
+
+    staging, result = in_languages
+    assert [letter.pages for letter in result.letters] == [4, 2, 2, 2] and result.batch_pages == 10
+    with pikepdf.open(staging / result.chunk_file) as pdf:
+        contents = [page.obj.Contents.objgen for page in pdf.pages]
+    assert contents[5] == contents[7]  # A0005's and A0006's Arabic back: painted once
+    assert contents[3] == contents[9] and contents[1] not in (contents[3], contents[5])
+    by_page = _chunk_pages_by_language(in_languages)
+    assert [by_page[page] for page in range(4, 10)] == [{"ar"}] * 4 + [{"en-GB"}] * 2
+
+
+def test_letters_in_other_languages_and_their_chunk_pass_check(in_languages):
+    assert _failed_checks(in_languages, IN_LANGUAGES) == {}
+
+
+def test_in_every_language_the_flowing_layout_still_reads_the_same_words(in_languages, in_languages_flowing):
+    welsh = [_flat(page) for page in page_texts(_file(in_languages_flowing, "W0001"))]
+    english_start = next(i for i, page in enumerate(welsh) if "Dear resident" in page)
+    assert "Annwyl breswylydd" in welsh[0] and "Cloi, gwirio, cuddio" in welsh[0]  # runs on from the table
+    found = element_languages(_file(in_languages_flowing, "W0001"))
+    assert {lang for page, _, lang in found if page < english_start} == {"cy-GB"}
+    assert {lang for page, _, lang in found if page >= english_start} == {"en-GB"}
+    for letter in IN_LANGUAGES:
+        shared_back_words = tagged_words(_file(in_languages, letter.letter_id))
+        assert shared_back_words == tagged_words(_file(in_languages_flowing, letter.letter_id)), letter.letter_id
+    assert _failed_checks(in_languages_flowing, IN_LANGUAGES) == {}
