@@ -2,7 +2,7 @@
 """Letters benchmark: the naive loop and the pipeline, side by side, same run.
 
     python benchmarks/letters.py            # N = 100 and 1,000
-    python benchmarks/letters.py --full     # also the pipeline alone at N = 10,000
+    python benchmarks/letters.py --full     # also both pipelines alone at N = 10,000
     python benchmarks/letters.py --sizes 50 # quick look
 
 For each N it generates N synthetic check records (one vehicle per address,
@@ -15,7 +15,10 @@ figures are honest:
 * pipeline ``run_letters`` as ``handle-docs letters`` runs it: chunks laid out
            as one document, raster QR codes made once, a process pool on
            every core, per-letter files, tagged batch, manifest, and the
-           print cost (every batch page checked for colour);
+           print cost (every batch page checked for colour); twice: with the
+           letter's ``layout: flowing`` and with ``layout: shared-back`` (the
+           sample's: the shared part laid out once per chunk and painted into
+           every letter, render/shared_pages.py);
 * floor    one process laying out and writing the same letters once as one
            document, divided by the number of cores (the issue's definition);
 * floor, both outputs
@@ -23,10 +26,12 @@ figures are honest:
            one layout, then each letter's own PDF and the batch written from
            its pages, and the pages checked for colour; divided by the cores.
            The same outputs as the pipeline, without pool, chunks or join;
+           for each layout;
 * word     (when LibreOffice's ``soffice`` is installed) the route Word users
            take: docxtpl per letter, then ``soffice --convert-to pdf``.
 
-Peak memory is the peak resident set of the whole process tree (the pool's
+The naive loop and the one-document floor lay out the whole letter as one
+flowing text, as the issue defined them.  Peak memory is the peak resident set of the whole process tree (the pool's
 workers included), sampled every 20 ms from /proc.
 """
 
@@ -49,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CONTENT = ROOT / "content"
+LAYOUTS = ("flowing", "shared-back")
 TEMPLATES = ROOT / "templates"
 STREETS = ["Larkspur Road", "Tanners Row", "Millbrook Close", "Orchard Way", "Kiln Lane", "Bell Street"]
 ITEMS = ["", "", "", "bag", "phone;charger", "sat nav", "cash", "tools", "keys", "laptop"]
@@ -116,7 +122,19 @@ def child_naive(records: Path, out: Path) -> dict:
     return {"letters": len(letters)}
 
 
-def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
+def content_with_layout(layout: str, folder: Path) -> Path:
+    """A copy of the sample content whose visit letter has ``layout``."""
+    shutil.copytree(CONTENT, folder)
+    letter = folder / "letters" / "visit.yaml"
+    text = letter.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("layout:")]
+    at = next(i for i, line in enumerate(lines) if line.startswith("template:"))
+    lines.insert(at + 1, f"layout: {layout}")
+    letter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def child_pipeline(records: Path, out: Path, jobs: int, content_root: Path = CONTENT) -> dict:
     """As `handle-docs letters` runs it: workers started, then records read, print cost on."""
     from handle_docs.run.batch import RunSettings, worker_pool
     from handle_docs.wording.content import load_content
@@ -124,10 +142,10 @@ def child_pipeline(records: Path, out: Path, jobs: int) -> dict:
     from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
 
-    content = load_content(CONTENT, TEMPLATES)
-    settings = RunSettings(content_root=CONTENT, templates=TEMPLATES)
+    content = load_content(content_root, TEMPLATES)
+    settings = RunSettings(content_root=content_root, templates=TEMPLATES)
     with worker_pool(jobs) as pool:
-        options = RunOptions(jobs=jobs, prices=prices_for(CONTENT), pool=pool)
+        options = RunOptions(jobs=jobs, prices=prices_for(content_root), pool=pool)
         result = run_letters(read_records(records), file_sha256(records), content, settings, out, options)
     return {"letters": len(result.letters)}
 
@@ -151,14 +169,14 @@ def child_floor(records: Path, out: Path) -> dict:
     return {"letters": len(letters)}
 
 
-def child_floor_both(records: Path, out: Path) -> dict:
+def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> dict:
     from handle_docs.run.chunk import ChunkRenderer, RunSettings
     from handle_docs.run.letters import build_letters
     from handle_docs.records.printable import screen
     from handle_docs.records.read import read_records
 
     letters = build_letters(screen(read_records(records)).records)
-    renderer = ChunkRenderer(RunSettings(content_root=CONTENT, templates=TEMPLATES, count_print=True))
+    renderer = ChunkRenderer(RunSettings(content_root=content_root, templates=TEMPLATES, count_print=True))
     for sub in ("letters", "chunks"):
         (out / sub).mkdir(parents=True)
     result = renderer.render(0, letters, out)
@@ -205,9 +223,9 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure(mode: str, records: Path, out: Path, jobs: int) -> dict:
+def measure(mode: str, records: Path, out: Path, jobs: int, content_root: Path = CONTENT) -> dict:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1794693600", PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, __file__, "--child", mode, str(records), str(out), str(jobs)]
+    cmd = [sys.executable, __file__, "--child", mode, str(records), str(out), str(jobs), str(content_root)]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -235,25 +253,25 @@ def measure(mode: str, records: Path, out: Path, jobs: int) -> dict:
 def row(n: int, label: str, seconds: float, letters: int, peak: float | None) -> str:
     rate = letters / seconds if seconds else 0
     mem = f"{peak:8.0f}" if peak is not None else "       -"
-    return f"{n:>6}  {label:<34} {seconds:9.2f} {rate:11.1f} {mem}"
+    return f"{n:>6}  {label:<44} {seconds:9.2f} {rate:11.1f} {mem}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
-    parser.add_argument("--full", action="store_true", help="also the pipeline alone at N = 10,000")
+    parser.add_argument("--full", action="store_true", help="also both pipelines alone at N = 10,000")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
-        mode, records, out, jobs = args.child
+        mode, records, out, jobs, content_root = args.child
         started = time.monotonic()
         fn = {"naive": lambda: child_naive(Path(records), Path(out)),
-              "pipeline": lambda: child_pipeline(Path(records), Path(out), int(jobs)),
+              "pipeline": lambda: child_pipeline(Path(records), Path(out), int(jobs), Path(content_root)),
               "floor": lambda: child_floor(Path(records), Path(out)),
-              "floor-both": lambda: child_floor_both(Path(records), Path(out)),
-              "word": lambda: child_word(Path(records), Path(out))}[mode]
+              "floor-both": lambda: child_floor_both(Path(records), Path(out), Path(content_root)),
+              "word": lambda: child_word(Path(records), Path(out))}[mode.split(":")[0]]
         info = fn()
         info["seconds"] = time.monotonic() - started
         print(json.dumps(info))
@@ -265,38 +283,45 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
           f"WeasyPrint {weasyprint.__version__}, libharfbuzz-subset: {'yes' if subset else 'NO (slow fontTools fallback)'}")
     print(f"jobs: {args.jobs}\n")
-    print(f"{'N':>6}  {'approach':<34} {'seconds':>9} {'letters/s':>11} {'peak MB':>8}")
+    print(f"{'N':>6}  {'approach':<44} {'seconds':>9} {'letters/s':>11} {'peak MB':>8}")
     sizes = list(args.sizes) + ([10000] if args.full else [])
     soffice = shutil.which("soffice")
     summary = []
     with tempfile.TemporaryDirectory(prefix="handle-docs-bench-") as tmp:
+        roots = {layout: content_with_layout(layout, Path(tmp) / f"content-{layout}") for layout in LAYOUTS}
         for n in sizes:
             records = Path(tmp) / f"records-{n}.csv"
             synthetic_records(n, records)
             results = {}
-            modes = ["pipeline"] if n >= 10000 else ["naive", "pipeline", "floor", "floor-both"] + (["word"] if soffice and n <= 100 else [])
+            pipelines = [f"pipeline:{layout}" for layout in LAYOUTS]
+            modes = pipelines if n >= 10000 else (
+                ["naive", *pipelines, "floor", *(f"floor-both:{layout}" for layout in LAYOUTS)]
+                + (["word"] if soffice and n <= 100 else []))
             for mode in modes:
-                results[mode] = r = measure(mode, records, Path(tmp) / f"{mode}-{n}", args.jobs)
-                if mode.startswith("floor"):
-                    label = "floor" if mode == "floor" else "floor, both outputs"
+                kind, _, layout = mode.partition(":")
+                out = Path(tmp) / f"{kind}-{layout or 'whole'}-{n}"
+                results[mode] = r = measure(mode, records, out, args.jobs, roots.get(layout, CONTENT))
+                if kind.startswith("floor"):
+                    label = "floor" if kind == "floor" else f"floor, both outputs, {layout}"
                     print(row(n, f"{label} (/ {args.jobs} cores)", r["seconds"] / args.jobs, r["letters"], None))
                     print(row(n, f"  {label}, 1 process", r["seconds"], r["letters"], r["peak_mb"]))
                 else:
-                    print(row(n, mode, r["seconds"], r["letters"], r["peak_mb"]))
+                    print(row(n, mode.replace(":", " "), r["seconds"], r["letters"], r["peak_mb"]))
                 sys.stdout.flush()
-            if "naive" in results:
-                ratio = results["naive"]["seconds"] / results["pipeline"]["seconds"]
-                pipeline = results["pipeline"]["seconds"]
-                over = pipeline / (results["floor"]["seconds"] / args.jobs) - 1
-                over_both = pipeline / (results["floor-both"]["seconds"] / args.jobs) - 1
-                line = (f"{n:>6}  pipeline is {ratio:.2f}x the naive loop; {over * 100:+.0f} % against the floor, "
-                        f"{over_both * 100:+.0f} % against the floor with both outputs")
-                if "word" in results:
-                    line += f"; Word route {results['word']['seconds'] / results['pipeline']['seconds']:.1f}x slower per letter"
+                shutil.rmtree(out, ignore_errors=True)
+            for layout in LAYOUTS:
+                pipeline = results[f"pipeline:{layout}"]["seconds"]
+                line = f"{n:>6}  pipeline {layout}: {pipeline / n * 10000 / 60:.1f} min for 10,000 letters at this rate"
+                if "naive" in results:
+                    ratio = results["naive"]["seconds"] / pipeline
+                    over = pipeline / (results["floor"]["seconds"] / args.jobs) - 1
+                    over_both = pipeline / (results[f"floor-both:{layout}"]["seconds"] / args.jobs) - 1
+                    line += (f"; {ratio:.2f}x the naive loop; {over * 100:+.0f} % against the floor, "
+                             f"{over_both * 100:+.0f} % against the floor with both outputs")
+                    if "word" in results:
+                        line += f"; Word route {results['word']['seconds'] / pipeline:.1f}x slower per letter"
                 print(line)
                 summary.append(line)
-            for mode in modes:
-                shutil.rmtree(Path(tmp) / f"{mode}-{n}", ignore_errors=True)
     if not soffice:
         print("\nword route not timed: LibreOffice (soffice) is not installed")
 

@@ -117,3 +117,54 @@ def tick_boxes(path: Path) -> list[tuple[int, str]]:
                 line = "".join(c["text"] for c in sorted(beside, key=lambda c: c["x0"]))
                 found.append((page.page_number, " ".join(line.split())))
     return found
+
+
+def tagged_text(path: Path) -> list[tuple[str, str]]:
+    """The text a screen reader reads, in the order of the structure tree: (type of the block
+    element holding it, e.g. "H2" or "P", its words) for each piece of marked content, in tree
+    order.  Page furniture (footers), which is not in the tree, is left out."""
+    out: list[tuple[str, str]] = []
+    with pdfplumber.open(path) as pdf:
+        chars: dict[tuple[int, int], list[str]] = {}
+        for number, page in enumerate(pdf.pages, 1):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    chars.setdefault((number, char["mcid"]), []).append(char["text"])
+
+        def walk(element, block: str) -> None:
+            kind = element.get("type") or ""
+            if kind not in ("Span", "NonStruct"):
+                block = kind
+            page = element.get("page_number")
+            words = " ".join("".join(c for m in element.get("mcids") or [] for c in chars.get((page, m), [])).split())
+            if words:
+                out.append((block, words))
+            for child in element.get("children", []):
+                walk(child, block)
+
+        for element in pdf.structure_tree:
+            walk(element, "")
+    return out
+
+
+def tagged_words(path: Path) -> str:
+    """All the words of :func:`tagged_text`, in reading order, whitespace normalised."""
+    return " ".join(words for _, words in tagged_text(path))
+
+
+def element_languages(path: Path) -> list[tuple[int, str, str]]:
+    """Every structure element of ``path``: (page index, type, the language it resolves to)."""
+    from handle_docs.checks.structure_tree import walk_structure
+
+    out = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        catalog = str(pdf.Root.Lang)
+        langs: dict = {}
+        for visit in walk_structure(pdf.Root.StructTreeRoot):
+            own = visit.elem.get("/Lang")
+            parent = langs.get(visit.parent.objgen, catalog) if visit.depth > 1 else catalog
+            langs[visit.elem.objgen] = str(own) if own is not None else parent
+            if visit.page is not None:
+                out.append((pages[visit.page.objgen], str(visit.elem.S), langs[visit.elem.objgen]))
+    return out

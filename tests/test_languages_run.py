@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 
 from .conftest import approve_all
-from .pdfsee import page_texts, text
+from .pdfsee import element_languages, page_texts, text
 from .synth import write_rows
 
 #: The synthetic translations: (file, id, language, greeting, a sentence with the language's diacritics).
@@ -199,26 +199,6 @@ def test_the_operation_report_counts_letters_per_language_and_says_why_some_went
     assert "Polish 1 (the Polish translation visit-letter-pl is not approved: needs " in note
     assert "Urdu 1 (no translation into Urdu)" in note
     assert "## Languages" in markdown(ctx)
-
-
-def element_languages(path: Path) -> list[tuple[int, str, str]]:
-    """Every structure element of ``path``: (page index, type, the language it resolves to)."""
-    import pikepdf
-
-    from handle_docs.checks.structure_tree import walk_structure
-
-    out = []
-    with pikepdf.open(path) as pdf:
-        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
-        catalog = str(pdf.Root.Lang)
-        langs: dict = {}
-        for visit in walk_structure(pdf.Root.StructTreeRoot):
-            own = visit.elem.get("/Lang")
-            parent = langs.get(visit.parent.objgen, catalog) if visit.depth > 1 else catalog
-            langs[visit.elem.objgen] = str(own) if own is not None else parent
-            if visit.page is not None:
-                out.append((pages[visit.page.objgen], str(visit.elem.S), langs[visit.elem.objgen]))
-    return out
 
 
 def test_every_element_of_a_bilingual_letter_is_tagged_with_its_own_language(routed):

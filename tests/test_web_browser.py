@@ -45,7 +45,9 @@ def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(work
     url, _ = workspace
     browser.get(f"{url}/materials/visit-letter/edit")
     assert browser.title == "Edit: Advice after our vehicle crime patrol – handle-docs workspace"
-    wait(browser, lambda d: len(preview_srcs(d)) == 2)
+    # the default scenario (not locked, things on show) with the shared-back layout: two pages
+    # about the address, then the shared page
+    wait(browser, lambda d: len(preview_srcs(d)) == 3)
     before = preview_srcs(browser)
     assert by_css(browser, "#lint-field-blocks-opening")[0].text == ""
     assert_accessible(browser)
@@ -53,9 +55,9 @@ def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(work
     type_at_end(by_css(browser, "#field-blocks-opening")[0], " A car was insecure.")
     wait(browser, lambda d: "[jargon]" in by_css(d, "#lint-field-blocks-opening")[0].text)
     assert '"insecure"' in by_css(browser, "#lint-field-blocks-opening")[0].text
-    wait(browser, lambda d: len(preview_srcs(d)) == 2 and preview_srcs(d) != before)
+    wait(browser, lambda d: len(preview_srcs(d)) == 3 and preview_srcs(d) != before)
     wait(browser, lambda d: images_loaded(d, "#preview-pages img"))
-    assert "Preview updated: 2 pages." in by_css(browser, "#preview-status")[0].get_attribute("textContent")
+    assert "Preview updated: 3 pages." in by_css(browser, "#preview-status")[0].get_attribute("textContent")
     assert console_errors(browser) == []  # nothing refused by the Content-Security-Policy, no failed request
     assert_accessible(browser)
 
@@ -65,7 +67,7 @@ def test_the_scenario_picker_redraws_the_preview(workspace, browser):
 
     url, _ = workspace
     browser.get(f"{url}/materials/visit-letter/edit")
-    wait(browser, lambda d: len(preview_srcs(d)) == 2)
+    wait(browser, lambda d: len(preview_srcs(d)) == 3)
     before = preview_srcs(browser)
     Select(by_css(browser, "#scenario")[0]).select_by_value("all-secure")
     wait(browser, lambda d: "All secure (the thank-you)" in by_css(d, "#preview-pages .caption")[0].text

@@ -62,7 +62,7 @@ def test_two_accounts_approve_a_changed_letter_in_turn_and_letters_runs(workspac
     browser.get(f"{url}/materials/visit-letter/review")
     assert state(browser) == "needs approval"
     assert "{+strolled+}" in by_css(browser, "pre.diff")[0].text
-    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 2)
+    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)  # shared-back: 2 address pages + the shared page
     assert "watermark DRAFT" in by_css(browser, "#proof-pages .caption")[0].text
     assert_accessible(browser)
     approve(browser, url, "visit-letter", "comms-lead", "Reads well <script>alert(1)</script>")

@@ -172,9 +172,10 @@ def test_script_and_braces_in_wording_are_shown_and_saved_as_typed(client, folde
 def test_the_preview_shows_page_images_and_a_repeat_is_served_from_the_cache(client):
     form = {**form_of(client), "blocks.opening": "A short opening for the preview test.", "scenario": "several"}
     first = text(client.post("/materials/visit-letter/preview", data=form))
-    assert "Several cars at one address, DRAFT, not approved: 2 pages" in first
-    images = re.findall(r'<img src="([^"]+)" alt="Page (\d) of 2 as it will print">', first)
-    assert len(images) == 2
+    # shared-back (the sample letter): two pages about the address, then the shared page
+    assert "Several cars at one address, DRAFT, not approved: 3 pages" in first
+    images = re.findall(r'<img src="([^"]+)" alt="Page (\d) of 3 as it will print">', first)
+    assert len(images) == 3
     png = client.get(images[0][0])
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
     assert text(client.post("/materials/visit-letter/preview", data=form)) == first

@@ -6,7 +6,10 @@ only :data:`BLANK_PAGE_TEXT`, so every one starts on a fresh sheet printed
 double-sided; the print cost counts those pages as blank backs.  A page is
 drawn small with pdfium and counts as *colour* when any pixel's red, green
 and blue differ by more than a small tolerance (grey text, a grey watermark
-and black QR codes are mono).  The flags travel as one character a page
+and black QR codes are mono).  A page whose every object is text or a path
+in greys, with no image, shading, form or annotation, cannot draw a
+coloured pixel: it is known to be mono from its objects (read by pdfium, a
+few times cheaper than drawing it), and only the others are drawn.  The flags travel as one character a page
 (:func:`flags_code`), e.g. in the run journal.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs
 
@@ -45,18 +48,47 @@ def _colour_spread(image: Any) -> int:
     return ImageChops.subtract(high, low).getextrema()[1]
 
 
+def _drawn_in_greys(page: Any, tolerance: int) -> bool:
+    """True when every object on ``page`` is text or a path whose fill and
+    stroke are greys (or fully transparent), and it has no annotation: it
+    cannot carry colour.  False means "draw it to find out"."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    if pdfium_c.FPDFPage_GetAnnotCount(page.raw):
+        return False
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    plain = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) not in plain:
+            return False  # an image, shading or form: only drawing tells
+        for colour_of in (pdfium_c.FPDFPageObj_GetFillColor, pdfium_c.FPDFPageObj_GetStrokeColor):
+            if not colour_of(obj, r, g, b, a):
+                return False
+            if a.value and max(r.value, g.value, b.value) - min(r.value, g.value, b.value) > tolerance:
+                return False
+    return True
+
+
 def page_flags(
     pdf: Path | bytes,
     *,
     dpi: int = COLOUR_DPI,
     tolerance: int = COLOUR_TOLERANCE,
     blanks: Collection[int] | None = None,
+    repeats: Mapping[int, int] | None = None,
 ) -> list[PageFlags]:
     """For each page of ``pdf``: does it carry colour, is it a blank back?
 
     Blank backs are found by their text, unless the caller, who put them
     there, gives their page indices as ``blanks`` (then they are not drawn).
+    ``repeats`` maps a page painted from the same laid-out page as an earlier
+    one to that earlier page's index: it is not drawn again, it takes its flags
+    (the shared part of shared-back letters, render/shared_pages.py).
     """
+    repeats = repeats or {}
     import pypdfium2 as pdfium
 
     source = str(pdf) if isinstance(pdf, Path) else pdf
@@ -67,10 +99,15 @@ def page_flags(
             if blanks is not None and index in blanks:
                 flags.append(PageFlags(colour=False, blank=True))
                 continue
+            if index in repeats:
+                flags.append(flags[repeats[index]])
+                continue
             page = document[index]
             try:
-                bitmap = page.render(scale=dpi / 72)
-                colour = _colour_spread(bitmap.to_pil()) > tolerance
+                if _drawn_in_greys(page, tolerance):
+                    colour = False
+                else:
+                    colour = _colour_spread(page.render(scale=dpi / 72).to_pil()) > tolerance
                 blank = False
                 if blanks is None:
                     textpage = page.get_textpage()

@@ -48,7 +48,7 @@ from handle_docs.checks.structure_tree import (
 )
 from handle_docs.render.merge import MergeError, write_merged
 
-__all__ = ["split_tagged_pdf", "SplitError"]
+__all__ = ["split_tagged_pdf", "top_elements", "SplitError"]
 
 
 class SplitError(ValueError):
@@ -84,6 +84,13 @@ def split_tagged_pdf(
                 raise SplitError(str(exc)) from exc
             pieces.append(out.getvalue())
     return pieces
+
+
+def top_elements(src: Pdf) -> tuple[Any, list[tuple[Any, frozenset[int]]]]:
+    """The element holding ``src``'s top-level structure elements (its document
+    element), and each of them with the indices of the pages it is on."""
+    source = _Source(src)
+    return source.holder, source.kids
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,12 @@ own tagged PDF is then cut out of that share (render/split.py keeps the tags,
 where pypdf would drop them); with ``--docx`` its Word file is made from the
 same context.
 
+A letter material with the shared-back layout (render/shared_pages.py) has
+the part every letter shares laid out once per chunk, after the letters,
+and its pages follow each letter's own pages.  A page that comes more than
+once (a shared part, the blank back) is painted once and repeated with its
+own copy of its tags (render/repeat_pages.py).
+
 Only what a letter can cause becomes rejected rows, with the reason: a
 template that cannot lay out the letter's data (Jinja's ``TemplateError``:
 a value it does not have, something the sandbox forbids), a document
@@ -31,6 +37,8 @@ from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.langtags import tag_page_languages
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
 from handle_docs.render.pdf import PdfRenderer, RenderError
+from handle_docs.render.repeat_pages import RepeatError, repeat_pages
+from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
 from handle_docs.run.context import leaflet_context, letter_context
 from handle_docs.run.routing import Route, anything_goes, route_for
@@ -93,6 +101,8 @@ class Prepared:
     word: bytes | None = None
     route: Route | None = None
     langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (run/routing.py order)
+    # shared-back layout: each language part's shared part, as (template, context); None: flowing
+    shared: tuple[tuple[str, dict[str, Any]] | None, ...] = ()
 
     @property
     def parts(self) -> list[str]:
@@ -137,6 +147,7 @@ class Paging:
     leaflet_pages: int = 0  # leaflet pages, their blank backs included
     blanks: set[int] = field(default_factory=set)  # positions of the blank backs put in
     langs: list[str | None] = field(default_factory=list)  # each page's language (None: the blank back's)
+    repeats: dict[int, int] = field(default_factory=dict)  # position -> first position of the same laid-out page
 
 
 def rejected(letter: Letter, reason: str) -> list[Reject]:
@@ -144,32 +155,62 @@ def rejected(letter: Letter, reason: str) -> list[Reject]:
     return [Reject(row=row, field="letter", reason=reason) for row in letter.source_rows]
 
 
-def sorted_pages(document: Any) -> tuple[dict[str, list[Any]], dict[str, list[Any]], Any]:
+@dataclass
+class SortedPages:
+    """A laid-out chunk's pages by the anchor each starts with."""
+
+    letters: dict[str, list[Any]] = field(default_factory=dict)  # letter id (+ part suffix) -> its pages
+    leaflets: dict[str, list[Any]] = field(default_factory=dict)  # "<material>--<letter id>" -> that leaflet's pages
+    shared: dict[str, list[Any]] = field(default_factory=dict)  # shared-back: anchor -> the shared part's pages
+    blank: Any = None  # the blank back
+
+
+def sorted_pages(document: Any) -> SortedPages:
     """A laid-out chunk's pages by the anchor each starts with: every
-    letter's, the leaflet after every letter, and the blank back (or None)."""
-    letters: dict[str, list[Any]] = {}
-    leaflets: dict[str, list[Any]] = {}
-    blank = None
+    letter's, the leaflet after every letter, each shared part, and the
+    blank back (or None)."""
+    found = SortedPages()
     for page in document.pages:
         anchor = next((a for a in page.anchors if a.startswith("letter-")), None)
         leaflet_anchor = next((a for a in page.anchors if a.startswith("leaflet-")), None)
+        shared_anchor = next((a for a in page.anchors if a.startswith(ANCHOR_PREFIX)), None)
         if anchor is not None:
-            letters.setdefault(anchor.removeprefix("letter-"), []).append(page)
+            found.letters.setdefault(anchor.removeprefix("letter-"), []).append(page)
         elif leaflet_anchor is not None:
-            leaflets.setdefault(leaflet_anchor.removeprefix("leaflet-"), []).append(page)
+            found.leaflets.setdefault(leaflet_anchor.removeprefix("leaflet-"), []).append(page)
+        elif shared_anchor is not None:
+            found.shared.setdefault(shared_anchor, []).append(page)
         elif "blank-page" in page.anchors:
-            blank = page
-    return letters, leaflets, blank
+            found.blank = page
+    return found
+
+
+def shared_parts(ready: Sequence[Prepared]) -> SharedParts:
+    """The shared parts the shared-back letters of ``ready`` need, in order."""
+    parts = SharedParts()
+    for item in ready:
+        for drawn in item.shared:
+            if drawn is not None:
+                parts.add(*drawn)
+    return parts
 
 
 def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
-    """Each letter's pages in order, then its leaflet's, each padded with the
-    blank back to an even number of pages."""
-    letters, leaflets, blank = sorted_pages(document)
+    """Each letter's pages in order (with the shared-back layout, its address
+    pages and then its shared part's), then its leaflet's, each padded with
+    the blank back to an even number of pages."""
+    found = sorted_pages(document)
+    blank = found.blank
+    parts = shared_parts(ready)
     paging = Paging()
+    first: dict[int, int] = {}  # id of a laid-out page -> its first position
 
     def add(pages: list[Any], lang: str | None) -> int:
-        paging.pages.extend(pages)
+        for page in pages:
+            position = first.setdefault(id(page), len(paging.pages))
+            if position != len(paging.pages):
+                paging.repeats[len(paging.pages)] = position
+            paging.pages.append(page)
         paging.langs.extend([lang] * len(pages))
         if len(pages) % 2 and blank is not None:
             paging.blanks.add(len(paging.pages))
@@ -179,12 +220,17 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
         return len(pages)
 
     for item in ready:
-        # each language of a bilingual letter starts a fresh sheet; the blank
-        # back between them is in the batch, not in the letter's own file
+        # each language of a bilingual letter starts a fresh sheet (its address
+        # pages, then with shared-back its shared part's); the blank back
+        # between them is in the batch, not in the letter's own file
         span = Span(item, [], [])
         langs = iter(item.langs)
+        shared = iter(item.shared)
         for part in item.parts:
-            pages = letters[part]
+            pages = found.letters[part]
+            drawn = next(shared, None)
+            if drawn is not None:
+                pages = pages + found.shared[parts.add(*drawn)]
             lang = next(langs, None)
             span.pages += pages
             span.positions += range(len(paging.pages), len(paging.pages) + len(pages))
@@ -192,8 +238,21 @@ def paginate(document: Any, ready: Sequence[Prepared]) -> Paging:
             add(pages, lang)
         paging.spans.append(span)
         for leaflet in item.leaflets:
-            paging.leaflet_pages += add(leaflets.get(leaflet, []), next(langs, None))
+            paging.leaflet_pages += add(found.leaflets.get(leaflet, []), next(langs, None))
     return paging
+
+
+def once_each(pages: Sequence[Any]) -> tuple[list[Any], list[int]]:
+    """Each of ``pages`` once, in the order first met, and where each page of
+    ``pages`` is in that list."""
+    painted: list[Any] = []
+    index: dict[int, int] = {}
+    order = []
+    for page in pages:
+        order.append(index.setdefault(id(page), len(painted)))
+        if order[-1] == len(painted):
+            painted.append(page)
+    return painted, order
 
 
 def sha256(data: bytes) -> str:
@@ -221,10 +280,7 @@ class ChunkRenderer:
             return ChunkResult(index, [], rejects, 0, None, None)
         paging = paginate(document, ready)
         base = self.base_material.spec
-        data = tag_page_languages(
-            self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages), paging.langs,
-            catalog_lang=base.language,
-        )
+        data = tag_page_languages(self.paint(document, paging), paging.langs, catalog_lang=base.language)
         pieces = self.cut(document, data, paging.spans)
         results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces)]
         chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
@@ -234,9 +290,24 @@ class ChunkRenderer:
             # Counted here, in parallel, not from the joined batch.pdf at
             # the end: rasterising every page serially cost ~3.5 ms a page.
             # The blank backs are the ones put in above: no need to read them.
-            flags = flags_code(page_flags(data, blanks=paging.blanks))
+            flags = flags_code(page_flags(data, blanks=paging.blanks, repeats=paging.repeats))
         return ChunkResult(index, results, rejects, len(paging.pages), chunk_file, sha256(data),
                            paging.leaflet_pages, flags)
+
+    def paint(self, document: Any, paging: Paging) -> bytes:
+        """The chunk's share of the batch: each laid-out page painted once, and
+        the pages that come again (a shared part, the blank back) repeated with
+        their tags (render/repeat_pages.py), or painted again where they
+        cannot be."""
+        base = self.base_material.spec
+        painted, order = once_each(paging.pages)
+        data = self.pdf.write(document, title=base.title, lang=base.language, pages=painted)
+        if len(painted) == len(order):
+            return data
+        try:
+            return repeat_pages(data, order, title=base.title, lang=base.language, creation_date=source_datetime())
+        except RepeatError:
+            return self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages)
 
     # --- each letter's HTML and Word file ---------------------------------------
 
@@ -253,7 +324,9 @@ class ChunkRenderer:
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
             langs = tuple(self.content.material(mid).spec.language for mid in route.letters + route.leaflets)
-            item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs)
+            shared = tuple((material.spec.template, context) if is_shared_back(material.spec) else None
+                           for material, context in parts)
+            item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs, shared=shared)
             if self.settings.docx:
                 from handle_docs.render.docx import DocxError, render_letter_docx
                 from handle_docs.render.docx_join import join_docx_bytes
@@ -276,14 +349,16 @@ class ChunkRenderer:
 
     def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:
         """Each language's letter material and template context, and the HTML
-        of them all, then the leaflets."""
+        of them all (with the shared-back layout, each one's address part
+        only), then the leaflets."""
         contexts = []
         fragment = None
         for index, mid in enumerate(route.letters):
             material = self.content.material(mid)
             context = letter_context(letter, self.content, material, watermark=self.settings.watermark,
                                      anchor_suffix=part_suffix(index), bilingual=route.bilingual)
-            part = self.html.fragment(material.spec.template, context)
+            drawn = address_context(context) if is_shared_back(material.spec) else context
+            part = self.html.fragment(material.spec.template, drawn)
             fragment = part if fragment is None else fragment + part
             contexts.append((material, context))
         for mid in route.leaflets:
@@ -297,8 +372,9 @@ class ChunkRenderer:
         """The chunk's letters as one HTML document, with the blank back at the end."""
         base = self.base_material.spec
         sheets = ["letters/letter.css"] + (["leaflets/leaflet.css"] if self.leaflet is not None else [])
+        shared = [self.html.fragment(template, context) for template, context in shared_parts(ready).drawn()]
         return self.html.document(
-            [item.fragment for item in ready],
+            [item.fragment for item in ready] + shared,
             lang=base.language,
             title=base.title,
             stylesheets=sheets,

@@ -159,6 +159,7 @@ def letter_context(
         "lang": spec.language,
         "title": spec.title,
         "letter_id": letter.letter_id,
+        "part": "whole",  # the whole letter; render/shared_pages.py draws a part of it
         "large_print": letter.large_print,
         "watermark": watermark,
         "date": long_date(day, spec.language),

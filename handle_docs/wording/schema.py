@@ -102,6 +102,11 @@ class MaterialSpec(Strict):
     items: dict[str, str] = Field(default_factory=dict)
     links: list[str] = Field(default_factory=list, description="ids from links.yaml shown as QR codes")
     qr_after: str | None = Field(default=None, description="block after which a leaflet shows its QR codes")
+    layout: Literal["flowing", "shared-back"] = Field(
+        default="flowing",
+        description="letters only: flowing (one text, page after page) or shared-back (the part every "
+        "letter shares starts a new page and is laid out once per chunk, render/shared_pages.py)",
+    )
     location_detail: Literal["area", "force"] | None = Field(
         default=None, description="cards only: the most precise place the wording may name (default area)"
     )
