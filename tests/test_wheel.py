@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 #: What a build needs from the repository (copied, so the build writes nothing into the checkout).
 SOURCES = ["handle_docs", "content", "templates", "review", "examples/patrol-records.csv",
            "examples/patrol-forms-export.xlsx", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"]
-MATERIALS = ["lock-it-leaflet", "paper-check-form", "social-card", "stay-connected-leaflet", "visit-letter"]
+LANGUAGES = ["ar", "cy", "pl", "ro", "ur"]
+MATERIALS = sorted(["lock-it-leaflet", "paper-check-form", "social-card", "stay-connected-leaflet", "visit-letter",
+                    *(f"lock-it-leaflet-{lang}" for lang in LANGUAGES), *(f"visit-letter-{lang}" for lang in LANGUAGES)])
 
 
 def sh(*args, cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
@@ -117,6 +119,6 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
     status = sh(hd, "review", "status", cwd=force, env=env, check=False)
     assert status.returncode == 1, status.stdout + status.stderr
     assert status.stdout.splitlines()[1].startswith("reviewers (registry)")
-    rows = {line.split()[0]: line for line in status.stdout.splitlines()[2:7]}
+    rows = {line.split()[0]: line for line in status.stdout.splitlines()[2:2 + len(MATERIALS)]}
     assert sorted(rows) == MATERIALS and all("NEEDS APPROVAL" in row for row in rows.values())
-    assert "NOT READY: 6 of 6 (materials and the reviewer registry) not approved for their current version" in status.stdout
+    assert f"NOT READY: {len(MATERIALS) + 1} of {len(MATERIALS) + 1} (materials and the reviewer registry) not approved for their current version" in status.stdout
