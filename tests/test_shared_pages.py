@@ -192,13 +192,18 @@ def test_an_unknown_layout_is_refused(content_copy):
     assert "layout" in str(caught.value)
 
 
-def test_the_sample_runs_joined_batch_is_tagged_and_passes_check(sample_run):
+def test_the_sample_runs_joined_batch_is_tagged_in_every_letters_part(sample_run):
     out, result, _ = sample_run
     summary = pdf_structure_summary(out / "batch.pdf")
     assert summary["marked"] and summary["lang"] == "en-GB"
     assert summary["bad_parent_links"] == 0 and summary["duplicate_ids"] == []
     parts = sum(len(letter.material_id.split("+")) for letter in result.letters)  # a bilingual letter has two
     assert summary["figures"] == summary["figures_with_alt"] == 2 * parts  # each part's QR codes
+
+
+@pytest.mark.soak  # every check over the 400-odd pages takes most of a minute: make soak
+def test_the_sample_runs_joined_batch_passes_check(sample_run):
+    out, _, _ = sample_run
     (report,) = check_paths([out / "batch.pdf"], config_from_links(CONTENT / "links.yaml"))
     assert report.passed, [c.check for c in report.results if not c.passed]
 

@@ -95,7 +95,7 @@ def test_the_picker_previews_the_letter_in_each_language_and_stays_accessible(wo
     from selenium.webdriver.support.ui import Select
 
     browser.get(f"{workspace_in_languages}/materials/visit-letter/edit")
-    wait(browser, lambda d: len(preview_srcs(d)) == 2)
+    wait(browser, lambda d: len(preview_srcs(d)) == 3)
     picker = Select(by_css(browser, "#scenario")[0])
     # the sample's five languages (Arabic and Welsh rewritten by the fixture), each named in English and in itself
     assert [o.text for o in picker.options][-5:] == [

@@ -135,13 +135,13 @@ def generic_letter_context(content: Content, letter: Material, form: Material) -
     they mean the same thing)."""
     spec = letter.spec
     op = content.operation
-    values = placeholder_values(content)
+    values = placeholder_values(content, language=spec.language)
     labels = dict(spec.labels)
     return {
         "lang": spec.language,
         "title": spec.title,
         "material_id": spec.id,
-        "date": long_date(op.operation.patrol_date),
+        "date": long_date(op.operation.patrol_date, spec.language),
         "labels": labels,
         "recipient": form.spec.labels["recipient"],
         "address_lines": ADDRESS_LINES,
