@@ -1,4 +1,4 @@
-"""Dates are written in the letter's own language: the patrol date in the wording and the letter's date."""
+"""Dates and lists are written the way the letter's language writes them: the patrol date, the letter's date, the things on show."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from handle_docs.models import Letter
-from handle_docs.run.context import letter_context, long_date
+from handle_docs.run.context import letter_context, list_phrase, long_date
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES
@@ -42,3 +42,12 @@ def test_the_welsh_letter_gives_the_patrol_date_and_its_own_date_in_welsh():
     assert context["date"] == "14 Tachwedd 2026"
     opening = "".join(run["text"] for paragraph in context["opening"]["body"] for run in paragraph["runs"])
     assert "14 Tachwedd 2026" in opening and "November" not in opening
+
+
+@pytest.mark.parametrize(
+    "language, joined",
+    [("en-GB", "a bag, a phone and keys"), ("pl-PL", "a bag, a phone i keys"), ("ro-RO", "a bag, a phone și keys"),
+     ("ur", "a bag، a phone، اور keys")],
+)
+def test_a_list_of_things_on_show_is_joined_the_way_the_language_joins_it(language, joined):
+    assert list_phrase(["a bag", "a phone", "keys"], language) == joined

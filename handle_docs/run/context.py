@@ -13,6 +13,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
@@ -29,12 +30,7 @@ def long_date(day: dt.date, language: str = "en-GB") -> str:
     """The date written out in ``language``, as its readers write it ('14 November 2026',
     '14 Tachwedd 2026', '14 listopada 2026'): CLDR's long date form, bundled with Babel, so
     a new language needs no code; one Babel does not know is written in British English."""
-    for tag in (language.replace("-", "_"), language.split("-")[0], "en_GB"):
-        try:
-            return format_date(day, format="long", locale=Locale.parse(tag))
-        except (UnknownLocaleError, ValueError):
-            continue
-    raise AssertionError("en_GB is always known")  # pragma: no cover
+    return format_date(day, format="long", locale=_locale(language))
 
 
 def placeholder_values(content: Content, day: dt.date | None = None, language: str = "en-GB") -> dict[str, str]:
@@ -114,10 +110,22 @@ def qr_codes(content: Content, link_ids: list[str], source: str) -> list[dict[st
     return codes
 
 
-def list_phrase(words: list[str]) -> str:
+def _locale(language: str) -> Locale:
+    """The CLDR locale of a language tag, or British English when Babel does not know it."""
+    for tag in (language.replace("-", "_"), language.split("-")[0]):
+        try:
+            return Locale.parse(tag)
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse("en_GB")
+
+
+def list_phrase(words: list[str], language: str = "en-GB") -> str:
+    """'a bag, a phone and a sat nav', joined the way ``language`` joins a list
+    ('… i …' in Polish, '… și …' in Romanian, '… اور …' in Urdu; CLDR, through Babel)."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return format_list(words, locale=_locale(language))
 
 
 def letter_context(
@@ -149,7 +157,7 @@ def letter_context(
                 "vrm": vehicle.vrm or labels["no_registration"],
                 "secure": vehicle.secure,
                 "status": labels["vehicle_secure"] if vehicle.secure else labels["vehicle_insecure"],
-                "items": list_phrase(items) if items else labels["no_items"],
+                "items": list_phrase(items, spec.language) if items else labels["no_items"],
             }
         )
     link_ids = spec.links or ["nws", "cms"]
