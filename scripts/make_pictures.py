@@ -69,7 +69,11 @@ def main() -> None:
         english_first = next((i for i in range(1, len(pdf)) if "Dear resident" in pdf[i].get_textpage().get_text_range()), 2)
         pdf.close()
         pages_side_by_side(welsh, IMG / "letter-cy-en.png", pages=[0, english_first])
+    # the leaflets as written, and the lock-it leaflet in Welsh and in Arabic (the README shows those two)
+    shown = {"lock-it-leaflet-cy-a4", "lock-it-leaflet-ar-a4"}
     for pdf in sorted((OUT / "leaflets").glob("*-a4.pdf")):
+        if "-leaflet-" in pdf.stem and pdf.stem not in shown:
+            continue
         pages_side_by_side(pdf, IMG / f"{pdf.stem}.png")
     for pdf in sorted((OUT / "report").glob("*.pdf")) if (OUT / "report").exists() else []:
         pages_side_by_side(pdf, IMG / "report.png", pages=1, width=700)
