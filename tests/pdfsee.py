@@ -10,6 +10,11 @@ import pypdfium2
 import zxingcpp
 
 
+#: The fonts a letter may be drawn in (names without hyphens): Atkinson Hyperlegible Next, and for
+#: the scripts it lacks the Noto fonts of Arabic and Urdu (templates/base.css chooses by language).
+LETTER_FONTS = ("AtkinsonHyperlegibleNext", "NotoSansArabic", "NotoNastaliqUrdu")
+
+
 def page_texts(path: Path) -> list[str]:
     """Text of each page as PDFium extracts it (what copy-and-paste gives)."""
     pdf = pypdfium2.PdfDocument(str(path))

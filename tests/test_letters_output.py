@@ -17,7 +17,7 @@ from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, SAMPLE_CSV, TEMPLATES, approve_all
 from .synth import row_values
-from .pdfsee import catalog_facts, drawn_text, font_sizes_and_names, page_texts, qr_payloads, words
+from .pdfsee import LETTER_FONTS, catalog_facts, drawn_text, font_sizes_and_names, page_texts, qr_payloads, words
 
 BLANK_BACK = "This page is intentionally blank."
 SAMPLE = load_content(CONTENT, TEMPLATES)
@@ -32,10 +32,6 @@ def wording(letter: dict):
 def right_to_left(letter: dict) -> bool:
     return text_direction(letter["language"].split("+")[0]) == "rtl"
 
-
-#: The fonts a letter may use: Atkinson Hyperlegible Next, and for the scripts it lacks
-#: the Noto fonts of Arabic and Urdu (templates/base.css chooses by language).
-LETTER_FONTS = ("AtkinsonHyperlegibleNext", "NotoSansArabic", "NotoNastaliqUrdu")
 
 
 def manifest(run):
