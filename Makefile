@@ -54,7 +54,7 @@ demo: system-deps $(STAMP)
 
 # The suite, then lint over the bundled wording and check over the demo's files.
 test: system-deps word-deps browser-deps $(STAMP)
-	$(BIN)/python -m pytest -q -m "not soak" --durations=15
+	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
 	$(BIN)/handle-docs lint --strict
 	$(MAKE) --no-print-directory demo
 	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency

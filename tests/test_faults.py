@@ -46,12 +46,11 @@ def assert_nothing_looks_complete_unless_it_is(out: Path) -> None:
 def kill_and_resume(tmp_path: Path, letters: int, kills: int, seed: int) -> None:
     records = write_records(tmp_path / "records.csv", letters)
     reference = tmp_path / "reference"
+    started = time.monotonic()
     subprocess.run(command(records, reference), env=env(), check=True, capture_output=True)
+    full = time.monotonic() - started  # the kills land anywhere in a run this long
     expected = digests(reference)
     rng = random.Random(seed)
-    probe = time.monotonic()
-    subprocess.run(command(records, tmp_path / "probe"), env=env(), check=True, capture_output=True)
-    full = time.monotonic() - probe
     for k in range(kills):
         out = tmp_path / f"run-{k}"
         proc = subprocess.Popen(command(records, out), env=env(), start_new_session=True,
@@ -69,7 +68,7 @@ def kill_and_resume(tmp_path: Path, letters: int, kills: int, seed: int) -> None
 
 
 def test_a_run_killed_at_random_points_resumes_to_identical_bytes(tmp_path):
-    kill_and_resume(tmp_path, letters=30, kills=3, seed=7)
+    kill_and_resume(tmp_path, letters=20, kills=3, seed=7)
 
 
 @pytest.mark.soak
