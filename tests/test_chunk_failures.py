@@ -15,6 +15,7 @@ from handle_docs import cli
 from handle_docs.run import chunk
 
 from .conftest import CONTENT
+from .pdfsee import page_texts
 from .synth import HEADER, run_records, write_records
 
 ADDRESS = "12 Larkspur Road, Eastmoor, Westmarch"
@@ -66,6 +67,9 @@ def test_a_letter_its_template_cannot_lay_out_is_a_rejected_row_with_the_reason(
     with open(out / "rejects.csv", encoding="utf-8-sig", newline="") as handle:
         rejects = list(csv.DictReader(handle))
     assert rejects == [{"row": "4", "field": "letter", "reason": "could not be laid out (UndefinedError)"}]
+    # the round sheet (laid out beside the chunks when there are workers) lists only the letter made
+    sheet = " ".join(" ".join(page_texts(out / "round-sheet.pdf")).split())
+    assert "1 Tanners Row" in sheet and "Larkspur Road" not in sheet
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -153,3 +153,52 @@ def test_a_letter_for_a_row_without_a_registration_says_a_car(run):
     [letter] = [letter for letter in manifest["letters"] if 4 in letter["source_rows"]]
     seen = words(out / letter["file"])
     assert "A car (not noted)" in seen
+
+
+def test_a_long_round_laid_out_in_parts_reads_as_one_sheet_numbered_throughout(run, tmp_path):
+    # Parts of 2 letters stand in for parts of a thousand: 5 letters make 3 parts,
+    # one of them carrying Larkspur Road on from the part before.
+    out, result, recordset, content = run
+    delivered = {letter.letter_id for letter in result.letters}
+    letters = [letter for letter in build_letters(recordset.records) if letter.letter_id in delivered]
+    whole = " ".join(" ".join(page_texts(out / "round-sheet.pdf")).split())
+    parted = write_round_sheet(tmp_path, letters, content, TEMPLATES, part_stops=2)
+    pages = [" ".join(text.split()) for text in page_texts(parted)]
+    assert len(pages) == 3
+    assert [re.search(r"Page (\d+) / (\d+)", page).groups() for page in pages] == [("1", "3"), ("2", "3"), ("3", "3")]
+    footer = re.compile(r" Delivery round: Operation Larkspur Page \d+ / \d+$")
+    body = " ".join(footer.sub("", page) for page in pages)
+    assert body.startswith("Delivery round: Operation Larkspur Eastmoor, letters about the patrol on 14 November 2026.")
+    assert body.count("Delivery round:") == 1  # the title and introduction once, at the top
+    assert body.count("Larkspur Road Letters on this street: 3") == 2  # headed again where it carries on
+    assert re.findall(r"(\d) (L\d{4}) ", body) == re.findall(r"(\d) (L\d{4}) ", whole)
+    assert [p.name for p in tmp_path.iterdir()] == ["round-sheet.pdf"], "the parts are cleared away"
+    reports = check_paths([parted], config_from_links(CONTENT / "links.yaml"))
+    assert [(c.check, [f.message for f in c.findings]) for r in reports for c in r.results if not c.passed] == []
+    (tmp_path / "again").mkdir()
+    again = write_round_sheet(tmp_path / "again", letters, content, TEMPLATES, part_stops=2)
+    assert again.read_bytes() == parted.read_bytes()
+
+
+def test_with_workers_the_round_sheet_is_laid_out_beside_the_chunks_and_is_the_same(run, tmp_path):
+    from handle_docs.run.batch import worker_pool
+    from handle_docs.run import pipeline
+
+    out, _, _, content = run
+    records = write(tmp_path / "records.csv")
+    submitted = []
+    real = pipeline._round_sheet_job
+    with worker_pool(2) as pool:
+        class Watching:  # the pool, noting what is submitted to it
+            def submit(self, fn, *args):
+                submitted.append(fn)
+                return pool.submit(fn, *args)
+
+            def __getattr__(self, name):
+                return getattr(pool, name)
+
+        run_letters(read_records(records, corrections=CORRECTIONS), file_sha256(records), content,
+                    RunSettings(content_root=CONTENT, templates=TEMPLATES, chunk_size=1), tmp_path / "run",
+                    RunOptions(jobs=2, pool=Watching()))
+    assert submitted[0] is real, "the round sheet goes to the workers first, before the chunks"
+    assert (tmp_path / "run" / "round-sheet.pdf").read_bytes() == (out / "round-sheet.pdf").read_bytes()

@@ -7,12 +7,12 @@ tests and benchmarks call it directly.
 from __future__ import annotations
 
 import time
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from handle_docs.models import RecordSet
+from handle_docs.models import Letter, RecordSet
 from handle_docs.outputs.costs import record_print_cost
 from handle_docs.records.printable import screen
 from handle_docs.render.pages import PageFlags, flags_from_code
@@ -25,7 +25,7 @@ from handle_docs.run.stats import count_vehicles, fallback_lines, fallbacks, fol
 from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
 from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
 from handle_docs.outputs.row_warnings import write_warnings
-from handle_docs.wording.content import Content
+from handle_docs.wording.content import Content, load_content
 
 
 __all__ = ["RunOptions", "ReconciliationError", "file_sha256", "run_letters", "summary_lines"]
@@ -92,6 +92,22 @@ def _known_flags(code: str, result: RunResult) -> list[PageFlags] | None:
     return flags_from_code(code) if len(code) == result.batch_pages else None
 
 
+def _round_sheet_job(settings: RunSettings, letters: list[Letter], wording: RoundSheetWording, staging: str) -> None:
+    """In a worker, beside the chunks: the round sheet for every letter of the run."""
+    content = load_content(settings.content_root, settings.templates)
+    write_round_sheet(Path(staging), letters, content, settings.templates, wording)
+
+
+def _start_round_sheet(
+    pool: Executor | None, settings: RunSettings, letters: list[Letter], wording: RoundSheetWording, staging: Path
+) -> Future | None:
+    """Lay out the round sheet in the pool while the chunks render (it is one
+    long document: done after the batch it held up the end of a large run)."""
+    if pool is None or not letters:
+        return None
+    return pool.submit(_round_sheet_job, settings, list(letters), wording, str(staging))
+
+
 def run_letters(
     recordset: RecordSet,
     records_sha256: str,
@@ -128,6 +144,8 @@ def run_letters(
         options.progress_start(len(letters))
     chunk_files: list[str] = []
     flags: list[str] = []
+    early_round_sheet = _start_round_sheet(options.pool if options.jobs > 1 else None, settings, letters,
+                                           round_sheet, staging)
     for chunk in render_chunks(
         letters,
         settings,
@@ -157,10 +175,12 @@ def run_letters(
 
     def before_swap(staging: Path) -> None:
         write_warnings(staging, kept_warnings(recordset.row_warnings, result.letters))
-        write_round_sheet(
-            staging, [letter for letter in letters if letter.letter_id in delivered], content, settings.templates,
-            round_sheet,
-        )
+        made_early = early_round_sheet is not None and early_round_sheet.exception() is None
+        if not made_early or len(delivered) != len(letters):  # a letter failed: the sheet lists only those made
+            write_round_sheet(
+                staging, [letter for letter in letters if letter.letter_id in delivered], content,
+                settings.templates, round_sheet,
+            )
         if options.prices:
             record_print_cost(staging, options.prices, _known_flags("".join(flags), result))
     base = content.material(settings.material_id).spec
