@@ -91,7 +91,9 @@ def test_urdu_is_drawn_in_nastaliq_with_every_glyph_embedded(renderer, tmp_path)
 @pytest.mark.xfail(strict=True, reason=(
     "WeasyPrint 70 maps each glyph id to text once (its first use); Nastaliq draws one letter with "
     "several glyphs, raised and lowered, so PDF text extraction of Urdu comes back scrambled. "
-    "Needs /ActualText from the tagging step; this test passes (and so fails as xfail) once it is there."))
+    "/ActualText alone does not cure it for PDFium: a text box's /ActualText comes back with each word's "
+    "letters reversed, and /ActualText per cluster is cut into pieces by Nastaliq's raised glyphs "
+    "(docs/languages.md, right to left). This test passes (and so fails as xfail) once PDFium reads Urdu right."))
 def test_urdu_reads_back_as_written(renderer, tmp_path):
     pdf = render(renderer, tmp_path / "ur.pdf", "ur", f"<p>{URDU}</p>")
     assert words(pdf) == URDU
