@@ -17,6 +17,7 @@ from docx import Document
 from handle_docs.checks.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.cli import cli
 from handle_docs.models import Letter, VehicleCheck
+from handle_docs.outputs.contingency import render_pack
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.review import gate, material_status
 from handle_docs.review.wording import resident_text
@@ -238,3 +239,10 @@ def test_the_reviewer_reads_the_translations_labels_and_the_editor_offers_them(c
     assert "Join Neighbourhood Watch" not in text
     fields = {f.key: f.value for f in editable_fields(material, content.docs[material.source])}
     assert fields["link_labels.nws"] == WELSH["nws"] and fields["labels.qr_alt"] == "Cod QR: {label}, {short}"
+
+
+def test_the_contingency_packs_welsh_generic_letter_labels_its_qr_codes_in_welsh(content, tmp_path):
+    render_pack(content, tmp_path / "pack", letter_ids=["visit-letter-cy"], leaflet_ids=[], sheets=1)
+    seen = words(tmp_path / "pack" / "generic-letter-visit-letter-cy.pdf")
+    assert f"{WELSH['nws']}:" in seen and f"{WELSH['cms']}:" in seen
+    assert not any(english in seen for english in ENGLISH)
