@@ -23,7 +23,7 @@ from handle_docs.review import gate, material_status
 from handle_docs.review.wording import resident_text
 from handle_docs.run.context import letter_context
 from handle_docs.run.letters import findings_for
-from handle_docs.wording.edit import editable_fields
+from handle_docs.wording.edit import editable_fields, file_sha256, save_edits
 
 from .conftest import edit, line_of, load, problems_of
 from .pdfsee import page_texts, qr_payloads, words
@@ -222,9 +222,12 @@ def test_a_list_joining_word_before_vowels_needs_the_vowels(content_copy):
 # --- review: the labels are the translation's own wording -----------------------------------
 
 
-def test_changing_a_welsh_label_makes_only_the_welsh_translations_approval_stale(content_copy):
-    assert material_status(load(content_copy), "visit-letter-cy", today=TODAY).approved
-    edit(content_copy / "letters" / "visit.cy.yaml", f"  nws: {WELSH['nws']}", "  nws: Ymunwch â Gwarchod Cymdogaeth")
+def test_changing_a_welsh_label_in_the_workspace_makes_only_the_welsh_translations_approval_stale(content_copy):
+    content = load(content_copy)
+    assert material_status(content, "visit-letter-cy", today=TODAY).approved
+    path = content_copy / "letters" / "visit.cy.yaml"
+    outcome = save_edits(content, "visit-letter-cy", file_sha256(path), {"link_labels.nws": "Ymunwch â Gwarchod Cymdogaeth"})
+    assert outcome.saved and "  nws: Ymunwch â Gwarchod Cymdogaeth\n" in path.read_text(encoding="utf-8")
     content = load(content_copy)
     assert not material_status(content, "visit-letter-cy", today=TODAY).approved
     assert material_status(content, "visit-letter", today=TODAY).approved
