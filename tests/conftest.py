@@ -46,6 +46,31 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def with_link_labels(text: str, content_dir: Path, link_ids: tuple[str, ...] = ("nws", "cms")) -> str:
+    """A material's YAML ``text`` with ``link_labels`` for ``link_ids`` added, as a
+    translation must have (links.yaml's own labels: these test translations keep English words)."""
+    import yaml
+
+    links = yaml.safe_load((content_dir / "links.yaml").read_text(encoding="utf-8"))["links"]
+    return text.rstrip("\n") + "\n\nlink_labels:\n" + "".join(f"  {i}: {links[i]['label']}\n" for i in link_ids)
+
+
+def load(content_dir: Path):
+    """The content in ``content_dir``, with the templates beside it, loaded (ProblemsError if it cannot be)."""
+    from handle_docs.wording.content import load_content
+
+    return load_content(content_dir, content_dir.parent / "templates")
+
+
+def problems_of(content_dir: Path) -> list[str]:
+    """Every problem loading ``content_dir`` reports, as printed (file:line: key: error: message)."""
+    from handle_docs.models import ProblemsError
+
+    with pytest.raises(ProblemsError) as raised:
+        load(content_dir)
+    return [str(p) for p in raised.value.problems]
+
+
 def line_of(path: Path, needle: str) -> int:
     """The number of the first line of ``path`` holding ``needle``."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

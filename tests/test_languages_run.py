@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from handle_docs.cli import cli
 
-from .conftest import approve_all
+from .conftest import approve_all, with_link_labels
 from .pdfsee import element_languages, page_texts, text
 from .synth import write_rows
 
@@ -41,7 +41,7 @@ def translate(content_dir: Path, code: str, *, bilingual: bool = False) -> str:
     text_ = text_.replace("greeting: Dear resident,", f"greeting: {greeting}")
     text_ = text_.replace("  opening: |\n", f"  opening: |\n    {sentence}\n")
     text_ = text_.replace("welsh_welcome: We welcome correspondence in Welsh.", "welsh_welcome: Croesewir gohebiaeth yn Gymraeg.")
-    (content_dir / "letters" / name).write_text(text_, encoding="utf-8")
+    (content_dir / "letters" / name).write_text(with_link_labels(text_, content_dir), encoding="utf-8")
     return mid
 
 
@@ -244,7 +244,8 @@ def translate_leaflet(content_dir: Path, code: str) -> str:
     text_ = text_.replace("language: en-GB", f"language: {tag}")
     text_ = text_.replace("title: Lock it, check it, hide it", f"title: {title}")
     text_ = text_.replace("Most thefts from cars take less than a minute.", intro)
-    (content_dir / "leaflets" / name).write_text(text_, encoding="utf-8")
+    (content_dir / "leaflets" / name).write_text(with_link_labels(text_, content_dir, ("nws", "cms", "report_online")),
+                                                 encoding="utf-8")
     return mid
 
 

@@ -14,7 +14,7 @@ from handle_docs.lint.rules import Piece, jargon
 from handle_docs.models import ProblemsError
 from handle_docs.wording.content import load_content
 
-from .conftest import CONTENT, line_of
+from .conftest import CONTENT, line_of, with_link_labels
 from .test_lint import by_rule, replace_block, run_on
 
 KEY = "blocks.findings.insecure_vehicle.text"
@@ -53,8 +53,9 @@ def translate(content_dir, lang: str, text_lines: list[str]):
     """The visit letter as its translation into ``lang``, with the not-locked finding in ``text_lines``."""
     english = (content_dir / "letters" / "visit.yaml").read_text(encoding="utf-8")
     path = content_dir / "letters" / f"visit.{lang}.yaml"
-    path.write_text(english.replace("id: visit-letter", f"id: visit-letter-{lang}\ntranslation_of: visit-letter")
-                    .replace("language: en-GB", f"language: {lang}"), encoding="utf-8")
+    translated = english.replace("id: visit-letter", f"id: visit-letter-{lang}\ntranslation_of: visit-letter")
+    path.write_text(with_link_labels(translated.replace("language: en-GB", f"language: {lang}"), content_dir),
+                    encoding="utf-8")
     replace_block(path, "insecure_vehicle", "—", text_lines)
     return path
 

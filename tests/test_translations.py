@@ -11,11 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.models import ProblemsError
 from handle_docs.review import gate, material_status, sign
-from handle_docs.wording.content import OPTIONAL_BLOCKS, load_content
+from handle_docs.wording.content import OPTIONAL_BLOCKS
 
-from .conftest import CONTENT, edit, line_of, unsigned
+from .conftest import CONTENT, edit, line_of, load, problems_of, unsigned
 from .signing import demo_signer
 
 TODAY = dt.date(2027, 1, 15)
@@ -24,16 +23,6 @@ ORIGINALS = {"visit-letter": "letters/visit", "lock-it-leaflet": "leaflets/lock-
 LEAD = dict(reviewer="priya-lang", role="comms-lead", signer=demo_signer("priya-lang"))
 SERGEANT = dict(reviewer="tom-okoro", role="neighbourhood-sergeant", signer=demo_signer("tom-okoro"))
 WELSH_TRANSLATOR = dict(reviewer="eleri-pryce", role="translator-cy", signer=demo_signer("eleri-pryce"))
-
-
-def load(content_dir):
-    return load_content(content_dir, content_dir.parent / "templates")
-
-
-def problems_of(content_dir) -> list[str]:
-    with pytest.raises(ProblemsError) as raised:
-        load(content_dir)
-    return [str(p) for p in raised.value.problems]
 
 
 def wording_keys(material) -> set[str]:

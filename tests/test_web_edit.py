@@ -20,7 +20,7 @@ from handle_docs.wording.edit import (
     save_edits,
 )
 from handle_docs.wording.yamlfile import parse_yaml
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, line_of
 
 VISIT = "letters/visit.yaml"
 
@@ -103,7 +103,7 @@ def test_an_unknown_placeholder_is_refused_with_file_line_and_key_and_nothing_wr
     outcome = save_edits(content, "visit-letter", file_sha256(path), {"blocks.opening": "Hello {resident}."})
     assert outcome.status == "invalid"
     [problem] = outcome.problems
-    assert str(problem).startswith(f"{path}:48: blocks.opening: error: unknown placeholder {{resident}}")
+    assert str(problem).startswith(f"{path}:{line_of(path, '  opening: |')}: blocks.opening: error: unknown placeholder {{resident}}")
     assert path.read_bytes() == before
 
 

@@ -17,7 +17,7 @@ from handle_docs.review import DRAFT_WATERMARK
 from handle_docs.run.scenarios import SITUATIONS, scenario, scenarios
 from handle_docs.wording.content import load_content
 from handle_docs.wording.edit import edited_content
-from tests.conftest import CONTENT, TEMPLATES
+from tests.conftest import CONTENT, TEMPLATES, with_link_labels
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def add_translation(content_dir, lang: str, greeting: str) -> None:
     text = (content_dir / "letters" / "visit.yaml").read_text(encoding="utf-8")
     text = text.replace("id: visit-letter", f"id: visit-letter-{lang}\ntranslation_of: visit-letter")
     text = text.replace("language: en-GB", f"language: {lang}").replace("Dear resident,", greeting)
-    (content_dir / "letters" / f"visit.{lang}.yaml").write_text(text, encoding="utf-8")
+    (content_dir / "letters" / f"visit.{lang}.yaml").write_text(with_link_labels(text, content_dir), encoding="utf-8")
 
 
 @pytest.fixture

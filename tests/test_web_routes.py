@@ -16,6 +16,8 @@ from handle_docs.wording.content import load_content
 from handle_docs.web import Settings, create_app
 from handle_docs.web.common import state_words
 
+from .conftest import CONTENT, line_of
+
 TODAY = "2027-01-15"
 VISIT = "letters/visit.yaml"
 
@@ -97,7 +99,7 @@ def test_every_block_label_heading_and_item_is_a_labelled_control_in_reading_ord
         assert f'<label for="{html_id}">' in page
     assert "<title>Edit: Advice after our vehicle crime patrol – handle-docs workspace</title>" in page
     assert "{patrol_date}" in page and "**two stars**" in page
-    assert "letters/visit.yaml:48: blocks.opening" in page
+    assert f"letters/visit.yaml:{line_of(CONTENT / VISIT, '  opening: |')}: blocks.opening" in page
 
 
 def test_lint_messages_of_the_unsaved_wording_come_beside_their_block(client):
@@ -119,7 +121,8 @@ def test_a_change_that_would_not_load_is_shown_in_place_and_not_saved(client, fo
     assert response.status_code == 422
     page = text(response)
     assert "Not saved: 1 problem" in page
-    assert f"{content_dir / VISIT}:48: blocks.opening: error: unknown placeholder {{resident}}" in page
+    line = line_of(content_dir / VISIT, "  opening: |")
+    assert f"{content_dir / VISIT}:{line}: blocks.opening: error: unknown placeholder {{resident}}" in page
     field = re.search(r'<div class="field-error" id="error-field-blocks-opening">(.*?)</div>', page, re.S).group(1)
     assert "unknown placeholder" in field
     assert "Hello {resident}, &lt;b&gt;hi&lt;/b&gt;</textarea>" in page  # what was typed is still there

@@ -107,7 +107,7 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
 
     run = sh(hd, "letters", "examples/patrol-records.csv", "--out", "out/letters", "--draft", "--quiet",
              cwd=force, env=env)
-    assert "96 letters (216 pages), 2 rejected rows of 127 read" in run.stdout
+    assert "96 letters (215 pages), 2 rejected rows of 127 read" in run.stdout
     assert "DRAFT: every page is watermarked 'DRAFT — NOT APPROVED'; not for delivery" in run.stdout
     with pdfplumber.open(force / "out" / "letters" / "batch.pdf") as pdf:
         assert len(pdf.pages) >= 194

@@ -91,6 +91,8 @@ def pieces_of(material: Material, doc: YamlDoc | None = None) -> Iterator[Piece]
         yield Piece(f"labels.{name}", label, lang)
     for name, item in spec.items.items():
         yield Piece(f"items.{name}", item, lang)
+    for link_id, label in spec.link_labels.items():
+        yield Piece(f"link_labels.{link_id}", label, lang, link_text=True)
     for name, block in material.blocks.items():
         base = f"blocks.{name}"
         if block.heading:

@@ -160,7 +160,7 @@ def generic_letter_context(content: Content, letter: Material, form: Material) -
         "keep_informed": block_data(letter.block("keep_informed"), values),
         "qr_codes": [
             {k: v for k, v in code.items() if k != "png"}
-            for code in qr_codes(content, spec.links or ["nws", "cms"], "letter")
+            for code in qr_codes(content, letter, "letter")
         ],
         "report": block_data(letter.block("report"), values),
         "closing": block_data(letter.block("closing"), values),

@@ -57,7 +57,9 @@ def resident_text(content: Content, material_id: str) -> str:
         )
     )
     sections.append(
-        ("links", [f"{k}: {v.label}: {v.short} ({v.url})" for k, v in content.links.links.items()])
+        ("links", [
+            f"{k}: {content.link_label(material, k)}: {v.short} ({v.url})" for k, v in content.links.links.items()
+        ])
     )
     out: list[str] = []
     for name, lines in sections:

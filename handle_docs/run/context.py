@@ -16,11 +16,11 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from handle_docs.wording import markup
-from handle_docs.wording.content import Content, Material
+from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
 from handle_docs.models import Letter
 from handle_docs.render.direction import direction_of_text
 from handle_docs.render.qr import qr_image, tracked_url
-from handle_docs.wording.schema import Block
+from handle_docs.wording.schema import Block, ListAnd
 
 #: The block saying correspondence in Welsh is welcome: printed in bilingual letters only.
 WELSH_WELCOME = "welsh_welcome"
@@ -90,21 +90,25 @@ def block_data(block: Block, values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def qr_codes(content: Content, link_ids: list[str], source: str) -> list[dict[str, Any]]:
+def qr_codes(content: Content, material: Material, source: str, link_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """The QR codes ``material`` shows (or those of ``link_ids``), each with its
+    label in the material's language and its alt text worded by the material
+    (``labels.qr_alt``); addresses from links.yaml only."""
     codes = []
-    for link_id in link_ids:
+    for link_id in links_shown(material.spec) if link_ids is None else link_ids:
         link = content.links.links[link_id]
+        label = content.link_label(material, link_id)
         url = tracked_url(link.url, source=source, campaign=content.operation.operation.id)
         image = qr_image(url)
         codes.append(
             {
                 "id": link_id,
-                "label": link.label,
+                "label": label,
                 "url": url,
                 "short": link.short,
                 "src": image.src,
                 "png": image.png,
-                "alt": f"QR code: {link.label}, {link.short}",
+                "alt": markup.fill(material.spec.labels[QR_ALT], {"label": label, "short": link.short}),
             }
         )
     return codes
@@ -120,12 +124,20 @@ def _locale(language: str) -> Locale:
     return Locale.parse("en_GB")
 
 
-def list_phrase(words: list[str], language: str = "en-GB") -> str:
+def list_phrase(words: list[str], language: str = "en-GB", joining: ListAnd | None = None) -> str:
     """'a bag, a phone and a sat nav', joined the way ``language`` joins a list
-    ('… i …' in Polish, '… și …' in Romanian, '… اور …' in Urdu; CLDR, through Babel)."""
+    ('… i …' in Polish, '… și …' in Romanian, '… اور …' in Urdu; CLDR, through Babel),
+    or with the word the material's content gives (``list_and``: 'bag, ffôn ac
+    arian parod'), the commas still the language's own."""
     if len(words) <= 1:
         return "".join(words)
-    return format_list(words, locale=_locale(language))
+    if joining is None:
+        return format_list(words, locale=_locale(language))
+    patterns = _locale(language).list_patterns["standard"]
+    joined = f"{words[-2]} {joining.word_before(words[-1])} {words[-1]}"
+    for word in reversed(words[1:-2]):
+        joined = patterns["middle"].format(word, joined)
+    return patterns["start"].format(words[0], joined) if len(words) > 2 else joined
 
 
 def letter_context(
@@ -157,10 +169,9 @@ def letter_context(
                 "vrm": vehicle.vrm or labels["no_registration"],
                 "secure": vehicle.secure,
                 "status": labels["vehicle_secure"] if vehicle.secure else labels["vehicle_insecure"],
-                "items": list_phrase(items, spec.language) if items else labels["no_items"],
+                "items": list_phrase(items, spec.language, spec.list_and) if items else labels["no_items"],
             }
         )
-    link_ids = spec.links or ["nws", "cms"]
     welcome = material.blocks.get(WELSH_WELCOME) if bilingual else None
     return {
         "anchor_suffix": anchor_suffix,
@@ -186,7 +197,7 @@ def letter_context(
         "vehicles": vehicles,
         "advice": block_data(material.block("advice"), values),
         "keep_informed": block_data(material.block("keep_informed"), values),
-        "qr_codes": [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, link_ids, "letter")],
+        "qr_codes": [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, material, "letter")],
         "report": block_data(material.block("report"), values),
         "closing": block_data(material.block("closing"), values),
         "sign_off": markup.fill(material.block("sign_off").text, values).strip(),
@@ -198,7 +209,7 @@ def leaflet_context(content: Content, material: Material, *, anchor_suffix: str 
     """Everything a leaflet template prints: blocks in file order, QR codes placed."""
     spec = material.spec
     values = placeholder_values(content, language=spec.language)
-    codes = [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, spec.links, source)]
+    codes = [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, material, source)]
     names = [name for name in material.blocks if name != "intro"]
     qr_after = spec.qr_after or (names[-1] if names else "intro")
     sections = []

@@ -85,7 +85,22 @@ REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: Links a kind of material shows as QR codes when it names none (``links:``).
+DEFAULT_LINKS: dict[str, tuple[str, ...]] = {"letter": ("nws", "cms")}
+
+#: The label that words a QR code's alt text around its link's label, and the
+#: placeholders it may use: the link's label in the material's language and
+#: its short address ("QR code: {label}, {short}").  Every material showing
+#: QR codes needs it, so the words around the label are content too.
+QR_ALT = "qr_alt"
+QR_ALT_PLACEHOLDERS: tuple[str, ...] = ("label", "short")
+
 M = TypeVar("M", bound=BaseModel)
+
+
+def links_shown(spec: MaterialSpec) -> list[str]:
+    """The ids of the links ``spec`` shows as QR codes, in order."""
+    return list(spec.links) or list(DEFAULT_LINKS.get(spec.kind, ()))
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,11 @@ class Content:
 
     def material(self, material_id: str) -> Material:
         return self.materials[material_id]
+
+    def link_label(self, material: Material, link_id: str) -> str:
+        """The label of link ``link_id`` in ``material``'s language: its own
+        ``link_labels`` entry (every translation has one), else links.yaml's."""
+        return material.spec.link_labels.get(link_id) or self.links.links[link_id].label
 
 
 # --- pydantic errors → problems ---------------------------------------------
@@ -250,9 +270,57 @@ def load_material(doc: YamlDoc, rel: str, templates: Path, links: Links | None, 
                         f"unknown link '{link_id}' (links.yaml has: {', '.join(links.links)})",
                     )
                 )
+        _check_link_labels(doc, spec, links, problems)
     if len(problems) > before:
         return None
     return Material(spec=spec, blocks=blocks, source=rel)
+
+
+def _check_link_labels(doc: YamlDoc, spec: MaterialSpec, links: Links, problems: list[Problem]) -> None:
+    """The labels of the QR codes a material shows: each ``link_labels`` id is
+    a link of links.yaml that this material shows, a translation labels every
+    link it shows in its own language, and the alt text's wording
+    (``labels.qr_alt``) is there with only the placeholders it may use."""
+    shown = links_shown(spec)
+    for link_id, label in spec.link_labels.items():
+        key = f"link_labels.{link_id}"
+        if link_id not in links.links:
+            problems.append(doc.problem(key, f"unknown link '{link_id}' (links.yaml has: {', '.join(links.links)})"))
+        elif link_id not in shown:
+            problems.append(doc.problem(
+                key, f"this {spec.kind} shows no QR code for '{link_id}' (it shows: {', '.join(shown) or 'none'})"
+            ))
+        elif not label:
+            problems.append(doc.problem(key, "must not be empty: write the label in this material's language"))
+    if spec.translation_of is not None:
+        for link_id in shown:
+            if link_id in links.links and link_id not in spec.link_labels:
+                key = f"link_labels.{link_id}"
+                line = doc.line_of("link_labels") if "link_labels" in doc.lines else doc.line_of("translation_of")
+                problems.append(Problem(
+                    f"missing the label of the QR code for '{link_id}' (in links.yaml: "
+                    f"\"{links.links[link_id].label}\"): a translation gives the label of every link it shows, "
+                    "in its own language",
+                    doc.path, line, key,
+                ))
+    if not shown:
+        return
+    alt = spec.labels.get(QR_ALT)
+    if alt is None and spec.translation_of is not None:
+        return  # missing from a translation: check_translations names it, as for any label
+    if alt is None:
+        problems.append(doc.problem(
+            "labels", f"missing label '{QR_ALT}' (the alt text of a QR code, e.g. \"QR code: {{label}}, {{short}}\") "
+            f"that a {spec.kind} showing QR codes needs",
+        ))
+        return
+    used = markup.placeholders(alt)
+    allowed = ", ".join("{" + name + "}" for name in QR_ALT_PLACEHOLDERS)
+    for name in used:
+        if name not in QR_ALT_PLACEHOLDERS:
+            problems.append(doc.problem(f"labels.{QR_ALT}", f"unknown placeholder {{{name}}} (allowed: {allowed})"))
+    if "label" not in used:
+        problems.append(doc.problem(f"labels.{QR_ALT}", "must contain {label}: the alt text says what the code is for"))
 
 
 def check_links(doc: YamlDoc, problems: list[Problem]) -> None:

@@ -3,7 +3,8 @@ round-trip YAML writer that keeps comments, key order and block style, and a
 save that refuses a conflicting or invalid change.
 
 * :func:`editable_fields` lists every printed string of a material (title,
-  block headings and text in reading order, then labels and item names), each
+  block headings and text in reading order, then labels, item names and the
+  labels of its QR codes in its language), each
   keyed by its dotted YAML key, the same keys ``handle-docs lint`` reports.
 * :func:`apply_edits` writes new values into the YAML text with ruamel.yaml's
   round-trip mode, value by value: a ``|`` block stays a ``|`` block, a quoted
@@ -99,7 +100,7 @@ def _block_label(name: str) -> str:
 
 def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
     """Title, then each block (heading, text) in the order a resident reads
-    it, then labels and item names; keyed like ``handle-docs lint``."""
+    it, then labels, item names and QR code labels; keyed like ``handle-docs lint``."""
     spec = material.spec
     fields = [EditableField("title", TITLE, "Title", spec.title, doc.line_of("title"))]
     for name, block in material.blocks.items():
@@ -115,6 +116,9 @@ def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
         fields.append(EditableField(f"labels.{name}", LABEL, f"Label: {_words(name)}", value, doc.line_of(f"labels.{name}")))
     for name, value in spec.items.items():
         fields.append(EditableField(f"items.{name}", ITEM, f"Item name: {_words(name)}", value, doc.line_of(f"items.{name}")))
+    for link_id, value in spec.link_labels.items():
+        fields.append(EditableField(f"link_labels.{link_id}", LABEL, f"Label of the QR code: {link_id}", value,
+                                    doc.line_of(f"link_labels.{link_id}")))
     return fields
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from handle_docs.wording.markup import Node
 
@@ -81,6 +81,33 @@ class BlockSpec(Strict):
     text: str = Field(min_length=1)
 
 
+class ListAnd(Strict):
+    """How a material's lists of things are joined ("bag, ffôn ac arian parod"),
+    when the language's usual way (CLDR, through Babel) is not what its readers
+    write: the word before the last item, and another before a vowel."""
+
+    default: str = Field(min_length=1, description="the word before the last item")
+    before_vowel: str | None = Field(default=None, description="the word instead, before an item starting with a vowel")
+    vowels: str | None = Field(default=None, description="the letters that count as vowels here")
+
+    @field_validator("vowels")
+    @classmethod
+    def _lower(cls, value: str | None) -> str | None:
+        return value.lower() if value else value
+
+    @model_validator(mode="after")
+    def _together(self) -> "ListAnd":
+        if bool(self.before_vowel) != bool(self.vowels):
+            raise ValueError("before_vowel and vowels go together: give both or neither")
+        return self
+
+    def word_before(self, item: str) -> str:
+        """The word that joins ``item``, the last of a list, to the items before it."""
+        if self.before_vowel and self.vowels and item[:1] and item[:1].lower() in self.vowels:
+            return self.before_vowel
+        return self.default
+
+
 class MaterialSpec(Strict):
     id: str = Field(pattern=SLUG)
     kind: Literal["letter", "leaflet", "card", "form"]
@@ -101,6 +128,14 @@ class MaterialSpec(Strict):
     labels: dict[str, str] = Field(default_factory=dict)
     items: dict[str, str] = Field(default_factory=dict)
     links: list[str] = Field(default_factory=list, description="ids from links.yaml shown as QR codes")
+    link_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="the label of each QR code's link in this material's language, by id in links.yaml "
+        "(a translation gives one for every link it shows; otherwise links.yaml's label)",
+    )
+    list_and: ListAnd | None = Field(
+        default=None, description="how lists of things are joined, when not the language's usual way (CLDR)"
+    )
     qr_after: str | None = Field(default=None, description="block after which a leaflet shows its QR codes")
     layout: Literal["flowing", "shared-back"] = Field(
         default="flowing",
