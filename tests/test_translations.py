@@ -210,3 +210,9 @@ def test_an_original_with_problems_of_its_own_is_reported_once_not_by_each_trans
     problems = problems_of(content_copy)
     assert [p for p in problems if "translation" in p] == []
     assert any(p.startswith(f"{visit}:{line_of(visit, 'kind: poster')}: kind: error") for p in problems)
+
+
+def test_a_language_tag_is_read_the_same_way_everywhere():
+    from handle_docs.util.langtag import primary_subtag
+
+    assert [primary_subtag(t) for t in ("cy-GB", "ur_PK", "AR", " pl ", "", None)] == ["cy", "ur", "ar", "pl", "", ""]

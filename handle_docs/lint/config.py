@@ -21,6 +21,7 @@ from handle_docs.records.vocab import LANGUAGES
 from handle_docs.wording.content import validate_model
 from ..models import Problem, ProblemsError, Severity
 from handle_docs.wording.yamlfile import load_yaml
+from handle_docs.util.langtag import primary_subtag
 
 #: The rules, in the order they are described in lint.yaml.
 RULES: tuple[str, ...] = (
@@ -92,11 +93,6 @@ class LanguageLimits(_Strict):
     max_average_words: float = Field(20.0, gt=0, description="average sentence length, in words")
     long_word_letters: int = Field(7, ge=2, description="a word of this many letters or more is long")
     max_long_word_percent: float = Field(35.0, ge=0, le=100, description="share of long words allowed")
-
-
-def primary_subtag(tag: str) -> str:
-    """"cy-GB" → "cy": the part of a language tag the lint settings are keyed by."""
-    return tag.split("-")[0].lower()
 
 
 class JargonTerm(_Strict):

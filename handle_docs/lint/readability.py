@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import pyphen
+from handle_docs.util.langtag import primary_subtag
 
 #: Words counted for reading scores: letters or digits, joined by an
 #: apostrophe, full stop or hyphen inside the word (don't, e.g, well-known).
@@ -55,7 +56,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 @functools.lru_cache(maxsize=8)
 def _dictionary(lang: str) -> pyphen.Pyphen | None:
-    for candidate in (lang.replace("-", "_"), lang.split("-")[0], "en_GB"):
+    for candidate in (lang.replace("-", "_"), primary_subtag(lang), "en_GB"):
         if candidate in pyphen.LANGUAGES:
             return pyphen.Pyphen(lang=candidate)
     return None  # pragma: no cover - en_GB ships with pyphen

@@ -25,6 +25,7 @@ from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
 from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES
+from handle_docs.util.langtag import primary_subtag
 
 TEMPLATE = "report/summary.html.j2"
 STYLESHEET = "report/report.css"
@@ -281,7 +282,7 @@ NOTE_LINE_CHARS = 55
 
 def language_words(tags: str) -> str:
     """'cy-GB+en-GB' -> 'Welsh and English', 'pl-PL' -> 'Polish'."""
-    return " and ".join(LANGUAGES.get(tag.split("-")[0], tag) for tag in tags.split("+") if tag) or "English"
+    return " and ".join(LANGUAGES.get(primary_subtag(tag), tag) for tag in tags.split("+") if tag) or "English"
 
 
 def languages_note(stats: Mapping[str, Any]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Mapping
+from handle_docs.util.langtag import primary_subtag
 
 #: Canonical item key -> other words officers (or the form's choices) use for it.
 #: The key itself, with ``_`` read as a space, is always accepted too.
@@ -202,12 +203,12 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
 
 def language_name(tag: str) -> str:
     """The English name of a language tag's language ("cy-GB" -> "Welsh"), or the tag itself."""
-    return LANGUAGES.get(tag.split("-")[0].lower(), tag)
+    return LANGUAGES.get(primary_subtag(tag), tag)
 
 
 def name_in_itself(tag: str) -> str | None:
     """The language's own name as a picker shows it ("cy" -> "Cymraeg"), None for English or unknown."""
-    code = tag.split("-")[0].lower()
+    code = primary_subtag(tag)
     name = next((n for n, c in NAMES_IN_THEMSELVES.items() if c == code), None)
     return name[:1].upper() + name[1:] if name else None
 

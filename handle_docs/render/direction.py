@@ -12,6 +12,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Literal
 
+from handle_docs.util.langtag import primary_subtag
+
 Direction = Literal["ltr", "rtl"]
 
 #: Primary language subtags written right to left: Arabic, Urdu, Persian,
@@ -21,8 +23,7 @@ RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"})
 
 def text_direction(lang: str | None) -> Direction:
     """``rtl`` for a language written right to left (``ar``, ``ur-PK`` …), else ``ltr``."""
-    primary = (lang or "").split("-")[0].split("_")[0].strip().lower()
-    return "rtl" if primary in RTL_LANGUAGES else "ltr"
+    return "rtl" if primary_subtag(lang) in RTL_LANGUAGES else "ltr"
 
 
 def direction_of_text(text: str) -> Direction:

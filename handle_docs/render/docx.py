@@ -44,6 +44,7 @@ from handle_docs.render.direction import direction_of_text, text_direction
 from handle_docs.render.ooxml import (LANG_ATTRS, PPR_ORDER, R_NS, REL_TYPE, RPR_ORDER, WP_NS, DocxError,
                                       child_in_order, core_datetime, normalise_zip, properties, w_tag)
 from handle_docs.render.qr import qr_image
+from handle_docs.util.langtag import primary_subtag
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -313,7 +314,7 @@ def _set_language(document, lang: str) -> None:
     any tag of the same language family (an en-US that Word added while the
     template was edited) becomes ``lang``.  Other languages marked on purpose
     (a Welsh phrase, cy-GB) stay."""
-    family = lang.split("-")[0].lower()
+    family = primary_subtag(lang)
     styles = document.styles.element
     template_lang = None
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
@@ -329,7 +330,7 @@ def _set_language(document, lang: str) -> None:
                 value = el.get(attr)
                 if value is None:
                     continue
-                same_family = value.split("-")[0].lower() == family
+                same_family = primary_subtag(value) == family
                 if same_family or (in_styles and value.lower() == template_lang):
                     el.set(attr, lang)
     settings = document.settings.element

@@ -17,6 +17,7 @@ from handle_docs.wording.content import validate_model
 from ..models import Problem
 from handle_docs.wording.schema import SLUG, Strict
 from handle_docs.wording.yamlfile import load_yaml
+from handle_docs.util.langtag import primary_subtag
 
 POLICY_FILE = "review-policy.yaml"
 
@@ -52,7 +53,7 @@ class Policy(Strict):
 
     def translator_role(self, language: str) -> str | None:
         """The translator role ``translator_roles`` gives ``language`` (cy-GB → cy), or None."""
-        return self.translator_roles.get(language.split("-")[0].lower())
+        return self.translator_roles.get(primary_subtag(language))
 
     def for_material(self, language: str, translation_of: str | None) -> "Policy":
         """The rule for one material: a translation also needs its language's translator role."""

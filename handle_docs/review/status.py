@@ -44,6 +44,7 @@ from .trust import (
     tally,
 )
 from .wording import known_versions
+from handle_docs.util.langtag import primary_subtag
 
 TODAY_ENV = "HANDLE_DOCS_TODAY"
 CLI = "handle-docs"
@@ -248,7 +249,7 @@ def _translator_note(
         return None
     role = policy.translator_role(language)
     if role is None:
-        primary = language.split("-")[0]
+        primary = primary_subtag(language)
         return (
             f"needs a qualified translator before real use ({POLICY_FILE} names no translator role for "
             f"'{primary}' in translator_roles)"

@@ -21,6 +21,7 @@ from handle_docs.models import Letter
 from handle_docs.render.direction import direction_of_text
 from handle_docs.render.qr import qr_image, tracked_url
 from handle_docs.wording.schema import Block, ListAnd
+from handle_docs.util.langtag import primary_subtag
 
 #: The block saying correspondence in Welsh is welcome: printed in bilingual letters only.
 WELSH_WELCOME = "welsh_welcome"
@@ -116,7 +117,7 @@ def qr_codes(content: Content, material: Material, source: str, link_ids: list[s
 
 def _locale(language: str) -> Locale:
     """The CLDR locale of a language tag, or British English when Babel does not know it."""
-    for tag in (language.replace("-", "_"), language.split("-")[0]):
+    for tag in (language.replace("-", "_"), primary_subtag(language)):
         try:
             return Locale.parse(tag)
         except (UnknownLocaleError, ValueError):

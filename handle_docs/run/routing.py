@@ -35,6 +35,7 @@ from handle_docs.review.status import (
 )
 from handle_docs.run.letters import build_letters
 from handle_docs.wording.content import Content, Material
+from handle_docs.util.langtag import primary_subtag
 
 #: Why ``material_id`` may not be printed ("" when it may): the review state, or nothing under --draft.
 Usable = Callable[[str], str]
@@ -66,21 +67,18 @@ class LetterPlan:
         return used_materials(self.routes.values())
 
 
-def primary(language: str) -> str:
-    return language.split("-")[0]
-
-
 def translations(content: Content, base: Material) -> list[Material]:
     return [m for m in content.materials.values() if m.spec.translation_of == base.id]
 
 
 def translation_into(content: Content, base: Material, language: str) -> Material | None:
-    return next((m for m in translations(content, base) if primary(m.spec.language) == primary(language)), None)
+    wanted = primary_subtag(language)
+    return next((m for m in translations(content, base) if primary_subtag(m.spec.language) == wanted), None)
 
 
 def _in_language(content: Content, base: Material, language: str, usable: Usable) -> tuple[str, str]:
     """The material to print for ``language``: (id, "") or (the base's id, why not)."""
-    if primary(language) == primary(base.spec.language):
+    if primary_subtag(language) == primary_subtag(base.spec.language):
         return base.id, ""
     found = translation_into(content, base, language)
     if found is None:

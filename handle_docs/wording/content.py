@@ -18,6 +18,7 @@ from handle_docs.wording import markup
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.wording.schema import Block, BlockSpec, Links, MaterialSpec, Operation
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml
+from handle_docs.util.langtag import primary_subtag
 
 #: Placeholders a wording block may use; filled per document in context.py.
 PLACEHOLDERS: frozenset[str] = frozenset(
@@ -360,10 +361,6 @@ def _wording_keys(material: Material) -> dict[str, str]:
     return keys
 
 
-def _primary(language: str) -> str:
-    return language.split("-")[0]
-
-
 def check_translations(
     materials: dict[str, Material],
     docs: dict[str, YamlDoc],
@@ -397,7 +394,7 @@ def check_translations(
         if original.spec.kind != spec.kind:
             problems.append(doc.problem("translation_of", f"{where} is a {original.spec.kind}, this is a {spec.kind}"))
             continue
-        if _primary(original.spec.language) == _primary(spec.language):
+        if primary_subtag(original.spec.language) == primary_subtag(spec.language):
             problems.append(doc.problem(
                 "language", f"'{spec.language}' is the language of {where}: a translation needs another language"
             ))
@@ -409,11 +406,11 @@ def check_translations(
         for key, what in ours.items():
             if key not in theirs:
                 problems.append(doc.problem(key, f"{what} '{key}' is not in {where}: a translation has the same keys"))
-        seen = by_language.setdefault((original.id, _primary(spec.language)), material)
+        seen = by_language.setdefault((original.id, primary_subtag(spec.language)), material)
         if seen is not material:
             problems.append(doc.problem(
                 "language",
-                f"{seen.source} is already the '{_primary(spec.language)}' translation of {original.id}: "
+                f"{seen.source} is already the '{primary_subtag(spec.language)}' translation of {original.id}: "
                 "one translation per language",
             ))
 
