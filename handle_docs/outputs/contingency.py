@@ -158,10 +158,7 @@ def generic_letter_context(content: Content, letter: Material, form: Material) -
         "vehicle_rows": VEHICLE_ROWS,
         "advice": block_data(letter.block("advice"), values),
         "keep_informed": block_data(letter.block("keep_informed"), values),
-        "qr_codes": [
-            {k: v for k, v in code.items() if k != "png"}
-            for code in qr_codes(content, letter, "letter")
-        ],
+        "qr_codes": qr_codes(content, letter, "letter"),
         "report": block_data(letter.block("report"), values),
         "closing": block_data(letter.block("closing"), values),
         "sign_off": markup.fill(letter.block("sign_off").text, values).strip(),

@@ -108,7 +108,6 @@ def qr_codes(content: Content, material: Material, source: str, link_ids: list[s
                 "url": url,
                 "short": link.short,
                 "src": image.src,
-                "png": image.png,
                 "alt": markup.fill(material.spec.labels[QR_ALT], {"label": label, "short": link.short}),
             }
         )
@@ -198,7 +197,7 @@ def letter_context(
         "vehicles": vehicles,
         "advice": block_data(material.block("advice"), values),
         "keep_informed": block_data(material.block("keep_informed"), values),
-        "qr_codes": [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, material, "letter")],
+        "qr_codes": qr_codes(content, material, "letter"),
         "report": block_data(material.block("report"), values),
         "closing": block_data(material.block("closing"), values),
         "sign_off": markup.fill(material.block("sign_off").text, values).strip(),
@@ -210,7 +209,7 @@ def leaflet_context(content: Content, material: Material, *, anchor_suffix: str 
     """Everything a leaflet template prints: blocks in file order, QR codes placed."""
     spec = material.spec
     values = placeholder_values(content, language=spec.language)
-    codes = [{k: v for k, v in code.items() if k != "png"} for code in qr_codes(content, material, source)]
+    codes = qr_codes(content, material, source)
     names = [name for name in material.blocks if name != "intro"]
     qr_after = spec.qr_after or (names[-1] if names else "intro")
     sections = []

@@ -268,13 +268,17 @@ def load_material(doc: YamlDoc, rel: str, templates: Path, links: Links | None, 
                 problems.append(
                     doc.problem(
                         f"links.{i}",
-                        f"unknown link '{link_id}' (links.yaml has: {', '.join(links.links)})",
+                        _unknown_link(link_id, links),
                     )
                 )
         _check_link_labels(doc, spec, links, problems)
     if len(problems) > before:
         return None
     return Material(spec=spec, blocks=blocks, source=rel)
+
+
+def _unknown_link(link_id: str, links: Links) -> str:
+    return f"unknown link '{link_id}' (links.yaml has: {', '.join(links.links)})"
 
 
 def _check_link_labels(doc: YamlDoc, spec: MaterialSpec, links: Links, problems: list[Problem]) -> None:
@@ -286,7 +290,7 @@ def _check_link_labels(doc: YamlDoc, spec: MaterialSpec, links: Links, problems:
     for link_id, label in spec.link_labels.items():
         key = f"link_labels.{link_id}"
         if link_id not in links.links:
-            problems.append(doc.problem(key, f"unknown link '{link_id}' (links.yaml has: {', '.join(links.links)})"))
+            problems.append(doc.problem(key, _unknown_link(link_id, links)))
         elif link_id not in shown:
             problems.append(doc.problem(
                 key, f"this {spec.kind} shows no QR code for '{link_id}' (it shows: {', '.join(shown) or 'none'})"
