@@ -1,0 +1,92 @@
+"""The instance folder's one SQLite database: sessions, the sign-in throttle
+and audit, and the queue of letters runs with its locks.
+
+Standard library ``sqlite3`` in WAL mode, so the web server's threads, the
+worker process and a second server on the same instance folder can all read
+while one writes.  Each subsystem owns its tables and creates them with
+:func:`ensure` (``CREATE TABLE IF NOT EXISTS …``), so no central list of
+tables has to know every user of the database.
+
+Every connection is in autocommit mode; a change that must be atomic runs in
+:func:`immediate`, which takes the write lock at ``BEGIN`` (``BEGIN
+IMMEDIATE``) so two processes never both read, decide and then write.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from handle_docs.util import atomic
+
+DB_FILE = "workspace.sqlite3"
+#: How long a writer waits for another's lock before giving up (milliseconds).
+BUSY_TIMEOUT_MS = 30_000
+
+_ensured: set[tuple[str, str]] = set()
+_ensured_lock = threading.Lock()
+
+
+def db_path(instance: Path) -> Path:
+    return Path(instance) / DB_FILE
+
+
+def connect(instance: Path) -> sqlite3.Connection:
+    """A new connection to ``instance``'s database (made 0600 on first use).
+
+    Connections are cheap; open one per request or task and close it, rather
+    than sharing one across threads."""
+    path = db_path(atomic.private_dir(Path(instance)))
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, atomic.FILE_MODE)
+        os.close(fd)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    for suffix in ("-wal", "-shm"):  # SQLite makes these with the umask's mode
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.chmod(side, atomic.FILE_MODE)
+    return conn
+
+
+@contextmanager
+def opened(instance: Path) -> Iterator[sqlite3.Connection]:
+    """``connect`` as a context manager that closes the connection."""
+    conn = connect(instance)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that holds the database's write lock from its start:
+    committed when the block ends, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def ensure(conn: sqlite3.Connection, name: str, ddl: str) -> None:
+    """Run ``ddl`` (``CREATE TABLE IF NOT EXISTS …`` statements) once per
+    database file and process; ``name`` says whose tables they are."""
+    key = (str(conn.execute("PRAGMA database_list").fetchone()["file"]), name)
+    with _ensured_lock:
+        if key in _ensured:
+            return
+    conn.executescript(ddl)
+    with _ensured_lock:
+        _ensured.add(key)
