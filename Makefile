@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Demo and tests are reproducible: the same inputs give the same bytes.
 export SOURCE_DATE_EPOCH ?= 1794693600
 
-.PHONY: demo test serve soak bench system-deps word-deps browser-deps venv clean
+.PHONY: demo test serve docs soak bench system-deps word-deps browser-deps venv clean
 
 # What WeasyPrint needs from Debian. libharfbuzz-subset0 matters for speed:
 # without it WeasyPrint subsets fonts with fontTools, ~3x slower per document.
@@ -56,6 +56,7 @@ demo: system-deps $(STAMP)
 test: system-deps word-deps browser-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
 	$(BIN)/handle-docs lint --strict
+	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
 	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency
 
@@ -63,12 +64,19 @@ test: system-deps word-deps browser-deps $(STAMP)
 serve: system-deps $(STAMP)
 	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts
 
+# The documentation site from docs/ (MkDocs, Material theme; no web fonts, works offline). --strict: a
+# broken link, a missing anchor or a page left out of the navigation fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "documentation written to site/: open site/index.html"
+
 soak: system-deps word-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
 bench: system-deps $(STAMP)
 	$(BIN)/python benchmarks/letters.py
 	$(BIN)/python benchmarks/preview.py
+	$(BIN)/python benchmarks/cli_start.py
 
 clean:
-	rm -rf out .pytest_cache build *.egg-info
+	rm -rf out site .pytest_cache build *.egg-info
