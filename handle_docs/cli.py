@@ -6,6 +6,7 @@ them.  Problems found in inputs are printed here, at the edge, once.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -14,23 +15,66 @@ import traceback
 import click
 
 from . import __version__
-from .commands.card import card
-from .commands.check import check
-from .commands.contingency import contingency
-from .commands.init import init
-from .commands.leaflets import leaflets
-from .commands.letters import letters
-from .commands.links import links
-from .commands.lint import lint
-from .commands.purge import purge
-from .commands.report import report
-from .commands.review import review
-from .commands.reviewers import reviewers
-from .commands.serve import serve
-from .commands.users import users
+
+#: Every command: its name, where it lives and the one line ``--help`` shows. A command's module is imported
+#: only when that command runs (or its own ``--help`` is asked for), so ``handle-docs --help`` and a quick
+#: command do not pay for WeasyPrint, Flask and the rest. ``tests/test_cli_start.py`` checks that each line
+#: here begins the command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("handle_docs.commands.init:init",
+                "Create DIR with the wording (content/), templates…"),
+    "letters": ("handle_docs.commands.letters:letters",
+                "Turn a patrol's check RECORDS (CSV or Forms .xlsx) into…"),
+    "review": ("handle_docs.commands.review:review",
+                "Review and approve materials before they are printed."),
+    "reviewers": ("handle_docs.commands.reviewers:reviewers",
+                "The reviewer registry: who may sign off, in which roles…"),
+    "lint": ("handle_docs.commands.lint:lint",
+                "Check the wording in CONTENT for plain English and…"),
+    "check": ("handle_docs.commands.check:check",
+                "Check PDF and Word files (or folders of them, recursively)."),
+    "leaflets": ("handle_docs.commands.leaflets:leaflets",
+                "Render leaflet MATERIALS (default: every leaflet, with…"),
+    "links": ("handle_docs.commands.links:links",
+                "The web addresses printed and encoded in QR codes."),
+    "purge": ("handle_docs.commands.purge:purge",
+                "Remove letters, batch and follow-up list from RUN_DIR…"),
+    "report": ("handle_docs.commands.report:report",
+                "A one-page summary of the operation in RUN_DIR (a letters…"),
+    "card": ("handle_docs.commands.card:card",
+                "Social media cards with the headline figures of the run…"),
+    "contingency": ("handle_docs.commands.contingency:contingency",
+                "Print, in advance, what a patrol needs if the online form…"),
+    "serve": ("handle_docs.commands.serve:serve",
+                "The workspace: edit wording, review and approve in a…"),
+    "users": ("handle_docs.commands.users:users",
+                "Accounts that may sign in to the workspace (`handle-docs…"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is used (click's lazy group
+    pattern), and lists the commands from :data:`COMMANDS` without importing any."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attr = COMMANDS[cmd_name][0].split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}.{attr} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_where, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handle-docs")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               default="WARNING", show_default=True, help="How much to log to standard error.")
@@ -43,22 +87,6 @@ def cli(log_level: str, log_file: str | None) -> None:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     logging.basicConfig(level=log_level.upper(), handlers=handlers, force=True,
                         format="%(levelname)s %(name)s: %(message)s")
-
-
-cli.add_command(init)
-cli.add_command(letters)
-cli.add_command(review)
-cli.add_command(reviewers)
-cli.add_command(lint)
-cli.add_command(check)
-cli.add_command(leaflets)
-cli.add_command(links)
-cli.add_command(purge)
-cli.add_command(report)
-cli.add_command(card)
-cli.add_command(contingency)
-cli.add_command(serve)
-cli.add_command(users)
 
 
 def main() -> None:
