@@ -28,8 +28,10 @@ from handle_docs.run.workspace_runs import (
     ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
     read_json,
 )
+from handle_docs.web import limits
 from handle_docs.web.common import loaded, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
+from handle_docs.web.limits import body_limit
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
 
@@ -111,16 +113,13 @@ def _sweep_now_and_then():
         store().sweep()
 
 
-@bp.before_request
-def _upload_limit():
-    if request.endpoint == "runs.upload":
-        request.max_content_length = MAX_UPLOAD_BODY
-
-
 @bp.errorhandler(413)
 def _too_large(_exc):
+    if request.endpoint != "runs.upload":
+        return limits.too_large()
     return render_template("error.html", title="File too large",
-                           message=f"The file was larger than 50 MB, so it was not kept. Upload {ACCEPTED}."), 413
+                           message=f"The file was larger than {limits.in_words(MAX_FILE_BYTES)}, so it was not "
+                                   f"kept. Upload {ACCEPTED}."), 413
 
 
 @bp.get("/")
@@ -132,6 +131,7 @@ def index():
 
 
 @bp.post("/")
+@body_limit(MAX_UPLOAD_BODY)  # set before CSRFProtect reads the form (web/limits.py)
 @requires_role(OFFICER_ROLE)
 def upload():
     sent = request.files.get("records")
