@@ -190,7 +190,7 @@ def correct(run_id: str):
              if request.form.get(f"cell-{name}", "").strip()}
     if cells and 2 <= row <= 1_048_576:
         store().correct(record, row, cells)
-        flash(f"Row {row} corrected for this run and checked again.")
+        flash(f"Row {row}: your correction is kept for this run and the row was checked again (below).")
     else:
         flash(f"Nothing was changed in row {row}: type a value in at least one box.")
     return redirect(url_for("runs.check", run_id=record.id, _anchor="rows"), code=303)
