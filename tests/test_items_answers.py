@@ -85,7 +85,7 @@ def test_an_answer_that_says_nothing_is_warned_about_and_the_letter_does_not_pri
     assert cells[2] == FREE_TEXT
 
 
-@pytest.mark.parametrize("typed", [*SAYS_NOTHING, "?", "N/A", "Unknown", "--", "bag; ??"])
+@pytest.mark.parametrize("typed", [*SAYS_NOTHING, "?", "N/A", "Unknown", "--", "\u2026", "\u2014", "bag; ??"])
 def test_an_answer_that_says_nothing_is_an_unnamed_item_with_a_warning(typed):
     assert UNNAMED_ITEM in normalise_items(typed)
     cells = {"submitted_at": "2026-11-14 19:05", "officer": "4127", "address": "1 Larkspur Road, Eastmoor",
@@ -100,3 +100,8 @@ def test_an_answer_that_says_nothing_is_an_unnamed_item_with_a_warning(typed):
 @pytest.mark.parametrize("typed", ["none", "Nothing", "nil", ""])
 def test_none_still_means_nothing_on_show(typed):
     assert normalise_items(typed) == ()
+
+
+def test_an_emoji_is_not_an_answer_that_says_nothing():
+    """It may name a thing (a backpack): kept, for the font screening to judge (tests/test_hostile.py)."""
+    assert normalise_items("bag;\U0001F392") == ("bag", "\U0001F392")

@@ -8,6 +8,7 @@ each item by the keys in :data:`ITEM_KEYS`).
 
 from __future__ import annotations
 
+import unicodedata
 from types import MappingProxyType
 from typing import Mapping
 from handle_docs.util.langtag import primary_subtag
@@ -63,9 +64,15 @@ SAYS_NOTHING_WORDS: frozenset[str] = frozenset(
 UNNAMED_ITEM = "unnamed"
 
 
+def _punctuation(ch: str) -> bool:
+    """A mark that names nothing: ASCII punctuation or symbols ("?", "-", "*"), or any Unicode
+    punctuation ("…", "—"); an emoji or other symbol could name a thing (and the fonts judge it)."""
+    return (ch.isascii() and not ch.isalnum()) or unicodedata.category(ch).startswith("P")
+
+
 def says_nothing(item: str) -> bool:
     """Whether one typed item (whitespace collapsed) says nothing: "??", "-", "...", "n/a", "unknown"."""
-    return item.lower() in SAYS_NOTHING_WORDS or not any(ch.isalnum() for ch in item)
+    return item.lower() in SAYS_NOTHING_WORDS or all(_punctuation(ch) for ch in item if not ch.isspace())
 
 #: Longest free-text item kept as typed.
 MAX_ITEM_CHARS = 60
