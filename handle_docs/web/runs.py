@@ -113,6 +113,15 @@ def _sweep_now_and_then():
         store().sweep()
 
 
+@bp.after_request
+def _no_store(response):
+    """Every page and file of a run may hold personal data (the check page, results, downloads,
+    preview pages): a browser or proxy must not keep a copy, so ``no-store``, overriding the
+    ``no-cache`` that ``send_file`` would set (which lets a browser keep it on disk)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.errorhandler(413)
 def _too_large(_exc):
     if request.endpoint != "runs.upload":
@@ -297,7 +306,7 @@ def download(run_id: str, name: str):
     if path is None:
         abort(404)
     mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else ("image/png" if name.endswith(".png") else "text/plain")
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, conditional=False, etag=False)
 
 
 @bp.get("/<run_id>/preview/<int:page>.png")
@@ -307,7 +316,7 @@ def preview(run_id: str, page: int):
     pages = preview_pages(store(), record)
     if not 1 <= page <= len(pages):
         abort(404)
-    return send_file(pages[page - 1], mimetype="image/png", max_age=0)
+    return send_file(pages[page - 1], mimetype="image/png", conditional=False, etag=False)
 
 
 @bp.post("/<run_id>/delete")
