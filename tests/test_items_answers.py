@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,16 @@ def test_none_still_means_nothing_on_show(typed):
 def test_an_emoji_is_not_an_answer_that_says_nothing():
     """It may name a thing (a backpack): kept, for the font screening to judge (tests/test_hostile.py)."""
     assert normalise_items("bag;\U0001F392") == ("bag", "\U0001F392")
+
+
+def test_purging_a_run_made_before_counts_an_older_stats_json_s_free_text_as_other(run, tmp_path):
+    folder = tmp_path / "older"
+    shutil.copytree(run, folder)
+    stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
+    stats["items_by_kind"] = {FREE_TEXT: 1, "??": 1, "bag": 2}  # as handle-docs counted them before
+    (folder / "stats.json").write_text(json.dumps(stats), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["purge", str(folder), "--yes"])
+    assert result.exit_code == 0, result.output
+    kept = (folder / "stats.json").read_text(encoding="utf-8")
+    assert "Zebedee" not in kept and "??" not in kept
+    assert json.loads(kept)["items_by_kind"] == {"bag": 2, "other": 2}
