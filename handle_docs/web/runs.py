@@ -31,7 +31,6 @@ from handle_docs.run.workspace_runs import (
 from handle_docs.web import limits
 from handle_docs.web.common import loaded, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
-from handle_docs.web.limits import body_limit
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
 
@@ -140,7 +139,7 @@ def index():
 
 
 @bp.post("/")
-@body_limit(MAX_UPLOAD_BODY)  # set before CSRFProtect reads the form (web/limits.py)
+@limits.body_limit(MAX_UPLOAD_BODY)  # set before CSRFProtect reads the form (web/limits.py)
 @requires_role(OFFICER_ROLE)
 def upload():
     sent = request.files.get("records")
