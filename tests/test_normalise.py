@@ -164,7 +164,7 @@ def test_forms_multichoice_with_trailing_semicolon() -> None:
         ("parcel; sunglasses", ("parcel", "sunglasses")),
         ("bags; phones", ("bag", "phone")),  # simple plurals
         ("none", ()),
-        ("Nothing; n/a; ;;", ()),
+        ("Nothing; nil; ;;", ()),
         ("", ()),
         (None, ()),
         ("  Golf   clubs ; golf clubs; bag", ("Golf clubs", "bag")),  # free text kept, deduplicated

@@ -24,7 +24,7 @@ from handle_docs.run.context import long_date
 from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text, run_counts
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES
+from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES, OTHER_ITEM, item_kind
 from handle_docs.util.langtag import primary_subtag
 
 TEMPLATE = "report/summary.html.j2"
@@ -116,7 +116,7 @@ def _int(stats: Mapping[str, Any], key: str) -> int:
 
 
 def item_counts(items_by_kind: Mapping[str, Any], max_bars: int = MAX_BARS) -> list[tuple[str, int]]:
-    """(label, count) for each kind, largest first; free-text kinds and the
+    """(label, count) for each kind, largest first; "other" (free-text items) and the
     smallest kinds beyond ``max_bars`` are counted together as "Other items"."""
     known: dict[str, int] = {}
     other = 0
@@ -127,10 +127,11 @@ def item_counts(items_by_kind: Mapping[str, Any], max_bars: int = MAX_BARS) -> l
             continue
         if count <= 0:
             continue
-        if key in ITEM_KEYS:
-            known[key] = known.get(key, 0) + count
-        else:
+        kind = item_kind(str(key))  # an older stats.json may name free-text items: "other" all the same
+        if kind == OTHER_ITEM:
             other += count
+        else:
+            known[kind] = known.get(kind, 0) + count
     ordered = sorted(known.items(), key=lambda kv: (-kv[1], ITEM_KEYS.index(kv[0])))
     room = max_bars - (1 if other else 0)
     if len(ordered) > room:

@@ -42,6 +42,7 @@ class RowProblem:
     what_is_wrong: str
     what_to_do: str
     assumed: str = ""  # for a warning: what the letter does instead
+    still: bool = False  # rejected although corrected for this run: the correction still fails
 
 
 @dataclass
@@ -51,7 +52,8 @@ class RecordsCheck:
     rejected: list[RowProblem] = field(default_factory=list)  # rows that get no letter
     warnings: list[RowProblem] = field(default_factory=list)  # rows whose letter is made with an assumption
     rows_read: int = 0
-    corrected_rows: list[int] = field(default_factory=list)
+    corrected_rows: list[int] = field(default_factory=list)  # corrected and now accepted
+    still_rejected: list[int] = field(default_factory=list)  # corrected, and still not accepted
     recordset: RecordSet | None = None  # what a run would use (None when the file cannot be used)
 
     @property
@@ -79,16 +81,19 @@ def check_records(
     result.recordset = recordset
     result.rows_read = recordset.rows_read
     result.corrected_rows = list(recordset.corrected_rows)
+    rejected = {reject.row for reject in recordset.rejects}
+    tried = set(corrections or {})
+    result.still_rejected = sorted(tried & rejected)
     result.file_problems = [FileProblem(p.message, p.key, stops=False) for p in recordset.warnings]
-    for row in sorted(set(corrections or {}) - set(recordset.corrected_rows)):
+    for row in sorted(tried - set(recordset.corrected_rows) - rejected):
         result.file_problems.append(
             FileProblem(f"the correction for row {row} was not used: that row holds no record", stops=False)
         )
     for reject in sorted(recordset.rejects, key=lambda r: r.row):
         fields = tuple(reject.field.split(", "))
         todo = dict.fromkeys(what_to_do(name) for name in fields)  # in order, each once
-        result.rejected.append(RowProblem(reject.row, fields, reject.reason, "; ".join(todo)))
-    rejected = {reject.row for reject in recordset.rejects}
+        result.rejected.append(RowProblem(reject.row, fields, reject.reason, "; ".join(todo),
+                                          still=reject.row in tried))
     for warning in sorted(recordset.row_warnings, key=lambda w: w.row):
         if warning.row in rejected:  # (the font cannot print it): no letter, so nothing is assumed
             continue

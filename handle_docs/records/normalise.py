@@ -177,9 +177,12 @@ def normalise_items(value: object) -> tuple[str, ...]:
     """Items seen on display, as canonical keys in the order typed.
 
     Split on ``;`` (the Forms multi-choice separator) and ``,``; blanks and
-    "none"/"nothing"/"n/a" are dropped; aliases become keys from
-    :data:`handle_docs.records.vocab.ITEM_KEYS`; other words are kept as typed (with
-    whitespace collapsed) up to 60 characters.  Duplicates are dropped.
+    "none"/"nothing" are dropped; an answer that says nothing ("??", "-",
+    "n/a", "unknown": :func:`~handle_docs.records.vocab.says_nothing`) is
+    :data:`~handle_docs.records.vocab.UNNAMED_ITEM` (the rules warn about it);
+    aliases become keys from :data:`handle_docs.records.vocab.ITEM_KEYS`; other
+    words are kept as typed (with whitespace collapsed) up to 60 characters.
+    Duplicates are dropped.
     """
     text = _as_text(value, "items_on_display")
     check_control(text, "items_on_display")
@@ -189,7 +192,7 @@ def normalise_items(value: object) -> tuple[str, ...]:
         item = _collapse(part)
         if not item or item.lower() in vocab.NO_ITEMS_WORDS:
             continue
-        key = item_key(item)
+        key = vocab.UNNAMED_ITEM if vocab.says_nothing(item) else item_key(item)
         if key is None:
             if len(item) > vocab.MAX_ITEM_CHARS:
                 raise FieldError(

@@ -51,4 +51,6 @@ def screen(recordset: RecordSet) -> RecordSet:
             )
         else:
             keep.append(record)
-    return replace(recordset, records=keep, rejects=rejects)
+    refused = {reject.row for reject in rejects}
+    corrected = [row for row in recordset.corrected_rows if row not in refused]  # corrected, yet not printable
+    return replace(recordset, records=keep, rejects=rejects, corrected_rows=corrected)

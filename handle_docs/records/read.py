@@ -93,7 +93,8 @@ def read_records(path: Path, column_map: Path | None = None, corrections: Correc
 
     ``corrections`` (spreadsheet row number -> {field: value}) replace those
     cells as the rows are read, for this reading only (the file is not
-    touched); ``RecordSet.corrected_rows`` lists the rows they were applied to.
+    touched); ``RecordSet.corrected_rows`` lists the rows they made acceptable
+    (a row whose corrections still fail the rules stays rejected, and is not listed).
     A row that could not be read at all is built from its corrections alone.
     """
     suffix = path.suffix.lower()
@@ -557,6 +558,7 @@ def _read_table(
 
     result = RecordSet(source_name=source, rows_read=0, warnings=notes)
     unlabelled_used: set[int] = set()
+    applied: list[int] = []  # rows read with their corrections (accepted or not): the run's identity
     for row in rows:
         _check_row_limit(row, source)
         corrected = corrections.get(row.number)
@@ -584,17 +586,19 @@ def _read_table(
         cells = {name: row.cells[i] if i < len(row.cells) else None for i, name in header.fields.items()}
         if corrected:
             cells.update(corrected)
-            result.corrected_rows.append(row.number)
+            applied.append(row.number)
         outcome = build_row(row.number, cells)
         if outcome.reject is not None:
-            result.rejects.append(outcome.reject)
+            result.rejects.append(outcome.reject)  # a correction that still fails: still rejected, not corrected
         else:
             assert outcome.record is not None
             result.records.append(outcome.record)
             result.row_warnings.extend(outcome.warnings)
-    if result.corrected_rows:
-        applied = {str(row): {k: str(v) for k, v in sorted(corrections[row].items())} for row in result.corrected_rows}
-        result.corrections_key = hashlib.sha256(json.dumps(applied, sort_keys=True).encode("utf-8")).hexdigest()
+            if corrected:
+                result.corrected_rows.append(row.number)
+    if applied:
+        cells_by_row = {str(row): {k: str(v) for k, v in sorted(corrections[row].items())} for row in applied}
+        result.corrections_key = hashlib.sha256(json.dumps(cells_by_row, sort_keys=True).encode("utf-8")).hexdigest()
     for index in sorted(unlabelled_used):
         result.warnings.append(
             Problem(

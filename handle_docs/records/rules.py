@@ -6,7 +6,9 @@ cannot be read (the letter would say the wrong thing), or a row that cannot be
 read at all (see ``read.py``).  Every other cell that cannot be read is taken
 as a default and the letter is still made; the row is listed in
 ``warnings.csv`` with what was found (described in words, never the cell
-itself: it could hold personal data) and what was assumed.
+itself: it could hold personal data) and what was assumed.  So is a row whose
+items answer says nothing ("??", "-", "n/a", "unknown"): its letter says
+something was on show without naming it.
 
 :data:`RULES` is the one table of these decisions; :func:`build_row` applies
 it to a row, and :mod:`handle_docs.records.check` reads the same table to say
@@ -116,6 +118,11 @@ RULES: Mapping[str, FieldRule] = MappingProxyType(
     }
 )
 
+#: An items answer that says nothing ("??", "-", "n/a", "unknown"): the row keeps its
+#: letter, which says something was on show without naming it, and is warned about.
+UNNAMED_ITEM_FOUND = "an item on show is not named (an answer like ??, - or unknown)"
+UNNAMED_ITEM_ASSUMED = "the letter says something was on show, without naming it"
+
 #: What to do about a row that could not be read at all, or a letter that failed.
 ROW_WHAT_TO_DO = (
     "open the file in a spreadsheet and check this row: a cell may hold a stray comma, quote or "
@@ -206,6 +213,9 @@ def build_row(row: int, cells: Mapping[str, object]) -> RowOutcome:
         )
     items = values["items_on_display"]
     assert isinstance(items, tuple)
+    if vocab.UNNAMED_ITEM in items:
+        found = f"{describe(cells.get('items_on_display'))}: {UNNAMED_ITEM_FOUND}"
+        warnings.append(RowWarning(row, "items_on_display", found, UNNAMED_ITEM_ASSUMED))
     record = VisitRecord(row=row, keys_visible=vocab.KEYS_ITEM in items, **values)  # type: ignore[arg-type]
     return RowOutcome(record=record, warnings=warnings)
 

@@ -8,6 +8,7 @@ each item by the keys in :data:`ITEM_KEYS`).
 
 from __future__ import annotations
 
+import unicodedata
 from types import MappingProxyType
 from typing import Mapping
 from handle_docs.util.langtag import primary_subtag
@@ -34,11 +35,44 @@ ITEM_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 #: Canonical item keys, in the order letters list them.
 ITEM_KEYS: tuple[str, ...] = tuple(ITEM_ALIASES)
 
+#: What every item outside :data:`ITEM_KEYS` is counted as in figures (stats.json, the
+#: report): an officer's own words could say anything, so they go only into that
+#: resident's letter and are never counted by name.
+OTHER_ITEM = "other"
+
+
+def item_kind(item: str) -> str:
+    """The kind an item is counted under: its key if it is one of :data:`ITEM_KEYS`, else :data:`OTHER_ITEM`."""
+    return item if item in ITEM_KEYS else OTHER_ITEM
+
+
 #: The item key that means keys were visible (sets ``VisitRecord.keys_visible``).
 KEYS_ITEM = "keys"
 
 #: Answers meaning "nothing on display"; dropped from the item list.
-NO_ITEMS_WORDS: frozenset[str] = frozenset({"none", "nothing", "n/a", "na", "nil", "-"})
+NO_ITEMS_WORDS: frozenset[str] = frozenset({"none", "nothing", "nil"})
+
+#: Answers that say nothing about what was on show ("n/a" or "-" may mean nothing,
+#: or that the officer did not say): like an answer of punctuation only ("??",
+#: "..."), each is read as :data:`UNNAMED_ITEM`, with a warning, never printed.
+SAYS_NOTHING_WORDS: frozenset[str] = frozenset(
+    {"n/a", "na", "n.a.", "unknown", "not known", "unsure", "not sure", "dunno", "tbc", "idk"}
+)
+
+#: The item an answer that says nothing stands for: the letter says something
+#: was on show without naming it; figures count it as :data:`OTHER_ITEM`.
+UNNAMED_ITEM = "unnamed"
+
+
+def _punctuation(ch: str) -> bool:
+    """A mark that names nothing: ASCII punctuation or symbols ("?", "-", "*"), or any Unicode
+    punctuation ("…", "—"); an emoji or other symbol could name a thing (and the fonts judge it)."""
+    return (ch.isascii() and not ch.isalnum()) or unicodedata.category(ch).startswith("P")
+
+
+def says_nothing(item: str) -> bool:
+    """Whether one typed item (whitespace collapsed) says nothing: "??", "-", "...", "n/a", "unknown"."""
+    return item.lower() in SAYS_NOTHING_WORDS or all(_punctuation(ch) for ch in item if not ch.isspace())
 
 #: Longest free-text item kept as typed.
 MAX_ITEM_CHARS = 60

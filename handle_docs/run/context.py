@@ -17,7 +17,8 @@ from babel.lists import format_list
 
 from handle_docs.wording import markup
 from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
-from handle_docs.models import Letter
+from handle_docs.models import Finding, Letter
+from handle_docs.records.vocab import UNNAMED_ITEM
 from handle_docs.render.direction import direction_of_text
 from handle_docs.render.qr import qr_image, tracked_url
 from handle_docs.wording.schema import Block, ListAnd
@@ -140,6 +141,23 @@ def list_phrase(words: list[str], language: str = "en-GB", joining: ListAnd | No
     return patterns["start"].format(words[0], joined) if len(words) > 2 else joined
 
 
+def item_words(items: tuple[str, ...], material: Material, values: dict[str, str]) -> list[str]:
+    """The items of one vehicle as ``material`` names them ("a bag"; free text as typed).
+
+    An item the officer did not name (:data:`~handle_docs.records.vocab.UNNAMED_ITEM`,
+    from an answer like "??") is never printed as typed: the material's
+    ``items.unnamed`` names it when it has one; otherwise it is left out of the
+    list, and a vehicle with nothing else on show is described by the approved
+    heading of ``findings.items_on_display`` ("Things were left on show"; without
+    one, by the label of the items column)."""
+    named = material.spec.items
+    words = [named.get(item, item) for item in items if item != UNNAMED_ITEM or UNNAMED_ITEM in named]
+    if not words and UNNAMED_ITEM in items:
+        heading = material.block(f"findings.{Finding.ITEMS_ON_DISPLAY.value}").heading
+        words = [markup.fill(heading, values).strip() if heading else material.spec.labels["items"]]
+    return words
+
+
 def letter_context(
     letter: Letter,
     content: Content,
@@ -163,7 +181,7 @@ def letter_context(
     findings = [block_data(material.block(f"findings.{f.value}"), values) for f in letter.findings]
     vehicles = []
     for vehicle in letter.vehicles:
-        items = [spec.items.get(item, item) for item in vehicle.items_on_display]
+        items = item_words(vehicle.items_on_display, material, values)
         vehicles.append(
             {
                 "vrm": vehicle.vrm or labels["no_registration"],

@@ -1,6 +1,7 @@
 """Aggregate figures of a run (no personal data) and the sign-up follow-up list.
 
-``stats.json`` holds only counts, so reports, cards and cost tables can be
+``stats.json`` holds only counts (items by kind: free-text items are counted as
+"other", never by their words), so reports, cards and cost tables can be
 made from it after the run's personal data has been purged.  The follow-up
 list holds addresses (only of residents who asked about Neighbourhood Watch
 or the messaging scheme) and is written with the same care as the letters.
@@ -13,6 +14,7 @@ from typing import Any, Sequence
 
 from handle_docs.wording.content import Content
 from handle_docs.models import Letter, RecordSet
+from handle_docs.records.vocab import item_kind
 from handle_docs.run.figures import RowFigures, row_figures
 
 FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
@@ -30,7 +32,7 @@ def run_stats(
 ) -> dict[str, Any]:
     op = content.operation.operation
     figures = figures or row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
-    items = Counter(item for r in recordset.records for item in r.items_on_display)
+    items = Counter(item_kind(item) for r in recordset.records for item in r.items_on_display)
     insecure, with_items = count_vehicles(recordset)
     return {
         "operation": {"id": op.id, "name": op.name, "area": op.area, "patrol_date": op.patrol_date.isoformat()},

@@ -20,14 +20,12 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from handle_docs.render.preview import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
+from handle_docs.web import limits
 from handle_docs.web.identity import AccountsCache, current_actor
 from handle_docs.web.signin import require_session
 from handle_docs.web.throttle import Throttle
 from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 from handle_docs.web.state import ContentCache, StatusCache
-
-#: Largest request body accepted: a whole material's wording is ~10 kB.
-MAX_BODY = 512 * 1024
 
 CSP = "; ".join(
     [
@@ -104,11 +102,12 @@ def create_app(settings: Settings) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="handle_docs_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
-        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_CONTENT_LENGTH=limits.MAX_BODY,
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    app.before_request(limits.apply)  # first: CSRFProtect's before-request reads the body
     CSRFProtect(app)
     app.extensions["handle_docs"] = {
         "settings": settings,
@@ -134,8 +133,7 @@ def create_app(settings: Settings) -> Flask:
 
     @app.errorhandler(413)
     def _too_large(_exc):
-        return render_template("error.html", title="Too much text",
-                               message=f"The request was larger than {MAX_BODY // 1024} kB, so nothing was saved."), 413
+        return limits.too_large()
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

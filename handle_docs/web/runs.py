@@ -28,6 +28,7 @@ from handle_docs.run.workspace_runs import (
     ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
     read_json,
 )
+from handle_docs.web import limits
 from handle_docs.web.common import loaded, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
@@ -111,16 +112,22 @@ def _sweep_now_and_then():
         store().sweep()
 
 
-@bp.before_request
-def _upload_limit():
-    if request.endpoint == "runs.upload":
-        request.max_content_length = MAX_UPLOAD_BODY
+@bp.after_request
+def _no_store(response):
+    """Every page and file of a run may hold personal data (the check page, results, downloads,
+    preview pages): a browser or proxy must not keep a copy, so ``no-store``, overriding the
+    ``no-cache`` that ``send_file`` would set (which lets a browser keep it on disk)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.errorhandler(413)
 def _too_large(_exc):
+    if request.endpoint != "runs.upload":
+        return limits.too_large()
     return render_template("error.html", title="File too large",
-                           message=f"The file was larger than 50 MB, so it was not kept. Upload {ACCEPTED}."), 413
+                           message=f"The file was larger than {limits.in_words(MAX_FILE_BYTES)}, so it was not "
+                                   f"kept. Upload {ACCEPTED}."), 413
 
 
 @bp.get("/")
@@ -132,6 +139,7 @@ def index():
 
 
 @bp.post("/")
+@limits.body_limit(MAX_UPLOAD_BODY)  # set before CSRFProtect reads the form (web/limits.py)
 @requires_role(OFFICER_ROLE)
 def upload():
     sent = request.files.get("records")
@@ -190,7 +198,7 @@ def correct(run_id: str):
              if request.form.get(f"cell-{name}", "").strip()}
     if cells and 2 <= row <= 1_048_576:
         store().correct(record, row, cells)
-        flash(f"Row {row} corrected for this run and checked again.")
+        flash(f"Row {row}: your correction is kept for this run and the row was checked again (below).")
     else:
         flash(f"Nothing was changed in row {row}: type a value in at least one box.")
     return redirect(url_for("runs.check", run_id=record.id, _anchor="rows"), code=303)
@@ -297,7 +305,7 @@ def download(run_id: str, name: str):
     if path is None:
         abort(404)
     mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else ("image/png" if name.endswith(".png") else "text/plain")
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, conditional=False, etag=False)
 
 
 @bp.get("/<run_id>/preview/<int:page>.png")
@@ -307,7 +315,7 @@ def preview(run_id: str, page: int):
     pages = preview_pages(store(), record)
     if not 1 <= page <= len(pages):
         abort(404)
-    return send_file(pages[page - 1], mimetype="image/png", max_age=0)
+    return send_file(pages[page - 1], mimetype="image/png", conditional=False, etag=False)
 
 
 @bp.post("/<run_id>/delete")
