@@ -37,6 +37,8 @@ ROOT_ENV = "HANDLE_DOCS_REGISTRY_ROOT"
 ALLOW_ENV = "HANDLE_DOCS_ALLOW_UNPINNED_REGISTRY"
 ALLOW_FLAG = "--allow-unpinned-registry"
 AWAITING = "awaiting-first-approval"
+#: The key of a problem about the pin (so an edge can put it in its user's words).
+PIN_KEY = "registry_pin"
 #: What a run's manifest records when no pin was used.
 UNPINNED_RECORD = f"none ({ALLOW_FLAG})"
 

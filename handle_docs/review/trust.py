@@ -45,7 +45,7 @@ from pathlib import Path
 from handle_docs.models import Problem, Severity
 
 from .fingerprints import short
-from .pin import ALLOW_FLAG, AWAITING, ROOT_ENV, UNPINNED_RECORD, Pin, read_pin
+from .pin import ALLOW_FLAG, AWAITING, PIN_KEY, ROOT_ENV, UNPINNED_RECORD, Pin, read_pin
 from .policy import Policy
 from .registry import REGISTRY_ID, Registry, load_registry, read_copy, versions_dir
 from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, norm_name, signoff_path
@@ -275,6 +275,7 @@ class RegistryStatus:
     approved_versions: list[str] = field(default_factory=list)  # fingerprints, in order
     pin: Pin | None = None  # what review/registry-root and HANDLE_DOCS_REGISTRY_ROOT say
     pin_problem: Problem | None = None  # why the pin stops every approval (an error) or is not used (a warning)
+    first_approved: str | None = None  # the chain's first approved version, whether the pin lets it count or not
 
     material_id = REGISTRY_ID
 
@@ -401,6 +402,7 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         judge = trusted if trusted is not None or broken else (
             current if root in (None, getattr(current, "fingerprint", None)) else None
         )
+    first_approved = approved[0] if approved else None
     pin_problem = None if broken else _pin_problem(pin, trusted, approved, current)
     if pin_problem is not None:
         problems.insert(0, pin_problem)
@@ -433,6 +435,7 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         approved_versions=approved,
         pin=pin,
         pin_problem=pin_problem,
+        first_approved=first_approved,
     )
 
 
@@ -444,13 +447,14 @@ def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], curren
         first = pin.problems[0]
         return Problem(
             f"the reviewer registry's pin cannot be used ({first.message}), so nothing counts as approved",
-            first.file, first.line,
+            first.file, first.line, key=PIN_KEY,
         )
     if pin.disagree:
         return Problem(
             f"the registry pins disagree: {pin.path} names {short(pin.file_value)}, {ROOT_ENV} names "
             f"{short(pin.env_value)}; nothing counts as approved until both name the registry's first approved version",
             where,
+            key=PIN_KEY,
         )
     if pin.root:
         if trusted is None and (current is None or current.fingerprint != pin.root):
@@ -468,6 +472,7 @@ def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], curren
             "your force approved, so anyone who can write this folder could replace the reviewers and approve "
             "anything. Never for real use: pin it (handle-docs reviewers pin)",
             where,
+            key=PIN_KEY,
             severity=Severity.WARNING,
         )
     if pin.awaiting:
@@ -478,10 +483,12 @@ def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], curren
             "so nothing counts as approved. Check it is the version your reviewers approved, then pin it with: "
             "handle-docs reviewers pin",
             where,
+            key=PIN_KEY,
         )
     return Problem(
         f"the reviewer registry is not pinned: there is no {where} and no {ROOT_ENV}, so nothing ties the "
         f"registry{first} to the one your force approved and nothing counts as approved. Pin it with: "
         f"handle-docs reviewers pin (or, to try something out only, add {ALLOW_FLAG})",
         where,
+        key=PIN_KEY,
     )

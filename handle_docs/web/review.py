@@ -21,6 +21,7 @@ from handle_docs.review import (
     request_changes,
     reviewers_status,
 )
+from handle_docs.review.actions import WORDING_CHANGED, wording_changed
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
@@ -120,9 +121,14 @@ def decide(material_id: str):
     if act is None:
         return forbidden("Unknown decision: nothing was signed.")
     try:
+        # the fingerprint the page showed: a version that changed since is never signed unseen
         entry, after = act(content, material_id, actor.id, role, request.form.get("note", ""),
-                           signer=_signer(content), review_dir=settings().review_dir)
+                           signer=_signer(content), review_dir=settings().review_dir,
+                           expect=request.form.get("fingerprint", ""))
     except ReviewError as exc:
+        if wording_changed(exc.problems):
+            flash(WORDING_CHANGED)
+            return redirect(url_for("review.page", material_id=material_id), code=303)
         for problem in exc.problems:
             flash(f"Not signed: {problem.message}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
