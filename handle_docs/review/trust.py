@@ -463,6 +463,7 @@ def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], curren
                 f"({pin.where}): content/reviewers.yaml and its sign-offs are not the chain that was pinned, "
                 "so nothing counts as approved",
                 where,
+                key=PIN_KEY,
             )
         return None
     first = f" (its first approved version is {short(approved[0])})" if approved else ""
