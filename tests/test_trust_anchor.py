@@ -47,8 +47,11 @@ TRANSLATOR_ROLES = ["translator-cy", "translator-pl", "translator-ro", "translat
 @pytest.fixture(autouse=True)
 def _env(monkeypatch):
     monkeypatch.setenv("HANDLE_DOCS_TODAY", TODAY)
-    monkeypatch.delenv(ALLOW_ENV, raising=False)  # restored after each test, whatever the flag set
-    monkeypatch.delenv(ROOT_ENV, raising=False)
+    for name in (ALLOW_ENV, ROOT_ENV):
+        # set, then deleted: monkeypatch then restores the variable after the test, whatever
+        # --allow-unpinned-registry set in this process meanwhile
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 def run(*args, cwd: Path):
