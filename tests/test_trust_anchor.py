@@ -1,6 +1,6 @@
 """Issue 26: the review gate's trust anchor, approving what you saw, and four eyes on translations.
 
-* the reviewer registry's first approved version is pinned (review/registry-root; the
+* the reviewer registry's first approved version is pinned (review/reviewers.root; the
   sample ships its own, ``init`` writes one that the first approval fills in), and a
   forged registry (registry, its versions and every sign-off replaced, own people, own
   keys) is refused by ``review status``, ``letters`` and the workspace;
@@ -28,12 +28,14 @@ from handle_docs.cli import cli
 from handle_docs.review import KeyFileSigner, fingerprint, load_registry, material_status
 from handle_docs.review.pin import ALLOW_ENV, AWAITING, PIN_FILE, ROOT_ENV, UNPINNED_RECORD
 from handle_docs.run.workspace_jobs import Folders, gate as workspace_gate
+from handle_docs.web import Settings, create_app
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, ROOT, TEMPLATES
 from .signing import DEMO_KEYS, entry_text, new_key
 from .test_review_cli import one_word, records
 from .test_web_routes import form_of
+from .test_web_runs import make, run_id_of, signed_in, small_csv, upload  # noqa: F401 (fixtures)
 from .webaccounts import add, running, sign_in, text
 
 TODAY = "2027-01-15"
@@ -154,6 +156,23 @@ def test_the_workspace_refuses_a_forged_registry_in_plain_words(force, tmp_path)
     folders = Folders(content=force / "content", templates=force / "templates", review=force / "review")
     refusals = workspace_gate(folders, None, False)
     assert refusals and refusals[0].key == "registry_pin"
+
+
+def test_the_workspace_refuses_a_run_on_a_forged_registry_in_plain_words(force, tmp_path, signed_in, small_csv):
+    forge(force)
+    app = create_app(Settings(content=force / "content", instance=tmp_path / "instance"))
+    app.config["TESTING"] = True
+    try:
+        client = app.test_client()
+        run_id = run_id_of(upload(client, small_csv))
+        refused = make(client, run_id)
+        assert refused.status_code == 409
+        page = text(refused)
+        assert UNCONFIRMED in page and "Technical details" in page and "do not start at the pinned version" in page
+    finally:
+        app.extensions["handle_docs"]["run_queue"].wait_idle(60)
+        app.extensions["handle_docs"]["previewer"].close()
+    assert not list((tmp_path / "instance").rglob("manifest.json"))
 
 
 # --- no pin, --allow-unpinned-registry, pins from outside ---------------------------------------------

@@ -126,7 +126,7 @@ def unpinned_option(func):
         expose_value=False,
         is_eager=True,
         callback=_allow_unpinned,
-        help="Count sign-offs although no pin (review/registry-root or HANDLE_DOCS_REGISTRY_ROOT) says which "
+        help="Count sign-offs although no pin (review/reviewers.root or HANDLE_DOCS_REGISTRY_ROOT) says which "
              "reviewer registry is your force's. Anyone who can write the folder could then approve anything: "
              "for trying things out only; the output's manifest says it was unpinned.",
     )(func)

@@ -190,7 +190,7 @@ def add_workspace_key_cmd(name, key, demo_only, content_dir, templates, review_d
               help="Pin this registry version (sha256:…, 64 hex digits) instead of the first approved one.")
 @review_dir_option
 def pin_cmd(root, content_dir, templates, review_dir):
-    """Pin the reviewer registry's first approved version in review/registry-root:
+    """Pin the reviewer registry's first approved version in review/reviewers.root:
     from then on a registry whose approvals do not start there counts for nothing.
 
     For a folder made before pins existed, or whose pin still awaits the first

@@ -98,7 +98,7 @@ def sign(
     another one now.
 
     The sign-off that completes the first approval of the registry in a new
-    force folder (``review/registry-root`` still awaiting it) pins that version.
+    force folder (``review/reviewers.root`` still awaiting it) pins that version.
     """
     _material_or_error(content, material_id, registry_ok=True)
     day = resolve_today(today)
@@ -136,6 +136,8 @@ def sign(
         refusals.append(Problem(f"unknown decision {decision!r}"))
     if signer is None:
         refusals.append(Problem("a sign-off must be signed: give the reviewer's SSH key", "--key"))
+    if registry.pin_refused:
+        refusals.append(registry.pin_problem)  # no registry version can be trusted: nothing can be signed to count
     if on_registry and registry.current is None:
         refusals.extend(registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")])
     if status.errors:

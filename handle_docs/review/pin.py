@@ -3,8 +3,9 @@ approvals must start at.
 
 The pin is read from two places, and both are always read:
 
-* ``review/registry-root`` in the force's folder (``handle-docs init`` writes
-  it; the bundled sample ships its own).  One line that is not a comment: the
+* ``review/reviewers.root`` in the force's folder, beside the registry's
+  sign-offs (``review/reviewers.yaml``) and copies (``review/reviewers.versions/``);
+  ``handle-docs init`` writes it, the bundled sample ships its own.  One line that is not a comment: the
   fingerprint of the registry's first approved version, or
   ``awaiting-first-approval`` in a new folder, until the first version is
   approved (the approval that completes it writes the fingerprint here);
@@ -32,7 +33,7 @@ from pathlib import Path
 from handle_docs.models import Problem
 from handle_docs.util import atomic
 
-PIN_FILE = "registry-root"
+PIN_FILE = "reviewers.root"
 ROOT_ENV = "HANDLE_DOCS_REGISTRY_ROOT"
 ALLOW_ENV = "HANDLE_DOCS_ALLOW_UNPINNED_REGISTRY"
 ALLOW_FLAG = "--allow-unpinned-registry"
@@ -64,7 +65,7 @@ AWAITING_TEXT = HEADER + f"""\
 class Pin:
     """What the force folder and the environment say the registry's root is."""
 
-    path: Path  # review/registry-root
+    path: Path  # review/reviewers.root
     file_value: str | None  # the fingerprint in the file, if any
     awaiting: bool  # the file says awaiting-first-approval
     env_value: str | None  # HANDLE_DOCS_REGISTRY_ROOT, if set

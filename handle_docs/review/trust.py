@@ -27,7 +27,7 @@ approved yet, a version is judged by itself: it is approved by sign-offs of
 people it lists, with keys it lists, meeting the policy.  Once one version is
 approved, that rule never applies again.
 
-**The pin** (:mod:`.pin`: ``review/registry-root``, and
+**The pin** (:mod:`.pin`: ``review/reviewers.root``, and
 ``HANDLE_DOCS_REGISTRY_ROOT`` from outside the folder) names the version that
 may be that first one.  A chain that does not start at the pin, two pins that
 disagree, or a pin that cannot be read: no version counts, and the problem
@@ -273,7 +273,7 @@ class RegistryStatus:
     tally: Tally
     problems: list[Problem] = field(default_factory=list)
     approved_versions: list[str] = field(default_factory=list)  # fingerprints, in order
-    pin: Pin | None = None  # what review/registry-root and HANDLE_DOCS_REGISTRY_ROOT say
+    pin: Pin | None = None  # what review/reviewers.root and HANDLE_DOCS_REGISTRY_ROOT say
     pin_problem: Problem | None = None  # why the pin stops every approval (an error) or is not used (a warning)
     first_approved: str | None = None  # the chain's first approved version, whether the pin lets it count or not
 

@@ -4,7 +4,7 @@ DIR gets ``content/`` and ``templates/`` (the sample force's, to be made its
 own), ``review/`` with a note saying what must be approved before anything is
 printed (the sample approvals are left out: invented reviewers approved
 invented wording) and the registry's pin awaiting its first approved version
-(``review/registry-root``), and ``examples/`` with the invented sample records to try.
+(``review/reviewers.root``), and ``examples/`` with the invented sample records to try.
 The folder is built beside DIR and renamed into place, so DIR is either
 complete or not there; folders are 0700 and files 0600.
 """
