@@ -218,6 +218,18 @@ def test_an_outside_pin_alone_works_when_the_folder_has_none(force, monkeypatch)
     assert status.exit_code == 0 and "ready:" in status.output, status.output
 
 
+def test_reviewers_pin_pins_the_first_approved_version_of_a_folder_without_a_pin_and_never_replaces_one(force):
+    (force / "review" / PIN_FILE).unlink(missing_ok=True)  # a folder made before pins existed
+    pinned = run("reviewers", "pin", cwd=force)
+    assert pinned.exit_code == 0, pinned.output
+    assert f"pinned the reviewer registry's root {SAMPLE_ROOT}" in pinned.output
+    assert (force / "review" / PIN_FILE).read_text(encoding="utf-8").strip().endswith(SAMPLE_ROOT)
+    assert run("review", "status", cwd=force).exit_code == 0
+    again = run("reviewers", "pin", "--root", SAMPLE_SECOND, cwd=force)
+    assert again.exit_code == 2 and "already pins" in again.output
+    assert (force / "review" / PIN_FILE).read_text(encoding="utf-8").strip().endswith(SAMPLE_ROOT)
+
+
 # --- init: pinned by the first approval -----------------------------------------------------------------
 
 
