@@ -53,7 +53,6 @@ from .sshsign import BadSignature, check_signature
 from .statement import statement
 
 
-
 def statement_of(entry: SignOff, material_id: str) -> bytes:
     return statement(
         material=material_id,
