@@ -234,7 +234,8 @@ def test_reviewers_pin_pins_the_first_approved_version_of_a_folder_without_a_pin
 
 
 def test_inits_new_folder_is_pinned_by_its_first_approval_and_then_refuses_a_forgery(tmp_path):
-    assert run("init", "force", cwd=tmp_path).exit_code == 0
+    made = run("init", "force", cwd=tmp_path)
+    assert made.exit_code == 0 and f"will be pinned in force/review/{PIN_FILE}" in made.output
     force = tmp_path / "force"
     assert (force / "review" / PIN_FILE).read_text(encoding="utf-8").strip().endswith(AWAITING)
     status = run("review", "status", cwd=force)
