@@ -247,6 +247,7 @@ def test_inits_new_folder_is_pinned_by_its_first_approval_and_then_refuses_a_for
     for rid, role in (("ann-lee", "comms-lead"), ("bo-tran", "neighbourhood-sergeant")):
         signed = run("review", "approve", "reviewers", "--reviewer", rid, "--role", role, "--key", rid, cwd=force)
         assert signed.exit_code == 0, signed.output
+    assert "pinned the reviewer registry's first approved version sha256:" in signed.output
     pinned = (force / "review" / PIN_FILE).read_text(encoding="utf-8")
     status = run("review", "status", cwd=force)
     first = re.search(r"approved versions, in order: (sha256:[0-9a-f]{64})",

@@ -34,6 +34,7 @@ from ..review import (
     reviewers_status,
     sign,
 )
+from ..review.pin import ROOT_ENV, read_pin
 from ..review.sshsign import is_public_key_file
 from .common import (
     EXIT_PROBLEMS,
@@ -283,6 +284,7 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
         _reviewer_known(content, folder, reviewer, day)
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
+    awaiting = read_pin(folder).awaiting
     try:
         entry, status = sign(
             content,
@@ -304,6 +306,12 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
         f"recorded: {entry.shown} [{entry.reviewer}] ({entry.role}) {verb} {material_id} version {status.short} "
         f"on {entry.date.isoformat()}, signed with key {entry.key}{via}, in {status.signoff_file}"
     )
+    pinned = read_pin(folder).file_value if awaiting else None
+    if pinned:
+        click.echo(
+            f"pinned the reviewer registry's first approved version {pinned} in {read_pin(folder).path}: commit that "
+            f"file, and set {ROOT_ENV}={pinned} where you print and serve"
+        )
     warnings = [p for p in status.problems if p.severity == Severity.WARNING]
     if warnings:
         print_problems(warnings, "sign-off records")
