@@ -4,8 +4,9 @@ approvals must start at.
 The pin is read from two places, and both are always read:
 
 * ``review/reviewers.root`` in the force's folder, beside the registry's
-  sign-offs (``review/reviewers.yaml``) and copies (``review/reviewers.versions/``);
-  ``handle-docs init`` writes it, the bundled sample ships its own.  One line that is not a comment: the
+  sign-offs (``review/reviewers.yaml``) and copies
+  (``review/reviewers.versions/``); ``handle-docs init`` writes it, the
+  bundled sample ships its own.  One line that is not a comment: the
   fingerprint of the registry's first approved version, or
   ``awaiting-first-approval`` in a new folder, until the first version is
   approved (the approval that completes it writes the fingerprint here);
