@@ -194,6 +194,18 @@ def test_without_a_pin_nothing_counts_unless_allowed_and_the_manifest_says_so(fo
     assert manifest["registry_pin"] == UNPINNED_RECORD == "none (--allow-unpinned-registry)"
 
 
+def test_a_workspace_without_a_pin_refuses_and_one_started_to_allow_it_says_so(force, tmp_path, monkeypatch):
+    (force / "review" / PIN_FILE).unlink(missing_ok=True)
+    with running(force / "content", tmp_path / "instance") as app:
+        page = text(app.test_client().get("/"))
+        assert UNCONFIRMED in page and ">approved<" not in page
+    monkeypatch.setenv(ALLOW_ENV, "1")  # what serve --allow-unpinned-registry sets for the server and its workers
+    with running(force / "content", tmp_path / "instance") as app:
+        page = text(app.test_client().get("/"))
+        assert "this workspace was started to print anyway" in page and ">approved<" in page
+        assert "UNPINNED REVIEWER REGISTRY" in page  # under Technical details
+
+
 def test_a_pinned_run_records_its_root_in_the_manifest(force):
     made = run("letters", records_in(force), "--out", "out", "--jobs", 1, "--quiet", cwd=force)
     assert made.exit_code == 0, made.output
