@@ -194,6 +194,18 @@ def test_without_a_pin_nothing_counts_unless_allowed_and_the_manifest_says_so(fo
     assert manifest["registry_pin"] == UNPINNED_RECORD == "none (--allow-unpinned-registry)"
 
 
+def test_every_output_command_refuses_without_a_pin_and_takes_the_flag(force):
+    (force / "review" / PIN_FILE).unlink(missing_ok=True)
+    for command in (("leaflets", "lock-it-leaflet", "--out", "out"), ("card", "run", "--out", "cards"),
+                    ("contingency", "--out", "pack")):
+        (force / "run").mkdir(exist_ok=True)
+        refused = run(*command, cwd=force)
+        assert refused.exit_code == 1 and "is not pinned" in refused.output, (command, refused.output)
+    made = run("leaflets", "lock-it-leaflet", "--out", "out", "--allow-unpinned-registry", cwd=force)
+    assert made.exit_code == 0, made.output
+    assert "WARNING: UNPINNED REVIEWER REGISTRY" in made.output
+
+
 def test_a_workspace_without_a_pin_refuses_and_one_started_to_allow_it_says_so(force, tmp_path, monkeypatch):
     (force / "review" / PIN_FILE).unlink(missing_ok=True)
     with running(force / "content", tmp_path / "instance") as app:
