@@ -70,7 +70,7 @@ def test_init_makes_the_folders_a_force_works_in_with_the_starter_wording_and_no
     assert files(force / "examples") == {
         name: (ROOT / "examples" / name).read_bytes() for name in ("patrol-forms-export.xlsx", "patrol-records.csv")
     }
-    assert sorted(files(force / "review")) == ["README.txt"]
+    assert sorted(files(force / "review")) == ["README.txt", "reviewers.root"]  # the pin, awaiting the first approval
 
 
 def test_the_review_note_says_what_must_be_approved_and_how(tmp_path):

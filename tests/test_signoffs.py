@@ -36,6 +36,7 @@ from handle_docs.review import (
     statement,
 )
 from handle_docs.review import registry as registry_lib
+from handle_docs.review.pin import read_pin, write_awaiting
 from handle_docs.review.sshsign import NAMESPACE, check_signature
 from handle_docs.wording.content import load_content
 
@@ -319,10 +320,11 @@ def test_a_comms_officer_cannot_approve_by_adding_themselves_to_the_registry(con
 # --- the registry's own approval ---------------------------------------------------------
 
 
-def test_the_first_registry_is_approved_by_the_people_it_lists(content_copy):
+def test_the_first_registry_is_approved_by_the_people_it_lists_and_that_approval_pins_it(content_copy):
     review = content_copy.parent / "review"
     (review / "reviewers.yaml").unlink()
     shutil.rmtree(review / "reviewers.versions")
+    write_awaiting(review)  # as in a folder handle-docs init made
     content = load(content_copy)
     registry = reviewers_status(content, today=TODAY)
     assert registry.trusted is None and "first version approves itself" in "; ".join(registry.missing())
@@ -332,6 +334,7 @@ def test_the_first_registry_is_approved_by_the_people_it_lists(content_copy):
     sign(content, "reviewers", reviewer="tom-okoro", role="neighbourhood-sergeant", signer=TOM, today=TODAY)
     registry = reviewers_status(content, today=TODAY)
     assert registry.approved and len(registry.approved_versions) == 1
+    assert read_pin(review).file_value == registry.approved_versions[0] == registry.pin_record
     assert gate(content, [MID], TODAY) == []
 
 

@@ -23,9 +23,13 @@ def status(content_dir):
 
 
 def decide(client, decision: str, role: str, note: str = ""):
-    token = csrf(client, f"/materials/{MID}/review")
+    """Open the review page and send its form: the CSRF token and the fingerprint it shows."""
+    page = client.get(f"/materials/{MID}/review").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    seen = re.search(r'name="fingerprint" value="([^"]+)"', page)
     return client.post(f"/materials/{MID}/review",
-                       data={"csrf_token": token, "decision": decision, "role": role, "note": note})
+                       data={"csrf_token": token, "decision": decision, "role": role, "note": note,
+                             "fingerprint": seen.group(1) if seen else ""})
 
 
 def as_(app, account_id):

@@ -17,7 +17,7 @@ from handle_docs.web import accounts as accounts_lib
 from .signing import DEMO_KEYS
 
 PASSWORD = "a long test password"
-REVIEWER_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector", "equality-lead"]
+REVIEWER_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector", "equality-lead", "translator-cy"]
 
 
 def make_app(content_dir: Path, instance: Path, **settings):

@@ -9,7 +9,7 @@ import click
 from handle_docs.outputs.card import SIZES, CardError, render_cards
 from handle_docs.outputs.report import NotARunFolder, ReportError, load_run
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids
+from .common import content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option
 
 
 @click.command("card")
@@ -17,6 +17,7 @@ from .common import content_options, fail, load_content_or_fail, refuse, refuse_
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PNG images and their alt text (.txt).")
 @content_options
+@unpinned_option
 @click.option("--material", default="social-card", show_default=True, help="Card material id (kind: card).")
 @click.option("--size", "sizes", type=click.Choice(tuple(SIZES)), multiple=True,
               help="square (1080 x 1080) and/or wide (1200 x 675); default both.")

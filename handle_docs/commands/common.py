@@ -110,8 +110,37 @@ def load_content_or_fail(content_dir: Path, templates: Path | None):
         fail(exc.problems, "content cannot be used")
 
 
+def _allow_unpinned(ctx, param, value: bool) -> None:
+    if value:
+        from ..review.pin import allow_unpinned
+
+        allow_unpinned()  # this process and those it starts (workers, the workspace's runs)
+
+
+def unpinned_option(func):
+    """--allow-unpinned-registry: judge sign-offs although no pin says which reviewer registry is the
+    force's (a loud warning, and the manifest says so); never for real use."""
+    return click.option(
+        "--allow-unpinned-registry",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_allow_unpinned,
+        help="Count sign-offs although no pin (review/reviewers.root or HANDLE_DOCS_REGISTRY_ROOT) says which "
+             "reviewer registry is your force's. Anyone who can write the folder could then approve anything: "
+             "for trying things out only; the output's manifest says it was unpinned.",
+    )(func)
+
+
+def warn_unpinned(problem: Problem | None) -> None:
+    """The loud warning of a registry used without a pin."""
+    if problem is not None:
+        click.echo(f"WARNING: {problem.message}", err=True)
+
+
 def refuse_unapproved(approval, *, making: str, draft: bool, draft_hint: str = "never for delivery") -> None:
     """The review gate at the edge: refuse (exit 1) unless approved or --draft."""
+    warn_unpinned(approval.unpinned_warning)
     if approval.refusals and not draft:
         print_problems(approval.refusals, f"refusing to make {making}: material not approved")
         click.echo(f"For a watermarked draft to check ({draft_hint}), add --draft.", err=True)

@@ -27,6 +27,7 @@ from .common import (
     refuse,
     refuse_unapproved,
     require_ids,
+    unpinned_option,
 )
 
 
@@ -34,6 +35,7 @@ from .common import (
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the pack's PDFs.")
 @content_options
+@unpinned_option
 @click.option("--form", "form_id", default=FORM_ID, show_default=True, help="Paper check form material (kind: form).")
 @click.option("--letter", "letter_id", default=LETTER_ID, show_default=True,
               help="Letter material whose approved wording the generic letter uses (and its translations).")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
+from handle_docs.review.pin import PIN_FILE
 from handle_docs.starter.create import REVIEW_NOTE, FolderInUse, create_force
 from .common import refuse
 
@@ -36,4 +37,5 @@ def init(folder: Path, sample_approvals: bool) -> None:
         click.echo("sample approvals kept: for trying the sample only, never for a real force")
     else:
         click.echo(f"nothing is approved yet ({len(made.materials)} materials): read {folder / REVIEW / REVIEW_NOTE}")
+        click.echo(f"the first approved version of your reviewer registry will be pinned in {folder / REVIEW / PIN_FILE}")
     click.echo(f"next: cd {folder} && handle-docs lint && handle-docs review status")

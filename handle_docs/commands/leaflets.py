@@ -12,7 +12,7 @@ from ..review import DRAFT_WATERMARK, approval_for_run
 from ..records.normalise import FieldError, normalise_language
 from ..review import ReviewError
 from ..run.routing import standalone_materials
-from .common import content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids
+from .common import content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option
 
 
 @click.command("leaflets")
@@ -20,6 +20,7 @@ from .common import content_options, fail, ids_of_kind, load_content_or_fail, re
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the leaflet PDFs.")
 @content_options
+@unpinned_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="a4", show_default=True,
               help="a4: A4 sheet(s); a5-booklet: A5 pages, plus an imposed A4 file to print and fold.")
 @click.option("--language", metavar="LANGUAGE", default=None,

@@ -27,6 +27,7 @@ from .common import (
     print_problems,
     refuse_unapproved,
     require_ids,
+    unpinned_option,
 )
 
 
@@ -35,6 +36,7 @@ from .common import (
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Run folder to create (replaced only when the new run is complete).")
 @content_options
+@unpinned_option
 @click.option("--columns", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Column map for a Forms .xlsx export (default: CONTENT/forms-columns.yaml).")
 @click.option("--material", default="visit-letter", show_default=True, help="Letter material id.")

@@ -34,8 +34,19 @@ from ..review import (
     reviewers_status,
     sign,
 )
+from ..review.pin import ROOT_ENV, read_pin
 from ..review.sshsign import is_public_key_file
-from .common import EXIT_PROBLEMS, content_options, fail, load_content_or_fail, print_problems, refuse, require_ids
+from .common import (
+    EXIT_PROBLEMS,
+    content_options,
+    fail,
+    load_content_or_fail,
+    print_problems,
+    refuse,
+    require_ids,
+    unpinned_option,
+    warn_unpinned,
+)
 
 
 def review_options(func):
@@ -122,6 +133,7 @@ def table(rows: list[list[str]]) -> str:
 @review.command("status")
 @review_options
 @click.option("--verbose", "-v", is_flag=True, help="Also list each version's parts and sign-offs.")
+@unpinned_option
 def status_cmd(content_dir, templates, review_dir, today_text, verbose):
     """A table of every material: version, approved or not, by whom, review-by
     date and what is missing.  Exits 1 when anything is unapproved or expired."""
@@ -133,6 +145,8 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
         statuses, extra = review_status(content, review_dir=folder, today=day, registry=registry)
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
+    if not registry.pin_refused:
+        warn_unpinned(registry.pin_problem)
     rows = [["MATERIAL", "VERSION", "STATE", "APPROVED BY", "REVIEW BY", "MISSING"]]
     rows.append(
         [
@@ -169,6 +183,7 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
         click.echo("")
         click.echo(f"{REGISTRY_ID} ({registry.path})")
         click.echo(f"  fingerprint: {registry.fingerprint or '-'}")
+        click.echo(f"  pinned root: {registry.pin_record or 'none'}")
         click.echo(f"  sign-offs: {registry.signoff_file}")
         click.echo(f"  approved versions, in order: {', '.join(registry.approved_versions) or 'none'}")
         for s in statuses:
@@ -259,7 +274,8 @@ def _reviewer_known(content, folder: Path, reviewer: str, day) -> None:
         )
 
 
-def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
+def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
+          expect=None):
     content = load_content_or_fail(content_dir, templates)
     _material(content, material_id, registry_ok=True)
     day = _today(today_text)
@@ -268,6 +284,7 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
         _reviewer_known(content, folder, reviewer, day)
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
+    awaiting = read_pin(folder).awaiting
     try:
         entry, status = sign(
             content,
@@ -279,6 +296,7 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
             note=note or "",
             today=day,
             review_dir=folder,
+            expect=expect,
         )
     except ReviewError as exc:
         fail(exc.problems, f"sign-off not recorded for {material_id}")
@@ -288,6 +306,12 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
         f"recorded: {entry.shown} [{entry.reviewer}] ({entry.role}) {verb} {material_id} version {status.short} "
         f"on {entry.date.isoformat()}, signed with key {entry.key}{via}, in {status.signoff_file}"
     )
+    pinned = read_pin(folder).file_value if awaiting else None
+    if pinned:
+        click.echo(
+            f"pinned the reviewer registry's first approved version {pinned} in {read_pin(folder).path}: commit that "
+            f"file, and set {ROOT_ENV}={pinned} where you print and serve"
+        )
     warnings = [p for p in status.problems if p.severity == Severity.WARNING]
     if warnings:
         print_problems(warnings, "sign-off records")
@@ -298,6 +322,11 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
 
 
 def sign_options(func):
+    func = click.option(
+        "--expect", default=None, metavar="FINGERPRINT",
+        help="The version you read (sha256:… as review status, diff or the proof shows it): nothing is signed "
+             "if the material is another version now.",
+    )(func)
     func = click.option("--note", default=None, help="What you checked, or what must change.")(func)
     func = click.option(
         "--key",
@@ -314,22 +343,24 @@ def sign_options(func):
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
 @sign_options
-def approve_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
+def approve_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note, expect):
     """Approve the current version of MATERIAL (appends a signed entry to
     review/MATERIAL.yaml).  MATERIAL 'reviewers' is the reviewer registry."""
-    _sign(APPROVED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note)
+    _sign(APPROVED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note, expect)
 
 
 @review.command("request-changes")
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
 @sign_options
-def request_changes_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note):
+def request_changes_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
+                        expect):
     """Ask for changes to the current version of MATERIAL (--note says what).
 
     Withdraws your own approval of this version, and holds the version back
     until you approve it."""
-    _sign(CHANGES_REQUESTED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note)
+    _sign(CHANGES_REQUESTED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
+          expect)
 
 
 # --- proof -----------------------------------------------------------------------

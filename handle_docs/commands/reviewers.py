@@ -24,6 +24,8 @@ from ..review import (
     reviewers_status,
 )
 from ..review import registry as registry_lib
+from ..review.fingerprints import short
+from ..review.pin import ROOT_ENV, read_pin, write_pin
 from ..review.sshsign import read_public_key_file
 from .common import fail, load_content_or_fail, print_problems
 from .review import review_dir_option, table
@@ -181,3 +183,37 @@ def add_workspace_key_cmd(name, key, demo_only, content_dir, templates, review_d
     _edit(lambda: registry_lib.add_workspace_key(content_dir, name, key=line, demo_only=demo_only))
     click.echo(f"added workspace key {name} to {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
+
+
+@reviewers.command("pin")
+@click.option("--root", default=None, metavar="FINGERPRINT",
+              help="Pin this registry version (sha256:…, 64 hex digits) instead of the first approved one.")
+@review_dir_option
+def pin_cmd(root, content_dir, templates, review_dir):
+    """Pin the reviewer registry's first approved version in review/reviewers.root:
+    from then on a registry whose approvals do not start there counts for nothing.
+
+    For a folder made before pins existed, or whose pin still awaits the first
+    approval.  It never replaces a pin: re-pinning changes who may approve
+    anything, so it is done by editing the file, and that change reviewed."""
+    folder = review_dir or review_dir_for(content_dir)
+    pin = read_pin(folder)
+    if pin.file_value is not None:
+        raise click.UsageError(
+            f"{pin.path} already pins {short(pin.file_value)}; to re-pin, edit that file (a change of who may "
+            "approve anything: have it reviewed like one)"
+        )
+    if root is None:
+        status = _status(content_dir, templates, review_dir)
+        if status.first_approved is None:
+            fail(status.problems, "no version of the reviewer registry is approved yet, so there is nothing to pin")
+        root = status.first_approved
+    try:
+        path = write_pin(folder, root.strip().lower())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--root") from None
+    click.echo(f"pinned the reviewer registry's root {root} in {path}")
+    click.echo("Check it is the version your force's reviewers approved (review status --verbose lists them), "
+               "and commit the file.")
+    click.echo(f"For a pin nobody can change inside this folder, also set {ROOT_ENV}={root} where handle-docs "
+               "prints and serves.")

@@ -14,6 +14,8 @@ import click
 
 from handle_docs.web.app import Settings
 
+from .common import unpinned_option
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -53,6 +55,17 @@ def _key_note(settings: Settings, key: Path) -> None:
         click.echo(f"Sign-offs made in the browser are signed with the workspace key '{name}' ({key}).")
 
 
+def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
+    """Say loudly when the workspace runs on a registry nothing pins (--allow-unpinned-registry)."""
+    from handle_docs.review import review_dir_for
+    from handle_docs.review.pin import allow_unpinned_from_env, read_pin
+
+    pin = read_pin(review_dir or review_dir_for(content_dir))
+    if pin.root is None and allow_unpinned_from_env():
+        click.echo("WARNING: --allow-unpinned-registry: no pin says which reviewer registry is this force's, so "
+                   "anyone who can write the force folder could approve anything. Never for real use.")
+
+
 @click.command("serve")
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
               show_default=True, help="Content folder with operation.yaml, links.yaml and the materials.")
@@ -74,6 +87,7 @@ def _key_note(settings: Settings, key: Path) -> None:
               help="Address of a reverse proxy allowed to set --trusted-header (repeat for more).")
 @click.option("--demo-accounts", is_flag=True, hidden=True,
               help="Create the demo's published accounts (make serve; the bundled sample only).")
+@unpinned_option
 def serve(content_dir, templates, review_dir, instance, host, port, key, trusted_header, trusted_proxies,
           demo_accounts):
     """The workspace: edit wording, review and approve in a browser.
@@ -105,6 +119,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, trusted
                         trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies))
     app = create_app(settings)
     _key_note(settings, app.extensions["handle_docs"]["key"])
+    _pin_note(content_dir, review_dir)
     server = create_server(app, host=host, port=port, threads=6, clear_untrusted_proxy_headers=True)
     click.echo(f"The workspace is at http://{host}:{server.effective_port}/  (press Ctrl-C to stop)")
     if not has_accounts:

@@ -8,6 +8,8 @@
 * :mod:`.statement`: the exact bytes a sign-off's signature covers;
 * :mod:`.sshsign`: SSH signatures: checking, and signing with a key file,
   ssh-agent or the workspace's key;
+* :mod:`.pin`: the registry's trust anchor (``review/reviewers.root``,
+  ``HANDLE_DOCS_REGISTRY_ROOT``);
 * :mod:`.trust`: which sign-offs count (signature, key → person, role,
   removal) and which registry version is approved;
 * :mod:`.status`: approved or not, why, and the gate output commands call;

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from handle_docs.wording.content import Content
 from ..models import Problem
-from .fingerprints import PREFIX, hex_of, short
+from .fingerprints import PREFIX, SHORT_HEX, hex_of, short
+from .pin import write_pin
 from .policy import load_policy
 from .registry import REGISTRY_ID, write_copy
 from .signoffs import (
@@ -37,6 +38,27 @@ from .wording import (
 )
 
 
+#: A sign-off refused because the version is no longer the one the reviewer read.
+WORDING_CHANGED = "The wording changed since you opened it: read it again."
+
+
+def _expected(expect: str | None, status, where: str) -> list[Problem]:
+    """Refuse when ``expect`` (the fingerprint the reviewer read: the whole of it,
+    or at least its short form) is not the current version's; None checks nothing."""
+    if expect is None:
+        return []
+    given = hex_of(expect.strip().lower())
+    now = hex_of(status.fingerprint)
+    if len(given) >= SHORT_HEX and now.startswith(given):
+        return []
+    seen = f"you read {short(expect.strip())}" if given else "the version you read was not given"
+    return [Problem(f"{WORDING_CHANGED} ({seen}; it is now {status.short})", where, key="fingerprint")]
+
+
+def wording_changed(problems: list[Problem]) -> bool:
+    return any(p.message.startswith(WORDING_CHANGED) for p in problems)
+
+
 def _material_or_error(content: Content, material_id: str, *, registry_ok: bool = False) -> None:
     if material_id in content.materials or (registry_ok and material_id == REGISTRY_ID):
         return
@@ -57,6 +79,7 @@ def sign(
     today: dt.date | None = None,
     review_dir: Path | None = None,
     dry_run: bool = False,
+    expect: str | None = None,
 ) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
     """Sign and append a decision on the *current* version of a material (or
     of the reviewer registry, ``material_id='reviewers'``), and keep a copy
@@ -70,6 +93,12 @@ def sign(
     hold, the last editor approving their own version, the same person
     approving the same version twice, or an approval past the review-by date.
     ``dry_run``: check and sign, but write nothing (see :func:`refusals_for`).
+    ``expect``: the fingerprint the reviewer read (the review page's, or
+    ``--expect``): refused with :data:`WORDING_CHANGED` when the version is
+    another one now.
+
+    The sign-off that completes the first approval of the registry in a new
+    force folder (``review/reviewers.root`` still awaiting it) pins that version.
     """
     _material_or_error(content, material_id, registry_ok=True)
     day = resolve_today(today)
@@ -87,6 +116,9 @@ def sign(
     else:
         status = material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=registry)
         judge, pending = registry.trusted, registry.pending
+    changed = _expected(expect, status, str(status.path if on_registry else status.source))
+    if changed:
+        raise ReviewError(changed)
     reviewer = (reviewer or "").strip()
     note = (note or "").strip()
     refusals: list[Problem] = []
@@ -104,6 +136,8 @@ def sign(
         refusals.append(Problem(f"unknown decision {decision!r}"))
     if signer is None:
         refusals.append(Problem("a sign-off must be signed: give the reviewer's SSH key", "--key"))
+    if registry.pin_refused:
+        refusals.append(registry.pin_problem)  # no registry version can be trusted: nothing can be signed to count
     if on_registry and registry.current is None:
         refusals.extend(registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")])
     if status.errors:
@@ -138,9 +172,22 @@ def sign(
     except SignOffWriteError as exc:
         raise ReviewError(exc.problems) from exc
     after = registry_status(content.root, policy, review_dir, day)
+    if on_registry and _pins_first_version(registry, after):
+        write_pin(review_dir, after.first_approved)
+        after = registry_status(content.root, policy, review_dir, day)
     if on_registry:
         return entry, after
     return entry, material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=after)
+
+
+def _pins_first_version(before: RegistryStatus, after: RegistryStatus) -> bool:
+    """This sign-off completed the first approval of the registry in a folder
+    whose pin awaits it (and no outside pin says otherwise)."""
+    pin = after.pin
+    return (
+        pin is not None and pin.awaiting and not pin.problems and before.first_approved is None
+        and after.first_approved is not None and pin.env_value in (None, after.first_approved)
+    )
 
 
 def _approval_refusals(content, material_id, status, reviewer, judge, policy) -> list[Problem]:
@@ -188,11 +235,12 @@ def approve(
     signer: Signer,
     today: dt.date | None = None,
     review_dir: Path | None = None,
+    expect: str | None = None,
 ) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
     """Approve the current version as ``reviewer_id``, signed by ``signer``
     (the web workspace passes ``WorkspaceSigner(key_path, name)``)."""
     return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=APPROVED,
-                note=note, today=today, review_dir=review_dir)
+                note=note, today=today, review_dir=review_dir, expect=expect)
 
 
 def refusals_for(
@@ -229,10 +277,11 @@ def request_changes(
     signer: Signer,
     today: dt.date | None = None,
     review_dir: Path | None = None,
+    expect: str | None = None,
 ) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
     """Ask for changes to the current version (``note`` says what), signed by ``signer``."""
     return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=CHANGES_REQUESTED,
-                note=note, today=today, review_dir=review_dir)
+                note=note, today=today, review_dir=review_dir, expect=expect)
 
 
 # --- diff --------------------------------------------------------------------

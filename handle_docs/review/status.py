@@ -410,6 +410,8 @@ def gate(
         ]
     out: list[Problem] = []
     registry = _registry_for(content, policy, review_dir, today)
+    if registry.pin_refused:
+        out.append(registry.pin_problem)  # first: it is why every sign-off below does not count
     for mid in material_ids:
         if mid not in content.materials:
             out.append(Problem(f"no material with id '{mid}' (have: {', '.join(sorted(content.materials))})"))
@@ -450,6 +452,23 @@ class RunApproval:
     statuses: list[MaterialStatus]
 
     @property
+    def registry(self) -> RegistryStatus | None:
+        return self.statuses[0].registry if self.statuses else None
+
+    @property
+    def registry_pin(self) -> str:
+        """The registry root the run's approvals were judged from, or 'none (--allow-unpinned-registry)'."""
+        return self.registry.pin_record if self.registry is not None else ""
+
+    @property
+    def unpinned_warning(self) -> Problem | None:
+        """The loud warning of a run allowed on an unpinned registry."""
+        registry = self.registry
+        if registry is not None and registry.pin_problem is not None and not registry.pin_refused:
+            return registry.pin_problem
+        return None
+
+    @property
     def open(self) -> bool:
         return not self.refusals
 
@@ -459,7 +478,10 @@ class RunApproval:
 
     @property
     def manifest_extra(self) -> dict:
-        return {"approval": "DRAFT" if self.draft else "APPROVED", "draft": self.draft, "materials": self.materials}
+        extra = {"approval": "DRAFT" if self.draft else "APPROVED", "draft": self.draft, "materials": self.materials}
+        if self.registry_pin:
+            extra["registry_pin"] = self.registry_pin
+        return extra
 
     @property
     def summary_line(self) -> str:

@@ -25,28 +25,32 @@ the previously approved version meet the review policy; it then becomes the
 registry every sign-off is judged by.  **Bootstrap:** while no version is
 approved yet, a version is judged by itself: it is approved by sign-offs of
 people it lists, with keys it lists, meeting the policy.  Once one version is
-approved, that rule never applies again.  ``HANDLE_DOCS_REGISTRY_ROOT`` (a
-registry fingerprint) pins which version may be that first one.
+approved, that rule never applies again.
+
+**The pin** (:mod:`.pin`: ``review/reviewers.root``, and
+``HANDLE_DOCS_REGISTRY_ROOT`` from outside the folder) names the version that
+may be that first one.  A chain that does not start at the pin, two pins that
+disagree, or a pin that cannot be read: no version counts, and the problem
+says which.  No pin at all: no version counts either, unless
+``--allow-unpinned-registry`` was given (a warning then says what that means).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handle_docs.models import Problem, Severity
 
 from .fingerprints import short
+from .pin import ALLOW_FLAG, AWAITING, PIN_KEY, ROOT_ENV, UNPINNED_RECORD, Pin, read_pin
 from .policy import Policy
 from .registry import REGISTRY_ID, Registry, load_registry, read_copy, versions_dir
 from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, norm_name, signoff_path
 from .sshsign import BadSignature, check_signature
 from .statement import statement
-
-ROOT_ENV = "HANDLE_DOCS_REGISTRY_ROOT"
 
 
 def statement_of(entry: SignOff, material_id: str) -> bytes:
@@ -268,8 +272,25 @@ class RegistryStatus:
     tally: Tally
     problems: list[Problem] = field(default_factory=list)
     approved_versions: list[str] = field(default_factory=list)  # fingerprints, in order
+    pin: Pin | None = None  # what review/reviewers.root and HANDLE_DOCS_REGISTRY_ROOT say
+    pin_problem: Problem | None = None  # why the pin stops every approval (an error) or is not used (a warning)
+    first_approved: str | None = None  # the chain's first approved version, whether the pin lets it count or not
 
     material_id = REGISTRY_ID
+
+    @property
+    def pin_refused(self) -> bool:
+        """The pin stops everything: no pin, two that disagree, or a chain that does not start at it."""
+        return self.pin_problem is not None and self.pin_problem.severity == Severity.ERROR
+
+    @property
+    def pin_record(self) -> str:
+        """What a run's manifest says of the pin: the root fingerprint, or that none was used."""
+        if self.pin is not None and self.pin.root and not self.pin_refused:
+            return self.pin.root
+        if self.pin_problem is not None and not self.pin_refused:
+            return UNPINNED_RECORD
+        return ""
 
     @property
     def fingerprint(self) -> str:
@@ -305,12 +326,17 @@ class RegistryStatus:
     def state(self) -> str:
         if not self.exists:
             return "NO REGISTRY"
+        if self.pin_refused:
+            return "WRONG ROOT" if self.pin is not None and self.pin.root else "NOT PINNED"
         return state_word(broken=bool(self.errors), expired=False, approved=self.approved, requested=bool(self.tally.requests))
 
     def missing(self) -> list[str]:
         if not self.exists:
             return [f"create {self.path} (handle-docs reviewers add)"]
         items: list[str] = []
+        if self.pin_refused:
+            items.append(self.pin_problem.message)
+            return items
         if self.errors:
             items.append(f"fix {len(self.errors)} problem(s) in {self.path} or {self.signoff_file}")
         gap = shortfall(self.policy, self.counted_approvers)
@@ -333,7 +359,8 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
     signoffs = load_signoffs(signoff_path(review_dir, REGISTRY_ID), REGISTRY_ID, policy, today)
     problems: list[Problem] = list(loaded.problems) + list(signoffs.problems)
     entries = signoffs.entries if signoffs.usable else []
-    pin = (os.environ.get(ROOT_ENV) or "").strip() or None
+    pin = read_pin(review_dir)
+    root = pin.root
     trusted: Registry | None = None
     approved: list[str] = []
     judged: dict[str, tuple[Tally, Registry | None]] = {}
@@ -356,7 +383,7 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
                     )
                 )
             break
-        judge = trusted if trusted is not None else (version if pin in (None, fp) else None)
+        judge = trusted if trusted is not None else (version if root in (None, fp) else None)
         checked = check_entries(signoffs, judge, entries=group)
         problems += checked.refused
         result = tally(checked.file, fp)
@@ -372,8 +399,15 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
     else:
         current_tally = Tally(current.fingerprint if current else "")
         judge = trusted if trusted is not None or broken else (
-            current if pin in (None, getattr(current, "fingerprint", None)) else None
+            current if root in (None, getattr(current, "fingerprint", None)) else None
         )
+    first_approved = approved[0] if approved else None
+    pin_problem = None if broken else _pin_problem(pin, trusted, approved, current)
+    if pin_problem is not None:
+        problems.insert(0, pin_problem)
+        if pin_problem.severity == Severity.ERROR:
+            # refuse the whole chain: no version is trusted, nothing is judged
+            trusted, approved, judge = None, [], None
     if trusted is not None:
         demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
         demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
@@ -398,4 +432,63 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         tally=current_tally,
         problems=problems,
         approved_versions=approved,
+        pin=pin,
+        pin_problem=pin_problem,
+        first_approved=first_approved,
+    )
+
+
+def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], current: Registry | None) -> Problem | None:
+    """Why the pin refuses this registry chain (an error), or that it is not
+    pinned but allowed to be (a warning); None when the chain starts at the pin."""
+    where = str(pin.path)
+    if pin.problems:
+        first = pin.problems[0]
+        return Problem(
+            f"the reviewer registry's pin cannot be used ({first.message}), so nothing counts as approved",
+            first.file, first.line, key=PIN_KEY,
+        )
+    if pin.disagree:
+        return Problem(
+            f"the registry pins disagree: {pin.path} names {short(pin.file_value)}, {ROOT_ENV} names "
+            f"{short(pin.env_value)}; nothing counts as approved until both name the registry's first approved version",
+            where,
+            key=PIN_KEY,
+        )
+    if pin.root:
+        if trusted is None and (current is None or current.fingerprint != pin.root):
+            return Problem(
+                f"the reviewer registry's approvals do not start at the pinned version {short(pin.root)} "
+                f"({pin.where}): content/reviewers.yaml and its sign-offs are not the chain that was pinned, "
+                "so nothing counts as approved",
+                where,
+                key=PIN_KEY,
+            )
+        return None
+    first = f" (its first approved version is {short(approved[0])})" if approved else ""
+    if pin.allow_unpinned:
+        return Problem(
+            f"UNPINNED REVIEWER REGISTRY, allowed by {ALLOW_FLAG}: nothing ties the registry{first} to the one "
+            "your force approved, so anyone who can write this folder could replace the reviewers and approve "
+            "anything. Never for real use: pin it (handle-docs reviewers pin)",
+            where,
+            key=PIN_KEY,
+            severity=Severity.WARNING,
+        )
+    if pin.awaiting:
+        if trusted is None:
+            return None  # the first version is being approved; the approval that completes it pins it
+        return Problem(
+            f"the reviewer registry's first approved version{first} is not pinned ({where} still says {AWAITING}), "
+            "so nothing counts as approved. Check it is the version your reviewers approved, then pin it with: "
+            "handle-docs reviewers pin",
+            where,
+            key=PIN_KEY,
+        )
+    return Problem(
+        f"the reviewer registry is not pinned: there is no {where} and no {ROOT_ENV}, so nothing ties the "
+        f"registry{first} to the one your force approved and nothing counts as approved. Pin it with: "
+        f"handle-docs reviewers pin (or, to try something out only, add {ALLOW_FLAG})",
+        where,
+        key=PIN_KEY,
     )

@@ -3,7 +3,8 @@
 DIR gets ``content/`` and ``templates/`` (the sample force's, to be made its
 own), ``review/`` with a note saying what must be approved before anything is
 printed (the sample approvals are left out: invented reviewers approved
-invented wording), and ``examples/`` with the invented sample records to try.
+invented wording) and the registry's pin awaiting its first approved version
+(``review/reviewers.root``), and ``examples/`` with the invented sample records to try.
 The folder is built beside DIR and renamed into place, so DIR is either
 complete or not there; folders are 0700 and files 0600.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handle_docs.review import DRAFT_WATERMARK, load_policy
+from handle_docs.review.pin import PIN_FILE, write_awaiting
 from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, SAMPLE_RECORDS, TEMPLATES, starter_root
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content
@@ -89,6 +91,10 @@ Before you print anything for residents:
    The registry is approved like a material, the first version by people
    it lists:
        handle-docs review approve reviewers --reviewer ID --role ROLE --key ~/.ssh/id_ed25519
+   The approval that completes it pins that version in review/{PIN_FILE}:
+   from then on only reviewers it lists, and those they approve, can
+   approve anything. Commit that file, and treat any change to it as a
+   change of reviewers (SECURITY.md says why).
 4. Make a proof of each material below, read it, and approve it, each by
    enough people, each signing with their own key:
        handle-docs review proof MATERIAL --out proofs
@@ -136,6 +142,7 @@ def create_force(target: Path, *, sample_approvals: bool = False) -> NewForce:
         else:
             atomic.private_dir(staging / REVIEW)
             atomic.write_text(staging / REVIEW / REVIEW_NOTE, review_note(content))
+            write_awaiting(staging / REVIEW)  # the first approved registry version will be pinned here
             # The sample registry lists invented people whose private keys are published:
             # a real force starts with nobody who can sign.
             atomic.write_text(staging / CONTENT / REGISTRY_FILE, EMPTY_REGISTRY)

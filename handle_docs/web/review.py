@@ -21,6 +21,8 @@ from handle_docs.review import (
     request_changes,
     reviewers_status,
 )
+from handle_docs.review.actions import WORDING_CHANGED, wording_changed
+from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
@@ -30,6 +32,9 @@ from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
 
 bp = Blueprint("review", __name__)
+
+#: Why nothing can be signed while the reviewer registry is not trusted (its pin), in a reviewer's words.
+NOTHING_TO_SIGN = "Nothing can be approved until the list of reviewers is confirmed. Ask whoever runs the workspace."
 
 
 def _signer(content: Content):
@@ -83,10 +88,12 @@ def page(material_id: str):
         return render_template("error.html", title=f"Review: {material.spec.title}",
                                message="; ".join(str(p) for p in exc.problems)), 409
     signed = sorted(status.tally.approvers + status.tally.requests, key=lambda e: (e.date, e.index))
+    untrusted = status.registry is not None and status.registry.pin_refused  # the page says so in plain words
     return render_template(
         "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
         state=state_words(status), diff_text=diff_text, signed=signed,
-        decisions=_decisions(content, material_id, actor), no_roles=_why_no_roles(actor),
+        decisions=[] if untrusted else _decisions(content, material_id, actor),
+        no_roles=NOTHING_TO_SIGN if untrusted else _why_no_roles(actor),
     )
 
 
@@ -120,9 +127,17 @@ def decide(material_id: str):
     if act is None:
         return forbidden("Unknown decision: nothing was signed.")
     try:
+        # the fingerprint the page showed: a version that changed since is never signed unseen
         entry, after = act(content, material_id, actor.id, role, request.form.get("note", ""),
-                           signer=_signer(content), review_dir=settings().review_dir)
+                           signer=_signer(content), review_dir=settings().review_dir,
+                           expect=request.form.get("fingerprint", ""))
     except ReviewError as exc:
+        if any(p.key == PIN_KEY for p in exc.problems):
+            flash(f"Not signed: {NOTHING_TO_SIGN}")
+            return redirect(url_for("review.page", material_id=material_id), code=303)
+        if wording_changed(exc.problems):
+            flash(WORDING_CHANGED)
+            return redirect(url_for("review.page", material_id=material_id), code=303)
         for problem in exc.problems:
             flash(f"Not signed: {problem.message}")
         return redirect(url_for("review.page", material_id=material_id), code=303)

@@ -243,6 +243,30 @@ def apply_edits(text: str, edits: Mapping[str, str]) -> str:
     raise ValueError(f"values cannot be written so they read back the same: {', '.join(sorted(wrong))}")
 
 
+#: Where a file without ``last_edited_by`` gets it: before the first of these keys it has.
+EDITOR_BEFORE = ("review_by", "template", "docx_template")
+
+
+def with_editor(text: str, editor: str) -> str:
+    """``text`` with ``last_edited_by: editor``: the value replaced where the
+    key is there, else the key inserted before ``review_by`` (beside the other
+    facts about the version), everything else as it was."""
+    yaml = _yaml(text)
+    data = yaml.load(text)
+    if not isinstance(data, CommentedMap):
+        raise ValueError("the file is not a mapping")
+    if "last_edited_by" in data:
+        return apply_edits(text, {"last_edited_by": editor})
+    keys = list(data)
+    position = next((keys.index(k) for k in EDITOR_BEFORE if k in data), len(keys))
+    data.insert(position, "last_edited_by", editor)
+    out = _dump(yaml, data)
+    if _read_back(out, {"last_edited_by": editor}):
+        data["last_edited_by"] = DoubleQuotedScalarString(editor)
+        out = _dump(yaml, data)
+    return out
+
+
 # --- content with unsaved wording -------------------------------------------------
 
 
@@ -301,8 +325,9 @@ def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mappi
     """Write the sent values into ``material_id``'s file, atomically.
 
     ``edited_by``: who is saving (the workspace's signed-in account); when the
-    wording changes it is written to the file's ``last_edited_by``, if the
-    file has that key, so that person cannot approve their own version.
+    wording changes it is written to the file's ``last_edited_by`` (inserted
+    where the file has none, a translation's too), so that person cannot
+    approve their own version.
 
     Refused, with nothing written, when the file on disk is no longer the one
     whose SHA-256 the editor loaded (``conflict``: both versions returned) or
@@ -332,11 +357,10 @@ def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mappi
     if problems:
         return EditOutcome("invalid", now, problems=problems, changed=list(edits), mine=dict(sent))
     changed = list(edits)
-    if edits and edited_by and isinstance(disk_doc.data, dict) and "last_edited_by" in disk_doc.data \
-            and disk_doc.data["last_edited_by"] != edited_by:
-        edits["last_edited_by"] = edited_by
     try:
         new_text = apply_edits(text, edits)
+        if edits and edited_by and isinstance(disk_doc.data, dict) and disk_doc.data.get("last_edited_by") != edited_by:
+            new_text = with_editor(new_text, edited_by)
     except ValueError as exc:
         return EditOutcome("invalid", now, problems=[Problem(str(exc), display)], changed=changed, mine=dict(sent))
     problems = validate_text(content, material_id, new_text)
@@ -359,4 +383,5 @@ __all__ = [
     "round_trip",
     "save_edits",
     "validate_text",
+    "with_editor",
 ]
