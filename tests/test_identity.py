@@ -413,6 +413,18 @@ def test_an_https_public_url_makes_secure_host_cookies(place):
         assert not any(a.startswith("domain=") for a in attributes)
 
 
+def test_behind_a_trusted_https_proxy_forms_work_without_a_referer(place):
+    """The proxy says https (believed from it), and the pages send no Referer
+    (Referrer-Policy: no-referrer): a sign-in and a sign-out still work."""
+    with serving(place, "--trusted-proxy", "127.0.0.1", "--public-url", "https://workspace.example.police.uk") as base:
+        browser = Browser(base, {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
+                                 "X-Forwarded-Host": "workspace.example.police.uk"})
+        assert browser.sign_in("dana") == 303
+        assert browser.get(SIGNED_IN_PAGE) == 200
+        assert browser.request("POST", "/sign-out", {"csrf_token": browser.token})[0] == 303
+        assert browser.get(SIGNED_IN_PAGE) == 303
+
+
 def test_without_a_public_url_the_cookies_are_not_secure(app):
     client = app.test_client()
     response = sign_in(client, "dana")

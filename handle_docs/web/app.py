@@ -111,6 +111,10 @@ def cookie_config(settings: Settings) -> dict:
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_PATH": "/",
         "HANDLE_DOCS_SESSION_COOKIE": f"{prefix}handle_docs_session",
+        # Flask-WTF's extra check on https requests wants a same-host Referer, which these pages never send
+        # (Referrer-Policy: no-referrer): behind an https proxy every form would fail. The token, its cookie
+        # (__Host- on https, so no other host can plant one) and SameSite=Lax stay.
+        "WTF_CSRF_SSL_STRICT": False,
     }
 
 
