@@ -35,7 +35,7 @@ from handle_docs.cli import cli
 
 from .browser import served
 from .signing import DEMO_KEYS
-from .webaccounts import PASSWORD, add, app, csrf, folders, make_app, running, sign_in, text  # noqa: F401 (fixtures)
+from .webaccounts import PASSWORD, add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
 
 WORKSPACE_KEY = DEMO_KEYS / "demo-workspace"
 SIGNED_IN_PAGE = "/"  # any signed-in account may see the materials

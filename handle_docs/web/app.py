@@ -101,7 +101,8 @@ def _security_headers(response):
 
 
 def cookie_config(settings: Settings) -> dict:
-    """The cookies' settings: Flask's own (the CSRF token only) and the session id's."""
+    """The cookies' settings: Flask's own (the CSRF token and the next page's
+    notice, never who is signed in) and the session id's."""
     secure = is_https(settings.public_url)
     prefix = "__Host-" if secure else ""  # the browser then insists on Secure, Path=/ and no Domain
     return {
