@@ -4,8 +4,8 @@ Security from the start: every POST carries a CSRF token (Flask-WTF, kept
 in Flask's signed cookie, signed with a secret kept in the instance folder,
 0600); who is signed in is kept on the server (the session cookie holds only
 a random id); both cookies are HttpOnly, SameSite=Lax, and Secure with an
-``__Host-`` name when the public address is https; every response has a Content-Security-Policy
-without inline script or style; request bodies are limited; material ids in
+``__Host-`` name when the public address is https; every response has a
+Content-Security-Policy without inline script or style; request bodies are limited; material ids in
 URLs are looked up in the loaded content, never joined into paths.
 """
 
