@@ -254,6 +254,19 @@ def test_the_audit_keeps_sign_ins_failures_and_sign_outs_but_never_a_typed_unkno
     assert b"my-secret-password" not in (instance / "workspace.sqlite3").read_bytes()
 
 
+def test_users_audit_shows_the_sign_ins(app, folders):
+    _, instance = folders
+    client = app.test_client()
+    sign_in(client, "dana", "guessing wrong")
+    sign_in(client, "dana")
+    shown = users("audit", "--instance", instance)
+    assert shown.exit_code == 0
+    lines = shown.output.splitlines()
+    assert lines[0].split() == ["WHEN", "(UTC)", "WHAT", "ACCOUNT", "ADDRESS"]
+    assert [line.split()[2:] for line in lines[1:]] == [["wrong-password", "dana", "127.0.0.1"],
+                                                        ["signed-in", "dana", "127.0.0.1"]]
+
+
 def test_the_audit_forgets_entries_after_90_days(tmp_path):
     from handle_docs.identity import audit
 

@@ -1,5 +1,5 @@
 """``handle-docs users …``: the workspace's accounts (add, passwd, disable,
-remove, list).
+remove, list) and the sign-in audit.
 
 Accounts live in the instance folder (``--instance``, default ./instance),
 outside content/, in a 0600 file; passwords are hashed with Argon2id.  A new
@@ -10,13 +10,16 @@ previewer: it is the library's :mod:`handle_docs.identity` behind a prompt.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from handle_docs.review import load_policy
 from handle_docs.identity import accounts as accounts_lib
+from handle_docs.identity import audit
 
 instance_option = click.option(
     "--instance", type=click.Path(file_okay=False, path_type=Path), default=Path("instance"), show_default=True,
@@ -104,3 +107,19 @@ def list_(instance):
     for account in sorted(found.accounts.values(), key=lambda a: a.id):
         state = "disabled" if account.disabled else "active"
         click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {state}{' (demo: published password)' if account.demo else ''}")
+
+
+@users.command("audit")
+@click.option("--days", type=click.IntRange(1, audit.KEEP_DAYS), default=7, show_default=True,
+              help=f"How many days back to show (entries are kept {audit.KEEP_DAYS} days).")
+@instance_option
+def audit_(days, instance):
+    """Sign-ins, wrong passwords, throttled attempts and sign-outs: when, which account, from which address."""
+    found = audit.entries(instance, since=time.time() - days * 86400)
+    if not found:
+        click.echo(f"no sign-in activity in the last {days} day(s) in {instance}")
+        return
+    click.echo(f"{'WHEN (UTC)':<20} {'WHAT':<15} {'ACCOUNT':<24} ADDRESS")
+    for entry in found:
+        when = dt.datetime.fromtimestamp(entry.at, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{when:<20} {entry.event:<15} {entry.account or '(no such account)':<24} {entry.address or '?'}")
