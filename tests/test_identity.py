@@ -140,7 +140,7 @@ def test_the_session_cookie_is_a_random_id_and_the_database_keeps_only_its_hash(
     token = client.get_cookie("handle_docs_session").value
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
     with sqlite3.connect(instance / "workspace.sqlite3") as db:
-        rows = db.execute("SELECT id_hash, account FROM sessions").fetchall()
+        rows = db.execute("SELECT id_hash, account FROM signin_sessions").fetchall()
     assert rows == [(hashlib.sha256(token.encode()).hexdigest(), "dana")]
 
 

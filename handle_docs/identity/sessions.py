@@ -34,13 +34,13 @@ DEFAULT_IDLE_MINUTES = 60  # ends after this long without a request
 SEEN_EVERY = 30.0
 
 TABLES = """
-CREATE TABLE IF NOT EXISTS sessions (
+CREATE TABLE IF NOT EXISTS signin_sessions (
     id_hash TEXT PRIMARY KEY,   -- sha256 of the cookie's random id
     account TEXT NOT NULL,
     created REAL NOT NULL,      -- seconds since the epoch, at sign-in
     seen REAL NOT NULL          -- the last request (to SEEN_EVERY)
 );
-CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account);
+CREATE INDEX IF NOT EXISTS signin_sessions_account ON signin_sessions (account);
 """
 
 
@@ -73,7 +73,7 @@ def _tables(conn: sqlite3.Connection) -> sqlite3.Connection:
 def end_for_account(instance: Path, account_id: str) -> int:
     """End every session of ``account_id`` now; how many there were."""
     with instance_db.opened(instance) as conn:
-        return _tables(conn).execute("DELETE FROM sessions WHERE account = ?", (account_id,)).rowcount
+        return _tables(conn).execute("DELETE FROM signin_sessions WHERE account = ?", (account_id,)).rowcount
 
 
 @dataclass
@@ -94,7 +94,7 @@ class Sessions:
             _tables(conn)
             with instance_db.immediate(conn):
                 self._prune(conn, now)
-                conn.execute("INSERT INTO sessions (id_hash, account, created, seen) VALUES (?, ?, ?, ?)",
+                conn.execute("INSERT INTO signin_sessions (id_hash, account, created, seen) VALUES (?, ?, ?, ?)",
                              (_hash(token), account_id, now, now))
         return token, now + self.lifetimes.hard
 
@@ -106,15 +106,15 @@ class Sessions:
         key = _hash(token)
         now = self.clock()
         with instance_db.opened(self.instance) as conn:
-            row = _tables(conn).execute("SELECT account, created, seen FROM sessions WHERE id_hash = ?",
+            row = _tables(conn).execute("SELECT account, created, seen FROM signin_sessions WHERE id_hash = ?",
                                         (key,)).fetchone()
             if row is None:
                 return None
             if now >= row["created"] + self.lifetimes.hard or now >= row["seen"] + self.lifetimes.idle:
-                conn.execute("DELETE FROM sessions WHERE id_hash = ?", (key,))
+                conn.execute("DELETE FROM signin_sessions WHERE id_hash = ?", (key,))
                 return None
             if now - row["seen"] >= SEEN_EVERY:
-                conn.execute("UPDATE sessions SET seen = ? WHERE id_hash = ? AND seen < ?", (now, key, now))
+                conn.execute("UPDATE signin_sessions SET seen = ? WHERE id_hash = ? AND seen < ?", (now, key, now))
             return row["account"]
 
     def end(self, token: str | None) -> None:
@@ -122,8 +122,8 @@ class Sessions:
         if not token:
             return
         with instance_db.opened(self.instance) as conn:
-            _tables(conn).execute("DELETE FROM sessions WHERE id_hash = ?", (_hash(token),))
+            _tables(conn).execute("DELETE FROM signin_sessions WHERE id_hash = ?", (_hash(token),))
 
     def _prune(self, conn: sqlite3.Connection, now: float) -> None:
-        conn.execute("DELETE FROM sessions WHERE created <= ? OR seen <= ?",
+        conn.execute("DELETE FROM signin_sessions WHERE created <= ? OR seen <= ?",
                      (now - self.lifetimes.hard, now - self.lifetimes.idle))
