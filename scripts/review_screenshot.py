@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handle_docs.web import Settings, create_app  # noqa: E402
-from handle_docs.web import accounts  # noqa: E402
+from handle_docs.identity import accounts  # noqa: E402
 from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402
 
 TARGET = ROOT / "docs" / "img" / "workspace-review.png"

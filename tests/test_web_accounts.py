@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.web.throttle import FREE_FAILURES, Throttle
+from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES, FREE_FAILURES, Throttle
 
 from .test_web_routes import form_of
-from .webaccounts import PASSWORD, add, app, csrf, folders, running, sign_in, text  # noqa: F401 (fixtures)
+from .webaccounts import (PASSWORD, add, app, csrf, folders, running, session_cookie, sign_in,  # noqa: F401 (fixtures)
+                          text)
 
 VISIT = "letters/visit.yaml"
 
@@ -78,7 +79,7 @@ def test_with_accounts_every_page_but_sign_in_needs_a_session(client):
 def test_sign_in_gives_an_httponly_samesite_expiring_cookie_and_names_the_person(client):
     response = sign_in(client, "priya-lang")
     assert response.status_code == 303
-    cookie = response.headers["Set-Cookie"]
+    cookie = session_cookie(response)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert "Working as: Priya Lang (comms-lead)" in text(client.get("/"))
 
@@ -108,20 +109,23 @@ def test_throttling_holds_after_ten_wrong_passwords_even_for_the_right_one(clien
 
 def test_throttling_counts_per_client_address_across_accounts(app):
     client = app.test_client()
-    for n in range(10):
-        sign_in(client, f"someone-{n}", "guessing wrong")
+    for n in range(ADDRESS_FREE_FAILURES):
+        assert sign_in(client, f"someone-{n}", "guessing wrong").status_code == 401
     assert sign_in(client, "dana").status_code == 429
 
 
-def test_the_wait_grows_with_each_failure_and_ends():
+def test_the_wait_grows_with_each_failure_and_ends(tmp_path):
     now = [1000.0]
-    throttle = Throttle(clock=lambda: now[0])
-    throttle.failed(*["k"] * FREE_FAILURES)
-    first = throttle.wait_for("k")
-    throttle.failed("k")
-    assert throttle.wait_for("k") > first > 0
+    throttle = Throttle(tmp_path / "instance", clock=lambda: now[0])
+    for _ in range(FREE_FAILURES):
+        assert throttle.reserve("k", "10.0.0.1") == 0
+    first = throttle.wait_for("k", "10.0.0.1")
+    assert first > 0 and throttle.reserve("k", "10.0.0.1") == first  # refused, and not counted
+    now[0] += first
+    assert throttle.reserve("k", "10.0.0.1") == 0
+    assert throttle.wait_for("k", "10.0.0.1") > first
     now[0] += 10_000
-    assert throttle.wait_for("k") == 0
+    assert throttle.wait_for("k", "10.0.0.1") == 0
 
 
 def test_a_disabled_accounts_session_stops_at_once_and_its_posts_are_403(client, folders):
@@ -209,8 +213,8 @@ def test_serve_needs_a_proxy_address_for_the_trusted_header(tmp_path, content_co
 
 def test_the_demo_accounts_sign_in_with_their_published_passwords_and_reviewer_roles(content_copy, tmp_path):
     from handle_docs.review import load_registry
-    from handle_docs.web import accounts as accounts_lib
-    from handle_docs.web.demo import DEMO_ACCOUNTS, ensure_demo_accounts
+    from handle_docs.identity import accounts as accounts_lib
+    from handle_docs.identity.demo import DEMO_ACCOUNTS, ensure_demo_accounts
 
     instance = tmp_path / "demo"
     ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])

@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from handle_docs.web import Settings, create_app
-from handle_docs.web import accounts as accounts_lib
+from handle_docs.identity import accounts as accounts_lib
 
 from .signing import DEMO_KEYS
 
@@ -48,6 +48,13 @@ def csrf(client, url: str = "/sign-in") -> str:
 
 def sign_in(client, account_id: str, password: str = PASSWORD):
     return client.post("/sign-in", data={"csrf_token": csrf(client), "account": account_id, "password": password})
+
+
+def session_cookie(response) -> str:
+    """The Set-Cookie header of the session id's cookie in ``response``."""
+    found = [h for h in response.headers.getlist("Set-Cookie") if h.split("=", 1)[0].endswith("handle_docs_session")]
+    assert len(found) == 1, response.headers.getlist("Set-Cookie")
+    return found[0]
 
 
 def text(response) -> str:

@@ -2,35 +2,85 @@
 
 Without accounts (``handle-docs users add``) anyone who can reach the
 workspace may change the wording, so it then listens on 127.0.0.1 only and
-refuses any other ``--host``.  With accounts, every page but sign-in needs a
-session and it may listen on any address.
+refuses any other ``--host``; so it does while a demo account (published
+password) is enabled.  With accounts, every page but sign-in needs a
+session, and it listens on another address only with ``--public-url``, the
+address people open (https: the cookies are Secure).
+
+The web edge (Flask, waitress) is imported only when the server starts, so
+``handle-docs`` and its other commands never load it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from handle_docs.web.app import Settings
+from handle_docs.identity import accounts as accounts_lib
+from handle_docs.identity.demo import published
+from handle_docs.identity.public_url import PublicUrlError, is_https, is_loopback, parse_public_url
+from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES
+
+if TYPE_CHECKING:
+    from handle_docs.web.app import Settings
 
 from .common import unpinned_option
 
 LOOPBACK = "127.0.0.1"
 
 
-def check_host(host: str, *, accounts: bool) -> None:
-    if host != LOOPBACK and not accounts:
+def check_host(host: str, *, accounts: bool, demo: list[str] | tuple[str, ...] = (), public_url: str | None = None,
+               instance: Path = Path("instance")) -> None:
+    """Refuse to listen beyond this computer without accounts, while a demo
+    account is enabled, or without the public address."""
+    if host == LOOPBACK:
+        return
+    if not accounts:
         raise click.UsageError(
             f"--host {host} refused: this workspace has no accounts, so anyone who could reach it could change "
             f"the wording. It listens on {LOOPBACK} only (this computer) until you add accounts "
             f"(handle-docs users add ID --role ROLE --instance DIR)."
         )
+    if demo:
+        raise click.UsageError(
+            f"--host {host} refused: {instance} has the demo accounts {', '.join(demo)}, whose passwords are "
+            f"published, so it listens on {LOOPBACK} only. Remove them first, one by one: "
+            f"handle-docs users remove ID --instance {instance} (or users disable ID, or users passwd ID)."
+        )
+    if public_url is None:
+        raise click.UsageError(
+            f"--host {host} needs --public-url: the address people open, https://… through your TLS reverse proxy "
+            f"(then the session cookies are Secure), or http://… to accept passwords sent in plain text."
+        )
+
+
+def _proxy_addresses(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each --trusted-proxy as the IP address a connection from it has (no names, no '*')."""
+    addresses = []
+    for value in values:
+        try:
+            addresses.append(str(ipaddress.ip_address(value.strip())))
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an IP address (give the proxy's address, e.g. 10.0.0.5; "
+                                     f"one --trusted-proxy for each)") from None
+    return tuple(dict.fromkeys(addresses))
+
+
+def _public_url(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_public_url(value)
+    except PublicUrlError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _demo_accounts(content_dir: Path, instance: Path) -> None:
+    from handle_docs.identity.demo import ensure_demo_accounts
     from handle_docs.review import load_policy
-    from handle_docs.web.demo import ensure_demo_accounts
 
     policy, problems = load_policy(content_dir)
     if problems:
@@ -39,6 +89,8 @@ def _demo_accounts(content_dir: Path, instance: Path) -> None:
     click.echo("DEMO ONLY — these accounts and passwords are published; never use them for real work:")
     for account_id, roles, password in shown:
         click.echo(f"  {account_id:<14} password {password:<18} ({', '.join(roles)})")
+    click.echo(f"While they exist the workspace listens on {LOOPBACK} only; remove them with "
+               f"handle-docs users remove ID --instance {instance}.")
 
 
 def _key_note(settings: Settings, key: Path) -> None:
@@ -77,19 +129,27 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
               show_default=True,
               help="The workspace's own folder: accounts, session secret, SSH key, preview cache (made 0700).")
 @click.option("--host", default=LOOPBACK, show_default=True,
-              help="Address to listen on (other than 127.0.0.1 only once the workspace has accounts).")
+              help="Address to listen on (other than 127.0.0.1 only with accounts, no demo account, and --public-url).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The workspace's private SSH key (default: workspace_key in the instance folder, made on first start).")
+@click.option("--public-url", default=None, metavar="URL", callback=_public_url,
+              help="The address people open (a reverse proxy's), e.g. https://workspace.example.police.uk; "
+                   "https makes the session cookies Secure. Needed for any --host but 127.0.0.1.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR", callback=_proxy_addresses,
+              help="Address of a reverse proxy whose X-Forwarded-For (the client's address), -Proto and -Host are "
+                   "believed; from anyone else they are ignored (repeat for more).")
 @click.option("--trusted-header", default=None, metavar="NAME",
               help="Take the signed-in account's id from this request header, but only from --trusted-proxy addresses.")
-@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
-              help="Address of a reverse proxy allowed to set --trusted-header (repeat for more).")
+@click.option("--session-hours", type=click.FloatRange(0.25, 24), default=DEFAULT_HOURS, show_default=True,
+              help="A session ends this long after sign-in, however busy.")
+@click.option("--idle-minutes", type=click.IntRange(5, 24 * 60), default=DEFAULT_IDLE_MINUTES, show_default=True,
+              help="A session ends after this long without a request.")
 @click.option("--demo-accounts", is_flag=True, hidden=True,
               help="Create the demo's published accounts (make serve; the bundled sample only).")
 @unpinned_option
-def serve(content_dir, templates, review_dir, instance, host, port, key, trusted_header, trusted_proxies,
-          demo_accounts):
+def serve(content_dir, templates, review_dir, instance, host, port, key, public_url, trusted_proxies, trusted_header,
+          session_hours, idle_minutes, demo_accounts):
     """The workspace: edit wording, review and approve in a browser.
 
     Opens nothing by itself: it prints the address to open."""
@@ -97,31 +157,32 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, trusted
         raise click.UsageError(f"--content {content_dir}: no such folder")
     if trusted_header and not trusted_proxies:
         raise click.UsageError("--trusted-header needs at least one --trusted-proxy ADDR to accept it from")
-    if trusted_proxies and not trusted_header:
-        raise click.UsageError("--trusted-proxy needs --trusted-header NAME")
     if key is not None and not key.is_file():
         raise click.UsageError(f"--key {key}: no such file")
-    from handle_docs.web.accounts import AccountError, load_accounts
-
     if demo_accounts:
-        check_host(host, accounts=False)  # published passwords: this computer only
+        if host != LOOPBACK:  # published passwords: this computer only
+            raise click.UsageError(f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}")
         _demo_accounts(content_dir, instance)
     try:
-        has_accounts = bool(load_accounts(instance)) or bool(trusted_header)
-    except AccountError as exc:
+        found = accounts_lib.load_accounts(instance)
+    except accounts_lib.AccountError as exc:
         raise click.UsageError(str(exc)) from None
-    check_host(host, accounts=has_accounts)
-    from waitress.server import create_server
-
+    has_accounts = bool(found) or bool(trusted_header)
+    check_host(host, accounts=has_accounts, demo=published(found) if host != LOOPBACK else (), public_url=public_url,
+               instance=instance)
     from handle_docs.web import create_app
+    from handle_docs.web.app import Settings
+    from handle_docs.web.proxies import create_server
 
     settings = Settings(content=content_dir, templates=templates, review=review_dir, instance=instance, key=key,
-                        trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies))
+                        trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies), public_url=public_url,
+                        session_hours=session_hours, idle_minutes=idle_minutes)
     app = create_app(settings)
     _key_note(settings, app.extensions["handle_docs"]["key"])
     _pin_note(content_dir, review_dir)
-    server = create_server(app, host=host, port=port, threads=6, clear_untrusted_proxy_headers=True)
+    server = create_server(app, host=host, port=port, proxies=trusted_proxies)
     click.echo(f"The workspace is at http://{host}:{server.effective_port}/  (press Ctrl-C to stop)")
+    _cookie_note(public_url, trusted_proxies)
     if not has_accounts:
         click.echo("No accounts: whoever opens it on this computer works as a local editor and cannot approve.")
     try:
@@ -130,3 +191,13 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, trusted
         click.echo("stopped")
     finally:
         server.close()
+
+
+def _cookie_note(public_url: str | None, trusted_proxies: tuple[str, ...]) -> None:
+    if public_url is not None and not is_https(public_url) and not is_loopback(public_url):
+        click.echo(f"WARNING: --public-url {public_url} is plain http: passwords and session cookies cross the "
+                   f"network readable by anyone on the way. Put the workspace behind a TLS reverse proxy and give "
+                   f"its https:// address.", err=True)
+    elif public_url is None and trusted_proxies:
+        click.echo("Note: behind a TLS reverse proxy, give its address with --public-url https://… so the session "
+                   "cookies are Secure.", err=True)

@@ -1,18 +1,25 @@
-"""``handle-docs users …``: the workspace's accounts (add, passwd, disable, list).
+"""``handle-docs users …``: the workspace's accounts (add, passwd, disable,
+remove, list) and the sign-in audit.
 
 Accounts live in the instance folder (``--instance``, default ./instance),
-outside content/, in a 0600 file; passwords are hashed with Argon2id.
+outside content/, in a 0600 file; passwords are hashed with Argon2id.  A new
+password, disabling and removing end that account's sessions at once (their
+rows in the instance database are deleted).  Imports neither Flask nor the
+previewer: it is the library's :mod:`handle_docs.identity` behind a prompt.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from handle_docs.review import load_policy
-from handle_docs.web import accounts as accounts_lib
+from handle_docs.identity import accounts as accounts_lib
+from handle_docs.identity import audit
 
 instance_option = click.option(
     "--instance", type=click.Path(file_okay=False, path_type=Path), default=Path("instance"), show_default=True,
@@ -67,7 +74,7 @@ def passwd(account_id, instance, password_stdin):
     if _done(lambda: accounts_lib.load_accounts(instance).get(account_id)) is None:
         raise click.UsageError(f"there is no account {account_id} (see: handle-docs users list)")
     _done(lambda: accounts_lib.set_password(instance, account_id, _password(password_stdin)))
-    click.echo(f"new password set for {account_id}")
+    click.echo(f"new password set for {account_id}; its sessions have ended")
 
 
 @users.command("disable")
@@ -76,17 +83,43 @@ def passwd(account_id, instance, password_stdin):
 def disable(account_id, instance):
     """Stop ID signing in; their open sessions stop working at once."""
     _done(lambda: accounts_lib.disable_account(instance, account_id))
-    click.echo(f"disabled account {account_id}")
+    click.echo(f"disabled account {account_id}; its sessions have ended")
+
+
+@users.command("remove")
+@click.argument("account_id", metavar="ID")
+@instance_option
+def remove(account_id, instance):
+    """Delete the account ID (a demo account, say); its sessions end at once."""
+    _done(lambda: accounts_lib.remove_account(instance, account_id))
+    click.echo(f"removed account {account_id}; its sessions have ended")
 
 
 @users.command("list")
 @instance_option
 def list_(instance):
-    """Every account, its roles and whether it is disabled (never a password or hash)."""
+    """Every account, its roles and whether it is disabled or a demo account (never a password or hash)."""
     found = _done(lambda: accounts_lib.load_accounts(instance))
     if not found:
         click.echo(f"no accounts in {instance} (add one: handle-docs users add ID --role ROLE)")
         return
     click.echo(f"{'ID':<24} {'ROLES':<40} STATE")
     for account in sorted(found.accounts.values(), key=lambda a: a.id):
-        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {'disabled' if account.disabled else 'active'}")
+        state = "disabled" if account.disabled else "active"
+        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {state}{' (demo: published password)' if account.demo else ''}")
+
+
+@users.command("audit")
+@click.option("--days", type=click.IntRange(1, audit.KEEP_DAYS), default=7, show_default=True,
+              help=f"How many days back to show (entries are kept {audit.KEEP_DAYS} days).")
+@instance_option
+def audit_(days, instance):
+    """Sign-ins, wrong passwords, throttled attempts and sign-outs: when, which account, from which address."""
+    found = audit.entries(instance, since=time.time() - days * 86400)
+    if not found:
+        click.echo(f"no sign-in activity in the last {days} day(s) in {instance}")
+        return
+    click.echo(f"{'WHEN (UTC)':<20} {'WHAT':<15} {'ACCOUNT':<24} ADDRESS")
+    for entry in found:
+        when = dt.datetime.fromtimestamp(entry.at, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{when:<20} {entry.event:<15} {entry.account or '(no such account)':<24} {entry.address or '?'}")

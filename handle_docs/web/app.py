@@ -1,15 +1,16 @@
 """The Flask app factory: folders, security settings, blueprints, error pages.
 
-Security from the start: every POST carries a CSRF token (Flask-WTF); the
-session cookie is signed with a secret kept in the instance folder (0600),
-HttpOnly and SameSite=Lax; every response has a Content-Security-Policy
-without inline script or style; request bodies are limited; material ids in
+Security from the start: every POST carries a CSRF token (Flask-WTF, kept
+in Flask's signed cookie, signed with a secret kept in the instance folder,
+0600); who is signed in is kept on the server (the session cookie holds only
+a random id); both cookies are HttpOnly, SameSite=Lax, and Secure with an
+``__Host-`` name when the public address is https; every response has a
+Content-Security-Policy without inline script or style; request bodies are limited; material ids in
 URLs are looked up in the loaded content, never joined into paths.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,16 @@ from pathlib import Path
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from handle_docs.identity.accounts import AccountsCache
+from handle_docs.identity.public_url import is_https
+from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES, Lifetimes, Sessions
+from handle_docs.identity.throttle import Throttle
 from handle_docs.render.preview import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
 from handle_docs.web import limits
-from handle_docs.web.identity import AccountsCache, current_actor
+from handle_docs.web.identity import current_actor
 from handle_docs.web.signin import require_session
-from handle_docs.web.throttle import Throttle
 from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 from handle_docs.web.state import ContentCache, StatusCache
 
@@ -54,7 +58,10 @@ class Settings:
     preview_wait: float = 5.0  # seconds a preview request waits before the page polls
     key: Path | None = None  # the workspace's SSH key; default: instance/workspace_key, made on first start
     trusted_header: str | None = None  # a reverse proxy's header naming the signed-in account (off: None)
-    trusted_proxies: tuple[str, ...] = ()  # the only addresses whose trusted_header is believed
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For (and trusted_header) is believed
+    public_url: str | None = None  # the address people open (serve --public-url); https: Secure cookies
+    session_hours: float = DEFAULT_HOURS  # a session ends this long after sign-in, however busy
+    idle_minutes: float = DEFAULT_IDLE_MINUTES  # ... or after this long without a request
 
     @property
     def key_path(self) -> Path:
@@ -91,6 +98,25 @@ def _security_headers(response):
     return response
 
 
+def cookie_config(settings: Settings) -> dict:
+    """The cookies' settings: Flask's own (the CSRF token and the next page's
+    notice, never who is signed in) and the session id's."""
+    secure = is_https(settings.public_url)
+    prefix = "__Host-" if secure else ""  # the browser then insists on Secure, Path=/ and no Domain
+    return {
+        "SESSION_COOKIE_NAME": f"{prefix}handle_docs_csrf",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_PATH": "/",
+        "HANDLE_DOCS_SESSION_COOKIE": f"{prefix}handle_docs_session",
+        # Flask-WTF's extra check on https requests wants a same-host Referer, which these pages never send
+        # (Referrer-Policy: no-referrer): behind an https proxy every form would fail. The token, its cookie
+        # (__Host- on https, so no other host can plant one) and SameSite=Lax stay.
+        "WTF_CSRF_SSL_STRICT": False,
+    }
+
+
 def create_app(settings: Settings) -> Flask:
     from handle_docs.web import editor, materials, preview, review, runs, signin
 
@@ -98,12 +124,9 @@ def create_app(settings: Settings) -> Flask:
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
     app.config.update(
         SECRET_KEY=secret_key(instance),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_NAME="handle_docs_session",
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        **cookie_config(settings),
         MAX_CONTENT_LENGTH=limits.MAX_BODY,
-        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=int(settings.session_hours * 3600),  # a form lasts as long as a session
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
@@ -115,7 +138,8 @@ def create_app(settings: Settings) -> Flask:
         "previewer": Previewer(instance / "cache" / "preview"),
         "statuses": StatusCache(settings.review_dir),
         "accounts": AccountsCache(instance),
-        "throttle": Throttle(),
+        "sessions": Sessions(instance, Lifetimes(settings.session_hours, settings.idle_minutes)),
+        "throttle": Throttle(instance),
         "key": ensure_key(settings.key_path),
     }
     app.before_request(require_session)

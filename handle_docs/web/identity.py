@@ -3,21 +3,23 @@
 Without accounts (no ``accounts.json`` in the instance folder) whoever can
 reach the workspace (it then listens on 127.0.0.1 only) is a local, unnamed
 editor.  With accounts, the person is the signed-in account: from the
-session cookie, or, when configured, from a trusted reverse proxy's header
-(only from the listed proxy addresses).  Routes ask :func:`current_actor`,
-never the session, and guard themselves with :func:`requires_role`.
+session kept on the server (:mod:`handle_docs.identity.sessions`; the cookie
+holds only its random id), or, when configured, from a trusted reverse
+proxy's header (only on connections from the listed proxy addresses).
+Routes ask :func:`current_actor`, never the cookie, and guard themselves
+with :func:`requires_role`.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, g, render_template, request
 
-from handle_docs.web.accounts import EDITOR, OFFICER, Account, Accounts, load_accounts
+from handle_docs.identity.accounts import EDITOR, OFFICER, Account, Accounts
+from handle_docs.identity.sessions import Sessions
+from handle_docs.web.proxies import peer_address
 
 __all__ = ["Actor", "EDITOR", "OFFICER", "LOCAL_EDITOR", "current_actor", "requires_role", "accounts_on"]
 
@@ -40,33 +42,22 @@ class Actor:
 LOCAL_EDITOR = Actor(id=None, name=None, roles=(EDITOR, OFFICER))
 
 
-class AccountsCache:
-    """The accounts file, read again whenever it changes (a ``users disable``
-    takes effect at the next request)."""
-
-    def __init__(self, instance: Path):
-        self.instance = Path(instance)
-        self._lock = threading.Lock()
-        self._stamp: tuple | None = None
-        self._accounts: Accounts | None = None
-
-    def get(self) -> Accounts:
-        from handle_docs.web.accounts import accounts_path
-
-        try:
-            info = accounts_path(self.instance).stat()
-            stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
-        except FileNotFoundError:
-            stamp = None
-        with self._lock:
-            if self._accounts is None or stamp != self._stamp:
-                self._accounts = load_accounts(self.instance)
-                self._stamp = stamp
-            return self._accounts
-
-
 def accounts() -> Accounts:
     return current_app.extensions["handle_docs"]["accounts"].get()
+
+
+def sessions() -> Sessions:
+    return current_app.extensions["handle_docs"]["sessions"]
+
+
+def session_cookie() -> str:
+    """The name of the cookie holding the session id."""
+    return current_app.config["HANDLE_DOCS_SESSION_COOKIE"]
+
+
+def session_token() -> str | None:
+    """The session id this request carries, if any."""
+    return request.cookies.get(session_cookie())
 
 
 def accounts_on() -> bool:
@@ -99,17 +90,14 @@ def signed_in_account() -> Account | None:
     settings = current_app.extensions["handle_docs"]["settings"]
     found = accounts()
     if settings.trusted_header:
-        if request.remote_addr in settings.trusted_proxies:
+        if peer_address(request.environ) in settings.trusted_proxies:
             user = request.headers.get(settings.trusted_header, "").strip()
             return found.active(user) if user else None
         # from anywhere else the header means nothing: fall through to the session
-    account_id = session.get("account")
+    account_id = sessions().account_of(session_token())
     if not account_id:
         return None
-    account = found.active(account_id)
-    if account is None or session.get("stamp") != account.stamp:  # disabled, or the password changed
-        return None
-    return account
+    return found.active(account_id)  # None when disabled or removed since
 
 
 def current_actor() -> Actor | None:

@@ -3,19 +3,25 @@ hashes (Argon2id), kept in one private file in the instance folder.
 
 The command line (``handle-docs users …``) and the web sign-in share these
 functions.  The file is written atomically and 0600; an account id that is a
-reviewer id of the registry belongs to that reviewer.
+reviewer id of the registry belongs to that reviewer.  Changing a password,
+disabling or removing an account ends that account's sessions at once
+(:func:`handle_docs.identity.sessions.end_for_account`).  An account made by
+``serve --demo-accounts`` is marked ``demo`` (its password is published).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from dataclasses import asdict, dataclass, field
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from handle_docs.identity import sessions
 from handle_docs.util import atomic
 
 ACCOUNTS_FILE = "accounts.json"
@@ -26,8 +32,13 @@ MIN_PASSWORD = 12
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's recommended parameters
-#: Checked when the account does not exist, so a wrong id costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the account does not exist, so a wrong id costs the same
+    time as a wrong password (made on first use, not at import)."""
+    return _hasher.hash("not a password of anyone")
 
 
 class AccountError(Exception):
@@ -40,11 +51,13 @@ class Account:
     roles: list[str]
     hash: str
     disabled: bool = False
+    demo: bool = False  # made by serve --demo-accounts: its password is published
 
-    @property
-    def stamp(self) -> str:
-        """Changes when the password does: a session made with an older password stops working."""
-        return self.hash[-16:]
+    def as_entry(self) -> dict:
+        entry = {"roles": list(self.roles), "hash": self.hash, "disabled": self.disabled}
+        if self.demo:
+            entry["demo"] = True
+        return entry
 
 
 @dataclass
@@ -61,6 +74,10 @@ class Accounts:
 
     def __bool__(self) -> bool:
         return bool(self.accounts)
+
+    def active_demo(self) -> list[str]:
+        """The ids of the enabled demo accounts (published passwords)."""
+        return sorted(a.id for a in self.accounts.values() if a.demo and not a.disabled)
 
 
 def accounts_path(instance: Path) -> Path:
@@ -79,14 +96,13 @@ def load_accounts(instance: Path) -> Accounts:
     found = {}
     for account_id, entry in (data.get("accounts") or {}).items():
         found[account_id] = Account(id=account_id, roles=list(entry["roles"]), hash=entry["hash"],
-                                    disabled=bool(entry.get("disabled", False)))
+                                    disabled=bool(entry.get("disabled", False)), demo=bool(entry.get("demo", False)))
     return Accounts(path, found)
 
 
 def save_accounts(accounts: Accounts) -> None:
     atomic.private_dir(accounts.path.parent)
-    data = {"accounts": {a.id: {k: v for k, v in asdict(a).items() if k != "id"}
-                         for a in sorted(accounts.accounts.values(), key=lambda a: a.id)}}
+    data = {"accounts": {a.id: a.as_entry() for a in sorted(accounts.accounts.values(), key=lambda a: a.id)}}
     atomic.write_text(accounts.path, json.dumps(data, indent=2) + "\n")
 
 
@@ -117,10 +133,11 @@ def check_new(instance: Path, account_id: str, roles: list[str], allowed: list[s
     return accounts
 
 
-def add_account(instance: Path, account_id: str, roles: list[str], password: str, *, allowed: list[str]) -> Account:
+def add_account(instance: Path, account_id: str, roles: list[str], password: str, *, allowed: list[str],
+                demo: bool = False) -> Account:
     accounts = check_new(instance, account_id, roles, allowed)
     check_password(password)
-    account = Account(account_id, check_roles(roles, allowed), _hasher.hash(password))
+    account = Account(account_id, check_roles(roles, allowed), _hasher.hash(password), demo=demo)
     accounts.accounts[account_id] = account
     save_accounts(accounts)
     return account
@@ -138,7 +155,9 @@ def set_password(instance: Path, account_id: str, password: str) -> Account:
     account = _existing(accounts, account_id)
     check_password(password)
     account.hash = _hasher.hash(password)
+    account.demo = False  # no longer the published password
     save_accounts(accounts)
+    sessions.end_for_account(instance, account_id)  # after the save: no session survives the old password
     return account
 
 
@@ -147,6 +166,17 @@ def disable_account(instance: Path, account_id: str) -> Account:
     account = _existing(accounts, account_id)
     account.disabled = True
     save_accounts(accounts)
+    sessions.end_for_account(instance, account_id)
+    return account
+
+
+def remove_account(instance: Path, account_id: str) -> Account:
+    """Delete the account ``account_id`` (and end its sessions)."""
+    accounts = load_accounts(instance)
+    account = _existing(accounts, account_id)
+    del accounts.accounts[account_id]
+    save_accounts(accounts)
+    sessions.end_for_account(instance, account_id)
     return account
 
 
@@ -154,9 +184,32 @@ def verify(accounts: Accounts, account_id: str, password: str) -> Account | None
     """The account when the id and password match an enabled account, else None."""
     account = accounts.get(account_id)
     try:
-        _hasher.verify(account.hash if account is not None else _DUMMY_HASH, password)
+        _hasher.verify(account.hash if account is not None else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if account is None or account.disabled:
         return None
     return account
+
+
+class AccountsCache:
+    """The accounts file, read again whenever it changes (a ``users disable``
+    takes effect at the next request)."""
+
+    def __init__(self, instance: Path):
+        self.instance = Path(instance)
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self._accounts: Accounts | None = None
+
+    def get(self) -> Accounts:
+        try:
+            info = accounts_path(self.instance).stat()
+            stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except FileNotFoundError:
+            stamp = None
+        with self._lock:
+            if self._accounts is None or stamp != self._stamp:
+                self._accounts = load_accounts(self.instance)
+                self._stamp = stamp
+            return self._accounts
