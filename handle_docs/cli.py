@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .commands.card import card
 from .commands.check import check
+from .commands.common import AbsolutePath
 from .commands.contingency import contingency
 from .commands.init import init
 from .commands.leaflets import leaflets
@@ -34,7 +35,7 @@ from .commands.users import users
 @click.version_option(__version__, prog_name="handle-docs")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               default="WARNING", show_default=True, help="How much to log to standard error.")
-@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+@click.option("--log-file", type=AbsolutePath(dir_okay=False), default=None,
               help="Also write the log to this file (never holds addresses or registrations).")
 def cli(log_level: str, log_file: str | None) -> None:
     """Printed material for vehicle-crime prevention patrols."""

@@ -3,6 +3,7 @@ exit codes."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Iterable, NoReturn
@@ -19,17 +20,30 @@ EXIT_PROBLEMS = 1
 INIT_HINT = "make a force's folder with 'handle-docs init DIR' and run handle-docs inside it, or give --content DIR"
 
 
+class AbsolutePath(click.Path):
+    """``click.Path``, made absolute at start against the folder the command was started in (symlinks kept, so
+    'beside the content folder' means what the user typed).  Every path a command takes is one of these: a
+    relative path handed on (to Flask's ``send_file``, to a worker started elsewhere) would be read against
+    some other folder."""
+
+    def convert(self, value, param, ctx):
+        checked = super().convert(value, param, ctx)
+        if self.allow_dash and checked in ("-", b"-"):
+            return checked
+        return self.coerce_path_result(os.path.abspath(checked))
+
+
 def content_options(func):
     func = click.option(
         "--templates",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=AbsolutePath(file_okay=False, path_type=Path),
         default=None,
         help="Templates folder (default: 'templates' beside the content folder).",
     )(func)
     func = click.option(
         "--content",
         "content_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=AbsolutePath(file_okay=False, path_type=Path),
         default=Path("content"),
         show_default=True,
         help="Content folder with operation.yaml, links.yaml and the materials.",

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from handle_docs.web.app import Settings
+from .common import AbsolutePath
 
 LOOPBACK = "127.0.0.1"
 
@@ -54,19 +55,19 @@ def _key_note(settings: Settings, key: Path) -> None:
 
 
 @click.command("serve")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+@click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
               show_default=True, help="Content folder with operation.yaml, links.yaml and the materials.")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--templates", type=AbsolutePath(file_okay=False, path_type=Path), default=None,
               help="Templates folder (default: 'templates' beside the content folder).")
-@click.option("--review-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--review-dir", type=AbsolutePath(file_okay=False, path_type=Path), default=None,
               help="Folder of sign-off records (default: 'review' beside the content folder).")
-@click.option("--instance", type=click.Path(file_okay=False, path_type=Path), default=Path("instance"),
+@click.option("--instance", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("instance"),
               show_default=True,
               help="The workspace's own folder: accounts, session secret, SSH key, preview cache (made 0700).")
 @click.option("--host", default=LOOPBACK, show_default=True,
               help="Address to listen on (other than 127.0.0.1 only once the workspace has accounts).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--key", type=AbsolutePath(dir_okay=False, path_type=Path), default=None,
               help="The workspace's private SSH key (default: workspace_key in the instance folder, made on first start).")
 @click.option("--trusted-header", default=None, metavar="NAME",
               help="Take the signed-in account's id from this request header, but only from --trusted-proxy addresses.")

@@ -10,6 +10,7 @@ URLs are looked up in the loaded content, never joined into paths.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,16 @@ CSP = "; ".join(
 SECRET_FILE = "secret_key"
 
 
+def absolute(path: Path | str | None) -> Path | None:
+    """``path`` made absolute against the current folder (symlinks kept), or None."""
+    return None if path is None else Path(os.path.abspath(path))
+
+
 @dataclass(frozen=True)
 class Settings:
-    """The folders a workspace works on."""
+    """The folders a workspace works on, made absolute when the settings are made: a relative folder would
+    otherwise be read against whatever folder a library resolves it in (Flask's ``send_file`` uses the
+    package's own)."""
 
     content: Path = Path("content")
     templates: Path | None = None  # default: 'templates' beside the content folder
@@ -57,6 +65,10 @@ class Settings:
     key: Path | None = None  # the workspace's SSH key; default: instance/workspace_key, made on first start
     trusted_header: str | None = None  # a reverse proxy's header naming the signed-in account (off: None)
     trusted_proxies: tuple[str, ...] = ()  # the only addresses whose trusted_header is believed
+
+    def __post_init__(self) -> None:
+        for name in ("content", "templates", "review", "instance", "key"):
+            object.__setattr__(self, name, absolute(getattr(self, name)))
 
     @property
     def key_path(self) -> Path:
