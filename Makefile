@@ -60,8 +60,11 @@ test: system-deps word-deps browser-deps $(STAMP)
 	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency
 
 # The workspace on the demo content: open the address it prints.
+# Another port: make serve PORT=8080 (PORT=0: any free one).
+PORT ?= 8000
+
 serve: system-deps $(STAMP)
-	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts
+	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts --port $(PORT)
 
 soak: system-deps word-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m soak

@@ -1,0 +1,224 @@
+"""The workspace started exactly as ``make serve`` starts it, and each of its users' flows in a real browser.
+
+The command line is the Makefile's own (``make -n serve PORT=0``: relative paths, the demo accounts, the demo
+workspace key), run by ``/bin/sh`` as make runs a recipe, from a scratch folder laid out like the repository
+root: copies of content/, templates/ and review/ (the flows change them), the repository's examples/ and the
+virtual environment running these tests as .venv/.  So the instance folder it makes is the scratch folder's,
+never the checkout's.  The server is a process of its own, stopped (its whole process group) at the end.
+
+An officer uploads the sample Forms export, checks it, makes the letters and downloads batch.pdf and a page
+image; the comms editor edits with a preview and saves; a reviewer opens the review page and sees the proof's
+pages.  Every image and download is fetched with the browser's cookies, as the browser fetches it.
+Skipped, naming the packages, when Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
+                           images_loaded, needs_chromium, wait)
+from tests.conftest import ROOT, SAMPLE_XLSX
+
+pytestmark = needs_chromium()
+
+START = 120  # seconds for the workspace to print its address on a busy two-core machine
+RUN = 600  # seconds for the sample's 125 letters with the bundled workspace.yaml's one job, on a busy machine
+PNG = b"\x89PNG\r\n\x1a\n"
+ADDRESS = re.compile(r"The workspace is at (http://\S+?)/?\s")
+ACCOUNT = re.compile(r"^\s+(\S+)\s+password (\S+)\s+\((.*)\)$")
+
+
+def serve_command() -> str:
+    """The command ``make serve`` runs, as make prints it, on any free port."""
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "serve", "PORT=0"], cwd=ROOT,
+                           capture_output=True, text=True, check=True, timeout=60).stdout
+    commands = [line for line in shown.splitlines() if re.search(r"handle-docs serve\b", line)]
+    assert len(commands) == 1, shown
+    assert "--instance instance" in commands[0], "make serve gives a relative instance folder"
+    return commands[0]
+
+
+def scratch_root(root: Path) -> Path:
+    """``root`` laid out like the repository for make serve's command line."""
+    copy_sample(root)
+    (root / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    assert (root / ".venv" / "bin" / "handle-docs").is_file(), "the tests run in the virtual environment (make venv)"
+    return root
+
+
+class Served:
+    """The running ``make serve`` process: its address, the demo accounts it printed, everything it printed."""
+
+    def __init__(self, command: str, cwd: Path):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1794693600")}
+        env.pop("PORT", None)
+        self.log = cwd / "serve.log"
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(["/bin/sh", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True,
+                                        start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def printed(self) -> str:
+        return "\n".join(self.lines) + "\n" + self.log.read_text(encoding="utf-8", errors="replace")
+
+    def address(self) -> str:
+        deadline = time.monotonic() + START
+        while time.monotonic() < deadline:
+            found = [m.group(1) for m in map(ADDRESS.search, (line + " " for line in self.lines)) if m]
+            if found:
+                return found[0]
+            assert self.process.poll() is None, f"make serve stopped:\n{self.printed()}"
+            time.sleep(0.2)
+        raise AssertionError(f"make serve printed no address in {START} s:\n{self.printed()}")
+
+    def accounts(self) -> dict[str, str]:
+        return {m.group(1): m.group(2) for m in map(ACCOUNT.match, self.lines) if m}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # anything it started that outlived it
+        except ProcessLookupError:
+            pass
+
+
+def snapshot(folder: Path) -> tuple:
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*"))) if folder.exists() else ()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = scratch_root(tmp_path_factory.mktemp("make-serve"))
+    checkouts = snapshot(ROOT / "instance")  # a person's own make serve may have made one
+    served = Served(serve_command(), root)
+    try:
+        url = served.address()
+        assert (root / "instance" / "secret_key").is_file(), "the instance folder is the one beside content/"
+        yield url, served.accounts(), root
+    finally:
+        served.stop()
+    assert snapshot(ROOT / "instance") == checkouts, "the test wrote into the checkout's instance folder"
+
+
+def sign_in_as(driver, url: str, account: str, accounts: dict[str, str]) -> None:
+    assert account in accounts, f"make serve printed the demo accounts {sorted(accounts)}"
+    driver.delete_all_cookies()
+    driver.get(f"{url}/sign-in")
+    by_css(driver, "#account")[0].send_keys(account)
+    by_css(driver, "#password")[0].send_keys(accounts[account])
+    by_css(driver, "form.signin button")[0].click()
+    wait(driver, lambda d: not d.title.startswith("Sign in"))
+
+
+def fetch(driver, url: str) -> tuple[str, bytes]:
+    """GET ``url`` with the browser's cookies: its content type and body (a 500 raises, with the status)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookies}), timeout=120) as response:
+        return response.headers.get_content_type(), response.read()
+
+
+def image_srcs(driver, selector: str) -> list[str]:
+    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), i => i.src)", selector)
+
+
+def assert_png(driver, src: str) -> None:
+    kind, body = fetch(driver, src)
+    assert kind == "image/png" and body.startswith(PNG), (src, kind, body[:80])
+
+
+def test_the_makefile_serves_on_the_port_it_is_given():
+    assert serve_command().endswith("--port 0")
+
+
+def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_image(workspace, browser):
+    from selenium.webdriver.common.by import By
+
+    url, accounts, _ = workspace
+    sign_in_as(browser, url, "demo-officer", accounts)
+    browser.get(f"{url}/runs/")
+    assert browser.title == "Letters runs – handle-docs workspace"
+    by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
+    by_css(browser, "form[enctype] button[type=submit]")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/check"))
+    assert by_css(browser, "#figures")[0].text.startswith("127 rows read: 125 will get a letter, 2 rejected")
+
+    by_css(browser, "#make-letters")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN)
+    figures = by_css(browser, "#figures")[0].text
+    assert figures.startswith("Rows read: 127 = 125 in letters + 2 rejected"), figures
+    pages = int(re.search(r"(\d+) pages in batch.pdf", figures).group(1))
+    wait(browser, lambda d: images_loaded(d, ".previews img"))
+    previews = image_srcs(browser, ".previews img")
+    assert previews, "the results page shows the batch's first pages"
+    assert_png(browser, previews[0])
+
+    href = browser.find_element(By.LINK_TEXT, "batch.pdf").get_attribute("href")
+    kind, body = fetch(browser, href)
+    assert kind == "application/pdf" and body.startswith(b"%PDF-"), (kind, body[:80])
+    document = pypdfium2.PdfDocument(io.BytesIO(body))
+    try:
+        assert len(document) == pages
+    finally:
+        document.close()
+    assert console_errors(browser) == []
+
+
+def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
+    url, accounts, root = workspace
+    sign_in_as(browser, url, "demo-editor", accounts)
+    browser.get(f"{url}/materials/lock-it-leaflet/edit")
+    assert browser.title.startswith("Edit: ")
+    wait(browser, lambda d: image_srcs(d, "#preview-pages img") and images_loaded(d, "#preview-pages img"))
+    assert_png(browser, image_srcs(browser, "#preview-pages img")[0])
+
+    path = root / "content" / "leaflets" / "lock-it.yaml"
+    before = path.read_text(encoding="utf-8")
+    field = by_css(browser, "textarea")[0]
+    field.click()
+    field.send_keys(" Thank you.")
+    wait(browser, lambda d: d.execute_script("return document.querySelector('.htmx-request') === null"))
+    by_css(browser, "#editor button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    assert "needs approval before it can be printed" in by_css(browser, ".notice")[0].text
+    assert path.read_text(encoding="utf-8") != before and "Thank you." in path.read_text(encoding="utf-8")
+    assert console_errors(browser) == []
+
+
+def test_a_reviewer_opens_the_review_page_and_sees_the_proofs_pages(workspace, browser):
+    url, accounts, _ = workspace
+    sign_in_as(browser, url, "priya-lang", accounts)
+    browser.get(f"{url}/materials/visit-letter/review")
+    assert browser.title.startswith("Review")
+    wait(browser, lambda d: image_srcs(d, "#proof-pages img") and images_loaded(d, "#proof-pages img"))
+    srcs = image_srcs(browser, "#proof-pages img")
+    assert len(srcs) == 3  # shared-back: two pages about the address, then the shared page
+    for src in srcs:
+        assert_png(browser, src)
+    assert console_errors(browser) == []
+    assert_accessible(browser)
