@@ -15,30 +15,23 @@ Skipped, naming the packages, when Chromium is not installed.
 from __future__ import annotations
 
 import io
-import os
 import re
-import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pypdfium2
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           images_loaded, needs_chromium, wait)
+from tests.browser import (Served, assert_accessible, browser, by_css, console_errors,  # noqa: F401 (fixture)
+                           copy_sample, images_loaded, needs_chromium, wait)
 from tests.conftest import ROOT, SAMPLE_XLSX
 
 pytestmark = needs_chromium()
 
-START = 120  # seconds for the workspace to print its address on a busy two-core machine
 RUN = 600  # seconds for the sample's 125 letters with the bundled workspace.yaml's one job, on a busy machine
 PNG = b"\x89PNG\r\n\x1a\n"
-ADDRESS = re.compile(r"The workspace is at (http://\S+?)/?\s")
-ACCOUNT = re.compile(r"^\s+(\S+)\s+password (\S+)\s+\((.*)\)$")
 
 
 def serve_command() -> str:
@@ -58,53 +51,6 @@ def scratch_root(root: Path) -> Path:
     (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
     assert (root / ".venv" / "bin" / "handle-docs").is_file(), "the tests run in the virtual environment (make venv)"
     return root
-
-
-class Served:
-    """The running ``make serve`` process: its address, the demo accounts it printed, everything it printed."""
-
-    def __init__(self, command: str, cwd: Path):
-        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1794693600")}
-        env.pop("PORT", None)
-        self.log = cwd / "serve.log"
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(["/bin/sh", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True,
-                                        start_new_session=True)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def printed(self) -> str:
-        return "\n".join(self.lines) + "\n" + self.log.read_text(encoding="utf-8", errors="replace")
-
-    def address(self) -> str:
-        deadline = time.monotonic() + START
-        while time.monotonic() < deadline:
-            found = [m.group(1) for m in map(ADDRESS.search, (line + " " for line in self.lines)) if m]
-            if found:
-                return found[0]
-            assert self.process.poll() is None, f"make serve stopped:\n{self.printed()}"
-            time.sleep(0.2)
-        raise AssertionError(f"make serve printed no address in {START} s:\n{self.printed()}")
-
-    def accounts(self) -> dict[str, str]:
-        return {m.group(1): m.group(2) for m in map(ACCOUNT.match, self.lines) if m}
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=20)
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # anything it started that outlived it
-        except ProcessLookupError:
-            pass
 
 
 def snapshot(folder: Path) -> tuple:
