@@ -51,6 +51,15 @@ def test_a_relative_path_and_its_default_are_made_absolute_against_the_current_f
     assert seen == {"folder": Path.cwd() / "b", "file": str(Path.cwd() / "log.txt")}
 
 
+def test_a_symlinked_folder_is_kept_as_named_so_beside_it_means_beside_the_link(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere" / "content").mkdir(parents=True)
+    (tmp_path / "force").mkdir()
+    (tmp_path / "force" / "content").symlink_to(tmp_path / "elsewhere" / "content", target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "force")
+    made = AbsolutePath(file_okay=False, path_type=Path).convert("content", None, None)
+    assert made == Path.cwd() / "content" and made.parent / "templates" == Path.cwd() / "templates"
+
+
 def test_a_missing_path_is_still_named_as_typed():
     @click.command()
     @click.argument("records", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path))

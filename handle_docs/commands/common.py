@@ -3,7 +3,6 @@ exit codes."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Iterable, NoReturn
@@ -11,6 +10,7 @@ from typing import Iterable, NoReturn
 import click
 
 from ..models import Problem, Severity
+from ..util.paths import absolute
 
 #: Exit codes: 0 done (rejected rows are not a failure), 1 inputs unusable or
 #: a gate refused, 2 wrong usage (click.UsageError: an unknown id, a missing
@@ -21,16 +21,14 @@ INIT_HINT = "make a force's folder with 'handle-docs init DIR' and run handle-do
 
 
 class AbsolutePath(click.Path):
-    """``click.Path``, made absolute at start against the folder the command was started in (symlinks kept, so
-    'beside the content folder' means what the user typed).  Every path a command takes is one of these: a
-    relative path handed on (to Flask's ``send_file``, to a worker started elsewhere) would be read against
-    some other folder."""
+    """``click.Path``, made absolute at start (util/paths.absolute): every path a command takes is one of these,
+    so none is handed on relative (to Flask's ``send_file``, to a worker started elsewhere)."""
 
     def convert(self, value, param, ctx):
         checked = super().convert(value, param, ctx)
         if self.allow_dash and checked in ("-", b"-"):
             return checked
-        return self.coerce_path_result(os.path.abspath(checked))
+        return self.coerce_path_result(str(absolute(checked)))  # then the path_type asked for
 
 
 def content_options(func):

@@ -10,7 +10,6 @@ URLs are looked up in the loaded content, never joined into paths.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from handle_docs.render.preview import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
+from handle_docs.util.paths import absolute
 from handle_docs.web.identity import AccountsCache, current_actor
 from handle_docs.web.signin import require_session
 from handle_docs.web.throttle import Throttle
@@ -46,11 +46,6 @@ CSP = "; ".join(
 SECRET_FILE = "secret_key"
 
 
-def absolute(path: Path | str | None) -> Path | None:
-    """``path`` made absolute against the current folder (symlinks kept), or None."""
-    return None if path is None else Path(os.path.abspath(path))
-
-
 @dataclass(frozen=True)
 class Settings:
     """The folders a workspace works on, made absolute when the settings are made: a relative folder would
@@ -68,7 +63,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in ("content", "templates", "review", "instance", "key"):
-            object.__setattr__(self, name, absolute(getattr(self, name)))
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, absolute(getattr(self, name)))
 
     @property
     def key_path(self) -> Path:
