@@ -15,6 +15,7 @@ Skipped, naming the packages, when Chromium is not installed.
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -35,10 +36,11 @@ RUN = 600  # seconds for the sample's 125 letters with the bundled workspace.yam
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def serve_command() -> str:
-    """The command ``make serve`` runs, as make prints it, on any free port."""
-    shown = subprocess.run(["make", "-n", "--no-print-directory", "serve", "PORT=0"], cwd=ROOT,
-                           capture_output=True, text=True, check=True, timeout=60).stdout
+def serve_command(port: str | None = "0") -> str:
+    """The command ``make serve PORT=port`` runs (plain ``make serve`` for None), as make prints it."""
+    env = {name: value for name, value in os.environ.items() if name != "PORT"}
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "serve", *([f"PORT={port}"] if port else [])],
+                           cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60).stdout
     commands = [line for line in shown.splitlines() if re.search(r"handle-docs serve\b", line)]
     assert len(commands) == 1, shown
     assert "--instance instance" in commands[0], "make serve gives a relative instance folder"
@@ -105,8 +107,10 @@ def shown_images(driver, selector: str) -> list[str]:
     return srcs
 
 
-def test_the_makefile_serves_on_the_port_it_is_given():
+def test_the_makefile_serves_on_the_port_it_is_given_and_8000_by_default():
     assert serve_command().endswith("--port 0")
+    assert serve_command("8080").endswith("--port 8080")
+    assert serve_command(None).endswith("--port 8000")
 
 
 def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_image(workspace, browser):
