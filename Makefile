@@ -61,8 +61,11 @@ test: system-deps word-deps browser-deps $(STAMP)
 	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency
 
 # The workspace on the demo content: open the address it prints.
+# Another port: make serve PORT=8080 (PORT=0: any free one).
+PORT ?= 8000
+
 serve: system-deps $(STAMP)
-	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts
+	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts --port $(PORT)
 
 # The documentation site from docs/ (MkDocs, Material theme; no web fonts, works offline). --strict: a
 # broken link, a missing anchor or a page left out of the navigation fails the build.

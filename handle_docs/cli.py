@@ -15,6 +15,7 @@ import traceback
 import click
 
 from . import __version__
+from .commands.common import AbsolutePath
 
 #: Every command: its name, where it lives and the one line ``--help`` shows. A command's module is imported
 #: only when that command runs (or its own ``--help`` is asked for), so ``handle-docs --help`` and a quick
@@ -78,7 +79,7 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="handle-docs")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               default="WARNING", show_default=True, help="How much to log to standard error.")
-@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+@click.option("--log-file", type=AbsolutePath(dir_okay=False), default=None,
               help="Also write the log to this file (never holds addresses or registrations).")
 def cli(log_level: str, log_file: str | None) -> None:
     """Printed material for vehicle-crime prevention patrols."""

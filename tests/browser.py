@@ -1,12 +1,22 @@
 """Headless Chromium for the workspace's end-to-end tests (and the README's
 screenshot): Debian's chromium and chromium-driver driven by Selenium 4, and
-the workspace served by waitress on a free loopback port in a thread."""
+the workspace started as a person starts it (``handle-docs serve`` with
+relative folders, from the folder holding them, as ``make serve`` does: a
+process of its own, on a free loopback port), or, for the screenshot scripts
+and benchmarks, an app served by waitress in a thread."""
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +25,9 @@ import pytest
 
 PACKAGES = "chromium chromium-driver"
 WAIT = 90  # seconds: a preview on a busy two-core machine can take a few
+START = 120  # seconds for the workspace to print its address on a busy two-core machine
+ADDRESS = re.compile(r"The workspace is at (http://\S+?)/?\s")
+ACCOUNT = re.compile(r"^\s+(\S+)\s+password (\S+)\s+\((.*)\)$")
 AXE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
 
 
@@ -51,9 +64,75 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[object]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+class Served:
+    """The workspace's process, started by ``/bin/sh -c command`` in ``cwd`` as make runs a recipe, in a process
+    group of its own: the address it printed, the demo accounts it printed, everything it printed."""
+
+    def __init__(self, command: str, cwd: Path):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1794693600")}
+        env.pop("PORT", None)
+        self.log = cwd / "serve.log"
+        self.lines: list[str] = []
+        self._stderr = self.log.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(["/bin/sh", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=self._stderr, text=True,
+                                        start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def printed(self) -> str:
+        return "\n".join(self.lines) + "\n" + self.log.read_text(encoding="utf-8", errors="replace")
+
+    def address(self) -> str:
+        deadline = time.monotonic() + START
+        while time.monotonic() < deadline:
+            found = [m.group(1) for m in map(ADDRESS.search, (line + " " for line in self.lines)) if m]
+            if found:
+                return found[0]
+            assert self.process.poll() is None, f"the workspace stopped:\n{self.printed()}"
+            time.sleep(0.2)
+        raise AssertionError(f"the workspace printed no address in {START} s:\n{self.printed()}")
+
+    def accounts(self) -> dict[str, str]:
+        return {m.group(1): m.group(2) for m in map(ACCOUNT.match, self.lines) if m}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # anything it started that outlived it
+        except ProcessLookupError:
+            pass
+        self._stderr.close()
+
+
+@contextmanager
+def started(root: Path, *options: str) -> Iterator[str]:
+    """``handle-docs serve --content content --instance instance`` with ``options``, on a free port, started in
+    ``root`` as make serve starts it (the command of the virtual environment running the tests); yields the
+    base URL and stops the server's whole process group on exit."""
+    program = Path(sys.executable).parent / "handle-docs"
+    command = " ".join(shlex.quote(str(part)) for part in
+                       (program, "serve", "--content", "content", "--instance", "instance", "--port", "0", *options))
+    server = Served(command, root)
+    try:
+        yield server.address()
+    finally:
+        server.stop()
+
+
 @contextmanager
 def served(app) -> Iterator[str]:
-    """Serve ``app`` with waitress on 127.0.0.1 and a free port; yields the base URL."""
+    """Serve ``app`` with waitress on 127.0.0.1 and a free port in a thread; yields the base URL (the
+    screenshot scripts and benchmarks; the tests start the workspace with :func:`started`)."""
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)

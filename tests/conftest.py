@@ -145,8 +145,3 @@ def sample_run(tmp_path_factory):
     settings = RunSettings(content_root=CONTENT, templates=TEMPLATES)
     result = run_letters(recordset, file_sha256(SAMPLE_CSV), content, settings, out, RunOptions(jobs=2))
     return out, result, recordset
-
-
-def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="write the golden page images (tests/golden/*.png) from this run instead of comparing")

@@ -188,7 +188,7 @@ CONTENT_COMMANDS = {
 def test_outside_a_force_folder_every_command_says_to_run_init(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run(*CONTENT_COMMANDS[name](tmp_path))
-    usage_error(result, "content folder not found: content", "handle-docs init DIR", "--content DIR")
+    usage_error(result, f"content folder not found: {Path.cwd() / 'content'}", "handle-docs init DIR", "--content DIR")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 

@@ -2,23 +2,23 @@
 
 The letters are the fixtures in tests/assets/rtl/, rendered by the run's own
 chunk renderer: text starts at the right margin, the vehicles table's first
-column is on the right, each QR code sits to the right of its text, and the
-registration, postcode, phone number and web address inside the right-to-left
-text still read left to right.  Page images are compared with the golden
-images in tests/golden/ (regenerate them with
-``pytest tests/test_rtl.py --update-golden`` after a deliberate change, and
-look at them before committing).
+column is on the right, each QR code sits to the right of its text, nothing
+is clipped (every character and image inside the page's margins), the reading
+order runs top to bottom and right to left, and the registration, postcode,
+phone number and web address inside the right-to-left text still read left to
+right.  All of it is checked on the positions of the PDF's characters and
+images, not against page images: where a Nastaliq or Arabic line breaks
+depends on the machine's HarfBuzz and Pango, and must not fail the tests.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
-import pypdfium2
 import pytest
-from PIL import Image, ImageChops
 
 from handle_docs.checks import check_paths
 from handle_docs.checks.config import config_from_links
@@ -31,13 +31,6 @@ from handle_docs.wording.content import load_content
 from .conftest import EPOCH
 from .pdfsee import words
 from .rtl import PHONE, POSTCODE, SHORT, VRM, render_letter, rtl_content_dir, sample_letter
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-GOLDEN_DPI = 50
-#: Share of a page's pixels that may differ from the golden image (anti-aliasing,
-#: a FreeType or HarfBuzz update); text falling back to the left moves far more.
-GOLDEN_TOLERANCE = 0.01
-
 
 @pytest.fixture(scope="module")
 def content_dir(tmp_path_factory) -> Path:
@@ -122,33 +115,6 @@ def test_the_letters_pass_the_accessibility_checks(letters, content_dir, lang):
     assert not failed
 
 
-def page_image(pdf: Path, index: int) -> Image.Image:
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        return document[index].render(scale=GOLDEN_DPI / 72).to_pil().convert("L")
-    finally:
-        document.close()
-
-
-def differing_share(a: Image.Image, b: Image.Image) -> float:
-    if a.size != b.size:
-        return 1.0
-    diff = ImageChops.difference(a, b).point(lambda v: 255 if v > 64 else 0)
-    return diff.histogram()[255] / (a.width * a.height)
-
-
-@pytest.mark.parametrize("lang, page", [("ar", 0), ("ar", 1), ("ur", 0), ("ur", 1)])
-def test_the_page_looks_like_its_golden_image(letters, request, lang, page):
-    image = page_image(letters[lang], page)
-    golden = GOLDEN / f"visit-{lang}-page{page + 1}.png"
-    if request.config.getoption("--update-golden"):
-        image.save(golden, optimize=True)
-        pytest.skip(f"wrote {golden.name}: look at it before committing")
-    assert golden.is_file(), f"no {golden.name}: run pytest tests/test_rtl.py --update-golden"
-    share = differing_share(image, Image.open(golden).convert("L"))
-    assert share < GOLDEN_TOLERANCE, f"{share:.1%} of page {page + 1} differs from {golden.name}"
-
-
 # --- reading order: the structure tree against the page -------------------------
 
 
@@ -199,8 +165,66 @@ def tagged_elements(pdf_path: Path) -> list[tuple]:
     return out
 
 
-RIGHT_MARGIN_PT = 18 / 25.4 * 72  # base.css @page margin
-A4_WIDTH_PT = 210 / 25.4 * 72
+MM = 72 / 25.4
+TOP_MARGIN_PT, RIGHT_MARGIN_PT, BOTTOM_MARGIN_PT, LEFT_MARGIN_PT = 15 * MM, 18 * MM, 20 * MM, 20 * MM  # base.css @page
+A4_WIDTH_PT = 210 * MM
+#: Two pieces of text whose tops differ by less than this stand on one line (Latin values beside Arabic or
+#: Nastaliq letters start a few points lower); a next line starts further down.
+SAME_LINE_PT = 8
+
+
+def clipped(pdf_path: Path) -> list[str]:
+    """Every character or image not wholly inside its page's margins (page, what, where), or [].  The bottom
+    margin holds one line, the footer (its reference and note, by design); nothing else may reach into it."""
+    found = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            left, right = LEFT_MARGIN_PT - 1, page.width - RIGHT_MARGIN_PT + 1
+            top, bottom = TOP_MARGIN_PT - 1, page.height - BOTTOM_MARGIN_PT
+            chars = [c for c in page.chars if c["text"].strip()]
+            for c in chars:
+                if c["x0"] < left or c["x1"] > right or c["top"] < top or c["bottom"] > page.height:
+                    found.append(f"page {number}: {c['text']!r} at x {c['x0']:.0f}-{c['x1']:.0f}, top {c['top']:.0f}")
+            in_bottom_margin = [c["top"] for c in chars if c["top"] > bottom]
+            if in_bottom_margin and max(in_bottom_margin) - min(in_bottom_margin) >= SAME_LINE_PT:
+                found.append(f"page {number}: more than the footer's line in the bottom margin")
+            for image in page.images:
+                if image["x0"] < left or image["x1"] > right or image["top"] < top or image["bottom"] > bottom + 1:
+                    found.append(f"page {number}: an image at x {image['x0']:.0f}-{image['x1']:.0f}, "
+                                 f"top {image['top']:.0f}")
+    return found
+
+
+def out_of_reading_order(elements: list[tuple]) -> list[str]:
+    """Where the reading order (the structure tree) does not run as the page reads right to left: inside a
+    block, each piece read next must stand on the same line to the left of the last or on a line below it;
+    from the title on, each block read next must start on a later page, lower on the page (within a line),
+    or in the next column to the left (two QR codes side by side, a table's cells)."""
+    found = []
+    for kind, page, _, text, _, pieces in elements:
+        for a, b in zip(pieces, pieces[1:]):
+            same_line = abs(b[1] - a[1]) < SAME_LINE_PT
+            if not (b[1] >= a[1] + SAME_LINE_PT or same_line and b[2] <= a[0] + 2):
+                found.append(f"{kind} on page {page + 1} ({len(text)} letters): a piece at x {b[0]:.0f}, "
+                             f"top {b[1]:.0f} read after one at x {a[0]:.0f}, top {a[1]:.0f}")
+    title = next(i for i, e in enumerate(elements) if e[0] == "H1")
+    body = elements[title:]
+    for a, b in zip(body, body[1:]):
+        later = b[1] > a[1]
+        below = b[1] == a[1] and b[2][1] >= a[2][1] - SAME_LINE_PT
+        next_column = b[1] == a[1] and b[2][2] <= a[2][0] + 2
+        if not (later or below or next_column):
+            found.append(f"{b[0]} at x {b[2][0]:.0f}-{b[2][2]:.0f}, top {b[2][1]:.0f} on page {b[1] + 1} read "
+                         f"after {a[0]} at x {a[2][0]:.0f}-{a[2][2]:.0f}, top {a[2][1]:.0f}")
+    return found
+
+
+def headings_off_the_right_margin(elements: list[tuple]) -> list[str]:
+    """Each heading that does not end at the right margin (its start, in a right-to-left letter); a Nastaliq
+    line may end up to one em short of it, its glyphs' side bearings."""
+    right_edge = A4_WIDTH_PT - RIGHT_MARGIN_PT
+    return [f"{kind} on page {page + 1} ends at x {box[2]:.0f}" for kind, page, box, *_ in elements
+            if kind in ("H1", "H2") and not right_edge - 16 <= box[2] <= right_edge + 1]
 
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
@@ -219,6 +243,61 @@ def test_the_body_text_starts_at_the_right_margin_in_structure_order(letters, la
         assert right_edge - 16 <= x1 <= right_edge + 1, (kind, x1, text)
     tops = [e[2][1] for e in body]
     assert tops == sorted(tops), "structure order runs top to bottom"
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_every_heading_starts_at_the_right_margin(letters, lang):
+    elements = tagged_elements(letters[lang])
+    assert sum(e[0] == "H2" for e in elements) >= 4
+    assert headings_off_the_right_margin(elements) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_nothing_is_clipped_every_character_and_image_lies_inside_the_margins(letters, lang):
+    assert clipped(letters[lang]) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_reading_order_runs_right_to_left_along_a_line_and_lines_top_to_bottom(letters, lang):
+    elements = tagged_elements(letters[lang])
+    assert len({e[1] for e in elements}) >= 2, "the letter runs over pages"
+    assert out_of_reading_order(elements) == []
+
+
+def render_with(content_dir: Path, out: Path, lang: str, css: str) -> Path:
+    """The letter in ``lang`` with ``css`` added to the letter's stylesheet (a copy of the templates)."""
+    changed = out / "changed"
+    shutil.copytree(content_dir.parent, changed)
+    with (changed / "templates" / "letters" / "letter.css").open("a", encoding="utf-8") as stylesheet:
+        stylesheet.write("\n" + css + "\n")
+    return render_letter(changed / "content", lang, out / "out")
+
+
+@pytest.mark.parametrize("mistake, css", [
+    ("left to right", '.letter[dir="rtl"] { direction: ltr; text-align: left; }'),
+    ("past the margin", ".letter h2 { margin-right: -15mm; }"),
+])
+def test_the_layout_checks_see_a_letter_laid_out_wrong(content_dir, tmp_path, mistake, css):
+    # The Arabic letter with its direction undone, or its subheadings pushed past the right margin: the
+    # checks above must see it (a check that cannot fail would pass any layout).
+    pdf = render_with(content_dir, tmp_path, "ar", css)
+    elements = tagged_elements(pdf)
+    assert headings_off_the_right_margin(elements)
+    if mistake == "left to right":
+        assert out_of_reading_order(elements)
+    else:
+        assert clipped(pdf) and not out_of_reading_order(elements)
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_the_layout_checks_hold_when_the_lines_break_elsewhere(letters, content_dir, tmp_path, lang):
+    # What another HarfBuzz or Pango does to a Nastaliq or Arabic line (its words a little wider, so the
+    # lines break at other words): the letter is still right, and the checks still say so.
+    pdf = render_with(content_dir, tmp_path, lang, ".letter p, .letter li, .letter h1, .letter h2 { word-spacing: 2pt; }")
+    elements = tagged_elements(pdf)
+    assert [e[2] for e in elements] != [e[2] for e in tagged_elements(letters[lang])], "the lines broke elsewhere"
+    assert headings_off_the_right_margin(elements) == [] and clipped(pdf) == []
+    assert out_of_reading_order(elements) == []
 
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
@@ -243,12 +322,15 @@ def test_the_vehicles_table_is_read_from_its_right_hand_column(letters, lang):
     heads, row = cells[:3], cells[3:6]
     assert [c[2][0] for c in heads] == sorted((c[2][0] for c in heads), reverse=True)
     assert [c[2][0] for c in row] == sorted((c[2][0] for c in row), reverse=True)
+    for cells_read in (heads, row):  # each cell wholly to the left of the one read before it: none overflows
+        assert all(b[2][2] <= a[2][0] for a, b in zip(cells_read, cells_read[1:])), [c[2] for c in cells_read]
     assert row[0][3].replace(" ", "") == VRM.replace(" ", "")
 
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
 def test_each_qr_code_is_on_the_right_of_its_text(letters, lang):
     with pdfplumber.open(letters[lang]) as pdf:
+        assert sum(len(page.images) for page in pdf.pages) == 2, "the two QR codes (links.yaml: nws and cms)"
         for page in pdf.pages:
             for image in page.images:
                 beside = [c for c in page.chars if image["top"] <= c["top"] <= image["bottom"]

@@ -3,7 +3,9 @@ changes the preview and brings lint advice, a save writes the file keeping
 its comments, the materials page then says "needs approval", a conflicting
 save is refused with both versions, and axe-core finds no serious or critical
 accessibility violation on any page.  Works on copies of content/, templates/
-and review/; skipped, naming the packages, when Chromium is not installed."""
+and review/, served by ``handle-docs serve`` started in their folder with
+relative paths, as make serve starts it; skipped, naming the packages, when
+Chromium is not installed."""
 
 from __future__ import annotations
 
@@ -12,21 +14,17 @@ import re
 import pytest
 
 from tests.browser import (assert_accessible, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           copy_sample, images_loaded, needs_chromium, served, wait)
+                           copy_sample, images_loaded, needs_chromium, started, wait)
 
 pytestmark = needs_chromium()
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    from handle_docs.web import Settings, create_app
-
     root = tmp_path_factory.mktemp("workspace")
     copy_sample(root)
-    app = create_app(Settings(content=root / "content", instance=root / "instance"))
-    with served(app) as url:
+    with started(root) as url:
         yield url, root
-    app.extensions["handle_docs"]["previewer"].close()
 
 
 def preview_srcs(driver) -> list[str]:
@@ -78,17 +76,14 @@ def test_the_scenario_picker_redraws_the_preview(workspace, browser):
 @pytest.fixture(scope="module")
 def workspace_in_languages(tmp_path_factory):
     """A workspace whose visit letter has Welsh and Arabic translations."""
-    from handle_docs.web import Settings, create_app
     from tests.test_web_preview import GREETINGS, add_translation
 
     root = tmp_path_factory.mktemp("languages")
     copy_sample(root)
     for lang in ("cy", "ar"):
         add_translation(root / "content", lang, GREETINGS[lang])
-    app = create_app(Settings(content=root / "content", instance=root / "instance"))
-    with served(app) as url:
+    with started(root) as url:
         yield url
-    app.extensions["handle_docs"]["previewer"].close()
 
 
 def test_the_picker_previews_the_letter_in_each_language_and_stays_accessible(workspace_in_languages, browser):

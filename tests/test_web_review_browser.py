@@ -3,16 +3,18 @@ turn and approve a changed letter, the gate opens and ``handle-docs
 letters`` runs; an approval twice by the same person leaves the Approve
 button disabled saying why; an editor-and-reviewer cannot approve their own
 edit; the sign-in and review pages are clean under axe-core.  One browser
-and one workspace (with accounts, the demo workspace key) for the module."""
+and one workspace (with accounts, the demo workspace key) for the module,
+started as make serve starts it (``handle-docs serve``, relative folders)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, served, wait)
+                           needs_chromium, started, wait)
 from tests.test_review_cli import letters, one_word
-from tests.webaccounts import PASSWORD, add, make_app
+from tests.signing import DEMO_KEYS
+from tests.webaccounts import PASSWORD, add
 
 pytestmark = needs_chromium()
 
@@ -24,10 +26,8 @@ def workspace(tmp_path_factory):
     instance = root / "instance"
     add(instance, "priya-lang", "comms-lead")
     add(instance, "tom-okoro", "neighbourhood-sergeant", "editor")
-    app = make_app(root / "content", instance)
-    with served(app) as url:
+    with started(root, "--key", str(DEMO_KEYS / "demo-workspace")) as url:
         yield url, root
-    app.extensions["handle_docs"]["previewer"].close()
 
 
 def sign_in_as(driver, url: str, account: str) -> None:

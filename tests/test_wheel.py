@@ -101,7 +101,7 @@ def test_installed_outside_the_repository_init_then_a_draft_run_and_review_statu
     assert outside.returncode == 2 and "handle-docs init DIR" in outside.stderr
 
     made = sh(hd, "init", "force", cwd=work, env=env)
-    assert "created force: content/, templates/, review/, examples/" in made.stdout
+    assert f"created {(work / 'force').resolve()}: content/, templates/, review/, examples/" in made.stdout
     force = work / "force"
     assert sorted(p.name for p in (force / "review").iterdir()) == ["README.txt", "reviewers.root"]  # the pin awaits the first approval
 

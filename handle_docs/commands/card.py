@@ -9,12 +9,14 @@ import click
 from handle_docs.outputs.card import SIZES, CardError, render_cards
 from handle_docs.outputs.report import NotARunFolder, ReportError, load_run
 from ..review import DRAFT_WATERMARK, approval_for_run
-from .common import content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option
+from .common import (
+    AbsolutePath, content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
+)
 
 
 @click.command("card")
-@click.argument("run_dir", metavar="RUN_DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("run_dir", metavar="RUN_DIR", type=AbsolutePath(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
               help="Folder for the PNG images and their alt text (.txt).")
 @content_options
 @unpinned_option

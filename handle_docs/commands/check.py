@@ -18,13 +18,14 @@ from ..checks import (
     format_table,
     load_links,
 )
+from .common import AbsolutePath
 
 #: Exit codes: 0 every check passed, 1 a check failed, 2 wrong usage (click's own).
 EXIT_FAILED = 1
 
 
 @click.command("check")
-@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=AbsolutePath(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(
     "--min-font-size",
@@ -36,7 +37,7 @@ EXIT_FAILED = 1
 @click.option(
     "--links",
     "links_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=AbsolutePath(dir_okay=False, path_type=Path),
     default=Path("content/links.yaml"),
     show_default=True,
     help="Link file: the only URLs a QR code may hold, and their printed short forms.",

@@ -10,6 +10,7 @@ from typing import Iterable, NoReturn
 import click
 
 from ..models import Problem, Severity
+from ..util.paths import absolute
 
 #: Exit codes: 0 done (rejected rows are not a failure), 1 inputs unusable or
 #: a gate refused, 2 wrong usage (click.UsageError: an unknown id, a missing
@@ -19,17 +20,28 @@ EXIT_PROBLEMS = 1
 INIT_HINT = "make a force's folder with 'handle-docs init DIR' and run handle-docs inside it, or give --content DIR"
 
 
+class AbsolutePath(click.Path):
+    """``click.Path``, made absolute at start (util/paths.absolute): every path a command takes is one of these,
+    so none is handed on relative (to Flask's ``send_file``, to a worker started elsewhere)."""
+
+    def convert(self, value, param, ctx):
+        checked = super().convert(value, param, ctx)
+        if self.allow_dash and checked in ("-", b"-"):
+            return checked
+        return self.coerce_path_result(str(absolute(checked)))  # then the path_type asked for
+
+
 def content_options(func):
     func = click.option(
         "--templates",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=AbsolutePath(file_okay=False, path_type=Path),
         default=None,
         help="Templates folder (default: 'templates' beside the content folder).",
     )(func)
     func = click.option(
         "--content",
         "content_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=AbsolutePath(file_okay=False, path_type=Path),
         default=Path("content"),
         show_default=True,
         help="Content folder with operation.yaml, links.yaml and the materials.",

@@ -20,6 +20,7 @@ from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
 from .common import (
+    AbsolutePath,
     content_options,
     fail,
     ids_of_kind,
@@ -32,7 +33,7 @@ from .common import (
 
 
 @click.command("contingency")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
               help="Folder for the pack's PDFs.")
 @content_options
 @unpinned_option
@@ -42,7 +43,7 @@ from .common import (
 @click.option("--leaflet", "leaflet_ids", multiple=True, help="Leaflet to include (repeatable; default: every leaflet).")
 @click.option("--sheets", type=click.IntRange(min=1, max=100), default=DEFAULT_SHEETS, show_default=True,
               help=f"Sheets of the check form ({PER_SHEET} cars on each).")
-@click.option("--columns", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--columns", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path), default=None,
               help=f"Forms column map: the form asks its questions (default: CONTENT/{COLUMNS_FILE}).")
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
 def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids, sheets, columns, draft):

@@ -9,11 +9,11 @@ import click
 from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 from handle_docs.review.pin import PIN_FILE
 from handle_docs.starter.create import REVIEW_NOTE, FolderInUse, create_force
-from .common import refuse
+from .common import AbsolutePath, refuse
 
 
 @click.command("init")
-@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("folder", metavar="DIR", type=AbsolutePath(path_type=Path))
 @click.option("--sample-approvals", is_flag=True,
               help="Keep the sample force's invented approvals, to try the tool on the sample as it is; "
                    "never for a real force.")

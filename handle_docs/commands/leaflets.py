@@ -12,12 +12,14 @@ from ..review import DRAFT_WATERMARK, approval_for_run
 from ..records.normalise import FieldError, normalise_language
 from ..review import ReviewError
 from ..run.routing import standalone_materials
-from .common import content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option
+from .common import (
+    AbsolutePath, content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
+)
 
 
 @click.command("leaflets")
 @click.argument("materials", nargs=-1)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
               help="Folder for the leaflet PDFs.")
 @content_options
 @unpinned_option

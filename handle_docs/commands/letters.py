@@ -20,6 +20,7 @@ from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
 from handle_docs.run.figures import row_figures
 from .progress import Progress
 from .common import (
+    AbsolutePath,
     EXIT_PROBLEMS,
     content_options,
     fail,
@@ -32,12 +33,12 @@ from .common import (
 
 
 @click.command("letters")
-@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("records", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
               help="Run folder to create (replaced only when the new run is complete).")
 @content_options
 @unpinned_option
-@click.option("--columns", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--columns", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Column map for a Forms .xlsx export (default: CONTENT/forms-columns.yaml).")
 @click.option("--material", default="visit-letter", show_default=True, help="Letter material id.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,

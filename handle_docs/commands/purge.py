@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from handle_docs.run.purge import NotARunFolder, purge_run
+from .common import AbsolutePath
 
 
 @click.command("purge")
-@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run_dir", type=AbsolutePath(file_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def purge(run_dir: Path, yes: bool) -> None:
     """Remove letters, batch and follow-up list from RUN_DIR; keep manifest, rejects, summary and stats."""

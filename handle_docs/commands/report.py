@@ -10,15 +10,15 @@ from handle_docs.outputs.costs import PRICES_FILE, load_prices
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from handle_docs.outputs.report import NotARunFolder, ReportError, render_report
-from .common import content_folders, content_options, fail, refuse
+from .common import AbsolutePath, content_folders, content_options, fail, refuse
 
 
 @click.command("report")
-@click.argument("run_dir", metavar="RUN_DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("run_dir", metavar="RUN_DIR", type=AbsolutePath(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
               help="Folder for operation-summary.pdf and operation-summary.md.")
 @content_options
-@click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--prices", "prices_file", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path), default=None,
               help=f"Print prices (default: CONTENT/{PRICES_FILE}). Without one, the cost is left out.")
 def report(run_dir, out_dir, content_dir, templates, prices_file):
     """A one-page summary of the operation in RUN_DIR (a letters run folder),

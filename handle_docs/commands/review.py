@@ -37,8 +37,9 @@ from ..review import (
 from ..review.pin import ROOT_ENV, read_pin
 from ..review.sshsign import is_public_key_file
 from .common import (
-    EXIT_PROBLEMS,
+    AbsolutePath,
     content_options,
+    EXIT_PROBLEMS,
     fail,
     load_content_or_fail,
     print_problems,
@@ -65,7 +66,7 @@ def review_dir_option(func):
     """--review-dir and the content options."""
     func = click.option(
         "--review-dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=AbsolutePath(file_okay=False, path_type=Path),
         default=None,
         help="Folder of sign-off records (default: 'review' beside the content folder).",
     )(func)
@@ -331,7 +332,7 @@ def sign_options(func):
     func = click.option(
         "--key",
         required=True,
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
         help="Your SSH key: the private key file (ed25519 or RSA), or its .pub file to sign with ssh-agent.",
     )(func)
     func = click.option("--role", required=True, help="Your role, one of those in content/review-policy.yaml.")(func)
@@ -368,7 +369,7 @@ def request_changes_cmd(material_id, content_dir, templates, review_dir, today_t
 
 @review.command("proof")
 @click.argument("material_id", metavar="MATERIAL")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
               help="Folder to write MATERIAL-proof.pdf into.")
 @review_options
 def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_text):

@@ -27,7 +27,7 @@ from ..review import registry as registry_lib
 from ..review.fingerprints import short
 from ..review.pin import ROOT_ENV, read_pin, write_pin
 from ..review.sshsign import read_public_key_file
-from .common import fail, load_content_or_fail, print_problems
+from .common import AbsolutePath, fail, load_content_or_fail, print_problems
 from .review import review_dir_option, table
 
 
@@ -142,7 +142,7 @@ def list_cmd(content_dir, templates, review_dir):
 @click.option("--name", required=True, help="Display name, e.g. 'Priya Lang'.")
 @click.option("--role", "roles", multiple=True, required=True, help="A role they may sign in (repeat for more).")
 @click.option("--key", "keys", multiple=True, required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
               help="Their public SSH key file (.pub; ed25519 or RSA); repeat for more.")
 @click.option("--demo-only", is_flag=True, hidden=True, help="Mark as a demo reviewer (the bundled sample only).")
 @review_dir_option
@@ -173,7 +173,7 @@ def remove_cmd(reviewer_id, content_dir, templates, review_dir):
 
 @reviewers.command("add-workspace-key")
 @click.argument("name", metavar="NAME")
-@click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--key", required=True, type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
               help="The workspace's public SSH key file (.pub).")
 @click.option("--demo-only", is_flag=True, hidden=True, help="Mark as the demo workspace key (the bundled sample only).")
 @review_dir_option

@@ -27,7 +27,7 @@ from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES
 if TYPE_CHECKING:
     from handle_docs.web.app import Settings
 
-from .common import unpinned_option
+from .common import AbsolutePath, unpinned_option
 
 LOOPBACK = "127.0.0.1"
 
@@ -119,19 +119,19 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
 
 
 @click.command("serve")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+@click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
               show_default=True, help="Content folder with operation.yaml, links.yaml and the materials.")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--templates", type=AbsolutePath(file_okay=False, path_type=Path), default=None,
               help="Templates folder (default: 'templates' beside the content folder).")
-@click.option("--review-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--review-dir", type=AbsolutePath(file_okay=False, path_type=Path), default=None,
               help="Folder of sign-off records (default: 'review' beside the content folder).")
-@click.option("--instance", type=click.Path(file_okay=False, path_type=Path), default=Path("instance"),
+@click.option("--instance", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("instance"),
               show_default=True,
               help="The workspace's own folder: accounts, session secret, SSH key, preview cache (made 0700).")
 @click.option("--host", default=LOOPBACK, show_default=True,
               help="Address to listen on (other than 127.0.0.1 only with accounts, no demo account, and --public-url).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--key", type=AbsolutePath(dir_okay=False, path_type=Path), default=None,
               help="The workspace's private SSH key (default: workspace_key in the instance folder, made on first start).")
 @click.option("--public-url", default=None, metavar="URL", callback=_public_url,
               help="The address people open (a reverse proxy's), e.g. https://workspace.example.police.uk; "

@@ -21,8 +21,10 @@ from handle_docs.review import load_policy
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit
 
+from .common import AbsolutePath
+
 instance_option = click.option(
-    "--instance", type=click.Path(file_okay=False, path_type=Path), default=Path("instance"), show_default=True,
+    "--instance", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("instance"), show_default=True,
     help="The workspace's own folder (the one `handle-docs serve --instance` uses).")
 stdin_option = click.option("--password-stdin", is_flag=True,
                             help="Read the password from the first line of standard input (for scripted set-ups).")
@@ -50,7 +52,7 @@ def users():
 @click.argument("account_id", metavar="ID")
 @click.option("--role", "roles", multiple=True, required=True,
               help="A reviewer role of review-policy.yaml, 'editor' (may change wording) or 'officer'; repeat for more.")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+@click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
               show_default=True, help="Content folder whose review-policy.yaml lists the reviewer roles.")
 @instance_option
 @stdin_option

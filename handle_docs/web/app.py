@@ -25,6 +25,7 @@ from handle_docs.identity.throttle import Throttle
 from handle_docs.render.preview import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
+from handle_docs.util.paths import absolute
 from handle_docs.web import limits
 from handle_docs.web.identity import current_actor
 from handle_docs.web.signin import require_session
@@ -49,7 +50,9 @@ SECRET_FILE = "secret_key"
 
 @dataclass(frozen=True)
 class Settings:
-    """The folders a workspace works on."""
+    """The folders a workspace works on, made absolute when the settings are made: a relative folder would
+    otherwise be read against whatever folder a library resolves it in (Flask's ``send_file`` uses the
+    package's own)."""
 
     content: Path = Path("content")
     templates: Path | None = None  # default: 'templates' beside the content folder
@@ -62,6 +65,11 @@ class Settings:
     public_url: str | None = None  # the address people open (serve --public-url); https: Secure cookies
     session_hours: float = DEFAULT_HOURS  # a session ends this long after sign-in, however busy
     idle_minutes: float = DEFAULT_IDLE_MINUTES  # ... or after this long without a request
+
+    def __post_init__(self) -> None:
+        for name in ("content", "templates", "review", "instance", "key"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, absolute(getattr(self, name)))
 
     @property
     def key_path(self) -> Path:

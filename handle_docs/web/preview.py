@@ -99,6 +99,7 @@ def page(key: str, number: int):
         path = None
     if path is None:
         abort(404)
-    response = send_file(path, mimetype="image/png", max_age=3600)
+    # absolute: Flask would read a relative path against the package folder
+    response = send_file(path.absolute(), mimetype="image/png", max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600, immutable"
     return response

@@ -305,7 +305,7 @@ def download(run_id: str, name: str):
     if path is None:
         abort(404)
     mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else ("image/png" if name.endswith(".png") else "text/plain")
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, conditional=False, etag=False)
+    return send_file(path.absolute(), mimetype=mimetype, as_attachment=True, download_name=name, conditional=False, etag=False)
 
 
 @bp.get("/<run_id>/preview/<int:page>.png")
@@ -315,7 +315,7 @@ def preview(run_id: str, page: int):
     pages = preview_pages(store(), record)
     if not 1 <= page <= len(pages):
         abort(404)
-    return send_file(pages[page - 1], mimetype="image/png", conditional=False, etag=False)
+    return send_file(pages[page - 1].absolute(), mimetype="image/png", conditional=False, etag=False)
 
 
 @bp.post("/<run_id>/delete")

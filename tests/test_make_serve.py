@@ -1,0 +1,172 @@
+"""The workspace started exactly as ``make serve`` starts it, and each of its users' flows in a real browser.
+
+The command line is the Makefile's own (``make -n serve PORT=0``: relative paths, the demo accounts, the demo
+workspace key), run by ``/bin/sh`` as make runs a recipe, from a scratch folder laid out like the repository
+root: copies of content/, templates/ and review/ (the flows change them), the repository's examples/ and the
+virtual environment running these tests as .venv/.  So the instance folder it makes is the scratch folder's,
+never the checkout's.  The server is a process of its own, stopped (its whole process group) at the end.
+
+An officer uploads the sample Forms export, checks it, makes the letters and downloads batch.pdf and a page
+image; the comms editor edits with a preview and saves; a reviewer opens the review page and sees the proof's
+pages.  Every image and download is fetched with the browser's cookies, as the browser fetches it.
+Skipped, naming the packages, when Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from tests.browser import (Served, assert_accessible, browser, by_css, console_errors,  # noqa: F401 (fixture)
+                           copy_sample, images_loaded, needs_chromium, wait)
+from tests.conftest import ROOT, SAMPLE_XLSX
+
+pytestmark = needs_chromium()
+
+RUN = 600  # seconds for the sample's 125 letters with the bundled workspace.yaml's one job, on a busy machine
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def serve_command(port: str | None = "0") -> str:
+    """The command ``make serve PORT=port`` runs (plain ``make serve`` for None), as make prints it."""
+    env = {name: value for name, value in os.environ.items() if name != "PORT"}
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "serve", *([f"PORT={port}"] if port else [])],
+                           cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60).stdout
+    commands = [line for line in shown.splitlines() if re.search(r"handle-docs serve\b", line)]
+    assert len(commands) == 1, shown
+    assert "--instance instance" in commands[0], "make serve gives a relative instance folder"
+    return commands[0]
+
+
+def scratch_root(root: Path) -> Path:
+    """``root`` laid out like the repository for make serve's command line."""
+    copy_sample(root)
+    (root / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    assert (root / ".venv" / "bin" / "handle-docs").is_file(), "the tests run in the virtual environment (make venv)"
+    return root
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = scratch_root(tmp_path_factory.mktemp("make-serve"))
+    had_instance = (ROOT / "instance").exists()  # a person's own make serve may have made one
+    served = Served(serve_command(), root)
+    try:
+        url = served.address()
+        assert (root / "instance" / "secret_key").is_file(), "the instance folder is the one beside content/"
+        yield url, served.accounts(), root
+    finally:
+        served.stop()
+    assert (ROOT / "instance").exists() == had_instance, "the test made an instance folder in the checkout"
+
+
+def sign_in_as(driver, url: str, account: str, accounts: dict[str, str]) -> None:
+    assert account in accounts, f"make serve printed the demo accounts {sorted(accounts)}"
+    driver.delete_all_cookies()
+    driver.get(f"{url}/sign-in")
+    by_css(driver, "#account")[0].send_keys(account)
+    by_css(driver, "#password")[0].send_keys(accounts[account])
+    by_css(driver, "form.signin button")[0].click()
+    wait(driver, lambda d: not d.title.startswith("Sign in"))
+
+
+def fetch(driver, url: str) -> tuple[str, bytes]:
+    """GET ``url`` with the browser's cookies: its content type and body; an error status fails, naming it."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookies}), timeout=120) as got:
+            return got.headers.get_content_type(), got.read()
+    except urllib.error.HTTPError as exc:
+        raise AssertionError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+
+
+def image_srcs(driver, selector: str) -> list[str]:
+    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), i => i.src)", selector)
+
+
+def shown_images(driver, selector: str) -> list[str]:
+    """The images ``selector`` finds, once there and each loaded or failed: each fetched as the browser
+    fetched it and checked to be a PNG, then checked to be drawn; their addresses."""
+    wait(driver, lambda d: image_srcs(d, selector) and d.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).every(i => i.complete)", selector))
+    srcs = image_srcs(driver, selector)
+    for src in srcs:
+        kind, body = fetch(driver, src)
+        assert kind == "image/png" and body.startswith(PNG), (src, kind, body[:80])
+    wait(driver, lambda d: images_loaded(d, selector))
+    return srcs
+
+
+def test_the_makefile_serves_on_the_port_it_is_given_and_8000_by_default():
+    assert serve_command().endswith("--port 0")
+    assert serve_command("8080").endswith("--port 8080")
+    assert serve_command(None).endswith("--port 8000")
+
+
+def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_image(workspace, browser):
+    from selenium.webdriver.common.by import By
+
+    url, accounts, _ = workspace
+    sign_in_as(browser, url, "demo-officer", accounts)
+    browser.get(f"{url}/runs/")
+    assert browser.title == "Letters runs – handle-docs workspace"
+    by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
+    by_css(browser, "form[enctype] button[type=submit]")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/check"))
+    assert by_css(browser, "#figures")[0].text.startswith("127 rows read: 125 will get a letter, 2 rejected")
+
+    by_css(browser, "#make-letters")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN)
+    figures = by_css(browser, "#figures")[0].text
+    assert figures.startswith("Rows read: 127 = 125 in letters + 2 rejected"), figures
+    pages = int(re.search(r"(\d+) pages in batch.pdf", figures).group(1))
+    href = browser.find_element(By.LINK_TEXT, "batch.pdf").get_attribute("href")
+    kind, body = fetch(browser, href)
+    assert kind == "application/pdf" and body.startswith(b"%PDF-"), (kind, body[:80])
+    document = pypdfium2.PdfDocument(io.BytesIO(body))
+    try:
+        assert len(document) == pages
+    finally:
+        document.close()
+    assert shown_images(browser, ".previews img"), "the results page shows the batch's first pages"
+    assert console_errors(browser) == []
+
+
+def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
+    url, accounts, root = workspace
+    sign_in_as(browser, url, "demo-editor", accounts)
+    browser.get(f"{url}/materials/lock-it-leaflet/edit")
+    assert browser.title.startswith("Edit: ")
+    assert shown_images(browser, "#preview-pages img")
+
+    path = root / "content" / "leaflets" / "lock-it.yaml"
+    before = path.read_text(encoding="utf-8")
+    field = by_css(browser, "textarea")[0]
+    field.click()
+    field.send_keys(" Thank you.")
+    wait(browser, lambda d: d.execute_script("return document.querySelector('.htmx-request') === null"))
+    by_css(browser, "#editor button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    assert "needs approval before it can be printed" in by_css(browser, ".notice")[0].text
+    assert path.read_text(encoding="utf-8") != before and "Thank you." in path.read_text(encoding="utf-8")
+    assert console_errors(browser) == []
+
+
+def test_a_reviewer_opens_the_review_page_and_sees_the_proofs_pages(workspace, browser):
+    url, accounts, _ = workspace
+    sign_in_as(browser, url, "priya-lang", accounts)
+    browser.get(f"{url}/materials/visit-letter/review")
+    assert browser.title.startswith("Review")
+    assert len(shown_images(browser, "#proof-pages img")) == 3  # shared-back: two about the address, the shared one
+    assert console_errors(browser) == []
+    assert_accessible(browser)
