@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Sequence
 
 import click
 
-from handle_docs.impact.area import StreetMatches, load_area_config, street_of
+from handle_docs.impact.area import StreetMatches, load_area_config, match_streets, street_of
 from handle_docs.impact.estimate import MIN_COUNT, EstimateError
 from handle_docs.impact.evaluate import Impact, evaluate
-from handle_docs.impact.policeuk import load_crimes
+from handle_docs.impact.policeuk import Crimes, load_crimes
 from handle_docs.impact.words import VERDICT_SHORT
 from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_impact
@@ -21,14 +22,14 @@ from .common import content_folders, content_options, fail, refuse
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-def show_matches(matches: StreetMatches, names: dict[str, str]) -> None:
+def show_matches(matches: StreetMatches, names: dict[str, str], err: bool = False) -> None:
     """The records' streets as matched to police.uk's LSOAs, for a person to confirm."""
     for street, code in matches.matched.items():
-        click.echo(f"  {street}: {code} {names.get(code, '')}")
+        click.echo(f"  {street}: {code} {names.get(code, '')}", err=err)
     for street, codes in matches.ambiguous.items():
-        click.echo(f"  {street}: in {len(codes)} LSOAs ({', '.join(codes)}): not guessed")
+        click.echo(f"  {street}: in {len(codes)} LSOAs ({', '.join(codes)}): not guessed", err=err)
     if matches.unmatched:
-        click.echo(f"  {len(matches.unmatched)} street(s) of the records not found in the crime data")
+        click.echo(f"  {len(matches.unmatched)} street(s) of the records not found in the crime data", err=err)
 
 
 def crimes_or_fail(crimes_dir: Path):
@@ -36,6 +37,24 @@ def crimes_or_fail(crimes_dir: Path):
         return load_crimes(crimes_dir)
     except ProblemsError as exc:
         fail(exc.problems, f"{crimes_dir} cannot be used as police.uk crime data")
+
+
+def evaluate_or_fail(crimes: Crimes, content_dir: Path, streets: Sequence[str] = (), *, month: str | None = None,
+                     min_count: int = MIN_COUNT) -> Impact:
+    """The finding for CONTENT/operation.yaml's area (or the streets' LSOAs), or stop saying why."""
+    try:
+        config, patrol_date = load_area_config(content_dir)
+    except ProblemsError as exc:
+        fail(exc.problems, "operation.yaml cannot be used")
+    try:
+        return evaluate(crimes, config, month or patrol_date.strftime("%Y-%m"), streets, min_count=min_count)
+    except ProblemsError as exc:
+        if streets:
+            click.echo("Patrolled streets in the crime data:", err=True)
+            show_matches(match_streets(streets, crimes), crimes.lsoa_names, err=True)
+        fail(exc.problems, "the patrolled area is not settled")
+    except EstimateError as exc:
+        refuse(str(exc))
 
 
 @click.command("impact")
@@ -63,21 +82,12 @@ def impact(records, crimes_dir, out_dir, content_dir, templates, month, min_coun
     if month is not None and not re.match(MONTH, month):
         raise click.UsageError(f"--month: '{month}' is not a month written YYYY-MM")
     try:
-        config, patrol_date = load_area_config(content_dir)
-    except ProblemsError as exc:
-        fail(exc.problems, "operation.yaml cannot be used")
-    try:
         record_set = read_records(records)
     except ProblemsError as exc:
         fail(exc.problems, f"{records.name} cannot be read")
     crimes = crimes_or_fail(crimes_dir)
     streets = [street_of(r.address) for r in record_set.records]
-    try:
-        result: Impact = evaluate(crimes, config, month or patrol_date.strftime("%Y-%m"), streets, min_count=min_count)
-    except ProblemsError as exc:
-        fail(exc.problems, "the patrolled area is not settled")
-    except EstimateError as exc:
-        refuse(str(exc))
+    result = evaluate_or_fail(crimes, content_dir, streets, month=month, min_count=min_count)
     click.echo(f"Patrolled streets in the crime data ({crimes.files} files, {crimes.rows} vehicle crimes):")
     show_matches(result.matches, crimes.lsoa_names)
     click.echo(f"Area ({result.area.area_from}): {', '.join(result.area.lsoa)}; buffer {len(result.area.buffer)} "

@@ -20,6 +20,7 @@ from handle_docs.impact import chart
 from handle_docs.impact.evaluate import AREA, BUFFER, COMPARISON, SERIES_NAMES, Impact
 from handle_docs.impact.hotspots import CSV_COLUMNS, Hotspots
 from handle_docs.impact.words import VERDICT_SHORT, amount, interval, month_name
+from handle_docs.outputs.report import Section, md_escape
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
 from handle_docs.run.context import long_date
@@ -178,5 +179,27 @@ def write_hotspots(spots: Hotspots, out_dir: Path, templates: Path) -> Written:
     return Written((out_dir / HOTSPOTS_CSV, out_dir / HOTSPOTS_PDF), pages)
 
 
+# --- the operation summary's sections ----------------------------------------------------------
+
+
+def report_sections(impact: Impact | None, spots: Hotspots | None) -> list[Section]:
+    """The impact page and the hotspot page as sections of ``handle-docs report`` (with their Markdown)."""
+    sections = []
+    if impact is not None:
+        ctx = impact_context(impact)
+        md = (f"\n## {md_escape(ctx['title'])}\n\n**{md_escape(ctx['verdict'])}.** {md_escape(ctx['headline'])}\n\n"
+              f"{md_escape(ctx['buffer_words'])}\n")
+        sections.append(Section(IMPACT_TEMPLATE, ctx, STYLESHEETS, md))
+    if spots is not None:
+        ctx = hotspots_context(spots)
+        lines = ["", f"## {md_escape(ctx['title'])}", "",
+                 "| Rank | Neighbourhood | 3 months | 12 months | Trend | Patrolled |",
+                 "| ---: | --- | ---: | ---: | --- | --- |"]
+        lines += [f"| {r['rank']} | {md_escape(r['name'])} ({r['code']}) | {r['last_3']} | {r['last_12']} | "
+                  f"{r['trend']} | {md_escape(r['patrolled'] or 'no')} |" for r in ctx["rows"]]
+        sections.append(Section(HOTSPOTS_TEMPLATE, ctx, STYLESHEETS, "\n".join(lines) + "\n"))
+    return sections
+
+
 __all__ = ["HOTSPOTS_TEMPLATE", "IMPACT_TEMPLATE", "Written", "hotspots_context", "hotspots_csv", "impact_context",
-           "impact_json", "impact_rows", "write_hotspots", "write_impact"]
+           "impact_json", "impact_rows", "report_sections", "write_hotspots", "write_impact"]
