@@ -1,0 +1,78 @@
+"""The patrol's police.uk area in operation.yaml (checked, kept out of the fingerprints), the operation
+summary's impact and hotspot pages, and the invented sample extract of the demo (issue 32)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from handle_docs.checks import check_paths, config_from_links
+from handle_docs.cli import cli
+from handle_docs.review.fingerprints import fingerprint
+
+from .conftest import CONTENT, ROOT, TEMPLATES, edit, load, problems_of
+from .pdfsee import words
+
+SAMPLE = ROOT / "examples" / "police-uk-sample-invented"
+
+
+def test_the_patrols_area_never_changes_a_materials_fingerprint(content_copy):
+    content = load(content_copy)
+    before = {mid: fingerprint(content, mid) for mid in content.materials}
+    op = content_copy / "operation.yaml"
+    edit(op, "area:\n  lsoa: [Z01000018, Z01000019]",
+         "area:\n  lsoa: [Z01000001]\n  buffer_metres: 900\n  earlier:\n    - {date: 2025-03-01, lsoa: [Z01000002]}")
+    changed = load(content_copy)
+    assert {mid: fingerprint(changed, mid) for mid in changed.materials} == before
+    op.write_text(op.read_text(encoding="utf-8").split("\n# Where the patrol was")[0] + "\n", encoding="utf-8")
+    assert {mid: fingerprint(load(content_copy), mid) for mid in changed.materials} == before
+
+
+def test_a_wrong_lsoa_code_or_key_in_the_area_is_named_with_its_line(content_copy):
+    op = content_copy / "operation.yaml"
+    edit(op, "lsoa: [Z01000018, Z01000019]", "lsoa: [Z01000018, Eastmoor]\n  buffr: 3")
+    problems = problems_of(content_copy)
+    assert any("operation.yaml" in p and "area.lsoa" in p and "'Eastmoor' is not an LSOA code" in p
+               for p in problems), problems
+    assert any("area.buffr" in p and "unknown key" in p for p in problems), problems
+
+
+def test_the_report_with_crimes_shows_the_chart_and_the_hotspot_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(CONTENT, "content")
+    shutil.copytree(TEMPLATES, "templates")
+    shutil.copytree(SAMPLE, "crimes")
+    Path("run").mkdir()
+    Path("run/stats.json").write_text(json.dumps({
+        "operation": {"name": "Operation Larkspur", "area": "Eastmoor", "patrol_date": "2026-11-14"},
+        "vehicles_checked": 120, "insecure_vehicles": 30, "vehicles_with_items": 20, "letters": 40,
+        "items_by_kind": {"bag": 5}}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "run", "--out", "report", "--crimes", "crimes"])
+    assert result.exit_code == 0, result.output
+    pdf = Path("report/operation-summary.pdf")
+    seen = words(pdf)
+    assert "Did the patrol work?" in seen and "Where to patrol next" in seen
+    assert "Eastmoor 018C (Z01000018)" in seen and "14 November 2026" in seen  # patrolled, with its date
+    assert all(r.passed for r in check_paths([pdf], config_from_links(CONTENT / "links.yaml")))
+    md = Path("report/operation-summary.md").read_text(encoding="utf-8")
+    assert "## Did the patrol work?" in md and "| Rank | Neighbourhood |" in md
+    # without --crimes the summary is as before: one page
+    result = CliRunner().invoke(cli, ["report", "run", "--out", "plain"])
+    assert result.exit_code == 0 and "(1 page)" in result.output
+
+
+def test_the_invented_sample_is_what_its_generator_writes_and_says_it_is_invented(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("generate_crimes", ROOT / "examples" / "generate_crimes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "OUT", tmp_path)
+    written = module.write()
+    assert written and all(
+        path.read_bytes() == (SAMPLE / path.relative_to(tmp_path)).read_bytes() for path in written
+    )
+    assert "INVENTED" in (SAMPLE / "README.md").read_text(encoding="utf-8")
+    assert "invented" in SAMPLE.name
