@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 
@@ -251,8 +253,6 @@ def test_the_impact_pdf_passes_check_with_the_chart_its_alt_text_and_table(writt
     pdf = root / "out/impact/impact.pdf"
     reports = check_paths([pdf], config_from_links(CONTENT / "links.yaml"))
     assert all(r.passed for r in reports), [str(r) for r in reports]
-    import pikepdf
-
     with pikepdf.open(pdf) as doc:
         alts = [str(obj.get("/Alt")) for obj in doc.objects if isinstance(obj, pikepdf.Dictionary) and "/Alt" in obj]
     assert any("Line charts of vehicle crimes a month" in alt and "fewer" in alt for alt in alts), alts
@@ -276,8 +276,6 @@ def test_hotspots_rank_the_lsoas_and_mark_those_patrolled(written, tmp_path):
     assert all(r.passed for r in check_paths([root / "out/hotspots/hotspots.pdf"],
                                              config_from_links(CONTENT / "links.yaml")))
     crimes = load_crimes(root / "crimes")
-    import datetime as dt
-
     spots = rank(crimes, [(dt.date(2026, 6, 20), AREA), (dt.date(2025, 3, 1), [AREA[0], "Y01000001"])])
     by_code = {r.lsoa_code: r for r in spots.rows}
     assert by_code[AREA[0]].last_patrolled == dt.date(2026, 6, 20)
