@@ -157,6 +157,7 @@ def test_a_zip_of_several_forces_is_read_and_only_vehicle_crime_kept(tmp_path):
     assert from_zip.by_month_lsoa == from_folder.by_month_lsoa
     assert {from_zip.lsoa_force[c] for c in from_zip.lsoas} == {"Testshire Police", "Otherdale Police"}
     assert from_zip.no_location == 8  # one per file, in no LSOA
+    assert {r.lsoa_code for r in rank(from_zip, force="Otherdale Police").rows} == {"Y02000001", "Y02000002"}
     assert sum(from_zip.by_month_lsoa.values()) == from_zip.rows - from_zip.no_location  # burglaries not counted
 
 

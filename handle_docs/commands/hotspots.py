@@ -36,7 +36,10 @@ def patrols_of(content_dir: Path) -> list:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for hotspots.csv and hotspots.pdf.")
 @content_options
-def hotspots(crimes_dir, out_dir, content_dir, templates):
+@click.option("--force", "force", default=None, metavar="NAME",
+              help="Rank only this force's LSOAs (police.uk's 'Falls within', e.g. 'Westmarch Police') when the "
+                   "data holds several forces.")
+def hotspots(crimes_dir, out_dir, content_dir, templates, force):
     """Where to patrol next: the force's LSOAs ranked by vehicle crime over the last 3 and 12 months, from
     police.uk street-level data.
 
@@ -47,7 +50,11 @@ def hotspots(crimes_dir, out_dir, content_dir, templates):
     content_dir, templates = content_folders(content_dir, templates)
     patrols = patrols_of(content_dir)
     crimes = crimes_or_fail(crimes_dir)
-    spots = rank(crimes, patrols)
+    forces = sorted(set(crimes.lsoa_force.values()))
+    if force is not None and force not in forces:
+        raise click.UsageError(f"--force: no crimes in the data fall within '{force}' (the data holds: "
+                               f"{', '.join(forces)})")
+    spots = rank(crimes, patrols, force)
     try:
         written = write_hotspots(spots, out_dir, templates)
     except RenderError as exc:

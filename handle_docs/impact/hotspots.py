@@ -58,9 +58,9 @@ def trend(now: int, year_before: int | None) -> str:
     return {ROSE: UP, FELL: DOWN, TOO_FEW: TOO_FEW}.get(change.verdict, SAME)
 
 
-def rank(crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = ()) -> Hotspots:
-    """Every LSOA of the data, busiest first (last 3 months, then 12, then code); ``patrols`` are
-    (date, LSOA codes) of patrols so far, the latest date kept for each LSOA."""
+def rank(crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = (), force: str | None = None) -> Hotspots:
+    """Every LSOA of the data (or of ``force``: police.uk's "Falls within"), busiest first (last 3 months,
+    then 12, then code); ``patrols`` are (date, LSOA codes) of patrols so far, the latest date kept for each."""
     months = sorted(crimes.months)
     if not months:
         return Hotspots("", (), (), ())
@@ -78,6 +78,8 @@ def rank(crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = ()) 
         per.setdefault(code, {})[month] = per.get(code, {}).get(month, 0) + n
     scored = []
     for code in crimes.lsoas:
+        if force is not None and crimes.lsoa_force.get(code) != force:
+            continue
         counts = per.get(code, {})
         n3 = sum(counts.get(m, 0) for m in m3)
         n12 = sum(counts.get(m, 0) for m in m12)
