@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.cli import cli
 from handle_docs.impact import chart
-from handle_docs.impact.area import match_streets, resolve_area, street_of
+from handle_docs.impact.area import fold, match_streets, resolve_area, street_of
 from handle_docs.impact.estimate import MIN_COUNT, TOO_FEW, EstimateError, diff_in_diff, estimate, year_on_year
 from handle_docs.impact.evaluate import evaluate
 from handle_docs.impact.hotspots import CSV_COLUMNS, rank
@@ -107,9 +107,10 @@ def test_streets_of_addresses():
     assert street_of("Flat 1, 14 Tanners Row, Eastmoor, Westmarch") == "Tanners Row"
     assert street_of("Tŷ Gwyn, Millbrook Close, Eastmoor") == "Millbrook Close"
     assert street_of("12a Mill Lane") == "Mill Lane"
+    assert fold("Larch  Cl.") == fold("larch close") and fold("St") == "st"
 
 
-def test_ambiguous_street_matches_are_listed_not_guessed(tmp_path):
+def test_ambiguous_street_matches_are_listed_not_guessed(tmp_path, monkeypatch):
     lsoas = grid()
     lsoas[0] = dataclasses.replace(lsoas[0], streets=("Larch Close",))
     lsoas[20] = dataclasses.replace(lsoas[20], streets=("Larch Close", "Street 21 Road"))
@@ -122,6 +123,25 @@ def test_ambiguous_street_matches_are_listed_not_guessed(tmp_path):
         resolve_area(None, matches, crimes)
     [problem] = raised.value.problems
     assert problem.key == "area.lsoa" and "Y01000001, Y01000021" in problem.message and "not guessed" in problem.message
+    # the command lists them too, and stops (exit 1) rather than guess
+    runner_root = tmp_path / "force"
+    shutil.copytree(CONTENT, runner_root / "content")
+    shutil.copytree(TEMPLATES, runner_root / "templates")
+    op = runner_root / "content" / "operation.yaml"
+    op.write_text(op.read_text(encoding="utf-8").split("\narea:")[0] + "\n", encoding="utf-8")
+    (runner_root / "records.csv").write_text(
+        "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,"
+        "cms_interest,language,large_print\n2024-06-01 18:00:00,1,\"3 Larch Close, Testtown\",ZZ1 1AA,AB12 CDE,no,,,,,,\n",
+        encoding="utf-8")
+    shutil.move(tmp_path / "crimes", runner_root / "crimes")
+    with monkeypatch.context() as mp:
+        mp.chdir(runner_root)
+        result = CliRunner().invoke(cli, ["impact", "records.csv", "--crimes", "crimes", "--out", "out",
+                                          "--month", "2025-06"])
+    assert result.exit_code == 1, result.output
+    assert "Larch Close: in 2 LSOAs (Y01000001, Y01000021): not guessed" in result.output
+    assert "area.lsoa: error: the patrolled street 'Larch Close' is in 2 LSOAs" in result.output
+    assert not (runner_root / "out").exists()
     # confirmed in operation.yaml: used as it stands
     area = resolve_area(ImpactArea(lsoa=["Y01000001"]), matches, crimes)
     assert area.lsoa == ("Y01000001",) and area.area_from == "operation.yaml"

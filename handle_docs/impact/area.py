@@ -57,9 +57,18 @@ def street_of(address: str) -> str:
     return ""
 
 
+#: Short forms of a street's last word, as officers type them ("Larch Cl" is "Larch Close").
+SHORT_FORMS = {"rd": "road", "st": "street", "ln": "lane", "cl": "close", "ave": "avenue", "av": "avenue",
+               "dr": "drive", "ct": "court", "cres": "crescent", "pl": "place", "gdns": "gardens", "terr": "terrace",
+               "ter": "terrace", "gr": "grove", "sq": "square", "pde": "parade"}
+
+
 def fold(street: str) -> str:
-    """A street name folded for matching: case, spaces and full stops do not count."""
-    return " ".join(street.replace(".", " ").casefold().split())
+    """A street name folded for matching: case, spaces, full stops and a short last word do not count."""
+    words = street.replace(".", " ").casefold().split()
+    if len(words) > 1:
+        words[-1] = SHORT_FORMS.get(words[-1], words[-1])
+    return " ".join(words)
 
 
 @dataclass
