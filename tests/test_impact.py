@@ -140,7 +140,7 @@ def test_ambiguous_street_matches_are_listed_not_guessed(tmp_path, monkeypatch):
                                           "--month", "2025-06"])
     assert result.exit_code == 1, result.output
     assert "Larch Close: in 2 LSOAs (Y01000001, Y01000021): not guessed" in result.output
-    assert "area.lsoa: error: the patrolled street 'Larch Close' is in 2 LSOAs" in result.output
+    assert "area.lsoa: error: a patrolled street is in 2 LSOAs (Y01000001, Y01000021): not guessed" in result.output
     assert not (runner_root / "out").exists()
     # confirmed in operation.yaml: used as it stands
     area = resolve_area(ImpactArea(lsoa=["Y01000001"]), matches, crimes)

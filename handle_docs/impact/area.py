@@ -159,10 +159,12 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
     else:
         matches = matches or StreetMatches()
         if matches.ambiguous:
-            for street, codes in matches.ambiguous.items():
+            # The street itself is not in the message (messages carry no part of an address): the edge
+            # shows matches.ambiguous beside it, where the person who ran the command reads it.
+            for codes in matches.ambiguous.values():
                 problems.append(Problem(
-                    f"the patrolled street '{street}' is in {len(codes)} LSOAs ({', '.join(codes)}): not "
-                    "guessed; list the patrolled LSOAs in area.lsoa", source, None, "area.lsoa"))
+                    f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not guessed; list the "
+                    "patrolled LSOAs in area.lsoa", source, None, "area.lsoa"))
         area = sorted(set(matches.matched.values()))
         area_from = "street names"
         if not area and not problems:
