@@ -76,3 +76,20 @@ def test_the_invented_sample_is_what_its_generator_writes_and_says_it_is_invente
     )
     assert "INVENTED" in (SAMPLE / "README.md").read_text(encoding="utf-8")
     assert "invented" in SAMPLE.name
+
+
+def test_the_demos_impact_and_hotspots_lines_run_as_written(tmp_path, monkeypatch):
+    """The Makefile's demo lines for issue 32, run as they stand (relative paths) in a copy of the checkout."""
+    lines = [line.strip().split()[1:] for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+             if line.strip().startswith("$(BIN)/handle-docs ") and line.split()[1] in ("impact", "hotspots")]
+    assert [args[0] for args in lines] == ["impact", "hotspots"]
+    for folder in ("content", "templates", "examples"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    for args in lines:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    data = json.loads(Path("out/impact/impact.json").read_text(encoding="utf-8"))
+    assert data["area"] == ["Z01000018", "Z01000019"] and data["verdict"] == "fell"
+    assert "Millbrook Close: in 2 LSOAs (Z01000019, Z01000029): not guessed" in CliRunner().invoke(cli, lines[0]).output
+    assert Path("out/hotspots/hotspots.csv").is_file() and Path("out/hotspots/hotspots.pdf").is_file()
