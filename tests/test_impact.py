@@ -17,10 +17,12 @@ from handle_docs.checks import check_paths, config_from_links
 from handle_docs.cli import cli
 from handle_docs.impact import chart
 from handle_docs.impact.area import fold, match_streets, resolve_area, street_of
-from handle_docs.impact.estimate import MIN_COUNT, TOO_FEW, EstimateError, diff_in_diff, estimate, year_on_year
+from handle_docs.impact.estimate import (MIN_COUNT, TOO_FEW, EstimateError, Periods, diff_in_diff, estimate,
+                                         year_on_year)
 from handle_docs.impact.evaluate import evaluate
 from handle_docs.impact.hotspots import CSV_COLUMNS, rank
 from handle_docs.impact.policeuk import load_crimes
+from handle_docs.impact.words import buffer_words, headline
 from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_hotspots, write_impact
 from handle_docs.wording.schema import ImpactArea
@@ -304,3 +306,16 @@ def test_hotspots_rank_the_lsoas_and_mark_those_patrolled(written, tmp_path):
     assert by_code["Y01000002"].last_patrolled is None
     assert [r.last_3 for r in spots.rows] == sorted((r.last_3 for r in spots.rows), reverse=True)
     assert spots.rows[0].streets  # the top LSOAs' busiest streets
+
+
+def test_the_words_read_right_for_one_crime_and_for_no_change():
+    p = Periods("2026-06", ("2026-07",), ("2025-07",))
+    same = diff_in_diff(40, 40, 400, 400)
+    one = year_on_year(1, 1)
+    est = dataclasses.replace(
+        estimate({m: 5 for m in MONTHS}, {m: 5 for m in MONTHS}, {m: 50 for m in MONTHS}, OPERATION),
+        periods=p, area_yoy=year_on_year(40, 40), area=same, buffer_yoy=one)
+    text = headline(est)
+    assert "In the month after the patrol (July 2026), 40 vehicle crimes were recorded" in text
+    assert "the area had about as many vehicle crimes as expected" in text and "0 %" not in text
+    assert "1 vehicle crime was recorded against 1 a year earlier" in buffer_words(est)

@@ -31,6 +31,18 @@ def _n(count: int, one: str = "vehicle crime", many: str = WHAT) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def _recorded(count: int) -> str:
+    """'1 vehicle crime was recorded', '22 vehicle crimes were recorded'."""
+    return f"{_n(count)} {'was' if count == 1 else 'were'} recorded"
+
+
+def _than_expected(percent: float, what: str = f" {WHAT}") -> str:
+    """'50 % fewer vehicle crimes than expected', 'about as many vehicle crimes as expected'."""
+    if round(percent) == 0:
+        return f"about as many{what} as expected"
+    return f"{_pct(percent)} {'fewer' if percent < 0 else 'more'}{what} than expected"
+
+
 def _pct(value: float) -> str:
     return f"{abs(round(value))} %"
 
@@ -74,14 +86,12 @@ def headline(est: Estimate, comparison: str = "the rest of the force") -> str:
     n = len(p.after)
     months = "month" if n == 1 else f"{n} months"
     a = est.area_yoy
-    text = (f"In the {months} after the patrol ({span(p.after)}), {_n(a.after)} were recorded in the area "
+    text = (f"In the {months} after the patrol ({span(p.after)}), {_recorded(a.after)} in the area "
             f"against {a.before} in the same months a year earlier. ")
     text += f"{comparison[:1].upper()}{comparison[1:]} {moved(est.comparison_yoy)} over the same time. "
     if est.area.verdict == TOO_FEW:
         return text + verdict_words(est.area, est.min_count)
-    text += (f"Allowing for that, the area had {_pct(est.area.percent)} "
-             f"{'fewer' if est.area.percent < 0 else 'more'} {WHAT} than expected "
-             f"({interval(est.area)}). ")
+    text += f"Allowing for that, the area had {_than_expected(est.area.percent)} ({interval(est.area)}). "
     return text + verdict_words(est.area, est.min_count)
 
 
@@ -90,12 +100,10 @@ def buffer_words(est: Estimate) -> str:
     b = est.buffer_yoy
     if b.before == 0 and b.after == 0:
         return "No vehicle crime was recorded in the streets around the area, before or after."
-    text = (f"In the streets around the area (the buffer), {_n(b.after)} were recorded against {b.before} a "
-            "year earlier. ")
+    text = f"In the streets around the area (the buffer), {_recorded(b.after)} against {b.before} a year earlier. "
     if est.buffer.verdict == TOO_FEW:
         return text + "Too few to tell whether crime moved there."
-    text += (f"Allowing for the comparison, that is {_pct(est.buffer.percent)} "
-             f"{'fewer' if est.buffer.percent < 0 else 'more'} than expected ({interval(est.buffer)}). ")
+    text += f"Allowing for the comparison, that is {_than_expected(est.buffer.percent, '')} ({interval(est.buffer)}). "
     if est.buffer.verdict == ROSE:
         return text + "A rise larger than chance: crime may have moved there from the area."
     if est.buffer.verdict == FELL:
