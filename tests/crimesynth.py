@@ -5,6 +5,7 @@ after a given month (a drop in the area, a rise in the buffer, ...). Poisson cou
 from __future__ import annotations
 
 import csv
+import importlib.util
 import math
 import random
 import zipfile
@@ -15,6 +16,18 @@ from handle_docs.impact.estimate import add_months
 from handle_docs.impact.policeuk import HEADER
 
 FORCE = "Testshire Police"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generator():
+    """examples/generate_crimes.py (the demo's invented sample), for its Poisson sampler."""
+    spec = importlib.util.spec_from_file_location("generate_crimes", ROOT / "examples" / "generate_crimes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+poisson = generator().poisson
 
 
 @dataclass(frozen=True)
@@ -40,15 +53,6 @@ def grid(n_cols: int = 6, n_rows: int = 5, rate: float = 3.0, spacing: float = 0
 def season(month: str) -> float:
     """The known seasonal pattern: highest in December, lowest in June."""
     return 1 + 0.3 * math.cos(2 * math.pi * (int(month[5:7]) - 12) / 12)
-
-
-def poisson(rng: random.Random, lam: float) -> int:
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 def months(first: str, n: int) -> list[str]:

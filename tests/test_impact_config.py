@@ -3,7 +3,6 @@ summary's impact and hotspot pages, and the invented sample extract of the demo 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from handle_docs.cli import cli
 from handle_docs.review.fingerprints import fingerprint
 
 from .conftest import CONTENT, ROOT, TEMPLATES, edit, load, problems_of
+from .crimesynth import generator
 from .pdfsee import words
 
 SAMPLE = ROOT / "examples" / "police-uk-sample-invented"
@@ -65,10 +65,8 @@ def test_the_report_with_crimes_shows_the_chart_and_the_hotspot_table(tmp_path, 
     assert result.exit_code == 0 and "(1 page)" in result.output
 
 
-def test_the_invented_sample_is_what_its_generator_writes_and_says_it_is_invented(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("generate_crimes", ROOT / "examples" / "generate_crimes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_the_invented_sample_is_what_itsgenerator_writes_and_says_it_is_invented(tmp_path, monkeypatch):
+    module = generator()
     monkeypatch.setattr(module, "OUT", tmp_path)
     written = module.write()
     assert written and all(

@@ -12,7 +12,7 @@ from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_hotspots
 from handle_docs.render.pdf import RenderError
 from .common import content_folders, content_options, fail, refuse
-from .impact import crimes_or_fail
+from .impact import crimes_options, crimes_or_fail
 
 
 def patrols_of(content_dir: Path) -> list:
@@ -31,10 +31,7 @@ def patrols_of(content_dir: Path) -> list:
 
 
 @click.command("hotspots")
-@click.option("--crimes", "crimes_dir", required=True, type=click.Path(exists=True, path_type=Path),
-              help="police.uk street-level crime data: a folder of monthly CSVs, or the archive's zip.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for hotspots.csv and hotspots.pdf.")
+@crimes_options("hotspots.csv and hotspots.pdf")
 @content_options
 @click.option("--force", "force", default=None, metavar="NAME",
               help="Rank only this force's LSOAs (police.uk's 'Falls within', e.g. 'Westmarch Police') when the "

@@ -57,12 +57,20 @@ def evaluate_or_fail(crimes: Crimes, content_dir: Path, streets: Sequence[str] =
         refuse(str(exc))
 
 
+def crimes_options(writes: str):
+    """``--crimes DIR`` (police.uk data) and ``--out DIR`` (for ``writes``), as impact and hotspots take them."""
+    def wrap(func):
+        func = click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+                            help=f"Folder for {writes}.")(func)
+        return click.option("--crimes", "crimes_dir", required=True, type=click.Path(exists=True, path_type=Path),
+                            help="police.uk street-level crime data: a folder of monthly CSVs, or the archive's "
+                                 "zip.")(func)
+    return wrap
+
+
 @click.command("impact")
 @click.argument("records", metavar="RECORDS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--crimes", "crimes_dir", required=True, type=click.Path(exists=True, path_type=Path),
-              help="police.uk street-level crime data: a folder of monthly CSVs, or the archive's zip.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for impact.json, impact.csv and impact.pdf.")
+@crimes_options("impact.json, impact.csv and impact.pdf")
 @content_options
 @click.option("--month", "month", default=None, metavar="YYYY-MM",
               help="The operation's month (default: patrol_date in CONTENT/operation.yaml).")
