@@ -91,3 +91,19 @@ def test_the_demos_impact_and_hotspots_lines_run_as_written(tmp_path, monkeypatc
     assert data["area"] == ["Z01000018", "Z01000019"] and data["verdict"] == "fell"
     assert "Millbrook Close: in 2 LSOAs (Z01000019, Z01000029): not guessed" in CliRunner().invoke(cli, lines[0]).output
     assert Path("out/hotspots/hotspots.csv").is_file() and Path("out/hotspots/hotspots.pdf").is_file()
+
+
+def test_the_report_with_crimes_but_no_area_says_where_to_give_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(CONTENT, "content")
+    shutil.copytree(TEMPLATES, "templates")
+    op = Path("content/operation.yaml")
+    op.write_text(op.read_text(encoding="utf-8").split("\n# Where the patrol was")[0] + "\n", encoding="utf-8")
+    Path("run").mkdir()
+    Path("run/stats.json").write_text(json.dumps({
+        "operation": {"name": "Operation Larkspur", "area": "Eastmoor", "patrol_date": "2026-11-14"},
+        "vehicles_checked": 1, "insecure_vehicles": 0, "vehicles_with_items": 0, "letters": 1}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "run", "--out", "report", "--crimes", str(SAMPLE)])
+    assert result.exit_code == 1
+    assert "content/operation.yaml: area.lsoa: error: the patrolled area is not given" in result.output
+    assert not Path("report").exists()

@@ -168,8 +168,11 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
         area = sorted(set(matches.matched.values()))
         area_from = "street names"
         if not area and not problems:
-            problems.append(Problem("no patrolled street was found in the crime data: list the patrolled LSOAs "
-                                    "in area.lsoa", source, None, "area.lsoa"))
+            searched = bool(matches.unmatched)
+            problems.append(Problem(
+                ("no patrolled street was found in the crime data" if searched else "the patrolled area is not "
+                 "given (handle-docs impact RECORDS shows the LSOAs of the records' streets)")
+                + ": list the patrolled LSOAs in area.lsoa", source, None, "area.lsoa"))
     if problems:
         raise ProblemsError(problems)
     area_set = set(area)

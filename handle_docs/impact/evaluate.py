@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from handle_docs.impact import words
-from handle_docs.impact.area import Area, StreetMatches, match_streets, resolve_area
+from handle_docs.impact.area import OPERATION_FILE, Area, StreetMatches, match_streets, resolve_area
 from handle_docs.impact.estimate import MIN_COUNT, Estimate, estimate
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.wording.schema import ImpactArea
@@ -41,11 +41,12 @@ class Impact:
 
 
 def evaluate(crimes: Crimes, config: ImpactArea | None, operation_month: str, streets: Iterable[str] = (), *,
-             min_count: int = MIN_COUNT) -> Impact:
+             min_count: int = MIN_COUNT, source: str = OPERATION_FILE) -> Impact:
     """The finding; :class:`~handle_docs.models.ProblemsError` when the area is not settled,
-    :class:`~handle_docs.impact.estimate.EstimateError` when the months do not allow an estimate."""
+    :class:`~handle_docs.impact.estimate.EstimateError` when the months do not allow an estimate; ``source``
+    names the operation.yaml that problems point to."""
     matches = match_streets(streets, crimes)
-    area = resolve_area(config, matches, crimes)
+    area = resolve_area(config, matches, crimes, source)
     series = {
         AREA: crimes.series(frozenset(area.lsoa)),
         BUFFER: crimes.series(frozenset(area.buffer)),
