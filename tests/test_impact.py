@@ -161,7 +161,7 @@ def test_a_listed_lsoa_missing_from_the_data_is_named(tmp_path):
     crimes = crimes_with(tmp_path, {})
     with pytest.raises(ProblemsError) as raised:
         resolve_area(ImpactArea(lsoa=["Y09999999"]), None, crimes)
-    assert raised.value.problems[0].key == "area.lsoa" and "Y09999999" in raised.value.problems[0].message
+    assert raised.value.problems[0].key == "area.lsoa.0" and "Y09999999" in raised.value.problems[0].message
 
 
 # --- reading police.uk files --------------------------------------------------------------------

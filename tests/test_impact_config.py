@@ -4,6 +4,7 @@ summary's impact and hotspot pages, and the invented sample extract of the demo 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -89,6 +90,13 @@ def test_the_demos_impact_and_hotspots_lines_run_as_written(tmp_path, monkeypatc
         assert result.exit_code == 0, result.output
     data = json.loads(Path("out/impact/impact.json").read_text(encoding="utf-8"))
     assert data["area"] == ["Z01000018", "Z01000019"] and data["verdict"] == "fell"
+    op = Path("content/operation.yaml")
+    line = op.read_text(encoding="utf-8").splitlines().index("  lsoa: [Z01000018, Z01000019]") + 1
+    op.write_text(op.read_text(encoding="utf-8").replace("Z01000019]", "Z01000999]"), encoding="utf-8")
+    result = CliRunner().invoke(cli, lines[0])
+    assert result.exit_code == 1
+    assert (f"content/operation.yaml:{line}: area.lsoa.1: error: Z01000999 is not in the crime data"
+            in result.output), result.output
     assert "Millbrook Close: in 2 LSOAs (Z01000019, Z01000029): not guessed" in CliRunner().invoke(cli, lines[0]).output
     assert Path("out/hotspots/hotspots.csv").is_file() and Path("out/hotspots/hotspots.pdf").is_file()
 
@@ -105,5 +113,5 @@ def test_the_report_with_crimes_but_no_area_says_where_to_give_it(tmp_path, monk
         "vehicles_checked": 1, "insecure_vehicles": 0, "vehicles_with_items": 0, "letters": 1}), encoding="utf-8")
     result = CliRunner().invoke(cli, ["report", "run", "--out", "report", "--crimes", str(SAMPLE)])
     assert result.exit_code == 1
-    assert "content/operation.yaml: area.lsoa: error: the patrolled area is not given" in result.output
+    assert re.search(r"content/operation\.yaml:\d+: area\.lsoa: error: the patrolled area is not given", result.output)
     assert not Path("report").exists()

@@ -18,7 +18,7 @@ from .impact import crimes_options, crimes_or_fail
 def patrols_of(content_dir: Path) -> list:
     """(date, LSOA codes) of this operation (area.lsoa, patrol_date) and the earlier ones (area.earlier)."""
     try:
-        config, patrol_date = load_area_config(content_dir)
+        config, patrol_date, _doc = load_area_config(content_dir)
     except ProblemsError as exc:
         fail(exc.problems, "operation.yaml cannot be used")
     if config is None:

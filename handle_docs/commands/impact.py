@@ -8,7 +8,7 @@ from typing import Sequence
 
 import click
 
-from handle_docs.impact.area import OPERATION_FILE, StreetMatches, load_area_config, match_streets, street_of
+from handle_docs.impact.area import StreetMatches, load_area_config, match_streets, street_of
 from handle_docs.impact.estimate import MIN_COUNT, EstimateError
 from handle_docs.impact.evaluate import Impact, evaluate
 from handle_docs.impact.policeuk import Crimes, load_crimes
@@ -43,12 +43,12 @@ def evaluate_or_fail(crimes: Crimes, content_dir: Path, streets: Sequence[str] =
                      min_count: int = MIN_COUNT) -> Impact:
     """The finding for CONTENT/operation.yaml's area (or the streets' LSOAs), or stop saying why."""
     try:
-        config, patrol_date = load_area_config(content_dir)
+        config, patrol_date, doc = load_area_config(content_dir)
     except ProblemsError as exc:
         fail(exc.problems, "operation.yaml cannot be used")
     try:
         return evaluate(crimes, config, month or patrol_date.strftime("%Y-%m"), streets, min_count=min_count,
-                        source=str(content_dir / OPERATION_FILE))
+                        doc=doc)
     except ProblemsError as exc:
         if streets:
             click.echo("Patrolled streets in the crime data:", err=True)

@@ -24,7 +24,7 @@ from handle_docs.impact.policeuk import Crimes
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.wording.content import validate_model
 from handle_docs.wording.schema import ImpactArea, Operation
-from handle_docs.wording.yamlfile import load_yaml
+from handle_docs.wording.yamlfile import YamlDoc, load_yaml
 
 OPERATION_FILE = "operation.yaml"
 EARTH_RADIUS_M = 6_371_000
@@ -109,15 +109,22 @@ class Area:
     comparison_from: str  # "operation.yaml" or "rest of the force"
 
 
-def load_area_config(content_dir: Path) -> tuple[ImpactArea | None, dt.date]:
-    """``area`` of ``content_dir/operation.yaml`` (None when not given) and the patrol's date;
-    :class:`ProblemsError` (file, line, key) when the file is wrong."""
+def load_area_config(content_dir: Path) -> tuple[ImpactArea | None, dt.date, YamlDoc]:
+    """``area`` of ``content_dir/operation.yaml`` (None when not given), the patrol's date, and the file as
+    read (problems about the area point at its lines); :class:`ProblemsError` (file, line, key) when the
+    file is wrong."""
     problems: list[Problem] = []
     path = Path(content_dir) / OPERATION_FILE
-    operation = validate_model(load_yaml(path, display_name=str(path)), Operation, problems)
+    doc = load_yaml(path, display_name=str(path))
+    operation = validate_model(doc, Operation, problems)
     if operation is None:
         raise ProblemsError(problems or [Problem("cannot be read", str(path))])
-    return operation.area, operation.operation.patrol_date
+    return operation.area, operation.operation.patrol_date, doc
+
+
+def _problem(doc: YamlDoc | None, key: str, message: str) -> Problem:
+    """A problem at ``key`` of operation.yaml: its file and line when the file as read is known."""
+    return doc.problem(key, message) if doc is not None else Problem(message, OPERATION_FILE, None, key)
 
 
 def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -141,17 +148,18 @@ def buffer_ring(crimes: Crimes, area: set[str], metres: float) -> list[str]:
 
 
 def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crimes: Crimes,
-                 source: str = OPERATION_FILE) -> Area:
+                 doc: YamlDoc | None = None) -> Area:
     """The area, buffer and comparison; :class:`ProblemsError` when the area is not settled (ambiguous
-    streets and no ``area.lsoa``), or a listed LSOA is not in the crime data."""
+    streets and no ``area.lsoa``), or a listed LSOA is not in the crime data. Problems point at ``doc``
+    (operation.yaml as read) when given."""
     problems: list[Problem] = []
     known = set(crimes.lsoa_names)
 
     def listed(key: str, codes: list[str]) -> list[str]:
-        for code in codes:
+        for i, code in enumerate(codes):
             if code not in known:
-                problems.append(Problem(f"{code} is not in the crime data (no vehicle crime recorded there, or "
-                                        "another force's LSOA)", source, None, key))
+                problems.append(_problem(doc, f"{key}.{i}", f"{code} is not in the crime data (no vehicle crime "
+                                         "recorded there, or another force's LSOA)"))
         return sorted(set(codes))
 
     if config is not None and config.lsoa:
@@ -162,17 +170,18 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
             # The street itself is not in the message (messages carry no part of an address): the edge
             # shows matches.ambiguous beside it, where the person who ran the command reads it.
             for codes in matches.ambiguous.values():
-                problems.append(Problem(
-                    f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not guessed; list the "
-                    "patrolled LSOAs in area.lsoa", source, None, "area.lsoa"))
+                problems.append(_problem(
+                    doc, "area.lsoa", f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not "
+                    "guessed; list the patrolled LSOAs in area.lsoa"))
         area = sorted(set(matches.matched.values()))
         area_from = "street names"
         if not area and not problems:
             searched = bool(matches.unmatched)
-            problems.append(Problem(
+            problems.append(_problem(
+                doc, "area.lsoa",
                 ("no patrolled street was found in the crime data" if searched else "the patrolled area is not "
                  "given (handle-docs impact RECORDS shows the LSOAs of the records' streets)")
-                + ": list the patrolled LSOAs in area.lsoa", source, None, "area.lsoa"))
+                + ": list the patrolled LSOAs in area.lsoa"))
     if problems:
         raise ProblemsError(problems)
     area_set = set(area)
@@ -192,8 +201,8 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
     if problems:
         raise ProblemsError(problems)
     if not comparison:
-        raise ProblemsError([Problem("no comparison LSOAs left outside the area and buffer: list some in "
-                                     "area.comparison", source, None, "area.comparison")])
+        raise ProblemsError([_problem(doc, "area.comparison", "no comparison LSOAs left outside the area and "
+                                      "buffer: list some in area.comparison")])
     return Area(tuple(area), tuple(buffer), tuple(comparison), area_from, buffer_from, comparison_from)
 
 

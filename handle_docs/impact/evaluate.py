@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from handle_docs.impact import words
-from handle_docs.impact.area import OPERATION_FILE, Area, StreetMatches, match_streets, resolve_area
+from handle_docs.impact.area import Area, StreetMatches, match_streets, resolve_area
 from handle_docs.impact.estimate import MIN_COUNT, Estimate, estimate
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.wording.schema import ImpactArea
+from handle_docs.wording.yamlfile import YamlDoc
 
 AREA, BUFFER, COMPARISON = "area", "buffer", "comparison"
 #: How the three series are named to a reader (chart panels, table headings).
@@ -41,12 +42,12 @@ class Impact:
 
 
 def evaluate(crimes: Crimes, config: ImpactArea | None, operation_month: str, streets: Iterable[str] = (), *,
-             min_count: int = MIN_COUNT, source: str = OPERATION_FILE) -> Impact:
+             min_count: int = MIN_COUNT, doc: YamlDoc | None = None) -> Impact:
     """The finding; :class:`~handle_docs.models.ProblemsError` when the area is not settled,
-    :class:`~handle_docs.impact.estimate.EstimateError` when the months do not allow an estimate; ``source``
-    names the operation.yaml that problems point to."""
+    :class:`~handle_docs.impact.estimate.EstimateError` when the months do not allow an estimate; problems
+    point at ``doc`` (operation.yaml as read, :func:`~handle_docs.impact.area.load_area_config`)."""
     matches = match_streets(streets, crimes)
-    area = resolve_area(config, matches, crimes, source)
+    area = resolve_area(config, matches, crimes, doc)
     series = {
         AREA: crimes.series(frozenset(area.lsoa)),
         BUFFER: crimes.series(frozenset(area.buffer)),
