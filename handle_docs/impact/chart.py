@@ -29,7 +29,7 @@ FONT_NAME = "Atkinson Hyperlegible Next"
 INK = "#000000"
 LINE = "#1d4f91"  # dark blue: 8.6:1 on white
 AFTER_SHADE = "#e6e6e6"
-FONT_PT = 14  # the chart is drawn at its printed size (full text width): 14 pt, near the 16 pt body text
+FONT_PT = 16  # the chart is drawn at its printed size (full text width): large print, as the body text
 
 #: The chart shows at most this many months before the operation.
 MONTHS_BEFORE = 24
@@ -76,7 +76,7 @@ def draw(series: Mapping[str, Mapping[str, int]], operation: str) -> bytes:
     _use_bundled_font()
     months = shown_months(sorted(next(iter(series.values()))), operation)
     with matplotlib.rc_context(_settings()):
-        fig = Figure(figsize=(6.6, 1.55 * len(series) + 0.6))
+        fig = Figure(figsize=(6.6, 1.65 * len(series) + 0.7))
         axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
         x = list(range(len(months)))
         op_x = months.index(operation) if operation in months else None
