@@ -319,3 +319,10 @@ def test_the_words_read_right_for_one_crime_and_for_no_change():
     assert "In the month after the patrol (July 2026), 40 vehicle crimes were recorded" in text
     assert "the area had about as many vehicle crimes as expected" in text and "0 %" not in text
     assert "1 vehicle crime was recorded against 1 a year earlier" in buffer_words(est)
+
+
+def test_a_trend_needs_the_same_months_a_year_earlier(tmp_path):
+    write_crimes(tmp_path / "short", busy_area(rate=20), MONTHS[-8:], seed=5)  # 8 months only
+    spots = rank(load_crimes(tmp_path / "short"))
+    assert {r.trend for r in spots.rows} == {"no data a year earlier"}
+    assert spots.rows[0].lsoa_code in AREA and spots.rows[0].last_12 > spots.rows[0].last_3

@@ -2,7 +2,8 @@
 
 The trend sets the last 3 months against the same 3 months a year earlier (the same season), with the
 same Poisson rule as the estimate: "up" or "down" only when the change is larger than chance alone would
-usually give, "steady" when it is not, "too few to tell" below the stated count. LSOAs patrolled
+usually give, "steady" when it is not, "too few to tell" below the stated count, and "no data a year
+earlier" when the data do not reach back that far. LSOAs patrolled
 before are marked with the patrol's date (``content/operation.yaml``: this operation's ``area.lsoa`` and
 ``area.earlier``). The busiest police.uk locations ("On or near ...", public and anonymised) within the top
 LSOAs, over all the months read, are listed too.
@@ -23,6 +24,7 @@ STREETS_FOR_TOP = 5  # the LSOAs whose busiest streets are listed
 STREETS_EACH = 3
 
 UP, DOWN, SAME = "up", "down", "steady"
+NO_YEAR_BEFORE = "no data a year earlier"  # the data do not reach back to the same 3 months a year earlier
 CSV_COLUMNS = ("rank", "lsoa_code", "lsoa_name", "crimes_last_3_months", "crimes_last_12_months", "trend",
                "last_patrolled")
 
@@ -53,7 +55,7 @@ class Hotspots:
 
 def trend(now: int, year_before: int | None) -> str:
     if year_before is None:
-        return TOO_FEW
+        return NO_YEAR_BEFORE
     change = year_on_year(year_before, now, min_count=TREND_MIN_COUNT)
     return {ROSE: UP, FELL: DOWN, TOO_FEW: TOO_FEW}.get(change.verdict, SAME)
 
