@@ -47,7 +47,9 @@ demo: system-deps $(STAMP)
 	$(BIN)/handle-docs letters examples/patrol-records.csv --out out/letters --with-leaflet lock-it-leaflet --docx
 	$(BIN)/handle-docs leaflets --out out/leaflets
 	$(BIN)/handle-docs leaflets --out out/leaflets --format a5-booklet
-	$(BIN)/handle-docs report out/letters --out out/report
+	$(BIN)/handle-docs impact examples/patrol-records.csv --crimes examples/police-uk-sample-invented --out out/impact
+	$(BIN)/handle-docs hotspots --crimes examples/police-uk-sample-invented --out out/hotspots
+	$(BIN)/handle-docs report out/letters --out out/report --crimes examples/police-uk-sample-invented
 	$(BIN)/handle-docs card out/letters --out out/card
 	$(BIN)/handle-docs contingency --out out/contingency
 	@echo "demo written to out/: start with out/letters/batch.pdf and out/report/operation-summary.pdf"
@@ -58,7 +60,7 @@ test: system-deps word-deps browser-deps $(STAMP)
 	$(BIN)/handle-docs lint --strict
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
-	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency
+	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency out/impact out/hotspots
 
 # The workspace on the demo content: open the address it prints.
 # Another port: make serve PORT=8080 (PORT=0: any free one).

@@ -48,6 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Print, in advance, what a patrol needs if the online form…"),
     "serve": ("handle_docs.commands.serve:serve",
                 "The workspace: edit wording, review and approve in a…"),
+    "impact": ("handle_docs.commands.impact:impact",
+                "Did the patrol work? Vehicle crime in the patrolled…"),
+    "hotspots": ("handle_docs.commands.hotspots:hotspots",
+                "Where to patrol next: the force's LSOAs ranked by…"),
     "users": ("handle_docs.commands.users:users",
                 "Accounts that may sign in to the workspace (`handle-docs…"),
 }

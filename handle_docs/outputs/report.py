@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from handle_docs.util import atomic
 from handle_docs.run.context import long_date
@@ -69,6 +69,16 @@ class ReportError(Exception):
 
 class NotARunFolder(ReportError):
     """The folder has no stats.json: it is not a letters run folder at all."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """More pages after the summary: a template, its plain-data context, its stylesheets, its Markdown."""
+
+    template: str
+    context: Mapping[str, Any]
+    stylesheets: Sequence[str] = ()
+    markdown: str = ""
 
 
 @dataclass
@@ -382,19 +392,23 @@ def render_report(
     prices: Prices | None,
     html: HtmlRenderer | None = None,
     pdf: PdfRenderer | None = None,
+    sections: Sequence[Section] = (),
 ) -> ReportOutput:
-    """Write ``operation-summary.pdf`` and ``.md`` into ``out_dir``."""
+    """Write ``operation-summary.pdf`` and ``.md`` into ``out_dir``; ``sections`` (e.g. the impact and
+    hotspot pages, :func:`handle_docs.outputs.impact.report_sections`) follow the summary, each on its own
+    pages."""
     stats, manifest = load_run(run_dir)
     counts = run_counts(Path(run_dir)) if prices is not None else None
     ctx = report_context(stats, manifest, prices=prices, counts=counts)
     html = html or HtmlRenderer(templates)
     pdf = pdf or PdfRenderer(templates)
-    fragment = html.fragment(TEMPLATE, ctx)
-    document = pdf.layout(html.document([fragment], lang=LANG, title=ctx["title"], stylesheets=[STYLESHEET]))
+    fragments = [html.fragment(TEMPLATE, ctx)] + [html.fragment(sec.template, dict(sec.context)) for sec in sections]
+    sheets = [STYLESHEET] + [sheet for sec in sections for sheet in sec.stylesheets if sheet != STYLESHEET]
+    document = pdf.layout(html.document(fragments, lang=LANG, title=ctx["title"], stylesheets=list(dict.fromkeys(sheets))))
     data = pdf.write(document, title=ctx["title"], lang=LANG)
     out_dir = atomic.private_dir(Path(out_dir))
     atomic.write_bytes(out_dir / PDF_NAME, data)
-    atomic.write_text(out_dir / MARKDOWN_NAME, markdown(ctx))
+    atomic.write_text(out_dir / MARKDOWN_NAME, markdown(ctx) + "".join(sec.markdown for sec in sections))
     return ReportOutput(out_dir / PDF_NAME, out_dir / MARKDOWN_NAME, len(document.pages))
 
 
@@ -405,6 +419,7 @@ __all__ = [
     "NotARunFolder",
     "ReportError",
     "ReportOutput",
+    "Section",
     "chart",
     "item_counts",
     "load_run",

@@ -110,9 +110,10 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
         if rel == "operation.yaml" and isinstance(data, dict):
             # The patrol itself (id, name, area, date) is data about this run,
             # like the records: a new patrol must not need the wording
-            # re-approved.  The force's contact details and signatory are
-            # wording residents read, and stay in the fingerprint.
-            data = {key: value for key, value in data.items() if key != "operation"}
+            # re-approved (nor must the patrol's police.uk area, ``area``).  The
+            # force's contact details and signatory are wording residents
+            # read, and stay in the fingerprint.
+            data = {key: value for key, value in data.items() if key not in ("operation", "area")}
         parts.append(Part("shared", rel, _sha(canonical_json(data).encode("utf-8"))))
     for rel in KIND_CONTENT.get(material.spec.kind, ()):
         parts.append(Part("shared", rel, _sha(canonical_json(file_data(Path(content.root) / rel)).encode("utf-8"))))

@@ -46,10 +46,48 @@ class Signatory(Strict):
     role: str = Field(min_length=1)
 
 
+LSOA_CODE = r"^[A-Z][0-9]{8}$"  # an LSOA code as police.uk prints it, e.g. E01000001
+
+
+class EarlierPatrol(Strict):
+    date: dt.date
+    lsoa: list[str] = Field(min_length=1, description="the LSOA codes patrolled then")
+
+    @field_validator("lsoa")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        return _lsoa_codes(value)
+
+
+def _lsoa_codes(value: list[str] | None) -> list[str] | None:
+    for code in value or ():
+        if not re.match(LSOA_CODE, code):
+            raise ValueError(f"'{code}' is not an LSOA code (a letter and eight digits, e.g. E01000001)")
+    return value
+
+
+class ImpactArea(Strict):
+    """Where the patrol was, for ``handle-docs impact`` and ``hotspots`` (police.uk LSOAs). Data about the
+    patrol, like ``operation``: kept out of the materials' fingerprints (review/fingerprints.py)."""
+
+    lsoa: list[str] = Field(default_factory=list, description="the patrolled area's LSOA codes, confirmed")
+    buffer: list[str] | None = Field(default=None, description="the buffer ring's LSOAs (default: by distance)")
+    buffer_metres: int = Field(default=400, ge=0, le=5000,
+                               description="an LSOA with a crime location this close to the area's is in the buffer")
+    comparison: list[str] | None = Field(default=None, description="comparison LSOAs (default: the rest of the force)")
+    earlier: list[EarlierPatrol] = Field(default_factory=list, description="patrols before this one")
+
+    @field_validator("lsoa", "buffer", "comparison")
+    @classmethod
+    def _codes(cls, value: list[str] | None) -> list[str] | None:
+        return _lsoa_codes(value)
+
+
 class Operation(Strict):
     operation: OperationInfo
     force: Force
     signatory: Signatory
+    area: ImpactArea | None = None
 
 
 # --- links.yaml ------------------------------------------------------------
