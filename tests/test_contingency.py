@@ -105,6 +105,7 @@ def test_a_paper_form_typed_into_the_records_file_goes_through_the_normal_run(tm
         "submitted_at": "14/11/2026 18:05", "officer": "4127", "address": "12 Sample Street, Eastmoor",
         "postcode": "ZZ1 4QX", "vrm": "QZ00 XKB", "vehicle_secure": "no", "items_on_display": "bag; phone",
         "advice_given": "yes", "nws_interest": "yes", "cms_interest": "", "language": "Welsh", "large_print": "no",
+        "format": "braille",
     }
     path = tmp_path / "typed.csv"
     path.write_text(",".join(columns) + "\n" + ",".join(f'"{row[c]}"' for c in columns) + "\n", encoding="utf-8")
@@ -112,6 +113,7 @@ def test_a_paper_form_typed_into_the_records_file_goes_through_the_normal_run(tm
     assert not recordset.rejects and len(recordset.records) == 1
     record = recordset.records[0]
     assert record.items_on_display == ("bag", "phone") and record.language == "cy" and record.nws_interest
+    assert record.format == "braille"
 
 
 def test_the_form_follows_the_forms_questions_when_they_change(content_copy, tmp_path):

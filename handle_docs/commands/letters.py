@@ -128,6 +128,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
                 err=True,
             )
             sys.exit(130)
+        except ProblemsError as exc:  # content read only when the records need it (content/braille.yaml)
+            fail(exc.problems, "content cannot be used")
         except OSError as exc:
             click.echo(
                 f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
