@@ -247,3 +247,30 @@ def test_wrap_keeps_lines_within_the_cells_and_cuts_only_a_word_longer_than_a_li
     assert brf.pages == len(pages) >= 2 and all(len(page) <= 25 for page in pages)
     assert [page[0].strip() for page in pages] == [page_number(n) for n in range(1, len(pages) + 1)]
     assert page_number(12) == "#AB" and page_number(10) == "#AJ"
+
+
+def test_a_welsh_and_english_letter_gets_both_in_braille_welsh_first(tmp_path, content):
+    from handle_docs.models import Finding, Letter, VehicleCheck
+
+    letter = Letter("L0007", ("Tŷ Gwyn",), "", (VehicleCheck("QZ00 XKB", False, ()),), (Finding.INSECURE_VEHICLE,),
+                    (2,), language="cy+en", braille=True)
+    made = write_braille([letter], content, tmp_path, load_settings(CONTENT))
+    assert [(f.file, f.material_id, f.table) for f in made.files] == [
+        ("braille/L0007.brf", "visit-letter-cy", "cy-cy-g1.utb"), ("braille/L0007--2.brf", "visit-letter", "en-ueb-g2.ctb")]
+    assert made.summary_lines() == ["braille letters: 1 (L0007; files in braille/)"]
+
+
+def test_braille_that_cannot_be_made_is_said_loudly_and_the_run_goes_on(tmp_path, content, monkeypatch):
+    from handle_docs.models import Finding, Letter, VehicleCheck
+
+    def missing(text, tables):
+        raise translate.BrailleUnavailable("liblouis is not installed: install the Debian packages liblouis-bin "
+                                           "and liblouis-data (make system-deps does it)")
+
+    monkeypatch.setattr(translate, "forward", missing)
+    letter = Letter("L0003", ("1 Mill Lane",), "", (VehicleCheck("", True, ()),), (Finding.ALL_SECURE,), (2,),
+                    braille=True)
+    made = write_braille([letter], content, tmp_path, load_settings(CONTENT))
+    assert made.files == [] and made.manifest()["braille"]["not_made"] == {"L0003": made.not_made["L0003"]}
+    assert made.summary_lines()[1:] == ["WARNING: braille NOT made for 1 letters: make them by hand",
+                                        f"  L0003: {made.not_made['L0003']}"]

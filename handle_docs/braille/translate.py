@@ -111,7 +111,7 @@ def forward(text: str, tables: str) -> str:
 
 def backward(brf_text: str, tables: str) -> str:
     """Braille ASCII (one paragraph) back into print with ``tables``."""
-    return _call(False, tables, "".join(chr(_LOU_DOTS | _ASCII_DOTS.get(c.upper(), 0)) for c in brf_text))
+    return _call(False, tables, "".join(chr(_LOU_DOTS | dots) for dots in ascii_dots(brf_text)))
 
 
 def to_ascii(cells: str) -> str:
@@ -128,6 +128,6 @@ def to_ascii(cells: str) -> str:
     return "".join(out)
 
 
-def from_ascii(text: str) -> str:
-    """Braille ASCII (either case) as Unicode braille patterns."""
-    return "".join(chr(_PATTERNS + _ASCII_DOTS.get(char.upper(), 0)) for char in text)
+def ascii_dots(text: str) -> list[int]:
+    """Braille ASCII (either case) as dot patterns (dot 1 = 1 … dot 6 = 32); anything else a blank cell."""
+    return [_ASCII_DOTS.get(char.upper(), 0) for char in text]
