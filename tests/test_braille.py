@@ -274,3 +274,19 @@ def test_braille_that_cannot_be_made_is_said_loudly_and_the_run_goes_on(tmp_path
     assert made.files == [] and made.manifest()["braille"]["not_made"] == {"L0003": made.not_made["L0003"]}
     assert made.summary_lines()[1:] == ["WARNING: braille NOT made for 1 letters: make them by hand",
                                         f"  L0003: {made.not_made['L0003']}"]
+
+
+def test_a_table_that_cannot_write_six_dot_braille_gets_english_braille_and_a_warning(tmp_path, content_copy):
+    """liblouis 3.24's Romanian table writes digits and capitals with dots 7 and 8: never cut down to six dots."""
+    from handle_docs.models import Finding, Letter, VehicleCheck
+
+    edit(content_copy / "braille.yaml", "  # ro: ro.ctb", "  ro: ro.ctb")
+    letter = Letter("L0004", ("1 Mill Lane",), "", (VehicleCheck("QZ00 XKB", False, ()),), (Finding.INSECURE_VEHICLE,),
+                    (2,), language="ro", braille=True)
+    made = write_braille([letter], load(content_copy), tmp_path, load_settings(content_copy))
+    [entry] = made.files
+    assert (entry.material_id, entry.table) == ("visit-letter", "en-ueb-g2.ctb")
+    assert entry.fallback.startswith("liblouis's table ro.ctb writes eight-dot braille")
+    assert "WARNING: braille in English instead of the letter's language: 1" in made.summary_lines()
+    with pytest.raises(translate.NotSixDot):
+        translate.forward("Sunați la 101.", "ro.ctb")

@@ -7,8 +7,9 @@ it takes the letter's route (the materials its print letter is in:
 run/routing.py), builds each material's words from the data the print letter
 is rendered from (:mod:`handle_docs.braille.letter`), translates them with the
 table ``content/braille.yaml`` gives for the material's language and lays them
-out as a BRF file.  A material in a language without a braille table is sent
-as the English letter in English braille, and the run says so.
+out as a BRF file.  A material in a language without a braille table (or
+whose table cannot write six-dot braille) is sent as the English letter in
+English braille, and the run says so.
 
 Beside each ``.brf`` a ``.json`` file lists the words the braille was made
 from, the table and the page size: ``handle-docs check`` back-translates the
@@ -103,14 +104,17 @@ def _parts(route: Route, content: Content, base_id: str, settings: BrailleSettin
     for mid in route.letters:
         language = content.material(mid).spec.language
         table, fell_back = settings.table_for(language)
-        why = ""
+        why = f"no braille table for {language_name(language)} in braille.yaml" if fell_back else ""
         if fell_back:
-            why = f"no braille table for {language_name(language)} in braille.yaml"
-            mid = base_id
-            table, _ = settings.table_for(content.material(mid).spec.language)
+            mid, table = _in_english(content, base_id, settings)
         if mid not in [p[0] for p in parts]:
             parts.append((mid, table, why))
     return parts
+
+
+def _in_english(content: Content, base_id: str, settings: BrailleSettings) -> tuple[str, str]:
+    """The English letter and its table: what a letter falls back to."""
+    return base_id, settings.table_for(content.material(base_id).spec.language)[0]
 
 
 def write_braille(
@@ -136,12 +140,15 @@ def write_braille(
         made: list[BrailleFile] = []
         try:
             for index, (mid, table, why) in enumerate(_parts(route, content, material_id, settings)):
-                material = content.material(mid)
-                context = letter_context(letter, content, material, watermark=watermark,
-                                         bilingual=route.bilingual)
-                made.append(_write_one(folder, letter.letter_id + ("--2" if index else ""), letter.letter_id,
-                                       material.id, material.spec.language, table, why,
-                                       letter_paragraphs(context), settings))
+                name = letter.letter_id + ("--2" if index else "")
+                try:
+                    made.append(_write_one(folder, name, letter, content, mid, table, why, settings, route, watermark))
+                except translate.NotSixDot as exc:
+                    if mid == material_id:
+                        raise
+                    english, english_table = _in_english(content, material_id, settings)
+                    made.append(_write_one(folder, name, letter, content, english, english_table, str(exc),
+                                           settings, route, watermark))
         except translate.BrailleUnavailable as exc:
             run.not_made[letter.letter_id] = str(exc)
             continue
@@ -149,8 +156,12 @@ def write_braille(
     return run
 
 
-def _write_one(folder: Path, name: str, letter_id: str, material_id: str, language: str, table: str, why: str,
-               paragraphs: list, settings: BrailleSettings) -> BrailleFile:
+def _write_one(folder: Path, name: str, letter: Letter, content: Content, material_id: str, table: str, why: str,
+               settings: BrailleSettings, route: Route, watermark: str | None) -> BrailleFile:
+    material = content.material(material_id)
+    context = letter_context(letter, content, material, watermark=watermark, bilingual=route.bilingual)
+    paragraphs = letter_paragraphs(context)
+    letter_id, language = letter.letter_id, material.spec.language
     cells = [(p.kind, translate.forward(p.text, table)) for p in paragraphs]
     brf = lay_out(cells, settings.cells_per_line, settings.lines_per_page)
     atomic.write_bytes(folder / f"{name}.brf", brf.data)

@@ -14,9 +14,11 @@ out, liblouis's 0x8000 + dots in), whatever display table a translation
 table names, so every language's braille is turned into the
 same Braille ASCII here (:func:`to_ascii`).
 
-A BRF file holds six-dot braille.  Some liblouis tables (Romanian) mark a
-capital with dot 7; six-dot braille has no dot 7 or 8, so they are dropped
-(:func:`to_ascii`) and the letters stay, without the capital marks.
+A BRF file holds six-dot braille.  A table that writes a cell with dot 7 or
+8 (liblouis 3.24's Romanian tables: capitals and digits; the Urdu table for
+any Latin letter, which it has no braille for and writes out as an escape)
+cannot make one: :func:`forward` raises :class:`NotSixDot` rather than drop
+the dots and change what the cells say.
 
 Errors are values: :class:`BrailleUnavailable` when the library or a table
 cannot be used, with words a person can act on.
@@ -41,6 +43,10 @@ _LIBRARY = "liblouis.so.20"
 
 class BrailleUnavailable(RuntimeError):
     """liblouis or one of its tables cannot be used; the message says what to install or fix."""
+
+
+class NotSixDot(BrailleUnavailable):
+    """The table wrote cells with dot 7 or 8, which a BRF file cannot hold."""
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +112,11 @@ def _call(forward: bool, tables: str, text: str) -> str:
 
 def forward(text: str, tables: str) -> str:
     """``text`` (one paragraph, no line breaks) in braille, as Braille ASCII."""
-    return to_ascii(_call(True, tables, text))
+    cells = _call(True, tables, text)
+    if any(_PATTERNS + 0x40 <= ord(char) <= _PATTERNS + 0xFF for char in cells):
+        raise NotSixDot(f"liblouis's table {tables} writes eight-dot braille (or has no braille for some of "
+                        "the letter's characters), which a BRF file cannot hold")
+    return to_ascii(cells)
 
 
 def backward(brf_text: str, tables: str) -> str:
@@ -115,7 +125,7 @@ def backward(brf_text: str, tables: str) -> str:
 
 
 def to_ascii(cells: str) -> str:
-    """Unicode braille patterns as Braille ASCII; a space stays a space; dots 7 and 8 are dropped."""
+    """Unicode braille patterns (six dots: :func:`forward` refuses more) as Braille ASCII; a space stays a space."""
     out = []
     for char in cells:
         code = ord(char)
