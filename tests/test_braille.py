@@ -155,16 +155,16 @@ def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(fo
     assert said == (f"{settings}:{line_of(settings, 'cells_per_line: 400')}: cells_per_line: error: "
                     "Input should be less than or equal to 100")
     edit(settings, "cells_per_line: 400", "cells_per_line: 40")
-    edit(settings, "  ro: ro.ctb ", "  ro: no-such-table.ctb ")
+    edit(settings, "  pl: pl.tbl ", "  pl: no-such-table.ctb ")
     with pytest.raises(ProblemsError) as raised:
         load_settings(force_folder / "content")
     [said] = [str(p) for p in raised.value.problems]
-    assert said == f"{settings}:{line_of(settings, 'no-such-table')}: tables.ro: error: liblouis has no braille table 'no-such-table.ctb'"
+    assert said == f"{settings}:{line_of(settings, 'no-such-table')}: tables.pl: error: liblouis has no braille table 'no-such-table.ctb'"
     records(force_folder, *ROWS)
     # a changed braille.yaml needs the letters approved again: a draft gets past that
     assert "not approved" in letters_run(force_folder).output
     result = letters_run(force_folder, "--draft")
-    assert result.exit_code == 1 and f"braille.yaml:{line_of(settings, 'no-such-table')}: tables.ro" in result.output
+    assert result.exit_code == 1 and f"braille.yaml:{line_of(settings, 'no-such-table')}: tables.pl" in result.output
     assert "Traceback" not in result.output and not (force_folder / "run").exists()
     # a run with no braille asked for does not need the file
     settings.unlink()
