@@ -114,6 +114,7 @@ def test_the_braille_letter_says_what_the_print_letter_says_the_table_and_links_
     braille_ids = json.loads((braille_run / "manifest.json").read_text())["braille"]["letters"]
     assert f"braille letters: 2 ({', '.join(braille_ids)}; files in braille/)" in summary
     assert "WARNING" not in summary
+    assert json.loads((braille_run / "stats.json").read_text())["braille_letters"] == 2
 
 
 def test_a_language_without_a_braille_table_gets_english_braille_and_a_warning(force_folder):
