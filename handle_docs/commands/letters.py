@@ -58,7 +58,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
     OUT/manifest.csv, OUT/rejects.csv, OUT/warnings.csv, OUT/round-sheet.pdf
     and OUT/summary.txt; with --docx also
-    OUT/letters/<letter-id>.docx and OUT/batch.docx.
+    OUT/letters/<letter-id>.docx and OUT/batch.docx; for records asking for
+    braille, OUT/braille/<letter-id>.brf.
     """
     content = load_content_or_fail(content_dir, templates)
     require_ids(content, [material], kind="letter")
