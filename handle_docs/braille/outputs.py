@@ -151,6 +151,9 @@ def write_braille(
                                            settings, route, watermark))
         except translate.BrailleUnavailable as exc:
             run.not_made[letter.letter_id] = str(exc)
+            for part in made:  # a letter's braille is whole or not there
+                for rel in (part.file, part.words_file):
+                    (Path(out_dir) / rel).unlink(missing_ok=True)
             continue
         run.files += made
     return run
