@@ -156,6 +156,13 @@ def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(fo
     assert said == (f"{settings}:{line_of(settings, 'cells_per_line: 400')}: cells_per_line: error: "
                     "Input should be less than or equal to 100")
     edit(settings, "cells_per_line: 400", "cells_per_line: 40")
+    edit(settings, "  ar: ar-ar-g1.utb", "  arr: ar-ar-g1.utb")
+    with pytest.raises(ProblemsError) as raised:
+        load_settings(force_folder / "content")
+    [said] = [str(p) for p in raised.value.problems]
+    assert said.startswith(f"{settings}:{line_of(settings, 'tables:')}: tables: error: ")
+    assert "'arr' is not a language code" in said
+    edit(settings, "  arr: ar-ar-g1.utb", "  ar: ar-ar-g1.utb")
     edit(settings, "  pl: pl.tbl ", "  pl: no-such-table.ctb ")
     with pytest.raises(ProblemsError) as raised:
         load_settings(force_folder / "content")

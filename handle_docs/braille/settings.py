@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 
 from handle_docs.braille import translate
 from handle_docs.models import Problem, ProblemsError
+from handle_docs.records.vocab import LANGUAGES
 from handle_docs.util.langtag import primary_subtag
 from handle_docs.wording.content import validate_model
 from handle_docs.wording.schema import Strict
@@ -37,6 +38,8 @@ class BrailleSettings(Strict):
         if FALLBACK not in tables:
             raise ValueError(f"needs a table for '{FALLBACK}' (English): every other language falls back to it")
         for language, name in tables.items():
+            if language not in LANGUAGES:
+                raise ValueError(f"'{language}' is not a language code handle-docs knows (like cy, pl or ar)")
             if not _TABLE_NAME.fullmatch(name):
                 raise ValueError(f"'{language}': a liblouis table's file name, like en-ueb-g2.ctb, without a folder")
         return tables
