@@ -147,7 +147,7 @@ def test_braille_settings_are_in_every_letters_fingerprint_and_no_leaflets(conte
     assert [mid for mid in ids if before[mid] != after[mid]] == ["visit-letter", "visit-letter-cy", "visit-letter-ar"]
 
 
-def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(force_folder):
+def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(force_folder, capfd):
     settings = force_folder / "content" / "braille.yaml"
     edit(settings, "cells_per_line: 40", "cells_per_line: 400")
     with pytest.raises(ProblemsError) as raised:
@@ -168,6 +168,7 @@ def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(fo
         load_settings(force_folder / "content")
     [said] = [str(p) for p in raised.value.problems]
     assert said == f"{settings}:{line_of(settings, 'no-such-table')}: tables.pl: error: liblouis has no braille table 'no-such-table.ctb'"
+    assert "no-such-table" not in capfd.readouterr().err, "said once, in words: not liblouis's own messages too"
     records(force_folder, *ROWS)
     # a changed braille.yaml needs the letters approved again: a draft gets past that
     assert "not approved" in letters_run(force_folder).output

@@ -39,6 +39,7 @@ _DOTS_IO = 4
 _UC_BRL = 64
 _LOU_DOTS = 0x8000  # liblouis's mark of a cell given as dots (back-translation input in dotsIO mode)
 _LIBRARY = "liblouis.so.20"
+_LOG_OFF = 60000  # liblouis's LOU_LOG_OFF
 
 
 class BrailleUnavailable(RuntimeError):
@@ -74,6 +75,9 @@ def _library() -> tuple[ctypes.CDLL, int]:
         func.restype = ctypes.c_int
     lib.lou_checkTable.argtypes = (ctypes.c_char_p,)
     lib.lou_checkTable.restype = ctypes.c_int
+    lib.lou_setLogLevel.argtypes = (ctypes.c_int,)
+    lib.lou_setLogLevel.restype = None
+    lib.lou_setLogLevel(_LOG_OFF)  # its messages go to stderr; ours say the same in words, with file:line
     return lib, lib.lou_charSize()
 
 
