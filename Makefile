@@ -17,8 +17,12 @@ export SOURCE_DATE_EPOCH ?= 1794693600
 # without it WeasyPrint subsets fonts with fontTools, ~3x slower per document.
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 
+# liblouis and its tables: braille letters (handle_docs/braille/ loads
+# liblouis.so.20 itself; liblouis-bin brings the library and its tools).
+LOUIS_DEBS := liblouis-bin liblouis-data
+
 system-deps:
-	@bash scripts/system-deps.sh $(WEASYPRINT_DEBS)
+	@bash scripts/system-deps.sh $(WEASYPRINT_DEBS) $(LOUIS_DEBS)
 
 # LibreOffice lets the tests open rendered Word files; without it (not root,
 # no apt) those tests are skipped with a reason.
@@ -52,7 +56,7 @@ demo: system-deps $(STAMP)
 	$(BIN)/handle-docs report out/letters --out out/report --crimes examples/police-uk-sample-invented
 	$(BIN)/handle-docs card out/letters --out out/card
 	$(BIN)/handle-docs contingency --out out/contingency
-	@echo "demo written to out/: start with out/letters/batch.pdf and out/report/operation-summary.pdf"
+	@echo "demo written to out/: start with out/letters/batch.pdf and out/report/operation-summary.pdf (braille letters: out/letters/braille/)"
 
 # The suite, then lint over the bundled wording and check over the demo's files.
 test: system-deps word-deps browser-deps $(STAMP)
@@ -60,7 +64,7 @@ test: system-deps word-deps browser-deps $(STAMP)
 	$(BIN)/handle-docs lint --strict
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
-	$(BIN)/handle-docs check --failures-only out/letters/letters out/leaflets/*.pdf out/report out/contingency out/impact out/hotspots
+	$(BIN)/handle-docs check --failures-only out/letters/letters out/letters/braille out/leaflets/*.pdf out/report out/contingency out/impact out/hotspots
 
 # The workspace on the demo content: open the address it prints.
 # Another port: make serve PORT=8080 (PORT=0: any free one).

@@ -112,6 +112,7 @@ class SampleRow:
     cms_interest: bool
     language: str  # "" (not stated), a code of LANGUAGE_ANSWERS, or "cy+en" (Welsh and English)
     large_print: bool
+    format: str = ""  # "" the print letter, "braille" (records/vocab.FORMATS)
     typed: tuple[tuple[str, str], ...] = ()  # (field, text) typed as-is in both files: odd answers
 
 
@@ -126,6 +127,7 @@ class _Household:
     cms_interest: bool = False
     language: str = ""
     large_print: bool = False
+    format: str = ""
 
 
 # ---------------------------------------------------------------------------
@@ -199,6 +201,10 @@ def _with_answers(rng: random.Random, households: list[_Household]) -> list[_Hou
     # every other answer stays as it was
     others = [i for i in spoke_list if i not in large and i not in (welsh, polish)]
     languages = {welsh: "cy", polish: "pl", **dict(zip(others, ("ro", "ar", "ur", "cy+en")))}
+    # braille for the Welsh household and the first English one that spoke to
+    # the officers (also without the random stream)
+    english = next(i for i in spoke_list if i not in large and i not in languages)
+    braille = {welsh, english}
     result = []
     for i, household in enumerate(households):
         result.append(
@@ -209,6 +215,7 @@ def _with_answers(rng: random.Random, households: list[_Household]) -> list[_Hou
                 cms_interest=i in cms,
                 large_print=i in large,
                 language=languages.get(i, ""),
+                format="braille" if i in braille else "",
             )
         )
         if languages.get(i) == "cy+en":
@@ -293,6 +300,7 @@ def build_rows(seed: int = SEED) -> list[SampleRow]:
                         cms_interest=household.cms_interest,
                         language=household.language,
                         large_print=household.large_print,
+                        format=household.format,
                     )
                 )
                 index += 1
@@ -411,6 +419,7 @@ def csv_values(rows: list[SampleRow], seed: int = SEED) -> list[list[str]]:
             "cms_interest": "yes" if row.cms_interest else "",
             "language": LANGUAGE_ANSWERS.get(row.language, ("", ""))[0],
             "large_print": "yes" if row.large_print else "",
+            "format": "Braille" if row.format == "braille" else "",
         }
         values.update(row.typed)
         out.append([values[name] for name in RECORD_COLUMNS])
@@ -467,6 +476,7 @@ def forms_values(
             "cms_interest": _yes_no(row.cms_interest),
             "language": LANGUAGE_ANSWERS.get(row.language, ("", ""))[1],
             "large_print": _yes_no(row.large_print),
+            "format": "Braille" if row.format == "braille" else "No",
         }
         answers.update(row.typed)
         out.append(

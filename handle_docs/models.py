@@ -76,6 +76,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "cms_interest",
     "language",
     "large_print",
+    "format",
 )
 
 
@@ -102,6 +103,7 @@ class VisitRecord:
     cms_interest: bool
     language: str = ""  # "" when not stated (records/vocab.NOT_STATED), "cy+en" for Welsh and English
     large_print: bool = False
+    format: str = ""  # records/vocab.FORMATS: "" the print letter, "braille", "large_print"
     keys_visible: bool = False
 
     @property
@@ -183,6 +185,7 @@ class Letter:
     source_rows: tuple[int, ...]
     language: str = "en-GB"
     large_print: bool = False
+    braille: bool = False  # a braille copy (BRF) besides the print letter (handle_docs/braille/)
     nws_interest: bool = False
     cms_interest: bool = False
     visit_date: dt.date | None = None

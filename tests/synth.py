@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 HEADER = ["submitted_at", "officer", "address", "postcode", "vrm", "vehicle_secure", "items_on_display",
-          "advice_given", "nws_interest", "cms_interest", "language", "large_print"]
+          "advice_given", "nws_interest", "cms_interest", "language", "large_print", "format"]
 HEADER_LINE = ",".join(HEADER)
 STREETS = ["Larkspur Road", "Tanners Row", "Millbrook Close"]
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"
@@ -27,7 +27,7 @@ def write_records(path: Path, n: int, officer: str = "4127") -> Path:
             writer.writerow([
                 f"2026-11-14 19:{i % 60:02d}", officer, f"{i // 3 + 1} {STREETS[i % 3]}, Eastmoor, Westmarch",
                 f"ZZ{1 + i % 3} 4QX", plate(i), "no" if i % 3 == 0 else "yes", "bag" if i % 4 == 0 else "",
-                "yes", "yes" if i % 5 == 0 else "", "", "", "",
+                "yes", "yes" if i % 5 == 0 else "", "", "", "", "",
             ])
     return path
 

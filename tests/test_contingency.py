@@ -64,7 +64,8 @@ def test_the_form_asks_the_forms_questions_three_cars_to_a_sheet(pack):
     form = content.material(FORM_ID)
     headers = {field: header for header, field in load_column_map(CONTENT / "forms-columns.yaml").items()}
     pages = page_texts(out / "check-form.pdf")
-    assert len(pages) == result.pages["check-form.pdf"] == 2 + 1  # two sheets, then how to type them in
+    # two sheets, then how to type them in (two pages since the Form asks for the letter's format too)
+    assert len(pages) == result.pages["check-form.pdf"] == 2 + 2
     for sheet, page in enumerate(pages[:2]):
         flat = " ".join(page.split())
         for field in RECORD_COLUMNS:
@@ -73,9 +74,9 @@ def test_the_form_asks_the_forms_questions_three_cars_to_a_sheet(pack):
         assert "Completion time" not in flat, "Forms fills in its own time; paper asks for it in words"
         for number in range(sheet * 3 + 1, sheet * 3 + 4):
             assert f"Check {number}" in flat
-    guide = " ".join(pages[-1].split())
+    guide = " ".join(" ".join(pages[2:]).split())
     for field in RECORD_COLUMNS:
-        assert field in guide, "the last page names the records column for every question"
+        assert field in guide, "the last pages name the records column for every question"
 
 
 def test_the_generic_letter_has_a_tick_box_per_finding_and_blank_address_lines(pack):
@@ -105,6 +106,7 @@ def test_a_paper_form_typed_into_the_records_file_goes_through_the_normal_run(tm
         "submitted_at": "14/11/2026 18:05", "officer": "4127", "address": "12 Sample Street, Eastmoor",
         "postcode": "ZZ1 4QX", "vrm": "QZ00 XKB", "vehicle_secure": "no", "items_on_display": "bag; phone",
         "advice_given": "yes", "nws_interest": "yes", "cms_interest": "", "language": "Welsh", "large_print": "no",
+        "format": "braille",
     }
     path = tmp_path / "typed.csv"
     path.write_text(",".join(columns) + "\n" + ",".join(f'"{row[c]}"' for c in columns) + "\n", encoding="utf-8")
@@ -112,6 +114,7 @@ def test_a_paper_form_typed_into_the_records_file_goes_through_the_normal_run(tm
     assert not recordset.rejects and len(recordset.records) == 1
     record = recordset.records[0]
     assert record.items_on_display == ("bag", "phone") and record.language == "cy" and record.nws_interest
+    assert record.format == "braille"
 
 
 def test_the_form_follows_the_forms_questions_when_they_change(content_copy, tmp_path):

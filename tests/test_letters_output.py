@@ -294,6 +294,6 @@ def test_run_folder_is_private_and_file_names_carry_only_ids(sample_run):
             if record.postcode:
                 assert record.postcode.replace(" ", "") not in path.name.replace(" ", "")
     assert sorted(p.name for p in out.iterdir()) == [
-        "batch.pdf", "follow-up.csv", "letters", "manifest.csv", "manifest.json", "rejects.csv", "round-sheet.pdf",
+        "batch.pdf", "braille", "follow-up.csv", "letters", "manifest.csv", "manifest.json", "rejects.csv", "round-sheet.pdf",
         "stats.json", "summary.txt", "warnings.csv",
     ]

@@ -368,6 +368,7 @@ GOOD = {
     "cms_interest": "y",
     "language": "Welsh",
     "large_print": "",
+    "format": "",
 }
 
 

@@ -27,7 +27,7 @@ SAMPLE_CSV = EXAMPLES / "patrol-records.csv"
 SAMPLE_XLSX = EXAMPLES / "patrol-forms-export.xlsx"
 COLUMN_MAP = ROOT / "content" / "forms-columns.yaml"
 
-GOOD_ROW = '2026-11-14 18:05:07,4127,"14 Tanners Row, Eastmoor",ZZ1 7HD,QZ00 XKB,no,bag;phone,yes,,,,'
+GOOD_ROW = '2026-11-14 18:05:07,4127,"14 Tanners Row, Eastmoor",ZZ1 7HD,QZ00 XKB,no,bag;phone,yes,,,,,'
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "records.csv", encoding: str = "utf-8") -> Path:
@@ -531,7 +531,7 @@ def test_xlsx_cells_beyond_header_are_a_warning(tmp_path: Path) -> None:
 def test_csv_unlabelled_column_is_a_warning(tmp_path: Path) -> None:
     result = read_records(write(tmp_path, f"{HEADER_LINE},,\n{GOOD_ROW},,x\n{GOOD_ROW},,\n"))
     assert len(result.records) == 2
-    assert [w.message for w in result.warnings] == ["column 14 has data but no header and was ignored"]
+    assert [w.message for w in result.warnings] == ["column 15 has data but no header and was ignored"]
 
 
 def test_row_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -544,7 +544,7 @@ def test_row_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_language_written_in_its_own_name_and_script_is_understood(tmp_path: Path) -> None:
-    rows = [GOOD_ROW[:-2] + f",{name}," for name in ("العربية", "Cymraeg", "polski", "اردو")]
+    rows = [GOOD_ROW[:-3] + f",{name},," for name in ("العربية", "Cymraeg", "polski", "اردو")]
     result = read_records(write(tmp_path, "\n".join([HEADER_LINE, *rows]) + "\n"))
     assert [r.language for r in result.records] == ["ar", "cy", "pl", "ur"]
     assert result.rejects == [] and result.row_warnings == []

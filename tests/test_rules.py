@@ -43,6 +43,7 @@ BASE: dict[str, object] = {
     "cms_interest": "No",
     "language": "English",
     "large_print": "No",
+    "format": "",
 }
 
 
@@ -84,6 +85,10 @@ CASES: dict[str, tuple[dict[str, object], Kept | Rejected]] = {
         {"nws_interest": "Yes;No;"},
         Kept(lambda r: not r.nws_interest, "nws_interest", "2 options ticked", "treated as no"),
     ),
+    "a format we cannot make is large print, to follow up": (
+        {"format": "audio tape"},
+        Kept(lambda r: r.format == "large_print", "format", "free text, 10 characters", "sent in large print"),
+    ),
     "an unknown language means English": (
         {"language": "Klingon"},
         Kept(lambda r: r.language == "en-GB", "language", "free text, 7 characters", "in English"),
@@ -121,12 +126,17 @@ CASES: dict[str, tuple[dict[str, object], Kept | Rejected]] = {
     "a ticked Forms box means yes": ({"vehicle_secure": "Yes;"}, Kept(lambda r: r.vehicle_secure)),
     "y means yes": ({"nws_interest": "y"}, Kept(lambda r: r.nws_interest)),
     "TRUE means yes": ({"large_print": "TRUE"}, Kept(lambda r: r.large_print)),
+    "Braille asks for braille": ({"format": " Braille "}, Kept(lambda r: r.format == "braille")),
+    "a Forms box ticked for braille asks for braille": ({"format": "Braille;"}, Kept(lambda r: r.format == "braille")),
+    "large print in the format column is large print": ({"format": "Large print"},
+                                                         Kept(lambda r: r.format == "large_print")),
+    "No in the format column is the print letter": ({"format": "No"}, Kept(lambda r: r.format == "")),
     "false means no": ({"cms_interest": "false"}, Kept(lambda r: not r.cms_interest)),
     "N means no advice": ({"advice_given": " N "}, Kept(lambda r: not r.advice_given)),
     "a Forms checkbox with the same answer twice": ({"cms_interest": "Yes; yes;"}, Kept(lambda r: r.cms_interest)),
     "blank optional answers are no": (
-        {"advice_given": "", "nws_interest": "", "cms_interest": "", "large_print": "", "language": ""},
-        Kept(lambda r: not (r.advice_given or r.nws_interest or r.cms_interest or r.large_print)),
+        {"advice_given": "", "nws_interest": "", "cms_interest": "", "large_print": "", "language": "", "format": ""},
+        Kept(lambda r: not (r.advice_given or r.nws_interest or r.cms_interest or r.large_print or r.format)),
     ),
     # --- rejected: the letter cannot be made right ----------------------------------------
     "no address": ({"address": ""}, Rejected("address", "address is missing")),

@@ -1,4 +1,4 @@
-"""Run the PDF and Word checks over files and folders, one report per file (a crashed check is a failed check)."""
+"""Run the PDF, Word and braille checks over files and folders, one report per file (a crashed check is a failed check)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
+from handle_docs.checks import braille as brf_checks
 from handle_docs.checks import docx as docx_checks
 from handle_docs.checks import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf_text
 from handle_docs.checks.config import CheckConfig
@@ -17,7 +18,9 @@ PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
 )
 DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
 
-SUFFIXES = {".pdf": "pdf", ".docx": "docx"}
+BRF_CHECKS: tuple[tuple[str, Callable], ...] = brf_checks.CHECKS
+
+SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".brf": "brf"}
 
 
 def _run(name: str, func: Callable, doc: object, config: CheckConfig) -> CheckResult:
@@ -62,12 +65,26 @@ def check_docx(path: Path, config: CheckConfig) -> FileReport:
     return report
 
 
+def check_brf(path: Path, config: CheckConfig) -> FileReport:
+    report = FileReport(Path(path), "brf")
+    try:
+        doc = brf_checks.BrfFile.open(Path(path))
+    except Exception as exc:  # noqa: BLE001
+        report.results.append(
+            CheckResult.from_findings("readable", [Finding(f"cannot read braille file: {type(exc).__name__}: {exc}")])
+        )
+        return report
+    for name, func in BRF_CHECKS:
+        report.results.append(_run(name, func, doc, config))
+    return report
+
+
 def _wanted(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES and not path.name.startswith("~$")
 
 
 def collect_files(paths: Sequence[Path]) -> list[Path]:
-    """Files to check: each file given, and every *.pdf / *.docx under each
+    """Files to check: each file given, and every *.pdf / *.docx / *.brf under each
     directory (recursively, sorted).  Word lock files (``~$…``) are skipped."""
     found: list[Path] = []
     seen: set[Path] = set()
@@ -91,15 +108,17 @@ def check_file(path: Path, config: CheckConfig) -> FileReport:
         return check_pdf(path, config)
     if kind == "docx":
         return check_docx(path, config)
+    if kind == "brf":
+        return check_brf(path, config)
     return FileReport(
         path,
         "unknown",
-        [CheckResult.from_findings("file-type", [Finding("not a .pdf or .docx file")])],
+        [CheckResult.from_findings("file-type", [Finding("not a .pdf, .docx or .brf file")])],
     )
 
 
 def check_paths(paths: Sequence[Path], config: CheckConfig | None = None, jobs: int = 1) -> list[FileReport]:
-    """Check every PDF and Word file in ``paths`` (files or directories).
+    """Check every PDF, Word and braille file in ``paths`` (files or directories).
 
     With ``jobs`` > 1 files are checked in a process pool (rendering pages
     for the QR check is the slow part); reports come back in file order.

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..checks import (
+    SUFFIXES,
     CheckConfig,
     LinksFileError,
     check_paths,
@@ -46,12 +47,13 @@ EXIT_FAILED = 1
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: number of cores).")
 def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_file: Path, failures_only: bool,
           jobs: int | None) -> None:
-    """Check PDF and Word files (or folders of them, recursively).
+    """Check PDF, Word and braille (.brf) files (or folders of them, recursively).
 
     PDFs: tags, language, title, PDF/UA id, figure alt text, heading order,
     list tags, embedded and allowed fonts, minimum text size, no italics,
     colour contrast, no block capitals, QR codes, page size, real text.
     Word: heading and list styles, en-GB, text size, alt text, title.
+    Braille: cells per line, lines per page, page numbers, the words read back.
 
     Exits 0 when every check passes, 1 when any fails.
     """
@@ -61,10 +63,10 @@ def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_fi
         raise click.BadParameter(str(exc), param_hint="--links") from exc
     files = collect_files(paths)
     if not files:
-        raise click.UsageError("no .pdf or .docx files found in " + ", ".join(str(p) for p in paths))
-    unknown = [f for f in files if f.suffix.lower() not in (".pdf", ".docx")]
+        raise click.UsageError("no .pdf, .docx or .brf files found in " + ", ".join(str(p) for p in paths))
+    unknown = [f for f in files if f.suffix.lower() not in SUFFIXES]
     if unknown:
-        raise click.UsageError("can only check .pdf and .docx files, not " + ", ".join(str(f) for f in unknown))
+        raise click.UsageError("can only check .pdf, .docx and .brf files, not " + ", ".join(str(f) for f in unknown))
     config = CheckConfig(min_font_pt=min_font_size, allowed_urls=urls, short_forms=shorts)
     reports = check_paths(files, config, jobs=jobs or os.cpu_count() or 1)
     if as_json:

@@ -61,7 +61,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
     OUT/manifest.csv, OUT/rejects.csv, OUT/warnings.csv, OUT/round-sheet.pdf
     and OUT/summary.txt; with --docx also
-    OUT/letters/<letter-id>.docx and OUT/batch.docx.
+    OUT/letters/<letter-id>.docx and OUT/batch.docx; for records asking for
+    braille, OUT/braille/<letter-id>.brf.
     """
     content = load_content_or_fail(content_dir, templates)
     require_ids(content, [material], kind="letter")
@@ -131,6 +132,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
                 err=True,
             )
             sys.exit(130)
+        except ProblemsError as exc:  # content read only when the records need it (content/braille.yaml)
+            fail(exc.problems, "content cannot be used")
         except OSError as exc:
             click.echo(
                 f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "

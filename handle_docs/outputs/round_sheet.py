@@ -54,6 +54,7 @@ class RoundSheetLabels(Strict):
     delivered: str = Field(min_length=1)
     letters: str = Field(min_length=1)
     page: str = Field(min_length=1)
+    braille: str = Field(default="and its braille copy", min_length=1)  # beside a letter sent with braille
 
 
 class RoundSheetWording(Strict):
@@ -100,7 +101,8 @@ def round_sheet_context(letters: Sequence[Letter], content: Content, wording: Ro
         street, where = door(letter.address_lines)
         if not streets or streets[-1]["name"].casefold() != street.casefold():
             streets.append({"name": street, "stops": []})
-        streets[-1]["stops"].append({"order": order, "reference": letter.letter_id, "door": where})
+        streets[-1]["stops"].append({"order": order, "reference": letter.letter_id, "door": where,
+                                     "braille": letter.braille})
     return {
         "lang": LANG,
         "title": markup.fill(wording.title, values),

@@ -331,6 +331,17 @@ def normalise_language(value: object) -> str:
 # ---------------------------------------------------------------------------
 
 
+def normalise_format(value: object) -> str:
+    """The letter's format: "" (the print letter; also a blank cell), "braille"
+    or "large_print" (:data:`~handle_docs.records.vocab.FORMATS`); anything
+    else raises (records/rules.py then sends large print, with a warning)."""
+    text = _collapse(_as_text(value, "format"))
+    meaning = vocab.letter_format(text)
+    if meaning is None:
+        raise FieldError("format must be braille or large print, or blank for the print letter")
+    return meaning
+
+
 def _yes_no(name: str, required: bool = False) -> Callable[[object], bool]:
     return lambda value: parse_yes_no(value, name, required=required)
 
@@ -349,4 +360,5 @@ FIELD_PARSERS: Mapping[str, Callable[[object], object]] = {
     "cms_interest": _yes_no("cms_interest"),
     "language": normalise_language,
     "large_print": _yes_no("large_print"),
+    "format": normalise_format,
 }

@@ -114,6 +114,12 @@ RULES: Mapping[str, FieldRule] = MappingProxyType(
                 default=False,
                 assumed="treated as no; ask the resident whether they want large print",
             ),
+            FieldRule(
+                "format",
+                "type braille or large print, or leave it blank for the ordinary print letter",
+                default=vocab.LARGE_PRINT,
+                assumed="sent in large print; ask the resident which format they need",
+            ),
         )
     }
 )

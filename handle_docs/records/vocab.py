@@ -129,6 +129,39 @@ def yes_no(text: str, field: str) -> bool | None:
     meanings = {True if part in yes_words else False if part in no_words else None for part in answer_parts(text)}
     return meanings.pop() if len(meanings) == 1 else None
 
+
+#: The letter's format (the ``format`` column, or the Forms question "Does the
+#: resident want the letter in another format?"): canonical value -> the words
+#: for it.  A blank cell, or one of :data:`PRINT_WORDS`, is the ordinary print letter ("").
+BRAILLE = "braille"
+LARGE_PRINT = "large_print"
+FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        BRAILLE: ("braille", "braille letter", "brf", "ueb", "unified english braille"),
+        LARGE_PRINT: ("large print", "large-print", "large print letter", "large", "big print"),
+    }
+)
+PRINT_WORDS: frozenset[str] = frozenset({"no", "none", "print", "standard", "normal", "regular", "n/a", "-"})
+
+
+def letter_format(text: str) -> str | None:
+    """The canonical format for an answer (any case, a Forms checkbox's ``;``):
+    "" for the print letter, "braille", "large_print", or None when not understood."""
+    found: set[str] = set()
+    for part in answer_parts(text):
+        if part in PRINT_WORDS:
+            found.add("")
+            continue
+        matches = [key for key, words in FORMATS.items() if part in words]
+        if not matches:
+            return None
+        found.add(matches[0])
+    if len(found) > 1:  # "No;Braille" is braille; braille and large print ticked: braille
+        found.discard("")
+        return BRAILLE if BRAILLE in found else found.pop()
+    return found.pop() if found else ""
+
+
 #: Language used when a record gives none.
 DEFAULT_LANGUAGE = "en-GB"
 

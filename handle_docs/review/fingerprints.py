@@ -8,7 +8,9 @@ material:
 * the shared content it pulls in: ``operation.yaml`` (force, contact details,
   signatory, patrol) and ``links.yaml`` (every web address and QR code); for
   the paper check form (``kind: form``) also ``forms-columns.yaml``, whose
-  column headers are the questions the form prints;
+  column headers are the questions the form prints; for a letter also
+  ``braille.yaml``, the page size and tables its braille copy is made with
+  (the braille's words are the letter's own content);
 * the shared template files (everything under the templates folder that is
   not in a material-kind folder: the document shell, macros, ``base.css``;
   ``templates/report/`` belongs to no material);
@@ -50,8 +52,9 @@ NON_MATERIAL_FOLDERS: frozenset[str] = frozenset({"report", "round-sheet"})
 SHARED_CONTENT: tuple[str, ...] = ("operation.yaml", "links.yaml")
 
 #: Shared content files only some kinds pull in: the paper check form prints
-#: the Forms questions, which are the column map's headers.
-KIND_CONTENT: dict[str, tuple[str, ...]] = {"form": ("forms-columns.yaml",)}
+#: the Forms questions, which are the column map's headers; a letter's braille
+#: copy is laid out and translated as braille.yaml says.
+KIND_CONTENT: dict[str, tuple[str, ...]] = {"form": ("forms-columns.yaml",), "letter": ("braille.yaml",)}
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 

@@ -41,7 +41,7 @@ from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
 from handle_docs.run.context import leaflet_context, letter_context
-from handle_docs.run.routing import Route, anything_goes, route_for
+from handle_docs.run.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording.content import Content, Material, load_content
@@ -343,9 +343,7 @@ class ChunkRenderer:
 
     def route(self, letter: Letter) -> Route:
         """The materials ``letter`` is printed in (run/routing.py)."""
-        if letter.language in self.routes:
-            return self.routes[letter.language]
-        return route_for(self.content, self.base_material.id, self.settings.leaflet_id, letter.language, anything_goes)
+        return route_of(self.routes, self.content, self.base_material.id, self.settings.leaflet_id, letter.language)
 
     def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:
         """Each language's letter material and template context, and the HTML

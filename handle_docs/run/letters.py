@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from handle_docs.models import Finding, Letter, VehicleCheck, VisitRecord
+from handle_docs.records.vocab import BRAILLE, LARGE_PRINT
 
 _NUMBERED = re.compile(r"^(\d+)([a-z]?)\s+(.+)$", re.IGNORECASE)
 
@@ -138,7 +139,8 @@ def build_letters(records: Iterable[VisitRecord], id_prefix: str = "L") -> list[
                 findings=findings_for(vehicles),
                 source_rows=tuple(r.row for r in group),
                 language=languages[0] if languages else "",
-                large_print=any(r.large_print for r in group),
+                large_print=any(r.large_print or r.format == LARGE_PRINT for r in group),
+                braille=any(r.format == BRAILLE for r in group),
                 nws_interest=any(r.nws_interest for r in group),
                 cms_interest=any(r.cms_interest for r in group),
                 visit_date=min(dates) if dates else None,

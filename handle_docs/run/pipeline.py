@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from handle_docs.braille.outputs import settings_for, write_braille
 from handle_docs.models import Letter, RecordSet
 from handle_docs.outputs.costs import record_print_cost
 from handle_docs.records.printable import screen
@@ -121,6 +122,7 @@ def run_letters(
     round_sheet = options.round_sheet or load_wording(content.root)
     recordset = screen(recordset)
     letters = build_letters(recordset.records)
+    braille_settings = settings_for(letters, content.root)  # its mistakes before anything is rendered
     insecure, with_items = count_vehicles(recordset)
     result = RunResult(
         out_dir=out_dir,
@@ -172,6 +174,9 @@ def run_letters(
             f"!= rows read ({figures.rows_read})"
         )
     delivered = {letter.letter_id for letter in result.letters}
+    braille = write_braille([letter for letter in letters if letter.letter_id in delivered], content, staging,
+                            braille_settings, routes=settings.routes, material_id=settings.material_id,
+                            watermark=settings.watermark) if braille_settings else None
 
     def before_swap(staging: Path) -> None:
         write_warnings(staging, kept_warnings(recordset.row_warnings, result.letters))
@@ -199,9 +204,11 @@ def run_letters(
             "languages": letters_by_language(result.letters),
             "fallbacks": fallbacks(result.letters),
             **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
+            **(braille.manifest() if braille else {}),
         },
         summary_lines=summary_lines(
-            content, recordset, result, options.summary_extra, settings.leaflet_id, figures=figures,
+            content, recordset, result, options.summary_extra + (braille.summary_lines() if braille else []),
+            settings.leaflet_id, figures=figures,
         ),
         before_swap=before_swap,
         stats=run_stats(content, recordset, letters, result, figures),

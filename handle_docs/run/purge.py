@@ -1,7 +1,7 @@
 """Remove a run's personal data and keep its counts.
 
-Letters, the print batch, the sign-up follow-up list and the delivery round
-sheet hold addresses and registrations; the manifest, rejects and warnings
+Letters (and their braille copies), the print batch, the sign-up follow-up
+list and the delivery round sheet hold addresses and registrations; the manifest, rejects and warnings
 reports, summary and stats hold only ids,
 row numbers, reasons and counts, so reports and cost tables still work after
 a purge.  A ``stats.json`` made by an older handle-docs, which counted free-text
@@ -21,7 +21,7 @@ from handle_docs.records.vocab import item_kind
 from handle_docs.util import atomic
 
 #: What holds personal data in a run folder.
-PERSONAL = ("letters", "batch.pdf", "batch.docx", "follow-up.csv", "round-sheet.pdf")
+PERSONAL = ("letters", "braille", "batch.pdf", "batch.docx", "follow-up.csv", "round-sheet.pdf")
 #: What stays: no personal data in any of these.
 KEPT = ("manifest.json", "manifest.csv", "rejects.csv", "warnings.csv", "summary.txt", "stats.json")
 

@@ -124,6 +124,12 @@ def route_for(
     return Route(asked, letters, leaflets, fallback)
 
 
+def route_of(routes: dict[str, Route], content: Content, letter_id: str, leaflet_id: str | None, asked: str) -> Route:
+    """The route a letter asking for ``asked`` takes in a run: the run's own
+    route for it, else any translation (proofs and previews, watermarked)."""
+    return routes[asked] if asked in routes else route_for(content, letter_id, leaflet_id, asked, anything_goes)
+
+
 def used_materials(routes: Iterable[Route]) -> list[str]:
     out: list[str] = []
     for route in routes:

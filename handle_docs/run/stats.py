@@ -49,6 +49,7 @@ def run_stats(
         "nws_interest_addresses": sum(1 for l in letters if l.nws_interest),
         "cms_interest_addresses": sum(1 for l in letters if l.cms_interest),
         "large_print_letters": sum(1 for l in letters if l.large_print),
+        "braille_letters": sum(1 for l in letters if l.braille),  # asked for; made: manifest.json "braille"
         "languages": letters_by_language(result.letters),
         "fallbacks": fallbacks(result.letters),
         "letter_pages": result.letter_pages,
