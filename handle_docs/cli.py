@@ -28,6 +28,7 @@ from .commands.review import review
 from .commands.reviewers import reviewers
 from .commands.serve import serve
 from .commands.users import users
+from .commands.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,6 +60,7 @@ cli.add_command(card)
 cli.add_command(contingency)
 cli.add_command(serve)
 cli.add_command(users)
+cli.add_command(worker)
 
 
 def main() -> None:

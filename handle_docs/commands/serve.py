@@ -109,9 +109,13 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, trusted
     click.echo(f"The workspace is at http://{host}:{server.effective_port}/  (press Ctrl-C to stop)")
     if not has_accounts:
         click.echo("No accounts: whoever opens it on this computer works as a local editor and cannot approve.")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("stopped")
-    finally:
-        server.close()
+    # the letters runs are made by a worker process of its own, never by the server (services/supervisor.py)
+    from handle_docs.services.supervisor import worker_running
+
+    with worker_running(instance, content_dir, settings.templates_dir, settings.review_dir):
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        finally:
+            server.close()
