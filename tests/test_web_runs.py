@@ -11,13 +11,16 @@ import io
 import json
 import re
 import stat
+import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from handle_docs.run.workspace_runs import RunStore
+from handle_docs.services.supervisor import worker_running
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
 
@@ -52,13 +55,22 @@ def signed_in(monkeypatch):
     return who
 
 
+@contextmanager
+def with_worker(settings: Settings):
+    """The worker process serve starts beside the web server (services/supervisor.py), for these folders."""
+    with worker_running(settings.instance, settings.content, settings.templates_dir, settings.review_dir) as worker:
+        yield worker
+
+
 @pytest.fixture
 def app(content_copy, tmp_path, signed_in):
     approve_all(content_copy)
-    app = create_app(Settings(content=content_copy, instance=tmp_path / "instance"))
+    settings = Settings(content=content_copy, instance=tmp_path / "instance")
+    app = create_app(settings)
     app.config["TESTING"] = True
-    yield app
-    app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+    with with_worker(settings):
+        yield app
+        app.extensions["handle_docs"]["run_queue"].wait_idle(180)
     app.extensions["handle_docs"]["previewer"].close()
 
 
@@ -249,7 +261,10 @@ def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(content_co
     record.state = "running"  # as a server stopped mid-run leaves it
     store.save(record)
     app = create_app(settings)
-    assert app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+    with with_worker(settings):
+        deadline = time.monotonic() + 180
+        while store.load(record.id).state != "done" and time.monotonic() < deadline:
+            time.sleep(0.2)
     assert store.load(record.id).state == "done"
     assert (store.out_dir(record) / "batch.pdf").is_file()
     app.extensions["handle_docs"]["previewer"].close()
