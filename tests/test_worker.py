@@ -1,0 +1,201 @@
+"""The workspace's runs are made by worker processes from a queue in the instance database, through
+the same letters-run service as ``handle-docs letters``: the same bytes, each run made once however many
+workers share the instance, a killed worker's run carried on by another, a fault failing only its run,
+and a web server that never makes a run itself."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from handle_docs.run.workspace_jobs import Folders
+from handle_docs.run.workspace_runs import RunStore
+from handle_docs.services import worker as worker_module
+from handle_docs.services.queue import RunQueue
+from handle_docs.services.worker import FAULT_MESSAGE, Worker
+
+from .conftest import EPOCH
+from .synth import digests, write_records
+
+WAIT = 300  # seconds: a small run on a busy two-core machine
+ADDRESS = "12 Larkspur Road"  # personal data that must not reach the log
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+
+
+def handle_docs(*args: str) -> list[str]:
+    return [sys.executable, "-m", "handle_docs", *args]
+
+
+def worker_command(*extra: str) -> list[str]:
+    """A worker on the folders beside it, as a person starts one in the force's folder."""
+    return handle_docs("--log-level", "INFO", "worker", "--instance", "instance", "--content", "content", *extra)
+
+
+def queue_run(root: Path, records: Path, leaflet: str | None = None) -> str:
+    """Upload ``records`` as the workspace does and press Make: the run's id."""
+    store = RunStore(root / "instance")
+    record = store.create("acc-officer-1", records.read_bytes(), 7)
+    record.leaflet, record.state = leaflet, "queued"
+    assert RunQueue(root / "instance").enqueue(record.id, lambda: store.save(record))
+    return record.id
+
+
+def out_of(root: Path, run_id: str) -> Path:
+    return root / "instance" / "runs" / run_id / "out"
+
+
+def test_the_command_line_and_a_workspace_run_make_the_same_bytes(content_copy):
+    root = content_copy.parent
+    records = write_records(root / "records.csv", 8)
+    made = subprocess.run(handle_docs("letters", "records.csv", "--out", "cli-run", "--content", "content", "--jobs",
+                                      "1", "--quiet", "--with-leaflet", "lock-it-leaflet"),
+                          cwd=root, env=env(), capture_output=True, text=True, timeout=WAIT)
+    assert made.returncode == 0, made.stderr
+    run_id = queue_run(root, records, leaflet="lock-it-leaflet")
+    worked = subprocess.run(worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True,
+                            timeout=WAIT)
+    assert worked.returncode == 0, worked.stderr
+    assert RunStore(root / "instance").load(run_id).state == "done"
+    assert digests(out_of(root, run_id)) == digests(root / "cli-run")
+    assert (root / "instance" / "runs" / run_id / "extras" / "letters.zip").is_file()
+
+
+def test_two_workers_on_one_instance_make_each_queued_run_once(content_copy):
+    root = content_copy.parent
+    runs = [queue_run(root, write_records(root / f"records-{n}.csv", 3 + n)) for n in range(2)]
+    workers = [subprocess.Popen(worker_command("--until-idle"), cwd=root, env=env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    logs = [w.communicate(timeout=WAIT)[1] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], logs
+    queue = RunQueue(root / "instance")
+    for run_id in runs:
+        entry = queue.entry(run_id)
+        assert (entry.state, entry.starts) == ("done", 1), run_id
+        assert sum(f"making run {run_id}" in log for log in logs) == 1
+        assert RunStore(root / "instance").load(run_id).state == "done"
+
+
+def test_a_worker_killed_mid_run_is_carried_on_by_another_once_its_lease_expires(content_copy):
+    root = content_copy.parent
+    records = write_records(root / "records.csv", 16)  # 8 chunks of 2
+    reference = subprocess.run(handle_docs("letters", "records.csv", "--out", "reference", "--content", "content",
+                                           "--jobs", "1", "--quiet"), cwd=root, env=env(), capture_output=True,
+                               text=True, timeout=WAIT)
+    assert reference.returncode == 0, reference.stderr
+    run_id = queue_run(root, records)
+    progress = root / "instance" / "runs" / run_id / "progress.json"
+    first = subprocess.Popen(worker_command("--lease", "3"), cwd=root, env=env(), start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            done = json.loads(progress.read_text())
+        except (OSError, ValueError):
+            done = {}
+        if 0 < done.get("done", 0) < done.get("total", 0):
+            break
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)  # mid-run: some chunks journalled, the rest not
+    first.wait()
+    queue = RunQueue(root / "instance")
+    assert queue.entry(run_id).state == "running"  # left holding a lease nobody renews
+
+    second = subprocess.run(worker_command("--lease", "3", "--until-idle"), cwd=root, env=env(),
+                            capture_output=True, text=True, timeout=WAIT)
+    assert second.returncode == 0, second.stderr
+    assert f"making run {run_id} (carried on)" in second.stderr
+    entry = queue.entry(run_id)
+    assert (entry.state, entry.starts) == ("done", 2)
+    assert digests(out_of(root, run_id)) == digests(root / "reference")
+
+
+def test_an_exception_in_a_run_fails_that_run_and_the_worker_makes_the_next(content_copy, monkeypatch, caplog):
+    root = content_copy.parent
+    broken = queue_run(root, write_records(root / "a.csv", 3))
+    fine = queue_run(root, write_records(root / "b.csv", 3))
+    real = worker_module.make_letters
+
+    def faulty(request, **kwargs):
+        if broken in str(request.records):
+            raise RuntimeError(ADDRESS)  # a bug whose message quotes a record
+        return real(request, **kwargs)
+
+    monkeypatch.setattr(worker_module, "make_letters", faulty)
+    caplog.set_level(logging.INFO)
+    folders = Folders(content_copy, root / "templates", root / "review")
+    Worker(root / "instance", folders, poll=0.1).run(until_idle=True)
+    store, queue = RunStore(root / "instance"), RunQueue(root / "instance")
+    assert (store.load(broken).state, store.load(broken).message) == ("failed", FAULT_MESSAGE)
+    assert (queue.entry(broken).state, queue.entry(broken).reason) == ("failed", "fault")
+    assert store.load(fine).state == "done" and queue.entry(fine).state == "done"
+    assert "RuntimeError" in caplog.text and "Larkspur" not in caplog.text
+
+
+def test_a_killed_pool_process_fails_only_its_run(content_copy, monkeypatch):
+    from handle_docs.run import batch
+
+    root = content_copy.parent
+    (content_copy / "workspace.yaml").write_text("retention_days: 7\njobs: 2\n", encoding="utf-8")
+    broken = queue_run(root, write_records(root / "a.csv", 6))
+    fine = queue_run(root, write_records(root / "b.csv", 6))
+    parent = os.getpid()
+    real = batch.ChunkRenderer.render
+
+    def render(self, index, letters, staging):
+        if os.getpid() != parent and broken in str(staging):
+            os.kill(os.getpid(), signal.SIGKILL)  # out of memory, say
+        return real(self, index, letters, staging)
+
+    monkeypatch.setattr(batch.ChunkRenderer, "render", render)
+    folders = Folders(content_copy, root / "templates", root / "review")
+    Worker(root / "instance", folders, poll=0.1).run(until_idle=True)
+    store = RunStore(root / "instance")
+    assert (store.load(broken).state, store.load(broken).message) == ("failed", FAULT_MESSAGE)
+    assert store.load(fine).state == "done"
+
+
+def test_enqueue_is_idempotent_when_many_ask_at_once(tmp_path):
+    queue = RunQueue(tmp_path / "instance")
+    saved = []
+    barrier = threading.Barrier(8)
+
+    def press() -> bool:
+        barrier.wait()
+        return RunQueue(tmp_path / "instance").enqueue("r" * 22, lambda: saved.append(1))
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: press(), range(8)))
+    assert results.count(True) == 1 and saved == [1]
+    assert queue.entry("r" * 22).state == "queued" and queue.unfinished() == 1
+
+
+def test_a_lease_is_claimed_again_only_once_it_has_expired(tmp_path):
+    now = [1000.0]
+    queue = RunQueue(tmp_path / "instance", lease=30, clock=lambda: now[0])
+    queue.enqueue("a" * 22)
+    assert queue.claim("w1").run_id == "a" * 22
+    assert queue.claim("w2") is None  # held
+    now[0] += 20
+    assert queue.heartbeat("a" * 22, "w1")
+    now[0] += 29
+    assert queue.claim("w2") is None  # the heartbeat renewed it
+    now[0] += 2
+    claim = queue.claim("w2")
+    assert claim is not None and claim.resumed and claim.starts == 2
+    assert not queue.heartbeat("a" * 22, "w1")  # w1 learns it lost the run
+    assert not queue.finish("a" * 22, "w1", "done")
+    assert queue.finish("a" * 22, "w2", "done") and queue.entry("a" * 22).state == "done"
+    assert not queue.enqueue("a" * 22)  # done: Make does not queue it again
