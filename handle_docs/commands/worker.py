@@ -28,7 +28,9 @@ from .common import content_folders, content_options
 @click.option("--lease", type=click.FloatRange(min=1.0), default=LEASE_SECONDS, show_default=True,
               help="Seconds without a heartbeat after which another worker carries a run on.")
 @click.option("--until-idle", is_flag=True, help="Stop once no run is queued or being made.")
-def worker(instance, content_dir, templates, review_dir, lease, until_idle):
+@click.option("--stop-with", "parent", type=int, default=None, hidden=True,
+              help="Stop when this process (the serve that started the worker) is gone.")
+def worker(instance, content_dir, templates, review_dir, lease, until_idle, parent):
     """Make the letters runs queued in the workspace (serve starts one)."""
     content_dir, templates = content_folders(content_dir, templates)
     if not instance.is_dir():
@@ -38,4 +40,6 @@ def worker(instance, content_dir, templates, review_dir, lease, until_idle):
     runner = Worker(instance.resolve(), folders, lease=lease)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: runner.stop())
+    if parent is not None:
+        runner.stop_with(parent)
     runner.run(until_idle=until_idle)

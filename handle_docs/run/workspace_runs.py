@@ -119,7 +119,8 @@ class RunStore:
     """The runs folder of a workspace instance (0700 folders, 0600 files)."""
 
     def __init__(self, instance: Path):
-        self.root = atomic.private_dir(Path(instance) / "runs")
+        # absolute: a file is served by its path, which must not depend on the server's working folder
+        self.root = atomic.private_dir(Path(instance).absolute() / "runs")
 
     # --- one run ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ its run carries on once its lease expires (services/queue.py).
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -33,7 +34,8 @@ def worker_command(instance: Path, content: Path, templates: Path, review: Path)
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
     return [sys.executable, "-m", "handle_docs", "--log-level", level if isinstance(level, str) else "WARNING",
             "worker", "--instance", str(Path(instance).resolve()), "--content", str(Path(content).resolve()),
-            "--templates", str(Path(templates).resolve()), "--review-dir", str(Path(review).resolve())]
+            "--templates", str(Path(templates).resolve()), "--review-dir", str(Path(review).resolve()),
+            "--stop-with", str(os.getpid())]
 
 
 class WorkerProcess:
@@ -99,11 +101,23 @@ class WorkerProcess:
             self._watcher.join(timeout=5)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 @contextmanager
 def worker_running(instance: Path, content: Path, templates: Path, review: Path) -> Iterator[WorkerProcess]:
-    """A worker for these folders while the block runs (what serve does around its server)."""
+    """A worker for these folders while the block runs (what serve does around its server).
+
+    In the main thread SIGTERM then stops the block as Ctrl-C does, so the worker is
+    stopped with the server however the server is stopped (a worker whose server was
+    killed outright stops by itself: ``--stop-with``)."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     worker = WorkerProcess(worker_command(instance, content, templates, review)).start()
     try:
         yield worker
     finally:
         worker.stop()
+        if main:
+            signal.signal(signal.SIGTERM, previous)

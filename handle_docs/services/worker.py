@@ -116,6 +116,16 @@ class Worker:
         """Stop at the next chunk (safe from a signal handler)."""
         self.stopping.set()
 
+    def stop_with(self, pid: int) -> None:
+        """Stop once process ``pid`` (the server that started this worker) is gone, however it ended."""
+        def watch() -> None:
+            while not self.stopping.wait(self.poll):
+                if os.getppid() != pid:  # re-parented: the server died without stopping this worker
+                    log.warning("worker %s: the server that started it has gone; stopping", self.id)
+                    self.stop()
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
     def jobs(self) -> int:
         try:
             return load_config(self.folders.content).jobs
