@@ -5,14 +5,18 @@ and a web server that never makes a run itself."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -199,3 +203,166 @@ def test_a_lease_is_claimed_again_only_once_it_has_expired(tmp_path):
     assert not queue.finish("a" * 22, "w1", "done")
     assert queue.finish("a" * 22, "w2", "done") and queue.entry("a" * 22).state == "done"
     assert not queue.enqueue("a" * 22)  # done: Make does not queue it again
+
+
+#: A web server process (the app as serve makes it, driven by Flask's test client) that uploads and makes a
+#: run, then says which threads it has and whether it loaded anything that makes letters.
+SERVER = r'''
+import io, json, re, sys, threading, time
+from pathlib import Path
+from handle_docs.web import Settings, create_app
+
+app = create_app(Settings(content=Path("content"), instance=Path("instance")))
+client = app.test_client()
+
+def token(path):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+sent = client.post("/runs/", data={"csrf_token": token("/runs/"),
+                                   "records": (io.BytesIO(Path("records.csv").read_bytes()), "records.csv")},
+                   content_type="multipart/form-data")
+run_id = re.search(r"/runs/([A-Za-z0-9_-]{22})/check", sent.headers["Location"]).group(1)
+made = client.post(f"/runs/{run_id}/make", data={"csrf_token": token(f"/runs/{run_id}/check")})
+time.sleep(3)
+print(json.dumps({
+    "run": run_id, "make": made.status_code, "threads": sorted(t.name for t in threading.enumerate()),
+    "modules": sorted(m for m in sys.modules if m.startswith(
+        ("multiprocessing", "concurrent.futures.process", "handle_docs.run.batch", "handle_docs.run.pipeline"))),
+}))
+'''
+
+
+def test_the_web_server_never_makes_a_run_itself(content_copy):
+    root = content_copy.parent
+    write_records(root / "records.csv", 4)
+    server = subprocess.run([sys.executable, "-c", SERVER], cwd=root, env=env(), capture_output=True, text=True,
+                            timeout=WAIT)
+    assert server.returncode == 0, server.stderr
+    seen = json.loads(server.stdout.splitlines()[-1])
+    assert seen["make"] == 303
+    assert seen["threads"] == ["MainThread"]  # no thread making runs
+    assert seen["modules"] == []  # no process pool, no letters pipeline in the server
+    assert RunStore(root / "instance").load(seen["run"]).state == "queued"  # waiting for a worker
+    worked = subprocess.run(worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True,
+                            timeout=WAIT)
+    assert worked.returncode == 0, worked.stderr
+    assert RunStore(root / "instance").load(seen["run"]).state == "done"
+
+
+# --- two servers, as a person starts them --------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Cookies and CSRF tokens, as a browser keeps them, for any server of one instance."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  NoRedirect)
+
+    def request(self, url: str, data: bytes | None = None, headers: dict | None = None):
+        try:
+            with self.opener.open(urllib.request.Request(url, data=data, headers=headers or {}), timeout=60) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def token(self, url: str) -> str:
+        page = self.request(url)[2].decode()
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def post(self, url: str, fields: dict[str, str], file: tuple[str, bytes] | None = None):
+        boundary = "----handle-docs-test"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                 for k, v in fields.items()]
+        if file:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="records"; filename="{file[0]}"\r\n'
+                         f"Content-Type: text/csv\r\n\r\n".encode() + file[1] + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def start_serve(root: Path) -> tuple[subprocess.Popen, str]:
+    server = subprocess.Popen(handle_docs("serve", "--content", "content", "--instance", "instance", "--port", "0"),
+                              cwd=root, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in server.stdout:
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+        if found:
+            threading.Thread(target=server.stdout.read, daemon=True).start()  # keep the pipe flowing
+            threading.Thread(target=server.stderr.read, daemon=True).start()
+            return server, found.group(1)
+    raise AssertionError(f"serve did not start: {server.stderr.read()}")
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (started by any of its threads)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:  # the thread ended
+            pass
+    return [c for c in found if alive(c)]
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition, timeout: float = WAIT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to find serve's worker")
+def test_two_servers_on_one_instance_make_a_run_once_and_a_dead_worker_takes_no_server_down(content_copy):
+    root = content_copy.parent
+    records = write_records(root / "records.csv", 6).read_bytes()
+    servers = []
+    try:
+        servers.append(start_serve(root))
+        servers.append(start_serve(root))
+        (a, url_a), (b, url_b) = servers
+        workers = [wait_for(lambda s=s: children(s.pid), 30) for s, _ in servers]
+        assert all(len(w) == 1 for w in workers)  # serve starts one worker each
+
+        browser = Browser()
+        status, headers, _ = browser.post(f"{url_a}/runs/", {"csrf_token": browser.token(f"{url_a}/runs/")},
+                                          ("records.csv", records))
+        assert status == 303, status
+        run_id = re.search(r"/runs/([A-Za-z0-9_-]{22})/check", headers["Location"]).group(1)
+        token = browser.token(f"{url_a}/runs/{run_id}/check")
+        with ThreadPoolExecutor(2) as pool:  # Make pressed in both servers at once
+            answers = list(pool.map(lambda url: browser.post(f"{url}/runs/{run_id}/make", {"csrf_token": token}),
+                                    (url_a, url_b)))
+        assert [status for status, _, _ in answers] == [303, 303]
+        store, queue = RunStore(root / "instance"), RunQueue(root / "instance")
+        wait_for(lambda: store.load(run_id).state == "done")
+        assert queue.entry(run_id).starts == 1  # made once, by one of the two workers
+
+        status, headers, body = browser.request(f"{url_b}/runs/{run_id}/files/letters.zip")
+        assert status == 200 and headers["Content-Type"] == "application/zip"
+        assert body == (store.extras_dir(store.load(run_id)) / "letters.zip").read_bytes()
+
+        os.kill(workers[0][0], signal.SIGKILL)  # a crash that takes the whole worker process
+        assert browser.request(f"{url_a}/runs/")[0] == 200  # the server still answers
+        restarted = wait_for(lambda: [p for p in children(a.pid) if p != workers[0][0]], 30)
+        assert len(restarted) == 1  # and serve started its worker again
+    finally:
+        for server, _ in servers:
+            server.send_signal(signal.SIGTERM)
+        for server, _ in servers:
+            server.wait(timeout=60)
+    assert not any(alive(pid) for pid in [*workers[1], *restarted])  # each worker stopped with its server
