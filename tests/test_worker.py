@@ -203,6 +203,10 @@ def test_a_lease_is_claimed_again_only_once_it_has_expired(tmp_path):
     assert not queue.finish("a" * 22, "w1", "done")
     assert queue.finish("a" * 22, "w2", "done") and queue.entry("a" * 22).state == "done"
     assert not queue.enqueue("a" * 22)  # done: Make does not queue it again
+    queue.enqueue("b" * 22)
+    assert queue.claim("w1").run_id == "b" * 22 and queue.finish("b" * 22, "w1", "failed", "fault")
+    assert queue.enqueue("b" * 22)  # a failed run may be made again, from the start of its count
+    assert (queue.entry("b" * 22).state, queue.entry("b" * 22).starts) == ("queued", 0)
 
 
 #: A web server process (the app as serve makes it, driven by Flask's test client) that uploads and makes a

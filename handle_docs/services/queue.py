@@ -136,19 +136,20 @@ class RunQueue:
     def claim(self, worker: str) -> Claim | None:
         """The oldest run waiting, or one whose worker's lease has expired, now held by ``worker``."""
         now = self.clock()
-        with opened(self.instance) as conn, immediate(conn):
-            row = conn.execute(
-                "SELECT run_id, state, starts FROM runs WHERE state = 'queued' "
-                "OR (state = 'running' AND (heartbeat IS NULL OR heartbeat < ?)) ORDER BY queued_at, rowid LIMIT 1",
-                (now - self.lease,),
-            ).fetchone()
-            if row is None:
-                return None
-            conn.execute(
-                "UPDATE runs SET state = 'running', worker = ?, heartbeat = ?, started_at = ?, starts = starts + 1 "
-                "WHERE run_id = ?",
-                (worker, now, now, row["run_id"]),
-            )
+        waiting = ("SELECT run_id, state, starts FROM runs WHERE state = 'queued' "
+                   "OR (state = 'running' AND (heartbeat IS NULL OR heartbeat < ?)) ORDER BY queued_at, rowid LIMIT 1")
+        with opened(self.instance) as conn:
+            if conn.execute(waiting, (now - self.lease,)).fetchone() is None:
+                return None  # nothing to do: no write lock taken (idle workers poll)
+            with immediate(conn):  # look again holding the lock: another worker may have taken it
+                row = conn.execute(waiting, (now - self.lease,)).fetchone()
+                if row is None:
+                    return None
+                conn.execute(
+                    "UPDATE runs SET state = 'running', worker = ?, heartbeat = ?, started_at = ?, starts = starts + 1 "
+                    "WHERE run_id = ?",
+                    (worker, now, now, row["run_id"]),
+                )
         return Claim(row["run_id"], row["starts"] + 1, resumed=row["state"] == RUNNING)
 
     def heartbeat(self, run_id: str, worker: str) -> bool:
