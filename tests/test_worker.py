@@ -370,3 +370,55 @@ def test_two_servers_on_one_instance_make_a_run_once_and_a_dead_worker_takes_no_
         for server, _ in servers:
             server.wait(timeout=60)
     assert not any(alive(pid) for pid in [*workers[1], *restarted])  # each worker stopped with its server
+
+
+def mid_run(progress: Path) -> None:
+    """Wait until some of the run's letters are made and some are not."""
+    def between() -> bool:
+        try:
+            done = json.loads(progress.read_text())
+        except (OSError, ValueError):
+            return False
+        return 0 < done.get("done", 0) < done.get("total", 0)
+
+    wait_for(between, WAIT)
+
+
+def test_a_worker_told_to_stop_gives_its_run_back_and_the_next_worker_carries_it_on_at_once(content_copy):
+    root = content_copy.parent
+    records = write_records(root / "records.csv", 16)
+    run_id = queue_run(root, records)
+    first = subprocess.Popen(worker_command(), cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+    mid_run(root / "instance" / "runs" / run_id / "progress.json")
+    first.send_signal(signal.SIGTERM)  # serve stopping, or a restart
+    log = first.communicate(timeout=60)[1]
+    assert first.returncode == 0, log
+    assert f"run {run_id} goes back to the queue" in log
+    queue = RunQueue(root / "instance")
+    # queued, not left running under a lease: the next worker takes it without waiting for the lease to expire
+    assert queue.entry(run_id).state == "queued" and RunStore(root / "instance").load(run_id).state == "queued"
+    second = subprocess.run(worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True,
+                            timeout=WAIT)
+    assert second.returncode == 0, second.stderr
+    assert queue.entry(run_id).state == "done"
+    reference = subprocess.run(handle_docs("letters", "records.csv", "--out", "reference", "--content", "content",
+                                           "--jobs", "1", "--quiet"), cwd=root, env=env(), capture_output=True,
+                               text=True, timeout=WAIT)
+    assert reference.returncode == 0, reference.stderr
+    assert digests(out_of(root, run_id)) == digests(root / "reference")
+
+
+def test_a_run_whose_worker_keeps_dying_is_failed_not_tried_for_ever(content_copy):
+    from handle_docs.util.instance_db import opened
+
+    root = content_copy.parent
+    run_id = queue_run(root, write_records(root / "records.csv", 3))
+    with opened(root / "instance") as conn:  # as three workers that died making it leave it
+        conn.execute("UPDATE runs SET state = 'running', worker = 'gone', heartbeat = 0, starts = 3 WHERE run_id = ?",
+                     (run_id,))
+    folders = Folders(content_copy, root / "templates", root / "review")
+    Worker(root / "instance", folders, poll=0.1).run(until_idle=True)
+    record = RunStore(root / "instance").load(run_id)
+    assert record.state == "failed" and record.message == worker_module.CRASHED_MESSAGE
+    assert RunQueue(root / "instance").entry(run_id).reason == "crashed"
