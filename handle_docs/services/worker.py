@@ -69,7 +69,10 @@ def make_run(store: RunStore, record: RunRecord, folders: Folders, jobs: int,
         extras=store.extras_dir(record),
     )
     outcome = make_letters(request, progress_start=progress.start, progress=step)
-    preview_pages(store, record)
+    try:
+        preview_pages(store, record)  # made here so the web server only reads them
+    except Exception as exc:  # the results page makes them when it is first opened instead
+        log.warning("run %s: preview pages not made (%s)", record.id, type(exc).__name__)
     progress.write(finished=True)
     return outcome.notes
 
