@@ -422,3 +422,35 @@ def test_a_run_whose_worker_keeps_dying_is_failed_not_tried_for_ever(content_cop
     record = RunStore(root / "instance").load(run_id)
     assert record.state == "failed" and record.message == worker_module.CRASHED_MESSAGE
     assert RunQueue(root / "instance").entry(run_id).reason == "crashed"
+
+
+#: Another process holding a run folder's lock until its standard input closes.
+HOLDER = r'''
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+'''
+
+
+def test_a_worker_waits_while_another_process_still_builds_in_the_run_folder(content_copy):
+    root = content_copy.parent
+    run_id = queue_run(root, write_records(root / "records.csv", 3))
+    folder = root / "instance" / "runs" / run_id
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder / worker_module.LOCK_FILE)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"  # a worker whose lease expired, not yet knowing it
+    folders = Folders(content_copy, root / "templates", root / "review")
+    worker = Worker(root / "instance", folders, poll=0.1)
+    thread = threading.Thread(target=worker.run, kwargs={"until_idle": True})
+    thread.start()
+    try:
+        time.sleep(3)
+        assert not (folder / "progress.json").exists()  # claimed, but nothing built while the other holds it
+        assert RunQueue(root / "instance").entry(run_id).state == "running"
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    thread.join(timeout=WAIT)
+    assert RunStore(root / "instance").load(run_id).state == "done"

@@ -20,14 +20,18 @@ killed outright loses its lease when the heartbeats stop, with the same effect.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import logging
 import os
 import secrets
 import socket
 import sqlite3
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
@@ -75,6 +79,34 @@ def make_run(store: RunStore, record: RunRecord, folders: Folders, jobs: int,
         log.warning("run %s: preview pages not made (%s)", record.id, type(exc).__name__)
     progress.write(finished=True)
     return outcome.notes
+
+
+#: The file a worker holds an exclusive lock on while it makes the run in that folder.
+LOCK_FILE = ".worker.lock"
+
+
+@contextmanager
+def run_folder_lock(folder: Path, check: Callable[[], None], every: float = 0.5) -> Iterator[None]:
+    """Hold the run folder's lock: a second process never builds into the same staging folder, even
+    when a worker whose lease expired (frozen, not dead) wakes up before it learns it lost the run.
+    Waits while another process holds it, running ``check`` (which may raise to give up).
+
+    A POSIX record lock (lockf), not flock: the pool processes forked while it is held do not
+    inherit it, so a killed worker's orphaned pool processes cannot keep the run locked."""
+    fd = os.open(Path(folder) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+                check()
+                time.sleep(every)
+        yield  # the lock goes with the file's closing, or the process's end
+    finally:
+        os.close(fd)
 
 
 class Lease:
@@ -176,7 +208,8 @@ class Worker:
                     raise Stopping(run_id)
 
             try:
-                make_run(self.store, record, self.folders, self.jobs(), check)
+                with run_folder_lock(self.store.folder(run_id), check):
+                    make_run(self.store, record, self.folders, self.jobs(), check)
             except Stopping:
                 record.state = QUEUED
                 self._save(record)
