@@ -454,3 +454,22 @@ def test_a_worker_waits_while_another_process_still_builds_in_the_run_folder(con
         holder.wait(timeout=30)
     thread.join(timeout=WAIT)
     assert RunStore(root / "instance").load(run_id).state == "done"
+
+
+def test_a_killed_worker_on_this_machine_is_known_gone_and_its_run_carried_on_without_waiting(content_copy):
+    root = content_copy.parent
+    run_id = queue_run(root, write_records(root / "records.csv", 16))
+    first = subprocess.Popen(worker_command("--lease", "600"), cwd=root, env=env(), start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mid_run(root / "instance" / "runs" / run_id / "progress.json")
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    queue = RunQueue(root / "instance")
+    held_by = queue.entry(run_id).worker
+    assert worker_module.gone(held_by) and not worker_module.gone(worker_module.new_worker_id())
+    assert not worker_module.gone(f"another-machine:{first.pid}:0000")  # a process elsewhere: wait for its lease
+    second = subprocess.run(worker_command("--lease", "600", "--until-idle"), cwd=root, env=env(),
+                            capture_output=True, text=True, timeout=WAIT)  # the lease alone would take 10 minutes
+    assert second.returncode == 0, second.stderr
+    assert f"making run {run_id} (carried on)" in second.stderr
+    assert (queue.entry(run_id).state, queue.entry(run_id).starts) == ("done", 2)

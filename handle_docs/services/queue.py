@@ -10,7 +10,8 @@ their workers on one instance folder never both decide to make one run:
 * ``claim`` hands the oldest queued run to one worker with a lease: the
   worker's id and a heartbeat time it refreshes while it works.  A running
   run whose heartbeat is older than the lease is the run of a worker that was
-  killed or stopped: it is claimed again and carries on from its journal;
+  killed or stopped: it is claimed again and carries on from its journal (at
+  once when its worker ran on this machine and is no longer there);
 * ``finish`` records done or failed only for the worker holding the lease.
 
 No personal data: run ids, states, times, counts and a reason code only.
@@ -133,16 +134,23 @@ class RunQueue:
 
     # --- the workers ---------------------------------------------------------------------------
 
-    def claim(self, worker: str) -> Claim | None:
-        """The oldest run waiting, or one whose worker's lease has expired, now held by ``worker``."""
+    def claim(self, worker: str, gone: Callable[[str], bool] = lambda _worker: False) -> Claim | None:
+        """The oldest run waiting, or one whose worker's lease has expired or whose worker ``gone``
+        says is dead (a worker on this machine that was killed), now held by ``worker``."""
         now = self.clock()
-        waiting = ("SELECT run_id, state, starts FROM runs WHERE state = 'queued' "
-                   "OR (state = 'running' AND (heartbeat IS NULL OR heartbeat < ?)) ORDER BY queued_at, rowid LIMIT 1")
+        unfinished = ("SELECT run_id, state, starts, worker, heartbeat FROM runs WHERE state IN ('queued', 'running') "
+                      "ORDER BY queued_at, rowid")
+
+        def free(row) -> bool:
+            if row["state"] == QUEUED:
+                return True
+            return row["heartbeat"] is None or row["heartbeat"] < now - self.lease or gone(row["worker"] or "")
+
         with opened(self.instance) as conn:
-            if conn.execute(waiting, (now - self.lease,)).fetchone() is None:
+            if not any(free(row) for row in conn.execute(unfinished)):
                 return None  # nothing to do: no write lock taken (idle workers poll)
             with immediate(conn):  # look again holding the lock: another worker may have taken it
-                row = conn.execute(waiting, (now - self.lease,)).fetchone()
+                row = next((row for row in conn.execute(unfinished).fetchall() if free(row)), None)
                 if row is None:
                     return None
                 conn.execute(

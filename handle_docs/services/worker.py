@@ -136,6 +136,29 @@ class Lease:
                 log.warning("run %s: heartbeat not recorded (%s)", self.run_id, type(exc).__name__)
 
 
+def new_worker_id() -> str:
+    """This worker's id in the queue: machine, process and a random part (no personal data)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def gone(worker: str) -> bool:
+    """Whether the worker with this id ran on this machine and its process is no longer there
+    (killed outright: its run need not wait for the lease; the run folder's lock still guards it)."""
+    parts = worker.rsplit(":", 2)  # host, process id, random part
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # there, but not ours to signal
+        return False
+    return False
+
+
 class Worker:
     """Claims and makes queued runs of one instance folder until told to stop."""
 
@@ -144,7 +167,7 @@ class Worker:
         self.store = RunStore(instance)
         self.runs = q.RunQueue(instance, lease)
         self.folders, self.poll = folders, poll
-        self.id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.id = worker_id or new_worker_id()
         self.stopping = threading.Event()
 
     def stop(self) -> None:
@@ -177,7 +200,7 @@ class Worker:
         if adopted:
             log.info("worker %s: %d cut-off runs queued again", self.id, len(adopted))
         while not self.stopping.is_set():
-            claim = self.runs.claim(self.id)
+            claim = self.runs.claim(self.id, gone)
             if claim is None:
                 if until_idle and not self.runs.unfinished():
                     return
