@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("handle_docs.commands.lint:lint",
                 "Check the wording in CONTENT for plain English and…"),
     "check": ("handle_docs.commands.check:check",
-                "Check PDF and Word files (or folders of them, recursively)."),
+                "Check PDF, Word and braille (.brf) files (or folders of…"),
     "leaflets": ("handle_docs.commands.leaflets:leaflets",
                 "Render leaflet MATERIALS (default: every leaflet, with…"),
     "links": ("handle_docs.commands.links:links",
@@ -52,6 +52,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Did the patrol work? Vehicle crime in the patrolled…"),
     "hotspots": ("handle_docs.commands.hotspots:hotspots",
                 "Where to patrol next: the force's LSOAs ranked by…"),
+    "worker": ("handle_docs.commands.worker:worker",
+                "Make the letters runs queued in the workspace (serve…"),
     "users": ("handle_docs.commands.users:users",
                 "Accounts that may sign in to the workspace (`handle-docs…"),
 }

@@ -5,19 +5,23 @@ and hostile uploads."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
 import json
 import re
 import stat
+import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from handle_docs.run.workspace_runs import RunStore
+from handle_docs.services.supervisor import worker_running
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
 
@@ -52,13 +56,22 @@ def signed_in(monkeypatch):
     return who
 
 
+@contextmanager
+def with_worker(settings: Settings):
+    """The worker process serve starts beside the web server (services/supervisor.py), for these folders."""
+    with worker_running(settings.instance, settings.content, settings.templates_dir, settings.review_dir) as worker:
+        yield worker
+
+
 @pytest.fixture
 def app(content_copy, tmp_path, signed_in):
     approve_all(content_copy)
-    app = create_app(Settings(content=content_copy, instance=tmp_path / "instance"))
+    settings = Settings(content=content_copy, instance=tmp_path / "instance")
+    app = create_app(settings)
     app.config["TESTING"] = True
-    yield app
-    app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+    with with_worker(settings):
+        yield app
+        app.extensions["handle_docs"]["run_queue"].wait_idle(180)
     app.extensions["handle_docs"]["previewer"].close()
 
 
@@ -249,7 +262,10 @@ def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(content_co
     record.state = "running"  # as a server stopped mid-run leaves it
     store.save(record)
     app = create_app(settings)
-    assert app.extensions["handle_docs"]["run_queue"].wait_idle(180)
+    with with_worker(settings):
+        deadline = time.monotonic() + 180
+        while store.load(record.id).state != "done" and time.monotonic() < deadline:
+            time.sleep(0.2)
     assert store.load(record.id).state == "done"
     assert (store.out_dir(record) / "batch.pdf").is_file()
     app.extensions["handle_docs"]["previewer"].close()
@@ -357,3 +373,44 @@ def test_expired_runs_go_even_when_nobody_opens_the_run_list(client, app, small_
     monkeypatch.setattr(runs_module, "SWEEP_EVERY", 0)
     assert client.get("/").status_code == 200  # the materials page, not the run list
     assert not store.folder(old.id).exists() and store.folder(fresh.id).exists()
+
+
+# --- the queue and the worker ----------------------------------------------------------------------
+
+
+def test_a_double_click_on_make_queues_the_run_once(client, app, small_csv, monkeypatch):
+    run_id = run_id_of(upload(client, small_csv))
+    stale = RunStore(Path(app.instance_path)).load(run_id)  # what the second click read before the first saved
+    assert make(client, run_id).status_code == 303
+    monkeypatch.setattr(runs_module, "mine_or_404", lambda _run_id: copy.deepcopy(stale))
+    second = make(client, run_id)
+    assert second.status_code == 303 and second.headers["Location"].endswith(f"/runs/{run_id}/progress")
+    monkeypatch.undo()
+    assert "This run was already queued: it is made once." in text(client.get(f"/runs/{run_id}/progress"))
+    finished(app)
+    entry = app.extensions["handle_docs"]["run_queue"].entry(run_id)
+    assert (entry.state, entry.starts) == ("done", 1)
+    assert RunStore(Path(app.instance_path)).load(run_id).state == "done"
+
+
+def test_letters_zip_is_written_by_the_run_and_streamed_from_disk_with_a_relative_instance_folder(
+        content_copy, signed_in, small_csv, monkeypatch):
+    approve_all(content_copy)
+    monkeypatch.chdir(content_copy.parent)  # serve --content content --instance instance, as the README says
+    settings = Settings(content=Path("content"), instance=Path("instance"))
+    app = create_app(settings)
+    client = app.test_client()
+    with with_worker(settings):
+        run_id = run_id_of(upload(client, small_csv))
+        make(client, run_id)
+        finished(app)
+    archive = content_copy.parent / "instance" / "runs" / run_id / "extras" / "letters.zip"
+    assert archive.is_file() and stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with zipfile.ZipFile(archive) as opened:
+        assert sorted(opened.namelist()) == sorted(f"letters/{p.name}" for p in (
+            content_copy.parent / "instance" / "runs" / run_id / "out" / "letters").iterdir())
+    response = client.get(f"/runs/{run_id}/files/letters.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.is_streamed  # the file handed to the server in blocks, not bytes made for the request
+    assert response.get_data() == archive.read_bytes()
+    app.extensions["handle_docs"]["previewer"].close()

@@ -29,6 +29,7 @@ CORRECTED = "7 Orchard Way, Eastmoor, Westmarch"
 
 @pytest.fixture
 def workspace(tmp_path):
+    from handle_docs.services.supervisor import worker_running
     from handle_docs.web import Settings, create_app
 
     shutil.copytree(CONTENT, tmp_path / "content")
@@ -36,10 +37,12 @@ def workspace(tmp_path):
     shutil.copytree(ROOT / "review", tmp_path / "review")
     approve_all(tmp_path / "content")
     (tmp_path / "content" / "workspace.yaml").write_text("retention_days: 7\njobs: 2\n", encoding="utf-8")
-    app = create_app(Settings(content=tmp_path / "content", instance=tmp_path / "instance"))
-    with served(app) as url:
+    settings = Settings(content=tmp_path / "content", instance=tmp_path / "instance")
+    app = create_app(settings)
+    with served(app) as url, worker_running(settings.instance, settings.content, settings.templates_dir,
+                                            settings.review_dir):
         yield url, tmp_path
-    app.extensions["handle_docs"]["run_queue"].wait_idle(WAIT)
+        app.extensions["handle_docs"]["run_queue"].wait_idle(WAIT)
     app.extensions["handle_docs"]["previewer"].close()
 
 

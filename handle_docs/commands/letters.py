@@ -1,23 +1,20 @@
-"""``handle-docs letters RECORDS --out DIR``: a patrol's records to a print batch."""
+"""``handle-docs letters RECORDS --out DIR``: a patrol's records to a print batch.
+
+A thin edge: it parses the options, calls the letters-run service
+(:func:`handle_docs.services.letters_run.make_letters`, which the workspace's
+worker calls too) and prints what it made or why it stopped."""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
 
-from handle_docs.run.batch import RunSettings, worker_pool
 from ..models import ProblemsError
-from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.records.read import read_records
 from ..review import DRAFT_WATERMARK
-from handle_docs.run.routing import plan_for_records
-from handle_docs.outputs.costs import prices_for
-from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
-from handle_docs.run.figures import row_figures
+from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
 from .progress import Progress
 from .common import (
     AbsolutePath,
@@ -30,6 +27,16 @@ from .common import (
     require_ids,
     unpinned_option,
 )
+
+#: What the command says when a run stops before it starts, by RunStopped.stage.
+HEADINGS = {
+    "content": "content cannot be used",
+    "options": "the options cannot be used",
+    "prices": "print-costs.yaml cannot be used",
+    "round_sheet": "the delivery round sheet's wording cannot be used",
+    "records": "records file cannot be used",
+    "gate": "refusing to make letters: material not approved",
+}
 
 
 @click.command("letters")
@@ -67,84 +74,37 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     content = load_content_or_fail(content_dir, templates)
     require_ids(content, [material], kind="letter")
     require_ids(content, [leaflet] if leaflet is not None else [], kind="leaflet")
-    if docx and not content.material(material).spec.docx_template:
-        raise click.UsageError(
-            f"--docx: material '{material}' has no docx_template, so it cannot make Word letters (see docs/word.md)"
-        )
-
+    request = LettersRequest(
+        records=records, out_dir=out_dir, content_dir=content_dir, templates=content.templates, columns=columns,
+        material=material, leaflet=leaflet, docx=docx, draft=draft, chunk_size=chunk_size,
+        jobs=jobs or os.cpu_count() or 1, resume=resume,
+    )
+    progress = Progress(sys.stderr, quiet=quiet)
     try:
-        prices = prices_for(content_dir)
-    except ProblemsError as exc:
-        fail(exc.problems, "print-costs.yaml cannot be used")
-    try:
-        round_sheet = round_sheet_wording(content_dir)
-    except ProblemsError as exc:
-        fail(exc.problems, "the delivery round sheet's wording cannot be used")
-
-    jobs = jobs or os.cpu_count() or 1
-    # Workers start before the records are read, so none of them holds a copy.
-    with worker_pool(jobs) as pool:
-        column_map = columns or (content_dir / "forms-columns.yaml")
-        try:
-            recordset = read_records(records, column_map if column_map.exists() else None)
-        except ProblemsError as exc:
-            fail(exc.problems, "records file cannot be used")
-        if recordset.warnings:
-            print_problems(recordset.warnings, "records warnings")
-
-        # The review gate: every material this run uses must be approved for its
-        # current version (handle-docs review status says where each stands); a
-        # translation that is not approved is not used: its letters go in English.
-        plan = plan_for_records(content, material, leaflet, recordset, draft=draft)
-        approval = plan.approval
-        refuse_unapproved(approval, making="letters", draft=draft, draft_hint="never for delivery")
-        if approval.refusals:
-            print_problems(approval.refusals, f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
-
-        settings = RunSettings(
-            content_root=content_dir,
-            templates=content.templates,
-            material_id=material,
-            chunk_size=chunk_size,
-            watermark=DRAFT_WATERMARK if draft else None,
-            leaflet_id=leaflet,
-            docx=docx,
-            routes=tuple(plan.routes.values()),
+        outcome = make_letters(request, content=content, progress_start=progress.start, progress=progress.step,
+                               notice=print_problems)
+    except RunStopped as exc:
+        if exc.stage == "gate":
+            refuse_unapproved(exc.approval, making="letters", draft=draft, draft_hint="never for delivery")
+        fail(exc.problems, HEADINGS[exc.stage])
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nstopped. Nothing in {out_dir} was changed; run the same command with --resume to carry on.",
+            err=True,
         )
-        progress = Progress(sys.stderr, quiet=quiet)
-        options = RunOptions(
-            jobs=jobs,
-            pool=pool,
-            resume=resume,
-            progress_start=progress.start,
-            progress=progress.step,
-            prices=prices,
-            round_sheet=round_sheet,
-            manifest_extra=approval.manifest_extra,
-            summary_extra=[approval.summary_line],
+        sys.exit(130)
+    except OSError as exc:
+        click.echo(
+            f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
+            "free some space (or fix the permission) and run again with --resume.",
+            err=True,
         )
-        started = time.monotonic()
-        try:
-            result = run_letters(recordset, file_sha256(records), content, settings, out_dir, options)
-        except KeyboardInterrupt:
-            click.echo(
-                f"\nstopped. Nothing in {out_dir} was changed; run the same command with --resume to carry on.",
-                err=True,
-            )
-            sys.exit(130)
-        except ProblemsError as exc:  # content read only when the records need it (content/braille.yaml)
-            fail(exc.problems, "content cannot be used")
-        except OSError as exc:
-            click.echo(
-                f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
-                "free some space (or fix the permission) and run again with --resume.",
-                err=True,
-            )
-            sys.exit(EXIT_PROBLEMS)
-        finally:
-            progress.close()
-    seconds = time.monotonic() - started
-    figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
+        sys.exit(EXIT_PROBLEMS)
+    except ProblemsError as exc:  # content read only when the records need it (content/braille.yaml)
+        fail(exc.problems, "content cannot be used")
+    finally:
+        progress.close()
+    result, figures, seconds = outcome.result, outcome.figures, outcome.seconds
     rate = len(result.letters) / seconds if seconds else 0.0
     click.echo(
         f"{len(result.letters)} letters ({result.letter_pages} pages), {figures.rejected_rows} rejected rows of "

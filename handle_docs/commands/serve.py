@@ -185,12 +185,16 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
     _cookie_note(public_url, trusted_proxies)
     if not has_accounts:
         click.echo("No accounts: whoever opens it on this computer works as a local editor and cannot approve.")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("stopped")
-    finally:
-        server.close()
+    # the letters runs are made by a worker process of its own, never by the server (services/supervisor.py)
+    from handle_docs.services.supervisor import worker_running
+
+    with worker_running(instance, content_dir, settings.templates_dir, settings.review_dir):
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        finally:
+            server.close()
 
 
 def _cookie_note(public_url: str | None, trusted_proxies: tuple[str, ...]) -> None:

@@ -4,8 +4,8 @@ own record (who made it, when it goes, its state) and its output folder.
 
 No run logic lives here beyond keeping the folders: reading and checking the
 upload is :func:`handle_docs.records.check.check_records`, making the letters
-is :mod:`handle_docs.run.workspace_jobs` (which calls the same ``run_letters``
-as ``handle-docs letters``), deleting personal data is
+is the worker's (:mod:`handle_docs.services.worker`, through the same
+letters-run service as ``handle-docs letters``), deleting personal data is
 :func:`handle_docs.run.purge.purge_run`.  The upload is never altered; the
 original file name is not kept (it may hold a street), and nothing in a run's
 record holds an address or registration.
@@ -119,7 +119,8 @@ class RunStore:
     """The runs folder of a workspace instance (0700 folders, 0600 files)."""
 
     def __init__(self, instance: Path):
-        self.root = atomic.private_dir(Path(instance) / "runs")
+        # absolute: a file is served by its path, which must not depend on the server's working folder
+        self.root = atomic.private_dir(Path(instance).absolute() / "runs")
 
     # --- one run ------------------------------------------------------------------------
 

@@ -183,5 +183,5 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(runs.bp)
-    runs.setup(app, instance, settings.content, settings.templates_dir, settings.review_dir)
+    runs.setup(app, instance)
     return app

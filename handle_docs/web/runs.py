@@ -3,9 +3,9 @@ a progress bar, results and downloads, delete the personal data.
 
 Thin: every route parses the request and calls the library (the run folders
 in :mod:`handle_docs.run.workspace_runs`, the check in
-:mod:`handle_docs.records.check`, the making in
-:mod:`handle_docs.run.workspace_jobs`, which calls the same ``run_letters`` as
-``handle-docs letters``).  A run belongs to the account that uploaded it:
+:mod:`handle_docs.records.check`, the queue in :mod:`handle_docs.services.queue`;
+a worker process of its own makes each run through the same letters-run
+service as ``handle-docs letters``).  A run belongs to the account that uploaded it:
 anyone else gets 404, even with the link.  Run ids are random tokens; no
 address or registration is ever in a URL or a page title.
 """
@@ -21,14 +21,14 @@ from handle_docs.models import RECORD_COLUMNS, ProblemsError
 from handle_docs.records.check import check_records
 from handle_docs.records.read import MAX_FILE_BYTES
 from handle_docs.review import load_policy
-from handle_docs.run.workspace_jobs import (
-    Folders, RunQueue, gate, preview_pages, progress_of,
-)
+from handle_docs.run.workspace_jobs import Folders, preview_pages, progress_of
 from handle_docs.run.workspace_runs import (
     ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
     read_json,
 )
 from handle_docs.web import limits
+from handle_docs.services.letters_gate import refusals_before_run
+from handle_docs.services.queue import RunQueue
 from handle_docs.web.common import loaded, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
@@ -80,22 +80,13 @@ def mine_or_404(run_id: str) -> RunRecord:
         abort(404)
 
 
-def setup(app, instance: Path, content: Path, templates: Path, review: Path) -> None:
-    """Keep the run store and queue on the app; delete expired runs; carry on cut-off runs."""
+def setup(app, instance: Path) -> None:
+    """Keep the run store and the queue on the app; delete expired runs.  The runs are made by
+    the worker process (handle-docs worker, started by serve), never by the web server."""
     runs = RunStore(instance)
-    folders_ = Folders(Path(content), Path(templates), Path(review))
-
-    def jobs() -> int:
-        try:
-            return load_config(content).jobs
-        except ProblemsError:
-            return 1
-
-    queue = RunQueue(runs, folders_, jobs)
-    app.extensions["handle_docs"].update(runs=runs, run_queue=queue)
+    app.extensions["handle_docs"].update(runs=runs, run_queue=RunQueue(instance))
     runs.sweep()
     app.extensions["handle_docs"]["runs_swept"] = time.monotonic()
-    queue.resume_unfinished()
 
 
 #: Seconds between retention sweeps made on the way through any request.
@@ -218,12 +209,16 @@ def make(run_id: str):
     draft = request.form.get("draft") == "yes"
     if draft and not may_draft():
         abort(403)
-    refusals = gate(folders(), leaflet, draft)
+    where = folders()
+    refusals = refusals_before_run(where.content, where.templates, where.review, leaflet, draft)
     if refusals:
         return render_template("run_refused.html", title="Not approved", run=record, refusals=refusals,
                                may_draft=may_draft()), 409
     record.leaflet, record.docx, record.draft = leaflet, request.form.get("docx") == "yes", draft
-    run_queue().submit(record)
+    record.state, record.message = QUEUED, ""
+    # saved inside the queue's transaction: a second click finds the run queued and changes nothing
+    if not run_queue().enqueue(record.id, lambda: store().save(record)):
+        flash("This run was already queued: it is made once.")
     return redirect(url_for("runs.progress", run_id=record.id), code=303)
 
 
