@@ -22,6 +22,7 @@ How the parity test reads each renderer (see ``pdf_words`` and ``docx_words``):
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -158,8 +159,13 @@ def docx_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("docx")
     lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
     header, rows = lines[0], lines[1:]
-    rows = [r for r in rows if r.rstrip("\r\n").split(",")[-2].strip().lower() in ("", "en", "english")]
-    chosen = rows[:14] + [r for r in rows[14:] if r.rstrip("\r\n").split(",")[-1].strip().lower() == "yes"]
+    columns = next(csv.reader([header]))
+
+    def cell(row: str, column: str) -> str:  # by the column's name: the sample gains columns
+        return dict(zip(columns, next(csv.reader([row])))).get(column, "").strip().lower()
+
+    rows = [r for r in rows if cell(r, "language") in ("", "en", "english")]
+    chosen = rows[:14] + [r for r in rows[14:] if cell(r, "large_print") == "yes"]
     records = folder / "records.csv"
     records.write_text(header + "".join(chosen), encoding="utf-8")
     content = load_content(CONTENT, TEMPLATES)

@@ -453,7 +453,7 @@ def test_serve_refuses_another_host_while_a_demo_account_exists(content_copy):
     refused = subprocess.run(_serve_command(*elsewhere), cwd=place, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "demo accounts demo-editor, demo-officer, priya-lang, tom-okoro" in refused.stderr
-    assert "handle-docs users remove ID --instance instance" in refused.stderr
+    assert f"handle-docs users remove ID --instance {place / 'instance'}" in refused.stderr  # made absolute
     for account in ("demo-editor", "demo-officer", "priya-lang", "tom-okoro"):
         assert users("remove", account, "--instance", place / "instance").exit_code == 0
     users("add", "dana", "--role", "editor", "--content", content_copy, "--instance", place / "instance",

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 from handle_docs.review import KeyFileSigner, fingerprint, load_registry, material_status
 from handle_docs.review.pin import ALLOW_ENV, AWAITING, PIN_FILE, ROOT_ENV, UNPINNED_RECORD
-from handle_docs.run.workspace_jobs import Folders, gate as workspace_gate
+from handle_docs.services.letters_gate import refusals_before_run
 from handle_docs.web import Settings, create_app
 from handle_docs.wording.content import load_content
 
@@ -153,8 +153,7 @@ def test_the_workspace_refuses_a_forged_registry_in_plain_words(force, tmp_path)
         assert ">approved<" not in page
         review = text(client.get("/materials/visit-letter/review"))
         assert UNCONFIRMED in review
-    folders = Folders(content=force / "content", templates=force / "templates", review=force / "review")
-    refusals = workspace_gate(folders, None, False)
+    refusals = refusals_before_run(force / "content", force / "templates", force / "review", None, False)
     assert refusals and refusals[0].key == "registry_pin"
 
 
@@ -259,7 +258,7 @@ def test_reviewers_pin_pins_the_first_approved_version_of_a_folder_without_a_pin
 
 def test_inits_new_folder_is_pinned_by_its_first_approval_and_then_refuses_a_forgery(tmp_path):
     made = run("init", "force", cwd=tmp_path)
-    assert made.exit_code == 0 and f"will be pinned in force/review/{PIN_FILE}" in made.output
+    assert made.exit_code == 0 and f"will be pinned in {tmp_path / 'force' / 'review' / PIN_FILE}" in made.output
     force = tmp_path / "force"
     assert (force / "review" / PIN_FILE).read_text(encoding="utf-8").strip().endswith(AWAITING)
     status = run("review", "status", cwd=force)

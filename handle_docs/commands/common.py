@@ -150,9 +150,12 @@ def warn_unpinned(problem: Problem | None) -> None:
         click.echo(f"WARNING: {problem.message}", err=True)
 
 
-def refuse_unapproved(approval, *, making: str, draft: bool, draft_hint: str = "never for delivery") -> None:
-    """The review gate at the edge: refuse (exit 1) unless approved or --draft."""
-    warn_unpinned(approval.unpinned_warning)
+def refuse_unapproved(approval, *, making: str, draft: bool, draft_hint: str = "never for delivery",
+                      warned: bool = False) -> None:
+    """The review gate at the edge: refuse (exit 1) unless approved or --draft (``warned``: the unpinned
+    registry's warning was given already)."""
+    if not warned:
+        warn_unpinned(approval.unpinned_warning)
     if approval.refusals and not draft:
         print_problems(approval.refusals, f"refusing to make {making}: material not approved")
         click.echo(f"For a watermarked draft to check ({draft_hint}), add --draft.", err=True)

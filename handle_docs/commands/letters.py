@@ -26,6 +26,7 @@ from .common import (
     refuse_unapproved,
     require_ids,
     unpinned_option,
+    warn_unpinned,
 )
 
 #: What the command says when a run stops before it starts, by RunStopped.stage.
@@ -82,10 +83,11 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     progress = Progress(sys.stderr, quiet=quiet)
     try:
         outcome = make_letters(request, content=content, progress_start=progress.start, progress=progress.step,
-                               notice=print_problems)
+                               notice=print_problems, warn_unpinned=warn_unpinned)
     except RunStopped as exc:
         if exc.stage == "gate":
-            refuse_unapproved(exc.approval, making="letters", draft=draft, draft_hint="never for delivery")
+            refuse_unapproved(exc.approval, making="letters", draft=draft, draft_hint="never for delivery",
+                              warned=True)
         fail(exc.problems, HEADINGS[exc.stage])
     except KeyboardInterrupt:
         click.echo(

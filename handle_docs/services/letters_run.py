@@ -111,8 +111,12 @@ def make_letters(
     progress_start: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
     notice: Notice | None = None,
+    warn_unpinned: Callable[[Problem | None], None] | None = None,
 ) -> LettersOutcome:
     """Make the run ``request`` asks for (``content`` when the edge loaded it already).
+
+    ``warn_unpinned`` is told, once the gate has been judged, of a reviewer registry used without a pin
+    (``--allow-unpinned-registry``), so the edge can say so loudly before anything is made.
 
     Raises RunStopped before anything is written when an input cannot be used or
     the gate refuses; KeyboardInterrupt and OSError leave the output folder as it
@@ -151,6 +155,8 @@ def make_letters(
         plan = plan_for_records(content, request.material, request.leaflet, recordset, draft=request.draft,
                                 review_dir=request.review)
         approval = plan.approval
+        if warn_unpinned is not None:
+            warn_unpinned(approval.unpinned_warning)
         if approval.refusals and not request.draft:
             raise RunStopped("gate", list(approval.refusals), approval)
         if approval.refusals and notice:
