@@ -7,6 +7,9 @@
   templates folder and QR images this process made; anything else (``http``,
   ``file`` elsewhere, ``data:``) is refused and the render fails with the
   refusal.
+* Glyph clusters whose font mapping cannot say what they print (Arabic
+  script, ligatures, a letter drawn with several glyphs) get ``/ActualText``
+  while they are drawn (:mod:`handle_docs.render.actualtext`).
 * WeasyPrint reports some accessibility failures (an image without alt text)
   only as ERROR log lines while still claiming PDF/UA: those fail the render.
 """
@@ -23,12 +26,14 @@ from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from handle_docs.render import fonts, qr
+from handle_docs.render import actualtext, fonts, qr
 from handle_docs.util.reproducible import source_datetime
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FONT_DIR = fonts.FONT_DIR
 PDF_VARIANT = "pdf/ua-1"
+
+actualtext.install()  # the printed text of Arabic script and ligatures in the text layer
 
 
 class RenderError(Exception):
