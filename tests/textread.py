@@ -22,8 +22,9 @@ import pytest
 
 from handle_docs.util.script import arabic_script
 
-#: Direction marks and embeddings pdftotext writes around right-to-left lines.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), " ")
+#: Direction marks and embeddings pdftotext writes around right-to-left lines (and around the
+#: punctuation in them: "المقيم\u202a،\u202c"); they are not text, so they are taken out.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def poppler(path: Path) -> str:
@@ -31,6 +32,16 @@ def poppler(path: Path) -> str:
         pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test installs it)")
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
     return out.stdout.translate(_BIDI_CONTROLS)
+
+
+def poppler_pages(path: Path) -> list[str]:
+    """Each page's text as Poppler reads it."""
+    return poppler(path).split("\f")[:-1] or [""]
+
+
+def poppler_words(path: Path) -> str:
+    """All the words as Poppler reads them, whitespace normalised (lines joined with spaces)."""
+    return " ".join(poppler(path).split())
 
 
 def mupdf(path: Path) -> str:
