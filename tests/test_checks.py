@@ -50,8 +50,8 @@ CONFIG = CheckConfig(
 )
 
 ALL_PDF_CHECKS = [
-    "tagged", "language", "title", "pdfua-id", "figure-alt", "heading-order", "lists-tagged",
-    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",
+    "tagged", "language", "title", "pdfua-id", "figure-alt", "heading-order", "lists-tagged", "table-headers",
+    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "text-layer", "contrast",
     "no-block-capitals", "page-size", "real-text", "qr-codes",
 ]
 ALL_DOCX_CHECKS = [

@@ -22,9 +22,15 @@ and then apply their own right-to-left reordering to the line, so only
 text in drawing order comes back in logical order from all three
 (docs/languages.md, text layer, records what each reader does).
 
-The hook is installed once, when :mod:`handle_docs.render.pdf` is imported; it
-changes what WeasyPrint writes into the page content stream and nothing
-else, and writes the same bytes for the same document.
+Each such unit is a marked-content sequence of its own with its own MCID
+(pdfplumber, and the checks that read it, see one MCID a glyph; nested
+marked content would hide it), and the text box's structure element lists
+them all, in reading order (:func:`give_extra_mcids`).  A box that is
+underlined keeps WeasyPrint's single sequence: its lines are drawn outside
+the text object.
+
+The hooks are installed by :mod:`handle_docs.render.tagging`; the same
+document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -35,7 +41,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pydyf
-import weasyprint.pdf as weasyprint_pdf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
 from weasyprint.text.ffi import ffi, pango
@@ -174,7 +179,12 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
     for match in _TOKENS.finditer(text):
         hexa, other = match.groups()
         if other is not None:
-            parts.append(other)
+            # Positioning: inside the sequence of the glyph it comes before; after
+            # the box's last glyph it moves nothing that is drawn, and is left out.
+            if plan.at < len(plan.owners):
+                if plan.segment is None:
+                    _open(stream, plan, plan.owners[plan.at])
+                parts.append(other)
             continue
         for k in range(0, len(hexa), 4):  # two bytes a glyph: the bundled fonts are all outline fonts
             owner = plan.owners[plan.at] if plan.at < len(plan.owners) else None
@@ -198,7 +208,6 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
 
 _original_marked = Stream.marked
 _original_show_text = Stream.show_text
-_original_add_tags = weasyprint_pdf.add_tags
 
 
 @contextmanager
@@ -238,8 +247,9 @@ def _show_text(self: Stream, text) -> None:
     _emit(self, plan, text if isinstance(text, bytes) else str(text).encode())
 
 
-def _add_tags(pdf, document, pdf_version, page_streams):
-    """WeasyPrint's structure tree, then each text box's further MCIDs given to its element."""
+def take_extra_mcids(page_streams) -> list:
+    """Before WeasyPrint builds the structure tree: take the further MCIDs of the text
+    boxes out of each page stream's MCID table (WeasyPrint knows one MCID a box)."""
     pages = []
     for stream in page_streams:
         tags = stream._tags if stream._tags is not None else {}
@@ -252,7 +262,11 @@ def _add_tags(pdf, document, pdf_version, page_streams):
             more.append((tags[box].get("order", 0), tags[box]["mcid"]))
             more.sort()
         pages.append((extras, mains, sorted(entry["mcid"] for entry in tags.values())))
-    _original_add_tags(pdf, document, pdf_version, page_streams)
+    return pages
+
+
+def give_extra_mcids(pdf, pages: list) -> None:
+    """After: each text box's MCIDs on its structure element, in reading order, and in the parent tree."""
     if not any(extras for extras, _, _ in pages):
         return
     root = _object(pdf, pdf.catalog["StructTreeRoot"])
@@ -260,12 +274,10 @@ def _add_tags(pdf, document, pdf_version, page_streams):
     for number, (extras, mains, sorted_mcids) in enumerate(pages):
         if not extras:
             continue
-        refs = nums[2 * number + 1]
-        owner = dict(zip(sorted_mcids, refs))
+        owner = dict(zip(sorted_mcids, nums[2 * number + 1]))
         for box, more in extras.items():
             main = mains[box]
-            element = _object(pdf, owner[main])
-            kids = element["K"]
+            kids = _object(pdf, owner[main])["K"]
             at = next(i for i, kid in enumerate(kids) if kid == main)
             kids[at:at + 1] = [mcid for _, mcid in more]  # the box's sequences in reading order
             for _, mcid in more:
@@ -279,8 +291,8 @@ def _object(pdf, reference):
 
 
 def install() -> None:
-    """Hook the text boxes' drawing (once per process; calling again changes nothing)."""
+    """Hook the text boxes' drawing (once per process; calling again changes nothing);
+    :mod:`handle_docs.render.tagging` calls this and hands the MCIDs on to the structure tree."""
     if Stream.marked is not _marked:
         Stream.marked = _marked
         Stream.show_text = _show_text
-        weasyprint_pdf.add_tags = _add_tags
