@@ -11,11 +11,19 @@ from handle_docs.checks import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc
 from handle_docs.checks.results import CheckResult, FileReport, Finding
+from handle_docs.render import printfile
 
 PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
     pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_glyphs.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
 )
 DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
+
+#: What a file made for the print shop only (render/printfile.py) is checked for: fonts, type
+#: sizes, glyphs, contrast, page geometry and its QR codes; not tagging, which it does not have.
+PRINT_CHECKS = frozenset({
+    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",
+    "no-block-capitals", "page-size", "qr-codes",
+})
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx"}
 
@@ -43,8 +51,15 @@ def check_pdf(path: Path, config: CheckConfig) -> FileReport:
         )
         return report
     with doc:
+        printed = printfile.kind(doc.pike)
+        if printed:
+            report.kind = "print"
+            report.results.append(CheckResult("print-file", True, (Finding(
+                f"for the print shop only ({printed}): checked for print (fonts, sizes, page geometry, QR codes); "
+                "its reading copy is the accessible file"),)))
         for name, func in PDF_CHECKS:
-            report.results.append(_run(name, func, doc, config))
+            if not printed or name in PRINT_CHECKS:
+                report.results.append(_run(name, func, doc, config))
     return report
 
 
