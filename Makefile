@@ -59,15 +59,15 @@ demo: system-deps $(STAMP)
 	$(BIN)/handle-docs report out/letters --out out/report
 	$(BIN)/handle-docs card out/letters --out out/card
 	$(BIN)/handle-docs contingency --out out/contingency
-	@echo "demo written to out/: start with out/letters/batch.pdf and out/report/operation-summary.pdf"
+	$(BIN)/handle-docs check --failures-only out
+	@echo "demo written to out/ and checked: start with out/letters/batch.pdf and out/report/operation-summary.pdf"
 
-# The suite, then lint over the bundled wording and check over everything the
-# demo made (the print shop's booklets are checked as print files).
+# The suite, then lint over the bundled wording, and the demo, which checks
+# everything it made (the print shop's booklets are checked as print files).
 test: system-deps word-deps browser-deps text-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
 	$(BIN)/handle-docs lint --strict
 	$(MAKE) --no-print-directory demo
-	$(BIN)/handle-docs check --failures-only out
 
 # The workspace on the demo content: open the address it prints.
 serve: system-deps $(STAMP)
