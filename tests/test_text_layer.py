@@ -82,13 +82,7 @@ MUPDF_TANWIN = pytest.mark.xfail(strict=True, reason=(
     "word reads right, lam-alef words included (docs/languages.md, text layer)."))
 
 
-ADDRESS_AT_HYPHEN = pytest.mark.xfail(strict=True, reason=(
-    "The web address beside the QR code breaks after the hyphen of 'westmarch-police' (issue 29 "
-    "item 2, not done); Poppler takes the line-end hyphen for a hyphenated word and reads 'westmarchpolice'."))
-
-
-@pytest.mark.parametrize("reader", [pytest.param("poppler", marks=ADDRESS_AT_HYPHEN),
-                                    pytest.param("mupdf", marks=MUPDF_TANWIN)])
+@pytest.mark.parametrize("reader", ["poppler", pytest.param("mupdf", marks=MUPDF_TANWIN)])
 @pytest.mark.parametrize("source", SOURCES)
 def test_every_arabic_word_reads_back_as_a_word_of_the_letter(letters, source, reader):
     pdf, vocabulary = letters[source, "ar"]
