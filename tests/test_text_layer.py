@@ -1,4 +1,4 @@
-"""The text layer says what is printed, in Arabic and Urdu too (issue 29 item 1).
+"""The text layer says what is printed, in Arabic and Urdu too (issue 29 items 1 and 4).
 
 Each Arabic and Urdu letter, the demo's (the sample translations in
 content/) and the tests' (tests/assets/rtl/), is rendered by the run's own
@@ -7,7 +7,8 @@ word of the letter's HTML (its content and its record), lam-alef words among
 them.  PDFium's reading is printed beside them (``pytest -s`` shows it) but
 is not the judge: it reorders ``/ActualText`` a second time
 (docs/languages.md).  ``handle-docs check`` fails a PDF written without the
-text layer and passes the new ones.
+text layer and passes the new ones.  The Word letter has the same words as
+the PDF's text layer.
 """
 
 from __future__ import annotations
@@ -124,3 +125,33 @@ def test_check_fails_arabic_script_text_without_a_text_layer_and_passes_the_lett
     layer = bad.result("text-layer")
     assert not layer.passed
     assert "Arabic-script text" in layer.findings[0].message and layer.findings[0].page == 1
+
+
+# --- Word: the same words as the PDF's text layer (issue 29 item 4) ---------------
+
+#: The Word letter's footer numbers its pages ("Page 1"), the PDF's does not: its label is the
+#: one word the Word letter has that the PDF has not.
+PAGE_LABEL = {"en-GB": "Page", "cy": "Tudalen", "ar": "صفحة", "ur": "صفحہ"}
+
+
+def docx_words(path: Path) -> set[str]:
+    import docx
+
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            texts += [p.text for p in part.paragraphs]
+            texts += [c.text for t in part.tables for r in t.rows for c in r.cells]
+    return set(words_of(" ".join(texts)))
+
+
+@pytest.mark.parametrize("lang", ["en-GB", "cy", "ar", "ur"])
+def test_the_word_letter_has_the_words_of_the_pdfs_text_layer(content_dirs, tmp_path, lang, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    pdf = render_letter(content_dirs["tests"], lang, tmp_path, docx=True)
+    in_word, in_pdf = docx_words(pdf.with_suffix(".docx")), set(words_of(READERS["poppler"](pdf)))
+    assert in_pdf - in_word == set()
+    assert in_word - in_pdf == {PAGE_LABEL[lang]}
+    assert any(part in w for w in in_word for part in LAM_ALEF) or lang in ("en-GB", "cy")
