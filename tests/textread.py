@@ -24,14 +24,14 @@ from handle_docs.util.script import arabic_script
 
 #: Direction marks and embeddings pdftotext writes around right-to-left lines (and around the
 #: punctuation in them: "المقيم\u202a،\u202c"); they are not text, so they are taken out.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def poppler(path: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test installs it)")
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
-    return out.stdout.translate(_BIDI_CONTROLS)
+    return out.stdout.translate(BIDI_CONTROLS)
 
 
 def poppler_pages(path: Path) -> list[str]:
@@ -46,7 +46,7 @@ def poppler_words(path: Path) -> str:
 
 def mupdf(path: Path) -> str:
     with pymupdf.open(path) as document:
-        return "\n".join(page.get_text() for page in document).translate(_BIDI_CONTROLS)
+        return "\n".join(page.get_text() for page in document).translate(BIDI_CONTROLS)
 
 
 def pdfium(path: Path) -> str:
