@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pydyf
 import weasyprint.pdf as weasyprint_pdf
+from weasyprint.formatting_structure import boxes
 
 from handle_docs.render import actualtext
 
@@ -27,33 +28,31 @@ _original_add_tags = weasyprint_pdf.add_tags
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
 
-def header_scope(cell) -> str:
-    """The ``/Scope`` of the header cell box ``cell``."""
+def header_scope(cell, row, in_head: bool) -> str:
+    """The ``/Scope`` of the header cell box ``cell`` of the row box ``row``
+    (``in_head``: the row is in the table's ``<thead>``)."""
     given = SCOPES.get((cell.element.attrib.get("scope") or "").strip().lower())
     if given:
         return given
-    row = getattr(cell, "_handle_docs_row", None)
-    in_head = row is not None and row.element is not None and row.element.getparent() is not None \
-        and row.element.getparent().tag == "thead"
-    first = row is not None and row.children and row.children[0] is cell
-    return "/Row" if first and not in_head else "/Column"
+    return "/Row" if row.children and row.children[0] is cell and not in_head else "/Column"
 
 
 def scope_headers(document) -> None:
     """``/Scope`` on the ``TH`` of every header cell the structure tree holds."""
     for page in document.pages:
-        for box in page._page_box.descendants():
-            if box.element_tag != "tr":
+        for group in page._page_box.descendants():
+            if not isinstance(group, boxes.TableRowGroupBox):
                 continue
-            for cell in box.children:
-                mark = getattr(cell, "mark", None)
-                if cell.element is None or cell.element_tag != "th" or mark is None:
-                    continue
-                cell._handle_docs_row = box
-                attributes = mark.get("A")
-                if attributes is None:
-                    attributes = mark["A"] = pydyf.Dictionary({"O": "/Table"})
-                attributes["Scope"] = header_scope(cell)
+            in_head = bool(group.is_header) or group.element_tag == "thead"
+            for row in group.children:
+                for cell in row.children:
+                    mark = getattr(cell, "mark", None)
+                    if cell.element is None or cell.element_tag != "th" or mark is None:
+                        continue
+                    attributes = mark.get("A")
+                    if attributes is None:
+                        attributes = mark["A"] = pydyf.Dictionary({"O": "/Table"})
+                    attributes["Scope"] = header_scope(cell, row, in_head)
 
 
 def _add_tags(pdf, document, pdf_version, page_streams):
