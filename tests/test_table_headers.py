@@ -101,3 +101,20 @@ def test_pdfua_finds_nothing_in_the_leaflets(content, tmp_path):
         files.append(tmp_path / material_id / result.reading_copy)
     assert len(files) >= 7
     assert pdfua_findings(files) == {}
+
+
+def test_a_header_without_a_scope_attribute_heads_its_column_in_thead_and_its_row_first_in_a_body_row(tmp_path):
+    from handle_docs.render.pdf import PdfRenderer
+
+    from .conftest import TEMPLATES
+
+    renderer = PdfRenderer(TEMPLATES)
+    html = ('<html lang="en-GB"><head><title>Table</title><link rel="stylesheet" href="base.css"></head><body>'
+            "<table><thead><tr><th>Registration</th><th>Locked?</th></tr></thead>"
+            "<tbody><tr><th>AB12 CDE</th><td>No</td></tr>"
+            '<tr><th scope="col">Col</th><td>Yes</td></tr></tbody></table></body></html>')
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(renderer.write(renderer.layout(html), title="Table", lang="en-GB"))
+    assert headers(pdf) == ["/Column", "/Column", "/Row", "/Column"]
+    (report,) = check_paths([pdf], CheckConfig())
+    assert report.result("table-headers").passed
