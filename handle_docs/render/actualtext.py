@@ -7,12 +7,13 @@ ligatures: "على" read back as "عىل") and where one character is drawn with
 several glyphs (Noto Nastaliq Urdu): the text copied out of the PDF is not
 the text printed.
 
-While a text box is drawn, this module wraps each glyph cluster (the glyphs
-Pango shaped from one run of characters) that needs it in its own marked
-content, ``/Span <</ActualText (…)>> BDC … EMC``, nested inside the text
-box's ``/MCID`` marked content, so the structure tree, the MCIDs and the
-checks that read them are untouched.  A cluster needs it when it is in an
-Arabic-script run, or when it is not one glyph for one character.
+While a text box is drawn, this module cuts its glyphs into marked-content
+sequences, ``/Span <</MCID n /ActualText (…)>> BDC … EMC`` for each glyph
+cluster (the glyphs Pango shaped from one run of characters) or word that
+needs it, ``/Span <</MCID n>> BDC … EMC`` for the glyphs between them.  Only
+text boxes holding Arabic script are touched (a left-to-right ligature reads right by its font's mapping): in
+an Arabic-script run every cluster is wrapped, in a run of another script in
+such a box a cluster that is not one glyph for one character.
 
 The text of a cluster is in the order its glyphs are drawn (left to right on
 the page).  For the one- or two-character clusters of right-to-left runs
@@ -90,7 +91,9 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
     """The units of ``box``'s line, one for each glyph WeasyPrint draws, in
     drawing order, or None when no glyph of it needs an ``/ActualText``."""
     layout = box.pango_layout
-    if not box.text.strip():
+    if not box.text.strip() or not arabic_script(box.text):
+        # Left-to-right text reads right by its font's mapping: a ligature ("fi") is one
+        # glyph for its letters in their order, and every reader lays them out that way.
         return None
     layout.reactivate(box.style)
     line, _ = layout.get_first_line()
