@@ -50,8 +50,8 @@ CONFIG = CheckConfig(
 )
 
 ALL_PDF_CHECKS = [
-    "tagged", "language", "title", "pdfua-id", "figure-alt", "heading-order", "lists-tagged",
-    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",
+    "tagged", "language", "title", "pdfua-id", "figure-alt", "heading-order", "lists-tagged", "table-headers",
+    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "text-layer", "contrast",
     "no-block-capitals", "page-size", "real-text", "qr-codes",
 ]
 ALL_DOCX_CHECKS = [
@@ -103,7 +103,8 @@ h1 {{ font-size: 28pt; }} h2 {{ font-size: 22pt; }}
 .cols {{ display: flex; gap: 6mm; }}
 .qr {{ display: flex; align-items: flex-start; gap: 4mm; width: 80mm; }}
 .qr img {{ width: 30mm; image-rendering: pixelated; }}
-.qr p {{ margin: 0; width: 40mm; }}
+.qr p {{ margin: 0; width: 50mm; }}
+.unbroken {{ white-space: nowrap; }}
 </style></head><body>
 <h1>Keep your vehicle safe</h1>
 <p>Officers from Westmarch Police checked parked vehicles in your street. Thank you
@@ -115,9 +116,9 @@ for helping us keep the PC and PCSO team informed.</p>
 <h2>Join Neighbourhood Watch</h2>
 <div class="cols">
 <div class="qr"><img src="{data_uri(qr_png(NWS_QR))}" alt="QR code: join Neighbourhood Watch">
-<p>Scan the QR code or visit westmarch-police.example/watch</p></div>
+<p>Scan the QR code or visit <span class="unbroken">westmarch-police.</span><wbr><span class="unbroken">example/</span><wbr>watch</p></div>
 <div class="qr"><img src="{data_uri(qr_png(CMS_URL))}" style="width: 34mm" alt="QR code: crime alerts">
-<p>Get free crime alerts: westmarch-alert.example</p></div>
+<p>Get free crime alerts: <span class="unbroken">westmarch-alert.</span><wbr>example</p></div>
 </div>
 </body></html>"""
 

@@ -100,7 +100,10 @@ def pdf_words(path: Path) -> list[str]:
             for char in chars.get(key, []):
                 if prev is not None:
                     same_line = char["page_number"] == prev["page_number"] and abs(char["top"] - prev["top"]) < prev["size"] / 2
-                    if not same_line or char["x0"] - prev["x1"] > prev["size"] * 0.15:
+                    # a web address broken after its "." or "/" (render/webaddress.py) reads on
+                    # across the line end; a sentence's next line starts with a capital
+                    address_goes_on = not same_line and prev["text"] in "./" and char["text"][:1].islower()
+                    if not address_goes_on and (not same_line or char["x0"] - prev["x1"] > prev["size"] * 0.15):
                         out.append(" ")
                 out.append(char["text"])
                 prev = char

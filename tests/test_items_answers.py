@@ -81,8 +81,8 @@ def test_an_answer_that_says_nothing_is_warned_about_and_the_letter_does_not_pri
     assert warned == {(n, "items_on_display") for n in range(3, 9)}
     cells = {source: items_cell(text) for source, text in letter_words(run).items()}
     for source in range(3, 8):
-        assert cells[source] == "Things were left on show", source  # the approved words, not what was typed
-    assert cells[8] == "a bag"
+        assert cells[source] == "an item (not noted)", source  # the approved items.unnamed, not what was typed
+    assert cells[8] == "a bag and an item (not noted)"
     assert cells[2] == FREE_TEXT
 
 

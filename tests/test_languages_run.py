@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from handle_docs.checks import CheckConfig, check_paths
 from handle_docs.cli import cli
 
 from .conftest import approve_all, with_link_labels
@@ -332,6 +333,20 @@ def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_wi
     assert english_runs and all(r._r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en-GB" for r in english_runs)
     batch = [p.text for p in docx.Document(str(out / "batch.docx")).paragraphs]
     assert any("Annwyl breswylydd" in t for t in batch) and any("Dear resident" in t for t in batch)
+    # the joined batch keeps the force's default language, and each letter's own on its paragraphs' runs
+    (report,) = check_paths([out / "batch.docx"], CheckConfig())
+    assert report.result("docx-language").passed, report.result("docx-language").findings
+    joined = docx.Document(str(out / "batch.docx"))
+    default = joined.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val")
+    assert default == "en-GB"
+
+    def run_langs(needle: str) -> set:
+        paragraph = next(p for p in joined.paragraphs if needle in p.text)
+        return {(r._r.find(f"{W}rPr/{W}lang") is not None and r._r.find(f"{W}rPr/{W}lang").get(f"{W}val")) or default
+                for r in paragraph.runs if r.text.strip()}
+
+    assert run_langs("Annwyl breswylydd") == {"cy-GB"}
+    assert run_langs("Dear resident") == {"en-GB"}
 
 
 def test_an_unapproved_bilingual_welsh_letter_is_not_sent_to_records_naming_no_language(tmp_path, content_copy):

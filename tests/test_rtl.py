@@ -74,7 +74,10 @@ def test_each_letter_carries_its_own_language_and_direction_in_the_html(content_
     assert '<html lang="en-GB" dir="ltr">' in html
     assert 'lang="ar" dir="rtl"' in html and 'lang="en-GB" dir="ltr"' in html
     assert f'<bdi dir="ltr">{VRM}</bdi>' in html and f'<bdi dir="ltr">{POSTCODE}</bdi>' in html
-    assert f'<bdi dir="ltr">{SHORT}</bdi>' in html
+    # the web address: left to right, in pieces that break only after a "." or a "/"
+    assert ('<bdi dir="ltr"><span class="unbroken">westmarch-police.</span><wbr><span class="unbroken">example/</span>'
+            '<wbr><span class="unbroken">watch</span></bdi>') in html
+    assert SHORT == "westmarch-police.example/watch"
 
 
 def test_a_phone_number_filled_into_the_wording_is_a_run_of_its_own(content_dir):

@@ -12,6 +12,7 @@ from .conftest import CONTENT, EPOCH, TEMPLATES, edit
 import pdfplumber
 
 from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
+from .textread import poppler_pages
 from handle_docs.checks.structure_summary import pdf_structure_summary
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.models import Finding, Letter, VehicleCheck
@@ -314,7 +315,7 @@ def test_each_part_of_the_bilingual_letter_is_tagged_with_its_language_in_its_fi
 
 
 def test_an_arabic_letter_has_its_own_arabic_shared_part_right_to_left(in_languages):
-    pages = [_flat(page) for page in page_texts(_file(in_languages, "A0005"))]
+    pages = [_flat(page) for page in poppler_pages(_file(in_languages, "A0005"))]  # honours /ActualText
     assert len(pages) == 2
     reference = load_content(CONTENT, TEMPLATES).material("visit-letter-ar").spec.labels["reference"]
     assert reference in pages[0] and reference not in pages[1]  # the back names no letter

@@ -38,6 +38,7 @@ class StructElem:
     parent: "StructElem | None" = None
     children: list["StructElem"] = field(default_factory=list)
     mcids: list[tuple[int, int]] = field(default_factory=list)  # (page, mcid)
+    table: dict[str, str] = field(default_factory=dict)  # its /Table attributes (/Scope …), names without "/"
 
     def walk(self) -> Iterator["StructElem"]:
         """This element and its descendants, in structure-tree order."""
@@ -61,6 +62,19 @@ class StructElem:
                 found.add(elem.page)
             found.update(p for p, _ in elem.mcids)
         return found
+
+
+def _table_attributes(kid: Any) -> dict[str, str]:
+    """The entries of ``kid``'s attribute objects owned by ``/Table`` (``/A``: one
+    dictionary or an array of them, each possibly followed by a revision number)."""
+    found: dict[str, str] = {}
+    attributes = kid.get("/A")
+    for obj in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+        if isinstance(obj, pikepdf.Dictionary) and str(obj.get("/O", "")) == "/Table":
+            for key, value in obj.items():
+                if key != "/O":
+                    found[key.lstrip("/")] = str(value).lstrip("/")
+    return found
 
 
 def _text(obj: Any) -> str | None:
@@ -169,6 +183,7 @@ class PdfDoc:
                 alt=_text(kid.get("/Alt")),
                 page=page,
                 parent=parent,
+                table=_table_attributes(kid),
             )
             parent.children.append(elem)
             chain.append(elem)

@@ -27,12 +27,14 @@ import pikepdf
 from fontTools.ttLib import TTFont
 from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 
+from handle_docs.util.script import arabic_script
+
 from .config import CheckConfig
 from .pdf_common import PdfDoc, strip_subset
 from .pdf_fonts import _font_info, _name
 from .results import CheckResult, Finding
 
-_TEXT_OPERATORS = "q Q Tf Tj TJ ' \" Do"
+_TEXT_OPERATORS = "q Q Tf Tj TJ ' \" Do BDC BMC EMC"
 _MAX_DEPTH = 16
 
 
@@ -136,6 +138,7 @@ class _PageFindings:
 
     notdef: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # font → (code, text)
     unembedded: dict[str, list[str]] = field(default_factory=dict)  # font → text
+    unordered: list[str] = field(default_factory=list)  # Arabic-script text shown with no /ActualText
 
 
 class _Walker:
@@ -144,6 +147,11 @@ class _Walker:
     def __init__(self, fonts: dict[Any, _Font]):
         self.fonts = fonts  # shared cache, by font object
         self.found = _PageFindings()
+        self.marked: list[bool] = []  # open marked content: whether it carries /ActualText
+
+    def mark(self, operands: list) -> None:
+        properties = operands[-1] if len(operands) == 2 else None
+        self.marked.append(isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties)
 
     def font(self, resources: Any, name: Any) -> _Font | None:
         table = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
@@ -163,6 +171,10 @@ class _Walker:
                 "".join(font.text(code) for code in font.codes(data))
             )
             return
+        if not any(self.marked):
+            text = "".join(font.text(code) for code in font.codes(data))
+            if arabic_script(text):
+                self.found.unordered.append(text)
         for code in font.codes(data):
             if font.is_notdef(code):
                 self.found.notdef.setdefault(font.name, []).append((code, font.text(code)))
@@ -190,6 +202,10 @@ class _Walker:
                         self.show(current, bytes(item))
             elif op == "Do" and operands:
                 self.form(resources, operands[0], depth)
+            elif op in ("BDC", "BMC"):
+                self.mark(list(operands))
+            elif op == "EMC" and self.marked:
+                self.marked.pop()
 
     def form(self, resources: Any, name: Any, depth: int) -> None:
         table = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
@@ -221,4 +237,19 @@ def check_glyphs(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     return CheckResult.from_findings("glyphs", findings)
 
 
-CHECKS = (("glyphs", check_glyphs),)
+def check_text_layer(doc: PdfDoc, config: CheckConfig) -> CheckResult:
+    """Arabic-script text is drawn only inside ``/ActualText``: a font's own mapping of a
+    glyph to text (one entry a glyph) reads ligatures and Nastaliq letters back wrong."""
+    findings: list[Finding] = []
+    fonts: dict[Any, _Font] = {}
+    for number, page in enumerate(doc.pike.pages, start=1):
+        walker = _Walker(fonts)
+        walker.walk(page, page.resources)
+        if walker.found.unordered:
+            findings.append(Finding(
+                "Arabic-script text has no /ActualText: copied or read-aloud text comes back with its "
+                "joined letters in the wrong order", page=number, text="".join(walker.found.unordered)))
+    return CheckResult.from_findings("text-layer", findings)
+
+
+CHECKS = (("glyphs", check_glyphs), ("text-layer", check_text_layer))

@@ -129,6 +129,29 @@ def _page_texts(doc: PdfDoc, n: int) -> tuple[str, ...]:
     return (_squash(layout), _squash(re.sub(r"-\n", "", layout)), _squash(drawn))
 
 
+def printed_lines(chars: list[dict], form: str) -> list[str] | None:
+    """``form`` (squashed, as :func:`printed_forms` gives it) as it is printed on the page,
+    one piece a line, read in drawing order (a link in one column of two is drawn whole);
+    None when it is not drawn there."""
+    drawn = [c for c in chars if c["text"].strip()]
+    text, owner = "", []
+    for i, c in enumerate(drawn):
+        text += c["text"].lower()
+        owner.extend([i] * len(c["text"]))
+    at = text.find(form)
+    if at < 0:
+        return None
+    used = drawn[owner[at]:owner[at + len(form) - 1] + 1]
+    lines: list[str] = []
+    top = None
+    for c in used:
+        if top is None or abs(c["top"] - top) > 2:
+            lines.append("")
+        lines[-1] += c["text"]
+        top = c["top"]
+    return lines
+
+
 @dataclass
 class _QrFigure:
     alt: str
@@ -202,9 +225,10 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     """Render every page at 150 and 300 dpi and decode its QR codes.
 
     Each code must decode at both resolutions, hold an allowed link, have that
-    link (or its short form) printed on the page and be at least
-    ``min_qr_mm`` wide; a Figure whose /Alt mentions "QR" must contain a code
-    that decodes.
+    link (or its short form) printed on the page, read back whole, broken
+    across lines only after a "/" or a "." (render/webaddress.py), and be at
+    least ``min_qr_mm`` wide; a Figure whose /Alt mentions "QR" must contain a
+    code that decodes.
     """
     findings = []
     figures = _qr_figures(doc)
@@ -230,12 +254,19 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
                         Finding(f"QR code link is not in the link file: {text}", page=n, element="QR code", text=text)
                     )
                     continue
-                if not any(form in t for form in printed_forms(url, config.short_forms) for t in page_texts):
+                forms = printed_forms(url, config.short_forms)
+                if not any(form in t for form in forms for t in page_texts):
                     shown = config.short_forms.get(url, url)
                     findings.append(
                         Finding(f"link not printed on the page (expected {shown!r})",
                                 page=n, element="QR code", text=text)
                     )
+                    continue
+                lines = next((found for form in forms if (found := printed_lines(doc.chars(n), form))), None)
+                if lines and any(not line.endswith(("/", ".")) for line in lines[:-1]):
+                    findings.append(Finding(
+                        "web address broken where a reader cannot tell: " + " / ".join(repr(line) for line in lines)
+                        + ' (it may break only after a "/" or a ".")', page=n, element="QR code", text=text))
             for d in high:
                 mm = d.width_px / HIGH_DPI * 25.4
                 if mm + 1e-6 < config.min_qr_mm:

@@ -188,6 +188,25 @@ def check_lists_tagged(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     return CheckResult.from_findings("lists-tagged", findings)
 
 
+#: What a table header's /Scope may say (PDF 1.7, table attributes).
+SCOPES = ("Row", "Column", "Both")
+
+
+def check_table_headers(doc: PdfDoc, config: CheckConfig) -> CheckResult:
+    """Every table header cell (``TH``) says which cells it heads (``/Scope``), so a
+    screen reader can name a data cell's header ("Registration: AB12 CDE")."""
+    findings = []
+    root = doc.struct_root
+    for elem in root.walk() if root is not None else ():
+        if elem.type == "TH" and elem.table.get("Scope") not in SCOPES:
+            found = elem.table.get("Scope")
+            findings.append(Finding(
+                "table header cell has no /Scope (Column or Row): a screen reader cannot tell which cells it heads"
+                if found is None else f"table header cell has /Scope {found}, not Column, Row or Both",
+                page=_elem_page(elem), element=f"/{elem.raw_type}", text=doc.elem_text(elem)))
+    return CheckResult.from_findings("table-headers", findings)
+
+
 CHECKS = (
     ("tagged", check_tagged),
     ("language", check_language),
@@ -196,4 +215,5 @@ CHECKS = (
     ("figure-alt", check_figure_alt),
     ("heading-order", check_heading_order),
     ("lists-tagged", check_lists_tagged),
+    ("table-headers", check_table_headers),
 )

@@ -108,7 +108,7 @@ class FileReport:
     """Every check result for one file."""
 
     path: Path
-    kind: str  # "pdf", "docx" or "unknown"
+    kind: str  # "pdf", "docx", "print" (a PDF for the print shop only) or "unknown"
     results: list[CheckResult] = field(default_factory=list)
 
     @property
@@ -181,6 +181,9 @@ def format_table(reports: Sequence[FileReport], *, show_passes: bool = True) -> 
         summary = f"{len(failed_files)} of {len(reports)} file(s) failed ({failed_checks} failed check(s))."
     else:
         summary = f"All {len(reports)} file(s) passed."
+    printed = sum(1 for r in reports if r.kind == "print")
+    if printed:
+        summary += f" {printed} of them for the print shop only, checked for print."
     if not rows:
         return summary
     header = ("FILE", "CHECK", "RESULT", "WHERE")

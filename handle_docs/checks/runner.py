@@ -12,6 +12,7 @@ from handle_docs.checks import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc
 from handle_docs.checks.results import CheckResult, FileReport, Finding
+from handle_docs.render import printfile
 
 PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
     pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_glyphs.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
@@ -19,6 +20,13 @@ PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
 DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
 
 BRF_CHECKS: tuple[tuple[str, Callable], ...] = brf_checks.CHECKS
+
+#: What a file made for the print shop only (render/printfile.py) is checked for: fonts, type
+#: sizes, glyphs, contrast, page geometry and its QR codes; not tagging, which it does not have.
+PRINT_CHECKS = frozenset({
+    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",
+    "no-block-capitals", "page-size", "qr-codes",
+})
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".brf": "brf"}
 
@@ -46,37 +54,41 @@ def check_pdf(path: Path, config: CheckConfig) -> FileReport:
         )
         return report
     with doc:
+        printed = printfile.kind(doc.pike)
+        if printed:
+            report.kind = "print"
+            report.results.append(CheckResult("print-file", True, (Finding(
+                f"for the print shop only ({printed}): checked for print (fonts, sizes, page geometry, QR codes); "
+                "its reading copy is the accessible file"),)))
         for name, func in PDF_CHECKS:
-            report.results.append(_run(name, func, doc, config))
+            if not printed or name in PRINT_CHECKS:
+                report.results.append(_run(name, func, doc, config))
+    return report
+
+
+def _check_with(path: Path, config: CheckConfig, kind: str, what: str, opener: Callable[[Path], object],
+                checks: tuple[tuple[str, Callable], ...]) -> FileReport:
+    """Open ``path`` with ``opener`` and run ``checks`` on it; a file that cannot be opened is one failed
+    check named "readable"."""
+    report = FileReport(Path(path), kind)
+    try:
+        doc = opener(Path(path))
+    except Exception as exc:  # noqa: BLE001
+        report.results.append(
+            CheckResult.from_findings("readable", [Finding(f"cannot {what}: {type(exc).__name__}: {exc}")])
+        )
+        return report
+    for name, func in checks:
+        report.results.append(_run(name, func, doc, config))
     return report
 
 
 def check_docx(path: Path, config: CheckConfig) -> FileReport:
-    report = FileReport(Path(path), "docx")
-    try:
-        doc = docx_checks.DocxFile(Path(path))
-    except Exception as exc:  # noqa: BLE001
-        report.results.append(
-            CheckResult.from_findings("readable", [Finding(f"cannot open Word file: {type(exc).__name__}: {exc}")])
-        )
-        return report
-    for name, func in DOCX_CHECKS:
-        report.results.append(_run(name, func, doc, config))
-    return report
+    return _check_with(path, config, "docx", "open Word file", docx_checks.DocxFile, DOCX_CHECKS)
 
 
 def check_brf(path: Path, config: CheckConfig) -> FileReport:
-    report = FileReport(Path(path), "brf")
-    try:
-        doc = brf_checks.BrfFile.open(Path(path))
-    except Exception as exc:  # noqa: BLE001
-        report.results.append(
-            CheckResult.from_findings("readable", [Finding(f"cannot read braille file: {type(exc).__name__}: {exc}")])
-        )
-        return report
-    for name, func in BRF_CHECKS:
-        report.results.append(_run(name, func, doc, config))
-    return report
+    return _check_with(path, config, "brf", "read braille file", brf_checks.BrfFile.open, BRF_CHECKS)
 
 
 def _wanted(path: Path) -> bool:

@@ -6,7 +6,8 @@ at a time and written straight into the zip.  Pictures, headers and footers
 that many letters share are stored once.  (Not on a new *sheet*: Word and
 LibreOffice decide "odd page" by the page number, which restarts at 1, so
 an odd-page break would add no blank back.  batch.pdf is the duplex-safe
-print file.)
+print file.)  The batch's default language is the one it is given (the
+force's); a letter in another language says so on each of its runs.
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ def _write_batch(sources, handle, *, title, lang, author, progress) -> None:
                             if old is not None and old.isdigit():
                                 el.set(qn("w:id"), str(bookmark_base + int(old)))
                     bookmark_base += 10000
-                    if letter_lang and base_lang and letter_lang != base_lang:
+                    if letter_lang and letter_lang != lang:
                         _mark_language(body, letter_lang)
                     sect = body.find(qn("w:sectPr"))
                     if sect is None:
@@ -282,7 +283,10 @@ def _write_batch(sources, handle, *, title, lang, author, progress) -> None:
         first = _Letter(sources[0])
         try:
             for name in shared:
-                out.writestr(zip_info(name), first.read(name))
+                data = first.read(name)
+                if name == base_styles_name and base_lang and base_lang != lang:
+                    data = _restyle_language(data, base_lang, lang)
+                out.writestr(zip_info(name), data)
                 sub = _part_rels_source(first, name)
                 if sub is not None:
                     out.writestr(zip_info(sub), first.read(sub))
@@ -469,14 +473,28 @@ def _start_on_new_page(sect) -> None:
     pg.set(qn("w:start"), "1")
 
 
+def _restyle_language(styles: bytes, old: str, new: str) -> bytes:
+    """styles.xml (the first letter's) with its language ``old`` made ``new``: the batch's
+    default language is the force's, each letter in another language says so on its runs."""
+    root = etree.fromstring(styles, _parser())
+    for el in root.iter(qn("w:lang")):
+        for attr in LANG_ATTRS:
+            if el.get(attr) == old:
+                el.set(attr, new)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _mark_language(body, lang: str) -> None:
-    """A letter in another language than the batch's first: say so on each run."""
+    """A letter in another language than the batch's: say so on each run that does
+    not say its own (the English half of a bilingual letter keeps its en-GB)."""
     for r in body.iter(qn("w:r")):
         rpr = r.find(qn("w:rPr"))
         if rpr is None:
             rpr = r.makeelement(qn("w:rPr"), {})
             r.insert(0, rpr)
         el = rpr.find(qn("w:lang"))
+        if el is not None and el.get(qn("w:val")):
+            continue
         if el is None:
             el = rpr.makeelement(qn("w:lang"), {})
             rpr.append(el)

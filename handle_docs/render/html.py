@@ -15,6 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.render.webaddress import pieces as address_pieces
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 BASE_CSS = "base.css"
@@ -34,6 +35,8 @@ class HtmlRenderer:
         # Templates ask which way a language, or a value, runs (render/direction.py).
         self.env.globals["text_direction"] = text_direction
         self.env.globals["direction_of_text"] = direction_of_text
+        # ... and where a web address may break (render/webaddress.py).
+        self.env.globals["address_pieces"] = address_pieces
 
     def stylesheet_url(self, name: str) -> str:
         return (self.templates / name).as_uri()

@@ -5,7 +5,8 @@ of an A4 landscape sheet so that, printed double-sided (flip on the short
 edge) and folded, the booklet reads in order.  A right-to-left booklet
 (Arabic, Urdu) is bound on the right: every side is the mirror image, so the
 cover opens from the right.  The imposed file is a print artefact: the A5
-reading-order PDF beside it is the accessible copy.
+reading-order PDF beside it is the accessible copy, and the imposed file says
+so in its metadata (:mod:`handle_docs.render.printfile`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pikepdf
 
+from handle_docs.render import printfile
 from handle_docs.render.direction import text_direction
 from handle_docs.util import atomic
 
@@ -55,6 +57,7 @@ def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: d
                 sheet.contents_add(out.make_stream(b"q\n" + placement + b"\nQ\n"))
         out.Root.Lang = pikepdf.String(lang)
         out.docinfo["/Title"] = title
+        printfile.mark(out, "imposed A5 booklet", a5_pdf.name)
         if when is not None:
             stamp = when.strftime("D:%Y%m%d%H%M%SZ")
             out.docinfo["/CreationDate"] = stamp

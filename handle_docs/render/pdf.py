@@ -7,6 +7,10 @@
   templates folder and QR images this process made; anything else (``http``,
   ``file`` elsewhere, ``data:``) is refused and the render fails with the
   refusal.
+* Glyph clusters whose font mapping cannot say what they print (Arabic
+  script, ligatures, a letter drawn with several glyphs) get ``/ActualText``
+  while they are drawn (:mod:`handle_docs.render.actualtext`); table header
+  cells get ``/Scope`` (:mod:`handle_docs.render.tagging`).
 * WeasyPrint reports some accessibility failures (an image without alt text)
   only as ERROR log lines while still claiming PDF/UA: those fail the render.
 """
@@ -23,12 +27,14 @@ from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from handle_docs.render import fonts, qr
+from handle_docs.render import fonts, qr, tagging
 from handle_docs.util.reproducible import source_datetime
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FONT_DIR = fonts.FONT_DIR
 PDF_VARIANT = "pdf/ua-1"
+
+tagging.install()  # /ActualText on Arabic script, /Scope on table headers
 
 
 class RenderError(Exception):
