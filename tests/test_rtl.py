@@ -26,6 +26,7 @@ from handle_docs.checks.structure_tree import resolve_role, role_names, struct_t
 from handle_docs.render.direction import direction_of_text, text_direction
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.run.context import letter_context
+from handle_docs.util.script import arabic_script
 from handle_docs.wording.content import load_content
 
 from .conftest import EPOCH
@@ -162,7 +163,8 @@ def tagged_elements(pdf_path: Path) -> list[tuple]:
                 for mcid in mcids:
                     own = [c for c in chars if c["mcid"] == mcid]
                     if own:
-                        pieces.append((min(c["x0"] for c in own), min(c["top"] for c in own), max(c["x1"] for c in own)))
+                        pieces.append((min(c["x0"] for c in own), min(c["top"] for c in own), max(c["x1"] for c in own),
+                                       max(c["bottom"] for c in own), any(arabic_script(c["text"]) for c in own)))
                 out.append((kind, index, box, "".join(c["text"] for c in chars), "".join(c["text"] for c in on_page),
                             pieces))
     return out
@@ -206,8 +208,12 @@ def out_of_reading_order(elements: list[tuple]) -> list[str]:
     found = []
     for kind, page, _, text, _, pieces in elements:
         for a, b in zip(pieces, pieces[1:]):
-            same_line = abs(b[1] - a[1]) < SAME_LINE_PT
-            if not (b[1] >= a[1] + SAME_LINE_PT or same_line and b[2] <= a[0] + 2):
+            # a piece is a glyph cluster where Arabic script has its own text layer: a raised or lowered
+            # cluster still stands on its line when the two overlap from top to bottom
+            same_line = b[1] < a[3] and a[1] < b[3]
+            leftwards = b[2] <= a[0] + 2
+            rightwards_latin = not a[4] and not b[4] and b[0] >= a[2] - 2  # a Latin run reads left to right
+            if not (b[1] >= a[1] + SAME_LINE_PT and not same_line or same_line and (leftwards or rightwards_latin)):
                 found.append(f"{kind} on page {page + 1} ({len(text)} letters): a piece at x {b[0]:.0f}, "
                              f"top {b[1]:.0f} read after one at x {a[0]:.0f}, top {a[1]:.0f}")
     title = next(i for i, e in enumerate(elements) if e[0] == "H1")
