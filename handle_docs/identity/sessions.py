@@ -124,6 +124,16 @@ class Sessions:
         with instance_db.opened(self.instance) as conn:
             _tables(conn).execute("DELETE FROM signin_sessions WHERE id_hash = ?", (_hash(token),))
 
+    def live_by_account(self) -> dict[str, int]:
+        """How many live sessions each account has."""
+        now = self.clock()
+        with instance_db.opened(self.instance) as conn:
+            rows = _tables(conn).execute(
+                "SELECT account, COUNT(*) AS n FROM signin_sessions WHERE created > ? AND seen > ? GROUP BY account",
+                (now - self.lifetimes.hard, now - self.lifetimes.idle)).fetchall()
+        return {row["account"]: row["n"] for row in rows}
+
     def _prune(self, conn: sqlite3.Connection, now: float) -> None:
         conn.execute("DELETE FROM signin_sessions WHERE created <= ? OR seen <= ?",
                      (now - self.lifetimes.hard, now - self.lifetimes.idle))
+
