@@ -23,17 +23,15 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import requests
-from requests.adapters import HTTPAdapter
 
 from handle_docs.identity import audit
 from tests.browser import copy_sample, started
-from tests.conftest import ROOT, SAMPLE_CSV
+from tests.deployment import add_accounts, client, csrf, few_rows, make_run, sign_in
+from tests.conftest import ROOT
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed: install the Debian package "
@@ -41,8 +39,6 @@ pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed: i
 
 SITE = ROOT / "deploy" / "nginx" / "handle-docs.conf"
 LOG_FORMAT = ROOT / "deploy" / "nginx" / "handle-docs-log-format.conf"
-PASSWORD = "a long test password"
-RUN = 600  # seconds for a few letters on a busy two-core machine
 
 
 def free_port() -> int:
@@ -135,48 +131,11 @@ http {{
     return config
 
 
-class From(HTTPAdapter):
-    """Connections from one loopback address (a client other than the proxy, which is 127.0.0.1)."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def client(address: str, ca: Path) -> requests.Session:
-    session = requests.Session()
-    session.mount("https://", From(address))
-    session.mount("http://", From(address))
-    session.trust_env = False  # no proxy, and REQUESTS_CA_BUNDLE would replace verify
-    session.verify = str(ca)
-    return session
-
-
-def csrf(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=60)
-    assert page.status_code == 200, (url, page.status_code)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-
-
-def sign_in(session: requests.Session, base: str, account: str, password: str = PASSWORD, **headers):
-    token = csrf(session, f"{base}/sign-in")
-    return session.post(f"{base}/sign-in", data={"csrf_token": token, "account": account, "password": password},
-                        headers=headers, allow_redirects=False, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def behind_nginx(tmp_path_factory):
     root = tmp_path_factory.mktemp("behind-nginx")
     copy_sample(root)
-    program = Path(sys.executable).parent / "handle-docs"
-    for account, role in (("olu", "officer"), ("ada", "admin")):
-        subprocess.run([str(program), "users", "add", account, "--role", role, "--instance", "instance",
-                        "--content", "content", "--password-stdin"], cwd=root, input=PASSWORD + "\n", text=True,
-                       check=True, capture_output=True, timeout=120)
+    add_accounts(root, olu="officer", ada="admin")
     tls = tmp_path_factory.mktemp("tls")
     ca, cert, key = certificates(tls)
     https_port, http_port = free_port(), free_port()
@@ -241,36 +200,15 @@ def test_sign_in_upload_make_and_download_over_https_with_secure_cookies_and_the
     assert (last.account, last.address) == ("olu", "127.0.0.2")
 
     # an upload larger than nginx's default 1 MB passes nginx (client_max_body_size 50m) and reaches the workspace
-    big = SAMPLE_CSV.read_bytes().splitlines(keepends=True)
-    rows = big[0] + b"".join(big[1:4])
+    rows = few_rows(3)
     padded = rows + b"\n" * (3 * 1024 * 1024)
     token = csrf(session, f"{base}/runs/")
     response = session.post(f"{base}/runs/", data={"csrf_token": token},
                             files={"records": ("records.csv", padded, "text/csv")}, allow_redirects=False, timeout=120)
     assert response.status_code != 413 and "nginx" not in response.text, (response.status_code, response.text[:300])
 
-    token = csrf(session, f"{base}/runs/")
-    response = session.post(f"{base}/runs/", data={"csrf_token": token},
-                            files={"records": ("records.csv", rows, "text/csv")}, allow_redirects=False, timeout=120)
-    assert response.status_code == 303, response.text[:500]
-    check_page = response.headers["Location"]
-    run_id = re.search(r"/runs/([^/]+)/check", check_page).group(1)
-    token = csrf(session, f"{base}/runs/{run_id}/check")
-    made = session.post(f"{base}/runs/{run_id}/make", data={"csrf_token": token}, allow_redirects=False, timeout=60)
-    assert made.status_code == 303, made.text[:500]
-    deadline = time.monotonic() + RUN
-    while True:
-        results = session.get(f"{base}/runs/{run_id}/results", allow_redirects=False, timeout=60)
-        if results.status_code == 200:
-            break
-        assert time.monotonic() < deadline, "the run was not made in time"
-        time.sleep(1)
-    links = re.findall(rf'href="([^"]*/runs/{run_id}/files/[^"]+)"', results.text)
-    assert links, results.text[:2000]
-    batch = [link for link in links if link.endswith("batch.pdf")]
-    assert batch, links
-    pdf = session.get(batch[0] if batch[0].startswith("https://") else base + batch[0], timeout=300)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-"), pdf.headers
+    pdf = make_run(session, base, rows)
+    assert pdf.content.startswith(b"%PDF-"), pdf.headers
     assert pdf.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
