@@ -57,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Make the letters runs queued in the workspace (serve…"),
     "users": ("handle_docs.commands.users:users",
                 "Accounts that may sign in to the workspace (`handle-docs…"),
+    "backup": ("handle_docs.commands.backup:backup",
+                "Back up the workspace's instance folder into the new…"),
+    "restore": ("handle_docs.commands.backup:restore",
+                "Restore a backup made by 'handle-docs backup' into…"),
 }
 
 

@@ -76,6 +76,12 @@ def end_for_account(instance: Path, account_id: str) -> int:
         return _tables(conn).execute("DELETE FROM signin_sessions WHERE account = ?", (account_id,)).rowcount
 
 
+def end_all(instance: Path) -> int:
+    """End every session now (a restored workspace: everyone signs in again); how many there were."""
+    with instance_db.opened(instance) as conn:
+        return _tables(conn).execute("DELETE FROM signin_sessions").rowcount
+
+
 @dataclass
 class Sessions:
     """The sessions of one instance folder, with the workspace's lifetimes

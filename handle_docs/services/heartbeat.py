@@ -64,6 +64,13 @@ def forget(instance: Path, worker: str) -> None:
         conn.execute("DELETE FROM worker_heartbeats WHERE worker = ?", (worker,))
 
 
+def forget_all(instance: Path) -> None:
+    """Forget every worker's heartbeat (a restored workspace: none of them works on it)."""
+    with opened(instance) as conn:
+        ensure(conn, "worker-heartbeats", DDL)
+        conn.execute("DELETE FROM worker_heartbeats")
+
+
 def latest(instance: Path) -> Latest | None:
     """The newest heartbeat of the instance's workers, or None when no worker has beaten."""
     with opened(instance) as conn:
