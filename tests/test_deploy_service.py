@@ -21,14 +21,16 @@ from tests.conftest import ROOT, SAMPLE_CSV
 from tests.deployment import add_accounts, client, few_rows, make_run, sign_in
 
 UNIT = ROOT / "deploy" / "handle-docs.service"
+BACKUP_UNIT, BACKUP_TIMER = ROOT / "deploy" / "handle-docs-backup.service", ROOT / "deploy" / "handle-docs-backup.timer"
+SHIPPED_PROGRAM = "/opt/handle-docs/.venv/bin/handle-docs "
 ANALYZE = shutil.which("systemd-analyze")
 needs_systemd = pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not on this machine (systemd is not "
                                                            "installed by make: it is the init system, not a tool)")
 
 
-def unit_lines() -> dict[str, list[str]]:
+def unit_lines(unit: Path = UNIT) -> dict[str, list[str]]:
     """The unit's settings, joined across backslash-continued lines: name -> every value given."""
-    text = UNIT.read_text(encoding="utf-8").replace("\\\n", " ")
+    text = unit.read_text(encoding="utf-8").replace("\\\n", " ")
     found: dict[str, list[str]] = {}
     for line in text.splitlines():
         if "=" in line and not line.lstrip().startswith(("#", "[")):
@@ -37,27 +39,27 @@ def unit_lines() -> dict[str, list[str]]:
     return found
 
 
-def runnable_unit(folder: Path) -> Path:
+def runnable_unit(folder: Path, unit: Path = UNIT) -> Path:
     """The shipped unit with only its program's path changed to this virtual environment's handle-docs
     (systemd-analyze verify checks that the program exists)."""
-    text = UNIT.read_text(encoding="utf-8")
-    assert text.count("/opt/handle-docs/.venv/bin/handle-docs ") == 1
-    path = folder / "handle-docs.service"
-    path.write_text(text.replace("/opt/handle-docs/.venv/bin/handle-docs ", f"{Path(sys.executable).parent}/handle-docs "),
-                    encoding="utf-8")
+    text = unit.read_text(encoding="utf-8")
+    assert text.count(SHIPPED_PROGRAM) == (1 if unit.suffix == ".service" else 0)
+    path = folder / unit.name
+    path.write_text(text.replace(SHIPPED_PROGRAM, f"{Path(sys.executable).parent}/handle-docs "), encoding="utf-8")
     return path
 
 
 @needs_systemd
-def test_systemd_analyze_verify_passes_the_unit(tmp_path):
-    done = subprocess.run([ANALYZE, "verify", str(runnable_unit(tmp_path))], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+def test_systemd_analyze_verify_passes_the_units(tmp_path):
+    units = [str(runnable_unit(tmp_path, unit)) for unit in (UNIT, BACKUP_UNIT, BACKUP_TIMER)]
+    done = subprocess.run([ANALYZE, "verify", *units], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0 and done.stderr.strip() == "", done.stderr
 
 
 @needs_systemd
-def test_the_units_exposure_is_rated_ok_by_systemd_analyze_security(tmp_path):
-    done = subprocess.run([ANALYZE, "security", "--offline=yes", "--threshold=20", str(runnable_unit(tmp_path))],
+@pytest.mark.parametrize("unit", [UNIT, BACKUP_UNIT], ids=lambda unit: unit.name)
+def test_the_units_exposure_is_rated_ok_by_systemd_analyze_security(tmp_path, unit):
+    done = subprocess.run([ANALYZE, "security", "--offline=yes", "--threshold=20", str(runnable_unit(tmp_path, unit))],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     level = re.search(r"Overall exposure level for \S+: ([0-9.]+)", done.stdout)
@@ -78,6 +80,24 @@ def test_the_unit_runs_serve_unprivileged_writing_only_the_instance_and_force_fo
     assert unit["WorkingDirectory"] == [force]
     assert option["--public-url"].startswith("https://") and option["--trusted-proxy"] == "127.0.0.1"
     assert "--host" not in option  # the default, 127.0.0.1: only nginx on the same machine reaches it
+
+
+def test_the_backup_units_command_makes_a_dated_backup(tmp_path):
+    """The backup unit's command, as systemd would run it (%% and $$ unescaped), on a real instance folder."""
+    command = shlex.split(unit_lines(BACKUP_UNIT)["ExecStart"][0])
+    assert command[:2] == ["/bin/sh", "-c"]
+    instance, backups = tmp_path / "instance", tmp_path / "backups"
+    backups.mkdir()
+    copy_sample(tmp_path)
+    add_accounts(tmp_path, dana="editor")
+    script = (command[2].replace("%%", "%").replace("$$", "$")
+              .replace(SHIPPED_PROGRAM, f"{Path(sys.executable).parent}/handle-docs ")
+              .replace("/var/backups/handle-docs", str(backups)).replace("/var/lib/handle-docs/instance", str(instance)))
+    done = subprocess.run(["/bin/sh", "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    made = list(backups.iterdir())
+    assert len(made) == 1 and re.fullmatch(r"\d{8}-\d{6}", made[0].name), made
+    assert (made[0] / "backup.json").is_file() and (made[0] / "accounts.json").is_file()
 
 
 def test_users_add_knows_the_admin_role():
