@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from handle_docs.identity import audit
+from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES
 from tests.browser import copy_sample, started
 from tests.deployment import add_accounts, client, csrf, few_rows, make_run, sign_in
 from tests.conftest import ROOT
@@ -216,8 +217,6 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_throttle(behind_nginx):
     """Failed sign-ins from one client, each with a different forged X-Forwarded-For and a different account id,
     are counted against that client's own address: after the address's free failures it must wait; another
     client (another address behind the same proxy) can still sign in."""
-    from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES
-
     base = behind_nginx["url"]
     guesser = client("127.0.0.3", behind_nginx["ca"])
     codes = [sign_in(guesser, base, f"nobody-{n}", "a wrong password here",

@@ -244,10 +244,12 @@ class Worker:
                 record.state = QUEUED
                 self._save(record)
                 self.runs.release(run_id, self.id)
-                log.info("worker %s: stopped; run %s goes back to the queue", self.id, run_id)
+                log.info("worker %s: stopped; run %s goes back to the queue", self.id, run_id,
+                         extra={"run": run_id, "event": "released"})
                 return
             except LeaseLost:
-                log.warning("worker %s: run %s was taken over by another worker", self.id, run_id)
+                log.warning("worker %s: run %s was taken over by another worker", self.id, run_id,
+                            extra={"run": run_id, "event": "taken-over"})
                 return
             except RunStopped as exc:
                 self._end(record, FAILED, "; ".join(str(p) for p in exc.problems), q.REFUSED)
