@@ -23,6 +23,7 @@ from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity.demo import published
 from handle_docs.identity.public_url import PublicUrlError, is_https, is_loopback, parse_public_url
 from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES
+from handle_docs.util import logs
 
 if TYPE_CHECKING:
     from handle_docs.web.app import Settings
@@ -145,11 +146,14 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
               help="A session ends this long after sign-in, however busy.")
 @click.option("--idle-minutes", type=click.IntRange(5, 24 * 60), default=DEFAULT_IDLE_MINUTES, show_default=True,
               help="A session ends after this long without a request.")
+@click.option("--log-format", type=click.Choice(logs.FORMATS), default=logs.TEXT, show_default=True,
+              help="The log on standard error: one line a request and a run event, as text or JSON objects "
+                   "(never addresses, registrations, form values or query strings).")
 @click.option("--demo-accounts", is_flag=True, hidden=True,
               help="Create the demo's published accounts (make serve; the bundled sample only).")
 @unpinned_option
 def serve(content_dir, templates, review_dir, instance, host, port, key, public_url, trusted_proxies, trusted_header,
-          session_hours, idle_minutes, demo_accounts):
+          session_hours, idle_minutes, log_format, demo_accounts):
     """The workspace: edit wording, review and approve in a browser.
 
     Opens nothing by itself: it prints the address to open."""
@@ -159,6 +163,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
         raise click.UsageError("--trusted-header needs at least one --trusted-proxy ADDR to accept it from")
     if key is not None and not key.is_file():
         raise click.UsageError(f"--key {key}: no such file")
+    logs.apply(log_format)  # here and in the worker it starts
     if demo_accounts:
         if host != LOOPBACK:  # published passwords: this computer only
             raise click.UsageError(f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}")

@@ -62,3 +62,12 @@ def entries(instance: Path, *, since: float = 0.0) -> list[Entry]:
         rows = conn.execute("SELECT at, event, account, address FROM signin_audit WHERE at >= ? ORDER BY at, rowid",
                             (since,)).fetchall()
     return [Entry(row["at"], row["event"], row["account"], row["address"]) for row in rows]
+
+
+def last_sign_ins(instance: Path) -> dict[str, float]:
+    """Each account's last sign-in within the kept days (seconds since the epoch), by account id."""
+    with instance_db.opened(instance) as conn:
+        instance_db.ensure(conn, "identity.audit", TABLES)
+        rows = conn.execute("SELECT account, MAX(at) AS at FROM signin_audit WHERE event = ? AND account IS NOT NULL "
+                            "GROUP BY account", (SIGNED_IN,)).fetchall()
+    return {row["account"]: row["at"] for row in rows}

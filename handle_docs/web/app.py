@@ -126,7 +126,7 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import editor, materials, preview, review, runs, signin
+    from handle_docs.web import admin, editor, health, materials, preview, request_log, review, runs, signin
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -138,6 +138,7 @@ def create_app(settings: Settings) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    request_log.setup(app)  # one log line per request (no query string, form value or address)
     app.before_request(limits.apply)  # first: CSRFProtect's before-request reads the body
     CSRFProtect(app)
     app.extensions["handle_docs"] = {
@@ -183,5 +184,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(runs.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(health.bp)
     runs.setup(app, instance)
     return app

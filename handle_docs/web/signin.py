@@ -91,8 +91,8 @@ def sign_out():
 
 def require_session():
     """Before every request when the workspace has accounts: only the sign-in
-    page and static files are open without a session."""
-    if request.endpoint in ("signin.form", "signin.sign_in", "static", "favicon") or not accounts_on():
+    page, static files and the health check are open without a session."""
+    if request.endpoint in ("signin.form", "signin.sign_in", "static", "favicon", "health.healthz") or not accounts_on():
         return None
     if current_actor() is not None:
         return None
