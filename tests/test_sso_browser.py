@@ -1,0 +1,173 @@
+"""Single sign-on in a real browser with a real OpenID provider (panva's oidc-provider, tests/oidc/): the
+workspace started as a person starts it (``handle-docs serve`` with relative folders, ``--public-url``, the
+settings in ``instance/sso.yaml`` naming the client secret's file beside the instance folder).  People sign in on
+the provider's own login form: an officer lands as an officer; a reviewer whose registry entry names their
+subject approves a changed letter, signed by the workspace key; someone holding the reviewer role at the
+provider but not named in the approved registry cannot; someone with no mapped role gets a page saying so and
+no session; a role taken away at the provider is gone at the next sign-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
+                           needs_chromium, started, wait)
+from tests.oidc_provider import free_port, needs_node, provider
+from tests.signing import DEMO_KEYS, approve_registry
+from tests.test_review_cli import one_word
+
+pytestmark = [*needs_chromium(), *needs_node()]
+
+CLIENT = "handle-docs-workspace"
+SECRET = "the test client secret"
+USERS = {
+    "priya": {"sub": "sub-priya-7f3c", "name": "Priya Lang", "email": "priya@example.test", "roles": ["HD.CommsLead"]},
+    "olu": {"sub": "sub-olu-19ab", "name": "Olu Adeyemi", "email": "olu@example.test", "roles": ["HD.Officer"]},
+    "eve": {"sub": "sub-eve-0000", "name": "Eve Someone", "email": "eve@example.test", "roles": ["HD.CommsLead"]},
+    "nobody": {"sub": "sub-nobody-1", "name": "Noah Body", "email": "noah@example.test", "roles": ["Other.App"]},
+}
+SETTINGS = """\
+# single sign-on: the force's provider
+issuer: {issuer}
+client_id: {client}
+client_secret_file: ../client-secret   # beside the instance folder, never in the content folder
+roles_claim: roles
+roles:
+  HD.Officer: officer
+  HD.Editor: editor
+  HD.CommsLead: [comms-lead]
+"""
+
+
+def name_subject(content, reviewer: str, subject: str) -> None:
+    """The registry entry of ``reviewer`` names their subject at the provider (a registry change to approve)."""
+    path = content / "reviewers.yaml"
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(rf"(\n  {reviewer}:\n    name: [^\n]+\n)", rf"\1    subject: {subject}\n", text)
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sso")
+    content = copy_sample(root)
+    name_subject(content, "priya-lang", USERS["priya"]["sub"])
+    approve_registry(content, dt.date.today())  # approved by the reviewers of the version before: now it counts
+    one_word(content)  # a letter that needs approval
+    (root / "client-secret").write_text(SECRET + "\n", encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with provider(root, USERS, client_id=CLIENT, client_secret=SECRET,
+                  redirect_uri=f"{url}/sign-in/sso/callback") as idp:
+        (root / "instance").mkdir(mode=0o700)
+        (root / "instance" / "sso.yaml").write_text(SETTINGS.format(issuer=idp.issuer, client=CLIENT),
+                                                    encoding="utf-8")
+        with started(root, "--key", str(DEMO_KEYS / "demo-workspace"), "--port", str(port),
+                     "--public-url", url) as address:
+            assert address == url
+            yield url, idp
+
+
+def sso_sign_in(driver, url: str, login: str | None, *, fresh: bool = True) -> None:
+    """Press the single sign-on button; on the provider's login form (shown unless the provider remembers the
+    browser) sign in as ``login``."""
+    if fresh:
+        driver.delete_all_cookies()  # the workspace's and the provider's (both on 127.0.0.1)
+    driver.get(f"{url}/sign-in")
+    by_css(driver, "#sign-in-sso")[0].click()
+    if login is not None:
+        shown(driver, lambda d: by_css(d, "input[name=login]"))
+        console_errors(driver)  # the test provider's own page asks for a web font: not the workspace's
+        by_css(driver, "input[name=login]")[0].send_keys(USERS[login]["sub"])  # the provider's account id
+        by_css(driver, "input[name=password]")[0].send_keys("any password: the provider's test login form")
+        by_css(driver, "button.login-submit")[0].click()
+    shown(driver, lambda d: d.current_url.startswith(url) and d.current_url.split("?")[0] not in
+          (f"{url}/sign-in", f"{url}/sign-in/sso") and by_css(d, "h1"))
+
+
+def shown(driver, condition, timeout: float = 30):
+    """``wait``, saying where the browser is when it does not come."""
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        return wait(driver, condition, timeout)
+    except TimeoutException:
+        raise AssertionError(f"at {driver.current_url}: {driver.page_source[:2000]}") from None
+
+
+def working_as(driver) -> str:
+    found = by_css(driver, ".actor")
+    return found[0].text if found else ""
+
+
+def sign_out(driver) -> None:
+    by_css(driver, ".sign-out button")[0].click()
+    wait(driver, lambda d: d.title.startswith("Sign in"))
+
+
+def test_an_officer_signs_in_through_the_provider_and_lands_as_an_officer(workspace, browser):
+    url, _ = workspace
+    browser.get(f"{url}/")
+    assert browser.title.startswith("Sign in")
+    assert_accessible(browser)
+    sso_sign_in(browser, url, "olu")
+    assert browser.title.startswith("Materials")
+    assert working_as(browser) == "Working as: Olu Adeyemi (officer)"
+    assert [e for e in console_errors(browser) if not e.startswith("https://fonts.googleapis.com")] == []
+    browser.get(f"{url}/runs")
+    assert browser.title.startswith("Letters runs")
+    browser.get(f"{url}/materials/visit-letter/edit")
+    assert "may not do this" in browser.page_source  # an officer does not edit
+
+
+def test_a_reviewer_named_by_subject_in_the_registry_approves(workspace, browser):
+    url, _ = workspace
+    sso_sign_in(browser, url, "priya")
+    assert working_as(browser) == "Working as: Priya Lang (comms-lead)"
+    browser.get(f"{url}/materials/visit-letter/review")
+    assert by_css(browser, "#review-state")[0].text == "needs approval"
+    assert by_css(browser, "#approve-comms-lead"), browser.find_element("css selector", "main").text
+    by_css(browser, "#approve-comms-lead")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    notice = by_css(browser, ".notice")[0].text
+    assert "Priya Lang approved version" in notice and "workspace key demo-workspace" in notice
+    assert "Priya Lang" in by_css(browser, "table.signoffs")[0].text
+
+
+def test_the_reviewer_role_at_the_provider_is_not_enough_without_the_registry(workspace, browser):
+    url, _ = workspace
+    sso_sign_in(browser, url, "eve")
+    assert working_as(browser) == "Working as: Eve Someone (comms-lead)"
+    browser.get(f"{url}/materials/visit-letter/review")
+    assert by_css(browser, "#approve-comms-lead") == []
+    assert "not named in the approved reviewer registry" in browser.page_source
+
+
+def test_no_mapped_role_gets_a_page_saying_so_and_no_session(workspace, browser):
+    url, _ = workspace
+    sso_sign_in(browser, url, "nobody")
+    assert browser.title.startswith("No access to this workspace")
+    assert "does not give you access to this workspace" in by_css(browser, "#no-role")[0].text
+    assert working_as(browser) == ""
+    assert_accessible(browser)
+    browser.get(f"{url}/")
+    assert browser.title.startswith("Sign in")
+
+
+def test_a_role_taken_away_at_the_provider_is_gone_at_the_next_sign_in(workspace, browser):
+    url, idp = workspace
+    sso_sign_in(browser, url, "priya")
+    assert working_as(browser) == "Working as: Priya Lang (comms-lead)"
+    idp.set_users({**USERS, "priya": {**USERS["priya"], "roles": ["HD.Officer"]}})
+    try:
+        sign_out(browser)  # out of the workspace; the provider still knows the browser: no login form this time
+        sso_sign_in(browser, url, None, fresh=False)
+        assert working_as(browser) == "Working as: Priya Lang (officer)"
+        browser.get(f"{url}/materials/visit-letter/review")
+        assert by_css(browser, "#approve-comms-lead") == []
+    finally:
+        idp.set_users(USERS)
