@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
@@ -235,7 +237,7 @@ class Provider:
                 response = http.get(url, timeout=TIMEOUT, allow_redirects=False, withhold_token=True)
             response.raise_for_status()
             data = response.json()
-        except Exception as exc:  # noqa: BLE001 - any failure to reach or read the provider is one kind of refusal
+        except (requests.RequestException, AuthlibBaseError, ValueError) as exc:
             raise SsoError(f"{url}: {type(exc).__name__}: {exc}") from None
         if not isinstance(data, dict):
             raise SsoError(f"{url}: not a JSON object")
@@ -296,7 +298,7 @@ class Provider:
             with self._session(redirect_uri=self.sso.redirect_uri) as client:
                 token = client.fetch_token(meta["token_endpoint"], code=code, code_verifier=flow.verifier,
                                            grant_type="authorization_code", timeout=TIMEOUT)
-        except Exception as exc:  # noqa: BLE001
+        except (requests.RequestException, AuthlibBaseError, ValueError) as exc:
             raise SsoError(f"the code could not be exchanged: {type(exc).__name__}: {exc}") from None
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
