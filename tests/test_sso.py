@@ -10,6 +10,7 @@ subject is inside the registry's fingerprint without changing the fingerprint of
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import threading
@@ -33,11 +34,16 @@ CLIENT = "handle-docs-test"
 SECRET = "a test client secret"
 
 
+@functools.cache
+def provider_key() -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": "test-key"})
+
+
 class FakeProvider:
     """Discovery, JWKS and a token endpoint answering with the ID token the test chose."""
 
     def __init__(self):
-        self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
+        self.key = provider_key()
         self.claims_override: dict = {}
         self.sign_with = self.key
         self.discovery_issuer: str | None = None
@@ -102,7 +108,8 @@ def provider():
 
 def write_settings(instance: Path, issuer: str, secret_file: Path, **extra) -> None:
     instance.mkdir(parents=True, exist_ok=True)
-    secret_file.write_text(SECRET + "\n", encoding="utf-8")
+    if not secret_file.exists():
+        secret_file.write_text(SECRET + "\n", encoding="utf-8")
     lines = [f"issuer: {issuer}", f"client_id: {CLIENT}", f"client_secret_file: {secret_file}",
              "roles:", "  HD.Officer: officer", "  HD.Editor: [editor]", "  HD.CommsLead: comms-lead"]
     lines += [f"{k}: {json.dumps(v)}" for k, v in extra.items()]
@@ -366,3 +373,30 @@ def test_a_registry_subject_is_inside_the_fingerprint_and_absent_ones_change_not
         "    keys:\n    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJTYqCsQGSAf/ilx6JX5SO00KBsy8WE+mCNpbNZXRoNT bob\n"
     _, problems = registry_lib.check_registry(parse_yaml(twice, "reviewers.yaml"))
     assert [p.key for p in problems] == ["reviewers.bob.subject"]
+
+
+def test_the_subject_may_be_entras_object_id(content_copy, tmp_path, provider):
+    instance = tmp_path / "instance"
+    write_settings(instance, provider.issuer, tmp_path / "client-secret", subject_claim="oid")
+    sso, problems = load(instance, content_copy)
+    assert problems == []
+    with running(content_copy, instance, sso=sso, public_url="http://127.0.0.1:8000") as app:
+        client = app.test_client()
+        provider.claims_override = {"oid": "0f1e2d3c-oid-of-ada"}
+        assert back(client, begin(client, provider)).status_code == 303
+        assert oidc.person(instance, "sso:0f1e2d3c-oid-of-ada").name == "Ada Officer"
+        provider.claims_override = {}  # no oid in the token: refused, not the sub instead
+        response = back(client, begin(client, provider))
+        assert response.status_code == 401 and "no usable oid" in text(response)
+
+
+def test_a_wrong_client_secret_is_refused_at_the_token_endpoint(content_copy, tmp_path, provider):
+    instance = tmp_path / "instance"
+    write_settings(instance, provider.issuer, tmp_path / "client-secret")
+    (tmp_path / "client-secret").write_text("not the secret\n", encoding="utf-8")
+    sso, problems = load(instance, content_copy)
+    with running(content_copy, instance, sso=sso, public_url="http://127.0.0.1:8000") as app:
+        client = app.test_client()
+        response = back(client, begin(client, provider))
+        assert response.status_code == 401 and "could not be exchanged" in text(response)
+        assert client.get("/").status_code == 303

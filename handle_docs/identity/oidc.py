@@ -87,6 +87,9 @@ class SsoSettings(Strict):
     client_secret_file: Path | None = None
     client_secret_env: str | None = None
     roles_claim: str = Field(default="roles", min_length=1, max_length=128)
+    #: The claim naming the person, which a reviewer's registry entry gives as ``subject``: ``sub`` (default), or
+    #: Entra's ``oid`` (the object id the admin centre shows; the same for every application of the tenant).
+    subject_claim: str = Field(default="sub", min_length=1, max_length=128)
     roles: dict[str, list[str]] = Field(min_length=1, description="a roles-claim value → handle-docs roles")
     local_accounts: bool = True
     button: str = Field(default="Sign in with your organisation's account", min_length=1, max_length=80)
@@ -140,6 +143,13 @@ class Sso:
     @property
     def issuer(self) -> str:
         return self.settings.issuer
+
+    def subject_of(self, claims: dict) -> str:
+        """The person's subject: the settings' subject claim of a checked ID token (SsoError without one)."""
+        value = claims.get(self.settings.subject_claim)
+        if not isinstance(value, str) or not value or len(value) > 255 or not value.isprintable() or " " in value:
+            raise SsoError(f"the ID token has no usable {self.settings.subject_claim}")
+        return value
 
     def roles_for(self, claims: dict) -> list[str]:
         """The handle-docs roles the ID token's roles claim maps to (in the map's order, each once)."""
@@ -442,11 +452,11 @@ def _text(value: Any, limit: int = 200) -> str | None:
     return " ".join(value.split())[:limit] if isinstance(value, str) and value.strip() else None
 
 
-def remember(instance: Path, claims: dict, roles: list[str], *, now: float | None = None) -> Person:
-    """Keep who signed in and the roles their token gave now (replacing the last sign-in's). With no role, every
-    session they still have ends."""
+def remember(instance: Path, subject: str, claims: dict, roles: list[str], *, now: float | None = None) -> Person:
+    """Keep who signed in (``subject``: :meth:`Sso.subject_of`) and the roles their token gave now (replacing the
+    last sign-in's). With no role, every session they still have ends."""
     now = time.time() if now is None else now
-    person = Person(account_id(claims["sub"]), _text(claims.get("name")), _text(claims.get("email")),
+    person = Person(account_id(subject), _text(claims.get("name")), _text(claims.get("email")),
                     tuple(roles), now)
     with instance_db.opened(instance) as conn:
         instance_db.ensure(conn, "identity.oidc.people", PEOPLE_TABLES)

@@ -59,12 +59,13 @@ def callback():
     try:
         claims = provider().finish(_instance(), state=request.args.get("state", ""),
                                    code=request.args.get("code", ""), bound_state=bound)
+        subject = sso().subject_of(claims)
     except oidc.SsoError as exc:
         audit.record(_instance(), audit.WRONG, None, address)
         return _refused("Not signed in", "This sign-in could not be accepted, so you are not signed in. Start "
                         "again from the sign-in page.", exc.reason, 401)
     roles = sso().roles_for(claims)
-    person = oidc.remember(_instance(), claims, roles)
+    person = oidc.remember(_instance(), subject, claims, roles)
     if not roles:
         audit.record(_instance(), audit.WRONG, person.account, address)
         return render_template("sso_no_role.html", title="No access to this workspace",
