@@ -23,7 +23,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from handle_docs.identity import oidc
+from handle_docs.identity import audit, oidc
 from handle_docs.identity.sessions import Sessions
 from handle_docs.review import registry as registry_lib
 from handle_docs.wording.yamlfile import parse_yaml
@@ -49,6 +49,7 @@ class FakeProvider:
         self.discovery_issuer: str | None = None
         self.last_auth: dict = {}
         self.token_requests: list[dict] = []
+        self.jwks_fetches = 0
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,6 +71,7 @@ class FakeProvider:
                                        "token_endpoint": provider.issuer + "/token",
                                        "jwks_uri": provider.issuer + "/jwks"})
                 if self.path == "/jwks":
+                    provider.jwks_fetches += 1
                     return self._json({"keys": [provider.key.as_dict(private=False)]})
                 self._json({}, 404)
 
@@ -86,7 +88,8 @@ class FakeProvider:
                           "nonce": provider.last_auth.get("nonce")}
                 claims.update(provider.claims_override)
                 claims = {k: v for k, v in claims.items() if v is not None}
-                token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, provider.sign_with)
+                kid = provider.sign_with.kid or "test-key"
+                token = jwt.encode({"alg": "RS256", "kid": kid}, claims, provider.sign_with)
                 self._json({"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": token})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -166,6 +169,8 @@ def test_a_good_token_signs_in_with_the_mapped_role_and_the_verifier_went_to_the
     assert sent["grant_type"] == "authorization_code" and sent["code"] == "a-code" and len(sent["code_verifier"]) >= 43
     person = oidc.person(instance, "sso:sub-ada")
     assert person.roles == ("officer",) and person.email == "ada@example.test"
+    assert [(e.event, e.account, e.address) for e in audit.entries(instance)] == [
+        (audit.SIGNED_IN, "sso:sub-ada", "127.0.0.1")]
 
 
 @pytest.mark.parametrize("override, reason", [
@@ -191,6 +196,7 @@ def test_a_token_with_one_wrong_claim_is_refused_and_no_session_starts(workspace
     assert "handle_docs_session" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert client.get("/").status_code == 303
     assert oidc.person(instance, "sso:sub-ada") is None
+    assert [(e.event, e.account) for e in audit.entries(instance)] == [(audit.SSO_REFUSED, None)]
 
 
 def test_a_token_signed_with_a_key_not_in_the_providers_jwks_is_refused(workspace, provider):
@@ -248,6 +254,7 @@ def test_no_mapped_role_gives_a_page_saying_so_and_no_session(workspace, provide
     assert "does not give you access to this workspace" in page and "Ada Officer" in page
     assert "handle_docs_session" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert client.get("/").status_code == 303
+    assert [(e.event, e.account) for e in audit.entries(instance)] == [(audit.NO_ROLE, "sso:sub-ada")]
 
 
 def test_a_role_taken_away_counts_at_the_next_sign_in_and_no_role_ends_the_sessions(workspace, provider):
@@ -400,3 +407,20 @@ def test_a_wrong_client_secret_is_refused_at_the_token_endpoint(content_copy, tm
         response = back(client, begin(client, provider))
         assert response.status_code == 401 and "could not be exchanged" in text(response)
         assert client.get("/").status_code == 303
+
+
+def test_keys_rolled_by_the_provider_are_fetched_again_but_not_at_a_tokens_bidding(workspace, provider, monkeypatch):
+    app, _ = workspace
+    client = app.test_client()
+    assert back(client, begin(client, provider)).status_code == 303 and provider.jwks_fetches == 1
+    rolled = RSAKey.generate_key(2048, parameters={"kid": "rolled-key"})
+    provider.key = provider.sign_with = rolled  # the provider publishes a new key and signs with it
+    monkeypatch.setattr(oidc, "REFETCH", 0)
+    other = app.test_client()
+    assert back(other, begin(other, provider)).status_code == 303 and provider.jwks_fetches == 2
+    monkeypatch.setattr(oidc, "REFETCH", 60)
+    provider.sign_with = RSAKey.generate_key(2048, parameters={"kid": "made-up"})  # a key nobody published
+    third = app.test_client()
+    response = back(third, begin(third, provider))
+    assert response.status_code == 401 and "InvalidKeyId" in text(response)
+    assert provider.jwks_fetches == 2  # not fetched again within REFETCH seconds

@@ -63,6 +63,7 @@ ADMIN = "admin"
 FLOW_MINUTES = 10  # a sign-in started longer ago than this is refused at the callback
 LEEWAY = 60  # seconds of clock difference allowed for exp / iat
 TIMEOUT = 10  # seconds for each request to the provider
+REFETCH = 60  # seconds: the provider's keys are fetched again at most this often
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 #: Issuers that stand for many tenants: the settings must name one tenant's issuer.
 MULTI_TENANT = re.compile(r"/(common|organizations|consumers)(/|$)|\{tenantid\}", re.IGNORECASE)
@@ -235,6 +236,7 @@ class Provider:
     sso: Sso
     _meta: dict | None = None
     _keys: KeySet | None = None
+    _keys_at: float = 0.0  # time.monotonic() of the last fetch
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _session(self, **kwargs) -> OAuth2Session:
@@ -269,13 +271,16 @@ class Provider:
             return self._meta
 
     def keys(self, *, fresh: bool = False) -> KeySet:
+        """The provider's keys; ``fresh``: fetched again (a token named a key not in them), at most once a
+        ``REFETCH`` seconds, so tokens naming made-up keys cannot make the server fetch them at will."""
         meta = self.metadata()
         with self._lock:
-            if self._keys is None or fresh:
+            if self._keys is None or (fresh and time.monotonic() - self._keys_at >= REFETCH):
                 try:
                     self._keys = KeySet.import_key_set(self._get(meta["jwks_uri"]))
                 except (JoseError, ValueError, KeyError, TypeError) as exc:
                     raise SsoError(f"the provider's keys cannot be read: {exc}") from None
+                self._keys_at = time.monotonic()
             return self._keys
 
     # --- the flow ---

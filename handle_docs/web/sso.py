@@ -53,7 +53,7 @@ def callback():
     bound = session.pop(BOUND, None)
     address = request.remote_addr or ""
     if request.args.get("error"):
-        audit.record(_instance(), audit.WRONG, None, address)
+        audit.record(_instance(), audit.SSO_REFUSED, None, address)
         return _refused("Not signed in", "Your organisation's sign-in did not sign you in. Try again.",
                         f"the provider answered error={request.args.get('error')[:100]}", 401)
     try:
@@ -61,13 +61,13 @@ def callback():
                                    code=request.args.get("code", ""), bound_state=bound)
         subject = sso().subject_of(claims)
     except oidc.SsoError as exc:
-        audit.record(_instance(), audit.WRONG, None, address)
+        audit.record(_instance(), audit.SSO_REFUSED, None, address)
         return _refused("Not signed in", "This sign-in could not be accepted, so you are not signed in. Start "
                         "again from the sign-in page.", exc.reason, 401)
     roles = sso().roles_for(claims)
     person = oidc.remember(_instance(), subject, claims, roles)
     if not roles:
-        audit.record(_instance(), audit.WRONG, person.account, address)
+        audit.record(_instance(), audit.NO_ROLE, person.account, address)
         return render_template("sso_no_role.html", title="No access to this workspace",
                                name=person.name), 403
     sessions().end(session_token())  # a session this browser had before is not carried over
