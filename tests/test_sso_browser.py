@@ -117,7 +117,7 @@ def test_an_officer_signs_in_through_the_provider_and_lands_as_an_officer(worksp
     sso_sign_in(browser, url, "olu")
     assert browser.title.startswith("Materials")
     assert working_as(browser) == "Working as: Olu Adeyemi (officer)"
-    assert [e for e in console_errors(browser) if not e.startswith("https://fonts.googleapis.com")] == []
+    assert [e for e in console_errors(browser) if e.startswith(f"{url}/") or "Content Security Policy" in e] == []
     browser.get(f"{url}/runs")
     assert browser.title.startswith("Letters runs")
     browser.get(f"{url}/materials/visit-letter/edit")
@@ -171,3 +171,34 @@ def test_a_role_taken_away_at_the_provider_is_gone_at_the_next_sign_in(workspace
         assert by_css(browser, "#approve-comms-lead") == []
     finally:
         idp.set_users(USERS)
+
+
+def test_a_callback_replayed_from_the_real_provider_is_refused(workspace):
+    """The provider's answer (code and state) used a second time, as someone who copied the address would: the
+    first use signs in, the second is refused and starts no session. Driven like a browser, with a cookie jar."""
+    import requests
+
+    url, _ = workspace
+    with requests.Session() as agent:
+        agent.trust_env = False
+        sent = agent.get(f"{url}/sign-in/sso", allow_redirects=True)  # to the provider's login form
+        action = re.search(r'<form[^>]*action="([^"]+)"', sent.text).group(1)
+        answer = agent.post(requests.compat.urljoin(sent.url, action), allow_redirects=False,
+                            data={"prompt": "login", "login": USERS["olu"]["sub"], "password": "any"})
+        callback = None
+        while answer.status_code in (302, 303):  # follow the provider's redirects up to the workspace's callback
+            location = requests.compat.urljoin(answer.url, answer.headers["Location"])
+            if location.startswith(f"{url}/sign-in/sso/callback"):
+                callback = location
+                break
+            answer = agent.get(location, allow_redirects=False)
+        assert callback is not None, answer.text[:500]
+        first = agent.get(callback, allow_redirects=False)
+        assert first.status_code == 303 and "handle_docs_session" in first.headers.get("Set-Cookie", "")
+        assert "Working as: Olu Adeyemi (officer)" in agent.get(f"{url}/").text
+        agent.post(f"{url}/sign-out", data={"csrf_token": re.search(
+            r'name="csrf_token" value="([^"]+)"', agent.get(f"{url}/").text).group(1)})
+        again = agent.get(callback, allow_redirects=False)
+        assert again.status_code == 401 and "could not be accepted" in again.text
+        assert "used already" in again.text.split("<details>", 1)[1]
+        assert agent.get(f"{url}/", allow_redirects=False).status_code == 303
