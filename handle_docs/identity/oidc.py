@@ -137,9 +137,9 @@ class Sso:
     """Checked settings, with the client secret read and the redirect address made."""
 
     settings: SsoSettings
-    client_secret: str
-    redirect_uri: str
-    source: str  # the settings file, for messages
+    client_secret: str = field(repr=False)  # never in a log line or traceback's repr
+    redirect_uri: str = ""
+    source: str = ""  # the settings file, for messages
 
     @property
     def issuer(self) -> str:
