@@ -28,6 +28,9 @@ from handle_docs.identity.sessions import Sessions
 from handle_docs.review import registry as registry_lib
 from handle_docs.wording.yamlfile import parse_yaml
 
+from .signing import approve_registry
+from .test_web_review import MID, decide, status
+from .test_web_routes import form_of
 from .webaccounts import PASSWORD, REVIEWER_ROLES, add, csrf, running, sign_in, text
 
 CLIENT = "handle-docs-test"
@@ -424,3 +427,39 @@ def test_keys_rolled_by_the_provider_are_fetched_again_but_not_at_a_tokens_biddi
     response = back(third, begin(third, provider))
     assert response.status_code == 401 and "InvalidKeyId" in text(response)
     assert provider.jwks_fetches == 2  # not fetched again within REFETCH seconds
+
+
+def name_subject(content: Path, reviewer: str, subject: str) -> None:
+    """The registry entry of ``reviewer`` names their subject at the provider (a registry change to approve)."""
+    path = content / "reviewers.yaml"
+    changed, count = re.subn(rf"(\n  {reviewer}:\n    name: [^\n]+\n)", rf"\1    subject: {subject}\n",
+                             path.read_text(encoding="utf-8"))
+    assert count == 1
+    path.write_text(changed, encoding="utf-8")
+
+
+def test_a_reviewer_by_subject_who_edited_a_version_cannot_approve_it(content_copy, tmp_path, provider, monkeypatch):
+    monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
+    name_subject(content_copy, "priya-lang", "sub-priya")
+    approve_registry(content_copy)
+    instance = tmp_path / "instance"
+    write_settings(instance, provider.issuer, tmp_path / "client-secret")
+    sso, _ = load(instance, content_copy)
+    with running(content_copy, instance, sso=sso, public_url="http://127.0.0.1:8000") as app:
+        priya = app.test_client()
+        provider.claims_override = {"sub": "sub-priya", "name": "P. Lang", "roles": ["HD.CommsLead", "HD.Editor"]}
+        assert back(priya, begin(priya, provider)).status_code == 303
+        form = form_of(priya, MID)
+        assert priya.post(f"/materials/{MID}/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
+        review = text(priya.get(f"/materials/{MID}/review"))
+        button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', review).group(0)
+        assert "disabled" in button and "Priya Lang last edited visit-letter and may not approve it" in review
+        decide(priya, "approved", "comms-lead")
+        assert status(content_copy).tally.approvers == []
+
+        other = app.test_client()  # the same role at the provider, another subject: not a reviewer at all
+        provider.claims_override = {"sub": "sub-someone-else", "roles": ["HD.CommsLead"]}
+        assert back(other, begin(other, provider)).status_code == 303
+        assert "not named in the approved reviewer registry" in text(other.get(f"/materials/{MID}/review"))
+        assert decide(other, "approved", "comms-lead").status_code == 403
+        assert status(content_copy).tally.approvers == []

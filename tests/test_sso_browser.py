@@ -18,6 +18,7 @@ from tests.browser import (assert_accessible, browser, by_css, console_errors, c
 from tests.oidc_provider import free_port, needs_node, provider
 from tests.signing import DEMO_KEYS, approve_registry
 from tests.test_review_cli import one_word
+from tests.test_sso import name_subject
 
 pytestmark = [*needs_chromium(), *needs_node()]
 
@@ -40,15 +41,6 @@ roles:
   HD.Editor: editor
   HD.CommsLead: [comms-lead]
 """
-
-
-def name_subject(content, reviewer: str, subject: str) -> None:
-    """The registry entry of ``reviewer`` names their subject at the provider (a registry change to approve)."""
-    path = content / "reviewers.yaml"
-    text = path.read_text(encoding="utf-8")
-    text, count = re.subn(rf"(\n  {reviewer}:\n    name: [^\n]+\n)", rf"\1    subject: {subject}\n", text)
-    assert count == 1
-    path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
