@@ -463,3 +463,24 @@ def test_a_reviewer_by_subject_who_edited_a_version_cannot_approve_it(content_co
         assert "not named in the approved reviewer registry" in text(other.get(f"/materials/{MID}/review"))
         assert decide(other, "approved", "comms-lead").status_code == 403
         assert status(content_copy).tally.approvers == []
+
+
+def test_reviewers_set_subject_names_the_subject_as_a_change_to_approve(content_copy, monkeypatch):
+    from .test_reviewers_cli import registry, reviewers
+
+    monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
+    before = registry_lib.load_registry(content_copy).registry.fingerprint
+    done = reviewers(content_copy, "set-subject", "priya-lang", "7f3cK2x9-sub")
+    assert done.exit_code == 0, done.output
+    assert "priya-lang (Priya Lang) now has subject 7f3cK2x9-sub" in done.output
+    assert "handle-docs review approve reviewers" in done.output  # counts only once approved
+    assert registry(content_copy)["reviewers"]["priya-lang"]["subject"] == "7f3cK2x9-sub"
+    assert registry_lib.load_registry(content_copy).registry.fingerprint != before
+    taken = reviewers(content_copy, "set-subject", "tom-okoro", "7f3cK2x9-sub")
+    assert taken.exit_code == 2 and "already reviewer priya-lang's" in taken.output
+    spaced = reviewers(content_copy, "set-subject", "tom-okoro", "two words")
+    assert spaced.exit_code == 2 and "one word" in spaced.output
+    cleared = reviewers(content_copy, "set-subject", "priya-lang", "--clear")
+    assert cleared.exit_code == 0 and "now has no subject" in cleared.output
+    assert "subject" not in registry(content_copy)["reviewers"]["priya-lang"]
+    assert registry_lib.load_registry(content_copy).registry.fingerprint == before

@@ -159,6 +159,22 @@ def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, r
     _next_step(_status(content_dir, templates, review_dir))
 
 
+@reviewers.command("set-subject")
+@click.argument("reviewer_id", metavar="ID")
+@click.argument("subject", required=False)
+@click.option("--clear", is_flag=True, help="No longer name a subject for ID.")
+@review_dir_option
+def set_subject_cmd(reviewer_id, subject, clear, content_dir, templates, review_dir):
+    """Name reviewer ID's SUBJECT at the single sign-on provider (their sub, or their object id with
+    subject_claim: oid): signed in as that subject, they sign as ID with the workspace key."""
+    if clear == (subject is not None):
+        raise click.UsageError("give the SUBJECT, or --clear to remove it")
+    entry = _edit(lambda: registry_lib.set_subject(content_dir, reviewer_id, None if clear else subject))
+    said = f"subject {entry.subject}" if entry.subject else "no subject"
+    click.echo(f"{reviewer_id} ({entry.name}) now has {said} in {registry_lib.registry_path(content_dir)}")
+    _next_step(_status(content_dir, templates, review_dir))
+
+
 @reviewers.command("remove")
 @click.argument("reviewer_id", metavar="ID")
 @review_dir_option

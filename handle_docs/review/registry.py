@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator
 from typing import Annotated
 
 from handle_docs.models import Problem
@@ -408,6 +408,28 @@ def remove_reviewer(content_root: Path, reviewer_id: str, *, on: dt.date) -> Rev
     if entry.removed is not None:
         raise RegistryEditError(f"reviewer {reviewer_id!r} was already removed on {entry.removed.isoformat()}")
     changed = entry.model_copy(update={"removed": on})
+    _save(path, data.model_copy(update={"reviewers": {**data.reviewers, reviewer_id: changed}}))
+    return changed
+
+
+def set_subject(content_root: Path, reviewer_id: str, subject: str | None) -> ReviewerEntry:
+    """Name (or, with None, no longer name) the person's subject at the single sign-on provider: who signs in as
+    that subject signs as this reviewer (a change to approve)."""
+    path, data = _current(content_root)
+    entry = data.reviewers.get(reviewer_id)
+    if entry is None:
+        raise RegistryEditError(
+            f"no reviewer {reviewer_id!r} in {path} (have: {', '.join(sorted(data.reviewers)) or 'none'})"
+        )
+    if subject is not None:
+        subject = subject.strip()
+        owner = next((rid for rid, r in data.reviewers.items() if r.subject == subject and rid != reviewer_id), None)
+        if owner is not None:
+            raise RegistryEditError(f"subject {subject!r} is already reviewer {owner}'s: one person, one subject")
+    try:
+        changed = ReviewerEntry.model_validate({**entry.model_dump(), "subject": subject})
+    except ValidationError as exc:
+        raise RegistryEditError(f"subject: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
     _save(path, data.model_copy(update={"reviewers": {**data.reviewers, reviewer_id: changed}}))
     return changed
 
