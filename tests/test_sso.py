@@ -150,8 +150,8 @@ def begin(client, provider) -> str:
     return query["state"]
 
 
-def back(client, state: str, code: str = "a-code"):
-    return client.get(f"/sign-in/sso/callback?code={code}&state={state}")
+def back(client, state: str, code: str = "a-code", **extra):
+    return client.get("/sign-in/sso/callback", query_string={"code": code, "state": state, **extra})
 
 
 def signed_in_as(client) -> str:
@@ -484,3 +484,15 @@ def test_reviewers_set_subject_names_the_subject_as_a_change_to_approve(content_
     assert cleared.exit_code == 0 and "now has no subject" in cleared.output
     assert "subject" not in registry(content_copy)["reviewers"]["priya-lang"]
     assert registry_lib.load_registry(content_copy).registry.fingerprint == before
+
+
+def test_an_answer_naming_another_issuer_is_refused(workspace, provider):
+    """RFC 9207: an authorization response whose iss is not the configured issuer (a mix-up with another
+    provider) is refused before its code is used; a nonce in other characters is no crash."""
+    app, _ = workspace
+    client = app.test_client()
+    response = back(client, begin(client, provider), iss="https://login.microsoftonline.com/other/v2.0")
+    assert response.status_code == 401 and "the answer came from the issuer" in text(response)
+    assert provider.token_requests == []
+    provider.claims_override = {"nonce": "nonce ünïcode"}
+    assert back(client, begin(client, provider), iss=provider.issuer).status_code == 401

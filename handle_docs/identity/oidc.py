@@ -297,15 +297,18 @@ class Provider:
         Flows(instance).add(state, nonce, verifier)
         return url, state
 
-    def finish(self, instance: Path, *, state: str, code: str, bound_state: str | None,
+    def finish(self, instance: Path, *, state: str, code: str, bound_state: str | None, iss: str | None = None,
                now: Callable[[], float] = time.time) -> dict:
-        """The callback: the ID token's claims, every check passed; else SsoError."""
+        """The callback: the ID token's claims, every check passed; else SsoError. ``iss``: the authorization
+        response's issuer (RFC 9207), when the provider sends one."""
         flow = Flows(instance).take(state, now=now())  # single use: gone whatever happens next
         if flow is None:
             raise SsoError("the state is unknown, was used already or is older than "
                            f"{FLOW_MINUTES} minutes")
-        if not bound_state or not secrets.compare_digest(bound_state, state):
+        if not bound_state or not _same(bound_state, state):
             raise SsoError("the state was not started in this browser")
+        if iss is not None and iss != self.sso.issuer:
+            raise SsoError(f"the answer came from the issuer {iss[:200]!r}, not {self.sso.issuer!r}")
         if not code:
             raise SsoError("the provider sent no code")
         meta = self.metadata()
@@ -334,6 +337,11 @@ class Provider:
         return claims
 
 
+def _same(a: str, b: str) -> bool:
+    """Whether two texts are equal, compared in constant time (any characters)."""
+    return secrets.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
 def _decode(id_token: str, keys: KeySet):
     return jwt.decode(id_token, keys, algorithms=ALGORITHMS)
 
@@ -356,7 +364,7 @@ def check_claims(claims: dict, *, issuer: str, client_id: str, nonce: str, now: 
         raise SsoError("the ID token is for another client (aud)")
     if len(audiences) > 1 and claims.get("azp") != client_id:
         raise SsoError("the ID token has several audiences and its azp is not this client")
-    if not isinstance(claims.get("nonce"), str) or not secrets.compare_digest(claims["nonce"], nonce):
+    if not isinstance(claims.get("nonce"), str) or not _same(claims["nonce"], nonce):
         raise SsoError("the ID token's nonce is not this sign-in's")
     exp, iat = claims.get("exp"), claims.get("iat")
     if not isinstance(exp, (int, float)) or not isinstance(iat, (int, float)):

@@ -58,7 +58,8 @@ def callback():
                         f"the provider answered error={request.args.get('error')[:100]}", 401)
     try:
         claims = provider().finish(_instance(), state=request.args.get("state", ""),
-                                   code=request.args.get("code", ""), bound_state=bound)
+                                   code=request.args.get("code", ""), bound_state=bound,
+                                   iss=request.args.get("iss"))
         subject = sso().subject_of(claims)
     except oidc.SsoError as exc:
         audit.record(_instance(), audit.SSO_REFUSED, None, address)
