@@ -476,6 +476,11 @@ def test_reviewers_set_subject_names_the_subject_as_a_change_to_approve(content_
     assert "handle-docs review approve reviewers" in done.output  # counts only once approved
     assert registry(content_copy)["reviewers"]["priya-lang"]["subject"] == "7f3cK2x9-sub"
     assert registry_lib.load_registry(content_copy).registry.fingerprint != before
+    listed = reviewers(content_copy, "list").output
+    assert "sign-on subject 7f3cK2x9-sub (not approved yet)" in listed
+    approve_registry(content_copy)
+    assert "sign-on subject 7f3cK2x9-sub (not approved yet)" not in reviewers(content_copy, "list").output
+    assert "sign-on subject 7f3cK2x9-sub" in reviewers(content_copy, "list").output
     taken = reviewers(content_copy, "set-subject", "tom-okoro", "7f3cK2x9-sub")
     assert taken.exit_code == 2 and "already reviewer priya-lang's" in taken.output
     spaced = reviewers(content_copy, "set-subject", "tom-okoro", "two words")
@@ -483,7 +488,7 @@ def test_reviewers_set_subject_names_the_subject_as_a_change_to_approve(content_
     cleared = reviewers(content_copy, "set-subject", "priya-lang", "--clear")
     assert cleared.exit_code == 0 and "now has no subject" in cleared.output
     assert "subject" not in registry(content_copy)["reviewers"]["priya-lang"]
-    assert registry_lib.load_registry(content_copy).registry.fingerprint == before
+    assert registry_lib.load_registry(content_copy).registry.fingerprint == before  # as it was before
 
 
 def test_an_answer_naming_another_issuer_is_refused(workspace, provider):

@@ -120,6 +120,9 @@ def list_cmd(content_dir, templates, review_dir):
             flags.append("not approved yet")
         if entry.demo_only:
             flags.append("DEMO ONLY")
+        if entry.subject is not None:
+            approved = trusted is not None and trusted.reviewer_with_subject(entry.subject) == rid
+            flags.append(f"sign-on subject {entry.subject}" + ("" if approved else " (not approved yet)"))
         keys = ", ".join(current.keys_of(rid))
         rows.append([rid, entry.name, ", ".join(entry.roles), keys, "; ".join(flags) or "active"])
     click.echo(table(rows))
