@@ -166,7 +166,7 @@ def test_a_good_token_signs_in_with_the_mapped_role_and_the_verifier_went_to_the
     assert 'id="sign-in-sso"' in page and 'id="password"' in page
     state = begin(client, provider)
     response = back(client, state)
-    assert response.status_code == 303 and response.headers["Location"].endswith("/")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/runs/")  # an officer's work
     assert "Working as: Ada Officer (officer)" in signed_in_as(client)
     sent = provider.token_requests[-1]
     assert sent["grant_type"] == "authorization_code" and sent["code"] == "a-code" and len(sent["code_verifier"]) >= 43

@@ -75,15 +75,21 @@ def sign_in():
         sessions().end(token)
         audit.record(_instance(), audit.WRONG, account_id, address)
         return _page(WRONG, account_id, 401)
-    return signed_in(account.id, token, ends)
+    return signed_in(account.id, account.roles, token, ends)
 
 
-def signed_in(account_id: str, token: str, ends: float):
+def landing(roles) -> str:
+    """Where a person lands after signing in: an officer (and nothing else) on the letters runs, their work;
+    everyone else on the materials."""
+    return url_for("runs.index") if list(roles) == [accounts_lib.OFFICER] else url_for("materials.index")
+
+
+def signed_in(account_id: str, roles, token: str, ends: float):
     """After a sign-in (password or single sign-on): the audit, a new CSRF token, the session cookie, the
-    materials page."""
+    page of their role (:func:`landing`)."""
     audit.record(_instance(), audit.SIGNED_IN, account_id, request.remote_addr or "")
     session.clear()  # a new CSRF token with the new session
-    response = redirect(url_for("materials.index"), code=303)
+    response = redirect(landing(roles), code=303)
     response.set_cookie(session_cookie(), token, expires=ends, path="/", httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
     return response

@@ -73,4 +73,4 @@ def callback():
                                name=person.name), 403
     sessions().end(session_token())  # a session this browser had before is not carried over
     token, ends = sessions().start(person.account)
-    return signed_in(person.account, token, ends)
+    return signed_in(person.account, person.roles, token, ends)
