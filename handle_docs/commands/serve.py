@@ -94,6 +94,27 @@ def _demo_accounts(content_dir: Path, instance: Path) -> None:
                f"handle-docs users remove ID --instance {instance}.")
 
 
+def _sso(content_dir: Path, instance: Path, public_url: str | None):
+    """Single sign-on's settings from the instance folder (None when it has no sso.yaml); their problems
+    (file:line: key) stop the server."""
+    from handle_docs.identity import oidc
+    from handle_docs.review import load_policy
+
+    if not oidc.settings_path(instance).exists():
+        return None
+    policy, problems = load_policy(content_dir)
+    if problems:
+        raise click.UsageError("; ".join(str(p) for p in problems))
+    sso, problems = oidc.load_settings(instance, content=content_dir, public_url=public_url,
+                                       reviewer_roles=policy.roles)
+    if problems:
+        raise click.UsageError("single sign-on cannot start:\n" + "\n".join(str(p) for p in problems))
+    click.echo(f"Single sign-on with {sso.issuer}; the redirect address to register there: {sso.redirect_uri}")
+    if not sso.settings.local_accounts:
+        click.echo("The workspace's own accounts are switched off (local_accounts: false): only single sign-on.")
+    return sso
+
+
 def _key_note(settings: Settings, key: Path) -> None:
     from handle_docs.web.workspace_key import add_key_hint, listed_name
 
@@ -172,7 +193,8 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
         found = accounts_lib.load_accounts(instance)
     except accounts_lib.AccountError as exc:
         raise click.UsageError(str(exc)) from None
-    has_accounts = bool(found) or bool(trusted_header)
+    sso = _sso(content_dir, instance, public_url)
+    has_accounts = bool(found) or bool(trusted_header) or sso is not None
     check_host(host, accounts=has_accounts, demo=published(found) if host != LOOPBACK else (), public_url=public_url,
                instance=instance)
     from handle_docs.web import create_app
@@ -181,7 +203,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
 
     settings = Settings(content=content_dir, templates=templates, review=review_dir, instance=instance, key=key,
                         trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies), public_url=public_url,
-                        session_hours=session_hours, idle_minutes=idle_minutes)
+                        session_hours=session_hours, idle_minutes=idle_minutes, sso=sso)
     app = create_app(settings)
     _key_note(settings, app.extensions["handle_docs"]["key"])
     _pin_note(content_dir, review_dir)

@@ -1,5 +1,5 @@
-"""The sign-in audit: every sign-in, failed sign-in, throttled attempt and
-sign-out, with its time, the account and the client address, kept in the
+"""The sign-in audit: every sign-in, failed sign-in, throttled attempt,
+refused single sign-on and sign-out, with its time, the account and the client address, kept in the
 instance folder's database for ``KEEP_DAYS`` days (older entries are deleted
 whenever one is added).
 
@@ -21,7 +21,9 @@ SIGNED_IN = "signed-in"
 WRONG = "wrong-password"  # also: an unknown or disabled account
 THROTTLED = "throttled"  # refused without checking the password
 SIGNED_OUT = "signed-out"
-EVENTS = (SIGNED_IN, WRONG, THROTTLED, SIGNED_OUT)
+SSO_REFUSED = "sso-refused"  # single sign-on: the provider's answer failed a check (account: NULL)
+NO_ROLE = "no-role"  # single sign-on: a good token that maps to no role of the workspace
+EVENTS = (SIGNED_IN, WRONG, THROTTLED, SIGNED_OUT, SSO_REFUSED, NO_ROLE)
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS signin_audit (
