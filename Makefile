@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Demo and tests are reproducible: the same inputs give the same bytes.
 export SOURCE_DATE_EPOCH ?= 1794693600
 
-.PHONY: demo test serve docs soak bench system-deps word-deps browser-deps text-deps venv clean
+.PHONY: demo test serve docs soak bench system-deps word-deps browser-deps text-deps deploy-deps node-deps venv clean
 
 # What WeasyPrint needs from Debian. libharfbuzz-subset0 matters for speed:
 # without it WeasyPrint subsets fonts with fontTools, ~3x slower per document.
@@ -47,6 +47,24 @@ text-deps:
 	@bash scripts/system-deps.sh $(TEXT_DEBS) \
 	  || echo "pdftotext not installed: the text-layer tests will fail and say so" >&2
 
+# Debian's nginx for the test that puts the workspace behind deploy/nginx/handle-docs.conf with TLS;
+# without it (not root, no apt) that test is skipped with a reason. systemd is not installed here (it is
+# the init system, not a tool): the unit's check runs systemd-analyze where the machine has it.
+DEPLOY_DEBS := nginx-light
+
+deploy-deps:
+	@bash scripts/system-deps.sh $(DEPLOY_DEBS) \
+	  || echo "nginx not installed: the test behind nginx with TLS will be skipped" >&2
+
+# Debian's Node.js and npm, for the single sign-on tests' OpenID provider (panva's oidc-provider, pinned by
+# tests/oidc/package-lock.json and installed from it with npm ci by the tests); without them (not root, no apt)
+# those tests are skipped with a reason.
+NODE_DEBS := nodejs npm
+
+node-deps:
+	@{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || bash scripts/system-deps.sh $(NODE_DEBS) \
+	  || echo "Node.js not installed: the single sign-on tests with a real OpenID provider will be skipped" >&2
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -70,7 +88,7 @@ demo: system-deps $(STAMP)
 
 # The suite, then lint over the bundled wording, and the demo, which checks
 # everything it made (the print shop's booklets are checked as print files).
-test: system-deps word-deps browser-deps text-deps $(STAMP)
+test: system-deps word-deps browser-deps text-deps deploy-deps node-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
 	$(BIN)/handle-docs lint --strict
 	$(MAKE) --no-print-directory docs

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .commands.common import AbsolutePath
+from .util import logs
 
 #: Every command: its name, where it lives and the one line ``--help`` shows. A command's module is imported
 #: only when that command runs (or its own ``--help`` is asked for), so ``handle-docs --help`` and a quick
@@ -56,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Make the letters runs queued in the workspace (serve…"),
     "users": ("handle_docs.commands.users:users",
                 "Accounts that may sign in to the workspace (`handle-docs…"),
+    "backup": ("handle_docs.commands.backup:backup",
+                "Back up the workspace's instance folder into the new…"),
+    "restore": ("handle_docs.commands.backup:restore",
+                "Restore a backup made by 'handle-docs backup' into…"),
 }
 
 
@@ -93,7 +98,8 @@ def cli(log_level: str, log_file: str | None) -> None:
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     logging.basicConfig(level=log_level.upper(), handlers=handlers, force=True,
-                        format="%(levelname)s %(name)s: %(message)s")
+                        format=logs.TEXT_FORMAT)
+    logs.apply_from_env()  # a worker started by serve --log-format json logs as its server does
 
 
 def main() -> None:

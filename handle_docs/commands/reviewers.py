@@ -120,6 +120,9 @@ def list_cmd(content_dir, templates, review_dir):
             flags.append("not approved yet")
         if entry.demo_only:
             flags.append("DEMO ONLY")
+        if entry.subject is not None:
+            approved = trusted is not None and trusted.reviewer_with_subject(entry.subject) == rid
+            flags.append(f"sign-on subject {entry.subject}" + ("" if approved else " (not approved yet)"))
         keys = ", ".join(current.keys_of(rid))
         rows.append([rid, entry.name, ", ".join(entry.roles), keys, "; ".join(flags) or "active"])
     click.echo(table(rows))
@@ -156,6 +159,22 @@ def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, r
         )
     )
     click.echo(f"added {reviewer_id} ({entry.name}; {', '.join(entry.roles)}) to {registry_lib.registry_path(content_dir)}")
+    _next_step(_status(content_dir, templates, review_dir))
+
+
+@reviewers.command("set-subject")
+@click.argument("reviewer_id", metavar="ID")
+@click.argument("subject", required=False)
+@click.option("--clear", is_flag=True, help="No longer name a subject for ID.")
+@review_dir_option
+def set_subject_cmd(reviewer_id, subject, clear, content_dir, templates, review_dir):
+    """Name reviewer ID's SUBJECT at the single sign-on provider (their sub, or their object id with
+    subject_claim: oid): signed in as that subject, they sign as ID with the workspace key."""
+    if clear == (subject is not None):
+        raise click.UsageError("give the SUBJECT, or --clear to remove it")
+    entry = _edit(lambda: registry_lib.set_subject(content_dir, reviewer_id, None if clear else subject))
+    said = f"subject {entry.subject}" if entry.subject else "no subject"
+    click.echo(f"{reviewer_id} ({entry.name}) now has {said} in {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
 
 

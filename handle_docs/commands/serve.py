@@ -23,6 +23,7 @@ from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity.demo import published
 from handle_docs.identity.public_url import PublicUrlError, is_https, is_loopback, parse_public_url
 from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES
+from handle_docs.util import logs
 
 if TYPE_CHECKING:
     from handle_docs.web.app import Settings
@@ -93,6 +94,27 @@ def _demo_accounts(content_dir: Path, instance: Path) -> None:
                f"handle-docs users remove ID --instance {instance}.")
 
 
+def _sso(content_dir: Path, instance: Path, public_url: str | None):
+    """Single sign-on's settings from the instance folder (None when it has no sso.yaml); their problems
+    (file:line: key) stop the server."""
+    from handle_docs.identity import oidc
+    from handle_docs.review import load_policy
+
+    if not oidc.settings_path(instance).exists():
+        return None
+    policy, problems = load_policy(content_dir)
+    if problems:
+        raise click.UsageError("; ".join(str(p) for p in problems))
+    sso, problems = oidc.load_settings(instance, content=content_dir, public_url=public_url,
+                                       reviewer_roles=policy.roles)
+    if problems:
+        raise click.UsageError("single sign-on cannot start:\n" + "\n".join(str(p) for p in problems))
+    click.echo(f"Single sign-on with {sso.issuer}; the redirect address to register there: {sso.redirect_uri}")
+    if not sso.settings.local_accounts:
+        click.echo("The workspace's own accounts are switched off (local_accounts: false): only single sign-on.")
+    return sso
+
+
 def _key_note(settings: Settings, key: Path) -> None:
     from handle_docs.web.workspace_key import add_key_hint, listed_name
 
@@ -145,11 +167,14 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
               help="A session ends this long after sign-in, however busy.")
 @click.option("--idle-minutes", type=click.IntRange(5, 24 * 60), default=DEFAULT_IDLE_MINUTES, show_default=True,
               help="A session ends after this long without a request.")
+@click.option("--log-format", type=click.Choice(logs.FORMATS), default=logs.TEXT, show_default=True,
+              help="The log on standard error: one line a request and a run event, as text or JSON objects "
+                   "(never addresses, registrations, form values or query strings).")
 @click.option("--demo-accounts", is_flag=True, hidden=True,
               help="Create the demo's published accounts (make serve; the bundled sample only).")
 @unpinned_option
 def serve(content_dir, templates, review_dir, instance, host, port, key, public_url, trusted_proxies, trusted_header,
-          session_hours, idle_minutes, demo_accounts):
+          session_hours, idle_minutes, log_format, demo_accounts):
     """The workspace: edit wording, review and approve in a browser.
 
     Opens nothing by itself: it prints the address to open."""
@@ -159,6 +184,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
         raise click.UsageError("--trusted-header needs at least one --trusted-proxy ADDR to accept it from")
     if key is not None and not key.is_file():
         raise click.UsageError(f"--key {key}: no such file")
+    logs.apply(log_format)  # here and in the worker it starts
     if demo_accounts:
         if host != LOOPBACK:  # published passwords: this computer only
             raise click.UsageError(f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}")
@@ -167,7 +193,8 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
         found = accounts_lib.load_accounts(instance)
     except accounts_lib.AccountError as exc:
         raise click.UsageError(str(exc)) from None
-    has_accounts = bool(found) or bool(trusted_header)
+    sso = _sso(content_dir, instance, public_url)
+    has_accounts = bool(found) or bool(trusted_header) or sso is not None
     check_host(host, accounts=has_accounts, demo=published(found) if host != LOOPBACK else (), public_url=public_url,
                instance=instance)
     from handle_docs.web import create_app
@@ -176,7 +203,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
 
     settings = Settings(content=content_dir, templates=templates, review=review_dir, instance=instance, key=key,
                         trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies), public_url=public_url,
-                        session_hours=session_hours, idle_minutes=idle_minutes)
+                        session_hours=session_hours, idle_minutes=idle_minutes, sso=sso)
     app = create_app(settings)
     _key_note(settings, app.extensions["handle_docs"]["key"])
     _pin_note(content_dir, review_dir)

@@ -51,7 +51,8 @@ def users():
 @users.command("add")
 @click.argument("account_id", metavar="ID")
 @click.option("--role", "roles", multiple=True, required=True,
-              help="A reviewer role of review-policy.yaml, 'editor' (may change wording) or 'officer'; repeat for more.")
+              help="A reviewer role of review-policy.yaml, 'editor' (may change wording), 'officer' or 'admin' "
+                   "(accounts and the sign-in audit in the browser); repeat for more.")
 @click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
               show_default=True, help="Content folder whose review-policy.yaml lists the reviewer roles.")
 @instance_option

@@ -27,7 +27,8 @@ from handle_docs.util import atomic
 ACCOUNTS_FILE = "accounts.json"
 EDITOR = "editor"  # comms staff who may change wording
 OFFICER = "officer"  # patrol officers who start runs (issue 19)
-STAFF_ROLES = (EDITOR, OFFICER)
+ADMIN = "admin"  # whoever runs the workspace: accounts and the sign-in audit in the browser (issue 30)
+STAFF_ROLES = (EDITOR, OFFICER, ADMIN)
 MIN_PASSWORD = 12
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -112,7 +113,7 @@ def check_password(password: str) -> None:
 
 
 def check_roles(roles: list[str], allowed: list[str]) -> list[str]:
-    """The roles, each known: a reviewer role of the policy, or editor / officer."""
+    """The roles, each known: a reviewer role of the policy, or editor / officer / admin."""
     if not roles:
         raise AccountError("give at least one --role")
     known = list(allowed) + [r for r in STAFF_ROLES if r not in allowed]

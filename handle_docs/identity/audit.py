@@ -1,5 +1,5 @@
-"""The sign-in audit: every sign-in, failed sign-in, throttled attempt and
-sign-out, with its time, the account and the client address, kept in the
+"""The sign-in audit: every sign-in, failed sign-in, throttled attempt,
+refused single sign-on and sign-out, with its time, the account and the client address, kept in the
 instance folder's database for ``KEEP_DAYS`` days (older entries are deleted
 whenever one is added).
 
@@ -21,7 +21,9 @@ SIGNED_IN = "signed-in"
 WRONG = "wrong-password"  # also: an unknown or disabled account
 THROTTLED = "throttled"  # refused without checking the password
 SIGNED_OUT = "signed-out"
-EVENTS = (SIGNED_IN, WRONG, THROTTLED, SIGNED_OUT)
+SSO_REFUSED = "sso-refused"  # single sign-on: the provider's answer failed a check (account: NULL)
+NO_ROLE = "no-role"  # single sign-on: a good token that maps to no role of the workspace
+EVENTS = (SIGNED_IN, WRONG, THROTTLED, SIGNED_OUT, SSO_REFUSED, NO_ROLE)
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS signin_audit (
@@ -62,3 +64,12 @@ def entries(instance: Path, *, since: float = 0.0) -> list[Entry]:
         rows = conn.execute("SELECT at, event, account, address FROM signin_audit WHERE at >= ? ORDER BY at, rowid",
                             (since,)).fetchall()
     return [Entry(row["at"], row["event"], row["account"], row["address"]) for row in rows]
+
+
+def last_sign_ins(instance: Path) -> dict[str, float]:
+    """Each account's last sign-in within the kept days (seconds since the epoch), by account id."""
+    with instance_db.opened(instance) as conn:
+        instance_db.ensure(conn, "identity.audit", TABLES)
+        rows = conn.execute("SELECT account, MAX(at) AS at FROM signin_audit WHERE event = ? AND account IS NOT NULL "
+                            "GROUP BY account", (SIGNED_IN,)).fetchall()
+    return {row["account"]: row["at"] for row in rows}

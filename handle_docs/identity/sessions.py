@@ -76,6 +76,12 @@ def end_for_account(instance: Path, account_id: str) -> int:
         return _tables(conn).execute("DELETE FROM signin_sessions WHERE account = ?", (account_id,)).rowcount
 
 
+def end_all(instance: Path) -> int:
+    """End every session now (a restored workspace: everyone signs in again); how many there were."""
+    with instance_db.opened(instance) as conn:
+        return _tables(conn).execute("DELETE FROM signin_sessions").rowcount
+
+
 @dataclass
 class Sessions:
     """The sessions of one instance folder, with the workspace's lifetimes
@@ -124,6 +130,16 @@ class Sessions:
         with instance_db.opened(self.instance) as conn:
             _tables(conn).execute("DELETE FROM signin_sessions WHERE id_hash = ?", (_hash(token),))
 
+    def live_by_account(self) -> dict[str, int]:
+        """How many live sessions each account has."""
+        now = self.clock()
+        with instance_db.opened(self.instance) as conn:
+            rows = _tables(conn).execute(
+                "SELECT account, COUNT(*) AS n FROM signin_sessions WHERE created > ? AND seen > ? GROUP BY account",
+                (now - self.lifetimes.hard, now - self.lifetimes.idle)).fetchall()
+        return {row["account"]: row["n"] for row in rows}
+
     def _prune(self, conn: sqlite3.Connection, now: float) -> None:
         conn.execute("DELETE FROM signin_sessions WHERE created <= ? OR seen <= ?",
                      (now - self.lifetimes.hard, now - self.lifetimes.idle))
+

@@ -9,6 +9,7 @@
         keys:                          # public SSH keys, as in authorized_keys / a .pub file
           - ssh-ed25519 AAAAC3Nz… priya@laptop
         removed: 2027-03-01            # optional: left; sign-offs dated after this do not count
+        subject: 7f3c…                 # optional: their subject (sub) at the force's single sign-on provider
         demo_only: false               # true for the bundled demo reviewers only
     workspace_keys:                    # keys the workspace signs with for a signed-in reviewer
       westmarch-workspace:
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator
 from typing import Annotated
 
 from handle_docs.models import Problem
@@ -66,12 +67,21 @@ class ReviewerEntry(Strict):
     keys: list[KeyLine] = Field(min_length=1, description="public SSH keys, one authorized_keys line each")
     removed: dt.date | None = None
     demo_only: bool = False
+    #: The person's subject (``sub``) at the single sign-on provider: signed in by it, they sign with the workspace key.
+    subject: str | None = Field(default=None, min_length=1, max_length=255)
 
     @field_validator("name")
     @classmethod
     def _one_line(cls, value: str) -> str:
         if not value.isprintable():
             raise ValueError("name must be one line of printable text")
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str | None) -> str | None:
+        if value is not None and (not value.isprintable() or " " in value):
+            raise ValueError("subject must be the provider's subject (sub) as it sends it: one word, no spaces")
         return value
 
     @field_validator("roles")
@@ -131,6 +141,13 @@ class Registry:
         entry = self.reviewer(reviewer_id)
         return entry.name if entry is not None else reviewer_id
 
+    def reviewer_with_subject(self, subject: str) -> str | None:
+        """The id of the reviewer whose entry names the single sign-on ``subject``, or None."""
+        for rid, entry in self.data.reviewers.items():
+            if entry.subject is not None and entry.subject == subject:
+                return rid
+        return None
+
     def owner(self, key_fingerprint: str) -> KeyOwner | None:
         return self.owners.get(key_fingerprint)
 
@@ -139,7 +156,13 @@ class Registry:
 
 
 def registry_fingerprint(data: RegistryData) -> str:
-    text = canonical_json({"format": FORMAT, "registry": data.model_dump(mode="json")})
+    """What the registry says, hashed: who is who, with which roles, keys and single sign-on subject. An entry
+    without a subject hashes as before subjects existed, so approved registries keep their fingerprints."""
+    dumped = data.model_dump(mode="json")
+    for entry in dumped["reviewers"].values():
+        if entry.get("subject") is None:
+            entry.pop("subject", None)
+    text = canonical_json({"format": FORMAT, "registry": dumped})
     return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -172,7 +195,13 @@ def check_registry(doc: YamlDoc, roles: list[str] | None = None) -> tuple[Regist
         owners[fp] = owner
         where[fp] = f"line {doc.line_of(key_path)}"
 
+    subjects: dict[str, str] = {}
     for rid, entry in data.reviewers.items():
+        if entry.subject is not None:
+            if entry.subject in subjects:
+                problems.append(doc.problem(f"reviewers.{rid}.subject", f"this subject is already reviewer "
+                                            f"{subjects[entry.subject]}'s: one person, one subject"))
+            subjects.setdefault(entry.subject, rid)
         for i, line in enumerate(entry.keys):
             own(line, f"reviewers.{rid}.keys.{i}", KeyOwner("reviewer", rid))
         if roles is not None:
@@ -379,6 +408,28 @@ def remove_reviewer(content_root: Path, reviewer_id: str, *, on: dt.date) -> Rev
     if entry.removed is not None:
         raise RegistryEditError(f"reviewer {reviewer_id!r} was already removed on {entry.removed.isoformat()}")
     changed = entry.model_copy(update={"removed": on})
+    _save(path, data.model_copy(update={"reviewers": {**data.reviewers, reviewer_id: changed}}))
+    return changed
+
+
+def set_subject(content_root: Path, reviewer_id: str, subject: str | None) -> ReviewerEntry:
+    """Name (or, with None, no longer name) the person's subject at the single sign-on provider: who signs in as
+    that subject signs as this reviewer (a change to approve)."""
+    path, data = _current(content_root)
+    entry = data.reviewers.get(reviewer_id)
+    if entry is None:
+        raise RegistryEditError(
+            f"no reviewer {reviewer_id!r} in {path} (have: {', '.join(sorted(data.reviewers)) or 'none'})"
+        )
+    if subject is not None:
+        subject = subject.strip()
+        owner = next((rid for rid, r in data.reviewers.items() if r.subject == subject and rid != reviewer_id), None)
+        if owner is not None:
+            raise RegistryEditError(f"subject {subject!r} is already reviewer {owner}'s: one person, one subject")
+    try:
+        changed = ReviewerEntry.model_validate({**entry.model_dump(), "subject": subject})
+    except ValidationError as exc:
+        raise RegistryEditError(f"subject: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
     _save(path, data.model_copy(update={"reviewers": {**data.reviewers, reviewer_id: changed}}))
     return changed
 

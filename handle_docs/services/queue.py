@@ -188,6 +188,13 @@ class RunQueue:
             )
             return cursor.rowcount == 1
 
+    def requeue_running(self) -> int:
+        """Put every run being made back in the queue, its worker forgotten (a restored workspace, whose
+        workers are not the ones that held the runs); how many."""
+        with opened(self.instance) as conn, immediate(conn):
+            return conn.execute("UPDATE runs SET state = 'queued', worker = NULL, heartbeat = NULL, "
+                                "starts = MAX(starts - 1, 0) WHERE state = 'running'").rowcount
+
     def adopt(self, run_id: str) -> bool:
         """Queue a run its own record says is queued or running but the database does not know
         (a run from before the queue was kept here); True if it was added."""

@@ -37,6 +37,7 @@ from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
 from handle_docs.run.workspace_jobs import Folders, ProgressFile, preview_pages
 from handle_docs.run.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore, load_config
+from handle_docs.services import heartbeat
 from handle_docs.services import queue as q
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
 
@@ -164,6 +165,7 @@ class Worker:
 
     def __init__(self, instance: Path, folders: Folders, *, lease: float = q.LEASE_SECONDS, poll: float = 1.0,
                  worker_id: str | None = None):
+        self.instance = Path(instance)
         self.store = RunStore(instance)
         self.runs = q.RunQueue(instance, lease)
         self.folders, self.poll = folders, poll
@@ -196,6 +198,10 @@ class Worker:
 
     def run(self, until_idle: bool = False) -> None:
         """Make runs as they come; with ``until_idle``, return once none is queued or being made."""
+        with heartbeat.beating(self.instance, self.id):  # for GET /healthz: this worker is alive
+            self._loop(until_idle)
+
+    def _loop(self, until_idle: bool) -> None:
         adopted = self.adopt()
         if adopted:
             log.info("worker %s: %d cut-off runs queued again", self.id, len(adopted))
@@ -220,7 +226,8 @@ class Worker:
             log.error("run %s: started %d times without finishing; failed", run_id, claim.starts - 1)
             self._end(record, FAILED, CRASHED_MESSAGE, q.CRASHED)
             return
-        log.info("worker %s: making run %s%s", self.id, run_id, " (carried on)" if claim.resumed else "")
+        log.info("worker %s: making run %s%s", self.id, run_id, " (carried on)" if claim.resumed else "",
+                 extra={"run": run_id, "event": "resumed" if claim.resumed else "started"})
         record.state, record.message = RUNNING, ""
         self.store.save(record)
         with Lease(self.runs, run_id, self.id) as lease:
@@ -237,10 +244,12 @@ class Worker:
                 record.state = QUEUED
                 self._save(record)
                 self.runs.release(run_id, self.id)
-                log.info("worker %s: stopped; run %s goes back to the queue", self.id, run_id)
+                log.info("worker %s: stopped; run %s goes back to the queue", self.id, run_id,
+                         extra={"run": run_id, "event": "released"})
                 return
             except LeaseLost:
-                log.warning("worker %s: run %s was taken over by another worker", self.id, run_id)
+                log.warning("worker %s: run %s was taken over by another worker", self.id, run_id,
+                            extra={"run": run_id, "event": "taken-over"})
                 return
             except RunStopped as exc:
                 self._end(record, FAILED, "; ".join(str(p) for p in exc.problems), q.REFUSED)
@@ -267,6 +276,8 @@ class Worker:
         self.store.save(record)
 
     def _end(self, record: RunRecord, state: str, message: str, reason: str) -> None:
+        log.info("worker %s: run %s %s%s", self.id, record.id, state, f" ({reason})" if reason else "",
+                 extra={"run": record.id, "event": state})
         record.state, record.message = state, message
         self._save(record)
         self.runs.finish(record.id, self.id, q.DONE if state == DONE else q.FAILED, reason)

@@ -19,6 +19,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from handle_docs.identity.accounts import AccountsCache
+from handle_docs.identity.oidc import Provider, Sso
 from handle_docs.identity.public_url import is_https
 from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES, Lifetimes, Sessions
 from handle_docs.identity.throttle import Throttle
@@ -65,6 +66,7 @@ class Settings:
     public_url: str | None = None  # the address people open (serve --public-url); https: Secure cookies
     session_hours: float = DEFAULT_HOURS  # a session ends this long after sign-in, however busy
     idle_minutes: float = DEFAULT_IDLE_MINUTES  # ... or after this long without a request
+    sso: Sso | None = None  # single sign-on (instance/sso.yaml, read by serve); None: off
 
     def __post_init__(self) -> None:
         for name in ("content", "templates", "review", "instance", "key"):
@@ -126,7 +128,7 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import editor, materials, preview, review, runs, signin
+    from handle_docs.web import admin, editor, health, materials, preview, request_log, review, runs, signin, sso
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -138,6 +140,7 @@ def create_app(settings: Settings) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    request_log.setup(app)  # one log line per request (no query string, form value or address)
     app.before_request(limits.apply)  # first: CSRFProtect's before-request reads the body
     CSRFProtect(app)
     app.extensions["handle_docs"] = {
@@ -149,6 +152,7 @@ def create_app(settings: Settings) -> Flask:
         "sessions": Sessions(instance, Lifetimes(settings.session_hours, settings.idle_minutes)),
         "throttle": Throttle(instance),
         "key": ensure_key(settings.key_path),
+        "sso_provider": Provider(settings.sso) if settings.sso is not None else None,
     }
     app.before_request(require_session)
 
@@ -182,6 +186,9 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(preview.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(signin.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(runs.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(health.bp)
     runs.setup(app, instance)
     return app

@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import abort, current_app
 
 from handle_docs.render.preview import Previewer
-from handle_docs.review import MaterialStatus
+from handle_docs.review import MaterialStatus, reviewers_status
 from handle_docs.wording.content import Content, Material
+from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded
 
 
@@ -49,3 +50,16 @@ def state_words(status: MaterialStatus) -> str:
     """The review state in the words ``handle-docs review status`` prints
     (there in capitals unless approved)."""
     return status.state.lower()
+
+
+def reviewer_id(content: Content, actor: Actor | None) -> str | None:
+    """The reviewer this person is in the approved registry: the reviewer of the account's id, or, signed in by
+    single sign-on, the reviewer whose entry names their subject (None: no reviewer)."""
+    if actor is None or actor.id is None:
+        return None
+    trusted = reviewers_status(content, review_dir=settings().review_dir).trusted
+    if trusted is None:
+        return None
+    if actor.subject is not None:
+        return trusted.reviewer_with_subject(actor.subject)
+    return actor.id if trusted.reviewer(actor.id) is not None else None

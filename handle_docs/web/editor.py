@@ -15,7 +15,7 @@ from handle_docs.review import ReviewError, diff_report
 from handle_docs.run.scenarios import scenarios
 from handle_docs.wording.content import PLACEHOLDERS, Content
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
-from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
+from handle_docs.web.common import content_or_404, material_or_404, reviewer_id, settings, state_words, status_of
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
 
 bp = Blueprint("editor", __name__)
@@ -80,6 +80,12 @@ def edit(material_id: str):
     return render_editor(content, material_id)
 
 
+def editor_id(content) -> str | None:
+    """Who edits, as ``last_edited_by`` names them: the reviewer id for a reviewer (signed in by single sign-on
+    too: so they cannot approve their own edit), else the account id."""
+    return reviewer_id(content, current_actor()) or current_actor().id
+
+
 @bp.post("/materials/<material_id>/save")
 @requires_role(EDITOR)
 def save(material_id: str):
@@ -88,7 +94,7 @@ def save(material_id: str):
     fields = fields_of(content, material_id)
     sent = sent_values(fields)
     outcome = save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
-                         edited_by=current_actor().id)
+                         edited_by=editor_id(content))
     if outcome.saved:
         if outcome.changed:
             flash(f"Saved {len(outcome.changed)} change(s) to {material.source}. This version needs approval "

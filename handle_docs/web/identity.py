@@ -5,7 +5,9 @@ reach the workspace (it then listens on 127.0.0.1 only) is a local, unnamed
 editor.  With accounts, the person is the signed-in account: from the
 session kept on the server (:mod:`handle_docs.identity.sessions`; the cookie
 holds only its random id), or, when configured, from a trusted reverse
-proxy's header (only on connections from the listed proxy addresses).
+proxy's header (only on connections from the listed proxy addresses), or
+signed in by the force's single sign-on provider (``sso:<sub>``, with the
+roles of their last sign-in: :mod:`handle_docs.identity.oidc`).
 Routes ask :func:`current_actor`, never the cookie, and guard themselves
 with :func:`requires_role`.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g, render_template, request
 
+from handle_docs.identity import oidc
 from handle_docs.identity.accounts import EDITOR, OFFICER, Account, Accounts
 from handle_docs.identity.sessions import Sessions
 from handle_docs.web.proxies import peer_address
@@ -29,6 +32,7 @@ class Actor:
     id: str | None  # the account id (a reviewer id for reviewers); None: the local editor
     name: str | None  # the name shown: the registry's name for a reviewer, else the id
     roles: tuple[str, ...]
+    subject: str | None = None  # signed in by single sign-on: the provider's subject (sub)
 
     @property
     def display(self) -> str:
@@ -60,10 +64,21 @@ def session_token() -> str | None:
     return request.cookies.get(session_cookie())
 
 
+def sso() -> oidc.Sso | None:
+    """The single sign-on settings (None: off)."""
+    return current_app.extensions["handle_docs"]["settings"].sso
+
+
+def local_accounts_on() -> bool:
+    """Whether the accounts file's accounts may sign in (single sign-on's settings may switch them off)."""
+    found = sso()
+    return found is None or found.settings.local_accounts
+
+
 def accounts_on() -> bool:
     """Whether this workspace has accounts (then every page needs a sign-in)."""
     settings = current_app.extensions["handle_docs"]["settings"]
-    return bool(accounts()) or bool(settings.trusted_header)
+    return bool(accounts()) or bool(settings.trusted_header) or settings.sso is not None
 
 
 def _name_of(account_id: str) -> str:
@@ -95,16 +110,30 @@ def signed_in_account() -> Account | None:
             return found.active(user) if user else None
         # from anywhere else the header means nothing: fall through to the session
     account_id = sessions().account_of(session_token())
-    if not account_id:
+    if not account_id or oidc.is_sso_account(account_id) or not local_accounts_on():
         return None
     return found.active(account_id)  # None when disabled or removed since
+
+
+def _sso_actor() -> Actor | None:
+    """The person signed in by the provider, with the roles of their last sign-in (none: not signed in)."""
+    if sso() is None:
+        return None
+    account_id = sessions().account_of(session_token())
+    if not oidc.is_sso_account(account_id):
+        return None
+    person = oidc.person(current_app.extensions["handle_docs"]["settings"].instance, account_id)
+    if person is None or not person.roles:
+        return None
+    return Actor(id=person.account, name=person.name or "signed in by single sign-on", roles=person.roles,
+                 subject=person.subject)
 
 
 def current_actor() -> Actor | None:
     """The person making this request: the local editor when the workspace
     has no accounts, else the signed-in account (None when not signed in)."""
     if "actor" not in g:
-        g.actor = _actor_for(signed_in_account()) if accounts_on() else LOCAL_EDITOR
+        g.actor = (_actor_for(signed_in_account()) or _sso_actor()) if accounts_on() else LOCAL_EDITOR
     return g.actor
 
 

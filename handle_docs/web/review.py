@@ -26,7 +26,7 @@ from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
-from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, state_words
+from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
@@ -43,19 +43,22 @@ def _signer(content: Content):
 
 def reviewer_roles(content: Content, actor: Actor | None) -> list[str]:
     """The review roles this person may sign in: held by the account and by
-    the reviewer of the same id in the approved registry."""
-    if actor is None or actor.id is None:
+    its reviewer in the approved registry (:func:`reviewer_id`)."""
+    rid = reviewer_id(content, actor)
+    if rid is None:
         return []
     policy, _ = load_policy(content.root)
     trusted = reviewers_status(content, review_dir=settings().review_dir).trusted
-    entry = trusted.reviewer(actor.id) if trusted is not None else None
-    held = set(entry.roles) if entry is not None else set()
+    held = set(trusted.reviewer(rid).roles)
     return [r for r in actor.roles if r in policy.roles and r in held]
 
 
 def _why_no_roles(actor: Actor | None) -> str:
     if actor is None or actor.id is None:
         return "Sign in as a reviewer to approve or request changes."
+    if actor.subject is not None:
+        return (f"{actor.display} is not named in the approved reviewer registry with a review role given by your "
+                "organisation's sign-in, so cannot sign here.")
     return (f"{actor.display} is not a reviewer in the approved reviewer registry with a review role of this "
             "account, so cannot sign here.")
 
@@ -63,13 +66,14 @@ def _why_no_roles(actor: Actor | None) -> str:
 def _decisions(content: Content, material_id: str, actor: Actor | None) -> list[dict]:
     """For each role the person may sign in: why Approve / Request changes are refused (empty: allowed)."""
     signer = _signer(content)
+    rid = reviewer_id(content, actor)
     rows = []
     for role in reviewer_roles(content, actor):
         rows.append({
             "role": role,
-            "approve": refusals_for(content, material_id, actor.id, role, APPROVED, signer=signer,
+            "approve": refusals_for(content, material_id, rid, role, APPROVED, signer=signer,
                                     review_dir=settings().review_dir),
-            "request": refusals_for(content, material_id, actor.id, role, CHANGES_REQUESTED, signer=signer,
+            "request": refusals_for(content, material_id, rid, role, CHANGES_REQUESTED, signer=signer,
                                     review_dir=settings().review_dir),
         })
     return rows
@@ -128,7 +132,7 @@ def decide(material_id: str):
         return forbidden("Unknown decision: nothing was signed.")
     try:
         # the fingerprint the page showed: a version that changed since is never signed unseen
-        entry, after = act(content, material_id, actor.id, role, request.form.get("note", ""),
+        entry, after = act(content, material_id, reviewer_id(content, actor), role, request.form.get("note", ""),
                            signer=_signer(content), review_dir=settings().review_dir,
                            expect=request.form.get("fingerprint", ""))
     except ReviewError as exc:

@@ -10,7 +10,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit
 from handle_docs.identity.throttle import Throttle
-from handle_docs.web.identity import accounts, accounts_on, current_actor, session_cookie, session_token, sessions
+from handle_docs.web.identity import (accounts, accounts_on, current_actor, local_accounts_on, session_cookie,
+                                      session_token, sessions, sso)
 
 bp = Blueprint("signin", __name__)
 
@@ -27,7 +28,10 @@ def _instance():
 
 
 def _page(message: str | None = None, account_id: str = "", status: int = 200):
-    return render_template("signin.html", title="Sign in", message=message, account_id=account_id), status
+    found = sso()
+    return render_template("signin.html", title="Sign in", message=message, account_id=account_id,
+                           sso_button=found.settings.button if found is not None else None,
+                           local=local_accounts_on()), status
 
 
 def _known(account_id: str) -> str | None:
@@ -48,6 +52,9 @@ def form():
 
 @bp.post("/sign-in")
 def sign_in():
+    if not local_accounts_on():
+        return _page("Sign in with your organisation's account: this workspace's own accounts are switched off.",
+                     status=403)
     account_id = request.form.get("account", "").strip().lower()[:64]
     password = request.form.get("password", "")[:1024]
     address = request.remote_addr or ""  # the client's, behind a --trusted-proxy
@@ -68,9 +75,21 @@ def sign_in():
         sessions().end(token)
         audit.record(_instance(), audit.WRONG, account_id, address)
         return _page(WRONG, account_id, 401)
-    audit.record(_instance(), audit.SIGNED_IN, account.id, address)
+    return signed_in(account.id, account.roles, token, ends)
+
+
+def landing(roles) -> str:
+    """Where a person lands after signing in: an officer (and nothing else) on the letters runs, their work;
+    everyone else on the materials."""
+    return url_for("runs.index") if list(roles) == [accounts_lib.OFFICER] else url_for("materials.index")
+
+
+def signed_in(account_id: str, roles, token: str, ends: float):
+    """After a sign-in (password or single sign-on): the audit, a new CSRF token, the session cookie, the
+    page of their role (:func:`landing`)."""
+    audit.record(_instance(), audit.SIGNED_IN, account_id, request.remote_addr or "")
     session.clear()  # a new CSRF token with the new session
-    response = redirect(url_for("materials.index"), code=303)
+    response = redirect(landing(roles), code=303)
     response.set_cookie(session_cookie(), token, expires=ends, path="/", httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
     return response
@@ -89,10 +108,14 @@ def sign_out():
     return response
 
 
+#: The pages open without a session: sign-in (by password and by single sign-on) and static files.
+OPEN = ("signin.form", "signin.sign_in", "sso.start", "sso.callback", "static", "favicon", "health.healthz")
+
+
 def require_session():
     """Before every request when the workspace has accounts: only the sign-in
-    page and static files are open without a session."""
-    if request.endpoint in ("signin.form", "signin.sign_in", "static", "favicon") or not accounts_on():
+    page, single sign-on's pages, static files and the health check are open without a session."""
+    if request.endpoint in OPEN or not accounts_on():
         return None
     if current_actor() is not None:
         return None
