@@ -54,6 +54,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Where to patrol next: the force's LSOAs ranked by…"),
     "worker": ("handle_docs.commands.worker:worker",
                 "Make the letters runs queued in the workspace (serve…"),
+    "history": ("handle_docs.commands.history:history",
+                "The record of every change: `history MATERIAL` lists…"),
     "users": ("handle_docs.commands.users:users",
                 "Accounts that may sign in to the workspace (`handle-docs…"),
 }

@@ -9,6 +9,8 @@ from typing import Mapping
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from handle_docs.history.changes import record_save
+from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
 from handle_docs.review import ReviewError, diff_report
@@ -17,6 +19,7 @@ from handle_docs.wording.content import PLACEHOLDERS, Content
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
 from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
+from handle_docs.web.history import signed_person
 
 bp = Blueprint("editor", __name__)
 
@@ -87,8 +90,17 @@ def save(material_id: str):
     material = material_or_404(content, material_id)
     fields = fields_of(content, material_id)
     sent = sent_values(fields)
-    outcome = save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
-                         edited_by=current_actor().id)
+    actor = current_actor()
+    recorded = record_save(content, material_id,
+                           lambda: save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
+                                              edited_by=actor.id),
+                           signed_person(actor), WORKSPACE)
+    outcome = recorded.value
+    if not recorded.ok:
+        flash(f"Not saved: {recorded.failed}")
+        return redirect(url_for("editor.edit", material_id=material_id), code=303)
+    if recorded.not_recorded and outcome.saved and outcome.changed:
+        flash(recorded.not_recorded)
     if outcome.saved:
         if outcome.changed:
             flash(f"Saved {len(outcome.changed)} change(s) to {material.source}. This version needs approval "

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from handle_docs.history.changes import record_signoff
+from handle_docs.history.repo import WORKSPACE
 from handle_docs.review import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -27,6 +29,7 @@ from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, state_words
+from handle_docs.web.history import signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
@@ -128,9 +131,12 @@ def decide(material_id: str):
         return forbidden("Unknown decision: nothing was signed.")
     try:
         # the fingerprint the page showed: a version that changed since is never signed unseen
-        entry, after = act(content, material_id, actor.id, role, request.form.get("note", ""),
-                           signer=_signer(content), review_dir=settings().review_dir,
-                           expect=request.form.get("fingerprint", ""))
+        recorded = record_signoff(
+            content, material_id,
+            lambda: act(content, material_id, actor.id, role, request.form.get("note", ""),
+                        signer=_signer(content), review_dir=settings().review_dir,
+                        expect=request.form.get("fingerprint", "")),
+            signed_person(actor), WORKSPACE, review_dir=settings().review_dir)
     except ReviewError as exc:
         if any(p.key == PIN_KEY for p in exc.problems):
             flash(f"Not signed: {NOTHING_TO_SIGN}")
@@ -141,6 +147,12 @@ def decide(material_id: str):
         for problem in exc.problems:
             flash(f"Not signed: {problem.message}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
+    if not recorded.ok:
+        flash(f"Not signed: {recorded.failed}")
+        return redirect(url_for("review.page", material_id=material_id), code=303)
+    if recorded.not_recorded:
+        flash(recorded.not_recorded)
+    entry, after = recorded.value
     word = "approved" if decision == APPROVED else "asked for changes to"
     flash(f"{entry.shown} {word} version {after.short} as {role}, signed by the workspace key "
           f"{entry.via} ({entry.key}). It is now: {state_words(after)}.")
