@@ -222,3 +222,82 @@ def test_history_verify_finds_a_registry_chain_that_does_not_start_at_the_pin(fo
     found = run("history", "verify", "--folder", folder)
     assert found.exit_code == 1
     assert "reviewer registry: its chain starts at the pinned root" not in found.output
+
+
+def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_from_a_checkout(force, tmp_path):
+    folder, instance = force
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        assert save(dana, {"blocks.opening": OPENING}).status_code == 303
+        working = {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")}
+        page = text(dana.get(f"/materials/{MID}/history"))
+        assert page.index("Version 2") < page.index("Version 1"), "newest first"
+        assert "Changed by <strong>dana</strong>" in page and "Visit letter: opening changed" in page
+        assert "Approved by Priya Lang (comms lead)" in page and "Not approved." in page
+        first_commit = re.search(r"Commit <code>([0-9a-f]{40})</code>", page[page.index('id="version-1"'):]).group(1)
+        hashes = re.sub(r"<details>.*?</details>", "", page, flags=re.S)
+        assert not re.search(r"[0-9a-f]{12,}", hashes), "no hash outside Technical details"
+        compared = text(dana.get(f"/materials/{MID}/history?a=1&b=2"))
+        assert "From version 1 to version 2" in compared and "[-walked-]{+strolled+}" in compared
+        answer = dana.get(f"/materials/{MID}/history/1/proof")
+        assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+        from_history = answer.data
+    assert {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")} == working, "working files untouched"
+    assert git(folder, "status", "--porcelain") == ""
+    # the same version checked out by hand, and its proof made as a person makes one
+    checkout = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", str(folder), str(checkout)], check=True)
+    git(checkout, "checkout", "-q", first_commit)
+    made = run("review", "proof", MID, "--out", tmp_path / "proofs", cwd=checkout)
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "proofs" / f"{MID}-proof.pdf").read_bytes() == from_history
+    cli = run("history", "proof", MID, "1", "--out", tmp_path / "cli-proof", "--folder", folder)
+    assert cli.exit_code == 0, cli.output
+    assert (tmp_path / "cli-proof" / f"{MID}-proof.pdf").read_bytes() == from_history
+    diff = run("history", "diff", MID, "1", "2", "--folder", folder)
+    assert "[-walked-]{+strolled+}" in diff.output
+
+
+def wait_for(check, seconds: float = 30.0) -> bool:
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def remote_head(bare: Path) -> str | None:
+    if not bare.is_dir():
+        return None
+    done = subprocess.run(["git", "rev-parse", "--verify", "-q", "refs/heads/main"], cwd=bare, capture_output=True,
+                          text=True)
+    return done.stdout.strip() or None
+
+
+def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_and_retried(force, tmp_path):
+    folder, instance = force
+    bare = tmp_path / "offsite.git"
+    settings = folder / "content" / "workspace.yaml"
+    settings.write_text(settings.read_text() + f"history:\n  push_to: {bare}\n  retry_seconds: 0.2\n")
+    git(folder, "commit", "-qam", "off-site copy")
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        assert save(dana, {"blocks.greeting": "Hello,"}).status_code == 303, "a save never waits for the push"
+        head = git(folder, "rev-parse", "HEAD").strip()
+        assert remote_head(bare) is None, "nothing there yet: the remote does not exist"
+        pusher = app.extensions["handle_docs"]["pusher"]
+        assert wait_for(lambda: pusher.problem is not None)
+        page = text(dana.get(f"/materials/{MID}/history"))
+        assert "The off-site copy of this history has not been updated since" in page
+        assert str(bare) not in re.sub(r"<details>.*?</details>", "", page, flags=re.S), "the address only in details"
+        subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+        assert wait_for(lambda: remote_head(bare) == head), "retried until it worked"
+        assert wait_for(lambda: pusher.problem is None)
+        assert "has not been updated" not in text(dana.get(f"/materials/{MID}/history"))
+        assert save(dana, {"blocks.greeting": "Good morning,"}).status_code == 303
+        head = git(folder, "rev-parse", "HEAD").strip()
+        assert wait_for(lambda: remote_head(bare) == head), "the next commit is pushed too"
+        pusher.close()
+    assert git(bare, "log", "-1", "--format=%an|%s", "main") == "dana|Visit letter: greeting changed\n"

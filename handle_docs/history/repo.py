@@ -93,7 +93,8 @@ def git(root: Path, *args: str, author: Person | None = None, committer: Person 
         raise HistoryError(f"git {args[0]} took longer than {_GIT_TIMEOUT} seconds") from exc
     if check and done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(f"git {args[0]} failed: {said[-1] if said else 'exit status ' + str(done.returncode)}")
+        main = [line for line in said if line.startswith(("fatal:", "error:"))] or said[-1:]
+        raise HistoryError(f"git {args[0]} failed: {' '.join(main) if main else 'exit status ' + str(done.returncode)}")
     return done
 
 

@@ -126,7 +126,7 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import editor, materials, preview, review, runs, signin
+    from handle_docs.web import editor, history, materials, preview, review, runs, signin
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -183,5 +183,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(runs.bp)
+    app.register_blueprint(history.bp)
     runs.setup(app, instance)
+    history.setup(app, Path(settings.content))
     return app

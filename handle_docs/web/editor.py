@@ -19,7 +19,7 @@ from handle_docs.wording.content import PLACEHOLDERS, Content
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
 from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
-from handle_docs.web.history import signed_person
+from handle_docs.web.history import committed, signed_person
 
 bp = Blueprint("editor", __name__)
 
@@ -96,6 +96,7 @@ def save(material_id: str):
                                               edited_by=actor.id),
                            signed_person(actor), WORKSPACE)
     outcome = recorded.value
+    committed(recorded)
     if not recorded.ok:
         flash(f"Not saved: {recorded.failed}")
         return redirect(url_for("editor.edit", material_id=material_id), code=303)

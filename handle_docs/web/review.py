@@ -29,7 +29,7 @@ from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, state_words
-from handle_docs.web.history import signed_person
+from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
@@ -147,6 +147,7 @@ def decide(material_id: str):
         for problem in exc.problems:
             flash(f"Not signed: {problem.message}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
+    committed(recorded)
     if not recorded.ok:
         flash(f"Not signed: {recorded.failed}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
