@@ -56,6 +56,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Make the letters runs queued in the workspace (serve…"),
     "history": ("handle_docs.commands.history:history",
                 "The record of every change: `history MATERIAL` lists…"),
+    "reprint": ("handle_docs.commands.reprint:reprint",
+                "Make a letter of a past run again, byte for byte…"),
     "users": ("handle_docs.commands.users:users",
                 "Accounts that may sign in to the workspace (`handle-docs…"),
 }

@@ -301,3 +301,37 @@ def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_a
         assert wait_for(lambda: remote_head(bare) == head), "the next commit is pushed too"
         pusher.close()
     assert git(bare, "log", "-1", "--format=%an|%s", "main") == "dana|Visit letter: greeting changed\n"
+
+
+def test_a_letter_from_a_run_made_three_versions_ago_is_made_again_byte_for_byte(force, tmp_path):
+    from .test_review_cli import records
+
+    folder, instance = force
+    rows = records(tmp_path)
+    made = run("letters", rows, "--out", tmp_path / "run", "--jobs", 1, "--quiet", cwd=folder)
+    assert made.exit_code == 0, made.output
+    manifest = tmp_path / "run" / "manifest.json"
+    import json
+    history = json.loads(manifest.read_text())["history"]
+    assert history["commit"] == git(folder, "rev-parse", "HEAD").strip() and not history["uncommitted_changes"]
+    original = (tmp_path / "run" / "letters" / "L0001.pdf").read_bytes()
+    # three new versions of the letter since, each saved through the workspace
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        for greeting in ("Hello,", "Good evening,", "Dear neighbour,"):
+            assert save(dana, {"blocks.greeting": greeting}).status_code == 303
+    assert len(versions(ForceRepo.of(folder), MID)) == 4
+    working = (folder / "content" / "letters" / "visit.yaml").read_bytes()
+    again = run("reprint", manifest, "--letter", "L0001", "--records", rows, "--out", tmp_path / "again",
+                "--folder", folder)
+    assert again.exit_code == 0, again.output
+    assert "byte for byte the letter the run made" in again.output
+    assert (tmp_path / "again" / "L0001.pdf").read_bytes() == original
+    assert (folder / "content" / "letters" / "visit.yaml").read_bytes() == working, "working files untouched"
+    # the records deleted: the proof of that version's wording, saying so
+    proof = run("reprint", manifest, "--letter", "L0001", "--out", tmp_path / "proof", "--folder", folder)
+    assert proof.exit_code == 0, proof.output
+    assert "invented details" in proof.output and "not the letter" in proof.output
+    assert (tmp_path / "proof" / "L0001-proof-invented-details.pdf").read_bytes().startswith(b"%PDF")
+    unknown = run("reprint", manifest, "--letter", "L9999", "--folder", folder)
+    assert unknown.exit_code == 1 and "the run has no letter L9999" in unknown.output
