@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from handle_docs.models import ProblemsError
-from handle_docs.review.fingerprints import fingerprint, short
+from handle_docs.review.fingerprints import fingerprint, fingerprint_parts, short
 from handle_docs.review.signoffs import APPROVED, CHANGES_REQUESTED
 from handle_docs.review.wording import SectionDiff, diff_sections, resident_text
 from handle_docs.starter import CONTENT, REVIEW, TEMPLATES
@@ -142,12 +142,25 @@ def _decisions(repo: ForceRepo, material_id: str) -> dict[str, list[Decision]]:
     return found
 
 
+def _paths_of(repo: ForceRepo, material_id: str) -> list[str]:
+    """The files ``material_id``'s fingerprint reads (its file, the shared content, its templates), as the
+    force folder has them now: only commits touching these can make a new version.  Every content and
+    template file when the folder does not load."""
+    try:
+        content = load_content(repo.root / CONTENT, repo.root / TEMPLATES)
+        parts = fingerprint_parts(content, material_id)
+    except (ProblemsError, KeyError, OSError):
+        return [CONTENT, TEMPLATES]
+    return sorted({f"{CONTENT}/{p.name}" if p.kind in ("content", "shared") else p.name
+                   for p in parts if p.kind != "asset"})
+
+
 def versions(repo: ForceRepo, material_id: str) -> list[Version]:
     """Every version of ``material_id`` in the history, oldest (1) first."""
     found: list[Version] = []
     decided = _decisions(repo, material_id)
     previous: tuple[str, str] | None = None
-    for commit in commits(repo, CONTENT, TEMPLATES):
+    for commit in commits(repo, *_paths_of(repo, material_id)):
         now = _version_at(str(repo.root), commit.id, material_id)
         if now is None or (previous is not None and now[0] == previous[0]):
             continue
