@@ -159,7 +159,8 @@ def test_a_failed_commit_leaves_the_file_as_it_was_and_says_so(force):
         answer = save(dana, {"blocks.greeting": "Hello,"})
         assert answer.status_code == 303
         page = text(dana.get(answer.headers["Location"]))
-    assert "Not saved: The change could not be put on the record, so it was undone" in page
+    assert "Not saved: The change could not be kept in the history, so it was undone and nothing changed" in page
+    assert "git" not in page.split('class="notice"')[1].split("</div>")[0], "no command or git message in the page"
     assert path.read_bytes() == before, "the file is as it was"
     assert len(log(folder)) == 1 and git(folder, "status", "--porcelain") == ""
 
@@ -177,7 +178,7 @@ def test_the_workspace_never_commits_into_the_handle_docs_source_checkout(tmp_pa
         dana = as_(app, "dana")
         answer = save(dana, {"blocks.greeting": "Hello,"})
         page = text(dana.get(answer.headers["Location"]))
-    assert "handle-docs&#39; own source, not a force folder, so changes here are not put on the record" in page
+    assert "Saved, but not kept in the history: this is the handle-docs program&#39;s own folder" in page
     assert "Hello," in (content_copy / "letters" / "visit.yaml").read_text(encoding="utf-8")
     assert subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root).returncode != 0, "no commit"
 

@@ -305,7 +305,7 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
     except ReviewError as exc:
         fail(exc.problems, f"sign-off not recorded for {material_id}")
     if not recorded.ok:
-        refuse(f"sign-off not recorded for {material_id}: {recorded.failed}")
+        refuse(f"sign-off not recorded for {material_id}: {recorded.failed} ({recorded.details})")
     entry, status = recorded.value
     verb = "approved" if decision == APPROVED else "asked for changes to"
     via = f" via workspace key {entry.via}" if entry.via else ""

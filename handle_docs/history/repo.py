@@ -258,14 +258,24 @@ def _restore(before: dict[Path, bytes | None], after: dict[Path, bytes | None]) 
             atomic.write_bytes(path, old)
 
 
+#: What a person is told, in the workspace's words (the details go to the log and the command line).
+NOT_A_REPOSITORY = ("Saved, but not kept in the history: this workspace's folder is not set up to keep one. "
+                    "Tell whoever runs the workspace.")
+NOT_IN_SOURCE = ("Saved, but not kept in the history: this is the handle-docs program's own folder, not a "
+                 "force's folder. Tell whoever runs the workspace.")
+UNDONE = ("The change could not be kept in the history, so it was undone and nothing changed. Try again, or "
+          "tell whoever runs the workspace.")
+
+
 @dataclass
 class Recorded(Generic[T]):
     """What :func:`record` did: the action's result, the commit made (if any), and why not."""
 
     value: T
     commit: str | None = None
-    not_recorded: str | None = None  # the files are as the action left them, but not on the record: why
-    failed: str | None = None  # the commit failed and the files were put back as they were: why
+    not_recorded: str | None = None  # the files are as the action left them, but not on the record: why (words)
+    failed: str | None = None  # the commit failed and the files were put back as they were (words)
+    details: str | None = None  # the technical reason (git's message, the folder), for the log and command line
 
     @property
     def ok(self) -> bool:
@@ -278,18 +288,19 @@ def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: C
     the files it changed with the message ``describe(result)`` (None: nothing to record).
 
     When the commit fails the files are put back as they were before ``action`` and ``failed`` says
-    why.  A folder that is no repository, or the handle-docs source checkout, is changed but not
-    committed (``not_recorded`` says why)."""
+    so.  A folder that is no repository, or the handle-docs source checkout, is changed but not
+    committed (``not_recorded`` says so)."""
     folder = Path(folder).absolute()
     try:
         repo = ForceRepo.of(folder)
     except HistoryError as exc:
         with locked(folder):
-            return Recorded(action(), not_recorded=str(exc))
+            return Recorded(action(), not_recorded=NOT_IN_SOURCE, details=str(exc))
     if repo is None:
         with locked(folder):
-            return Recorded(action(), not_recorded="The folder is not a git repository, so this change is not "
-                                                   "on the record ('handle-docs init' makes one that is).")
+            return Recorded(action(), not_recorded=NOT_A_REPOSITORY,
+                            details=f"{folder} is in no git repository ('handle-docs init DIR' makes a force folder "
+                                    "that is one)")
     with locked(repo.root):
         before = _files_under(watch)
         value = action()
@@ -304,5 +315,4 @@ def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: C
             return Recorded(value, commit=repo.commit(changed, message, author, committer))
         except HistoryError as exc:
             _restore(before, after)
-            return Recorded(value, failed=f"The change could not be put on the record, so it was undone and "
-                                          f"the files are as they were ({exc}).")
+            return Recorded(value, failed=UNDONE, details=f"{exc} (in {repo.root}; the files were put back)")

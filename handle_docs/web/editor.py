@@ -4,6 +4,7 @@ place (wording/edit.py), with lint beside each block and the word diff of
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import Mapping
 
@@ -22,6 +23,7 @@ from handle_docs.web.identity import EDITOR, current_actor, requires_role
 from handle_docs.web.history import committed, signed_person
 
 bp = Blueprint("editor", __name__)
+log = logging.getLogger(__name__)
 
 
 def fields_of(content: Content, material_id: str) -> list[EditableField]:
@@ -98,9 +100,11 @@ def save(material_id: str):
     outcome = recorded.value
     committed(recorded)
     if not recorded.ok:
+        log.warning("a save of %s was undone: %s", material_id, recorded.details)
         flash(f"Not saved: {recorded.failed}")
         return redirect(url_for("editor.edit", material_id=material_id), code=303)
     if recorded.not_recorded and outcome.saved and outcome.changed:
+        log.warning("a save of %s is not in the history: %s", material_id, recorded.details)
         flash(recorded.not_recorded)
     if outcome.saved:
         if outcome.changed:

@@ -59,13 +59,14 @@ def _repo_or_page(material):
     content = content_or_404()
     try:
         repo = ForceRepo.of(content.root)
-    except HistoryError as exc:
-        return None, (render_template("error.html", title=f"History: {material.spec.title}", message=str(exc)), 409)
+    except HistoryError:
+        repo, why = None, "this is the handle-docs program's own folder, not a force's folder"
+    else:
+        why = "this workspace's folder is not set up to keep one"
     if repo is None:
         return None, (render_template(
             "error.html", title=f"History: {material.spec.title}",
-            message="This workspace's folder keeps no history: it is not a git repository. A folder made with "
-                    "'handle-docs init' is one, and then every save and approval is kept."), 409)
+            message=f"There is no history to show: {why}. Tell whoever runs the workspace."), 409)
     return repo, None
 
 

@@ -7,6 +7,8 @@ line).  Buttons that cannot be used are disabled and say why
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from handle_docs.history.changes import record_signoff
@@ -35,6 +37,7 @@ from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
 
 bp = Blueprint("review", __name__)
+log = logging.getLogger(__name__)
 
 #: Why nothing can be signed while the reviewer registry is not trusted (its pin), in a reviewer's words.
 NOTHING_TO_SIGN = "Nothing can be approved until the list of reviewers is confirmed. Ask whoever runs the workspace."
@@ -149,10 +152,12 @@ def decide(material_id: str):
         return redirect(url_for("review.page", material_id=material_id), code=303)
     committed(recorded)
     if not recorded.ok:
+        log.warning("a sign-off of %s was undone: %s", material_id, recorded.details)
         flash(f"Not signed: {recorded.failed}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
     if recorded.not_recorded:
-        flash(recorded.not_recorded)
+        log.warning("a sign-off of %s is not in the history: %s", material_id, recorded.details)
+        flash(recorded.not_recorded.replace("Saved, but", "Signed, but"))
     entry, after = recorded.value
     word = "approved" if decision == APPROVED else "asked for changes to"
     flash(f"{entry.shown} {word} version {after.short} as {role}, signed by the workspace key "
