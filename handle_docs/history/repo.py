@@ -303,7 +303,11 @@ def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: C
                                     "that is one)")
     with locked(repo.root):
         before = _files_under(watch)
-        value = action()
+        try:
+            value = action()
+        except BaseException:
+            _restore(before, _files_under(watch))  # half a change is never left behind
+            raise
         message = describe(value)
         if message is None:
             return Recorded(value)
