@@ -151,7 +151,11 @@ class ForceRepo:
 
     def rel(self, path: Path) -> str:
         """``path`` as the repository names it (relative, with /)."""
-        return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        return Path(os.path.realpath(path)).relative_to(self.root).as_posix()
+
+    def holds(self, path: Path) -> bool:
+        """Whether ``path`` is inside the repository's folder (a review folder given elsewhere is not)."""
+        return Path(os.path.realpath(path)).is_relative_to(self.root)
 
     def head(self) -> str | None:
         done = git(self.root, "rev-parse", "--verify", "-q", "HEAD", check=False)
@@ -312,7 +316,8 @@ def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: C
         if message is None:
             return Recorded(value)
         after = _files_under(watch)
-        changed = sorted({repo.rel(p) for p in set(before) | set(after) if before.get(p) != after.get(p)})
+        changed = sorted({repo.rel(p) for p in set(before) | set(after)
+                          if before.get(p) != after.get(p) and repo.holds(p)})
         if not changed:
             return Recorded(value)
         try:
