@@ -336,3 +336,20 @@ def test_a_letter_from_a_run_made_three_versions_ago_is_made_again_byte_for_byte
     assert (tmp_path / "proof" / "L0001-proof-invented-details.pdf").read_bytes().startswith(b"%PDF")
     unknown = run("reprint", manifest, "--letter", "L9999", "--folder", folder)
     assert unknown.exit_code == 1 and "the run has no letter L9999" in unknown.output
+
+
+def test_a_change_to_the_reviewer_list_on_the_command_line_is_one_commit_and_verify_stays_sound(tmp_path):
+    import getpass
+
+    from .signing import DEMO_KEYS
+
+    folder = tmp_path / "force"
+    assert run("init", folder).exit_code == 0
+    added = run("reviewers", "add", "alice-brook", "--name", "Alice Brook", "--role", "comms-lead",
+                "--key", DEMO_KEYS / "priya-lang.pub", cwd=folder)
+    assert added.exit_code == 0, added.output
+    assert "on the record: commit" in added.output
+    assert log(folder)[0] == f"{getpass.getuser()}|handle-docs command line|Reviewer list: alice-brook added"
+    assert git(folder, "show", "--name-only", "--format=", "HEAD").split() == ["content/reviewers.yaml"]
+    sound = run("history", "verify", "--folder", folder)
+    assert "no file changed since the last commit" in sound.output, sound.output

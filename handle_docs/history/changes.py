@@ -3,6 +3,7 @@ change to be written and committed (:func:`repo.record`) with a readable message
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -59,3 +60,18 @@ def record_signoff(content: Content, material_id: str, sign: Callable[[], T], au
         return messages.signed(title, number, entry.decision, entry.shown, entry.role)
 
     return record(Path(content.root), [review_dir], sign, describe, author, committer)
+
+
+def terminal_person() -> Person:
+    """Who runs a command that is not a sign-off (a change to the reviewer list): the computer account."""
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError):
+        login = "command-line"
+    return Person.for_id(login)
+
+
+def record_change(folder: Path, paths: list[Path], change: Callable[[], T], message: str, author: Person,
+                  committer: Person) -> Recorded[T]:
+    """Any other change made by the command line (``reviewers add``…): ``change()`` committed as one."""
+    return record(Path(folder), paths, change, lambda _value: message, author, committer)
