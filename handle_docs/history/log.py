@@ -87,6 +87,8 @@ class Version:
 
 def commits(repo: ForceRepo, *paths: str) -> list[Commit]:
     """The commits touching ``paths`` (all commits when none), oldest first."""
+    if repo.head() is None:
+        return []  # a repository with no commit yet
     fmt = "%H%x1f%an%x1f%ae%x1f%cn%x1f%cI%x1f%s%x1e"
     out = git(repo.root, "log", "--reverse", f"--format={fmt}", "HEAD", "--", *paths).stdout.decode("utf-8", "replace")
     found = []
