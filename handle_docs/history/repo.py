@@ -4,9 +4,10 @@ Why the git command line and not Dulwich (or GitPython): ``git`` is on every
 Debian machine a force runs this on, it takes the repository's own lock
 (``index.lock``) and runs the repository's hooks as any other commit would, and
 it is what a force's IT staff already know how to inspect, back up and repair
-(``git log``, ``git show``).  Dulwich would avoid a subprocess, but does not run
-hooks and is one more thing to trust with the record; GitPython keeps
-long-lived ``git cat-file`` processes and is never used inside the server.
+(``git log``, ``git show``).  Dulwich would avoid a subprocess per commit, but it
+re-implements git (its index, locks and hooks are a subset of git's) and would
+be one more thing to trust with the record; GitPython keeps long-lived
+``git cat-file`` processes and is never used inside the server.
 
 Every commit names the person as *author* (name, and an e-mail made from their
 account id) and the workspace or the command line as *committer*.  Changes are
