@@ -66,7 +66,6 @@ def workspace(tmp_path_factory):
     root = scratch_root(tmp_path_factory.mktemp("make-serve"))
     had_instance = (ROOT / "instance").exists()  # a person's own make serve may have made one
     had_demo = (ROOT / DEMO).exists()
-    project_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     served = Served(serve_command(), root)
     try:
         url = served.address()
@@ -76,7 +75,9 @@ def workspace(tmp_path_factory):
         served.stop()
     assert (ROOT / "instance").exists() == had_instance, "the test made an instance folder in the checkout"
     assert (ROOT / DEMO).exists() == had_demo, "the test made a demo force folder in the checkout"
-    assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout == project_head, \
+    demo_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root / DEMO, capture_output=True, text=True,
+                               check=True).stdout.strip()
+    assert subprocess.run(["git", "cat-file", "-e", f"{demo_head}^{{commit}}"], cwd=ROOT).returncode != 0, \
         "trying the demo committed into this project's own repository"
 
 
