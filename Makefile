@@ -94,12 +94,17 @@ test: system-deps word-deps browser-deps text-deps deploy-deps node-deps $(STAMP
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
 
-# The workspace on the demo content: open the address it prints.
+# The workspace on the demo force: open the address it prints.
 # Another port: make serve PORT=8080 (PORT=0: any free one).
+# It serves demo-force/ (ignored by git), made on first use by handle-docs init
+# from the sample: its own git repository, so trying the workspace never
+# commits into this project's history. Start afresh: rm -rf demo-force.
 PORT ?= 8000
+DEMO_FORCE := demo-force
 
 serve: system-deps $(STAMP)
-	$(BIN)/handle-docs serve --content content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts --port $(PORT)
+	@test -d $(DEMO_FORCE) || $(BIN)/handle-docs init --sample-approvals $(DEMO_FORCE)
+	$(BIN)/handle-docs serve --content $(DEMO_FORCE)/content --instance instance --key examples/demo-keys/demo-workspace --demo-accounts --port $(PORT)
 
 # The documentation site from docs/ (MkDocs, Material theme; no web fonts, works offline). --strict: a
 # broken link, a missing anchor or a page left out of the navigation fails the build.

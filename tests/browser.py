@@ -118,7 +118,9 @@ class Served:
 def started(root: Path, *options: str) -> Iterator[str]:
     """``handle-docs serve --content content --instance instance`` with ``options``, on a free port, started in
     ``root`` as make serve starts it (the command of the virtual environment running the tests); yields the
-    base URL and stops the server's whole process group on exit."""
+    base URL and stops the server's whole process group on exit.  ``root`` holds copies of the sample that are
+    no git repository, so saves are not committed (make serve itself serves demo-force/, a force folder made
+    by ``handle-docs init``: tests/test_make_serve.py)."""
     program = Path(sys.executable).parent / "handle-docs"
     command = " ".join(shlex.quote(str(part)) for part in
                        (program, "serve", "--content", "content", "--instance", "instance", "--port", "0", *options))

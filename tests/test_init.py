@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,11 @@ def test_init_makes_the_folders_a_force_works_in_with_the_starter_wording_and_no
     assert result.exit_code == 0, result.output
     force = tmp_path / "force"
     assert f"created {force}" in result.output and "nothing is approved yet (15 materials)" in result.output
-    assert sorted(p.name for p in force.iterdir()) == ["content", "examples", "review", "templates"]
+    assert sorted(p.name for p in force.iterdir()) == [".git", ".gitignore", "content", "examples", "review", "templates"]
+    # a git repository whose one commit is the starter, nothing left out of it
+    log = subprocess.run(["git", "log", "--format=%an|%s"], cwd=force, capture_output=True, text=True, check=True)
+    assert log.stdout == "handle-docs command line|New force folder: the sample force's wording, templates and review folder\n"
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=force, capture_output=True, text=True).stdout == ""
     copied, sample = files(force / "content"), tracked("content")
     assert copied.pop("reviewers.yaml").endswith(b"reviewers: {}\nworkspace_keys: {}\n"), "a new force's registry is empty"
     sample.pop("reviewers.yaml")
@@ -116,6 +121,10 @@ def test_the_new_folder_is_private(tmp_path):
     assert run("init", tmp_path / "force").exit_code == 0
     for path in [tmp_path / "force", *(tmp_path / "force").rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
+        if ".git" in path.relative_to(tmp_path / "force").parts:
+            # the history: git's own modes (objects are read-only), but nobody else's to read
+            assert mode & 0o077 == 0 and (mode == 0o700 or not path.is_dir()), (path, oct(mode))
+            continue
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 
 

@@ -1,10 +1,11 @@
 """The workspace started exactly as ``make serve`` starts it, and each of its users' flows in a real browser.
 
-The command line is the Makefile's own (``make -n serve PORT=0``: relative paths, the demo accounts, the demo
+The command lines are the Makefile's own (``make -n serve PORT=0``: ``handle-docs init`` of the demo force
+folder demo-force/ when there is none, then serve on it with relative paths, the demo accounts, the demo
 workspace key), run by ``/bin/sh`` as make runs a recipe, from a scratch folder laid out like the repository
-root: copies of content/, templates/ and review/ (the flows change them), the repository's examples/ and the
-virtual environment running these tests as .venv/.  So the instance folder it makes is the scratch folder's,
-never the checkout's.  The server is a process of its own, stopped (its whole process group) at the end.
+root: the repository's examples/ and the virtual environment running these tests as .venv/.  So the demo force
+folder (a git repository of its own, which the flows commit into) and the instance folder it makes are the
+scratch folder's, never the checkout's.  The server is a process of its own, stopped (its whole process group) at the end.
 
 An officer uploads the sample Forms export, checks it, makes the letters and downloads batch.pdf and a page
 image; the comms editor edits with a preview and saves; a reviewer opens the review page and sees the proof's
@@ -27,13 +28,14 @@ import pypdfium2
 import pytest
 
 from tests.browser import (Served, assert_accessible, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           copy_sample, images_loaded, needs_chromium, wait)
+                           images_loaded, needs_chromium, wait)
 from tests.conftest import ROOT, SAMPLE_XLSX
 
 pytestmark = needs_chromium()
 
 RUN = 600  # seconds for the sample's 125 letters with the bundled workspace.yaml's one job, on a busy machine
 PNG = b"\x89PNG\r\n\x1a\n"
+DEMO = "demo-force"  # make serve's force folder, made by init on first use
 
 
 def serve_command(port: str | None = "0") -> str:
@@ -41,15 +43,18 @@ def serve_command(port: str | None = "0") -> str:
     env = {name: value for name, value in os.environ.items() if name != "PORT"}
     shown = subprocess.run(["make", "-n", "--no-print-directory", "serve", *([f"PORT={port}"] if port else [])],
                            cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60).stdout
-    commands = [line for line in shown.splitlines() if re.search(r"handle-docs serve\b", line)]
+    lines = shown.splitlines()
+    commands = [i for i, line in enumerate(lines) if re.search(r"handle-docs serve\b", line)]
     assert len(commands) == 1, shown
-    assert "--instance instance" in commands[0], "make serve gives a relative instance folder"
-    return commands[0]
+    assert "--instance instance" in lines[commands[0]], "make serve gives a relative instance folder"
+    made = [line for line in lines[:commands[0]] if re.search(r"handle-docs init\b", line)]
+    assert made == [f"test -d {DEMO} || .venv/bin/handle-docs init --sample-approvals {DEMO}"], shown
+    assert f"--content {DEMO}/content" in lines[commands[0]], "make serve serves the demo force folder"
+    return " && ".join([*made, lines[commands[0]]])
 
 
 def scratch_root(root: Path) -> Path:
-    """``root`` laid out like the repository for make serve's command line."""
-    copy_sample(root)
+    """``root`` laid out like the repository for make serve's command line (no demo-force/ yet: make serve makes it)."""
     (root / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
     assert (root / ".venv" / "bin" / "handle-docs").is_file(), "the tests run in the virtual environment (make venv)"
@@ -60,6 +65,7 @@ def scratch_root(root: Path) -> Path:
 def workspace(tmp_path_factory):
     root = scratch_root(tmp_path_factory.mktemp("make-serve"))
     had_instance = (ROOT / "instance").exists()  # a person's own make serve may have made one
+    had_demo = (ROOT / DEMO).exists()
     served = Served(serve_command(), root)
     try:
         url = served.address()
@@ -68,6 +74,11 @@ def workspace(tmp_path_factory):
     finally:
         served.stop()
     assert (ROOT / "instance").exists() == had_instance, "the test made an instance folder in the checkout"
+    assert (ROOT / DEMO).exists() == had_demo, "the test made a demo force folder in the checkout"
+    demo_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root / DEMO, capture_output=True, text=True,
+                               check=True).stdout.strip()
+    assert subprocess.run(["git", "cat-file", "-e", f"{demo_head}^{{commit}}"], cwd=ROOT).returncode != 0, \
+        "trying the demo committed into this project's own repository"
 
 
 def sign_in_as(driver, url: str, account: str, accounts: dict[str, str]) -> None:
@@ -149,7 +160,7 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     assert browser.title.startswith("Edit: ")
     assert shown_images(browser, "#preview-pages img")
 
-    path = root / "content" / "leaflets" / "lock-it.yaml"
+    path = root / DEMO / "content" / "leaflets" / "lock-it.yaml"
     before = path.read_text(encoding="utf-8")
     field = by_css(browser, "textarea")[0]
     field.click()
@@ -159,6 +170,10 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     wait(browser, lambda d: by_css(d, ".notice"))
     assert "needs approval before it can be printed" in by_css(browser, ".notice")[0].text
     assert path.read_text(encoding="utf-8") != before and "Thank you." in path.read_text(encoding="utf-8")
+    last = subprocess.run(["git", "log", "-1", "--format=%an|%cn|%s", "--name-only"], cwd=root / DEMO,
+                          capture_output=True, text=True, check=True).stdout
+    assert last.splitlines()[0].startswith("demo-editor|handle-docs workspace|Lock it leaflet: "), last
+    assert "content/leaflets/lock-it.yaml" in last.splitlines(), "the save is one commit in the demo force folder"
     assert console_errors(browser) == []
 
 

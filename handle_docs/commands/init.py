@@ -6,10 +6,15 @@ from pathlib import Path
 
 import click
 
+from handle_docs.history.repo import COMMAND_LINE, ForceRepo, HistoryError
 from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 from handle_docs.review.pin import PIN_FILE
 from handle_docs.starter.create import REVIEW_NOTE, FolderInUse, create_force
 from .common import AbsolutePath, refuse
+
+
+#: The first commit of a new force folder.
+STARTER_MESSAGE = "New force folder: the sample force's wording, templates and review folder"
 
 
 @click.command("init")
@@ -20,7 +25,8 @@ from .common import AbsolutePath, refuse
 def init(folder: Path, sample_approvals: bool) -> None:
     """Create DIR with the wording (content/), templates (templates/) and
     review folder (review/) a force works in, and invented sample records
-    (examples/) to try.
+    (examples/) to try. DIR is made a git repository with the starter as its
+    first commit: every save and sign-off is then kept as a version.
 
     The wording is the bundled sample force's: make it your own, then have
     every material approved before printing; review/README.txt says how.
@@ -33,6 +39,12 @@ def init(folder: Path, sample_approvals: bool) -> None:
     except OSError as exc:
         refuse(f"could not create {folder}: {exc.strerror or type(exc).__name__}. Nothing was created.")
     click.echo(f"created {folder}: {CONTENT}/, {TEMPLATES}/, {REVIEW}/, {EXAMPLES}/")
+    try:
+        ForceRepo.init(folder, STARTER_MESSAGE, COMMAND_LINE, COMMAND_LINE)
+    except HistoryError as exc:
+        refuse(f"{folder} was created but is not on the record: {exc}. Saves and sign-offs will not be kept as "
+               "versions until it is a git repository (run 'git init' there and commit, or init again).")
+    click.echo(f"{folder} is a git repository: every save and sign-off is kept as a version (handle-docs history)")
     if sample_approvals:
         click.echo("sample approvals kept: for trying the sample only, never for a real force")
     else:

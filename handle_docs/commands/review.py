@@ -28,12 +28,15 @@ from ..review import (
     ReviewError,
     Signer,
     diff_report,
+    load_registry,
     resolve_today,
     review_dir_for,
     review_status,
     reviewers_status,
     sign,
 )
+from ..history.changes import record_signoff
+from ..history.repo import COMMAND_LINE, ForceRepo, Person
 from ..review.pin import ROOT_ENV, read_pin
 from ..review.sshsign import is_public_key_file
 from .common import (
@@ -275,6 +278,12 @@ def _reviewer_known(content, folder: Path, reviewer: str, day) -> None:
         )
 
 
+def _registry_name(content, reviewer: str) -> str | None:
+    """The registry's name for ``reviewer`` (the commit's author), if it lists them."""
+    registry = load_registry(content.root).registry
+    return registry.display(reviewer) if registry is not None and registry.reviewer(reviewer) is not None else None
+
+
 def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
           expect=None):
     content = load_content_or_fail(content_dir, templates)
@@ -286,21 +295,18 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
     awaiting = read_pin(folder).awaiting
+    signer = _signer(key)
     try:
-        entry, status = sign(
-            content,
-            material_id,
-            reviewer=reviewer,
-            role=role,
-            signer=_signer(key),
-            decision=decision,
-            note=note or "",
-            today=day,
-            review_dir=folder,
-            expect=expect,
-        )
+        recorded = record_signoff(
+            content, material_id,
+            lambda: sign(content, material_id, reviewer=reviewer, role=role, signer=signer, decision=decision,
+                         note=note or "", today=day, review_dir=folder, expect=expect),
+            Person.for_id(reviewer, _registry_name(content, reviewer)), COMMAND_LINE, review_dir=folder)
     except ReviewError as exc:
         fail(exc.problems, f"sign-off not recorded for {material_id}")
+    if not recorded.ok:
+        refuse(f"sign-off not recorded for {material_id}: {recorded.failed} ({recorded.details})")
+    entry, status = recorded.value
     verb = "approved" if decision == APPROVED else "asked for changes to"
     via = f" via workspace key {entry.via}" if entry.via else ""
     click.echo(
@@ -313,6 +319,8 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
             f"pinned the reviewer registry's first approved version {pinned} in {read_pin(folder).path}: commit that "
             f"file, and set {ROOT_ENV}={pinned} where you print and serve"
         )
+    if recorded.commit:
+        click.echo(f"on the record: commit {recorded.commit[:10]} in {ForceRepo.of(content.root).root}")
     warnings = [p for p in status.problems if p.severity == Severity.WARNING]
     if warnings:
         print_problems(warnings, "sign-off records")

@@ -27,7 +27,9 @@ from ..review import registry as registry_lib
 from ..review.fingerprints import short
 from ..review.pin import ROOT_ENV, read_pin, write_pin
 from ..review.sshsign import read_public_key_file
-from .common import AbsolutePath, fail, load_content_or_fail, print_problems
+from ..history.changes import record_change, terminal_person
+from ..history.repo import COMMAND_LINE
+from .common import AbsolutePath, fail, load_content_or_fail, print_problems, refuse
 from .review import review_dir_option, table
 
 
@@ -58,15 +60,22 @@ def _comment(path: Path) -> str:
     return f" {' '.join(parts[2].split())}" if len(parts) > 2 else ""
 
 
-def _edit(action):
-    """Run a registry change: wrong ids, roles or keys are usage errors (exit 2);
-    a registry file that cannot be read is a problem with file:line (exit 1)."""
+def _edit(action, content_dir: Path, message: str, path: Path | None = None):
+    """Run a registry change, committed as one with ``message`` when the force folder is a git repository
+    (history/changes.py): wrong ids, roles or keys are usage errors (exit 2); a registry file that cannot
+    be read is a problem with file:line (exit 1)."""
     try:
-        return action()
+        recorded = record_change(content_dir, [path or registry_lib.registry_path(content_dir)], action,
+                                 f"Reviewer list: {message}", terminal_person(), COMMAND_LINE)
     except RegistryEditError as exc:
         raise click.UsageError(str(exc)) from None
     except RegistryFileError as exc:
         fail(exc.problems, "the reviewer registry cannot be used")
+    if not recorded.ok:
+        refuse(f"not changed: {recorded.failed} ({recorded.details})")
+    if recorded.commit:
+        click.echo(f"on the record: commit {recorded.commit[:10]} ({message})")
+    return recorded.value
 
 
 def _next_step(status: RegistryStatus) -> None:
@@ -156,7 +165,8 @@ def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, r
     entry = _edit(
         lambda: registry_lib.add_reviewer(
             content_dir, reviewer_id, name=name, roles=list(roles), keys=lines, allowed_roles=allowed, demo_only=demo_only
-        )
+        ),
+        content_dir, f"{reviewer_id} added",
     )
     click.echo(f"added {reviewer_id} ({entry.name}; {', '.join(entry.roles)}) to {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
@@ -185,7 +195,8 @@ def remove_cmd(reviewer_id, content_dir, templates, review_dir):
     """Mark reviewer ID removed from today: their sign-offs dated up to today
     still count, later ones never do.  They stay listed so that the record can
     still be judged."""
-    entry = _edit(lambda: registry_lib.remove_reviewer(content_dir, reviewer_id, on=resolve_today()))
+    entry = _edit(lambda: registry_lib.remove_reviewer(content_dir, reviewer_id, on=resolve_today()),
+                  content_dir, f"{reviewer_id} removed")
     click.echo(f"removed {reviewer_id} ({entry.name}) as of {entry.removed.isoformat()} in {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
 
@@ -199,7 +210,8 @@ def remove_cmd(reviewer_id, content_dir, templates, review_dir):
 def add_workspace_key_cmd(name, key, demo_only, content_dir, templates, review_dir):
     """Trust the workspace key NAME to sign for a reviewer signed in to the workspace."""
     line = _key_line(key)
-    _edit(lambda: registry_lib.add_workspace_key(content_dir, name, key=line, demo_only=demo_only))
+    _edit(lambda: registry_lib.add_workspace_key(content_dir, name, key=line, demo_only=demo_only),
+          content_dir, f"workspace key {name} added")
     click.echo(f"added workspace key {name} to {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
 
@@ -228,7 +240,8 @@ def pin_cmd(root, content_dir, templates, review_dir):
             fail(status.problems, "no version of the reviewer registry is approved yet, so there is nothing to pin")
         root = status.first_approved
     try:
-        path = write_pin(folder, root.strip().lower())
+        path = _edit(lambda: write_pin(folder, root.strip().lower()), content_dir, "first approved version pinned",
+                     path=read_pin(folder).path)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--root") from None
     click.echo(f"pinned the reviewer registry's root {root} in {path}")

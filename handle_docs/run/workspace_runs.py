@@ -44,13 +44,24 @@ ACCEPTED = "a CSV file (.csv) or a Microsoft Forms export (.xlsx), up to 50 MB"
 UPLOADED, QUEUED, RUNNING, DONE, FAILED, PURGED = "uploaded", "queued", "running", "done", "failed", "purged"
 
 
+class HistorySettings(BaseModel):
+    """``history:`` in workspace.yaml: where the force folder's history is copied after each commit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    push_to: str | None = Field(None, min_length=1, max_length=1000, pattern=r"^[^-\s][^\n]*$")  # git remote
+    retry_seconds: float = Field(60.0, ge=0.1, le=3600)  # a failed push is tried again this often
+
+
 class WorkspaceConfig(BaseModel):
-    """``content/workspace.yaml``: how long runs are kept and how hard they may work."""
+    """``content/workspace.yaml``: how long runs are kept and how hard they may work, and where the
+    history's off-site copy goes."""
 
     model_config = ConfigDict(extra="forbid")
 
     retention_days: int = Field(7, ge=1, le=366)  # a run is deleted this many days after upload
     jobs: int = Field(1, ge=1, le=16)  # worker processes per run (one run is made at a time)
+    history: HistorySettings = Field(default_factory=HistorySettings)
 
 
 def load_config(content_root: Path) -> WorkspaceConfig:

@@ -10,7 +10,9 @@ written twice.  In order:
 4. the review gate of exactly the materials the letters use (run/routing.py):
    refused unless approved, or watermarked as a draft;
 5. the chunked batch, the round sheet, warnings, print cost, summary and
-   manifest (:func:`handle_docs.run.pipeline.run_letters`), resumable;
+   manifest (:func:`handle_docs.run.pipeline.run_letters`), resumable; the
+   manifest records the commit of the content, templates and review records
+   and the fonts it used (history/inputs.py), for ``handle-docs reprint``;
 6. for the workspace only (``extras``): the operation report, the social cards
    (when approved) and ``letters.zip``, streamed to disk.
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from handle_docs.history.inputs import KEY as HISTORY_KEY, run_inputs
 from handle_docs.models import Problem, ProblemsError, RecordSet
 from handle_docs.outputs.card import CardError, render_cards
 from handle_docs.outputs.costs import prices_for
@@ -180,7 +183,9 @@ def make_letters(
             progress=progress,
             prices=prices,
             round_sheet=round_sheet,
-            manifest_extra=approval.manifest_extra,
+            manifest_extra={**approval.manifest_extra, HISTORY_KEY: run_inputs(request.content_dir, {
+                "material": request.material, "leaflet": request.leaflet, "docx": request.docx,
+                "draft": request.draft})},
             summary_extra=[approval.summary_line],
         )
         started = time.monotonic()

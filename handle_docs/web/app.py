@@ -128,7 +128,7 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import admin, editor, health, materials, preview, request_log, review, runs, signin, sso
+    from handle_docs.web import admin, editor, health, history, materials, preview, request_log, review, runs, signin, sso
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -190,5 +190,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(runs.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(history.bp)
     runs.setup(app, instance)
+    history.setup(app, Path(settings.content))
     return app

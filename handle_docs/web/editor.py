@@ -4,11 +4,14 @@ place (wording/edit.py), with lint beside each block and the word diff of
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import Mapping
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from handle_docs.history.changes import record_save
+from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
 from handle_docs.review import ReviewError, diff_report
@@ -17,8 +20,10 @@ from handle_docs.wording.content import PLACEHOLDERS, Content
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
 from handle_docs.web.common import content_or_404, material_or_404, reviewer_id, settings, state_words, status_of
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
+from handle_docs.web.history import committed, signed_person
 
 bp = Blueprint("editor", __name__)
+log = logging.getLogger(__name__)
 
 
 def fields_of(content: Content, material_id: str) -> list[EditableField]:
@@ -93,8 +98,20 @@ def save(material_id: str):
     material = material_or_404(content, material_id)
     fields = fields_of(content, material_id)
     sent = sent_values(fields)
-    outcome = save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
-                         edited_by=editor_id(content))
+    actor = current_actor()
+    recorded = record_save(content, material_id,
+                           lambda: save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
+                                              edited_by=editor_id(content)),
+                           signed_person(actor), WORKSPACE)
+    outcome = recorded.value
+    committed(recorded)
+    if not recorded.ok:
+        log.warning("a save of %s was undone: %s", material_id, recorded.details)
+        flash(f"Not saved: {recorded.failed}")
+        return redirect(url_for("editor.edit", material_id=material_id), code=303)
+    if recorded.not_recorded and outcome.saved and outcome.changed:
+        log.warning("a save of %s is not in the history: %s", material_id, recorded.details)
+        flash(recorded.not_recorded)
     if outcome.saved:
         if outcome.changed:
             flash(f"Saved {len(outcome.changed)} change(s) to {material.source}. This version needs approval "

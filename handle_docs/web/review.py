@@ -7,8 +7,12 @@ line).  Buttons that cannot be used are disabled and say why
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from handle_docs.history.changes import record_signoff
+from handle_docs.history.repo import WORKSPACE
 from handle_docs.review import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -27,11 +31,13 @@ from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
+from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
 
 bp = Blueprint("review", __name__)
+log = logging.getLogger(__name__)
 
 #: Why nothing can be signed while the reviewer registry is not trusted (its pin), in a reviewer's words.
 NOTHING_TO_SIGN = "Nothing can be approved until the list of reviewers is confirmed. Ask whoever runs the workspace."
@@ -132,9 +138,12 @@ def decide(material_id: str):
         return forbidden("Unknown decision: nothing was signed.")
     try:
         # the fingerprint the page showed: a version that changed since is never signed unseen
-        entry, after = act(content, material_id, reviewer_id(content, actor), role, request.form.get("note", ""),
-                           signer=_signer(content), review_dir=settings().review_dir,
-                           expect=request.form.get("fingerprint", ""))
+        recorded = record_signoff(
+            content, material_id,
+            lambda: act(content, material_id, reviewer_id(content, actor), role, request.form.get("note", ""),
+                        signer=_signer(content), review_dir=settings().review_dir,
+                        expect=request.form.get("fingerprint", "")),
+            signed_person(actor), WORKSPACE, review_dir=settings().review_dir)
     except ReviewError as exc:
         if any(p.key == PIN_KEY for p in exc.problems):
             flash(f"Not signed: {NOTHING_TO_SIGN}")
@@ -145,6 +154,15 @@ def decide(material_id: str):
         for problem in exc.problems:
             flash(f"Not signed: {problem.message}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
+    committed(recorded)
+    if not recorded.ok:
+        log.warning("a sign-off of %s was undone: %s", material_id, recorded.details)
+        flash(f"Not signed: {recorded.failed}")
+        return redirect(url_for("review.page", material_id=material_id), code=303)
+    if recorded.not_recorded:
+        log.warning("a sign-off of %s is not in the history: %s", material_id, recorded.details)
+        flash(recorded.not_recorded.replace("Saved, but", "Signed, but"))
+    entry, after = recorded.value
     word = "approved" if decision == APPROVED else "asked for changes to"
     flash(f"{entry.shown} {word} version {after.short} as {role}, signed by the workspace key "
           f"{entry.via} ({entry.key}). It is now: {state_words(after)}.")

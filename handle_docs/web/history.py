@@ -1,0 +1,107 @@
+"""The History tab of a material: every version with who edited it, when, the change in words and who
+approved it (history/log.py); a past version's proof and the change between any two versions, made from
+the force folder's history (history/proofs.py), never its working files; and whether the off-site copy
+is up to date (history/push.py).  Also who a change is credited to (:func:`signed_person`) and what
+happens after a commit (:func:`committed`)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, render_template, request, send_file
+
+from handle_docs.history import proofs
+from handle_docs.history.log import versions
+from handle_docs.history.push import Pusher, pusher_for
+from handle_docs.history.repo import ForceRepo, HistoryError, Person, Recorded
+from handle_docs.models import ProblemsError
+from handle_docs.review.proof import ProofError
+from handle_docs.run.workspace_runs import load_config
+from handle_docs.web.common import content_or_404, material_or_404
+from handle_docs.web.identity import Actor
+
+bp = Blueprint("history", __name__)
+log = logging.getLogger(__name__)
+
+
+def signed_person(actor: Actor | None) -> Person:
+    """The person a save or sign-off is credited to on the record (the commit's author)."""
+    return Person.for_id(actor.id if actor else None, actor.name if actor else None)
+
+
+def setup(app: Flask, content_dir: Path) -> None:
+    """Start the off-site copy's pusher when workspace.yaml sets ``history.push_to``."""
+    try:
+        config = load_config(content_dir)
+    except ProblemsError as exc:
+        log.warning("workspace.yaml cannot be read, so the history is not copied off-site: %s",
+                    "; ".join(str(p) for p in exc.problems))
+        config = None
+    pusher = pusher_for(content_dir, config.history.push_to, retry=config.history.retry_seconds) if config else None
+    app.extensions["handle_docs"]["pusher"] = pusher
+
+
+def pusher() -> Pusher | None:
+    return current_app.extensions["handle_docs"].get("pusher")
+
+
+def committed(recorded: Recorded) -> None:
+    """After a save or sign-off: copy the new commit off-site in the background (never waits)."""
+    if recorded.commit and pusher() is not None:
+        pusher().kick()
+
+
+def _repo_or_page(material):
+    """The force folder's repository, or the page saying in words why there is no history."""
+    content = content_or_404()
+    try:
+        repo = ForceRepo.of(content.root)
+    except HistoryError:
+        repo, why = None, "this is the handle-docs program's own folder, not a force's folder"
+    else:
+        why = "this workspace's folder is not set up to keep one"
+    if repo is None:
+        return None, (render_template(
+            "error.html", title=f"History: {material.spec.title}",
+            message=f"There is no history to show: {why}. Tell whoever runs the workspace."), 409)
+    return repo, None
+
+
+@bp.get("/materials/<material_id>/history")
+def page(material_id: str):
+    content = content_or_404()
+    material = material_or_404(content, material_id)
+    repo, refused = _repo_or_page(material)
+    if refused:
+        return refused
+    found = list(reversed(versions(repo, material_id)))
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    compared = None
+    if a and b:
+        try:
+            compared = (a, b, proofs.change_between(repo, material_id, a, b))
+        except HistoryError as exc:
+            compared = (a, b, str(exc))
+    return render_template("history.html", title=f"History: {material.spec.title}", material=material,
+                           versions=found, compared=compared, push=pusher())
+
+
+@bp.get("/materials/<material_id>/history/<int:number>/proof")
+def proof(material_id: str, number: int):
+    """The proof of a past version, as a PDF, made from the history."""
+    content = content_or_404()
+    material = material_or_404(content, material_id)
+    repo, refused = _repo_or_page(material)
+    if refused:
+        return refused
+    with tempfile.TemporaryDirectory(prefix="handle-docs-history-proof-") as tmp:
+        try:
+            made = proofs.proof_of_version(repo, material_id, number, Path(tmp))
+        except (HistoryError, ProofError) as exc:
+            return render_template("error.html", title=f"History: {material.spec.title}", message=str(exc)), 404
+        data = made.path.read_bytes()
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{material_id}-version-{number}-proof.pdf")
