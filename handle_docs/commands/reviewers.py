@@ -182,7 +182,8 @@ def set_subject_cmd(reviewer_id, subject, clear, content_dir, templates, review_
     subject_claim: oid): signed in as that subject, they sign as ID with the workspace key."""
     if clear == (subject is not None):
         raise click.UsageError("give the SUBJECT, or --clear to remove it")
-    entry = _edit(lambda: registry_lib.set_subject(content_dir, reviewer_id, None if clear else subject))
+    entry = _edit(lambda: registry_lib.set_subject(content_dir, reviewer_id, None if clear else subject), content_dir,
+                  f"{reviewer_id}'s single sign-on subject {'cleared' if clear else 'named'}")
     said = f"subject {entry.subject}" if entry.subject else "no subject"
     click.echo(f"{reviewer_id} ({entry.name}) now has {said} in {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
