@@ -290,13 +290,16 @@ def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_a
         assert remote_head(bare) is None, "nothing there yet: the remote does not exist"
         pusher = app.extensions["handle_docs"]["pusher"]
         assert wait_for(lambda: pusher.problem is not None)
-        page = text(dana.get(f"/materials/{MID}/history"))
+        assert "has not been updated" not in text(dana.get(f"/materials/{MID}/history")), "admins are told, not dana"
+        add(instance, "ivo-admin", "admin")
+        admin = as_(app, "ivo-admin")
+        page = text(admin.get(f"/materials/{MID}/history"))
         assert "The off-site copy of this history has not been updated since" in page
         assert str(bare) not in re.sub(r"<details>.*?</details>", "", page, flags=re.S), "the address only in details"
         subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
         assert wait_for(lambda: remote_head(bare) == head), "retried until it worked"
         assert wait_for(lambda: pusher.problem is None)
-        assert "has not been updated" not in text(dana.get(f"/materials/{MID}/history"))
+        assert "has not been updated" not in text(admin.get(f"/materials/{MID}/history"))
         assert save(dana, {"blocks.greeting": "Good morning,"}).status_code == 303
         head = git(folder, "rev-parse", "HEAD").strip()
         assert wait_for(lambda: remote_head(bare) == head), "the next commit is pushed too"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import html
 import json
 import re
 import threading
@@ -501,3 +502,49 @@ def test_an_answer_naming_another_issuer_is_refused(workspace, provider):
     assert provider.token_requests == []
     provider.claims_override = {"nonce": "nonce ünïcode"}
     assert back(client, begin(client, provider), iss=provider.issuer).status_code == 401
+
+
+def test_an_admin_sees_who_signed_in_with_the_forces_accounts_and_can_end_their_sessions(workspace, provider):
+    app, instance = workspace
+    person = app.test_client()
+    assert back(person, begin(person, provider)).status_code == 303
+    assert person.get("/").status_code == 200
+    add(instance, "ivo-admin", "admin")
+    admin = app.test_client()
+    assert sign_in(admin, "ivo-admin").status_code == 303
+    page = text(admin.get("/admin/"))
+    listed = re.sub(r"<[^>]+>", " ", page[page.index('id="provider-people"'):])  # what the page shows
+    assert "Ada Officer" in listed and "officer" in listed and "sso:" not in listed  # a name, not an id
+    ended = admin.post("/admin/accounts/sso:sub-ada/end-sessions", data={"csrf_token": csrf(admin, "/admin/")})
+    assert ended.status_code == 303
+    assert "1 session of Ada Officer ended" in text(admin.get("/admin/"))
+    assert person.get("/").status_code == 303  # signed out: back to sign-in
+    assert admin.post("/admin/accounts/sso:nobody/end-sessions",
+                      data={"csrf_token": csrf(admin, "/admin/")}).status_code == 404
+
+
+def test_the_sign_in_record_words_the_providers_refusals(workspace, provider):
+    app, instance = workspace
+    person = app.test_client()
+    provider.claims_override = {"roles": ["Some.Other.App"]}
+    assert back(person, begin(person, provider)).status_code == 403
+    add(instance, "ivo-admin", "admin")
+    admin = app.test_client()
+    sign_in(admin, "ivo-admin")
+    record = html.unescape(re.sub(r"<[^>]+>", " ", text(admin.get("/admin/audit"))))
+    assert "Sign-in through the force's accounts refused: no role in this workspace" in record
+    assert "Ada Officer" in record and "sso:" not in record
+
+
+def test_a_change_by_someone_signed_in_with_the_forces_accounts_is_credited_to_their_address(workspace, provider):
+    from handle_docs.web.history import signed_person
+    from handle_docs.web.identity import Actor
+
+    app, instance = workspace
+    person = app.test_client()
+    assert back(person, begin(person, provider)).status_code == 303
+    with app.test_request_context("/"):
+        credited = signed_person(Actor(id="sso:sub-ada", name="Ada Officer", roles=("officer",), subject="sub-ada"))
+        local = signed_person(Actor(id="dana", name="dana", roles=("editor",)))
+    assert (credited.name, credited.email) == ("Ada Officer", "ada@example.test")
+    assert local.email == "dana@handle-docs.invalid"  # local accounts hold no address

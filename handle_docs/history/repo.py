@@ -60,8 +60,9 @@ class Person:
 
     @classmethod
     def for_id(cls, person_id: str | None, name: str | None = None) -> "Person":
-        """A person of the workspace or the registry: their name, and an address made from their id (the
-        registry holds no e-mail addresses; ``.invalid`` never reaches anyone)."""
+        """A person of the workspace or the registry: their name, and an address made from their id (local
+        accounts and the registry hold no e-mail addresses; ``.invalid`` never reaches anyone; someone signed
+        in through the force's provider is credited with the address it gave: web/history.signed_person)."""
         ident = re.sub(r"[^A-Za-z0-9._-]", "-", person_id or "local-editor") or "local-editor"
         return cls(name or person_id or "local editor", f"{ident}@handle-docs.invalid")
 

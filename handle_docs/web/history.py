@@ -17,19 +17,27 @@ from handle_docs.history import proofs
 from handle_docs.history.log import versions
 from handle_docs.history.push import Pusher, pusher_for
 from handle_docs.history.repo import ForceRepo, HistoryError, Person, Recorded
+from handle_docs.identity import oidc
+from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
 from handle_docs.review.proof import ProofError
 from handle_docs.run.workspace_runs import load_config
-from handle_docs.web.common import content_or_404, material_or_404
-from handle_docs.web.identity import Actor
+from handle_docs.web.common import content_or_404, material_or_404, settings
+from handle_docs.web.identity import Actor, current_actor
 
 bp = Blueprint("history", __name__)
 log = logging.getLogger(__name__)
 
 
 def signed_person(actor: Actor | None) -> Person:
-    """The person a save or sign-off is credited to on the record (the commit's author)."""
-    return Person.for_id(actor.id if actor else None, actor.name if actor else None)
+    """The person a save or sign-off is credited to on the record (the commit's author): with the e-mail
+    address the force's provider gave at their last sign-in, for someone signed in that way."""
+    person = Person.for_id(actor.id if actor else None, actor.name if actor else None)
+    if actor is not None and oidc.is_sso_account(actor.id):
+        known = oidc.person(settings().instance, actor.id)
+        if known is not None and known.email:
+            person = Person(known.name or person.name, known.email)
+    return person
 
 
 def setup(app: Flask, content_dir: Path) -> None:
@@ -46,6 +54,12 @@ def setup(app: Flask, content_dir: Path) -> None:
 
 def pusher() -> Pusher | None:
     return current_app.extensions["handle_docs"].get("pusher")
+
+
+def pusher_for_admins() -> Pusher | None:
+    """The off-site copy's pusher, for a page to say it is failing: only to admins, who can act on it."""
+    actor = current_actor()
+    return pusher() if actor is not None and actor.can(ADMIN) else None
 
 
 def committed(recorded: Recorded) -> None:
@@ -86,7 +100,7 @@ def page(material_id: str):
         except HistoryError as exc:
             compared = (a, b, str(exc))
     return render_template("history.html", title=f"History: {material.spec.title}", material=material,
-                           versions=found, compared=compared, push=pusher())
+                           versions=found, compared=compared, push=pusher_for_admins())
 
 
 @bp.get("/materials/<material_id>/history/<int:number>/proof")
