@@ -29,7 +29,7 @@ from handle_docs.run.workspace_runs import (
 from handle_docs.web import limits
 from handle_docs.services.letters_gate import refusals_before_run
 from handle_docs.services.queue import RunQueue
-from handle_docs.web.common import loaded, settings
+from handle_docs.web.common import loaded, review_roles_of, run_name, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
@@ -48,11 +48,7 @@ def actor_id() -> str:
 
 def may_draft() -> bool:
     """A watermarked draft is for reviewers only: an account holding a review role of the policy."""
-    actor = current_actor()
-    if actor is None or actor.id is None:
-        return False
-    policy, _ = load_policy(loaded().content.root)
-    return any(role in policy.roles for role in actor.roles)
+    return bool(review_roles_of(current_actor()))
 
 
 def store() -> RunStore:
