@@ -119,7 +119,7 @@ def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_imag
     url, accounts, _ = workspace
     sign_in_as(browser, url, "demo-officer", accounts)
     browser.get(f"{url}/runs/")
-    assert browser.title == "Letters runs – handle-docs workspace"
+    assert browser.title == "Letters runs – Letters workspace"
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))

@@ -42,7 +42,7 @@ def type_at_end(element, words: str) -> None:
 def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(workspace, browser):
     url, _ = workspace
     browser.get(f"{url}/materials/visit-letter/edit")
-    assert browser.title == "Edit: Advice after our vehicle crime patrol – handle-docs workspace"
+    assert browser.title == "Edit: Advice after our vehicle crime patrol – Letters workspace"
     # the default scenario (not locked, things on show) with the shared-back layout: two pages
     # about the address, then the shared page
     wait(browser, lambda d: len(preview_srcs(d)) == 3)
@@ -189,7 +189,7 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
 def test_a_page_that_does_not_exist_is_accessible_too(workspace, browser):
     url, _ = workspace
     browser.get(url + "/materials/..%2F..%2Fetc%2Fpasswd/edit")
-    assert browser.title == "Not found – handle-docs workspace"
+    assert browser.title == "Not found – Letters workspace"
     assert_accessible(browser)
 
 

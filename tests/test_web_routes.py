@@ -97,7 +97,7 @@ def test_every_block_label_heading_and_item_is_a_labelled_control_in_reading_ord
     assert {"title", "blocks.advice.heading", "labels.vehicle_secure", "items.sat_nav"} <= set(names)
     for html_id, _ in controls:
         assert f'<label for="{html_id}">' in page
-    assert "<title>Edit: Advice after our vehicle crime patrol – handle-docs workspace</title>" in page
+    assert "<title>Edit: Advice after our vehicle crime patrol – Letters workspace</title>" in page
     assert "{patrol_date}" in page and "**two stars**" in page
     assert f"letters/visit.yaml:{line_of(CONTENT / VISIT, '  opening: |')}: blocks.opening" in page
 

@@ -131,11 +131,15 @@ def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_
     assert "Larkspur" not in json.dumps([p.name for p in folder.rglob("*")])
 
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert "<title>Check the records – handle-docs workspace</title>" in page
-    assert "7 rows read: 6 will get a letter, 1 rejected, 0 warnings." in page
-    rows = re.findall(r'<tr id="row-(\d+)', page)
+    assert "<title>Check the records – Letters workspace</title>" in page
+    assert "7 rows read" in page
+    assert "1 row needs an answer before they get a letter; 6 letters will be made." in page
+    rows = re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)
     assert rows == ["8"]  # only the row with a problem, numbered as Excel does (header = row 1)
     assert "address is missing" in page and "type the delivery address" in page
+    assert page.count('<form method="post" action="/runs/') == 2  # one form of corrections, one to make
+    assert '<label for="fix-8-address">Address</label>' in page
+    assert 'name="cell-8-address" maxlength="500" value=""' in page  # the value found (blank), to correct in place
 
 
 def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client, tmp_path):
@@ -144,31 +148,31 @@ def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client
     broken = [lines[0]] + [re.sub(r",(yes|no),", ",,", line, count=1) for line in lines[1:]]  # no vehicle_secure
     run_id = run_id_of(upload(client, ("\n".join(broken) + "\n").encode()))
     page = text(client.get(f"/runs/{run_id}/check"))
-    numbers = [int(n) for n in re.findall(r'<tr id="row-(\d+)"', page)]
+    numbers = [int(n) for n in re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)]
     assert numbers == list(range(2, 52))
-    assert "And 10 more rows with problems" in page
+    assert "And 10 more rows to look at" in page
 
 
 def test_a_file_problem_comes_first_and_alone_and_no_letters_can_be_made(client):
     run_id = run_id_of(upload(client, b"name,street\nAda,Larkspur Road\n"))
     page = text(client.get(f"/runs/{run_id}/check"))
     assert 'id="file-problem"' in page and "The file cannot be used" in page
-    assert page.count("<h2>The file cannot be used</h2>") == 1
-    assert "Make the letters" not in page and '<tr id="row-' not in page
+    assert page.count("The file cannot be used</h2>") == 1
+    assert "Make the letters" not in page and 'class="row-card' not in page
 
 
 def test_a_rejected_row_corrected_in_the_page_is_checked_again_and_the_upload_is_unchanged(
         client, app, small_csv):
     run_id = run_id_of(upload(client, small_csv))
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert 'name="cell-address"' in page
+    assert 'name="cell-8-address"' in page
     response = client.post(f"/runs/{run_id}/correct", data={
         "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8",
         "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
     assert response.status_code == 303
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert "7 rows read: 7 will get a letter, 0 rejected" in page
-    assert "Corrected for this run: row 8." in page
+    assert "7 letters will be made." in page and "needs an answer" not in page
+    assert "Corrected for this run and now accepted: row 8." in page
     assert (Path(app.instance_path) / "runs" / run_id / "records.csv").read_bytes() == small_csv
 
 

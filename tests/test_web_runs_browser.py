@@ -63,12 +63,12 @@ def test_upload_check_correct_make_and_download_the_sample_patrol(workspace):
     with chromium() as driver:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
         driver.get(f"{url}/runs/")
-        assert driver.title == "Letters runs – handle-docs workspace"
+        assert driver.title == "Letters runs – Letters workspace"
         driver.find_element(By.ID, "records").send_keys(str(SAMPLE_XLSX))
         driver.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
 
         wait(driver, lambda d: "/check" in d.current_url)
-        assert driver.title == "Check the records – handle-docs workspace"
+        assert driver.title == "Check the records – Letters workspace"
         assert re.fullmatch(r".*/runs/[A-Za-z0-9_-]{22}/check", driver.current_url)
         figures = driver.find_element(By.ID, "figures").text
         assert figures.startswith("127 rows read: 125 will get a letter, 2 rejected, 5 warnings.")
@@ -85,7 +85,7 @@ def test_upload_check_correct_make_and_download_the_sample_patrol(workspace):
         driver.find_element(By.ID, "make-letters").click()
         wait(driver, lambda d: d.current_url.endswith("/progress"))
         progress_url = driver.current_url
-        assert driver.title == "Making the letters – handle-docs workspace"
+        assert driver.title == "Making the letters – Letters workspace"
         time.sleep(1)
         driver.refresh()  # the run goes on, and the page finds it again
         assert driver.find_elements(By.ID, "run-progress")

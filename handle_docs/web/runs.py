@@ -12,6 +12,7 @@ address or registration is ever in a URL or a page title.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 
 from handle_docs.models import RECORD_COLUMNS, ProblemsError
 from handle_docs.records.check import check_records
+from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
-from handle_docs.review import load_policy
 from handle_docs.run.workspace_jobs import Folders, preview_pages, progress_of
 from handle_docs.run.workspace_runs import (
     ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
@@ -150,44 +151,115 @@ def show(run_id: str):
     return redirect(url_for(target.get(record.state, "runs.results"), run_id=record.id))
 
 
+def _checked(record: RunRecord):
+    column_map = Path(settings().content) / "forms-columns.yaml"
+    return check_records(store().upload_path(record), column_map if column_map.exists() else None,
+                         record.corrections_by_row())
+
+
+def problem_rows(record: RunRecord, result) -> list[dict]:
+    """Each row with a problem (rejected or warned), once: its problems, and a box for each cell to look at
+    with the value to show (the correction kept for this run, else the value found in the file)."""
+    found = result.recordset.found if result.recordset is not None else {}
+    headers = result.recordset.headers if result.recordset is not None else {}
+    rows: dict[int, dict] = {}
+    for p in sorted(result.rejected + result.warnings, key=lambda p: (p.row, bool(p.assumed))):
+        row = rows.setdefault(p.row, {"row": p.row, "problems": [], "fields": [], "rejected": False})
+        row["rejected"] = row["rejected"] or not p.assumed
+        wrong = p.what_is_wrong
+        for name in p.fields:  # the rules name a column by its internal name: said as the officer knows it
+            wrong = re.sub(rf"\b{re.escape(name)}\b", column_name(name, headers), wrong)
+        row["problems"].append({"problem": p, "what_is_wrong": wrong,
+                                "columns": ", ".join(column_name(f, headers) for f in p.fields if f != "row")})
+        for name in (RECORD_COLUMNS if p.fields == ("row",) else p.fields):
+            if name not in row["fields"]:
+                row["fields"].append(name)
+    kept = record.corrections_by_row()
+    for row in rows.values():
+        cells = found.get(row["row"], {})
+        row["cells"] = [{"name": name, "label": column_name(name, headers),
+                         "value": kept.get(row["row"], {}).get(name, cells.get(name, ""))} for name in row["fields"]]
+    return list(rows.values())
+
+
+def check_sentence(result) -> str:
+    """The check's outcome in one sentence: what needs an answer, what goes ahead with an answer assumed."""
+    rejected = len({p.row for p in result.rejected})
+    warned = len({p.row for p in result.warnings} - {p.row for p in result.rejected})
+    letters = result.rows_in_letters
+    parts = []
+    if rejected:
+        parts.append(f"{rejected} row{'s' if rejected != 1 else ''} need{'s' if rejected == 1 else ''} an answer "
+                     "before they get a letter")
+    made = f"{letters} letter{'s' if letters != 1 else ''} will be made"
+    if warned:
+        made += f", {warned} of them with an answer assumed"
+    parts.append(made)
+    return "; ".join(parts) + "."
+
+
 @bp.get("/<run_id>/check")
 @requires_role(OFFICER_ROLE)
 def check(run_id: str):
     record = mine_or_404(run_id)
     if record.state == PURGED:
         return redirect(url_for("runs.results", run_id=record.id))
-    column_map = Path(settings().content) / "forms-columns.yaml"
-    result = check_records(store().upload_path(record), column_map if column_map.exists() else None,
-                           record.corrections_by_row())
-    rows = sorted(result.rejected + result.warnings, key=lambda p: (p.row, bool(p.assumed)))
+    result = _checked(record)
+    rows = problem_rows(record, result)
     content = loaded().content
     leaflets = [] if content is None else [
-        (m.id, m.spec.title) for m in content.materials.values() if m.spec.kind == "leaflet"]
+        (m.id, m.spec.title) for m in content.materials.values()
+        if m.spec.kind == "leaflet" and not m.spec.translation_of]
     return render_template(
         "run_check.html", title="Check the records", run=record, check=result, rows=rows[:SHOWN_ROWS],
         more=max(0, len(rows) - SHOWN_ROWS), file_problem=result.file_problems[:1],
-        more_file_problems=max(0, len(result.file_problems) - 1), columns=RECORD_COLUMNS, leaflets=leaflets,
+        more_file_problems=max(0, len(result.file_problems) - 1), leaflets=leaflets,
+        sentence=check_sentence(result), name=run_name(content, record.uploaded),
         may_draft=may_draft(), refusals=[],
     )
+
+
+#: A box of the check page's one form: ``cell-<row>-<column>``.
+CELL = re.compile(r"^cell-(\d{1,7})-([a-z_]+)$")
 
 
 @bp.post("/<run_id>/correct")
 @requires_role(OFFICER_ROLE)
 def correct(run_id: str):
+    """Keep the corrections typed on the check page (every box of its one form, or one row's boxes) and
+    check again. A box left as the file has it changes nothing."""
     record = mine_or_404(run_id)
     if record.state not in (UPLOADED, FAILED):
         abort(409)
-    try:
-        row = int(request.form.get("row", ""))
-    except ValueError:
-        abort(400)
-    cells = {name: request.form[f"cell-{name}"].strip()[:500] for name in RECORD_COLUMNS
-             if request.form.get(f"cell-{name}", "").strip()}
-    if cells and 2 <= row <= 1_048_576:
-        store().correct(record, row, cells)
-        flash(f"Row {row}: your correction is kept for this run and the row was checked again (below).")
+    sent: dict[int, dict[str, str]] = {}
+    if request.form.get("row"):  # one row's boxes, named cell-<column>
+        try:
+            row = int(request.form.get("row", ""))
+        except ValueError:
+            abort(400)
+        sent[row] = {name: request.form.get(f"cell-{name}", "") for name in RECORD_COLUMNS}
+    for key, value in request.form.items():
+        match = CELL.match(key)
+        if match and match.group(2) in RECORD_COLUMNS:
+            sent.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    result = _checked(record)
+    found = result.recordset.found if result.recordset is not None else {}
+    kept = record.corrections_by_row()
+    changed = []
+    for row, cells in sorted(sent.items()):
+        if not 2 <= row <= 1_048_576:
+            continue
+        typed = {name: value.strip()[:500] for name, value in cells.items()}
+        now = {name: value for name, value in typed.items()
+               if value and (value != found.get(row, {}).get(name, "") or name in kept.get(row, {}))}
+        if now and now != kept.get(row):
+            store().correct(record, row, now)
+            changed.append(row)
+    if changed:
+        flash(f"Your correction{'s' if len(changed) != 1 else ''} to row {', '.join(map(str, changed))} "
+              f"{'are' if len(changed) != 1 else 'is'} kept for this run, and the records were checked again.")
     else:
-        flash(f"Nothing was changed in row {row}: type a value in at least one box.")
+        flash("Nothing was changed: change a value in a box, then check again.")
     return redirect(url_for("runs.check", run_id=record.id, _anchor="rows"), code=303)
 
 
