@@ -133,10 +133,10 @@ def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_
     page = text(client.get(f"/runs/{run_id}/check"))
     assert "<title>Check the records – Letters workspace</title>" in page
     assert "7 rows read" in page
-    assert "1 row needs an answer before they get a letter; 6 letters will be made." in page
+    assert "1 row needs an answer before it gets a letter; 6 letters will be made." in page
     rows = re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)
     assert rows == ["8"]  # only the row with a problem, numbered as Excel does (header = row 1)
-    assert "address is missing" in page and "type the delivery address" in page
+    assert "Address is missing" in page and "type the delivery address" in page
     assert page.count('<form method="post" action="/runs/') == 2  # one form of corrections, one to make
     assert '<label for="fix-8-address">Address</label>' in page
     assert 'name="cell-8-address" maxlength="500" value=""' in page  # the value found (blank), to correct in place
@@ -205,8 +205,14 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
     assert bar.headers["HX-Redirect"] == f"/runs/{run_id}"
 
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "Rows read: 7 = 7 in letters + 0 rejected;" in page and "0 warnings" in page
+    assert "7 letters made from 7 rows: 7 in letters, 0 without a letter." in page
     assert "Corrected for this run: row 8." in page
+    assert re.search(r"Print <a [^>]*>batch\.pdf</a>: \d+ pages, double-sided on \d+ sheets of A4\.", page)
+    assert re.search(r"Take <a [^>]*>round-sheet\.pdf</a> on the round\.", page)
+    assert page.index('id="print-list"') < page.index('id="keep-list"') < page.index('id="all-files"')
+    assert page.count('<span class="hint">') == page.count('<li><a href="/runs/')  # a line on every file
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/runs/{run_id}/files/all.zip").data)) as archive:
+        assert {"batch.pdf", "round-sheet.pdf", "summary.txt"} <= set(archive.namelist())
     assert 'alt="Page 1 of the print batch"' in page
     for name in ("batch.pdf", "batch.docx", "letters.zip", "manifest.json", "rejects.csv", "warnings.csv",
                  "follow-up.csv", "round-sheet.pdf", "operation-summary.pdf", "social-card-1080x1080.png"):
@@ -234,7 +240,8 @@ def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewer
     run_id = run_id_of(upload(client, small_csv))
     refused = make(client, run_id)
     assert refused.status_code == 409
-    assert "visit-letter" in text(refused) and "comms-lead" in text(refused)  # the material, and who approves
+    words = text(refused)  # the material, and who approves, in words
+    assert "Advice after our vehicle crime patrol</strong>: Needs two more approvals: a comms lead must approve" in words
     assert 'id="draft"' not in text(client.get(f"/runs/{run_id}/check"))  # no draft for an officer
     assert make(client, run_id, draft="yes").status_code == 403
     signed_in["as"] = REVIEWER
@@ -293,12 +300,17 @@ def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, smal
     make(client, run_id)
     finished(app)
     folder = Path(app.instance_path) / "runs" / run_id
+    results = text(client.get(f"/runs/{run_id}/results"))
+    assert re.search(r'<a class="button danger" id="delete-run" href="/runs/[^"]+/delete">', results)
+    confirm = text(client.get(f"/runs/{run_id}/delete"))  # a link only: nothing is deleted yet
+    assert "the records file you uploaded and your corrections" in confirm and (folder / "records.csv").exists()
+    assert '<button type="submit" class="danger" id="confirm-delete">' in confirm
     response = client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)})
     assert response.status_code == 303
     assert not (folder / "records.csv").exists() and not (folder / "out" / "batch.pdf").exists()
     assert not (folder / "out" / "letters").exists() and not (folder / "extras" / "letters.zip").exists()
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "personal data has been deleted" in page and "Rows read: 7 = 6 in letters + 1 rejected" in page
+    assert "personal data has been deleted" in page and "6 in letters, 1 without a letter" in page
     assert "/files/batch.pdf" not in page and "/files/rejects.csv" in page
 
 
@@ -310,7 +322,9 @@ def test_runs_past_the_retention_period_are_deleted_and_the_list_says_when_each_
     record = store.load(run_id)
     uploaded = dt.datetime.fromisoformat(record.uploaded)
     assert record.expires_at == uploaded + dt.timedelta(days=3)
-    assert record.expires[:16].replace("T", " ") in text(client.get("/runs/"))
+    expires = dt.date.fromisoformat(record.expires[:10])
+    assert f"Deleted on {expires.day} {expires:%B %Y}." in text(client.get("/runs/"))
+    assert "Operation Larkspur, Eastmoor, 14 November 2026" in text(client.get("/runs/"))
     assert store.sweep(uploaded + dt.timedelta(days=2)) == []
     assert store.sweep(uploaded + dt.timedelta(days=3)) == [run_id]
     assert not (Path(app.instance_path) / "runs" / run_id).exists()

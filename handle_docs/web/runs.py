@@ -12,13 +12,17 @@ address or registration is ever in a URL or a page title.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 
 from handle_docs.models import RECORD_COLUMNS, ProblemsError
+from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
 from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
@@ -28,8 +32,11 @@ from handle_docs.run.workspace_runs import (
     read_json,
 )
 from handle_docs.web import limits
-from handle_docs.services.letters_gate import refusals_before_run
+from handle_docs.review import ReviewError, statuses_for
+from handle_docs.review.labels import state_sentence
+from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
+from handle_docs.review.labels import long_date
 from handle_docs.web.common import loaded, review_roles_of, run_name, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
@@ -118,11 +125,28 @@ def _too_large(_exc):
                                    f"kept. Upload {ACCEPTED}."), 413
 
 
+#: A run's state as the officer reads it.
+STATE_WORDS = {UPLOADED: "To check", QUEUED: "Waiting to be made", RUNNING: "Being made", DONE: "Letters made",
+               FAILED: "Stopped: see why", PURGED: "Personal data deleted"}
+
+
+def runs_shown() -> list[dict]:
+    """The officer's runs, newest first, each named by its operation and the day of its patrol."""
+    content = loaded().content
+    return [{"run": r, "name": run_name(content, r.uploaded), "state": STATE_WORDS.get(r.state, r.state),
+             "uploaded": _moment(r.uploaded), "expires": _day(r.expires)} for r in store().of(actor_id())]
+
+
+def _moment(iso: str) -> str:
+    when = dt.datetime.fromisoformat(iso)
+    return f"{long_date(when.date())} at {when:%H:%M} UTC"
+
+
 @bp.get("/")
 @requires_role(OFFICER_ROLE)
 def index():
     store().sweep()
-    return render_template("runs.html", title="Letters runs", runs=store().of(actor_id()), accepted=ACCEPTED,
+    return render_template("runs.html", title="Letters runs", runs=runs_shown(), accepted=ACCEPTED,
                            error=None, retention=retention_days())
 
 
@@ -138,7 +162,7 @@ def upload():
         record = store().create(actor_id(), data, retention_days())
     except (UploadRefused, ProblemsError) as exc:
         message = str(exc) if isinstance(exc, UploadRefused) else "; ".join(map(str, exc.problems))
-        return render_template("runs.html", title="Letters runs", runs=store().of(actor_id()), accepted=ACCEPTED,
+        return render_template("runs.html", title="Letters runs", runs=runs_shown(), accepted=ACCEPTED,
                                error=message, retention=retention_days()), 400
     return redirect(url_for("runs.check", run_id=record.id), code=303)
 
@@ -155,6 +179,16 @@ def _checked(record: RunRecord):
     column_map = Path(settings().content) / "forms-columns.yaml"
     return check_records(store().upload_path(record), column_map if column_map.exists() else None,
                          record.corrections_by_row())
+
+
+def not_approved(content, material_ids: list[str]) -> list[dict]:
+    """The materials a run would use that are not approved, each with where it stands in a sentence."""
+    try:
+        statuses = statuses_for(content, material_ids, review_dir=settings().review_dir)
+    except ReviewError:
+        return []
+    return [{"title": content.materials[s.material_id].spec.title, "sentence": state_sentence(s)}
+            for s in statuses if not s.approved]
 
 
 def problem_rows(record: RunRecord, result) -> list[dict]:
@@ -189,8 +223,8 @@ def check_sentence(result) -> str:
     letters = result.rows_in_letters
     parts = []
     if rejected:
-        parts.append(f"{rejected} row{'s' if rejected != 1 else ''} need{'s' if rejected == 1 else ''} an answer "
-                     "before they get a letter")
+        parts.append(f"{rejected} row needs an answer before it gets a letter" if rejected == 1 else
+                     f"{rejected} rows need an answer before they get a letter")
     made = f"{letters} letter{'s' if letters != 1 else ''} will be made"
     if warned:
         made += f", {warned} of them with an answer assumed"
@@ -281,6 +315,7 @@ def make(run_id: str):
     refusals = refusals_before_run(where.content, where.templates, where.review, leaflet, draft)
     if refusals:
         return render_template("run_refused.html", title="Not approved", run=record, refusals=refusals,
+                               waiting=not_approved(content, [MATERIAL] + ([leaflet] if leaflet else [])),
                                may_draft=may_draft()), 409
     record.leaflet, record.docx, record.draft = leaflet, request.form.get("docx") == "yes", draft
     record.state, record.message = QUEUED, ""
@@ -346,6 +381,39 @@ def _cards(record: RunRecord) -> list[str]:
     return sorted(p.name for p in cards.iterdir()) if cards.is_dir() else []
 
 
+#: One line on each file, in the officer's words.
+DESCRIPTIONS = {
+    "batch.pdf": "Every letter, in delivery order, ready to print.",
+    "round-sheet.pdf": "The addresses in delivery order, to tick off on the round.",
+    "batch.docx": "The same letters as a Word file, for a change by hand.",
+    "letters.zip": "Each letter as a file of its own.",
+    "summary.txt": "What this run did, in a few lines.",
+    "operation-summary.pdf": "The operation's report, to keep and share.",
+    "operation-summary.md": "The operation's report as plain text.",
+    "follow-up.csv": "Residents who asked to hear more (Neighbourhood Watch, messages), to follow up.",
+    "rejects.csv": "Rows that got no letter, and why.",
+    "warnings.csv": "Rows whose letter was made with an answer assumed, and what was assumed.",
+    "manifest.json": "Each letter's pages, for checking the print (for computers).",
+    "manifest.csv": "Each letter's pages, for checking the print (a spreadsheet).",
+}
+TO_KEEP = ("summary.txt", "operation-summary.pdf", "follow-up.csv", "rejects.csv", "warnings.csv")
+#: What deleting a run's personal data deletes, as the confirmation page says it.
+DELETED = ("the records file you uploaded and your corrections", "the letters and the print batch",
+           "the round sheet and the follow-up list", "the preview pages")
+
+
+def print_sentence(pages: int) -> str:
+    """'428 pages, double-sided on 214 sheets of A4' (print-costs.yaml says double-sided or not, and the paper)."""
+    try:
+        prices = load_prices(Path(settings().content) / "print-costs.yaml")
+        duplex, paper = prices.duplex, prices.paper
+    except ProblemsError:
+        duplex, paper = True, "A4"
+    sheets = (pages + 1) // 2 if duplex else pages
+    sided = "double-sided" if duplex else "single-sided"
+    return f"{pages} page{'s' if pages != 1 else ''}, {sided} on {sheets} sheet{'s' if sheets != 1 else ''} of {paper}"
+
+
 @bp.get("/<run_id>/results")
 @requires_role(OFFICER_ROLE)
 def results(run_id: str):
@@ -355,9 +423,35 @@ def results(run_id: str):
     manifest = read_json(store().out_dir(record) / "manifest.json") or {}
     pages = preview_pages(store(), record) if record.state == DONE else []
     files = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    batch_pages = (manifest.get("batch") or {}).get("pages") or 0
     return render_template("run_results.html", title="Letters made", run=record, manifest=manifest,
-                           previews=range(1, len(pages) + 1), files=files,
+                           previews=range(1, len(pages) + 1), files=files, descriptions=DESCRIPTIONS,
+                           to_keep=[f for f in TO_KEEP if f in files],
+                           others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
+                           print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
+                           name=run_name(loaded().content, record.uploaded), expires=_day(record.expires),
                            notes=read_json(store().extras_dir(record) / "notes.json") or [])
+
+
+def _day(iso: str) -> str:
+    return long_date(dt.date.fromisoformat(iso[:10]))
+
+
+@bp.get("/<run_id>/files/all.zip")
+@requires_role(OFFICER_ROLE)
+def download_all(run_id: str):
+    """Every file of the run in one zip, made for this download only (spooled, never kept)."""
+    record = mine_or_404(run_id)
+    names = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    if not names:
+        abort(404)
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            archive.write(_file(record, name), arcname=name)
+    spool.seek(0)
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name="all-files.zip",
+                     conditional=False, etag=False)
 
 
 @bp.get("/<run_id>/files/<name>")
@@ -381,6 +475,17 @@ def preview(run_id: str, page: int):
     return send_file(pages[page - 1].absolute(), mimetype="image/png", conditional=False, etag=False)
 
 
+@bp.get("/<run_id>/delete")
+@requires_role(OFFICER_ROLE)
+def confirm_delete(run_id: str):
+    """Are you sure? The page names what will be deleted and what is kept."""
+    record = mine_or_404(run_id)
+    if record.state == PURGED:
+        return redirect(url_for("runs.results", run_id=record.id))
+    return render_template("run_delete.html", title="Delete this run's personal data?", run=record,
+                           deleted=DELETED, name=run_name(loaded().content, record.uploaded))
+
+
 @bp.post("/<run_id>/delete")
 @requires_role(OFFICER_ROLE)
 def delete(run_id: str):
@@ -389,6 +494,6 @@ def delete(run_id: str):
         flash("The run is still being made: delete its personal data once it has finished.")
         return redirect(url_for("runs.progress", run_id=record.id), code=303)
     store().purge(record)
-    flash("This run's personal data was deleted: the upload, corrections, letters, batch, follow-up list and "
-          "round sheet. Its counts and reports are kept until the run itself goes.")
+    flash("This run's personal data was deleted: " + "; ".join(DELETED) + ". Its counts and reports are kept "
+          "until the run itself goes.")
     return redirect(url_for("runs.index"), code=303)
