@@ -255,7 +255,7 @@ def words_outside_technical_details(driver) -> str:
 def assert_plain_words(driver) -> None:
     """No hash, key fingerprint, file:line, YAML key, command or diff mark outside "Technical details"."""
     text = words_outside_technical_details(driver)
-    found = [m.group(0) for m in DEVELOPER_WORDS.finditer(text)]
+    found = [text[max(0, m.start() - 60):m.end() + 20] for m in DEVELOPER_WORDS.finditer(text)]
     assert found == [], f"{driver.current_url}: {found[:5]}"
 
 

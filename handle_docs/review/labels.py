@@ -14,6 +14,7 @@ place that numbers versions, so a git-backed history can replace its insides.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .signoffs import SignOff, load_signoffs
@@ -128,3 +129,23 @@ def state_sentence(status: MaterialStatus) -> str:
     if status.translator_note and not roles:
         parts.append("a qualified translator must approve")
     return head + (": " + "; ".join(parts) if parts else "") + "."
+
+
+_PLAIN = [
+    (re.compile(r"\s*\((?:judged by|see:?)[^)]*\)"), ""),
+    (re.compile(r"\s*\([^)]*(?:sha256:|SHA256:|handle-docs )[^)]*\)"), ""),
+    (re.compile(r"(?:version )?sha256:[0-9a-f]+"), "this version"),
+    (re.compile(r"SHA256:[A-Za-z0-9+/=]+"), "a key"),
+    (re.compile(r"\b\S+\.yaml(?::\d+)?(?:: [\w.-]+)?"), "the records"),
+]
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def plain_reason(message: str) -> str:
+    """A refusal or note from the review library with its fingerprints, key fingerprints, file names and
+    commands taken out, and its dates in words (the whole message stays for "Technical details")."""
+    text = message
+    for pattern, words in _PLAIN:
+        text = pattern.sub(words, text)
+    text = _ISO_DAY.sub(lambda m: long_date(dt.date(int(m[1]), int(m[2]), int(m[3]))), text)
+    return text[:1].upper() + text[1:]

@@ -24,7 +24,8 @@ from handle_docs.review import (
     reviewers_status,
 )
 from handle_docs.review.actions import WORDING_CHANGED, DiffReport, wording_changed
-from handle_docs.review.labels import decision_words, long_date, role_name, state_sentence, version_label
+from handle_docs.review.labels import (decision_words, long_date, plain_reason, role_name, state_sentence,
+                                      version_label)
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
@@ -143,7 +144,7 @@ def page(material_id: str):
         "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
         state=state_words(status), sentence=state_sentence(status), diff_text=diff_text, signed=signed,
         changes=changes_view(report), layout=layout, decision_words=decision_words, role_name=role_name,
-        long_date=long_date, version=version_label(status, material.spec.last_edited_by),
+        long_date=long_date, plain_reason=plain_reason, version=version_label(status, material.spec.last_edited_by),
         decisions=[] if untrusted else _decisions(content, material_id, actor),
         no_roles=NOTHING_TO_SIGN if untrusted else _why_no_roles(actor),
     )
@@ -192,7 +193,7 @@ def decide(material_id: str):
             flash(WORDING_CHANGED)
             return redirect(url_for("review.page", material_id=material_id), code=303)
         for problem in exc.problems:
-            flash(f"Not signed: {problem.message}")
+            flash(f"Not signed: {plain_reason(problem.message)}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
     word = "approved" if decision == APPROVED else "asked for changes to"
     flash(f"{entry.shown} {word} version {version_label(after, material.spec.last_edited_by).number} as "
