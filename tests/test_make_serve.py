@@ -123,13 +123,13 @@ def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_imag
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))
-    assert by_css(browser, "#figures")[0].text.startswith("127 rows read: 125 will get a letter, 2 rejected")
+    assert by_css(browser, "#figures")[0].text.startswith("2 rows need an answer before they get a letter; 125 letters")
 
     by_css(browser, "#make-letters")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN)
     figures = by_css(browser, "#figures")[0].text
-    assert figures.startswith("Rows read: 127 = 125 in letters + 2 rejected"), figures
-    pages = int(re.search(r"(\d+) pages in batch.pdf", figures).group(1))
+    assert figures.startswith("125 letters made from 127 rows: 125 in letters, 2 without a letter"), figures
+    pages = int(re.search(r"batch\.pdf: (\d+) pages", by_css(browser, "#print-batch")[0].text).group(1))
     href = browser.find_element(By.LINK_TEXT, "batch.pdf").get_attribute("href")
     kind, body = fetch(browser, href)
     assert kind == "application/pdf" and body.startswith(b"%PDF-"), (kind, body[:80])

@@ -114,6 +114,11 @@ def state_sentence(status: MaterialStatus) -> str:
     if status.approved:
         who = _names([f"{s.shown} ({role_name(s.role)})" for s in approvers])
         last = max(s.date for s in approvers)
+        if status.translator_note:
+            found = re.search(r"\(([a-z-]+)\)", status.translator_note)
+            translator = role_name(found.group(1)) if found else "translator"
+            return (f"Approved by {who} on {long_date(last)} for trying out: a qualified {translator} must "
+                    "still approve it before it is used for real.")
         return f"Approved by {who} on {long_date(last)}: nothing more is needed."
     policy = status.policy
     needed = max(policy.required_approvals - len(approvers), 0)

@@ -13,14 +13,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
-from handle_docs.review import ReviewError, diff_report
 from handle_docs.run.scenarios import scenarios
 from handle_docs.review.labels import state_sentence, version_label
 from handle_docs.run.context import placeholder_values
 from handle_docs.wording.content import Content
 from handle_docs.wording.labels import placeholders as placeholder_list, plain_message
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
-from handle_docs.web.common import content_or_404, material_or_404, settings, state_words, status_of
+from handle_docs.web.common import content_or_404, material_or_404, state_words, status_of
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
 
 bp = Blueprint("editor", __name__)
@@ -141,12 +140,7 @@ def save(material_id: str):
 
 @bp.get("/materials/<material_id>/changes")
 def changes(material_id: str):
+    """What changed since the last approved version: the review page's first part, in words."""
     content = content_or_404()
-    material = material_or_404(content, material_id)
-    try:
-        report = diff_report(content, material_id, review_dir=settings().review_dir)
-        text, problems = report.text(), []
-    except ReviewError as exc:
-        text, problems = "", exc.problems
-    return render_template("changes.html", title=f"What changed: {material.spec.title}", material=material,
-                           text=text, problems=problems)
+    material_or_404(content, material_id)
+    return redirect(url_for("review.page", material_id=material_id, _anchor="changes"))

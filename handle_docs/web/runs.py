@@ -396,6 +396,17 @@ DESCRIPTIONS = {
     "manifest.json": "Each letter's pages, for checking the print (for computers).",
     "manifest.csv": "Each letter's pages, for checking the print (a spreadsheet).",
 }
+
+
+def describe(name: str) -> str:
+    """One line on a file of the run (a social card's picture and its words included)."""
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    if name.endswith(".txt"):
+        return "The description of the social media card, for people who cannot see it."
+    return "A social media card about the operation, to post."
+
+
 TO_KEEP = ("summary.txt", "operation-summary.pdf", "follow-up.csv", "rejects.csv", "warnings.csv")
 #: What deleting a run's personal data deletes, as the confirmation page says it.
 DELETED = ("the records file you uploaded and your corrections", "the letters and the print batch",
@@ -425,7 +436,7 @@ def results(run_id: str):
     files = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
     batch_pages = (manifest.get("batch") or {}).get("pages") or 0
     return render_template("run_results.html", title="Letters made", run=record, manifest=manifest,
-                           previews=range(1, len(pages) + 1), files=files, descriptions=DESCRIPTIONS,
+                           previews=range(1, len(pages) + 1), files=files, describe=describe,
                            to_keep=[f for f in TO_KEEP if f in files],
                            others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
                            print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
