@@ -34,6 +34,8 @@ def preview_srcs(driver) -> list[str]:
 def type_at_end(element, words: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
+    # in the middle of the window, as a person scrolls to the box they edit (the Save bar stays at its foot)
+    element.parent.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
     element.send_keys(Keys.CONTROL, Keys.END)
     element.send_keys(words)

@@ -133,7 +133,7 @@ def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_
     page = text(client.get(f"/runs/{run_id}/check"))
     assert "<title>Check the records – Letters workspace</title>" in page
     assert "7 rows read" in page
-    assert "1 row needs an answer before it gets a letter; 6 letters will be made." in page
+    assert "1 row needs an answer before it gets a letter; 6 rows will get their letters." in page
     rows = re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)
     assert rows == ["8"]  # only the row with a problem, numbered as Excel does (header = row 1)
     assert "Address is missing" in page and "type the delivery address" in page
@@ -171,7 +171,7 @@ def test_a_rejected_row_corrected_in_the_page_is_checked_again_and_the_upload_is
         "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
     assert response.status_code == 303
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert "7 letters will be made." in page and "needs an answer" not in page
+    assert "7 rows will get their letters." in page and "needs an answer" not in page
     assert "Corrected for this run and now accepted: row 8." in page
     assert (Path(app.instance_path) / "runs" / run_id / "records.csv").read_bytes() == small_csv
 
@@ -205,7 +205,7 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
     assert bar.headers["HX-Redirect"] == f"/runs/{run_id}"
 
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "7 letters made from 7 rows: 7 in letters, 0 without a letter." in page
+    assert "7 letters made from 7 rows: 7 rows in letters, 0 without a letter." in page
     assert "Corrected for this run: row 8." in page
     assert re.search(r"Print <a [^>]*>batch\.pdf</a>: \d+ pages, double-sided on \d+ sheets of A4\.", page)
     assert re.search(r"Take <a [^>]*>round-sheet\.pdf</a> on the round\.", page)
@@ -310,7 +310,7 @@ def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, smal
     assert not (folder / "records.csv").exists() and not (folder / "out" / "batch.pdf").exists()
     assert not (folder / "out" / "letters").exists() and not (folder / "extras" / "letters.zip").exists()
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "personal data has been deleted" in page and "6 in letters, 1 without a letter" in page
+    assert "personal data has been deleted" in page and "6 rows in letters, 1 without a letter" in page
     assert "/files/batch.pdf" not in page and "/files/rejects.csv" in page
 
 

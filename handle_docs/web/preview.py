@@ -31,7 +31,7 @@ def pages_or_pending(key: str, job, wait: float, material_id: str, caption: str)
         return render_template("_preview_pending.html", key=key, material_id=material_id, caption=caption,
                                superseded=True)
     except PreviewError as exc:
-        return render_template("_preview_error.html", message=str(exc))
+        return render_template("_preview_error.html", details=str(exc))
     return render_template("_preview_pages.html", preview=preview, caption=caption)
 
 

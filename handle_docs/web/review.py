@@ -136,7 +136,9 @@ def page(material_id: str):
         diff_text = report.text()
     except ReviewError as exc:
         return render_template("error.html", title=f"Review: {material.spec.title}",
-                               message="; ".join(str(p) for p in exc.problems)), 409
+                               message="The record of approvals cannot be read, so this material cannot be reviewed "
+                                       "now. Ask whoever runs the workspace.",
+                               details=[str(p) for p in exc.problems]), 409
     signed = sorted(status.tally.approvers + status.tally.requests, key=lambda e: (e.date, e.index))
     untrusted = status.registry is not None and status.registry.pin_refused  # the page says so in plain words
     layout = "sides" if request.args.get("layout") == "sides" else "inline"
@@ -158,7 +160,7 @@ def proof(material_id: str):
     try:
         status = material_status(content, material_id, review_dir=settings().review_dir)
     except ReviewError as exc:
-        return render_template("_preview_error.html", message="; ".join(str(p) for p in exc.problems))
+        return render_template("_preview_error.html", details="; ".join(str(p) for p in exc.problems))
     watermark = watermark_for(status)
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
     key, job = previewer().request(content, material_id, chosen, watermark)

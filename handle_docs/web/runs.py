@@ -225,7 +225,7 @@ def check_sentence(result) -> str:
     if rejected:
         parts.append(f"{rejected} row needs an answer before it gets a letter" if rejected == 1 else
                      f"{rejected} rows need an answer before they get a letter")
-    made = f"{letters} letter{'s' if letters != 1 else ''} will be made"
+    made = f"{letters} row{'s' if letters != 1 else ''} will get {'their letters' if letters != 1 else 'its letter'}"
     if warned:
         made += f", {warned} of them with an answer assumed"
     parts.append(made)
