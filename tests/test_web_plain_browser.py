@@ -77,6 +77,10 @@ def preview_count(driver) -> int:
 def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     url, root = workspace
     path = root / "content" / "letters" / "visit.yaml"
+    browser.delete_all_cookies()
+    browser.get(f"{url}/")
+    assert browser.title.startswith("Sign in")
+    check_page(browser)
     sign_in_as(browser, url, "dana")
     assert browser.title.startswith("Materials")
     assert nav_links(browser) == ["Materials"]  # no "Letters runs": an editor may not follow it

@@ -25,6 +25,7 @@ from handle_docs.services.supervisor import worker_running
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
 
+from .browser import DEVELOPER_WORDS
 from .conftest import SAMPLE_XLSX, approve_all
 from .pdfsee import page_texts
 from .synth import write_records
@@ -241,6 +242,9 @@ def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewer
     refused = make(client, run_id)
     assert refused.status_code == 409
     words = text(refused)  # the material, and who approves, in words
+    outside = re.sub(r'<details class="details technical">.*?</details>', "", words, flags=re.S)
+    assert not DEVELOPER_WORDS.search(re.sub(r"<[^>]+>", " ", outside))  # the gate's own words only in the details
+    assert "visit-letter" in words and "comms-lead" in words
     assert "Advice after our vehicle crime patrol</strong>: Needs two more approvals: a comms lead must approve" in words
     assert 'id="draft"' not in text(client.get(f"/runs/{run_id}/check"))  # no draft for an officer
     assert make(client, run_id, draft="yes").status_code == 403
