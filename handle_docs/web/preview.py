@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 
-from flask import Blueprint, abort, make_response, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 
 from handle_docs.render.preview import PreviewError
 from handle_docs.review import DRAFT_WATERMARK, ReviewError
