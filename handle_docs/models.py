@@ -149,6 +149,10 @@ class RecordSet:
     row_warnings: list[RowWarning] = field(default_factory=list)  # rows kept with a cell assumed
     corrected_rows: list[int] = field(default_factory=list)  # rows read with corrections (read.py)
     corrections_key: str = ""  # SHA-256 of the corrections applied, for the run's identity ("" for none)
+    headers: dict[str, str] = field(default_factory=dict)  # field -> its column's header as the file has it
+    # row -> field -> the cell as read, for the rows rejected or read with a warning: only for the person
+    # correcting their own upload (a no-store page); never logged, written or put in a report
+    found: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------

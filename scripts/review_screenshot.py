@@ -50,7 +50,7 @@ def main() -> None:
             driver.find_element(By.ID, "note-comms-lead").send_keys("Reads well; the new verb is friendlier.")
             driver.find_element(By.ID, "approve-comms-lead").click()
             wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
-            wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#proof-pages img")) == 2)
+            wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#proof-pages img")) >= 2)
             wait(driver, lambda d: images_loaded(d, "#proof-pages img"))
             time.sleep(0.3)
             TARGET.parent.mkdir(parents=True, exist_ok=True)

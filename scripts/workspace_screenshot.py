@@ -5,7 +5,7 @@
 
 Serves the workspace over a copy of content/, templates/ and review/, opens
 the visit letter's editor, types a sentence with a jargon word into the
-opening paragraph, waits for the preview and the lint advice, and writes
+opening paragraph (its section open, its placeholder buttons above it), waits for the preview and the advice, and writes
 docs/img/workspace-editor.png.  Needs Debian's chromium and chromium-driver.
 """
 
@@ -39,15 +39,15 @@ def main() -> None:
         with served(app) as base, chromium(width=1360, height=1000) as driver:
             driver.get(f"{base}/materials/visit-letter/edit")
             wait = WebDriverWait(driver, 120, poll_frequency=0.2)
-            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview-pages img")) == 2)
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview-pages img")) >= 2)
             before = [i.get_attribute("src") for i in driver.find_elements(By.CSS_SELECTOR, "#preview-pages img")]
             opening = driver.find_element(By.ID, "field-blocks-opening")
             driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -12);",
-                                  driver.find_element(By.CSS_SELECTOR, "label[for=field-blocks-greeting]"))
+                                  driver.find_element(By.CSS_SELECTOR, "#section-3 summary"))
             opening.click()
             opening.send_keys(Keys.CONTROL, Keys.END)
             opening.send_keys(" We found an insecure car.")
-            wait.until(lambda d: "[jargon]" in d.find_element(By.ID, "lint-field-blocks-opening").text)
+            wait.until(lambda d: "Advice:" in d.find_element(By.ID, "lint-field-blocks-opening").text)
             wait.until(lambda d: [i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, "#preview-pages img")]
                        not in ([], before))
             wait.until(lambda d: all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)

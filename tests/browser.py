@@ -227,3 +227,77 @@ def browser():
     """One headless Chromium for a test module."""
     with chromium() as driver:
         yield driver
+
+
+#: What a person must never meet outside a "Technical details" disclosure: a fingerprint, a key
+#: fingerprint, a file:line, a YAML key, a command, the command line's diff marks.
+DEVELOPER_WORDS = re.compile(r"sha256:|SHA256:|\.yaml:|blocks\.|handle-docs |\[-.*?-\]|\{\+.*?\+\}", re.S)
+
+
+def words_outside_technical_details(driver) -> str:
+    """Every word of the page a person may meet (its title, its text, hidden for screen readers or not, the
+    words of titles, labels, alt text and placeholders), except inside ``<details class="technical">``."""
+    return driver.execute_script(
+        """
+        const out = [document.title];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (!n.parentElement.closest('details.technical, script, style, noscript')) out.push(n.nodeValue);
+        }
+        for (const el of document.querySelectorAll('[title], [aria-label], [alt], [placeholder]')) {
+          if (el.closest('details.technical')) continue;
+          for (const a of ['title', 'aria-label', 'alt', 'placeholder']) {
+            if (el.hasAttribute(a)) out.push(el.getAttribute(a));
+          }
+        }
+        return out.join('\\n');
+        """)
+
+
+def assert_plain_words(driver) -> None:
+    """No hash, key fingerprint, file:line, YAML key, command or diff mark outside "Technical details"."""
+    text = words_outside_technical_details(driver)
+    found = [text[max(0, m.start() - 60):m.end() + 20] for m in DEVELOPER_WORDS.finditer(text)]
+    assert found == [], f"{driver.current_url}: {found[:5]}"
+
+
+@contextmanager
+def zoomed(driver, percent: int = 200, width: int = 1280, height: int = 1000) -> Iterator[None]:
+    """The page as a ``width`` x ``height`` window shows it at ``percent`` zoom (the CSS viewport shrinks and
+    every CSS pixel is drawn larger, as the browser's zoom does)."""
+    scale = percent / 100
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": int(width / scale), "height": int(height / scale), "deviceScaleFactor": scale, "mobile": False})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def scrolls_sideways(driver) -> list[str]:
+    """What makes the page wider than its window, if anything (WCAG 1.4.10 reflow: nothing may at 200 %)."""
+    return driver.execute_script(
+        """
+        const root = document.documentElement;
+        if (root.scrollWidth <= root.clientWidth + 1) return [];
+        const wide = [];
+        for (const el of document.body.querySelectorAll('*')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > root.clientWidth + 1 && r.width > 0)
+            wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className + ' ' + Math.round(r.right));
+        }
+        return wide.slice(0, 8).concat([`scrollWidth ${root.scrollWidth} > ${root.clientWidth}`]);
+        """)
+
+
+def tab_stops_to(driver, element, wanted: str, most: int = 5) -> int | None:
+    """How many Tab presses from ``element`` reach the first element matching the CSS ``wanted`` (None if more
+    than ``most``)."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver.execute_script("arguments[0].focus()", element)
+    for n in range(1, most + 1):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        if driver.execute_script("return document.activeElement.matches(arguments[0])", wanted):
+            return n
+    return None

@@ -47,8 +47,8 @@ def test_the_check_page_says_still_not_accepted_and_the_run_lists_no_correction(
         "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8", "cell-vehicle_secure": "maybe"})
     assert response.status_code == 303
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert "7 rows read: 6 will get a letter, 1 rejected" in page
-    assert "Still not accepted: vehicle_secure must be yes or no" in page
+    assert "1 row needs an answer before it gets a letter; 6 rows will get their letters." in page
+    assert "Was it locked? must be yes or no" in page and "Your correction was not accepted either." in page
     assert "Corrected for this run" not in page and "Corrected but still not accepted: row 8." in page
     assert "corrected for this run and checked again" not in page
     make(client, run_id)

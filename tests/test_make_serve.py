@@ -130,17 +130,17 @@ def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_imag
     url, accounts, _ = workspace
     sign_in_as(browser, url, "demo-officer", accounts)
     browser.get(f"{url}/runs/")
-    assert browser.title == "Letters runs – handle-docs workspace"
+    assert browser.title == "Letters runs – Letters workspace"
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))
-    assert by_css(browser, "#figures")[0].text.startswith("127 rows read: 125 will get a letter, 2 rejected")
+    assert by_css(browser, "#figures")[0].text.startswith("2 rows need an answer before they get a letter; 125 rows")
 
     by_css(browser, "#make-letters")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN)
     figures = by_css(browser, "#figures")[0].text
-    assert figures.startswith("Rows read: 127 = 125 in letters + 2 rejected"), figures
-    pages = int(re.search(r"(\d+) pages in batch.pdf", figures).group(1))
+    assert re.match(r"\d+ letters made from 127 rows: 125 rows in letters, 2 without a letter", figures), figures
+    pages = int(re.search(r"batch\.pdf: (\d+) pages", by_css(browser, "#print-batch")[0].text).group(1))
     href = browser.find_element(By.LINK_TEXT, "batch.pdf").get_attribute("href")
     kind, body = fetch(browser, href)
     assert kind == "application/pdf" and body.startswith(b"%PDF-"), (kind, body[:80])
@@ -163,6 +163,7 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     path = root / DEMO / "content" / "leaflets" / "lock-it.yaml"
     before = path.read_text(encoding="utf-8")
     field = by_css(browser, "textarea")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
     field.click()
     field.send_keys(" Thank you.")
     wait(browser, lambda d: d.execute_script("return document.querySelector('.htmx-request') === null"))

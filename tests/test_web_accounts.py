@@ -81,7 +81,7 @@ def test_sign_in_gives_an_httponly_samesite_expiring_cookie_and_names_the_person
     assert response.status_code == 303
     cookie = session_cookie(response)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
-    assert "Working as: Priya Lang (comms-lead)" in text(client.get("/"))
+    assert "Signed in as Priya Lang" in text(client.get("/"))
 
 
 def test_a_wrong_password_or_unknown_account_is_refused_with_the_same_words(client):
@@ -195,7 +195,7 @@ def test_the_trusted_header_signs_in_only_from_a_listed_proxy(folders):
     with running(*folders, trusted_header="X-Remote-User", trusted_proxies=("10.0.0.5",)) as app:
         client = app.test_client()
         via_proxy = client.get("/", headers={"X-Remote-User": "priya-lang"}, environ_base={"REMOTE_ADDR": "10.0.0.5"})
-        assert via_proxy.status_code == 200 and "Working as: Priya Lang" in text(via_proxy)
+        assert via_proxy.status_code == 200 and "Signed in as Priya Lang" in text(via_proxy)
         elsewhere = client.get("/", headers={"X-Remote-User": "priya-lang"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
         assert elsewhere.status_code == 303
         unknown = client.get("/", headers={"X-Remote-User": "mallory"}, environ_base={"REMOTE_ADDR": "10.0.0.5"})

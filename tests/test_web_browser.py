@@ -34,6 +34,8 @@ def preview_srcs(driver) -> list[str]:
 def type_at_end(element, words: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
+    # in the middle of the window, as a person scrolls to the box they edit (the Save bar stays at its foot)
+    element.parent.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
     element.send_keys(Keys.CONTROL, Keys.END)
     element.send_keys(words)
@@ -42,7 +44,7 @@ def type_at_end(element, words: str) -> None:
 def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(workspace, browser):
     url, _ = workspace
     browser.get(f"{url}/materials/visit-letter/edit")
-    assert browser.title == "Edit: Advice after our vehicle crime patrol – handle-docs workspace"
+    assert browser.title == "Edit: Advice after our vehicle crime patrol – Letters workspace"
     # the default scenario (not locked, things on show) with the shared-back layout: two pages
     # about the address, then the shared page
     wait(browser, lambda d: len(preview_srcs(d)) == 3)
@@ -51,7 +53,7 @@ def test_typing_redraws_the_preview_and_brings_lint_advice_beside_the_block(work
     assert_accessible(browser)
 
     type_at_end(by_css(browser, "#field-blocks-opening")[0], " A car was insecure.")
-    wait(browser, lambda d: "[jargon]" in by_css(d, "#lint-field-blocks-opening")[0].text)
+    wait(browser, lambda d: "Advice:" in by_css(d, "#lint-field-blocks-opening")[0].text)
     assert '"insecure"' in by_css(browser, "#lint-field-blocks-opening")[0].text
     wait(browser, lambda d: len(preview_srcs(d)) == 3 and preview_srcs(d) != before)
     wait(browser, lambda d: images_loaded(d, "#preview-pages img"))
@@ -118,8 +120,8 @@ def test_saving_writes_the_file_keeping_its_comments_and_the_material_then_needs
     assert_accessible(browser)
 
     by_css(browser, ".notice a")[0].click()
-    wait(browser, lambda d: d.title.startswith("What changed"))
-    assert "{+We are here to help.+}" in by_css(browser, "pre.diff")[0].text
+    wait(browser, lambda d: d.title.startswith("Review: "))
+    assert "We are here to help." in by_css(browser, "#diff ins.added")[0].text
     assert_accessible(browser)
 
     browser.get(url + "/")
@@ -136,12 +138,13 @@ def test_a_change_that_would_not_load_is_announced_beside_its_box_and_not_saved(
     browser.get(f"{url}/materials/visit-letter/edit")
     field = by_css(browser, "#field-blocks-sign-off")[0]
     type_at_end(field, " {signature}")
-    wait(browser, lambda d: "unknown placeholder {signature}" in by_css(d, "#error-field-blocks-sign-off")[0].text)
-    assert "unknown placeholder {signature}" in by_css(browser, "#edit-problems")[0].text
+    wait(browser, lambda d: "{signature} is not something the letter can fill in" in
+         by_css(d, "#error-field-blocks-sign-off")[0].text)
+    assert "cannot be used yet" in by_css(browser, "#edit-problems")[0].text
     assert by_css(browser, "#edit-problems")[0].get_attribute("role") == "alert"
     by_css(browser, "button[type=submit]")[0].click()
     wait(browser, lambda d: by_css(d, "#save-problems"))
-    assert "Not saved: 1 problem" in by_css(browser, "#save-problems")[0].text
+    assert "Not saved: 1 thing to change" in by_css(browser, "#save-problems")[0].text
     assert by_css(browser, "#field-blocks-sign-off")[0].get_attribute("value") == "Yours sincerely, {signature}"
     assert path.read_bytes() == before
     assert_accessible(browser)
@@ -176,7 +179,7 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
     active = browser.switch_to.active_element
     assert active.text == "Skip to main content"
     assert active.value_of_css_property("left") != "-9999px"
-    for _ in range(3):  # the workspace's name, the "Letters runs" link, then the first material's editor link
+    for _ in range(4):  # the workspace's name, "Materials", "Letters runs", then the first material's Edit link
         browser.switch_to.active_element.send_keys(Keys.TAB)
     active = browser.switch_to.active_element
     assert re.search(r"\d", active.value_of_css_property("box-shadow") or "")  # the yellow focus ring
@@ -189,7 +192,7 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
 def test_a_page_that_does_not_exist_is_accessible_too(workspace, browser):
     url, _ = workspace
     browser.get(url + "/materials/..%2F..%2Fetc%2Fpasswd/edit")
-    assert browser.title == "Not found – handle-docs workspace"
+    assert browser.title == "Not found – Letters workspace"
     assert_accessible(browser)
 
 

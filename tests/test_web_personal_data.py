@@ -79,7 +79,7 @@ def test_delete_leaves_no_personal_data_anywhere_in_the_instance_folder(client, 
     assert response.status_code == 303
     assert found_in(instance) == {}
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "personal data has been deleted" in page and "Rows read: 8 = 8 in letters + 0 rejected" in page
+    assert "personal data has been deleted" in page and "8 rows in letters, 0 without a letter" in page
 
 
 def test_no_page_or_file_of_a_run_may_be_kept_by_a_browser(client, app, tmp_path):

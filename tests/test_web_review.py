@@ -44,7 +44,10 @@ def test_two_reviewers_approve_a_changed_letter_in_turn_and_letters_then_runs(ap
     assert not status(content_dir).approved
     priya = as_(app, "priya-lang")
     page = text(priya.get(f"/materials/{MID}/review"))
-    assert "{+strolled+}" in page and "[-walked-]" in page
+    assert re.search(r'<del class="removed"><span class="visually-hidden">\[removed: </span>walked', page)
+    assert re.search(r'<ins class="added"><span class="visually-hidden">\[added: </span>strolled', page)
+    assert "{+strolled+}" in page  # the command line's words only in the technical details
+    assert page.index('id="diff"') < page.index('id="decide"')
     assert decide(priya, "approved", "comms-lead", "Reads well.").status_code == 303
     assert not status(content_dir).approved
     tom = as_(app, "tom-okoro")
@@ -55,7 +58,9 @@ def test_two_reviewers_approve_a_changed_letter_in_turn_and_letters_then_runs(ap
     assert {(e.reviewer, e.via) for e in after.tally.approvers} == {("priya-lang", "demo-workspace"),
                                                                      ("tom-okoro", "demo-workspace")}
     shown = text(tom.get(f"/materials/{MID}/review"))
-    assert ">approved<" in shown and "Sgt Tom Okoro" in shown and "Priya Lang" in shown
+    assert "Approved by " in shown and ": nothing more is needed." in shown
+    assert "Sgt Tom Okoro</strong> (neighbourhood sergeant) approved on" in shown
+    assert "Priya Lang</strong> (comms lead) approved on" in shown
     assert "via workspace key demo-workspace" in shown and after.tally.approvers[0].key in shown
     assert letters(content_dir, tmp_path, "out").exit_code == 0
 
@@ -108,7 +113,7 @@ def test_a_note_with_script_is_shown_as_text(app, folders):
     assert decide(priya, "changes-requested", "comms-lead", "<script>alert(1)</script> fix").status_code == 303
     page = text(priya.get(f"/materials/{MID}/review"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt; fix" in page and "<script>alert" not in page
-    assert ">changes requested<" in page
+    assert "Changes were asked for by Priya Lang (comms lead)" in page
 
 
 def test_a_decision_without_a_csrf_token_is_403_and_signs_nothing(app, folders):

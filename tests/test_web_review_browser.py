@@ -60,23 +60,24 @@ def test_two_accounts_approve_a_changed_letter_in_turn_and_letters_runs(workspac
 
     sign_in_as(browser, url, "priya-lang")
     browser.get(f"{url}/materials/visit-letter/review")
-    assert state(browser) == "needs approval"
-    assert "{+strolled+}" in by_css(browser, "pre.diff")[0].text
+    assert state(browser) == "Needs two more approvals: a comms lead must approve."
+    assert "strolled" in by_css(browser, "#diff ins.added")[0].text
     wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)  # shared-back: 2 address pages + the shared page
-    assert "watermark DRAFT" in by_css(browser, "#proof-pages .caption")[0].text
+    assert "marked DRAFT" in by_css(browser, "#proof-pages .caption")[0].text
     assert_accessible(browser)
     approve(browser, url, "visit-letter", "comms-lead", "Reads well <script>alert(1)</script>")
-    assert "Priya Lang approved version" in by_css(browser, ".notice")[0].text
-    assert state(browser) == "needs approval"
-    assert "Reads well <script>alert(1)</script>" in by_css(browser, "table.signoffs")[0].text
+    assert "Priya Lang approved version 2 as comms lead." in by_css(browser, ".notice")[0].text
+    assert state(browser).startswith("Needs one more approval: already approved by Priya Lang (comms lead) on ")
+    assert "Reads well <script>alert(1)</script>" in by_css(browser, "#signoffs")[0].text
     by_css(browser, ".sign-out button")[0].click()
     wait(browser, lambda d: d.title.startswith("Sign in"))
 
     sign_in_as(browser, url, "tom-okoro")
     approve(browser, url, "visit-letter", "neighbourhood-sergeant")
-    assert state(browser) == "approved"
-    signed = by_css(browser, "table.signoffs")[0].text
-    assert "Priya Lang" in signed and "Sgt Tom Okoro" in signed and "via workspace key demo-workspace" in signed
+    assert state(browser).endswith(": nothing more is needed.")
+    signed = by_css(browser, "#signoffs")[0].text
+    assert "Priya Lang" in signed and "Sgt Tom Okoro" in signed
+    assert "via workspace key demo-workspace" in by_css(browser, "#signed-heading ~ details")[0].get_attribute("textContent")
     assert console_errors(browser) == []
     assert_accessible(browser)
     assert letters(root / "content", tmp_path, "out").exit_code == 0
@@ -91,7 +92,7 @@ def test_the_same_account_approving_twice_does_not_open_the_gate(workspace, brow
     button = by_css(browser, "#approve-comms-lead")[0]
     assert not button.is_enabled()
     assert "already approved this version" in by_css(browser, "#why-approve-comms-lead")[0].text
-    assert state(browser) == "needs approval"
+    assert state(browser).startswith("Needs one more approval")
     assert_accessible(browser)
 
 

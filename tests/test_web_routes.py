@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from handle_docs.cli import cli
 from handle_docs.review import diff_report, review_status
+from handle_docs.review.labels import state_sentence, version_number
 from handle_docs.wording.content import load_content
 from handle_docs.web import Settings, create_app
 from handle_docs.web.common import state_words
@@ -64,12 +65,13 @@ def test_the_materials_page_shows_what_review_status_says(client, folders):
     statuses, _ = review_status(load_content(content_dir, content_dir.parent / "templates"))
     for status in statuses:
         row = re.search(rf'<tr id="material-{status.material_id}">(.*?)</tr>', page, re.S).group(1)
-        assert status.short in row and status.review_by.isoformat() in row
-        assert f">{state_words(status)}<" in row
+        assert f"Version {version_number(status)}" in row  # a number, never the fingerprint
+        assert status.short not in row and f"{status.review_by.day} {status.review_by:%B %Y}" in row
+        assert f">{state_words(status)}<" in row and state_sentence(status) in row
     assert page.count("<tr id=\"material-") == len(statuses) == 15
     assert ">approved<" in page and "needs approval" not in page
     welsh = re.search(r'<tr id="material-visit-letter-cy">(.*?)</tr>', page, re.S).group(1)
-    assert "needs a qualified translator (translator-cy) before real use" in welsh
+    assert "a qualified Welsh translator must still approve it before it is used for real" in welsh
     english = re.search(r'<tr id="material-visit-letter">(.*?)</tr>', page, re.S).group(1)
     assert "qualified translator" not in english
 
@@ -97,8 +99,8 @@ def test_every_block_label_heading_and_item_is_a_labelled_control_in_reading_ord
     assert {"title", "blocks.advice.heading", "labels.vehicle_secure", "items.sat_nav"} <= set(names)
     for html_id, _ in controls:
         assert f'<label for="{html_id}">' in page
-    assert "<title>Edit: Advice after our vehicle crime patrol – handle-docs workspace</title>" in page
-    assert "{patrol_date}" in page and "**two stars**" in page
+    assert "<title>Edit: Advice after our vehicle crime patrol – Letters workspace</title>" in page
+    assert 'data-insert="{patrol_date}"' in page and "**like this**" in page
     assert f"letters/visit.yaml:{line_of(CONTENT / VISIT, '  opening: |')}: blocks.opening" in page
 
 
@@ -106,7 +108,7 @@ def test_lint_messages_of_the_unsaved_wording_come_beside_their_block(client):
     response = client.post("/materials/visit-letter/check",
                            data={**form_of(client), "blocks.opening": "We found an insecure car on your drive."})
     beside = re.search(r'<div id="lint-field-blocks-opening" hx-swap-oob="innerHTML">(.*?)</div>', text(response), re.S)
-    assert "warning [jargon]</strong> avoid &#34;insecure&#34; (police jargon)" in beside.group(1)
+    assert "Advice:</strong> avoid &#34;insecure&#34; (police jargon)" in beside.group(1)
     assert "&#34;not locked&#34;" in beside.group(1)
     score = re.search(r'<p id="score-field-blocks-findings-insecure-vehicle-text" hx-swap-oob="innerHTML">(.*?)</p>',
                       text(response), re.S).group(1)
@@ -120,16 +122,17 @@ def test_a_change_that_would_not_load_is_shown_in_place_and_not_saved(client, fo
                            data={**form_of(client), "blocks.opening": "Hello {resident}, <b>hi</b>"})
     assert response.status_code == 422
     page = text(response)
-    assert "Not saved: 1 problem" in page
+    assert "Not saved: 1 thing to change" in page
     line = line_of(content_dir / VISIT, "  opening: |")
-    assert f"{content_dir / VISIT}:{line}: blocks.opening: error: unknown placeholder {{resident}}" in page
+    technical = page[page.index('<details class="details technical">'):]
+    assert f"{content_dir / VISIT}:{line}: blocks.opening: error: unknown placeholder {{resident}}" in technical
     field = re.search(r'<div class="field-error" id="error-field-blocks-opening">(.*?)</div>', page, re.S).group(1)
-    assert "unknown placeholder" in field
+    assert "{resident} is not something the letter can fill in. You can use: {area}, " in field
     assert "Hello {resident}, &lt;b&gt;hi&lt;/b&gt;</textarea>" in page  # what was typed is still there
     assert (content_dir / VISIT).read_bytes() == before
 
     live = text(client.post("/materials/visit-letter/check", data={**form_of(client), "blocks.closing": ""}))
-    assert re.search(r'id="error-field-blocks-closing" hx-swap-oob="innerHTML">\s*<p>[^<]*must not be empty', live)
+    assert re.search(r'id="error-field-blocks-closing" hx-swap-oob="innerHTML">\s*<p>[^<]*Must not be empty', live)
 
 
 def test_a_conflicting_save_is_refused_with_both_versions_and_nothing_lost(client, folders):
@@ -153,11 +156,13 @@ def test_after_a_save_the_editor_links_to_the_word_diff_of_review_diff(client, f
     saved = client.post("/materials/visit-letter/save",
                         data={**form_of(client), "blocks.greeting": "Dear neighbour,"}, follow_redirects=True)
     assert "needs approval before it can be printed" in text(saved)
-    assert 'href="/materials/visit-letter/changes"' in text(saved)
-    page = text(client.get("/materials/visit-letter/changes"))
+    assert 'href="/materials/visit-letter/review#changes"' in text(saved)
+    assert client.get("/materials/visit-letter/changes").headers["Location"].endswith("/review#changes")
+    page = text(client.get("/materials/visit-letter/review"))
     report = diff_report(load_content(content_dir, content_dir.parent / "templates"), "visit-letter")
     assert "[-resident,-]{+neighbour,+}" in report.text()
-    assert report.text().replace("[", "[").splitlines()[2] in page
+    assert re.search(r'<del class="removed"><span class="visually-hidden">\[removed: </span>resident,', page)
+    assert re.search(r'<ins class="added"><span class="visually-hidden">\[added: </span>neighbour,', page)
 
 
 def test_script_and_braces_in_wording_are_shown_and_saved_as_typed(client, folders):
@@ -188,7 +193,8 @@ def test_the_preview_shows_page_images_and_a_repeat_is_served_from_the_cache(cli
 
 def test_a_preview_of_wording_that_would_not_load_keeps_the_last_pages(client):
     response = client.post("/materials/visit-letter/preview", data={**form_of(client), "blocks.opening": "{nope}"})
-    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    assert response.status_code == 200 and "HX-Reswap" not in response.headers
+    assert "The last saved wording (yours cannot be used yet)" in text(response)  # the last good version's pages
 
 
 # --- security ----------------------------------------------------------------------------

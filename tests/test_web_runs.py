@@ -25,6 +25,7 @@ from handle_docs.services.supervisor import worker_running
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
 
+from .browser import DEVELOPER_WORDS
 from .conftest import SAMPLE_XLSX, approve_all
 from .pdfsee import page_texts
 from .synth import write_records
@@ -131,11 +132,15 @@ def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_
     assert "Larkspur" not in json.dumps([p.name for p in folder.rglob("*")])
 
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert "<title>Check the records – handle-docs workspace</title>" in page
-    assert "7 rows read: 6 will get a letter, 1 rejected, 0 warnings." in page
-    rows = re.findall(r'<tr id="row-(\d+)', page)
+    assert "<title>Check the records – Letters workspace</title>" in page
+    assert "7 rows read" in page
+    assert "1 row needs an answer before it gets a letter; 6 rows will get their letters." in page
+    rows = re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)
     assert rows == ["8"]  # only the row with a problem, numbered as Excel does (header = row 1)
-    assert "address is missing" in page and "type the delivery address" in page
+    assert "Address is missing" in page and "type the delivery address" in page
+    assert page.count('<form method="post" action="/runs/') == 2  # one form of corrections, one to make
+    assert '<label for="fix-8-address">Address</label>' in page
+    assert 'name="cell-8-address" maxlength="500" value=""' in page  # the value found (blank), to correct in place
 
 
 def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client, tmp_path):
@@ -144,31 +149,31 @@ def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client
     broken = [lines[0]] + [re.sub(r",(yes|no),", ",,", line, count=1) for line in lines[1:]]  # no vehicle_secure
     run_id = run_id_of(upload(client, ("\n".join(broken) + "\n").encode()))
     page = text(client.get(f"/runs/{run_id}/check"))
-    numbers = [int(n) for n in re.findall(r'<tr id="row-(\d+)"', page)]
+    numbers = [int(n) for n in re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)]
     assert numbers == list(range(2, 52))
-    assert "And 10 more rows with problems" in page
+    assert "And 10 more rows to look at" in page
 
 
 def test_a_file_problem_comes_first_and_alone_and_no_letters_can_be_made(client):
     run_id = run_id_of(upload(client, b"name,street\nAda,Larkspur Road\n"))
     page = text(client.get(f"/runs/{run_id}/check"))
     assert 'id="file-problem"' in page and "The file cannot be used" in page
-    assert page.count("<h2>The file cannot be used</h2>") == 1
-    assert "Make the letters" not in page and '<tr id="row-' not in page
+    assert page.count("The file cannot be used</h2>") == 1
+    assert "Make the letters" not in page and 'class="row-card' not in page
 
 
 def test_a_rejected_row_corrected_in_the_page_is_checked_again_and_the_upload_is_unchanged(
         client, app, small_csv):
     run_id = run_id_of(upload(client, small_csv))
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert 'name="cell-address"' in page
+    assert 'name="cell-8-address"' in page
     response = client.post(f"/runs/{run_id}/correct", data={
         "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8",
         "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
     assert response.status_code == 303
     page = text(client.get(f"/runs/{run_id}/check"))
-    assert "7 rows read: 7 will get a letter, 0 rejected" in page
-    assert "Corrected for this run: row 8." in page
+    assert "7 rows will get their letters." in page and "needs an answer" not in page
+    assert "Corrected for this run and now accepted: row 8." in page
     assert (Path(app.instance_path) / "runs" / run_id / "records.csv").read_bytes() == small_csv
 
 
@@ -201,8 +206,14 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
     assert bar.headers["HX-Redirect"] == f"/runs/{run_id}"
 
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "Rows read: 7 = 7 in letters + 0 rejected;" in page and "0 warnings" in page
+    assert "7 letters made from 7 rows: 7 rows in letters, 0 without a letter." in page
     assert "Corrected for this run: row 8." in page
+    assert re.search(r"Print <a [^>]*>batch\.pdf</a>: \d+ pages, double-sided on \d+ sheets of A4\.", page)
+    assert re.search(r"Take <a [^>]*>round-sheet\.pdf</a> on the round\.", page)
+    assert page.index('id="print-list"') < page.index('id="keep-list"') < page.index('id="all-files"')
+    assert page.count('<span class="hint">') == page.count('<li><a href="/runs/')  # a line on every file
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/runs/{run_id}/files/all.zip").data)) as archive:
+        assert {"batch.pdf", "round-sheet.pdf", "summary.txt"} <= set(archive.namelist())
     assert 'alt="Page 1 of the print batch"' in page
     for name in ("batch.pdf", "batch.docx", "letters.zip", "manifest.json", "rejects.csv", "warnings.csv",
                  "follow-up.csv", "round-sheet.pdf", "operation-summary.pdf", "social-card-1080x1080.png"):
@@ -230,7 +241,11 @@ def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewer
     run_id = run_id_of(upload(client, small_csv))
     refused = make(client, run_id)
     assert refused.status_code == 409
-    assert "visit-letter" in text(refused) and "comms-lead" in text(refused)  # the material, and who approves
+    words = text(refused)  # the material, and who approves, in words
+    outside = re.sub(r'<details class="details technical">.*?</details>', "", words, flags=re.S)
+    assert not DEVELOPER_WORDS.search(re.sub(r"<[^>]+>", " ", outside))  # the gate's own words only in the details
+    assert "visit-letter" in words and "comms-lead" in words
+    assert "Advice after our vehicle crime patrol</strong>: Needs two more approvals: a comms lead must approve" in words
     assert 'id="draft"' not in text(client.get(f"/runs/{run_id}/check"))  # no draft for an officer
     assert make(client, run_id, draft="yes").status_code == 403
     signed_in["as"] = REVIEWER
@@ -289,12 +304,17 @@ def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, smal
     make(client, run_id)
     finished(app)
     folder = Path(app.instance_path) / "runs" / run_id
+    results = text(client.get(f"/runs/{run_id}/results"))
+    assert re.search(r'<a class="button danger" id="delete-run" href="/runs/[^"]+/delete">', results)
+    confirm = text(client.get(f"/runs/{run_id}/delete"))  # a link only: nothing is deleted yet
+    assert "the records file you uploaded and your corrections" in confirm and (folder / "records.csv").exists()
+    assert '<button type="submit" class="danger" id="confirm-delete">' in confirm
     response = client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)})
     assert response.status_code == 303
     assert not (folder / "records.csv").exists() and not (folder / "out" / "batch.pdf").exists()
     assert not (folder / "out" / "letters").exists() and not (folder / "extras" / "letters.zip").exists()
     page = text(client.get(f"/runs/{run_id}/results"))
-    assert "personal data has been deleted" in page and "Rows read: 7 = 6 in letters + 1 rejected" in page
+    assert "personal data has been deleted" in page and "6 rows in letters, 1 without a letter" in page
     assert "/files/batch.pdf" not in page and "/files/rejects.csv" in page
 
 
@@ -306,7 +326,9 @@ def test_runs_past_the_retention_period_are_deleted_and_the_list_says_when_each_
     record = store.load(run_id)
     uploaded = dt.datetime.fromisoformat(record.uploaded)
     assert record.expires_at == uploaded + dt.timedelta(days=3)
-    assert record.expires[:16].replace("T", " ") in text(client.get("/runs/"))
+    expires = dt.date.fromisoformat(record.expires[:10])
+    assert f"Deleted on {expires.day} {expires:%B %Y}." in text(client.get("/runs/"))
+    assert "Operation Larkspur, Eastmoor, 14 November 2026" in text(client.get("/runs/"))
     assert store.sweep(uploaded + dt.timedelta(days=2)) == []
     assert store.sweep(uploaded + dt.timedelta(days=3)) == [run_id]
     assert not (Path(app.instance_path) / "runs" / run_id).exists()

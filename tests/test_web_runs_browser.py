@@ -63,29 +63,29 @@ def test_upload_check_correct_make_and_download_the_sample_patrol(workspace):
     with chromium() as driver:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
         driver.get(f"{url}/runs/")
-        assert driver.title == "Letters runs – handle-docs workspace"
+        assert driver.title == "Letters runs – Letters workspace"
         driver.find_element(By.ID, "records").send_keys(str(SAMPLE_XLSX))
         driver.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
 
         wait(driver, lambda d: "/check" in d.current_url)
-        assert driver.title == "Check the records – handle-docs workspace"
+        assert driver.title == "Check the records – Letters workspace"
         assert re.fullmatch(r".*/runs/[A-Za-z0-9_-]{22}/check", driver.current_url)
         figures = driver.find_element(By.ID, "figures").text
-        assert figures.startswith("127 rows read: 125 will get a letter, 2 rejected, 5 warnings.")
-        rows = [row.get_attribute("id") for row in driver.find_elements(By.CSS_SELECTOR, ".row-problems tbody tr")]
-        assert rows == ["row-19", "row-44-warning", "row-56-warning", "row-71-warning", "row-94",
-                        "row-104-warning", "row-117-warning"]
+        assert figures == ("2 rows need an answer before they get a letter; 125 rows will get their letters, 5 of "
+                           "them with an answer assumed.")
+        rows = [row.get_attribute("id") for row in driver.find_elements(By.CSS_SELECTOR, "fieldset.row-card")]
+        assert rows == ["row-19", "row-44", "row-56", "row-71", "row-94", "row-104", "row-117"]
         assert axe_violations(driver) == []
 
         driver.find_element(By.ID, "fix-19-address").send_keys(CORRECTED)
-        driver.find_element(By.XPATH, "//button[text()='Correct row 19 and check again']").click()
-        wait(driver, lambda d: "Corrected for this run: row 19." in d.find_element(By.ID, "figures").text)
-        assert "126 will get a letter, 1 rejected" in driver.find_element(By.ID, "figures").text
+        driver.find_element(By.ID, "check-again").click()
+        wait(driver, lambda d: "Corrected for this run and now accepted: row 19." in d.find_element(By.TAG_NAME, "main").text)
+        assert "1 row needs an answer before it gets a letter; 126 rows" in driver.find_element(By.ID, "figures").text
 
         driver.find_element(By.ID, "make-letters").click()
         wait(driver, lambda d: d.current_url.endswith("/progress"))
         progress_url = driver.current_url
-        assert driver.title == "Making the letters – handle-docs workspace"
+        assert driver.title == "Making the letters – Letters workspace"
         time.sleep(1)
         driver.refresh()  # the run goes on, and the page finds it again
         assert driver.find_elements(By.ID, "run-progress")
@@ -98,10 +98,11 @@ def test_upload_check_correct_make_and_download_the_sample_patrol(workspace):
 
         driver.get(progress_url.replace("/progress", "/results"))
         figures = driver.find_element(By.ID, "figures").text
-        assert figures.startswith("Rows read: 127 = 126 in letters + 1 rejected; 5 warnings.")
+        assert re.match(r"\d+ letters made from 127 rows: 126 rows in letters, 1 without a letter, 5 with an "
+                        r"answer assumed\.", figures), figures
         assert "Corrected for this run: row 19." in figures
         assert axe_violations(driver) == []
-        pages = int(re.search(r"(\d+) pages in batch.pdf", figures).group(1))
+        pages = int(re.search(r"batch\.pdf: (\d+) pages", driver.find_element(By.ID, "print-batch").text).group(1))
         driver.find_element(By.LINK_TEXT, "batch.pdf").click()
         wait(driver, lambda d: (downloads / "batch.pdf").is_file(), timeout=30)
 

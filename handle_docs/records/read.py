@@ -19,6 +19,7 @@ column names and row numbers only.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import csv
 import hashlib
 import io
@@ -547,6 +548,7 @@ def _read_table(
             raise ProblemsError([Problem("the header row could not be read", source, row.number)])
         if not all(_is_blank(cell) for cell in row.cells):
             header, errors, notes = _resolve_header(row, source, lookup, forms)
+            header_cells = row.cells
             if errors:
                 # The unknown headers too, after what stops the run; not when no
                 # header was recognised (the row may be data, and data is never echoed).
@@ -557,6 +559,8 @@ def _read_table(
         raise ProblemsError([Problem("file has no header row", source)])
 
     result = RecordSet(source_name=source, rows_read=0, warnings=notes)
+    result.headers = {name: " ".join(str(header_cells[i]).replace("\ufeff", "").split())
+                      for i, name in header.fields.items()}
     unlabelled_used: set[int] = set()
     applied: list[int] = []  # rows read with their corrections (accepted or not): the run's identity
     for row in rows:
@@ -588,6 +592,8 @@ def _read_table(
             cells.update(corrected)
             applied.append(row.number)
         outcome = build_row(row.number, cells)
+        if outcome.reject is not None or outcome.warnings:
+            result.found[row.number] = {name: _cell_text(value) for name, value in cells.items()}
         if outcome.reject is not None:
             result.rejects.append(outcome.reject)  # a correction that still fails: still rejected, not corrected
         else:
@@ -609,6 +615,19 @@ def _read_table(
             )
         )
     return result
+
+
+def _cell_text(value: object) -> str:
+    """A cell as a person would retype it: text as it is, a date as YYYY-MM-DD, blank as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _check_row_limit(row: _RawRow, source: str) -> None:

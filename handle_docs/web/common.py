@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import abort, current_app
 
 from handle_docs.render.preview import Previewer
-from handle_docs.review import MaterialStatus, reviewers_status
+from handle_docs.review import MaterialStatus, load_policy, reviewers_status
+from handle_docs.review.labels import long_date
 from handle_docs.wording.content import Content, Material
 from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded
@@ -63,3 +64,21 @@ def reviewer_id(content: Content, actor: Actor | None) -> str | None:
     if actor.subject is not None:
         return trusted.reviewer_with_subject(actor.subject)
     return actor.id if trusted.reviewer(actor.id) is not None else None
+
+
+def review_roles_of(actor) -> list[str]:
+    """The review roles of the policy an account holds (empty: not a reviewer)."""
+    state = loaded()
+    if actor is None or actor.id is None or state.content is None:
+        return []
+    policy, _ = load_policy(state.content.root)
+    return [role for role in actor.roles if role in policy.roles]
+
+
+def run_name(content: Content | None, uploaded: str) -> str:
+    """A run as the officer knows it: 'Operation Larkspur, Eastmoor, 14 November 2026' (the operation and its
+    patrol date), else the day it was uploaded."""
+    if content is None:
+        return f"Uploaded on {uploaded[:10]}"
+    op = content.operation.operation
+    return f"{op.name}, {op.area}, {long_date(op.patrol_date)}"

@@ -1,6 +1,8 @@
-"""The editor of one material: its wording as labelled text areas, saved in
-place (wording/edit.py), with lint beside each block and the word diff of
-``review diff`` after a save."""
+"""The editor of one material: its wording as labelled text areas in
+sections in the order a resident reads them, saved in place
+(wording/edit.py), with lint beside each block.  The form posts to the
+editor's own address, so a refused save leaves the person on the editor with
+their text and one plain message beside the box."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from handle_docs.history.changes import record_save
 from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
-from handle_docs.review import ReviewError, diff_report
 from handle_docs.run.scenarios import scenarios
-from handle_docs.wording.content import PLACEHOLDERS, Content
+from handle_docs.review.labels import state_sentence, version_label
+from handle_docs.run.context import placeholder_values
+from handle_docs.wording.content import Content
+from handle_docs.wording.labels import placeholders as placeholder_list, plain_message
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
 from handle_docs.web.common import content_or_404, material_or_404, reviewer_id, settings, state_words, status_of
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
@@ -43,6 +47,25 @@ def by_key(problems: list[Problem]) -> dict[str, list[Problem]]:
     return dict(grouped)
 
 
+def sections_of(fields: list[EditableField]) -> list[dict]:
+    """The fields in sections as a resident reads them: the title, each block (its heading and text), then
+    the labels and the item names. Each section: its name, its fields, and whether it starts open."""
+    sections: list[dict] = []
+    for f in fields:
+        if f.kind in ("label", "item"):
+            name = "Labels" if f.kind == "label" else "Item names"
+            group = f.kind
+        elif f.block:
+            name = f.label.removesuffix(": text").removesuffix(": heading")
+            group = "block:" + f.block
+        else:
+            name, group = f.label, f.key
+        if not sections or sections[-1]["group"] != group:
+            sections.append({"group": group, "name": name, "fields": [], "open": f.kind not in ("label", "item")})
+        sections[-1]["fields"].append(f)
+    return sections
+
+
 def checks(content: Content, material_id: str) -> dict:
     """Lint messages by key and each block's reading scores: what ``handle-docs
     lint`` says about this material (unsaved wording included)."""
@@ -67,8 +90,13 @@ def render_editor(content: Content, material_id: str, *, values: Mapping[str, st
         problems=problems,
         field_problems=by_key(problems),
         known_keys={f.key for f in fields},
+        labels={f.key: f.label for f in fields},
+        sections=sections_of(fields),
+        plain_message=plain_message,
         base_sha256=base_sha256 or file_sha256(path),
-        placeholders=sorted(PLACEHOLDERS),
+        placeholders=placeholder_list(placeholder_values(content)),
+        version=version_label(status, material.spec.last_edited_by),
+        sentence=state_sentence(status),
         scenarios=scenarios(content, material_id) if material.spec.kind == "letter" else [],
         state=state_words(status),
         status=status,
@@ -91,7 +119,8 @@ def editor_id(content) -> str | None:
     return reviewer_id(content, current_actor()) or current_actor().id
 
 
-@bp.post("/materials/<material_id>/save")
+@bp.post("/materials/<material_id>/edit", endpoint="save")
+@bp.post("/materials/<material_id>/save", endpoint="save_at_old_address")
 @requires_role(EDITOR)
 def save(material_id: str):
     content = content_or_404()
@@ -114,8 +143,9 @@ def save(material_id: str):
         flash(recorded.not_recorded)
     if outcome.saved:
         if outcome.changed:
-            flash(f"Saved {len(outcome.changed)} change(s) to {material.source}. This version needs approval "
-                  "before it can be printed.")
+            count = len(outcome.changed)
+            flash(f"Saved {count} change{'s' if count != 1 else ''}. This new version needs approval before it "
+                  "can be printed.")
         else:
             flash("Nothing had changed, so nothing was saved.")
         return redirect(url_for("editor.edit", material_id=material_id), code=303)
@@ -133,12 +163,7 @@ def save(material_id: str):
 
 @bp.get("/materials/<material_id>/changes")
 def changes(material_id: str):
+    """What changed since the last approved version: the review page's first part, in words."""
     content = content_or_404()
-    material = material_or_404(content, material_id)
-    try:
-        report = diff_report(content, material_id, review_dir=settings().review_dir)
-        text, problems = report.text(), []
-    except ReviewError as exc:
-        text, problems = "", exc.problems
-    return render_template("changes.html", title=f"What changed: {material.spec.title}", material=material,
-                           text=text, problems=problems)
+    material_or_404(content, material_id)
+    return redirect(url_for("review.page", material_id=material_id, _anchor="changes"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 
-from flask import Blueprint, abort, make_response, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 
 from handle_docs.render.preview import PreviewError
 from handle_docs.review import DRAFT_WATERMARK, ReviewError
@@ -16,6 +16,7 @@ from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
 from handle_docs.web.identity import EDITOR, requires_role
+from handle_docs.wording.labels import plain_message
 
 bp = Blueprint("preview", __name__)
 
@@ -30,7 +31,7 @@ def pages_or_pending(key: str, job, wait: float, material_id: str, caption: str)
         return render_template("_preview_pending.html", key=key, material_id=material_id, caption=caption,
                                superseded=True)
     except PreviewError as exc:
-        return render_template("_preview_error.html", message=str(exc))
+        return render_template("_preview_error.html", details=str(exc))
     return render_template("_preview_pages.html", preview=preview, caption=caption)
 
 
@@ -41,10 +42,9 @@ def preview(material_id: str):
     material = material_or_404(content, material_id)
     fields = fields_of(content, material_id)
     edited, _problems, _changed = edited_content(content, material_id, sent_values(fields))
-    if edited is None:  # the check beside the editor says why
-        response = make_response("")
-        response.headers["HX-Reswap"] = "none"  # keep the last pages that could be made
-        return response
+    last_good = edited is None  # the check beside the editor says why; the preview shows the saved wording
+    if last_good:
+        edited = content
     chosen = pick_scenario(edited, material_id, request.form.get("scenario")) \
         if material.spec.kind == "letter" else None
     # a scenario in another language shows that translation: its own approval decides DRAFT
@@ -57,6 +57,8 @@ def preview(material_id: str):
         watermark = DRAFT_WATERMARK
     key, job = previewer().request(edited, material_id, chosen, watermark)
     caption = (chosen.label + ", " if chosen else "") + ("DRAFT, not approved" if watermark else "approved wording")
+    if last_good:
+        caption = "The last saved wording (yours cannot be used yet), " + caption
     return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
 
@@ -69,7 +71,7 @@ def check(material_id: str):
     fields = fields_of(content, material_id)
     edited, problems, _changed = edited_content(content, material_id, sent_values(fields))
     if edited is None:
-        return render_template("_problems_oob.html", fields=fields, problems=problems)
+        return render_template("_problems_oob.html", fields=fields, problems=problems, plain_message=plain_message)
     return render_template("_checks_oob.html", fields=fields, **checks(edited, material_id))
 
 

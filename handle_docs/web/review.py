@@ -8,6 +8,7 @@ line).  Buttons that cannot be used are disabled and say why
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
@@ -25,7 +26,9 @@ from handle_docs.review import (
     request_changes,
     reviewers_status,
 )
-from handle_docs.review.actions import WORDING_CHANGED, wording_changed
+from handle_docs.review.actions import WORDING_CHANGED, DiffReport, wording_changed
+from handle_docs.review.labels import (decision_words, long_date, plain_reason, role_name, state_sentence,
+                                      version_label)
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
@@ -69,6 +72,52 @@ def _why_no_roles(actor: Actor | None) -> str:
             "account, so cannot sign here.")
 
 
+#: The word diff's marks (``[-gone-]``, ``{+new+}``), read back into removed / added pieces for the page.
+MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+SECTION_NAMES = {"title": "Title", "labels": "Labels", "items": "Item names", "contact": "Contact details",
+                 "links": "Links and QR codes"}
+
+
+def pieces(line: str) -> list[tuple[str, str]]:
+    """One marked line as (kind, text) pieces: kind is "same", "removed" or "added"."""
+    out, at = [], 0
+    for match in MARK.finditer(line):
+        if match.start() > at:
+            out.append(("same", line[at:match.start()]))
+        out.append(("removed", match.group(1)) if match.group(1) is not None else ("added", match.group(2)))
+        at = match.end()
+    if at < len(line):
+        out.append(("same", line[at:]))
+    return out
+
+
+def section_name(name: str) -> str:
+    """A section of the resident's text as the editor names it ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
+    if name in SECTION_NAMES:
+        return SECTION_NAMES[name]
+    return " › ".join(part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")
+                      for i, part in enumerate(name.split(".")))
+
+
+def changes_view(report: DiffReport) -> dict:
+    """What changed, for the page: each changed section with its lines in pieces, and a sentence when there is
+    nothing to show (no approved version yet, no record of it, no change)."""
+    sections = [{"name": section_name(s.name), "status": s.status, "lines": [pieces(line) for line in s.lines]}
+                for s in report.sections]
+    if report.base is None:
+        sentence = "No version has been approved yet, so the whole wording is new: read it in the proof below."
+    elif report.missing_snapshot is not None:
+        sentence = ("The wording of the last approved version was not kept, so it cannot be compared: read the "
+                    "whole wording in the proof below.")
+    elif report.base == report.current:
+        sentence = "Nothing has changed since this version was approved."
+    elif not sections:
+        sentence = "The words a resident reads are unchanged; only the design or the shared files changed."
+    else:
+        sentence = ""
+    return {"sections": sections, "sentence": sentence, "other": report.other_changes}
+
+
 def _decisions(content: Content, material_id: str, actor: Actor | None) -> list[dict]:
     """For each role the person may sign in: why Approve / Request changes are refused (empty: allowed)."""
     signer = _signer(content)
@@ -96,12 +145,17 @@ def page(material_id: str):
         diff_text = report.text()
     except ReviewError as exc:
         return render_template("error.html", title=f"Review: {material.spec.title}",
-                               message="; ".join(str(p) for p in exc.problems)), 409
+                               message="The record of approvals cannot be read, so this material cannot be reviewed "
+                                       "now. Ask whoever runs the workspace.",
+                               details=[str(p) for p in exc.problems]), 409
     signed = sorted(status.tally.approvers + status.tally.requests, key=lambda e: (e.date, e.index))
     untrusted = status.registry is not None and status.registry.pin_refused  # the page says so in plain words
+    layout = "sides" if request.args.get("layout") == "sides" else "inline"
     return render_template(
         "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
-        state=state_words(status), diff_text=diff_text, signed=signed,
+        state=state_words(status), sentence=state_sentence(status), diff_text=diff_text, signed=signed,
+        changes=changes_view(report), layout=layout, decision_words=decision_words, role_name=role_name,
+        long_date=long_date, plain_reason=plain_reason, version=version_label(status, material.spec.last_edited_by),
         decisions=[] if untrusted else _decisions(content, material_id, actor),
         no_roles=NOTHING_TO_SIGN if untrusted else _why_no_roles(actor),
     )
@@ -115,18 +169,19 @@ def proof(material_id: str):
     try:
         status = material_status(content, material_id, review_dir=settings().review_dir)
     except ReviewError as exc:
-        return render_template("_preview_error.html", message="; ".join(str(p) for p in exc.problems))
+        return render_template("_preview_error.html", details="; ".join(str(p) for p in exc.problems))
     watermark = watermark_for(status)
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
     key, job = previewer().request(content, material_id, chosen, watermark)
-    caption = (chosen.label + ", " if chosen else "") + f"watermark {watermark}, version {status.short}"
+    version = version_label(status, material.spec.last_edited_by)
+    caption = (chosen.label + ", " if chosen else "") + f"marked {watermark}, version {version.number}"
     return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
 
 @bp.post("/materials/<material_id>/review")
 def decide(material_id: str):
     content = content_or_404()
-    material_or_404(content, material_id)
+    material = material_or_404(content, material_id)
     actor = current_actor()
     role = request.form.get("role", "")
     decision = request.form.get("decision", "")
@@ -152,7 +207,7 @@ def decide(material_id: str):
             flash(WORDING_CHANGED)
             return redirect(url_for("review.page", material_id=material_id), code=303)
         for problem in exc.problems:
-            flash(f"Not signed: {problem.message}")
+            flash(f"Not signed: {plain_reason(problem.message)}")
         return redirect(url_for("review.page", material_id=material_id), code=303)
     committed(recorded)
     if not recorded.ok:
@@ -164,6 +219,6 @@ def decide(material_id: str):
         flash(recorded.not_recorded.replace("Saved, but", "Signed, but"))
     entry, after = recorded.value
     word = "approved" if decision == APPROVED else "asked for changes to"
-    flash(f"{entry.shown} {word} version {after.short} as {role}, signed by the workspace key "
-          f"{entry.via} ({entry.key}). It is now: {state_words(after)}.")
+    flash(f"{entry.shown} {word} version {version_label(after, material.spec.last_edited_by).number} as "
+          f"{role_name(role)}. {state_sentence(after)}")
     return redirect(url_for("review.page", material_id=material_id), code=303)

@@ -12,24 +12,32 @@ address or registration is ever in a URL or a page title.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 
 from handle_docs.models import RECORD_COLUMNS, ProblemsError
+from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
+from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
-from handle_docs.review import load_policy
 from handle_docs.run.workspace_jobs import Folders, preview_pages, progress_of
 from handle_docs.run.workspace_runs import (
     ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
     read_json,
 )
 from handle_docs.web import limits
-from handle_docs.services.letters_gate import refusals_before_run
+from handle_docs.review import ReviewError, statuses_for
+from handle_docs.review.labels import state_sentence
+from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
-from handle_docs.web.common import loaded, settings
+from handle_docs.review.labels import long_date
+from handle_docs.web.common import loaded, review_roles_of, run_name, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
@@ -48,11 +56,7 @@ def actor_id() -> str:
 
 def may_draft() -> bool:
     """A watermarked draft is for reviewers only: an account holding a review role of the policy."""
-    actor = current_actor()
-    if actor is None or actor.id is None:
-        return False
-    policy, _ = load_policy(loaded().content.root)
-    return any(role in policy.roles for role in actor.roles)
+    return bool(review_roles_of(current_actor()))
 
 
 def store() -> RunStore:
@@ -121,11 +125,28 @@ def _too_large(_exc):
                                    f"kept. Upload {ACCEPTED}."), 413
 
 
+#: A run's state as the officer reads it.
+STATE_WORDS = {UPLOADED: "To check", QUEUED: "Waiting to be made", RUNNING: "Being made", DONE: "Letters made",
+               FAILED: "Stopped: see why", PURGED: "Personal data deleted"}
+
+
+def runs_shown() -> list[dict]:
+    """The officer's runs, newest first, each named by its operation and the day of its patrol."""
+    content = loaded().content
+    return [{"run": r, "name": run_name(content, r.uploaded), "state": STATE_WORDS.get(r.state, r.state),
+             "uploaded": _moment(r.uploaded), "expires": _day(r.expires)} for r in store().of(actor_id())]
+
+
+def _moment(iso: str) -> str:
+    when = dt.datetime.fromisoformat(iso)
+    return f"{long_date(when.date())} at {when:%H:%M} UTC"
+
+
 @bp.get("/")
 @requires_role(OFFICER_ROLE)
 def index():
     store().sweep()
-    return render_template("runs.html", title="Letters runs", runs=store().of(actor_id()), accepted=ACCEPTED,
+    return render_template("runs.html", title="Letters runs", runs=runs_shown(), accepted=ACCEPTED,
                            error=None, retention=retention_days())
 
 
@@ -141,7 +162,7 @@ def upload():
         record = store().create(actor_id(), data, retention_days())
     except (UploadRefused, ProblemsError) as exc:
         message = str(exc) if isinstance(exc, UploadRefused) else "; ".join(map(str, exc.problems))
-        return render_template("runs.html", title="Letters runs", runs=store().of(actor_id()), accepted=ACCEPTED,
+        return render_template("runs.html", title="Letters runs", runs=runs_shown(), accepted=ACCEPTED,
                                error=message, retention=retention_days()), 400
     return redirect(url_for("runs.check", run_id=record.id), code=303)
 
@@ -154,44 +175,125 @@ def show(run_id: str):
     return redirect(url_for(target.get(record.state, "runs.results"), run_id=record.id))
 
 
+def _checked(record: RunRecord):
+    column_map = Path(settings().content) / "forms-columns.yaml"
+    return check_records(store().upload_path(record), column_map if column_map.exists() else None,
+                         record.corrections_by_row())
+
+
+def not_approved(content, material_ids: list[str]) -> list[dict]:
+    """The materials a run would use that are not approved, each with where it stands in a sentence."""
+    try:
+        statuses = statuses_for(content, material_ids, review_dir=settings().review_dir)
+    except ReviewError:
+        return []
+    return [{"title": content.materials[s.material_id].spec.title, "sentence": state_sentence(s)}
+            for s in statuses if not s.approved]
+
+
+def problem_rows(record: RunRecord, result) -> list[dict]:
+    """Each row with a problem (rejected or warned), once: its problems, and a box for each cell to look at
+    with the value to show (the correction kept for this run, else the value found in the file)."""
+    found = result.recordset.found if result.recordset is not None else {}
+    headers = result.recordset.headers if result.recordset is not None else {}
+    rows: dict[int, dict] = {}
+    for p in sorted(result.rejected + result.warnings, key=lambda p: (p.row, bool(p.assumed))):
+        row = rows.setdefault(p.row, {"row": p.row, "problems": [], "fields": [], "rejected": False})
+        row["rejected"] = row["rejected"] or not p.assumed
+        wrong = p.what_is_wrong
+        for name in p.fields:  # the rules name a column by its internal name: said as the officer knows it
+            wrong = re.sub(rf"\b{re.escape(name)}\b", column_name(name, headers), wrong)
+        row["problems"].append({"problem": p, "what_is_wrong": wrong,
+                                "columns": ", ".join(column_name(f, headers) for f in p.fields if f != "row")})
+        for name in (RECORD_COLUMNS if p.fields == ("row",) else p.fields):
+            if name not in row["fields"]:
+                row["fields"].append(name)
+    kept = record.corrections_by_row()
+    for row in rows.values():
+        cells = found.get(row["row"], {})
+        row["cells"] = [{"name": name, "label": column_name(name, headers),
+                         "value": kept.get(row["row"], {}).get(name, cells.get(name, ""))} for name in row["fields"]]
+    return list(rows.values())
+
+
+def check_sentence(result) -> str:
+    """The check's outcome in one sentence: what needs an answer, what goes ahead with an answer assumed."""
+    rejected = len({p.row for p in result.rejected})
+    warned = len({p.row for p in result.warnings} - {p.row for p in result.rejected})
+    letters = result.rows_in_letters
+    parts = []
+    if rejected:
+        parts.append(f"{rejected} row needs an answer before it gets a letter" if rejected == 1 else
+                     f"{rejected} rows need an answer before they get a letter")
+    made = f"{letters} row{'s' if letters != 1 else ''} will get {'their letters' if letters != 1 else 'its letter'}"
+    if warned:
+        made += f", {warned} of them with an answer assumed"
+    parts.append(made)
+    return "; ".join(parts) + "."
+
+
 @bp.get("/<run_id>/check")
 @requires_role(OFFICER_ROLE)
 def check(run_id: str):
     record = mine_or_404(run_id)
     if record.state == PURGED:
         return redirect(url_for("runs.results", run_id=record.id))
-    column_map = Path(settings().content) / "forms-columns.yaml"
-    result = check_records(store().upload_path(record), column_map if column_map.exists() else None,
-                           record.corrections_by_row())
-    rows = sorted(result.rejected + result.warnings, key=lambda p: (p.row, bool(p.assumed)))
+    result = _checked(record)
+    rows = problem_rows(record, result)
     content = loaded().content
     leaflets = [] if content is None else [
-        (m.id, m.spec.title) for m in content.materials.values() if m.spec.kind == "leaflet"]
+        (m.id, m.spec.title) for m in content.materials.values()
+        if m.spec.kind == "leaflet" and not m.spec.translation_of]
     return render_template(
         "run_check.html", title="Check the records", run=record, check=result, rows=rows[:SHOWN_ROWS],
         more=max(0, len(rows) - SHOWN_ROWS), file_problem=result.file_problems[:1],
-        more_file_problems=max(0, len(result.file_problems) - 1), columns=RECORD_COLUMNS, leaflets=leaflets,
+        more_file_problems=max(0, len(result.file_problems) - 1), leaflets=leaflets,
+        sentence=check_sentence(result), name=run_name(content, record.uploaded),
         may_draft=may_draft(), refusals=[],
     )
+
+
+#: A box of the check page's one form: ``cell-<row>-<column>``.
+CELL = re.compile(r"^cell-(\d{1,7})-([a-z_]+)$")
 
 
 @bp.post("/<run_id>/correct")
 @requires_role(OFFICER_ROLE)
 def correct(run_id: str):
+    """Keep the corrections typed on the check page (every box of its one form, or one row's boxes) and
+    check again. A box left as the file has it changes nothing."""
     record = mine_or_404(run_id)
     if record.state not in (UPLOADED, FAILED):
         abort(409)
-    try:
-        row = int(request.form.get("row", ""))
-    except ValueError:
-        abort(400)
-    cells = {name: request.form[f"cell-{name}"].strip()[:500] for name in RECORD_COLUMNS
-             if request.form.get(f"cell-{name}", "").strip()}
-    if cells and 2 <= row <= 1_048_576:
-        store().correct(record, row, cells)
-        flash(f"Row {row}: your correction is kept for this run and the row was checked again (below).")
+    sent: dict[int, dict[str, str]] = {}
+    if request.form.get("row"):  # one row's boxes, named cell-<column>
+        try:
+            row = int(request.form.get("row", ""))
+        except ValueError:
+            abort(400)
+        sent[row] = {name: request.form.get(f"cell-{name}", "") for name in RECORD_COLUMNS}
+    for key, value in request.form.items():
+        match = CELL.match(key)
+        if match and match.group(2) in RECORD_COLUMNS:
+            sent.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    result = _checked(record)
+    found = result.recordset.found if result.recordset is not None else {}
+    kept = record.corrections_by_row()
+    changed = []
+    for row, cells in sorted(sent.items()):
+        if not 2 <= row <= 1_048_576:
+            continue
+        typed = {name: value.strip()[:500] for name, value in cells.items()}
+        now = {name: value for name, value in typed.items()
+               if value and (value != found.get(row, {}).get(name, "") or name in kept.get(row, {}))}
+        if now and now != kept.get(row):
+            store().correct(record, row, now)
+            changed.append(row)
+    if changed:
+        flash(f"Your correction{'s' if len(changed) != 1 else ''} to row {', '.join(map(str, changed))} "
+              f"{'are' if len(changed) != 1 else 'is'} kept for this run, and the records were checked again.")
     else:
-        flash(f"Nothing was changed in row {row}: type a value in at least one box.")
+        flash("Nothing was changed: change a value in a box, then check again.")
     return redirect(url_for("runs.check", run_id=record.id, _anchor="rows"), code=303)
 
 
@@ -213,6 +315,7 @@ def make(run_id: str):
     refusals = refusals_before_run(where.content, where.templates, where.review, leaflet, draft)
     if refusals:
         return render_template("run_refused.html", title="Not approved", run=record, refusals=refusals,
+                               waiting=not_approved(content, [MATERIAL] + ([leaflet] if leaflet else [])),
                                may_draft=may_draft()), 409
     record.leaflet, record.docx, record.draft = leaflet, request.form.get("docx") == "yes", draft
     record.state, record.message = QUEUED, ""
@@ -278,6 +381,50 @@ def _cards(record: RunRecord) -> list[str]:
     return sorted(p.name for p in cards.iterdir()) if cards.is_dir() else []
 
 
+#: One line on each file, in the officer's words.
+DESCRIPTIONS = {
+    "batch.pdf": "Every letter, in delivery order, ready to print.",
+    "round-sheet.pdf": "The addresses in delivery order, to tick off on the round.",
+    "batch.docx": "The same letters as a Word file, for a change by hand.",
+    "letters.zip": "Each letter as a file of its own.",
+    "summary.txt": "What this run did, in a few lines.",
+    "operation-summary.pdf": "The operation's report, to keep and share.",
+    "operation-summary.md": "The operation's report as plain text.",
+    "follow-up.csv": "Residents who asked to hear more (Neighbourhood Watch, messages), to follow up.",
+    "rejects.csv": "Rows that got no letter, and why.",
+    "warnings.csv": "Rows whose letter was made with an answer assumed, and what was assumed.",
+    "manifest.json": "Each letter's pages, for checking the print (for computers).",
+    "manifest.csv": "Each letter's pages, for checking the print (a spreadsheet).",
+}
+
+
+def describe(name: str) -> str:
+    """One line on a file of the run (a social card's picture and its words included)."""
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    if name.endswith(".txt"):
+        return "The description of the social media card, for people who cannot see it."
+    return "A social media card about the operation, to post."
+
+
+TO_KEEP = ("summary.txt", "operation-summary.pdf", "follow-up.csv", "rejects.csv", "warnings.csv")
+#: What deleting a run's personal data deletes, as the confirmation page says it.
+DELETED = ("the records file you uploaded and your corrections", "the letters and the print batch",
+           "the round sheet and the follow-up list", "the preview pages")
+
+
+def print_sentence(pages: int) -> str:
+    """'428 pages, double-sided on 214 sheets of A4' (print-costs.yaml says double-sided or not, and the paper)."""
+    try:
+        prices = load_prices(Path(settings().content) / "print-costs.yaml")
+        duplex, paper = prices.duplex, prices.paper
+    except ProblemsError:
+        duplex, paper = True, "A4"
+    sheets = (pages + 1) // 2 if duplex else pages
+    sided = "double-sided" if duplex else "single-sided"
+    return f"{pages} page{'s' if pages != 1 else ''}, {sided} on {sheets} sheet{'s' if sheets != 1 else ''} of {paper}"
+
+
 @bp.get("/<run_id>/results")
 @requires_role(OFFICER_ROLE)
 def results(run_id: str):
@@ -287,9 +434,35 @@ def results(run_id: str):
     manifest = read_json(store().out_dir(record) / "manifest.json") or {}
     pages = preview_pages(store(), record) if record.state == DONE else []
     files = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    batch_pages = (manifest.get("batch") or {}).get("pages") or 0
     return render_template("run_results.html", title="Letters made", run=record, manifest=manifest,
-                           previews=range(1, len(pages) + 1), files=files,
+                           previews=range(1, len(pages) + 1), files=files, describe=describe,
+                           to_keep=[f for f in TO_KEEP if f in files],
+                           others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
+                           print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
+                           name=run_name(loaded().content, record.uploaded), expires=_day(record.expires),
                            notes=read_json(store().extras_dir(record) / "notes.json") or [])
+
+
+def _day(iso: str) -> str:
+    return long_date(dt.date.fromisoformat(iso[:10]))
+
+
+@bp.get("/<run_id>/files/all.zip")
+@requires_role(OFFICER_ROLE)
+def download_all(run_id: str):
+    """Every file of the run in one zip, made for this download only (spooled, never kept)."""
+    record = mine_or_404(run_id)
+    names = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    if not names:
+        abort(404)
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            archive.write(_file(record, name), arcname=name)
+    spool.seek(0)
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name="all-files.zip",
+                     conditional=False, etag=False)
 
 
 @bp.get("/<run_id>/files/<name>")
@@ -313,6 +486,17 @@ def preview(run_id: str, page: int):
     return send_file(pages[page - 1].absolute(), mimetype="image/png", conditional=False, etag=False)
 
 
+@bp.get("/<run_id>/delete")
+@requires_role(OFFICER_ROLE)
+def confirm_delete(run_id: str):
+    """Are you sure? The page names what will be deleted and what is kept."""
+    record = mine_or_404(run_id)
+    if record.state == PURGED:
+        return redirect(url_for("runs.results", run_id=record.id))
+    return render_template("run_delete.html", title="Delete this run's personal data?", run=record,
+                           deleted=DELETED, name=run_name(loaded().content, record.uploaded))
+
+
 @bp.post("/<run_id>/delete")
 @requires_role(OFFICER_ROLE)
 def delete(run_id: str):
@@ -321,6 +505,6 @@ def delete(run_id: str):
         flash("The run is still being made: delete its personal data once it has finished.")
         return redirect(url_for("runs.progress", run_id=record.id), code=303)
     store().purge(record)
-    flash("This run's personal data was deleted: the upload, corrections, letters, batch, follow-up list and "
-          "round sheet. Its counts and reports are kept until the run itself goes.")
+    flash("This run's personal data was deleted: " + "; ".join(DELETED) + ". Its counts and reports are kept "
+          "until the run itself goes.")
     return redirect(url_for("runs.index"), code=303)

@@ -1,0 +1,257 @@
+"""Issue 28: the workspace in plain words, each user's first task end to end in a real browser (headless
+Chromium), the workspace started as make serve starts it (``handle-docs serve``, relative folders, accounts).
+
+- comms staff: sign in, land on the materials, edit the visit letter (sections, a placeholder inserted at the
+  cursor by its button), a refused save that stays on the editor with the text, the last saved wording's
+  preview and one plain message beside the box, then a save from the keyboard (Save within 5 Tab stops);
+- reviewers: land on "Waiting for your approval", read what changed (a real diff, before the decision in the
+  page, inline or side by side), the proof, approve; the state in one sentence, then "nothing more is needed";
+- an officer: land on their runs, upload the Forms export, the check page in the form's own questions, every
+  row with a problem in one form with the value found, one "Check again", make the letters, the results led
+  by what to print, delete through a confirmation page.
+
+On every page: no hash, key fingerprint, file:line, YAML key, command or diff mark outside "Technical
+details"; axe-core finds nothing at 100 % and at 200 % zoom, where nothing scrolls sideways."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from tests.browser import (assert_plain_words, axe_violations, browser, by_css, copy_sample,  # noqa: F401 (fixture)
+                           images_loaded, needs_chromium, scrolls_sideways, started, tab_stops_to, wait, zoomed)
+from tests.conftest import SAMPLE_XLSX, approve_all
+from tests.signing import DEMO_KEYS
+from tests.test_review_cli import one_word
+from tests.webaccounts import PASSWORD, add
+
+pytestmark = needs_chromium()
+
+RUN_WAIT = 600  # seconds: 127 rows of letters on a busy two-core machine shared with other work
+INTERNAL_COLUMNS = {"submitted_at", "vrm", "vehicle_secure", "nws_interest", "items_on_display", "cms_interest"}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("plain")
+    copy_sample(root)
+    (root / "content" / "workspace.yaml").write_text("retention_days: 7\njobs: 2\n", encoding="utf-8")
+    instance = root / "instance"
+    add(instance, "dana", "editor")
+    add(instance, "priya-lang", "comms-lead")
+    add(instance, "tom-okoro", "neighbourhood-sergeant")
+    add(instance, "olu", "officer")
+    with started(root, "--key", str(DEMO_KEYS / "demo-workspace")) as url:
+        yield url, root
+
+
+def sign_in_as(driver, url: str, account: str) -> None:
+    driver.delete_all_cookies()
+    driver.get(f"{url}/sign-in")
+    by_css(driver, "#account")[0].send_keys(account)
+    by_css(driver, "#password")[0].send_keys(PASSWORD)
+    by_css(driver, "form.signin button")[0].click()
+    wait(driver, lambda d: not d.title.startswith("Sign in"))
+
+
+def nav_links(driver) -> list[str]:
+    return [a.text for a in by_css(driver, ".site-header nav a")]
+
+
+def check_page(driver) -> None:
+    """What every page visited must be: plain words, and accessible at 100 % and 200 % without sideways
+    scrolling."""
+    assert_plain_words(driver)
+    assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
+    with zoomed(driver, 200):
+        assert scrolls_sideways(driver) == [], driver.current_url
+        assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
+
+
+def preview_count(driver) -> int:
+    return len(by_css(driver, "#preview-pages img"))
+
+
+def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
+    url, root = workspace
+    path = root / "content" / "letters" / "visit.yaml"
+    browser.delete_all_cookies()
+    browser.get(f"{url}/")
+    assert browser.title.startswith("Sign in")
+    check_page(browser)
+    sign_in_as(browser, url, "dana")
+    assert browser.title.startswith("Materials")
+    assert nav_links(browser) == ["Materials"]  # no "Letters runs": an editor may not follow it
+    assert "Version 1, edited by Dana Whitlock" in by_css(browser, "#material-visit-letter")[0].text
+    check_page(browser)
+
+    by_css(browser, "#material-visit-letter .row-actions a")[0].click()
+    wait(browser, lambda d: d.title.startswith("Edit: "))
+    wait(browser, lambda d: preview_count(d) == 3)
+    sections = by_css(browser, "details.section")
+    names = [s.find_element("css selector", "summary").text for s in sections]
+    assert names[:4] == ["Title", "Greeting", "Opening", "Findings › insecure vehicle"]  # as a resident reads
+    assert names[-2:] == ["Labels", "Item names"] and not sections[-1].get_attribute("open")  # collapsible
+    assert len(by_css(browser, "#markup-rules")) == 1 and browser.page_source.count("A blank line starts") == 1
+    check_page(browser)
+
+    box = by_css(browser, "#field-blocks-closing")[0]
+    original = box.get_attribute("value")
+    browser.execute_script("arguments[0].focus(); arguments[0].setSelectionRange(arguments[0].value.length,"
+                           " arguments[0].value.length)", box)
+    button = by_css(browser, '.placeholders[data-target="field-blocks-closing"] button[data-insert="{area}"]')[0]
+    assert button.get_attribute("title").startswith("the area patrolled")  # its meaning on hover
+    assert "the area patrolled" in button.get_attribute("textContent")  # ... and to a screen reader
+    button.click()
+    assert box.get_attribute("value") == original + "{area}"
+    box.send_keys(" {nonsense}")
+    wait(browser, lambda d: "{nonsense} is not something the letter can fill in"
+         in by_css(d, "#error-field-blocks-closing")[0].text)
+
+    by_css(browser, "#field-blocks-closing")[0].find_element(
+        "xpath", "ancestor::details[1]//button[@type='submit']").click()
+    wait(browser, lambda d: by_css(d, "#save-problems"))
+    assert browser.current_url.endswith("/materials/visit-letter/edit")  # still the editor, not /save
+    assert by_css(browser, "#field-blocks-closing")[0].get_attribute("value") == original + "{area} {nonsense}"
+    message = ("{nonsense} is not something the letter can fill in. You can use: {area}, {operation}, "
+               "{patrol_date}, {force}, {team}, {phone}, {non_emergency}, {emergency}, {signatory}, "
+               "{signatory_role}.")
+    wait(browser, lambda d: by_css(d, "#error-field-blocks-closing")[0].text == message)
+    assert by_css(browser, "main")[0].text.count("is not something the letter can fill in") == 1
+    wait(browser, lambda d: preview_count(d) == 3 and images_loaded(d, "#preview-pages img"))
+    assert "last saved wording" in by_css(browser, "#preview-pages .caption")[0].text
+    check_page(browser)
+
+    box = by_css(browser, "#field-blocks-closing")[0]
+    assert tab_stops_to(browser, box, "button.save") is not None  # Save within 5 Tab stops of the box
+    heading = by_css(browser, "input[id$='-heading']")[0]
+    assert tab_stops_to(browser, heading, "button.save") is not None
+    box = by_css(browser, "#field-blocks-closing")[0]
+    browser.execute_script("arguments[0].value = arguments[1];"
+                           "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", box, original + " {area}")
+    stops = tab_stops_to(browser, box, "button.save")
+    assert stops is not None and stops <= 5
+    from selenium.webdriver.common.keys import Keys
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(browser, lambda d: by_css(d, ".notice"))
+    assert "Saved 1 change. This new version needs approval" in by_css(browser, ".notice")[0].text
+    assert "{area}" in path.read_text(encoding="utf-8")
+    assert browser.current_url.endswith("/materials/visit-letter/edit")
+    assert "Version 2, edited by dana" in by_css(browser, ".facts")[0].text
+    check_page(browser)
+
+
+def test_reviewers_read_what_changed_then_the_proof_then_approve(workspace, browser):
+    url, root = workspace
+    one_word(root / "content")  # walked -> strolled
+    sign_in_as(browser, url, "priya-lang")
+    assert by_css(browser, "h1")[0].text == "Waiting for your approval"
+    assert nav_links(browser) == ["Materials"] and not by_css(browser, "a[href$='/edit']")
+    waiting = by_css(browser, "#waiting")[0].text
+    assert "Advice after our vehicle crime patrol" in waiting and "a comms lead must approve" in waiting
+    check_page(browser)
+
+    browser.find_element("link text", "Advice after our vehicle crime patrol").click()
+    wait(browser, lambda d: d.title.startswith("Review: "))
+    assert browser.execute_script(  # what changed, then the proof, then the decision, in the page's order
+        "const d = document.getElementById('diff'), p = document.getElementById('proof-pages'),"
+        " f = document.querySelector('form.decision');"
+        "return !!(d.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)"
+        " && !!(p.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    removed = [e.get_attribute("textContent") for e in by_css(browser, "#diff del.removed")]
+    added = [e.get_attribute("textContent") for e in by_css(browser, "#diff ins.added")]
+    assert "[removed: walked]" in removed and "[added: strolled]" in added
+    assert by_css(browser, "#diff del.removed")[0].value_of_css_property("text-decoration-line") == "line-through"
+    assert by_css(browser, "#review-state")[0].text == "Needs two more approvals: a comms lead must approve."
+    assert by_css(browser, "form.decision input[name=fingerprint]")[0].get_attribute("value").startswith("sha256:")
+    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3 and images_loaded(d, "#proof-pages img"))
+    check_page(browser)
+
+    browser.find_element("link text", "Before and after, side by side").click()
+    wait(browser, lambda d: by_css(d, ".diff-sides"))
+    assert "walked" in by_css(browser, ".diff-sides > div")[0].text
+    assert "strolled" in by_css(browser, ".diff-sides > div")[1].text
+    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)
+    check_page(browser)
+
+    by_css(browser, "#note-comms-lead")[0].send_keys("Reads well.")
+    by_css(browser, "#approve-comms-lead")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    assert by_css(browser, "#review-state")[0].text.startswith(
+        "Needs one more approval: already approved by Priya Lang (comms lead) on ")
+    check_page(browser)
+
+    sign_in_as(browser, url, "tom-okoro")
+    browser.find_element("link text", "Advice after our vehicle crime patrol").click()
+    wait(browser, lambda d: d.title.startswith("Review: "))
+    by_css(browser, "#approve-neighbourhood-sergeant")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    state = by_css(browser, "#review-state")[0].text
+    assert re.fullmatch(r"Approved by Priya Lang \(comms lead\) and Sgt Tom Okoro \(neighbourhood sergeant\) on "
+                        r"\d{1,2} \w+ \d{4}: nothing more is needed\.", state), state
+    assert not by_css(browser, "#approve-neighbourhood-sergeant")[0].is_enabled()
+    assert "must approve" not in by_css(browser, "#decide")[0].text
+    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)
+    check_page(browser)
+    browser.get(url + "/")
+    assert "Advice after our vehicle crime patrol" not in (by_css(browser, "#waiting") or by_css(browser, "main"))[0].text.split("All materials")[0]
+
+
+def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, browser):
+    url, root = workspace
+    approve_all(root / "content")
+    sign_in_as(browser, url, "olu")
+    assert browser.title.startswith("Letters runs")  # an officer lands on their runs
+    assert nav_links(browser) == ["Letters runs"] and not by_css(browser, "a[href^='/materials']")
+    check_page(browser)
+
+    by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
+    by_css(browser, "form[enctype] button[type=submit]")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/check"))
+    assert by_css(browser, ".caption-l")[0].text == "Operation Larkspur, Eastmoor, 14 November 2026"
+    assert by_css(browser, "#figures")[0].text == ("2 rows need an answer before they get a letter; 125 rows "
+                                                  "will get their letters, 5 of them with an answer assumed.")
+    labels = [label.text for label in by_css(browser, "#corrections label")]
+    assert "Address where the vehicle was parked (flat, house number and street, town)" in labels
+    assert not INTERNAL_COLUMNS & set(labels)
+    assert not INTERNAL_COLUMNS & set(re.findall(r"[a-z]+_[a-z_]+|\bvrm\b", by_css(browser, "main")[0].text))
+    rows = [f.get_attribute("id") for f in by_css(browser, "#corrections fieldset.row-card")]
+    assert rows == ["row-19", "row-44", "row-56", "row-71", "row-94", "row-104", "row-117"]  # warnings too
+    warned = by_css(browser, "#row-44 input[type=text]")
+    assert warned and all(i.get_attribute("value") for i in warned)  # the value found, filled in
+    assert len(by_css(browser, "#corrections button[type=submit]")) == 1
+    assert by_css(browser, "#leaflet-lock-it-leaflet")[0].is_selected()
+    assert "in each resident's language" in by_css(browser, "label[for=leaflet-lock-it-leaflet]")[0].text
+    check_page(browser)
+
+    by_css(browser, "#fix-19-address")[0].send_keys("7 Orchard Way, Eastmoor, Westmarch")
+    by_css(browser, "#check-again")[0].click()
+    wait(browser, lambda d: "1 row needs an answer" in by_css(d, "#figures")[0].text)
+    assert "Corrected for this run and now accepted: row 19." in by_css(browser, "main")[0].text
+    check_page(browser)
+
+    by_css(browser, "#make-letters")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/progress"))
+    assert_plain_words(browser)
+    wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN_WAIT)
+    said = by_css(browser, "#print-batch")[0].text
+    match = re.fullmatch(r"Print batch\.pdf: (\d+) pages, double-sided on (\d+) sheets of A4\.", said)
+    assert match and int(match.group(2)) == math.ceil(int(match.group(1)) / 2), said
+    assert by_css(browser, "#take-round-sheet")[0].text == "Take round-sheet.pdf on the round."
+    assert browser.execute_script(
+        "const a = document.getElementById('print-list'), b = document.getElementById('keep-list'),"
+        " c = document.getElementById('all-files');"
+        "return !!(a.compareDocumentPosition(b) & 4) && !!(b.compareDocumentPosition(c) & 4)")
+    assert all(hint.text for hint in by_css(browser, ".file-list .hint"))
+    check_page(browser)
+
+    by_css(browser, "#delete-run")[0].click()
+    wait(browser, lambda d: d.title.startswith("Delete this run"))
+    assert "the letters and the print batch" in by_css(browser, "#deleted")[0].text
+    check_page(browser)
+    by_css(browser, "#confirm-delete")[0].click()
+    wait(browser, lambda d: d.title.startswith("Letters runs"))
+    assert "Personal data deleted" in by_css(browser, "#runs")[0].text
+    check_page(browser)
