@@ -356,3 +356,22 @@ def test_a_change_to_the_reviewer_list_on_the_command_line_is_one_commit_and_ver
     assert git(folder, "show", "--name-only", "--format=", "HEAD").split() == ["content/reviewers.yaml"]
     sound = run("history", "verify", "--folder", folder)
     assert "no file changed since the last commit" in sound.output, sound.output
+
+
+def test_a_change_is_credited_to_the_name_and_address_given_to_users_add(force):
+    folder, instance = force
+    added = CliRunner().invoke(cli, ["users", "add", "rhian", "--role", "editor", "--name", "Rhian Pryce",
+                                     "--email", "rhian.pryce@westmarch.police.example", "--content",
+                                     str(folder / "content"), "--instance", str(instance), "--password-stdin"],
+                               input="a long enough password\n")
+    assert added.exit_code == 0, added.output
+    refused = CliRunner().invoke(cli, ["users", "add", "rhys", "--role", "editor", "--email", "not an address",
+                                       "--content", str(folder / "content"), "--instance", str(instance),
+                                       "--password-stdin"], input="a long enough password\n")
+    assert refused.exit_code != 0 and "is not an e-mail address" in refused.output
+    with running(folder / "content", instance) as app:
+        rhian = app.test_client()
+        assert sign_in(rhian, "rhian", "a long enough password").status_code == 303
+        assert "Signed in as Rhian Pryce" in text(rhian.get("/"))
+        assert save(rhian, {"blocks.greeting": "Hello,"}).status_code == 303
+    assert git(folder, "log", "-1", "--format=%an <%ae>") == "Rhian Pryce <rhian.pryce@westmarch.police.example>\n"

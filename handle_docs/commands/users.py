@@ -55,16 +55,20 @@ def users():
                    "(accounts and the sign-in audit in the browser); repeat for more.")
 @click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
               show_default=True, help="Content folder whose review-policy.yaml lists the reviewer roles.")
+@click.option("--name", default=None, help="The person's name, as the workspace shows it and the history records it.")
+@click.option("--email", default=None,
+              help="Their e-mail address, which the force folder's history credits their changes to.")
 @instance_option
 @stdin_option
-def add(account_id, roles, content_dir, instance, password_stdin):
+def add(account_id, roles, content_dir, instance, password_stdin, name, email):
     """Add the account ID. For a reviewer, ID is their id in the reviewer registry."""
     policy, problems = load_policy(content_dir)
     if problems:
         raise click.UsageError("; ".join(str(p) for p in problems))
     _done(lambda: accounts_lib.check_new(instance, account_id, list(roles), policy.roles))
+    _done(lambda: accounts_lib.check_name_and_email(name, email))
     account = _done(lambda: accounts_lib.add_account(instance, account_id, list(roles), _password(password_stdin),
-                                                      allowed=policy.roles))
+                                                      allowed=policy.roles, name=name, email=email))
     click.echo(f"added account {account.id} ({', '.join(account.roles)}) to {accounts_lib.accounts_path(instance)}")
 
 

@@ -30,6 +30,7 @@ OFFICER = "officer"  # patrol officers who start runs (issue 19)
 ADMIN = "admin"  # whoever runs the workspace: accounts and the sign-in audit in the browser (issue 30)
 STAFF_ROLES = (EDITOR, OFFICER, ADMIN)
 MIN_PASSWORD = 12
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's recommended parameters
@@ -53,11 +54,16 @@ class Account:
     hash: str
     disabled: bool = False
     demo: bool = False  # made by serve --demo-accounts: its password is published
+    name: str | None = None  # the name shown and written on the record (users add --name)
+    email: str | None = None  # the address a change is credited to in the history (users add --email)
 
     def as_entry(self) -> dict:
         entry = {"roles": list(self.roles), "hash": self.hash, "disabled": self.disabled}
         if self.demo:
             entry["demo"] = True
+        for key in ("name", "email"):
+            if getattr(self, key):
+                entry[key] = getattr(self, key)
         return entry
 
 
@@ -97,7 +103,8 @@ def load_accounts(instance: Path) -> Accounts:
     found = {}
     for account_id, entry in (data.get("accounts") or {}).items():
         found[account_id] = Account(id=account_id, roles=list(entry["roles"]), hash=entry["hash"],
-                                    disabled=bool(entry.get("disabled", False)), demo=bool(entry.get("demo", False)))
+                                    disabled=bool(entry.get("disabled", False)), demo=bool(entry.get("demo", False)),
+                                    name=entry.get("name") or None, email=entry.get("email") or None)
     return Accounts(path, found)
 
 
@@ -134,11 +141,24 @@ def check_new(instance: Path, account_id: str, roles: list[str], allowed: list[s
     return accounts
 
 
+def check_name_and_email(name: str | None, email: str | None) -> tuple[str | None, str | None]:
+    """A person's name (one line, at most 100 characters) and e-mail address (one address, at most 254)."""
+    name = " ".join(name.split()) if name else None
+    if name is not None and len(name) > 100:
+        raise AccountError("the name must be at most 100 characters long")
+    email = email.strip() if email else None
+    if email is not None and (len(email) > 254 or not EMAIL_PATTERN.match(email)):
+        raise AccountError(f"{email!r} is not an e-mail address (like priya.lang@westmarch.police.example)")
+    return name, email
+
+
 def add_account(instance: Path, account_id: str, roles: list[str], password: str, *, allowed: list[str],
-                demo: bool = False) -> Account:
+                demo: bool = False, name: str | None = None, email: str | None = None) -> Account:
     accounts = check_new(instance, account_id, roles, allowed)
     check_password(password)
-    account = Account(account_id, check_roles(roles, allowed), _hasher.hash(password), demo=demo)
+    name, email = check_name_and_email(name, email)
+    account = Account(account_id, check_roles(roles, allowed), _hasher.hash(password), demo=demo, name=name,
+                      email=email)
     accounts.accounts[account_id] = account
     save_accounts(accounts)
     return account

@@ -23,7 +23,7 @@ from handle_docs.models import ProblemsError
 from handle_docs.review.proof import ProofError
 from handle_docs.run.workspace_runs import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
-from handle_docs.web.identity import Actor, current_actor
+from handle_docs.web.identity import Actor, accounts, current_actor
 
 bp = Blueprint("history", __name__)
 log = logging.getLogger(__name__)
@@ -31,8 +31,12 @@ log = logging.getLogger(__name__)
 
 def signed_person(actor: Actor | None) -> Person:
     """The person a save or sign-off is credited to on the record (the commit's author): with the e-mail
-    address the force's provider gave at their last sign-in, for someone signed in that way."""
+    address of their account (``users add --email``), or the one the force's provider gave at their last
+    sign-in, for someone signed in that way."""
     person = Person.for_id(actor.id if actor else None, actor.name if actor else None)
+    account = accounts().get(actor.id) if actor is not None and actor.id else None
+    if account is not None and account.email:
+        person = Person(person.name, account.email)
     if actor is not None and oidc.is_sso_account(actor.id):
         known = oidc.person(settings().instance, actor.id)
         if known is not None and known.email:

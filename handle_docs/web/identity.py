@@ -97,7 +97,9 @@ def _name_of(account_id: str) -> str:
 def _actor_for(account: Account | None) -> Actor | None:
     if account is None:
         return None
-    return Actor(id=account.id, name=_name_of(account.id), roles=tuple(account.roles))
+    name = _name_of(account.id)
+    return Actor(id=account.id, name=account.name if name == account.id and account.name else name,
+                 roles=tuple(account.roles))
 
 
 def signed_in_account() -> Account | None:
