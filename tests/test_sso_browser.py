@@ -126,7 +126,7 @@ def test_a_reviewer_named_by_subject_in_the_registry_approves(workspace, browser
     wait(browser, lambda d: by_css(d, ".notice"))
     notice = by_css(browser, ".notice")[0].text
     assert "Priya Lang approved version" in notice and "as comms lead" in notice  # in words, no key or hash
-    assert "Priya Lang" in by_css(browser, "table.signoffs")[0].text
+    assert "Priya Lang" in by_css(browser, "#signoffs")[0].text
 
 
 def test_the_reviewer_role_at_the_provider_is_not_enough_without_the_registry(workspace, browser):
