@@ -197,6 +197,17 @@ def wait(driver, condition, timeout: float = WAIT):
                          ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
+def sign_in_page(driver, url: str, account: str, password: str, landed=None) -> None:
+    """Sign in on the workspace's own sign-in page, as a person does (a fresh browser: no cookies), and wait
+    until the page it lands on (``landed``, a driver condition; default: any page but sign-in) is there."""
+    driver.delete_all_cookies()
+    driver.get(f"{url}/sign-in")
+    by_css(driver, "#account")[0].send_keys(account)
+    by_css(driver, "#password")[0].send_keys(password)
+    by_css(driver, "form.signin button")[0].click()
+    wait(driver, landed or (lambda d: not d.title.startswith("Sign in")))
+
+
 def by_css(driver, selector):
     from selenium.webdriver.common.by import By
 

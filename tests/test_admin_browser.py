@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, started, wait)
+                           needs_chromium, sign_in_page, started, wait)
 from tests.deployment import PASSWORD, add_accounts, client, csrf, sign_in
 
 pytestmark = needs_chromium()
@@ -26,12 +26,7 @@ def workspace(tmp_path_factory):
 
 
 def sign_in_browser(driver, url: str, account: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(f"{url}/sign-in")
-    by_css(driver, "#account")[0].send_keys(account)
-    by_css(driver, "#password")[0].send_keys(PASSWORD)
-    by_css(driver, "form.signin button")[0].click()
-    wait(driver, lambda d: not d.title.startswith("Sign in"))
+    sign_in_page(driver, url, account, PASSWORD)
 
 
 def row(driver, account: str):

@@ -28,7 +28,7 @@ import pypdfium2
 import pytest
 
 from tests.browser import (Served, assert_accessible, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           images_loaded, needs_chromium, wait)
+                           images_loaded, needs_chromium, sign_in_page, wait)
 from tests.conftest import ROOT, SAMPLE_XLSX
 
 pytestmark = needs_chromium()
@@ -83,12 +83,7 @@ def workspace(tmp_path_factory):
 
 def sign_in_as(driver, url: str, account: str, accounts: dict[str, str]) -> None:
     assert account in accounts, f"make serve printed the demo accounts {sorted(accounts)}"
-    driver.delete_all_cookies()
-    driver.get(f"{url}/sign-in")
-    by_css(driver, "#account")[0].send_keys(account)
-    by_css(driver, "#password")[0].send_keys(accounts[account])
-    by_css(driver, "form.signin button")[0].click()
-    wait(driver, lambda d: not d.title.startswith("Sign in"))
+    sign_in_page(driver, url, account, accounts[account])
 
 
 def fetch(driver, url: str) -> tuple[str, bytes]:

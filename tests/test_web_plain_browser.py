@@ -21,7 +21,8 @@ import re
 import pytest
 
 from tests.browser import (assert_plain_words, axe_violations, browser, by_css, copy_sample,  # noqa: F401 (fixture)
-                           images_loaded, needs_chromium, scrolls_sideways, started, tab_stops_to, wait, zoomed)
+                           images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
+                           zoomed)
 from tests.conftest import SAMPLE_XLSX, approve_all
 from tests.signing import DEMO_KEYS
 from tests.test_review_cli import one_word
@@ -48,12 +49,7 @@ def workspace(tmp_path_factory):
 
 
 def sign_in_as(driver, url: str, account: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(f"{url}/sign-in")
-    by_css(driver, "#account")[0].send_keys(account)
-    by_css(driver, "#password")[0].send_keys(PASSWORD)
-    by_css(driver, "form.signin button")[0].click()
-    wait(driver, lambda d: not d.title.startswith("Sign in"))
+    sign_in_page(driver, url, account, PASSWORD)
 
 
 def nav_links(driver) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, started, wait)
+                           needs_chromium, sign_in_page, started, wait)
 from tests.test_review_cli import letters, one_word
 from tests.signing import DEMO_KEYS
 from tests.webaccounts import PASSWORD, add
@@ -31,12 +31,7 @@ def workspace(tmp_path_factory):
 
 
 def sign_in_as(driver, url: str, account: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(f"{url}/sign-in")
-    by_css(driver, "#account")[0].send_keys(account)
-    by_css(driver, "#password")[0].send_keys(PASSWORD)
-    by_css(driver, "form.signin button")[0].click()
-    wait(driver, lambda d: d.title.startswith("Materials"))
+    sign_in_page(driver, url, account, PASSWORD, landed=lambda d: d.title.startswith("Materials"))
 
 
 def approve(driver, url: str, material_id: str, role: str, note: str = "") -> None:
