@@ -81,19 +81,24 @@ def test_the_same_account_approving_twice_does_not_open_the_gate(app, folders, t
     assert letters(content_dir, tmp_path, "out").exit_code == 1
 
 
+def edit_then_fail_to_approve(priya, content_dir) -> None:
+    """Priya Lang, signed in with ``priya``, saves a change to the visit letter; the review page then offers
+    her no approval of it, and an approval she sends anyway is not counted."""
+    form = form_of(priya, MID)
+    assert priya.post(f"/materials/{MID}/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
+    review = text(priya.get(f"/materials/{MID}/review"))
+    button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', review).group(0)
+    assert "disabled" in button and "Priya Lang last edited visit-letter and may not approve it" in review
+    decide(priya, "approved", "comms-lead")
+    assert status(content_dir).tally.approvers == []
+
+
 def test_a_reviewer_who_edited_the_version_cannot_approve_it(folders, tmp_path):
     content_dir, _ = folders
     instance = tmp_path / "both-roles"
     add(instance, "priya-lang", "comms-lead", "editor")
     with running(content_dir, instance) as app:
-        priya = as_(app, "priya-lang")
-        form = form_of(priya, MID)
-        assert priya.post(f"/materials/{MID}/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
-        review = text(priya.get(f"/materials/{MID}/review"))
-        button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', review).group(0)
-        assert "disabled" in button and "Priya Lang last edited visit-letter and may not approve it" in review
-        decide(priya, "approved", "comms-lead")
-        assert status(content_dir).tally.approvers == []
+        edit_then_fail_to_approve(as_(app, "priya-lang"), content_dir)
 
 
 def test_an_editor_cannot_approve(app, folders):
