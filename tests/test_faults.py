@@ -175,3 +175,31 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_the_previous_run_intact(tmp_
     assert result.exit_code == 1
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert digests(out) == before
+
+
+def test_threads_writing_the_same_file_at_once_each_leave_a_whole_file(tmp_path):
+    """Two requests saving one file at the same moment: whichever lands last is whole, no temporary file
+    is left, and no writer trips over another's temporary file."""
+    import threading
+
+    target = tmp_path / "shared.txt"
+    texts = [f"{n}\n" * 20_000 for n in range(8)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(texts))
+
+    def write(text: str) -> None:
+        start.wait()
+        try:
+            for _ in range(5):
+                atomic.write_text(target, text)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert target.read_text() in texts
+    assert [p.name for p in tmp_path.iterdir()] == ["shared.txt"]

@@ -43,7 +43,7 @@ CACHES = frozenset({"cache"})
 SKIPPED_NAMES = frozenset({instance_db.DB_FILE, instance_db.DB_FILE + "-wal", instance_db.DB_FILE + "-shm",
                            instance_db.DB_FILE + "-journal", ".worker.lock"})
 SKIPPED_PREFIXES = (".healthz-",)
-SKIPPED_MARKERS = (".tmp-",)  # atomic.replacing's temporary files: .NAME.tmp-PID
+SKIPPED_MARKERS = (".tmp-",)  # atomic.replacing's temporary files: .NAME.tmp-PID-THREAD-RANDOM
 
 
 class BackupError(Exception):

@@ -9,7 +9,9 @@ outputs hold addresses and registrations.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -32,8 +34,8 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     success; on any failure the temporary file is removed and ``path`` is
     untouched."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    tmp = _temporary_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -47,6 +49,13 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         except FileNotFoundError:
             pass
         raise
+
+
+def _temporary_name(path: Path) -> Path:
+    """A name no other process or thread writing ``path`` at the same time can have (backups skip
+    ``.tmp-``)."""
+    unique = f"{os.getpid()}-{threading.get_ident()}-{secrets.token_hex(4)}"
+    return path.with_name(f".{path.name}.tmp-{unique}")
 
 
 def write_bytes(path: Path, data: bytes) -> None:
