@@ -32,6 +32,7 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
+from handle_docs.util import instance_db
 
 from .browser import served
 from .signing import DEMO_KEYS
@@ -73,6 +74,18 @@ def test_a_cookie_saved_before_sign_out_does_not_work_afterwards(app):
     saved = cookies_of(client)
     assert client.post("/sign-out", data={"csrf_token": csrf(client, "/")}).status_code == 303
     assert not signed_in(replayed(app, saved))
+
+
+def test_signing_in_works_again_after_the_database_was_deleted_under_the_running_server(app, folders):
+    """An administrator deletes the instance's database to end every session at once: the server makes
+    its tables again instead of failing every request."""
+    client = app.test_client()
+    assert sign_in(client, "dana").status_code == 303 and signed_in(client)
+    database = instance_db.db_path(folders[1])
+    for path in database.parent.glob(database.name + "*"):
+        path.unlink()
+    assert not signed_in(client)
+    assert sign_in(client, "dana").status_code == 303 and signed_in(client)
 
 
 def test_users_passwd_ends_the_sessions_even_if_the_old_accounts_file_comes_back(app, folders):

@@ -15,6 +15,7 @@ IMMEDIATE``) so two processes never both read, decide and then write.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -27,8 +28,10 @@ DB_FILE = "workspace.sqlite3"
 #: How long a writer waits for another's lock before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
 
-_ensured: set[tuple[str, str]] = set()
+#: (database file, owner) → the tables its DDL makes, for the ones made by this process.
+_ensured: dict[tuple[str, str], tuple[str, ...]] = {}
 _ensured_lock = threading.Lock()
+_TABLE = re.compile(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
 
 
 def db_path(instance: Path) -> Path:
@@ -81,12 +84,19 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def ensure(conn: sqlite3.Connection, name: str, ddl: str) -> None:
-    """Run ``ddl`` (``CREATE TABLE IF NOT EXISTS …`` statements) once per
-    database file and process; ``name`` says whose tables they are."""
+    """Run ``ddl`` (``CREATE TABLE IF NOT EXISTS …`` statements) for ``name``'s tables unless this process
+    has made them in this database and they are all still there (one look at the schema, so a database
+    deleted under a running server is made again)."""
     key = (str(conn.execute("PRAGMA database_list").fetchone()["file"]), name)
     with _ensured_lock:
-        if key in _ensured:
+        tables = _ensured.get(key)
+    if tables is not None:
+        marks = ",".join("?" * len(tables))
+        found = conn.execute(
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", tables
+        ).fetchone()[0]
+        if found == len(tables):
             return
     conn.executescript(ddl)
     with _ensured_lock:
-        _ensured.add(key)
+        _ensured[key] = tuple(_TABLE.findall(ddl))
