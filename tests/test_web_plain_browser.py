@@ -20,7 +20,7 @@ import re
 
 import pytest
 
-from tests.browser import (assert_plain_words, axe_violations, browser, by_css, copy_sample,  # noqa: F401 (fixture)
+from tests.browser import (assert_plain_words, axe_violations, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
                            images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
                            zoomed)
 from tests.conftest import SAMPLE_XLSX, approve_all
@@ -231,7 +231,15 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     by_css(browser, "#make-letters")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/progress"))
     assert_plain_words(browser)
+    progress_url = browser.current_url
+    browser.refresh()  # the run goes on, and the page finds it again
+    assert by_css(browser, "#run-progress")
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN_WAIT)
+    assert console_errors(browser) == []
+    figures = by_css(browser, "#figures")[0].text
+    assert re.match(r"\d+ letters made from 127 rows: 126 rows in letters, 1 without a letter, 5 with an "
+                    r"answer assumed\.", figures), figures
+    assert "Corrected for this run: row 19." in figures
     said = by_css(browser, "#print-batch")[0].text
     match = re.fullmatch(r"Print batch\.pdf: (\d+) pages, double-sided on (\d+) sheets of A4\.", said)
     assert match and int(match.group(2)) == math.ceil(int(match.group(1)) / 2), said
@@ -242,6 +250,11 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
         "return !!(a.compareDocumentPosition(b) & 4) && !!(b.compareDocumentPosition(c) & 4)")
     assert all(hint.text for hint in by_css(browser, ".file-list .hint"))
     check_page(browser)
+
+    browser.get(progress_url)
+    assert re.search(r"(\d+) of \1 letters \(100 %\): done", by_css(browser, "#progress-text")[0].text)
+    assert by_css(browser, "#progress-bar")[0].get_attribute("value") == "100"
+    browser.get(progress_url.replace("/progress", "/results"))
 
     by_css(browser, "#delete-run")[0].click()
     wait(browser, lambda d: d.title.startswith("Delete this run"))
