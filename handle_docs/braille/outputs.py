@@ -29,6 +29,7 @@ from typing import Any, Sequence
 from handle_docs.braille import translate
 from handle_docs.braille.layout import lay_out
 from handle_docs.braille.letter import letter_paragraphs
+from handle_docs.braille.runs import forward_text
 from handle_docs.braille.settings import BrailleSettings, load_settings
 from handle_docs.models import Letter
 from handle_docs.records.vocab import language_name
@@ -39,7 +40,7 @@ from handle_docs.wording.content import Content
 
 FOLDER = "braille"
 #: Bumped when the words file's layout changes (checks/braille.py reads it).
-WORDS_FORMAT = 1
+WORDS_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def _write_one(folder: Path, name: str, letter: Letter, content: Content, materi
     context = letter_context(letter, content, material, watermark=watermark, bilingual=route.bilingual)
     paragraphs = letter_paragraphs(context)
     letter_id, language = letter.letter_id, material.spec.language
-    cells = [(p.kind, translate.forward(p.text, table)) for p in paragraphs]
+    latin_table = settings.latin_table_for(language)
+    cells = [(p.kind, forward_text(p.text, table, latin_table)) for p in paragraphs]
     brf = lay_out(cells, settings.cells_per_line, settings.lines_per_page)
     atomic.write_bytes(folder / f"{name}.brf", brf.data)
     words = {
@@ -174,6 +176,8 @@ def _write_one(folder: Path, name: str, letter: Letter, content: Content, materi
         "material_id": material_id,
         "language": language,
         "table": table,
+        "latin_table": latin_table,
+        "read_back_reliable": table not in settings.read_back_unreliable,
         "cells_per_line": settings.cells_per_line,
         "lines_per_page": settings.lines_per_page,
         "paragraphs": [{"kind": p.kind, "text": p.text} for p in paragraphs],
