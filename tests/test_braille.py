@@ -142,6 +142,11 @@ def test_a_language_without_a_braille_table_gets_english_braille_and_a_warning(f
     summary = (run / "summary.txt").read_text(encoding="utf-8")
     assert "WARNING: braille in English instead of the letter's language: 1" in summary
     assert f"  {entry['letter_id']}: no braille table for Polish in braille.yaml" in summary
+    # said on the command line too, in the words the workspace shows (test_web_runs), and not on stdout
+    assert result.stderr.splitlines()[-1] == (
+        f"warning: Letter {entry['letter_id']}: its braille copy is in English braille, not in the letter's "
+        "language. Why: no braille table for Polish in braille.yaml")
+    assert "warning:" not in result.stdout
     # the print letter is still the Polish one
     [printed] = json.loads((run / "manifest.json").read_text())["letters"]
     assert printed["material_id"] == "visit-letter-pl"

@@ -24,7 +24,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from handle_docs.braille import translate
 from handle_docs.braille.layout import lay_out
@@ -56,6 +56,29 @@ class BrailleFile:
     fallback: str = ""  # why English braille instead of the letter's language ("" when as printed)
 
 
+@dataclass(frozen=True)
+class BrailleWarning:
+    """Something a run could not do in braille as asked: said on the command line's stderr, in the
+    summary and on the workspace's results page, from the manifest's ``braille`` entry."""
+
+    letter_id: str
+    not_made: bool  # True: no braille at all; False: English braille instead of the letter's language
+    detail: str  # why, with the table or file names (the workspace shows it under "Technical details")
+
+    @property
+    def sentence(self) -> str:
+        if self.not_made:
+            return f"Letter {self.letter_id}: its braille copy could not be made. Have it made by hand."
+        return f"Letter {self.letter_id}: its braille copy is in English braille, not in the letter's language."
+
+
+def braille_warnings(entry: Mapping[str, Any] | None) -> list[BrailleWarning]:
+    """The warnings of a manifest's ``braille`` entry (none for None)."""
+    entry = entry or {}
+    return [BrailleWarning(f["letter_id"], False, f["fallback"]) for f in entry.get("files", ()) if f.get("fallback")] + [
+        BrailleWarning(letter_id, True, why) for letter_id, why in sorted((entry.get("not_made") or {}).items())]
+
+
 @dataclass
 class BrailleRun:
     """What a run made in braille, and what it could not make."""
@@ -79,14 +102,19 @@ class BrailleRun:
         if not self.letters:
             return []
         lines = [f"braille letters: {len(self.letters)} ({', '.join(self.letters)}; files in {FOLDER}/)"]
-        fallbacks = [f for f in self.files if f.fallback]
+        warnings = self.warnings()
+        fallbacks = [w for w in warnings if not w.not_made]
         if fallbacks:
             lines.append(f"WARNING: braille in English instead of the letter's language: {len(fallbacks)}")
-            lines += [f"  {f.letter_id}: {f.fallback}" for f in fallbacks]
-        if self.not_made:
-            lines.append(f"WARNING: braille NOT made for {len(self.not_made)} letters: make them by hand")
-            lines += [f"  {letter_id}: {why}" for letter_id, why in sorted(self.not_made.items())]
+            lines += [f"  {w.letter_id}: {w.detail}" for w in fallbacks]
+        not_made = [w for w in warnings if w.not_made]
+        if not_made:
+            lines.append(f"WARNING: braille NOT made for {len(not_made)} letters: make them by hand")
+            lines += [f"  {w.letter_id}: {w.detail}" for w in not_made]
         return lines
+
+    def warnings(self) -> list[BrailleWarning]:
+        return braille_warnings(self.manifest().get("braille"))
 
 
 def wanting_braille(letters: Sequence[Letter]) -> list[Letter]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 
 from handle_docs.braille.outputs import FOLDER as BRAILLE_FOLDER
+from handle_docs.braille.outputs import braille_warnings
 from handle_docs.models import RECORD_COLUMNS, ProblemsError
 from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
@@ -456,7 +457,8 @@ def results(run_id: str):
                            others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
                            print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
                            name=run_name(loaded().content, record.uploaded), expires=_day(record.expires),
-                           notes=read_json(store().extras_dir(record) / "notes.json") or [])
+                           notes=read_json(store().extras_dir(record) / "notes.json") or [],
+                           braille_warnings=braille_warnings(manifest.get("braille")))
 
 
 def _day(iso: str) -> str:
