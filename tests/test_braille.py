@@ -362,3 +362,22 @@ def test_urdu_gets_english_braille_with_the_reason_the_urdu_tables_lack_a_colon(
             with pytest.raises(translate.NotSixDot):
                 translate.forward(text, table)
     assert "ur" not in load_settings(CONTENT).tables
+
+
+def test_braille_settings_name_the_languages_and_tables_they_split_or_do_not_read_back(content_copy):
+    settings = content_copy / "braille.yaml"
+    assert load_settings(content_copy).latin_table_for("ar") == "en-ueb-g2.ctb"
+    assert load_settings(content_copy).latin_table_for("cy-GB") is None
+    edit(settings, "latin_words_in_english: [ar, ur]", "latin_words_in_english: [ar, xx]")
+    with pytest.raises(ProblemsError) as raised:
+        load_settings(content_copy)
+    [said] = [str(p) for p in raised.value.problems]
+    assert said.startswith(f"{settings}:{line_of(settings, 'latin_words_in_english:')}: latin_words_in_english")
+    assert "'xx' is not a language code" in said
+    edit(settings, "latin_words_in_english: [ar, xx]", "latin_words_in_english: [ar, ur]")
+    edit(settings, "read_back_unreliable: [cy-cy-g2.ctb]", "read_back_unreliable: [cy-cy-g1.utb]")
+    with pytest.raises(ProblemsError) as raised:
+        load_settings(content_copy)
+    [said] = [str(p) for p in raised.value.problems]
+    assert said == (f"{settings}:{line_of(settings, 'read_back_unreliable:')}: read_back_unreliable.0: error: "
+                    "'cy-cy-g1.utb' is not one of the tables above")
