@@ -381,3 +381,15 @@ def test_braille_settings_name_the_languages_and_tables_they_split_or_do_not_rea
     [said] = [str(p) for p in raised.value.problems]
     assert said == (f"{settings}:{line_of(settings, 'read_back_unreliable:')}: read_back_unreliable.0: error: "
                     "'cy-cy-g1.utb' is not one of the tables above")
+
+
+def test_latin_words_of_an_arabic_paragraph_are_runs_for_the_english_table():
+    from handle_docs.braille.runs import script_runs
+
+    ar, en = "ar-ar-g1.utb", "en-ueb-g2.ctb"
+    text = "اتصل بـ Westmarch Police على 101، أو westmarch-police.example/watch. شكراً Westmarch،"
+    assert script_runs(text, ar, en) == [
+        (ar, "اتصل بـ"), (en, "Westmarch Police"), (ar, "على 101، أو"), (en, "westmarch-police.example/watch."),
+        (ar, "شكراً Westmarch،")]  # Arabic punctuation stuck to a Latin word: the Arabic table has braille for it
+    assert script_runs("101 Westmarch", ar, en) == [(en, "101 Westmarch")]  # a number first goes with what follows
+    assert script_runs(text, ar, None) == [(ar, text)]

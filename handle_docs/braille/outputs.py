@@ -12,7 +12,9 @@ whose table cannot write six-dot braille) is sent as the English letter in
 English braille, and the run says so.
 
 Beside each ``.brf`` a ``.json`` file lists the words the braille was made
-from, the table and the page size: ``handle-docs check`` back-translates the
+from, the table (and the English table for the Latin words of an Arabic
+letter: :mod:`handle_docs.braille.runs`), whether liblouis reads that table
+back reliably, and the page size: ``handle-docs check`` back-translates the
 BRF with that table and compares, and a transcriber proofreads against it.
 File names hold only the letter id (and ``--2`` for the English part of a
 bilingual letter): never anything about the resident.

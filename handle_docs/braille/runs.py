@@ -7,8 +7,8 @@ tables have no braille for them at all, so each run of Latin words is
 translated with the English (UEB) table instead, and the rest with the
 letter's own table (``content/braille.yaml``: ``latin_words_in_english``).
 
-A word (text between spaces) with a Latin letter in it is Latin; a word with
-a letter of another script is the letter's own; a word with no letter (a
+A word (text between spaces) of Latin letters, digits and ASCII punctuation
+is Latin; any other word with a letter is the letter's own; a word with no letter (a
 number, a dash) goes with the run before it (the first run, when it comes
 first).  No braille indicator marks the change: liblouis's Arabic and Urdu
 tables define none, and we found none in the codes (docs/braille.md).
@@ -26,11 +26,17 @@ def _is_latin(char: str) -> bool:
 
 
 def _script(word: str) -> str | None:
-    """'latin', 'own', or None for a word with no letter."""
+    """'latin', 'own', or None for a word with no letter.
+
+    A word is Latin when all its letters are Latin and nothing in it is outside
+    ASCII and Latin letters: a Latin word with the letter's own punctuation
+    stuck to it ("Westmarch،") stays with the letter's table, which has braille
+    for that punctuation (the English table has none)."""
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return None
-    return "latin" if all(_is_latin(c) for c in letters) else "own"
+    latin = all(_is_latin(c) for c in letters) and all(c.isascii() or _is_latin(c) for c in word)
+    return "latin" if latin else "own"
 
 
 def script_runs(text: str, table: str, latin_table: str | None) -> list[tuple[str, str]]:
@@ -51,7 +57,10 @@ def script_runs(text: str, table: str, latin_table: str | None) -> list[tuple[st
     for index, (chosen, words) in enumerate(runs):
         if chosen is None:  # the paragraph starts with words without letters: they go with the next run
             chosen = runs[index + 1][0] if index + 1 < len(runs) else table
-        resolved.append((chosen, " ".join(words)))
+        if resolved and resolved[-1][0] == chosen:
+            resolved[-1] = (chosen, f"{resolved[-1][1]} {' '.join(words)}")
+        else:
+            resolved.append((chosen, " ".join(words)))
     return resolved
 
 
