@@ -14,7 +14,9 @@ from handle_docs.braille.layout import lay_out, page_number, read_pages, wrap
 from handle_docs.braille.letter import letter_paragraphs
 from handle_docs.braille.outputs import write_braille
 from handle_docs.braille.settings import load_settings
-from handle_docs.checks.braille import MIN_WORDS_MATCHED, BrfFile, word_keys, words_matched
+from handle_docs.checks.braille import MIN_WORDS_MATCHED, BrfFile, expected_cells, found_cells, letter_runs
+from handle_docs.checks.braille import read_back as liblouis_read_back
+from handle_docs.checks.braille import word_keys, words_matched
 from handle_docs.cli import cli
 from handle_docs.models import ProblemsError
 from handle_docs.records.read import read_records
@@ -63,16 +65,20 @@ def braille_run(force_folder):
 
 def read_back(brf: Path) -> tuple[list[str], list[str]]:
     """(the letter's words, the words liblouis reads back from the BRF), as compared."""
+    return liblouis_read_back(BrfFile.open(brf))
+
+
+def braille_words(brf: Path) -> tuple[list[str], list[str]]:
+    """(the letter's words translated again, the BRF's braille words), in Braille ASCII."""
     doc = BrfFile.open(brf)
-    expected = word_keys(" ".join(p["text"] for p in doc.words["paragraphs"]))
-    found = word_keys(" ".join(translate.backward(line.strip(), doc.words["table"]) for line in doc.text_lines()))
-    return expected, found
+    expected, _ = expected_cells(letter_runs(doc.words))
+    return expected, found_cells(doc, expected)
 
 
 def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter(braille_run, force_folder):
     manifest = json.loads((braille_run / "manifest.json").read_text(encoding="utf-8"))
     files = manifest["braille"]["files"]
-    assert [(f["language"], f["table"]) for f in files] == [("en-GB", "en-ueb-g2.ctb"), ("cy-GB", "cy-cy-g1.utb")]
+    assert [(f["language"], f["table"]) for f in files] == [("en-GB", "en-ueb-g2.ctb"), ("cy-GB", "cy-cy-g2.ctb")]
     assert manifest["braille"]["letters"] == [f["letter_id"] for f in files] and not manifest["braille"]["not_made"]
     # the file names hold the letter id only
     assert sorted(p.name for p in (braille_run / "braille").iterdir()) == sorted(
@@ -85,9 +91,14 @@ def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter
         words = json.loads(brf.with_suffix(".json").read_text(encoding="utf-8"))
         context = letter_context(letters[entry["letter_id"]], content, content.material(entry["material_id"]))
         assert [p["text"] for p in words["paragraphs"]] == [p.text for p in letter_paragraphs(context)]
+        # the braille holds the letter's words, each as the table writes it
+        expected, found = braille_words(brf)
+        assert len(expected) > 150 and words_matched(expected, found) == 1.0, entry["language"]
         expected, found = read_back(brf)
-        assert len(expected) > 150
-        assert words_matched(expected, found) >= MIN_WORDS_MATCHED, (entry["language"], words_matched(expected, found))
+        if entry["table"] == "en-ueb-g2.ctb":
+            assert words_matched(expected, found) >= MIN_WORDS_MATCHED, words_matched(expected, found)
+        else:  # liblouis 3.24 reads Welsh grade 2 back wrongly: measured and reported, not judged
+            assert 0.85 <= words_matched(expected, found) < MIN_WORDS_MATCHED
         pages = read_pages(brf.read_bytes())
         assert len(pages) == entry["pages"] >= 2
         for number, page in enumerate(pages, start=1):
@@ -97,7 +108,8 @@ def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter
         assert brf.read_bytes().count(b"\f") == len(pages) - 1
     check = CliRunner().invoke(cli, ["check", "run/braille"], catch_exceptions=False)
     assert check.exit_code == 0, check.output
-    assert check.output.count("PASS") == 6
+    assert check.output.count("PASS") == 7 and check.output.count("SKIP") == 1
+    assert "liblouis reads back 8" in check.output and "table cy-cy-g2.ctb" in check.output
 
 
 def test_the_braille_letter_says_what_the_print_letter_says_the_table_and_links_written_out(braille_run):
@@ -130,6 +142,11 @@ def test_a_language_without_a_braille_table_gets_english_braille_and_a_warning(f
     summary = (run / "summary.txt").read_text(encoding="utf-8")
     assert "WARNING: braille in English instead of the letter's language: 1" in summary
     assert f"  {entry['letter_id']}: no braille table for Polish in braille.yaml" in summary
+    # said on the command line too, in the words the workspace shows (test_web_runs), and not on stdout
+    assert result.stderr.splitlines()[-1] == (
+        f"warning: Letter {entry['letter_id']}: its braille copy is in English braille, not in the letter's "
+        "language. Why: no braille table for Polish in braille.yaml")
+    assert "warning:" not in result.stdout
     # the print letter is still the Polish one
     [printed] = json.loads((run / "manifest.json").read_text())["letters"]
     assert printed["material_id"] == "visit-letter-pl"
@@ -265,7 +282,7 @@ def test_a_welsh_and_english_letter_gets_both_in_braille_welsh_first(tmp_path, c
                     (2,), language="cy+en", braille=True)
     made = write_braille([letter], content, tmp_path, load_settings(CONTENT))
     assert [(f.file, f.material_id, f.table) for f in made.files] == [
-        ("braille/L0007.brf", "visit-letter-cy", "cy-cy-g1.utb"), ("braille/L0007--2.brf", "visit-letter", "en-ueb-g2.ctb")]
+        ("braille/L0007.brf", "visit-letter-cy", "cy-cy-g2.ctb"), ("braille/L0007--2.brf", "visit-letter", "en-ueb-g2.ctb")]
     assert made.summary_lines() == ["braille letters: 1 (L0007; files in braille/)"]
 
 
@@ -299,3 +316,80 @@ def test_a_table_that_cannot_write_six_dot_braille_gets_english_braille_and_a_wa
     assert "WARNING: braille in English instead of the letter's language: 1" in made.summary_lines()
     with pytest.raises(translate.NotSixDot):
         translate.forward("Sunați la 101.", "ro.ctb")
+
+
+def _letter(language: str):
+    from handle_docs.models import Finding, Letter, VehicleCheck
+
+    return Letter("L0008", ("1 Mill Lane",), "", (VehicleCheck("QZ00 XKB", False, ()),), (Finding.INSECURE_VEHICLE,),
+                  (2,), language=language, braille=True)
+
+
+def test_welsh_grade_2_braille_follows_the_code_and_liblouis_reads_some_of_it_back_wrongly():
+    """Why Welsh grade 2 is judged by its braille, not by liblouis's reading back (docs/braille.md)."""
+    g2 = "cy-cy-g2.ctb"
+    # the Welsh code's groupsigns inside words: st (dots 34), ar (345), in (35); alphabetic wordsigns alone only
+    assert translate.forward("stryd", g2) == "/RYD" and translate.backward("/RYD", g2) == "storiryd"
+    assert translate.forward("gadw", g2) == "GADW" and translate.backward("GADW", g2) == "gadiwedd"
+    assert translate.forward("eisoes", g2) == "EISOES" and translate.backward("EISOES", g2) == "eisiauoes"
+    assert translate.forward("Parade", g2) == ",P>ADE"
+    assert translate.forward("wedi", g2) == "W" and translate.backward("W';U", g2) == "w'u"  # wedi'u
+
+
+def test_an_arabic_letters_latin_words_are_in_english_braille_and_it_all_reads_back(tmp_path, content):
+    made = write_braille([_letter("ar")], content, tmp_path, load_settings(CONTENT))
+    [entry] = made.files
+    assert (entry.table, entry.fallback) == ("ar-ar-g1.utb", "")
+    brf = tmp_path / entry.file
+    doc = BrfFile.open(brf)
+    assert doc.words["latin_table"] == "en-ueb-g2.ctb"
+    # the force's name in UEB grade 2 ("st" and "ar" contracted), not Arabic braille's letters
+    assert ",WE/M>* ,POLICE" in brf.read_text(encoding="ascii")
+    expected, found = braille_words(brf)
+    assert words_matched(expected, found) == 1.0
+    expected, found = read_back(brf)
+    assert len(expected) > 150 and words_matched(expected, found) >= MIN_WORDS_MATCHED
+    # the same braille read back with the Arabic table alone (as before): the Latin words come back as Arabic
+    alone = word_keys(" ".join(translate.backward(line.strip(), "ar-ar-g1.utb") for line in doc.text_lines()))
+    assert words_matched(expected, alone) < MIN_WORDS_MATCHED
+
+
+def test_urdu_gets_english_braille_with_the_reason_the_urdu_tables_lack_a_colon():
+    # every Latin letter and the colon and semicolon of the Urdu wording have no six-dot braille in liblouis 3.24
+    for table in ("ur-pk-g1.utb", "ur-pk-g2.ctb"):
+        translate.forward("گاڑی", table)
+        for text in ("نمبر:", "نہیں; نظر", "Westmarch"):
+            with pytest.raises(translate.NotSixDot):
+                translate.forward(text, table)
+    assert "ur" not in load_settings(CONTENT).tables
+
+
+def test_braille_settings_name_the_languages_and_tables_they_split_or_do_not_read_back(content_copy):
+    settings = content_copy / "braille.yaml"
+    assert load_settings(content_copy).latin_table_for("ar") == "en-ueb-g2.ctb"
+    assert load_settings(content_copy).latin_table_for("cy-GB") is None
+    edit(settings, "latin_words_in_english: [ar, ur]", "latin_words_in_english: [ar, xx]")
+    with pytest.raises(ProblemsError) as raised:
+        load_settings(content_copy)
+    [said] = [str(p) for p in raised.value.problems]
+    assert said.startswith(f"{settings}:{line_of(settings, 'latin_words_in_english:')}: latin_words_in_english")
+    assert "'xx' is not a language code" in said
+    edit(settings, "latin_words_in_english: [ar, xx]", "latin_words_in_english: [ar, ur]")
+    edit(settings, "read_back_unreliable: [cy-cy-g2.ctb]", "read_back_unreliable: [cy-cy-g1.utb]")
+    with pytest.raises(ProblemsError) as raised:
+        load_settings(content_copy)
+    [said] = [str(p) for p in raised.value.problems]
+    assert said == (f"{settings}:{line_of(settings, 'read_back_unreliable:')}: read_back_unreliable.0: error: "
+                    "'cy-cy-g1.utb' is not one of the tables above")
+
+
+def test_latin_words_of_an_arabic_paragraph_are_runs_for_the_english_table():
+    from handle_docs.braille.runs import script_runs
+
+    ar, en = "ar-ar-g1.utb", "en-ueb-g2.ctb"
+    text = "اتصل بـ Westmarch Police على 101، أو westmarch-police.example/watch. شكراً Westmarch،"
+    assert script_runs(text, ar, en) == [
+        (ar, "اتصل بـ"), (en, "Westmarch Police"), (ar, "على 101، أو"), (en, "westmarch-police.example/watch."),
+        (ar, "شكراً Westmarch،")]  # Arabic punctuation stuck to a Latin word: the Arabic table has braille for it
+    assert script_runs("101 Westmarch", ar, en) == [(en, "101 Westmarch")]  # a number first goes with what follows
+    assert script_runs(text, ar, None) == [(ar, text)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import datetime as dt
 import io
 import json
@@ -436,3 +437,37 @@ def test_letters_zip_is_written_by_the_run_and_streamed_from_disk_with_a_relativ
     assert response.is_streamed  # the file handed to the server in blocks, not bytes made for the request
     assert response.get_data() == archive.read_bytes()
     app.extensions["handle_docs"]["previewer"].close()
+
+
+def test_the_results_page_offers_each_braille_letter_for_the_embosser_named_by_its_reference(client, app, small_csv):
+    rows = small_csv.decode().splitlines()
+    rows[1] = rows[1].rsplit(",", 1)[0] + ",braille"  # the last column is the format column
+    rows[2] = rows[2].rsplit(",", 1)[0] + ",Braille"
+    rows[3] = rows[3].rsplit(",", 3)[0] + ",Romanian,no,braille"  # no Romanian braille: English braille, said
+    run_id = run_id_of(upload(client, ("\n".join(rows) + "\n").encode()))
+    make(client, run_id)
+    finished(app)
+    page = text(client.get(f"/runs/{run_id}/results"))
+    manifest = client.get(f"/runs/{run_id}/files/manifest.json").get_json()
+    ids = manifest["braille"]["letters"]
+    assert len(ids) == 3 and "3 of them also in braille." in page
+    [romanian] = [f["letter_id"] for f in manifest["braille"]["files"] if f["fallback"]]
+    said = (f"Letter {romanian}: its braille copy is in English braille, not in the letter's language.</p>"
+            '<details class="details technical"><summary>Technical details</summary>\n'
+            '<div class="details-text">no braille table for Romanian in braille.yaml</div>')
+    assert said in html.unescape(page)
+    assert page.index('id="print-batch"') < page.index('id="emboss-braille"') < page.index('id="keep-list"')
+    for letter_id in ids:
+        link = f'<a href="/runs/{run_id}/files/braille-{letter_id}.brf">braille-{letter_id}.brf</a>'
+        assert f'{link}<span class="hint">Braille letter for 1 resident — send to the embosser.</span>' in page
+        brf = client.get(f"/runs/{run_id}/files/braille-{letter_id}.brf")
+        assert brf.status_code == 200 and "attachment" in brf.headers["Content-Disposition"]
+        assert brf.data.startswith(b" " * 30) and b"\f" in brf.data  # the page number, then the letter's pages
+    # nothing about the residents in the braille links; no other file of the braille folder offered
+    addresses = [row.split('"')[1] for row in rows[1:3]]
+    links = re.findall(r'href="([^"]*braille[^"]*)"', page)
+    assert len(links) == 3 and not [a for a in addresses for link in links if a.split(",")[0] in link]
+    assert client.get(f"/runs/{run_id}/files/braille-{ids[0]}.json").status_code == 404
+    assert client.get(f"/runs/{run_id}/files/braille-..%2F..%2Frun.json").status_code == 404
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/runs/{run_id}/files/all.zip").data)) as archive:
+        assert {f"braille-{letter_id}.brf" for letter_id in ids} <= set(archive.namelist())

@@ -12,7 +12,9 @@ whose table cannot write six-dot braille) is sent as the English letter in
 English braille, and the run says so.
 
 Beside each ``.brf`` a ``.json`` file lists the words the braille was made
-from, the table and the page size: ``handle-docs check`` back-translates the
+from, the table (and the English table for the Latin words of an Arabic
+letter: :mod:`handle_docs.braille.runs`), whether liblouis reads that table
+back reliably, and the page size: ``handle-docs check`` back-translates the
 BRF with that table and compares, and a transcriber proofreads against it.
 File names hold only the letter id (and ``--2`` for the English part of a
 bilingual letter): never anything about the resident.
@@ -24,11 +26,12 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from handle_docs.braille import translate
 from handle_docs.braille.layout import lay_out
 from handle_docs.braille.letter import letter_paragraphs
+from handle_docs.braille.runs import forward_text
 from handle_docs.braille.settings import BrailleSettings, load_settings
 from handle_docs.models import Letter
 from handle_docs.records.vocab import language_name
@@ -39,7 +42,7 @@ from handle_docs.wording.content import Content
 
 FOLDER = "braille"
 #: Bumped when the words file's layout changes (checks/braille.py reads it).
-WORDS_FORMAT = 1
+WORDS_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,29 @@ class BrailleFile:
     language: str
     table: str
     fallback: str = ""  # why English braille instead of the letter's language ("" when as printed)
+
+
+@dataclass(frozen=True)
+class BrailleWarning:
+    """Something a run could not do in braille as asked: said on the command line's stderr, in the
+    summary and on the workspace's results page, from the manifest's ``braille`` entry."""
+
+    letter_id: str
+    not_made: bool  # True: no braille at all; False: English braille instead of the letter's language
+    detail: str  # why, with the table or file names (the workspace shows it under "Technical details")
+
+    @property
+    def sentence(self) -> str:
+        if self.not_made:
+            return f"Letter {self.letter_id}: its braille copy could not be made. Have it made by hand."
+        return f"Letter {self.letter_id}: its braille copy is in English braille, not in the letter's language."
+
+
+def braille_warnings(entry: Mapping[str, Any] | None) -> list[BrailleWarning]:
+    """The warnings of a manifest's ``braille`` entry (none for None)."""
+    entry = entry or {}
+    return [BrailleWarning(f["letter_id"], False, f["fallback"]) for f in entry.get("files", ()) if f.get("fallback")] + [
+        BrailleWarning(letter_id, True, why) for letter_id, why in sorted((entry.get("not_made") or {}).items())]
 
 
 @dataclass
@@ -78,14 +104,19 @@ class BrailleRun:
         if not self.letters:
             return []
         lines = [f"braille letters: {len(self.letters)} ({', '.join(self.letters)}; files in {FOLDER}/)"]
-        fallbacks = [f for f in self.files if f.fallback]
+        warnings = self.warnings()
+        fallbacks = [w for w in warnings if not w.not_made]
         if fallbacks:
             lines.append(f"WARNING: braille in English instead of the letter's language: {len(fallbacks)}")
-            lines += [f"  {f.letter_id}: {f.fallback}" for f in fallbacks]
-        if self.not_made:
-            lines.append(f"WARNING: braille NOT made for {len(self.not_made)} letters: make them by hand")
-            lines += [f"  {letter_id}: {why}" for letter_id, why in sorted(self.not_made.items())]
+            lines += [f"  {w.letter_id}: {w.detail}" for w in fallbacks]
+        not_made = [w for w in warnings if w.not_made]
+        if not_made:
+            lines.append(f"WARNING: braille NOT made for {len(not_made)} letters: make them by hand")
+            lines += [f"  {w.letter_id}: {w.detail}" for w in not_made]
         return lines
+
+    def warnings(self) -> list[BrailleWarning]:
+        return braille_warnings(self.manifest().get("braille"))
 
 
 def wanting_braille(letters: Sequence[Letter]) -> list[Letter]:
@@ -165,7 +196,8 @@ def _write_one(folder: Path, name: str, letter: Letter, content: Content, materi
     context = letter_context(letter, content, material, watermark=watermark, bilingual=route.bilingual)
     paragraphs = letter_paragraphs(context)
     letter_id, language = letter.letter_id, material.spec.language
-    cells = [(p.kind, translate.forward(p.text, table)) for p in paragraphs]
+    latin_table = settings.latin_table_for(language)
+    cells = [(p.kind, forward_text(p.text, table, latin_table)) for p in paragraphs]
     brf = lay_out(cells, settings.cells_per_line, settings.lines_per_page)
     atomic.write_bytes(folder / f"{name}.brf", brf.data)
     words = {
@@ -174,6 +206,8 @@ def _write_one(folder: Path, name: str, letter: Letter, content: Content, materi
         "material_id": material_id,
         "language": language,
         "table": table,
+        "latin_table": latin_table,
+        "read_back_reliable": table not in settings.read_back_unreliable,
         "cells_per_line": settings.cells_per_line,
         "lines_per_page": settings.lines_per_page,
         "paragraphs": [{"kind": p.kind, "text": p.text} for p in paragraphs],

@@ -31,6 +31,11 @@ class BrailleSettings(Strict):
     cells_per_line: int = Field(ge=20, le=100)
     lines_per_page: int = Field(ge=5, le=100)
     tables: dict[str, str]
+    #: Languages not written in Latin letters whose letters' Latin words go into English braille.
+    latin_words_in_english: list[str] = []
+    #: Tables whose braille liblouis cannot read back reliably: ``check`` compares their braille
+    #: with the letter's words translated again, and only reports the reading back.
+    read_back_unreliable: list[str] = []
 
     @field_validator("tables")
     @classmethod
@@ -43,6 +48,18 @@ class BrailleSettings(Strict):
             if not _TABLE_NAME.fullmatch(name):
                 raise ValueError(f"'{language}': a liblouis table's file name, like en-ueb-g2.ctb, without a folder")
         return tables
+
+    @field_validator("latin_words_in_english")
+    @classmethod
+    def _languages(cls, languages: list[str]) -> list[str]:
+        for language in languages:
+            if language not in LANGUAGES:
+                raise ValueError(f"'{language}' is not a language code handle-docs knows (like ar or ur)")
+        return languages
+
+    def latin_table_for(self, language: str) -> str | None:
+        """The English table, for the Latin words of a letter in ``language``; None when not split."""
+        return self.tables[FALLBACK] if primary_subtag(language or FALLBACK) in self.latin_words_in_english else None
 
     def table_for(self, language: str) -> tuple[str, bool]:
         """(the table list for ``language``, True when it fell back to English)."""
@@ -62,6 +79,10 @@ def load_settings(content_root: Path) -> BrailleSettings:
         for language, name in settings.tables.items():
             if not translate.table_usable(name):
                 problems.append(doc.problem(f"tables.{language}", f"liblouis has no braille table {name!r}"))
+    if settings is not None:
+        for index, name in enumerate(settings.read_back_unreliable):
+            if name not in settings.tables.values():
+                problems.append(doc.problem(f"read_back_unreliable.{index}", f"{name!r} is not one of the tables above"))
     if problems or settings is None:
         raise ProblemsError(problems)
     return settings

@@ -8,8 +8,15 @@ made from, the liblouis table and the page size.  The checks:
   cells, pages of at most ``lines_per_page`` lines (40 × 25 without a words
   file);
 * ``brf-page-numbers``: each page's first line ends with its number, in order;
-* ``brf-words``: the braille back-translated with liblouis gives back at
-  least :data:`MIN_WORDS_MATCHED` of the letter's words, in order.
+* ``brf-words``: the braille holds at least :data:`MIN_WORDS_MATCHED` of the
+  letter's words, in order, each translated again with the table (and, for
+  the Latin words of an Arabic or Urdu letter, the English table) the words
+  file names: the braille says what the letter says, as the table writes it;
+* ``brf-read-back``: liblouis reads the braille back into at least
+  :data:`MIN_WORDS_MATCHED` of the letter's words: the table itself is checked
+  too.  For a table liblouis reads back wrongly although its braille follows
+  the code (``read_back_unreliable`` in braille.yaml: Welsh grade 2, see
+  docs/braille.md), the share is reported and the check skipped.
 
 Words are compared by their letters alone, case, accents and ligatures
 ("æ" for "ae") aside: numbers
@@ -29,6 +36,7 @@ from typing import Any
 
 from handle_docs.braille import translate
 from handle_docs.braille.layout import page_number, read_pages
+from handle_docs.braille.runs import script_runs
 from handle_docs.braille.translate import BRAILLE_ASCII
 
 from .config import CheckConfig
@@ -109,26 +117,104 @@ def check_page_numbers(doc: BrfFile, config: CheckConfig) -> CheckResult:
     return CheckResult.from_findings("brf-page-numbers", findings)
 
 
-def check_words(doc: BrfFile, config: CheckConfig) -> CheckResult:
-    name = "brf-words"
+def letter_runs(words: dict[str, Any]) -> list[tuple[str, str]]:
+    """The letter's words as ``(table, text)`` runs, as the run translated them."""
+    return [run for p in words["paragraphs"]
+            for run in script_runs(p["text"], words["table"], words.get("latin_table"))]
+
+
+def expected_cells(runs: list[tuple[str, str]]) -> tuple[list[str], list[int]]:
+    """The letter's words translated again: braille words (Braille ASCII), and the run each comes from."""
+    cells: list[str] = []
+    owners: list[int] = []
+    for index, (table, text) in enumerate(runs):
+        for word in translate.forward(text, table).split():
+            cells.append(word)
+            owners.append(index)
+    return cells, owners
+
+
+def found_cells(doc: BrfFile, expected: list[str]) -> list[str]:
+    """The BRF's braille words; a word the layout cut at a full line's end is joined again."""
+    known = set(expected)
+    words: list[str] = []
+    full = False
+    for line in doc.text_lines():
+        tokens = line.upper().split()
+        if full and words and tokens and words[-1] + tokens[0] in known and words[-1] not in known:
+            words[-1] += tokens.pop(0)
+        words += tokens
+        full = len(line) >= doc.cells
+    return words
+
+
+def _needs_liblouis(name: str, doc: BrfFile) -> CheckResult | None:
     if doc.words is None:
         return CheckResult.from_findings(name, [Finding(f"no words file ({doc.path.with_suffix('.json').name}) "
                                                         "beside it: cannot compare the braille with the letter")])
     if not translate.available():
         return CheckResult.skip(name, "liblouis is not installed (Debian: liblouis-bin liblouis-data)")
-    table = doc.words["table"]
-    expected = word_keys(" ".join(p["text"] for p in doc.words["paragraphs"]))
-    found = word_keys(" ".join(translate.backward(line.strip(), table) for line in doc.text_lines()))
-    share = words_matched(expected, found)
+    return None
+
+
+def check_words(doc: BrfFile, config: CheckConfig) -> CheckResult:
+    """The braille is the letter's words: each translated again with the run's tables, word for word."""
+    name = "brf-words"
+    if (early := _needs_liblouis(name, doc)) is not None:
+        return early
+    expected, _ = expected_cells(letter_runs(doc.words))
+    share = words_matched(expected, found_cells(doc, expected))
     if share >= MIN_WORDS_MATCHED:
         return CheckResult.from_findings(name, [])
     return CheckResult.from_findings(name, [Finding(
-        f"the braille reads back {share:.0%} of the letter's {len(expected)} words "
-        f"(at least {MIN_WORDS_MATCHED:.0%} needed; table {table})")])
+        f"the braille holds {share:.0%} of the letter's {len(expected)} words in braille "
+        f"(at least {MIN_WORDS_MATCHED:.0%} needed; table {doc.words['table']})")])
+
+
+def read_back(doc: BrfFile) -> tuple[list[str], list[str]]:
+    """(the letter's words, the words liblouis reads back from the BRF), as compared.
+
+    Each stretch of the BRF's braille words is read back with the table of the
+    run it lines up with (a Latin run of an Arabic letter with the English table)."""
+    runs = letter_runs(doc.words)
+    expected, owners = expected_cells(runs)
+    found = found_cells(doc, expected)
+    found_owner = [0] * len(found)
+    matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2):
+            i = min(i1 + (j - j1), i2 - 1) if i2 > i1 else max(i1 - 1, 0)
+            found_owner[j] = owners[i] if owners else 0
+    back: list[str] = []
+    start = 0
+    for j in range(1, len(found) + 1):
+        if j == len(found) or found_owner[j] != found_owner[start]:
+            table = runs[found_owner[start]][0] if runs else doc.words["table"]
+            back.append(translate.backward(" ".join(found[start:j]), table))
+            start = j
+    return word_keys(" ".join(run for _, run in runs)), word_keys(" ".join(back))
+
+
+def check_read_back(doc: BrfFile, config: CheckConfig) -> CheckResult:
+    """liblouis reads the braille back into the letter's words (reported only, for a table it reads back wrongly)."""
+    name = "brf-read-back"
+    if (early := _needs_liblouis(name, doc)) is not None:
+        return early
+    expected, found = read_back(doc)
+    share = words_matched(expected, found)
+    table = doc.words["table"]
+    said = f"liblouis reads back {share:.0%} of the letter's {len(expected)} words (table {table})"
+    if not doc.words.get("read_back_reliable", True):
+        return CheckResult.skip(name, f"{said}: it reads this table's braille back wrongly (braille.yaml: "
+                                      "read_back_unreliable), so brf-words compares the braille itself")
+    if share >= MIN_WORDS_MATCHED:
+        return CheckResult.from_findings(name, [])
+    return CheckResult.from_findings(name, [Finding(f"{said}: at least {MIN_WORDS_MATCHED:.0%} needed")])
 
 
 CHECKS = (
     ("brf-cells", check_cells),
     ("brf-page-numbers", check_page_numbers),
     ("brf-words", check_words),
+    ("brf-read-back", check_read_back),
 )

@@ -14,6 +14,8 @@ import click
 
 from ..models import ProblemsError
 from ..review import DRAFT_WATERMARK
+from handle_docs.braille.outputs import braille_warnings
+from handle_docs.run.workspace_runs import read_json
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
 from .progress import Progress
 from .common import (
@@ -119,3 +121,5 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
         click.echo(f"letters made with an answer assumed (follow these up): {out_dir / 'warnings.csv'}")
     if draft:
         click.echo(f"DRAFT: every page is watermarked '{DRAFT_WATERMARK}'; not for delivery")
+    for warning in braille_warnings((read_json(out_dir / "manifest.json") or {}).get("braille")):
+        click.echo(f"warning: {warning.sentence} Why: {warning.detail}", err=True)

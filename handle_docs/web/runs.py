@@ -21,6 +21,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 
+from handle_docs.braille.outputs import FOLDER as BRAILLE_FOLDER
+from handle_docs.braille.outputs import braille_warnings
 from handle_docs.models import RECORD_COLUMNS, ProblemsError
 from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
@@ -364,11 +366,20 @@ DOWNLOADS = {
 }
 
 
+def _braille(record: RunRecord) -> dict[str, Path]:
+    """The run's braille letters by their download name ("braille-L0042.brf": the letter's reference, nothing
+    about the resident), looked up among the files made, never joined from the URL."""
+    folder = store().out_dir(record) / BRAILLE_FOLDER
+    return {f"braille-{p.name}": p for p in sorted(folder.glob("*.brf"))} if folder.is_dir() else {}
+
+
 def _file(record: RunRecord, name: str) -> Path | None:
     if name in DOWNLOADS:
         where, inside, _ = DOWNLOADS[name]
         base = store().out_dir(record) if where == "out" else store().extras_dir(record)
         path = base / inside
+    elif name.startswith("braille-"):
+        path = _braille(record).get(name)
     else:  # a social card: its name is looked up among the files made, never joined from the URL
         cards = store().extras_dir(record) / "cards"
         found = {p.name: p for p in cards.iterdir()} if cards.is_dir() else {}
@@ -402,6 +413,9 @@ def describe(name: str) -> str:
     """One line on a file of the run (a social card's picture and its words included)."""
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
+    if name.startswith("braille-"):
+        part = "The English part of a braille letter" if "--" in name else "Braille letter"
+        return f"{part} for 1 resident — send to the embosser."
     if name.endswith(".txt"):
         return "The description of the social media card, for people who cannot see it."
     return "A social media card about the operation, to post."
@@ -434,14 +448,17 @@ def results(run_id: str):
     manifest = read_json(store().out_dir(record) / "manifest.json") or {}
     pages = preview_pages(store(), record) if record.state == DONE else []
     files = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    braille = list(_braille(record))
     batch_pages = (manifest.get("batch") or {}).get("pages") or 0
     return render_template("run_results.html", title="Letters made", run=record, manifest=manifest,
-                           previews=range(1, len(pages) + 1), files=files, describe=describe,
+                           previews=range(1, len(pages) + 1), files=files + braille, describe=describe,
+                           braille=braille, braille_letters=len((manifest.get("braille") or {}).get("letters") or ()),
                            to_keep=[f for f in TO_KEEP if f in files],
                            others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
                            print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
                            name=run_name(loaded().content, record.uploaded), expires=_day(record.expires),
-                           notes=read_json(store().extras_dir(record) / "notes.json") or [])
+                           notes=read_json(store().extras_dir(record) / "notes.json") or [],
+                           braille_warnings=braille_warnings(manifest.get("braille")))
 
 
 def _day(iso: str) -> str:
@@ -454,6 +471,7 @@ def download_all(run_id: str):
     """Every file of the run in one zip, made for this download only (spooled, never kept)."""
     record = mine_or_404(run_id)
     names = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    names += list(_braille(record))
     if not names:
         abort(404)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
@@ -472,7 +490,8 @@ def download(run_id: str, name: str):
     path = _file(record, name)
     if path is None:
         abort(404)
-    mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else ("image/png" if name.endswith(".png") else "text/plain")
+    mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else (
+        "image/png" if name.endswith(".png") else "application/octet-stream" if name.endswith(".brf") else "text/plain")
     return send_file(path.absolute(), mimetype=mimetype, as_attachment=True, download_name=name, conditional=False, etag=False)
 
 
