@@ -8,16 +8,19 @@ several glyphs (Noto Nastaliq Urdu): the text copied out of the PDF is not
 the text printed.
 
 While a text box is drawn, this module cuts its glyphs into marked-content
-sequences, ``/Span <</MCID n /ActualText (…)>> BDC … EMC`` for each glyph
-cluster (the glyphs Pango shaped from one run of characters) or word that
-needs it, ``/Span <</MCID n>> BDC … EMC`` for the glyphs between them.  Only
-text boxes holding Arabic script are touched (a left-to-right ligature reads right by its font's mapping): in
-an Arabic-script run every cluster is wrapped, in a run of another script in
-such a box a cluster that is not one glyph for one character.
+sequences, ``/Span <</MCID n /ActualText (…)>> BDC … EMC`` for each unit
+that needs it, ``/Span <</MCID n>> BDC … EMC`` for the glyphs between them.
+Only text boxes holding Arabic script are touched (a left-to-right ligature
+reads right by its font's mapping).  In an Arabic-script run each word is
+cut at its *anchors*, the glyphs that carry its letters, with the marks
+drawn as glyphs of their own in sequences whose ``/ActualText`` is empty
+(:func:`_word_units`); in a run where a letter is drawn with several glyphs
+(Nastaliq) a word is one unit; in a run of another script in such a box a
+cluster that is not one glyph for one character is one.
 
-The text of a cluster is in the order its glyphs are drawn (left to right on
-the page).  For the one- or two-character clusters of right-to-left runs
-this is the reverse of their logical order: Poppler (pdftotext), MuPDF and
+The text of a unit is in the order its glyphs are drawn (left to right on
+the page).  For right-to-left runs this is the reverse of their logical
+order: Poppler (pdftotext), MuPDF and
 PDFium all lay an ``/ActualText`` out across its glyphs from left to right
 and then apply their own right-to-left reordering to the line, so only
 text in drawing order comes back in logical order from all three
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
-from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 from handle_docs.util.script import arabic_script
 
@@ -108,8 +111,10 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         offset, length = item.item.offset, item.item.length
         rtl = bool(item.item.analysis.level % 2)
         # The clusters of the glyphs drawn (an empty glyph is not in the content stream).
-        drawn = [glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)
-                 if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        shown = [i for i in range(glyphs.num_glyphs) if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        drawn = [glyphs.log_clusters[i] for i in shown]
+        geometry = [(glyphs.glyphs[i].geometry.width, glyphs.glyphs[i].geometry.x_offset,
+                     glyphs.glyphs[i].geometry.y_offset) for i in shown]
         starts = sorted(set(glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)))
         ends = {start: (starts[k + 1] if k + 1 < len(starts) else length) for k, start in enumerate(starts)}
         texts = {start: utf8[offset + start:offset + ends[start]].decode() for start in starts}
@@ -125,12 +130,8 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
                      if sizes[start] and (sizes[start] != 1 or len(texts[start]) != 1)}
             owners.extend(units.get(start) for start in drawn)
             continue
-        # Arabic script: every glyph is in a unit.  A word whose letters are
-        # each one glyph (lam-alef too) gets a unit a glyph; a word with a
-        # mark drawn as a glyph of its own (shadda, tanwin), and every word of
-        # a run where a letter is drawn with several glyphs (Nastaliq), get
-        # one unit for the whole word: a reader would place the raised and
-        # lowered glyphs as words, or lines, of their own.
+        # Arabic script: every glyph is in a unit, a word at a time (_word_units).
+        em = box.style["font_size"]
         nastaliq = any(sizes[start] > len(texts[start]) for start in starts)
         k = 0
         while k < len(drawn):
@@ -141,15 +142,97 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
             end = k
             while end < len(drawn) and not texts[drawn[end]].isspace():
                 end += 1
-            word = drawn[k:end]
-            clusters = list(dict.fromkeys(word))
-            if nastaliq or any(sizes[start] != 1 or _marks(texts[start]) for start in clusters):
-                unit = _Cluster("".join(as_drawn(start) for start in clusters), len(word))
-                owners.extend([unit] * len(word))
-            else:
-                owners.extend(_Cluster(as_drawn(start), 1) for start in word)
+            units = _nastaliq_units if nastaliq else _word_units
+            owners.extend(units([(drawn[i], geometry[i]) for i in range(k, end)],
+                                {start: as_drawn(start) for start in starts}, em))
             k = end
     return _Plan(owners, offsets) if any(owners) else None
+
+
+#: How far (in thousandths of an em) a glyph may be moved off its pen position and still
+#: carry text: a Nastaliq dot or a raised mark is drawn well away from it.
+_ANCHOR_OFFSET = 100
+
+
+def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float) -> list[_Cluster]:
+    """The units of one Arabic-script word, one for each of its drawn glyphs
+    (``glyphs``: cluster start and (advance, x offset, y offset) in Pango units,
+    in drawing order; ``texts``: each cluster's text in drawing order).
+
+    The word's text is carried by its *anchors*, the glyphs that advance the pen
+    from where the one before left it (a letter's body, lam-alef), each in a
+    sequence of its own.  MuPDF gives an /ActualText's letters to its glyphs
+    one by one, each where its glyph is, and matches its start and end against
+    the glyphs' own text; a letter given to a raised or shifted mark is read as
+    a word of its own, and a sequence that holds a word cut by a text rise is
+    read with letters twice.  The glyphs between anchors (marks drawn as glyphs
+    of their own) are in sequences with an empty /ActualText: drawn, read as
+    nothing.  Each anchor takes the text of its cluster; a cluster with no
+    anchor gives its text to the anchor before it, so the anchors' texts, in
+    drawing order, are the word's.  Poppler reads the same sequences right: it
+    spreads each text across its glyphs, which touch.
+    """
+    size = em * TO_UNITS
+    anchors = [i for i, (_, (width, dx, _dy)) in enumerate(glyphs)
+               if width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000] or [0]
+    chunks = {i: "" for i in anchors}
+    pending = ""  # text of clusters before the word's first anchor
+    last = None
+    for start in dict.fromkeys(start for start, _ in glyphs):
+        own = [i for i in anchors if glyphs[i][0] == start]
+        text = texts[start]
+        if not own:
+            if last is None:
+                pending += text
+            else:
+                chunks[last] += text
+            continue
+        for i in own[:-1]:  # one letter each, the rest to the cluster's last anchor
+            chunks[i], text = text[:1], text[1:]
+        chunks[own[-1]] = text
+        last = own[-1]
+    chunks[anchors[0]] = pending + chunks[anchors[0]]
+    if not all(chunks.values()):
+        letters = list("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)))
+        for n, i in enumerate(anchors):
+            chunks[i] = "".join(letters[n:]) if n == len(anchors) - 1 else (letters[n] if n < len(letters) else "")
+    # A mark first in an anchor's text goes to the anchor before it: the anchor's
+    # first letter is the one a reader places at the glyph and moves past it.
+    ordered = sorted(chunks)
+    for before, after in zip(ordered, ordered[1:]):
+        lead = _leading_marks(chunks[after])
+        if 0 < lead < len(chunks[after]):
+            chunks[before] += chunks[after][:lead]
+            chunks[after] = chunks[after][lead:]
+    # The word's last letter, drawn first, with a mark of its own (tanwin, kasra): the
+    # mark's glyph, drawn before the letter's, is in the letter's sequence, so that
+    # the mark comes before the letter there as in the text, each at its glyph.
+    first = ordered[0]
+    lead = _leading_marks(chunks[first])
+    merged = _Cluster(chunks[first], 1) if first > 0 and 0 < lead < len(chunks[first]) else None
+    units: list[_Cluster] = []
+    for i in range(len(glyphs)):
+        if merged is not None and i <= first:
+            units.append(merged)
+        elif i in chunks:
+            units.append(_Cluster(chunks[i], 1))
+        elif units and units[-1].text == "" and i - 1 not in chunks:
+            units.append(units[-1])  # the glyphs between two anchors: one sequence
+        else:
+            units.append(_Cluster("", 1))
+    return units
+
+
+def _nastaliq_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float) -> list[_Cluster]:
+    """The units of a word of a run where a letter is drawn with several glyphs (Nastaliq):
+    one for the whole word."""
+    unit = _Cluster("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)), len(glyphs))
+    return [unit] * len(glyphs)
+
+
+def _leading_marks(text: str) -> int:
+    """How many combining marks ``text`` begins with."""
+    return len(text) - len(text.lstrip("".join(ch for ch in text if _marks(ch))))
 
 
 def _open(stream: Stream, plan: _Plan, owner: _Cluster | None) -> None:
@@ -200,7 +283,8 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                 _open(stream, plan, owner)
             parts.append(b"<" + hexa[k:k + 4] + b">")
             if plan.at <= len(plan.offsets):  # where the sequence starts in reading order
-                place = plan.offsets[plan.at - 1]
+                # (marks with no text of their own after the letter of their cluster)
+                place = plan.offsets[plan.at - 1] + (0.5 if owner is not None and not owner.text else 0)
                 plan.entry["order"] = min(plan.entry.get("order", place), place)
             if plan.at >= len(plan.owners):  # the last glyph: close inside the text object
                 flush()
