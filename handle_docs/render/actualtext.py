@@ -15,8 +15,11 @@ reads right by its font's mapping).  In an Arabic-script run each word is
 cut at its *anchors*, the glyphs that carry its letters, with the marks
 drawn as glyphs of their own in sequences whose ``/ActualText`` is empty
 (:func:`_word_units`); in a run where a letter is drawn with several glyphs
-(Nastaliq) a word is one unit; in a run of another script in such a box a
-cluster that is not one glyph for one character is one.
+(Nastaliq) each word is drawn again, its glyphs where they were, its dots
+and joins first with an empty ``/ActualText`` and its anchors after them
+with the word's text (:func:`_nastaliq_units`, :func:`_draw_word`); in a
+run of another script in such a box a cluster that is not one glyph for one
+character is one unit.
 
 The text of a unit is in the order its glyphs are drawn (left to right on
 the page).  For right-to-left runs this is the reverse of their logical
@@ -47,7 +50,8 @@ from dataclasses import dataclass, field
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
-from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
+from weasyprint.text.fonts import get_pango_font_key
 
 from handle_docs.util.script import arabic_script
 
@@ -64,7 +68,7 @@ class _Cluster:
 class _Plan:
     """For one text box: the unit each drawn glyph belongs to (None: none), in drawing order."""
 
-    owners: list[_Cluster | None] = field(default_factory=list)
+    owners: list[_Cluster | _Word | None] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # each drawn glyph's place in the text (logical order)
     at: int = 0  # the next glyph
     entry: dict | None = None  # the MCID table's entry of the open marked content
@@ -73,6 +77,22 @@ class _Plan:
     tag: str = "Span"
     tags: dict | None = None  # the page stream's MCID table
     mcid: int | None = None  # the box's own MCID, for its first segment
+    word: _Word | None = None  # the Nastaliq word being drawn, held back until its last glyph
+    rise: float = 0.0  # the text rise WeasyPrint set last
+    shown_rise: float = 0.0  # the text rise in the content stream
+    font: object = None  # the font being drawn with
+
+
+@dataclass(eq=False)
+class _Word:
+    """A Nastaliq word, drawn again as two sequences (:func:`_draw_word`): its anchors,
+    with its text, then its other glyphs, with none."""
+
+    text: str  # in drawing order
+    anchors: list[bool]  # for each glyph of the word, in drawing order: whether it carries text
+    widths: list[float]  # how far each moves the pen (its /W entry, thousandths of an em)
+    drawn: list = field(default_factory=list)  # (glyph, x, rise, place) as WeasyPrint drew them
+    pen: float = 0.0  # where WeasyPrint's pen is, from where the word began (thousandths of an em)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +135,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         drawn = [glyphs.log_clusters[i] for i in shown]
         geometry = [(glyphs.glyphs[i].geometry.width, glyphs.glyphs[i].geometry.x_offset,
                      glyphs.glyphs[i].geometry.y_offset) for i in shown]
+        ids = [glyphs.glyphs[i].glyph for i in shown]
         starts = sorted(set(glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)))
         ends = {start: (starts[k + 1] if k + 1 < len(starts) else length) for k, start in enumerate(starts)}
         texts = {start: utf8[offset + start:offset + ends[start]].decode() for start in starts}
@@ -142,9 +163,13 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
             end = k
             while end < len(drawn) and not texts[drawn[end]].isspace():
                 end += 1
-            units = _nastaliq_units if nastaliq else _word_units
-            owners.extend(units([(drawn[i], geometry[i]) for i in range(k, end)],
-                                {start: as_drawn(start) for start in starts}, em))
+            word = [(drawn[i], geometry[i]) for i in range(k, end)]
+            as_drawn_texts = {start: as_drawn(start) for start in starts}
+            if nastaliq:
+                owners.extend(_nastaliq_units(word, as_drawn_texts, em,
+                                              [_pdf_width(item.item.analysis.font, ids[i]) for i in range(k, end)]))
+            else:
+                owners.extend(_word_units(word, as_drawn_texts, em))
             k = end
     return _Plan(owners, offsets) if any(owners) else None
 
@@ -152,6 +177,10 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
 #: How far (in thousandths of an em) a glyph may be moved off its pen position and still
 #: carry text: a Nastaliq dot or a raised mark is drawn well away from it.
 _ANCHOR_OFFSET = 100
+#: The gaps, in thousandths of an em, MuPDF reads as no space between two letters: from the end
+#: of one glyph's /W width forwards to the next glyph, or backwards (glyphs that overlap).
+_MUPDF_GAP, _MUPDF_BACK = 120, -750
+_MUPDF_RISE = 0.7
 
 
 def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float) -> list[_Cluster]:
@@ -223,11 +252,28 @@ def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int,
     return units
 
 
-def _nastaliq_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float) -> list[_Cluster]:
-    """The units of a word of a run where a letter is drawn with several glyphs (Nastaliq):
-    one for the whole word."""
-    unit = _Cluster("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)), len(glyphs))
-    return [unit] * len(glyphs)
+def _nastaliq_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float,
+                    widths: list[float]) -> list[_Word]:
+    """The units of a word of a run where a letter is drawn with several glyphs
+    (Nastaliq): the word, held back while WeasyPrint draws it and drawn again by
+    :func:`_draw_word` (``widths``: each glyph's ``/W`` width).
+
+    Nastaliq's letters cascade (each up to two thirds of an em above the one
+    before) and its dots are glyphs moved off the pen.  Poppler places an
+    /ActualText on its first glyph's baseline and across to its last glyph's
+    end, so a word's text must be in one sequence that starts with its
+    left-most letter; MuPDF gives the letters to the sequence's glyphs one by
+    one, so the glyphs that come first must be the letters' bodies, along the
+    pen.  Both hold when the word's anchors are drawn after its dots and
+    zero-width joins (those in a sequence with an empty /ActualText), in one
+    sequence with the word's text.
+    """
+    size = em * TO_UNITS
+    anchors = [width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000 for _, (width, dx, _dy) in glyphs]
+    if not any(anchors):
+        anchors[0] = True
+    word = _Word("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)), anchors, widths)
+    return [word] * len(glyphs)
 
 
 def _leading_marks(text: str) -> int:
@@ -262,18 +308,41 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
             _original_show_text(stream, b" ".join(parts))
             parts.clear()
 
+    def hold(word: _Word) -> None:
+        """Begin holding ``word`` back: the sequence before it ends here."""
+        if plan.word is None:
+            flush()
+            if plan.segment is not None:
+                stream.end_marked_content()
+                plan.segment = None
+            plan.word = word
+
     for match in _TOKENS.finditer(text):
         hexa, other = match.groups()
         if other is not None:
             # Positioning: inside the sequence of the glyph it comes before; after
             # the box's last glyph it moves nothing that is drawn, and is left out.
             if plan.at < len(plan.owners):
+                if isinstance(plan.owners[plan.at], _Word):
+                    hold(plan.owners[plan.at])
+                    plan.word.pen -= sum(float(number) for number in other.split())
+                    continue
                 if plan.segment is None:
                     _open(stream, plan, plan.owners[plan.at])
                 parts.append(other)
             continue
         for k in range(0, len(hexa), 4):  # two bytes a glyph: the bundled fonts are all outline fonts
             owner = plan.owners[plan.at] if plan.at < len(plan.owners) else None
+            if isinstance(owner, _Word):
+                hold(owner)
+                glyph = int(hexa[k:k + 4], 16)
+                owner.drawn.append((glyph, owner.pen, plan.rise, plan.offsets[plan.at]))
+                owner.pen += owner.widths[len(owner.drawn) - 1]
+                plan.at += 1
+                if len(owner.drawn) == len(owner.anchors):
+                    _draw_word(stream, plan, owner)
+                    plan.word = None
+                continue
             plan.at += 1
             segment = owner if owner is not None else _PLAIN
             if segment is not plan.segment:
@@ -293,8 +362,84 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
     flush()
 
 
+_INK, _LOGICAL = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+
+
+def _pdf_width(pango_font, glyph: int) -> float:
+    """How far ``glyph`` moves the pen in the PDF: its ``/W`` entry, as WeasyPrint writes it
+    (thousandths of an em)."""
+    _, _, font_size = get_pango_font_key(pango_font)
+    pango.pango_font_get_glyph_extents(pango_font, glyph, _INK, _LOGICAL)
+    return round(_LOGICAL.width * 1000 * FROM_UNITS / font_size)
+
+
+def _number(value: float) -> bytes:
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
+    """Draw ``word``'s glyphs where WeasyPrint drew them: first its dots and joins in a
+    sequence with an empty /ActualText (their own text sets MuPDF's direction for the
+    letters after them), then its anchors in one with its text; leave the pen and the
+    rise as WeasyPrint left them."""
+    key = stream._current_font[0]
+    font = next(font for font in stream._fonts.values() if font.hash == key)
+    anchors = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if anchor]
+    rest = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if not anchor]
+    # MuPDF moves on from a letter where its glyph's /W width ends; a gap of more than
+    # 0.15 em to the next letter is a space to it.  Where Nastaliq leaves one (between
+    # two joined groups of letters), the anchors after it are drawn with the rest, and
+    # the letters they would carry are placed where the last anchor before it ends.
+    # So is a letter more than 0.7 em above or below the one before: a line of its own.
+    size = stream._current_font[1]
+    for n in range(1, len(anchors)):
+        gap = anchors[n][1] - (anchors[n - 1][1] + anchors[n - 1][4])
+        if not _MUPDF_BACK < gap < _MUPDF_GAP or abs(anchors[n][2] - anchors[n - 1][2]) > _MUPDF_RISE * size:
+            rest[:0] = anchors[n:]
+            del anchors[n:]
+            break
+    while len(anchors) > 1 and abs(anchors[-1][2]) > _MUPDF_RISE * size:  # what follows is on the line
+        rest.insert(0, anchors.pop())
+    # MuPDF matches the end of an /ActualText against the last glyphs' own text and,
+    # where it matches but the start does not, writes that end twice: a last anchor
+    # whose own text ends as the word does is drawn with the rest (its letter is
+    # then placed where the anchor before it ends).
+    while len(anchors) > 1 and (font.to_unicode.get(anchors[-1][0]) or "\0")[-1] == word.text[-1]:
+        rest.insert(0, anchors.pop())
+    pen = 0.0
+    for glyphs, text in ((rest, ""), (anchors, word.text)):
+        if not glyphs:
+            continue
+        _open(stream, plan, _Cluster(text, len(glyphs)))
+        plan.entry["order"] = min(place for _, _, _, place, _ in glyphs) + (0 if text else 0.5)
+        parts: list[bytes] = []
+        for glyph, x, rise, _, width in glyphs:
+            if rise != plan.shown_rise:
+                if parts:
+                    _original_show_text(stream, b" ".join(parts))
+                    parts.clear()
+                _original_set_text_rise(stream, rise)
+                plan.shown_rise = rise
+            if abs(x - pen) > 1e-6:
+                parts.append(_number(pen - x))
+            parts.append(b"<%04x>" % glyph)
+            pen = x + width
+        if text:
+            if abs(word.pen - pen) > 1e-6:
+                parts.append(_number(pen - word.pen))
+            pen = word.pen
+        if parts:
+            _original_show_text(stream, b" ".join(parts))
+        stream.end_marked_content()
+        plan.segment = None
+    if plan.shown_rise != plan.rise:
+        _original_set_text_rise(stream, plan.rise)
+        plan.shown_rise = plan.rise
+
+
 _original_marked = Stream.marked
 _original_show_text = Stream.show_text
+_original_set_text_rise = Stream.set_text_rise
 
 
 @contextmanager
@@ -332,6 +477,17 @@ def _show_text(self: Stream, text) -> None:
         _original_show_text(self, text)
         return
     _emit(self, plan, text if isinstance(text, bytes) else str(text).encode())
+
+
+def _set_text_rise(self: Stream, height) -> None:
+    plan = getattr(self, "_handle_docs_plan", None)
+    if plan is None:
+        _original_set_text_rise(self, height)
+        return
+    plan.rise = height
+    if plan.word is None:  # held back with the word's glyphs otherwise
+        _original_set_text_rise(self, height)
+        plan.shown_rise = height
 
 
 def take_extra_mcids(page_streams) -> list:
@@ -383,3 +539,4 @@ def install() -> None:
     if Stream.marked is not _marked:
         Stream.marked = _marked
         Stream.show_text = _show_text
+        Stream.set_text_rise = _set_text_rise
