@@ -80,7 +80,8 @@ class _Plan:
     word: _Word | None = None  # the Nastaliq word being drawn, held back until its last glyph
     rise: float = 0.0  # the text rise WeasyPrint set last
     shown_rise: float = 0.0  # the text rise in the content stream
-    font: object = None  # the font being drawn with
+    widths: list[float] = field(default_factory=list)  # each drawn glyph's /W width, in drawing order
+    line_pen: float = 0.0  # how far the pen is from where the box's line starts (text space)
 
 
 @dataclass(eq=False)
@@ -93,6 +94,7 @@ class _Word:
     widths: list[float]  # how far each moves the pen (its /W entry, thousandths of an em)
     drawn: list = field(default_factory=list)  # (glyph, x, rise, place) as WeasyPrint drew them
     pen: float = 0.0  # where WeasyPrint's pen is, from where the word began (thousandths of an em)
+    line_start: float = 0.0  # where the word began, from where the box's line starts (text space)
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +125,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
     utf8 = layout.text.encode()
     owners: list[_Cluster | None] = []
     offsets: list[int] = []
+    widths: list[float] = []
     run = line.runs[0]
     while run != ffi.NULL:
         item = run.data
@@ -136,6 +139,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         geometry = [(glyphs.glyphs[i].geometry.width, glyphs.glyphs[i].geometry.x_offset,
                      glyphs.glyphs[i].geometry.y_offset) for i in shown]
         ids = [glyphs.glyphs[i].glyph for i in shown]
+        widths.extend(_pdf_width(item.item.analysis.font, glyphs.glyphs[i]) for i in shown)
         starts = sorted(set(glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)))
         ends = {start: (starts[k + 1] if k + 1 < len(starts) else length) for k, start in enumerate(starts)}
         texts = {start: utf8[offset + start:offset + ends[start]].decode() for start in starts}
@@ -167,11 +171,11 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
             as_drawn_texts = {start: as_drawn(start) for start in starts}
             if nastaliq:
                 owners.extend(_nastaliq_units(word, as_drawn_texts, em,
-                                              [_pdf_width(item.item.analysis.font, ids[i]) for i in range(k, end)]))
+                                              widths[len(widths) - len(shown) + k:len(widths) - len(shown) + end]))
             else:
                 owners.extend(_word_units(word, as_drawn_texts, em))
             k = end
-    return _Plan(owners, offsets) if any(owners) else None
+    return _Plan(owners, offsets, widths=widths) if any(owners) else None
 
 
 #: How far (in thousandths of an em) a glyph may be moved off its pen position and still
@@ -316,6 +320,9 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                 stream.end_marked_content()
                 plan.segment = None
             plan.word = word
+            word.line_start = plan.line_pen
+
+    size = stream._current_font[1] if stream._current_font else 0
 
     for match in _TOKENS.finditer(text):
         hexa, other = match.groups()
@@ -330,6 +337,7 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                 if plan.segment is None:
                     _open(stream, plan, plan.owners[plan.at])
                 parts.append(other)
+                plan.line_pen -= sum(float(number) for number in other.split()) * size / 1000
             continue
         for k in range(0, len(hexa), 4):  # two bytes a glyph: the bundled fonts are all outline fonts
             owner = plan.owners[plan.at] if plan.at < len(plan.owners) else None
@@ -343,6 +351,7 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                     _draw_word(stream, plan, owner)
                     plan.word = None
                 continue
+            plan.line_pen += plan.widths[plan.at] * size / 1000
             plan.at += 1
             segment = owner if owner is not None else _PLAIN
             if segment is not plan.segment:
@@ -365,11 +374,13 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
 _INK, _LOGICAL = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
 
 
-def _pdf_width(pango_font, glyph: int) -> float:
-    """How far ``glyph`` moves the pen in the PDF: its ``/W`` entry, as WeasyPrint writes it
-    (thousandths of an em)."""
+def _pdf_width(pango_font, glyph) -> float:
+    """How far ``glyph`` (a Pango glyph info) moves the pen in the PDF: its ``/W`` entry, as
+    WeasyPrint writes it (thousandths of an em)."""
     _, _, font_size = get_pango_font_key(pango_font)
-    pango.pango_font_get_glyph_extents(pango_font, glyph, _INK, _LOGICAL)
+    if glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:  # drawn as .notdef, as wide as Pango laid it out
+        return round(glyph.geometry.width * 1000 * FROM_UNITS / font_size)
+    pango.pango_font_get_glyph_extents(pango_font, glyph.glyph, _INK, _LOGICAL)
     return round(_LOGICAL.width * 1000 * FROM_UNITS / font_size)
 
 
@@ -380,8 +391,10 @@ def _number(value: float) -> bytes:
 def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
     """Draw ``word``'s glyphs where WeasyPrint drew them: first its dots and joins in a
     sequence with an empty /ActualText (their own text sets MuPDF's direction for the
-    letters after them), then its anchors in one with its text; leave the pen and the
-    rise as WeasyPrint left them."""
+    letters after them), then its anchors in one with its text, the last with a
+    character spacing that takes it to the word's end (Poppler's text ends there);
+    leave the pen (set again from the line's start) and the rise as WeasyPrint left
+    them."""
     key = stream._current_font[0]
     font = next(font for font in stream._fonts.values() if font.hash == key)
     anchors = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if anchor]
@@ -422,16 +435,30 @@ def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
                 plan.shown_rise = rise
             if abs(x - pen) > 1e-6:
                 parts.append(_number(pen - x))
+            last = text and glyph == glyphs[-1][0] and x == glyphs[-1][1]
+            spacing = (word.pen - x - width) * size / 1000 if last else 0
+            if spacing:
+                # Poppler lays the text out to where the last glyph's advance ends, and
+                # counts the character spacing in it (MuPDF does not): the word's end.
+                if parts:
+                    _original_show_text(stream, b" ".join(parts))
+                    parts.clear()
+                stream.stream.append(_number(spacing) + b" Tc")
             parts.append(b"<%04x>" % glyph)
             pen = x + width
-        if text:
-            if abs(word.pen - pen) > 1e-6:
-                parts.append(_number(pen - word.pen))
-            pen = word.pen
+            if spacing:
+                _original_show_text(stream, b" ".join(parts))
+                parts.clear()
+                stream.stream.append(b"0 Tc")
         if parts:
             _original_show_text(stream, b" ".join(parts))
         stream.end_marked_content()
         plan.segment = None
+    # Where WeasyPrint's pen is after the word, set from the line's start: readers count
+    # the character spacing after a glyph differently (pdfminer, under pdfplumber, not
+    # after a string's last glyph), so no reader is left where another is not.
+    plan.line_pen = 0.0
+    stream.stream.append(_number(word.line_start + word.pen * size / 1000) + b" 0 Td")
     if plan.shown_rise != plan.rise:
         _original_set_text_rise(stream, plan.rise)
         plan.shown_rise = plan.rise
