@@ -138,8 +138,8 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         drawn = [glyphs.log_clusters[i] for i in shown]
         geometry = [(glyphs.glyphs[i].geometry.width, glyphs.glyphs[i].geometry.x_offset,
                      glyphs.glyphs[i].geometry.y_offset) for i in shown]
-        ids = [glyphs.glyphs[i].glyph for i in shown]
-        widths.extend(_pdf_width(item.item.analysis.font, glyphs.glyphs[i]) for i in shown)
+        run_widths = [_pdf_width(item.item.analysis.font, glyphs.glyphs[i]) for i in shown]
+        widths.extend(run_widths)
         starts = sorted(set(glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)))
         ends = {start: (starts[k + 1] if k + 1 < len(starts) else length) for k, start in enumerate(starts)}
         texts = {start: utf8[offset + start:offset + ends[start]].decode() for start in starts}
@@ -170,8 +170,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
             word = [(drawn[i], geometry[i]) for i in range(k, end)]
             as_drawn_texts = {start: as_drawn(start) for start in starts}
             if nastaliq:
-                owners.extend(_nastaliq_units(word, as_drawn_texts, em,
-                                              widths[len(widths) - len(shown) + k:len(widths) - len(shown) + end]))
+                owners.extend(_nastaliq_units(word, as_drawn_texts, em, run_widths[k:end]))
             else:
                 owners.extend(_word_units(word, as_drawn_texts, em))
             k = end
