@@ -61,7 +61,7 @@ _TOKENS = re.compile(rb"<([0-9a-fA-F]*)>|([^<]+)")
 @dataclass
 class _Cluster:
     text: str  # in drawing order
-    glyphs: int  # how many drawn glyphs remain of it
+    glyphs: int  # how many drawn glyphs it has
 
 
 @dataclass
@@ -86,8 +86,8 @@ class _Plan:
 
 @dataclass(eq=False)
 class _Word:
-    """A Nastaliq word, drawn again as two sequences (:func:`_draw_word`): its anchors,
-    with its text, then its other glyphs, with none."""
+    """A Nastaliq word, drawn again as two sequences (:func:`_draw_word`): its other
+    glyphs, with no text, then its anchors, with its text."""
 
     text: str  # in drawing order
     anchors: list[bool]  # for each glyph of the word, in drawing order: whether it carries text
