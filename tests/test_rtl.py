@@ -151,6 +151,7 @@ def tagged_elements(pdf_path: Path) -> list[tuple]:
             entry = blocks.setdefault(block, [kinds[block], pages[visit.page.objgen], []])
             entry[2].extend(mcids)
         found = list(blocks.values())
+        silent = [_silent_mcids(page) for page in pdf.pages]
     out = []
     with pdfplumber.open(pdf_path) as pdf:
         for kind, index, mcids in found:
@@ -161,13 +162,21 @@ def tagged_elements(pdf_path: Path) -> list[tuple]:
                 on_page = sorted(chars, key=lambda c: (round(c["top"] / 4), c["x0"]))
                 pieces = []  # each marked content (a run of text drawn in one go): its box, in structure order
                 for mcid in mcids:
-                    own = [c for c in chars if c["mcid"] == mcid]
+                    own = [c for c in chars if c["mcid"] == mcid and mcid not in silent[index]]
                     if own:
                         pieces.append((min(c["x0"] for c in own), min(c["top"] for c in own), max(c["x1"] for c in own),
                                        max(c["bottom"] for c in own), any(arabic_script(c["text"]) for c in own)))
                 out.append((kind, index, box, "".join(c["text"] for c in chars), "".join(c["text"] for c in on_page),
                             pieces))
     return out
+
+
+def _silent_mcids(page) -> set[int]:
+    """The MCIDs of the page's marked content whose /ActualText is empty: marks drawn as glyphs of their
+    own, whose letters are read with their letter's glyph (render/actualtext.py); they are no piece of text."""
+    return {int(operands[1].MCID) for operands, operator in pikepdf.parse_content_stream(page, "BDC")
+            if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
+            and str(operands[1].get("/ActualText", "-")) == ""}
 
 
 MM = 72 / 25.4

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
+from weasyprint.pdf.stream import Stream
 
 from handle_docs.checks import CheckConfig, check_paths
+from handle_docs.render import actualtext
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.wording.content import load_content
 
@@ -59,14 +62,7 @@ def _read(reader: str, pdf: Path) -> list[str]:
     return words_of(READERS[reader](pdf))
 
 
-MUPDF_URDU = pytest.mark.xfail(strict=True, reason=(
-    "MuPDF 1.28 (PyMuPDF) hands an /ActualText's letters out to the glyphs one by one and places "
-    "each where its glyph is; Nastaliq's letters cascade and overlap, so MuPDF cuts Urdu words at "
-    "gaps that are not there (docs/languages.md, text layer). Poppler reads every word right."))
-
-
-@pytest.mark.parametrize("reader", [
-    "poppler", pytest.param("mupdf", marks=MUPDF_URDU)])
+@pytest.mark.parametrize("reader", ["poppler", "mupdf"])
 @pytest.mark.parametrize("source", SOURCES)
 def test_every_urdu_word_reads_back_as_a_word_of_the_letter(letters, source, reader):
     pdf, vocabulary = letters[source, "ur"]
@@ -76,14 +72,7 @@ def test_every_urdu_word_reads_back_as_a_word_of_the_letter(letters, source, rea
     assert len({w for w in read if w in vocabulary}) > 50
 
 
-MUPDF_TANWIN = pytest.mark.xfail(strict=True, reason=(
-    "MuPDF 1.28 (PyMuPDF) matches an /ActualText against the glyphs' own text piece by piece, and "
-    "WeasyPrint cuts a word at each raised mark (tanwin drawn above the line: a text rise of its own), "
-    "so a word with tanwin (\"شيئًا\", \"مجانًا\") comes back with its first letters twice. Every other "
-    "word reads right, lam-alef words included (docs/languages.md, text layer)."))
-
-
-@pytest.mark.parametrize("reader", ["poppler", pytest.param("mupdf", marks=MUPDF_TANWIN)])
+@pytest.mark.parametrize("reader", ["poppler", "mupdf"])
 @pytest.mark.parametrize("source", SOURCES)
 def test_every_arabic_word_reads_back_as_a_word_of_the_letter(letters, source, reader):
     pdf, vocabulary = letters[source, "ar"]
@@ -91,8 +80,27 @@ def test_every_arabic_word_reads_back_as_a_word_of_the_letter(letters, source, r
     assert [w for w in read if w not in vocabulary] == []
     for word in ("على", "إلى"):  # lam with alef maksura: one glyph for two letters
         assert word in read
+    for word in ("شيئًا", "ثوانٍ"):  # tanwin: a raised mark in a word, a lowered one at its end
+        assert word in read
     assert any(part in w for w in read for part in LAM_ALEF), "the letter has lam-alef words"
     assert len({w for w in read if w in vocabulary}) > 50
+
+
+def _glyph_boxes(pdf: Path) -> list[tuple]:
+    with pdfplumber.open(pdf) as document:
+        return sorted((number, c["fontname"], round(c["x0"], 2), round(c["top"], 2), round(c["x1"], 2), c["text"])
+                      for number, page in enumerate(document.pages) for c in page.chars)
+
+
+def test_nastaliq_words_drawn_again_stand_where_weasyprint_put_them(letters, content_dirs, tmp_path, monkeypatch):
+    """The text layer draws each Urdu word again, its glyphs in another order: every glyph
+    stands where WeasyPrint alone draws it."""
+    pdf, _ = letters["tests", "ur"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for name in ("marked", "show_text", "set_text_rise"):
+        monkeypatch.setattr(Stream, name, getattr(actualtext, f"_original_{name}"))
+    plain = render_letter(content_dirs["tests"], "ur", tmp_path)
+    assert _glyph_boxes(pdf) == _glyph_boxes(plain)
 
 
 def _without_actual_text(pdf: Path, out: Path) -> Path:

@@ -8,16 +8,22 @@ several glyphs (Noto Nastaliq Urdu): the text copied out of the PDF is not
 the text printed.
 
 While a text box is drawn, this module cuts its glyphs into marked-content
-sequences, ``/Span <</MCID n /ActualText (…)>> BDC … EMC`` for each glyph
-cluster (the glyphs Pango shaped from one run of characters) or word that
-needs it, ``/Span <</MCID n>> BDC … EMC`` for the glyphs between them.  Only
-text boxes holding Arabic script are touched (a left-to-right ligature reads right by its font's mapping): in
-an Arabic-script run every cluster is wrapped, in a run of another script in
-such a box a cluster that is not one glyph for one character.
+sequences, ``/Span <</MCID n /ActualText (…)>> BDC … EMC`` for each unit
+that needs it, ``/Span <</MCID n>> BDC … EMC`` for the glyphs between them.
+Only text boxes holding Arabic script are touched (a left-to-right ligature
+reads right by its font's mapping).  In an Arabic-script run each word is
+cut at its *anchors*, the glyphs that carry its letters, with the marks
+drawn as glyphs of their own in sequences whose ``/ActualText`` is empty
+(:func:`_word_units`); in a run where a letter is drawn with several glyphs
+(Nastaliq) each word is drawn again, its glyphs where they were, its dots
+and joins first with an empty ``/ActualText`` and its anchors after them
+with the word's text (:func:`_nastaliq_units`, :func:`_draw_word`); in a
+run of another script in such a box a cluster that is not one glyph for one
+character is one unit.
 
-The text of a cluster is in the order its glyphs are drawn (left to right on
-the page).  For the one- or two-character clusters of right-to-left runs
-this is the reverse of their logical order: Poppler (pdftotext), MuPDF and
+The text of a unit is in the order its glyphs are drawn (left to right on
+the page).  For right-to-left runs this is the reverse of their logical
+order: Poppler (pdftotext), MuPDF and
 PDFium all lay an ``/ActualText`` out across its glyphs from left to right
 and then apply their own right-to-left reordering to the line, so only
 text in drawing order comes back in logical order from all three
@@ -44,7 +50,8 @@ from dataclasses import dataclass, field
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
-from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
+from weasyprint.text.fonts import get_pango_font_key
 
 from handle_docs.util.script import arabic_script
 
@@ -54,14 +61,14 @@ _TOKENS = re.compile(rb"<([0-9a-fA-F]*)>|([^<]+)")
 @dataclass
 class _Cluster:
     text: str  # in drawing order
-    glyphs: int  # how many drawn glyphs remain of it
+    glyphs: int  # how many drawn glyphs it has
 
 
 @dataclass
 class _Plan:
     """For one text box: the unit each drawn glyph belongs to (None: none), in drawing order."""
 
-    owners: list[_Cluster | None] = field(default_factory=list)
+    owners: list[_Cluster | _Word | None] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # each drawn glyph's place in the text (logical order)
     at: int = 0  # the next glyph
     entry: dict | None = None  # the MCID table's entry of the open marked content
@@ -70,6 +77,24 @@ class _Plan:
     tag: str = "Span"
     tags: dict | None = None  # the page stream's MCID table
     mcid: int | None = None  # the box's own MCID, for its first segment
+    word: _Word | None = None  # the Nastaliq word being drawn, held back until its last glyph
+    rise: float = 0.0  # the text rise WeasyPrint set last
+    shown_rise: float = 0.0  # the text rise in the content stream
+    widths: list[float] = field(default_factory=list)  # each drawn glyph's /W width, in drawing order
+    line_pen: float = 0.0  # how far the pen is from where the box's line starts (text space)
+
+
+@dataclass(eq=False)
+class _Word:
+    """A Nastaliq word, drawn again as two sequences (:func:`_draw_word`): its other
+    glyphs, with no text, then its anchors, with its text."""
+
+    text: str  # in drawing order
+    anchors: list[bool]  # for each glyph of the word, in drawing order: whether it carries text
+    widths: list[float]  # how far each moves the pen (its /W entry, thousandths of an em)
+    drawn: list = field(default_factory=list)  # (glyph, x, rise, place) as WeasyPrint drew them
+    pen: float = 0.0  # where WeasyPrint's pen is, from where the word began (thousandths of an em)
+    line_start: float = 0.0  # where the word began, from where the box's line starts (text space)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +125,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
     utf8 = layout.text.encode()
     owners: list[_Cluster | None] = []
     offsets: list[int] = []
+    widths: list[float] = []
     run = line.runs[0]
     while run != ffi.NULL:
         item = run.data
@@ -108,8 +134,12 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         offset, length = item.item.offset, item.item.length
         rtl = bool(item.item.analysis.level % 2)
         # The clusters of the glyphs drawn (an empty glyph is not in the content stream).
-        drawn = [glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)
-                 if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        shown = [i for i in range(glyphs.num_glyphs) if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        drawn = [glyphs.log_clusters[i] for i in shown]
+        geometry = [(glyphs.glyphs[i].geometry.width, glyphs.glyphs[i].geometry.x_offset,
+                     glyphs.glyphs[i].geometry.y_offset) for i in shown]
+        run_widths = [_pdf_width(item.item.analysis.font, glyphs.glyphs[i]) for i in shown]
+        widths.extend(run_widths)
         starts = sorted(set(glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)))
         ends = {start: (starts[k + 1] if k + 1 < len(starts) else length) for k, start in enumerate(starts)}
         texts = {start: utf8[offset + start:offset + ends[start]].decode() for start in starts}
@@ -125,12 +155,8 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
                      if sizes[start] and (sizes[start] != 1 or len(texts[start]) != 1)}
             owners.extend(units.get(start) for start in drawn)
             continue
-        # Arabic script: every glyph is in a unit.  A word whose letters are
-        # each one glyph (lam-alef too) gets a unit a glyph; a word with a
-        # mark drawn as a glyph of its own (shadda, tanwin), and every word of
-        # a run where a letter is drawn with several glyphs (Nastaliq), get
-        # one unit for the whole word: a reader would place the raised and
-        # lowered glyphs as words, or lines, of their own.
+        # Arabic script: every glyph is in a unit, a word at a time (_word_units).
+        em = box.style["font_size"]
         nastaliq = any(sizes[start] > len(texts[start]) for start in starts)
         k = 0
         while k < len(drawn):
@@ -141,15 +167,121 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
             end = k
             while end < len(drawn) and not texts[drawn[end]].isspace():
                 end += 1
-            word = drawn[k:end]
-            clusters = list(dict.fromkeys(word))
-            if nastaliq or any(sizes[start] != 1 or _marks(texts[start]) for start in clusters):
-                unit = _Cluster("".join(as_drawn(start) for start in clusters), len(word))
-                owners.extend([unit] * len(word))
+            word = [(drawn[i], geometry[i]) for i in range(k, end)]
+            as_drawn_texts = {start: as_drawn(start) for start in starts}
+            if nastaliq:
+                owners.extend(_nastaliq_units(word, as_drawn_texts, em, run_widths[k:end]))
             else:
-                owners.extend(_Cluster(as_drawn(start), 1) for start in word)
+                owners.extend(_word_units(word, as_drawn_texts, em))
             k = end
-    return _Plan(owners, offsets) if any(owners) else None
+    return _Plan(owners, offsets, widths=widths) if any(owners) else None
+
+
+#: How far (in thousandths of an em) a glyph may be moved off its pen position and still
+#: carry text: a Nastaliq dot or a raised mark is drawn well away from it.
+_ANCHOR_OFFSET = 100
+#: The gaps, in thousandths of an em, MuPDF reads as no space between two letters: from the end
+#: of one glyph's /W width forwards to the next glyph, or backwards (glyphs that overlap).
+_MUPDF_GAP, _MUPDF_BACK = 120, -750
+_MUPDF_RISE = 0.7
+
+
+def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float) -> list[_Cluster]:
+    """The units of one Arabic-script word, one for each of its drawn glyphs
+    (``glyphs``: cluster start and (advance, x offset, y offset) in Pango units,
+    in drawing order; ``texts``: each cluster's text in drawing order).
+
+    The word's text is carried by its *anchors*, the glyphs that advance the pen
+    from where the one before left it (a letter's body, lam-alef), each in a
+    sequence of its own.  MuPDF gives an /ActualText's letters to its glyphs
+    one by one, each where its glyph is, and matches its start and end against
+    the glyphs' own text; a letter given to a raised or shifted mark is read as
+    a word of its own, and a sequence that holds a word cut by a text rise is
+    read with letters twice.  The glyphs between anchors (marks drawn as glyphs
+    of their own) are in sequences with an empty /ActualText: drawn, read as
+    nothing.  Each anchor takes the text of its cluster; a cluster with no
+    anchor gives its text to the anchor before it, so the anchors' texts, in
+    drawing order, are the word's.  Poppler reads the same sequences right: it
+    spreads each text across its glyphs, which touch.
+    """
+    size = em * TO_UNITS
+    anchors = [i for i, (_, (width, dx, _dy)) in enumerate(glyphs)
+               if width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000] or [0]
+    chunks = {i: "" for i in anchors}
+    pending = ""  # text of clusters before the word's first anchor
+    last = None
+    for start in dict.fromkeys(start for start, _ in glyphs):
+        own = [i for i in anchors if glyphs[i][0] == start]
+        text = texts[start]
+        if not own:
+            if last is None:
+                pending += text
+            else:
+                chunks[last] += text
+            continue
+        for i in own[:-1]:  # one letter each, the rest to the cluster's last anchor
+            chunks[i], text = text[:1], text[1:]
+        chunks[own[-1]] = text
+        last = own[-1]
+    chunks[anchors[0]] = pending + chunks[anchors[0]]
+    if not all(chunks.values()):
+        letters = list("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)))
+        for n, i in enumerate(anchors):
+            chunks[i] = "".join(letters[n:]) if n == len(anchors) - 1 else (letters[n] if n < len(letters) else "")
+    # A mark first in an anchor's text goes to the anchor before it: the anchor's
+    # first letter is the one a reader places at the glyph and moves past it.
+    ordered = sorted(chunks)
+    for before, after in zip(ordered, ordered[1:]):
+        lead = _leading_marks(chunks[after])
+        if 0 < lead < len(chunks[after]):
+            chunks[before] += chunks[after][:lead]
+            chunks[after] = chunks[after][lead:]
+    # The word's last letter, drawn first, with a mark of its own (tanwin, kasra): the
+    # mark's glyph, drawn before the letter's, is in the letter's sequence, so that
+    # the mark comes before the letter there as in the text, each at its glyph.
+    first = ordered[0]
+    lead = _leading_marks(chunks[first])
+    merged = _Cluster(chunks[first], 1) if first > 0 and 0 < lead < len(chunks[first]) else None
+    units: list[_Cluster] = []
+    for i in range(len(glyphs)):
+        if merged is not None and i <= first:
+            units.append(merged)
+        elif i in chunks:
+            units.append(_Cluster(chunks[i], 1))
+        elif units and units[-1].text == "" and i - 1 not in chunks:
+            units.append(units[-1])  # the glyphs between two anchors: one sequence
+        else:
+            units.append(_Cluster("", 1))
+    return units
+
+
+def _nastaliq_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float,
+                    widths: list[float]) -> list[_Word]:
+    """The units of a word of a run where a letter is drawn with several glyphs
+    (Nastaliq): the word, held back while WeasyPrint draws it and drawn again by
+    :func:`_draw_word` (``widths``: each glyph's ``/W`` width).
+
+    Nastaliq's letters cascade (each up to two thirds of an em above the one
+    before) and its dots are glyphs moved off the pen.  Poppler places an
+    /ActualText on its first glyph's baseline and across to its last glyph's
+    end, so a word's text must be in one sequence that starts with its
+    left-most letter; MuPDF gives the letters to the sequence's glyphs one by
+    one, so the glyphs that come first must be the letters' bodies, along the
+    pen.  Both hold when the word's anchors are drawn after its dots and
+    zero-width joins (those in a sequence with an empty /ActualText), in one
+    sequence with the word's text.
+    """
+    size = em * TO_UNITS
+    anchors = [width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000 for _, (width, dx, _dy) in glyphs]
+    if not any(anchors):
+        anchors[0] = True
+    word = _Word("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)), anchors, widths)
+    return [word] * len(glyphs)
+
+
+def _leading_marks(text: str) -> int:
+    """How many combining marks ``text`` begins with."""
+    return len(text) - len(text.lstrip("".join(ch for ch in text if _marks(ch))))
 
 
 def _open(stream: Stream, plan: _Plan, owner: _Cluster | None) -> None:
@@ -179,18 +311,46 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
             _original_show_text(stream, b" ".join(parts))
             parts.clear()
 
+    def hold(word: _Word) -> None:
+        """Begin holding ``word`` back: the sequence before it ends here."""
+        if plan.word is None:
+            flush()
+            if plan.segment is not None:
+                stream.end_marked_content()
+                plan.segment = None
+            plan.word = word
+            word.line_start = plan.line_pen
+
+    size = stream._current_font[1] if stream._current_font else 0
+
     for match in _TOKENS.finditer(text):
         hexa, other = match.groups()
         if other is not None:
             # Positioning: inside the sequence of the glyph it comes before; after
             # the box's last glyph it moves nothing that is drawn, and is left out.
             if plan.at < len(plan.owners):
+                if isinstance(plan.owners[plan.at], _Word):
+                    hold(plan.owners[plan.at])
+                    plan.word.pen -= sum(float(number) for number in other.split())
+                    continue
                 if plan.segment is None:
                     _open(stream, plan, plan.owners[plan.at])
                 parts.append(other)
+                plan.line_pen -= sum(float(number) for number in other.split()) * size / 1000
             continue
         for k in range(0, len(hexa), 4):  # two bytes a glyph: the bundled fonts are all outline fonts
             owner = plan.owners[plan.at] if plan.at < len(plan.owners) else None
+            if isinstance(owner, _Word):
+                hold(owner)
+                glyph = int(hexa[k:k + 4], 16)
+                owner.drawn.append((glyph, owner.pen, plan.rise, plan.offsets[plan.at]))
+                owner.pen += owner.widths[len(owner.drawn) - 1]
+                plan.at += 1
+                if len(owner.drawn) == len(owner.anchors):
+                    _draw_word(stream, plan, owner)
+                    plan.word = None
+                continue
+            plan.line_pen += plan.widths[plan.at] * size / 1000
             plan.at += 1
             segment = owner if owner is not None else _PLAIN
             if segment is not plan.segment:
@@ -200,7 +360,8 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                 _open(stream, plan, owner)
             parts.append(b"<" + hexa[k:k + 4] + b">")
             if plan.at <= len(plan.offsets):  # where the sequence starts in reading order
-                place = plan.offsets[plan.at - 1]
+                # (marks with no text of their own after the letter of their cluster)
+                place = plan.offsets[plan.at - 1] + (0.5 if owner is not None and not owner.text else 0)
                 plan.entry["order"] = min(plan.entry.get("order", place), place)
             if plan.at >= len(plan.owners):  # the last glyph: close inside the text object
                 flush()
@@ -209,8 +370,102 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
     flush()
 
 
+_INK, _LOGICAL = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+
+
+def _pdf_width(pango_font, glyph) -> float:
+    """How far ``glyph`` (a Pango glyph info) moves the pen in the PDF: its ``/W`` entry, as
+    WeasyPrint writes it (thousandths of an em)."""
+    _, _, font_size = get_pango_font_key(pango_font)
+    if glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:  # drawn as .notdef, as wide as Pango laid it out
+        return round(glyph.geometry.width * 1000 * FROM_UNITS / font_size)
+    pango.pango_font_get_glyph_extents(pango_font, glyph.glyph, _INK, _LOGICAL)
+    return round(_LOGICAL.width * 1000 * FROM_UNITS / font_size)
+
+
+def _number(value: float) -> bytes:
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
+    """Draw ``word``'s glyphs where WeasyPrint drew them: first its dots and joins in a
+    sequence with an empty /ActualText (their own text sets MuPDF's direction for the
+    letters after them), then its anchors in one with its text, the last with a
+    character spacing that takes it to the word's end (Poppler's text ends there);
+    leave the pen (set again from the line's start) and the rise as WeasyPrint left
+    them."""
+    key = stream._current_font[0]
+    font = next(font for font in stream._fonts.values() if font.hash == key)
+    anchors = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if anchor]
+    rest = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if not anchor]
+    # MuPDF moves on from a letter where its glyph's /W width ends; a gap of more than
+    # 0.15 em to the next letter is a space to it.  Where Nastaliq leaves one (between
+    # two joined groups of letters), the anchors after it are drawn with the rest, and
+    # the letters they would carry are placed where the last anchor before it ends.
+    # So is a letter more than 0.7 em above or below the one before: a line of its own.
+    size = stream._current_font[1]
+    for n in range(1, len(anchors)):
+        gap = anchors[n][1] - (anchors[n - 1][1] + anchors[n - 1][4])
+        if not _MUPDF_BACK < gap < _MUPDF_GAP or abs(anchors[n][2] - anchors[n - 1][2]) > _MUPDF_RISE * size:
+            rest[:0] = anchors[n:]
+            del anchors[n:]
+            break
+    while len(anchors) > 1 and abs(anchors[-1][2]) > _MUPDF_RISE * size:  # what follows is on the line
+        rest.insert(0, anchors.pop())
+    # MuPDF matches the end of an /ActualText against the last glyphs' own text and,
+    # where it matches but the start does not, writes that end twice: a last anchor
+    # whose own text ends as the word does is drawn with the rest (its letter is
+    # then placed where the anchor before it ends).
+    while len(anchors) > 1 and (font.to_unicode.get(anchors[-1][0]) or "\0")[-1] == word.text[-1]:
+        rest.insert(0, anchors.pop())
+    pen = 0.0
+    for glyphs, text in ((rest, ""), (anchors, word.text)):
+        if not glyphs:
+            continue
+        _open(stream, plan, _Cluster(text, len(glyphs)))
+        plan.entry["order"] = min(place for _, _, _, place, _ in glyphs) + (0 if text else 0.5)
+        parts: list[bytes] = []
+        for glyph, x, rise, _, width in glyphs:
+            if rise != plan.shown_rise:
+                if parts:
+                    _original_show_text(stream, b" ".join(parts))
+                    parts.clear()
+                _original_set_text_rise(stream, rise)
+                plan.shown_rise = rise
+            if abs(x - pen) > 1e-6:
+                parts.append(_number(pen - x))
+            last = text and glyph == glyphs[-1][0] and x == glyphs[-1][1]
+            spacing = (word.pen - x - width) * size / 1000 if last else 0
+            if spacing:
+                # Poppler lays the text out to where the last glyph's advance ends, and
+                # counts the character spacing in it (MuPDF does not): the word's end.
+                if parts:
+                    _original_show_text(stream, b" ".join(parts))
+                    parts.clear()
+                stream.stream.append(_number(spacing) + b" Tc")
+            parts.append(b"<%04x>" % glyph)
+            pen = x + width
+            if spacing:
+                _original_show_text(stream, b" ".join(parts))
+                parts.clear()
+                stream.stream.append(b"0 Tc")
+        if parts:
+            _original_show_text(stream, b" ".join(parts))
+        stream.end_marked_content()
+        plan.segment = None
+    # Where WeasyPrint's pen is after the word, set from the line's start: readers count
+    # the character spacing after a glyph differently (pdfminer, under pdfplumber, not
+    # after a string's last glyph), so no reader is left where another is not.
+    plan.line_pen = 0.0
+    stream.stream.append(_number(word.line_start + word.pen * size / 1000) + b" 0 Td")
+    if plan.shown_rise != plan.rise:
+        _original_set_text_rise(stream, plan.rise)
+        plan.shown_rise = plan.rise
+
+
 _original_marked = Stream.marked
 _original_show_text = Stream.show_text
+_original_set_text_rise = Stream.set_text_rise
 
 
 @contextmanager
@@ -248,6 +503,17 @@ def _show_text(self: Stream, text) -> None:
         _original_show_text(self, text)
         return
     _emit(self, plan, text if isinstance(text, bytes) else str(text).encode())
+
+
+def _set_text_rise(self: Stream, height) -> None:
+    plan = getattr(self, "_handle_docs_plan", None)
+    if plan is None:
+        _original_set_text_rise(self, height)
+        return
+    plan.rise = height
+    if plan.word is None:  # held back with the word's glyphs otherwise
+        _original_set_text_rise(self, height)
+        plan.shown_rise = height
 
 
 def take_extra_mcids(page_streams) -> list:
@@ -299,3 +565,4 @@ def install() -> None:
     if Stream.marked is not _marked:
         Stream.marked = _marked
         Stream.show_text = _show_text
+        Stream.set_text_rise = _set_text_rise
