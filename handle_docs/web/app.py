@@ -128,7 +128,8 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import admin, editor, health, history, materials, preview, request_log, review, runs, signin, sso
+    from handle_docs.web import (admin, crimes, editor, health, history, impact, materials, preview, request_log, review,
+                                runs, signin, sso, where_next)
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -191,6 +192,9 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(crimes.bp)
+    app.register_blueprint(impact.bp)
+    app.register_blueprint(where_next.bp)
     runs.setup(app, instance)
     history.setup(app, Path(settings.content))
     return app
