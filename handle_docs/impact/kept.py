@@ -35,7 +35,7 @@ SUMMARY = "summary.json"
 MAX_BYTES = 250 * 1024 * 1024
 #: The most a zip's street-level files may unpack to (a zip bomb is refused before it is read).
 MAX_UNPACKED = 2 * 1024 * 1024 * 1024
-ACCEPTED = "the zip file police.uk's data download gives you, or one of its street-level CSV files, up to 250 MB"
+ACCEPTED = "the zip file police.uk's data download gives you, or one of its street-level CSV files"
 
 
 class CrimeDataRefused(Exception):
@@ -151,7 +151,8 @@ class CrimeStore:
                         head = chunk[:8192]
                     size += len(chunk)
                     if size > MAX_BYTES:
-                        raise CrimeDataRefused(f"The file is larger than 250 MB. Upload {ACCEPTED}.")
+                        raise CrimeDataRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB, so it was "
+                                               f"not kept. Upload {ACCEPTED}, for fewer months if need be.")
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())

@@ -95,7 +95,8 @@ def unsettled(problems: list[Problem], streets: list[str], crimes: Crimes) -> di
         "unmatched": len(matches.unmatched),
         "searched": bool(streets),
         "technical": [str(p) for p in problems],
-        "suggested": f"area:\n  lsoa: [{', '.join(suggested) or 'E01...'}]",
+        "suggested": f"area:\n  lsoa: [{', '.join(suggested)}]" + "".join(
+            f"  # and whichever of {', '.join(codes)} was patrolled" for codes in matches.ambiguous.values()),
     }
 
 

@@ -43,6 +43,7 @@ def problem_words(problem: Problem) -> str:
 def _page(error: str | None = None, problems: list[Problem] | None = None, status: int = 200):
     problems = problems or []
     return render_template("crimes.html", title="Crime data", summary=crime_store().summary(), accepted=ACCEPTED,
+                           limit=limits.in_words(MAX_BYTES),
                            error=error, problems=[problem_words(p) for p in problems[:SHOWN_PROBLEMS]],
                            more=max(0, len(problems) - SHOWN_PROBLEMS), technical=[str(p) for p in problems]), status
 
@@ -51,8 +52,8 @@ def _page(error: str | None = None, problems: list[Problem] | None = None, statu
 def _too_large(_exc):
     if request.endpoint != "crimes.upload":
         return limits.too_large()
-    return _page(f"The file was larger than {limits.in_words(MAX_BYTES)}, so it was not kept. Upload {ACCEPTED}.",
-                 status=413)
+    return _page(f"The file was larger than {limits.in_words(MAX_BYTES)}, so it was not kept. Upload {ACCEPTED}, "
+                 "for fewer months if need be.", status=413)
 
 
 @bp.get("/")
