@@ -20,6 +20,7 @@ from .browser import DEVELOPER_WORDS
 from .conftest import ROOT, approve_all, edit
 from .synth import write_records
 from .test_web_runs import finished, make, run_id_of, text, token, upload, with_worker
+from .webaccounts import add, csrf, running, sign_in
 
 SAMPLE = ROOT / "examples" / "police-uk-sample-invented"
 
@@ -232,3 +233,25 @@ def test_the_results_page_says_whether_crime_fell_worked_out_by_the_worker(web, 
         ask(client, run_id)
         page = section(client, run_id)
         assert "<strong>Too few to tell.</strong>" in page and "The numbers are too small to tell" in page
+
+
+def test_crime_data_and_where_next_are_for_officers_and_admins_only(content_copy, tmp_path):
+    instance = tmp_path / "instance"
+    add(instance, "dana", "editor")
+    add(instance, "olu", "officer")
+    add(instance, "ash", "admin")
+    with running(content_copy, instance) as app:
+        for account, allowed in (("dana", False), ("olu", True), ("ash", True)):
+            client = app.test_client()
+            sign_in(client, account)
+            nav = re.search(r"<nav.*?</nav>", text(client.get("/", follow_redirects=True)), re.S).group(0)
+            assert ("Where to patrol next" in nav) is allowed
+            for url in ("/crime-data/", "/where-next/", "/where-next/hotspots.csv"):
+                status = client.get(url).status_code
+                assert status == 403 if not allowed else status in (200, 404), (account, url, status)
+        client = app.test_client()
+        sign_in(client, "dana")
+        refused = client.post("/crime-data/", data={"csrf_token": csrf(client, "/"),
+                                                    "crimes": (io.BytesIO(crimes_zip()), "police-uk.zip")},
+                              content_type="multipart/form-data")
+        assert refused.status_code == 403 and not (instance / "crimes" / "summary.json").exists()
