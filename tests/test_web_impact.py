@@ -195,6 +195,7 @@ def test_the_results_page_says_whether_crime_fell_worked_out_by_the_worker(web, 
         assert verdict.group(2) in alt.group(2)  # the chart's alt text states the finding
         chart = client.get(alt.group(1))
         assert chart.headers["Content-Type"].startswith("image/svg+xml") and b"<svg" in chart.data
+        assert b"<style" not in chart.data and b" style=" not in chart.data  # the CSP refuses inline style
         assert '<th scope="row">November 2026 (the patrol)</th>' in page
         assert '<th scope="col">The patrolled area</th>' in page
         pdf = client.get(f"/runs/{run_id}/impact/impact.pdf")

@@ -22,7 +22,8 @@ import re
 
 import pytest
 
-from tests.browser import (assert_plain_words, axe_violations, browser, by_css, copy_sample,  # noqa: F401 (fixture)
+from tests.browser import (assert_plain_words, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
+                           copy_sample,
                            images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
                            zoomed)
 from tests.conftest import SAMPLE_XLSX, approve_all
@@ -286,10 +287,12 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
     by_css(browser, "#records")[0].send_keys(str(write_records(tmp_path / "patrol.csv", 6)))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))
+    console_errors(browser)  # those so far
     by_css(browser, "#make-letters")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN_WAIT)
     wait(browser, lambda d: by_css(d, "#impact-verdict"), timeout=60)  # worked out after the run; the page polls
     assert by_css(browser, "#impact-verdict strong")[0].text == "Vehicle crime fell."
     wait(browser, lambda d: images_loaded(d, "#impact-chart"))
     assert by_css(browser, "#impact-verdict")[0].text.split(". ", 1)[1] in by_css(browser, "#impact-chart")[0].get_attribute("alt")
+    assert console_errors(browser) == []  # the chart drawn under the workspace's CSP, the polling allowed
     check_page(browser)

@@ -43,7 +43,15 @@ log = logging.getLogger(__name__)
 CHOSEN = {"operation.yaml": "as written down in the operation's settings",
           "street names": "found from the patrolled streets",
           "rest of the force": "the rest of the force"}
+_STYLESHEET = re.compile(r"\s*<style[^>]*>[^<]*</style>")
 _MONTH = re.compile(r"\b(\d{4}-(?:0[1-9]|1[0-2]))\b")
+
+
+def as_image(inline_svg: str) -> str:
+    """The chart as a file an ``<img>`` draws under the workspace's Content-Security-Policy, which refuses
+    inline style: matplotlib's one stylesheet rule becomes presentation attributes on the root (inherited)."""
+    text = _STYLESHEET.sub("", inline_svg, count=1)
+    return text.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def _chosen(how: str) -> str:
@@ -150,7 +158,7 @@ def _evaluate(store: RunStore, record: RunRecord, where: Folders, crimes: Crimes
         return no_estimate(str(exc))
     ctx = impact_context(impact)
     write_impact(impact, out, where.templates, ctx)
-    atomic.write_text(out / files.CHART, str(ctx["chart_svg"]))
+    atomic.write_text(out / files.CHART, as_image(str(ctx["chart_svg"])))
     return found(impact, crimes, ctx)
 
 
