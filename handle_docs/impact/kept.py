@@ -140,7 +140,7 @@ class CrimeStore:
         """Check the uploaded file and keep it in place of the data kept before (which stays as it was when
         the upload is refused: :class:`CrimeDataRefused`)."""
         root = atomic.private_dir(self.root)
-        staged = root / f".upload-{secrets.token_hex(8)}"
+        staged = root / f".upload.tmp-{secrets.token_hex(8)}"  # ".tmp-": never in a backup (services/backup.py)
         try:
             size = 0
             fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, atomic.FILE_MODE)
