@@ -74,13 +74,13 @@ def test_the_police_uk_zip_is_kept_once_privately_with_the_months_it_covers_and_
     assert "Crime data: January 2025 to May 2027, 1 force." in page
     kept = Path(app.instance_path) / "crimes"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o700
-    assert sorted(p.name for p in kept.iterdir()) == ["police-uk.zip", "summary.json"]
+    assert sorted(p.name for p in kept.iterdir()) == [".replace.lock", "police-uk.zip", "summary.json"]
     assert stat.S_IMODE((kept / "police-uk.zip").stat().st_mode) == 0o600
     assert "Larkspur" not in json.dumps([p.name for p in kept.iterdir()]) + (kept / "summary.json").read_text()
 
     assert send_crimes(client, crimes_zip(up_to="2026-06")).status_code == 303  # replaced, not added
     assert "Crime data: January 2025 to June 2026, 1 force." in text(client.get("/crime-data/"))
-    assert sorted(p.name for p in kept.iterdir()) == ["police-uk.zip", "summary.json"]
+    assert sorted(p.name for p in kept.iterdir()) == [".replace.lock", "police-uk.zip", "summary.json"]
 
 
 def test_a_wrong_file_is_refused_naming_its_file_row_and_column_and_the_data_kept_stays(web):
@@ -219,6 +219,13 @@ def test_the_results_page_says_whether_crime_fell_worked_out_by_the_worker(web, 
         assert "area.lsoa" not in plain(page) and "operation.yaml" not in plain(page)
         assert "lsoa: [Z01000018]  # and whichever of Z01000019, Z01000029 was patrolled" in page  # in the details
         assert client.get(f"/runs/{run_id}/impact/impact.pdf").status_code == 404  # no finding beside the question
+
+        # neighbourhoods written down that the crime data does not hold: said so, not a crash
+        edit(Path(settings.content) / "operation.yaml", "# Where the patrol was", "area:\n  lsoa: [Z09999999]\n# Where the patrol was")
+        ask(client, run_id)
+        assert ("The neighbourhoods written down for the patrol (Z09999999) are not in the crime data"
+                in section(client, run_id))
+        edit(Path(settings.content) / "operation.yaml", "area:\n  lsoa: [Z09999999]\n", "")
 
         # newer crime data that ends before the patrol: the old answer is marked, and the new one says why
         # there is none, in words

@@ -14,14 +14,16 @@ file is refused with its problems (file, row, column), leaving the data kept bef
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import secrets
 import threading
 import zipfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from handle_docs.impact.policeuk import FILE_SUFFIX, Crimes, load_crimes
 from handle_docs.impact.words import span
@@ -31,6 +33,7 @@ from handle_docs.util import atomic
 FOLDER = "crimes"
 DATA_NAMES = {"zip": "police-uk.zip", "csv": "police-uk.csv"}
 SUMMARY = "summary.json"
+LOCK = ".replace.lock"
 #: The largest upload: a force's three years of street-level files, zipped, is well under this.
 MAX_BYTES = 250 * 1024 * 1024
 #: The most a zip's street-level files may unpack to (a zip bomb is refused before it is read).
@@ -167,12 +170,13 @@ class CrimeStore:
             now = now or dt.datetime.now(dt.timezone.utc)
             summary = Summary(kind, tuple(sorted(crimes.months)), tuple(sorted(set(crimes.lsoa_force.values()) - {""})),
                               crimes.files, crimes.rows, now.isoformat(timespec="seconds"), secrets.token_hex(8))
-            os.replace(staged, root / DATA_NAMES[kind])
-            for other, name in DATA_NAMES.items():
-                if other != kind:
-                    (root / name).unlink(missing_ok=True)
-            atomic.write_text(root / SUMMARY, json.dumps(asdict(summary), indent=2) + "\n")
-            atomic.fsync_dir(root)
+            with _locked(root):  # two uploads at once: one whole, then the other, never a mix
+                os.replace(staged, root / DATA_NAMES[kind])
+                for other, name in DATA_NAMES.items():
+                    if other != kind:
+                        (root / name).unlink(missing_ok=True)
+                atomic.write_text(root / SUMMARY, json.dumps(asdict(summary), indent=2) + "\n")
+                atomic.fsync_dir(root)
         finally:
             staged.unlink(missing_ok=True)
         with self._cache_lock:
@@ -189,6 +193,16 @@ def _as_sent(problem: Problem, staged: Path) -> Problem:
     else:
         name = name.removeprefix(f"{staged.name}:")
     return Problem(problem.message, name, problem.line, problem.key, problem.severity)
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, atomic.FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _stat(path: Path) -> tuple[int, int]:

@@ -36,6 +36,7 @@ from handle_docs.run.workspace_runs import RunRecord, RunStore
 from handle_docs.services import impact_files as files
 from handle_docs.services.impact_queue import DONE, FAILED, ImpactQueue
 from handle_docs.util import atomic
+from handle_docs.wording.schema import ImpactArea
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,10 @@ def found(impact: Impact, crimes: Crimes, ctx: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def unsettled(problems: list[Problem], streets: list[str], crimes: Crimes) -> dict[str, Any]:
-    """section.json when the patrolled area is not settled: the ambiguous streets by police.uk's own names
-    (public), each with the neighbourhoods it is in, and what to write down."""
+def unsettled(problems: list[Problem], streets: list[str], crimes: Crimes, config: ImpactArea | None = None,
+              unreadable: bool = False) -> dict[str, Any]:
+    """section.json when the patrolled area is not settled: why (``reason``), the ambiguous streets by
+    police.uk's own names (public), each with the neighbourhoods it is in, and what to write down."""
     matches = match_streets(streets, crimes)
     spelled: dict[str, str] = {}
     for _code, street in sorted(crimes.by_lsoa_street):
@@ -96,8 +98,25 @@ def unsettled(problems: list[Problem], streets: list[str], crimes: Crimes) -> di
     ambiguous = [{"street": spelled.get(fold(street), street), "places": _places(codes, crimes)}
                  for street, codes in matches.ambiguous.items()]
     suggested = sorted(set(matches.matched.values()))
+    written = list(config.lsoa) if config is not None and config.lsoa else []
+    known = set(crimes.lsoa_names)
+    missing = [code for code in written if code not in known]
+    if unreadable:
+        reason = "unreadable"
+    elif missing:
+        reason = "missing"  # written down, but not in the crime data
+    elif written:
+        reason = "other"  # the buffer or comparison: technical details say which
+    elif ambiguous:
+        reason = "ambiguous"
+    elif streets:
+        reason = "unmatched"
+    else:
+        reason = "not-written"  # and no records to find the streets in
     return {
         "state": files.AREA_UNSETTLED,
+        "reason": reason,
+        "missing": missing,
         "ambiguous": ambiguous,
         "matched": _places(suggested, crimes),
         "unmatched": len(matches.unmatched),
@@ -148,12 +167,12 @@ def _evaluate(store: RunStore, record: RunRecord, where: Folders, crimes: Crimes
     try:
         config, patrol_date, doc = load_area_config(where.content)
     except ProblemsError as exc:
-        return unsettled(exc.problems, [], crimes) | {"settings_unreadable": True}
+        return unsettled(exc.problems, [], crimes, unreadable=True)
     streets = [] if config is not None and config.lsoa else patrolled_streets(store, record, where.content)
     try:
         impact = evaluate(crimes, config, patrol_date.strftime("%Y-%m"), streets, doc=doc)
     except ProblemsError as exc:
-        return unsettled(exc.problems, streets, crimes)
+        return unsettled(exc.problems, streets, crimes, config)
     except EstimateError as exc:
         return no_estimate(str(exc))
     ctx = impact_context(impact)
