@@ -7,7 +7,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import stat
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -16,9 +19,10 @@ import pytest
 
 from handle_docs.web import Settings, create_app
 
-from .browser import DEVELOPER_WORDS
+from .browser import DEVELOPER_WORDS, copy_sample, started
 from .conftest import ROOT, approve_all, edit
 from .synth import write_records
+from .test_worker import Browser
 from .test_web_runs import finished, make, run_id_of, text, token, upload, with_worker
 from .webaccounts import add, csrf, running, sign_in
 
@@ -263,3 +267,46 @@ def test_crime_data_and_where_next_are_for_officers_and_admins_only(content_copy
                                                     "crimes": (io.BytesIO(crimes_zip()), "police-uk.zip")},
                               content_type="multipart/form-data")
         assert refused.status_code == 403 and not (instance / "crimes" / "summary.json").exists()
+
+
+# --- serve --crimes DIR -------------------------------------------------------------------------------------
+
+
+def test_serve_with_a_crimes_folder_reads_it_there_and_its_worker_works_out_whether_crime_fell(tmp_path):
+    root = tmp_path
+    approve_all(copy_sample(root))
+    shutil.copytree(SAMPLE, root / "police-uk")
+    records = write_records(root / "records.csv", 6).read_bytes()
+    with started(root, "--crimes", "police-uk") as url:  # a relative folder, as a person gives it
+        browser = Browser()
+        page = browser.request(f"{url}/crime-data/")[2].decode()
+        assert "Crime data: January 2025 to May 2027, 1 force." in page
+        assert "read from a folder on the server" in page and 'type="file"' not in page  # nothing to upload
+        status, _headers, _body = browser.post(f"{url}/crime-data/", {"csrf_token": browser.token(f"{url}/runs/")})
+        assert status == 409
+        assert ">Westmarch 029E</th>" in browser.request(f"{url}/where-next/")[2].decode()
+
+        status, headers, _body = browser.post(f"{url}/runs/", {"csrf_token": browser.token(f"{url}/runs/")},
+                                              ("records.csv", records))
+        run_id = re.search(r"/runs/([A-Za-z0-9_-]{22})/check", headers["Location"]).group(1)
+        browser.post(f"{url}/runs/{run_id}/make", {"csrf_token": browser.token(f"{url}/runs/{run_id}/check")})
+        end = time.monotonic() + 120
+        while time.monotonic() < end:  # the run, then the worker serve started works it out from the folder
+            fragment = browser.request(f"{url}/runs/{run_id}/impact")[2].decode()
+            if "impact-verdict" in fragment:
+                break
+            time.sleep(0.5)
+        assert "<strong>Vehicle crime fell.</strong>" in fragment
+
+
+def test_serve_refuses_a_crimes_folder_that_is_not_police_uk_data_naming_file_row_and_column(tmp_path):
+    approve_all(copy_sample(tmp_path))
+    month = tmp_path / "police-uk" / "2026-03"
+    month.mkdir(parents=True)
+    (month / "2026-03-westmarch-street.csv").write_text("Crime ID,Month,Reported\n", encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).parent / "handle-docs"), "serve", "--content", "content",
+                           "--instance", "instance", "--port", "0", "--crimes", "police-uk"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "2026-03/2026-03-westmarch-street.csv:1: Reported by: error: column 3 should be 'Reported by'" in done.stderr \
+        + done.stdout

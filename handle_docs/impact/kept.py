@@ -1,4 +1,5 @@
-"""The force's police.uk crime data kept in the workspace's instance folder (``INSTANCE/crimes/``).
+"""The force's police.uk crime data kept in the workspace's instance folder (``INSTANCE/crimes/``), or read
+from a folder set when the workspace was started (``serve --crimes DIR``: then nothing is uploaded).
 
 One copy per workspace (a workspace serves one force), not per run: the zip or CSV as uploaded, replaced
 whole by the next upload, with a small ``summary.json`` beside it (the months and forces it covers, how many
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -41,6 +43,11 @@ MAX_UNPACKED = 2 * 1024 * 1024 * 1024
 ACCEPTED = "the zip file police.uk's data download gives you, or one of its street-level CSV files"
 
 
+#: Why nothing is uploaded when the data is a folder set when the workspace was started.
+FIXED = ("The crime data is read from a folder on the server, set when the workspace was started: whoever runs "
+         "the workspace puts newer data there.")
+
+
 class CrimeDataRefused(Exception):
     """The upload is not police.uk street-level data; the message says why in plain words, ``problems``
     (file, row, column) say where, when the file was read."""
@@ -54,7 +61,7 @@ class CrimeDataRefused(Exception):
 class Summary:
     """What the kept data covers (``summary.json``)."""
 
-    kind: str  # zip or csv
+    kind: str  # zip or csv (uploaded), or folder (serve --crimes)
     months: tuple[str, ...]  # every month in the files, YYYY-MM, in order
     forces: tuple[str, ...]  # police.uk's "Falls within"
     files: int
@@ -101,22 +108,35 @@ def _check_zip(path: Path) -> None:
 
 
 class CrimeStore:
-    """``INSTANCE/crimes``: the kept data and its summary."""
+    """``INSTANCE/crimes``: the kept data and its summary; or, when the workspace was started with a folder
+    of police.uk data (``serve --crimes DIR``), that folder, read as it stands (``fixed``: no upload)."""
 
-    _cache: dict[Path, tuple[tuple[str, int, int], Crimes]] = {}
+    #: folder -> (version, counted data, summary of a fixed folder): until the next upload or change
+    _cache: dict[Path, tuple[object, Crimes, Summary | None]] = {}
     _cache_lock = threading.Lock()
 
-    def __init__(self, instance: Path):
+    def __init__(self, instance: Path, folder: Path | None = None):
         self.root = Path(instance).absolute() / FOLDER
+        self.folder = Path(folder).absolute() if folder is not None else None
+
+    @property
+    def fixed(self) -> bool:
+        """Whether the data is a folder set when the workspace was started (then nothing is uploaded)."""
+        return self.folder is not None
 
     def summary(self) -> Summary | None:
-        """What the kept data covers; None when none has been uploaded."""
+        """What the kept data covers; None when none has been uploaded (or the folder holds none)."""
+        if self.folder is not None:
+            found = self._from_folder()
+            return found[0] if found is not None else None
         try:
             return Summary.of(json.loads((self.root / SUMMARY).read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
     def data_path(self) -> Path | None:
+        if self.folder is not None:
+            return self.folder
         summary = self.summary()
         if summary is None:
             return None
@@ -125,6 +145,8 @@ class CrimeStore:
 
     def load(self) -> tuple[Summary, Crimes] | None:
         """The kept data, counted (remembered in this process until the next upload); None when none."""
+        if self.folder is not None:
+            return self._from_folder()
         summary, path = self.summary(), self.data_path()
         if summary is None or path is None:
             return None
@@ -136,12 +158,46 @@ class CrimeStore:
             return summary, cached[1]
         crimes = load_crimes(path)
         with self._cache_lock:
-            self._cache[self.root] = (key, crimes)
+            self._cache[self.root] = (key, crimes, None)
+        return summary, crimes
+
+    def folder_problems(self) -> list[Problem]:
+        """Why the fixed folder cannot be used (file, row, column); empty when it can (or there is none)."""
+        if self.folder is None:
+            return []
+        try:
+            load_crimes(self.folder)
+        except ProblemsError as exc:
+            return exc.problems
+        return []
+
+    def _from_folder(self) -> tuple[Summary, Crimes] | None:
+        """The fixed folder, read again whenever a file in it changes; None when it cannot be used."""
+        assert self.folder is not None
+        try:
+            files = sorted((p.relative_to(self.folder).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                           for p in self.folder.rglob("*") if p.name.lower().endswith(FILE_SUFFIX) and p.is_file())
+        except OSError:
+            return None
+        version = hashlib.sha256(repr(files).encode("utf-8")).hexdigest()[:16]
+        with self._cache_lock:
+            cached = self._cache.get(self.folder)
+        if cached is not None and cached[0] == version and cached[2] is not None:
+            return cached[2], cached[1]
+        try:
+            crimes = load_crimes(self.folder)
+        except ProblemsError:
+            return None
+        summary = _summary("folder", crimes, "", version)
+        with self._cache_lock:
+            self._cache[self.folder] = (version, crimes, summary)
         return summary, crimes
 
     def replace(self, upload: BinaryIO, now: dt.datetime | None = None) -> Summary:
         """Check the uploaded file and keep it in place of the data kept before (which stays as it was when
         the upload is refused: :class:`CrimeDataRefused`)."""
+        if self.folder is not None:
+            raise CrimeDataRefused(FIXED)
         root = atomic.private_dir(self.root)
         staged = root / f".upload.tmp-{secrets.token_hex(8)}"  # ".tmp-": never in a backup (services/backup.py)
         try:
@@ -168,8 +224,7 @@ class CrimeStore:
                 raise CrimeDataRefused("The file is not police.uk street-level crime data as published, so it was "
                                        "not kept.", [_as_sent(p, staged) for p in exc.problems]) from None
             now = now or dt.datetime.now(dt.timezone.utc)
-            summary = Summary(kind, tuple(sorted(crimes.months)), tuple(sorted(set(crimes.lsoa_force.values()) - {""})),
-                              crimes.files, crimes.rows, now.isoformat(timespec="seconds"), secrets.token_hex(8))
+            summary = _summary(kind, crimes, now.isoformat(timespec="seconds"), secrets.token_hex(8))
             with _locked(root):  # two uploads at once: one whole, then the other, never a mix
                 os.replace(staged, root / DATA_NAMES[kind])
                 for other, name in DATA_NAMES.items():
@@ -180,8 +235,13 @@ class CrimeStore:
         finally:
             staged.unlink(missing_ok=True)
         with self._cache_lock:
-            self._cache[self.root] = ((summary.version, *_stat(root / DATA_NAMES[kind])), crimes)
+            self._cache[self.root] = ((summary.version, *_stat(root / DATA_NAMES[kind])), crimes, None)
         return summary
+
+
+def _summary(kind: str, crimes: Crimes, uploaded: str, version: str) -> Summary:
+    return Summary(kind, tuple(sorted(crimes.months)), tuple(sorted(set(crimes.lsoa_force.values()) - {""})),
+                   crimes.files, crimes.rows, uploaded, version)
 
 
 def _as_sent(problem: Problem, staged: Path) -> Problem:
@@ -210,4 +270,4 @@ def _stat(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-__all__ = ["ACCEPTED", "CrimeDataRefused", "CrimeStore", "MAX_BYTES", "Summary", "kind_of"]
+__all__ = ["ACCEPTED", "FIXED", "CrimeDataRefused", "CrimeStore", "MAX_BYTES", "Summary", "kind_of"]

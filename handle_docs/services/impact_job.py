@@ -146,10 +146,12 @@ def patrolled_streets(store: RunStore, record: RunRecord, content: Path) -> list
     return [street_of(r.address) for r in records.records]
 
 
-def work_out(instance: Path, store: RunStore, record: RunRecord, where: Folders) -> dict[str, Any]:
-    """Work out the run's finding and write its files; section.json's data."""
+def work_out(instance: Path, store: RunStore, record: RunRecord, where: Folders,
+             crimes_folder: Path | None = None) -> dict[str, Any]:
+    """Work out the run's finding and write its files; section.json's data. The crime data is the one
+    uploaded to the workspace, or ``crimes_folder`` when it was started with one (``serve --crimes``)."""
     out = atomic.private_dir(files.folder(store, record))
-    kept = CrimeStore(instance).load()
+    kept = CrimeStore(instance, crimes_folder).load()
     if kept is None:
         result: dict[str, Any] = {"state": files.NO_DATA}
     else:
@@ -181,7 +183,8 @@ def _evaluate(store: RunStore, record: RunRecord, where: Folders, crimes: Crimes
     return found(impact, crimes, ctx)
 
 
-def work_next(queue: ImpactQueue, instance: Path, store: RunStore, where: Folders, worker: str) -> bool:
+def work_next(queue: ImpactQueue, instance: Path, store: RunStore, where: Folders, worker: str,
+              crimes_folder: Path | None = None) -> bool:
     """Claim and work out one queued job; False when none was waiting."""
     run_id = queue.claim(worker)
     if run_id is None:
@@ -192,7 +195,7 @@ def work_next(queue: ImpactQueue, instance: Path, store: RunStore, where: Folder
         queue.finish(run_id, worker, FAILED)
         return True
     try:
-        result = work_out(instance, store, record, where)
+        result = work_out(instance, store, record, where, crimes_folder)
     except Exception as exc:  # logged by its frames, without the message
         log.error("run %s: crime figures failed (%s):\n%s", run_id, type(exc).__name__, frames(exc))
         try:
@@ -207,9 +210,9 @@ def work_next(queue: ImpactQueue, instance: Path, store: RunStore, where: Folder
     return True
 
 
-def after_run(instance: Path, run_id: str) -> bool:
+def after_run(instance: Path, run_id: str, crimes_folder: Path | None = None) -> bool:
     """Queue the job for a run just made when the workspace keeps crime data; whether it was queued."""
-    if CrimeStore(instance).summary() is None:
+    if CrimeStore(instance, crimes_folder).summary() is None:
         return False
     return ImpactQueue(instance).enqueue(run_id)
 

@@ -166,11 +166,12 @@ class Worker:
     """Claims and makes queued runs of one instance folder until told to stop."""
 
     def __init__(self, instance: Path, folders: Folders, *, lease: float = q.LEASE_SECONDS, poll: float = 1.0,
-                 worker_id: str | None = None):
+                 worker_id: str | None = None, crimes: Path | None = None):
         self.instance = Path(instance)
         self.store = RunStore(instance)
         self.runs = q.RunQueue(instance, lease)
         self.impact = ImpactQueue(instance)  # "did it work?" jobs, worked out between letters runs
+        self.crimes = crimes  # police.uk data in this folder (serve --crimes); None: the data uploaded
         self.folders, self.poll = folders, poll
         self.id = worker_id or new_worker_id()
         self.stopping = threading.Event()
@@ -211,7 +212,7 @@ class Worker:
         while not self.stopping.is_set():
             claim = self.runs.claim(self.id, gone)
             if claim is None:
-                if impact_job.work_next(self.impact, self.instance, self.store, self.folders, self.id):
+                if impact_job.work_next(self.impact, self.instance, self.store, self.folders, self.id, self.crimes):
                     continue
                 if until_idle and not self.runs.unfinished() and not self.impact.unfinished():
                     return
@@ -272,7 +273,7 @@ class Worker:
                 return
         self._end(record, DONE, "", "")
         try:  # with crime data kept: did it work? (worked out next, services/impact_job.py)
-            impact_job.after_run(self.instance, run_id)
+            impact_job.after_run(self.instance, run_id, self.crimes)
         except sqlite3.Error as exc:  # the officer can still ask for it on the results page
             log.warning("run %s: crime figures not queued (%s)", run_id, type(exc).__name__)
 

@@ -67,9 +67,10 @@ class Settings:
     session_hours: float = DEFAULT_HOURS  # a session ends this long after sign-in, however busy
     idle_minutes: float = DEFAULT_IDLE_MINUTES  # ... or after this long without a request
     sso: Sso | None = None  # single sign-on (instance/sso.yaml, read by serve); None: off
+    crimes: Path | None = None  # police.uk crime data read from this folder (serve --crimes); None: uploaded
 
     def __post_init__(self) -> None:
-        for name in ("content", "templates", "review", "instance", "key"):
+        for name in ("content", "templates", "review", "instance", "key", "crimes"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, absolute(getattr(self, name)))
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from handle_docs.identity.accounts import ADMIN
-from handle_docs.impact.kept import ACCEPTED, MAX_BYTES, CrimeDataRefused, CrimeStore
+from handle_docs.impact.kept import ACCEPTED, FIXED, MAX_BYTES, CrimeDataRefused, CrimeStore
 from handle_docs.models import Problem
 from handle_docs.web import limits
+from handle_docs.web.common import settings
 from handle_docs.web.identity import OFFICER, requires_role
 
 bp = Blueprint("crimes", __name__, url_prefix="/crime-data")
@@ -25,7 +26,8 @@ SHOWN_PROBLEMS = 10
 
 
 def crime_store() -> CrimeStore:
-    return CrimeStore(current_app.instance_path)
+    """The data uploaded here, or the folder serve was given (``--crimes``)."""
+    return CrimeStore(current_app.instance_path, settings().crimes)
 
 
 def problem_words(problem: Problem) -> str:
@@ -41,8 +43,13 @@ def problem_words(problem: Problem) -> str:
 
 
 def _page(error: str | None = None, problems: list[Problem] | None = None, status: int = 200):
+    kept = crime_store()
+    if kept.fixed and error is None and kept.summary() is None:
+        problems = kept.folder_problems()
+        error = "The crime data in the folder on the server cannot be used." if problems else None
     problems = problems or []
-    return render_template("crimes.html", title="Crime data", summary=crime_store().summary(), accepted=ACCEPTED,
+    return render_template("crimes.html", title="Crime data", summary=kept.summary(), accepted=ACCEPTED,
+                           fixed=FIXED if kept.fixed else None,
                            limit=limits.in_words(MAX_BYTES),
                            error=error, problems=[problem_words(p) for p in problems[:SHOWN_PROBLEMS]],
                            more=max(0, len(problems) - SHOWN_PROBLEMS), technical=[str(p) for p in problems]), status
@@ -66,6 +73,8 @@ def index():
 @limits.body_limit(MAX_BYTES + 64 * 1024)  # set before CSRFProtect reads the form (web/limits.py)
 @requires_role(*ROLES)
 def upload():
+    if crime_store().fixed:  # read from the folder serve was given: nothing to upload
+        return _page(FIXED, status=409)
     sent = request.files.get("crimes")
     if sent is None or not sent.filename:
         return _page(f"Choose a file to upload: {ACCEPTED}.", status=400)
