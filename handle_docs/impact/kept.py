@@ -112,7 +112,7 @@ class CrimeStore:
     of police.uk data (``serve --crimes DIR``), that folder, read as it stands (``fixed``: no upload)."""
 
     #: folder -> (version, counted data, summary of a fixed folder): until the next upload or change
-    _cache: dict[Path, tuple[object, Crimes, Summary | None]] = {}
+    _cache: dict[Path, tuple[object, Crimes | None, Summary | None]] = {}
     _cache_lock = threading.Lock()
 
     def __init__(self, instance: Path, folder: Path | None = None):
@@ -154,7 +154,7 @@ class CrimeStore:
         key = (summary.version, stat.st_mtime_ns, stat.st_size)
         with self._cache_lock:
             cached = self._cache.get(self.root)
-        if cached is not None and cached[0] == key:
+        if cached is not None and cached[0] == key and cached[1] is not None:
             return summary, cached[1]
         crimes = load_crimes(path)
         with self._cache_lock:
@@ -182,16 +182,16 @@ class CrimeStore:
         version = hashlib.sha256(repr(files).encode("utf-8")).hexdigest()[:16]
         with self._cache_lock:
             cached = self._cache.get(self.folder)
-        if cached is not None and cached[0] == version and cached[2] is not None:
-            return cached[2], cached[1]
+        if cached is not None and cached[0] == version:  # a folder that cannot be used is not read again either
+            return (cached[2], cached[1]) if cached[1] is not None and cached[2] is not None else None
         try:
-            crimes = load_crimes(self.folder)
+            crimes: Crimes | None = load_crimes(self.folder)
         except ProblemsError:
-            return None
-        summary = _summary("folder", crimes, "", version)
+            crimes = None
+        summary = _summary("folder", crimes, "", version) if crimes is not None else None
         with self._cache_lock:
             self._cache[self.folder] = (version, crimes, summary)
-        return summary, crimes
+        return (summary, crimes) if crimes is not None and summary is not None else None
 
     def replace(self, upload: BinaryIO, now: dt.datetime | None = None) -> Summary:
         """Check the uploaded file and keep it in place of the data kept before (which stays as it was when
