@@ -26,7 +26,7 @@ from tests.browser import (assert_plain_words, axe_violations, browser, by_css, 
                            copy_sample,
                            images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
                            zoomed)
-from tests.conftest import SAMPLE_XLSX, approve_all
+from tests.conftest import SAMPLE_XLSX, approve_all, edit
 from tests.signing import DEMO_KEYS
 from tests.synth import write_records
 from tests.test_review_cli import one_word
@@ -296,3 +296,15 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
     assert by_css(browser, "#impact-verdict")[0].text.split(". ", 1)[1] in by_css(browser, "#impact-chart")[0].get_attribute("alt")
     assert console_errors(browser) == []  # the chart drawn under the workspace's CSP, the polling allowed
     check_page(browser)
+
+    # the area left to the records' streets: Millbrook Close is in two neighbourhoods, listed in plain words
+    operation = root / "content" / "operation.yaml"
+    kept = operation.read_text(encoding="utf-8")
+    edit(operation, "area:\n  lsoa: [Z01000018, Z01000019]", "")
+    try:
+        by_css(browser, "#work-out-impact")[0].click()
+        wait(browser, lambda d: by_css(d, "#impact-ambiguous"), timeout=60)
+        assert "Millbrook Close is in 2 neighbourhoods" in by_css(browser, "#impact-ambiguous")[0].text
+        check_page(browser)
+    finally:
+        operation.write_text(kept, encoding="utf-8")
