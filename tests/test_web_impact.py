@@ -225,7 +225,8 @@ def test_the_results_page_says_whether_crime_fell_worked_out_by_the_worker(web, 
         assert client.get(f"/runs/{run_id}/impact/impact.pdf").status_code == 404  # no finding beside the question
 
         # neighbourhoods written down that the crime data does not hold: said so, not a crash
-        edit(Path(settings.content) / "operation.yaml", "# Where the patrol was", "area:\n  lsoa: [Z09999999]\n# Where the patrol was")
+        edit(Path(settings.content) / "operation.yaml", "# Where the patrol was",
+             "area:\n  lsoa: [Z09999999]\n# Where the patrol was")
         ask(client, run_id)
         assert ("The neighbourhoods written down for the patrol (Z09999999) are not in the crime data"
                 in section(client, run_id))
@@ -236,7 +237,8 @@ def test_the_results_page_says_whether_crime_fell_worked_out_by_the_worker(web, 
         edit(Path(settings.content) / "operation.yaml", "# Where the patrol was",
              "area:\n  lsoa: [Z01000018, Z01000019]\n# Where the patrol was")
         send_crimes(client, crimes_zip(up_to="2026-11"))
-        assert "Newer crime data has been uploaded since this was worked out" in text(client.get(f"/runs/{run_id}/impact"))
+        assert "Newer crime data has been uploaded since this was worked out" in text(
+            client.get(f"/runs/{run_id}/impact"))
         ask(client, run_id)
         page = section(client, run_id)
         assert "Too few to tell yet. The crime data has no month after the operation month November 2026" in page
@@ -308,5 +310,5 @@ def test_serve_refuses_a_crimes_folder_that_is_not_police_uk_data_naming_file_ro
                            "--instance", "instance", "--port", "0", "--crimes", "police-uk"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
-    assert "2026-03/2026-03-westmarch-street.csv:1: Reported by: error: column 3 should be 'Reported by'" in done.stderr \
-        + done.stdout
+    said = done.stderr + done.stdout
+    assert "2026-03/2026-03-westmarch-street.csv:1: Reported by: error: column 3 should be 'Reported by'" in said

@@ -212,7 +212,8 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     approve_all(root / "content")
     sign_in_as(browser, url, "olu")
     assert browser.title.startswith("Letters runs")  # an officer lands on their runs
-    assert nav_links(browser) == ["Letters runs", "Where to patrol next"] and not by_css(browser, "a[href^='/materials']")
+    assert nav_links(browser) == ["Letters runs", "Where to patrol next"]
+    assert not by_css(browser, "a[href^='/materials']")
     check_page(browser)
 
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
@@ -275,7 +276,8 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
     wait(browser, lambda d: d.title.startswith("Crime data"))
     by_css(browser, "#crimes")[0].send_keys(str(crimes_zip(tmp_path)))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
-    wait(browser, lambda d: "Crime data: January 2025 to May 2027, 1 force." in by_css(d, "#crime-data-summary")[0].text)
+    wait(browser, lambda d: "Crime data: January 2025 to May 2027, 1 force." in
+         by_css(d, "#crime-data-summary")[0].text)
     check_page(browser)
     by_css(browser, ".site-header nav a[href='/where-next/']")[0].click()
     wait(browser, lambda d: by_css(d, "#hotspots caption"))
@@ -293,7 +295,8 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
     wait(browser, lambda d: by_css(d, "#impact-verdict"), timeout=60)  # worked out after the run; the page polls
     assert by_css(browser, "#impact-verdict strong")[0].text == "Vehicle crime fell."
     wait(browser, lambda d: images_loaded(d, "#impact-chart"))
-    assert by_css(browser, "#impact-verdict")[0].text.split(". ", 1)[1] in by_css(browser, "#impact-chart")[0].get_attribute("alt")
+    finding = by_css(browser, "#impact-verdict")[0].text.split(". ", 1)[1]
+    assert finding in by_css(browser, "#impact-chart")[0].get_attribute("alt")  # the alt text states the finding
     assert console_errors(browser) == []  # the chart drawn under the workspace's CSP, the polling allowed
     check_page(browser)
 

@@ -5,8 +5,9 @@ worker`` starts one by hand; any number may share an instance folder.  Each
 loops: claim a run from the queue (services/queue.py), make it through the
 letters-run service with ``resume`` on (services/letters_run.py, with its own
 process pool for the chunks when ``jobs`` in content/workspace.yaml is above
-1), then record it done or failed.  Between runs it works out the "did it work?" jobs
-(services/impact_job.py: vehicle crime before and after the patrol, from police.uk data).  While a run is made a thread renews the
+1), then record it done or failed.  Between runs it works out the "did it work?"
+jobs (services/impact_job.py: vehicle crime before and after the patrol, from
+police.uk data).  While a run is made a thread renews the
 worker's lease every third of the lease; a worker that finds it no longer
 holds the lease stops making the run at the next chunk and leaves it to the
 worker that took it over.
