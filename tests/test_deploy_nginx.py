@@ -200,7 +200,7 @@ def test_sign_in_upload_make_and_download_over_https_with_secure_cookies_and_the
     last = [e for e in audit.entries(instance) if e.event == audit.SIGNED_IN][-1]
     assert (last.account, last.address) == ("olu", "127.0.0.2")
 
-    # an upload larger than nginx's default 1 MB passes nginx (client_max_body_size 50m) and reaches the workspace
+    # an upload larger than nginx's default 1 MB passes nginx (client_max_body_size 250m) and reaches the workspace
     rows = few_rows(3)
     padded = rows + b"\n" * (3 * 1024 * 1024)
     token = csrf(session, f"{base}/runs/")

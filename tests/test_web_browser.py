@@ -179,7 +179,8 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
     active = browser.switch_to.active_element
     assert active.text == "Skip to main content"
     assert active.value_of_css_property("left") != "-9999px"
-    for _ in range(4):  # the workspace's name, "Materials", "Letters runs", then the first material's Edit link
+    for _ in range(5):  # the workspace's name, "Materials", "Letters runs", "Where to patrol next", then the first
+        # material's Edit link
         browser.switch_to.active_element.send_keys(Keys.TAB)
     active = browser.switch_to.active_element
     assert re.search(r"\d", active.value_of_css_property("box-shadow") or "")  # the yellow focus ring

@@ -6,6 +6,8 @@ Chromium), the workspace started as make serve starts it (``handle-docs serve``,
   preview and one plain message beside the box, then a save from the keyboard (Save within 5 Tab stops);
 - reviewers: land on "Waiting for your approval", read what changed (a real diff, before the decision in the
   page, inline or side by side), the proof, approve; the state in one sentence, then "nothing more is needed";
+- an officer (issue 32): upload police.uk's crime data, see where to patrol next, and whether crime fell after
+  a patrol on its run's results page, the chart drawn;
 - an officer: land on their runs, upload the Forms export, the check page in the form's own questions, every
   row with a problem in one form with the value found, one "Check again", make the letters, the results led
   by what to print, delete through a confirmation page.
@@ -20,12 +22,15 @@ import re
 
 import pytest
 
-from tests.browser import (assert_plain_words, axe_violations, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
+from tests.browser import (assert_plain_words, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
+                           copy_sample,
                            images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
                            zoomed)
-from tests.conftest import SAMPLE_XLSX, approve_all
+from tests.conftest import SAMPLE_XLSX, approve_all, edit
 from tests.signing import DEMO_KEYS
+from tests.synth import write_records
 from tests.test_review_cli import one_word
+from tests.test_web_impact import crimes_zip as sample_zip
 from tests.webaccounts import PASSWORD, add
 
 pytestmark = needs_chromium()
@@ -46,6 +51,13 @@ def workspace(tmp_path_factory):
     add(instance, "olu", "officer")
     with started(root, "--key", str(DEMO_KEYS / "demo-workspace")) as url:
         yield url, root
+
+
+def crimes_zip(folder) -> object:
+    """The invented police.uk sample as the zip police.uk's download gives."""
+    path = folder / "police-uk.zip"
+    path.write_bytes(sample_zip())
+    return path
 
 
 def sign_in_as(driver, url: str, account: str) -> None:
@@ -200,7 +212,8 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     approve_all(root / "content")
     sign_in_as(browser, url, "olu")
     assert browser.title.startswith("Letters runs")  # an officer lands on their runs
-    assert nav_links(browser) == ["Letters runs"] and not by_css(browser, "a[href^='/materials']")
+    assert nav_links(browser) == ["Letters runs", "Where to patrol next"]
+    assert not by_css(browser, "a[href^='/materials']")
     check_page(browser)
 
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
@@ -264,3 +277,50 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     wait(browser, lambda d: d.title.startswith("Letters runs"))
     assert "Personal data deleted" in by_css(browser, "#runs")[0].text
     check_page(browser)
+
+
+def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_crime_fell(workspace, browser, tmp_path):
+    url, root = workspace
+    approve_all(root / "content")
+    sign_in_as(browser, url, "olu")
+    by_css(browser, ".site-header nav a[href='/where-next/']")[0].click()
+    wait(browser, lambda d: d.title.startswith("Where to patrol next"))
+    by_css(browser, "#no-crime-data a")[0].click()
+    wait(browser, lambda d: d.title.startswith("Crime data"))
+    by_css(browser, "#crimes")[0].send_keys(str(crimes_zip(tmp_path)))
+    by_css(browser, "form[enctype] button[type=submit]")[0].click()
+    wait(browser, lambda d: "Crime data: January 2025 to May 2027, 1 force." in
+         by_css(d, "#crime-data-summary")[0].text)
+    check_page(browser)
+    by_css(browser, ".site-header nav a[href='/where-next/']")[0].click()
+    wait(browser, lambda d: by_css(d, "#hotspots caption"))
+    assert by_css(browser, "#hotspots tbody th[scope=row]")[0].text == "Westmarch 029E"
+    check_page(browser)
+
+    by_css(browser, ".site-header nav a[href='/runs/']")[0].click()
+    wait(browser, lambda d: d.title.startswith("Letters runs"))
+    by_css(browser, "#records")[0].send_keys(str(write_records(tmp_path / "patrol.csv", 6)))
+    by_css(browser, "form[enctype] button[type=submit]")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/check"))
+    console_errors(browser)  # those so far
+    by_css(browser, "#make-letters")[0].click()
+    wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN_WAIT)
+    wait(browser, lambda d: by_css(d, "#impact-verdict"), timeout=60)  # worked out after the run; the page polls
+    assert by_css(browser, "#impact-verdict strong")[0].text == "Vehicle crime fell."
+    wait(browser, lambda d: images_loaded(d, "#impact-chart"))
+    finding = by_css(browser, "#impact-verdict")[0].text.split(". ", 1)[1]
+    assert finding in by_css(browser, "#impact-chart")[0].get_attribute("alt")  # the alt text states the finding
+    assert console_errors(browser) == []  # the chart drawn under the workspace's CSP, the polling allowed
+    check_page(browser)
+
+    # the area left to the records' streets: Millbrook Close is in two neighbourhoods, listed in plain words
+    operation = root / "content" / "operation.yaml"
+    kept = operation.read_text(encoding="utf-8")
+    edit(operation, "area:\n  lsoa: [Z01000018, Z01000019]", "")
+    try:
+        by_css(browser, "#work-out-impact")[0].click()
+        wait(browser, lambda d: by_css(d, "#impact-ambiguous"), timeout=60)
+        assert "Millbrook Close is in 2 neighbourhoods" in by_css(browser, "#impact-ambiguous")[0].text
+        check_page(browser)
+    finally:
+        operation.write_text(kept, encoding="utf-8")

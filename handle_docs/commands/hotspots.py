@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from handle_docs.impact.area import OPERATION_FILE, load_area_config
+from handle_docs.impact.area import OPERATION_FILE, load_area_config, patrols
 from handle_docs.impact.hotspots import rank
 from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_hotspots
@@ -24,10 +24,7 @@ def patrols_of(content_dir: Path) -> list:
     if config is None:
         click.echo(f"warning: no area in {content_dir / OPERATION_FILE}: no LSOA is marked as patrolled", err=True)
         return []
-    patrols = [(p.date, p.lsoa) for p in config.earlier]
-    if config.lsoa:
-        patrols.append((patrol_date, config.lsoa))
-    return patrols
+    return patrols(config, patrol_date)
 
 
 @click.command("hotspots")
@@ -45,13 +42,13 @@ def hotspots(crimes_dir, out_dir, content_dir, templates, force):
     area.earlier in CONTENT/operation.yaml) and hotspots.pdf (the busiest, with their busiest streets).
     """
     content_dir, templates = content_folders(content_dir, templates)
-    patrols = patrols_of(content_dir)
+    patrolled = patrols_of(content_dir)
     crimes = crimes_or_fail(crimes_dir)
     forces = sorted(set(crimes.lsoa_force.values()))
     if force is not None and force not in forces:
         raise click.UsageError(f"--force: no crimes in the data fall within '{force}' (the data holds: "
                                f"{', '.join(forces)})")
-    spots = rank(crimes, patrols, force)
+    spots = rank(crimes, patrolled, force)
     try:
         written = write_hotspots(spots, out_dir, templates)
     except RenderError as exc:

@@ -23,12 +23,14 @@ from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity.demo import published
 from handle_docs.identity.public_url import PublicUrlError, is_https, is_loopback, parse_public_url
 from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES
+from handle_docs.impact.policeuk import load_crimes
+from handle_docs.models import ProblemsError
 from handle_docs.util import logs
 
 if TYPE_CHECKING:
     from handle_docs.web.app import Settings
 
-from .common import AbsolutePath, unpinned_option
+from .common import AbsolutePath, fail, unpinned_option
 
 LOOPBACK = "127.0.0.1"
 
@@ -170,11 +172,14 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
 @click.option("--log-format", type=click.Choice(logs.FORMATS), default=logs.TEXT, show_default=True,
               help="The log on standard error: one line a request and a run event, as text or JSON objects "
                    "(never addresses, registrations, form values or query strings).")
+@click.option("--crimes", "crimes_dir", type=AbsolutePath(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Read police.uk's street-level crime data from this folder (kept up to date there) instead of "
+                   "officers uploading it in the workspace.")
 @click.option("--demo-accounts", is_flag=True, hidden=True,
               help="Create the demo's published accounts (make serve; the bundled sample only).")
 @unpinned_option
 def serve(content_dir, templates, review_dir, instance, host, port, key, public_url, trusted_proxies, trusted_header,
-          session_hours, idle_minutes, log_format, demo_accounts):
+          session_hours, idle_minutes, log_format, crimes_dir, demo_accounts):
     """The workspace: edit wording, review and approve in a browser.
 
     Opens nothing by itself: it prints the address to open."""
@@ -184,6 +189,11 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
         raise click.UsageError("--trusted-header needs at least one --trusted-proxy ADDR to accept it from")
     if key is not None and not key.is_file():
         raise click.UsageError(f"--key {key}: no such file")
+    if crimes_dir is not None:
+        try:  # a wrong file is refused now, by its file, row and column, not found by an officer later
+            load_crimes(crimes_dir)
+        except ProblemsError as exc:
+            fail(exc.problems, f"--crimes {crimes_dir} cannot be used as police.uk crime data")
     logs.apply(log_format)  # here and in the worker it starts
     if demo_accounts:
         if host != LOOPBACK:  # published passwords: this computer only
@@ -203,7 +213,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
 
     settings = Settings(content=content_dir, templates=templates, review=review_dir, instance=instance, key=key,
                         trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies), public_url=public_url,
-                        session_hours=session_hours, idle_minutes=idle_minutes, sso=sso)
+                        session_hours=session_hours, idle_minutes=idle_minutes, sso=sso, crimes=crimes_dir)
     app = create_app(settings)
     _key_note(settings, app.extensions["handle_docs"]["key"])
     _pin_note(content_dir, review_dir)
@@ -215,7 +225,7 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
     # the letters runs are made by a worker process of its own, never by the server (services/supervisor.py)
     from handle_docs.services.supervisor import worker_running
 
-    with worker_running(instance, content_dir, settings.templates_dir, settings.review_dir):
+    with worker_running(instance, content_dir, settings.templates_dir, settings.review_dir, crimes_dir):
         try:
             server.run()
         except KeyboardInterrupt:

@@ -122,6 +122,17 @@ def load_area_config(content_dir: Path) -> tuple[ImpactArea | None, dt.date, Yam
     return operation.area, operation.operation.patrol_date, doc
 
 
+def patrols(config: ImpactArea | None, patrol_date: dt.date) -> list[tuple[dt.date, list[str]]]:
+    """(date, LSOA codes) of the patrols so far: the earlier ones (``area.earlier``) and this operation's
+    (``area.lsoa`` on its patrol date); none when operation.yaml gives no area."""
+    if config is None:
+        return []
+    found = [(p.date, list(p.lsoa)) for p in config.earlier]
+    if config.lsoa:
+        found.append((patrol_date, list(config.lsoa)))
+    return found
+
+
 def _problem(doc: YamlDoc | None, key: str, message: str) -> Problem:
     """A problem at ``key`` of operation.yaml: its file and line when the file as read is known."""
     return doc.problem(key, message) if doc is not None else Problem(message, OPERATION_FILE, None, key)
@@ -206,5 +217,5 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
     return Area(tuple(area), tuple(buffer), tuple(comparison), area_from, buffer_from, comparison_from)
 
 
-__all__ = ["Area", "StreetMatches", "buffer_ring", "fold", "load_area_config", "match_streets", "resolve_area",
-           "street_of"]
+__all__ = ["Area", "StreetMatches", "buffer_ring", "fold", "load_area_config", "match_streets", "patrols",
+           "resolve_area", "street_of"]

@@ -107,6 +107,7 @@ def impact_context(impact: Impact, *, title: str = "Did the patrol work?") -> di
         "buffer_words": impact.buffer_words,
         "operation_month": month_name(impact.operation_month),
         "chart_svg": Markup(chart.inline(svg, alt)),
+        "chart_alt": alt,
         "columns": [SERIES_NAMES[AREA], SERIES_NAMES[BUFFER], names[COMPARISON]],
         "rows": [{"month": month_name(m), "after": m in after, "operation": m == impact.operation_month,
                   "area": impact.series[AREA].get(m, 0), "buffer": impact.series[BUFFER].get(m, 0),
@@ -136,9 +137,10 @@ def _render(templates: Path, template: str, ctx: dict[str, Any]) -> tuple[bytes,
     return pdf.write(document, title=ctx["title"], lang=LANG), len(document.pages)
 
 
-def write_impact(impact: Impact, out_dir: Path, templates: Path) -> Written:
-    """Write impact.json, impact.csv and impact.pdf into ``out_dir``."""
-    ctx = impact_context(impact)
+def write_impact(impact: Impact, out_dir: Path, templates: Path, ctx: dict[str, Any] | None = None) -> Written:
+    """Write impact.json, impact.csv and impact.pdf into ``out_dir`` (``ctx``: :func:`impact_context`'s,
+    when the caller has it already, so the chart is drawn once)."""
+    ctx = ctx if ctx is not None else impact_context(impact)
     data, pages = _render(templates, IMPACT_TEMPLATE, ctx)
     out_dir = atomic.private_dir(Path(out_dir))
     atomic.write_text(out_dir / JSON_NAME, json.dumps(impact_json(impact), indent=2, ensure_ascii=False) + "\n")

@@ -29,12 +29,14 @@ STOP_TIMEOUT = 15.0
 FIRST_PAUSE, LAST_PAUSE = 1.0, 60.0
 
 
-def worker_command(instance: Path, content: Path, templates: Path, review: Path) -> list[str]:
+def worker_command(instance: Path, content: Path, templates: Path, review: Path,
+                   crimes: Path | None = None) -> list[str]:
     """The command line of a worker for these folders (absolute, whatever the server's working folder)."""
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
     return [sys.executable, "-m", "handle_docs", "--log-level", level if isinstance(level, str) else "WARNING",
             "worker", "--instance", str(Path(instance).resolve()), "--content", str(Path(content).resolve()),
             "--templates", str(Path(templates).resolve()), "--review-dir", str(Path(review).resolve()),
+            *(["--crimes", str(Path(crimes).resolve())] if crimes is not None else []),
             "--stop-with", str(os.getpid())]
 
 
@@ -106,7 +108,8 @@ def _interrupt(signum, frame) -> None:
 
 
 @contextmanager
-def worker_running(instance: Path, content: Path, templates: Path, review: Path) -> Iterator[WorkerProcess]:
+def worker_running(instance: Path, content: Path, templates: Path, review: Path,
+                   crimes: Path | None = None) -> Iterator[WorkerProcess]:
     """A worker for these folders while the block runs (what serve does around its server).
 
     In the main thread SIGTERM then stops the block as Ctrl-C does, so the worker is
@@ -114,7 +117,7 @@ def worker_running(instance: Path, content: Path, templates: Path, review: Path)
     killed outright stops by itself: ``--stop-with``)."""
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
-    worker = WorkerProcess(worker_command(instance, content, templates, review)).start()
+    worker = WorkerProcess(worker_command(instance, content, templates, review, crimes)).start()
     try:
         yield worker
     finally:

@@ -5,7 +5,9 @@ worker`` starts one by hand; any number may share an instance folder.  Each
 loops: claim a run from the queue (services/queue.py), make it through the
 letters-run service with ``resume`` on (services/letters_run.py, with its own
 process pool for the chunks when ``jobs`` in content/workspace.yaml is above
-1), then record it done or failed.  While a run is made a thread renews the
+1), then record it done or failed.  Between runs it works out the "did it work?"
+jobs (services/impact_job.py: vehicle crime before and after the patrol, from
+police.uk data).  While a run is made a thread renews the
 worker's lease every third of the lease; a worker that finds it no longer
 holds the lease stops making the run at the next chunk and leaves it to the
 worker that took it over.
@@ -37,8 +39,9 @@ from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
 from handle_docs.run.workspace_jobs import Folders, ProgressFile, preview_pages
 from handle_docs.run.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore, load_config
-from handle_docs.services import heartbeat
+from handle_docs.services import heartbeat, impact_job
 from handle_docs.services import queue as q
+from handle_docs.services.impact_queue import ImpactQueue
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
 
 log = logging.getLogger(__name__)
@@ -164,10 +167,12 @@ class Worker:
     """Claims and makes queued runs of one instance folder until told to stop."""
 
     def __init__(self, instance: Path, folders: Folders, *, lease: float = q.LEASE_SECONDS, poll: float = 1.0,
-                 worker_id: str | None = None):
+                 worker_id: str | None = None, crimes: Path | None = None):
         self.instance = Path(instance)
         self.store = RunStore(instance)
         self.runs = q.RunQueue(instance, lease)
+        self.impact = ImpactQueue(instance)  # "did it work?" jobs, worked out between letters runs
+        self.crimes = crimes  # police.uk data in this folder (serve --crimes); None: the data uploaded
         self.folders, self.poll = folders, poll
         self.id = worker_id or new_worker_id()
         self.stopping = threading.Event()
@@ -208,7 +213,9 @@ class Worker:
         while not self.stopping.is_set():
             claim = self.runs.claim(self.id, gone)
             if claim is None:
-                if until_idle and not self.runs.unfinished():
+                if impact_job.work_next(self.impact, self.instance, self.store, self.folders, self.id, self.crimes):
+                    continue
+                if until_idle and not self.runs.unfinished() and not self.impact.unfinished():
                     return
                 self.stopping.wait(self.poll)
                 continue
@@ -266,6 +273,10 @@ class Worker:
                 self._end(record, FAILED, FAULT_MESSAGE, q.FAULT)
                 return
         self._end(record, DONE, "", "")
+        try:  # with crime data kept: did it work? (worked out next, services/impact_job.py)
+            impact_job.after_run(self.instance, run_id, self.crimes)
+        except sqlite3.Error as exc:  # the officer can still ask for it on the results page
+            log.warning("run %s: crime figures not queued (%s)", run_id, type(exc).__name__)
 
     def _save(self, record: RunRecord) -> None:
         """Save the run's record, keeping corrections made while it ran."""

@@ -67,9 +67,10 @@ class Settings:
     session_hours: float = DEFAULT_HOURS  # a session ends this long after sign-in, however busy
     idle_minutes: float = DEFAULT_IDLE_MINUTES  # ... or after this long without a request
     sso: Sso | None = None  # single sign-on (instance/sso.yaml, read by serve); None: off
+    crimes: Path | None = None  # police.uk crime data read from this folder (serve --crimes); None: uploaded
 
     def __post_init__(self) -> None:
-        for name in ("content", "templates", "review", "instance", "key"):
+        for name in ("content", "templates", "review", "instance", "key", "crimes"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, absolute(getattr(self, name)))
 
@@ -128,7 +129,8 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import admin, editor, health, history, materials, preview, request_log, review, runs, signin, sso
+    from handle_docs.web import (admin, crimes, editor, health, history, impact, materials, preview, request_log, review,
+                                runs, signin, sso, where_next)
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
@@ -191,6 +193,9 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(crimes.bp)
+    app.register_blueprint(impact.bp)
+    app.register_blueprint(where_next.bp)
     runs.setup(app, instance)
     history.setup(app, Path(settings.content))
     return app
