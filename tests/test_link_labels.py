@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from handle_docs.checks.structure_tree import resolve_role, role_names, struct_type, walk_structure
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.cli import cli
 from handle_docs.models import Letter, VehicleCheck
 from handle_docs.outputs.contingency import render_pack
