@@ -1,5 +1,5 @@
 """The live preview (render/preview.py) and its sample scenarios
-(run/scenarios.py): the real document, unsaved wording, DRAFT, the cache."""
+(compose/scenarios.py): the real document, unsaved wording, DRAFT, the cache."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from PIL import Image
 from handle_docs.models import Finding
 from handle_docs.render.preview import PDF_MAKERS, Previewer, page_images, preview_key, render_pages
 from handle_docs.review import DRAFT_WATERMARK
-from handle_docs.run.scenarios import SITUATIONS, scenario, scenarios
+from handle_docs.compose.scenarios import SITUATIONS, scenario, scenarios
 from handle_docs.wording.content import load_content
 from handle_docs.wording.edit import edited_content
 from tests.conftest import CONTENT, TEMPLATES, with_link_labels

@@ -32,7 +32,7 @@ from handle_docs.braille.letter import letter_paragraphs
 from handle_docs.braille.settings import BrailleSettings, load_settings
 from handle_docs.models import Letter
 from handle_docs.records.vocab import language_name
-from handle_docs.run.context import letter_context
+from handle_docs.compose.context import letter_context
 from handle_docs.run.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content

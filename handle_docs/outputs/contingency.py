@@ -30,7 +30,7 @@ from typing import Any
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import block_data, long_date, placeholder_values, qr_codes
+from handle_docs.compose.context import block_data, long_date, placeholder_values, qr_codes
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.models import RECORD_COLUMNS, Finding
 from handle_docs.records import vocab

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import leaflet_context
+from handle_docs.compose.context import leaflet_context
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.impose import impose_booklet
 from handle_docs.render.pdf import PdfRenderer

@@ -14,7 +14,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.render.webaddress import pieces as address_pieces
 
 DOCUMENT_TEMPLATE = "document.html.j2"
@@ -32,7 +32,7 @@ class HtmlRenderer:
             lstrip_blocks=False,
             keep_trailing_newline=True,
         )
-        # Templates ask which way a language, or a value, runs (render/direction.py).
+        # Templates ask which way a language, or a value, runs (util/direction.py).
         self.env.globals["text_direction"] = text_direction
         self.env.globals["direction_of_text"] = direction_of_text
         # ... and where a web address may break (render/webaddress.py).

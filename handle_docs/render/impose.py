@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 
 from handle_docs.pdf import printfile
-from handle_docs.render.direction import text_direction
+from handle_docs.util.direction import text_direction
 from handle_docs.util import atomic
 
 A4_LANDSCAPE = (841.89, 595.28)

@@ -27,7 +27,8 @@ from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from handle_docs.render import qr, tagging
+from handle_docs.compose import qr
+from handle_docs.render import tagging
 from handle_docs.util import fonts
 from handle_docs.util.reproducible import source_datetime
 

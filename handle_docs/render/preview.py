@@ -36,7 +36,7 @@ from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
 from handle_docs.review.fingerprints import canonical_json, fingerprint_parts
 from handle_docs.review.status import materials_for
-from handle_docs.run.scenarios import Scenario
+from handle_docs.compose.scenarios import Scenario
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content
 
@@ -124,7 +124,7 @@ def _form_pdf(content: Content, material_id: str, scenario: Scenario | None, wat
 
 def _card_pngs(content: Content, material_id: str, watermark: str | None) -> list[bytes]:
     from handle_docs.outputs.card import SIZES, CardError, card_text, draw_card, png_bytes
-    from handle_docs.run.scenarios import sample_stats
+    from handle_docs.compose.scenarios import sample_stats
 
     try:
         text = card_text(content, content.material(material_id), sample_stats(content), draft=watermark)

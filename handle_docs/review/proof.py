@@ -29,7 +29,7 @@ from typing import Callable
 from handle_docs.util import atomic
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.wording.content import Content
-from handle_docs.run.letters import findings_for
+from handle_docs.compose.letters import findings_for
 from handle_docs.models import Letter, VehicleCheck
 from handle_docs.review import DRAFT_WATERMARK, MaterialStatus, material_status
 

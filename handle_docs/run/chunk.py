@@ -40,7 +40,7 @@ from handle_docs.render.pdf import PdfRenderer, RenderError
 from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
-from handle_docs.run.context import leaflet_context, letter_context
+from handle_docs.compose.context import leaflet_context, letter_context
 from handle_docs.run.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime

@@ -31,7 +31,7 @@ from handle_docs.review.labels import (decision_words, long_date, plain_reason, 
                                       version_label)
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
-from handle_docs.run.scenarios import scenario as pick_scenario
+from handle_docs.compose.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
 from handle_docs.web.history import committed, signed_person

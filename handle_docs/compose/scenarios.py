@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from handle_docs.models import Finding, Letter, RecordSet, VehicleCheck
+from handle_docs.records.read import read_records
 from handle_docs.records.vocab import language_label
-from handle_docs.run.letters import build_letters, findings_for
+from handle_docs.compose.letters import build_letters, findings_for
 from handle_docs.wording.content import Content
 
 SAMPLE_RECORDS = Path(__file__).resolve().parents[2] / "examples" / "patrol-records.csv"
@@ -65,8 +66,6 @@ def _invented() -> list[Letter]:
 
 @functools.lru_cache(maxsize=4)
 def _sample(path: Path) -> tuple[RecordSet, tuple[Letter, ...]]:
-    from handle_docs.records.read import read_records
-
     if not Path(path).is_file():
         return RecordSet(source_name="invented", rows_read=0), tuple(_invented())
     records = read_records(Path(path))

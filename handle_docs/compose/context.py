@@ -19,8 +19,8 @@ from handle_docs.wording import markup
 from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
 from handle_docs.models import Finding, Letter
 from handle_docs.records.vocab import UNNAMED_ITEM
-from handle_docs.render.direction import direction_of_text
-from handle_docs.render.qr import qr_image, tracked_url
+from handle_docs.util.direction import direction_of_text
+from handle_docs.compose.qr import qr_image, tracked_url
 from handle_docs.wording.schema import Block, ListAnd
 from handle_docs.util.langtag import primary_subtag
 
