@@ -169,7 +169,7 @@ def letter_context(
 ) -> dict[str, Any]:
     """Everything the letter template prints for ``letter``, as plain data.
 
-    ``bilingual``: the letter is one of a Welsh and English pair (run/routing.py),
+    ``bilingual``: the letter is one of a Welsh and English pair (review/routing.py),
     so it carries its ``welsh_welcome`` block, when the material has one; the
     second of the pair has ``anchor_suffix`` "--2" so its pages can be told apart."""
     spec = material.spec

@@ -41,7 +41,7 @@ from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
 from handle_docs.compose.context import leaflet_context, letter_context
-from handle_docs.run.routing import Route, route_of
+from handle_docs.review.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording.content import Content, Material, load_content
@@ -61,7 +61,7 @@ class RunSettings:
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
     count_print: bool = False  # flag each batch page colour/blank in the worker (render/pages.py)
-    routes: tuple[Route, ...] = ()  # run/routing.py: each asked language's materials (none: any translation)
+    routes: tuple[Route, ...] = ()  # review/routing.py: each asked language's materials (none: any translation)
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Prepared:
     fragment: Any
     word: bytes | None = None
     route: Route | None = None
-    langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (run/routing.py order)
+    langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (review/routing.py order)
     # shared-back layout: each language part's shared part, as (template, context); None: flowing
     shared: tuple[tuple[str, dict[str, Any]] | None, ...] = ()
 
@@ -342,7 +342,7 @@ class ChunkRenderer:
         return ready, rejects
 
     def route(self, letter: Letter) -> Route:
-        """The materials ``letter`` is printed in (run/routing.py)."""
+        """The materials ``letter`` is printed in (review/routing.py)."""
         return route_of(self.routes, self.content, self.base_material.id, self.settings.leaflet_id, letter.language)
 
     def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 
 from handle_docs.render.preview import PreviewError
 from handle_docs.review import DRAFT_WATERMARK, ReviewError
-from handle_docs.run.routing import translation_into
+from handle_docs.review.routing import translation_into
 from handle_docs.compose.scenarios import scenario as pick_scenario
 from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
