@@ -21,7 +21,7 @@ from handle_docs.identity import oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
 from handle_docs.review.proof import ProofError
-from handle_docs.run.workspace_runs import load_config
+from handle_docs.services.workspace_runs import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
 from handle_docs.web.identity import Actor, accounts, current_actor
 
