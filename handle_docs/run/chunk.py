@@ -33,6 +33,8 @@ from typing import Any, Sequence
 from jinja2 import TemplateError
 
 from handle_docs.models import Letter, Reject
+from handle_docs.render.docx import DocxError, render_letter_docx
+from handle_docs.render.docx_join import join_docx_bytes
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.langtags import tag_page_languages
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
@@ -328,9 +330,6 @@ class ChunkRenderer:
                            for material, context in parts)
             item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs, shared=shared)
             if self.settings.docx:
-                from handle_docs.render.docx import DocxError, render_letter_docx
-                from handle_docs.render.docx_join import join_docx_bytes
-
                 try:
                     words = [render_letter_docx(context, self.content, material) for material, context in parts]
                     item.word = words[0] if len(words) == 1 else join_docx_bytes(
