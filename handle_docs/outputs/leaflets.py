@@ -31,11 +31,12 @@ class LeafletOutput:
     sides: int | None = None
 
 
-def leaflet_html(html: HtmlRenderer, content: Content, material: Material, fmt: str, watermark: str | None = None) -> str:
+def leaflet_html(html: HtmlRenderer, content: Content, material: Material, fmt: str, watermark: str | None = None,
+                 footer_note: str | None = None) -> str:
     fragment = html.fragment(material.spec.template, leaflet_context(content, material))
     return html.document(
         [fragment], lang=material.spec.language, title=material.spec.title,
-        stylesheets=STYLESHEETS[fmt], watermark=watermark,
+        stylesheets=STYLESHEETS[fmt], watermark=watermark, footer_note=footer_note,
     )
 
 

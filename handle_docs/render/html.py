@@ -54,8 +54,10 @@ class HtmlRenderer:
         stylesheets: Iterable[str],
         watermark: str | None = None,
         blank_page: str | None = None,
+        footer_note: str | None = None,
     ) -> str:
-        """Wrap rendered parts into one HTML document for WeasyPrint."""
+        """Wrap rendered parts into one HTML document for WeasyPrint (``footer_note``: a line in every
+        page's footer, e.g. a proof's version)."""
         sheets = [self.stylesheet_url(BASE_CSS)] + [self.stylesheet_url(s) for s in stylesheets]
         return self.env.get_template(DOCUMENT_TEMPLATE).render(
             parts=list(parts),
@@ -64,4 +66,5 @@ class HtmlRenderer:
             stylesheets=sheets,
             watermark=watermark,
             blank_page=blank_page,
+            footer_note=footer_note,
         )

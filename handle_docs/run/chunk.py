@@ -64,6 +64,7 @@ class RunSettings:
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
     count_print: bool = False  # flag each batch page colour/blank in the worker (render/pages.py)
     routes: tuple[Route, ...] = ()  # review/routing.py: each asked language's materials (none: any translation)
+    footer_note: str | None = None  # a line in every page's footer (a proof's version)
 
 
 @dataclass
@@ -264,14 +265,17 @@ def sha256(data: bytes) -> str:
 class ChunkRenderer:
     """Renders chunks of letters; one per process (fonts, QR images, templates)."""
 
-    def __init__(self, settings: RunSettings, content: Content | None = None):
+    def __init__(self, settings: RunSettings, content: Content | None = None, *,
+                 html: HtmlRenderer | None = None, pdf: PdfRenderer | None = None):
+        """``html`` and ``pdf``: renderers of ``settings.templates`` to share (a previewer keeps them,
+        with their fonts and image cache, from one preview to the next)."""
         self.settings = settings
         self.content = content or load_content(settings.content_root, settings.templates)
         self.base_material = self.content.material(settings.material_id)
         self.leaflet = self.content.material(settings.leaflet_id) if settings.leaflet_id else None
         self.routes = {route.asked: route for route in settings.routes}
-        self.html = HtmlRenderer(settings.templates)
-        self.pdf = PdfRenderer(settings.templates)
+        self.html = html or HtmlRenderer(settings.templates)
+        self.pdf = pdf or PdfRenderer(settings.templates)
 
     def render(self, index: int, letters: Sequence[Letter], staging: Path) -> ChunkResult:
         """Render ``letters`` as chunk ``index``, writing its files into ``staging``."""
@@ -377,6 +381,7 @@ class ChunkRenderer:
             stylesheets=sheets,
             watermark=self.settings.watermark,
             blank_page=BLANK_PAGE_TEXT,
+            footer_note=self.settings.footer_note,
         )
 
     def lay_out(self, ready: list[Prepared]) -> tuple[Any, list[Prepared], list[Reject]]:

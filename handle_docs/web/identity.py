@@ -24,6 +24,7 @@ from handle_docs.identity.accounts import EDITOR, OFFICER, Account, Accounts
 from handle_docs.identity.sessions import Sessions
 from handle_docs.review import load_registry
 from handle_docs.web.proxies import peer_address
+from handle_docs.web.state import loaded
 
 __all__ = ["Actor", "EDITOR", "OFFICER", "LOCAL_EDITOR", "current_actor", "requires_role", "accounts_on"]
 
@@ -83,8 +84,6 @@ def accounts_on() -> bool:
 
 
 def _name_of(account_id: str) -> str:
-    from handle_docs.web.common import loaded
-
     content = loaded().content
     if content is not None:
         registry = load_registry(content.root).registry
