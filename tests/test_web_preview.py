@@ -13,7 +13,9 @@ from PIL import Image
 
 from handle_docs.models import Finding
 from handle_docs.services.previews import Previewer, preview_key
-from handle_docs.services.proofs import page_images, preview_pdf, render_pages
+from handle_docs.render.html import HtmlRenderer
+from handle_docs.services import proofs
+from handle_docs.services.proofs import make_proof, page_images, preview_pdf, render_pages
 from handle_docs.review import DRAFT_WATERMARK
 from handle_docs.compose.scenarios import SITUATIONS, scenario, scenarios
 from handle_docs.wording.content import load_content
@@ -76,6 +78,15 @@ def test_leaflets_cards_and_forms_preview_as_page_images(content, material_id):
     images = render_pages(content, material_id, None, DRAFT_WATERMARK)
     assert len(images) >= 1
     assert all(Image.open(io.BytesIO(png)).format == "PNG" for png in images)
+
+
+def test_a_proof_leaves_the_shared_renderers_template_globals_as_a_fresh_renderers(content, tmp_path):
+    """Proofs and previews draw with the same per-thread renderers: the proof's version line is passed
+    to its own document, never put in the renderers' shared template globals."""
+    proof = make_proof(content, "lock-it-leaflet", tmp_path)
+    assert all("Version" in page for page in drawn_chars(proof.path.read_bytes()))
+    shared, _pdf = proofs._RENDERERS.get(content.templates)
+    assert set(shared.env.globals) == set(HtmlRenderer(content.templates).env.globals)
 
 
 def test_page_images_are_drawn_at_the_preview_resolution(content):
