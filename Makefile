@@ -91,6 +91,7 @@ demo: system-deps $(STAMP)
 test: system-deps word-deps browser-deps text-deps deploy-deps node-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
 	$(BIN)/handle-docs lint --strict
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
 

@@ -91,9 +91,9 @@ def child_naive(records: Path, out: Path) -> dict:
     from pypdf import PdfWriter
 
     from handle_docs.wording.content import load_content
-    from handle_docs.run.context import letter_context
-    from handle_docs.run.letters import build_letters
-    from handle_docs.render.qr import svg_src
+    from handle_docs.compose.context import letter_context
+    from handle_docs.compose.letters import build_letters
+    from handle_docs.compose.qr import svg_src
     from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
@@ -152,8 +152,8 @@ def child_pipeline(records: Path, out: Path, jobs: int, content_root: Path = CON
 
 def child_floor(records: Path, out: Path) -> dict:
     from handle_docs.wording.content import load_content
-    from handle_docs.run.context import letter_context
-    from handle_docs.run.letters import build_letters
+    from handle_docs.compose.context import letter_context
+    from handle_docs.compose.letters import build_letters
     from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
@@ -171,7 +171,7 @@ def child_floor(records: Path, out: Path) -> dict:
 
 def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> dict:
     from handle_docs.run.chunk import ChunkRenderer, RunSettings
-    from handle_docs.run.letters import build_letters
+    from handle_docs.compose.letters import build_letters
     from handle_docs.records.printable import screen
     from handle_docs.records.read import read_records
 
@@ -186,8 +186,8 @@ def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> 
 def child_word(records: Path, out: Path) -> dict:
     """docxtpl per letter, then LibreOffice converts the lot to PDF."""
     from handle_docs.wording.content import load_content
-    from handle_docs.run.context import letter_context
-    from handle_docs.run.letters import build_letters
+    from handle_docs.compose.context import letter_context
+    from handle_docs.compose.letters import build_letters
     from handle_docs.records.read import read_records
     from handle_docs.render import docx as docx_render  # added with Word output
 

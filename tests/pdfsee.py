@@ -159,7 +159,7 @@ def tagged_words(path: Path) -> str:
 
 def element_languages(path: Path) -> list[tuple[int, str, str]]:
     """Every structure element of ``path``: (page index, type, the language it resolves to)."""
-    from handle_docs.checks.structure_tree import walk_structure
+    from handle_docs.pdf.structure_tree import walk_structure
 
     out = []
     with pikepdf.open(path) as pdf:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from handle_docs.models import Letter, VehicleCheck
-from handle_docs.run.letters import findings_for
+from handle_docs.compose.letters import findings_for
 
 from .conftest import CONTENT, TEMPLATES
 

@@ -20,8 +20,8 @@ from handle_docs.checks.braille import word_keys, words_matched
 from handle_docs.cli import cli
 from handle_docs.models import ProblemsError
 from handle_docs.records.read import read_records
-from handle_docs.run.context import letter_context
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.context import letter_context
+from handle_docs.compose.letters import build_letters
 
 from .conftest import CONTENT, SAMPLE_CSV, SAMPLE_XLSX, approve_all, edit, line_of, load
 from .synth import HEADER_LINE

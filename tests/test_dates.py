@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from handle_docs.models import Letter
-from handle_docs.run.context import letter_context, list_phrase, long_date
+from handle_docs.compose.context import letter_context, list_phrase, long_date
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES

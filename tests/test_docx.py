@@ -46,9 +46,9 @@ from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc, StructElem
 from handle_docs.wording.content import load_content
-from handle_docs.run.context import letter_context, qr_codes
+from handle_docs.compose.context import letter_context, qr_codes
 from handle_docs.outputs.leaflets import render_leaflet
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.letters import build_letters
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
 from handle_docs.render.docx import DocxError, render_leaflet_docx, render_letter_docx

@@ -17,7 +17,7 @@ from weasyprint.formatting_structure.boxes import LineBox
 
 from handle_docs.checks import CheckConfig, check_paths
 from handle_docs.records.printable import covered
-from handle_docs.render.fonts import FONT_DIR, bundled
+from handle_docs.util.fonts import FONT_DIR, bundled
 from handle_docs.render.pdf import PdfRenderer, RenderError
 
 from .conftest import ROOT, TEMPLATES

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.letters import build_letters
 from handle_docs.models import Finding, VisitRecord
 
 

@@ -518,7 +518,7 @@ def test_handle_docs_users_help_imports_no_flask_and_hashes_no_password():
         "except SystemExit:\n"
         "    pass\n"
         "web = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'flask_wtf', 'waitress')\n"
-        "             or m.startswith(('handle_docs.web', 'handle_docs.render.preview')))\n"
+        "             or m.startswith(('handle_docs.web', 'handle_docs.services.previews', 'handle_docs.services.proofs')))\n"
         "print('LOADED', web, 'HASHED', len(hashed))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.starter import create as create_module
+from handle_docs.services import force_folder as create_module
 from handle_docs.starter import starter_root
-from handle_docs.starter.create import create_force
+from handle_docs.services.force_folder import create_force
 from handle_docs.util import atomic
 
 from .conftest import ROOT

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.render.qr import tracked_url
+from handle_docs.compose.qr import tracked_url
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES

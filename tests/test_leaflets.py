@@ -10,7 +10,7 @@ import pypdfium2
 import pytest
 
 from handle_docs.outputs.leaflets import render_leaflet
-from handle_docs.render.qr import tracked_url
+from handle_docs.compose.qr import tracked_url
 from handle_docs.render.impose import booklet_order
 
 from .synth import run_records, write_rows

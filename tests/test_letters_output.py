@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from handle_docs.cli import cli
 from handle_docs.outputs.leaflets import render_leaflet
-from handle_docs.render.direction import text_direction
-from handle_docs.render.qr import tracked_url
+from handle_docs.util.direction import text_direction
+from handle_docs.compose.qr import tracked_url
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, SAMPLE_CSV, TEMPLATES, approve_all

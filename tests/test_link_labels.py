@@ -14,15 +14,15 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from handle_docs.checks.structure_tree import resolve_role, role_names, struct_type, walk_structure
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.cli import cli
 from handle_docs.models import Letter, VehicleCheck
 from handle_docs.outputs.contingency import render_pack
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.review import gate, material_status
 from handle_docs.review.wording import resident_text
-from handle_docs.run.context import letter_context
-from handle_docs.run.letters import findings_for
+from handle_docs.compose.context import letter_context
+from handle_docs.compose.letters import findings_for
 from handle_docs.wording.edit import editable_fields, file_sha256, save_edits
 
 from .conftest import edit, line_of, load, problems_of

@@ -19,8 +19,8 @@ import pytest
 from PIL import Image, ImageDraw
 from weasyprint import HTML
 
-from handle_docs.checks.structure_summary import pdf_structure_summary
-from handle_docs.checks.structure_tree import name_tree, number_tree, walk_structure
+from .structure_summary import pdf_structure_summary
+from handle_docs.pdf.structure_tree import name_tree, number_tree, walk_structure
 from handle_docs.render import merge
 from handle_docs.render.merge import MergeError, merge_tagged_pdfs
 

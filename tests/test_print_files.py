@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from handle_docs.checks import check_paths
 from handle_docs.checks.runner import PRINT_CHECKS
 from handle_docs.cli import cli
-from handle_docs.render import printfile
+from handle_docs.pdf import printfile
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import io
 
 from PIL import Image, ImageChops
 
-from handle_docs.render.qr import BORDER, BOX_PX, qr_image, tracked_url
+from handle_docs.compose.qr import BORDER, BOX_PX, qr_image, tracked_url
 
 
 def test_tracking_parameters_replace_any_old_ones():

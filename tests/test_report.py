@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.report import report as report_cmd
 from handle_docs.outputs.costs import load_prices, run_counts
-from handle_docs.run.letters import address_key
+from handle_docs.compose.letters import address_key
 from handle_docs.outputs.report import (
     OTHER_ITEMS,
     item_counts,

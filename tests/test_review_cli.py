@@ -276,6 +276,18 @@ def test_a_leaflet_proof_is_watermarked_too(content_copy, tmp_path):
         assert squash(DRAFT) in page and squash(f"Version {short}") in page
 
 
+def test_a_paper_form_proof_is_drawn_by_the_same_table_as_its_preview(content_copy, tmp_path):
+    """One renderer table (services/proofs.py): the paper form, which the workspace previews, has a proof."""
+    content = load_content(unsigned(content_copy), content_copy.parent / "templates")
+    forms = sorted(m.id for m in content.materials.values() if m.spec.kind == "form")
+    assert forms, "the bundled content has a paper form"
+    result = review(content_copy, "proof", forms[0], "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    short = fingerprint(content, forms[0])[: len("sha256:") + 12]
+    for page in page_strings(tmp_path / f"{forms[0]}-proof.pdf"):
+        assert squash(DRAFT) in page and squash(f"Version {short}") in page
+
+
 def test_proof_of_an_unknown_material_is_refused(content_copy, tmp_path):
     result = review(content_copy, "proof", "nope", "--out", tmp_path)
     assert result.exit_code == 2 and "no material with id 'nope'" in result.output

@@ -14,7 +14,7 @@ from handle_docs.models import RECORD_COLUMNS, ProblemsError
 from handle_docs.outputs.round_sheet import door, load_wording, write_round_sheet
 from handle_docs.records.read import read_records
 from handle_docs.run.batch import RunSettings
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.letters import build_letters
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.run.purge import purge_run
 from handle_docs.wording.content import load_content

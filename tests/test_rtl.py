@@ -22,10 +22,10 @@ import pytest
 
 from handle_docs.checks import check_paths
 from handle_docs.checks.config import config_from_links
-from handle_docs.checks.structure_tree import resolve_role, role_names, struct_type, walk_structure
-from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
+from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
-from handle_docs.run.context import letter_context
+from handle_docs.compose.context import letter_context
 from handle_docs.util.script import arabic_script
 from handle_docs.wording.content import load_content
 

@@ -20,8 +20,8 @@ import pytest
 from handle_docs.models import RECORD_COLUMNS, VisitRecord
 from handle_docs.records.check import check_records
 from handle_docs.records.read import load_column_map, read_records
-from handle_docs.run.context import letter_context
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.context import letter_context
+from handle_docs.compose.letters import build_letters
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES

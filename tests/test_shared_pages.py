@@ -13,7 +13,7 @@ import pdfplumber
 
 from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
 from .textread import poppler_pages
-from handle_docs.checks.structure_summary import pdf_structure_summary
+from .structure_summary import pdf_structure_summary
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.models import Finding, Letter, VehicleCheck
 from handle_docs.review.fingerprints import fingerprint

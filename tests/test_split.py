@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from handle_docs.checks.structure_summary import pdf_structure_summary
+from .structure_summary import pdf_structure_summary
 from handle_docs.render.split import SplitError, split_tagged_pdf
 
 EPOCH_DATE = datetime.fromtimestamp(1794693600, timezone.utc)

@@ -1,4 +1,4 @@
-"""Reading structure trees, number trees and name trees (handle_docs.checks.structure_tree)."""
+"""Reading structure trees, number trees and name trees (handle_docs.pdf.structure_tree)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from handle_docs.checks.structure_tree import (
+from handle_docs.pdf.structure_tree import (
     name_tree,
     number_tree,
     resolve_role,

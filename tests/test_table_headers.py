@@ -20,7 +20,7 @@ import pikepdf
 import pytest
 
 from handle_docs.checks import CheckConfig, check_paths
-from handle_docs.checks.structure_tree import resolve_role, role_names, struct_type, walk_structure
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.outputs.leaflets import render_leaflet
 
 from .conftest import EPOCH

@@ -1,5 +1,5 @@
-"""The live preview (render/preview.py) and its sample scenarios
-(run/scenarios.py): the real document, unsaved wording, DRAFT, the cache."""
+"""The live preview (services/proofs.py draws, services/previews.py caches) and its sample scenarios
+(compose/scenarios.py): the real document, unsaved wording, DRAFT, the cache."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ import pytest
 from PIL import Image
 
 from handle_docs.models import Finding
-from handle_docs.render.preview import PDF_MAKERS, Previewer, page_images, preview_key, render_pages
+from handle_docs.services.previews import Previewer, preview_key
+from handle_docs.render.html import HtmlRenderer
+from handle_docs.services import proofs
+from handle_docs.services.proofs import make_proof, page_images, preview_pdf, render_pages
 from handle_docs.review import DRAFT_WATERMARK
-from handle_docs.run.scenarios import SITUATIONS, scenario, scenarios
+from handle_docs.compose.scenarios import SITUATIONS, scenario, scenarios
 from handle_docs.wording.content import load_content
 from handle_docs.wording.edit import edited_content
 from tests.conftest import CONTENT, TEMPLATES, with_link_labels
@@ -54,7 +57,7 @@ def test_every_translation_of_a_letter_adds_a_scenario_in_its_language(content):
     assert languages == ["lang-ar", "lang-cy-GB", "lang-pl-PL", "lang-ro-RO", "lang-ur"]
     cy = scenario(content, "visit-letter", "lang-cy-GB")
     assert cy.id == "lang-cy-GB" and cy.letter.language == "cy-GB"
-    pages = pdf_text(PDF_MAKERS["letter"](content, "visit-letter", cy, None))
+    pages = pdf_text(preview_pdf(content, "visit-letter", cy, None))
     assert "Annwyl breswylydd," in pages[0]
 
 
@@ -62,7 +65,7 @@ def test_a_letter_preview_is_the_real_letter_with_the_unsaved_wording_and_draft_
     edited, problems, _ = edited_content(content, "visit-letter", {"blocks.greeting": "Dear neighbour,"})
     assert not problems
     chosen = scenario(edited, "visit-letter", "several")
-    data = PDF_MAKERS["letter"](edited, "visit-letter", chosen, DRAFT_WATERMARK)
+    data = preview_pdf(edited, "visit-letter", chosen, DRAFT_WATERMARK)
     pages = pdf_text(data)
     assert len(pages) == 3  # shared-back: two pages about this address, then the shared page
     assert "Dear neighbour," in pages[0] and "Dear resident," not in pages[0]
@@ -77,8 +80,17 @@ def test_leaflets_cards_and_forms_preview_as_page_images(content, material_id):
     assert all(Image.open(io.BytesIO(png)).format == "PNG" for png in images)
 
 
+def test_a_proof_leaves_the_shared_renderers_template_globals_as_a_fresh_renderers(content, tmp_path):
+    """Proofs and previews draw with the same per-thread renderers: the proof's version line is passed
+    to its own document, never put in the renderers' shared template globals."""
+    proof = make_proof(content, "lock-it-leaflet", tmp_path)
+    assert all("Version" in page for page in drawn_chars(proof.path.read_bytes()))
+    shared, _pdf = proofs._RENDERERS.get(content.templates)
+    assert set(shared.env.globals) == set(HtmlRenderer(content.templates).env.globals)
+
+
 def test_page_images_are_drawn_at_the_preview_resolution(content):
-    data = PDF_MAKERS["leaflet"](content, "lock-it-leaflet", None, None)
+    data = preview_pdf(content, "lock-it-leaflet", None, None)
     first = Image.open(io.BytesIO(page_images(data, dpi=72)[0]))
     assert first.size in {(595, 842), (596, 842)}  # A4 in points (595.3 × 841.9), rounded
 

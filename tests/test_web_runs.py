@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from handle_docs.run.workspace_runs import RunStore
+from handle_docs.services.workspace_runs import RunStore
 from handle_docs.services.supervisor import worker_running
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module

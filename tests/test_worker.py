@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from handle_docs.run.workspace_jobs import Folders
-from handle_docs.run.workspace_runs import RunStore
+from handle_docs.services.workspace_jobs import Folders
+from handle_docs.services.workspace_runs import RunStore
 from handle_docs.services import worker as worker_module
 from handle_docs.services.queue import RunQueue
 from handle_docs.services.worker import FAULT_MESSAGE, Worker

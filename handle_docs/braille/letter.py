@@ -1,7 +1,7 @@
 """A letter's words in reading order, for braille: from the same data the print letter is rendered from.
 
 :func:`letter_paragraphs` takes the plain data of
-:func:`handle_docs.run.context.letter_context` (the data the letter template
+:func:`handle_docs.compose.context.letter_context` (the data the letter template
 prints) and lists its words as paragraphs, never by reading a PDF back:
 
 * the heading, the sender's details, the date and the reference (not the

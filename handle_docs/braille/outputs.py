@@ -4,7 +4,7 @@
 on the staging folder, so the files are swapped into place with the rest of
 the run).  For each letter whose records ask for braille (``Letter.braille``)
 it takes the letter's route (the materials its print letter is in:
-run/routing.py), builds each material's words from the data the print letter
+review/routing.py), builds each material's words from the data the print letter
 is rendered from (:mod:`handle_docs.braille.letter`), translates them with the
 table ``content/braille.yaml`` gives for the material's language and lays them
 out as a BRF file.  A material in a language without a braille table (or
@@ -35,8 +35,8 @@ from handle_docs.braille.runs import forward_text
 from handle_docs.braille.settings import BrailleSettings, load_settings
 from handle_docs.models import Letter
 from handle_docs.records.vocab import language_name
-from handle_docs.run.context import letter_context
-from handle_docs.run.routing import Route, route_of
+from handle_docs.compose.context import letter_context
+from handle_docs.review.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content
 

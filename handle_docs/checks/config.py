@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from handle_docs.render import fonts
+from handle_docs.util import fonts
 
 #: Capitalised words that are not "block capitals" (acronyms people know).
 DEFAULT_ACRONYMS: tuple[str, ...] = (

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import pdfplumber
 import pikepdf
 
-from handle_docs.checks.structure_tree import (
+from handle_docs.pdf.structure_tree import (
     is_dict,
     is_int,
     resolve_role,

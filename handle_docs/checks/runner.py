@@ -12,7 +12,7 @@ from handle_docs.checks import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc
 from handle_docs.checks.results import CheckResult, FileReport, Finding
-from handle_docs.render import printfile
+from handle_docs.pdf import printfile
 
 PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
     pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_glyphs.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
@@ -21,7 +21,7 @@ DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
 
 BRF_CHECKS: tuple[tuple[str, Callable], ...] = brf_checks.CHECKS
 
-#: What a file made for the print shop only (render/printfile.py) is checked for: fonts, type
+#: What a file made for the print shop only (pdf/printfile.py) is checked for: fonts, type
 #: sizes, glyphs, contrast, page geometry and its QR codes; not tagging, which it does not have.
 PRINT_CHECKS = frozenset({
     "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",

@@ -73,10 +73,12 @@ def show(material_id: str, folder: Path) -> None:
 @_folder_option
 def proof(material_id: str, number: int, out_dir: Path, folder: Path) -> None:
     """The proof of VERSION of MATERIAL, made from the history (the working files are not read)."""
+    from handle_docs.services.proofs import ProofError, proof_of_version
+
     repo = _repo(folder)
     try:
-        made = proofs.proof_of_version(repo, material_id, number, out_dir)
-    except HistoryError as exc:
+        made = proof_of_version(repo, material_id, number, out_dir)
+    except (HistoryError, ProofError) as exc:
         refuse(str(exc))
     click.echo(f"proof of {material_id} version {number} ({made.pages} pages, watermark {made.watermark}): {made.path}")
 

@@ -9,7 +9,7 @@ import click
 from handle_docs.history.repo import COMMAND_LINE, ForceRepo, HistoryError
 from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 from handle_docs.review.pin import PIN_FILE
-from handle_docs.starter.create import REVIEW_NOTE, FolderInUse, create_force
+from handle_docs.services.force_folder import REVIEW_NOTE, FolderInUse, create_force
 from .common import AbsolutePath, refuse
 
 

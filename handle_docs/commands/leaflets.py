@@ -11,7 +11,7 @@ from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run
 from ..records.normalise import FieldError, normalise_language
 from ..review import ReviewError
-from ..run.routing import standalone_materials
+from ..review.routing import standalone_materials
 from .common import (
     AbsolutePath, content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
 )

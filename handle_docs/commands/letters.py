@@ -15,7 +15,7 @@ import click
 from ..models import ProblemsError
 from ..review import DRAFT_WATERMARK
 from handle_docs.braille.outputs import braille_warnings
-from handle_docs.run.workspace_runs import read_json
+from handle_docs.services.workspace_runs import read_json
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
 from .progress import Progress
 from .common import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..history.reprint import environment, read_run, reprint as make_again
+from ..services.reprint import environment, read_run, reprint as make_again
 from ..history.repo import ForceRepo, HistoryError
 from ..services.letters_run import RunStopped
 from .common import AbsolutePath, EXIT_PROBLEMS, fail, refuse

@@ -384,8 +384,8 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
     """A proof PDF of MATERIAL for reviewers, every page watermarked
     (DRAFT — NOT APPROVED, or APPROVED <date>) with the version fingerprint
     in the footer.  A letter's proof uses invented sample data that shows
-    every finding; a leaflet's is its A4 copy."""
-    from handle_docs.review.proof import ProofError, make_proof
+    every finding; a leaflet's is its A4 copy; a paper form's is one sheet."""
+    from handle_docs.services.proofs import ProofError, make_proof
 
     content = load_content_or_fail(content_dir, templates)
     require_ids(content, [material_id])

@@ -14,7 +14,7 @@ import click
 
 from handle_docs.services.queue import LEASE_SECONDS
 from handle_docs.services.worker import Worker
-from handle_docs.run.workspace_jobs import Folders
+from handle_docs.services.workspace_jobs import Folders
 from handle_docs.review import review_dir_for
 from .common import AbsolutePath, content_folders, content_options
 

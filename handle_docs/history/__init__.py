@@ -1,3 +1,3 @@
 """The force folder's history: every save and sign-off a git commit by the person who made it
 (:mod:`.repo`), the versions of a material in words (:mod:`.log`), any past letter made again
-(:mod:`.reprint`), an off-site copy (:mod:`.push`) and tamper evidence (:mod:`.verify`)."""
+(services/reprint.py), an off-site copy (:mod:`.push`) and tamper evidence (:mod:`.verify`)."""

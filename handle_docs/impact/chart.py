@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from typing import Mapping, Sequence
 
 import matplotlib
@@ -21,9 +20,10 @@ matplotlib.use("Agg")
 from matplotlib import font_manager, rcParams  # noqa: E402  (after the backend is chosen)
 from matplotlib.figure import Figure  # noqa: E402
 
+from handle_docs.util.fonts import FONT_DIR  # noqa: E402
 from handle_docs.util.reproducible import source_datetime  # noqa: E402
 
-FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+FONTS = FONT_DIR
 FONT_FILES = ("AtkinsonHyperlegibleNext-Regular.ttf", "AtkinsonHyperlegibleNext-Bold.ttf")
 FONT_NAME = "Atkinson Hyperlegible Next"
 INK = "#000000"

@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import long_date, placeholder_values
+from handle_docs.compose.context import long_date, placeholder_values
 from handle_docs.models import Problem
 from handle_docs.render.pdf import FONT_DIR
 

@@ -30,7 +30,7 @@ from typing import Any
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import block_data, long_date, placeholder_values, qr_codes
+from handle_docs.compose.context import block_data, long_date, placeholder_values, qr_codes
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.models import RECORD_COLUMNS, Finding
 from handle_docs.records import vocab
@@ -166,6 +166,31 @@ def generic_letter_context(content: Content, letter: Material, form: Material) -
     }
 
 
+def document_pdf(
+    html: HtmlRenderer,
+    pdf: PdfRenderer,
+    template: str,
+    context: dict[str, Any],
+    stylesheets: list[str],
+    watermark: str | None,
+    footer_note: str | None = None,
+) -> tuple[bytes, int]:
+    """One of the pack's documents as PDF bytes, and its pages."""
+    fragment = html.fragment(template, context)
+    document = pdf.layout(
+        html.document([fragment], lang=context["lang"], title=context["title"], stylesheets=stylesheets,
+                      watermark=watermark, footer_note=footer_note)
+    )
+    return pdf.write(document, title=context["title"], lang=context["lang"]), len(document.pages)
+
+
+def form_pdf(html: HtmlRenderer, pdf: PdfRenderer, content: Content, form: Material, watermark: str | None,
+             footer_note: str | None = None) -> tuple[bytes, int]:
+    """The paper form (one sheet) as PDF bytes, and its pages: what a preview or proof shows."""
+    context = form_context(content, form, 1, Path(content.root) / COLUMNS_FILE)
+    return document_pdf(html, pdf, form.spec.template, context, FORM_CSS, watermark, footer_note)
+
+
 def _write_pdf(
     html: HtmlRenderer,
     pdf: PdfRenderer,
@@ -175,13 +200,9 @@ def _write_pdf(
     out: Path,
     watermark: str | None,
 ) -> int:
-    fragment = html.fragment(template, context)
-    document = pdf.layout(
-        html.document([fragment], lang=context["lang"], title=context["title"], stylesheets=stylesheets,
-                      watermark=watermark)
-    )
-    atomic.write_bytes(out, pdf.write(document, title=context["title"], lang=context["lang"]))
-    return len(document.pages)
+    data, pages = document_pdf(html, pdf, template, context, stylesheets, watermark)
+    atomic.write_bytes(out, data)
+    return pages
 
 
 def render_pack(

@@ -23,7 +23,7 @@ from handle_docs.impact.words import VERDICT_SHORT, amount, interval, month_name
 from handle_docs.outputs.report import Section, md_escape
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.run.context import long_date
+from handle_docs.compose.context import long_date
 from handle_docs.util import atomic
 from handle_docs.util.tables import csv_text, write_csv
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import leaflet_context
+from handle_docs.compose.context import leaflet_context
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.impose import impose_booklet
 from handle_docs.render.pdf import PdfRenderer
@@ -31,11 +31,12 @@ class LeafletOutput:
     sides: int | None = None
 
 
-def leaflet_html(html: HtmlRenderer, content: Content, material: Material, fmt: str, watermark: str | None = None) -> str:
+def leaflet_html(html: HtmlRenderer, content: Content, material: Material, fmt: str, watermark: str | None = None,
+                 footer_note: str | None = None) -> str:
     fragment = html.fragment(material.spec.template, leaflet_context(content, material))
     return html.document(
         [fragment], lang=material.spec.language, title=material.spec.title,
-        stylesheets=STYLESHEETS[fmt], watermark=watermark,
+        stylesheets=STYLESHEETS[fmt], watermark=watermark, footer_note=footer_note,
     )
 
 

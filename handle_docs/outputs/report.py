@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from handle_docs.util import atomic
-from handle_docs.run.context import long_date
+from handle_docs.compose.context import long_date
 from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text, run_counts
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer

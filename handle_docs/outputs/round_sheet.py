@@ -29,8 +29,8 @@ from handle_docs.models import Letter, Problem, ProblemsError
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.merge import merge_tagged_pdfs
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.run.context import placeholder_values
-from handle_docs.run.letters import named_house_street, street_line
+from handle_docs.compose.context import placeholder_values
+from handle_docs.compose.letters import named_house_street, street_line
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording import markup

@@ -5,7 +5,7 @@ bundled font has a glyph for (emoji, or a script none of them covers) would
 be drawn as an empty box, or pulled from whatever font the machine happens
 to have.  Records whose printed fields hold such characters are rejected
 with a reason, before any letter is laid out.  Every bundled font counts
-(Latin, Arabic and Urdu today; see ``render/fonts.py``), since the
+(Latin, Arabic and Urdu today; see ``util/fonts.py``), since the
 templates' font stack draws each character with the first font that has it.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handle_docs.models import RecordSet, Reject, VisitRecord
-from handle_docs.render.fonts import covered
+from handle_docs.util.fonts import covered
 
 #: Fields a letter prints, as (field name, getter).
 PRINTED_FIELDS = (

@@ -287,7 +287,7 @@ def language_label(tag: str) -> str:
 
 
 #: What a record gives when it names no language: the letter is in English,
-#: or in both languages where a material is sent bilingual (run/routing.py).
+#: or in both languages where a material is sent bilingual (review/routing.py).
 NOT_STATED = ""
 
 #: Welsh and English together (the Welsh Language Standards' bilingual letter).

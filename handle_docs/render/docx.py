@@ -40,10 +40,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, Material
-from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.render.ooxml import (LANG_ATTRS, PPR_ORDER, R_NS, REL_TYPE, RPR_ORDER, WP_NS, DocxError,
                                       child_in_order, core_datetime, normalise_zip, properties, w_tag)
-from handle_docs.render.qr import qr_image
+from handle_docs.compose.context import leaflet_context
+from handle_docs.compose.qr import qr_image
 from handle_docs.util.langtag import primary_subtag
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -198,8 +199,6 @@ def render_letter_docx(context: dict[str, Any], content: Content, material: Mate
 
 def render_leaflet_docx(content: Content, material: Material, *, watermark: str | None = None) -> bytes:
     """One leaflet as .docx, from ``leaflet_context(content, material)``."""
-    from handle_docs.run.context import leaflet_context
-
     context = dict(leaflet_context(content, material))
     context["watermark"] = watermark
     return render_docx(

@@ -14,7 +14,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from handle_docs.render.direction import direction_of_text, text_direction
+from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.render.webaddress import pieces as address_pieces
 
 DOCUMENT_TEMPLATE = "document.html.j2"
@@ -32,7 +32,7 @@ class HtmlRenderer:
             lstrip_blocks=False,
             keep_trailing_newline=True,
         )
-        # Templates ask which way a language, or a value, runs (render/direction.py).
+        # Templates ask which way a language, or a value, runs (util/direction.py).
         self.env.globals["text_direction"] = text_direction
         self.env.globals["direction_of_text"] = direction_of_text
         # ... and where a web address may break (render/webaddress.py).
@@ -54,8 +54,10 @@ class HtmlRenderer:
         stylesheets: Iterable[str],
         watermark: str | None = None,
         blank_page: str | None = None,
+        footer_note: str | None = None,
     ) -> str:
-        """Wrap rendered parts into one HTML document for WeasyPrint."""
+        """Wrap rendered parts into one HTML document for WeasyPrint (``footer_note``: a line in every
+        page's footer, e.g. a proof's version)."""
         sheets = [self.stylesheet_url(BASE_CSS)] + [self.stylesheet_url(s) for s in stylesheets]
         return self.env.get_template(DOCUMENT_TEMPLATE).render(
             parts=list(parts),
@@ -64,4 +66,5 @@ class HtmlRenderer:
             stylesheets=sheets,
             watermark=watermark,
             blank_page=blank_page,
+            footer_note=footer_note,
         )

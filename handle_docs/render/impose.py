@@ -6,7 +6,7 @@ edge) and folded, the booklet reads in order.  A right-to-left booklet
 (Arabic, Urdu) is bound on the right: every side is the mirror image, so the
 cover opens from the right.  The imposed file is a print artefact: the A5
 reading-order PDF beside it is the accessible copy, and the imposed file says
-so in its metadata (:mod:`handle_docs.render.printfile`).
+so in its metadata (:mod:`handle_docs.pdf.printfile`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pikepdf
 
-from handle_docs.render import printfile
-from handle_docs.render.direction import text_direction
+from handle_docs.pdf import printfile
+from handle_docs.util.direction import text_direction
 from handle_docs.util import atomic
 
 A4_LANDSCAPE = (841.89, 595.28)

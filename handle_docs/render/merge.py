@@ -41,7 +41,7 @@ destination names.  The page tree, parent tree, ID tree, destination tree,
 document element, structure tree root, outlines, catalog, information
 dictionary and XMP metadata (``pdfmeta.py``) are written at the end, followed
 by a cross-reference stream.  The input's structure tree, parent tree and
-name trees are read with ``checks/structure_tree.py``.
+name trees are read with ``pdf/structure_tree.py``.
 
 Measured with WeasyPrint letter chunks (2 pages a letter, ~47 objects a page),
 peak RSS of the whole process (~34 MiB of it interpreter and libraries):
@@ -69,7 +69,7 @@ from typing import Any, BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectType, Pdf, String
 
-from handle_docs.checks.structure_tree import (
+from handle_docs.pdf.structure_tree import (
     as_list,
     is_dict,
     is_int,
@@ -81,9 +81,9 @@ from handle_docs.checks.structure_tree import (
     struct_type,
     type_code,
 )
-from handle_docs.render.pdfcopy import ObjectCopier
-from handle_docs.render.pdfmeta import document_metadata, read_docinfo
-from handle_docs.render.pdfwriter import HEADER_VERSION, PdfWriter, pdf_dict
+from handle_docs.pdf.pdfcopy import ObjectCopier
+from handle_docs.pdf.pdfmeta import document_metadata, read_docinfo
+from handle_docs.pdf.pdfwriter import HEADER_VERSION, PdfWriter, pdf_dict
 
 __all__ = ["merge_tagged_pdfs", "write_merged", "MergeError"]
 

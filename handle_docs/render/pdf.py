@@ -27,7 +27,9 @@ from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from handle_docs.render import fonts, qr, tagging
+from handle_docs.compose import qr
+from handle_docs.render import tagging
+from handle_docs.util import fonts
 from handle_docs.util.reproducible import source_datetime
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"

@@ -32,7 +32,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from handle_docs.checks.structure_tree import as_list, is_dict, is_int, is_struct_elem, number_tree
+from handle_docs.pdf.structure_tree import as_list, is_dict, is_int, is_struct_elem, number_tree
 from handle_docs.render.merge import MergeError, write_merged
 from handle_docs.render.split import SplitError, top_elements
 

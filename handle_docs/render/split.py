@@ -37,7 +37,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
-from handle_docs.checks.structure_tree import (
+from handle_docs.pdf.structure_tree import (
     as_list,
     is_dict,
     is_int,

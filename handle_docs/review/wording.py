@@ -18,7 +18,7 @@ from pathlib import Path
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content
-from handle_docs.run.context import placeholder_values
+from handle_docs.compose.context import placeholder_values
 from .fingerprints import Part, fingerprint_parts, fingerprint_of_parts, hex_of, SHORT_HEX
 
 HEADER_MARK = "# "

@@ -33,6 +33,8 @@ from typing import Any, Sequence
 from jinja2 import TemplateError
 
 from handle_docs.models import Letter, Reject
+from handle_docs.render.docx import DocxError, render_letter_docx
+from handle_docs.render.docx_join import join_docx_bytes
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.langtags import tag_page_languages
 from handle_docs.render.pages import BLANK_PAGE_TEXT, flags_code, page_flags
@@ -40,8 +42,8 @@ from handle_docs.render.pdf import PdfRenderer, RenderError
 from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
-from handle_docs.run.context import leaflet_context, letter_context
-from handle_docs.run.routing import Route, route_of
+from handle_docs.compose.context import leaflet_context, letter_context
+from handle_docs.review.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording.content import Content, Material, load_content
@@ -61,7 +63,8 @@ class RunSettings:
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
     count_print: bool = False  # flag each batch page colour/blank in the worker (render/pages.py)
-    routes: tuple[Route, ...] = ()  # run/routing.py: each asked language's materials (none: any translation)
+    routes: tuple[Route, ...] = ()  # review/routing.py: each asked language's materials (none: any translation)
+    footer_note: str | None = None  # a line in every page's footer (a proof's version)
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Prepared:
     fragment: Any
     word: bytes | None = None
     route: Route | None = None
-    langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (run/routing.py order)
+    langs: tuple[str, ...] = ()  # each part's language, then each leaflet's (review/routing.py order)
     # shared-back layout: each language part's shared part, as (template, context); None: flowing
     shared: tuple[tuple[str, dict[str, Any]] | None, ...] = ()
 
@@ -262,14 +265,17 @@ def sha256(data: bytes) -> str:
 class ChunkRenderer:
     """Renders chunks of letters; one per process (fonts, QR images, templates)."""
 
-    def __init__(self, settings: RunSettings, content: Content | None = None):
+    def __init__(self, settings: RunSettings, content: Content | None = None, *,
+                 html: HtmlRenderer | None = None, pdf: PdfRenderer | None = None):
+        """``html`` and ``pdf``: renderers of ``settings.templates`` to share (a previewer keeps them,
+        with their fonts and image cache, from one preview to the next)."""
         self.settings = settings
         self.content = content or load_content(settings.content_root, settings.templates)
         self.base_material = self.content.material(settings.material_id)
         self.leaflet = self.content.material(settings.leaflet_id) if settings.leaflet_id else None
         self.routes = {route.asked: route for route in settings.routes}
-        self.html = HtmlRenderer(settings.templates)
-        self.pdf = PdfRenderer(settings.templates)
+        self.html = html or HtmlRenderer(settings.templates)
+        self.pdf = pdf or PdfRenderer(settings.templates)
 
     def render(self, index: int, letters: Sequence[Letter], staging: Path) -> ChunkResult:
         """Render ``letters`` as chunk ``index``, writing its files into ``staging``."""
@@ -328,9 +334,6 @@ class ChunkRenderer:
                            for material, context in parts)
             item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs, shared=shared)
             if self.settings.docx:
-                from handle_docs.render.docx import DocxError, render_letter_docx
-                from handle_docs.render.docx_join import join_docx_bytes
-
                 try:
                     words = [render_letter_docx(context, self.content, material) for material, context in parts]
                     item.word = words[0] if len(words) == 1 else join_docx_bytes(
@@ -342,7 +345,7 @@ class ChunkRenderer:
         return ready, rejects
 
     def route(self, letter: Letter) -> Route:
-        """The materials ``letter`` is printed in (run/routing.py)."""
+        """The materials ``letter`` is printed in (review/routing.py)."""
         return route_of(self.routes, self.content, self.base_material.id, self.settings.leaflet_id, letter.language)
 
     def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:
@@ -378,6 +381,7 @@ class ChunkRenderer:
             stylesheets=sheets,
             watermark=self.settings.watermark,
             blank_page=BLANK_PAGE_TEXT,
+            footer_note=self.settings.footer_note,
         )
 
     def lay_out(self, ready: list[Prepared]) -> tuple[Any, list[Prepared], list[Reject]]:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from handle_docs.models import Reject
+from handle_docs.render.docx_join import join_docx
+from handle_docs.render.merge import merge_tagged_pdfs
 from handle_docs.run.chunk import LetterResult
 from handle_docs.run.journal import clear_staging, file_sha256
 from handle_docs.run.stats import FOLLOW_UP_HEADER
@@ -51,8 +53,6 @@ class RunResult:
 
 def join_batch_pdf(staging: Path, chunk_files: Sequence[str], *, title: str, lang: str) -> int:
     """Join the chunks' shares into the tagged ``batch.pdf``; return its pages."""
-    from handle_docs.render.merge import merge_tagged_pdfs
-
     return merge_tagged_pdfs(
         [staging / name for name in chunk_files],
         staging / "batch.pdf",
@@ -64,8 +64,6 @@ def join_batch_pdf(staging: Path, chunk_files: Sequence[str], *, title: str, lan
 
 def join_batch_docx(staging: Path, docx_files: Sequence[str], *, title: str, lang: str) -> None:
     """Join the letters' Word files into ``batch.docx``."""
-    from handle_docs.render.docx_join import join_docx
-
     join_docx([staging / name for name in docx_files], staging / "batch.docx", title=title, lang=lang)
 
 

@@ -21,7 +21,7 @@ from handle_docs.run.batch import render_chunks
 from handle_docs.run.chunk import RunSettings
 from handle_docs.run.finish import RunResult, finalise_run
 from handle_docs.run.journal import file_sha256, prepare_staging, run_key
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.letters import build_letters
 from handle_docs.run.stats import count_vehicles, fallback_lines, fallbacks, follow_up_rows, letters_by_language, run_stats
 from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
 from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from handle_docs.impact.kept import Summary
-from handle_docs.run.workspace_runs import RunRecord, RunStore, read_json
+from handle_docs.services.workspace_runs import RunRecord, RunStore, read_json
 
 FOLDER = "impact"
 SECTION = "section.json"

@@ -31,8 +31,8 @@ from handle_docs.models import Problem, ProblemsError
 from handle_docs.outputs.impact import impact_context, write_impact
 from handle_docs.records.read import read_records
 from handle_docs.run.batch import frames
-from handle_docs.run.workspace_jobs import Folders
-from handle_docs.run.workspace_runs import RunRecord, RunStore
+from handle_docs.services.workspace_jobs import Folders
+from handle_docs.services.workspace_runs import RunRecord, RunStore
 from handle_docs.services import impact_files as files
 from handle_docs.services.impact_queue import DONE, FAILED, ImpactQueue
 from handle_docs.util import atomic

@@ -7,7 +7,7 @@ written twice.  In order:
 1. the print prices and the round sheet's wording (before any process starts);
 2. the worker pool, started before the records are read (run/batch.py says why);
 3. the records, read with the run's corrections;
-4. the review gate of exactly the materials the letters use (run/routing.py):
+4. the review gate of exactly the materials the letters use (review/routing.py):
    refused unless approved, or watermarked as a draft;
 5. the chunked batch, the round sheet, warnings, print cost, summary and
    manifest (:func:`handle_docs.run.pipeline.run_letters`), resumable; the
@@ -43,7 +43,7 @@ from handle_docs.run.batch import RunSettings, worker_pool
 from handle_docs.run.figures import RowFigures, row_figures
 from handle_docs.run.finish import RunResult
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.run.routing import plan_for_records
+from handle_docs.review.routing import plan_for_records
 from handle_docs.services.letters_gate import MATERIAL
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content

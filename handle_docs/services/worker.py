@@ -37,8 +37,8 @@ from typing import Callable, Iterator
 
 from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
-from handle_docs.run.workspace_jobs import Folders, ProgressFile, preview_pages
-from handle_docs.run.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore, load_config
+from handle_docs.services.workspace_jobs import Folders, ProgressFile, preview_pages
+from handle_docs.services.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore, load_config
 from handle_docs.services import heartbeat, impact_job
 from handle_docs.services import queue as q
 from handle_docs.services.impact_queue import ImpactQueue

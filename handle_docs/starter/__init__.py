@@ -4,7 +4,7 @@ A wheel carries them as ``handle_docs/starter/{content,templates,review,examples
 (copied in at build time by ``setup.py`` from the repository's top-level
 folders, which stay the one source).  A checkout or an editable install has no
 copy: there the repository's own folders are the starter.  Read-only either
-way: ``handle-docs init`` copies it into a force's own folder.
+way: ``handle-docs init`` copies it into a force's own folder (services/force_folder.py).
 """
 
 from __future__ import annotations

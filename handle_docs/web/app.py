@@ -23,11 +23,12 @@ from handle_docs.identity.oidc import Provider, Sso
 from handle_docs.identity.public_url import is_https
 from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES, Lifetimes, Sessions
 from handle_docs.identity.throttle import Throttle
-from handle_docs.render.preview import Previewer
+from handle_docs.services.previews import Previewer
 from handle_docs.review import review_dir_for
 from handle_docs.util import atomic
 from handle_docs.util.paths import absolute
-from handle_docs.web import limits
+from handle_docs.web import (admin, crimes, editor, health, history, impact, limits, materials, preview, request_log,
+                             review, runs, signin, sso, where_next)
 from handle_docs.web.identity import current_actor
 from handle_docs.web.signin import require_session
 from handle_docs.web.workspace_key import KEY_FILE, ensure_key
@@ -129,9 +130,6 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import (admin, crimes, editor, health, history, impact, materials, preview, request_log, review,
-                                runs, signin, sso, where_next)
-
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)
     app.config.update(

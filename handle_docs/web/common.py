@@ -6,20 +6,16 @@ from __future__ import annotations
 
 from flask import abort, current_app
 
-from handle_docs.render.preview import Previewer
+from handle_docs.services.previews import Previewer
 from handle_docs.review import MaterialStatus, load_policy, reviewers_status
 from handle_docs.review.labels import long_date
 from handle_docs.wording.content import Content, Material
 from handle_docs.web.identity import Actor
-from handle_docs.web.state import Loaded
+from handle_docs.web.state import Loaded, loaded  # noqa: F401  (the pages take it from here)
 
 
 def settings():
     return current_app.extensions["handle_docs"]["settings"]
-
-
-def loaded() -> Loaded:
-    return current_app.extensions["handle_docs"]["content"].get()
 
 
 def previewer() -> Previewer:

@@ -16,9 +16,9 @@ from handle_docs.history.changes import record_save
 from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
-from handle_docs.run.scenarios import scenarios
+from handle_docs.compose.scenarios import scenarios
 from handle_docs.review.labels import state_sentence, version_label
-from handle_docs.run.context import placeholder_values
+from handle_docs.compose.context import placeholder_values
 from handle_docs.wording.content import Content
 from handle_docs.wording.labels import placeholders as placeholder_list, plain_message
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits

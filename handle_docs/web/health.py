@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import Blueprint, jsonify
 
 from handle_docs import __version__
-from handle_docs.render.fonts import FONT_DIR, SCHEME
+from handle_docs.util.fonts import FONT_DIR, SCHEME
 from handle_docs.services import heartbeat
 from handle_docs.web.common import loaded, settings
 

@@ -1,6 +1,6 @@
 """The History tab of a material: every version with who edited it, when, the change in words and who
 approved it (history/log.py); a past version's proof and the change between any two versions, made from
-the force folder's history (history/proofs.py), never its working files; and whether the off-site copy
+the force folder's history (services/proofs.py), never its working files; and whether the off-site copy
 is up to date (history/push.py).  Also who a change is credited to (:func:`signed_person`) and what
 happens after a commit (:func:`committed`)."""
 
@@ -20,8 +20,8 @@ from handle_docs.history.repo import ForceRepo, HistoryError, Person, Recorded
 from handle_docs.identity import oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
-from handle_docs.review.proof import ProofError
-from handle_docs.run.workspace_runs import load_config
+from handle_docs.services.proofs import ProofError, proof_of_version
+from handle_docs.services.workspace_runs import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
 from handle_docs.web.identity import Actor, accounts, current_actor
 
@@ -117,7 +117,7 @@ def proof(material_id: str, number: int):
         return refused
     with tempfile.TemporaryDirectory(prefix="handle-docs-history-proof-") as tmp:
         try:
-            made = proofs.proof_of_version(repo, material_id, number, Path(tmp))
+            made = proof_of_version(repo, material_id, number, Path(tmp))
         except (HistoryError, ProofError) as exc:
             return render_template("error.html", title=f"History: {material.spec.title}", message=str(exc)), 404
         data = made.path.read_bytes()

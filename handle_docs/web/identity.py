@@ -22,7 +22,9 @@ from flask import current_app, g, render_template, request
 from handle_docs.identity import oidc
 from handle_docs.identity.accounts import EDITOR, OFFICER, Account, Accounts
 from handle_docs.identity.sessions import Sessions
+from handle_docs.review import load_registry
 from handle_docs.web.proxies import peer_address
+from handle_docs.web.state import loaded
 
 __all__ = ["Actor", "EDITOR", "OFFICER", "LOCAL_EDITOR", "current_actor", "requires_role", "accounts_on"]
 
@@ -82,12 +84,8 @@ def accounts_on() -> bool:
 
 
 def _name_of(account_id: str) -> str:
-    from handle_docs.web.common import loaded
-
     content = loaded().content
     if content is not None:
-        from handle_docs.review import load_registry
-
         registry = load_registry(content.root).registry
         if registry is not None and registry.reviewer(account_id) is not None:
             return registry.display(account_id)

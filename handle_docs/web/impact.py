@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 
-from handle_docs.run.workspace_runs import DONE, PURGED, RunRecord
+from handle_docs.services.workspace_runs import DONE, PURGED, RunRecord
 from handle_docs.services import impact_files as files
 from handle_docs.services.impact_queue import QUEUED, RUNNING, ImpactQueue
 from handle_docs.web.crimes import crime_store

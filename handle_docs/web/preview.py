@@ -1,5 +1,5 @@
 """The live preview beside the editor: the material's pages with the unsaved
-wording (render/preview.py), and, in a request of its own so neither waits
+wording (services/previews.py), and, in a request of its own so neither waits
 for the other, the lint messages and reading scores of that wording."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import concurrent.futures
 
 from flask import Blueprint, abort, render_template, request, send_file
 
-from handle_docs.render.preview import PreviewError
-from handle_docs.review import DRAFT_WATERMARK, ReviewError
-from handle_docs.run.routing import translation_into
-from handle_docs.run.scenarios import scenario as pick_scenario
+from handle_docs.review import ReviewError
+from handle_docs.services.proofs import ProofError, watermark as watermark_rule
+from handle_docs.review.routing import translation_into
+from handle_docs.compose.scenarios import scenario as pick_scenario
 from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
@@ -30,7 +30,7 @@ def pages_or_pending(key: str, job, wait: float, material_id: str, caption: str)
     except concurrent.futures.CancelledError:
         return render_template("_preview_pending.html", key=key, material_id=material_id, caption=caption,
                                superseded=True)
-    except PreviewError as exc:
+    except ProofError as exc:
         return render_template("_preview_error.html", details=str(exc))
     return render_template("_preview_pages.html", preview=preview, caption=caption)
 
@@ -52,9 +52,9 @@ def preview(material_id: str):
     shown = translation.id if translation else material_id
     try:
         status = status_of(edited, shown)
-        watermark = None if status.approved else DRAFT_WATERMARK
     except ReviewError:
-        watermark = DRAFT_WATERMARK
+        status = None  # approval that cannot be read is no approval: DRAFT
+    watermark = watermark_rule(status)
     key, job = previewer().request(edited, material_id, chosen, watermark)
     caption = (chosen.label + ", " if chosen else "") + ("DRAFT, not approved" if watermark else "approved wording")
     if last_good:

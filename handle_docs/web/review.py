@@ -30,8 +30,8 @@ from handle_docs.review.actions import WORDING_CHANGED, DiffReport, wording_chan
 from handle_docs.review.labels import (decision_words, long_date, plain_reason, role_name, state_sentence,
                                       version_label)
 from handle_docs.review.pin import PIN_KEY
-from handle_docs.review.proof import watermark_for
-from handle_docs.run.scenarios import scenario as pick_scenario
+from handle_docs.services.proofs import watermark
+from handle_docs.compose.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
 from handle_docs.web.history import committed, signed_person
@@ -170,11 +170,11 @@ def proof(material_id: str):
         status = material_status(content, material_id, review_dir=settings().review_dir)
     except ReviewError as exc:
         return render_template("_preview_error.html", details="; ".join(str(p) for p in exc.problems))
-    watermark = watermark_for(status)
+    mark = watermark(status, proof=True)
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
-    key, job = previewer().request(content, material_id, chosen, watermark)
+    key, job = previewer().request(content, material_id, chosen, mark)
     version = version_label(status, material.spec.last_edited_by)
-    caption = (chosen.label + ", " if chosen else "") + f"marked {watermark}, version {version.number}"
+    caption = (chosen.label + ", " if chosen else "") + f"marked {mark}, version {version.number}"
     return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
 

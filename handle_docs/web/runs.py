@@ -2,7 +2,7 @@
 a progress bar, results and downloads, delete the personal data.
 
 Thin: every route parses the request and calls the library (the run folders
-in :mod:`handle_docs.run.workspace_runs`, the check in
+in :mod:`handle_docs.services.workspace_runs`, the check in
 :mod:`handle_docs.records.check`, the queue in :mod:`handle_docs.services.queue`;
 a worker process of its own makes each run through the same letters-run
 service as ``handle-docs letters``).  A run belongs to the account that uploaded it:
@@ -28,8 +28,8 @@ from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
 from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
-from handle_docs.run.workspace_jobs import Folders, preview_pages, progress_of
-from handle_docs.run.workspace_runs import (
+from handle_docs.services.workspace_jobs import Folders, preview_pages, progress_of
+from handle_docs.services.workspace_runs import (
     ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
     read_json,
 )

@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.review import POLICY_FILE, MaterialStatus, fingerprint, material_status, resolve_today
 from handle_docs.wording.content import Content, load_content
@@ -82,3 +84,8 @@ class StatusCache:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = status
         return status
+
+
+def loaded() -> Loaded:
+    """The content this request works on (the app's ContentCache)."""
+    return current_app.extensions["handle_docs"]["content"].get()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from handle_docs.render.pdfmeta import docinfo_text
+from handle_docs.pdf.pdfmeta import docinfo_text
 
 KEY = "/HandleDocsPrintFile"
 

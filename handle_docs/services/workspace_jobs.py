@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from handle_docs.run.workspace_runs import DONE, RunRecord, RunStore, read_json
+from handle_docs.services.workspace_runs import DONE, RunRecord, RunStore, read_json
 from handle_docs.util import atomic
 
 #: Pages of batch.pdf shown on the results page.

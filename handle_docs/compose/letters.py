@@ -126,7 +126,7 @@ def build_letters(records: Iterable[VisitRecord], id_prefix: str = "L") -> list[
             for r in group
         )
         # the first language other than English asked for at the address; else
-        # English if someone said so; else not stated (run/routing.py decides)
+        # English if someone said so; else not stated (review/routing.py decides)
         stated = [r.language for r in group if r.language]
         languages = [lang for lang in stated if lang != "en-GB"] or stated
         dates = [r.submitted_at.date() for r in group if r.submitted_at is not None]

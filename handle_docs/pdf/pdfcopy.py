@@ -1,4 +1,4 @@
-"""Copying the objects of one open PDF into a :class:`~handle_docs.render.pdfwriter.PdfWriter`, renumbered.
+"""Copying the objects of one open PDF into a :class:`~handle_docs.pdf.pdfwriter.PdfWriter`, renumbered.
 
 Every object reachable from what the caller asks for is serialised with
 qpdf's ``unparse``, its references rewritten to output numbers, and handed
@@ -17,7 +17,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Pdf
 
-from handle_docs.render.pdfwriter import OBJSTM_SIZE, PdfWriter
+from handle_docs.pdf.pdfwriter import OBJSTM_SIZE, PdfWriter
 
 __all__ = ["ObjectCopier"]
 

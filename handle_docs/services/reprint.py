@@ -23,10 +23,9 @@ from handle_docs.review.status import resolve_today
 from handle_docs.services.letters_run import LettersRequest, make_letters
 from handle_docs.starter import CONTENT, REVIEW, TEMPLATES
 from handle_docs.util import atomic
-
-from .inputs import KEY, RUN_FOLDERS, fonts_sha256
-from .proofs import proof_at
-from .repo import ForceRepo, HistoryError
+from handle_docs.history.inputs import KEY, RUN_FOLDERS, fonts_sha256
+from handle_docs.history.repo import ForceRepo, HistoryError
+from handle_docs.services.proofs import proof_at
 
 #: Said of a reprint made without the records.
 NO_RECORDS = ("No records were given, so this is not the letter: it is the proof of the wording that letter "

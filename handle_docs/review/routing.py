@@ -33,7 +33,7 @@ from handle_docs.review.status import (
     resolve_today,
     statuses_for,
 )
-from handle_docs.run.letters import build_letters
+from handle_docs.compose.letters import build_letters
 from handle_docs.wording.content import Content, Material
 from handle_docs.util.langtag import primary_subtag
 

@@ -19,8 +19,8 @@ from handle_docs.wording import markup
 from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
 from handle_docs.models import Finding, Letter
 from handle_docs.records.vocab import UNNAMED_ITEM
-from handle_docs.render.direction import direction_of_text
-from handle_docs.render.qr import qr_image, tracked_url
+from handle_docs.util.direction import direction_of_text
+from handle_docs.compose.qr import qr_image, tracked_url
 from handle_docs.wording.schema import Block, ListAnd
 from handle_docs.util.langtag import primary_subtag
 
@@ -169,7 +169,7 @@ def letter_context(
 ) -> dict[str, Any]:
     """Everything the letter template prints for ``letter``, as plain data.
 
-    ``bilingual``: the letter is one of a Welsh and English pair (run/routing.py),
+    ``bilingual``: the letter is one of a Welsh and English pair (review/routing.py),
     so it carries its ``welsh_welcome`` block, when the material has one; the
     second of the pair has ``anchor_suffix`` "--2" so its pages can be told apart."""
     spec = material.spec

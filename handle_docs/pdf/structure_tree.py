@@ -3,7 +3,7 @@
 Everything that reads a structure tree goes through here: the checks
 (``pdf_common.PdfDoc.struct_root``), the merger and splitter of tagged PDFs
 (``render/merge.py``, ``render/split.py``), the structure summary the tests
-use as their oracle (``structure_summary.py``) and the tests themselves.
+use as their oracle (``tests/structure_summary.py``) and the tests themselves.
 Only pikepdf is imported, so the renderer's workers stay light.
 """
 

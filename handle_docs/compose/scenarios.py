@@ -7,9 +7,11 @@ not locked, things on show, keys in sight, several cars at one address, large
 print) the first letter in walking order that shows it is the scenario.  Each
 translation of the material adds a scenario in its language, named in English
 and in itself ("Welsh (Cymraeg)", from the records' own language names), whose
-preview is that translation's letter.  When the sample
-file is not there (an installed package without the examples), invented
-letters stand in.
+preview is that translation's letter.  A proof's letters are the first ones
+that between them show every finding.  When the sample file is not there (an
+installed package without the examples), invented letters stand in.  This is
+the one set of sample letters: previews and proofs both draw on it
+(services/proofs.py).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from handle_docs.models import Finding, Letter, RecordSet, VehicleCheck
+from handle_docs.records.read import read_records
 from handle_docs.records.vocab import language_label
-from handle_docs.run.letters import build_letters, findings_for
+from handle_docs.compose.letters import build_letters, findings_for
 from handle_docs.wording.content import Content
 
 SAMPLE_RECORDS = Path(__file__).resolve().parents[2] / "examples" / "patrol-records.csv"
@@ -65,12 +68,15 @@ def _invented() -> list[Letter]:
 
 @functools.lru_cache(maxsize=4)
 def _sample(path: Path) -> tuple[RecordSet, tuple[Letter, ...]]:
-    from handle_docs.records.read import read_records
-
     if not Path(path).is_file():
         return RecordSet(source_name="invented", rows_read=0), tuple(_invented())
     records = read_records(Path(path))
     return records, tuple(build_letters(records.records))
+
+
+def sample_patrol(path: Path = SAMPLE_RECORDS) -> tuple[RecordSet, tuple[Letter, ...]]:
+    """The sample patrol's records and letters (read once per process), or stand-ins."""
+    return _sample(Path(path))
 
 
 def sample_letters(path: Path = SAMPLE_RECORDS) -> tuple[Letter, ...]:
@@ -78,18 +84,20 @@ def sample_letters(path: Path = SAMPLE_RECORDS) -> tuple[Letter, ...]:
     return _sample(Path(path))[1]
 
 
-def sample_stats(content: Content, path: Path = SAMPLE_RECORDS) -> dict[str, Any]:
-    """The sample patrol's figures as a run's ``stats.json`` holds them (for
-    previewing a social card), every letter counted as delivered."""
-    from handle_docs.run.chunk import LetterResult
-    from handle_docs.run.finish import RunResult
-    from handle_docs.run.stats import run_stats
-
-    records, letters = _sample(Path(path))
-    result = RunResult(out_dir=Path("."), rows_read=records.rows_read, records=len(records.records), insecure=0,
-                       with_items=0, letters=[LetterResult(l.letter_id, list(l.source_rows), 0, "", "visit-letter", l.language, "")
-                                              for l in letters])
-    return run_stats(content, records, letters, result)
+def proof_letters(language: str, path: Path = SAMPLE_RECORDS) -> list[Letter]:
+    """The letters a proof shows, in ``language``: in walking order, each sample letter (standard
+    print) that shows a finding the ones before it did not, until every finding's wording is shown
+    (the invented stand-ins fill any the sample lacks)."""
+    chosen: list[Letter] = []
+    shown: set[Finding] = set()
+    for pool in (sample_letters(path), tuple(_invented())):
+        for letter in pool:
+            if not letter.large_print and set(letter.findings) - shown:
+                chosen.append(replace(letter, language=language))
+                shown |= set(letter.findings)
+        if shown >= set(Finding):
+            break
+    return chosen
 
 
 def scenarios(content: Content, material_id: str, path: Path = SAMPLE_RECORDS) -> list[Scenario]:
@@ -114,4 +122,4 @@ def scenario(content: Content, material_id: str, scenario_id: str | None, path: 
     return next((s for s in found if s.id == scenario_id), found[0])
 
 
-__all__ = ["SAMPLE_RECORDS", "SITUATIONS", "Scenario", "sample_letters", "sample_stats", "scenario", "scenarios"]
+__all__ = ["SAMPLE_RECORDS", "SITUATIONS", "Scenario", "proof_letters", "sample_letters", "sample_patrol", "scenario", "scenarios"]

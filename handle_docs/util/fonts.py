@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 
 #: URL scheme the PDF renderer serves the bundled font files under, so a
 #: stylesheet in any templates folder can say ``url("bundled-font:X.ttf")``.

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.records.read import MAX_FILE_BYTES
+from handle_docs.run.purge import NotARunFolder, purge_run
 from handle_docs.util import atomic
 from handle_docs.wording.content import validate_model
 from handle_docs.wording.yamlfile import load_yaml
@@ -209,8 +210,6 @@ class RunStore:
     def purge(self, record: RunRecord) -> RunRecord:
         """Delete the run's personal data (the upload, corrections, letters, batch,
         follow-up list, round sheet, previews), keeping its counts and reports."""
-        from handle_docs.run.purge import NotARunFolder, purge_run
-
         try:
             purge_run(self.out_dir(record))
         except NotARunFolder:

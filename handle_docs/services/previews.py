@@ -1,10 +1,8 @@
-"""Preview a material as its pages will print, as PNG images, with unsaved wording.
+"""Previews of a material as its pages will print, as PNG images, with unsaved wording, cached.
 
-The document is made by the very code that prints it (a letter by the run's
-``ChunkRenderer``, a leaflet by ``leaflet_html``, a social card by
-``draw_card``, the paper form by the contingency pack), then its pages are
-drawn to PNG with pypdfium2.  Unapproved wording is watermarked DRAFT, as
-``--draft`` output is.
+The pages are drawn by services/proofs.py (the one table of how each kind of
+material is drawn, the one watermark rule, the one set of sample letters),
+then kept here.
 
 Previews are cached in a folder (the workspace's instance folder) under a
 hash of everything that shapes them: the material's fingerprint parts with
@@ -19,7 +17,6 @@ same material and scenario cancels an older one that has not started.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -28,152 +25,24 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-import pypdfium2 as pdfium
-
-from handle_docs.render.html import HtmlRenderer
-from handle_docs.render.pdf import PdfRenderer
+from handle_docs.compose.scenarios import Scenario
 from handle_docs.review.fingerprints import canonical_json, fingerprint_parts
 from handle_docs.review.status import materials_for
-from handle_docs.run.scenarios import Scenario
+from handle_docs.services.proofs import DPI, render_pages
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content
 
 #: Bumped when what a preview looks like changes for the same inputs.
 FORMAT = 1
-DPI = 80
 MAX_CACHED = 300  # previews kept; the oldest are removed beyond this
 INDEX = "pages.json"
-
-
-class PreviewError(Exception):
-    """The material could not be rendered; the message holds no personal data."""
 
 
 @dataclass(frozen=True)
 class Preview:
     key: str
     pages: int  # page images: page-1.png … page-N.png in the cache folder
-
-
-# --- making the document --------------------------------------------------------
-
-
-class _Renderers(threading.local):
-    """One HTML and one PDF renderer per thread and templates folder."""
-
-    def get(self, templates: Path) -> tuple[HtmlRenderer, PdfRenderer]:
-        cache = self.__dict__.setdefault("by_templates", {})
-        key = str(Path(templates).resolve())
-        if key not in cache:
-            cache[key] = (HtmlRenderer(templates), PdfRenderer(templates))
-        return cache[key]
-
-
-_RENDERERS = _Renderers()
-
-
-def _letter_pdf(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None) -> bytes:
-    from handle_docs.run.chunk import ChunkRenderer, RunSettings
-
-    if scenario is None:
-        raise PreviewError("a letter needs a scenario to preview")
-    settings = RunSettings(content_root=content.root, templates=content.templates, material_id=material_id,
-                           chunk_size=1, watermark=watermark)
-    # The run's own renderer, kept per thread (its fonts, templates and image
-    # cache are what make the second preview quick), given this content.
-    cache = _RENDERERS.__dict__.setdefault("chunk", {})
-    renderer = cache.get(str(Path(content.templates).resolve()))
-    if renderer is None:
-        renderer = cache[str(Path(content.templates).resolve())] = ChunkRenderer(settings, content)
-    renderer.settings = settings
-    renderer.content = content
-    renderer.base_material = content.material(material_id)
-    with tempfile.TemporaryDirectory(prefix="handle-docs-preview-") as tmp:
-        staging = Path(tmp)
-        atomic.private_dir(staging / "letters")
-        atomic.private_dir(staging / "chunks")
-        result = renderer.render(0, [scenario.letter], staging)
-        if result.rejects or not result.letters:
-            reasons = sorted({r.reason for r in result.rejects}) or ["nothing was rendered"]
-            raise PreviewError("; ".join(reasons))
-        return (staging / result.letters[0].file).read_bytes()
-
-
-def _leaflet_pdf(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None) -> bytes:
-    from handle_docs.outputs.leaflets import leaflet_html
-
-    html, pdf = _RENDERERS.get(content.templates)
-    material = content.material(material_id)
-    document = pdf.layout(leaflet_html(html, content, material, "a4", watermark))
-    return pdf.write(document, title=material.spec.title, lang=material.spec.language)
-
-
-def _form_pdf(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None) -> bytes:
-    from handle_docs.outputs import contingency
-
-    html, pdf = _RENDERERS.get(content.templates)
-    form = content.material(material_id)
-    context = contingency.form_context(content, form, 1, Path(content.root) / contingency.COLUMNS_FILE)
-    with tempfile.TemporaryDirectory(prefix="handle-docs-preview-") as tmp:
-        out = Path(tmp) / "form.pdf"
-        contingency._write_pdf(html, pdf, form.spec.template, context, contingency.FORM_CSS, out, watermark)
-        return out.read_bytes()
-
-
-def _card_pngs(content: Content, material_id: str, watermark: str | None) -> list[bytes]:
-    from handle_docs.outputs.card import SIZES, CardError, card_text, draw_card, png_bytes
-    from handle_docs.run.scenarios import sample_stats
-
-    try:
-        text = card_text(content, content.material(material_id), sample_stats(content), draft=watermark)
-    except CardError as exc:
-        raise PreviewError("; ".join(p.message for p in exc.problems)) from exc
-    return [png_bytes(draw_card(text, size)[0]) for size in SIZES]
-
-
-#: kind of material → the function that makes its PDF.
-PDF_MAKERS: dict[str, Callable[[Content, str, Scenario | None, str | None], bytes]] = {
-    "letter": _letter_pdf,
-    "leaflet": _leaflet_pdf,
-    "form": _form_pdf,
-}
-
-
-def page_images(pdf: bytes, dpi: int = DPI) -> list[bytes]:
-    """Each page of ``pdf`` as PNG bytes at ``dpi``."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        out = []
-        for index in range(len(document)):
-            page = document[index]
-            buffer = io.BytesIO()
-            # compress_level 1: about 40 % quicker to encode than the default,
-            # for files a fifth larger (they only travel over loopback)
-            page.render(scale=dpi / 72).to_pil().save(buffer, format="PNG", compress_level=1)
-            out.append(buffer.getvalue())
-            page.close()
-        return out
-    finally:
-        document.close()
-
-
-def render_pages(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None,
-                 dpi: int = DPI) -> list[bytes]:
-    """The material's pages as PNG images (a card: its images)."""
-    kind = content.material(material_id).spec.kind
-    if kind == "card":
-        return _card_pngs(content, material_id, watermark)
-    maker = PDF_MAKERS.get(kind)
-    if maker is None:
-        raise PreviewError(f"a {kind} cannot be previewed yet")
-    from handle_docs.render.pdf import RenderError
-
-    try:
-        return page_images(maker(content, material_id, scenario, watermark), dpi)
-    except RenderError as exc:
-        raise PreviewError(f"could not be rendered: {exc.messages[0]}") from exc
 
 
 # --- what shapes a preview ---------------------------------------------------
@@ -290,4 +159,4 @@ class Previewer:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-__all__ = ["DPI", "PDF_MAKERS", "Preview", "PreviewError", "Previewer", "page_images", "preview_key", "render_pages"]
+__all__ = ["Preview", "Previewer", "preview_key"]

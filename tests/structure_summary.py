@@ -15,7 +15,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Name, ObjectType
 
-from handle_docs.checks.structure_tree import (
+from handle_docs.pdf.structure_tree import (
     as_list,
     is_dict,
     is_int,
@@ -28,7 +28,7 @@ from handle_docs.checks.structure_tree import (
     type_code,
     walk_structure,
 )
-from handle_docs.render.pdfmeta import docinfo_text
+from handle_docs.pdf.pdfmeta import docinfo_text
 
 __all__ = ["pdf_structure_summary"]
 
