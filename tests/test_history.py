@@ -118,6 +118,33 @@ def test_two_people_save_and_two_approve_through_the_workspace_each_the_author_o
     assert run("history", "verify", "--folder", folder).exit_code == 0
 
 
+def test_one_version_number_on_every_page_and_the_command_line_after_two_saves(force):
+    """The editor, the review page, the materials page, the History tab and ``handle-docs history`` say the same
+    "Version N, edited by … on … at …" (the force folder's history numbers versions; the sign-off record
+    alone would call the third version the second: it names only the approved first)."""
+    folder, instance = force
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        assert save(dana, {"blocks.opening": OPENING}).status_code == 303
+        assert save(dana, {"blocks.greeting": "Hello,"}).status_code == 303
+        editor = text(dana.get(f"/materials/{MID}/edit"))
+        review = text(dana.get(f"/materials/{MID}/review"))
+        tab = text(dana.get(f"/materials/{MID}/history"))
+        materials = text(dana.get("/"))
+    said = re.compile(r"Version (\d+), edited by ([\w ]+) on (\d{1,2} \w+ \d{4}) at (\d\d:\d\d)")
+    in_editor = said.search(editor[editor.index('class="facts"'):]).groups()
+    in_review = said.search(review[review.index('id="state-heading"'):]).groups()
+    in_tab = said.search(tab[tab.index('id="version-3"'):]).groups()
+    row = re.search(rf'<tr id="material-{MID}">(.*?)</tr>', materials, re.S).group(1)
+    assert in_editor == in_review == in_tab == said.search(row).groups()
+    assert in_editor[:2] == ("3", "dana")
+    assert 'id="version-4"' not in tab
+    shown = run("history", MID, "--folder", folder)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith(f"{MID}: 3 versions") and "version 3 " in shown.output
+    assert "edited by dana" in shown.output[shown.output.index("version 3 "):]
+
+
 def test_two_saves_of_the_same_file_at_once_give_one_commit_and_one_changed_since_you_opened_it(force):
     folder, instance = force
     before = len(log(folder))
@@ -233,7 +260,8 @@ def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_fro
         working = {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")}
         page = text(dana.get(f"/materials/{MID}/history"))
         assert page.index("Version 2") < page.index("Version 1"), "newest first"
-        assert "Changed by <strong>dana</strong>" in page and "Visit letter: opening changed" in page
+        assert re.search(r"Version 2, edited by dana on \d{1,2} \w+ \d{4} at \d\d:\d\d: Visit letter: opening changed",
+                         page), "who and when, in words"
         assert "Approved by Priya Lang (comms lead)" in page and "Not approved." in page
         first_commit = re.search(r"Commit <code>([0-9a-f]{40})</code>", page[page.index('id="version-1"'):]).group(1)
         hashes = re.sub(r"<details>.*?</details>", "", page, flags=re.S)

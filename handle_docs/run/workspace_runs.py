@@ -23,8 +23,9 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.records.read import MAX_FILE_BYTES
@@ -53,6 +54,10 @@ class HistorySettings(BaseModel):
     retry_seconds: float = Field(60.0, ge=0.1, le=3600)  # a failed push is tried again this often
 
 
+#: The force's time zone when workspace.yaml names none (times on pages: "edited … on 14 November 2026 at 10:32").
+DEFAULT_TIME_ZONE = "Europe/London"
+
+
 class WorkspaceConfig(BaseModel):
     """``content/workspace.yaml``: how long runs are kept and how hard they may work, and where the
     history's off-site copy goes."""
@@ -62,6 +67,16 @@ class WorkspaceConfig(BaseModel):
     retention_days: int = Field(7, ge=1, le=366)  # a run is deleted this many days after upload
     jobs: int = Field(1, ge=1, le=16)  # worker processes per run (one run is made at a time)
     history: HistorySettings = Field(default_factory=HistorySettings)
+    time_zone: str = Field(DEFAULT_TIME_ZONE, max_length=64)  # the force's, for times shown on pages (IANA name)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone this machine knows: write one such as Europe/London") from None
+        return value
 
 
 def load_config(content_root: Path) -> WorkspaceConfig:
@@ -113,6 +128,7 @@ class RunRecord:
     expires: str  # ISO timestamp, UTC: the run is deleted then
     state: str = UPLOADED
     leaflet: str | None = None
+    leaflet_language: str = "resident"  # run/routing.LEAFLET_LANGUAGES: in each resident's language, or English
     docx: bool = False
     draft: bool = False
     message: str = ""  # why a run failed, in words for the officer

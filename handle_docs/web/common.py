@@ -4,11 +4,12 @@ for a review state."""
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 
+from handle_docs.history.numbering import Numbering
 from handle_docs.render.preview import Previewer
 from handle_docs.review import MaterialStatus, load_policy, reviewers_status
-from handle_docs.review.labels import long_date
+from handle_docs.review.labels import VersionLabel, long_date
 from handle_docs.wording.content import Content, Material
 from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded
@@ -45,6 +46,14 @@ def material_or_404(content: Content, material_id: str) -> Material:
     if material_id not in content.materials:
         abort(404)
     return content.materials[material_id]
+
+
+def version_label(content: Content, status: MaterialStatus) -> VersionLabel:
+    """"Version 7, edited by Priya Lang on 14 November 2026 at 10:32" for the material's current version, by
+    the one numbering rule (history/numbering.py); the history read once per request."""
+    if "numbering" not in g:
+        g.numbering = Numbering.of(content.root)
+    return g.numbering.label(status, content.materials[status.material_id].spec.last_edited_by)
 
 
 def state_words(status: MaterialStatus) -> str:

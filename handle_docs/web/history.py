@@ -14,12 +14,14 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, render_template, request, send_file
 
 from handle_docs.history import proofs
-from handle_docs.history.log import versions
+from handle_docs.history.numbering import Numbering
 from handle_docs.history.push import Pusher, pusher_for
 from handle_docs.history.repo import ForceRepo, HistoryError, Person, Recorded
 from handle_docs.identity import oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
+from handle_docs.review.labels import long_date
+from handle_docs.review.policy import load_policy
 from handle_docs.review.proof import ProofError
 from handle_docs.run.workspace_runs import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
@@ -95,7 +97,8 @@ def page(material_id: str):
     repo, refused = _repo_or_page(material)
     if refused:
         return refused
-    found = list(reversed(versions(repo, material_id)))
+    numbering = Numbering.of(content.root)
+    found = list(reversed(numbering.history(material_id) or []))
     a, b = request.args.get("a", type=int), request.args.get("b", type=int)
     compared = None
     if a and b:
@@ -104,7 +107,9 @@ def page(material_id: str):
         except HistoryError as exc:
             compared = (a, b, str(exc))
     return render_template("history.html", title=f"History: {material.spec.title}", material=material,
-                           versions=found, compared=compared, push=pusher_for_admins())
+                           versions=found, labels={v.number: numbering.label_of(v) for v in found},
+                           role_name=load_policy(content.root)[0].role_name, long_date=long_date,
+                           compared=compared, push=pusher_for_admins())
 
 
 @bp.get("/materials/<material_id>/history/<int:number>/proof")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from handle_docs.history.changes import record_signoff
 from handle_docs.history.repo import WORKSPACE
@@ -27,13 +27,13 @@ from handle_docs.review import (
     reviewers_status,
 )
 from handle_docs.review.actions import WORDING_CHANGED, DiffReport, wording_changed
-from handle_docs.review.labels import (decision_words, long_date, plain_reason, role_name, state_sentence,
-                                      version_label)
+from handle_docs.review.labels import decision_words, long_date, plain_reason, state_sentence
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
-from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
+from handle_docs.web.common import (content_or_404, material_or_404, previewer, reviewer_id, settings, state_words,
+                                    version_label)
 from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
@@ -154,8 +154,8 @@ def page(material_id: str):
     return render_template(
         "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
         state=state_words(status), sentence=state_sentence(status), diff_text=diff_text, signed=signed,
-        changes=changes_view(report), layout=layout, decision_words=decision_words, role_name=role_name,
-        long_date=long_date, plain_reason=plain_reason, version=version_label(status, material.spec.last_edited_by),
+        changes=changes_view(report), layout=layout, decision_words=decision_words, role_name=status.policy.role_name,
+        long_date=long_date, plain_reason=plain_reason, version=version_label(content, status),
         decisions=[] if untrusted else _decisions(content, material_id, actor),
         no_roles=NOTHING_TO_SIGN if untrusted else _why_no_roles(actor),
     )
@@ -173,7 +173,7 @@ def proof(material_id: str):
     watermark = watermark_for(status)
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
     key, job = previewer().request(content, material_id, chosen, watermark)
-    version = version_label(status, material.spec.last_edited_by)
+    version = version_label(content, status)
     caption = (chosen.label + ", " if chosen else "") + f"marked {watermark}, version {version.number}"
     return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
@@ -218,7 +218,8 @@ def decide(material_id: str):
         log.warning("a sign-off of %s is not in the history: %s", material_id, recorded.details)
         flash(recorded.not_recorded.replace("Saved, but", "Signed, but"))
     entry, after = recorded.value
+    g.pop("numbering", None)  # the history has a new commit
     word = "approved" if decision == APPROVED else "asked for changes to"
-    flash(f"{entry.shown} {word} version {version_label(after, material.spec.last_edited_by).number} as "
-          f"{role_name(role)}. {state_sentence(after)}")
+    flash(f"{entry.shown} {word} version {version_label(content, after).number} as "
+          f"{after.policy.role_name(role)}. {state_sentence(after)}")
     return redirect(url_for("review.page", material_id=material_id), code=303)
