@@ -69,7 +69,8 @@ def make_run(store: RunStore, record: RunRecord, folders: Folders, jobs: int,
 
     request = LettersRequest(
         records=store.upload_path(record), out_dir=store.out_dir(record), content_dir=folders.content,
-        templates=folders.templates, review=folders.review, leaflet=record.leaflet, docx=record.docx,
+        templates=folders.templates, review=folders.review, leaflet=record.leaflet,
+        leaflet_language=record.leaflet_language, docx=record.docx,
         draft=record.draft, jobs=jobs, resume=True, corrections=record.corrections_by_row(),
         extras=store.extras_dir(record),
     )
