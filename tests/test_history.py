@@ -264,10 +264,15 @@ def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_fro
                          page), "who and when, in words"
         assert "Approved by Priya Lang (comms lead)" in page and "Not approved." in page
         first_commit = re.search(r"Commit <code>([0-9a-f]{40})</code>", page[page.index('id="version-1"'):]).group(1)
-        hashes = re.sub(r"<details>.*?</details>", "", page, flags=re.S)
+        hashes = re.sub(r"<details.*?</details>", "", page, flags=re.S)
         assert not re.search(r"[0-9a-f]{12,}", hashes), "no hash outside Technical details"
+        outside = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+        assert "[-" not in outside and "{+" not in outside, "the change in words, not in diff marks"
+        assert re.search(r'<del class="removed"><span class="visually-hidden">\[removed: </span>walked', outside)
+        assert re.search(r'<ins class="added"><span class="visually-hidden">\[added: </span>strolled', outside)
         compared = text(dana.get(f"/materials/{MID}/history?a=1&b=2"))
-        assert "From version 1 to version 2" in compared and "[-walked-]{+strolled+}" in compared
+        assert "From version 1 to version 2" in compared
+        assert re.search(r'<del class="removed">.*walked.*</del>\s*<ins class="added">.*strolled', compared)
         answer = dana.get(f"/materials/{MID}/history/1/proof")
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         from_history = answer.data

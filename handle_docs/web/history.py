@@ -25,6 +25,7 @@ from handle_docs.review.policy import load_policy
 from handle_docs.review.proof import ProofError
 from handle_docs.run.workspace_runs import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
+from handle_docs.web.diffview import sections_view
 from handle_docs.web.identity import Actor, accounts, current_actor
 
 bp = Blueprint("history", __name__)
@@ -109,6 +110,7 @@ def page(material_id: str):
     return render_template("history.html", title=f"History: {material.spec.title}", material=material,
                            versions=found, labels={v.number: numbering.label_of(v) for v in found},
                            role_name=load_policy(content.root)[0].role_name, long_date=long_date,
+                           sections_view=sections_view,
                            compared=compared, push=pusher_for_admins())
 
 

@@ -8,7 +8,6 @@ line).  Buttons that cannot be used are disabled and say why
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -34,6 +33,7 @@ from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
 from handle_docs.web.common import (content_or_404, material_or_404, previewer, reviewer_id, settings, state_words,
                                     version_label)
+from handle_docs.web.diffview import sections_view
 from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
@@ -72,38 +72,10 @@ def _why_no_roles(actor: Actor | None) -> str:
             "account, so cannot sign here.")
 
 
-#: The word diff's marks (``[-gone-]``, ``{+new+}``), read back into removed / added pieces for the page.
-MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-SECTION_NAMES = {"title": "Title", "labels": "Labels", "items": "Item names", "contact": "Contact details",
-                 "links": "Links and QR codes"}
-
-
-def pieces(line: str) -> list[tuple[str, str]]:
-    """One marked line as (kind, text) pieces: kind is "same", "removed" or "added"."""
-    out, at = [], 0
-    for match in MARK.finditer(line):
-        if match.start() > at:
-            out.append(("same", line[at:match.start()]))
-        out.append(("removed", match.group(1)) if match.group(1) is not None else ("added", match.group(2)))
-        at = match.end()
-    if at < len(line):
-        out.append(("same", line[at:]))
-    return out
-
-
-def section_name(name: str) -> str:
-    """A section of the resident's text as the editor names it ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
-    if name in SECTION_NAMES:
-        return SECTION_NAMES[name]
-    return " › ".join(part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")
-                      for i, part in enumerate(name.split(".")))
-
-
 def changes_view(report: DiffReport) -> dict:
     """What changed, for the page: each changed section with its lines in pieces, and a sentence when there is
     nothing to show (no approved version yet, no record of it, no change)."""
-    sections = [{"name": section_name(s.name), "status": s.status, "lines": [pieces(line) for line in s.lines]}
-                for s in report.sections]
+    sections = sections_view(report.sections)
     if report.base is None:
         sentence = "No version has been approved yet, so the whole wording is new: read it in the proof below."
     elif report.missing_snapshot is not None:
