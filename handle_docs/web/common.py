@@ -8,7 +8,7 @@ from flask import abort, current_app, g
 
 from handle_docs.history.numbering import Numbering
 from handle_docs.render.preview import Previewer
-from handle_docs.review import MaterialStatus, load_policy, reviewers_status
+from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
 from handle_docs.review.labels import VersionLabel, long_date
 from handle_docs.wording.content import Content, Material
 from handle_docs.web.identity import Actor
@@ -73,6 +73,14 @@ def reviewer_id(content: Content, actor: Actor | None) -> str | None:
     if actor.subject is not None:
         return trusted.reviewer_with_subject(actor.subject)
     return actor.id if trusted.reviewer(actor.id) is not None else None
+
+
+def role_words(roles) -> str:
+    """Roles as people say them ("comms lead, editor"): by the names review-policy.yaml gives them, else the
+    built-in rule (Policy.role_name)."""
+    state = loaded()
+    policy = load_policy(state.content.root)[0] if state.content is not None else Policy()
+    return ", ".join(policy.role_name(role) for role in roles)
 
 
 def review_roles_of(actor) -> list[str]:
