@@ -285,6 +285,8 @@ def test_two_editors_save_the_same_letter_and_the_second_keeps_their_words_in_pl
     box.find_element("xpath", "ancestor::details[1]//button[@type='submit']").click()
     wait(browser, lambda d: d.title.startswith("Not saved"))
     assert by_css(browser, "h1")[0].text == "Not saved: someone else changed this material"
+    assert re.search(r"after you opened it \(Version \d+, edited by sam on \d{1,2} \w+ \d{4} at \d\d:\d\d\)",
+                     by_css(browser, "main")[0].text), "who saved first, and when"
     assert by_css(browser, "#mine-blocks-closing")[0].get_attribute("value") == mine  # nothing typed is lost
     theirs = by_css(browser, "#mine-blocks-closing")[0].find_element("xpath", "ancestor::div[@class='compare']")
     assert "Sam was here." in theirs.text and "Closing" in theirs.find_element("tag name", "h2").text

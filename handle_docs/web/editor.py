@@ -157,6 +157,7 @@ def save(material_id: str):
         return render_template(
             "conflict.html", title=f"Not saved: {material.spec.title} changed", material=material,
             differ=differ, labels=labels, mine=outcome.mine, theirs=outcome.theirs, sha256=outcome.sha256,
+            theirs_version=version_label(content, status_of(content, material_id)),
         ), 409
     return render_editor(content, material_id, values=sent, problems=outcome.problems,
                          base_sha256=request.form.get("base_sha256"), status_code=422)
