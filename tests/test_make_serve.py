@@ -189,8 +189,8 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     shown = subprocess.run([".venv/bin/handle-docs", "history", "lock-it-leaflet", "--folder", DEMO], cwd=root,
                            capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith("lock-it-leaflet: 3 versions") and "edited by demo-editor" in \
-        shown.stdout[shown.stdout.index("version 3 "):]
+    assert shown.stdout.startswith("lock-it-leaflet: 3 versions")
+    assert f"edited by demo-editor on {in_editor[2]} at {in_editor[3]}" in shown.stdout[shown.stdout.index("version 3 "):]
 
 
 def test_a_reviewer_opens_the_review_page_and_sees_the_proofs_pages(workspace, browser):

@@ -18,6 +18,7 @@ import functools
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -212,15 +213,16 @@ def version_of(repo: ForceRepo, material_id: str, fp: str) -> Version | None:
     return matches[-1] if matches else None
 
 
-def describe(version: Version) -> str:
-    """One version in plain words, as ``handle-docs history MATERIAL`` prints it."""
-    c = version.commit
-    lines = [f"version {version.number}  ({short(version.fingerprint)})",
-             f"  edited by {version.editor or c.author} on {c.when.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: {c.message}"]
+def describe(version: Version, edited: str, role_name: Callable[[str], str] = str) -> str:
+    """One version in plain words, as ``handle-docs history MATERIAL`` prints it: ``edited`` says who edited it
+    and when ("edited by Dana Whitlock on 14 November 2026 at 10:32", history/numbering.py), ``role_name`` a
+    role as the policy names it."""
+    lines = [f"version {version.number}  ({short(version.fingerprint)})", f"  {edited}: {version.commit.message}"]
     if version.decisions:
         for d in version.decisions:
             word = "approved by" if d.decision == APPROVED else "changes asked for by"
-            lines.append(f"  {word} {d.name}, {d.role}, on {d.date.isoformat()}" + (f": {d.note}" if d.note else ""))
+            lines.append(f"  {word} {d.name}, {role_name(d.role)}, on {d.date.isoformat()}"
+                         + (f": {d.note}" if d.note else ""))
     else:
         lines.append("  not approved")
     lines.append("  change: " + version.change_words().replace("\n", "\n    "))

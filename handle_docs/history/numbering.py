@@ -82,6 +82,10 @@ class Numbering:
         return VersionLabel(version.number, version.editor or version.commit.author,
                             version.commit.when.astimezone(self.zone))
 
+    def edited_words(self, version: Version) -> str:
+        """'edited by Dana Whitlock on 14 November 2026 at 10:32': the label without its number."""
+        return str(self.label_of(version)).split(", ", 1)[1]
+
     def label(self, status: MaterialStatus, last_edited_by: str | None) -> VersionLabel:
         """The current version of ``status``'s material, in words (the module's rule)."""
         found = self.history(status.material_id)
