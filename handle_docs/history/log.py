@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -114,16 +116,40 @@ def content_at(repo: ForceRepo, commit: str, folder: Path) -> Content:
 TOOL_ADDRESSES = {WORKSPACE.email, COMMAND_LINE.email}
 
 
-@functools.lru_cache(maxsize=1024)
+#: Every material at a commit, by (repository, commit): a commit never changes, so neither does this.
+_AT_COMMIT: OrderedDict[tuple[str, str], dict[str, tuple[str, str, str | None]]] = OrderedDict()
+_AT_COMMIT_KEPT = 1024
+_reading = threading.Lock()  # one thread reads a commit's content at a time; the others then find it read
+
+
 def _materials_at(root: str, commit: str) -> dict[str, tuple[str, str, str | None]]:
     """Every material at ``commit``: (fingerprint, resident text, last_edited_by), loaded once per commit for
     all materials (empty where the content would not load)."""
+    with _reading:
+        found = _AT_COMMIT.get((root, commit))
+        if found is not None:
+            _AT_COMMIT.move_to_end((root, commit))
+            return found
+        read = _read_materials(root, commit)
+        if read is None:
+            return {}  # git or the disk failed: not kept, so the next page tries again
+        _AT_COMMIT[(root, commit)] = read
+        while len(_AT_COMMIT) > _AT_COMMIT_KEPT:
+            _AT_COMMIT.popitem(last=False)
+        return read
+
+
+def _read_materials(root: str, commit: str) -> dict[str, tuple[str, str, str | None]] | None:
+    """Every material at ``commit`` ({} where that commit's content does not load); None when git or the disk
+    failed."""
     repo = ForceRepo(Path(root))
     with tempfile.TemporaryDirectory(prefix="handle-docs-version-") as tmp:
         try:
             content = content_at(repo, commit, Path(tmp))
-        except (ProblemsError, HistoryError, OSError):
+        except ProblemsError:
             return {}
+        except (HistoryError, OSError):
+            return None
         found = {}
         for material_id, material in content.materials.items():
             try:
@@ -205,6 +231,17 @@ def versions(repo: ForceRepo, material_id: str, head: str | None = None) -> list
     if head is None:
         return []  # a repository with no commit yet
     return list(_versions_at(str(repo.root), head, material_id))
+
+
+def warm(repo: ForceRepo) -> None:
+    """Read the content of every commit of the history once (the slow part: about half a second a commit), so
+    the first page that labels every material finds it read; the workspace runs this in the background when it
+    starts."""
+    head = repo.head()
+    if head is None:
+        return
+    for commit in _commits_at(str(repo.root), head):
+        _materials_at(str(repo.root), commit.id)
 
 
 def version_of(repo: ForceRepo, material_id: str, fp: str) -> Version | None:

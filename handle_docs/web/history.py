@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template, request, send_file
 
 from handle_docs.history import proofs
+from handle_docs.history.log import warm
 from handle_docs.history.numbering import Numbering
 from handle_docs.history.push import Pusher, pusher_for
 from handle_docs.history.repo import ForceRepo, HistoryError, Person, Recorded
@@ -57,6 +59,21 @@ def setup(app: Flask, content_dir: Path) -> None:
         config = None
     pusher = pusher_for(content_dir, config.history.push_to, retry=config.history.retry_seconds) if config else None
     app.extensions["handle_docs"]["pusher"] = pusher
+    try:
+        repo = ForceRepo.of(content_dir)
+    except HistoryError:
+        repo = None  # the handle-docs source checkout: no history to read
+    if repo is not None:
+        threading.Thread(target=_warm, args=(repo,), name="history-warm", daemon=True).start()
+
+
+def _warm(repo: ForceRepo) -> None:
+    """Read the history's versions in the background as the workspace starts (history/log.warm), so the first
+    person to open the materials page does not wait for it."""
+    try:
+        warm(repo)
+    except Exception as exc:  # a page reads the history itself if this could not
+        log.info("the history was not read ahead: %s", type(exc).__name__)
 
 
 def pusher() -> Pusher | None:
