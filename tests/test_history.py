@@ -408,3 +408,22 @@ def test_a_change_is_credited_to_the_name_and_address_given_to_users_add(force):
         assert "Signed in as Rhian Pryce" in text(rhian.get("/"))
         assert save(rhian, {"blocks.greeting": "Hello,"}).status_code == 303
     assert git(folder, "log", "-1", "--format=%an <%ae>") == "Rhian Pryce <rhian.pryce@westmarch.police.example>\n"
+
+
+def test_each_commit_is_read_once_not_once_per_material_or_per_visit(force, monkeypatch):
+    from handle_docs.history import log as history_log
+
+    folder, instance = force
+    read: list[str] = []
+    real = history_log._read_materials
+    monkeypatch.setattr(history_log, "_read_materials", lambda root, commit: read.append(commit) or real(root, commit))
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        assert "Version 1, edited by " in text(dana.get("/"))
+        first = list(read)
+        assert first and len(first) == len(set(first)), "each commit read once, for every material"
+        assert "Version 1, edited by " in text(dana.get("/"))
+        assert read == first, "a second visit reads nothing again"
+        assert save(dana, {"blocks.opening": OPENING}).status_code == 303
+        assert "Version 2, edited by dana" in text(dana.get("/"))
+        assert len(read) == len(first) + 1, "a save: only its commit is read"

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from handle_docs.history.numbering import Numbering
 from handle_docs.models import Problem
 from handle_docs.records.labels import column_name
 from handle_docs.review import material_status
-from handle_docs.history.numbering import Numbering
 from handle_docs.review.labels import VersionLabel, long_date, plain_reason, state_sentence
 from handle_docs.review.policy import builtin_role_name, load_policy
 from handle_docs.wording.content import load_content
@@ -88,3 +90,23 @@ def test_columns_by_the_forms_question_else_a_plain_name():
     assert column_name("vrm", {"vrm": "vrm"}) == "Registration"
     assert column_name("nws_interest") == "Joined Neighbourhood Watch?"
     assert column_name("vehicle_secure", {"vehicle_secure": "vehicle secure"}) == "Was it locked?"
+
+
+def test_times_are_in_the_forces_time_zone_and_a_zone_nobody_knows_is_refused_by_file_line_and_key(content_copy):
+    from zoneinfo import ZoneInfo
+
+    from handle_docs.models import ProblemsError
+    from handle_docs.run.workspace_runs import load_config
+
+    assert Numbering.of(content_copy).zone == ZoneInfo("Europe/London")
+    settings = content_copy / "workspace.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("time_zone: Europe/London", "time_zone: Pacific/Auckland"), encoding="utf-8")
+    label = Numbering.of(content_copy).label(status_of(content_copy), "Dana Whitlock")
+    assert label.edited_at.utcoffset() >= dt.timedelta(hours=12)  # New Zealand: 12 or 13 hours ahead
+    settings.write_text(text.replace("time_zone: Europe/London", "time_zone: Mars/Olympus"), encoding="utf-8")
+    with pytest.raises(ProblemsError) as refused:
+        load_config(content_copy)
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.key) == (text.splitlines().index("time_zone: Europe/London") + 1, "time_zone")
+    assert "Mars/Olympus" in problem.message
