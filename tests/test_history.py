@@ -427,3 +427,17 @@ def test_each_commit_is_read_once_not_once_per_material_or_per_visit(force, monk
         assert save(dana, {"blocks.opening": OPENING}).status_code == 303
         assert "Version 2, edited by dana" in text(dana.get("/"))
         assert len(read) == len(first) + 1, "a save: only its commit is read"
+
+
+def test_a_version_edited_by_hand_and_not_committed_is_the_next_number_when_its_file_was_written(force):
+    from handle_docs.history.numbering import Numbering
+    from handle_docs.review import material_status
+    from handle_docs.wording.content import load_content
+
+    folder, _ = force
+    path = folder / "content" / "letters" / "visit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("walked", "strolled"), encoding="utf-8")
+    content = load_content(folder / "content", folder / "templates")
+    label = Numbering.of(folder / "content").label(material_status(content, MID), "priya-lang")
+    assert (label.number, label.edited_by) == (2, "Priya Lang")  # the history has version 1 only
+    assert abs(label.edited_at.timestamp() - path.stat().st_mtime) < 1
