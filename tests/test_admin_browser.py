@@ -20,7 +20,7 @@ pytestmark = needs_chromium()
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("admin")
     copy_sample(root)
-    add_accounts(root, **{"ada-admin": "admin", "officer-olu": "officer", "dana": "editor"})
+    add_accounts(root, **{"ada-admin": "admin", "officer-olu": "officer", "dana": "editor", "eve": "equality-lead"})
     with started(root) as url:
         yield url, root
 
@@ -52,6 +52,8 @@ def test_only_an_admin_may_open_or_post_to_the_admin_pages(workspace):
     no_token = admin.post(f"{url}/admin/accounts/officer-olu/disable", data={}, timeout=60)
     assert no_token.status_code == 403 and "Page expired" in no_token.text
     assert "Active" in admin.get(f"{url}/admin/", timeout=60).text.split('id="account-officer-olu"')[1][:400]
+    eve = page.text.split('id="account-eve"')[1].split("</tr>")[0]
+    assert "equality and inclusion lead" in eve and "equality-lead" not in eve  # the policy's name for the role
 
 
 def test_an_admin_ends_sessions_disables_an_account_and_reads_the_sign_in_record(workspace, browser):

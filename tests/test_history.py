@@ -113,9 +113,36 @@ def test_two_people_save_and_two_approve_through_the_workspace_each_the_author_o
     out = shown.output
     assert out.index("version 1") < out.index("version 2") < out.index("version 3")
     v3 = out[out.index("version 3"):]
-    assert "edited by sam" in v3 and "approved by Priya Lang, comms-lead" in v3 and "approved by Sgt Tom Okoro" in v3
+    assert "edited by sam on " in v3 and "approved by Priya Lang, comms lead" in v3 and "approved by Sgt Tom Okoro" in v3
     assert "[-walked-]{+strolled+}" in out and "edited by dana" in out
     assert run("history", "verify", "--folder", folder).exit_code == 0
+
+
+def test_one_version_number_on_every_page_and_the_command_line_after_two_saves(force):
+    """The editor, the review page, the materials page, the History tab and ``handle-docs history`` say the same
+    "Version N, edited by … on … at …" (the force folder's history numbers versions; the sign-off record
+    alone would call the third version the second: it names only the approved first)."""
+    folder, instance = force
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        assert save(dana, {"blocks.opening": OPENING}).status_code == 303
+        assert save(dana, {"blocks.greeting": "Hello,"}).status_code == 303
+        editor = text(dana.get(f"/materials/{MID}/edit"))
+        review = text(dana.get(f"/materials/{MID}/review"))
+        tab = text(dana.get(f"/materials/{MID}/history"))
+        materials = text(dana.get("/"))
+    said = re.compile(r"Version (\d+), edited by ([\w ]+) on (\d{1,2} \w+ \d{4}) at (\d\d:\d\d)")
+    in_editor = said.search(editor[editor.index('class="facts"'):]).groups()
+    in_review = said.search(review[review.index('id="state-heading"'):]).groups()
+    in_tab = said.search(tab[tab.index('id="version-3"'):]).groups()
+    row = re.search(rf'<tr id="material-{MID}">(.*?)</tr>', materials, re.S).group(1)
+    assert in_editor == in_review == in_tab == said.search(row).groups()
+    assert in_editor[:2] == ("3", "dana")
+    assert 'id="version-4"' not in tab
+    shown = run("history", MID, "--folder", folder)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith(f"{MID}: 3 versions") and "version 3 " in shown.output
+    assert f"edited by dana on {in_editor[2]} at {in_editor[3]}" in shown.output[shown.output.index("version 3 "):]
 
 
 def test_two_saves_of_the_same_file_at_once_give_one_commit_and_one_changed_since_you_opened_it(force):
@@ -233,13 +260,19 @@ def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_fro
         working = {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")}
         page = text(dana.get(f"/materials/{MID}/history"))
         assert page.index("Version 2") < page.index("Version 1"), "newest first"
-        assert "Changed by <strong>dana</strong>" in page and "Visit letter: opening changed" in page
+        assert re.search(r"Version 2, edited by dana on \d{1,2} \w+ \d{4} at \d\d:\d\d: Visit letter: opening changed",
+                         page), "who and when, in words"
         assert "Approved by Priya Lang (comms lead)" in page and "Not approved." in page
         first_commit = re.search(r"Commit <code>([0-9a-f]{40})</code>", page[page.index('id="version-1"'):]).group(1)
-        hashes = re.sub(r"<details>.*?</details>", "", page, flags=re.S)
+        hashes = re.sub(r"<details.*?</details>", "", page, flags=re.S)
         assert not re.search(r"[0-9a-f]{12,}", hashes), "no hash outside Technical details"
+        outside = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+        assert "[-" not in outside and "{+" not in outside, "the change in words, not in diff marks"
+        assert re.search(r'<del class="removed"><span class="visually-hidden">\[removed: </span>walked', outside)
+        assert re.search(r'<ins class="added"><span class="visually-hidden">\[added: </span>strolled', outside)
         compared = text(dana.get(f"/materials/{MID}/history?a=1&b=2"))
-        assert "From version 1 to version 2" in compared and "[-walked-]{+strolled+}" in compared
+        assert "From version 1 to version 2" in compared
+        assert re.search(r'<del class="removed">.*walked.*</del>\s*<ins class="added">.*strolled', compared)
         answer = dana.get(f"/materials/{MID}/history/1/proof")
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         from_history = answer.data
@@ -375,3 +408,36 @@ def test_a_change_is_credited_to_the_name_and_address_given_to_users_add(force):
         assert "Signed in as Rhian Pryce" in text(rhian.get("/"))
         assert save(rhian, {"blocks.greeting": "Hello,"}).status_code == 303
     assert git(folder, "log", "-1", "--format=%an <%ae>") == "Rhian Pryce <rhian.pryce@westmarch.police.example>\n"
+
+
+def test_each_commit_is_read_once_not_once_per_material_or_per_visit(force, monkeypatch):
+    from handle_docs.history import log as history_log
+
+    folder, instance = force
+    read: list[str] = []
+    real = history_log._read_materials
+    monkeypatch.setattr(history_log, "_read_materials", lambda root, commit: read.append(commit) or real(root, commit))
+    with running(folder / "content", instance) as app:
+        dana = as_(app, "dana")
+        assert "Version 1, edited by " in text(dana.get("/"))
+        first = list(read)
+        assert first and len(first) == len(set(first)), "each commit read once, for every material"
+        assert "Version 1, edited by " in text(dana.get("/"))
+        assert read == first, "a second visit reads nothing again"
+        assert save(dana, {"blocks.opening": OPENING}).status_code == 303
+        assert "Version 2, edited by dana" in text(dana.get("/"))
+        assert len(read) == len(first) + 1, "a save: only its commit is read"
+
+
+def test_a_version_edited_by_hand_and_not_committed_is_the_next_number_when_its_file_was_written(force):
+    from handle_docs.history.numbering import Numbering
+    from handle_docs.review import material_status
+    from handle_docs.wording.content import load_content
+
+    folder, _ = force
+    path = folder / "content" / "letters" / "visit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("walked", "strolled"), encoding="utf-8")
+    content = load_content(folder / "content", folder / "templates")
+    label = Numbering.of(folder / "content").label(material_status(content, MID), "priya-lang")
+    assert (label.number, label.edited_by) == (2, "Priya Lang")  # the history has version 1 only
+    assert abs(label.edited_at.timestamp() - path.stat().st_mtime) < 1

@@ -172,6 +172,26 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     assert "content/leaflets/lock-it.yaml" in last.splitlines(), "the save is one commit in the demo force folder"
     assert console_errors(browser) == []
 
+    # a second save: the editor, the review page, the History tab and handle-docs history say the same version
+    field = by_css(browser, "textarea")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+    field.click()
+    field.send_keys(" Thank you again.")
+    by_css(browser, "#editor button[type=submit]")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice") and "again" in path.read_text(encoding="utf-8"))
+    said = re.compile(r"Version (\d+), edited by (\S+) on (\d{1,2} \w+ \d{4}) at (\d\d:\d\d)")
+    in_editor = said.search(by_css(browser, ".facts")[0].text).groups()
+    browser.get(f"{url}/materials/lock-it-leaflet/review")
+    in_review = said.search(by_css(browser, "#state-heading")[0].text).groups()
+    browser.get(f"{url}/materials/lock-it-leaflet/history")
+    in_tab = said.search(by_css(browser, ".version-label")[0].text).groups()  # newest first
+    assert in_editor == in_review == in_tab and in_editor[:2] == ("3", "demo-editor"), (in_editor, in_review, in_tab)
+    shown = subprocess.run([".venv/bin/handle-docs", "history", "lock-it-leaflet", "--folder", DEMO], cwd=root,
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("lock-it-leaflet: 3 versions")
+    assert f"edited by demo-editor on {in_editor[2]} at {in_editor[3]}" in shown.stdout[shown.stdout.index("version 3 "):]
+
 
 def test_a_reviewer_opens_the_review_page_and_sees_the_proofs_pages(workspace, browser):
     url, accounts, _ = workspace

@@ -10,7 +10,9 @@ Chromium), the workspace started as make serve starts it (``handle-docs serve``,
   a patrol on its run's results page, the chart drawn;
 - an officer: land on their runs, upload the Forms export, the check page in the form's own questions, every
   row with a problem in one form with the value found, one "Check again", make the letters, the results led
-  by what to print, delete through a confirmation page.
+  by what to print, delete through a confirmation page;
+- two editors saving the same letter: the second lands on the conflict page, in plain words, with their own
+  words kept in the box, and may save them over the first's.
 
 On every page: no hash, key fingerprint, file:line, YAML key, command or diff mark outside "Technical
 details"; axe-core finds nothing at 100 % and at 200 % zoom, where nothing scrolls sideways."""
@@ -46,6 +48,7 @@ def workspace(tmp_path_factory):
     (root / "content" / "workspace.yaml").write_text("retention_days: 7\njobs: 2\n", encoding="utf-8")
     instance = root / "instance"
     add(instance, "dana", "editor")
+    add(instance, "sam", "editor")
     add(instance, "priya-lang", "comms-lead")
     add(instance, "tom-okoro", "neighbourhood-sergeant")
     add(instance, "olu", "officer")
@@ -324,3 +327,44 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
         check_page(browser)
     finally:
         operation.write_text(kept, encoding="utf-8")
+
+
+def test_two_editors_save_the_same_letter_and_the_second_keeps_their_words_in_plain_words(workspace, browser):
+    url, root = workspace
+    sign_in_as(browser, url, "dana")
+    browser.get(f"{url}/materials/visit-letter/edit")
+    wait(browser, lambda d: d.title.startswith("Edit: "))
+    dana = browser.get_cookies()  # her session, as her editor page left it (its form's token with it)
+    first_tab = browser.current_window_handle
+
+    browser.switch_to.new_window("tab")  # a second editor, at another desk, saves first
+    browser.get(f"{url}/sign-in")  # on the workspace's address, so that her cookies go (not signed out)
+    sign_in_as(browser, url, "sam")
+    browser.get(f"{url}/materials/visit-letter/edit")
+    wait(browser, lambda d: d.title.startswith("Edit: "))
+    box = by_css(browser, "#field-blocks-closing")[0]
+    box.send_keys(" Sam was here.")
+    box.find_element("xpath", "ancestor::details[1]//button[@type='submit']").click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    browser.close()
+
+    browser.switch_to.window(first_tab)
+    browser.delete_all_cookies()
+    for cookie in dana:
+        browser.add_cookie(cookie)
+    box = by_css(browser, "#field-blocks-closing")[0]
+    box.send_keys(" Dana's own words.")
+    mine = box.get_attribute("value")
+    box.find_element("xpath", "ancestor::details[1]//button[@type='submit']").click()
+    wait(browser, lambda d: d.title.startswith("Not saved"))
+    assert by_css(browser, "h1")[0].text == "Not saved: someone else changed this material"
+    assert re.search(r"after you opened it \(Version \d+, edited by sam on \d{1,2} \w+ \d{4} at \d\d:\d\d\)",
+                     by_css(browser, "main")[0].text), "who saved first, and when"
+    assert by_css(browser, "#mine-blocks-closing")[0].get_attribute("value") == mine  # nothing typed is lost
+    theirs = by_css(browser, "#mine-blocks-closing")[0].find_element("xpath", "ancestor::div[@class='compare']")
+    assert "Sam was here." in theirs.text and "Closing" in theirs.find_element("tag name", "h2").text
+    check_page(browser)
+
+    by_css(browser, "button.save-over")[0].click()
+    wait(browser, lambda d: by_css(d, ".notice"))
+    assert "Dana's own words." in (root / "content" / "letters" / "visit.yaml").read_text(encoding="utf-8")

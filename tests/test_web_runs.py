@@ -471,3 +471,65 @@ def test_the_results_page_offers_each_braille_letter_for_the_embosser_named_by_i
     assert client.get(f"/runs/{run_id}/files/braille-..%2F..%2Frun.json").status_code == 404
     with zipfile.ZipFile(io.BytesIO(client.get(f"/runs/{run_id}/files/all.zip").data)) as archive:
         assert {f"braille-{letter_id}.brf" for letter_id in ids} <= set(archive.namelist())
+
+
+# --- the leaflet after each letter: in each resident's language, or in English for everyone ----------------------
+
+POLISH_LEAFLET = "Zamknij, sprawdź, schowaj"  # the sample's Polish lock-it leaflet's title
+ENGLISH_LEAFLET = "Lock it, check it, hide it"
+
+
+def polish_and_english(path: Path) -> bytes:
+    """Two good rows: a resident asking for Polish, one for English."""
+    from .test_languages_run import row
+    from .synth import write_rows
+
+    return write_rows(path, row(1, "polski"), row(2, "en")).read_bytes()
+
+
+def leaflet_titles(pdf: Path) -> tuple[int, int]:
+    """How often the Polish and the English leaflet's titles are printed: each letter names its leaflet once
+    (the Polish letter the Polish title), each leaflet prints its own once."""
+    pages = " ".join(page_texts(pdf))
+    return pages.count(POLISH_LEAFLET), pages.count(ENGLISH_LEAFLET)
+
+
+def test_the_leaflet_in_english_for_everyone_goes_through_the_queue_and_the_worker(client, app, tmp_path):
+    run_id = run_id_of(upload(client, polish_and_english(tmp_path / "two.csv")))
+    page = text(client.get(f"/runs/{run_id}/check"))
+    choices = re.findall(r'<input type="radio" id="([^"]+)" name="leaflet" value="([^"]*)"( checked)?>\s*<label[^>]*>([^<]+)',
+                         page)
+    assert [(value, bool(checked), label) for _id, value, checked, label in choices
+            if value.startswith("lock-it") or not value] == [
+        ("lock-it-leaflet", True, f"The “{ENGLISH_LEAFLET}” leaflet, in each resident's language"),
+        ("lock-it-leaflet:english", False, f"The “{ENGLISH_LEAFLET}” leaflet, in English for everyone"),
+        ("", False, "No leaflet")]
+    assert make(client, run_id, leaflet="lock-it-leaflet:english").status_code == 303
+    assert RunStore(Path(app.instance_path)).load(run_id).leaflet_language == "english"
+    finished(app)
+    manifest = client.get(f"/runs/{run_id}/files/manifest.json").get_json()
+    assert {e["asked"]: e["material_id"] for e in manifest["letters"]} == {"pl": "visit-letter-pl", "en-GB": "visit-letter"}
+    assert "lock-it-leaflet" in manifest["materials"] and "lock-it-leaflet-pl" not in manifest["materials"]
+    assert manifest["history"]["options"]["leaflet_language"] == "english"
+    (tmp_path / "batch.pdf").write_bytes(client.get(f"/runs/{run_id}/files/batch.pdf").data)
+    assert leaflet_titles(tmp_path / "batch.pdf") == (1, 3)  # the English leaflet after both letters
+
+    refused = make(client, run_id_of(upload(client, polish_and_english(tmp_path / "again.csv"))),
+                   leaflet="lock-it-leaflet:klingon")
+    assert refused.status_code == 400
+
+
+def test_the_command_line_gives_the_same_choice_each_residents_language_by_default(content_copy, tmp_path):
+    from .test_languages_run import letters
+
+    approve_all(content_copy)
+    records = tmp_path / "two.csv"
+    polish_and_english(records)
+    assert letters(records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet").exit_code == 0
+    assert leaflet_titles(tmp_path / "resident" / "batch.pdf") == (2, 2)  # the Polish leaflet for the Polish resident
+    manifest = json.loads((tmp_path / "resident" / "manifest.json").read_text(encoding="utf-8"))
+    assert "lock-it-leaflet-pl" in manifest["materials"]
+    english = letters(records, tmp_path / "english", content_copy, "--with-leaflet", "lock-it-leaflet",
+                      "--leaflet-language", "english")
+    assert english.exit_code == 0, english.output
+    assert leaflet_titles(tmp_path / "english" / "batch.pdf") == (1, 3)

@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 
 from ..history import proofs
-from ..history.log import describe, versions
+from ..history.log import describe
+from ..history.numbering import Numbering
 from ..history.repo import ForceRepo, HistoryError
 from ..history.verify import verify_folder
+from ..review.policy import load_policy
 from ..review.wording import SectionDiff
+from ..starter import CONTENT
 from .common import AbsolutePath, EXIT_PROBLEMS, refuse
 
 
@@ -56,13 +59,15 @@ def history() -> None:
 def show(material_id: str, folder: Path) -> None:
     """Every version of MATERIAL, oldest first."""
     repo = _repo(folder)
-    found = versions(repo, material_id)
+    numbering = Numbering.of(repo.root / CONTENT)
+    found = numbering.history(material_id) or []
     if not found:
         refuse(f"no material '{material_id}' in the history of {repo.root}")
+    role_name = load_policy(repo.root / CONTENT)[0].role_name
     click.echo(f"{material_id}: {len(found)} version{'s' if len(found) != 1 else ''}")
     for version in found:
         click.echo("")
-        click.echo(describe(version))
+        click.echo(describe(version, numbering.edited_words(version), role_name))
 
 
 @history.command("proof")

@@ -16,6 +16,7 @@ from ..models import ProblemsError
 from ..review import DRAFT_WATERMARK
 from handle_docs.braille.outputs import braille_warnings
 from handle_docs.services.workspace_runs import read_json
+from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
 from .progress import Progress
 from .common import (
@@ -57,6 +58,10 @@ HEADINGS = {
               help="Letters laid out together as one document (default 0: chosen from the batch size).")
 @click.option("--with-leaflet", "leaflet", metavar="MATERIAL", default=None,
               help="Put this leaflet after each letter in batch.pdf (each still starts a new sheet).")
+@click.option("--leaflet-language", type=click.Choice(LEAFLET_LANGUAGES), default=LEAFLET_RESIDENT,
+              show_default=True,
+              help="With --with-leaflet: the leaflet in each resident's language, as their letter (resident), or "
+                   "the leaflet in English for everyone (english).")
 @click.option("--docx", "docx", is_flag=True,
               help="Also write each letter as Word (letters/<letter-id>.docx) and all of them as batch.docx.")
 @click.option("--resume", is_flag=True, help="Continue a run that was stopped, rendering only what is missing.")
@@ -64,8 +69,8 @@ HEADINGS = {
 @click.option("--draft", is_flag=True,
               help="Render even if a material is not approved: every page watermarked "
                    f"'{DRAFT_WATERMARK}', and DRAFT in the manifest. Never for delivery.")
-def letters(records, out_dir, content_dir, templates, columns, material, jobs, chunk_size, leaflet, docx, resume, quiet,
-            draft):
+def letters(records, out_dir, content_dir, templates, columns, material, jobs, chunk_size, leaflet, leaflet_language,
+            docx, resume, quiet, draft):
     """Turn a patrol's check RECORDS (CSV or Forms .xlsx) into letters.
 
     Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
@@ -79,7 +84,8 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     require_ids(content, [leaflet] if leaflet is not None else [], kind="leaflet")
     request = LettersRequest(
         records=records, out_dir=out_dir, content_dir=content_dir, templates=content.templates, columns=columns,
-        material=material, leaflet=leaflet, docx=docx, draft=draft, chunk_size=chunk_size,
+        material=material, leaflet=leaflet, leaflet_language=leaflet_language, docx=docx, draft=draft,
+        chunk_size=chunk_size,
         jobs=jobs or os.cpu_count() or 1, resume=resume,
     )
     progress = Progress(sys.stderr, quiet=quiet)

@@ -7,14 +7,15 @@ import getpass
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from handle_docs.review.policy import load_policy
 from handle_docs.review.registry import REGISTRY_ID
 from handle_docs.review.signoffs import review_dir_for
 from handle_docs.wording.content import Content
 from handle_docs.wording.edit import EditOutcome
 
 from . import messages
-from .log import versions
-from .repo import ForceRepo, HistoryError, Person, Recorded, record
+from .numbering import Numbering
+from .repo import Person, Recorded, record
 
 T = TypeVar("T")
 
@@ -39,12 +40,7 @@ def record_save(content: Content, material_id: str, save: Callable[[], EditOutco
 def _version_number(content: Content, material_id: str, fp: str) -> int | None:
     if material_id == REGISTRY_ID:
         return None
-    try:
-        repo = ForceRepo.of(content.root)
-        found = [v.number for v in versions(repo, material_id) if v.fingerprint == fp] if repo else []
-    except HistoryError:
-        return None
-    return found[-1] if found else None
+    return Numbering.of(content.root).number_of(material_id, fp)
 
 
 def record_signoff(content: Content, material_id: str, sign: Callable[[], T], author: Person, committer: Person,
@@ -57,7 +53,8 @@ def record_signoff(content: Content, material_id: str, sign: Callable[[], T], au
     def describe(result) -> str:
         entry, _after = result
         number = _version_number(content, material_id, entry.fingerprint)
-        return messages.signed(title, number, entry.decision, entry.shown, entry.role)
+        role_words = load_policy(content.root)[0].role_name(entry.role)
+        return messages.signed(title, number, entry.decision, entry.shown, role_words)
 
     return record(Path(content.root), [review_dir], sign, describe, author, committer)
 

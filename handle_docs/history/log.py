@@ -16,19 +16,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
 from handle_docs.models import ProblemsError
-from handle_docs.review.fingerprints import fingerprint, fingerprint_parts, short
+from handle_docs.review.fingerprints import fingerprint, short
 from handle_docs.review.signoffs import APPROVED, CHANGES_REQUESTED
 from handle_docs.review.wording import SectionDiff, diff_sections, resident_text
 from handle_docs.starter import CONTENT, REVIEW, TEMPLATES
 from handle_docs.wording.content import Content, load_content
 
-from .repo import ForceRepo, HistoryError, git
+from .repo import COMMAND_LINE, WORKSPACE, ForceRepo, HistoryError, git
 
 #: What a version is made of, in the repository (what its fingerprint reads, but the package's fonts).
 VERSION_FOLDERS = [CONTENT, TEMPLATES]
@@ -66,6 +69,7 @@ class Version:
     text: str  # the wording a resident reads
     changes: list[SectionDiff] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    editor: str = ""  # who edited it: the commit's author, or for the starter the material's last_edited_by
 
     @property
     def approvers(self) -> list[Decision]:
@@ -85,12 +89,12 @@ class Version:
         return "\n".join(lines)
 
 
-def commits(repo: ForceRepo, *paths: str) -> list[Commit]:
-    """The commits touching ``paths`` (all commits when none), oldest first."""
-    if repo.head() is None:
+def commits(repo: ForceRepo, *paths: str, until: str = "HEAD") -> list[Commit]:
+    """The commits touching ``paths`` (all commits when none), oldest first, up to ``until``."""
+    if until == "HEAD" and repo.head() is None:
         return []  # a repository with no commit yet
     fmt = "%H%x1f%an%x1f%ae%x1f%cn%x1f%cI%x1f%s%x1e"
-    out = git(repo.root, "log", "--reverse", f"--format={fmt}", "HEAD", "--", *paths).stdout.decode("utf-8", "replace")
+    out = git(repo.root, "log", "--reverse", f"--format={fmt}", until, "--", *paths).stdout.decode("utf-8", "replace")
     found = []
     for record in out.split("\x1e"):
         record = record.strip("\n")
@@ -107,31 +111,82 @@ def content_at(repo: ForceRepo, commit: str, folder: Path) -> Content:
     return load_content(folder / CONTENT, folder / TEMPLATES)
 
 
-@functools.lru_cache(maxsize=512)
-def _version_at(root: str, commit: str, material_id: str) -> tuple[str, str] | None:
-    """(fingerprint, resident text) of ``material_id`` at ``commit``; None where it did not exist or
-    would not load."""
+#: Who commits when no person made the change (``init``'s starter): a version they committed is credited to the
+#: person its file names in ``last_edited_by``.
+TOOL_ADDRESSES = {WORKSPACE.email, COMMAND_LINE.email}
+
+
+#: Every material at a commit, by (repository, commit): a commit never changes, so neither does this.
+_AT_COMMIT: OrderedDict[tuple[str, str], dict[str, tuple[str, str, str | None]]] = OrderedDict()
+_AT_COMMIT_KEPT = 1024
+_reading = threading.Lock()  # one thread reads a commit's content at a time; the others then find it read
+
+
+def _materials_at(root: str, commit: str) -> dict[str, tuple[str, str, str | None]]:
+    """Every material at ``commit``: (fingerprint, resident text, last_edited_by), loaded once per commit for
+    all materials (empty where the content would not load)."""
+    with _reading:
+        found = _AT_COMMIT.get((root, commit))
+        if found is not None:
+            _AT_COMMIT.move_to_end((root, commit))
+            return found
+        read = _read_materials(root, commit)
+        if read is None:
+            return {}  # git or the disk failed: not kept, so the next page tries again
+        _AT_COMMIT[(root, commit)] = read
+        while len(_AT_COMMIT) > _AT_COMMIT_KEPT:
+            _AT_COMMIT.popitem(last=False)
+        return read
+
+
+def _read_materials(root: str, commit: str) -> dict[str, tuple[str, str, str | None]] | None:
+    """Every material at ``commit`` ({} where that commit's content does not load); None when git or the disk
+    failed."""
     repo = ForceRepo(Path(root))
     with tempfile.TemporaryDirectory(prefix="handle-docs-version-") as tmp:
         try:
             content = content_at(repo, commit, Path(tmp))
-        except (ProblemsError, HistoryError, OSError):
+        except ProblemsError:
+            return {}
+        except (HistoryError, OSError):
             return None
-        if material_id not in content.materials:
-            return None
-        return fingerprint(content, material_id), resident_text(content, material_id)
+        found = {}
+        for material_id, material in content.materials.items():
+            try:
+                found[material_id] = (fingerprint(content, material_id), resident_text(content, material_id),
+                                      material.spec.last_edited_by)
+            except (ProblemsError, KeyError, OSError):
+                continue
+        return found
 
 
-def _decisions(repo: ForceRepo, material_id: str) -> dict[str, list[Decision]]:
-    """Every decision in the material's sign-off record at the last commit, by fingerprint."""
-    path = f"{REVIEW}/{material_id}.yaml"
-    if not repo.has("HEAD", path):
+@functools.lru_cache(maxsize=64)
+def _commits_at(root: str, head: str) -> tuple[Commit, ...]:
+    """The commits touching what a version is made of, oldest first, up to ``head``."""
+    return tuple(commits(ForceRepo(Path(root)), *VERSION_FOLDERS, until=head))
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=16)
+def _names_at(root: str, head: str) -> dict[str, str]:
+    """The reviewer registry's names by id at ``head``, read once per commit."""
+    repo = ForceRepo(Path(root))
+    if not repo.has(head, f"{CONTENT}/reviewers.yaml"):
         return {}
-    data = yaml.safe_load(repo.show("HEAD", path)) or {}
-    names: dict[str, str] = {}
-    if repo.has("HEAD", f"{CONTENT}/reviewers.yaml"):
-        registry = yaml.safe_load(repo.show("HEAD", f"{CONTENT}/reviewers.yaml")) or {}
-        names = {k: (v or {}).get("name", k) for k, v in (registry.get("reviewers") or {}).items()}
+    registry = yaml.load(repo.show(head, f"{CONTENT}/reviewers.yaml"), Loader=_LOADER) or {}
+    return {k: (v or {}).get("name", k) for k, v in (registry.get("reviewers") or {}).items()}
+
+
+def _decisions(repo: ForceRepo, head: str, material_id: str) -> tuple[dict[str, list[Decision]], dict[str, str]]:
+    """Every decision in the material's sign-off record at ``head``, by fingerprint; and the reviewer
+    registry's names by id."""
+    path = f"{REVIEW}/{material_id}.yaml"
+    names = _names_at(str(repo.root), head)
+    if not repo.has(head, path):
+        return {}, names
+    data = yaml.load(repo.show(head, path), Loader=_LOADER) or {}
     found: dict[str, list[Decision]] = {}
     for entry in data.get("signoffs") or []:
         if not isinstance(entry, dict) or entry.get("decision") not in (APPROVED, CHANGES_REQUESTED):
@@ -141,35 +196,52 @@ def _decisions(repo: ForceRepo, material_id: str) -> dict[str, list[Decision]]:
         found.setdefault(str(entry.get("fingerprint", "")), []).append(Decision(
             reviewer, names.get(reviewer, reviewer), str(entry.get("role", "")), entry["decision"],
             day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), str(entry.get("note") or "")))
-    return found
+    return found, names
 
 
-def _paths_of(repo: ForceRepo, material_id: str) -> list[str]:
-    """The files ``material_id``'s fingerprint reads (its file, the shared content, its templates), as the
-    force folder has them now: only commits touching these can make a new version.  Every content and
-    template file when the folder does not load."""
-    try:
-        content = load_content(repo.root / CONTENT, repo.root / TEMPLATES)
-        parts = fingerprint_parts(content, material_id)
-    except (ProblemsError, KeyError, OSError):
-        return [CONTENT, TEMPLATES]
-    return sorted({f"{CONTENT}/{p.name}" if p.kind in ("content", "shared") else p.name
-                   for p in parts if p.kind != "asset"})
-
-
-def versions(repo: ForceRepo, material_id: str) -> list[Version]:
-    """Every version of ``material_id`` in the history, oldest (1) first."""
+@functools.lru_cache(maxsize=512)
+def _versions_at(root: str, head: str, material_id: str) -> tuple[Version, ...]:
+    """The versions of ``material_id`` as the history stands at ``head``: cached per (repository, HEAD,
+    material), so a page that labels every material does not walk the history once per material per
+    request; a new commit (a save, a sign-off) is a new HEAD, so nothing stale is ever read."""
+    repo = ForceRepo(Path(root))
+    decided, names = _decisions(repo, head, material_id)
     found: list[Version] = []
-    decided = _decisions(repo, material_id)
-    previous: tuple[str, str] | None = None
-    for commit in commits(repo, *_paths_of(repo, material_id)):
-        now = _version_at(str(repo.root), commit.id, material_id)
+    previous: tuple[str, str, str | None] | None = None
+    for commit in _commits_at(root, head):
+        now = _materials_at(root, commit.id).get(material_id)
         if now is None or (previous is not None and now[0] == previous[0]):
             continue
         changes = diff_sections(previous[1], now[1]) if previous is not None else []
-        found.append(Version(len(found) + 1, commit, now[0], now[1], changes, decided.get(now[0], [])))
+        editor = commit.author
+        if commit.email in TOOL_ADDRESSES and now[2]:
+            editor = names.get(now[2], now[2])
+        found.append(Version(len(found) + 1, commit, now[0], now[1], changes, decided.get(now[0], []), editor))
         previous = now
-    return found
+    return tuple(found)
+
+
+def versions(repo: ForceRepo, material_id: str, head: str | None = None) -> list[Version]:
+    """Every version of ``material_id`` in the history up to ``head`` (the repository's HEAD when not
+    given), oldest (1) first.
+
+    A version is a commit after which the material's fingerprint differs from the one before it (commits
+    that change other materials, or sign-offs, leave it as it was and so make no version)."""
+    head = head or repo.head()
+    if head is None:
+        return []  # a repository with no commit yet
+    return list(_versions_at(str(repo.root), head, material_id))
+
+
+def warm(repo: ForceRepo) -> None:
+    """Read the content of every commit of the history once (the slow part: about half a second a commit), so
+    the first page that labels every material finds it read; the workspace runs this in the background when it
+    starts."""
+    head = repo.head()
+    if head is None:
+        return
+    for commit in _commits_at(str(repo.root), head):
+        _materials_at(str(repo.root), commit.id)
 
 
 def version_of(repo: ForceRepo, material_id: str, fp: str) -> Version | None:
@@ -178,15 +250,16 @@ def version_of(repo: ForceRepo, material_id: str, fp: str) -> Version | None:
     return matches[-1] if matches else None
 
 
-def describe(version: Version) -> str:
-    """One version in plain words, as ``handle-docs history MATERIAL`` prints it."""
-    c = version.commit
-    lines = [f"version {version.number}  ({short(version.fingerprint)})",
-             f"  edited by {c.author} on {c.when.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: {c.message}"]
+def describe(version: Version, edited: str, role_name: Callable[[str], str] = str) -> str:
+    """One version in plain words, as ``handle-docs history MATERIAL`` prints it: ``edited`` says who edited it
+    and when ("edited by Dana Whitlock on 14 November 2026 at 10:32", history/numbering.py), ``role_name`` a
+    role as the policy names it."""
+    lines = [f"version {version.number}  ({short(version.fingerprint)})", f"  {edited}: {version.commit.message}"]
     if version.decisions:
         for d in version.decisions:
             word = "approved by" if d.decision == APPROVED else "changes asked for by"
-            lines.append(f"  {word} {d.name}, {d.role}, on {d.date.isoformat()}" + (f": {d.note}" if d.note else ""))
+            lines.append(f"  {word} {d.name}, {role_name(d.role)}, on {d.date.isoformat()}"
+                         + (f": {d.note}" if d.note else ""))
     else:
         lines.append("  not approved")
     lines.append("  change: " + version.change_words().replace("\n", "\n    "))

@@ -26,9 +26,9 @@ def saved(title: str, changed_keys: list[str]) -> str:
     return f"{_title(title)}: {shown or 'wording'} changed"
 
 
-def signed(title: str, number: int | None, decision: str, person: str, role: str) -> str:
+def signed(title: str, number: int | None, decision: str, person: str, role_words: str) -> str:
+    """``role_words``: the role as the policy names it ("comms lead")."""
     version = f" version {number}" if number else ""
-    role_words = role.replace("-", " ")
     if decision == APPROVED:
         return f"{_title(title)}{version} approved by {person}, {role_words}"
     return f"{_title(title)}{version}: changes asked for by {person}, {role_words}"

@@ -1,14 +1,13 @@
 """Review facts in the words people use: "Version 3, edited by Dana Whitlock",
-"approved by Priya Lang (comms lead) on 25 November 2026", "Needs one more
-approval: a comms lead must approve".
+"approved by Priya Lang (comms lead) on 25 November 2026" (a role by the name the
+policy gives it), "Needs one more approval: a comms lead must approve".
 
 Fingerprints, key fingerprints, file paths and YAML keys stay with the callers'
 "Technical details"; nothing here names them.
 
-Version numbers, until the material's history is read from git: the versions
-the sign-off file (``review/<id>.yaml``) names, in the order it first names
-them, then the current version if it names it not. ``version_label`` is the one
-place that numbers versions, so a git-backed history can replace its insides.
+Version numbers: one rule, in :mod:`handle_docs.history.numbering` (from the
+force folder's history when it has one); :func:`version_number` here is that
+rule's answer for a folder without a history.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .policy import Policy
 from .signoffs import SignOff, load_signoffs
 from .status import MaterialStatus
 
@@ -26,18 +26,6 @@ NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 
 def long_date(day: dt.date | None) -> str:
     """'14 November 2026' (no leading zero)."""
     return f"{day.day} {day:%B %Y}" if day is not None else ""
-
-
-def role_name(role: str) -> str:
-    """A review role as people say it: 'comms-lead' → 'comms lead', 'translator-cy' → 'Welsh translator'."""
-    translator = TRANSLATOR_LANGUAGES.get(role.removeprefix("translator-")) if role.startswith("translator-") else None
-    if translator:
-        return f"{translator} translator"
-    return role.replace("-", " ")
-
-
-TRANSLATOR_LANGUAGES = {"cy": "Welsh", "pl": "Polish", "ro": "Romanian", "ar": "Arabic", "ur": "Urdu",
-                        "pa": "Punjabi", "bn": "Bengali", "so": "Somali", "lt": "Lithuanian", "pt": "Portuguese"}
 
 
 def _a(noun: str) -> str:
@@ -52,7 +40,7 @@ def count_words(n: int) -> str:
 class VersionLabel:
     number: int
     edited_by: str | None
-    edited_at: dt.datetime | None = None  # unknown until the history is read from git
+    edited_at: dt.datetime | None = None  # in the force's time zone (history/numbering.py)
 
     def __str__(self) -> str:
         text = f"Version {self.number}"
@@ -72,7 +60,9 @@ def person_name(status: MaterialStatus, who: str | None) -> str | None:
 
 
 def version_number(status: MaterialStatus) -> int:
-    """The current version's number in the material's history (see the module's note)."""
+    """The current version's number where the folder keeps no history (history/numbering.py): the versions
+    the sign-off file (``review/<id>.yaml``) names, in the order it first names them, then the current version
+    if it names it not."""
     # a file with problems reads as the entries it could read (its problems are the status's to say)
     entries = load_signoffs(status.signoff_file, status.material_id, status.policy, dt.date.today()).entries
     order: list[str] = []
@@ -82,15 +72,10 @@ def version_number(status: MaterialStatus) -> int:
     return order.index(status.fingerprint) + 1 if status.fingerprint in order else len(order) + 1
 
 
-def version_label(status: MaterialStatus, edited_by: str | None) -> VersionLabel:
-    """'Version 3, edited by Dana Whitlock' for the material's current version."""
-    return VersionLabel(version_number(status), person_name(status, edited_by))
-
-
-def decision_words(entry: SignOff) -> str:
-    """'approved by Priya Lang (comms lead) on 25 November 2026'."""
+def decision_words(entry: SignOff, policy: Policy) -> str:
+    """'approved by Priya Lang (comms lead) on 25 November 2026' (the role as the policy names it)."""
     verb = "approved" if entry.decision == "approved" else "changes asked for"
-    return f"{verb} by {entry.shown} ({role_name(entry.role)}) on {long_date(entry.date)}"
+    return f"{verb} by {entry.shown} ({policy.role_name(entry.role)}) on {long_date(entry.date)}"
 
 
 def _names(items: list[str]) -> str:
@@ -104,6 +89,7 @@ def state_sentence(status: MaterialStatus) -> str:
     if status.expired:
         return (f"Its review-by date, {long_date(status.review_by)}, has passed: the wording must be checked and a "
                 "new version approved before it is printed again.")
+    role_name = status.policy.role_name
     if status.tally.requests:
         asks = [f"{r.shown} ({role_name(r.role)}) on {long_date(r.date)}" for r in status.tally.requests]
         return f"Changes were asked for by {_names(asks)}: it needs editing, then approval again."
@@ -127,7 +113,7 @@ def state_sentence(status: MaterialStatus) -> str:
     needed = max(needed, len(roles))
     head = f"Needs {count_words(needed)} more approval{'s' if needed != 1 else ''}" if needed else "Needs approval"
     if approvers:
-        parts.append("already " + _names([decision_words(s) for s in approvers]))
+        parts.append("already " + _names([decision_words(s, policy) for s in approvers]))
     if status.translator_note and not roles:
         parts.append("a qualified translator must approve")
     return head + (": " + "; ".join(parts) if parts else "") + "."

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+import re
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from handle_docs.wording.content import validate_model
 from ..models import Problem
@@ -23,6 +26,22 @@ POLICY_FILE = "review-policy.yaml"
 
 DEFAULT_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector"]
 
+#: A role as people say it ("comms lead", "Welsh translator"): words, no markup, on one line.
+RoleName = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[^\s<>{}\[\]][^\n<>{}\[\]]*$")]
+
+#: The built-in rule's languages for ``translator-<code>`` roles, when the policy names no role.
+TRANSLATOR_LANGUAGES = {"cy": "Welsh", "pl": "Polish", "ro": "Romanian", "ar": "Arabic", "ur": "Urdu",
+                        "pa": "Punjabi", "bn": "Bengali", "so": "Somali", "lt": "Lithuanian", "pt": "Portuguese"}
+
+
+def builtin_role_name(role: str) -> str:
+    """The fallback for a role the policy gives no name: 'comms-lead' → 'comms lead', 'translator-cy' →
+    'Welsh translator'."""
+    translator = TRANSLATOR_LANGUAGES.get(role.removeprefix("translator-")) if role.startswith("translator-") else None
+    if translator:
+        return f"{translator} translator"
+    return role.replace("-", " ")
+
 
 class Policy(Strict):
     required_approvals: int = Field(default=2, ge=1, le=20, description="different people who must approve")
@@ -33,11 +52,22 @@ class Policy(Strict):
         default_factory=dict,
         description="language primary subtag (cy, pl …) → the role a translation into it must also be approved by",
     )
+    role_names: dict[str, RoleName] = Field(
+        default_factory=dict,
+        description="role → what people call it ('comms lead'), shown on pages and in messages instead of the id",
+    )
+
+    @field_validator("role_names")
+    @classmethod
+    def _names_of_known_roles(cls, names: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        roles = info.data.get("roles") or []
+        unknown = [r for r in names if r not in roles]
+        if unknown:
+            raise ValueError(f"role_names: {', '.join(unknown)} not listed in roles ({', '.join(roles)})")
+        return names
 
     @model_validator(mode="after")
     def _roles_known(self) -> "Policy":
-        import re
-
         for role in self.roles:
             if not re.match(SLUG, role):
                 raise ValueError(f"role '{role}' must be lower-case words joined by hyphens")
@@ -50,6 +80,10 @@ class Policy(Strict):
             if role not in self.roles:
                 raise ValueError(f"translator_roles: role '{role}' for {language} not listed in roles ({', '.join(self.roles)})")
         return self
+
+    def role_name(self, role: str) -> str:
+        """What people call ``role``: its name in ``role_names``, else the built-in rule (builtin_role_name)."""
+        return self.role_names.get(role) or builtin_role_name(role)
 
     def translator_role(self, language: str) -> str | None:
         """The translator role ``translator_roles`` gives ``language`` (cy-GB → cy), or None."""

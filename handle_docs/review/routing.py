@@ -10,7 +10,9 @@ workspace's runs alike, once the records say which languages are asked for:
 * Welsh and English together (``cy+en``; see records/vocab.py) print the Welsh
   letter, then the English one, each complete; a translation with
   ``bilingual: welsh-first`` is also sent that way to records naming no language;
-* the leaflet after each letter follows the letter's language(s) the same way;
+* the leaflet after each letter follows the letter's language(s) the same way
+  (``leaflet_language`` :data:`LEAFLET_RESIDENT`, the default), or is the
+  leaflet itself, in English, for everyone (:data:`LEAFLET_ENGLISH`);
 * only the materials the routes use are gated (review/status.py).
 """
 
@@ -39,6 +41,11 @@ from handle_docs.util.langtag import primary_subtag
 
 #: Why ``material_id`` may not be printed ("" when it may): the review state, or nothing under --draft.
 Usable = Callable[[str], str]
+
+#: The leaflet after each letter: in each resident's language (as their letter), or in English for everyone
+#: (the leaflet itself, not a translation of it).
+LEAFLET_RESIDENT, LEAFLET_ENGLISH = "resident", "english"
+LEAFLET_LANGUAGES = (LEAFLET_RESIDENT, LEAFLET_ENGLISH)
 
 
 @dataclass(frozen=True)
@@ -112,13 +119,16 @@ def _choose(content: Content, base: Material, languages: list[str], usable: Usab
 
 
 def route_for(
-    content: Content, letter_id: str, leaflet_id: str | None, asked: str, usable: Usable
+    content: Content, letter_id: str, leaflet_id: str | None, asked: str, usable: Usable,
+    leaflet_language: str = LEAFLET_RESIDENT,
 ) -> Route:
     """The route of letters asking for ``asked``."""
     base = content.material(letter_id)
     letters, fallback = _choose(content, base, _languages_for(content, base, asked), usable)
     leaflets: tuple[str, ...] = ()
-    if leaflet_id:
+    if leaflet_id and leaflet_language == LEAFLET_ENGLISH:
+        leaflets = (leaflet_id,)
+    elif leaflet_id:
         languages = [content.material(mid).spec.language for mid in letters]
         leaflets, _ = _choose(content, content.material(leaflet_id), languages, usable)
     return Route(asked, letters, leaflets, fallback)
@@ -148,21 +158,25 @@ def plan_letters(
     leaflet: str | None,
     languages: Iterable[str],
     *,
+    leaflet_language: str = LEAFLET_RESIDENT,
     draft: bool = False,
     today: dt.date | None = None,
     review_dir: Path | None = None,
 ) -> LetterPlan:
     """Each asked language's route, and the gate of exactly the materials the routes use."""
+    if leaflet_language not in LEAFLET_LANGUAGES:
+        raise ValueError(f"leaflet_language must be one of {', '.join(LEAFLET_LANGUAGES)}, not {leaflet_language!r}")
     asked = sorted(set(languages))
-    candidates = materials_for(content, material_id) + (materials_for(content, leaflet) if leaflet else [])
+    leaflets = ([leaflet] if leaflet_language == LEAFLET_ENGLISH else materials_for(content, leaflet)) if leaflet else []
+    candidates = materials_for(content, material_id) + leaflets
     try:
         usable = usable_for(content, candidates, draft=draft, today=today, review_dir=review_dir)
     except ReviewError as exc:
         problems = list(exc.problems) or [Problem("review records cannot be used")]
-        routes = {a: route_for(content, material_id, leaflet, a, anything_goes) for a in asked}
+        routes = {a: route_for(content, material_id, leaflet, a, anything_goes, leaflet_language) for a in asked}
         return LetterPlan(routes, RunApproval(draft, problems, []))
 
-    routes = {a: route_for(content, material_id, leaflet, a, usable) for a in asked}
+    routes = {a: route_for(content, material_id, leaflet, a, usable, leaflet_language) for a in asked}
     used = used_materials(routes.values()) or [material_id] + ([leaflet] if leaflet else [])
     return LetterPlan(routes, approval_for_run(content, used, draft=draft, today=today, review_dir=review_dir))
 
@@ -224,8 +238,10 @@ def plan_for_records(
     leaflet: str | None,
     recordset: RecordSet,
     *,
+    leaflet_language: str = LEAFLET_RESIDENT,
     draft: bool = False,
     review_dir: Path | None = None,
 ) -> LetterPlan:
     """:func:`plan_letters` for the letters ``recordset`` makes: what both edges call."""
-    return plan_letters(content, material_id, leaflet, asked_languages(recordset), draft=draft, review_dir=review_dir)
+    return plan_letters(content, material_id, leaflet, asked_languages(recordset), leaflet_language=leaflet_language,
+                        draft=draft, review_dir=review_dir)

@@ -43,7 +43,7 @@ from handle_docs.run.batch import RunSettings, worker_pool
 from handle_docs.run.figures import RowFigures, row_figures
 from handle_docs.run.finish import RunResult
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.review.routing import plan_for_records
+from handle_docs.review.routing import LEAFLET_RESIDENT, plan_for_records
 from handle_docs.services.letters_gate import MATERIAL
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content
@@ -69,6 +69,7 @@ class LettersRequest:
     columns: Path | None = None  # a Forms export's column map (default: CONTENT/forms-columns.yaml when there)
     material: str = MATERIAL
     leaflet: str | None = None
+    leaflet_language: str = LEAFLET_RESIDENT  # the leaflet in each resident's language, or English for everyone
     docx: bool = False
     draft: bool = False
     chunk_size: int = 0
@@ -155,7 +156,8 @@ def make_letters(
         # The review gate: every material this run uses must be approved for its
         # current version; a translation that is not approved is not used: its
         # letters go in English.
-        plan = plan_for_records(content, request.material, request.leaflet, recordset, draft=request.draft,
+        plan = plan_for_records(content, request.material, request.leaflet, recordset,
+                                leaflet_language=request.leaflet_language, draft=request.draft,
                                 review_dir=request.review)
         approval = plan.approval
         if warn_unpinned is not None:
@@ -185,7 +187,8 @@ def make_letters(
             round_sheet=round_sheet,
             manifest_extra={**approval.manifest_extra, HISTORY_KEY: run_inputs(request.content_dir, {
                 "material": request.material, "leaflet": request.leaflet, "docx": request.docx,
-                "draft": request.draft})},
+                "draft": request.draft,
+                **({"leaflet_language": request.leaflet_language} if request.leaflet else {})})},
             summary_extra=[approval.summary_line],
         )
         started = time.monotonic()

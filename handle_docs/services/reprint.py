@@ -112,7 +112,8 @@ def reprint(repo: ForceRepo, run: RunRecord, out_dir: Path, records: Path | None
             records=Path(records), out_dir=Path(tmp) / "run", content_dir=force / CONTENT,
             templates=force / TEMPLATES, review=force / REVIEW,
             material=run.options.get("material") or "visit-letter", leaflet=run.options.get("leaflet"),
-            docx=bool(run.options.get("docx")), draft=bool(run.options.get("draft")))
+            docx=bool(run.options.get("docx")), draft=bool(run.options.get("draft")),
+            **({"leaflet_language": run.options["leaflet_language"]} if run.options.get("leaflet_language") else {}))
         make_letters(request)
         made = Path(tmp) / "run" / run.letter["file"]
         if not made.is_file():

@@ -38,7 +38,8 @@ from typing import Callable, Iterator
 from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
 from handle_docs.services.workspace_jobs import Folders, ProgressFile, preview_pages
-from handle_docs.services.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore, load_config
+from handle_docs.services.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore
+from handle_docs.wording.workspace_settings import load_config
 from handle_docs.services import heartbeat, impact_job
 from handle_docs.services import queue as q
 from handle_docs.services.impact_queue import ImpactQueue
@@ -72,7 +73,8 @@ def make_run(store: RunStore, record: RunRecord, folders: Folders, jobs: int,
 
     request = LettersRequest(
         records=store.upload_path(record), out_dir=store.out_dir(record), content_dir=folders.content,
-        templates=folders.templates, review=folders.review, leaflet=record.leaflet, docx=record.docx,
+        templates=folders.templates, review=folders.review, leaflet=record.leaflet,
+        leaflet_language=record.leaflet_language, docx=record.docx,
         draft=record.draft, jobs=jobs, resume=True, corrections=record.corrections_by_row(),
         extras=store.extras_dir(record),
     )

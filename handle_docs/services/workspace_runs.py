@@ -24,17 +24,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
 
-from handle_docs.models import Problem, ProblemsError
 from handle_docs.records.read import MAX_FILE_BYTES
 from handle_docs.run.purge import NotARunFolder, purge_run
 from handle_docs.util import atomic
-from handle_docs.wording.content import validate_model
-from handle_docs.wording.yamlfile import load_yaml
 
-#: The workspace's own settings in the content folder (not part of any material's fingerprint).
-WORKSPACE_FILE = "workspace.yaml"
 #: A run id: 22 URL-safe characters from the system's random source, nothing else.
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 #: What the upload is stored as, by the kind its bytes show.
@@ -43,39 +37,6 @@ ACCEPTED = "a CSV file (.csv) or a Microsoft Forms export (.xlsx), up to 50 MB"
 
 #: A run's states, in order.
 UPLOADED, QUEUED, RUNNING, DONE, FAILED, PURGED = "uploaded", "queued", "running", "done", "failed", "purged"
-
-
-class HistorySettings(BaseModel):
-    """``history:`` in workspace.yaml: where the force folder's history is copied after each commit."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    push_to: str | None = Field(None, min_length=1, max_length=1000, pattern=r"^[^-\s][^\n]*$")  # git remote
-    retry_seconds: float = Field(60.0, ge=0.1, le=3600)  # a failed push is tried again this often
-
-
-class WorkspaceConfig(BaseModel):
-    """``content/workspace.yaml``: how long runs are kept and how hard they may work, and where the
-    history's off-site copy goes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    retention_days: int = Field(7, ge=1, le=366)  # a run is deleted this many days after upload
-    jobs: int = Field(1, ge=1, le=16)  # worker processes per run (one run is made at a time)
-    history: HistorySettings = Field(default_factory=HistorySettings)
-
-
-def load_config(content_root: Path) -> WorkspaceConfig:
-    """The content's ``workspace.yaml``, or the defaults when it has none."""
-    path = Path(content_root) / WORKSPACE_FILE
-    if not path.is_file():
-        return WorkspaceConfig()
-    doc = load_yaml(path)
-    problems: list[Problem] = list(doc.problems)
-    config = validate_model(doc, WorkspaceConfig, problems) if not problems else None
-    if problems or config is None:
-        raise ProblemsError(problems)
-    return config
 
 
 class UploadRefused(Exception):
@@ -114,6 +75,7 @@ class RunRecord:
     expires: str  # ISO timestamp, UTC: the run is deleted then
     state: str = UPLOADED
     leaflet: str | None = None
+    leaflet_language: str = "resident"  # run/routing.LEAFLET_LANGUAGES: in each resident's language, or English
     docx: bool = False
     draft: bool = False
     message: str = ""  # why a run failed, in words for the officer

@@ -23,7 +23,7 @@ from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit, oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.identity.sessions import end_for_account
-from handle_docs.web.common import settings
+from handle_docs.web.common import role_words, settings
 from handle_docs.web.identity import accounts, current_actor, requires_role, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -52,7 +52,7 @@ def _account_or_404(account_id: str) -> accounts_lib.Account:
 
 def _signed_in_by_provider(instance, last: dict, live: dict, me: str | None) -> list[dict]:
     """The people who signed in through the force's provider, as rows of the accounts page."""
-    return [{"id": p.account, "name": p.name or p.subject, "roles": ", ".join(p.roles) or "none (refused)",
+    return [{"id": p.account, "name": p.name or p.subject, "roles": role_words(p.roles) or "none (refused)",
              "last": when(last.get(p.account, p.last_signin)), "sessions": live.get(p.account, 0),
              "self": p.account == me} for p in oidc.people(instance)]
 
@@ -63,7 +63,7 @@ def index():
     instance = settings().instance
     last = audit.last_sign_ins(instance)
     live = sessions().live_by_account()
-    rows = [{"id": a.id, "roles": ", ".join(a.roles), "disabled": a.disabled, "demo": a.demo,
+    rows = [{"id": a.id, "roles": role_words(a.roles), "disabled": a.disabled, "demo": a.demo,
              "last": when(last.get(a.id)), "sessions": live.get(a.id, 0), "self": a.id == current_actor().id}
             for a in sorted(accounts().accounts.values(), key=lambda a: a.id)]
     people = _signed_in_by_provider(instance, last, live, current_actor().id)

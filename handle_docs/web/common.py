@@ -4,11 +4,12 @@ for a review state."""
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 
+from handle_docs.history.numbering import Numbering
 from handle_docs.services.previews import Previewer
-from handle_docs.review import MaterialStatus, load_policy, reviewers_status
-from handle_docs.review.labels import long_date
+from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
+from handle_docs.review.labels import VersionLabel, long_date
 from handle_docs.wording.content import Content, Material
 from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded, loaded  # noqa: F401  (the pages take it from here)
@@ -43,6 +44,14 @@ def material_or_404(content: Content, material_id: str) -> Material:
     return content.materials[material_id]
 
 
+def version_label(content: Content, status: MaterialStatus) -> VersionLabel:
+    """"Version 7, edited by Priya Lang on 14 November 2026 at 10:32" for the material's current version, by
+    the one numbering rule (history/numbering.py); the history read once per request."""
+    if "numbering" not in g:
+        g.numbering = Numbering.of(content.root)
+    return g.numbering.label(status, content.materials[status.material_id].spec.last_edited_by)
+
+
 def state_words(status: MaterialStatus) -> str:
     """The review state in the words ``handle-docs review status`` prints
     (there in capitals unless approved)."""
@@ -60,6 +69,14 @@ def reviewer_id(content: Content, actor: Actor | None) -> str | None:
     if actor.subject is not None:
         return trusted.reviewer_with_subject(actor.subject)
     return actor.id if trusted.reviewer(actor.id) is not None else None
+
+
+def role_words(roles) -> str:
+    """Roles as people say them ("comms lead, editor"): by the names review-policy.yaml gives them, else the
+    built-in rule (Policy.role_name)."""
+    state = loaded()
+    policy = load_policy(state.content.root)[0] if state.content is not None else Policy()
+    return ", ".join(policy.role_name(role) for role in roles)
 
 
 def review_roles_of(actor) -> list[str]:

@@ -17,12 +17,13 @@ from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
 from handle_docs.compose.scenarios import scenarios
-from handle_docs.review.labels import state_sentence, version_label
+from handle_docs.review.labels import state_sentence
 from handle_docs.compose.context import placeholder_values
 from handle_docs.wording.content import Content
 from handle_docs.wording.labels import placeholders as placeholder_list, plain_message
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
-from handle_docs.web.common import content_or_404, material_or_404, reviewer_id, settings, state_words, status_of
+from handle_docs.web.common import (content_or_404, material_or_404, reviewer_id, settings, state_words, status_of,
+                                    version_label)
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
 from handle_docs.web.history import committed, signed_person
 
@@ -95,7 +96,7 @@ def render_editor(content: Content, material_id: str, *, values: Mapping[str, st
         plain_message=plain_message,
         base_sha256=base_sha256 or file_sha256(path),
         placeholders=placeholder_list(placeholder_values(content)),
-        version=version_label(status, material.spec.last_edited_by),
+        version=version_label(content, status),
         sentence=state_sentence(status),
         scenarios=scenarios(content, material_id) if material.spec.kind == "letter" else [],
         state=state_words(status),
@@ -156,6 +157,7 @@ def save(material_id: str):
         return render_template(
             "conflict.html", title=f"Not saved: {material.spec.title} changed", material=material,
             differ=differ, labels=labels, mine=outcome.mine, theirs=outcome.theirs, sha256=outcome.sha256,
+            theirs_version=version_label(content, status_of(content, material_id)),
         ), 409
     return render_editor(content, material_id, values=sent, problems=outcome.problems,
                          base_sha256=request.form.get("base_sha256"), status_code=422)

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template, request, send_file
 
 from handle_docs.history import proofs
-from handle_docs.history.log import versions
+from handle_docs.history.log import warm
+from handle_docs.history.numbering import Numbering
 from handle_docs.history.push import Pusher, pusher_for
 from handle_docs.history.repo import ForceRepo, HistoryError, Person, Recorded
 from handle_docs.identity import oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
+from handle_docs.review.labels import long_date
+from handle_docs.review.policy import load_policy
 from handle_docs.services.proofs import ProofError, proof_of_version
-from handle_docs.services.workspace_runs import load_config
+from handle_docs.wording.workspace_settings import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
+from handle_docs.web.diffview import sections_view
 from handle_docs.web.identity import Actor, accounts, current_actor
 
 bp = Blueprint("history", __name__)
@@ -54,6 +59,21 @@ def setup(app: Flask, content_dir: Path) -> None:
         config = None
     pusher = pusher_for(content_dir, config.history.push_to, retry=config.history.retry_seconds) if config else None
     app.extensions["handle_docs"]["pusher"] = pusher
+    try:
+        repo = ForceRepo.of(content_dir)
+    except HistoryError:
+        repo = None  # the handle-docs source checkout: no history to read
+    if repo is not None:
+        threading.Thread(target=_warm, args=(repo,), name="history-warm", daemon=True).start()
+
+
+def _warm(repo: ForceRepo) -> None:
+    """Read the history's versions in the background as the workspace starts (history/log.warm), so the first
+    person to open the materials page does not wait for it."""
+    try:
+        warm(repo)
+    except Exception as exc:  # a page reads the history itself if this could not
+        log.info("the history was not read ahead: %s", type(exc).__name__)
 
 
 def pusher() -> Pusher | None:
@@ -95,7 +115,8 @@ def page(material_id: str):
     repo, refused = _repo_or_page(material)
     if refused:
         return refused
-    found = list(reversed(versions(repo, material_id)))
+    numbering = Numbering.of(content.root)
+    found = list(reversed(numbering.history(material_id) or []))
     a, b = request.args.get("a", type=int), request.args.get("b", type=int)
     compared = None
     if a and b:
@@ -104,7 +125,10 @@ def page(material_id: str):
         except HistoryError as exc:
             compared = (a, b, str(exc))
     return render_template("history.html", title=f"History: {material.spec.title}", material=material,
-                           versions=found, compared=compared, push=pusher_for_admins())
+                           versions=found, labels={v.number: numbering.label_of(v) for v in found},
+                           role_name=load_policy(content.root)[0].role_name, long_date=long_date,
+                           sections_view=sections_view,
+                           compared=compared, push=pusher_for_admins())
 
 
 @bp.get("/materials/<material_id>/history/<int:number>/proof")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 
 from handle_docs.review import ReviewError, review_status
-from handle_docs.review.labels import state_sentence, version_label
-from handle_docs.web.common import loaded, review_roles_of, settings, state_words
+from handle_docs.review.labels import state_sentence
+from handle_docs.web.common import loaded, review_roles_of, settings, state_words, version_label
 from handle_docs.web.identity import EDITOR, OFFICER, current_actor
 
 bp = Blueprint("materials", __name__)
@@ -42,7 +42,7 @@ def index():
     for s in statuses:
         material = state.content.materials[s.material_id]
         rows.append({"status": s, "material": material, "state": state_words(s), "sentence": state_sentence(s),
-                     "version": version_label(s, material.spec.last_edited_by)})
+                     "version": version_label(state.content, s)})
     waiting = [r for r in rows if waiting_for(r["status"], roles, actor.id if actor else None)]
     return render_template("materials.html", title="Materials", rows=rows, problems=problems, waiting=waiting,
                            reviewer=bool(roles), notes=[p for s in statuses for p in s.problems] + extra)

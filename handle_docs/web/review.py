@@ -8,9 +8,8 @@ line).  Buttons that cannot be used are disabled and say why
 from __future__ import annotations
 
 import logging
-import re
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from handle_docs.history.changes import record_signoff
 from handle_docs.history.repo import WORKSPACE
@@ -27,13 +26,14 @@ from handle_docs.review import (
     reviewers_status,
 )
 from handle_docs.review.actions import WORDING_CHANGED, DiffReport, wording_changed
-from handle_docs.review.labels import (decision_words, long_date, plain_reason, role_name, state_sentence,
-                                      version_label)
+from handle_docs.review.labels import decision_words, long_date, plain_reason, state_sentence
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.services.proofs import watermark
 from handle_docs.compose.scenarios import scenario as pick_scenario
 from handle_docs.wording.content import Content
-from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
+from handle_docs.web.common import (content_or_404, material_or_404, previewer, reviewer_id, settings, state_words,
+                                    version_label)
+from handle_docs.web.diffview import sections_view
 from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
@@ -72,38 +72,10 @@ def _why_no_roles(actor: Actor | None) -> str:
             "account, so cannot sign here.")
 
 
-#: The word diff's marks (``[-gone-]``, ``{+new+}``), read back into removed / added pieces for the page.
-MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-SECTION_NAMES = {"title": "Title", "labels": "Labels", "items": "Item names", "contact": "Contact details",
-                 "links": "Links and QR codes"}
-
-
-def pieces(line: str) -> list[tuple[str, str]]:
-    """One marked line as (kind, text) pieces: kind is "same", "removed" or "added"."""
-    out, at = [], 0
-    for match in MARK.finditer(line):
-        if match.start() > at:
-            out.append(("same", line[at:match.start()]))
-        out.append(("removed", match.group(1)) if match.group(1) is not None else ("added", match.group(2)))
-        at = match.end()
-    if at < len(line):
-        out.append(("same", line[at:]))
-    return out
-
-
-def section_name(name: str) -> str:
-    """A section of the resident's text as the editor names it ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
-    if name in SECTION_NAMES:
-        return SECTION_NAMES[name]
-    return " › ".join(part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")
-                      for i, part in enumerate(name.split(".")))
-
-
 def changes_view(report: DiffReport) -> dict:
     """What changed, for the page: each changed section with its lines in pieces, and a sentence when there is
     nothing to show (no approved version yet, no record of it, no change)."""
-    sections = [{"name": section_name(s.name), "status": s.status, "lines": [pieces(line) for line in s.lines]}
-                for s in report.sections]
+    sections = sections_view(report.sections)
     if report.base is None:
         sentence = "No version has been approved yet, so the whole wording is new: read it in the proof below."
     elif report.missing_snapshot is not None:
@@ -154,8 +126,8 @@ def page(material_id: str):
     return render_template(
         "review.html", title=f"Review: {material.spec.title}", material=material, status=status,
         state=state_words(status), sentence=state_sentence(status), diff_text=diff_text, signed=signed,
-        changes=changes_view(report), layout=layout, decision_words=decision_words, role_name=role_name,
-        long_date=long_date, plain_reason=plain_reason, version=version_label(status, material.spec.last_edited_by),
+        changes=changes_view(report), layout=layout, decision_words=decision_words, role_name=status.policy.role_name,
+        long_date=long_date, plain_reason=plain_reason, version=version_label(content, status),
         decisions=[] if untrusted else _decisions(content, material_id, actor),
         no_roles=NOTHING_TO_SIGN if untrusted else _why_no_roles(actor),
     )
@@ -173,7 +145,7 @@ def proof(material_id: str):
     mark = watermark(status, proof=True)
     chosen = pick_scenario(content, material_id, None) if material.spec.kind == "letter" else None
     key, job = previewer().request(content, material_id, chosen, mark)
-    version = version_label(status, material.spec.last_edited_by)
+    version = version_label(content, status)
     caption = (chosen.label + ", " if chosen else "") + f"marked {mark}, version {version.number}"
     return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
 
@@ -218,7 +190,8 @@ def decide(material_id: str):
         log.warning("a sign-off of %s is not in the history: %s", material_id, recorded.details)
         flash(recorded.not_recorded.replace("Saved, but", "Signed, but"))
     entry, after = recorded.value
+    g.pop("numbering", None)  # the history has a new commit
     word = "approved" if decision == APPROVED else "asked for changes to"
-    flash(f"{entry.shown} {word} version {version_label(after, material.spec.last_edited_by).number} as "
-          f"{role_name(role)}. {state_sentence(after)}")
+    flash(f"{entry.shown} {word} version {version_label(content, after).number} as "
+          f"{after.policy.role_name(role)}. {state_sentence(after)}")
     return redirect(url_for("review.page", material_id=material_id), code=303)

@@ -28,11 +28,12 @@ from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
 from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
+from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
 from handle_docs.services.workspace_jobs import Folders, preview_pages, progress_of
 from handle_docs.services.workspace_runs import (
-    ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
-    read_json,
+    ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, read_json,
 )
+from handle_docs.wording.workspace_settings import load_config
 from handle_docs.web import limits
 from handle_docs.review import ReviewError, statuses_for
 from handle_docs.review.labels import state_sentence
@@ -306,9 +307,12 @@ def make(run_id: str):
     if record.state not in (UPLOADED, FAILED):
         return redirect(url_for("runs.show", run_id=record.id), code=303)
     content = loaded().content
-    leaflet = request.form.get("leaflet") or None
+    # "lock-it-leaflet" (in each resident's language), "lock-it-leaflet:english" (in English for everyone), "" (none)
+    leaflet, _, leaflet_language = (request.form.get("leaflet") or "").partition(":")
+    leaflet, leaflet_language = leaflet or None, leaflet_language or LEAFLET_RESIDENT
     if content is None or (leaflet and (leaflet not in content.materials
-                                        or content.materials[leaflet].spec.kind != "leaflet")):
+                                        or content.materials[leaflet].spec.kind != "leaflet")) \
+            or leaflet_language not in LEAFLET_LANGUAGES:
         abort(400)
     draft = request.form.get("draft") == "yes"
     if draft and not may_draft():
@@ -320,6 +324,7 @@ def make(run_id: str):
                                waiting=not_approved(content, [MATERIAL] + ([leaflet] if leaflet else [])),
                                may_draft=may_draft()), 409
     record.leaflet, record.docx, record.draft = leaflet, request.form.get("docx") == "yes", draft
+    record.leaflet_language = leaflet_language
     record.state, record.message = QUEUED, ""
     # saved inside the queue's transaction: a second click finds the run queued and changes nothing
     if not run_queue().enqueue(record.id, lambda: store().save(record)):
