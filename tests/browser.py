@@ -189,12 +189,13 @@ def axe_violations(driver, impacts: tuple[str, ...] = ("serious", "critical")) -
 
 
 def wait(driver, condition, timeout: float = WAIT):
-    """``condition(driver)`` once truthy; htmx swaps parts of the page while we look, so an element may go stale."""
+    """``condition(driver)`` once truthy; htmx swaps parts of the page while we look, so an element may go stale,
+    and while the next page loads the element looked for is not there yet (``by_css(...)[0]``: IndexError)."""
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+                         ignored_exceptions=(StaleElementReferenceException, IndexError)).until(condition)
 
 
 def sign_in_page(driver, url: str, account: str, password: str, landed=None) -> None:
