@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     print(f"# CLI start-up, {args.runs} runs each ({platform.python_version()}, {platform.machine()})")
-    print(f"| command | way | median s | slowest s |\n| --- | --- | ---: | ---: |")
+    print("| command | way | median s | slowest s |\n| --- | --- | ---: | ---: |")
     for command in (["--help"], ["review", "status"]):
         for way, code in (("naive", NAIVE), ("lazy", LAZY)):
             times = timed(code, command, args.runs)

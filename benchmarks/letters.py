@@ -74,7 +74,8 @@ def synthetic_records(n: int, path: Path) -> None:
         for i in range(n):
             street = STREETS[i % len(STREETS)]
             number = i // len(STREETS) + 1
-            plate = f"Q{letters[i % 22]}00 {letters[(i // 22) % 22]}{letters[(i // 484) % 22]}{letters[(i // 10648) % 22]}"
+            tail = "".join(letters[(i // step) % 22] for step in (22, 484, 10648))
+            plate = f"Q{letters[i % 22]}00 {tail}"
             writer.writerow([
                 f"2026-11-14 {18 + (i % 4)}:{i % 60:02d}", "4127", f"{number} {street}, Eastmoor, Westmarch",
                 f"ZZ{1 + i % 9} {1 + i % 9}QX", plate, "no" if i % 3 == 0 else "yes", ITEMS[i % len(ITEMS)],
@@ -90,13 +91,13 @@ def child_naive(records: Path, out: Path) -> dict:
 
     from pypdf import PdfWriter
 
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.context import letter_context
-    from handle_docs.run.letters import build_letters
-    from handle_docs.render.qr import svg_src
     from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
+    from handle_docs.render.qr import svg_src
+    from handle_docs.run.context import letter_context
+    from handle_docs.run.letters import build_letters
+    from handle_docs.wording.content import load_content
 
     content = load_content(CONTENT, TEMPLATES)
     material = content.material("visit-letter")
@@ -136,11 +137,11 @@ def content_with_layout(layout: str, folder: Path) -> Path:
 
 def child_pipeline(records: Path, out: Path, jobs: int, content_root: Path = CONTENT) -> dict:
     """As `handle-docs letters` runs it: workers started, then records read, print cost on."""
-    from handle_docs.run.batch import RunSettings, worker_pool
-    from handle_docs.wording.content import load_content
     from handle_docs.outputs.costs import prices_for
-    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
+    from handle_docs.run.batch import RunSettings, worker_pool
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.wording.content import load_content
 
     content = load_content(content_root, TEMPLATES)
     settings = RunSettings(content_root=content_root, templates=TEMPLATES)
@@ -151,18 +152,18 @@ def child_pipeline(records: Path, out: Path, jobs: int, content_root: Path = CON
 
 
 def child_floor(records: Path, out: Path) -> dict:
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.context import letter_context
-    from handle_docs.run.letters import build_letters
     from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
+    from handle_docs.run.context import letter_context
+    from handle_docs.run.letters import build_letters
+    from handle_docs.wording.content import load_content
 
     content = load_content(CONTENT, TEMPLATES)
     material = content.material("visit-letter")
     html, pdf = HtmlRenderer(TEMPLATES), PdfRenderer(TEMPLATES)
     letters = build_letters(read_records(records).records)
-    parts = [html.fragment(material.spec.template, letter_context(l, content, material)) for l in letters]
+    parts = [html.fragment(material.spec.template, letter_context(letter, content, material)) for letter in letters]
     document = pdf.layout(html.document(parts, lang="en-GB", title="floor", stylesheets=["letters/letter.css"]))
     out.mkdir(parents=True)
     (out / "all.pdf").write_bytes(pdf.write(document, title="floor", lang="en-GB"))
@@ -170,10 +171,10 @@ def child_floor(records: Path, out: Path) -> dict:
 
 
 def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> dict:
-    from handle_docs.run.chunk import ChunkRenderer, RunSettings
-    from handle_docs.run.letters import build_letters
     from handle_docs.records.printable import screen
     from handle_docs.records.read import read_records
+    from handle_docs.run.chunk import ChunkRenderer, RunSettings
+    from handle_docs.run.letters import build_letters
 
     letters = build_letters(screen(read_records(records)).records)
     renderer = ChunkRenderer(RunSettings(content_root=content_root, templates=TEMPLATES, count_print=True))
@@ -185,11 +186,11 @@ def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> 
 
 def child_word(records: Path, out: Path) -> dict:
     """docxtpl per letter, then LibreOffice converts the lot to PDF."""
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.context import letter_context
-    from handle_docs.run.letters import build_letters
     from handle_docs.records.read import read_records
     from handle_docs.render import docx as docx_render  # added with Word output
+    from handle_docs.run.context import letter_context
+    from handle_docs.run.letters import build_letters
+    from handle_docs.wording.content import load_content
 
     content = load_content(CONTENT, TEMPLATES)
     material = content.material("visit-letter")
@@ -285,7 +286,8 @@ def main() -> None:
 
     subset = subprocess.run("ldconfig -p | grep -q libharfbuzz-subset", shell=True).returncode == 0
     print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-          f"WeasyPrint {weasyprint.__version__}, libharfbuzz-subset: {'yes' if subset else 'NO (slow fontTools fallback)'}")
+          f"WeasyPrint {weasyprint.__version__}, "
+          f"libharfbuzz-subset: {'yes' if subset else 'NO (slow fontTools fallback)'}")
     print(f"jobs: {args.jobs}\n")
     print(f"{'N':>6}  {'approach':<44} {'seconds':>9} {'letters/s':>11} {'peak MB':>8}")
     sizes = list(args.sizes) + ([10000] if args.full else [])

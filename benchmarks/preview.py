@@ -32,11 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.web import Settings, create_app  # noqa: E402
-from tests.browser import served  # noqa: E402
+from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
+from tests.browser import served  # noqa: E402 - after sys.path has the checkout
 
 MATERIAL = "visit-letter"
-WORDS = "bright quiet early calm clear kind safe warm open fresh".split()
+WORDS = ["bright", "quiet", "early", "calm", "clear", "kind", "safe", "warm", "open", "fresh"]
 
 
 def percentile(values: list[float], share: float) -> float:

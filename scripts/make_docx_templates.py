@@ -42,7 +42,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from handle_docs.render.ooxml import TBLPR_ORDER, child_in_order, normalise_zip  # noqa: E402  (the renderer's own)
+from handle_docs.render.ooxml import TBLPR_ORDER, child_in_order, normalise_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -65,7 +65,7 @@ HEADING_LINE = 250
 
 def tw(length) -> int:
     """A python-docx Length in twentieths of a point (twips)."""
-    return int(round(length / 635))
+    return round(length / 635)
 
 
 # --- styles --------------------------------------------------------------------
@@ -74,16 +74,20 @@ def tw(length) -> int:
 #: Sizes follow templates/base.css: body 16 pt, h1 24 pt, h2 20 pt, h3 18 pt.
 LETTER_STYLES: list[tuple[str, str, str | None, float | None, bool, str]] = [
     ("Title", "Title", "Normal", 24, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="120" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+     '<w:keepNext/><w:keepLines/>'
+     f'<w:spacing w:before="200" w:after="120" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
      '<w:outlineLvl w:val="0"/>'),
     ("Heading1", "heading 1", "Normal", 24, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+     '<w:keepNext/><w:keepLines/>'
+     f'<w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
      '<w:outlineLvl w:val="0"/>'),
     ("Heading2", "heading 2", "Normal", 20, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+     '<w:keepNext/><w:keepLines/>'
+     f'<w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
      '<w:outlineLvl w:val="1"/>'),
     ("Heading3", "heading 3", "Normal", 18, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="80" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+     '<w:keepNext/><w:keepLines/>'
+     f'<w:spacing w:before="240" w:after="80" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
      '<w:outlineLvl w:val="2"/>'),
     ("ListBullet", "List Bullet", "Normal", None, False,
      '<w:numPr><w:numId w:val="1"/></w:numPr><w:spacing w:after="100"/><w:ind w:left="400" w:hanging="400"/>'),
@@ -122,7 +126,7 @@ def _style_xml(sid: str, name: str, kind: str, based: str | None, size: float | 
     if bold:
         rpr += "<w:b/><w:bCs/>"
     if size is not None:
-        half = int(round(size * 2))
+        half = round(size * 2)
         rpr += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
     rpr += _lang_xml()
     is_default = ' w:default="1"' if default else ""
@@ -189,7 +193,7 @@ def build_styles(document: docx.document.Document, font: str, styles_spec, large
         xml.append(_style_xml(sid, name, "paragraph", based, size, bold, ppr, next_id=next_id))
     if large_print:
         # "X (large print)" based on X, so it follows every change to X but its size.
-        for sid, name, *_ in [("Normal", "Normal")] + styles_spec:
+        for sid, name, *_ in [("Normal", "Normal"), *styles_spec]:
             if sid in ("Header", "Footer"):
                 continue  # the page footer stays 16 pt, as in the PDF
             size = LARGE_PRINT_PT.get(sid, LARGE_PRINT_PT["Normal"])
@@ -222,7 +226,8 @@ def build_numbering(document: docx.document.Document, font: str) -> None:
 ARIAL_ENTRY = (
     '<w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/>'
     '<w:family w:val="swiss"/><w:pitch w:val="variable"/>'
-    '<w:sig w:usb0="E0002EFF" w:usb1="C000785B" w:usb2="00000009" w:usb3="00000000" w:csb0="000001FF" w:csb1="00000000"/>'
+    '<w:sig w:usb0="E0002EFF" w:usb1="C000785B" w:usb2="00000009" w:usb3="00000000" '
+    'w:csb0="000001FF" w:csb1="00000000"/>'
     "</w:font>"
 )
 
@@ -436,7 +441,7 @@ def qr_columns(document, codes: str, image_mm: int, rtl: bool = False) -> None:
     para(text_cell, "{{ code.label }}:", "No Spacing")
     para(text_cell, "{{ code.short }}", "No Spacing", strong=True)
     para(end, "{%tc endfor %}")
-    for cell, width in zip((tag, image_cell, text_cell, end), (image, image, text, text)):
+    for cell, width in zip((tag, image_cell, text_cell, end), (image, image, text, text), strict=True):
         _cell_width(cell, width)
     tag_row(table, "{%tr endfor %}")
     cant_split(table)
@@ -478,7 +483,7 @@ def new_document(font: str, styles_spec, large_print: bool) -> docx.document.Doc
     core.title = ""  # the renderer sets title and author on each document
     core.language = LANG
     core.revision = 1
-    core.created = core.modified = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    core.created = core.modified = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     return document
 
 
@@ -536,14 +541,14 @@ def letter_template(font: str, rtl: bool = False) -> docx.document.Document:
     for i, width in enumerate(widths):
         table.columns[i].width = width
     heads = ["{{ labels.registration }}", "{{ labels.vehicle_status }}", '{{ labels["items"] }}']
-    for cell, text, width in zip(table.rows[0].cells, heads, widths):
+    for cell, text, width in zip(table.rows[0].cells, heads, widths, strict=True):
         cell.paragraphs[0].style = document.styles["Table Heading"]
         cell.paragraphs[0].add_run(text)
         _cell_width(cell, width)
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     tag_row(table, "{%tr for vehicle in vehicles %}")
     row = table.add_row()
-    for cell, text, width in zip(row.cells, ["{{ vehicle.vrm }}", "{{ vehicle.status }}", '{{ vehicle["items"] }}'], widths):
+    for cell, text, width in zip(row.cells, ["{{ vehicle.vrm }}", "{{ vehicle.status }}", '{{ vehicle["items"] }}'], widths, strict=True):
         cell.paragraphs[0].style = document.styles["Table Contents"]
         cell.paragraphs[0].add_run(text)
         _cell_width(cell, width)
@@ -590,11 +595,11 @@ def leaflet_template(font: str, rtl: bool = False) -> docx.document.Document:
 # --- writing -------------------------------------------------------------------
 
 APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>handle-docs</Application><DocSecurity>0</DocSecurity></Properties>"
-).encode("utf-8")
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>handle-docs</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def docx_bytes(document: docx.document.Document) -> bytes:

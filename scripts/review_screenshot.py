@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.web import Settings, create_app  # noqa: E402
-from handle_docs.identity import accounts  # noqa: E402
-from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402
+from handle_docs.identity import accounts  # noqa: E402 - after sys.path has the checkout
+from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
+from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402 - after sys.path has the checkout
 
 TARGET = ROOT / "docs" / "img" / "workspace-review.png"
 PASSWORD = "screenshot password"

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.web import Settings, create_app  # noqa: E402
-from tests.browser import chromium, served  # noqa: E402
+from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
+from tests.browser import chromium, served  # noqa: E402 - after sys.path has the checkout
 
 TARGET = ROOT / "docs" / "img" / "workspace-editor.png"
 

@@ -7,6 +7,7 @@ and benchmarks, an app served by waitress in a thread."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -17,9 +18,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -107,10 +108,8 @@ class Served:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=20)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # anything it started that outlived it
-        except ProcessLookupError:
-            pass
         self._stderr.close()
 
 

@@ -9,7 +9,6 @@ import pikepdf
 import pypdfium2
 import zxingcpp
 
-
 #: The fonts a letter may be drawn in (names without hyphens): Atkinson Hyperlegible Next, and for
 #: the scripts it lacks the Noto fonts of Arabic and Urdu (templates/base.css chooses by language).
 LETTER_FONTS = ("AtkinsonHyperlegibleNext", "NotoSansArabic", "NotoNastaliqUrdu")

@@ -55,10 +55,10 @@ def run_records(records: Path, out: Path, *, content_dir: Path | None = None, te
     ``leaflet_id="lock-it-leaflet"``; ``prices`` (costs.Prices) adds the
     print cost as ``handle-docs letters`` does with a price file.
     """
-    from handle_docs.run.batch import RunSettings
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
+    from handle_docs.run.batch import RunSettings
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.wording.content import load_content
 
     from .conftest import CONTENT, TEMPLATES
 

@@ -9,8 +9,17 @@ import re
 
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, sign_in_page, started, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    needs_chromium,
+    sign_in_page,
+    started,
+    wait,
+)
 from tests.deployment import PASSWORD, add_accounts, client, csrf, sign_in
 
 pytestmark = needs_chromium()

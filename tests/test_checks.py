@@ -290,7 +290,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
 def reports(files) -> dict[str, object]:
     keys = ["good_pdf", "good_docx", "bad_pdf", "bad_tagged_pdf", "minimal_pdf", "bad_docx"]
     found = check_paths([files[k] for k in keys], CONFIG)
-    return dict(zip(keys, found))
+    return dict(zip(keys, found, strict=True))
 
 
 def failed(report, name):
@@ -531,11 +531,11 @@ def test_the_bundled_families_are_allowed_by_default_and_nothing_else():
 
 def test_block_capital_runs():
     acr = ("NWS", "QR", "PC")
-    assert caps_runs("Please JOIN THE NWS TODAY".split(), acr, 3) == []  # acronyms don't count
-    assert caps_runs("JOIN THE NWS TODAY NOW".split(), acr, 3) == ["JOIN THE NWS TODAY NOW"]
-    assert caps_runs("DO NOT LEAVE A BAG IN SIGHT".split(), acr, 3) == ["DO NOT LEAVE A BAG IN SIGHT"]
-    assert caps_runs("Reg AB12 CDE at 12 HIGH ST".split(), acr, 3) == []
-    assert caps_runs("LOCK IT, OR LOSE IT!".split(), acr, 3) == ["LOCK IT, OR LOSE IT!"]
+    assert caps_runs(["Please", "JOIN", "THE", "NWS", "TODAY"], acr, 3) == []  # acronyms don't count
+    assert caps_runs(["JOIN", "THE", "NWS", "TODAY", "NOW"], acr, 3) == ["JOIN THE NWS TODAY NOW"]
+    assert caps_runs(["DO", "NOT", "LEAVE", "A", "BAG", "IN", "SIGHT"], acr, 3) == ["DO NOT LEAVE A BAG IN SIGHT"]
+    assert caps_runs(["Reg", "AB12", "CDE", "at", "12", "HIGH", "ST"], acr, 3) == []
+    assert caps_runs(["LOCK", "IT,", "OR", "LOSE", "IT!"], acr, 3) == ["LOCK IT, OR LOSE IT!"]
 
 
 def test_contrast_and_page_sizes():
@@ -599,7 +599,7 @@ def test_cli_bad_files_exit_1_and_json_names_failures(files):
 def test_cli_min_font_size_option(files):
     args = [str(files["minimal_pdf"]), "--json", "--links", str(files["links"])]
     loose = CliRunner().invoke(check, args)
-    strict = CliRunner().invoke(check, args + ["--min-font-size", "20"])
+    strict = CliRunner().invoke(check, [*args, "--min-font-size", "20"])
     assert loose.exit_code == strict.exit_code == 1  # the file fails other checks either way
     assert "min-font-size" not in json.loads(loose.output)["files"][0]["failed_checks"]
     assert "min-font-size" in json.loads(strict.output)["files"][0]["failed_checks"]
@@ -619,8 +619,8 @@ def test_contrast_is_measured_against_what_is_under_a_border_not_the_border(tmp_
     # WeasyPrint draws a border as a ring: outer and inner rectangle filled even-odd
     from weasyprint import HTML
 
-    from handle_docs.checks.pdf_text import check_contrast
     from handle_docs.checks.pdf_common import PdfDoc
+    from handle_docs.checks.pdf_text import check_contrast
 
     html = """<html lang="en-GB"><head><title>t</title></head><body style="font-family: sans-serif">
 <div style="border: 2pt solid #000; padding: 3mm"><p>Black words in a black box</p></div>

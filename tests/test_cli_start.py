@@ -14,9 +14,9 @@ from handle_docs.cli import COMMANDS, cli
 
 def modules_loaded_by(*args: str) -> set[str]:
     code = ("import sys\nfrom handle_docs.cli import cli\n"
-            "try:\n    cli.main(args=%r, prog_name='handle-docs', standalone_mode=False)\n"
+            f"try:\n    cli.main(args={list(args)!r}, prog_name='handle-docs', standalone_mode=False)\n"
             "except SystemExit:\n    pass\n"
-            "print('\\n'.join(sorted(sys.modules)))" % (list(args),))
+            "print('\\n'.join(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(done.stdout.split())
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handle_docs.wording.content import load_content
 from handle_docs.models import ProblemsError
+from handle_docs.wording.content import load_content
 
 from .conftest import edit, line_of
 

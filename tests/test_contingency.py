@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.contingency import contingency as contingency_cmd
-from handle_docs.wording.content import load_content
-from handle_docs.outputs.contingency import FORM_ID, VEHICLE_ROWS, form_context, render_pack
 from handle_docs.models import RECORD_COLUMNS
+from handle_docs.outputs.contingency import FORM_ID, VEHICLE_ROWS, form_context, render_pack
 from handle_docs.records.read import load_column_map, read_records
 from handle_docs.review import DRAFT_WATERMARK
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES, approve_all
 from .pdfsee import page_texts, tick_boxes, words
@@ -140,7 +140,7 @@ def test_the_contingency_command_applies_the_review_gate(content_copy, tmp_path)
     approve_all(content_copy)
     runner = CliRunner()
     args = ["--content", str(content_copy), "--sheets", "1", "--leaflet", "stay-connected-leaflet"]
-    ok = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "ok")])
+    ok = runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "ok")])
     assert ok.exit_code == 0, ok.output
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == [
         "check-form.pdf",
@@ -152,11 +152,11 @@ def test_the_contingency_command_applies_the_review_gate(content_copy, tmp_path)
 
     path = content_copy / "contingency" / "check-form.yaml"
     path.write_text(path.read_text().replace("Fill in one", "Fill in one clear"), encoding="utf-8")
-    refused = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "refused")])
+    refused = runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "refused")])
     assert refused.exit_code == 1 and "paper-check-form: not approved" in refused.output
     assert not (tmp_path / "refused").exists()
 
-    draft = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "draft"), "--draft"])
+    draft = runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "draft"), "--draft"])
     assert draft.exit_code == 0, draft.output
     assert all(DRAFT_WATERMARK in words(p) for p in (tmp_path / "draft").glob("*.pdf"))
 
@@ -169,14 +169,14 @@ def test_a_new_question_in_the_column_map_needs_the_form_approved_again(content_
     columns = content_copy / "forms-columns.yaml"
     original = columns.read_text(encoding="utf-8")
     columns.write_text(original.replace('"Postcode": postcode', '"Postcode of the address": postcode'), encoding="utf-8")
-    refused = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "refused")])
+    refused = runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "refused")])
     assert refused.exit_code == 1 and "paper-check-form: not approved" in refused.output
     assert "visit-letter" not in refused.output.split("not approved")[0]  # only the form's version changed
     assert not (tmp_path / "refused").exists()
 
     # re-indented and commented, the same map is the same version
     columns.write_text("# the Form's questions\n" + original, encoding="utf-8")
-    assert runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "same")]).exit_code == 0
+    assert runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "same")]).exit_code == 0
 
 
 def test_columns_from_elsewhere_must_ask_the_approved_questions(content_copy, tmp_path):
@@ -186,14 +186,14 @@ def test_columns_from_elsewhere_must_ask_the_approved_questions(content_copy, tm
     original = (content_copy / "forms-columns.yaml").read_text(encoding="utf-8")
     same = tmp_path / "same-columns.yaml"
     same.write_text("# a copy\n" + original, encoding="utf-8")
-    assert runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "a"), "--columns", str(same)]).exit_code == 0
+    assert runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "a"), "--columns", str(same)]).exit_code == 0
 
     other = tmp_path / "other-columns.yaml"
     other.write_text(original.replace('"Postcode": postcode', '"Postcode of the address": postcode'), encoding="utf-8")
-    refused = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "b"), "--columns", str(other)])
+    refused = runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "b"), "--columns", str(other)])
     assert refused.exit_code == 1
     assert "asks other questions than" in refused.output and "--draft" in refused.output
     assert not (tmp_path / "b").exists()
-    draft = runner.invoke(contingency_cmd, args + ["--out", str(tmp_path / "c"), "--columns", str(other), "--draft"])
+    draft = runner.invoke(contingency_cmd, [*args, "--out", str(tmp_path / "c"), "--columns", str(other), "--draft"])
     assert draft.exit_code == 0, draft.output
     assert "Postcode of the address" in words(tmp_path / "c" / "check-form.pdf")

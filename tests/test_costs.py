@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from handle_docs.models import ProblemsError
 from handle_docs.outputs.costs import (
     PageCounts,
     PageFlags,
@@ -20,12 +21,11 @@ from handle_docs.outputs.costs import (
     page_flags,
     record_print_cost,
 )
-from handle_docs.models import ProblemsError
 from handle_docs.render.pdf import PdfRenderer
 
-from .synth import run_records, write_rows
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import page_texts
+from .synth import run_records, write_rows
 
 #: What a blank back of the batch says, as printed.
 BLANK_PAGE_TEXT = "This page is intentionally blank."

@@ -31,8 +31,8 @@ import pytest
 from handle_docs.identity import audit
 from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES
 from tests.browser import copy_sample, started
-from tests.deployment import add_accounts, client, csrf, few_rows, make_run, sign_in
 from tests.conftest import ROOT
+from tests.deployment import add_accounts, client, csrf, few_rows, make_run, sign_in
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed: install the Debian package "
@@ -55,7 +55,7 @@ def certificates(folder: Path) -> tuple[Path, Path, Path]:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "handle-docs test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())

@@ -41,19 +41,19 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc, StructElem
-from handle_docs.wording.content import load_content
-from handle_docs.run.context import letter_context, qr_codes
 from handle_docs.outputs.leaflets import render_leaflet
-from handle_docs.run.letters import build_letters
-from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
 from handle_docs.render.docx import DocxError, render_leaflet_docx, render_letter_docx
 from handle_docs.render.docx_join import join_docx
 from handle_docs.review.fingerprints import fingerprint, fingerprint_parts
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
+from handle_docs.run.context import letter_context, qr_codes
+from handle_docs.run.letters import build_letters
+from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, EPOCH, SAMPLE_CSV, TEMPLATES
 
@@ -138,7 +138,7 @@ def docx_words(path: Path) -> list[str]:
 
 
 def first_difference(a: list[str], b: list[str]) -> str:
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
             return f"word {i}: PDF {' '.join(a[max(0, i - 6):i + 6])!r} vs Word {' '.join(b[max(0, i - 6):i + 6])!r}"
     return f"lengths differ: PDF {len(a)} words, Word {len(b)} words; tail PDF {a[len(b):][:12]} Word {b[len(a):][:12]}"
@@ -165,7 +165,7 @@ def docx_run(tmp_path_factory):
     columns = next(csv.reader([header]))
 
     def cell(row: str, column: str) -> str:  # by the column's name: the sample gains columns
-        return dict(zip(columns, next(csv.reader([row])))).get(column, "").strip().lower()
+        return dict(zip(columns, next(csv.reader([row])), strict=False)).get(column, "").strip().lower()
 
     rows = [r for r in rows if cell(r, "language") in ("", "en", "english")]
     chosen = rows[:14] + [r for r in rows[14:] if cell(r, "large_print") == "yes"]
@@ -182,7 +182,7 @@ def docx_run(tmp_path_factory):
 
 
 def test_docx_written_beside_each_pdf_and_listed_in_the_manifest(docx_run):
-    out, result, manifest, _ = docx_run
+    out, _result, manifest, _ = docx_run
     assert len(manifest["letters"]) >= 8
     for entry in manifest["letters"]:
         assert entry["docx_file"] == f"letters/{entry['letter_id']}.docx"
@@ -387,7 +387,7 @@ def test_batch_docx_is_every_letter_in_order_each_a_section_numbered_from_1(docx
     doc = python_docx.Document(str(path))
     entries = manifest["letters"]
     assert len(doc.sections) == len(entries)
-    for section, entry in zip(doc.sections, entries):
+    for section, entry in zip(doc.sections, entries, strict=True):
         footer = " ".join(p.text for p in section.footer.paragraphs)
         assert footer.startswith(f"Our reference {entry['letter_id']}\t")
         sect = section._sectPr
@@ -407,7 +407,7 @@ def test_batch_docx_is_every_letter_in_order_each_a_section_numbered_from_1(docx
 
 
 def test_the_same_letter_renders_to_the_same_bytes(docx_run, content):
-    out, _, manifest, letters = docx_run
+    _out, _, manifest, letters = docx_run
     entry = manifest["letters"][0]
     material = content.material("visit-letter")
     context = letter_context(letters[entry["letter_id"]], content, material)

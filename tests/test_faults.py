@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -16,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handle_docs.util import atomic
 from handle_docs.cli import cli
+from handle_docs.util import atomic
 
 from .conftest import CONTENT, EPOCH
 from .synth import digests, write_records
@@ -56,10 +57,8 @@ def kill_and_resume(tmp_path: Path, letters: int, kills: int, seed: int) -> None
         proc = subprocess.Popen(command(records, out), env=env(), start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.05, full * 0.95))
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait()
         assert_nothing_looks_complete_unless_it_is(out)
         resumed = subprocess.run(command(records, out, "--resume"), env=env(), capture_output=True, text=True)

@@ -17,7 +17,7 @@ from handle_docs.history.log import versions
 from handle_docs.history.repo import ForceRepo, HistoryError
 
 from .test_web_routes import form_of
-from .webaccounts import add, csrf, running, sign_in, text
+from .webaccounts import add, running, sign_in, text
 
 MID = "visit-letter"
 OPENING = ("On {patrol_date}, police officers strolled around {area}. Thieves have been\n"

@@ -7,6 +7,7 @@ import http.server
 import json
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pypdfium2
 import pytest
@@ -14,11 +15,10 @@ import pytest
 from handle_docs.models import ProblemsError
 from handle_docs.records.read import read_records
 
-from .synth import HEADER, HEADER_LINE, run_records
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
+from .synth import HEADER, HEADER_LINE, run_records
 from .textread import poppler_words
-
 
 
 def write_checks(path: Path, rows: list[dict], encoding="utf-8") -> Path:
@@ -33,9 +33,9 @@ def write_checks(path: Path, rows: list[dict], encoding="utf-8") -> Path:
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         Recorder.hits.append(self.path)
         self.send_response(200)
         self.end_headers()
@@ -112,7 +112,7 @@ def test_a_template_that_reaches_outside_is_refused_and_reported_as_rejected_row
     template.write_text(template.read_text().replace("<h1>", f'<img src="{src}" alt="x"><h1>', 1))
     records = write_checks(tmp_path / "r.csv", [{"address": "1 Mill Close", "vrm": "QZ00 XKA"},
                                               {"address": "3 Mill Close", "vrm": "QZ00 XKB"}])
-    out, result, recordset = run(tmp_path, records, content_copy, content_copy.parent / "templates")
+    out, result, _recordset = run(tmp_path, records, content_copy, content_copy.parent / "templates")
     assert result.letters == []
     assert sorted(r.row for r in result.rejects) == [2, 3]
     assert all("refused to fetch" in r.reason for r in result.rejects)
@@ -130,7 +130,7 @@ def test_emoji_and_scripts_no_bundled_font_draws_are_rejected_with_a_reason_not_
         {"address": "7 Rue Élodie, Crème Brûlée, £5 Lane", "vrm": "QZ00 XKE"},
         {"address": "9 شارع الملك, Eastmoor", "vrm": "QZ00 XKF"},  # Arabic: Noto Sans Arabic draws it
     ]
-    out, result, recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
+    out, result, _recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     rejected = {r.row: r for r in result.rejects}
     assert sorted(rejected) == [3, 4, 5]
     assert rejected[3].field == "address" and "cannot print" in rejected[3].reason
@@ -147,7 +147,7 @@ def test_welsh_addresses_with_accented_w_and_y_get_their_letter(tmp_path):
         {"address": "Tŷ Gwyn, Heol y Bont, Llanddŵr", "vrm": "QZ00 XKA"},
         {"address": "Ŵyn Bach, Ffordd Ŷd, Ẁ Ẃ Ẅ ẁ ẃ ẅ ỳ Ỳ", "vrm": "QZ00 XKB"},
     ]
-    out, result, recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
+    out, result, _recordset = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     assert result.rejects == [] and len(result.letters) == 2
     letter_text = " ".join(words(out / letter.file) for letter in result.letters)
     assert "Tŷ Gwyn" in letter_text and "Llanddŵr" in letter_text and "Ffordd Ŷd" in letter_text
@@ -210,7 +210,7 @@ def test_spreadsheet_formula_cells_are_neutralised_in_every_csv_written(tmp_path
         {"address": "@SUM(1), Mill Close", "vrm": "QZ00 XKD", "cms_interest": "yes"},
         {"address": "9 Mill Close", "vrm": "not a plate"},
     ]
-    out, result, _ = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
+    out, _result, _ = run(tmp_path, write_checks(tmp_path / "r.csv", rows))
     for name in ("follow-up.csv", "rejects.csv", "manifest.csv"):
         with open(out / name, encoding="utf-8-sig", newline="") as handle:
             for row in csv.reader(handle):

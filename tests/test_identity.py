@@ -22,9 +22,9 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -353,7 +353,7 @@ def serving(folder: Path, *args: str) -> Iterator[str]:
             seen.append(line)
             found = re.search(r"The workspace is at (http://[^/\s]+)/", line)
             if found:
-                host, port = found.group(1).rsplit(":", 1)
+                _host, port = found.group(1).rsplit(":", 1)
                 yield f"http://127.0.0.1:{port}"
                 break
             if proc.poll() is not None and lines.empty():

@@ -17,14 +17,20 @@ from handle_docs.checks import check_paths, config_from_links
 from handle_docs.cli import cli
 from handle_docs.impact import chart
 from handle_docs.impact.area import fold, match_streets, resolve_area, street_of
-from handle_docs.impact.estimate import (MIN_COUNT, TOO_FEW, EstimateError, Periods, diff_in_diff, estimate,
-                                         year_on_year)
+from handle_docs.impact.estimate import (
+    MIN_COUNT,
+    TOO_FEW,
+    EstimateError,
+    Periods,
+    diff_in_diff,
+    estimate,
+    year_on_year,
+)
 from handle_docs.impact.evaluate import evaluate
 from handle_docs.impact.hotspots import CSV_COLUMNS, rank
 from handle_docs.impact.policeuk import load_crimes
 from handle_docs.impact.words import buffer_words, headline
 from handle_docs.models import ProblemsError
-from handle_docs.outputs.impact import write_hotspots, write_impact
 from handle_docs.wording.schema import ImpactArea
 
 from .conftest import CONTENT, TEMPLATES
@@ -201,8 +207,8 @@ def test_a_wrong_file_gets_a_clear_error_naming_file_row_and_column(tmp_path):
 
     lines = (folder / MONTHS[0] / f"{MONTHS[0]}-testshire-street.csv").read_text(encoding="utf-8").splitlines()
     cells = lines[1].split(",")
-    bad_longitude = ",".join(cells[:4] + ["east"] + cells[5:])
-    wrong.write_text("\n".join(lines[:3] + [lines[1].replace(MONTHS[0], "March 2024"), bad_longitude]) + "\n",
+    bad_longitude = ",".join([*cells[:4], "east", *cells[5:]])
+    wrong.write_text("\n".join([*lines[:3], lines[1].replace(MONTHS[0], "March 2024"), bad_longitude]) + "\n",
                      encoding="utf-8")
     messages = _problems(folder)
     name = f"{MONTHS[1]}/{MONTHS[1]}-testshire-street.csv"

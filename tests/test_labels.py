@@ -9,7 +9,14 @@ import datetime as dt
 from handle_docs.models import Problem
 from handle_docs.records.labels import column_name
 from handle_docs.review import material_status
-from handle_docs.review.labels import VersionLabel, long_date, plain_reason, role_name, state_sentence, version_label
+from handle_docs.review.labels import (
+    VersionLabel,
+    long_date,
+    plain_reason,
+    role_name,
+    state_sentence,
+    version_label,
+)
 from handle_docs.wording.content import load_content
 from handle_docs.wording.labels import plain_message
 

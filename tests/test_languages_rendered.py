@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
@@ -15,7 +14,7 @@ from handle_docs.render.qr import tracked_url
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES
-from .pdfsee import LETTER_FONTS, catalog_facts, font_sizes_and_names, qr_payloads, words
+from .pdfsee import LETTER_FONTS, catalog_facts, font_sizes_and_names, qr_payloads
 from .textread import poppler_words
 
 #: Words each language's letter prints, with the language's own letters (from the sample's

@@ -10,11 +10,11 @@ import pypdfium2
 import pytest
 
 from handle_docs.outputs.leaflets import render_leaflet
-from handle_docs.render.qr import tracked_url
 from handle_docs.render.impose import booklet_order
+from handle_docs.render.qr import tracked_url
 
-from .synth import run_records, write_rows
 from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads
+from .synth import run_records, write_rows
 from .textread import BIDI_CONTROLS, poppler_pages
 
 A4 = (595.28, 841.89)
@@ -113,7 +113,7 @@ def test_a5_booklet_is_a5_pages_imposed_on_a4_sheets_in_fold_order(tmp_path, con
     pages = [" ".join(t.split()) for t in page_texts(reading)]
     order = booklet_order(len(pages))
     assert len(order) == result.sides and result.sides % 2 == 0
-    for (left, right), (left_text, right_text) in zip(order, halves_text(booklet)):
+    for (left, right), (left_text, right_text) in zip(order, halves_text(booklet), strict=True):
         assert left_text == (pages[left] if left is not None else "")
         assert right_text == (pages[right] if right is not None else "")
     expected = expected_urls(content, "lock-it-leaflet")

@@ -16,8 +16,15 @@ from handle_docs.render.qr import tracked_url
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, SAMPLE_CSV, TEMPLATES, approve_all
-from .synth import row_values
-from .pdfsee import LETTER_FONTS, catalog_facts, drawn_text, font_sizes_and_names, page_texts, qr_payloads, words
+from .pdfsee import (
+    LETTER_FONTS,
+    catalog_facts,
+    drawn_text,
+    font_sizes_and_names,
+    page_texts,
+    qr_payloads,
+    words,
+)
 from .textread import poppler_words
 
 BLANK_BACK = "This page is intentionally blank."
@@ -77,7 +84,7 @@ def assert_letter_at(batch: list[str], run, letter: dict, start: int) -> None:
 
 
 def test_every_row_is_a_letter_or_a_reject_and_counts_reconcile(sample_run):
-    out, result, recordset = sample_run
+    out, _result, recordset = sample_run
     data = manifest(out)
     rows_in_letters = sorted(r for letter in data["letters"] for r in letter["source_rows"])
     with open(out / "rejects.csv", encoding="utf-8-sig") as handle:
@@ -206,7 +213,7 @@ def test_pdfs_are_tagged_pdf_ua_with_title_and_language(sample_run):
     assert "Advice after our vehicle crime patrol" in facts["title"] and facts["display_title"]
     letters = manifest(out)["letters"]
     # the first few letters and every letter not in English alone, each in its own language and title
-    for letter in letters[:5] + [l for l in letters[5:] if l["language"] != "en-GB"]:
+    for letter in letters[:5] + [other for other in letters[5:] if other["language"] != "en-GB"]:
         facts = catalog_facts(out / letter["file"])
         assert facts["struct_tree"] and facts["marked"], letter["letter_id"]
         assert facts["lang"] == letter["language"].split("+")[0]
@@ -223,11 +230,11 @@ def test_qr_codes_decode_to_the_configured_links_printed_beside_them(sample_run)
         tracked_url(content.links.links[name].url, source="letter", campaign=campaign): content.links.links[name].short
         for name in ("nws", "cms")
     }
-    first = next(l for l in manifest(out)["letters"] if l["language"] == "en-GB")
+    first = next(letter for letter in manifest(out)["letters"] if letter["language"] == "en-GB")
     letter = out / first["file"]
     payloads = qr_payloads(letter)
     assert sorted(p for page in payloads for p in page) == sorted(short_of)
-    for page, found in zip(page_texts(letter), payloads):
+    for page, found in zip(page_texts(letter), payloads, strict=True):
         seen = "".join(page.split())  # a printed address may wrap across lines
         for url in found:  # the address to type in is on the page that has the code
             assert short_of[url] in seen, url

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.commands.lint import lint
-from handle_docs.wording.content import load_content
 from handle_docs.lint import LintConfig, lint_content, load_lint_config, readability
 from handle_docs.lint.config import JargonTerm
 from handle_docs.lint.rules import Piece, all_caps, click_here, emoji, jargon
 from handle_docs.models import ProblemsError, Severity
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES, line_of
 

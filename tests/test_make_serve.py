@@ -27,8 +27,17 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from tests.browser import (Served, assert_accessible, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           images_loaded, needs_chromium, sign_in_page, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    Served,
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    images_loaded,
+    needs_chromium,
+    sign_in_page,
+    wait,
+)
 from tests.conftest import ROOT, SAMPLE_XLSX
 
 pytestmark = needs_chromium()

@@ -10,7 +10,7 @@ import stat
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pdfplumber
@@ -24,7 +24,7 @@ from handle_docs.checks.structure_tree import name_tree, number_tree, walk_struc
 from handle_docs.render import merge
 from handle_docs.render.merge import MergeError, merge_tagged_pdfs
 
-EPOCH_DATE = datetime.fromtimestamp(1794693600, timezone.utc)
+EPOCH_DATE = datetime.fromtimestamp(1794693600, UTC)
 PAGES_PER_INPUT = (1, 2, 3)
 
 
@@ -89,7 +89,7 @@ def _first_lines(path: Path) -> list[str]:
 
 
 def test_inputs_are_tagged_weasyprint_output(inputs):
-    for path, pages in zip(inputs, PAGES_PER_INPUT):
+    for path, pages in zip(inputs, PAGES_PER_INPUT, strict=True):
         summary = pdf_structure_summary(path)
         assert summary["pages"] == pages
         assert summary["pages_with_unreachable_mcids"] == []
@@ -293,7 +293,7 @@ def test_a_destination_named_in_utf16_still_resolves_after_the_merge(inputs, tmp
     merge_tagged_pdfs([source, source], out, title="T")
     with pikepdf.open(out) as pdf:
         flat = list(pdf.Root.Names.Dests.Names)
-        written = {bytes(key): value for key, value in zip(flat[0::2], flat[1::2])}
+        written = {bytes(key): value for key, value in zip(flat[0::2], flat[1::2], strict=True)}
         assert list(written) == [b"caf\xe9", b"caf\xe9~1"]  # PDFDocEncoding, renamed on the clash
         page_index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
         for i, page in enumerate(pdf.pages):

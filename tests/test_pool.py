@@ -32,9 +32,9 @@ def test_a_run_lets_the_workers_go_once_its_chunks_are_rendered(tmp_path):
     # idle workers would otherwise hold their memory while the batch is joined
     import pytest
 
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.wording.content import load_content
 
     from .conftest import CONTENT, TEMPLATES
     from .synth import write_records

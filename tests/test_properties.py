@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handle_docs.run.batch import RunSettings
-from handle_docs.wording.content import load_content
-from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.records.read import read_records
+from handle_docs.run.batch import RunSettings
+from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words

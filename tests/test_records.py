@@ -15,8 +15,8 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from handle_docs.records import read as records_module
 from handle_docs.models import RECORD_COLUMNS, ProblemsError, RecordSet, Severity, VisitRecord
+from handle_docs.records import read as records_module
 from handle_docs.records.read import load_column_map, read_records
 
 from .synth import HEADER_LINE, row_values
@@ -409,7 +409,7 @@ def test_forms_export_details(tmp_path: Path) -> None:
     answers = [4127, "14 Tanners Row", "zz1 7hd", "QZ00XKB", "No", "Bag;Phone;Keys;", "Yes", "No", "No", "Polish", "No"]
     path = _forms_workbook(
         tmp_path,
-        header + ["Anything else?"],
+        [*header, "Anything else?"],
         [
             [1, when, when, "officer-4127@westmarch-police.example", "PC 4127", *answers, None],
             [None] * 5,
@@ -522,7 +522,7 @@ def test_default_column_map_path_exists() -> None:
 
 def test_xlsx_cells_beyond_header_are_a_warning(tmp_path: Path) -> None:
     row = ["2026-11-14 18:05", "4127", "14 Tanners Row", "ZZ1 7HD", "QZ00 XKB", "yes", "", "", "", "", "", ""]
-    path = _forms_workbook(tmp_path, list(RECORD_COLUMNS), [row + [None, "a note"]])
+    path = _forms_workbook(tmp_path, list(RECORD_COLUMNS), [[*row, None, "a note"]])
     result = read_records(path)
     assert len(result.records) == 1
     assert [w.message for w in result.warnings] == ["column 14 has data but no header and was ignored"]

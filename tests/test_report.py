@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.commands.report import report as report_cmd
 from handle_docs.outputs.costs import load_prices, run_counts
-from handle_docs.run.letters import address_key
 from handle_docs.outputs.report import (
     OTHER_ITEMS,
     item_counts,
@@ -23,10 +22,11 @@ from handle_docs.outputs.report import (
     render_report,
     report_context,
 )
+from handle_docs.run.letters import address_key
 
-from .synth import assert_no_personal_data, personal_data_in, run_records, write_rows
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import words
+from .synth import assert_no_personal_data, personal_data_in, run_records, write_rows
 
 PRICES = CONTENT / "print-costs.yaml"
 
@@ -189,7 +189,7 @@ def test_follow_up_cells_are_neutralised_against_spreadsheet_formulas(tmp_path):
 def test_missing_or_broken_stats_are_named(tmp_path, name):
     from handle_docs.outputs.report import ReportError
 
-    with pytest.raises(ReportError, match="stats.json not found"):
+    with pytest.raises(ReportError, match=r"stats\.json not found"):
         load_run(tmp_path)
     (tmp_path / name).write_text("[1, 2", encoding="utf-8")
     with pytest.raises(ReportError, match="cannot be read as JSON"):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handle_docs.wording.content import load_content
 from handle_docs.models import Severity
 from handle_docs.review import (
     ReviewError,
@@ -31,9 +30,10 @@ from handle_docs.review import (
     word_diff,
 )
 from handle_docs.review import fingerprints as fingerprint_module
-from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.policy import Policy
+from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.statement import statement as stmt
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES, edit, unsigned
 from .signing import demo_signer, enrol

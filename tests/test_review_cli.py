@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
+from handle_docs.wording.content import load_content
 
 from .conftest import approve_all, unsigned
 from .signing import DEMO_KEYS

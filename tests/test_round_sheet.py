@@ -148,7 +148,7 @@ def test_round_sheet_wording_comes_from_content_and_mistakes_name_file_line_and_
 
 
 def test_a_letter_for_a_row_without_a_registration_says_a_car(run):
-    out, _, recordset, _ = run
+    out, _, _recordset, _ = run
     manifest = json.loads((out / "manifest.json").read_text())
     [letter] = [letter for letter in manifest["letters"] if 4 in letter["source_rows"]]
     seen = words(out / letter["file"])
@@ -181,8 +181,8 @@ def test_a_long_round_laid_out_in_parts_reads_as_one_sheet_numbered_throughout(r
 
 
 def test_with_workers_the_round_sheet_is_laid_out_beside_the_chunks_and_is_the_same(run, tmp_path):
-    from handle_docs.run.batch import worker_pool
     from handle_docs.run import pipeline
+    from handle_docs.run.batch import worker_pool
 
     out, _, _, content = run
     records = write(tmp_path / "records.csv")

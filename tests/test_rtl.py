@@ -13,6 +13,7 @@ depends on the machine's HarfBuzz and Pango, and must not fail the tests.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from handle_docs.wording.content import load_content
 from .conftest import EPOCH
 from .pdfsee import words
 from .rtl import PHONE, POSTCODE, SHORT, VRM, render_letter, rtl_content_dir, sample_letter
+
 
 @pytest.fixture(scope="module")
 def content_dir(tmp_path_factory) -> Path:
@@ -207,18 +209,18 @@ def out_of_reading_order(elements: list[tuple]) -> list[str]:
     or in the next column to the left (two QR codes side by side, a table's cells)."""
     found = []
     for kind, page, _, text, _, pieces in elements:
-        for a, b in zip(pieces, pieces[1:]):
+        for a, b in itertools.pairwise(pieces):
             # a piece is a glyph cluster where Arabic script has its own text layer: a raised or lowered
             # cluster still stands on its line when the two overlap from top to bottom
             same_line = b[1] < a[3] and a[1] < b[3]
             leftwards = b[2] <= a[0] + 2
             rightwards_latin = not a[4] and not b[4] and b[0] >= a[2] - 2  # a Latin run reads left to right
-            if not (b[1] >= a[1] + SAME_LINE_PT and not same_line or same_line and (leftwards or rightwards_latin)):
+            if not ((b[1] >= a[1] + SAME_LINE_PT and not same_line) or (same_line and (leftwards or rightwards_latin))):
                 found.append(f"{kind} on page {page + 1} ({len(text)} letters): a piece at x {b[0]:.0f}, "
                              f"top {b[1]:.0f} read after one at x {a[0]:.0f}, top {a[1]:.0f}")
     title = next(i for i, e in enumerate(elements) if e[0] == "H1")
     body = elements[title:]
-    for a, b in zip(body, body[1:]):
+    for a, b in itertools.pairwise(body):
         later = b[1] > a[1]
         below = b[1] == a[1] and b[2][1] >= a[2][1] - SAME_LINE_PT
         next_column = b[1] == a[1] and b[2][2] <= a[2][0] + 2
@@ -248,7 +250,7 @@ def test_the_body_text_starts_at_the_right_margin_in_structure_order(letters, la
     # The first text read after the letterhead is the title, then the greeting,
     # each the top-most of what is left and flush with the right margin (a
     # Nastaliq line ends up to one em short of it: its glyphs' side bearings).
-    for kind, _, (x0, top, x1, bottom), text, *_ in body[:4]:
+    for kind, _, (_x0, _top, x1, _bottom), text, *_ in body[:4]:
         assert right_edge - 16 <= x1 <= right_edge + 1, (kind, x1, text)
     tops = [e[2][1] for e in body]
     assert tops == sorted(tops), "structure order runs top to bottom"
@@ -332,7 +334,7 @@ def test_the_vehicles_table_is_read_from_its_right_hand_column(letters, lang):
     assert [c[2][0] for c in heads] == sorted((c[2][0] for c in heads), reverse=True)
     assert [c[2][0] for c in row] == sorted((c[2][0] for c in row), reverse=True)
     for cells_read in (heads, row):  # each cell wholly to the left of the one read before it: none overflows
-        assert all(b[2][2] <= a[2][0] for a, b in zip(cells_read, cells_read[1:])), [c[2] for c in cells_read]
+        assert all(b[2][2] <= a[2][0] for a, b in itertools.pairwise(cells_read)), [c[2] for c in cells_read]
     assert row[0][3].replace(" ", "") == VRM.replace(" ", "")
 
 

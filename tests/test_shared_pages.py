@@ -7,19 +7,20 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-from .conftest import CONTENT, EPOCH, TEMPLATES, edit
 import pdfplumber
+import pytest
 
-from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
-from .textread import poppler_pages
-from handle_docs.checks.structure_summary import pdf_structure_summary
 from handle_docs.checks import check_paths, config_from_links
+from handle_docs.checks.structure_summary import pdf_structure_summary
 from handle_docs.models import Finding, Letter, VehicleCheck
 from handle_docs.review.fingerprints import fingerprint
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.util import atomic
 from handle_docs.wording.content import load_content
+
+from .conftest import CONTENT, EPOCH, TEMPLATES, edit
+from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
+from .textread import poppler_pages
 
 SHARED_HEADINGS = ["Lock it, check it, hide it", "Stay in touch with your neighbours and with us",
                    "How to report a crime"]
@@ -164,7 +165,7 @@ def test_the_chunk_holds_every_letter_with_its_shared_pages_and_blank_backs(shar
 
 
 def test_the_same_letters_give_the_same_bytes(shared_back, tmp_path):
-    staging, result = shared_back
+    _staging, result = shared_back
     again = _render(CONTENT, TEMPLATES, tmp_path, count_print=True)
     assert again.chunk_sha256 == result.chunk_sha256
     assert [letter.sha256 for letter in again.letters] == [letter.sha256 for letter in result.letters]

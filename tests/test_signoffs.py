@@ -142,7 +142,7 @@ def test_the_statement_is_seven_fixed_lines_with_the_note_escaped():
         "role: comms-lead\n"
         "date: 2026-11-25\n"
         "note: a\\\\b\\nc\\rd\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 # --- forgeries, each refused with its reason and file:line ------------------------------
@@ -270,7 +270,7 @@ def test_a_reviewer_added_by_an_unapproved_registry_change_cannot_sign(content_c
     ade = enrol(content_copy, "ade-mensah", "Ade Mensah", ["comms-lead"], approve=False)
     registry = reviewers_status(load(content_copy), today=TODAY)
     assert registry.state == "NEEDS APPROVAL" and registry.pending is not None
-    with pytest.raises(ReviewError, match="added by a registry change .* that is not approved yet"):
+    with pytest.raises(ReviewError, match=r"added by a registry change .* that is not approved yet"):
         approve(load(content_copy), MID, "ade-mensah", "comms-lead", signer=ade, today=TODAY)
     unsign_all(content_copy)
     fp = current_fp(content_copy)
@@ -400,7 +400,7 @@ def test_a_workspace_key_the_registry_does_not_list_cannot_sign(content_copy, tm
 
 
 def test_a_passphrase_protected_key_needs_its_passphrase(content_copy, tmp_path):
-    private, public = new_key(tmp_path, "locked", passphrase="correct horse")
+    private, _public = new_key(tmp_path, "locked", passphrase="correct horse")
     with pytest.raises(PassphraseNeeded, match="protected by a passphrase"):
         KeyFileSigner(private)
     with pytest.raises(PassphraseNeeded, match="wrong passphrase"):

@@ -266,7 +266,7 @@ def test_no_mapped_role_gives_a_page_saying_so_and_no_session(workspace, provide
 
 
 def test_a_role_taken_away_counts_at_the_next_sign_in_and_no_role_ends_the_sessions(workspace, provider):
-    app, instance = workspace
+    app, _instance = workspace
     first, second = app.test_client(), app.test_client()
     provider.claims_override = {"roles": ["HD.Officer", "HD.Editor"]}
     back(first, begin(first, provider))
@@ -284,7 +284,7 @@ def test_sso_sessions_end_at_the_hard_lifetime(workspace, provider):
     app, instance = workspace
     client = app.test_client()
     back(client, begin(client, provider))
-    token = [c for c in client._cookies.values() if c.key.endswith("handle_docs_session")][0].value
+    token = next(c for c in client._cookies.values() if c.key.endswith("handle_docs_session")).value
     later = Sessions(instance, app.extensions["handle_docs"]["sessions"].lifetimes,
                      clock=lambda: time.time() + 8 * 3600 + 1)
     assert later.account_of(token) is None
@@ -409,7 +409,7 @@ def test_a_wrong_client_secret_is_refused_at_the_token_endpoint(content_copy, tm
     instance = tmp_path / "instance"
     write_settings(instance, provider.issuer, tmp_path / "client-secret")
     (tmp_path / "client-secret").write_text("not the secret\n", encoding="utf-8")
-    sso, problems = load(instance, content_copy)
+    sso, _problems = load(instance, content_copy)
     with running(content_copy, instance, sso=sso, public_url="http://127.0.0.1:8000") as app:
         client = app.test_client()
         response = back(client, begin(client, provider))
@@ -538,7 +538,7 @@ def test_a_change_by_someone_signed_in_with_the_forces_accounts_is_credited_to_t
     from handle_docs.web.history import signed_person
     from handle_docs.web.identity import Actor
 
-    app, instance = workspace
+    app, _instance = workspace
     person = app.test_client()
     assert back(person, begin(person, provider)).status_code == 303
     with app.test_request_context("/"):

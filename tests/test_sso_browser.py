@@ -13,8 +13,16 @@ import re
 
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, started, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    needs_chromium,
+    started,
+    wait,
+)
 from tests.oidc_provider import free_port, needs_node, provider
 from tests.signing import DEMO_KEYS, approve_registry
 from tests.test_review_cli import one_word

@@ -43,7 +43,7 @@ def _two_page_tree():
 
 
 def test_the_walk_goes_in_reading_order_with_each_elements_container_depth_and_page():
-    pdf, st, first, second = _two_page_tree()
+    _pdf, st, first, second = _two_page_tree()
     visits = list(walk_structure(st))
     assert [struct_type(v.elem) for v in visits] == ["Document", "Sect", "P", "Span", "Figure"]
     assert [v.depth for v in visits] == [1, 2, 3, 3, 2]
@@ -59,7 +59,7 @@ def test_the_walk_goes_in_reading_order_with_each_elements_container_depth_and_p
 
 
 def test_a_walk_from_an_element_starts_with_the_page_given():
-    pdf, st, first, second = _two_page_tree()
+    _pdf, st, _first, second = _two_page_tree()
     sect = st.K.K[0]
     visits = list(walk_structure(sect, page=second))
     assert [struct_type(v.elem) for v in visits] == ["P", "Span"]

@@ -89,7 +89,7 @@ def pdfua_findings(paths: list[Path]) -> dict[str, list[str]]:
 
 def test_pdfua_finds_nothing_in_the_demo_letters_and_batch(sample_run):
     out, _, _ = sample_run
-    files = sorted((out / "letters").glob("*.pdf")) + [out / "batch.pdf"]
+    files = [*sorted((out / "letters").glob("*.pdf")), out / "batch.pdf"]
     assert len(files) > 20
     assert pdfua_findings(files) == {}
 

@@ -14,8 +14,7 @@ from handle_docs.cli import cli
 from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES, FREE_FAILURES, Throttle
 
 from .test_web_routes import form_of
-from .webaccounts import (PASSWORD, add, app, csrf, folders, running, session_cookie, sign_in,  # noqa: F401 (fixtures)
-                          text)
+from .webaccounts import PASSWORD, add, app, csrf, folders, running, session_cookie, sign_in, text  # noqa: F401 (fixtures)
 
 VISIT = "letters/visit.yaml"
 
@@ -169,7 +168,7 @@ def test_a_sign_in_without_a_csrf_token_is_403(client):
 
 
 def test_a_reviewer_cannot_edit_wording(client, folders):
-    content_dir, _ = folders
+    _content_dir, _ = folders
     sign_in(client, "priya-lang")
     page = client.get("/materials/visit-letter/edit")
     assert page.status_code == 403 and "needs the role editor" in text(page)
@@ -212,9 +211,9 @@ def test_serve_needs_a_proxy_address_for_the_trusted_header(tmp_path, content_co
 
 
 def test_the_demo_accounts_sign_in_with_their_published_passwords_and_reviewer_roles(content_copy, tmp_path):
-    from handle_docs.review import load_registry
     from handle_docs.identity import accounts as accounts_lib
     from handle_docs.identity.demo import DEMO_ACCOUNTS, ensure_demo_accounts
+    from handle_docs.review import load_registry
 
     instance = tmp_path / "demo"
     ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])

@@ -13,8 +13,18 @@ import re
 
 import pytest
 
-from tests.browser import (assert_accessible, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           copy_sample, images_loaded, needs_chromium, started, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    axe_violations,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    images_loaded,
+    needs_chromium,
+    started,
+    wait,
+)
 
 pytestmark = needs_chromium()
 

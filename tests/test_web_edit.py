@@ -13,8 +13,8 @@ from handle_docs.lint import block_scores, lint_material
 from handle_docs.wording.content import load_content
 from handle_docs.wording.edit import (
     apply_edits,
-    edited_content,
     editable_fields,
+    edited_content,
     file_sha256,
     round_trip,
     save_edits,

@@ -20,9 +20,21 @@ import re
 
 import pytest
 
-from tests.browser import (assert_plain_words, axe_violations, browser, by_css, copy_sample,  # noqa: F401 (fixture)
-                           images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
-                           zoomed)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_plain_words,
+    axe_violations,
+    browser,
+    by_css,
+    copy_sample,
+    images_loaded,
+    needs_chromium,
+    scrolls_sideways,
+    sign_in_page,
+    started,
+    tab_stops_to,
+    wait,
+    zoomed,
+)
 from tests.conftest import SAMPLE_XLSX, approve_all
 from tests.signing import DEMO_KEYS
 from tests.test_review_cli import one_word

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, sign_in_page, started, wait)
-from tests.test_review_cli import letters, one_word
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    needs_chromium,
+    sign_in_page,
+    started,
+    wait,
+)
 from tests.signing import DEMO_KEYS
+from tests.test_review_cli import letters, one_word
 from tests.webaccounts import PASSWORD, add
 
 pytestmark = needs_chromium()

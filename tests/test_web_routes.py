@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 from handle_docs.review import diff_report, review_status
 from handle_docs.review.labels import state_sentence, version_number
-from handle_docs.wording.content import load_content
 from handle_docs.web import Settings, create_app
 from handle_docs.web.common import state_words
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, line_of
 
@@ -84,7 +84,7 @@ def test_after_a_save_the_material_needs_approval_on_the_page_and_in_review_stat
     row = re.search(r'<tr id="material-visit-letter">(.*?)</tr>', text(client.get("/")), re.S).group(1)
     assert ">needs approval<" in row
     result = CliRunner().invoke(cli, ["review", "status", "--content", str(content_dir)])
-    line = next(l for l in result.output.splitlines() if l.startswith("visit-letter"))
+    line = next(row for row in result.output.splitlines() if row.startswith("visit-letter"))
     assert "NEEDS APPROVAL" in line and result.exit_code == 1
 
 

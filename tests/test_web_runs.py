@@ -390,7 +390,7 @@ def test_an_xlsx_with_formulas_and_external_links_is_read_as_text_and_nothing_is
 
 def test_expired_runs_go_even_when_nobody_opens_the_run_list(client, app, small_csv, monkeypatch):
     store = RunStore(Path(app.instance_path))
-    old = store.create(OFFICER.id, small_csv, 7, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=8))
+    old = store.create(OFFICER.id, small_csv, 7, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
     fresh = store.create(OFFICER.id, small_csv, 7)
     monkeypatch.setattr(runs_module, "SWEEP_EVERY", 0)
     assert client.get("/").status_code == 200  # the materials page, not the run list

@@ -5,6 +5,7 @@ and a web server that never makes a run itself."""
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import logging
@@ -306,10 +307,8 @@ def children(pid: int) -> list[int]:
     """The live child processes of ``pid`` (started by any of its threads)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):  # the thread ended
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:  # the thread ended
-            pass
     return [c for c in found if alive(c)]
 
 
@@ -338,7 +337,7 @@ def test_two_servers_on_one_instance_make_a_run_once_and_a_dead_worker_takes_no_
     try:
         servers.append(start_serve(root))
         servers.append(start_serve(root))
-        (a, url_a), (b, url_b) = servers
+        (a, url_a), (_b, url_b) = servers
         workers = [wait_for(lambda s=s: children(s.pid), 30) for s, _ in servers]
         assert all(len(w) == 1 for w in workers)  # serve starts one worker each
 

@@ -5,14 +5,14 @@ and signing in through the test client."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from handle_docs.web import Settings, create_app
 from handle_docs.identity import accounts as accounts_lib
+from handle_docs.web import Settings, create_app
 
 from .signing import DEMO_KEYS
 

@@ -17,8 +17,9 @@ A draft run's watermark comes first, so a draft braille letter says so too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 #: Kinds of paragraph, as :mod:`handle_docs.braille.layout` lays them out.
 HEADING = "heading"  # a blank line before it, starts in cell 1

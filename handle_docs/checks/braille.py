@@ -49,7 +49,7 @@ class BrfFile:
     words: dict[str, Any] | None  # the words file, None when there is none
 
     @classmethod
-    def open(cls, path: Path) -> "BrfFile":
+    def open(cls, path: Path) -> BrfFile:
         data = Path(path).read_bytes()
         words_path = Path(path).with_suffix(".json")
         words = json.loads(words_path.read_text(encoding="utf-8")) if words_path.is_file() else None

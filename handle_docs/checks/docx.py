@@ -8,8 +8,8 @@ style chain (or the default paragraph style), then ``w:docDefaults``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import docx as python_docx
 from docx.oxml.ns import qn

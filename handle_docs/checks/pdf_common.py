@@ -9,10 +9,11 @@ marked-content ids (MCIDs) to the characters they tag.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pdfplumber
 import pikepdf
@@ -35,12 +36,12 @@ class StructElem:
     raw_type: str
     alt: str | None
     page: int | None
-    parent: "StructElem | None" = None
-    children: list["StructElem"] = field(default_factory=list)
+    parent: StructElem | None = None
+    children: list[StructElem] = field(default_factory=list)
     mcids: list[tuple[int, int]] = field(default_factory=list)  # (page, mcid)
     table: dict[str, str] = field(default_factory=dict)  # its /Table attributes (/Scope …), names without "/"
 
-    def walk(self) -> Iterator["StructElem"]:
+    def walk(self) -> Iterator[StructElem]:
         """This element and its descendants, in structure-tree order."""
         stack = [self]
         while stack:
@@ -48,7 +49,7 @@ class StructElem:
             yield elem
             stack.extend(reversed(elem.children))
 
-    def ancestors(self) -> Iterator["StructElem"]:
+    def ancestors(self) -> Iterator[StructElem]:
         node = self.parent
         while node is not None:
             yield node
@@ -108,7 +109,7 @@ class PdfDoc:
         self.plumber.close()
         self.pike.close()
 
-    def __enter__(self) -> "PdfDoc":
+    def __enter__(self) -> PdfDoc:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import pikepdf
 
@@ -208,7 +209,7 @@ def check_min_font_size(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         smallest = min(c["size"] for c in chars)
         if smallest < limit:
             small_run = max(
-                char_runs(doc.chars(n), lambda c: abs(c["size"] - smallest) < 0.01 and bool(c["text"].strip())),
+                char_runs(doc.chars(n), lambda c, smallest=smallest: abs(c["size"] - smallest) < 0.01 and bool(c["text"].strip())),
                 key=len,
                 default=[],
             )

@@ -39,7 +39,7 @@ def _read_qr(image) -> list:
 
 def _side_lengths(position) -> list[float]:
     pts = [position.top_left, position.top_right, position.bottom_right, position.bottom_left]
-    return [math.dist((a.x, a.y), (b.x, b.y)) for a, b in zip(pts, pts[1:] + pts[:1])]
+    return [math.dist((a.x, a.y), (b.x, b.y)) for a, b in zip(pts, pts[1:] + pts[:1], strict=True)]
 
 
 def decode_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> list[Decoded]:

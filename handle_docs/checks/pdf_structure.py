@@ -3,6 +3,7 @@ headings and lists."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pikepdf
@@ -53,10 +54,8 @@ def _xmp_title(doc: PdfDoc) -> str:
 def check_title(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     findings = []
     info_title = ""
-    try:
+    with contextlib.suppress(Exception):
         info_title = str(doc.pike.docinfo.get("/Title", "")).strip()
-    except Exception:
-        pass
     if not info_title and not _xmp_title(doc):
         findings.append(Finding("no document title (Info /Title or XMP dc:title)", element="metadata"))
     prefs = doc.root.get("/ViewerPreferences")
@@ -171,10 +170,7 @@ def check_lists_tagged(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         for line_text, chars in _bullet_lines(doc, n):
             glyph = chars[0]
             owner = doc.mcid_owner.get((n, glyph["mcid"])) if glyph.get("mcid") is not None else None
-            if owner is not None:
-                ok = _in_list(owner)
-            else:
-                ok = n in li_pages
+            ok = _in_list(owner) if owner is not None else n in li_pages
             if not ok:
                 why = "bullet point not tagged as a list (/L, /LI)"
                 if root is None:

@@ -83,7 +83,7 @@ def check_contrast(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         shapes = _backgrounds(page)
         info: dict[int, tuple[str, str, float]] = {}
 
-        def low(ch: dict) -> bool:
+        def low(ch: dict, shapes=shapes, info=info) -> bool:
             if not ch["text"].strip():
                 return False
             fg = to_rgb(ch.get("non_stroking_color"))

@@ -51,7 +51,7 @@ def _page_mcids(page: pikepdf.Page) -> list[int]:
     if res is not None:
         props = res.get("/Properties")
     mcids = []
-    for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+    for operands, _operator in pikepdf.parse_content_stream(page, "BDC"):
         if len(operands) < 2:
             continue
         plist = operands[1]

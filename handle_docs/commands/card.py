@@ -8,9 +8,17 @@ import click
 
 from handle_docs.outputs.card import SIZES, CardError, render_cards
 from handle_docs.outputs.report import NotARunFolder, ReportError, load_run
+
 from ..review import DRAFT_WATERMARK, approval_for_run
 from .common import (
-    AbsolutePath, content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
+    AbsolutePath,
+    content_options,
+    fail,
+    load_content_or_fail,
+    refuse,
+    refuse_unapproved,
+    require_ids,
+    unpinned_option,
 )
 
 

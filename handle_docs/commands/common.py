@@ -4,8 +4,9 @@ exit codes."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -114,6 +115,7 @@ def load_content_or_fail(content_dir: Path, templates: Path | None):
     """The validated content; a usage error when a folder is not there, every problem printed and exit status 1
     when the content cannot be used."""
     from handle_docs.wording.content import load_content
+
     from ..models import ProblemsError
 
     try:

@@ -16,6 +16,7 @@ from handle_docs.outputs.contingency import (
     render_pack,
     same_questions,
 )
+
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for

@@ -12,7 +12,7 @@ from ..history.log import describe, versions
 from ..history.repo import ForceRepo, HistoryError
 from ..history.verify import verify_folder
 from ..review.wording import SectionDiff
-from .common import AbsolutePath, EXIT_PROBLEMS, refuse
+from .common import EXIT_PROBLEMS, AbsolutePath, refuse
 
 
 def _folder_option(func):

@@ -11,6 +11,7 @@ from handle_docs.impact.hotspots import rank
 from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_hotspots
 from handle_docs.render.pdf import RenderError
+
 from .common import content_folders, content_options, fail, refuse
 from .impact import crimes_options, crimes_or_fail
 

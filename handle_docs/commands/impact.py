@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 
@@ -17,6 +17,7 @@ from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_impact
 from handle_docs.records.read import read_records
 from handle_docs.render.pdf import RenderError
+
 from .common import AbsolutePath, content_folders, content_options, fail, refuse
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from handle_docs.history.repo import COMMAND_LINE, ForceRepo, HistoryError
-from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 from handle_docs.review.pin import PIN_FILE
+from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 from handle_docs.starter.create import REVIEW_NOTE, FolderInUse, create_force
-from .common import AbsolutePath, refuse
 
+from .common import AbsolutePath, refuse
 
 #: The first commit of a new force folder.
 STARTER_MESSAGE = "New force folder: the sample force's wording, templates and review folder"

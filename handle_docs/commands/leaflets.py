@@ -7,13 +7,21 @@ from pathlib import Path
 import click
 
 from handle_docs.outputs.leaflets import FORMATS, render_leaflet
-from ..render.pdf import RenderError
-from ..review import DRAFT_WATERMARK, approval_for_run
+
 from ..records.normalise import FieldError, normalise_language
-from ..review import ReviewError
+from ..render.pdf import RenderError
+from ..review import DRAFT_WATERMARK, ReviewError, approval_for_run
 from ..run.routing import standalone_materials
 from .common import (
-    AbsolutePath, content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
+    AbsolutePath,
+    content_options,
+    fail,
+    ids_of_kind,
+    load_content_or_fail,
+    refuse,
+    refuse_unapproved,
+    require_ids,
+    unpinned_option,
 )
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
+from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
+
 from ..models import ProblemsError
 from ..review import DRAFT_WATERMARK
-from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
-from .progress import Progress
 from .common import (
-    AbsolutePath,
     EXIT_PROBLEMS,
+    AbsolutePath,
     content_options,
     fail,
     load_content_or_fail,
@@ -28,6 +28,7 @@ from .common import (
     unpinned_option,
     warn_unpinned,
 )
+from .progress import Progress
 
 #: What the command says when a run stops before it starts, by RunStopped.stage.
 HEADINGS = {

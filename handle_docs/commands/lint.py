@@ -8,6 +8,7 @@ import sys
 import click
 
 from handle_docs.wording.content import load_content
+
 from ..lint import (
     CONFIG_NAME,
     count_line,
@@ -17,6 +18,8 @@ from ..lint import (
     load_lint_config,
     measures_for,
     sort_problems,
+)
+from ..lint import (
     strict as make_strict,
 )
 from ..models import ProblemsError, Severity

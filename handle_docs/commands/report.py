@@ -9,9 +9,10 @@ import click
 from handle_docs.impact.hotspots import rank
 from handle_docs.outputs.costs import PRICES_FILE, load_prices
 from handle_docs.outputs.impact import report_sections
+from handle_docs.outputs.report import NotARunFolder, ReportError, render_report
+
 from ..models import ProblemsError
 from ..render.pdf import RenderError
-from handle_docs.outputs.report import NotARunFolder, ReportError, render_report
 from .common import AbsolutePath, content_folders, content_options, fail, refuse
 from .hotspots import patrols_of
 from .impact import crimes_or_fail, evaluate_or_fail

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..history.reprint import environment, read_run, reprint as make_again
 from ..history.repo import ForceRepo, HistoryError
+from ..history.reprint import environment, read_run
+from ..history.reprint import reprint as make_again
 from ..services.letters_run import RunStopped
-from .common import AbsolutePath, EXIT_PROBLEMS, fail, refuse
+from .common import EXIT_PROBLEMS, AbsolutePath, fail, refuse
 
 
 @click.command("reprint")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from ..history.changes import record_signoff
+from ..history.repo import COMMAND_LINE, ForceRepo, Person
 from ..models import Severity
 from ..review import (
     APPROVED,
@@ -35,14 +37,12 @@ from ..review import (
     reviewers_status,
     sign,
 )
-from ..history.changes import record_signoff
-from ..history.repo import COMMAND_LINE, ForceRepo, Person
 from ..review.pin import ROOT_ENV, read_pin
 from ..review.sshsign import is_public_key_file
 from .common import (
+    EXIT_PROBLEMS,
     AbsolutePath,
     content_options,
-    EXIT_PROBLEMS,
     fail,
     load_content_or_fail,
     print_problems,
@@ -129,7 +129,7 @@ def table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 

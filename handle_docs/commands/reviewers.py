@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from ..history.changes import record_change, terminal_person
+from ..history.repo import COMMAND_LINE
 from ..review import (
     REGISTRY_ID,
     KeyProblem,
@@ -27,8 +29,6 @@ from ..review import registry as registry_lib
 from ..review.fingerprints import short
 from ..review.pin import ROOT_ENV, read_pin, write_pin
 from ..review.sshsign import read_public_key_file
-from ..history.changes import record_change, terminal_person
-from ..history.repo import COMMAND_LINE
 from .common import AbsolutePath, fail, load_content_or_fail, print_problems, refuse
 from .review import review_dir_option, table
 
@@ -198,7 +198,8 @@ def remove_cmd(reviewer_id, content_dir, templates, review_dir):
     still be judged."""
     entry = _edit(lambda: registry_lib.remove_reviewer(content_dir, reviewer_id, on=resolve_today()),
                   content_dir, f"{reviewer_id} removed")
-    click.echo(f"removed {reviewer_id} ({entry.name}) as of {entry.removed.isoformat()} in {registry_lib.registry_path(content_dir)}")
+    where = registry_lib.registry_path(content_dir)
+    click.echo(f"removed {reviewer_id} ({entry.name}) as of {entry.removed.isoformat()} in {where}")
     _next_step(_status(content_dir, templates, review_dir))
 
 

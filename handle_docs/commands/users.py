@@ -17,9 +17,9 @@ from pathlib import Path
 
 import click
 
-from handle_docs.review import load_policy
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit
+from handle_docs.review import load_policy
 
 from .common import AbsolutePath
 
@@ -113,7 +113,8 @@ def list_(instance):
     click.echo(f"{'ID':<24} {'ROLES':<40} STATE")
     for account in sorted(found.accounts.values(), key=lambda a: a.id):
         state = "disabled" if account.disabled else "active"
-        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {state}{' (demo: published password)' if account.demo else ''}")
+        demo = " (demo: published password)" if account.demo else ""
+        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {state}{demo}")
 
 
 @users.command("audit")
@@ -128,5 +129,5 @@ def audit_(days, instance):
         return
     click.echo(f"{'WHEN (UTC)':<20} {'WHAT':<15} {'ACCOUNT':<24} ADDRESS")
     for entry in found:
-        when = dt.datetime.fromtimestamp(entry.at, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        when = dt.datetime.fromtimestamp(entry.at, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
         click.echo(f"{when:<20} {entry.event:<15} {entry.account or '(no such account)':<24} {entry.address or '?'}")

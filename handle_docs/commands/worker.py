@@ -12,10 +12,11 @@ from pathlib import Path
 
 import click
 
+from handle_docs.review import review_dir_for
+from handle_docs.run.workspace_jobs import Folders
 from handle_docs.services.queue import LEASE_SECONDS
 from handle_docs.services.worker import Worker
-from handle_docs.run.workspace_jobs import Folders
-from handle_docs.review import review_dir_for
+
 from .common import AbsolutePath, content_folders, content_options
 
 

@@ -4,8 +4,9 @@ change to be written and committed (:func:`repo.record`) with a readable message
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from handle_docs.review.registry import REGISTRY_ID
 from handle_docs.review.signoffs import review_dir_for

@@ -182,7 +182,7 @@ def describe(version: Version) -> str:
     """One version in plain words, as ``handle-docs history MATERIAL`` prints it."""
     c = version.commit
     lines = [f"version {version.number}  ({short(version.fingerprint)})",
-             f"  edited by {c.author} on {c.when.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: {c.message}"]
+             f"  edited by {c.author} on {c.when.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC: {c.message}"]
     if version.decisions:
         for d in version.decisions:
             word = "approved by" if d.decision == APPROVED else "changes asked for by"

@@ -30,9 +30,10 @@ import os
 import re
 import subprocess
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 from handle_docs.util import atomic
 
@@ -42,7 +43,10 @@ T = TypeVar("T")
 SOURCE_CHECKOUT = ("This folder is handle-docs' own source, not a force folder, so changes here are not put on "
                    "the record. Make a force folder with 'handle-docs init DIR' (make serve does).")
 #: What ``init`` keeps out of the record: run outputs and the workspace's instance folder (personal data).
-GITIGNORE = "# Never on the record: letters runs (personal data) and the workspace's instance folder.\n/out/\n/instance/\n"
+GITIGNORE = (
+    "# Never on the record: letters runs (personal data) and the workspace's instance folder.\n"
+    "/out/\n/instance/\n"
+)
 _GIT_TIMEOUT = 60
 _thread_lock = threading.RLock()  # flock is per open file; this keeps one process's threads in order too
 
@@ -59,7 +63,7 @@ class Person:
     email: str
 
     @classmethod
-    def for_id(cls, person_id: str | None, name: str | None = None) -> "Person":
+    def for_id(cls, person_id: str | None, name: str | None = None) -> Person:
         """A person of the workspace or the registry: their name, and an address made from their id (local
         accounts and the registry hold no e-mail addresses; ``.invalid`` never reaches anyone; someone signed
         in through the force's provider is credited with the address it gave: web/history.signed_person)."""
@@ -127,7 +131,7 @@ class ForceRepo:
     root: Path
 
     @classmethod
-    def of(cls, folder: Path) -> "ForceRepo | None":
+    def of(cls, folder: Path) -> ForceRepo | None:
         """The repository holding ``folder`` (a force folder or its ``content/``), None when there is
         none.  Raises HistoryError for the handle-docs source checkout (:data:`SOURCE_CHECKOUT`)."""
         root = find_root(folder)
@@ -138,7 +142,7 @@ class ForceRepo:
         return cls(root)
 
     @classmethod
-    def init(cls, root: Path, message: str, author: Person, committer: Person) -> "ForceRepo":
+    def init(cls, root: Path, message: str, author: Person, committer: Person) -> ForceRepo:
         """Make ``root`` a repository and commit everything in it (``init``'s starter) as one commit."""
         root = Path(root).absolute()
         if is_source_checkout(root):
@@ -186,7 +190,7 @@ class ForceRepo:
             if not entry:
                 continue
             meta, path = entry.split("\t", 1)
-            mode, kind, obj = meta.split()
+            _mode, kind, obj = meta.split()
             if kind != "blob":
                 continue
             out = target / path

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
@@ -77,7 +76,7 @@ def verify_folder(repo: ForceRepo, today: dt.date | None = None) -> Findings:
                                               f"{entry.get('date', '?')} was not added by any commit")
     content_root = repo.root / CONTENT
     try:
-        policy, problems = load_policy(content_root)
+        policy, _problems = load_policy(content_root)
         status = registry_status(content_root, policy, review_dir_for(content_root), today or dt.date.today())
         if status.pin_refused:
             findings.registry = status.pin_problem.message

@@ -33,9 +33,10 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -77,7 +78,7 @@ class SsoError(Exception):
         self.reason = reason
 
 
-# --- settings ---------------------------------------------------------------------------------------------------------
+# --- settings -----------------------------------------------------------------------------------------------
 
 
 class SsoSettings(Strict):
@@ -125,7 +126,7 @@ class SsoSettings(Strict):
         return value
 
     @model_validator(mode="after")
-    def _one_secret(self) -> "SsoSettings":
+    def _one_secret(self) -> SsoSettings:
         if (self.client_secret_file is None) == (self.client_secret_env is None):
             raise ValueError("give exactly one of client_secret_file (a file holding the secret) or "
                              "client_secret_env (the environment variable holding it)")
@@ -226,7 +227,7 @@ def _secret(settings: SsoSettings, doc, content: Path, problems: list[Problem]) 
     return value
 
 
-# --- the provider: discovery and keys ----------------------------------------------------------------------------------
+# --- the provider: discovery and keys -----------------------------------------------------------------------
 
 
 @dataclass
@@ -378,7 +379,7 @@ def check_claims(claims: dict, *, issuer: str, client_id: str, nonce: str, now: 
         raise SsoError("the ID token has no usable sub")
 
 
-# --- flows in progress: state, nonce, PKCE verifier, single use ----------------------------------------------------------
+# --- flows in progress: state, nonce, PKCE verifier, single use ---------------------------------------------
 
 FLOW_TABLES = """
 CREATE TABLE IF NOT EXISTS sso_flows (
@@ -427,7 +428,7 @@ class Flows:
         return Flow(row["nonce"], row["verifier"])
 
 
-# --- people signed in by the provider ----------------------------------------------------------------------------------
+# --- people signed in by the provider -----------------------------------------------------------------------
 
 PEOPLE_TABLES = """
 CREATE TABLE IF NOT EXISTS sso_people (

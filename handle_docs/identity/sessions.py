@@ -22,9 +22,9 @@ import hashlib
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util import instance_db
 
@@ -135,7 +135,8 @@ class Sessions:
         now = self.clock()
         with instance_db.opened(self.instance) as conn:
             rows = _tables(conn).execute(
-                "SELECT account, COUNT(*) AS n FROM signin_sessions WHERE created > ? AND seen > ? GROUP BY account",
+                "SELECT account, COUNT(*) AS n FROM signin_sessions "
+                "WHERE created > ? AND seen > ? GROUP BY account",
                 (now - self.lifetimes.hard, now - self.lifetimes.idle)).fetchall()
         return {row["account"]: row["n"] for row in rows}
 

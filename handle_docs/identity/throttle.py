@@ -30,9 +30,9 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util import instance_db
 
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS signin_throttle (
 
 
 def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
 def wait_after(failures: int, free: int) -> float:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.models import Problem, ProblemsError
@@ -31,8 +31,7 @@ EARTH_RADIUS_M = 6_371_000
 
 #: Last words that make a part of an address a street ("12 Larch Close" -> "Larch Close").
 STREET_WORDS = frozenset(
-    "road street lane close avenue way drive court crescent place gardens terrace grove hill walk square "
-    "parade view mews green rise row park vale end fields meadow wharf yard hollow path gate chase".split()
+    ["road", "street", "lane", "close", "avenue", "way", "drive", "court", "crescent", "place", "gardens", "terrace", "grove", "hill", "walk", "square", "parade", "view", "mews", "green", "rise", "row", "park", "vale", "end", "fields", "meadow", "wharf", "yard", "hollow", "path", "gate", "chase"]
 )
 _HOUSE_NUMBER = re.compile(r"^\d+[A-Za-z]?(-\d+[A-Za-z]?)?\s+")
 _FLAT = re.compile(r"^(flat|apartment|unit|room)\b", re.IGNORECASE)

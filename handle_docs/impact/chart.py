@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager, rcParams  # noqa: E402  (after the backend is chosen)
-from matplotlib.figure import Figure  # noqa: E402
+# imported after the backend is chosen
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-from handle_docs.util.reproducible import source_datetime  # noqa: E402
+from handle_docs.util.reproducible import source_datetime
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FONT_FILES = ("AtkinsonHyperlegibleNext-Regular.ttf", "AtkinsonHyperlegibleNext-Bold.ttf")
@@ -66,7 +67,7 @@ def shown_months(months: Sequence[str], operation: str) -> list[str]:
 
 
 def _label(month: str) -> str:
-    names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     return f"{names[int(month[5:7]) - 1]}\n{month[:4]}"
 
 
@@ -80,7 +81,7 @@ def draw(series: Mapping[str, Mapping[str, int]], operation: str) -> bytes:
         axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
         x = list(range(len(months)))
         op_x = months.index(operation) if operation in months else None
-        for ax, (name, counts) in zip(axes, series.items()):
+        for ax, (name, counts) in zip(axes, series.items(), strict=True):
             y = [counts.get(m, 0) for m in months]
             if op_x is not None:
                 ax.axvspan(op_x + 0.5, len(months) - 0.5, color=AFTER_SHADE, linewidth=0)

@@ -13,8 +13,8 @@ after together), or a count of zero anywhere, the verdict is ``too few to tell``
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 #: Fewer area crimes than this, before and after together, and no verdict is given.
 MIN_COUNT = 20
@@ -44,7 +44,9 @@ class Change:
     verdict: str
 
     def as_dict(self) -> dict:
-        r = lambda x: None if x is None else round(x, 1)  # noqa: E731
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 1)
+
         return {"before": self.before, "after": self.after, "percent": r(self.percent), "low": r(self.low),
                 "high": r(self.high), "verdict": self.verdict}
 
@@ -91,7 +93,10 @@ def _verdict(low: float, high: float) -> str:
 
 def _interval(log_ratio: float, variance: float) -> tuple[float, float, float]:
     half = Z95 * math.sqrt(variance)
-    pct = lambda x: 100 * (math.exp(x) - 1)  # noqa: E731
+
+    def pct(x: float) -> float:
+        return 100 * (math.exp(x) - 1)
+
     return pct(log_ratio), pct(log_ratio - half), pct(log_ratio + half)
 
 
@@ -147,5 +152,20 @@ def estimate(area: Mapping[str, int], buffer: Mapping[str, int], comparison: Map
     )
 
 
-__all__ = ["Change", "Estimate", "EstimateError", "FELL", "MIN_COUNT", "NO_CLEAR_CHANGE", "Periods", "ROSE",
-           "TOO_FEW", "VERDICTS", "add_months", "diff_in_diff", "estimate", "periods", "year_on_year"]
+__all__ = [
+    "FELL",
+    "MIN_COUNT",
+    "NO_CLEAR_CHANGE",
+    "ROSE",
+    "TOO_FEW",
+    "VERDICTS",
+    "Change",
+    "Estimate",
+    "EstimateError",
+    "Periods",
+    "add_months",
+    "diff_in_diff",
+    "estimate",
+    "periods",
+    "year_on_year",
+]

@@ -8,8 +8,8 @@ used only when ``area.lsoa`` is not given) and returns an :class:`Impact`: plain
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from handle_docs.impact import words
 from handle_docs.impact.area import Area, StreetMatches, match_streets, resolve_area

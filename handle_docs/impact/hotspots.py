@@ -12,8 +12,8 @@ LSOAs, over all the months read, are listed too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from handle_docs.impact.estimate import FELL, ROSE, TOO_FEW, add_months, year_on_year
 from handle_docs.impact.policeuk import Crimes
@@ -100,4 +100,4 @@ def rank(crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = (), 
     return Hotspots(last, m3, m12, tuple(rows))
 
 
-__all__ = ["CSV_COLUMNS", "Hotspot", "Hotspots", "TREND_MIN_COUNT", "rank", "trend"]
+__all__ = ["CSV_COLUMNS", "TREND_MIN_COUNT", "Hotspot", "Hotspots", "rank", "trend"]

@@ -17,9 +17,10 @@ import io
 import re
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from handle_docs.models import Problem, ProblemsError
 

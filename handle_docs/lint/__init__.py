@@ -19,13 +19,14 @@ which measures applied (:mod:`handle_docs.lint.measures`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from handle_docs.wording.content import Content, Material
-from ..models import Problem, Severity
 from handle_docs.wording.yamlfile import YamlDoc
+
+from ..models import Problem, Severity
 from .config import CONFIG_NAME, JargonTerm, LintConfig, load_lint_config
 from .locate import SourceMap
 from .measures import MaterialMeasures, measures_for, measures_of
@@ -34,11 +35,11 @@ from .rules import RULES, Finding, Piece, measured, piece_from_nodes, scored
 
 __all__ = [
     "CONFIG_NAME",
+    "RULES",
     "JargonTerm",
     "LintConfig",
     "LintProblem",
     "MaterialMeasures",
-    "RULES",
     "TextStats",
     "WordStats",
     "block_scores",

@@ -18,10 +18,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from handle_docs.records.vocab import LANGUAGES
-from handle_docs.wording.content import validate_model
-from ..models import Problem, ProblemsError, Severity
-from handle_docs.wording.yamlfile import load_yaml
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording.content import validate_model
+from handle_docs.wording.yamlfile import load_yaml
+
+from ..models import Problem, ProblemsError, Severity
 
 #: The rules, in the order they are described in lint.yaml.
 RULES: tuple[str, ...] = (
@@ -173,7 +174,7 @@ class LintConfig(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _english_once(self) -> "LintConfig":
+    def _english_once(self) -> LintConfig:
         if self.jargon and any(primary_subtag(k) == "en" for k in self.avoid):
             raise ValueError("English words to avoid are given twice: move the jargon list under avoid: en:")
         return self

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from handle_docs.records.vocab import language_name
 from handle_docs.wording.content import Content, Material
+
 from .config import LintConfig
 
 

@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import pyphen
+
 from handle_docs.util.langtag import primary_subtag
 
 #: Words counted for reading scores: letters or digits, joined by an

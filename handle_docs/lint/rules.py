@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator
 
 from handle_docs.wording import markup
+
 from ..models import Severity
 from . import readability
 from .config import JargonTerm, LintConfig
@@ -339,7 +340,8 @@ def click_here(piece: Piece, config: LintConfig) -> Iterator[Finding]:
     """Link text that does not say where the link goes."""
     if not piece.english:
         return
-    advice = "screen reader users often hear links on their own, so name where it goes instead, e.g. \"report a crime online\""
+    advice = ("screen reader users often hear links on their own, so name where it goes instead, "
+              'e.g. "report a crime online"')
     reported: set[int] = set()
     for phrase in config.link_phrases:
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?!\w)"

@@ -21,22 +21,24 @@ so the fingerprint that reviewers approve covers it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import Image, ImageDraw, ImageFont
 
+from handle_docs.models import Problem
+from handle_docs.render.pdf import FONT_DIR
+from handle_docs.run.context import long_date, placeholder_values
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import long_date, placeholder_values
-from handle_docs.models import Problem
-from handle_docs.render.pdf import FONT_DIR
 
 #: name → (width, height) in pixels.
 SIZES: dict[str, tuple[int, int]] = {"square": (1080, 1080), "wide": (1200, 675)}
@@ -132,10 +134,8 @@ def _values(content: Content, stats: Mapping[str, Any]) -> dict[str, str]:
         values["operation"] = str(op["name"])
     if op.get("area"):
         values["area"] = str(op["area"])
-    try:
+    with contextlib.suppress(ValueError):
         values["patrol_date"] = long_date(dt.date.fromisoformat(str(op.get("patrol_date"))))
-    except ValueError:
-        pass
     return values
 
 
@@ -186,7 +186,7 @@ def alt_text(content: Content, material: Material, text: CardText) -> str:
         force=text.force,
         headline=text.headline,
         intro=text.intro,
-        figures=[{"number": n, "label": l} for n, l in text.figures],
+        figures=[{"number": n, "label": label} for n, label in text.figures],
         call_to_action=text.call_to_action,
         draft=text.draft,
     )
@@ -378,11 +378,11 @@ def render_cards(
 
 
 __all__ = [
+    "FIGURES",
+    "SIZES",
     "CardError",
     "CardOutput",
     "CardText",
-    "FIGURES",
-    "SIZES",
     "alt_text",
     "card_text",
     "check_location",

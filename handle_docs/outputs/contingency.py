@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handle_docs.util import atomic
-from handle_docs.wording import markup
-from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import block_data, long_date, placeholder_values, qr_codes
-from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.models import RECORD_COLUMNS, Finding
+from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.records import vocab
 from handle_docs.records.read import load_column_map
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
+from handle_docs.run.context import block_data, long_date, placeholder_values, qr_codes
+from handle_docs.util import atomic
+from handle_docs.wording import markup
+from handle_docs.wording.content import Content, Material
 from handle_docs.wording.yamlfile import file_data
 
 FORM_ID = "paper-check-form"
@@ -230,8 +230,8 @@ __all__ = [
     "FORM_ID",
     "FORM_NAME",
     "LETTER_ID",
-    "PackOutput",
     "PER_SHEET",
+    "PackOutput",
     "form_context",
     "form_questions",
     "generic_letter_context",

@@ -34,17 +34,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from pydantic import Field
 
-from handle_docs.util import atomic
-from handle_docs.wording.content import validate_model
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.render.pages import COLOUR_DPI, COLOUR_TOLERANCE, PageFlags, page_flags
+from handle_docs.util import atomic
+from handle_docs.wording.content import validate_model
 from handle_docs.wording.schema import Strict
 from handle_docs.wording.yamlfile import load_yaml
 
@@ -113,7 +114,7 @@ class PageCounts:
     def mono_pages(self) -> int:
         return self.pages - self.colour_pages
 
-    def __add__(self, other: "PageCounts") -> "PageCounts":
+    def __add__(self, other: PageCounts) -> PageCounts:
         return PageCounts(
             self.pages + other.pages,
             self.colour_pages + other.colour_pages,
@@ -124,7 +125,7 @@ class PageCounts:
         return {"pages": self.pages, "colour_pages": self.colour_pages, "blank_backs": self.blank_backs}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "PageCounts":
+    def from_dict(cls, data: Mapping[str, Any]) -> PageCounts:
         return cls(int(data.get("pages", 0)), int(data.get("colour_pages", 0)), int(data.get("blank_backs", 0)))
 
 
@@ -271,18 +272,18 @@ def cost_table(counts_by_material: Mapping[str, PageCounts], prices: Prices, dup
     table = CostTable(prices, duplex)
     for name, counts in counts_by_material.items():
         table.lines.append(cost_line(name, counts, prices, duplex))
-    total_counts = sum((l.counts for l in table.lines), PageCounts())
+    total_counts = sum((line.counts for line in table.lines), PageCounts())
     table.total = CostLine(
         "total",
         total_counts,
         duplex,
-        sum(l.sides for l in table.lines),
-        sum(l.sheets for l in table.lines),
-        sum(l.mono_sides for l in table.lines),
-        sum(l.colour_sides for l in table.lines),
-        sum((l.paper_cost for l in table.lines), Decimal(0)),
-        sum((l.print_cost for l in table.lines), Decimal(0)),
-        sum((l.cost for l in table.lines), Decimal(0)),
+        sum(line.sides for line in table.lines),
+        sum(line.sheets for line in table.lines),
+        sum(line.mono_sides for line in table.lines),
+        sum(line.colour_sides for line in table.lines),
+        sum((line.paper_cost for line in table.lines), Decimal(0)),
+        sum((line.print_cost for line in table.lines), Decimal(0)),
+        sum((line.cost for line in table.lines), Decimal(0)),
     )
     return table
 
@@ -320,9 +321,7 @@ def cost_lines(run_dir: Path, prices: Prices) -> list[str]:
     second = cost_table(counts, prices, duplex=not first.duplex)
     assert second.total is not None
     return (
-        table_lines(first)
-        + [f"print cost, {prices.paper} {second.sides_text}: {_line_text(second.total, second)}"]
-        + [f"print prices: {prices_text(prices)}"]
+        [*table_lines(first), f"print cost, {prices.paper} {second.sides_text}: {_line_text(second.total, second)}", f"print prices: {prices_text(prices)}"]
     )
 
 
@@ -361,9 +360,9 @@ def record_print_cost(
 
 
 __all__ = [
+    "PRICES_FILE",
     "CostLine",
     "CostTable",
-    "PRICES_FILE",
     "PageCounts",
     "Prices",
     "batch_counts",
@@ -373,9 +372,9 @@ __all__ = [
     "count_pages",
     "load_prices",
     "money",
-    "print_record",
     "prices_for",
     "prices_text",
+    "print_record",
     "record_print_cost",
     "run_counts",
     "table_lines",

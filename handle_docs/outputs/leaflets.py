@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from handle_docs.util import atomic
-from handle_docs.wording.content import Content, Material
-from handle_docs.run.context import leaflet_context
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.impose import impose_booklet
 from handle_docs.render.pdf import PdfRenderer
+from handle_docs.run.context import leaflet_context
+from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
+from handle_docs.wording.content import Content, Material
 
 FORMATS = ("a4", "a5-booklet")
 STYLESHEETS = {"a4": ["leaflets/leaflet.css"], "a5-booklet": ["leaflets/leaflet.css", "leaflets/a5.css"]}

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from handle_docs.util import atomic
-from handle_docs.run.context import long_date
 from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text, run_counts
+from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES, OTHER_ITEM, item_kind
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES, OTHER_ITEM, item_kind
+from handle_docs.run.context import long_date
+from handle_docs.util import atomic
 from handle_docs.util.langtag import primary_subtag
 
 TEMPLATE = "report/summary.html.j2"
@@ -424,7 +425,7 @@ __all__ = [
     "item_counts",
     "load_run",
     "markdown",
+    "material_name",
     "render_report",
     "report_context",
-    "material_name",
 ]

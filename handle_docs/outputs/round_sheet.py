@@ -20,8 +20,9 @@ second.  A round of up to ``PART_STOPS`` letters is one document, as it always w
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pydantic import Field
 

@@ -18,9 +18,9 @@ what to do about each problem.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from handle_docs.models import RECORD_COLUMNS, Reject, RowWarning, VisitRecord
 from handle_docs.records import vocab

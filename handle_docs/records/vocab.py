@@ -9,8 +9,9 @@ each item by the keys in :data:`ITEM_KEYS`).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
+
 from handle_docs.util.langtag import primary_subtag
 
 #: Canonical item key -> other words officers (or the form's choices) use for it.

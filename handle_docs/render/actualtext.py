@@ -116,7 +116,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         sizes = {start: drawn.count(start) for start in starts}
         offsets.extend(offset + start for start in drawn)
 
-        def as_drawn(start: int) -> str:
+        def as_drawn(start: int, texts: dict[int, str] = texts, rtl: bool = rtl) -> str:
             return texts[start][::-1] if rtl else texts[start]
 
         if not arabic_script(utf8[offset:offset + length].decode()):
@@ -277,7 +277,7 @@ def give_extra_mcids(pdf, pages: list) -> None:
     for number, (extras, mains, sorted_mcids) in enumerate(pages):
         if not extras:
             continue
-        owner = dict(zip(sorted_mcids, nums[2 * number + 1]))
+        owner = dict(zip(sorted_mcids, nums[2 * number + 1], strict=False))
         for box, more in extras.items():
             main = mains[box]
             kids = _object(pdf, owner[main])["K"]

@@ -27,24 +27,37 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
 from jinja2 import StrictUndefined, TemplateError
-from lxml import etree
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
 
-from handle_docs.util import atomic
-from handle_docs.wording.content import Content, Material
 from handle_docs.render.direction import direction_of_text, text_direction
-from handle_docs.render.ooxml import (LANG_ATTRS, PPR_ORDER, R_NS, REL_TYPE, RPR_ORDER, WP_NS, DocxError,
-                                      child_in_order, core_datetime, normalise_zip, properties, w_tag)
+from handle_docs.render.ooxml import (
+    LANG_ATTRS,
+    PPR_ORDER,
+    R_NS,
+    REL_TYPE,
+    RPR_ORDER,
+    WP_NS,
+    DocxError,
+    child_in_order,
+    core_datetime,
+    normalise_zip,
+    properties,
+    w_tag,
+)
 from handle_docs.render.qr import qr_image
+from handle_docs.util import atomic
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording.content import Content, Material
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"

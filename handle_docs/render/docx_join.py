@@ -16,15 +16,15 @@ import hashlib
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 from docx.oxml.ns import qn
 from lxml import etree
 
-from handle_docs.util import atomic
 from handle_docs.render.ooxml import LANG_ATTRS, R_NS, REL_TYPE, WP_NS, DocxError, core_datetime, zip_info
+from handle_docs.util import atomic
 
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -537,4 +537,4 @@ def _core_xml(*, title: str, author: str, lang: str) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()

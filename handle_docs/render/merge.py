@@ -85,7 +85,7 @@ from handle_docs.render.pdfcopy import ObjectCopier
 from handle_docs.render.pdfmeta import document_metadata, read_docinfo
 from handle_docs.render.pdfwriter import HEADER_VERSION, PdfWriter, pdf_dict
 
-__all__ = ["merge_tagged_pdfs", "write_merged", "MergeError"]
+__all__ = ["MergeError", "merge_tagged_pdfs", "write_merged"]
 
 #: Entries per number/name tree leaf (and kids per intermediate node, and
 #: pages per page-tree node).  PDF readers cope with big flat arrays, but old
@@ -527,7 +527,7 @@ class _Merger:
             b"/ParentTreeNextKey": b"%d" % self.next_key,
         }
         pt = w.tree(
-            ((b"%d" % k, b"%d 0 R" % v) for k, v in zip(self.pt_keys, self.pt_vals)),
+            ((b"%d" % k, b"%d 0 R" % v) for k, v in zip(self.pt_keys, self.pt_vals, strict=True)),
             len(self.pt_keys),
             b"/Nums",
             self.fanout,

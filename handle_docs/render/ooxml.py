@@ -29,7 +29,7 @@ class DocxError(Exception):
 
 def core_datetime() -> dt.datetime:
     """Naive UTC, as Word's core properties want: SOURCE_DATE_EPOCH, else now."""
-    stamp = source_datetime() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = source_datetime() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return stamp.replace(tzinfo=None)
 
 

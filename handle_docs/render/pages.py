@@ -15,9 +15,10 @@ few times cheaper than drawing it), and only the others are drawn.  The flags tr
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any
 
 BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs
 

@@ -18,9 +18,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from weasyprint import HTML
 from weasyprint.document import Document, Page

@@ -8,7 +8,7 @@ creator and producer from the first input.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -91,7 +91,7 @@ def document_metadata(
 
 
 def _utc_if_naive(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
 
 
 def _pdf_date(dt: datetime) -> str:

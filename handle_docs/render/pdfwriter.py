@@ -1,4 +1,5 @@
-"""A raw PDF writer: numbered objects streamed to a file, packed into object streams, balanced trees, a cross-reference stream.
+"""A raw PDF writer: numbered objects streamed to a file, packed into object streams, balanced trees, a
+cross-reference stream.
 
 The merger (``merge.py``) hands it objects already serialised (qpdf's
 ``unparse`` form), so nothing but one 8-byte cross-reference entry per object

@@ -36,7 +36,7 @@ from handle_docs.checks.structure_tree import as_list, is_dict, is_int, is_struc
 from handle_docs.render.merge import MergeError, write_merged
 from handle_docs.render.split import SplitError, top_elements
 
-__all__ = ["repeat_pages", "RepeatError"]
+__all__ = ["RepeatError", "repeat_pages"]
 
 
 class RepeatError(ValueError):

@@ -48,7 +48,7 @@ from handle_docs.checks.structure_tree import (
 )
 from handle_docs.render.merge import MergeError, write_merged
 
-__all__ = ["split_tagged_pdf", "top_elements", "SplitError"]
+__all__ = ["SplitError", "split_tagged_pdf", "top_elements"]
 
 
 class SplitError(ValueError):
@@ -75,7 +75,7 @@ def split_tagged_pdf(
     with pikepdf.open(io.BytesIO(data), inherit_page_attributes=True) as src:
         source = _Source(src)
         pieces = []
-        for pages, title, lang in zip(groups, titles, langs):
+        for pages, title, lang in zip(groups, titles, langs, strict=True):
             keep = source.prune(list(pages))
             out = io.BytesIO()
             try:
@@ -177,7 +177,7 @@ class _Source:
         pages_of_kids = _pages_of_kids(self.holder)
         if len(pages_of_kids) != len(kids):
             raise SplitError("a structure element is listed twice")
-        for kid, found in zip(kids, pages_of_kids):
+        for kid, found in zip(kids, pages_of_kids, strict=True):
             if not found or not found <= index.keys():
                 raise SplitError("a structure element is on no page of the document")
             self.kids.append((kid, frozenset(index[p] for p in found)))

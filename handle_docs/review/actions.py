@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handle_docs.wording.content import Content
+
 from ..models import Problem
 from .fingerprints import PREFIX, SHORT_HEX, hex_of, short
 from .pin import write_pin
@@ -36,7 +37,6 @@ from .wording import (
     snapshot_path,
     write_snapshot,
 )
-
 
 #: A sign-off refused because the version is no longer the one the reviewer read.
 WORDING_CHANGED = "The wording changed since you opened it: read it again."

@@ -100,7 +100,8 @@ def _names(items: list[str]) -> str:
 def state_sentence(status: MaterialStatus) -> str:
     """Where this version stands, in one sentence."""
     if status.errors:
-        return "The record of approvals cannot be read, so this version cannot be printed. Ask whoever runs the workspace."
+        return ("The record of approvals cannot be read, so this version cannot be printed. "
+                "Ask whoever runs the workspace.")
     if status.expired:
         return (f"Its review-by date, {long_date(status.review_by)}, has passed: the wording must be checked and a "
                 "new version approved before it is printed again.")

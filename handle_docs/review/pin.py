@@ -26,6 +26,7 @@ part of no material's fingerprint.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -154,10 +155,8 @@ def write_pin(review_dir: Path, fingerprint: str) -> Path:
     path = pin_path(review_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, pin_text(fingerprint))
-    try:
+    with contextlib.suppress(OSError):  # pragma: no cover
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return path
 
 

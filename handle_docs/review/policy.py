@@ -13,11 +13,12 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
+from handle_docs.util.langtag import primary_subtag
 from handle_docs.wording.content import validate_model
-from ..models import Problem
 from handle_docs.wording.schema import SLUG, Strict
 from handle_docs.wording.yamlfile import load_yaml
-from handle_docs.util.langtag import primary_subtag
+
+from ..models import Problem
 
 POLICY_FILE = "review-policy.yaml"
 
@@ -35,7 +36,7 @@ class Policy(Strict):
     )
 
     @model_validator(mode="after")
-    def _roles_known(self) -> "Policy":
+    def _roles_known(self) -> Policy:
         import re
 
         for role in self.roles:
@@ -55,7 +56,7 @@ class Policy(Strict):
         """The translator role ``translator_roles`` gives ``language`` (cy-GB → cy), or None."""
         return self.translator_roles.get(primary_subtag(language))
 
-    def for_material(self, language: str, translation_of: str | None) -> "Policy":
+    def for_material(self, language: str, translation_of: str | None) -> Policy:
         """The rule for one material: a translation also needs its language's translator role."""
         role = self.translator_role(language) if translation_of else None
         if role is None or role in self.required_roles:

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from handle_docs.util import atomic
-from handle_docs.run.chunk import ChunkRenderer, RunSettings
-from handle_docs.wording.content import Content
-from handle_docs.run.letters import findings_for
 from handle_docs.models import Letter, VehicleCheck
 from handle_docs.review import DRAFT_WATERMARK, MaterialStatus, material_status
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
+from handle_docs.run.letters import findings_for
+from handle_docs.util import atomic
+from handle_docs.wording.content import Content
 
 PROOF_ADDRESS = ("1 Sample Street", "Proofton")
 PROOF_POSTCODE = "ZZ99 9ZZ"

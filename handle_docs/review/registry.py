@@ -23,15 +23,16 @@ material's: adding a reviewer does not reopen every material.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator
-from typing import Annotated
 
 from handle_docs.models import Problem
 from handle_docs.util import atomic
@@ -252,10 +253,8 @@ def write_copy(review_dir: Path, registry_file: Path, fp: str) -> Path:
     path = copy_path(review_dir, fp)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(path, Path(registry_file).read_bytes())
-    try:  # review records are shared in git, not private like run outputs
+    with contextlib.suppress(OSError):  # review records are shared in git, not private like run outputs
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return path
 
 
@@ -332,10 +331,8 @@ def _save(path: Path, data: RegistryData) -> RegistryData:
         raise RuntimeError("the registry would not read back as written")
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, text)
-    try:
+    with contextlib.suppress(OSError):  # pragma: no cover
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return data
 
 
@@ -383,7 +380,8 @@ def add_reviewer(
     unknown = [r for r in roles if r not in allowed_roles]
     if unknown or not roles:
         raise RegistryEditError(
-            f"unknown role {', '.join(unknown) or '(none given)'} (review-policy.yaml allows: {', '.join(allowed_roles)})"
+            f"unknown role {', '.join(unknown) or '(none given)'} "
+            f"(review-policy.yaml allows: {', '.join(allowed_roles)})"
         )
     lines = [_key_or_usage(line, "--key") for line in keys]
     if not lines:

@@ -27,6 +27,7 @@ there does not count, and says why, but leaves the others standing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ from typing import Any
 import yaml
 
 from handle_docs.util import atomic
-from ..models import Problem, Severity
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml, parse_yaml
+
+from ..models import Problem, Severity
 from .policy import Policy
 
 APPROVED = "approved"
@@ -329,7 +331,5 @@ def append_signoff(path: Path, material_id: str, entry: SignOff) -> None:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, new)
-    try:  # review records are shared in git, not private like run outputs
+    with contextlib.suppress(OSError):  # review records are shared in git, not private like run outputs
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass

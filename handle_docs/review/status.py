@@ -20,7 +20,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handle_docs.util.langtag import primary_subtag
 from handle_docs.wording.content import Content
+
 from ..models import Problem, Severity
 from .fingerprints import SHORT_HEX, Part, fingerprint_of_parts, fingerprint_parts, hex_of, short
 from .policy import POLICY_FILE, Policy, load_policy
@@ -44,7 +46,6 @@ from .trust import (
     tally,
 )
 from .wording import known_versions
-from handle_docs.util.langtag import primary_subtag
 
 TODAY_ENV = "HANDLE_DOCS_TODAY"
 CLI = "handle-docs"
@@ -405,9 +406,7 @@ def gate(
     """Problems that must stop a build using ``material_ids``; empty means open."""
     policy, problems = load_policy(content.root)
     if problems:
-        return problems + [
-            Problem(f"{POLICY_FILE} cannot be used, so no material counts as approved", str(content.root / POLICY_FILE))
-        ]
+        return [*problems, Problem(f"{POLICY_FILE} cannot be used, so no material counts as approved", str(content.root / POLICY_FILE))]
     out: list[Problem] = []
     registry = _registry_for(content, policy, review_dir, today)
     if registry.pin_refused:

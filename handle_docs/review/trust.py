@@ -48,7 +48,15 @@ from .fingerprints import short
 from .pin import ALLOW_FLAG, AWAITING, PIN_KEY, ROOT_ENV, UNPINNED_RECORD, Pin, read_pin
 from .policy import Policy
 from .registry import REGISTRY_ID, Registry, load_registry, read_copy, versions_dir
-from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, norm_name, signoff_path
+from .signoffs import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    SignOff,
+    SignOffFile,
+    load_signoffs,
+    norm_name,
+    signoff_path,
+)
 from .sshsign import BadSignature, check_signature
 from .statement import statement
 
@@ -86,7 +94,8 @@ def why_not(entry: SignOff, material_id: str, judge: Registry | None, pending: R
     if signer.fingerprint != entry.key:
         return f"signed with key {signer.fingerprint}, not with the key the entry names ({entry.key})"
     if judge is None:
-        return "there is no approved reviewer registry yet, so no key can be trusted (see the 'reviewers' line of review status)"
+        return ("there is no approved reviewer registry yet, so no key can be trusted "
+                "(see the 'reviewers' line of review status)")
     person = judge.reviewer(entry.reviewer)
     if person is None:
         if pending is not None and pending.reviewer(entry.reviewer) is not None:
@@ -106,7 +115,8 @@ def why_not(entry: SignOff, material_id: str, judge: Registry | None, pending: R
         if owner.id != entry.reviewer:
             return f"key {entry.key} belongs to {judge.display(owner.id)} ({owner.id}), not to {entry.reviewer}"
     if person.removed is not None and entry.date > person.removed:
-        return f"{person.name} was removed from the registry on {person.removed.isoformat()}; this sign-off is dated after"
+        return (f"{person.name} was removed from the registry on {person.removed.isoformat()}; "
+                "this sign-off is dated after")
     if entry.role not in person.roles:
         return f"{person.name} does not hold the role {entry.role!r} (registry: {', '.join(person.roles)})"
     return None
@@ -122,7 +132,7 @@ class Checked:
 
     def refused_for(self, fp: str) -> list[Problem]:
         """Why entries on version ``fp`` do not count."""
-        return [p for p, e in zip(self.refused, self.refused_entries) if e.fingerprint == fp]
+        return [p for p, e in zip(self.refused, self.refused_entries, strict=True) if e.fingerprint == fp]
 
 
 def check_entries(
@@ -142,7 +152,8 @@ def check_entries(
             refused_entries.append(entry)
             refused.append(
                 Problem(
-                    f"sign-off by {entry.reviewer} ({entry.decision}, {entry.date.isoformat()}) does not count: {reason}",
+                    f"sign-off by {entry.reviewer} ({entry.decision}, {entry.date.isoformat()}) "
+                    f"does not count: {reason}",
                     str(signoffs.path),
                     entry.line,
                     key=f"signoffs.{entry.index}",

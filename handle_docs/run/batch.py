@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from handle_docs.models import Letter
 from handle_docs.run.chunk import ChunkRenderer, ChunkResult, RunSettings

@@ -26,9 +26,10 @@ the run (run/batch.py).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from jinja2 import TemplateError
 
@@ -282,7 +283,7 @@ class ChunkRenderer:
         base = self.base_material.spec
         data = tag_page_languages(self.paint(document, paging), paging.langs, catalog_lang=base.language)
         pieces = self.cut(document, data, paging.spans)
-        results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces)]
+        results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces, strict=True)]
         chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
         atomic.write_bytes(staging / chunk_file, data)
         flags = ""

@@ -15,14 +15,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
 
-from handle_docs.wording import markup
-from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
 from handle_docs.models import Finding, Letter
 from handle_docs.records.vocab import UNNAMED_ITEM
 from handle_docs.render.direction import direction_of_text
 from handle_docs.render.qr import qr_image, tracked_url
-from handle_docs.wording.schema import Block, ListAnd
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording import markup
+from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
+from handle_docs.wording.schema import Block, ListAnd
 
 #: The block saying correspondence in Welsh is welcome: printed in bilingual letters only.
 WELSH_WELCOME = "welsh_welcome"

@@ -7,8 +7,9 @@ report all show what it returns, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
 from handle_docs.models import Reject, RowWarning
 

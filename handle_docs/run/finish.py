@@ -5,9 +5,10 @@ written, then the staging folder swapped into place."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from handle_docs.models import Reject
 from handle_docs.run.chunk import LetterResult
@@ -93,8 +94,8 @@ def write_manifests(staging: Path, data: dict[str, Any], letters: Sequence[Lette
     write_csv(
         staging / "manifest.csv",
         MANIFEST_CSV_HEADER,
-        [(l.letter_id, " ".join(map(str, l.source_rows)), l.pages, l.sha256, l.material_id, l.language, l.file)
-         for l in letters],
+        [(letter.letter_id, " ".join(map(str, letter.source_rows)), letter.pages, letter.sha256, letter.material_id, letter.language, letter.file)
+         for letter in letters],
     )
 
 

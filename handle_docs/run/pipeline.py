@@ -7,29 +7,36 @@ tests and benchmarks call it directly.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from handle_docs.braille.outputs import settings_for, write_braille
 from handle_docs.models import Letter, RecordSet
 from handle_docs.outputs.costs import record_print_cost
+from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
+from handle_docs.outputs.row_warnings import write_warnings
 from handle_docs.records.printable import screen
 from handle_docs.render.pages import PageFlags, flags_from_code
 from handle_docs.run.batch import render_chunks
 from handle_docs.run.chunk import RunSettings
+from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
 from handle_docs.run.finish import RunResult, finalise_run
 from handle_docs.run.journal import file_sha256, prepare_staging, run_key
 from handle_docs.run.letters import build_letters
-from handle_docs.run.stats import count_vehicles, fallback_lines, fallbacks, follow_up_rows, letters_by_language, run_stats
-from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
-from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
-from handle_docs.outputs.row_warnings import write_warnings
+from handle_docs.run.stats import (
+    count_vehicles,
+    fallback_lines,
+    fallbacks,
+    follow_up_rows,
+    letters_by_language,
+    run_stats,
+)
 from handle_docs.wording.content import Content, load_content
 
-
-__all__ = ["RunOptions", "ReconciliationError", "file_sha256", "run_letters", "summary_lines"]
+__all__ = ["ReconciliationError", "RunOptions", "file_sha256", "run_letters", "summary_lines"]
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Which materials each letter is printed in: the resident's language when its translation is approved, else English and why.
+"""Which materials each letter is printed in: the resident's language when its translation is approved,
+else English and why.
 
 One function, :func:`plan_letters`, used by ``handle-docs letters`` and the
 workspace's runs alike, once the records say which languages are asked for:
@@ -17,9 +18,9 @@ workspace's runs alike, once the records say which languages are asked for:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from handle_docs.models import Problem, RecordSet
 from handle_docs.records.printable import screen
@@ -34,8 +35,8 @@ from handle_docs.review.status import (
     statuses_for,
 )
 from handle_docs.run.letters import build_letters
-from handle_docs.wording.content import Content, Material
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording.content import Content, Material
 
 #: Why ``material_id`` may not be printed ("" when it may): the review state, or nothing under --draft.
 Usable = Callable[[str], str]

@@ -15,9 +15,10 @@ letters stand in.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from handle_docs.models import Finding, Letter, RecordSet, VehicleCheck
 from handle_docs.records.vocab import language_label
@@ -37,12 +38,12 @@ class Scenario:
 
 #: scenario id → (label, does this letter show it?)
 SITUATIONS: dict[str, tuple[str, Callable[[Letter], bool]]] = {
-    "not-locked": ("A car not locked", lambda l: Finding.INSECURE_VEHICLE in l.findings),
-    "all-secure": ("All secure (the thank-you)", lambda l: l.findings == (Finding.ALL_SECURE,)),
-    "on-show": ("Things on show", lambda l: Finding.ITEMS_ON_DISPLAY in l.findings),
-    "keys": ("Keys in sight", lambda l: Finding.KEYS_VISIBLE in l.findings),
-    "several": ("Several cars at one address", lambda l: len(l.vehicles) > 1),
-    "large-print": ("Large print", lambda l: l.large_print),
+    "not-locked": ("A car not locked", lambda letter: Finding.INSECURE_VEHICLE in letter.findings),
+    "all-secure": ("All secure (the thank-you)", lambda letter: letter.findings == (Finding.ALL_SECURE,)),
+    "on-show": ("Things on show", lambda letter: Finding.ITEMS_ON_DISPLAY in letter.findings),
+    "keys": ("Keys in sight", lambda letter: Finding.KEYS_VISIBLE in letter.findings),
+    "several": ("Several cars at one address", lambda letter: len(letter.vehicles) > 1),
+    "large-print": ("Large print", lambda letter: letter.large_print),
 }
 
 
@@ -87,8 +88,8 @@ def sample_stats(content: Content, path: Path = SAMPLE_RECORDS) -> dict[str, Any
 
     records, letters = _sample(Path(path))
     result = RunResult(out_dir=Path("."), rows_read=records.rows_read, records=len(records.records), insecure=0,
-                       with_items=0, letters=[LetterResult(l.letter_id, list(l.source_rows), 0, "", "visit-letter", l.language, "")
-                                              for l in letters])
+                       with_items=0, letters=[LetterResult(letter.letter_id, list(letter.source_rows), 0, "", "visit-letter", letter.language, "")
+                                              for letter in letters])
     return run_stats(content, records, letters, result)
 
 
@@ -97,7 +98,7 @@ def scenarios(content: Content, material_id: str, path: Path = SAMPLE_RECORDS) -
     letters = sample_letters(path)
     out: list[Scenario] = []
     for sid, (label, shows) in SITUATIONS.items():
-        found = next((l for l in letters if shows(l)), None) or next(l for l in _invented() if shows(l))
+        found = next((letter for letter in letters if shows(letter)), None) or next(letter for letter in _invented() if shows(letter))
         out.append(Scenario(sid, label, replace(found, language="en-GB")))
     base = content.material(material_id)
     first = out[0].letter

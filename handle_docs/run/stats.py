@@ -10,12 +10,13 @@ or the messaging scheme) and is written with the same care as the letters.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from handle_docs.wording.content import Content
 from handle_docs.models import Letter, RecordSet
 from handle_docs.records.vocab import item_kind
 from handle_docs.run.figures import RowFigures, row_figures
+from handle_docs.wording.content import Content
 
 FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
 
@@ -46,10 +47,10 @@ def run_stats(
         "advice_given": sum(1 for r in recordset.records if r.advice_given),
         "addresses_visited": len(letters),
         "letters": len(result.letters),
-        "nws_interest_addresses": sum(1 for l in letters if l.nws_interest),
-        "cms_interest_addresses": sum(1 for l in letters if l.cms_interest),
-        "large_print_letters": sum(1 for l in letters if l.large_print),
-        "braille_letters": sum(1 for l in letters if l.braille),  # asked for; made: manifest.json "braille"
+        "nws_interest_addresses": sum(1 for letter in letters if letter.nws_interest),
+        "cms_interest_addresses": sum(1 for letter in letters if letter.cms_interest),
+        "large_print_letters": sum(1 for letter in letters if letter.large_print),
+        "braille_letters": sum(1 for letter in letters if letter.braille),  # asked for; made: manifest.json "braille"
         "languages": letters_by_language(result.letters),
         "fallbacks": fallbacks(result.letters),
         "letter_pages": result.letter_pages,

@@ -20,9 +20,10 @@ import re
 import secrets
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -156,7 +157,7 @@ class RunStore:
     def create(self, owner: str, data: bytes, retention_days: int, now: dt.datetime | None = None) -> RunRecord:
         """A new run holding ``data`` (refused with UploadRefused unless it is a CSV or .xlsx)."""
         kind = sniff(data)
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         record = RunRecord(
             id=secrets.token_urlsafe(16),
             owner=owner,
@@ -226,7 +227,7 @@ class RunStore:
 
     def sweep(self, now: dt.datetime | None = None) -> list[str]:
         """Delete every run whose retention period has passed; the ids deleted."""
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         gone = []
         for record in list(self.all()):
             if record.expires_at <= now and record.state not in (QUEUED, RUNNING):

@@ -14,10 +14,10 @@ import logging
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from handle_docs.util.instance_db import ensure, opened
 
@@ -101,7 +101,5 @@ def beating(instance: Path, worker: str, every: float = EVERY) -> Iterator[None]
     finally:
         done.set()
         thread.join(timeout=5)
-        try:
+        with suppress(sqlite3.Error):
             forget(instance, worker)
-        except sqlite3.Error:
-            pass

@@ -26,11 +26,12 @@ import json
 import shutil
 import time
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
-from handle_docs.history.inputs import KEY as HISTORY_KEY, run_inputs
+from handle_docs.history.inputs import KEY as HISTORY_KEY
+from handle_docs.history.inputs import run_inputs
 from handle_docs.models import Problem, ProblemsError, RecordSet
 from handle_docs.outputs.card import CardError, render_cards
 from handle_docs.outputs.costs import prices_for
@@ -48,7 +49,7 @@ from handle_docs.services.letters_gate import MATERIAL
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content
 
-__all__ = ["LettersRequest", "LettersOutcome", "RunStopped", "make_letters", "make_extras", "write_letters_zip"]
+__all__ = ["LettersOutcome", "LettersRequest", "RunStopped", "make_extras", "make_letters", "write_letters_zip"]
 
 #: Where a run can stop before it starts, as RunStopped.stage.
 STAGES = ("content", "options", "prices", "round_sheet", "records", "gate")

@@ -20,9 +20,9 @@ No personal data: run ids, states, times, counts and a reason code only.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util.instance_db import ensure, immediate, opened
 

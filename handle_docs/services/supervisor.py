@@ -17,9 +17,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class WorkerProcess:
         with self._lock:
             return self._process.pid if self._process is not None else None
 
-    def start(self) -> "WorkerProcess":
+    def start(self) -> WorkerProcess:
         self._spawn()
         self._watcher.start()
         return self

@@ -29,14 +29,14 @@ import socket
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
 from handle_docs.run.workspace_jobs import Folders, ProgressFile, preview_pages
-from handle_docs.run.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore, load_config
+from handle_docs.run.workspace_runs import DONE, FAILED, QUEUED, RUNNING, RunRecord, RunStore, load_config
 from handle_docs.services import heartbeat
 from handle_docs.services import queue as q
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
@@ -119,7 +119,7 @@ class Lease:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="run-lease", daemon=True)
 
-    def __enter__(self) -> "Lease":
+    def __enter__(self) -> Lease:
         self._thread.start()
         return self
 

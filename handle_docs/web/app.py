@@ -30,8 +30,8 @@ from handle_docs.util.paths import absolute
 from handle_docs.web import limits
 from handle_docs.web.identity import current_actor
 from handle_docs.web.signin import require_session
-from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 from handle_docs.web.state import ContentCache, StatusCache
+from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 
 CSP = "; ".join(
     [
@@ -128,7 +128,19 @@ def cookie_config(settings: Settings) -> dict:
 
 
 def create_app(settings: Settings) -> Flask:
-    from handle_docs.web import admin, editor, health, history, materials, preview, request_log, review, runs, signin, sso
+    from handle_docs.web import (
+        admin,
+        editor,
+        health,
+        history,
+        materials,
+        preview,
+        request_log,
+        review,
+        runs,
+        signin,
+        sso,
+    )
 
     instance = instance_folder(settings.instance)
     app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=False)

@@ -9,9 +9,9 @@ from flask import abort, current_app
 from handle_docs.render.preview import Previewer
 from handle_docs.review import MaterialStatus, load_policy, reviewers_status
 from handle_docs.review.labels import long_date
-from handle_docs.wording.content import Content, Material
 from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded
+from handle_docs.wording.content import Content, Material
 
 
 def settings():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
@@ -16,15 +16,22 @@ from handle_docs.history.changes import record_save
 from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
-from handle_docs.run.scenarios import scenarios
 from handle_docs.review.labels import state_sentence, version_label
 from handle_docs.run.context import placeholder_values
-from handle_docs.wording.content import Content
-from handle_docs.wording.labels import placeholders as placeholder_list, plain_message
-from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
-from handle_docs.web.common import content_or_404, material_or_404, reviewer_id, settings, state_words, status_of
-from handle_docs.web.identity import EDITOR, current_actor, requires_role
+from handle_docs.run.scenarios import scenarios
+from handle_docs.web.common import (
+    content_or_404,
+    material_or_404,
+    reviewer_id,
+    state_words,
+    status_of,
+)
 from handle_docs.web.history import committed, signed_person
+from handle_docs.web.identity import EDITOR, current_actor, requires_role
+from handle_docs.wording.content import Content
+from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
+from handle_docs.wording.labels import placeholders as placeholder_list
+from handle_docs.wording.labels import plain_message
 
 bp = Blueprint("editor", __name__)
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from handle_docs.identity.accounts import EDITOR, OFFICER, Account, Accounts
 from handle_docs.identity.sessions import Sessions
 from handle_docs.web.proxies import peer_address
 
-__all__ = ["Actor", "EDITOR", "OFFICER", "LOCAL_EDITOR", "current_actor", "requires_role", "accounts_on"]
+__all__ = ["EDITOR", "LOCAL_EDITOR", "OFFICER", "Actor", "accounts_on", "current_actor", "requires_role"]
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,9 @@ def signed_in_account() -> Account | None:
     """The enabled account this request comes from, or None."""
     settings = current_app.extensions["handle_docs"]["settings"]
     found = accounts()
-    if settings.trusted_header:
-        if peer_address(request.environ) in settings.trusted_proxies:
-            user = request.headers.get(settings.trusted_header, "").strip()
-            return found.active(user) if user else None
+    if settings.trusted_header and peer_address(request.environ) in settings.trusted_proxies:
+        user = request.headers.get(settings.trusted_header, "").strip()
+        return found.active(user) if user else None
         # from anywhere else the header means nothing: fall through to the session
     account_id = sessions().account_of(session_token())
     if not account_id or oidc.is_sso_account(account_id) or not local_accounts_on():

@@ -12,7 +12,8 @@ late and the upload is refused at the small limit).  Flask 3.1 makes
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app, render_template, request
 

@@ -12,10 +12,10 @@ from handle_docs.render.preview import PreviewError
 from handle_docs.review import DRAFT_WATERMARK, ReviewError
 from handle_docs.run.routing import translation_into
 from handle_docs.run.scenarios import scenario as pick_scenario
-from handle_docs.wording.edit import edited_content
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
 from handle_docs.web.identity import EDITOR, requires_role
+from handle_docs.wording.edit import edited_content
 from handle_docs.wording.labels import plain_message
 
 bp = Blueprint("preview", __name__)

@@ -17,7 +17,7 @@ proxy whatever ``X-Forwarded-For`` says.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from waitress.proxy_headers import proxy_headers_middleware
 from waitress.server import create_server as waitress_server

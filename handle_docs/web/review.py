@@ -27,17 +27,30 @@ from handle_docs.review import (
     reviewers_status,
 )
 from handle_docs.review.actions import WORDING_CHANGED, DiffReport, wording_changed
-from handle_docs.review.labels import (decision_words, long_date, plain_reason, role_name, state_sentence,
-                                      version_label)
+from handle_docs.review.labels import (
+    decision_words,
+    long_date,
+    plain_reason,
+    role_name,
+    state_sentence,
+    version_label,
+)
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
 from handle_docs.run.scenarios import scenario as pick_scenario
-from handle_docs.wording.content import Content
-from handle_docs.web.common import content_or_404, material_or_404, previewer, reviewer_id, settings, state_words
+from handle_docs.web.common import (
+    content_or_404,
+    material_or_404,
+    previewer,
+    reviewer_id,
+    settings,
+    state_words,
+)
 from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import Actor, current_actor, forbidden
 from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
+from handle_docs.wording.content import Content
 
 bp = Blueprint("review", __name__)
 log = logging.getLogger(__name__)
@@ -92,7 +105,8 @@ def pieces(line: str) -> list[tuple[str, str]]:
 
 
 def section_name(name: str) -> str:
-    """A section of the resident's text as the editor names it ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
+    """A section of the resident's text as the editor names it
+    ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
     if name in SECTION_NAMES:
         return SECTION_NAMES[name]
     return " › ".join(part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")

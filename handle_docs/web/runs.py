@@ -19,24 +19,44 @@ import time
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from handle_docs.models import RECORD_COLUMNS, ProblemsError
 from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
 from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
+from handle_docs.review import ReviewError, statuses_for
+from handle_docs.review.labels import long_date, state_sentence
 from handle_docs.run.workspace_jobs import Folders, preview_pages, progress_of
 from handle_docs.run.workspace_runs import (
-    ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, load_config,
+    ACCEPTED,
+    DONE,
+    FAILED,
+    PURGED,
+    QUEUED,
+    RUNNING,
+    UPLOADED,
+    RunRecord,
+    RunStore,
+    UploadRefused,
+    load_config,
     read_json,
 )
-from handle_docs.web import limits
-from handle_docs.review import ReviewError, statuses_for
-from handle_docs.review.labels import state_sentence
 from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
-from handle_docs.review.labels import long_date
+from handle_docs.web import limits
 from handle_docs.web.common import loaded, review_roles_of, run_name, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
@@ -456,7 +476,7 @@ def download_all(run_id: str):
     names = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
     if not names:
         abort(404)
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it after sending
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in names:
             archive.write(_file(record, name), arcname=name)

@@ -10,8 +10,16 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit
 from handle_docs.identity.throttle import Throttle
-from handle_docs.web.identity import (accounts, accounts_on, current_actor, local_accounts_on, session_cookie,
-                                      session_token, sessions, sso)
+from handle_docs.web.identity import (
+    accounts,
+    accounts_on,
+    current_actor,
+    local_accounts_on,
+    session_cookie,
+    session_token,
+    sessions,
+    sso,
+)
 
 bp = Blueprint("signin", __name__)
 

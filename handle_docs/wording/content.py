@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from handle_docs.wording import markup
 from handle_docs.models import Problem, ProblemsError
+from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording import markup
 from handle_docs.wording.schema import Block, BlockSpec, Links, MaterialSpec, Operation
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml
-from handle_docs.util.langtag import primary_subtag
 
 #: Placeholders a wording block may use; filled per document in context.py.
 PLACEHOLDERS: frozenset[str] = frozenset(

@@ -24,9 +24,10 @@ import copy
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -376,8 +377,8 @@ __all__ = [
     "EditableField",
     "apply_edits",
     "changed_values",
-    "edited_content",
     "editable_fields",
+    "edited_content",
     "file_sha256",
     "normalise",
     "round_trip",

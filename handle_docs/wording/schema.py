@@ -134,7 +134,7 @@ class ListAnd(Strict):
         return value.lower() if value else value
 
     @model_validator(mode="after")
-    def _together(self) -> "ListAnd":
+    def _together(self) -> ListAnd:
         if bool(self.before_vowel) != bool(self.vowels):
             raise ValueError("before_vowel and vowels go together: give both or neither")
         return self
