@@ -95,11 +95,12 @@ test: system-deps word-deps browser-deps text-deps deploy-deps node-deps $(STAMP
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
 
-# The code's own checks (configured in pyproject.toml): ruff's lint rules and the formatter's layout (checked,
-# never rewritten here: run $(BIN)/ruff format to lay the code out).
+# The code's own checks (configured in pyproject.toml): ruff's lint rules, the formatter's layout (checked,
+# never rewritten here: run $(BIN)/ruff format to lay the code out) and mypy over the library.
 lint-code: $(STAMP)
 	$(BIN)/ruff check handle_docs tests benchmarks scripts examples setup.py
 	$(BIN)/ruff format --check handle_docs tests benchmarks scripts examples setup.py
+	$(BIN)/mypy
 
 # The workspace on the demo force: open the address it prints.
 # Another port: make serve PORT=8080 (PORT=0: any free one).

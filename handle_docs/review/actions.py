@@ -13,8 +13,8 @@ from handle_docs.wording.content import Content
 from ..models import Problem
 from .fingerprints import PREFIX, SHORT_HEX, hex_of, short
 from .pin import write_pin
-from .policy import load_policy
-from .registry import REGISTRY_ID, write_copy
+from .policy import Policy, load_policy
+from .registry import REGISTRY_ID, Registry, write_copy
 from .signoffs import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -42,7 +42,7 @@ from .wording import (
 WORDING_CHANGED = "The wording changed since you opened it: read it again."
 
 
-def _expected(expect: str | None, status, where: str) -> list[Problem]:
+def _expected(expect: str | None, status: MaterialStatus | RegistryStatus, where: str) -> list[Problem]:
     """Refuse when ``expect`` (the fingerprint the reviewer read: the whole of it,
     or at least its short form) is not the current version's; None checks nothing."""
     if expect is None:
@@ -113,10 +113,12 @@ def sign(
         status = registry
         judge = registry.judge
         pending = registry.current if registry.current is not judge else None
+        where = str(registry.path)
     else:
         status = material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=registry)
         judge, pending = registry.trusted, registry.pending
-    changed = _expected(expect, status, str(status.path if on_registry else status.source))
+        where = str(status.source)
+    changed = _expected(expect, status, where)
     if changed:
         raise ReviewError(changed)
     reviewer = (reviewer or "").strip()
@@ -136,8 +138,8 @@ def sign(
         refusals.append(Problem(f"unknown decision {decision!r}"))
     if signer is None:
         refusals.append(Problem("a sign-off must be signed: give the reviewer's SSH key", "--key"))
-    if registry.pin_refused:
-        refusals.append(registry.pin_problem)  # no registry version can be trusted: nothing can be signed to count
+    if registry.pin_refusal is not None:
+        refusals.append(registry.pin_refusal)  # no registry version can be trusted: nothing can be signed to count
     if on_registry and registry.current is None:
         refusals.extend(registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")])
     if status.errors:
@@ -145,17 +147,20 @@ def sign(
         refusals.append(Problem(f"fix the sign-off file first: {status.signoff_file}", str(status.signoff_file)))
     if refusals:
         raise ReviewError(refusals)
-    fields = dict(fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note)
-    unsigned = SignOff(**fields)
+    assert signer is not None  # refused above
+    unsigned = SignOff(
+        fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note
+    )
     try:
         armored = signer.sign(statement_of(unsigned, material_id))
     except KeyProblem as exc:
         raise ReviewError([Problem(str(exc), "--key")]) from exc
-    entry = SignOff(**fields, key=signer.public_key.fingerprint, signature=armored, via=signer.via or "")
+    entry = dataclasses.replace(unsigned, key=signer.public_key.fingerprint, signature=armored, via=signer.via or "")
     reason = why_not(entry, material_id, judge, pending)
     if reason is not None:
-        where = "the first registry version itself" if on_registry and registry.trusted is None else "the approved registry"
-        raise ReviewError([Problem(f"this sign-off would not count: {reason} (judged by {where})", "--reviewer")])
+        judged_by = "the first registry version itself" if on_registry and registry.trusted is None else "the approved registry"
+        raise ReviewError([Problem(f"this sign-off would not count: {reason} (judged by {judged_by})", "--reviewer")])
+    assert judge is not None  # why_not refuses every sign-off when there is no registry to judge by
     entry = dataclasses.replace(entry, person=judge.display(reviewer))
     if decision == APPROVED:
         refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
@@ -172,7 +177,7 @@ def sign(
     except SignOffWriteError as exc:
         raise ReviewError(exc.problems) from exc
     after = registry_status(content.root, policy, review_dir, day)
-    if on_registry and _pins_first_version(registry, after):
+    if on_registry and after.first_approved is not None and _pins_first_version(registry, after):
         write_pin(review_dir, after.first_approved)
         after = registry_status(content.root, policy, review_dir, day)
     if on_registry:
@@ -190,11 +195,18 @@ def _pins_first_version(before: RegistryStatus, after: RegistryStatus) -> bool:
     )
 
 
-def _approval_refusals(content, material_id, status, reviewer, judge, policy) -> list[Problem]:
+def _approval_refusals(
+    content: Content,
+    material_id: str,
+    status: MaterialStatus | RegistryStatus,
+    reviewer: str,
+    judge: Registry,
+    policy: Policy,
+) -> list[Problem]:
     """Why this person may not approve this version (their own edit, a second
     approval, past its review-by date)."""
     refusals: list[Problem] = []
-    if material_id != REGISTRY_ID:
+    if isinstance(status, MaterialStatus):
         spec = content.material(material_id).spec
         doc = content.docs[status.source]
         if not policy.editor_may_approve and reviewer in editor_ids(spec.last_edited_by, judge):
@@ -312,9 +324,10 @@ class DiffReport:
             lines.append(f"current version: {now}")
             return "\n".join(lines)
         who = ""
-        if self.base_tally and self.base_tally.approvers:
+        last = self.base_tally.last_date if self.base_tally else None  # None: no approvers
+        if self.base_tally and last is not None:
             names = ", ".join(f"{s.shown} ({s.role})" for s in self.base_tally.approvers)
-            who = f", approved {self.base_tally.last_date.isoformat()} by {names}"
+            who = f", approved {last.isoformat()} by {names}"
         lines.append(f"{mid}: changes since {short(self.base)}{who}")
         lines.append(f"current version: {now}")
         if self.missing_snapshot is not None:

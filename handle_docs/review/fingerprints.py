@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files(folder: Path, *, skip_top: set[str] = frozenset()) -> Iterator[Path]:
+def _files(folder: Path, *, skip_top: Collection[str] = frozenset()) -> Iterator[Path]:
     """Regular files under ``folder`` in a stable order, without hidden files
     (editor swap files, ``.DS_Store``) or Python caches."""
     if not folder.is_dir():

@@ -186,6 +186,9 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
         problems.append(doc.problem(f"{key}.signature", f"signature is longer than {MAX_SIGNATURE} characters"))
     if len(problems) > before:
         return None
+    # each required key is there and was checked above
+    assert isinstance(fp, str) and isinstance(reviewer, str) and isinstance(date, dt.date)
+    assert isinstance(role, str) and isinstance(decision, str)
     return SignOff(
         fingerprint=fp,
         reviewer=" ".join(reviewer.split()),

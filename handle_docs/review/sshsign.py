@@ -17,6 +17,7 @@ signature can never be replayed as a git commit signature or the reverse.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import os
 import shutil
@@ -29,6 +30,8 @@ from pathlib import Path
 import sshsig
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.serialization import SSHPrivateKeyTypes
 
 NAMESPACE = "handle-docs-signoff@v1"
 ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
@@ -91,7 +94,7 @@ def parse_public_key(line: str) -> PublicKey:
         raise ValueError(f"key type {kind!r} is not accepted (use one of: {', '.join(KEY_TYPES)})")
     try:
         blob = base64.b64decode(data, validate=True)
-    except (ValueError, base64.binascii.Error):
+    except (ValueError, binascii.Error):
         raise ValueError("the key's base64 text is damaged") from None
     try:
         parsed = sshsig.PublicKey.from_openssh_str(f"{kind} {data}")
@@ -171,7 +174,7 @@ def signature_key(armored: str) -> PublicKey:
     try:
         outer = sshsig.sshsig.SshsigSignature.from_armored(armored)
         key = sshsig.PublicKey.from_ssh_encoding(outer.public_key)
-    except (ValueError, NotImplementedError, IndexError, struct.error, base64.binascii.Error) as exc:
+    except (ValueError, NotImplementedError, IndexError, struct.error, binascii.Error) as exc:
         raise BadSignature(f"the signature cannot be read ({exc or type(exc).__name__})") from None
     if key.algo_name not in KEY_TYPES:
         raise BadSignature(f"the signature was made with a {key.algo_name} key, which is not accepted")
@@ -211,7 +214,7 @@ class Signer:
         raise NotImplementedError
 
 
-def load_private_key(path: Path, passphrase: str | None = None):
+def load_private_key(path: Path, passphrase: str | None = None) -> rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey:
     """An ed25519 or RSA private key from an OpenSSH or PEM file."""
     try:
         data = Path(path).read_bytes()
@@ -220,6 +223,7 @@ def load_private_key(path: Path, passphrase: str | None = None):
     if data.lstrip().startswith(b"ssh-"):
         raise KeyProblem(f"{path} is a public key; give the private key file, or load the key into ssh-agent")
     password = passphrase.encode("utf-8") if passphrase else None
+    key: PrivateKeyTypes | SSHPrivateKeyTypes
     try:
         if b"OPENSSH PRIVATE KEY" in data:
             # cryptography needs bcrypt (a dependency) to open a passphrase-protected OpenSSH key.
@@ -248,7 +252,7 @@ def load_private_key(path: Path, passphrase: str | None = None):
     return key
 
 
-def _load_unencrypted(data: bytes):
+def _load_unencrypted(data: bytes) -> PrivateKeyTypes | SSHPrivateKeyTypes:
     if b"OPENSSH PRIVATE KEY" in data:
         return serialization.load_ssh_private_key(data, password=None)
     return serialization.load_pem_private_key(data, password=None)

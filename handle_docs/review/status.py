@@ -19,6 +19,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from handle_docs.util.langtag import primary_subtag
 from handle_docs.wording.content import Content
@@ -142,7 +143,7 @@ class MaterialStatus:
             items.append(self.translator_note)
         return items
 
-    def approval_record(self) -> dict:
+    def approval_record(self) -> dict[str, Any]:
         """What a run's manifest records about this material."""
         return {
             "fingerprint": self.fingerprint,
@@ -409,8 +410,8 @@ def gate(
         return [*problems, Problem(f"{POLICY_FILE} cannot be used, so no material counts as approved", str(content.root / POLICY_FILE))]
     out: list[Problem] = []
     registry = _registry_for(content, policy, review_dir, today)
-    if registry.pin_refused:
-        out.append(registry.pin_problem)  # first: it is why every sign-off below does not count
+    if registry.pin_refusal is not None:
+        out.append(registry.pin_refusal)  # first: it is why every sign-off below does not count
     for mid in material_ids:
         if mid not in content.materials:
             out.append(Problem(f"no material with id '{mid}' (have: {', '.join(sorted(content.materials))})"))
@@ -472,11 +473,11 @@ class RunApproval:
         return not self.refusals
 
     @property
-    def materials(self) -> dict[str, dict]:
+    def materials(self) -> dict[str, dict[str, Any]]:
         return {s.material_id: s.approval_record() for s in self.statuses}
 
     @property
-    def manifest_extra(self) -> dict:
+    def manifest_extra(self) -> dict[str, Any]:
         extra = {"approval": "DRAFT" if self.draft else "APPROVED", "draft": self.draft, "materials": self.materials}
         if self.registry_pin:
             extra["registry_pin"] = self.registry_pin

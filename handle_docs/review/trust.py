@@ -147,6 +147,7 @@ def check_entries(
     for entry in signoffs.entries if entries is None else entries:
         reason = why_not(entry, signoffs.material_id, judge, pending)
         if reason is None:
+            assert judge is not None  # why_not refuses every sign-off when there is no registry to judge by
             counted.append(dataclasses.replace(entry, person=judge.display(entry.reviewer)))
         else:
             refused_entries.append(entry)
@@ -292,7 +293,14 @@ class RegistryStatus:
     @property
     def pin_refused(self) -> bool:
         """The pin stops everything: no pin, two that disagree, or a chain that does not start at it."""
-        return self.pin_problem is not None and self.pin_problem.severity == Severity.ERROR
+        return self.pin_refusal is not None
+
+    @property
+    def pin_refusal(self) -> Problem | None:
+        """Why the pin stops everything (the pin's problem when it is an error), else None."""
+        if self.pin_problem is not None and self.pin_problem.severity == Severity.ERROR:
+            return self.pin_problem
+        return None
 
     @property
     def pin_record(self) -> str:
@@ -345,8 +353,8 @@ class RegistryStatus:
         if not self.exists:
             return [f"create {self.path} (handle-docs reviewers add)"]
         items: list[str] = []
-        if self.pin_refused:
-            items.append(self.pin_problem.message)
+        if self.pin_refusal is not None:
+            items.append(self.pin_refusal.message)
             return items
         if self.errors:
             items.append(f"fix {len(self.errors)} problem(s) in {self.path} or {self.signoff_file}")
@@ -454,12 +462,13 @@ def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], curren
     pinned but allowed to be (a warning); None when the chain starts at the pin."""
     where = str(pin.path)
     if pin.problems:
-        first = pin.problems[0]
+        unusable = pin.problems[0]
         return Problem(
-            f"the reviewer registry's pin cannot be used ({first.message}), so nothing counts as approved",
-            first.file, first.line, key=PIN_KEY,
+            f"the reviewer registry's pin cannot be used ({unusable.message}), so nothing counts as approved",
+            unusable.file, unusable.line, key=PIN_KEY,
         )
     if pin.disagree:
+        assert pin.file_value is not None and pin.env_value is not None  # both are set when they disagree
         return Problem(
             f"the registry pins disagree: {pin.path} names {short(pin.file_value)}, {ROOT_ENV} names "
             f"{short(pin.env_value)}; nothing counts as approved until both name the registry's first approved version",

@@ -333,7 +333,8 @@ def check_links(doc: YamlDoc, problems: list[Problem]) -> None:
     so it is reported even when another key in the file is wrong)."""
     data = doc.data if isinstance(doc.data, dict) else {}
     allowed = [str(d).lower().strip(".") for d in data.get("allowed_domains") or [] if isinstance(d, str)]
-    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    raw_links = data.get("links")
+    links = raw_links if isinstance(raw_links, dict) else {}
     for link_id, link in links.items():
         url = link.get("url") if isinstance(link, dict) else None
         if not isinstance(url, str):

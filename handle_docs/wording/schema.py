@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -59,8 +59,11 @@ class EarlierPatrol(Strict):
         return _lsoa_codes(value)
 
 
-def _lsoa_codes(value: list[str] | None) -> list[str] | None:
-    for code in value or ():
+_Codes = TypeVar("_Codes", bound=list[str] | None)
+
+
+def _lsoa_codes(value: _Codes) -> _Codes:
+    for code in value if value is not None else ():
         if not re.match(LSOA_CODE, code):
             raise ValueError(f"'{code}' is not an LSOA code (a letter and eight digits, e.g. E01000001)")
     return value
