@@ -149,7 +149,7 @@ class PdfDoc:
     # -- catalog and metadata -------------------------------------------------
 
     @property
-    def root(self) -> pikepdf.Dictionary:
+    def root(self) -> pikepdf.Object:
         return self.pike.Root
 
     @cached_property

@@ -50,7 +50,7 @@ def _name(obj: Any) -> str:
 def _font_info(font: pikepdf.Dictionary, resource: str) -> FontInfo:
     subtype = _name(font.get("/Subtype"))
     name = _name(font.get("/BaseFont")) if "/BaseFont" in font else _name(font.get("/Name", ""))
-    descriptor_owner = font
+    descriptor_owner: pikepdf.Object = font
     if subtype == "Type0":
         descendants = font.get("/DescendantFonts")
         if isinstance(descendants, pikepdf.Array) and len(descendants):

@@ -185,8 +185,8 @@ class _Walker:
             return
         current: _Font | None = None
         saved: list[_Font | None] = []
-        for operands, operator in pikepdf.parse_content_stream(content, _TEXT_OPERATORS):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(content, _TEXT_OPERATORS):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 saved.append(current)
             elif op == "Q":

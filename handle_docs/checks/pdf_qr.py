@@ -32,7 +32,7 @@ def _read_qr(image) -> list:
     """zxing-cpp results for the QR family only (never text as a barcode)."""
     wanted = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
     try:
-        return zxingcpp.read_barcodes(image, formats=wanted)
+        return zxingcpp.read_barcodes(image, formats=wanted)  # type: ignore[arg-type]  # 3.x takes a tuple; its stubs say a flag set
     except TypeError:  # pragma: no cover - zxing-cpp 2.x takes a flag set
         return zxingcpp.read_barcodes(image, formats=wanted[0] | wanted[1])
 
@@ -275,8 +275,8 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
                                 page=n, element="QR code", text=d.text)
                     )
             # a code counts as readable for a figure when it decodes at either resolution
-            found = high + [d for d in low if high_count[d.text] < low_count[d.text]]
-            findings.extend(_unreadable_figures([f for f in figures if f.page == n], found))
+            readable = high + [d for d in low if high_count[d.text] < low_count[d.text]]
+            findings.extend(_unreadable_figures([f for f in figures if f.page == n], readable))
     finally:
         pdf.close()
     return CheckResult.from_findings("qr-codes", findings)

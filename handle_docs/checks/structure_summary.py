@@ -51,10 +51,11 @@ def _page_mcids(page: pikepdf.Page) -> list[int]:
     if res is not None:
         props = res.get("/Properties")
     mcids = []
-    for operands, _operator in pikepdf.parse_content_stream(page, "BDC"):
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        operands = instruction.operands
         if len(operands) < 2:
             continue
-        plist = operands[1]
+        plist: pikepdf.Object | None = operands[1]
         if type_code(plist) == ObjectType.name_ and props is not None:
             plist = props.get(str(plist))
         if is_dict(plist) and "/MCID" in plist:
@@ -185,8 +186,8 @@ def pdf_structure_summary(path: Path | str) -> dict:
             mcids = _page_mcids(page)
             ok = True
             if mcids:
-                key = page.obj.get("/StructParents")
-                entry = parent_tree.get(int(key)) if key is not None else None
+                struct_parents = page.obj.get("/StructParents")
+                entry = parent_tree.get(int(struct_parents)) if struct_parents is not None else None
                 if entry is None or type_code(entry) != ObjectType.array:
                     ok = False
                 else:

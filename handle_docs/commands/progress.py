@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO
+from typing import TYPE_CHECKING, TextIO
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 
 class Progress:
     """Counts letters with time left on a terminal; silent otherwise or when quiet."""
 
-    def __init__(self, stream: IO[str], *, quiet: bool = False, label: str = "letters"):
+    def __init__(self, stream: TextIO, *, quiet: bool = False, label: str = "letters"):
         self.enabled = not quiet and stream.isatty()
         self.stream = stream
         self.label = label
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def start(self, total: int) -> None:
         if self.enabled:

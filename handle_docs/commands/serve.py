@@ -109,6 +109,7 @@ def _sso(content_dir: Path, instance: Path, public_url: str | None):
                                        reviewer_roles=policy.roles)
     if problems:
         raise click.UsageError("single sign-on cannot start:\n" + "\n".join(str(p) for p in problems))
+    assert sso is not None  # load_settings gives the settings or says why not
     click.echo(f"Single sign-on with {sso.issuer}; the redirect address to register there: {sso.redirect_uri}")
     if not sso.settings.local_accounts:
         click.echo("The workspace's own accounts are switched off (local_accounts: false): only single sign-on.")

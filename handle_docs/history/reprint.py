@@ -71,7 +71,8 @@ def read_run(manifest_path: Path, letter_id: str) -> RunRecord:
     if history.get("fonts_sha256") != fonts_sha256():
         raise HistoryError(f"the run was drawn with other fonts (handle-docs {history.get('handle_docs')}); "
                            "reprint it with that version of handle-docs")
-    letters = {entry.get("letter_id"): entry for entry in data.get("letters") or [] if isinstance(entry, dict)}
+    letters = {entry["letter_id"]: entry for entry in data.get("letters") or []
+               if isinstance(entry, dict) and isinstance(entry.get("letter_id"), str)}
     if letter_id not in letters:
         raise HistoryError(f"the run has no letter {letter_id} ({len(letters)} letters, "
                            f"{min(letters, default='none')} to {max(letters, default='none')})")

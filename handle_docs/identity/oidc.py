@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import requests
@@ -196,7 +196,7 @@ def load_settings(instance: Path, *, content: Path, public_url: str | None,
     if public_url is None:
         problems.append(Problem("single sign-on needs serve --public-url: the address people open, from which the "
                                 "redirect address registered at the provider is made", str(path), doc.line_of("")))
-    if problems:
+    if problems or public_url is None:
         return None, problems
     return Sso(settings, secret, public_url + CALLBACK_PATH, str(path)), []
 
@@ -209,6 +209,7 @@ def _secret(settings: SsoSettings, doc, content: Path, problems: list[Problem]) 
                                         f"the environment variable {settings.client_secret_env} is not set"))
         return value
     file = settings.client_secret_file
+    assert file is not None  # SsoSettings asks for the secret's variable or its file
     if not file.is_absolute():
         file = Path(doc.path).parent / file
     file = Path(os.path.abspath(file))
@@ -265,8 +266,8 @@ class Provider:
                     raise SsoError(f"the discovery document names the issuer {meta.get('issuer')!r}, not the "
                                    f"configured {self.sso.issuer!r}: refused")
                 for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-                    url = meta.get(name)
-                    if not isinstance(url, str) or not _safe_url(url, self.sso.issuer):
+                    endpoint = meta.get(name)
+                    if not isinstance(endpoint, str) or not _safe_url(endpoint, self.sso.issuer):
                         raise SsoError(f"the discovery document's {name} is missing or not https")
                 self._meta = meta
             return self._meta
@@ -278,7 +279,8 @@ class Provider:
         with self._lock:
             if self._keys is None or (fresh and time.monotonic() - self._keys_at >= REFETCH):
                 try:
-                    self._keys = KeySet.import_key_set(self._get(meta["jwks_uri"]))
+                    # the provider's document as it sent it: import_key_set checks it (the errors below)
+                    self._keys = KeySet.import_key_set(self._get(meta["jwks_uri"]))  # type: ignore[arg-type]
                 except (JoseError, ValueError, KeyError, TypeError) as exc:
                     raise SsoError(f"the provider's keys cannot be read: {exc}") from None
                 self._keys_at = time.monotonic()
@@ -458,8 +460,8 @@ def account_id(sub: str) -> str:
     return PREFIX + sub
 
 
-def is_sso_account(account: str | None) -> bool:
-    return bool(account) and account.startswith(PREFIX)
+def is_sso_account(account: str | None) -> TypeGuard[str]:
+    return account is not None and account.startswith(PREFIX)
 
 
 def _text(value: Any, limit: int = 200) -> str | None:

@@ -65,6 +65,7 @@ def amount(x: float) -> str:
 
 def interval(change: Change) -> str:
     """'between 52 % fewer and 4 % more'."""
+    assert change.low is not None and change.high is not None, "no interval when there are too few crimes"
     return f"between {amount(change.low)} and {amount(change.high)}"
 
 
@@ -91,6 +92,7 @@ def headline(est: Estimate, comparison: str = "the rest of the force") -> str:
     text += f"{comparison[:1].upper()}{comparison[1:]} {moved(est.comparison_yoy)} over the same time. "
     if est.area.verdict == TOO_FEW:
         return text + verdict_words(est.area, est.min_count)
+    assert est.area.percent is not None  # worked out whenever there are enough crimes
     text += f"Allowing for that, the area had {_than_expected(est.area.percent)} ({interval(est.area)}). "
     return text + verdict_words(est.area, est.min_count)
 
@@ -103,6 +105,7 @@ def buffer_words(est: Estimate) -> str:
     text = f"In the streets around the area (the buffer), {_recorded(b.after)} against {b.before} a year earlier. "
     if est.buffer.verdict == TOO_FEW:
         return text + "Too few to tell whether crime moved there."
+    assert est.buffer.percent is not None  # worked out whenever there are enough crimes
     text += f"Allowing for the comparison, that is {_than_expected(est.buffer.percent, '')} ({interval(est.buffer)}). "
     if est.buffer.verdict == ROSE:
         return text + "A rise larger than chance: crime may have moved there from the area."

@@ -146,7 +146,7 @@ class Sentence:
 
 def _ends_with_abbreviation(text: str, stop: int) -> bool:
     match = re.search(r"([^\W\d_]+(?:\.[^\W\d_]+)*)$", text[:stop])
-    return bool(match) and match.group(1).lower() in ABBREVIATIONS
+    return match is not None and match.group(1).lower() in ABBREVIATIONS
 
 
 def sentence_spans(line: str) -> list[tuple[int, int]]:

@@ -244,7 +244,7 @@ def _explained(text: str, start: int, end: int) -> bool:
 
 
 def _allowed_spans(text: str, term: JargonTerm) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     for phrase in term.allow:
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?!\w)"
         spans.extend(m.span() for m in re.finditer(pattern, text, re.IGNORECASE))

@@ -129,9 +129,9 @@ class PageCounts:
         return cls(int(data.get("pages", 0)), int(data.get("colour_pages", 0)), int(data.get("blank_backs", 0)))
 
 
-def count_pages(pdf: Path | bytes, **options: int) -> PageCounts:
+def count_pages(pdf: Path | bytes, *, dpi: int = COLOUR_DPI, tolerance: int = COLOUR_TOLERANCE) -> PageCounts:
     """Pages, colour pages and blank backs of one PDF (a path or its bytes)."""
-    return _tally(page_flags(pdf, **options))
+    return _tally(page_flags(pdf, dpi=dpi, tolerance=tolerance))
 
 
 def _tally(flags: Sequence[PageFlags]) -> PageCounts:
@@ -164,7 +164,8 @@ def batch_counts(run_dir: Path, flags: Sequence[PageFlags] | None = None) -> dic
         flags = page_flags(batch)
     manifest = _load_json(run_dir / "manifest.json") or {}
     stats = _load_json(run_dir / "stats.json") or {}
-    letters = manifest.get("letters") if isinstance(manifest.get("letters"), list) else []
+    listed = manifest.get("letters")
+    letters = listed if isinstance(listed, list) else []
     leaflet_total = int(stats.get("leaflet_pages") or 0)
     per_leaflet = leaflet_total // len(letters) if letters and leaflet_total % len(letters) == 0 else None
     used = {str(letter.get("material_id")) for letter in letters if isinstance(letter, dict)}

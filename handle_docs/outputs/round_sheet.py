@@ -117,7 +117,7 @@ def round_sheet_parts(ctx: dict[str, Any], part_stops: int) -> list[dict[str, An
     """``ctx`` cut into parts of at most ``part_stops`` letters, in order; the
     first part keeps the title and introduction, a street cut in two is headed
     again (with the street's whole count) in the part that carries it on."""
-    parts: list[dict[str, Any]] = []
+    parts: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
     room = part_stops
     for street in ctx["streets"]:

@@ -40,6 +40,7 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pydyf
 from weasyprint.formatting_structure import boxes
@@ -64,11 +65,11 @@ class _Plan:
     owners: list[_Cluster | None] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # each drawn glyph's place in the text (logical order)
     at: int = 0  # the next glyph
-    entry: dict | None = None  # the MCID table's entry of the open marked content
+    entry: dict[str, Any] | None = None  # the MCID table's entry of the open marked content
     segment: object = None  # the unit (or _PLAIN) of the open marked content; None: none open
     box: object = None
     tag: str = "Span"
-    tags: dict | None = None  # the page stream's MCID table
+    tags: dict[Any, dict[str, Any]] = field(default_factory=dict)  # the page stream's MCID table
     mcid: int | None = None  # the box's own MCID, for its first segment
 
 
@@ -200,6 +201,7 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                 _open(stream, plan, owner)
             parts.append(b"<" + hexa[k:k + 4] + b">")
             if plan.at <= len(plan.offsets):  # where the sequence starts in reading order
+                assert plan.entry is not None  # _open gave the sequence its entry
                 place = plan.offsets[plan.at - 1]
                 plan.entry["order"] = min(plan.entry.get("order", place), place)
             if plan.at >= len(plan.owners):  # the last glyph: close inside the text object

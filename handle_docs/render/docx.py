@@ -283,7 +283,7 @@ def _grid_from_cell_widths(document) -> None:
         if grid is None or not rows:
             continue
         cells = max((row.findall(qn("w:tc")) for row in rows), key=len)
-        widths = []
+        widths: list[int] = []
         for tc in cells:
             tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
             span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")

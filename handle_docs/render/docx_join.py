@@ -306,14 +306,14 @@ def _write_batch(sources, handle, *, title, lang, author, progress) -> None:
             overrides["/" + name] = ctype
 
         out.writestr(zip_info("docProps/core.xml"), _core_xml(title=title, author=author, lang=lang))
-        rels = [
+        rel_lines = [
             f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}"/>' for rid, reltype, target in shared_rels
         ] + parts.rels
         folder, base = posixpath.split(base_main)
         out.writestr(
             zip_info(posixpath.join(folder, "_rels", base + ".rels")),
             ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-             f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(rels) + "</Relationships>").encode("utf-8"),
+             f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(rel_lines) + "</Relationships>").encode("utf-8"),
         )
         package_rels = [
             f'<Relationship Id="rId1" Type="{REL_TYPE}officeDocument" Target="{_attr(base_main)}"/>',

@@ -457,7 +457,7 @@ class _Merger:
         if outlines is None or not is_dict(outlines) or "/First" not in outlines:
             return
         items = []
-        item = outlines.First
+        item: pikepdf.Object | None = outlines.First
         seen: set = set()
         while item is not None and is_dict(item) and item.is_indirect and item.objgen not in seen:
             seen.add(item.objgen)
@@ -560,6 +560,7 @@ class _Merger:
             tree = w.tree(((String(k).unparse(), dests[k]) for _, k in names), len(dests), b"/Names", self.fanout)
             catalog[b"/Names"] = b"<< /Dests %d 0 R >>" % tree
         if self.outlines_num is not None:
+            assert self.outline_first is not None and self.outline_last is not None  # set with the first item
             w.obj(
                 self.outlines_num,
                 pdf_dict({

@@ -57,6 +57,8 @@ def document_metadata(
     keywords = first_info.get("/Keywords")
     creator = first_info.get("/Creator")
     producer = first_info.get("/Producer")
+    created: datetime | None
+    modified: datetime | None
     if creation_date is not None:
         created = modified = creation_date
     else:

@@ -170,7 +170,7 @@ class PdfWriter:
             return leaves[0]
         # (number, page count, kid numbers) for each node above the leaves
         levels: list[list[tuple[int, int, list[int]]]] = []
-        level = [
+        level: list[tuple[int, int, list[int]]] = [
             (leaf, len(pages[i * fanout : (i + 1) * fanout]), []) for i, leaf in enumerate(leaves)
         ]
         parent_of: dict[int, int] = {}

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -253,7 +254,7 @@ class Previewer:
                     older.cancel()  # only if it has not started: superseded by this edit
                 job = self._pool.submit(self._render, key, content, material_id, scenario, watermark)
                 self._jobs[key] = job
-                job.add_done_callback(lambda _f, k=key: self._forget(k))
+                job.add_done_callback(self._forgetter(key))
             self._latest[slot] = job
         return key, job
 
@@ -264,6 +265,10 @@ class Previewer:
     def _forget(self, key: str) -> None:
         with self._lock:
             self._jobs.pop(key, None)
+
+    def _forgetter(self, key: str) -> Callable[[Future[Any]], None]:
+        """A done-callback that forgets the job of ``key``."""
+        return lambda _done: self._forget(key)
 
     def _render(self, key: str, content: Content, material_id: str, scenario: Scenario | None,
                 watermark: str | None) -> Preview:

@@ -236,9 +236,9 @@ class _Source:
 
         if self.names is not None:
             flat = Array()
-            for key, dest, page in self.dests:
-                if page in wanted:
-                    flat.append(pikepdf.String(key))
+            for name, dest, on_page in self.dests:
+                if on_page in wanted:
+                    flat.append(pikepdf.String(name))
                     flat.append(dest)
             if len(flat):
                 self.names.Dests = Dictionary(Names=flat)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
+from markupsafe import Markup
 
 from handle_docs.models import Letter, Reject
 from handle_docs.render.html import HtmlRenderer
@@ -351,7 +352,7 @@ class ChunkRenderer:
         of them all (with the shared-back layout, each one's address part
         only), then the leaflets."""
         contexts = []
-        fragment = None
+        fragment: Markup | None = None
         for index, mid in enumerate(route.letters):
             material = self.content.material(mid)
             context = letter_context(letter, self.content, material, watermark=self.settings.watermark,
@@ -360,6 +361,7 @@ class ChunkRenderer:
             part = self.html.fragment(material.spec.template, drawn)
             fragment = part if fragment is None else fragment + part
             contexts.append((material, context))
+        assert fragment is not None, "every route has a letter"
         for mid in route.leaflets:
             leaflet = leaflet_context(self.content, self.content.material(mid), anchor_suffix=f"--{letter.letter_id}")
             fragment = fragment + self.html.fragment(self.content.material(mid).spec.template, leaflet)

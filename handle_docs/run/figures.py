@@ -15,7 +15,8 @@ from handle_docs.models import Reject, RowWarning
 
 
 class _HasRows(Protocol):
-    source_rows: Sequence[int]
+    @property
+    def source_rows(self) -> Sequence[int]: ...
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,9 @@ def index():
 @requires_role(ADMIN)
 def disable(account_id: str):
     account = _account_or_404(account_id)
-    if account.id == current_actor().id:
+    actor = current_actor()
+    assert actor is not None  # requires_role lets only a signed-in admin in
+    if account.id == actor.id:
         flash("You cannot disable your own account here: ask another admin.")
         return redirect(url_for("admin.index"), code=303)
     accounts_lib.disable_account(settings().instance, account.id)  # ends its sessions too

@@ -123,7 +123,9 @@ def edit(material_id: str):
 def editor_id(content) -> str | None:
     """Who edits, as ``last_edited_by`` names them: the reviewer id for a reviewer (signed in by single sign-on
     too: so they cannot approve their own edit), else the account id."""
-    return reviewer_id(content, current_actor()) or current_actor().id
+    actor = current_actor()
+    assert actor is not None  # the editor's pages let only a signed-in person in
+    return reviewer_id(content, actor) or actor.id
 
 
 @bp.post("/materials/<material_id>/edit", endpoint="save")

@@ -21,6 +21,7 @@ from handle_docs.identity import oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
 from handle_docs.review.proof import ProofError
+from handle_docs.review.wording import SectionDiff
 from handle_docs.run.workspace_runs import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
 from handle_docs.web.identity import Actor, accounts, current_actor
@@ -68,8 +69,9 @@ def pusher_for_admins() -> Pusher | None:
 
 def committed(recorded: Recorded) -> None:
     """After a save or sign-off: copy the new commit off-site in the background (never waits)."""
-    if recorded.commit and pusher() is not None:
-        pusher().kick()
+    off_site = pusher()
+    if recorded.commit and off_site is not None:
+        off_site.kick()
 
 
 def _repo_or_page(material):
@@ -97,7 +99,7 @@ def page(material_id: str):
         return refused
     found = list(reversed(versions(repo, material_id)))
     a, b = request.args.get("a", type=int), request.args.get("b", type=int)
-    compared = None
+    compared: tuple[int, int, list[SectionDiff] | str] | None = None
     if a and b:
         try:
             compared = (a, b, proofs.change_between(repo, material_id, a, b))

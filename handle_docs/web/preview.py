@@ -43,7 +43,7 @@ def preview(material_id: str):
     fields = fields_of(content, material_id)
     edited, _problems, _changed = edited_content(content, material_id, sent_values(fields))
     last_good = edited is None  # the check beside the editor says why; the preview shows the saved wording
-    if last_good:
+    if edited is None:
         edited = content
     chosen = pick_scenario(edited, material_id, request.form.get("scenario")) \
         if material.spec.kind == "letter" else None

@@ -37,6 +37,7 @@ from handle_docs.review.labels import (
 )
 from handle_docs.review.pin import PIN_KEY
 from handle_docs.review.proof import watermark_for
+from handle_docs.review.status import MaterialStatus
 from handle_docs.run.scenarios import scenario as pick_scenario
 from handle_docs.web.common import (
     content_or_404,
@@ -71,7 +72,9 @@ def reviewer_roles(content: Content, actor: Actor | None) -> list[str]:
         return []
     policy, _ = load_policy(content.root)
     trusted = reviewers_status(content, review_dir=settings().review_dir).trusted
-    held = set(trusted.reviewer(rid).roles)
+    person = trusted.reviewer(rid) if trusted is not None else None
+    assert actor is not None and person is not None  # reviewer_id names a reviewer of the approved registry
+    held = set(person.roles)
     return [r for r in actor.roles if r in policy.roles and r in held]
 
 
@@ -136,7 +139,9 @@ def _decisions(content: Content, material_id: str, actor: Actor | None) -> list[
     """For each role the person may sign in: why Approve / Request changes are refused (empty: allowed)."""
     signer = _signer(content)
     rid = reviewer_id(content, actor)
-    rows = []
+    rows: list[dict] = []
+    if rid is None:  # not a reviewer: no role to sign in
+        return rows
     for role in reviewer_roles(content, actor):
         rows.append({
             "role": role,
@@ -197,6 +202,7 @@ def decide(material_id: str):
     content = content_or_404()
     material = material_or_404(content, material_id)
     actor = current_actor()
+    assert actor is not None  # the blueprint lets only a signed-in person in
     role = request.form.get("role", "")
     decision = request.form.get("decision", "")
     roles = reviewer_roles(content, actor)
@@ -209,7 +215,7 @@ def decide(material_id: str):
         # the fingerprint the page showed: a version that changed since is never signed unseen
         recorded = record_signoff(
             content, material_id,
-            lambda: act(content, material_id, reviewer_id(content, actor), role, request.form.get("note", ""),
+            lambda: act(content, material_id, reviewer_id(content, actor) or "", role, request.form.get("note", ""),
                         signer=_signer(content), review_dir=settings().review_dir,
                         expect=request.form.get("fingerprint", "")),
             signed_person(actor), WORKSPACE, review_dir=settings().review_dir)
@@ -232,6 +238,7 @@ def decide(material_id: str):
         log.warning("a sign-off of %s is not in the history: %s", material_id, recorded.details)
         flash(recorded.not_recorded.replace("Saved, but", "Signed, but"))
     entry, after = recorded.value
+    assert isinstance(after, MaterialStatus)  # a material's page signs the material, never the registry
     word = "approved" if decision == APPROVED else "asked for changes to"
     flash(f"{entry.shown} {word} version {version_label(after, material.spec.last_edited_by).number} as "
           f"{role_name(role)}. {state_sentence(after)}")

@@ -385,6 +385,7 @@ DOWNLOADS = {
 
 
 def _file(record: RunRecord, name: str) -> Path | None:
+    path: Path | None
     if name in DOWNLOADS:
         where, inside, _ = DOWNLOADS[name]
         base = store().out_dir(record) if where == "out" else store().extras_dir(record)
@@ -473,13 +474,13 @@ def _day(iso: str) -> str:
 def download_all(run_id: str):
     """Every file of the run in one zip, made for this download only (spooled, never kept)."""
     record = mine_or_404(run_id)
-    names = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
-    if not names:
+    found = [(name, path) for name in [*DOWNLOADS, *_cards(record)] if (path := _file(record, name)) is not None]
+    if not found:
         abort(404)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it after sending
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            archive.write(_file(record, name), arcname=name)
+        for name, path in found:
+            archive.write(path, arcname=name)
     spool.seek(0)
     return send_file(spool, mimetype="application/zip", as_attachment=True, download_name="all-files.zip",
                      conditional=False, etag=False)
