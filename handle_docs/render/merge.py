@@ -246,20 +246,8 @@ class _Merger:
 
     def add(self, index: int, path: Any, src: Pdf, pages: list | None = None) -> None:
         """Copy input ``src`` (only ``pages``, its page objects, when given: see split.py)."""
-        w = self.w
-        root = src.Root
-        if "/StructTreeRoot" not in root:
-            raise MergeError(f"{path}: not a tagged PDF (no /StructTreeRoot)")
-        st = root.StructTreeRoot
-        if not is_dict(st):
-            raise MergeError(f"{path}: /StructTreeRoot is not a dictionary")
-        pages = [page.obj for page in src.pages] if pages is None else pages
-        if not pages:
-            raise MergeError(f"{path}: has no pages")
-        if _version_tuple(src.pdf_version) > _version_tuple(self.pdf_version):
-            self.pdf_version = src.pdf_version
-
-        cp = ObjectCopier(w, src, on_ids=_Identifiers(self.ids, index))
+        root, st, pages = self._checked_input(path, src, pages)
+        cp = ObjectCopier(self.w, src, on_ids=_Identifiers(self.ids, index))
         cp.fix(root, self.catalog_num)
         if st.is_indirect:
             cp.fix(st, self.st_num)
@@ -276,20 +264,7 @@ class _Merger:
         self._merge_map(role_map, self.role_map, self.role_canon, "RoleMap", path, cp)
         self._merge_map(st.get("/ClassMap"), self.class_map, self.class_canon, "ClassMap", path, cp)
 
-        # The input's document element (or, when there is none, the root).
-        top = as_list(st.get("/K"))
-        old_parent = st
-        kids = top
-        doc_pg = None
-        doc_elem = None
-        if (
-            len(top) == 1
-            and is_struct_elem(top[0])
-            and resolve_role(struct_type(top[0]), role_names(st)) == "Document"
-        ):
-            old_parent = doc_elem = top[0]
-            kids = as_list(old_parent.get("/K"))
-            doc_pg = old_parent.get("/Pg")
+        old_parent, kids, doc_pg, doc_elem = _document_element(st)
         # References to the old document element (its kids' /P, parent-tree
         # entries of content it owns) now go to the merged one.
         if old_parent.is_indirect:
@@ -305,9 +280,48 @@ class _Merger:
                     if is_dict(annot):
                         _rename_dest(annot, renamed_dests)
 
-        # Pages, in order, hung under the page-tree nodes they will have.
-        # The input's own page-tree nodes are not copied: should anything but
-        # a page's /Parent refer to one, it gets the first page's new parent.
+        self._hang_pages(cp, root, pages)
+        self._add_doc_kids(cp, path, root, kids, ph_doc, doc_pg)
+        if doc_elem is not None and self.doc_template is None:
+            self.doc_template = {
+                Name(key).unparse(): cp.value(value)
+                for key, value in doc_elem.items()
+                if key not in ("/K", "/P", "/Pg", "/ID", "/Type", "/S")
+            }
+        self._copy_parent_tree(cp, entries, offset)
+
+        self._merge_outlines(root, cp, renamed_dests)
+        for final, dest in dest_items:
+            self.dests[final] = cp.value(dest)
+        if index == 0:
+            self._capture_catalog(src, cp)
+
+        cp.drain()
+        if cp.held is not None:
+            self.pending_item = cp.held
+        self.next_key = offset + span
+
+    def _checked_input(self, path: Any, src: Pdf, pages: list | None) -> tuple[Any, Any, list]:
+        """The input's catalog, structure tree root and pages, refused when it is not a tagged PDF with pages;
+        the output's PDF version raised to the input's."""
+        root = src.Root
+        if "/StructTreeRoot" not in root:
+            raise MergeError(f"{path}: not a tagged PDF (no /StructTreeRoot)")
+        st = root.StructTreeRoot
+        if not is_dict(st):
+            raise MergeError(f"{path}: /StructTreeRoot is not a dictionary")
+        pages = [page.obj for page in src.pages] if pages is None else pages
+        if not pages:
+            raise MergeError(f"{path}: has no pages")
+        if _version_tuple(src.pdf_version) > _version_tuple(self.pdf_version):
+            self.pdf_version = src.pdf_version
+        return root, st, pages
+
+    def _hang_pages(self, cp: ObjectCopier, root: Any, pages: list) -> None:
+        """Pages, in order, hung under the page-tree nodes they will have.
+
+        The input's own page-tree nodes are not copied: should anything but
+        a page's /Parent refer to one, it gets the first page's new parent."""
         first_leaf = self._leaf(len(self.pages))
         nodes = [root.get("/Pages")] + [page.get("/Parent") for page in pages]
         seen_nodes: set = set()
@@ -332,8 +346,9 @@ class _Merger:
             page.Parent = leaf_ph[leaf]
             self.pages.append(cp.ref(page))
 
-        # The document element's kids.  An input in another language than the
-        # output's keeps its own: its top-level elements that name none get it.
+    def _add_doc_kids(self, cp: ObjectCopier, path: Any, root: Any, kids: list, ph_doc: Any, doc_pg: Any) -> None:
+        """The document element's kids.  An input in another language than the
+        output's keeps its own: its top-level elements that name none get it."""
         src_lang = root.get("/Lang")
         other_lang = (
             src_lang if isinstance(src_lang, String) and self.lang is not None and str(src_lang) != self.lang else None
@@ -356,34 +371,18 @@ class _Merger:
                 if "/Pg" not in kid and doc_pg is not None:
                     kid.Pg = doc_pg
                 self._add_doc_kid(cp, kid)
-        if doc_elem is not None and self.doc_template is None:
-            self.doc_template = {
-                Name(key).unparse(): cp.value(value)
-                for key, value in doc_elem.items()
-                if key not in ("/K", "/P", "/Pg", "/ID", "/Type", "/S")
-            }
 
-        # Parent tree entries, keys shifted; direct values (the pages' arrays)
-        # become objects of their own.
+    def _copy_parent_tree(self, cp: ObjectCopier, entries: list[tuple[int, Any]], offset: int) -> None:
+        """Parent tree entries, keys shifted; direct values (the pages' arrays)
+        become objects of their own."""
         for key, value in entries:
             if isinstance(value, pikepdf.Object) and value.is_indirect:
                 num = cp.ref(value)
             else:
-                num = w.alloc()
-                w.obj(num, cp.value(value))
+                num = self.w.alloc()
+                self.w.obj(num, cp.value(value))
             self.pt_keys.append(key + offset)
             self.pt_vals.append(num)
-
-        self._merge_outlines(root, cp, renamed_dests)
-        for final, dest in dest_items:
-            self.dests[final] = cp.value(dest)
-        if index == 0:
-            self._capture_catalog(src, cp)
-
-        cp.drain()
-        if cp.held is not None:
-            self.pending_item = cp.held
-        self.next_key = offset + span
 
     def _leaf(self, page_index: int) -> int:
         """The page-tree node that will hold page ``page_index`` (numbered on first use)."""
@@ -764,3 +763,17 @@ def write_merged(
         version = HEADER_VERSION
     writer.close(root=root, info=info, version=version)
     return len(merger.pages)
+
+
+def _document_element(st: Any) -> tuple[Any, list, Any, Any]:
+    """The input's document element (or, when there is none, the structure tree root): (the parent of the
+    elements to copy, those elements, the document element's /Pg, the document element or None)."""
+    top = as_list(st.get("/K"))
+    if (
+        len(top) == 1
+        and is_struct_elem(top[0])
+        and resolve_role(struct_type(top[0]), role_names(st)) == "Document"
+    ):
+        doc_elem = top[0]
+        return doc_elem, as_list(doc_elem.get("/K")), doc_elem.get("/Pg"), doc_elem
+    return st, top, None, None
