@@ -507,7 +507,46 @@ class _Merger:
         catalog: dict[bytes, bytes] = {b"/Type": b"/Catalog"}
         catalog[b"/Pages"] = b"%d 0 R" % w.page_tree(self.pages, self.leaves, self.fanout)
 
-        # The structure tree.
+        self._write_structure_tree()
+
+        catalog[b"/StructTreeRoot"] = b"%d 0 R" % self.st_num
+        catalog[b"/MarkInfo"] = b"<< /Marked true >>"
+        catalog[b"/Lang"] = String(lang).unparse()
+        catalog[b"/ViewerPreferences"] = b"<< /DisplayDocTitle true >>"
+        catalog.update(self.first_catalog)
+
+        if self.dests:
+            dests = self.dests
+            names = sorted((bytes(String(k)), k) for k in dests)  # by the bytes written
+            tree = w.tree(((String(k).unparse(), dests[k]) for _, k in names), len(dests), b"/Names", self.fanout)
+            catalog[b"/Names"] = b"<< /Dests %d 0 R >>" % tree
+        if self.outlines_num is not None:
+            assert self.outline_first is not None and self.outline_last is not None  # set with the first item
+            w.obj(
+                self.outlines_num,
+                pdf_dict({
+                    b"/Type": b"/Outlines",
+                    b"/First": b"%d 0 R" % self.outline_first,
+                    b"/Last": b"%d 0 R" % self.outline_last,
+                    b"/Count": b"%d" % self.outline_count,
+                }),
+            )
+            catalog[b"/Outlines"] = b"%d 0 R" % self.outlines_num
+
+        # Document information and XMP metadata.
+        info, xmp = document_metadata(self.first_info, title=title, lang=lang, creation_date=creation_date)
+        info_num = w.alloc()
+        w.obj(info_num, pdf_dict(info))
+        meta = w.alloc()
+        w.stream(meta, b"<< /Length %d /Subtype /XML /Type /Metadata >>" % len(xmp), xmp)
+        catalog[b"/Metadata"] = b"%d 0 R" % meta
+        w.obj(self.catalog_num, pdf_dict(catalog))
+        return self.catalog_num, info_num
+
+    def _write_structure_tree(self) -> None:
+        """The structure tree: the merged document element and the structure tree root (parent tree, role
+        and class maps, ID tree)."""
+        w = self.w
         kids = bytearray()
         for k in self.doc_kids:
             kids += b"%d 0 R " % k if k >= 0 else self.direct_kids[~k] + b" "
@@ -546,40 +585,6 @@ class _Merger:
             )
             st[b"/IDTree"] = b"%d 0 R" % tree
         w.obj(self.st_num, pdf_dict(st))
-
-        catalog[b"/StructTreeRoot"] = b"%d 0 R" % self.st_num
-        catalog[b"/MarkInfo"] = b"<< /Marked true >>"
-        catalog[b"/Lang"] = String(lang).unparse()
-        catalog[b"/ViewerPreferences"] = b"<< /DisplayDocTitle true >>"
-        catalog.update(self.first_catalog)
-
-        if self.dests:
-            dests = self.dests
-            names = sorted((bytes(String(k)), k) for k in dests)  # by the bytes written
-            tree = w.tree(((String(k).unparse(), dests[k]) for _, k in names), len(dests), b"/Names", self.fanout)
-            catalog[b"/Names"] = b"<< /Dests %d 0 R >>" % tree
-        if self.outlines_num is not None:
-            assert self.outline_first is not None and self.outline_last is not None  # set with the first item
-            w.obj(
-                self.outlines_num,
-                pdf_dict({
-                    b"/Type": b"/Outlines",
-                    b"/First": b"%d 0 R" % self.outline_first,
-                    b"/Last": b"%d 0 R" % self.outline_last,
-                    b"/Count": b"%d" % self.outline_count,
-                }),
-            )
-            catalog[b"/Outlines"] = b"%d 0 R" % self.outlines_num
-
-        # Document information and XMP metadata.
-        info, xmp = document_metadata(self.first_info, title=title, lang=lang, creation_date=creation_date)
-        info_num = w.alloc()
-        w.obj(info_num, pdf_dict(info))
-        meta = w.alloc()
-        w.stream(meta, b"<< /Length %d /Subtype /XML /Type /Metadata >>" % len(xmp), xmp)
-        catalog[b"/Metadata"] = b"%d 0 R" % meta
-        w.obj(self.catalog_num, pdf_dict(catalog))
-        return self.catalog_num, info_num
 
 
 def _renumber(pages: list, offset: int) -> int:
