@@ -123,6 +123,37 @@ def sign(
         raise ReviewError(changed)
     reviewer = (reviewer or "").strip()
     note = (note or "").strip()
+    refusals = _request_refusals(policy, registry, status, reviewer=reviewer, role=role, note=note,
+                                 decision=decision, signer=signer)
+    if refusals:
+        raise ReviewError(refusals)
+    assert signer is not None  # refused above
+    unsigned = SignOff(
+        fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note
+    )
+    entry, judge = _signed(unsigned, material_id, signer, registry, judge, pending)
+    if decision == APPROVED:
+        refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
+    if refusals:
+        raise ReviewError(refusals)
+    if dry_run:
+        return entry, status
+    return entry, _record(content, material_id, entry, status, registry, policy, review_dir, day)
+
+
+def _request_refusals(
+    policy: Policy,
+    registry: RegistryStatus,
+    status: MaterialStatus | RegistryStatus,
+    *,
+    reviewer: str,
+    role: str,
+    note: str,
+    decision: str,
+    signer: Signer | None,
+) -> list[Problem]:
+    """Why this sign-off cannot be made at all, whoever signs it: what was asked, the key, the pin, the
+    files."""
     refusals: list[Problem] = []
     if not reviewer:
         refusals.append(Problem("give the reviewer's id in the registry (see: handle-docs reviewers list)", "--reviewer"))
@@ -140,17 +171,24 @@ def sign(
         refusals.append(Problem("a sign-off must be signed: give the reviewer's SSH key", "--key"))
     if registry.pin_refusal is not None:
         refusals.append(registry.pin_refusal)  # no registry version can be trusted: nothing can be signed to count
-    if on_registry and registry.current is None:
+    if isinstance(status, RegistryStatus) and registry.current is None:
         refusals.extend(registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")])
     if status.errors:
         refusals.extend(status.errors)
         refusals.append(Problem(f"fix the sign-off file first: {status.signoff_file}", str(status.signoff_file)))
-    if refusals:
-        raise ReviewError(refusals)
-    assert signer is not None  # refused above
-    unsigned = SignOff(
-        fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note
-    )
+    return refusals
+
+
+def _signed(
+    unsigned: SignOff,
+    material_id: str,
+    signer: Signer,
+    registry: RegistryStatus,
+    judge: Registry | None,
+    pending: Registry | None,
+) -> tuple[SignOff, Registry]:
+    """``unsigned`` signed by ``signer``, refused unless it would count, and naming its reviewer as the
+    registry does; and that registry (``judge``), which judged it."""
     try:
         armored = signer.sign(statement_of(unsigned, material_id))
     except KeyProblem as exc:
@@ -158,16 +196,26 @@ def sign(
     entry = dataclasses.replace(unsigned, key=signer.public_key.fingerprint, signature=armored, via=signer.via or "")
     reason = why_not(entry, material_id, judge, pending)
     if reason is not None:
+        on_registry = material_id == REGISTRY_ID
         judged_by = "the first registry version itself" if on_registry and registry.trusted is None else "the approved registry"
         raise ReviewError([Problem(f"this sign-off would not count: {reason} (judged by {judged_by})", "--reviewer")])
     assert judge is not None  # why_not refuses every sign-off when there is no registry to judge by
-    entry = dataclasses.replace(entry, person=judge.display(reviewer))
-    if decision == APPROVED:
-        refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
-    if refusals:
-        raise ReviewError(refusals)
-    if dry_run:
-        return entry, status
+    return dataclasses.replace(entry, person=judge.display(unsigned.reviewer)), judge
+
+
+def _record(
+    content: Content,
+    material_id: str,
+    entry: SignOff,
+    status: MaterialStatus | RegistryStatus,
+    registry: RegistryStatus,
+    policy: Policy,
+    review_dir: Path,
+    day: dt.date,
+) -> MaterialStatus | RegistryStatus:
+    """Keep a copy of the version signed, append the sign-off, pin the registry's first approved version
+    when this sign-off completed it; returns the status after."""
+    on_registry = material_id == REGISTRY_ID
     if on_registry:
         write_copy(review_dir, registry.path, status.fingerprint)
     else:
@@ -181,8 +229,8 @@ def sign(
         write_pin(review_dir, after.first_approved)
         after = registry_status(content.root, policy, review_dir, day)
     if on_registry:
-        return entry, after
-    return entry, material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=after)
+        return after
+    return material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=after)
 
 
 def _pins_first_version(before: RegistryStatus, after: RegistryStatus) -> bool:
