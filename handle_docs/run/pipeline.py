@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from handle_docs.braille.outputs import settings_for, write_braille
+from handle_docs.braille.outputs import BrailleRun, settings_for, write_braille
 from handle_docs.models import Letter, RecordSet
 from handle_docs.outputs.costs import record_print_cost
 from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
@@ -21,10 +21,10 @@ from handle_docs.outputs.row_warnings import write_warnings
 from handle_docs.records.printable import screen
 from handle_docs.render.pages import PageFlags, flags_from_code
 from handle_docs.run.batch import render_chunks
-from handle_docs.run.chunk import RunSettings
+from handle_docs.run.chunk import ChunkResult, RunSettings
 from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
 from handle_docs.run.finish import RunResult, finalise_run
-from handle_docs.run.journal import file_sha256, prepare_staging, run_key
+from handle_docs.run.journal import Journal, file_sha256, prepare_staging, run_key
 from handle_docs.run.letters import build_letters
 from handle_docs.run.stats import (
     count_vehicles,
@@ -151,35 +151,10 @@ def run_letters(
     result.resumed_chunks = len(done)
     if options.progress_start:
         options.progress_start(len(letters))
-    chunk_files: list[str] = []
-    flags: list[str] = []
     early_round_sheet = _start_round_sheet(options.pool if options.jobs > 1 else None, settings, letters,
                                            round_sheet, staging)
-    for chunk in render_chunks(
-        letters,
-        settings,
-        staging,
-        jobs=options.jobs,
-        journal=journal,
-        done=done,
-        progress=options.progress,
-        content=content,
-        pool=options.pool,
-    ):
-        result.letters.extend(chunk.letters)
-        result.rejects.extend(chunk.rejects)
-        result.batch_pages += chunk.batch_pages
-        result.leaflet_pages += chunk.leaflet_pages
-        if chunk.chunk_file:
-            chunk_files.append(chunk.chunk_file)
-        flags.append(chunk.page_flags)
-
-    figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
-    if not figures.balanced:
-        raise ReconciliationError(
-            f"rows in letters ({figures.rows_in_letters}) + rejected rows ({figures.rejected_rows}) "
-            f"!= rows read ({figures.rows_read})"
-        )
+    chunk_files, flags = _render(letters, settings, staging, journal, done, content, options, result)
+    figures = _balanced_figures(result, recordset)
     delivered = {letter.letter_id for letter in result.letters}
     braille = write_braille([letter for letter in letters if letter.letter_id in delivered], content, staging,
                             braille_settings, routes=settings.routes, material_id=settings.material_id,
@@ -204,15 +179,7 @@ def run_letters(
         chunk_files,
         batch_title=f"{base.title}: print batch",
         lang=base.language,
-        manifest_extra={
-            "records_sha256": records_sha256,
-            **options.manifest_extra,
-            **figures.as_dict(),
-            "languages": letters_by_language(result.letters),
-            "fallbacks": fallbacks(result.letters),
-            **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
-            **(braille.manifest() if braille else {}),
-        },
+        manifest_extra=_manifest_extra(records_sha256, options, figures, result, recordset, braille),
         summary_lines=summary_lines(
             content, recordset, result, options.summary_extra + (braille.summary_lines() if braille else []),
             settings.leaflet_id, figures=figures,
@@ -222,4 +189,70 @@ def run_letters(
         follow_up=follow_up_rows(letters, delivered),
     )
     return result
+
+
+def _render(
+    letters: list[Letter],
+    settings: RunSettings,
+    staging: Path,
+    journal: Journal,
+    done: dict[int, ChunkResult],
+    content: Content,
+    options: RunOptions,
+    result: RunResult,
+) -> tuple[list[str], list[str]]:
+    """Render the letters chunk by chunk into ``staging``, adding each chunk's letters, rejects and pages
+    to ``result``; returns the chunk files and each chunk's page flags."""
+    chunk_files: list[str] = []
+    flags: list[str] = []
+    for chunk in render_chunks(
+        letters,
+        settings,
+        staging,
+        jobs=options.jobs,
+        journal=journal,
+        done=done,
+        progress=options.progress,
+        content=content,
+        pool=options.pool,
+    ):
+        result.letters.extend(chunk.letters)
+        result.rejects.extend(chunk.rejects)
+        result.batch_pages += chunk.batch_pages
+        result.leaflet_pages += chunk.leaflet_pages
+        if chunk.chunk_file:
+            chunk_files.append(chunk.chunk_file)
+        flags.append(chunk.page_flags)
+    return chunk_files, flags
+
+
+def _manifest_extra(
+    records_sha256: str,
+    options: RunOptions,
+    figures: RowFigures,
+    result: RunResult,
+    recordset: RecordSet,
+    braille: BrailleRun | None,
+) -> dict[str, Any]:
+    """What the run's manifest says beside its letters: the records' hash, the figures, the languages."""
+    return {
+        "records_sha256": records_sha256,
+        **options.manifest_extra,
+        **figures.as_dict(),
+        "languages": letters_by_language(result.letters),
+        "fallbacks": fallbacks(result.letters),
+        **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
+        **(braille.manifest() if braille else {}),
+    }
+
+
+def _balanced_figures(result: RunResult, recordset: RecordSet) -> RowFigures:
+    """The run's row figures; every row read is in a letter or rejected, or the run stops."""
+    figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
+    if not figures.balanced:
+        raise ReconciliationError(
+            f"rows in letters ({figures.rows_in_letters}) + rejected rows ({figures.rejected_rows}) "
+            f"!= rows read ({figures.rows_read})"
+        )
+    return figures
 
