@@ -34,8 +34,9 @@ from handle_docs.history.inputs import KEY as HISTORY_KEY
 from handle_docs.history.inputs import run_inputs
 from handle_docs.models import Problem, ProblemsError, RecordSet
 from handle_docs.outputs.card import CardError, render_cards
-from handle_docs.outputs.costs import prices_for
+from handle_docs.outputs.costs import Prices, prices_for
 from handle_docs.outputs.report import ReportError, load_run, render_report
+from handle_docs.outputs.round_sheet import RoundSheetWording
 from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
 from handle_docs.records.read import read_records
 from handle_docs.render.pdf import RenderError
@@ -125,31 +126,11 @@ def make_letters(
     Raises RunStopped before anything is written when an input cannot be used or
     the gate refuses; KeyboardInterrupt and OSError leave the output folder as it
     was (the staging folder and its journal let ``resume`` carry on)."""
-    if content is None:
-        try:
-            content = load_content(request.content_dir, request.templates)
-        except ProblemsError as exc:
-            raise RunStopped("content", exc.problems) from None
-    if problems := docx_problems(content, request.material, request.docx):
-        raise RunStopped("options", problems)
-    try:
-        prices = prices_for(request.content_dir)
-    except ProblemsError as exc:
-        raise RunStopped("prices", exc.problems) from None
-    try:
-        round_sheet = round_sheet_wording(request.content_dir)
-    except ProblemsError as exc:
-        raise RunStopped("round_sheet", exc.problems) from None
+    content, prices, round_sheet = _checked_inputs(request, content)
 
     # Workers start before the records are read, so none of them holds a copy.
     with worker_pool(request.jobs) as pool:
-        column_map = request.columns or (request.content_dir / "forms-columns.yaml")
-        corrections = {int(row): dict(cells) for row, cells in (request.corrections or {}).items()}
-        try:
-            recordset = read_records(request.records, column_map if column_map.exists() else None,
-                                     corrections or None)
-        except ProblemsError as exc:
-            raise RunStopped("records", exc.problems) from None
+        recordset = _read(request)
         if recordset.warnings and notice:
             notice(list(recordset.warnings), "records warnings")
 
@@ -195,6 +176,40 @@ def make_letters(
     notes = make_extras(request, content) if request.extras is not None else []
     figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     return LettersOutcome(result, recordset, approval, figures, seconds, notes)
+
+
+def _checked_inputs(
+    request: LettersRequest, content: Content | None
+) -> tuple[Content, Prices | None, RoundSheetWording]:
+    """The content (loaded unless given), the print prices and the round sheet's wording; the run stops
+    before anything is written when one cannot be used, or when Word letters are asked of a material
+    without a Word template."""
+    if content is None:
+        try:
+            content = load_content(request.content_dir, request.templates)
+        except ProblemsError as exc:
+            raise RunStopped("content", exc.problems) from None
+    if problems := docx_problems(content, request.material, request.docx):
+        raise RunStopped("options", problems)
+    try:
+        prices = prices_for(request.content_dir)
+    except ProblemsError as exc:
+        raise RunStopped("prices", exc.problems) from None
+    try:
+        round_sheet = round_sheet_wording(request.content_dir)
+    except ProblemsError as exc:
+        raise RunStopped("round_sheet", exc.problems) from None
+    return content, prices, round_sheet
+
+
+def _read(request: LettersRequest) -> RecordSet:
+    """The records, read with the force's column map and the corrections asked for."""
+    column_map = request.columns or (request.content_dir / "forms-columns.yaml")
+    corrections = {int(row): dict(cells) for row, cells in (request.corrections or {}).items()}
+    try:
+        return read_records(request.records, column_map if column_map.exists() else None, corrections or None)
+    except ProblemsError as exc:
+        raise RunStopped("records", exc.problems) from None
 
 
 def make_extras(request: LettersRequest, content: Content) -> list[str]:
