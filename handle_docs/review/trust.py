@@ -427,19 +427,8 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         if pin_problem.severity == Severity.ERROR:
             # refuse the whole chain: no version is trusted, nothing is judged
             trusted, approved, judge = None, [], None
-    if trusted is not None:
-        demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
-        demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
-        if demo:
-            problems.append(
-                Problem(
-                    f"the approved registry lists DEMO ONLY reviewers or keys ({', '.join(demo)}): their private keys "
-                    "are published with handle-docs, so their sign-offs prove nothing. A real force starts its own "
-                    "registry (see SECURITY.md)",
-                    str(loaded.path),
-                    severity=Severity.WARNING,
-                )
-            )
+    if trusted is not None and (demo := _demo_warning(trusted, loaded.path)) is not None:
+        problems.append(demo)
     return RegistryStatus(
         path=loaded.path,
         signoff_file=signoffs.path,
@@ -454,6 +443,21 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         pin=pin,
         pin_problem=pin_problem,
         first_approved=first_approved,
+    )
+
+
+def _demo_warning(trusted: Registry, path: Path) -> Problem | None:
+    """A warning when the approved registry lists reviewers or keys for the demo only."""
+    demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
+    demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
+    if not demo:
+        return None
+    return Problem(
+        f"the approved registry lists DEMO ONLY reviewers or keys ({', '.join(demo)}): their private keys "
+        "are published with handle-docs, so their sign-offs prove nothing. A real force starts its own "
+        "registry (see SECURITY.md)",
+        str(path),
+        severity=Severity.WARNING,
     )
 
 
