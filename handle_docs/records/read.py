@@ -530,6 +530,25 @@ def _check_corrections(source: str, corrections: Corrections) -> None:
         raise ProblemsError(problems)
 
 
+def _read_header(
+    source: str, rows: Iterator[_RawRow], lookup: Mapping[str, str], forms: bool
+) -> tuple[_Header, Sequence[object], list[Problem]]:
+    """The header row (the first that is not blank, taken from ``rows``), its cells, and the notes on it."""
+    for row in rows:
+        _check_row_limit(row, source)
+        if row.error:
+            raise ProblemsError([Problem("the header row could not be read", source, row.number)])
+        if not all(_is_blank(cell) for cell in row.cells):
+            header, errors, notes = _resolve_header(row, source, lookup, forms)
+            if errors:
+                # The unknown headers too, after what stops the run; not when no
+                # header was recognised (the row may be data, and data is never echoed).
+                unknown = [note for note in notes if note.key not in RECORD_COLUMNS] if header.fields else []
+                raise ProblemsError(errors + unknown)
+            return header, row.cells, notes
+    raise ProblemsError([Problem("file has no header row", source)])
+
+
 def _read_table(
     source: str,
     rows: Iterator[_RawRow],
@@ -540,24 +559,7 @@ def _read_table(
     """Header row, then one record or reject per non-blank row."""
     corrections = corrections or {}
     _check_corrections(source, corrections)
-    header: _Header | None = None
-    notes: list[Problem] = []
-    for row in rows:
-        _check_row_limit(row, source)
-        if row.error:
-            raise ProblemsError([Problem("the header row could not be read", source, row.number)])
-        if not all(_is_blank(cell) for cell in row.cells):
-            header, errors, notes = _resolve_header(row, source, lookup, forms)
-            header_cells = row.cells
-            if errors:
-                # The unknown headers too, after what stops the run; not when no
-                # header was recognised (the row may be data, and data is never echoed).
-                unknown = [note for note in notes if note.key not in RECORD_COLUMNS] if header.fields else []
-                raise ProblemsError(errors + unknown)
-            break
-    if header is None:
-        raise ProblemsError([Problem("file has no header row", source)])
-
+    header, header_cells, notes = _read_header(source, rows, lookup, forms)
     result = RecordSet(source_name=source, rows_read=0, warnings=notes)
     result.headers = {name: " ".join(str(header_cells[i]).replace("\ufeff", "").split())
                       for i, name in header.fields.items()}
