@@ -135,7 +135,7 @@ def _fonts(doc: PdfDoc) -> list[FontInfo]:
     cached = getattr(doc, "_fonts_cache", None)
     if cached is None:
         cached = collect_fonts(doc)
-        doc._fonts_cache = cached  # type: ignore[attr-defined]
+        doc._fonts_cache = cached  # type: ignore[attr-defined]  # a cache kept on the document, not a field of it
     return cached
 
 

@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from handle_docs.wording.content import Content, Material
 from handle_docs.wording.yamlfile import YamlDoc
@@ -133,7 +134,10 @@ def _lint_pieces(
                 )
 
 
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+_P = TypeVar("_P", bound=Problem)
+
+
+def sort_problems(problems: Iterable[_P]) -> list[_P]:
     """By file, then line (as a compiler lists them); otherwise in the order found."""
     return sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else 0))
 
@@ -155,7 +159,7 @@ def lint_material(
     doc = content.docs.get(material.source) or YamlDoc(path=material.source, data=None)
     if file_text is None:
         file_text = _read(Path(content.root) / material.source)
-    return sort_problems(_lint_pieces(pieces_of(material, doc), doc, file_text, config))  # type: ignore[return-value]
+    return sort_problems(_lint_pieces(pieces_of(material, doc), doc, file_text, config))
 
 
 def block_scores(
@@ -190,7 +194,7 @@ def lint_content(content: Content, config: LintConfig | None = None) -> list[Lin
             Piece(f"links.{link_id}.label", link.label, link_text=True) for link_id, link in content.links.links.items()
         ]
         problems.extend(_lint_pieces(pieces, links_doc, _read(Path(content.root) / "links.yaml"), config))
-    return sort_problems(problems)  # type: ignore[return-value]
+    return sort_problems(problems)
 
 
 # --- reporting ----------------------------------------------------------------------------

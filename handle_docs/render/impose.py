@@ -34,7 +34,7 @@ def booklet_order(pages: int, direction: str = "ltr") -> list[tuple[int | None, 
         sides.extend([front, back])
     if direction == "rtl":
         sides = [(right, left) for left, right in sides]
-    return [tuple(i if i < pages else None for i in side) for side in sides]  # type: ignore[misc]
+    return [(a if a < pages else None, b if b < pages else None) for a, b in sides]
 
 
 def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: dt.datetime | None = None) -> int:
