@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Demo and tests are reproducible: the same inputs give the same bytes.
 export SOURCE_DATE_EPOCH ?= 1794693600
 
-.PHONY: demo test serve docs soak bench system-deps word-deps browser-deps text-deps deploy-deps node-deps venv clean
+.PHONY: demo test lint-code serve docs soak bench system-deps word-deps browser-deps text-deps deploy-deps node-deps venv clean
 
 # What WeasyPrint needs from Debian. libharfbuzz-subset0 matters for speed:
 # without it WeasyPrint subsets fonts with fontTools, ~3x slower per document.
@@ -90,10 +90,18 @@ demo: system-deps $(STAMP)
 # everything it made (the print shop's booklets are checked as print files).
 test: system-deps word-deps browser-deps text-deps deploy-deps node-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
+	$(MAKE) --no-print-directory lint-code
 	$(BIN)/handle-docs lint --strict
 	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory demo
+
+# The code's own checks (configured in pyproject.toml): ruff's lint rules, the formatter's layout (checked,
+# never rewritten here: run $(BIN)/ruff format to lay the code out) and mypy over the library.
+lint-code: $(STAMP)
+	$(BIN)/ruff check handle_docs tests benchmarks scripts examples setup.py
+	$(BIN)/ruff format --check handle_docs tests benchmarks scripts examples setup.py
+	$(BIN)/mypy
 
 # The workspace on the demo force: open the address it prints.
 # Another port: make serve PORT=8080 (PORT=0: any free one).
@@ -122,4 +130,4 @@ bench: system-deps $(STAMP)
 	$(BIN)/python benchmarks/cli_start.py
 
 clean:
-	rm -rf out site .pytest_cache build *.egg-info
+	rm -rf out site .pytest_cache .ruff_cache .mypy_cache build *.egg-info

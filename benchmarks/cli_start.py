@@ -36,8 +36,13 @@ def timed(code: str, args: list[str], runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         times.append(time.perf_counter() - start)
     return times
 
@@ -47,11 +52,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     print(f"# CLI start-up, {args.runs} runs each ({platform.python_version()}, {platform.machine()})")
-    print(f"| command | way | median s | slowest s |\n| --- | --- | ---: | ---: |")
+    print("| command | way | median s | slowest s |\n| --- | --- | ---: | ---: |")
     for command in (["--help"], ["review", "status"]):
         for way, code in (("naive", NAIVE), ("lazy", LAZY)):
             times = timed(code, command, args.runs)
-            print(f"| handle-docs {' '.join(command)} | {way} | {statistics.median(times):.3f} | {max(times):.3f} |")
+            print(
+                f"| handle-docs {' '.join(command)} | {way} | {statistics.median(times):.3f} | {max(times):.3f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -95,13 +95,18 @@ def main() -> None:
                 for target in outs:
                     run = subprocess.run(
                         [sys.executable, __file__, "--child", joiner, str(args.letters), str(n), str(target)],
-                        env=env, check=True, capture_output=True, text=True,
+                        env=env,
+                        check=True,
+                        capture_output=True,
+                        text=True,
                     )
                     figures.append(run.stdout.split())
                 seconds, peak_mb = figures[0]
                 same = outs[0].read_bytes() == outs[1].read_bytes()
-                print(f"{joiner:12} N={n:<6} {seconds:>8} s  peak {peak_mb:>4} MB  "
-                      f"sections {sections(outs[0]):>5}  same bytes twice: {'yes' if same else 'no'}")
+                print(
+                    f"{joiner:12} N={n:<6} {seconds:>8} s  peak {peak_mb:>4} MB  "
+                    f"sections {sections(outs[0]):>5}  same bytes twice: {'yes' if same else 'no'}"
+                )
 
 
 if __name__ == "__main__":

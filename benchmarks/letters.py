@@ -65,8 +65,20 @@ ITEMS = ["", "", "", "bag", "phone;charger", "sat nav", "cash", "tools", "keys",
 
 def synthetic_records(n: int, path: Path) -> None:
     """N records, one per address, deterministic, invented (ZZ postcodes, Q?00 plates)."""
-    header = ["submitted_at", "officer", "address", "postcode", "vrm", "vehicle_secure", "items_on_display",
-              "advice_given", "nws_interest", "cms_interest", "language", "large_print"]
+    header = [
+        "submitted_at",
+        "officer",
+        "address",
+        "postcode",
+        "vrm",
+        "vehicle_secure",
+        "items_on_display",
+        "advice_given",
+        "nws_interest",
+        "cms_interest",
+        "language",
+        "large_print",
+    ]
     letters = "ABCDEFGHJKLMNPRSTUVWXY"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -74,12 +86,24 @@ def synthetic_records(n: int, path: Path) -> None:
         for i in range(n):
             street = STREETS[i % len(STREETS)]
             number = i // len(STREETS) + 1
-            plate = f"Q{letters[i % 22]}00 {letters[(i // 22) % 22]}{letters[(i // 484) % 22]}{letters[(i // 10648) % 22]}"
-            writer.writerow([
-                f"2026-11-14 {18 + (i % 4)}:{i % 60:02d}", "4127", f"{number} {street}, Eastmoor, Westmarch",
-                f"ZZ{1 + i % 9} {1 + i % 9}QX", plate, "no" if i % 3 == 0 else "yes", ITEMS[i % len(ITEMS)],
-                "yes", "yes" if i % 7 == 0 else "no", "yes" if i % 5 == 0 else "no", "", "no",
-            ])
+            tail = "".join(letters[(i // step) % 22] for step in (22, 484, 10648))
+            plate = f"Q{letters[i % 22]}00 {tail}"
+            writer.writerow(
+                [
+                    f"2026-11-14 {18 + (i % 4)}:{i % 60:02d}",
+                    "4127",
+                    f"{number} {street}, Eastmoor, Westmarch",
+                    f"ZZ{1 + i % 9} {1 + i % 9}QX",
+                    plate,
+                    "no" if i % 3 == 0 else "yes",
+                    ITEMS[i % len(ITEMS)],
+                    "yes",
+                    "yes" if i % 7 == 0 else "no",
+                    "yes" if i % 5 == 0 else "no",
+                    "",
+                    "no",
+                ]
+            )
 
 
 # --- the approaches (each runs in a child process) -----------------------------
@@ -90,13 +114,13 @@ def child_naive(records: Path, out: Path) -> dict:
 
     from pypdf import PdfWriter
 
-    from handle_docs.wording.content import load_content
     from handle_docs.compose.context import letter_context
     from handle_docs.compose.letters import build_letters
     from handle_docs.compose.qr import svg_src
     from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
+    from handle_docs.wording.content import load_content
 
     content = load_content(CONTENT, TEMPLATES)
     material = content.material("visit-letter")
@@ -108,11 +132,19 @@ def child_naive(records: Path, out: Path) -> dict:
         context = letter_context(letter, content, material)
         for code in context["qr_codes"]:
             code["src"] = svg_src(code["url"])  # vector QR, re-parsed for every letter
-        document = pdf.layout(html.document([html.fragment(material.spec.template, context)], lang="en-GB",
-                                            title=material.spec.title, stylesheets=["letters/letter.css"]))
+        document = pdf.layout(
+            html.document(
+                [html.fragment(material.spec.template, context)],
+                lang="en-GB",
+                title=material.spec.title,
+                stylesheets=["letters/letter.css"],
+            )
+        )
         data = pdf.write(document, title=material.spec.title, lang="en-GB")
         (out / "letters" / f"{letter.letter_id}.pdf").write_bytes(data)
-        manifest.append({"id": letter.letter_id, "pages": len(document.pages), "sha256": hashlib.sha256(data).hexdigest()})
+        manifest.append(
+            {"id": letter.letter_id, "pages": len(document.pages), "sha256": hashlib.sha256(data).hexdigest()}
+        )
     writer = PdfWriter()
     for letter in letters:
         writer.append(str(out / "letters" / f"{letter.letter_id}.pdf"))
@@ -136,11 +168,11 @@ def content_with_layout(layout: str, folder: Path) -> Path:
 
 def child_pipeline(records: Path, out: Path, jobs: int, content_root: Path = CONTENT) -> dict:
     """As `handle-docs letters` runs it: workers started, then records read, print cost on."""
-    from handle_docs.run.batch import RunSettings, worker_pool
-    from handle_docs.wording.content import load_content
     from handle_docs.outputs.costs import prices_for
-    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
+    from handle_docs.run.batch import RunSettings, worker_pool
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.wording.content import load_content
 
     content = load_content(content_root, TEMPLATES)
     settings = RunSettings(content_root=content_root, templates=TEMPLATES)
@@ -151,29 +183,33 @@ def child_pipeline(records: Path, out: Path, jobs: int, content_root: Path = CON
 
 
 def child_floor(records: Path, out: Path) -> dict:
-    from handle_docs.wording.content import load_content
     from handle_docs.compose.context import letter_context
     from handle_docs.compose.letters import build_letters
     from handle_docs.records.read import read_records
     from handle_docs.render.html import HtmlRenderer
     from handle_docs.render.pdf import PdfRenderer
+    from handle_docs.wording.content import load_content
 
     content = load_content(CONTENT, TEMPLATES)
     material = content.material("visit-letter")
     html, pdf = HtmlRenderer(TEMPLATES), PdfRenderer(TEMPLATES)
     letters = build_letters(read_records(records).records)
-    parts = [html.fragment(material.spec.template, letter_context(l, content, material)) for l in letters]
-    document = pdf.layout(html.document(parts, lang="en-GB", title="floor", stylesheets=["letters/letter.css"]))
+    parts = [
+        html.fragment(material.spec.template, letter_context(letter, content, material)) for letter in letters
+    ]
+    document = pdf.layout(
+        html.document(parts, lang="en-GB", title="floor", stylesheets=["letters/letter.css"])
+    )
     out.mkdir(parents=True)
     (out / "all.pdf").write_bytes(pdf.write(document, title="floor", lang="en-GB"))
     return {"letters": len(letters)}
 
 
 def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> dict:
-    from handle_docs.run.chunk import ChunkRenderer, RunSettings
     from handle_docs.compose.letters import build_letters
     from handle_docs.records.printable import screen
     from handle_docs.records.read import read_records
+    from handle_docs.run.chunk import ChunkRenderer, RunSettings
 
     letters = build_letters(screen(read_records(records)).records)
     renderer = ChunkRenderer(RunSettings(content_root=content_root, templates=TEMPLATES, count_print=True))
@@ -185,11 +221,11 @@ def child_floor_both(records: Path, out: Path, content_root: Path = CONTENT) -> 
 
 def child_word(records: Path, out: Path) -> dict:
     """docxtpl per letter, then LibreOffice converts the lot to PDF."""
-    from handle_docs.wording.content import load_content
     from handle_docs.compose.context import letter_context
     from handle_docs.compose.letters import build_letters
     from handle_docs.records.read import read_records
     from handle_docs.render import docx as docx_render  # added with Word output
+    from handle_docs.wording.content import load_content
 
     content = load_content(CONTENT, TEMPLATES)
     material = content.material("visit-letter")
@@ -197,9 +233,23 @@ def child_word(records: Path, out: Path) -> dict:
     out.mkdir(parents=True)
     for letter in letters:
         context = letter_context(letter, content, material)
-        (out / f"{letter.letter_id}.docx").write_bytes(docx_render.render_letter_docx(context, content, material))
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out / "pdf"),
-                    *sorted(str(p) for p in out.glob("*.docx"))], check=True, capture_output=True, timeout=3600)
+        (out / f"{letter.letter_id}.docx").write_bytes(
+            docx_render.render_letter_docx(context, content, material)
+        )
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out / "pdf"),
+            *sorted(str(p) for p in out.glob("*.docx")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=3600,
+    )
     return {"letters": len(letters)}
 
 
@@ -257,25 +307,38 @@ def row(n: int, label: str, seconds: float, letters: int, peak: float | None) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--full", action="store_true", help="also both pipelines alone at N = 10,000")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--only", nargs="*", choices=["naive", "pipeline", "floor", "floor-both", "word"],
-                        help="time only these approaches (a quick look; the ratios need naive and the floors)")
-    parser.add_argument("--layouts", nargs="*", choices=LAYOUTS, default=list(LAYOUTS),
-                        help="the letter layouts the pipeline and the floor with both outputs are timed with")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=["naive", "pipeline", "floor", "floor-both", "word"],
+        help="time only these approaches (a quick look; the ratios need naive and the floors)",
+    )
+    parser.add_argument(
+        "--layouts",
+        nargs="*",
+        choices=LAYOUTS,
+        default=list(LAYOUTS),
+        help="the letter layouts the pipeline and the floor with both outputs are timed with",
+    )
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
         mode, records, out, jobs, content_root = args.child
         started = time.monotonic()
-        fn = {"naive": lambda: child_naive(Path(records), Path(out)),
-              "pipeline": lambda: child_pipeline(Path(records), Path(out), int(jobs), Path(content_root)),
-              "floor": lambda: child_floor(Path(records), Path(out)),
-              "floor-both": lambda: child_floor_both(Path(records), Path(out), Path(content_root)),
-              "word": lambda: child_word(Path(records), Path(out))}[mode.split(":")[0]]
+        fn = {
+            "naive": lambda: child_naive(Path(records), Path(out)),
+            "pipeline": lambda: child_pipeline(Path(records), Path(out), int(jobs), Path(content_root)),
+            "floor": lambda: child_floor(Path(records), Path(out)),
+            "floor-both": lambda: child_floor_both(Path(records), Path(out), Path(content_root)),
+            "word": lambda: child_word(Path(records), Path(out)),
+        }[mode.split(":")[0]]
         info = fn()
         info["seconds"] = time.monotonic() - started
         print(json.dumps(info))
@@ -284,8 +347,11 @@ def main() -> None:
     import weasyprint
 
     subset = subprocess.run("ldconfig -p | grep -q libharfbuzz-subset", shell=True).returncode == 0
-    print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-          f"WeasyPrint {weasyprint.__version__}, libharfbuzz-subset: {'yes' if subset else 'NO (slow fontTools fallback)'}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"WeasyPrint {weasyprint.__version__}, "
+        f"libharfbuzz-subset: {'yes' if subset else 'NO (slow fontTools fallback)'}"
+    )
     print(f"jobs: {args.jobs}\n")
     print(f"{'N':>6}  {'approach':<44} {'seconds':>9} {'letters/s':>11} {'peak MB':>8}")
     sizes = list(args.sizes) + ([10000] if args.full else [])
@@ -299,9 +365,14 @@ def main() -> None:
             synthetic_records(n, records)
             results = {}
             pipelines = [f"pipeline:{layout}" for layout in layouts]
-            modes = pipelines if n >= 10000 else (
-                ["naive", *pipelines, "floor", *(f"floor-both:{layout}" for layout in layouts)]
-                + (["word"] if soffice and n <= 100 else []))
+            modes = (
+                pipelines
+                if n >= 10000
+                else (
+                    ["naive", *pipelines, "floor", *(f"floor-both:{layout}" for layout in layouts)]
+                    + (["word"] if soffice and n <= 100 else [])
+                )
+            )
             if args.only:
                 modes = [mode for mode in modes if mode.split(":")[0] in args.only]
             for mode in modes:
@@ -310,7 +381,9 @@ def main() -> None:
                 results[mode] = r = measure(mode, records, out, args.jobs, roots.get(layout, CONTENT))
                 if kind.startswith("floor"):
                     label = "floor" if kind == "floor" else f"floor, both outputs, {layout}"
-                    print(row(n, f"{label} (/ {args.jobs} cores)", r["seconds"] / args.jobs, r["letters"], None))
+                    print(
+                        row(n, f"{label} (/ {args.jobs} cores)", r["seconds"] / args.jobs, r["letters"], None)
+                    )
                     print(row(n, f"  {label}, 1 process", r["seconds"], r["letters"], r["peak_mb"]))
                 else:
                     print(row(n, mode.replace(":", " "), r["seconds"], r["letters"], r["peak_mb"]))
@@ -326,8 +399,10 @@ def main() -> None:
                 if "floor" in results and f"floor-both:{layout}" in results:
                     over = pipeline / (results["floor"]["seconds"] / args.jobs) - 1
                     over_both = pipeline / (results[f"floor-both:{layout}"]["seconds"] / args.jobs) - 1
-                    line += (f"; {over * 100:+.0f} % against the floor, "
-                             f"{over_both * 100:+.0f} % against the floor with both outputs")
+                    line += (
+                        f"; {over * 100:+.0f} % against the floor, "
+                        f"{over_both * 100:+.0f} % against the floor with both outputs"
+                    )
                     if "word" in results:
                         line += f"; Word route {results['word']['seconds'] / pipeline:.1f}x slower per letter"
                 print(line)

@@ -32,11 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.web import Settings, create_app  # noqa: E402
-from tests.browser import served  # noqa: E402
+from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
+from tests.browser import served  # noqa: E402 - after sys.path has the checkout
 
 MATERIAL = "visit-letter"
-WORDS = "bright quiet early calm clear kind safe warm open fresh".split()
+WORDS = ["bright", "quiet", "early", "calm", "clear", "kind", "safe", "warm", "open", "fresh"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -48,7 +48,9 @@ def percentile(values: list[float], share: float) -> float:
 class Client:
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
     def get(self, path: str) -> bytes:
         with self.opener.open(self.base + path, timeout=120) as response:
@@ -66,11 +68,26 @@ def editor_form(client: Client) -> dict[str, str]:
     import html
 
     page = client.get(f"/materials/{MATERIAL}/edit").decode("utf-8")
-    form = {name: html.unescape(value) for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)}
-    form.update({name: html.unescape(value) for name, value in
-                 re.findall(r'<input type="text" id="[^"]+" name="([^"]+)" value="([^"]*)"', page)})
-    form.update({name: html.unescape(value) for name, value in
-                 re.findall(r'<textarea id="[^"]+" name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S)})
+    form = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    }
+    form.update(
+        {
+            name: html.unescape(value)
+            for name, value in re.findall(
+                r'<input type="text" id="[^"]+" name="([^"]+)" value="([^"]*)"', page
+            )
+        }
+    )
+    form.update(
+        {
+            name: html.unescape(value)
+            for name, value in re.findall(
+                r'<textarea id="[^"]+" name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S
+            )
+        }
+    )
     form["scenario"] = "not-locked"
     return form
 
@@ -91,7 +108,9 @@ def preview(client: Client, form: dict[str, str]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--edits", type=int, default=50)
     args = parser.parse_args()
 
@@ -118,13 +137,21 @@ def main() -> None:
                 hits.append(time.perf_counter() - started)
         app.extensions["handle_docs"]["previewer"].close()
 
-    print(f"preview benchmark: {platform.python_version()}, {platform.machine()}, "
-          f"{len(__import__('os').sched_getaffinity(0))} cores")
-    print(f"{args.edits} edits of the visit letter's opening ({pages} pages each), last keystroke to new images:")
-    print(f"  p50 {statistics.median(latencies):.2f} s   p95 {percentile(latencies, 0.95):.2f} s   "
-          f"max {max(latencies):.2f} s   (target p95 <= 1.5 s)")
-    print(f"repeated preview of unchanged text (cache hit), 20 times: median {statistics.median(hits) * 1000:.0f} ms, "
-          f"max {max(hits) * 1000:.0f} ms   (target <= 50 ms)")
+    print(
+        f"preview benchmark: {platform.python_version()}, {platform.machine()}, "
+        f"{len(__import__('os').sched_getaffinity(0))} cores"
+    )
+    print(
+        f"{args.edits} edits of the visit letter's opening ({pages} pages each), last keystroke to new images:"
+    )
+    print(
+        f"  p50 {statistics.median(latencies):.2f} s   p95 {percentile(latencies, 0.95):.2f} s   "
+        f"max {max(latencies):.2f} s   (target p95 <= 1.5 s)"
+    )
+    print(
+        f"repeated preview of unchanged text (cache hit), 20 times: median {statistics.median(hits) * 1000:.0f} ms, "
+        f"max {max(hits) * 1000:.0f} ms   (target <= 50 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,19 +25,60 @@ SLUG = "westmarch"
 FIRST, LAST = (2025, 1), (2027, 5)  # months in the sample
 OPERATION = "2026-11"
 DROP = 0.45  # the patrolled area's vehicle crime after the operation, as a share of before
-HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
-          "LSOA name", "Crime type", "Last outcome category", "Context"]
-OUTCOMES = ["Investigation complete; no suspect identified", "Unable to prosecute suspect",
-            "Under investigation", "Status update unavailable"]
+HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
+OUTCOMES = [
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Under investigation",
+    "Status update unavailable",
+]
 OTHER_TYPES = ["Burglary", "Criminal damage and arson", "Other theft"]
 
 #: Invented street names; the first three are the demo records' streets (examples/patrol-records.csv).
 STREETS = [
-    "Tanners Row", "Larkspur Road", "Millbrook Close", "Ash Grove", "Beacon Lane", "Cobble Street", "Dyers Way",
-    "Elmfield Road", "Fennel Close", "Glebe Terrace", "Hawthorn Drive", "Ivy Court", "Juniper Walk",
-    "Kestrel Rise", "Linden Avenue", "Mill Lane", "Nettle Row", "Orchard Place", "Pinfold Street",
-    "Quarry Hill", "Rowan Crescent", "Saddlers Yard", "Thistle Way", "Upper Green", "Vicarage Lane",
-    "Willow Mews", "Yew Tree Road", "Alder Close", "Bracken Way", "Cedar Gardens",
+    "Tanners Row",
+    "Larkspur Road",
+    "Millbrook Close",
+    "Ash Grove",
+    "Beacon Lane",
+    "Cobble Street",
+    "Dyers Way",
+    "Elmfield Road",
+    "Fennel Close",
+    "Glebe Terrace",
+    "Hawthorn Drive",
+    "Ivy Court",
+    "Juniper Walk",
+    "Kestrel Rise",
+    "Linden Avenue",
+    "Mill Lane",
+    "Nettle Row",
+    "Orchard Place",
+    "Pinfold Street",
+    "Quarry Hill",
+    "Rowan Crescent",
+    "Saddlers Yard",
+    "Thistle Way",
+    "Upper Green",
+    "Vicarage Lane",
+    "Willow Mews",
+    "Yew Tree Road",
+    "Alder Close",
+    "Bracken Way",
+    "Cedar Gardens",
 ]
 GRID = (7, 5)  # LSOAs in a 7 x 5 grid
 AREA = {(3, 2), (4, 2)}  # the patrolled LSOAs, in the middle of the grid
@@ -82,10 +123,20 @@ def lsoas() -> list[dict]:
             rate = round(rng.uniform(0.6, 2.8), 2)
         if (col, row) == (0, 4):
             streets[0] = "Millbrook Close"  # a second Millbrook Close, far away: matching must not guess
-        points = [(round(lon + rng.uniform(-0.003, 0.003), 6), round(lat + rng.uniform(-0.0018, 0.0018), 6))
-                  for _ in streets]
-        out.append({"code": code, "name": name, "streets": streets, "points": points, "rate": rate,
-                    "area": (col, row) in AREA})
+        points = [
+            (round(lon + rng.uniform(-0.003, 0.003), 6), round(lat + rng.uniform(-0.0018, 0.0018), 6))
+            for _ in streets
+        ]
+        out.append(
+            {
+                "code": code,
+                "name": name,
+                "streets": streets,
+                "points": points,
+                "rate": rate,
+                "area": (col, row) in AREA,
+            }
+        )
     return out
 
 
@@ -112,17 +163,57 @@ def write() -> list[Path]:
             for n in range(poisson(rng, lam)):
                 k = rng.randrange(len(lsoa["streets"]))
                 lon, lat = lsoa["points"][k]
-                rows.append([crime_id(month, lsoa["code"], n), month, FORCE, FORCE, f"{lon:.6f}", f"{lat:.6f}",
-                             f"On or near {lsoa['streets'][k]}", lsoa["code"], lsoa["name"], "Vehicle crime",
-                             rng.choice(OUTCOMES), ""])
+                rows.append(
+                    [
+                        crime_id(month, lsoa["code"], n),
+                        month,
+                        FORCE,
+                        FORCE,
+                        f"{lon:.6f}",
+                        f"{lat:.6f}",
+                        f"On or near {lsoa['streets'][k]}",
+                        lsoa["code"],
+                        lsoa["name"],
+                        "Vehicle crime",
+                        rng.choice(OUTCOMES),
+                        "",
+                    ]
+                )
             for n in range(poisson(rng, 1.0)):
                 lon, lat = lsoa["points"][0]
-                rows.append([crime_id(month, lsoa["code"], "other", n), month, FORCE, FORCE, f"{lon:.6f}",
-                             f"{lat:.6f}", f"On or near {lsoa['streets'][0]}", lsoa["code"], lsoa["name"],
-                             rng.choice(OTHER_TYPES), rng.choice(OUTCOMES), ""])
+                rows.append(
+                    [
+                        crime_id(month, lsoa["code"], "other", n),
+                        month,
+                        FORCE,
+                        FORCE,
+                        f"{lon:.6f}",
+                        f"{lat:.6f}",
+                        f"On or near {lsoa['streets'][0]}",
+                        lsoa["code"],
+                        lsoa["name"],
+                        rng.choice(OTHER_TYPES),
+                        rng.choice(OUTCOMES),
+                        "",
+                    ]
+                )
         if rng.random() < 0.5:  # police.uk has crimes with no location
-            rows.append([crime_id(month, "none"), month, FORCE, FORCE, "", "", "No Location", "", "",
-                         "Vehicle crime", rng.choice(OUTCOMES), ""])
+            rows.append(
+                [
+                    crime_id(month, "none"),
+                    month,
+                    FORCE,
+                    FORCE,
+                    "",
+                    "",
+                    "No Location",
+                    "",
+                    "",
+                    "Vehicle crime",
+                    rng.choice(OUTCOMES),
+                    "",
+                ]
+            )
         folder = OUT / month
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{month}-{SLUG}-street.csv"

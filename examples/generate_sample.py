@@ -41,11 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from openpyxl import Workbook  # noqa: E402
+from openpyxl import Workbook  # noqa: E402 - after sys.path has the checkout
 from openpyxl.writer.excel import ExcelWriter  # noqa: E402
 
 from handle_docs.models import RECORD_COLUMNS  # noqa: E402
-from handle_docs.records.read import DEFAULT_COLUMN_MAP, load_column_map
+from handle_docs.records.read import DEFAULT_COLUMN_MAP, load_column_map  # noqa: E402
 
 SEED = 20261114
 CSV_NAME = "patrol-records.csv"
@@ -89,8 +89,17 @@ ITEM_WORDS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 #: how often each item turns up (keys are placed separately)
 ITEM_WEIGHTS: dict[str, int] = {
-    "bag": 6, "phone": 5, "sat_nav": 3, "cash": 3, "charger": 3, "sunglasses": 2, "clothing": 2,
-    "tools": 2, "laptop": 2, "parcel": 1, "documents": 1,
+    "bag": 6,
+    "phone": 5,
+    "sat_nav": 3,
+    "cash": 3,
+    "charger": 3,
+    "sunglasses": 2,
+    "clothing": 2,
+    "tools": 2,
+    "laptop": 2,
+    "parcel": 1,
+    "documents": 1,
 }
 FREE_TEXT_ITEMS = ("Golf clubs", "Dash cam")  # "Other" answers, kept as typed
 
@@ -200,7 +209,7 @@ def _with_answers(rng: random.Random, households: list[_Household]) -> list[_Hou
     # in Wales asking for both letters; chosen without the random stream, so
     # every other answer stays as it was
     others = [i for i in spoke_list if i not in large and i not in (welsh, polish)]
-    languages = {welsh: "cy", polish: "pl", **dict(zip(others, ("ro", "ar", "ur", "cy+en")))}
+    languages = {welsh: "cy", polish: "pl", **dict(zip(others, ("ro", "ar", "ur", "cy+en"), strict=False))}
     # braille for the Welsh household and the first English one that spoke to
     # the officers (also without the random stream)
     english = next(i for i in spoke_list if i not in large and i not in languages)
@@ -274,7 +283,7 @@ def build_rows(seed: int = SEED) -> list[SampleRow]:
 
     # split the streets between the two officers, each with their own timeline
     plans: dict[str, list[tuple[_Household, int]]] = {officer: [] for officer in OFFICERS}
-    for household, count in zip(households, counts):
+    for household, count in zip(households, counts, strict=False):
         officer = OFFICERS[0] if household.street == "Larkspur Road" else OFFICERS[1]
         plans[officer].append((household, count))
 
@@ -363,7 +372,7 @@ def _add_bad_rows(rng: random.Random, rows: list[SampleRow], used_vrms: set[str]
     ]
     positions = (17, 41, 66, 88, 109, 52, 97)
     result = list(rows)
-    for position, changes in sorted(zip(positions, bad), key=lambda pair: -pair[0]):
+    for position, changes in sorted(zip(positions, bad, strict=False), key=lambda pair: -pair[0]):
         neighbour = rows[position - 1]
         at = neighbour.submitted_at + dt.timedelta(seconds=20)
         address = str(changes["address"])
@@ -480,7 +489,13 @@ def forms_values(
         }
         answers.update(row.typed)
         out.append(
-            [number, started, completed, f"officer-{row.officer}@westmarch-police.example", f"PC {row.officer}"]
+            [
+                number,
+                started,
+                completed,
+                f"officer-{row.officer}@westmarch-police.example",
+                f"PC {row.officer}",
+            ]
             + [answers[name] or None for name in fields]
         )
     return header, out

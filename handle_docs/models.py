@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
-
+from enum import StrEnum
 
 # ---------------------------------------------------------------------------
 # Problems: errors are values until the CLI edge prints them.
 # ---------------------------------------------------------------------------
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -160,7 +159,7 @@ class RecordSet:
 # ---------------------------------------------------------------------------
 
 
-class Finding(str, Enum):
+class Finding(StrEnum):
     """What the officers found at an address; keys the advice in content."""
 
     INSECURE_VEHICLE = "insecure_vehicle"

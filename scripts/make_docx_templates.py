@@ -42,7 +42,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from handle_docs.render.ooxml import TBLPR_ORDER, child_in_order, normalise_zip  # noqa: E402  (the renderer's own)
+from handle_docs.render.ooxml import TBLPR_ORDER, child_in_order, normalise_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -65,7 +65,7 @@ HEADING_LINE = 250
 
 def tw(length) -> int:
     """A python-docx Length in twentieths of a point (twips)."""
-    return int(round(length / 635))
+    return round(length / 635)
 
 
 # --- styles --------------------------------------------------------------------
@@ -73,20 +73,54 @@ def tw(length) -> int:
 #: (style id, Word's name, based on, size pt, bold, paragraph properties XML)
 #: Sizes follow templates/base.css: body 16 pt, h1 24 pt, h2 20 pt, h3 18 pt.
 LETTER_STYLES: list[tuple[str, str, str | None, float | None, bool, str]] = [
-    ("Title", "Title", "Normal", 24, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="120" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
-     '<w:outlineLvl w:val="0"/>'),
-    ("Heading1", "heading 1", "Normal", 24, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
-     '<w:outlineLvl w:val="0"/>'),
-    ("Heading2", "heading 2", "Normal", 20, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
-     '<w:outlineLvl w:val="1"/>'),
-    ("Heading3", "heading 3", "Normal", 18, True,
-     f'<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="80" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
-     '<w:outlineLvl w:val="2"/>'),
-    ("ListBullet", "List Bullet", "Normal", None, False,
-     '<w:numPr><w:numId w:val="1"/></w:numPr><w:spacing w:after="100"/><w:ind w:left="400" w:hanging="400"/>'),
+    (
+        "Title",
+        "Title",
+        "Normal",
+        24,
+        True,
+        "<w:keepNext/><w:keepLines/>"
+        f'<w:spacing w:before="200" w:after="120" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+        '<w:outlineLvl w:val="0"/>',
+    ),
+    (
+        "Heading1",
+        "heading 1",
+        "Normal",
+        24,
+        True,
+        "<w:keepNext/><w:keepLines/>"
+        f'<w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+        '<w:outlineLvl w:val="0"/>',
+    ),
+    (
+        "Heading2",
+        "heading 2",
+        "Normal",
+        20,
+        True,
+        "<w:keepNext/><w:keepLines/>"
+        f'<w:spacing w:before="280" w:after="100" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+        '<w:outlineLvl w:val="1"/>',
+    ),
+    (
+        "Heading3",
+        "heading 3",
+        "Normal",
+        18,
+        True,
+        "<w:keepNext/><w:keepLines/>"
+        f'<w:spacing w:before="240" w:after="80" w:line="{HEADING_LINE}" w:lineRule="auto"/>'
+        '<w:outlineLvl w:val="2"/>',
+    ),
+    (
+        "ListBullet",
+        "List Bullet",
+        "Normal",
+        None,
+        False,
+        '<w:numPr><w:numId w:val="1"/></w:numPr><w:spacing w:after="100"/><w:ind w:left="400" w:hanging="400"/>',
+    ),
     ("NoSpacing", "No Spacing", "Normal", None, False, '<w:spacing w:after="0"/>'),
     ("Date", "Date", "NoSpacing", None, False, '<w:spacing w:before="200" w:after="0"/>'),
     ("TableHeading", "Table Heading", "NoSpacing", None, True, "<w:keepNext/>"),
@@ -94,8 +128,14 @@ LETTER_STYLES: list[tuple[str, str, str | None, float | None, bool, str]] = [
     ("Closing", "Closing", "NoSpacing", None, False, '<w:keepNext/><w:spacing w:before="320" w:after="0"/>'),
     ("Signature", "Signature", "NoSpacing", None, False, "<w:keepNext/>"),
     ("Header", "header", "NoSpacing", None, True, ""),
-    ("Footer", "footer", "NoSpacing", None, False,
-     f'<w:tabs><w:tab w:val="right" w:pos="{tw(TEXT_WIDTH)}"/></w:tabs>'),
+    (
+        "Footer",
+        "footer",
+        "NoSpacing",
+        None,
+        False,
+        f'<w:tabs><w:tab w:val="right" w:pos="{tw(TEXT_WIDTH)}"/></w:tabs>',
+    ),
     ("Sender", "Sender", "NoSpacing", None, True, "<w:keepNext/>"),
 ]
 
@@ -116,18 +156,31 @@ def _fonts_xml(font: str) -> str:
     return f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
 
 
-def _style_xml(sid: str, name: str, kind: str, based: str | None, size: float | None, bold: bool,
-               ppr: str, *, qformat: bool = True, default: bool = False, next_id: str | None = None) -> str:
+def _style_xml(
+    sid: str,
+    name: str,
+    kind: str,
+    based: str | None,
+    size: float | None,
+    bold: bool,
+    ppr: str,
+    *,
+    qformat: bool = True,
+    default: bool = False,
+    next_id: str | None = None,
+) -> str:
     rpr = ""
     if bold:
         rpr += "<w:b/><w:bCs/>"
     if size is not None:
-        half = int(round(size * 2))
+        half = round(size * 2)
         rpr += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
     rpr += _lang_xml()
     is_default = ' w:default="1"' if default else ""
-    parts = [f'<w:style {nsdecls("w")} w:type="{kind}" w:styleId="{sid}"{is_default}>',
-             f'<w:name w:val="{name}"/>']
+    parts = [
+        f'<w:style {nsdecls("w")} w:type="{kind}" w:styleId="{sid}"{is_default}>',
+        f'<w:name w:val="{name}"/>',
+    ]
     if based:
         parts.append(f'<w:basedOn w:val="{based}"/>')
     if next_id:
@@ -153,7 +206,7 @@ def build_styles(document: docx.document.Document, font: str, styles_spec, large
     if defaults is not None:
         root.remove(defaults)
     defaults = parse_xml(
-        f'<w:docDefaults {nsdecls("w")}>'
+        f"<w:docDefaults {nsdecls('w')}>"
         f"<w:rPrDefault><w:rPr>{_fonts_xml(font)}"
         f'<w:color w:val="000000"/><w:sz w:val="32"/><w:szCs w:val="32"/>{_lang_xml()}</w:rPr></w:rPrDefault>'
         f'<w:pPrDefault><w:pPr><w:spacing w:after="160" w:line="{BODY_LINE}" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
@@ -164,8 +217,17 @@ def build_styles(document: docx.document.Document, font: str, styles_spec, large
 
     xml = [
         _style_xml("Normal", "Normal", "paragraph", None, None, False, "", default=True),
-        _style_xml("DefaultParagraphFont", "Default Paragraph Font", "character", None, None, False, "",
-                   qformat=False, default=True),
+        _style_xml(
+            "DefaultParagraphFont",
+            "Default Paragraph Font",
+            "character",
+            None,
+            None,
+            False,
+            "",
+            qformat=False,
+            default=True,
+        ),
         f'<w:style {nsdecls("w")} w:type="table" w:default="1" w:styleId="TableNormal">'
         '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
@@ -177,9 +239,11 @@ def build_styles(document: docx.document.Document, font: str, styles_spec, large
         f'<w:style {nsdecls("w")} w:type="table" w:styleId="TableGrid">'
         '<w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
         '<w:pPr><w:spacing w:after="0"/></w:pPr><w:rPr>' + _lang_xml() + "</w:rPr>"
-        '<w:tblPr><w:tblBorders>'
-        + "".join(f'<w:{side} w:val="single" w:sz="12" w:space="0" w:color="000000"/>'
-                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        "<w:tblPr><w:tblBorders>"
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="12" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
         + '</w:tblBorders><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="110" w:type="dxa"/>'
         '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="110" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         _style_xml("Strong", "Strong", "character", "DefaultParagraphFont", None, True, ""),
@@ -189,13 +253,23 @@ def build_styles(document: docx.document.Document, font: str, styles_spec, large
         xml.append(_style_xml(sid, name, "paragraph", based, size, bold, ppr, next_id=next_id))
     if large_print:
         # "X (large print)" based on X, so it follows every change to X but its size.
-        for sid, name, *_ in [("Normal", "Normal")] + styles_spec:
+        for sid, name, *_ in [("Normal", "Normal"), *styles_spec]:
             if sid in ("Header", "Footer"):
                 continue  # the page footer stays 16 pt, as in the PDF
             size = LARGE_PRINT_PT.get(sid, LARGE_PRINT_PT["Normal"])
             display = name[0].upper() + name[1:]
-            xml.append(_style_xml(sid + LARGE_PRINT_SUFFIX, f"{display} (large print)", "paragraph", sid,
-                                  size, False, "", qformat=False))
+            xml.append(
+                _style_xml(
+                    sid + LARGE_PRINT_SUFFIX,
+                    f"{display} (large print)",
+                    "paragraph",
+                    sid,
+                    size,
+                    False,
+                    "",
+                    qformat=False,
+                )
+            )
     for item in xml:
         root.append(parse_xml(item))
 
@@ -205,24 +279,25 @@ def build_numbering(document: docx.document.Document, font: str) -> None:
     numbering = document.part.numbering_part.element
     for child in list(numbering):
         numbering.remove(child)
-    numbering.append(parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="0">'
-        '<w:nsid w:val="5A1B2C3D"/><w:multiLevelType w:val="singleLevel"/><w:tmpl w:val="0809000F"/>'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:pStyle w:val="ListBullet"/>'
-        '<w:lvlText w:val="\u2022"/><w:lvlJc w:val="left"/>'
-        '<w:pPr><w:ind w:left="400" w:hanging="400"/></w:pPr>'
-        f"<w:rPr>{_fonts_xml(FALLBACK_FONT)}</w:rPr></w:lvl></w:abstractNum>"
-    ))
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
-    ))
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="0">'
+            '<w:nsid w:val="5A1B2C3D"/><w:multiLevelType w:val="singleLevel"/><w:tmpl w:val="0809000F"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:pStyle w:val="ListBullet"/>'
+            '<w:lvlText w:val="\u2022"/><w:lvlJc w:val="left"/>'
+            '<w:pPr><w:ind w:left="400" w:hanging="400"/></w:pPr>'
+            f"<w:rPr>{_fonts_xml(FALLBACK_FONT)}</w:rPr></w:lvl></w:abstractNum>"
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="1"><w:abstractNumId w:val="0"/></w:num>'))
 
 
 #: Arial's font-table entry (what Word writes for it).
 ARIAL_ENTRY = (
     '<w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/>'
     '<w:family w:val="swiss"/><w:pitch w:val="variable"/>'
-    '<w:sig w:usb0="E0002EFF" w:usb1="C000785B" w:usb2="00000009" w:usb3="00000000" w:csb0="000001FF" w:csb1="00000000"/>'
+    '<w:sig w:usb0="E0002EFF" w:usb1="C000785B" w:usb2="00000009" w:usb3="00000000" '
+    'w:csb0="000001FF" w:csb1="00000000"/>'
     "</w:font>"
 )
 
@@ -235,8 +310,11 @@ def build_font_table(document: docx.document.Document, font: str) -> None:
     if font != FALLBACK_FONT:
         # Another declared font: say it is a sans-serif like Arial, and name Arial
         # as its alternative, so a PC without it substitutes Arial.
-        entries.insert(0, f'<w:font w:name="{font}"><w:altName w:val="{FALLBACK_FONT}"/><w:charset w:val="00"/>'
-                          '<w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>')
+        entries.insert(
+            0,
+            f'<w:font w:name="{font}"><w:altName w:val="{FALLBACK_FONT}"/><w:charset w:val="00"/>'
+            '<w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>',
+        )
     part._blob = (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f'<w:fonts xmlns:w="{W_NS}">' + "".join(entries) + "</w:fonts>"
@@ -320,7 +398,7 @@ def header_footer(document: docx.document.Document, footer_text: str | None, pag
     if page_label:
         p.add_run().add_tab()
         p.add_run(page_label + " ")
-        for el in parse_xml(f'<w:p {nsdecls("w")}>{_page_field()}</w:p>'):
+        for el in parse_xml(f"<w:p {nsdecls('w')}>{_page_field()}</w:p>"):
             p._p.append(el)
 
 
@@ -340,7 +418,7 @@ def _cell_width(cell, width) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     tc_w = tc_pr.find(_w("tcW"))
     if tc_w is None:
-        tc_w = parse_xml(f'<w:tcW {nsdecls("w")}/>')
+        tc_w = parse_xml(f"<w:tcW {nsdecls('w')}/>")
         tc_pr.insert(0, tc_w)
     tc_w.set(_w("w"), str(tw(width)))
     tc_w.set(_w("type"), "dxa")
@@ -357,10 +435,12 @@ def layout_table(document, widths, rows: int = 1, caption: str | None = None):
     look = tbl_pr.find(_w("tblLook"))
     if look is not None:
         tbl_pr.remove(look)
-    tbl_pr.append(parse_xml(
-        f'<w:tblLook {nsdecls("w")} w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
-        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-    ))
+    tbl_pr.append(
+        parse_xml(
+            f'<w:tblLook {nsdecls("w")} w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        )
+    )
     if caption:
         tbl_pr.append(parse_xml(f'<w:tblCaption {nsdecls("w")} w:val="{caption}"/>'))
     for i, width in enumerate(widths):
@@ -401,8 +481,7 @@ def body_block(document, expression: str, heading: str | None = None, level_styl
 def qr_rows(document, codes: str, image_mm: int, rtl: bool = False) -> None:
     """Each QR code in a row: the image (alt text set by the renderer) and,
     beside it, what it links to and the address to type."""
-    table = layout_table(document, [Mm(image_mm + 4), TEXT_WIDTH - Mm(image_mm + 4)], rows=0,
-                         caption=None)
+    table = layout_table(document, [Mm(image_mm + 4), TEXT_WIDTH - Mm(image_mm + 4)], rows=0, caption=None)
     tag_row(table, f"{{%tr for code in {codes} %}}")
     row = table.add_row()
     for cell in row.cells:
@@ -436,7 +515,7 @@ def qr_columns(document, codes: str, image_mm: int, rtl: bool = False) -> None:
     para(text_cell, "{{ code.label }}:", "No Spacing")
     para(text_cell, "{{ code.short }}", "No Spacing", strong=True)
     para(end, "{%tc endfor %}")
-    for cell, width in zip((tag, image_cell, text_cell, end), (image, image, text, text)):
+    for cell, width in zip((tag, image_cell, text_cell, end), (image, image, text, text), strict=True):
         _cell_width(cell, width)
     tag_row(table, "{%tr endfor %}")
     cant_split(table)
@@ -453,7 +532,7 @@ def from_the_right(table, rtl: bool) -> None:
 def cant_split(table) -> None:
     for row in table.rows:
         tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
 
 
 # --- the two templates ---------------------------------------------------------
@@ -478,7 +557,7 @@ def new_document(font: str, styles_spec, large_print: bool) -> docx.document.Doc
     core.title = ""  # the renderer sets title and author on each document
     core.language = LANG
     core.revision = 1
-    core.created = core.modified = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    core.created = core.modified = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     return document
 
 
@@ -492,9 +571,9 @@ def letter_template(font: str, rtl: bool = False) -> docx.document.Document:
     # Letterhead: recipient (left, lower, for a window envelope), then sender.
     head = layout_table(document, [Mm(80), TEXT_WIDTH - Mm(80)])
     recipient, sender = head.rows[0].cells
-    recipient._tc.get_or_add_tcPr().append(parse_xml(
-        f'<w:tcMar {nsdecls("w")}><w:top w:w="{tw(Mm(10))}" w:type="dxa"/></w:tcMar>'
-    ))
+    recipient._tc.get_or_add_tcPr().append(
+        parse_xml(f'<w:tcMar {nsdecls("w")}><w:top w:w="{tw(Mm(10))}" w:type="dxa"/></w:tcMar>')
+    )
     para(recipient, "{%p for line in recipient %}")
     para(recipient, "{{ line }}", "No Spacing")
     para(recipient, "{%p endfor %}")
@@ -536,14 +615,19 @@ def letter_template(font: str, rtl: bool = False) -> docx.document.Document:
     for i, width in enumerate(widths):
         table.columns[i].width = width
     heads = ["{{ labels.registration }}", "{{ labels.vehicle_status }}", '{{ labels["items"] }}']
-    for cell, text, width in zip(table.rows[0].cells, heads, widths):
+    for cell, text, width in zip(table.rows[0].cells, heads, widths, strict=True):
         cell.paragraphs[0].style = document.styles["Table Heading"]
         cell.paragraphs[0].add_run(text)
         _cell_width(cell, width)
-    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     tag_row(table, "{%tr for vehicle in vehicles %}")
     row = table.add_row()
-    for cell, text, width in zip(row.cells, ["{{ vehicle.vrm }}", "{{ vehicle.status }}", '{{ vehicle["items"] }}'], widths):
+    for cell, text, width in zip(
+        row.cells,
+        ["{{ vehicle.vrm }}", "{{ vehicle.status }}", '{{ vehicle["items"] }}'],
+        widths,
+        strict=True,
+    ):
         cell.paragraphs[0].style = document.styles["Table Contents"]
         cell.paragraphs[0].add_run(text)
         _cell_width(cell, width)
@@ -590,11 +674,11 @@ def leaflet_template(font: str, rtl: bool = False) -> docx.document.Document:
 # --- writing -------------------------------------------------------------------
 
 APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>handle-docs</Application><DocSecurity>0</DocSecurity></Properties>"
-).encode("utf-8")
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>handle-docs</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def docx_bytes(document: docx.document.Document) -> bytes:
@@ -615,11 +699,19 @@ TARGETS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--templates", type=Path, default=TEMPLATES, help="templates folder (default: %(default)s)")
-    parser.add_argument("--font", default=FALLBACK_FONT,
-                        help="font every style declares (default: %(default)s; another font gets Arial as its fallback)")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write: exit 1 if a committed template differs from what this script builds")
+    parser.add_argument(
+        "--templates", type=Path, default=TEMPLATES, help="templates folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--font",
+        default=FALLBACK_FONT,
+        help="font every style declares (default: %(default)s; another font gets Arial as its fallback)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write: exit 1 if a committed template differs from what this script builds",
+    )
     args = parser.parse_args(argv)
     stale = []
     for rel, build in TARGETS.items():

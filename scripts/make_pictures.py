@@ -24,13 +24,18 @@ IMG = ROOT / "docs" / "img"
 def pages_side_by_side(pdf_path: Path, target: Path, pages: int | list[int] = 2, width: int = 900) -> None:
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     try:
-        wanted = [i for i in pages if i < len(pdf)] if isinstance(pages, list) else range(min(pages, len(pdf)))
+        wanted = (
+            [i for i in pages if i < len(pdf)] if isinstance(pages, list) else range(min(pages, len(pdf)))
+        )
         images = [pdf[i].render(scale=1.2).to_pil() for i in wanted]
     finally:
         pdf.close()
     gap = 16
-    sheet = Image.new("RGB", (sum(i.width for i in images) + gap * (len(images) + 1),
-                              max(i.height for i in images) + 2 * gap), (200, 200, 200))
+    sheet = Image.new(
+        "RGB",
+        (sum(i.width for i in images) + gap * (len(images) + 1), max(i.height for i in images) + 2 * gap),
+        (200, 200, 200),
+    )
     x = gap
     for image in images:
         sheet.paste(image, (x, gap))
@@ -66,7 +71,9 @@ def main() -> None:
     welsh = letter_in("cy-GB+en-GB")
     if welsh:  # the first page of the Welsh letter and of the English one after it
         pdf = pypdfium2.PdfDocument(str(welsh))
-        english_first = next((i for i in range(1, len(pdf)) if "Dear resident" in pdf[i].get_textpage().get_text_range()), 2)
+        english_first = next(
+            (i for i in range(1, len(pdf)) if "Dear resident" in pdf[i].get_textpage().get_text_range()), 2
+        )
         pdf.close()
         pages_side_by_side(welsh, IMG / "letter-cy-en.png", pages=[0, english_first])
     # the leaflets as written, and the lock-it leaflet in Welsh and in Arabic (the README shows those two)

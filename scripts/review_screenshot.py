@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.web import Settings, create_app  # noqa: E402
-from handle_docs.identity import accounts  # noqa: E402
-from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402
+from handle_docs.identity import accounts  # noqa: E402 - after sys.path has the checkout
+from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
+from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402 - after sys.path has the checkout
 
 TARGET = ROOT / "docs" / "img" / "workspace-review.png"
 PASSWORD = "screenshot password"
@@ -35,11 +35,19 @@ def main() -> None:
         root = Path(tmp)
         copy_sample(root)
         letter = root / "content" / "letters" / "visit.yaml"
-        letter.write_text(letter.read_text(encoding="utf-8").replace("walked around", "strolled around"),
-                          encoding="utf-8")
-        accounts.add_account(root / "instance", "priya-lang", ["comms-lead"], PASSWORD, allowed=["comms-lead"])
-        app = create_app(Settings(content=root / "content", instance=root / "instance",
-                                  key=ROOT / "examples" / "demo-keys" / "demo-workspace"))
+        letter.write_text(
+            letter.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8"
+        )
+        accounts.add_account(
+            root / "instance", "priya-lang", ["comms-lead"], PASSWORD, allowed=["comms-lead"]
+        )
+        app = create_app(
+            Settings(
+                content=root / "content",
+                instance=root / "instance",
+                key=ROOT / "examples" / "demo-keys" / "demo-workspace",
+            )
+        )
         with served(app) as base, chromium(width=1360, height=1500) as driver:
             driver.get(f"{base}/sign-in")
             driver.find_element(By.ID, "account").send_keys("priya-lang")

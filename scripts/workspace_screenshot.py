@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.web import Settings, create_app  # noqa: E402
-from tests.browser import chromium, served  # noqa: E402
+from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
+from tests.browser import chromium, served  # noqa: E402 - after sys.path has the checkout
 
 TARGET = ROOT / "docs" / "img" / "workspace-editor.png"
 
@@ -40,18 +40,30 @@ def main() -> None:
             driver.get(f"{base}/materials/visit-letter/edit")
             wait = WebDriverWait(driver, 120, poll_frequency=0.2)
             wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview-pages img")) >= 2)
-            before = [i.get_attribute("src") for i in driver.find_elements(By.CSS_SELECTOR, "#preview-pages img")]
+            before = [
+                i.get_attribute("src") for i in driver.find_elements(By.CSS_SELECTOR, "#preview-pages img")
+            ]
             opening = driver.find_element(By.ID, "field-blocks-opening")
-            driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -12);",
-                                  driver.find_element(By.CSS_SELECTOR, "#section-3 summary"))
+            driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -12);",
+                driver.find_element(By.CSS_SELECTOR, "#section-3 summary"),
+            )
             opening.click()
             opening.send_keys(Keys.CONTROL, Keys.END)
             opening.send_keys(" We found an insecure car.")
             wait.until(lambda d: "Advice:" in d.find_element(By.ID, "lint-field-blocks-opening").text)
-            wait.until(lambda d: [i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, "#preview-pages img")]
-                       not in ([], before))
-            wait.until(lambda d: all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
-                                     for i in d.find_elements(By.CSS_SELECTOR, "#preview-pages img")))
+            wait.until(
+                lambda d: (
+                    [i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, "#preview-pages img")]
+                    not in ([], before)
+                )
+            )
+            wait.until(
+                lambda d: all(
+                    d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
+                    for i in d.find_elements(By.CSS_SELECTOR, "#preview-pages img")
+                )
+            )
             time.sleep(0.3)
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(TARGET))

@@ -7,6 +7,7 @@ and benchmarks, an app served by waitress in a thread."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -17,9 +18,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -50,10 +51,21 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[object]:
     profile = tempfile.mkdtemp(prefix="handle-docs-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = paths[0]
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--disable-default-apps", "--lang=en-GB",
-                f"--window-size={width},{height}", f"--user-data-dir={profile}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--lang=en-GB",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see any CSP refusal
     driver = webdriver.Chrome(service=Service(executable_path=paths[1]), options=options)
@@ -74,9 +86,16 @@ class Served:
         self.log = cwd / "serve.log"
         self.lines: list[str] = []
         self._stderr = self.log.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(["/bin/sh", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=self._stderr, text=True,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            ["/bin/sh", "-c", command],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            start_new_session=True,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -107,10 +126,8 @@ class Served:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=20)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # anything it started that outlived it
-        except ProcessLookupError:
-            pass
         self._stderr.close()
 
 
@@ -122,8 +139,20 @@ def started(root: Path, *options: str) -> Iterator[str]:
     no git repository, so saves are not committed (make serve itself serves demo-force/, a force folder made
     by ``handle-docs init``: tests/test_make_serve.py)."""
     program = Path(sys.executable).parent / "handle-docs"
-    command = " ".join(shlex.quote(str(part)) for part in
-                       (program, "serve", "--content", "content", "--instance", "instance", "--port", "0", *options))
+    command = " ".join(
+        shlex.quote(str(part))
+        for part in (
+            program,
+            "serve",
+            "--content",
+            "content",
+            "--instance",
+            "instance",
+            "--port",
+            "0",
+            *options,
+        )
+    )
     server = Served(command, root)
     try:
         yield server.address()
@@ -194,8 +223,9 @@ def wait(driver, condition, timeout: float = WAIT):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                         ignored_exceptions=(StaleElementReferenceException, IndexError)).until(condition)
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException, IndexError)
+    ).until(condition)
 
 
 def sign_in_page(driver, url: str, account: str, password: str, landed=None) -> None:
@@ -224,14 +254,19 @@ def images_loaded(driver, selector: str) -> bool:
     """Every image matching ``selector`` has loaded and drawn."""
     return driver.execute_script(
         "return Array.from(document.querySelectorAll(arguments[0])).every(i => i.complete && i.naturalWidth > 0)",
-        selector)
+        selector,
+    )
 
 
 def needs_chromium() -> list:
     """A browser test module's marks: ``browser``, and skipped, naming the packages, without Chromium."""
-    return [pytest.mark.browser,
-            pytest.mark.skipif(browser_paths() is None,
-                               reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)")]
+    return [
+        pytest.mark.browser,
+        pytest.mark.skipif(
+            browser_paths() is None,
+            reason=f"Chromium is not installed: install the Debian packages {PACKAGES} (make test does)",
+        ),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -263,13 +298,14 @@ def words_outside_technical_details(driver) -> str:
           }
         }
         return out.join('\\n');
-        """)
+        """
+    )
 
 
 def assert_plain_words(driver) -> None:
     """No hash, key fingerprint, file:line, YAML key, command or diff mark outside "Technical details"."""
     text = words_outside_technical_details(driver)
-    found = [text[max(0, m.start() - 60):m.end() + 20] for m in DEVELOPER_WORDS.finditer(text)]
+    found = [text[max(0, m.start() - 60) : m.end() + 20] for m in DEVELOPER_WORDS.finditer(text)]
     assert found == [], f"{driver.current_url}: {found[:5]}"
 
 
@@ -278,8 +314,15 @@ def zoomed(driver, percent: int = 200, width: int = 1280, height: int = 1000) ->
     """The page as a ``width`` x ``height`` window shows it at ``percent`` zoom (the CSS viewport shrinks and
     every CSS pixel is drawn larger, as the browser's zoom does)."""
     scale = percent / 100
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": int(width / scale), "height": int(height / scale), "deviceScaleFactor": scale, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": int(width / scale),
+            "height": int(height / scale),
+            "deviceScaleFactor": scale,
+            "mobile": False,
+        },
+    )
     try:
         yield
     finally:
@@ -299,7 +342,8 @@ def scrolls_sideways(driver) -> list[str]:
             wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className + ' ' + Math.round(r.right));
         }
         return wide.slice(0, 8).concat([`scrollWidth ${root.scrollWidth} > ${root.clientWidth}`]);
-        """)
+        """
+    )
 
 
 def tab_stops_to(driver, element, wanted: str, most: int = 5) -> int | None:

@@ -45,8 +45,15 @@ def grid(n_cols: int = 6, n_rows: int = 5, rate: float = 3.0, spacing: float = 0
     for i in range(n_cols * n_rows):
         col, row = i % n_cols, i // n_cols
         code = f"Y01{i + 1:06d}"
-        out.append(Lsoa(code, f"Testshire {i + 1:03d}", (f"Street {i + 1} Road", f"Street {i + 1} Close"),
-                        (round(-5.0 + col * spacing, 6), round(50.0 + row * spacing * 0.6, 6)), rate))
+        out.append(
+            Lsoa(
+                code,
+                f"Testshire {i + 1:03d}",
+                (f"Street {i + 1} Road", f"Street {i + 1} Close"),
+                (round(-5.0 + col * spacing, 6), round(50.0 + row * spacing * 0.6, 6)),
+                rate,
+            )
+        )
     return out
 
 
@@ -59,9 +66,18 @@ def months(first: str, n: int) -> list[str]:
     return [add_months(first, i) for i in range(n)]
 
 
-def write_crimes(folder: Path, lsoas: list[Lsoa], all_months: list[str], *, after: str = "",
-                 change: dict[str, float] | None = None, seed: int = 1, force: str = FORCE,
-                 slug: str = "testshire", other_types: bool = True) -> list[Path]:
+def write_crimes(
+    folder: Path,
+    lsoas: list[Lsoa],
+    all_months: list[str],
+    *,
+    after: str = "",
+    change: dict[str, float] | None = None,
+    seed: int = 1,
+    force: str = FORCE,
+    slug: str = "testshire",
+    other_types: bool = True,
+) -> list[Path]:
     """One ``YYYY-MM/YYYY-MM-<slug>-street.csv`` per month; ``change[code]`` multiplies that LSOA's rate in
     the months after ``after``."""
     rng = random.Random(seed)
@@ -74,11 +90,39 @@ def write_crimes(folder: Path, lsoas: list[Lsoa], all_months: list[str], *, afte
             for n in range(poisson(rng, lam)):
                 k = n % len(lsoa.streets)
                 lon, lat = lsoa.point[0] + 0.0005 * k, lsoa.point[1]
-                rows.append(["", month, force, force, f"{lon:.6f}", f"{lat:.6f}", f"On or near {lsoa.streets[k]}",
-                             lsoa.code, lsoa.name, "Vehicle crime", "Under investigation", ""])
+                rows.append(
+                    [
+                        "",
+                        month,
+                        force,
+                        force,
+                        f"{lon:.6f}",
+                        f"{lat:.6f}",
+                        f"On or near {lsoa.streets[k]}",
+                        lsoa.code,
+                        lsoa.name,
+                        "Vehicle crime",
+                        "Under investigation",
+                        "",
+                    ]
+                )
         if other_types:
-            rows.append(["", month, force, force, "-5.0", "50.0", "On or near Elsewhere", lsoas[0].code,
-                         lsoas[0].name, "Burglary", "Under investigation", ""])
+            rows.append(
+                [
+                    "",
+                    month,
+                    force,
+                    force,
+                    "-5.0",
+                    "50.0",
+                    "On or near Elsewhere",
+                    lsoas[0].code,
+                    lsoas[0].name,
+                    "Burglary",
+                    "Under investigation",
+                    "",
+                ]
+            )
             rows.append(["", month, force, force, "", "", "No Location", "", "", "Vehicle crime", "", ""])
         path = folder / month / f"{month}-{slug}-street.csv"
         path.parent.mkdir(parents=True, exist_ok=True)

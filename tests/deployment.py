@@ -20,9 +20,13 @@ RUN = 600  # seconds for a few letters on a busy two-core machine
 PROGRAM = Path(sys.executable).parent / "handle-docs"
 
 
-def handle_docs(cwd: Path, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def handle_docs(
+    cwd: Path, *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     """``handle-docs ARGS`` run in ``cwd``, as a person runs it."""
-    done = subprocess.run([str(PROGRAM), *args], cwd=cwd, input=stdin, text=True, capture_output=True, timeout=300)
+    done = subprocess.run(
+        [str(PROGRAM), *args], cwd=cwd, input=stdin, text=True, capture_output=True, timeout=300
+    )
     if check:
         assert done.returncode == 0, (args, done.stdout, done.stderr)
     return done
@@ -31,8 +35,20 @@ def handle_docs(cwd: Path, *args: str, stdin: str | None = None, check: bool = T
 def add_accounts(root: Path, **roles: str) -> None:
     """``handle-docs users add ID --role ROLE`` for each ``ID=ROLE``, in ``root`` (relative folders)."""
     for account, role in roles.items():
-        handle_docs(root, "users", "add", account, "--role", role, "--instance", "instance", "--content", "content",
-                    "--password-stdin", stdin=PASSWORD + "\n")
+        handle_docs(
+            root,
+            "users",
+            "add",
+            account,
+            "--role",
+            role,
+            "--instance",
+            "instance",
+            "--content",
+            "content",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
 
 
 def few_rows(count: int = 3) -> bytes:
@@ -71,19 +87,31 @@ def csrf(session: requests.Session, url: str) -> str:
 
 def sign_in(session: requests.Session, base: str, account: str, password: str = PASSWORD, **headers):
     token = csrf(session, f"{base}/sign-in")
-    return session.post(f"{base}/sign-in", data={"csrf_token": token, "account": account, "password": password},
-                        headers=headers, allow_redirects=False, timeout=60)
+    return session.post(
+        f"{base}/sign-in",
+        data={"csrf_token": token, "account": account, "password": password},
+        headers=headers,
+        allow_redirects=False,
+        timeout=60,
+    )
 
 
 def start_run(session: requests.Session, base: str, rows: bytes) -> str:
     """Upload ``rows``, press Make; the run's id."""
     token = csrf(session, f"{base}/runs/")
-    response = session.post(f"{base}/runs/", data={"csrf_token": token},
-                            files={"records": ("records.csv", rows, "text/csv")}, allow_redirects=False, timeout=120)
+    response = session.post(
+        f"{base}/runs/",
+        data={"csrf_token": token},
+        files={"records": ("records.csv", rows, "text/csv")},
+        allow_redirects=False,
+        timeout=120,
+    )
     assert response.status_code == 303, response.text[:500]
     run_id = re.search(r"/runs/([^/]+)/check", response.headers["Location"]).group(1)
     token = csrf(session, f"{base}/runs/{run_id}/check")
-    made = session.post(f"{base}/runs/{run_id}/make", data={"csrf_token": token}, allow_redirects=False, timeout=60)
+    made = session.post(
+        f"{base}/runs/{run_id}/make", data={"csrf_token": token}, allow_redirects=False, timeout=60
+    )
     assert made.status_code == 303, made.text[:500]
     return run_id
 

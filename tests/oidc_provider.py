@@ -13,9 +13,9 @@ import signal
 import socket
 import subprocess
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -30,8 +30,12 @@ def node() -> str | None:
 
 def needs_node() -> list:
     """The marks of a module that starts the provider: skipped, naming the Debian packages, without Node and npm."""
-    return [pytest.mark.skipif(node() is None or shutil.which("npm") is None,
-                               reason=f"Node.js is not installed: install the Debian packages {PACKAGES} (make test does)")]
+    return [
+        pytest.mark.skipif(
+            node() is None or shutil.which("npm") is None,
+            reason=f"Node.js is not installed: install the Debian packages {PACKAGES} (make test does)",
+        )
+    ]
 
 
 def npm_ci() -> None:
@@ -41,8 +45,13 @@ def npm_ci() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if installed.is_file() and installed.stat().st_mtime >= (HERE / "package-lock.json").stat().st_mtime:
             return
-        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, f"npm ci in {HERE} failed:\n{done.stdout}\n{done.stderr}"
 
 
@@ -59,14 +68,22 @@ class RealProvider:
         self.users_file = folder / "provider-users.json"
         self.set_users(users)
         self.log = (folder / "provider.log").open("w", encoding="utf-8")
-        self.process = subprocess.Popen([node(), str(HERE / "provider.js"), str(self.users_file), client_id,
-                                         client_secret, redirect_uri], cwd=HERE, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=self.log, text=True, start_new_session=True)
+        self.process = subprocess.Popen(
+            [node(), str(HERE / "provider.js"), str(self.users_file), client_id, client_secret, redirect_uri],
+            cwd=HERE,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            start_new_session=True,
+        )
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
         reader.start()
         reader.join(START)
-        assert line and line[0].strip(), f"the provider did not start:\n{(folder / 'provider.log').read_text()}"
+        assert line and line[0].strip(), (
+            f"the provider did not start:\n{(folder / 'provider.log').read_text()}"
+        )
         self.issuer = json.loads(line[0])["issuer"]
 
     def set_users(self, users: dict) -> None:
@@ -86,8 +103,9 @@ class RealProvider:
 
 
 @contextmanager
-def provider(folder: Path, users: dict, *, client_id: str, client_secret: str,
-             redirect_uri: str) -> Iterator[RealProvider]:
+def provider(
+    folder: Path, users: dict, *, client_id: str, client_secret: str, redirect_uri: str
+) -> Iterator[RealProvider]:
     npm_ci()
     running = RealProvider(folder, users, client_id, client_secret, redirect_uri)
     try:

@@ -9,7 +9,6 @@ import pikepdf
 import pypdfium2
 import zxingcpp
 
-
 #: The fonts a letter may be drawn in (names without hyphens): Atkinson Hyperlegible Next, and for
 #: the scripts it lacks the Noto fonts of Arabic and Urdu (templates/base.css chooses by language).
 LETTER_FONTS = ("AtkinsonHyperlegibleNext", "NotoSansArabic", "NotoNastaliqUrdu")
@@ -73,7 +72,11 @@ def qr_payloads(path: Path, dpi: int = 200) -> list[list[str]]:
     try:
         for page in pdf:
             image = page.render(scale=dpi / 72).to_pil()
-            pages.append(sorted(r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode))
+            pages.append(
+                sorted(
+                    r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode
+                )
+            )
     finally:
         pdf.close()
     return pages
@@ -117,8 +120,11 @@ def tick_boxes(path: Path) -> list[tuple[int, str]]:
                     if key not in squares or rect["width"] > squares[key]["width"]:
                         squares[key] = rect
             for box in sorted(squares.values(), key=lambda r: (round(r["top"]), r["x0"])):
-                beside = [c for c in page.chars
-                          if box["top"] <= (c["top"] + c["bottom"]) / 2 <= box["bottom"] and c["x0"] >= box["x1"]]
+                beside = [
+                    c
+                    for c in page.chars
+                    if box["top"] <= (c["top"] + c["bottom"]) / 2 <= box["bottom"] and c["x0"] >= box["x1"]
+                ]
                 line = "".join(c["text"] for c in sorted(beside, key=lambda c: c["x0"]))
                 found.append((page.page_number, " ".join(line.split())))
     return found
@@ -141,7 +147,9 @@ def tagged_text(path: Path) -> list[tuple[str, str]]:
             if kind not in ("Span", "NonStruct"):
                 block = kind
             page = element.get("page_number")
-            words = " ".join("".join(c for m in element.get("mcids") or [] for c in chars.get((page, m), [])).split())
+            words = " ".join(
+                "".join(c for m in element.get("mcids") or [] for c in chars.get((page, m), [])).split()
+            )
             if words:
                 out.append((block, words))
             for child in element.get("children", []):

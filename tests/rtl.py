@@ -8,8 +8,8 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from handle_docs.models import Letter, VehicleCheck
 from handle_docs.compose.letters import findings_for
+from handle_docs.models import Letter, VehicleCheck
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -35,7 +35,9 @@ def rtl_content_dir(tmp_path: Path) -> Path:
 def sample_letter(language: str) -> Letter:
     """A letter with a car not locked and a bag on show, in ``language``."""
     vehicles = (VehicleCheck(VRM, secure=False, items_on_display=("bag",)),)
-    letter = Letter("R0001", ("12 Larkspur Road", "Eastmoor"), POSTCODE, vehicles, findings_for(vehicles), (2,))
+    letter = Letter(
+        "R0001", ("12 Larkspur Road", "Eastmoor"), POSTCODE, vehicles, findings_for(vehicles), (2,)
+    )
     return replace(letter, language=language)
 
 
@@ -47,8 +49,9 @@ def render_letter(content_dir: Path, language: str, out: Path, *, docx: bool = F
     from handle_docs.wording.content import load_content
 
     content = load_content(content_dir, content_dir.parent / "templates")
-    settings = RunSettings(content_root=content_dir, templates=content_dir.parent / "templates", chunk_size=1,
-                           docx=docx)
+    settings = RunSettings(
+        content_root=content_dir, templates=content_dir.parent / "templates", chunk_size=1, docx=docx
+    )
     atomic.private_dir(out / "letters")
     atomic.private_dir(out / "chunks")
     result = ChunkRenderer(settings, content).render(0, [sample_letter(language)], out)

@@ -23,14 +23,20 @@ def demo_signer(name: str) -> KeyFileSigner:
     return KeyFileSigner(DEMO_KEYS / name)
 
 
-def new_key(folder: Path, name: str, kind: str = "ed25519", passphrase: str | None = None) -> tuple[Path, Path]:
+def new_key(
+    folder: Path, name: str, kind: str = "ed25519", passphrase: str | None = None
+) -> tuple[Path, Path]:
     """A fresh SSH key pair in OpenSSH format: (private file, .pub file)."""
     key = ed25519.Ed25519PrivateKey.generate() if kind == "ed25519" else rsa.generate_private_key(65537, 3072)
     encryption = (
-        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption()
+        serialization.BestAvailableEncryption(passphrase.encode())
+        if passphrase
+        else serialization.NoEncryption()
     )
     private = folder / name
-    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption))
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption)
+    )
     private.chmod(0o600)
     public = folder / f"{name}.pub"
     line = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
@@ -53,7 +59,11 @@ def enrol(
     private, public = new_key(content_dir.parent, rid, kind)
     policy, _ = load_policy(content_dir)
     registry_lib.add_reviewer(
-        content_dir, rid, name=name, roles=roles, keys=[public.read_text(encoding="utf-8").strip()],
+        content_dir,
+        rid,
+        name=name,
+        roles=roles,
+        keys=[public.read_text(encoding="utf-8").strip()],
         allowed_roles=policy.roles,
     )
     if approve:
@@ -87,8 +97,15 @@ def entry_text(
     ]
     if signer is not None:
         armored = signer.sign(
-            statement(material=material, fingerprint=fingerprint, decision=decision, reviewer=reviewer, role=role,
-                      date=date, note=note)
+            statement(
+                material=material,
+                fingerprint=fingerprint,
+                decision=decision,
+                reviewer=reviewer,
+                role=role,
+                date=date,
+                note=note,
+            )
         )
         lines.append(f"    key: {signer.public_key.fingerprint}")
         lines.append("    signature: |")

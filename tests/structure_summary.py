@@ -9,12 +9,14 @@ element identifiers and table headers agree, what metadata does it carry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 from pikepdf import Name, ObjectType
 
+from handle_docs.pdf.pdfmeta import docinfo_text
 from handle_docs.pdf.structure_tree import (
     as_list,
     is_dict,
@@ -28,20 +30,13 @@ from handle_docs.pdf.structure_tree import (
     type_code,
     walk_structure,
 )
-from handle_docs.pdf.pdfmeta import docinfo_text
 
 __all__ = ["pdf_structure_summary"]
 
 
 def _same(a: Any, b: Any) -> bool:
     """Whether a and b are the same indirect object."""
-    return (
-        a is not None
-        and b is not None
-        and a.is_indirect
-        and b.is_indirect
-        and a.objgen == b.objgen
-    )
+    return a is not None and b is not None and a.is_indirect and b.is_indirect and a.objgen == b.objgen
 
 
 def _page_mcids(page: pikepdf.Page) -> list[int]:
@@ -51,10 +46,11 @@ def _page_mcids(page: pikepdf.Page) -> list[int]:
     if res is not None:
         props = res.get("/Properties")
     mcids = []
-    for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        operands = instruction.operands
         if len(operands) < 2:
             continue
-        plist = operands[1]
+        plist: pikepdf.Object | None = operands[1]
         if type_code(plist) == ObjectType.name_ and props is not None:
             plist = props.get(str(plist))
         if is_dict(plist) and "/MCID" in plist:
@@ -96,113 +92,27 @@ def pdf_structure_summary(path: Path | str) -> dict:
     element), ``ids_missing_from_idtree``.  Identifiers are given as text.
     """
     with pikepdf.open(path) as pdf:
-        root = pdf.Root
-        info = pdf.trailer.get("/Info")
-        mark = root.get("/MarkInfo")
-        prefs = root.get("/ViewerPreferences")
-        xmp_title, part = _xmp_fields(pdf)
-        summary: dict[str, Any] = {
-            "pages": len(pdf.pages),
-            "marked": bool(mark is not None and mark.get("/Marked", False)),
-            "lang": str(root.Lang) if "/Lang" in root else None,
-            "title": docinfo_text(info, "/Title"),
-            "xmp_title": xmp_title,
-            "pdfuaid_part": part,
-            "display_doc_title": bool(prefs is not None and prefs.get("/DisplayDocTitle", False)),
-            "struct_counts": {},
-            "struct_elements": 0,
-            "figures": 0,
-            "figures_with_alt": 0,
-            "parent_tree_next_key": None,
-            "pages_with_unreachable_mcids": [],
-            "annotations": 0,
-            "unresolved_annotations": [],
-            "annotation_types": {},
-            "bad_parent_links": 0,
-            "duplicate_ids": [],
-            "dangling_headers": [],
-            "ids_missing_from_idtree": [],
-        }
-        st = root.get("/StructTreeRoot")
+        summary = _document_facts(pdf)
+        st = pdf.Root.get("/StructTreeRoot")
         if st is None:
             summary["pages_with_unreachable_mcids"] = list(range(len(pdf.pages)))
             return summary
-        roles = role_names(st)
         if "/ParentTreeNextKey" in st:
             summary["parent_tree_next_key"] = int(st.ParentTreeNextKey)
-
-        counts: dict[str, int] = {}
-        in_tree: set = set()
-        ids: dict[str, int] = {}
-        header_refs: list[str] = []
-        # (page objgen, mcid, element objgen) of every MCID an element owns; objgen of OBJR targets
-        owned_mcids: set = set()
-        objr_owner: dict = {}
-        bad_parent = 0
-        for visit in walk_structure(st):
-            elem = visit.elem
-            s = struct_type(elem)
-            counts[s] = counts.get(s, 0) + 1
-            in_tree.add(elem.objgen)
-            p = elem.get("/P")
-            if p is None or not _same(p, visit.parent):
-                bad_parent += 1
-            if resolve_role(s, roles) == "Figure":
-                summary["figures"] += 1
-                alt = elem.get("/Alt")
-                if alt is not None and str(alt).strip():
-                    summary["figures_with_alt"] += 1
-            if "/ID" in elem:
-                key = str(elem.ID)
-                ids[key] = ids.get(key, 0) + 1
-            for attr in as_list(elem.get("/A")):
-                if is_dict(attr) and type_code(attr.get("/Headers")) == ObjectType.array:
-                    header_refs.extend(str(h) for h in attr.Headers)
-            pg = elem.get("/Pg")  # strictly its own: the oracle does not inherit pages
-            for kid in visit.content:
-                if is_int(kid):
-                    if pg is not None:
-                        owned_mcids.add((pg.objgen, int(kid), elem.objgen))
-                elif is_dict(kid):
-                    kpg = kid.get("/Pg", pg)
-                    if kid.get("/Type") == Name.OBJR and "/Obj" in kid:
-                        objr_owner[kid.Obj.objgen] = elem.objgen
-                    elif "/MCID" in kid and kpg is not None and "/Stm" not in kid:
-                        owned_mcids.add((kpg.objgen, int(kid.MCID), elem.objgen))
-        summary["struct_counts"] = dict(sorted(counts.items()))
-        summary["struct_elements"] = sum(counts.values())
-        summary["bad_parent_links"] = bad_parent
-        summary["duplicate_ids"] = sorted(k for k, n in ids.items() if n > 1)
-        summary["dangling_headers"] = sorted({h for h in header_refs if h not in ids})
+        tree = _walk_tree(st, summary)
+        summary["struct_counts"] = dict(sorted(tree.counts.items()))
+        summary["struct_elements"] = sum(tree.counts.values())
+        summary["bad_parent_links"] = tree.bad_parent
+        summary["duplicate_ids"] = sorted(k for k, n in tree.ids.items() if n > 1)
+        summary["dangling_headers"] = sorted({h for h in tree.header_refs if h not in tree.ids})
         id_tree = {key for key, _ in name_tree(st.get("/IDTree"))}
-        summary["ids_missing_from_idtree"] = sorted(k for k in ids if k not in id_tree)
+        summary["ids_missing_from_idtree"] = sorted(k for k in tree.ids if k not in id_tree)
 
         parent_tree = dict(number_tree(st.get("/ParentTree")))
         bad_pages = []
         annot_types: dict[str, int] = {}
         for page_index, page in enumerate(pdf.pages):
-            page_og = page.obj.objgen
-            mcids = _page_mcids(page)
-            ok = True
-            if mcids:
-                key = page.obj.get("/StructParents")
-                entry = parent_tree.get(int(key)) if key is not None else None
-                if entry is None or type_code(entry) != ObjectType.array:
-                    ok = False
-                else:
-                    for mcid in mcids:
-                        if mcid >= len(entry):
-                            ok = False
-                            break
-                        elem = entry[mcid]
-                        if (
-                            not is_struct_elem(elem)
-                            or elem.objgen not in in_tree
-                            or (page_og, mcid, elem.objgen) not in owned_mcids
-                        ):
-                            ok = False
-                            break
-            if not ok:
+            if not _mcids_reachable(page, parent_tree, tree):
                 bad_pages.append(page_index)
             for a_index, annot in enumerate(as_list(page.obj.get("/Annots"))):
                 if not is_dict(annot) or "/StructParent" not in annot:
@@ -212,8 +122,8 @@ def pdf_structure_summary(path: Path | str) -> dict:
                 if (
                     elem is None
                     or not is_struct_elem(elem)
-                    or elem.objgen not in in_tree
-                    or objr_owner.get(annot.objgen) != elem.objgen
+                    or elem.objgen not in tree.in_tree
+                    or tree.objr_owner.get(annot.objgen) != elem.objgen
                 ):
                     summary["unresolved_annotations"].append((page_index, a_index))
                     continue
@@ -222,3 +132,109 @@ def pdf_structure_summary(path: Path | str) -> dict:
         summary["pages_with_unreachable_mcids"] = bad_pages
         summary["annotation_types"] = annot_types
         return summary
+
+
+def _document_facts(pdf: pikepdf.Pdf) -> dict[str, Any]:
+    """The summary's document-level facts, and its structure facts at their empty values."""
+    root = pdf.Root
+    info = pdf.trailer.get("/Info")
+    mark = root.get("/MarkInfo")
+    prefs = root.get("/ViewerPreferences")
+    xmp_title, part = _xmp_fields(pdf)
+    return {
+        "pages": len(pdf.pages),
+        "marked": bool(mark is not None and mark.get("/Marked", False)),
+        "lang": str(root.Lang) if "/Lang" in root else None,
+        "title": docinfo_text(info, "/Title"),
+        "xmp_title": xmp_title,
+        "pdfuaid_part": part,
+        "display_doc_title": bool(prefs is not None and prefs.get("/DisplayDocTitle", False)),
+        "struct_counts": {},
+        "struct_elements": 0,
+        "figures": 0,
+        "figures_with_alt": 0,
+        "parent_tree_next_key": None,
+        "pages_with_unreachable_mcids": [],
+        "annotations": 0,
+        "unresolved_annotations": [],
+        "annotation_types": {},
+        "bad_parent_links": 0,
+        "duplicate_ids": [],
+        "dangling_headers": [],
+        "ids_missing_from_idtree": [],
+    }
+
+
+@dataclass
+class _Tree:
+    """What a walk of the structure tree found."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # elements by structure type
+    in_tree: set = field(default_factory=set)  # objgen of every element
+    ids: dict[str, int] = field(default_factory=dict)  # how many elements carry each /ID
+    header_refs: list[str] = field(default_factory=list)
+    # (page objgen, mcid, element objgen) of every MCID an element owns; objgen of OBJR targets
+    owned_mcids: set = field(default_factory=set)
+    objr_owner: dict = field(default_factory=dict)
+    bad_parent: int = 0
+
+
+def _walk_tree(st: Any, summary: dict[str, Any]) -> _Tree:
+    """Walk the structure tree under ``st``, counting figures (and those with alt text) into ``summary``."""
+    roles = role_names(st)
+    tree = _Tree()
+    for visit in walk_structure(st):
+        elem = visit.elem
+        s = struct_type(elem)
+        tree.counts[s] = tree.counts.get(s, 0) + 1
+        tree.in_tree.add(elem.objgen)
+        p = elem.get("/P")
+        if p is None or not _same(p, visit.parent):
+            tree.bad_parent += 1
+        if resolve_role(s, roles) == "Figure":
+            summary["figures"] += 1
+            alt = elem.get("/Alt")
+            if alt is not None and str(alt).strip():
+                summary["figures_with_alt"] += 1
+        if "/ID" in elem:
+            key = str(elem.ID)
+            tree.ids[key] = tree.ids.get(key, 0) + 1
+        for attr in as_list(elem.get("/A")):
+            if is_dict(attr) and type_code(attr.get("/Headers")) == ObjectType.array:
+                tree.header_refs.extend(str(h) for h in attr.Headers)
+        pg = elem.get("/Pg")  # strictly its own: the oracle does not inherit pages
+        for kid in visit.content:
+            if is_int(kid):
+                if pg is not None:
+                    tree.owned_mcids.add((pg.objgen, int(kid), elem.objgen))
+            elif is_dict(kid):
+                kpg = kid.get("/Pg", pg)
+                if kid.get("/Type") == Name.OBJR and "/Obj" in kid:
+                    tree.objr_owner[kid.Obj.objgen] = elem.objgen
+                elif "/MCID" in kid and kpg is not None and "/Stm" not in kid:
+                    tree.owned_mcids.add((kpg.objgen, int(kid.MCID), elem.objgen))
+    return tree
+
+
+def _mcids_reachable(page: pikepdf.Page, parent_tree: dict[int, Any], tree: _Tree) -> bool:
+    """Every MCID the page's content marks resolves, through the page's parent-tree entry, to an element of
+    the tree that owns that MCID on that page."""
+    mcids = _page_mcids(page)
+    if not mcids:
+        return True
+    struct_parents = page.obj.get("/StructParents")
+    entry = parent_tree.get(int(struct_parents)) if struct_parents is not None else None
+    if entry is None or type_code(entry) != ObjectType.array:
+        return False
+    page_og = page.obj.objgen
+    for mcid in mcids:
+        if mcid >= len(entry):
+            return False
+        elem = entry[mcid]
+        if (
+            not is_struct_elem(elem)
+            or elem.objgen not in tree.in_tree
+            or (page_og, mcid, elem.objgen) not in tree.owned_mcids
+        ):
+            return False
+    return True

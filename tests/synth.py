@@ -8,8 +8,21 @@ import io
 import re
 from pathlib import Path
 
-HEADER = ["submitted_at", "officer", "address", "postcode", "vrm", "vehicle_secure", "items_on_display",
-          "advice_given", "nws_interest", "cms_interest", "language", "large_print", "format"]
+HEADER = [
+    "submitted_at",
+    "officer",
+    "address",
+    "postcode",
+    "vrm",
+    "vehicle_secure",
+    "items_on_display",
+    "advice_given",
+    "nws_interest",
+    "cms_interest",
+    "language",
+    "large_print",
+    "format",
+]
 HEADER_LINE = ",".join(HEADER)
 STREETS = ["Larkspur Road", "Tanners Row", "Millbrook Close"]
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"
@@ -24,11 +37,23 @@ def write_records(path: Path, n: int, officer: str = "4127") -> Path:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for i in range(n):
-            writer.writerow([
-                f"2026-11-14 19:{i % 60:02d}", officer, f"{i // 3 + 1} {STREETS[i % 3]}, Eastmoor, Westmarch",
-                f"ZZ{1 + i % 3} 4QX", plate(i), "no" if i % 3 == 0 else "yes", "bag" if i % 4 == 0 else "",
-                "yes", "yes" if i % 5 == 0 else "", "", "", "", "",
-            ])
+            writer.writerow(
+                [
+                    f"2026-11-14 19:{i % 60:02d}",
+                    officer,
+                    f"{i // 3 + 1} {STREETS[i % 3]}, Eastmoor, Westmarch",
+                    f"ZZ{1 + i % 3} 4QX",
+                    plate(i),
+                    "no" if i % 3 == 0 else "yes",
+                    "bag" if i % 4 == 0 else "",
+                    "yes",
+                    "yes" if i % 5 == 0 else "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return path
 
 
@@ -47,18 +72,26 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
-def run_records(records: Path, out: Path, *, content_dir: Path | None = None, templates: Path | None = None,
-                jobs: int = 1, prices=None, **settings):
+def run_records(
+    records: Path,
+    out: Path,
+    *,
+    content_dir: Path | None = None,
+    templates: Path | None = None,
+    jobs: int = 1,
+    prices=None,
+    **settings,
+):
     """Run the real letters pipeline on ``records`` into ``out`` (no review gate).
 
     Returns (result, recordset).  ``settings`` go to RunSettings, e.g.
     ``leaflet_id="lock-it-leaflet"``; ``prices`` (costs.Prices) adds the
     print cost as ``handle-docs letters`` does with a price file.
     """
-    from handle_docs.run.batch import RunSettings
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
+    from handle_docs.run.batch import RunSettings
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.wording.content import load_content
 
     from .conftest import CONTENT, TEMPLATES
 
@@ -67,7 +100,9 @@ def run_records(records: Path, out: Path, *, content_dir: Path | None = None, te
     content = load_content(content_dir, templates)
     recordset = read_records(records)
     run_settings = RunSettings(content_root=content_dir, templates=templates, **settings)
-    result = run_letters(recordset, file_sha256(records), content, run_settings, out, RunOptions(jobs=jobs, prices=prices))
+    result = run_letters(
+        recordset, file_sha256(records), content, run_settings, out, RunOptions(jobs=jobs, prices=prices)
+    )
     return result, recordset
 
 

@@ -9,8 +9,17 @@ import re
 
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, sign_in_page, started, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    needs_chromium,
+    sign_in_page,
+    started,
+    wait,
+)
 from tests.deployment import PASSWORD, add_accounts, client, csrf, sign_in
 
 pytestmark = needs_chromium()
@@ -20,7 +29,9 @@ pytestmark = needs_chromium()
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("admin")
     copy_sample(root)
-    add_accounts(root, **{"ada-admin": "admin", "officer-olu": "officer", "dana": "editor", "eve": "equality-lead"})
+    add_accounts(
+        root, **{"ada-admin": "admin", "officer-olu": "officer", "dana": "editor", "eve": "equality-lead"}
+    )
     with started(root) as url:
         yield url, root
 
@@ -44,7 +55,11 @@ def test_only_an_admin_may_open_or_post_to_the_admin_pages(workspace):
     refused = editor.post(f"{url}/admin/accounts/officer-olu/disable", data={"csrf_token": token}, timeout=60)
     assert refused.status_code == 403
     nobody = client()
-    assert nobody.get(f"{url}/admin/", allow_redirects=False, timeout=60).headers["Location"].endswith("/sign-in")
+    assert (
+        nobody.get(f"{url}/admin/", allow_redirects=False, timeout=60)
+        .headers["Location"]
+        .endswith("/sign-in")
+    )
     admin = client()
     assert sign_in(admin, url, "ada-admin").status_code == 303
     page = admin.get(f"{url}/admin/", timeout=60)
@@ -53,7 +68,9 @@ def test_only_an_admin_may_open_or_post_to_the_admin_pages(workspace):
     assert no_token.status_code == 403 and "Page expired" in no_token.text
     assert "Active" in admin.get(f"{url}/admin/", timeout=60).text.split('id="account-officer-olu"')[1][:400]
     eve = page.text.split('id="account-eve"')[1].split("</tr>")[0]
-    assert "equality and inclusion lead" in eve and "equality-lead" not in eve  # the policy's name for the role
+    assert (
+        "equality and inclusion lead" in eve and "equality-lead" not in eve
+    )  # the policy's name for the role
 
 
 def test_an_admin_ends_sessions_disables_an_account_and_reads_the_sign_in_record(workspace, browser):
@@ -70,14 +87,22 @@ def test_an_admin_ends_sessions_disables_an_account_and_reads_the_sign_in_record
     text = row(browser, "officer-olu").text
     assert "officer" in text and "Active" in text and "never" not in text, text
     assert by_css(browser, "#account-officer-olu .sessions")[0].text == "1"
-    assert by_css(browser, "#account-ada-admin .disable") == [], "an admin cannot disable their own account here"
+    assert by_css(browser, "#account-ada-admin .disable") == [], (
+        "an admin cannot disable their own account here"
+    )
     page = browser.page_source
-    assert "argon2" not in page and "accounts.json" not in page and "handle-docs" not in page.split("<main")[1]
+    assert (
+        "argon2" not in page and "accounts.json" not in page and "handle-docs" not in page.split("<main")[1]
+    )
 
     by_css(browser, "#account-officer-olu .end-sessions")[0].click()
     wait(browser, lambda d: "session of officer-olu ended" in d.find_element("css selector", ".notice").text)
     assert by_css(browser, "#account-officer-olu .sessions")[0].text == "0"
-    assert officer.get(f"{url}/runs/", allow_redirects=False, timeout=60).headers["Location"].endswith("/sign-in")
+    assert (
+        officer.get(f"{url}/runs/", allow_redirects=False, timeout=60)
+        .headers["Location"]
+        .endswith("/sign-in")
+    )
 
     by_css(browser, "#account-dana .disable")[0].click()
     wait(browser, lambda d: "Account dana is disabled" in d.find_element("css selector", ".notice").text)
@@ -89,6 +114,8 @@ def test_an_admin_ends_sessions_disables_an_account_and_reads_the_sign_in_record
     assert_accessible(browser)
     rows = [r.text for r in by_css(browser, "#audit tbody tr")]
     assert any("Signed in" in r and "ada-admin" in r and "127.0.0.1" in r for r in rows), rows
-    assert any("Sign-in refused: wrong account or password" in r and "dana" in r and "127.0.0.1" in r for r in rows), rows
+    assert any(
+        "Sign-in refused: wrong account or password" in r and "dana" in r and "127.0.0.1" in r for r in rows
+    ), rows
     assert re.search(r"\d\d \w{3} \d{4} \d\d:\d\d UTC", rows[0])
     assert console_errors(browser) == []

@@ -20,7 +20,9 @@ from tests.deployment import add_accounts, client, download_batch, few_rows, han
 ROWS = 60  # enough letters that the run is still being made while the backup is taken
 
 
-def test_a_backup_taken_while_a_run_is_made_restores_to_a_workspace_with_the_same_accounts_and_the_run(tmp_path):
+def test_a_backup_taken_while_a_run_is_made_restores_to_a_workspace_with_the_same_accounts_and_the_run(
+    tmp_path,
+):
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
@@ -45,8 +47,12 @@ def test_a_backup_taken_while_a_run_is_made_restores_to_a_workspace_with_the_sam
     backup = tmp_path / "backup"
     manifest = json.loads((backup / "backup.json").read_text(encoding="utf-8"))
     assert "accounts.json" in manifest["files"] and instance_db.DB_FILE in manifest["files"]
-    assert f"runs/{run_id}/records.csv" in manifest["files"] and f"runs/{run_id}/run.json" in manifest["files"]
-    assert not [name for name in manifest["files"] if name.startswith("cache/") or name.endswith(".worker.lock")]
+    assert (
+        f"runs/{run_id}/records.csv" in manifest["files"] and f"runs/{run_id}/run.json" in manifest["files"]
+    )
+    assert not [
+        name for name in manifest["files"] if name.startswith("cache/") or name.endswith(".worker.lock")
+    ]
     assert (backup.stat().st_mode & 0o777) == 0o700
 
     handle_docs(second, "restore", "../backup", "instance")
@@ -55,7 +61,9 @@ def test_a_backup_taken_while_a_run_is_made_restores_to_a_workspace_with_the_sam
         stale = client()
         stale.cookies.set("handle_docs_session", old_cookie)
         refused = stale.get(f"{url}/runs/", allow_redirects=False, timeout=60)
-        assert refused.status_code == 303 and refused.headers["Location"].endswith("/sign-in"), "sessions ended"
+        assert refused.status_code == 303 and refused.headers["Location"].endswith("/sign-in"), (
+            "sessions ended"
+        )
         session = client()
         assert sign_in(session, url, "officer-olu").status_code == 303, "the same accounts and passwords"
         pdf = download_batch(session, url, run_id)

@@ -14,14 +14,21 @@ from handle_docs.braille.layout import lay_out, page_number, read_pages, wrap
 from handle_docs.braille.letter import letter_paragraphs
 from handle_docs.braille.outputs import write_braille
 from handle_docs.braille.settings import load_settings
-from handle_docs.checks.braille import MIN_WORDS_MATCHED, BrfFile, expected_cells, found_cells, letter_runs
+from handle_docs.checks.braille import (
+    MIN_WORDS_MATCHED,
+    BrfFile,
+    expected_cells,
+    found_cells,
+    letter_runs,
+    word_keys,
+    words_matched,
+)
 from handle_docs.checks.braille import read_back as liblouis_read_back
-from handle_docs.checks.braille import word_keys, words_matched
 from handle_docs.cli import cli
-from handle_docs.models import ProblemsError
-from handle_docs.records.read import read_records
 from handle_docs.compose.context import letter_context
 from handle_docs.compose.letters import build_letters
+from handle_docs.models import ProblemsError
+from handle_docs.records.read import read_records
 
 from .conftest import CONTENT, SAMPLE_CSV, SAMPLE_XLSX, approve_all, edit, line_of, load
 from .synth import HEADER_LINE
@@ -44,8 +51,11 @@ def records(folder: Path, *rows: str) -> Path:
 
 def letters_run(folder: Path, *args: str):
     """``handle-docs letters records.csv --out run`` typed in ``folder`` (which holds content/, templates/, review/)."""
-    return CliRunner().invoke(cli, ["letters", "records.csv", "--out", "run", "--jobs", "1", "--quiet", *args],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        cli,
+        ["letters", "records.csv", "--out", "run", "--jobs", "1", "--quiet", *args],
+        catch_exceptions=False,
+    )
 
 
 @pytest.fixture
@@ -78,13 +88,23 @@ def braille_words(brf: Path) -> tuple[list[str], list[str]]:
 def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter(braille_run, force_folder):
     manifest = json.loads((braille_run / "manifest.json").read_text(encoding="utf-8"))
     files = manifest["braille"]["files"]
-    assert [(f["language"], f["table"]) for f in files] == [("en-GB", "en-ueb-g2.ctb"), ("cy-GB", "cy-cy-g2.ctb")]
-    assert manifest["braille"]["letters"] == [f["letter_id"] for f in files] and not manifest["braille"]["not_made"]
+    assert [(f["language"], f["table"]) for f in files] == [
+        ("en-GB", "en-ueb-g2.ctb"),
+        ("cy-GB", "cy-cy-g2.ctb"),
+    ]
+    assert (
+        manifest["braille"]["letters"] == [f["letter_id"] for f in files]
+        and not manifest["braille"]["not_made"]
+    )
     # the file names hold the letter id only
     assert sorted(p.name for p in (braille_run / "braille").iterdir()) == sorted(
-        name for f in files for name in (f"{f['letter_id']}.brf", f"{f['letter_id']}.json"))
+        name for f in files for name in (f"{f['letter_id']}.brf", f"{f['letter_id']}.json")
+    )
     content = load(force_folder / "content")
-    letters = {letter.letter_id: letter for letter in build_letters(read_records(force_folder / "records.csv").records)}
+    letters = {
+        letter.letter_id: letter
+        for letter in build_letters(read_records(force_folder / "records.csv").records)
+    }
     for entry in files:
         brf = braille_run / entry["file"]
         # the words are the print letter's, built from the data its template prints
@@ -113,15 +133,20 @@ def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter
 
 
 def test_the_braille_letter_says_what_the_print_letter_says_the_table_and_links_written_out(braille_run):
-    [english] = [f for f in json.loads((braille_run / "manifest.json").read_text())["braille"]["files"]
-                 if f["language"] == "en-GB"]
+    [english] = [
+        f
+        for f in json.loads((braille_run / "manifest.json").read_text())["braille"]["files"]
+        if f["language"] == "en-GB"
+    ]
     words = json.loads((braille_run / english["words_file"]).read_text(encoding="utf-8"))
     texts = [p["text"] for p in words["paragraphs"]]
     assert "Registration: QZ00 XKB; Locked? No, not locked; Items on show: a bag and a phone" in texts
     assert "Registration: QZ00 XKC; Locked? Yes; Items on show: Nothing on show" in texts
     assert "Join Neighbourhood Watch: westmarch-police.example/watch" in texts
     assert f"Our reference: {english['letter_id']}" in texts
-    assert not any("Larkspur" in text or "ZZ1 4QX" in text for text in texts), "the resident's address is on the print letter"
+    assert not any("Larkspur" in text or "ZZ1 4QX" in text for text in texts), (
+        "the resident's address is on the print letter"
+    )
     summary = (braille_run / "summary.txt").read_text(encoding="utf-8")
     braille_ids = json.loads((braille_run / "manifest.json").read_text())["braille"]["letters"]
     assert f"braille letters: 2 ({', '.join(braille_ids)}; files in braille/)" in summary
@@ -137,7 +162,11 @@ def test_a_language_without_a_braille_table_gets_english_braille_and_a_warning(f
     assert result.exit_code == 0, result.output
     run = force_folder / "run"
     [entry] = json.loads((run / "manifest.json").read_text())["braille"]["files"]
-    assert (entry["material_id"], entry["language"], entry["table"]) == ("visit-letter", "en-GB", "en-ueb-g2.ctb")
+    assert (entry["material_id"], entry["language"], entry["table"]) == (
+        "visit-letter",
+        "en-GB",
+        "en-ueb-g2.ctb",
+    )
     assert entry["fallback"] == "no braille table for Polish in braille.yaml"
     summary = (run / "summary.txt").read_text(encoding="utf-8")
     assert "WARNING: braille in English instead of the letter's language: 1" in summary
@@ -145,7 +174,8 @@ def test_a_language_without_a_braille_table_gets_english_braille_and_a_warning(f
     # said on the command line too, in the words the workspace shows (test_web_runs), and not on stdout
     assert result.stderr.splitlines()[-1] == (
         f"warning: Letter {entry['letter_id']}: its braille copy is in English braille, not in the letter's "
-        "language. Why: no braille table for Polish in braille.yaml")
+        "language. Why: no braille table for Polish in braille.yaml"
+    )
     assert "warning:" not in result.stdout
     # the print letter is still the Polish one
     [printed] = json.loads((run / "manifest.json").read_text())["letters"]
@@ -161,7 +191,11 @@ def test_braille_settings_are_in_every_letters_fingerprint_and_no_leaflets(conte
     before = {mid: fingerprint(load(content_copy), mid) for mid in ids}
     edit(content_copy / "braille.yaml", "lines_per_page: 25", "lines_per_page: 28")
     after = {mid: fingerprint(load(content_copy), mid) for mid in ids}
-    assert [mid for mid in ids if before[mid] != after[mid]] == ["visit-letter", "visit-letter-cy", "visit-letter-ar"]
+    assert [mid for mid in ids if before[mid] != after[mid]] == [
+        "visit-letter",
+        "visit-letter-cy",
+        "visit-letter-ar",
+    ]
 
 
 def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(force_folder, capfd):
@@ -170,8 +204,10 @@ def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(fo
     with pytest.raises(ProblemsError) as raised:
         load_settings(force_folder / "content")
     [said] = [str(p) for p in raised.value.problems]
-    assert said == (f"{settings}:{line_of(settings, 'cells_per_line: 400')}: cells_per_line: error: "
-                    "Input should be less than or equal to 100")
+    assert said == (
+        f"{settings}:{line_of(settings, 'cells_per_line: 400')}: cells_per_line: error: "
+        "Input should be less than or equal to 100"
+    )
     edit(settings, "cells_per_line: 400", "cells_per_line: 40")
     edit(settings, "  ar: ar-ar-g1.utb", "  arr: ar-ar-g1.utb")
     with pytest.raises(ProblemsError) as raised:
@@ -184,13 +220,21 @@ def test_braille_settings_with_mistakes_stop_the_run_naming_file_line_and_key(fo
     with pytest.raises(ProblemsError) as raised:
         load_settings(force_folder / "content")
     [said] = [str(p) for p in raised.value.problems]
-    assert said == f"{settings}:{line_of(settings, 'no-such-table')}: tables.pl: error: liblouis has no braille table 'no-such-table.ctb'"
-    assert "no-such-table" not in capfd.readouterr().err, "said once, in words: not liblouis's own messages too"
+    assert (
+        said
+        == f"{settings}:{line_of(settings, 'no-such-table')}: tables.pl: error: liblouis has no braille table 'no-such-table.ctb'"
+    )
+    assert "no-such-table" not in capfd.readouterr().err, (
+        "said once, in words: not liblouis's own messages too"
+    )
     records(force_folder, *ROWS)
     # a changed braille.yaml needs the letters approved again: a draft gets past that
     assert "not approved" in letters_run(force_folder).output
     result = letters_run(force_folder, "--draft")
-    assert result.exit_code == 1 and f"braille.yaml:{line_of(settings, 'no-such-table')}: tables.pl" in result.output
+    assert (
+        result.exit_code == 1
+        and f"braille.yaml:{line_of(settings, 'no-such-table')}: tables.pl" in result.output
+    )
     assert "Traceback" not in result.output and not (force_folder / "run").exists()
     # a run with no braille asked for does not need the file
     settings.unlink()
@@ -203,14 +247,19 @@ def test_check_fails_braille_that_does_not_say_the_letters_words_or_breaks_the_p
     data = brf.read_bytes()
     pages = read_pages(data)
     # another letter's braille in its place: the words do not read back
-    other = lay_out([("paragraph", translate.forward("Your bin will be collected on Tuesday. " * 30, "en-ueb-g2.ctb"))],
-                    CELLS, LINES)
+    other = lay_out(
+        [("paragraph", translate.forward("Your bin will be collected on Tuesday. " * 30, "en-ueb-g2.ctb"))],
+        CELLS,
+        LINES,
+    )
     brf.write_bytes(other.data)
     result = CliRunner().invoke(cli, ["check", str(brf)], catch_exceptions=False)
     assert result.exit_code == 1 and "brf-words" in result.output and "FAIL" in result.output
     # a line of 41 cells, and a page of 26 lines
     long_page = pages[0][:1] + [pages[0][1] + "A" * (CELLS + 1 - len(pages[0][1]))] + pages[0][2:] + ["A"] * 5
-    brf.write_bytes("\f".join("".join(line + "\r\n" for line in page) for page in [long_page, *pages[1:]]).encode())
+    brf.write_bytes(
+        "\f".join("".join(line + "\r\n" for line in page) for page in [long_page, *pages[1:]]).encode()
+    )
     result = CliRunner().invoke(cli, ["check", "--json", str(brf)], catch_exceptions=False)
     failed = {r["check"]: r for r in json.loads(result.output)["files"][0]["checks"] if r["status"] == "FAIL"}
     assert "brf-cells" in failed
@@ -231,7 +280,9 @@ def test_braille_files_are_the_same_bytes_every_time(tmp_path, content):
     second = write_braille(letters, content, tmp_path / "b", settings)
     assert first.files == second.files and len(first.files) == 2
     for name in sorted(p.name for p in (tmp_path / "a" / "braille").iterdir()):
-        assert (tmp_path / "a" / "braille" / name).read_bytes() == (tmp_path / "b" / "braille" / name).read_bytes()
+        assert (tmp_path / "a" / "braille" / name).read_bytes() == (
+            tmp_path / "b" / "braille" / name
+        ).read_bytes()
 
 
 @pytest.mark.parametrize("sample", [SAMPLE_CSV, SAMPLE_XLSX], ids=["csv", "xlsx"])
@@ -247,7 +298,9 @@ def test_the_round_sheet_marks_the_letters_sent_with_braille(content):
 
     letters = build_letters(read_records(SAMPLE_CSV).records)
     context = round_sheet_context(letters, content, load_wording(CONTENT))
-    marked = [stop["reference"] for street in context["streets"] for stop in street["stops"] if stop["braille"]]
+    marked = [
+        stop["reference"] for street in context["streets"] for stop in street["stops"] if stop["braille"]
+    ]
     assert marked == [letter.letter_id for letter in letters if letter.braille] and len(marked) == 2
     assert context["labels"]["braille"] == "and its braille copy"
 
@@ -278,11 +331,21 @@ def test_wrap_keeps_lines_within_the_cells_and_cuts_only_a_word_longer_than_a_li
 def test_a_welsh_and_english_letter_gets_both_in_braille_welsh_first(tmp_path, content):
     from handle_docs.models import Finding, Letter, VehicleCheck
 
-    letter = Letter("L0007", ("Tŷ Gwyn",), "", (VehicleCheck("QZ00 XKB", False, ()),), (Finding.INSECURE_VEHICLE,),
-                    (2,), language="cy+en", braille=True)
+    letter = Letter(
+        "L0007",
+        ("Tŷ Gwyn",),
+        "",
+        (VehicleCheck("QZ00 XKB", False, ()),),
+        (Finding.INSECURE_VEHICLE,),
+        (2,),
+        language="cy+en",
+        braille=True,
+    )
     made = write_braille([letter], content, tmp_path, load_settings(CONTENT))
     assert [(f.file, f.material_id, f.table) for f in made.files] == [
-        ("braille/L0007.brf", "visit-letter-cy", "cy-cy-g2.ctb"), ("braille/L0007--2.brf", "visit-letter", "en-ueb-g2.ctb")]
+        ("braille/L0007.brf", "visit-letter-cy", "cy-cy-g2.ctb"),
+        ("braille/L0007--2.brf", "visit-letter", "en-ueb-g2.ctb"),
+    ]
     assert made.summary_lines() == ["braille letters: 1 (L0007; files in braille/)"]
 
 
@@ -290,16 +353,27 @@ def test_braille_that_cannot_be_made_is_said_loudly_and_the_run_goes_on(tmp_path
     from handle_docs.models import Finding, Letter, VehicleCheck
 
     def missing(text, tables):
-        raise translate.BrailleUnavailable("liblouis is not installed: install the Debian packages liblouis-bin "
-                                           "and liblouis-data (make system-deps does it)")
+        raise translate.BrailleUnavailable(
+            "liblouis is not installed: install the Debian packages liblouis-bin "
+            "and liblouis-data (make system-deps does it)"
+        )
 
     monkeypatch.setattr(translate, "forward", missing)
-    letter = Letter("L0003", ("1 Mill Lane",), "", (VehicleCheck("", True, ()),), (Finding.ALL_SECURE,), (2,),
-                    braille=True)
+    letter = Letter(
+        "L0003",
+        ("1 Mill Lane",),
+        "",
+        (VehicleCheck("", True, ()),),
+        (Finding.ALL_SECURE,),
+        (2,),
+        braille=True,
+    )
     made = write_braille([letter], content, tmp_path, load_settings(CONTENT))
     assert made.files == [] and made.manifest()["braille"]["not_made"] == {"L0003": made.not_made["L0003"]}
-    assert made.summary_lines()[1:] == ["WARNING: braille NOT made for 1 letters: make them by hand",
-                                        f"  L0003: {made.not_made['L0003']}"]
+    assert made.summary_lines()[1:] == [
+        "WARNING: braille NOT made for 1 letters: make them by hand",
+        f"  L0003: {made.not_made['L0003']}",
+    ]
 
 
 def test_a_table_that_cannot_write_six_dot_braille_gets_english_braille_and_a_warning(tmp_path, content_copy):
@@ -307,8 +381,16 @@ def test_a_table_that_cannot_write_six_dot_braille_gets_english_braille_and_a_wa
     from handle_docs.models import Finding, Letter, VehicleCheck
 
     edit(content_copy / "braille.yaml", "  # ro: ro.ctb", "  ro: ro.ctb")
-    letter = Letter("L0004", ("1 Mill Lane",), "", (VehicleCheck("QZ00 XKB", False, ()),), (Finding.INSECURE_VEHICLE,),
-                    (2,), language="ro", braille=True)
+    letter = Letter(
+        "L0004",
+        ("1 Mill Lane",),
+        "",
+        (VehicleCheck("QZ00 XKB", False, ()),),
+        (Finding.INSECURE_VEHICLE,),
+        (2,),
+        language="ro",
+        braille=True,
+    )
     made = write_braille([letter], load(content_copy), tmp_path, load_settings(content_copy))
     [entry] = made.files
     assert (entry.material_id, entry.table) == ("visit-letter", "en-ueb-g2.ctb")
@@ -321,8 +403,16 @@ def test_a_table_that_cannot_write_six_dot_braille_gets_english_braille_and_a_wa
 def _letter(language: str):
     from handle_docs.models import Finding, Letter, VehicleCheck
 
-    return Letter("L0008", ("1 Mill Lane",), "", (VehicleCheck("QZ00 XKB", False, ()),), (Finding.INSECURE_VEHICLE,),
-                  (2,), language=language, braille=True)
+    return Letter(
+        "L0008",
+        ("1 Mill Lane",),
+        "",
+        (VehicleCheck("QZ00 XKB", False, ()),),
+        (Finding.INSECURE_VEHICLE,),
+        (2,),
+        language=language,
+        braille=True,
+    )
 
 
 def test_welsh_grade_2_braille_follows_the_code_and_liblouis_reads_some_of_it_back_wrongly():
@@ -372,15 +462,19 @@ def test_braille_settings_name_the_languages_and_tables_they_split_or_do_not_rea
     with pytest.raises(ProblemsError) as raised:
         load_settings(content_copy)
     [said] = [str(p) for p in raised.value.problems]
-    assert said.startswith(f"{settings}:{line_of(settings, 'latin_words_in_english:')}: latin_words_in_english")
+    assert said.startswith(
+        f"{settings}:{line_of(settings, 'latin_words_in_english:')}: latin_words_in_english"
+    )
     assert "'xx' is not a language code" in said
     edit(settings, "latin_words_in_english: [ar, xx]", "latin_words_in_english: [ar, ur]")
     edit(settings, "read_back_unreliable: [cy-cy-g2.ctb]", "read_back_unreliable: [cy-cy-g1.utb]")
     with pytest.raises(ProblemsError) as raised:
         load_settings(content_copy)
     [said] = [str(p) for p in raised.value.problems]
-    assert said == (f"{settings}:{line_of(settings, 'read_back_unreliable:')}: read_back_unreliable.0: error: "
-                    "'cy-cy-g1.utb' is not one of the tables above")
+    assert said == (
+        f"{settings}:{line_of(settings, 'read_back_unreliable:')}: read_back_unreliable.0: error: "
+        "'cy-cy-g1.utb' is not one of the tables above"
+    )
 
 
 def test_latin_words_of_an_arabic_paragraph_are_runs_for_the_english_table():
@@ -389,7 +483,13 @@ def test_latin_words_of_an_arabic_paragraph_are_runs_for_the_english_table():
     ar, en = "ar-ar-g1.utb", "en-ueb-g2.ctb"
     text = "اتصل بـ Westmarch Police على 101، أو westmarch-police.example/watch. شكراً Westmarch،"
     assert script_runs(text, ar, en) == [
-        (ar, "اتصل بـ"), (en, "Westmarch Police"), (ar, "على 101، أو"), (en, "westmarch-police.example/watch."),
-        (ar, "شكراً Westmarch،")]  # Arabic punctuation stuck to a Latin word: the Arabic table has braille for it
-    assert script_runs("101 Westmarch", ar, en) == [(en, "101 Westmarch")]  # a number first goes with what follows
+        (ar, "اتصل بـ"),
+        (en, "Westmarch Police"),
+        (ar, "على 101، أو"),
+        (en, "westmarch-police.example/watch."),
+        (ar, "شكراً Westmarch،"),
+    ]  # Arabic punctuation stuck to a Latin word: the Arabic table has braille for it
+    assert script_runs("101 Westmarch", ar, en) == [
+        (en, "101 Westmarch")
+    ]  # a number first goes with what follows
     assert script_runs(text, ar, None) == [(ar, text)]

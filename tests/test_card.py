@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from handle_docs.outputs.card import CardError, card_text, render_cards
 from handle_docs.commands.card import card as card_cmd
-from handle_docs.wording.content import load_content
+from handle_docs.outputs.card import CardError, card_text, render_cards
 from handle_docs.review import DRAFT_WATERMARK
+from handle_docs.wording.content import load_content
 
 from .conftest import approve_all
 from .synth import assert_no_personal_data
@@ -72,7 +72,9 @@ def test_cards_hold_no_personal_data_from_the_records(sample_run, content, tmp_p
 def test_location_detail_force_refuses_wording_that_names_the_area(content_copy, sample_run, tmp_path):
     out, _, _ = sample_run
     path = content_copy / "cards" / "social.yaml"
-    path.write_text(path.read_text().replace("location_detail: area", "location_detail: force"), encoding="utf-8")
+    path.write_text(
+        path.read_text().replace("location_detail: area", "location_detail: force"), encoding="utf-8"
+    )
     content = load_content(content_copy)
     with pytest.raises(CardError) as caught:
         card_text(content, content.material(CARD), stats_of(out))
@@ -80,7 +82,9 @@ def test_location_detail_force_refuses_wording_that_names_the_area(content_copy,
     assert problem.key == "blocks.headline" and problem.line and "{area}" in problem.message
 
     path.write_text(
-        path.read_text().replace('headline: "{operation}: what we found in {area}"', 'headline: "{operation}: what we found"'),
+        path.read_text().replace(
+            'headline: "{operation}: what we found in {area}"', 'headline: "{operation}: what we found"'
+        ),
         encoding="utf-8",
     )
     content = load_content(content_copy)
@@ -94,17 +98,22 @@ def test_the_card_command_applies_the_review_gate(content_copy, sample_run, tmp_
     approve_all(content_copy)
     runner = CliRunner()
     args = [str(out), "--content", str(content_copy)]
-    approved = runner.invoke(card_cmd, args + ["--out", str(tmp_path / "ok")])
+    approved = runner.invoke(card_cmd, [*args, "--out", str(tmp_path / "ok")])
     assert approved.exit_code == 0, approved.output
     assert DRAFT_WATERMARK not in (tmp_path / "ok" / "social-card-1080x1080.txt").read_text()
 
     path = content_copy / "cards" / "social.yaml"
-    path.write_text(path.read_text().replace("Lock it, check it, hide it.", "Lock it and hide it."), encoding="utf-8")
-    refused = runner.invoke(card_cmd, args + ["--out", str(tmp_path / "refused")])
+    path.write_text(
+        path.read_text().replace("Lock it, check it, hide it.", "Lock it and hide it."), encoding="utf-8"
+    )
+    refused = runner.invoke(card_cmd, [*args, "--out", str(tmp_path / "refused")])
     assert refused.exit_code == 1 and "not approved" in refused.output
     assert not (tmp_path / "refused").exists()
 
-    draft = runner.invoke(card_cmd, args + ["--out", str(tmp_path / "draft"), "--draft", "--size", "wide"])
+    draft = runner.invoke(card_cmd, [*args, "--out", str(tmp_path / "draft"), "--draft", "--size", "wide"])
     assert draft.exit_code == 0, draft.output
-    assert sorted(p.name for p in (tmp_path / "draft").iterdir()) == ["social-card-1200x675.png", "social-card-1200x675.txt"]
+    assert sorted(p.name for p in (tmp_path / "draft").iterdir()) == [
+        "social-card-1200x675.png",
+        "social-card-1200x675.txt",
+    ]
     assert (tmp_path / "draft" / "social-card-1200x675.txt").read_text().startswith(DRAFT_WATERMARK)

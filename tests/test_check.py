@@ -31,7 +31,9 @@ def test_rejected_rows_then_warnings_each_with_what_to_do(tmp_path, kind):
     assert (check.rows_read, check.rows_in_letters) == (4, 2)
     assert [(p.row, p.fields) for p in check.rejected] == [(3, ("vehicle_secure",)), (5, ("address",))]
     assert "locked" in check.rejected[0].what_to_do and "house number or name" in check.rejected[1].what_to_do
-    assert [(p.row, p.fields, p.what_to_do) for p in check.warnings] == [(4, ("nws_interest",), "answer yes or no")]
+    assert [(p.row, p.fields, p.what_to_do) for p in check.warnings] == [
+        (4, ("nws_interest",), "answer yes or no")
+    ]
     assert "ask the resident" in check.warnings[0].assumed
 
 
@@ -39,13 +41,21 @@ def test_rejected_rows_then_warnings_each_with_what_to_do(tmp_path, kind):
 def test_corrections_make_rejected_rows_good_for_this_check_only(tmp_path, kind):
     path = WRITERS[kind](tmp_path / f"records.{kind}", ROWS)
     before = path.read_bytes()
-    corrections = {3: {"vehicle_secure": "Locked"}, 5: {"address": "16 Tanners Row, Eastmoor"}, 4: {"nws_interest": "yes"}}
+    corrections = {
+        3: {"vehicle_secure": "Locked"},
+        5: {"address": "16 Tanners Row, Eastmoor"},
+        4: {"nws_interest": "yes"},
+    }
     check = check_records(path, COLUMN_MAP, corrections)
     assert check.rejected == [] and check.warnings == []
     assert check.corrected_rows == [3, 4, 5] == check.recordset.corrected_rows
     assert check.recordset.corrections_key
     records = {r.row: r for r in check.recordset.records}
-    assert records[3].vehicle_secure and records[4].nws_interest and records[5].address == "16 Tanners Row, Eastmoor"
+    assert (
+        records[3].vehicle_secure
+        and records[4].nws_interest
+        and records[5].address == "16 Tanners Row, Eastmoor"
+    )
     assert path.read_bytes() == before
     again = check_records(path, COLUMN_MAP)
     assert [p.row for p in again.rejected] == [3, 5] and again.corrected_rows == []
@@ -76,7 +86,9 @@ def test_a_correction_naming_no_record_column_is_a_file_problem(tmp_path):
     path = write_csv(tmp_path / "records.csv", [BASE])
     check = check_records(path, corrections={2: {"colour": "blue"}})
     assert not check.usable and check.recordset is None
-    assert [p.message for p in check.file_problems] == ["a correction names 'colour', which is not a record column"]
+    assert [p.message for p in check.file_problems] == [
+        "a correction names 'colour', which is not a record column"
+    ]
 
 
 def test_missing_columns_come_first_then_unknown_headers(tmp_path):
@@ -85,7 +97,11 @@ def test_missing_columns_come_first_then_unknown_headers(tmp_path):
     path.write_text(",".join(header) + "\n", encoding="utf-8")
     check = check_records(path)
     assert not check.usable
-    assert [(p.column, p.stops) for p in check.file_problems] == [("postcode", True), ("vrm", True), ("Notes", False)]
+    assert [(p.column, p.stops) for p in check.file_problems] == [
+        ("postcode", True),
+        ("vrm", True),
+        ("Notes", False),
+    ]
     assert "required column 'postcode' is missing" in check.file_problems[0].message
 
 

@@ -50,13 +50,33 @@ CONFIG = CheckConfig(
 )
 
 ALL_PDF_CHECKS = [
-    "tagged", "language", "title", "pdfua-id", "figure-alt", "heading-order", "lists-tagged", "table-headers",
-    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "text-layer", "contrast",
-    "no-block-capitals", "page-size", "real-text", "qr-codes",
+    "tagged",
+    "language",
+    "title",
+    "pdfua-id",
+    "figure-alt",
+    "heading-order",
+    "lists-tagged",
+    "table-headers",
+    "fonts-embedded",
+    "font-families",
+    "min-font-size",
+    "no-italic",
+    "glyphs",
+    "text-layer",
+    "contrast",
+    "no-block-capitals",
+    "page-size",
+    "real-text",
+    "qr-codes",
 ]
 ALL_DOCX_CHECKS = [
-    "docx-heading-styles", "docx-list-styles", "docx-language", "docx-font-size",
-    "docx-alt-text", "docx-title",
+    "docx-heading-styles",
+    "docx-list-styles",
+    "docx-language",
+    "docx-font-size",
+    "docx-alt-text",
+    "docx-title",
 ]
 
 
@@ -85,9 +105,9 @@ def data_uri(png: bytes) -> str:
 
 FONT_FACE = f"""
 @font-face {{ font-family: "Atkinson Hyperlegible Next"; font-weight: normal;
-  src: url("{(FONTS / 'AtkinsonHyperlegibleNext-Regular.ttf').as_uri()}"); }}
+  src: url("{(FONTS / "AtkinsonHyperlegibleNext-Regular.ttf").as_uri()}"); }}
 @font-face {{ font-family: "Atkinson Hyperlegible Next"; font-weight: bold;
-  src: url("{(FONTS / 'AtkinsonHyperlegibleNext-Bold.ttf').as_uri()}"); }}
+  src: url("{(FONTS / "AtkinsonHyperlegibleNext-Bold.ttf").as_uri()}"); }}
 """
 
 
@@ -137,7 +157,7 @@ img {{ width: 30mm; image-rendering: pixelated; }}
 <p>DO NOT LEAVE VALUABLES ON DISPLAY today.</p>
 <p class="grey">This faint line is hard to read.</p>
 <ul><li>Lock it</li><li>Hide it</li></ul>
-<p><img src="{data_uri(qr_png('https://prize-draw.example.com/win'))}" alt="QR code for a prize">
+<p><img src="{data_uri(qr_png("https://prize-draw.example.com/win"))}" alt="QR code for a prize">
 Scan to win.</p>
 </body></html>"""
 
@@ -158,7 +178,7 @@ img {{ image-rendering: pixelated; }}
 <h3>Skipped level heading</h3>
 <p>• Lock your car</p>
 <p>• Close the windows</p>
-<p><img src="{data_uri(qr_png('https://www.westmarch-police.example/report'))}" style="width: 30mm" alt="">
+<p><img src="{data_uri(qr_png("https://www.westmarch-police.example/report"))}" style="width: 30mm" alt="">
 Picture with no alt text.</p>
 <p><img src="{data_uri(qr_png(NWS_URL, damage=True))}" style="width: 30mm" alt="QR code to join"></p>
 <p><img src="{data_uri(qr_png(CMS_URL))}" style="width: 18mm" alt="QR code for crime alerts"></p>
@@ -173,7 +193,9 @@ def minimal_pdf(path: Path) -> None:
     an image of text."""
     pdf = pikepdf.new()
     font = pdf.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/Times-Roman"))
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/Times-Roman")
+        )
     )
     content = b"BT /F1 18 Tf 72 700 Td (Lock your car and hide your bags.) Tj ET"
     page = pikepdf.Page(
@@ -278,7 +300,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
     }
     HTML(string=good_html(), base_url=str(ROOT)).write_pdf(out["good_pdf"], pdf_variant="pdf/ua-1")
     HTML(string=bad_html(), base_url=str(ROOT)).write_pdf(out["bad_pdf"])
-    HTML(string=bad_tagged_html(), base_url=str(ROOT)).write_pdf(out["bad_tagged_pdf"], pdf_variant="pdf/ua-1")
+    HTML(string=bad_tagged_html(), base_url=str(ROOT)).write_pdf(
+        out["bad_tagged_pdf"], pdf_variant="pdf/ua-1"
+    )
     minimal_pdf(out["minimal_pdf"])
     good_docx(out["good_docx"])
     bad_docx(out["bad_docx"])
@@ -290,7 +314,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
 def reports(files) -> dict[str, object]:
     keys = ["good_pdf", "good_docx", "bad_pdf", "bad_tagged_pdf", "minimal_pdf", "bad_docx"]
     found = check_paths([files[k] for k in keys], CONFIG)
-    return dict(zip(keys, found))
+    return dict(zip(keys, found, strict=True))
 
 
 def failed(report, name):
@@ -307,7 +331,11 @@ def failed(report, name):
 def test_good_pdf_passes_every_check(reports):
     report = reports["good_pdf"]
     assert [r.check for r in report.results] == ALL_PDF_CHECKS
-    problems = {r.check: r.where or [f.message for f in r.findings] for r in report.results if not r.passed or r.skipped}
+    problems = {
+        r.check: r.where or [f.message for f in r.findings]
+        for r in report.results
+        if not r.passed or r.skipped
+    }
     assert problems == {}
     assert report.passed
 
@@ -521,8 +549,12 @@ def test_family_matching():
 
 def test_the_bundled_families_are_allowed_by_default_and_nothing_else():
     allowed = CheckConfig().allowed_font_families
-    for name in ("ABCDEF+Atkinson-Hyperlegible-Next", "ABCDEF+Atkinson-Hyperlegible-Next-Bold",
-                 "ABCDEF+Noto-Sans-Arabic", "ABCDEF+Noto-Nastaliq-Urdu-Bold"):
+    for name in (
+        "ABCDEF+Atkinson-Hyperlegible-Next",
+        "ABCDEF+Atkinson-Hyperlegible-Next-Bold",
+        "ABCDEF+Noto-Sans-Arabic",
+        "ABCDEF+Noto-Nastaliq-Urdu-Bold",
+    ):
         assert family_matches(name, allowed), name
     for name in ("ABCDEF+Atkinson-Hyperlegible-Bold", "ABCDEF+DejaVu-Sans", "ABCDEF+Noto-Sans-Thai"):
         assert not family_matches(name, allowed), name
@@ -531,11 +563,13 @@ def test_the_bundled_families_are_allowed_by_default_and_nothing_else():
 
 def test_block_capital_runs():
     acr = ("NWS", "QR", "PC")
-    assert caps_runs("Please JOIN THE NWS TODAY".split(), acr, 3) == []  # acronyms don't count
-    assert caps_runs("JOIN THE NWS TODAY NOW".split(), acr, 3) == ["JOIN THE NWS TODAY NOW"]
-    assert caps_runs("DO NOT LEAVE A BAG IN SIGHT".split(), acr, 3) == ["DO NOT LEAVE A BAG IN SIGHT"]
-    assert caps_runs("Reg AB12 CDE at 12 HIGH ST".split(), acr, 3) == []
-    assert caps_runs("LOCK IT, OR LOSE IT!".split(), acr, 3) == ["LOCK IT, OR LOSE IT!"]
+    assert caps_runs(["Please", "JOIN", "THE", "NWS", "TODAY"], acr, 3) == []  # acronyms don't count
+    assert caps_runs(["JOIN", "THE", "NWS", "TODAY", "NOW"], acr, 3) == ["JOIN THE NWS TODAY NOW"]
+    assert caps_runs(["DO", "NOT", "LEAVE", "A", "BAG", "IN", "SIGHT"], acr, 3) == [
+        "DO NOT LEAVE A BAG IN SIGHT"
+    ]
+    assert caps_runs(["Reg", "AB12", "CDE", "at", "12", "HIGH", "ST"], acr, 3) == []
+    assert caps_runs(["LOCK", "IT,", "OR", "LOSE", "IT!"], acr, 3) == ["LOCK IT, OR LOSE IT!"]
 
 
 def test_contrast_and_page_sizes():
@@ -599,7 +633,7 @@ def test_cli_bad_files_exit_1_and_json_names_failures(files):
 def test_cli_min_font_size_option(files):
     args = [str(files["minimal_pdf"]), "--json", "--links", str(files["links"])]
     loose = CliRunner().invoke(check, args)
-    strict = CliRunner().invoke(check, args + ["--min-font-size", "20"])
+    strict = CliRunner().invoke(check, [*args, "--min-font-size", "20"])
     assert loose.exit_code == strict.exit_code == 1  # the file fails other checks either way
     assert "min-font-size" not in json.loads(loose.output)["files"][0]["failed_checks"]
     assert "min-font-size" in json.loads(strict.output)["files"][0]["failed_checks"]
@@ -619,8 +653,8 @@ def test_contrast_is_measured_against_what_is_under_a_border_not_the_border(tmp_
     # WeasyPrint draws a border as a ring: outer and inner rectangle filled even-odd
     from weasyprint import HTML
 
-    from handle_docs.checks.pdf_text import check_contrast
     from handle_docs.checks.pdf_common import PdfDoc
+    from handle_docs.checks.pdf_text import check_contrast
 
     html = """<html lang="en-GB"><head><title>t</title></head><body style="font-family: sans-serif">
 <div style="border: 2pt solid #000; padding: 3mm"><p>Black words in a black box</p></div>
@@ -652,9 +686,11 @@ def test_a_character_the_font_lacks_is_found_drawn_as_an_empty_box(tmp_path):
 
     # U+E000 (private use) is in no font on any machine: with only the bundled
     # Latin font declared, WeasyPrint has to draw it as .notdef.
-    html = (f'<html lang="en-GB"><head><title>Box</title><style>{FONT_FACE}'
-            'html { font-family: "Atkinson Hyperlegible Next"; font-size: 16pt; }</style></head>'
-            '<body><p>Flat 2\ue000, Mill Close</p></body></html>')
+    html = (
+        f'<html lang="en-GB"><head><title>Box</title><style>{FONT_FACE}'
+        'html { font-family: "Atkinson Hyperlegible Next"; font-size: 16pt; }</style></head>'
+        "<body><p>Flat 2\ue000, Mill Close</p></body></html>"
+    )
     path = tmp_path / "box.pdf"
     HTML(string=html).write_pdf(path, pdf_variant="pdf/ua-1")
     (report,) = check_paths([path], CONFIG)

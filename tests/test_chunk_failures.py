@@ -32,7 +32,9 @@ def two_addresses(path: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for address, vrm in rows:
-            writer.writerow(["2026-11-14 19:05", "4127", address, "ZZ1 4QX", vrm, "no", "", "yes", "", "", "", ""])
+            writer.writerow(
+                ["2026-11-14 19:05", "4127", address, "ZZ1 4QX", vrm, "no", "", "yes", "", "", "", ""]
+            )
     return path
 
 
@@ -49,19 +51,36 @@ def a_bug(*args, **kwargs):
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_letter_its_template_cannot_lay_out_is_a_rejected_row_with_the_reason(tmp_path, content_copy, monkeypatch,
-                                                                               capsys, jobs):
+def test_a_letter_its_template_cannot_lay_out_is_a_rejected_row_with_the_reason(
+    tmp_path, content_copy, monkeypatch, capsys, jobs
+):
     template = content_copy.parent / "templates" / "letters" / "visit.html.j2"
     source = template.read_text(encoding="utf-8")
     caption = "<caption>{{ labels.vehicles_heading }}</caption>"
     assert caption in source
     # a template edited for addresses with two vehicles: the second one's status in the caption
-    template.write_text(source.replace(caption, "<caption>{{ labels.vehicles_heading }}: "
-                                                "{{ vehicles[1].status }}</caption>"), encoding="utf-8")
+    template.write_text(
+        source.replace(caption, "<caption>{{ labels.vehicles_heading }}: {{ vehicles[1].status }}</caption>"),
+        encoding="utf-8",
+    )
     records, out = two_addresses(tmp_path / "records.csv"), tmp_path / "run"
-    status = handle_docs(monkeypatch, "letters", str(records), "--out", str(out), "--content", str(content_copy),
-                         "--templates", str(template.parent.parent), "--draft", "--jobs", jobs, "--chunk-size", "1",
-                         "--quiet")
+    status = handle_docs(
+        monkeypatch,
+        "letters",
+        str(records),
+        "--out",
+        str(out),
+        "--content",
+        str(content_copy),
+        "--templates",
+        str(template.parent.parent),
+        "--draft",
+        "--jobs",
+        jobs,
+        "--chunk-size",
+        "1",
+        "--quiet",
+    )
     assert status == 0, capsys.readouterr().err
     assert "1 letters" in capsys.readouterr().out
     with open(out / "rejects.csv", encoding="utf-8-sig", newline="") as handle:
@@ -76,8 +95,20 @@ def test_a_letter_its_template_cannot_lay_out_is_a_rejected_row_with_the_reason(
 def test_a_bug_while_rendering_stops_the_run_as_an_internal_error(tmp_path, monkeypatch, capsys, jobs):
     records, out = write_records(tmp_path / "records.csv", 4), tmp_path / "run"
     monkeypatch.setattr(chunk, "letter_context", a_bug)  # inherited by the forked workers
-    status = handle_docs(monkeypatch, "letters", str(records), "--out", str(out), "--content", str(CONTENT),
-                         "--jobs", jobs, "--chunk-size", "1", "--quiet")
+    status = handle_docs(
+        monkeypatch,
+        "letters",
+        str(records),
+        "--out",
+        str(out),
+        "--content",
+        str(CONTENT),
+        "--jobs",
+        jobs,
+        "--chunk-size",
+        "1",
+        "--quiet",
+    )
     captured = capsys.readouterr()
     assert status == 70
     assert "handle-docs: internal error (KeyError). This is a bug" in captured.err
@@ -92,7 +123,9 @@ def test_the_bugs_traceback_is_logged_at_debug_without_its_message(tmp_path, mon
     monkeypatch.setattr(chunk, "letter_context", a_bug)
     with caplog.at_level(logging.DEBUG, logger="handle_docs.run.batch"), pytest.raises(KeyError):
         run_records(records, tmp_path / "run", jobs=jobs, chunk_size=1)
-    [record] = [r for r in caplog.records if r.levelno == logging.DEBUG and "stopped the run" in r.getMessage()]
+    [record] = [
+        r for r in caplog.records if r.levelno == logging.DEBUG and "stopped the run" in r.getMessage()
+    ]
     text = record.getMessage()
     where = "in a worker process" if jobs > 1 else "in this process"
     assert re.search(rf"chunk \d+ stopped the run \(KeyError\), {where}:", text)

@@ -40,7 +40,10 @@ def test_a_run_with_a_rejected_row_still_succeeds_and_says_where_the_reasons_are
 def test_unusable_content_exits_1_naming_file_line_and_key(tmp_path, content_copy):
     visit = content_copy / "letters" / "visit.yaml"
     visit.write_text(visit.read_text().replace("kind: letter", "kind: letter\ncolour: blue"))
-    result = CliRunner().invoke(cli, ["letters", str(small_csv(tmp_path)), "--out", str(tmp_path / "o"), "--content", str(content_copy)])
+    result = CliRunner().invoke(
+        cli,
+        ["letters", str(small_csv(tmp_path)), "--out", str(tmp_path / "o"), "--content", str(content_copy)],
+    )
     assert result.exit_code == 1
     assert "content cannot be used" in result.output
     assert "visit.yaml:" in result.output and "colour: error: unknown key" in result.output
@@ -50,19 +53,27 @@ def test_unusable_content_exits_1_naming_file_line_and_key(tmp_path, content_cop
 def test_unusable_records_file_exits_1_with_a_clear_message(tmp_path):
     bad = tmp_path / "records.csv"
     bad.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
-    result = CliRunner().invoke(cli, ["letters", str(bad), "--out", str(tmp_path / "o"), "--content", str(CONTENT)])
+    result = CliRunner().invoke(
+        cli, ["letters", str(bad), "--out", str(tmp_path / "o"), "--content", str(CONTENT)]
+    )
     assert result.exit_code == 1
     assert "records file cannot be used" in result.output
     assert "Traceback" not in result.output
-    missing = CliRunner().invoke(cli, ["letters", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "--content", str(CONTENT)])
+    missing = CliRunner().invoke(
+        cli, ["letters", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "--content", str(CONTENT)]
+    )
     assert missing.exit_code == 2 and "does not exist" in missing.output and "Traceback" not in missing.output
     assert not (tmp_path / "o").exists()
 
 
 def test_same_inputs_give_the_same_bytes_whatever_the_number_of_jobs(tmp_path):
     records = small_csv(tmp_path)
-    a = invoke(records, "--out", tmp_path / "a", "--content", CONTENT, "--jobs", 1, "--chunk-size", 1, "--quiet")
-    b = invoke(records, "--out", tmp_path / "b", "--content", CONTENT, "--jobs", 2, "--chunk-size", 1, "--quiet")
+    a = invoke(
+        records, "--out", tmp_path / "a", "--content", CONTENT, "--jobs", 1, "--chunk-size", 1, "--quiet"
+    )
+    b = invoke(
+        records, "--out", tmp_path / "b", "--content", CONTENT, "--jobs", 2, "--chunk-size", 1, "--quiet"
+    )
     assert a.exit_code == b.exit_code == 0
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
@@ -85,6 +96,9 @@ def test_no_progress_bar_when_output_is_not_a_terminal_and_a_rate_at_the_end(tmp
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     # shared-back: one of the two letters' address part runs onto a second page, then the shared page
-    assert re.match(r"2 letters \(5 pages\), 1 rejected rows of 4 read, 0 warnings, in \d+\.\d s \(\d+\.\d letters/s\) -> ", lines[0])
+    assert re.match(
+        r"2 letters \(5 pages\), 1 rejected rows of 4 read, 0 warnings, in \d+\.\d s \(\d+\.\d letters/s\) -> ",
+        lines[0],
+    )
     assert len(lines) == 2 and lines[1].startswith("rejected rows and reasons: ")  # no bar, no time left
     assert not any("\r" in line or "[#" in line or "[-" in line for line in result.output.splitlines())

@@ -13,10 +13,12 @@ from handle_docs.cli import COMMANDS, cli
 
 
 def modules_loaded_by(*args: str) -> set[str]:
-    code = ("import sys\nfrom handle_docs.cli import cli\n"
-            "try:\n    cli.main(args=%r, prog_name='handle-docs', standalone_mode=False)\n"
-            "except SystemExit:\n    pass\n"
-            "print('\\n'.join(sorted(sys.modules)))" % (list(args),))
+    code = (
+        "import sys\nfrom handle_docs.cli import cli\n"
+        f"try:\n    cli.main(args={list(args)!r}, prog_name='handle-docs', standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(done.stdout.split())
 
@@ -30,8 +32,9 @@ def test_help_lists_every_command_without_importing_weasyprint_flask_or_any_comm
 
 
 def test_help_shows_each_command_with_its_own_first_words():
-    shown = subprocess.run([sys.executable, "-m", "handle_docs", "--help"], capture_output=True, text=True,
-                           check=True).stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "handle_docs", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for name in COMMANDS:
         assert f"  {name} " in shown
 
@@ -46,6 +49,8 @@ def test_each_listed_line_begins_the_commands_own_help(name):
 
 
 def test_an_unknown_command_is_refused_with_the_usual_message():
-    done = subprocess.run([sys.executable, "-m", "handle_docs", "no-such-command"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "handle_docs", "no-such-command"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "No such command 'no-such-command'" in done.stderr

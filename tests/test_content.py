@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handle_docs.wording.content import load_content
 from handle_docs.models import ProblemsError
+from handle_docs.wording.content import load_content
 
 from .conftest import edit, line_of
 
@@ -75,14 +75,28 @@ def test_duplicate_keys_are_not_silently_collapsed(content_copy):
 
 def test_links_must_be_https_and_on_the_allowlist(content_copy):
     links = content_copy / "links.yaml"
-    edit(links, "url: https://www.westmarch-alert.example/register", "url: http://www.westmarch-alert.example/register")
+    edit(
+        links,
+        "url: https://www.westmarch-alert.example/register",
+        "url: http://www.westmarch-alert.example/register",
+    )
     edit(links, "url: https://www.westmarch-police.example/report", "url: https://evil.example.com/report")
     found = problems_for(content_copy)
-    assert any(f"links.yaml:{line_of(links, 'http://')}: links.cms.url: error: " in p and "https" in p for p in found), found
-    assert any(f"links.yaml:{line_of(links, 'evil.example.com')}: links.report_online.url" in p and "allowed_domains" in p for p in found), found
+    assert any(
+        f"links.yaml:{line_of(links, 'http://')}: links.cms.url: error: " in p and "https" in p for p in found
+    ), found
+    assert any(
+        f"links.yaml:{line_of(links, 'evil.example.com')}: links.report_online.url" in p
+        and "allowed_domains" in p
+        for p in found
+    ), found
 
 
 def test_missing_template_is_a_content_error(content_copy):
-    edit(content_copy / "letters" / "visit.yaml", "template: letters/visit.html.j2", "template: letters/nope.html.j2")
+    edit(
+        content_copy / "letters" / "visit.yaml",
+        "template: letters/visit.html.j2",
+        "template: letters/nope.html.j2",
+    )
     found = problems_for(content_copy)
     assert any("template 'letters/nope.html.j2' not found" in p for p in found), found

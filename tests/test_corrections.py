@@ -43,8 +43,14 @@ def test_a_correction_that_still_fails_stays_rejected_and_is_not_counted_as_corr
 def test_the_check_page_says_still_not_accepted_and_the_run_lists_no_correction(client, app, tmp_path):
     data = records_with_row_8_unanswered(tmp_path).read_bytes()
     run_id = run_id_of(upload(client, data))
-    response = client.post(f"/runs/{run_id}/correct", data={
-        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8", "cell-vehicle_secure": "maybe"})
+    response = client.post(
+        f"/runs/{run_id}/correct",
+        data={
+            "csrf_token": token(client, f"/runs/{run_id}/check"),
+            "row": "8",
+            "cell-vehicle_secure": "maybe",
+        },
+    )
     assert response.status_code == 303
     page = text(client.get(f"/runs/{run_id}/check"))
     assert "1 row needs an answer before it gets a letter; 6 rows will get their letters." in page

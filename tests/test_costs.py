@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from handle_docs.models import ProblemsError
 from handle_docs.outputs.costs import (
     PageCounts,
     PageFlags,
@@ -20,12 +21,11 @@ from handle_docs.outputs.costs import (
     page_flags,
     record_print_cost,
 )
-from handle_docs.models import ProblemsError
 from handle_docs.render.pdf import PdfRenderer
 
-from .synth import run_records, write_rows
 from .conftest import CONTENT, TEMPLATES
 from .pdfsee import page_texts
+from .synth import run_records, write_rows
 
 #: What a blank back of the batch says, as printed.
 BLANK_PAGE_TEXT = "This page is intentionally blank."
@@ -77,15 +77,21 @@ def test_cost_table_matches_a_hand_worked_example():
 
 
 def test_an_odd_page_count_double_sided_takes_a_whole_sheet_and_each_line_rounds_half_up():
-    table = cost_table({"form": PageCounts(pages=3)}, prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}))
+    table = cost_table(
+        {"form": PageCounts(pages=3)}, prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"})
+    )
     line = table.lines[0]
     assert line.sheets == 2  # 3 sides on 2 sheets
     assert line.paper_cost == Decimal("0.010") and line.cost == Decimal("0.01")
-    half = cost_table({"x": PageCounts(pages=1)}, prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}))
+    half = cost_table(
+        {"x": PageCounts(pages=1)}, prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"})
+    )
     assert half.lines[0].cost == Decimal("0.01"), "half a penny rounds up"
     # the total is the sum of the rounded lines, so the table adds up as printed
-    two = cost_table({"a": PageCounts(pages=1), "b": PageCounts(pages=1)},
-                     prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}))
+    two = cost_table(
+        {"a": PageCounts(pages=1), "b": PageCounts(pages=1)},
+        prices(per_sheet="0.005", per_page={"mono": "0", "colour": "0"}),
+    )
     assert two.total.cost == Decimal("0.02")
 
 
@@ -165,8 +171,10 @@ def test_a_page_of_grey_text_and_rules_is_known_mono_without_drawing_it():
     )
     document = pypdfium2.PdfDocument(data)
     known = [_drawn_in_greys(document[i], COLOUR_TOLERANCE) for i in range(len(document))]
-    drawn = [_colour_spread(document[i].render(scale=COLOUR_DPI / 72).to_pil()) > COLOUR_TOLERANCE
-             for i in range(len(document))]
+    drawn = [
+        _colour_spread(document[i].render(scale=COLOUR_DPI / 72).to_pil()) > COLOUR_TOLERANCE
+        for i in range(len(document))
+    ]
     assert known == [True, True, False, False]  # the coloured pages are drawn to find out
     assert drawn == [False, False, True, True]
     assert [f.colour for f in page_flags(data)] == drawn
@@ -180,7 +188,9 @@ def test_the_sample_runs_counts_agree_with_its_stats(sample_run):
     stats = json.loads((out / "stats.json").read_text())
     counts = batch_counts(out)
     # a line per material the letters were written from: the sample has records in five languages and one bilingual
-    made_from = {letter["material_id"] for letter in json.loads((out / "manifest.json").read_text())["letters"]}
+    made_from = {
+        letter["material_id"] for letter in json.loads((out / "manifest.json").read_text())["letters"]
+    }
     assert {"visit-letter", "visit-letter-cy", "visit-letter-ar", "visit-letter-cy+visit-letter"} <= made_from
     assert set(counts) == made_from
     letter_pages = sum(c.pages for c in counts.values())
@@ -233,7 +243,12 @@ def test_pages_flagged_chunk_by_chunk_in_the_workers_match_a_count_of_the_whole_
     records = write_rows(tmp_path / "records.csv", *ROWS)
     run = tmp_path / "run"
     result, _ = run_records(
-        records, run, jobs=2, chunk_size=1, leaflet_id="lock-it-leaflet", prices=load_prices(CONTENT / "print-costs.yaml")
+        records,
+        run,
+        jobs=2,
+        chunk_size=1,
+        leaflet_id="lock-it-leaflet",
+        prices=load_prices(CONTENT / "print-costs.yaml"),
     )
     kept = json.loads((run / "stats.json").read_text())["print"]["materials"]
     recounted = {name: c.as_dict() for name, c in batch_counts(run).items()}  # rasterises batch.pdf again
@@ -245,7 +260,9 @@ def test_pages_flagged_chunk_by_chunk_in_the_workers_match_a_count_of_the_whole_
 def test_no_batch_and_no_kept_counts_says_so(tmp_path):
     (tmp_path / "stats.json").write_text("{}", encoding="utf-8")
     assert batch_counts(tmp_path) is None
-    assert cost_lines(tmp_path, prices()) == ["print cost: not known (no batch.pdf and no print counts in stats.json)"]
+    assert cost_lines(tmp_path, prices()) == [
+        "print cost: not known (no batch.pdf and no print counts in stats.json)"
+    ]
 
 
 def test_the_colour_test_reads_pages_with_few_colours_and_with_many_alike():

@@ -73,8 +73,10 @@ def test_every_package_imported_at_run_time_is_a_dependency_and_every_dependency
     missing = {dist: sorted(files) for dist, files in used.items() if dist not in declared}
     assert not missing, f"imported by the package but not in pyproject dependencies: {missing}"
     unused = declared - set(used) - set(USED_WITHOUT_IMPORT)
-    assert not unused, f"in pyproject dependencies but never imported by the package (test-only? put it in the " \
-                       f"'test' extra): {sorted(unused)}"
+    assert not unused, (
+        f"in pyproject dependencies but never imported by the package (test-only? put it in the "
+        f"'test' extra): {sorted(unused)}"
+    )
 
 
 def test_what_the_package_relies_on_without_importing_is_named_where_it_is_relied_on():
@@ -96,4 +98,6 @@ def test_tests_and_tools_need_only_the_dependencies_and_the_test_extra():
                 del imported[module]
         used = distributions(imported)
         missing = {dist: sorted(files) for dist, files in used.items() if dist not in declared | test_extra}
-        assert not missing, f"{folder}/ imports what neither dependencies nor the test extra provide: {missing}"
+        assert not missing, (
+            f"{folder}/ imports what neither dependencies nor the test extra provide: {missing}"
+        )

@@ -31,12 +31,13 @@ import pytest
 from handle_docs.identity import audit
 from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES
 from tests.browser import copy_sample, started
-from tests.deployment import add_accounts, client, csrf, few_rows, make_run, sign_in
 from tests.conftest import ROOT
+from tests.deployment import add_accounts, client, csrf, few_rows, make_run, sign_in
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed: install the Debian package "
-                                                      "nginx-light (make test does)")
+pytestmark = pytest.mark.skipif(
+    NGINX is None, reason="nginx is not installed: install the Debian package nginx-light (make test does)"
+)
 
 SITE = ROOT / "deploy" / "nginx" / "handle-docs.conf"
 LOG_FORMAT = ROOT / "deploy" / "nginx" / "handle-docs-log-format.conf"
@@ -55,34 +56,60 @@ def certificates(folder: Path) -> tuple[Path, Path, Path]:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "handle-docs test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-          .not_valid_after(now + datetime.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     pem = serialization.Encoding.PEM
     (folder / "ca.pem").write_bytes(ca.public_bytes(pem))
     (folder / "server.pem").write_bytes(cert.public_bytes(pem))
-    (folder / "server.key").write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                                          serialization.NoEncryption()))
+    (folder / "server.key").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return folder / "ca.pem", folder / "server.pem", folder / "server.key"
 
 
@@ -101,9 +128,15 @@ def site_for_test(folder: Path, https_port: int, http_port: int, upstream: int, 
     text = replace(text, r"^\s*listen \[::\]:(80|443)\b.*;\n", "", 2)  # no IPv6 needed on the test's loopback
     text = replace(text, r"^(\s*)ssl_certificate\s+(\S+);$", rf"\1ssl_certificate {cert};", 1)
     text = replace(text, r"^(\s*)ssl_certificate_key\s+(\S+);$", rf"\1ssl_certificate_key {key};", 1)
-    text = replace(text, r"^(\s*)access_log /var/log/nginx/handle-docs.access.log (\S+);$",
-                   rf"\1access_log {folder / 'access.log'} \2;", 1)
-    text = replace(text, r"^(\s*)proxy_pass http://127\.0\.0\.1:8000;$", rf"\1proxy_pass http://127.0.0.1:{upstream};", 1)
+    text = replace(
+        text,
+        r"^(\s*)access_log /var/log/nginx/handle-docs.access.log (\S+);$",
+        rf"\1access_log {folder / 'access.log'} \2;",
+        1,
+    )
+    text = replace(
+        text, r"^(\s*)proxy_pass http://127\.0\.0\.1:8000;$", rf"\1proxy_pass http://127.0.0.1:{upstream};", 1
+    )
     return text
 
 
@@ -113,22 +146,25 @@ def nginx_config(folder: Path, site: str) -> Path:
     for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / temp).mkdir()
     config = folder / "nginx.conf"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 master_process off;
 daemon off;
-pid {folder / 'nginx.pid'};
-error_log {folder / 'error.log'} warn;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
 events {{ worker_connections 64; }}
 http {{
-    client_body_temp_path {folder / 'body'};
-    proxy_temp_path {folder / 'proxy'};
-    fastcgi_temp_path {folder / 'fastcgi'};
-    uwsgi_temp_path {folder / 'uwsgi'};
-    scgi_temp_path {folder / 'scgi'};
+    client_body_temp_path {folder / "body"};
+    proxy_temp_path {folder / "proxy"};
+    fastcgi_temp_path {folder / "fastcgi"};
+    uwsgi_temp_path {folder / "uwsgi"};
+    scgi_temp_path {folder / "scgi"};
     include {LOG_FORMAT};
-    include {folder / 'site.conf'};
+    include {folder / "site.conf"};
 }}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -145,11 +181,19 @@ def behind_nginx(tmp_path_factory):
         upstream = int(plain.rsplit(":", 1)[1])
         folder = tmp_path_factory.mktemp("nginx")
         config = nginx_config(folder, site_for_test(folder, https_port, http_port, upstream, cert, key))
-        check = subprocess.run([NGINX, "-t", "-c", str(config), "-e", str(folder / "error.log")],
-                               capture_output=True, text=True, timeout=60)
+        check = subprocess.run(
+            [NGINX, "-t", "-c", str(config), "-e", str(folder / "error.log")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert check.returncode == 0, check.stderr
-        nginx = subprocess.Popen([NGINX, "-c", str(config), "-e", str(folder / "error.log")],
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(config), "-e", str(folder / "error.log")],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -160,8 +204,14 @@ def behind_nginx(tmp_path_factory):
                     assert nginx.poll() is None, nginx.stderr.read().decode()
                     assert time.monotonic() < deadline, "nginx did not start listening"
                     time.sleep(0.1)
-            yield {"url": public, "http": f"http://127.0.0.1:{http_port}", "ca": ca, "root": root,
-                   "instance": root / "instance", "folder": folder}
+            yield {
+                "url": public,
+                "http": f"http://127.0.0.1:{http_port}",
+                "ca": ca,
+                "root": root,
+                "instance": root / "instance",
+                "folder": folder,
+            }
         finally:
             nginx.terminate()
             nginx.wait(timeout=20)
@@ -185,11 +235,17 @@ def test_plain_http_is_sent_to_https_and_every_response_has_hsts(behind_nginx):
     assert health.json()["status"] == "ok" and health.json()["checks"]["worker"]["last_heartbeat"]
 
 
-def test_sign_in_upload_make_and_download_over_https_with_secure_cookies_and_the_real_client_address(behind_nginx):
+def test_sign_in_upload_make_and_download_over_https_with_secure_cookies_and_the_real_client_address(
+    behind_nginx,
+):
     base, instance = behind_nginx["url"], behind_nginx["instance"]
     session = client("127.0.0.2", behind_nginx["ca"])
-    signed = sign_in(session, base, "olu", **{"X-Forwarded-For": "10.9.9.9", "X-Real-IP": "10.9.9.9",
-                                                 "Forwarded": "for=10.9.9.9"})
+    signed = sign_in(
+        session,
+        base,
+        "olu",
+        **{"X-Forwarded-For": "10.9.9.9", "X-Real-IP": "10.9.9.9", "Forwarded": "for=10.9.9.9"},
+    )
     assert signed.status_code == 303, signed.text
     cookies = signed.headers.get("Set-Cookie", "")
     session_cookie = [c for c in signed.raw.headers.getlist("Set-Cookie") if "handle_docs_session=" in c]
@@ -204,9 +260,17 @@ def test_sign_in_upload_make_and_download_over_https_with_secure_cookies_and_the
     rows = few_rows(3)
     padded = rows + b"\n" * (3 * 1024 * 1024)
     token = csrf(session, f"{base}/runs/")
-    response = session.post(f"{base}/runs/", data={"csrf_token": token},
-                            files={"records": ("records.csv", padded, "text/csv")}, allow_redirects=False, timeout=120)
-    assert response.status_code != 413 and "nginx" not in response.text, (response.status_code, response.text[:300])
+    response = session.post(
+        f"{base}/runs/",
+        data={"csrf_token": token},
+        files={"records": ("records.csv", padded, "text/csv")},
+        allow_redirects=False,
+        timeout=120,
+    )
+    assert response.status_code != 413 and "nginx" not in response.text, (
+        response.status_code,
+        response.text[:300],
+    )
 
     pdf = make_run(session, base, rows)
     assert pdf.content.startswith(b"%PDF-"), pdf.headers
@@ -219,10 +283,16 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_throttle(behind_nginx):
     client (another address behind the same proxy) can still sign in."""
     base = behind_nginx["url"]
     guesser = client("127.0.0.3", behind_nginx["ca"])
-    codes = [sign_in(guesser, base, f"nobody-{n}", "a wrong password here",
-                     **{"X-Forwarded-For": f"10.0.{n}.1"}).status_code for n in range(ADDRESS_FREE_FAILURES)]
+    codes = [
+        sign_in(
+            guesser, base, f"nobody-{n}", "a wrong password here", **{"X-Forwarded-For": f"10.0.{n}.1"}
+        ).status_code
+        for n in range(ADDRESS_FREE_FAILURES)
+    ]
     assert set(codes) == {401}, codes
-    refused = sign_in(guesser, base, "nobody-else", "a wrong password here", **{"X-Forwarded-For": "10.1.1.1"})
+    refused = sign_in(
+        guesser, base, "nobody-else", "a wrong password here", **{"X-Forwarded-For": "10.1.1.1"}
+    )
     assert refused.status_code == 429, refused.text[:300]
     entries = [e for e in audit.entries(behind_nginx["instance"]) if e.address == "127.0.0.3"]
     assert len(entries) == ADDRESS_FREE_FAILURES + 1

@@ -21,11 +21,17 @@ from tests.conftest import ROOT, SAMPLE_CSV
 from tests.deployment import add_accounts, client, few_rows, make_run, sign_in
 
 UNIT = ROOT / "deploy" / "handle-docs.service"
-BACKUP_UNIT, BACKUP_TIMER = ROOT / "deploy" / "handle-docs-backup.service", ROOT / "deploy" / "handle-docs-backup.timer"
+BACKUP_UNIT, BACKUP_TIMER = (
+    ROOT / "deploy" / "handle-docs-backup.service",
+    ROOT / "deploy" / "handle-docs-backup.timer",
+)
 SHIPPED_PROGRAM = "/opt/handle-docs/.venv/bin/handle-docs "
 ANALYZE = shutil.which("systemd-analyze")
-needs_systemd = pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not on this machine (systemd is not "
-                                                           "installed by make: it is the init system, not a tool)")
+needs_systemd = pytest.mark.skipif(
+    ANALYZE is None,
+    reason="systemd-analyze is not on this machine (systemd is not "
+    "installed by make: it is the init system, not a tool)",
+)
 
 
 def unit_lines(unit: Path = UNIT) -> dict[str, list[str]]:
@@ -45,22 +51,31 @@ def runnable_unit(folder: Path, unit: Path = UNIT) -> Path:
     text = unit.read_text(encoding="utf-8")
     assert text.count(SHIPPED_PROGRAM) == (1 if unit.suffix == ".service" else 0)
     path = folder / unit.name
-    path.write_text(text.replace(SHIPPED_PROGRAM, f"{Path(sys.executable).parent}/handle-docs "), encoding="utf-8")
+    path.write_text(
+        text.replace(SHIPPED_PROGRAM, f"{Path(sys.executable).parent}/handle-docs "), encoding="utf-8"
+    )
     return path
 
 
 @needs_systemd
 def test_systemd_analyze_verify_passes_the_units(tmp_path):
     units = [str(runnable_unit(tmp_path, unit)) for unit in (UNIT, BACKUP_UNIT, BACKUP_TIMER)]
-    done = subprocess.run([ANALYZE, "verify", *units], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        [ANALYZE, "verify", *units], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert done.returncode == 0 and done.stderr.strip() == "", done.stderr
 
 
 @needs_systemd
 @pytest.mark.parametrize("unit", [UNIT, BACKUP_UNIT], ids=lambda unit: unit.name)
 def test_the_units_exposure_is_rated_ok_by_systemd_analyze_security(tmp_path, unit):
-    done = subprocess.run([ANALYZE, "security", "--offline=yes", "--threshold=20", str(runnable_unit(tmp_path, unit))],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        [ANALYZE, "security", "--offline=yes", "--threshold=20", str(runnable_unit(tmp_path, unit))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     level = re.search(r"Overall exposure level for \S+: ([0-9.]+)", done.stdout)
     assert level and float(level.group(1)) <= 2.0, done.stdout[-500:]
@@ -68,8 +83,14 @@ def test_the_units_exposure_is_rated_ok_by_systemd_analyze_security(tmp_path, un
 
 def test_the_unit_runs_serve_unprivileged_writing_only_the_instance_and_force_folders():
     unit = unit_lines()
-    for name, value in {"NoNewPrivileges": "yes", "ProtectSystem": "strict", "PrivateTmp": "yes",
-                        "ProtectHome": "yes", "CapabilityBoundingSet": "", "RestrictSUIDSGID": "yes"}.items():
+    for name, value in {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "PrivateTmp": "yes",
+        "ProtectHome": "yes",
+        "CapabilityBoundingSet": "",
+        "RestrictSUIDSGID": "yes",
+    }.items():
         assert unit.get(name) == [value], (name, unit.get(name))
     assert unit["User"] != ["root"] and unit["User"][0]
     command = shlex.split(unit["ExecStart"][0])
@@ -90,9 +111,14 @@ def test_the_backup_units_command_makes_a_dated_backup(tmp_path):
     backups.mkdir()
     copy_sample(tmp_path)
     add_accounts(tmp_path, dana="editor")
-    script = (command[2].replace("%%", "%").replace("$$", "$")
-              .replace(SHIPPED_PROGRAM, f"{Path(sys.executable).parent}/handle-docs ")
-              .replace("/var/backups/handle-docs", str(backups)).replace("/var/lib/handle-docs/instance", str(instance)))
+    script = (
+        command[2]
+        .replace("%%", "%")
+        .replace("$$", "$")
+        .replace(SHIPPED_PROGRAM, f"{Path(sys.executable).parent}/handle-docs ")
+        .replace("/var/backups/handle-docs", str(backups))
+        .replace("/var/lib/handle-docs/instance", str(instance))
+    )
     done = subprocess.run(["/bin/sh", "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     made = list(backups.iterdir())
@@ -169,8 +195,11 @@ def test_healthz_is_503_when_a_font_the_templates_name_is_missing(tmp_path):
     root = tmp_path
     copy_sample(root)
     css = sorted((root / "templates").glob("*.css"))[0]
-    css.write_text(css.read_text(encoding="utf-8") + '\n@font-face { font-family: "Gone"; '
-                   'src: url("bundled-font:NotBundled-Regular.ttf"); }\n', encoding="utf-8")
+    css.write_text(
+        css.read_text(encoding="utf-8") + '\n@font-face { font-family: "Gone"; '
+        'src: url("bundled-font:NotBundled-Regular.ttf"); }\n',
+        encoding="utf-8",
+    )
     with started(root) as url:
         found = healthy(url, until=lambda found: found["checks"]["worker"]["ok"])
     assert found["http"] == 503 and found["checks"]["fonts"]["missing"] == ["NotBundled-Regular.ttf"]
@@ -184,20 +213,31 @@ def test_json_log_has_a_line_per_request_and_per_run_event_and_no_personal_data(
     rows = few_rows(2)
     make_run(session, url, rows)
     time.sleep(1)
-    lines = [line for line in (root / "serve.log").read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+    lines = [
+        line for line in (root / "serve.log").read_text(encoding="utf-8").splitlines() if line.startswith("{")
+    ]
     records = [json.loads(line) for line in lines]
     requests_logged = [r for r in records if r["logger"] == "handle_docs.requests"]
     assert {"method", "route", "status", "ms"} <= set(requests_logged[0])
     assert any(r["route"] == "/runs/" and r["method"] == "GET" for r in requests_logged)
-    assert any(r["route"] == "/sign-in" and r["method"] == "POST" and r["status"] == 303 for r in requests_logged)
+    assert any(
+        r["route"] == "/sign-in" and r["method"] == "POST" and r["status"] == 303 for r in requests_logged
+    )
     runs = [r for r in records if r.get("event") in ("started", "done")]
     assert {r["event"] for r in runs} == {"started", "done"}, records[-10:]
     text = (root / "serve.log").read_text(encoding="utf-8")
     personal = {"postcode", "officer-olu", PASSWORD_WORD}
     with SAMPLE_CSV.open(encoding="utf-8", newline="") as sample:
-        for row, _ in zip(csv.DictReader(sample), range(2)):
-            personal.update({row["address"], row["address"].split(",")[0], row["postcode"], row["vrm"],
-                             row["vrm"].replace(" ", "")})
+        for row, _ in zip(csv.DictReader(sample), range(2), strict=False):
+            personal.update(
+                {
+                    row["address"],
+                    row["address"].split(",")[0],
+                    row["postcode"],
+                    row["vrm"],
+                    row["vrm"].replace(" ", ""),
+                }
+            )
     assert not [p for p in personal if p and p in text], [p for p in personal if p and p in text]
 
 

@@ -41,19 +41,19 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.checks import check_docx
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc, StructElem
-from handle_docs.wording.content import load_content
 from handle_docs.compose.context import letter_context, qr_codes
-from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.compose.letters import build_letters
-from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.records.read import read_records
 from handle_docs.render.docx import DocxError, render_leaflet_docx, render_letter_docx
 from handle_docs.render.docx_join import join_docx
 from handle_docs.review.fingerprints import fingerprint, fingerprint_parts
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
+from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, EPOCH, SAMPLE_CSV, TEMPLATES
 
@@ -99,11 +99,16 @@ def pdf_words(path: Path) -> list[str]:
         for key in order:
             for char in chars.get(key, []):
                 if prev is not None:
-                    same_line = char["page_number"] == prev["page_number"] and abs(char["top"] - prev["top"]) < prev["size"] / 2
+                    same_line = (
+                        char["page_number"] == prev["page_number"]
+                        and abs(char["top"] - prev["top"]) < prev["size"] / 2
+                    )
                     # a web address broken after its "." or "/" (render/webaddress.py) reads on
                     # across the line end; a sentence's next line starts with a capital
                     address_goes_on = not same_line and prev["text"] in "./" and char["text"][:1].islower()
-                    if not address_goes_on and (not same_line or char["x0"] - prev["x1"] > prev["size"] * 0.15):
+                    if not address_goes_on and (
+                        not same_line or char["x0"] - prev["x1"] > prev["size"] * 0.15
+                    ):
                         out.append(" ")
                 out.append(char["text"])
                 prev = char
@@ -113,7 +118,11 @@ def pdf_words(path: Path) -> list[str]:
 def pdf_footer_lines(path: Path) -> list[str]:
     with pdfplumber.open(path) as pdf:
         return [
-            " ".join((page.crop((0, page.height - FOOTER_BAND_PT, page.width, page.height)).extract_text() or "").split())
+            " ".join(
+                (
+                    page.crop((0, page.height - FOOTER_BAND_PT, page.width, page.height)).extract_text() or ""
+                ).split()
+            )
             for page in pdf.pages
         ]
 
@@ -138,10 +147,10 @@ def docx_words(path: Path) -> list[str]:
 
 
 def first_difference(a: list[str], b: list[str]) -> str:
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
-            return f"word {i}: PDF {' '.join(a[max(0, i - 6):i + 6])!r} vs Word {' '.join(b[max(0, i - 6):i + 6])!r}"
-    return f"lengths differ: PDF {len(a)} words, Word {len(b)} words; tail PDF {a[len(b):][:12]} Word {b[len(a):][:12]}"
+            return f"word {i}: PDF {' '.join(a[max(0, i - 6) : i + 6])!r} vs Word {' '.join(b[max(0, i - 6) : i + 6])!r}"
+    return f"lengths differ: PDF {len(a)} words, Word {len(b)} words; tail PDF {a[len(b) :][:12]} Word {b[len(a) :][:12]}"
 
 
 def xml_parts(path: Path) -> dict[str, bytes]:
@@ -165,7 +174,7 @@ def docx_run(tmp_path_factory):
     columns = next(csv.reader([header]))
 
     def cell(row: str, column: str) -> str:  # by the column's name: the sample gains columns
-        return dict(zip(columns, next(csv.reader([row])))).get(column, "").strip().lower()
+        return dict(zip(columns, next(csv.reader([row])), strict=False)).get(column, "").strip().lower()
 
     rows = [r for r in rows if cell(r, "language") in ("", "en", "english")]
     chosen = rows[:14] + [r for r in rows[14:] if cell(r, "large_print") == "yes"]
@@ -182,7 +191,7 @@ def docx_run(tmp_path_factory):
 
 
 def test_docx_written_beside_each_pdf_and_listed_in_the_manifest(docx_run):
-    out, result, manifest, _ = docx_run
+    out, _result, manifest, _ = docx_run
     assert len(manifest["letters"]) >= 8
     for entry in manifest["letters"]:
         assert entry["docx_file"] == f"letters/{entry['letter_id']}.docx"
@@ -247,7 +256,9 @@ def test_real_styles_not_direct_formatting(docx_run):
         suffix = " (large print)" if large else ""
         styles = [p.style.name for p in docx_paragraphs(doc) if p.text.strip()]
         assert styles.count("Title" + suffix) == 1
-        assert styles.count("Heading 2" + suffix) >= 5  # findings, what we found, advice, keep informed, report
+        assert (
+            styles.count("Heading 2" + suffix) >= 5
+        )  # findings, what we found, advice, keep informed, report
         assert styles.count("List Bullet" + suffix) == 3  # lock it, check it, hide it
         body_styles = {p.style.name for p in doc.paragraphs if p.text.strip()}
         assert body_styles <= {
@@ -294,7 +305,9 @@ def test_language_is_en_gb_on_defaults_and_every_style_and_never_en_us(docx_run)
 
 def test_body_is_16pt_or_more_in_the_declared_font(docx_run):
     out, _, manifest, letters = docx_run
-    for entry in manifest["letters"][:4] + [e for e in manifest["letters"] if letters[e["letter_id"]].large_print]:
+    for entry in manifest["letters"][:4] + [
+        e for e in manifest["letters"] if letters[e["letter_id"]].large_print
+    ]:
         path = out / entry["docx_file"]
         doc = python_docx.Document(str(path))
         styles = _styles_root(doc)
@@ -387,7 +400,7 @@ def test_batch_docx_is_every_letter_in_order_each_a_section_numbered_from_1(docx
     doc = python_docx.Document(str(path))
     entries = manifest["letters"]
     assert len(doc.sections) == len(entries)
-    for section, entry in zip(doc.sections, entries):
+    for section, entry in zip(doc.sections, entries, strict=True):
         footer = " ".join(p.text for p in section.footer.paragraphs)
         assert footer.startswith(f"Our reference {entry['letter_id']}\t")
         sect = section._sectPr
@@ -407,7 +420,7 @@ def test_batch_docx_is_every_letter_in_order_each_a_section_numbered_from_1(docx
 
 
 def test_the_same_letter_renders_to_the_same_bytes(docx_run, content):
-    out, _, manifest, letters = docx_run
+    _out, _, manifest, letters = docx_run
     entry = manifest["letters"][0]
     material = content.material("visit-letter")
     context = letter_context(letters[entry["letter_id"]], content, material)
@@ -427,7 +440,9 @@ def test_leaflet_docx_has_the_words_of_the_leaflet_pdf_and_passes_the_checks(tmp
     path.write_bytes(render_leaflet_docx(content, material))
     assert pdf_words(pdf) == docx_words(path), first_difference(pdf_words(pdf), docx_words(path))
     report = check_docx(path, CheckConfig())
-    assert all(r.passed for r in report.results), [(r.name, r.findings) for r in report.results if not r.passed]
+    assert all(r.passed for r in report.results), [
+        (r.name, r.findings) for r in report.results if not r.passed
+    ]
     doc = python_docx.Document(str(path))
     assert doc.core_properties.title == material.spec.title
     assert len(list(doc.element.body.iter(f"{WP}docPr"))) == len(material.spec.links)
@@ -460,7 +475,9 @@ def test_a_wording_change_in_the_html_only_fails_the_parity_comparison(tmp_path,
     assert "again." in pdf_side and "again." not in word_side
 
 
-def test_a_wording_change_in_the_word_template_only_fails_the_parity_comparison(tmp_path, content_copy, docx_run):
+def test_a_wording_change_in_the_word_template_only_fails_the_parity_comparison(
+    tmp_path, content_copy, docx_run
+):
     out, _, manifest, letters = docx_run
     entry = manifest["letters"][0]
     templates = content_copy.parent / "templates"
@@ -468,7 +485,9 @@ def test_a_wording_change_in_the_word_template_only_fails_the_parity_comparison(
     with zipfile.ZipFile(template) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     assert b"{{ greeting }}" in parts["word/document.xml"]
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"{{ greeting }}", b"{{ greeting }} Hello again.")
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"{{ greeting }}", b"{{ greeting }} Hello again."
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         for name, data in parts.items():
@@ -477,7 +496,9 @@ def test_a_wording_change_in_the_word_template_only_fails_the_parity_comparison(
     changed = load_content(content_copy, templates)
     material = changed.material("visit-letter")
     word = tmp_path / "letter.docx"
-    word.write_bytes(render_letter_docx(letter_context(letters[entry["letter_id"]], changed, material), changed, material))
+    word.write_bytes(
+        render_letter_docx(letter_context(letters[entry["letter_id"]], changed, material), changed, material)
+    )
     pdf_side, word_side = pdf_words(out / entry["file"]), docx_words(word)
     assert pdf_side != word_side and "again." in word_side
 
@@ -489,7 +510,7 @@ def test_record_text_is_printed_as_text_never_markup(docx_run, content):
     _, _, manifest, letters = docx_run
     material = content.material("visit-letter")
     context = letter_context(letters[manifest["letters"][0]["letter_id"]], content, material)
-    hostile = ['<w:p>&amp; </w:t></w:r>{{ 7*7 }}{%p if 1 %}', "tab\there\nnew\x07line\x0cform"]
+    hostile = ["<w:p>&amp; </w:t></w:r>{{ 7*7 }}{%p if 1 %}", "tab\there\nnew\x07line\x0cform"]
     context["recipient"] = hostile + context["recipient"][1:]
     doc = python_docx.Document(io.BytesIO(render_letter_docx(context, content, material)))
     texts = [p.text for p in docx_paragraphs(doc)]
@@ -538,16 +559,29 @@ def test_word_templates_are_part_of_each_materials_fingerprint(content, content_
 def test_a_rendered_letter_and_the_batch_open_in_libreoffice(docx_run, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: `make system-deps` installs it where it can "
-                    "(apt package libreoffice-writer-nogui)")
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: `make system-deps` installs it where it can "
+            "(apt package libreoffice-writer-nogui)"
+        )
     out, _, manifest, _ = docx_run
     entry = manifest["letters"][0]
     sources = [out / entry["docx_file"], out / "batch.docx"]
     profile = (tmp_path / "profile").as_uri()
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), *map(str, sources)],
-        capture_output=True, text=True, timeout=240,
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     letter_pdf = tmp_path / f"{entry['letter_id']}.pdf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -16,16 +17,31 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handle_docs.util import atomic
 from handle_docs.cli import cli
+from handle_docs.util import atomic
 
 from .conftest import CONTENT, EPOCH
 from .synth import digests, write_records
 
 
 def command(records: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "handle_docs", "letters", str(records), "--out", str(out),
-            "--content", str(CONTENT), "--jobs", "2", "--chunk-size", "4", "--quiet", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "handle_docs",
+        "letters",
+        str(records),
+        "--out",
+        str(out),
+        "--content",
+        str(CONTENT),
+        "--jobs",
+        "2",
+        "--chunk-size",
+        "4",
+        "--quiet",
+        *extra,
+    ]
 
 
 def env() -> dict[str, str]:
@@ -53,13 +69,16 @@ def kill_and_resume(tmp_path: Path, letters: int, kills: int, seed: int) -> None
     rng = random.Random(seed)
     for k in range(kills):
         out = tmp_path / f"run-{k}"
-        proc = subprocess.Popen(command(records, out), env=env(), start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command(records, out),
+            env=env(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.05, full * 0.95))
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait()
         assert_nothing_looks_complete_unless_it_is(out)
         resumed = subprocess.run(command(records, out, "--resume"), env=env(), capture_output=True, text=True)
@@ -77,8 +96,19 @@ def test_soak_twenty_kills_of_a_500_letter_run(tmp_path):
 
 
 def letters_args(records: Path, out: Path) -> list[str]:
-    return ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1",
-            "--chunk-size", "4", "--quiet"]
+    return [
+        "letters",
+        str(records),
+        "--out",
+        str(out),
+        "--content",
+        str(CONTENT),
+        "--jobs",
+        "1",
+        "--chunk-size",
+        "4",
+        "--quiet",
+    ]
 
 
 def render_recording(monkeypatch, calls: list[int], stop_at: int | None = None):

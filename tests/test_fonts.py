@@ -17,8 +17,8 @@ from weasyprint.formatting_structure.boxes import LineBox
 
 from handle_docs.checks import CheckConfig, check_paths
 from handle_docs.records.printable import covered
-from handle_docs.util.fonts import FONT_DIR, bundled
 from handle_docs.render.pdf import PdfRenderer, RenderError
+from handle_docs.util.fonts import FONT_DIR, bundled
 
 from .conftest import ROOT, TEMPLATES
 from .pdfsee import font_sizes_and_names
@@ -29,6 +29,7 @@ def words(path: Path) -> str:
     """The words as Poppler reads them back (a reader that honours /ActualText; PDFium puts
     Arabic script through its own reordering a second time: docs/languages.md, text layer)."""
     return " ".join(poppler(path).split())
+
 
 LINES = {
     "cy": ("Tŷ Gwyn, Ffordd y Môr", "AtkinsonHyperlegibleNext"),
@@ -50,8 +51,10 @@ def renderer() -> PdfRenderer:
 
 
 def render(renderer: PdfRenderer, path: Path, lang: str, body: str) -> Path:
-    html = (f'<html lang="{lang}"><head><title>Fonts</title><link rel="stylesheet" href="base.css"></head>'
-            f"<body>{body}</body></html>")
+    html = (
+        f'<html lang="{lang}"><head><title>Fonts</title><link rel="stylesheet" href="base.css"></head>'
+        f"<body>{body}</body></html>"
+    )
     document = renderer.layout(html)
     path.write_bytes(renderer.write(document, title="Fonts", lang=lang))
     LINES_LAID_OUT[path] = sum(1 for _ in line_boxes(document.pages[0]._page_box))
@@ -77,7 +80,9 @@ def families_drawn(path: Path) -> set[str]:
 
 def glyph_check(path: Path):
     (report,) = check_paths([path], CheckConfig())
-    return {name: report.result(name) for name in ("glyphs", "fonts-embedded", "font-families", "min-font-size")}
+    return {
+        name: report.result(name) for name in ("glyphs", "fonts-embedded", "font-families", "min-font-size")
+    }
 
 
 @pytest.mark.parametrize("lang", sorted(LINES))
@@ -125,7 +130,7 @@ def ink_bands(pdf: Path) -> int:
     finally:
         document.close()
     pixels, width = image.tobytes(), image.width
-    inked = [min(pixels[y * width:(y + 1) * width]) < 128 for y in range(image.height)]
+    inked = [min(pixels[y * width : (y + 1) * width]) < 128 for y in range(image.height)]
     return sum(1 for y, ink in enumerate(inked) if ink and (y == 0 or not inked[y - 1]))
 
 
@@ -136,7 +141,9 @@ def test_nastaliq_lines_stand_clear_of_each_other_at_16pt(renderer, tmp_path):
     # separated by white from the next.
     # How many lines the paragraph takes depends on where this machine's HarfBuzz breaks them, so
     # the inked bands are compared with the lines laid out, not with a number.
-    cramped = render(renderer, tmp_path / "cramped.pdf", "ur", f'<p style="line-height: 1.3">{URDU_PARAGRAPH}</p>')
+    cramped = render(
+        renderer, tmp_path / "cramped.pdf", "ur", f'<p style="line-height: 1.3">{URDU_PARAGRAPH}</p>'
+    )
     spaced = render(renderer, tmp_path / "spaced.pdf", "ur", f"<p>{URDU_PARAGRAPH}</p>")
     assert LINES_LAID_OUT[cramped] >= 2 and LINES_LAID_OUT[spaced] >= 2
     assert ink_bands(cramped) < LINES_LAID_OUT[cramped]
@@ -152,9 +159,11 @@ def test_the_records_screen_accepts_what_the_bundled_fonts_draw():
 
 
 def test_a_stylesheet_cannot_reach_outside_the_bundled_fonts(renderer):
-    html = ('<html lang="en-GB"><head><title>t</title><style>@font-face { font-family: X; '
-            'src: url("bundled-font:../../pyproject.toml"); } html { font-family: X; }</style></head>'
-            "<body><p>Text</p></body></html>")
+    html = (
+        '<html lang="en-GB"><head><title>t</title><style>@font-face { font-family: X; '
+        'src: url("bundled-font:../../pyproject.toml"); } html { font-family: X; }</style></head>'
+        "<body><p>Text</p></body></html>"
+    )
     with pytest.raises(RenderError) as info:
         renderer.layout(html)
     assert "refused to fetch" in str(info.value)
@@ -166,9 +175,12 @@ def test_every_bundled_font_is_declared_documented_and_licensed():
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     fonts = bundled()
     assert {font.path.name for font in fonts} == {
-        "AtkinsonHyperlegibleNext-Regular.ttf", "AtkinsonHyperlegibleNext-Bold.ttf",
-        "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf",
-        "NotoNastaliqUrdu-Regular.ttf", "NotoNastaliqUrdu-Bold.ttf",
+        "AtkinsonHyperlegibleNext-Regular.ttf",
+        "AtkinsonHyperlegibleNext-Bold.ttf",
+        "NotoSansArabic-Regular.ttf",
+        "NotoSansArabic-Bold.ttf",
+        "NotoNastaliqUrdu-Regular.ttf",
+        "NotoNastaliqUrdu-Bold.ttf",
     }
     for font in fonts:
         assert f'url("bundled-font:{font.path.name}")' in css, font.path.name

@@ -17,12 +17,14 @@ from handle_docs.history.log import versions
 from handle_docs.history.repo import ForceRepo, HistoryError
 
 from .test_web_routes import form_of
-from .webaccounts import add, csrf, running, sign_in, text
+from .webaccounts import add, running, sign_in, text
 
 MID = "visit-letter"
-OPENING = ("On {patrol_date}, police officers strolled around {area}. Thieves have been\n"
-           "stealing from cars in this area, so we checked cars parked on your street.\n"
-           "We tried the door handles and looked for things left on show.\n")
+OPENING = (
+    "On {patrol_date}, police officers strolled around {area}. Thieves have been\n"
+    "stealing from cars in this area, so we checked cars parked on your street.\n"
+    "We tried the door handles and looked for things left on show.\n"
+)
 
 
 def run(*args, cwd: Path | None = None):
@@ -31,6 +33,7 @@ def run(*args, cwd: Path | None = None):
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
     with runner.isolation():
         import os
+
         before = os.getcwd()
         os.chdir(cwd)
         try:
@@ -76,9 +79,16 @@ def save(client, fields: dict[str, str], form: dict[str, str] | None = None):
 
 def decide(client, decision: str, role: str, note: str = ""):
     page = text(client.get(f"/materials/{MID}/review"))
-    return client.post(f"/materials/{MID}/review", data={
-        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1), "decision": decision,
-        "role": role, "note": note, "fingerprint": re.search(r'name="fingerprint" value="([^"]+)"', page).group(1)})
+    return client.post(
+        f"/materials/{MID}/review",
+        data={
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+            "decision": decision,
+            "role": role,
+            "note": note,
+            "fingerprint": re.search(r'name="fingerprint" value="([^"]+)"', page).group(1),
+        },
+    )
 
 
 def test_two_people_save_and_two_approve_through_the_workspace_each_the_author_of_their_commit(force):
@@ -105,15 +115,22 @@ def test_two_people_save_and_two_approve_through_the_workspace_each_the_author_o
     # the history, in order, with who edited, the change in words and who approved
     found = versions(ForceRepo.of(folder), MID)
     assert [(v.number, v.commit.author) for v in found] == [
-        (1, "handle-docs command line"), (2, "dana"), (3, "sam")]
+        (1, "handle-docs command line"),
+        (2, "dana"),
+        (3, "sam"),
+    ]
     assert [d.name for d in found[2].approvers] == ["Priya Lang", "Sgt Tom Okoro"]
     assert found[1].approvers == [] and "{+strolled+}" in found[1].change_words()
     shown = run("history", MID, "--folder", folder)
     assert shown.exit_code == 0, shown.output
     out = shown.output
     assert out.index("version 1") < out.index("version 2") < out.index("version 3")
-    v3 = out[out.index("version 3"):]
-    assert "edited by sam on " in v3 and "approved by Priya Lang, comms lead" in v3 and "approved by Sgt Tom Okoro" in v3
+    v3 = out[out.index("version 3") :]
+    assert (
+        "edited by sam on " in v3
+        and "approved by Priya Lang, comms lead" in v3
+        and "approved by Sgt Tom Okoro" in v3
+    )
     assert "[-walked-]{+strolled+}" in out and "edited by dana" in out
     assert run("history", "verify", "--folder", folder).exit_code == 0
 
@@ -132,9 +149,9 @@ def test_one_version_number_on_every_page_and_the_command_line_after_two_saves(f
         tab = text(dana.get(f"/materials/{MID}/history"))
         materials = text(dana.get("/"))
     said = re.compile(r"Version (\d+), edited by ([\w ]+) on (\d{1,2} \w+ \d{4}) at (\d\d:\d\d)")
-    in_editor = said.search(editor[editor.index('class="facts"'):]).groups()
-    in_review = said.search(review[review.index('id="state-heading"'):]).groups()
-    in_tab = said.search(tab[tab.index('id="version-3"'):]).groups()
+    in_editor = said.search(editor[editor.index('class="facts"') :]).groups()
+    in_review = said.search(review[review.index('id="state-heading"') :]).groups()
+    in_tab = said.search(tab[tab.index('id="version-3"') :]).groups()
     row = re.search(rf'<tr id="material-{MID}">(.*?)</tr>', materials, re.S).group(1)
     assert in_editor == in_review == in_tab == said.search(row).groups()
     assert in_editor[:2] == ("3", "dana")
@@ -142,7 +159,10 @@ def test_one_version_number_on_every_page_and_the_command_line_after_two_saves(f
     shown = run("history", MID, "--folder", folder)
     assert shown.exit_code == 0, shown.output
     assert shown.output.startswith(f"{MID}: 3 versions") and "version 3 " in shown.output
-    assert f"edited by dana on {in_editor[2]} at {in_editor[3]}" in shown.output[shown.output.index("version 3 "):]
+    assert (
+        f"edited by dana on {in_editor[2]} at {in_editor[3]}"
+        in shown.output[shown.output.index("version 3 ") :]
+    )
 
 
 def test_two_saves_of_the_same_file_at_once_give_one_commit_and_one_changed_since_you_opened_it(force):
@@ -159,8 +179,10 @@ def test_two_saves_of_the_same_file_at_once_give_one_commit_and_one_changed_sinc
             start.wait()
             answers[name] = save(client, {"blocks.greeting": value}, form)
 
-        threads = [threading.Thread(target=send, args=("dana", dana, forms[0], "Hello,")),
-                   threading.Thread(target=send, args=("sam", sam, forms[1], "Good morning,"))]
+        threads = [
+            threading.Thread(target=send, args=("dana", dana, forms[0], "Hello,")),
+            threading.Thread(target=send, args=("sam", sam, forms[1], "Good morning,")),
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -186,13 +208,19 @@ def test_a_failed_commit_leaves_the_file_as_it_was_and_says_so(force):
         answer = save(dana, {"blocks.greeting": "Hello,"})
         assert answer.status_code == 303
         page = text(dana.get(answer.headers["Location"]))
-    assert "Not saved: The change could not be kept in the history, so it was undone and nothing changed" in page
-    assert "git" not in page.split('class="notice"')[1].split("</div>")[0], "no command or git message in the page"
+    assert (
+        "Not saved: The change could not be kept in the history, so it was undone and nothing changed" in page
+    )
+    assert "git" not in page.split('class="notice"')[1].split("</div>")[0], (
+        "no command or git message in the page"
+    )
     assert path.read_bytes() == before, "the file is as it was"
     assert len(log(folder)) == 1 and git(folder, "status", "--porcelain") == ""
 
 
-def test_the_workspace_never_commits_into_the_handle_docs_source_checkout(tmp_path, content_copy, monkeypatch):
+def test_the_workspace_never_commits_into_the_handle_docs_source_checkout(
+    tmp_path, content_copy, monkeypatch
+):
     monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
     root = content_copy.parent
     (root / "pyproject.toml").write_text('[project]\nname = "handle-docs"\n')
@@ -207,7 +235,9 @@ def test_the_workspace_never_commits_into_the_handle_docs_source_checkout(tmp_pa
         page = text(dana.get(answer.headers["Location"]))
     assert "Saved, but not kept in the history: this is the handle-docs program&#39;s own folder" in page
     assert "Hello," in (content_copy / "letters" / "visit.yaml").read_text(encoding="utf-8")
-    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root).returncode != 0, "no commit"
+    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root).returncode != 0, (
+        "no commit"
+    )
 
 
 def test_review_approve_on_the_command_line_commits_its_sign_off_as_the_reviewer(force):
@@ -215,13 +245,28 @@ def test_review_approve_on_the_command_line_commits_its_sign_off_as_the_reviewer
 
     folder, _ = force
     path = folder / "content" / "letters" / "visit.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8"
+    )
     git(folder, "commit", "-qam", "hand edit")
-    done = run("review", "approve", MID, "--reviewer", "priya-lang", "--role", "comms-lead",
-               "--key", DEMO_KEYS / "priya-lang", cwd=folder)
+    done = run(
+        "review",
+        "approve",
+        MID,
+        "--reviewer",
+        "priya-lang",
+        "--role",
+        "comms-lead",
+        "--key",
+        DEMO_KEYS / "priya-lang",
+        cwd=folder,
+    )
     assert done.exit_code == 0, done.output
     assert "on the record: commit" in done.output
-    assert log(folder)[0] == "Priya Lang|handle-docs command line|Visit letter version 2 approved by Priya Lang, comms lead"
+    assert (
+        log(folder)[0]
+        == "Priya Lang|handle-docs command line|Visit letter version 2 approved by Priya Lang, comms lead"
+    )
     assert git(folder, "status", "--porcelain") == ""
 
 
@@ -233,11 +278,15 @@ def test_history_verify_finds_a_hand_edit_to_a_sign_off_record_and_a_file_change
     record = folder / "review" / "visit-letter.yaml"
     text_now = record.read_text(encoding="utf-8")
     record.write_text(text_now.replace("date: 2026-11-25", "date: 2026-11-24", 1), encoding="utf-8")
-    (folder / "content" / "links.yaml").write_text((folder / "content" / "links.yaml").read_text() + "\n# x\n")
+    (folder / "content" / "links.yaml").write_text(
+        (folder / "content" / "links.yaml").read_text() + "\n# x\n"
+    )
     found = run("history", "verify", "--folder", folder)
     assert found.exit_code == 1, found.output
-    assert re.search(r"review/visit-letter\.yaml: the approved by \S+ dated 2026-11-24 was not added by any commit",
-                     found.output), found.output
+    assert re.search(
+        r"review/visit-letter\.yaml: the approved by \S+ dated 2026-11-24 was not added by any commit",
+        found.output,
+    ), found.output
     assert "  content/links.yaml" in found.output and "  review/visit-letter.yaml" in found.output
     assert "THE RECORD DOES NOT MATCH THE FOLDER" in found.output
 
@@ -260,23 +309,33 @@ def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_fro
         working = {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")}
         page = text(dana.get(f"/materials/{MID}/history"))
         assert page.index("Version 2") < page.index("Version 1"), "newest first"
-        assert re.search(r"Version 2, edited by dana on \d{1,2} \w+ \d{4} at \d\d:\d\d: Visit letter: opening changed",
-                         page), "who and when, in words"
+        assert re.search(
+            r"Version 2, edited by dana on \d{1,2} \w+ \d{4} at \d\d:\d\d: Visit letter: opening changed",
+            page,
+        ), "who and when, in words"
         assert "Approved by Priya Lang (comms lead)" in page and "Not approved." in page
-        first_commit = re.search(r"Commit <code>([0-9a-f]{40})</code>", page[page.index('id="version-1"'):]).group(1)
+        first_commit = re.search(
+            r"Commit <code>([0-9a-f]{40})</code>", page[page.index('id="version-1"') :]
+        ).group(1)
         hashes = re.sub(r"<details.*?</details>", "", page, flags=re.S)
         assert not re.search(r"[0-9a-f]{12,}", hashes), "no hash outside Technical details"
         outside = re.sub(r"<details.*?</details>", "", page, flags=re.S)
         assert "[-" not in outside and "{+" not in outside, "the change in words, not in diff marks"
-        assert re.search(r'<del class="removed"><span class="visually-hidden">\[removed: </span>walked', outside)
-        assert re.search(r'<ins class="added"><span class="visually-hidden">\[added: </span>strolled', outside)
+        assert re.search(
+            r'<del class="removed"><span class="visually-hidden">\[removed: </span>walked', outside
+        )
+        assert re.search(
+            r'<ins class="added"><span class="visually-hidden">\[added: </span>strolled', outside
+        )
         compared = text(dana.get(f"/materials/{MID}/history?a=1&b=2"))
         assert "From version 1 to version 2" in compared
         assert re.search(r'<del class="removed">.*walked.*</del>\s*<ins class="added">.*strolled', compared)
         answer = dana.get(f"/materials/{MID}/history/1/proof")
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         from_history = answer.data
-    assert {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")} == working, "working files untouched"
+    assert {p: p.read_bytes() for p in (folder / "content").rglob("*.yaml")} == working, (
+        "working files untouched"
+    )
     assert git(folder, "status", "--porcelain") == ""
     # the same version checked out by hand, and its proof made as a person makes one
     checkout = tmp_path / "checkout"
@@ -294,6 +353,7 @@ def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_fro
 
 def wait_for(check, seconds: float = 30.0) -> bool:
     import time
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():
@@ -305,8 +365,9 @@ def wait_for(check, seconds: float = 30.0) -> bool:
 def remote_head(bare: Path) -> str | None:
     if not bare.is_dir():
         return None
-    done = subprocess.run(["git", "rev-parse", "--verify", "-q", "refs/heads/main"], cwd=bare, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", "refs/heads/main"], cwd=bare, capture_output=True, text=True
+    )
     return done.stdout.strip() or None
 
 
@@ -323,12 +384,16 @@ def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_a
         assert remote_head(bare) is None, "nothing there yet: the remote does not exist"
         pusher = app.extensions["handle_docs"]["pusher"]
         assert wait_for(lambda: pusher.problem is not None)
-        assert "has not been updated" not in text(dana.get(f"/materials/{MID}/history")), "admins are told, not dana"
+        assert "has not been updated" not in text(dana.get(f"/materials/{MID}/history")), (
+            "admins are told, not dana"
+        )
         add(instance, "ivo-admin", "admin")
         admin = as_(app, "ivo-admin")
         page = text(admin.get(f"/materials/{MID}/history"))
         assert "The off-site copy of this history has not been updated since" in page
-        assert str(bare) not in re.sub(r"<details>.*?</details>", "", page, flags=re.S), "the address only in details"
+        assert str(bare) not in re.sub(r"<details>.*?</details>", "", page, flags=re.S), (
+            "the address only in details"
+        )
         subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
         assert wait_for(lambda: remote_head(bare) == head), "retried until it worked"
         assert wait_for(lambda: pusher.problem is None)
@@ -349,8 +414,11 @@ def test_a_letter_from_a_run_made_three_versions_ago_is_made_again_byte_for_byte
     assert made.exit_code == 0, made.output
     manifest = tmp_path / "run" / "manifest.json"
     import json
+
     history = json.loads(manifest.read_text())["history"]
-    assert history["commit"] == git(folder, "rev-parse", "HEAD").strip() and not history["uncommitted_changes"]
+    assert (
+        history["commit"] == git(folder, "rev-parse", "HEAD").strip() and not history["uncommitted_changes"]
+    )
     original = (tmp_path / "run" / "letters" / "L0001.pdf").read_bytes()
     # three new versions of the letter since, each saved through the workspace
     with running(folder / "content", instance) as app:
@@ -359,8 +427,18 @@ def test_a_letter_from_a_run_made_three_versions_ago_is_made_again_byte_for_byte
             assert save(dana, {"blocks.greeting": greeting}).status_code == 303
     assert len(versions(ForceRepo.of(folder), MID)) == 4
     working = (folder / "content" / "letters" / "visit.yaml").read_bytes()
-    again = run("reprint", manifest, "--letter", "L0001", "--records", rows, "--out", tmp_path / "again",
-                "--folder", folder)
+    again = run(
+        "reprint",
+        manifest,
+        "--letter",
+        "L0001",
+        "--records",
+        rows,
+        "--out",
+        tmp_path / "again",
+        "--folder",
+        folder,
+    )
     assert again.exit_code == 0, again.output
     assert "byte for byte the letter the run made" in again.output
     assert (tmp_path / "again" / "L0001.pdf").read_bytes() == original
@@ -381,8 +459,18 @@ def test_a_change_to_the_reviewer_list_on_the_command_line_is_one_commit_and_ver
 
     folder = tmp_path / "force"
     assert run("init", folder).exit_code == 0
-    added = run("reviewers", "add", "alice-brook", "--name", "Alice Brook", "--role", "comms-lead",
-                "--key", DEMO_KEYS / "priya-lang.pub", cwd=folder)
+    added = run(
+        "reviewers",
+        "add",
+        "alice-brook",
+        "--name",
+        "Alice Brook",
+        "--role",
+        "comms-lead",
+        "--key",
+        DEMO_KEYS / "priya-lang.pub",
+        cwd=folder,
+    )
     assert added.exit_code == 0, added.output
     assert "on the record: commit" in added.output
     assert log(folder)[0] == f"{getpass.getuser()}|handle-docs command line|Reviewer list: alice-brook added"
@@ -393,21 +481,55 @@ def test_a_change_to_the_reviewer_list_on_the_command_line_is_one_commit_and_ver
 
 def test_a_change_is_credited_to_the_name_and_address_given_to_users_add(force):
     folder, instance = force
-    added = CliRunner().invoke(cli, ["users", "add", "rhian", "--role", "editor", "--name", "Rhian Pryce",
-                                     "--email", "rhian.pryce@westmarch.police.example", "--content",
-                                     str(folder / "content"), "--instance", str(instance), "--password-stdin"],
-                               input="a long enough password\n")
+    added = CliRunner().invoke(
+        cli,
+        [
+            "users",
+            "add",
+            "rhian",
+            "--role",
+            "editor",
+            "--name",
+            "Rhian Pryce",
+            "--email",
+            "rhian.pryce@westmarch.police.example",
+            "--content",
+            str(folder / "content"),
+            "--instance",
+            str(instance),
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
     assert added.exit_code == 0, added.output
-    refused = CliRunner().invoke(cli, ["users", "add", "rhys", "--role", "editor", "--email", "not an address",
-                                       "--content", str(folder / "content"), "--instance", str(instance),
-                                       "--password-stdin"], input="a long enough password\n")
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "users",
+            "add",
+            "rhys",
+            "--role",
+            "editor",
+            "--email",
+            "not an address",
+            "--content",
+            str(folder / "content"),
+            "--instance",
+            str(instance),
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
     assert refused.exit_code != 0 and "is not an e-mail address" in refused.output
     with running(folder / "content", instance) as app:
         rhian = app.test_client()
         assert sign_in(rhian, "rhian", "a long enough password").status_code == 303
         assert "Signed in as Rhian Pryce" in text(rhian.get("/"))
         assert save(rhian, {"blocks.greeting": "Hello,"}).status_code == 303
-    assert git(folder, "log", "-1", "--format=%an <%ae>") == "Rhian Pryce <rhian.pryce@westmarch.police.example>\n"
+    assert (
+        git(folder, "log", "-1", "--format=%an <%ae>")
+        == "Rhian Pryce <rhian.pryce@westmarch.police.example>\n"
+    )
 
 
 def test_each_commit_is_read_once_not_once_per_material_or_per_visit(force, monkeypatch):
@@ -416,7 +538,9 @@ def test_each_commit_is_read_once_not_once_per_material_or_per_visit(force, monk
     folder, instance = force
     read: list[str] = []
     real = history_log._read_materials
-    monkeypatch.setattr(history_log, "_read_materials", lambda root, commit: read.append(commit) or real(root, commit))
+    monkeypatch.setattr(
+        history_log, "_read_materials", lambda root, commit: read.append(commit) or real(root, commit)
+    )
     with running(folder / "content", instance) as app:
         dana = as_(app, "dana")
         assert "Version 1, edited by " in text(dana.get("/"))

@@ -22,9 +22,9 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -96,7 +96,9 @@ def test_users_passwd_ends_the_sessions_even_if_the_old_accounts_file_comes_back
     sign_in(client, "dana")
     saved = cookies_of(client)
     backup = (instance / "accounts.json").read_bytes()
-    result = users("passwd", "dana", "--instance", instance, "--password-stdin", stdin="a brand new password\n")
+    result = users(
+        "passwd", "dana", "--instance", instance, "--password-stdin", stdin="a brand new password\n"
+    )
     assert result.exit_code == 0
     assert not signed_in(replayed(app, saved))
     (instance / "accounts.json").write_bytes(backup)
@@ -125,8 +127,10 @@ def test_the_cookie_holds_nothing_of_the_password_hash(app, folders):
     client = app.test_client()
     sign_in(client, "dana")
     assert signed_in(client)
-    digest = json.loads((instance / "accounts.json").read_text())["accounts"]["dana"]["hash"].rsplit("$", 1)[1]
-    pieces = {digest[i:i + 8] for i in range(len(digest) - 7)}
+    digest = json.loads((instance / "accounts.json").read_text())["accounts"]["dana"]["hash"].rsplit("$", 1)[
+        1
+    ]
+    pieces = {digest[i : i + 8] for i in range(len(digest) - 7)}
     for value in cookies_of(client).values():
         seen = value + "\n" + flask_payload(value)
         assert not any(piece in seen for piece in pieces), "a cookie carries part of the password hash"
@@ -262,8 +266,12 @@ def test_the_audit_keeps_sign_ins_failures_and_sign_outs_but_never_a_typed_unkno
     sign_in(client, "dana")
     client.post("/sign-out", data={"csrf_token": csrf(client, "/")})
     found = [(e.event, e.account, e.address) for e in audit.entries(instance)]
-    assert found == [(audit.WRONG, "dana", "127.0.0.1"), (audit.WRONG, None, "127.0.0.1"),
-                     (audit.SIGNED_IN, "dana", "127.0.0.1"), (audit.SIGNED_OUT, "dana", "127.0.0.1")]
+    assert found == [
+        (audit.WRONG, "dana", "127.0.0.1"),
+        (audit.WRONG, None, "127.0.0.1"),
+        (audit.SIGNED_IN, "dana", "127.0.0.1"),
+        (audit.SIGNED_OUT, "dana", "127.0.0.1"),
+    ]
     assert b"my-secret-password" not in (instance / "workspace.sqlite3").read_bytes()
 
 
@@ -276,8 +284,10 @@ def test_users_audit_shows_the_sign_ins(app, folders):
     assert shown.exit_code == 0
     lines = shown.output.splitlines()
     assert lines[0].split() == ["WHEN", "(UTC)", "WHAT", "ACCOUNT", "ADDRESS"]
-    assert [line.split()[2:] for line in lines[1:]] == [["wrong-password", "dana", "127.0.0.1"],
-                                                        ["signed-in", "dana", "127.0.0.1"]]
+    assert [line.split()[2:] for line in lines[1:]] == [
+        ["wrong-password", "dana", "127.0.0.1"],
+        ["signed-in", "dana", "127.0.0.1"],
+    ]
 
 
 def test_the_audit_forgets_entries_after_90_days(tmp_path):
@@ -305,8 +315,9 @@ class Browser:
         self.set_cookies: list[str] = []
         self.token = ""
 
-    def request(self, method: str, path: str, form: dict | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, form: dict | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
         sent = {**self.headers, **(headers or {})}
         if self.cookies:
@@ -337,13 +348,27 @@ class Browser:
     def sign_in(self, account: str, password: str = PASSWORD, **kwargs) -> int:
         if not self.token:
             self.get("/sign-in", **kwargs)
-        return self.request("POST", "/sign-in", {"csrf_token": self.token, "account": account, "password": password},
-                            **kwargs)[0]
+        return self.request(
+            "POST", "/sign-in", {"csrf_token": self.token, "account": account, "password": password}, **kwargs
+        )[0]
 
 
 def _serve_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "handle_docs", "serve", "--content", "content", "--instance", "instance",
-            "--key", str(WORKSPACE_KEY), "--port", "0", *args]
+    return [
+        sys.executable,
+        "-m",
+        "handle_docs",
+        "serve",
+        "--content",
+        "content",
+        "--instance",
+        "instance",
+        "--key",
+        str(WORKSPACE_KEY),
+        "--port",
+        "0",
+        *args,
+    ]
 
 
 @contextmanager
@@ -351,8 +376,14 @@ def serving(folder: Path, *args: str) -> Iterator[str]:
     """``handle-docs serve ARGS`` started in ``folder`` (content/ and instance/
     there); yields the address it prints, stops it afterwards."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(_serve_command(*args), cwd=folder, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        _serve_command(*args),
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen = []
@@ -366,7 +397,7 @@ def serving(folder: Path, *args: str) -> Iterator[str]:
             seen.append(line)
             found = re.search(r"The workspace is at (http://[^/\s]+)/", line)
             if found:
-                host, port = found.group(1).rsplit(":", 1)
+                _host, port = found.group(1).rsplit(":", 1)
                 yield f"http://127.0.0.1:{port}"
                 break
             if proc.poll() is not None and lines.empty():
@@ -442,9 +473,17 @@ def test_an_https_public_url_makes_secure_host_cookies(place):
 def test_behind_a_trusted_https_proxy_forms_work_without_a_referer(place):
     """The proxy says https (believed from it), and the pages send no Referer
     (Referrer-Policy: no-referrer): a sign-in and a sign-out still work."""
-    with serving(place, "--trusted-proxy", "127.0.0.1", "--public-url", "https://workspace.example.police.uk") as base:
-        browser = Browser(base, {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
-                                 "X-Forwarded-Host": "workspace.example.police.uk"})
+    with serving(
+        place, "--trusted-proxy", "127.0.0.1", "--public-url", "https://workspace.example.police.uk"
+    ) as base:
+        browser = Browser(
+            base,
+            {
+                "X-Forwarded-For": "203.0.113.7",
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-Host": "workspace.example.police.uk",
+            },
+        )
         assert browser.sign_in("dana") == 303
         assert browser.get(SIGNED_IN_PAGE) == 200
         assert browser.request("POST", "/sign-out", {"csrf_token": browser.token})[0] == 303
@@ -463,14 +502,26 @@ def test_serve_refuses_another_host_while_a_demo_account_exists(content_copy):
     with serving(place, "--demo-accounts"):  # make serve, once
         pass
     elsewhere = ["--host", "0.0.0.0", "--public-url", "https://workspace.example.police.uk"]
-    refused = subprocess.run(_serve_command(*elsewhere), cwd=place, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        _serve_command(*elsewhere), cwd=place, capture_output=True, text=True, timeout=120
+    )
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "demo accounts demo-editor, demo-officer, priya-lang, tom-okoro" in refused.stderr
     assert f"handle-docs users remove ID --instance {place / 'instance'}" in refused.stderr  # made absolute
     for account in ("demo-editor", "demo-officer", "priya-lang", "tom-okoro"):
         assert users("remove", account, "--instance", place / "instance").exit_code == 0
-    users("add", "dana", "--role", "editor", "--content", content_copy, "--instance", place / "instance",
-          "--password-stdin", stdin=f"{PASSWORD}\n")
+    users(
+        "add",
+        "dana",
+        "--role",
+        "editor",
+        "--content",
+        content_copy,
+        "--instance",
+        place / "instance",
+        "--password-stdin",
+        stdin=f"{PASSWORD}\n",
+    )
     with serving(place, *elsewhere) as base:  # with no demo account left it starts
         assert Browser(base).sign_in("dana") == 303
 
@@ -481,7 +532,9 @@ def test_an_old_instances_unmarked_demo_accounts_count_as_demo(tmp_path):
 
     instance = tmp_path / "instance"
     for account_id, roles, password in DEMO_ACCOUNTS[:2]:
-        accounts_lib.add_account(instance, account_id, list(roles), password, allowed=list(roles))  # not marked
+        accounts_lib.add_account(
+            instance, account_id, list(roles), password, allowed=list(roles)
+        )  # not marked
     add(instance, "dana", "editor")
     assert published(accounts_lib.load_accounts(instance)) == ["priya-lang", "tom-okoro"]
     accounts_lib.set_password(instance, "priya-lang", "no longer the published one")
@@ -491,15 +544,27 @@ def test_an_old_instances_unmarked_demo_accounts_count_as_demo(tmp_path):
 
 def test_serve_beyond_this_computer_needs_a_public_url(tmp_path, content_copy, folders):
     _, instance = folders
-    result = CliRunner().invoke(cli, ["serve", "--content", str(content_copy), "--instance", str(instance),
-                                      "--host", "0.0.0.0"])
+    result = CliRunner().invoke(
+        cli, ["serve", "--content", str(content_copy), "--instance", str(instance), "--host", "0.0.0.0"]
+    )
     assert result.exit_code == 2 and "--host 0.0.0.0 needs --public-url" in result.output
     for bad in ("ftp://workspace", "https://", "https://user:pw@workspace", "workspace.example"):
-        result = CliRunner().invoke(cli, ["serve", "--content", str(content_copy), "--instance", str(instance),
-                                          "--public-url", bad])
+        result = CliRunner().invoke(
+            cli, ["serve", "--content", str(content_copy), "--instance", str(instance), "--public-url", bad]
+        )
         assert result.exit_code == 2 and "--public-url" in result.output, (bad, result.output)
-    result = CliRunner().invoke(cli, ["serve", "--content", str(content_copy), "--instance", str(instance),
-                                      "--trusted-proxy", "proxy.example"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "serve",
+            "--content",
+            str(content_copy),
+            "--instance",
+            str(instance),
+            "--trusted-proxy",
+            "proxy.example",
+        ],
+    )
     assert result.exit_code == 2 and "not an IP address" in result.output
 
 

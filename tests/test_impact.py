@@ -17,14 +17,20 @@ from handle_docs.checks import check_paths, config_from_links
 from handle_docs.cli import cli
 from handle_docs.impact import chart
 from handle_docs.impact.area import fold, match_streets, resolve_area, street_of
-from handle_docs.impact.estimate import (MIN_COUNT, TOO_FEW, EstimateError, Periods, diff_in_diff, estimate,
-                                         year_on_year)
+from handle_docs.impact.estimate import (
+    MIN_COUNT,
+    TOO_FEW,
+    EstimateError,
+    Periods,
+    diff_in_diff,
+    estimate,
+    year_on_year,
+)
 from handle_docs.impact.evaluate import evaluate
 from handle_docs.impact.hotspots import CSV_COLUMNS, rank
 from handle_docs.impact.policeuk import load_crimes
 from handle_docs.impact.words import buffer_words, headline
 from handle_docs.models import ProblemsError
-from handle_docs.outputs.impact import write_hotspots, write_impact
 from handle_docs.wording.schema import ImpactArea
 
 from .conftest import CONTENT, TEMPLATES
@@ -37,7 +43,9 @@ NEIGHBOURS = ["Y01000009", "Y01000010", "Y01000014", "Y01000017", "Y01000021", "
 
 
 def busy_area(rate: float = 12.0, spacing: float = 0.01) -> list:
-    return [dataclasses.replace(lsoa, rate=rate) if lsoa.code in AREA else lsoa for lsoa in grid(spacing=spacing)]
+    return [
+        dataclasses.replace(lsoa, rate=rate) if lsoa.code in AREA else lsoa for lsoa in grid(spacing=spacing)
+    ]
 
 
 def crimes_with(tmp_path: Path, change: dict[str, float], *, seed: int = 7, lsoas=None):
@@ -124,7 +132,11 @@ def test_ambiguous_street_matches_are_listed_not_guessed(tmp_path, monkeypatch):
     with pytest.raises(ProblemsError) as raised:
         resolve_area(None, matches, crimes)
     [problem] = raised.value.problems
-    assert problem.key == "area.lsoa" and "Y01000001, Y01000021" in problem.message and "not guessed" in problem.message
+    assert (
+        problem.key == "area.lsoa"
+        and "Y01000001, Y01000021" in problem.message
+        and "not guessed" in problem.message
+    )
     # the command lists them too, and stops (exit 1) rather than guess
     runner_root = tmp_path / "force"
     shutil.copytree(CONTENT, runner_root / "content")
@@ -133,16 +145,21 @@ def test_ambiguous_street_matches_are_listed_not_guessed(tmp_path, monkeypatch):
     op.write_text(op.read_text(encoding="utf-8").split("\narea:")[0] + "\n", encoding="utf-8")
     (runner_root / "records.csv").write_text(
         "submitted_at,officer,address,postcode,vrm,vehicle_secure,items_on_display,advice_given,nws_interest,"
-        "cms_interest,language,large_print\n2024-06-01 18:00:00,1,\"3 Larch Close, Testtown\",ZZ1 1AA,AB12 CDE,no,,,,,,\n",
-        encoding="utf-8")
+        'cms_interest,language,large_print\n2024-06-01 18:00:00,1,"3 Larch Close, Testtown",ZZ1 1AA,AB12 CDE,no,,,,,,\n',
+        encoding="utf-8",
+    )
     shutil.move(tmp_path / "crimes", runner_root / "crimes")
     with monkeypatch.context() as mp:
         mp.chdir(runner_root)
-        result = CliRunner().invoke(cli, ["impact", "records.csv", "--crimes", "crimes", "--out", "out",
-                                          "--month", "2025-06"])
+        result = CliRunner().invoke(
+            cli, ["impact", "records.csv", "--crimes", "crimes", "--out", "out", "--month", "2025-06"]
+        )
     assert result.exit_code == 1, result.output
     assert "Larch Close: in 2 LSOAs (Y01000001, Y01000021): not guessed" in result.output
-    assert "area.lsoa: error: a patrolled street is in 2 LSOAs (Y01000001, Y01000021): not guessed" in result.output
+    assert (
+        "area.lsoa: error: a patrolled street is in 2 LSOAs (Y01000001, Y01000021): not guessed"
+        in result.output
+    )
     assert not (runner_root / "out").exists()
     # confirmed in operation.yaml: used as it stands
     area = resolve_area(ImpactArea(lsoa=["Y01000001"]), matches, crimes)
@@ -180,7 +197,9 @@ def test_a_zip_of_several_forces_is_read_and_only_vehicle_crime_kept(tmp_path):
     assert {from_zip.lsoa_force[c] for c in from_zip.lsoas} == {"Testshire Police", "Otherdale Police"}
     assert from_zip.no_location == 8  # one per file, in no LSOA
     assert {r.lsoa_code for r in rank(from_zip, force="Otherdale Police").rows} == {"Y02000001", "Y02000002"}
-    assert sum(from_zip.by_month_lsoa.values()) == from_zip.rows - from_zip.no_location  # burglaries not counted
+    assert (
+        sum(from_zip.by_month_lsoa.values()) == from_zip.rows - from_zip.no_location
+    )  # burglaries not counted
 
 
 def _problems(path: Path) -> list[str]:
@@ -193,17 +212,26 @@ def test_a_wrong_file_gets_a_clear_error_naming_file_row_and_column(tmp_path):
     folder = tmp_path / "crimes"
     write_crimes(folder, grid()[:2], MONTHS[:2])
     wrong = folder / MONTHS[1] / f"{MONTHS[1]}-testshire-street.csv"
-    wrong.write_text("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA,LSOA name,"
-                     "Crime type,Last outcome category,Context\n", encoding="utf-8")
+    wrong.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA,LSOA name,"
+        "Crime type,Last outcome category,Context\n",
+        encoding="utf-8",
+    )
     [message] = _problems(folder)
-    assert message.startswith(f"{MONTHS[1]}/{MONTHS[1]}-testshire-street.csv:1: LSOA code: error: column 8 should be "
-                              "'LSOA code' but is 'LSOA'")
+    assert message.startswith(
+        f"{MONTHS[1]}/{MONTHS[1]}-testshire-street.csv:1: LSOA code: error: column 8 should be "
+        "'LSOA code' but is 'LSOA'"
+    )
 
-    lines = (folder / MONTHS[0] / f"{MONTHS[0]}-testshire-street.csv").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (folder / MONTHS[0] / f"{MONTHS[0]}-testshire-street.csv").read_text(encoding="utf-8").splitlines()
+    )
     cells = lines[1].split(",")
-    bad_longitude = ",".join(cells[:4] + ["east"] + cells[5:])
-    wrong.write_text("\n".join(lines[:3] + [lines[1].replace(MONTHS[0], "March 2024"), bad_longitude]) + "\n",
-                     encoding="utf-8")
+    bad_longitude = ",".join([*cells[:4], "east", *cells[5:]])
+    wrong.write_text(
+        "\n".join([*lines[:3], lines[1].replace(MONTHS[0], "March 2024"), bad_longitude]) + "\n",
+        encoding="utf-8",
+    )
     messages = _problems(folder)
     name = f"{MONTHS[1]}/{MONTHS[1]}-testshire-street.csv"
     assert f"{name}:4: Month: error: 'March 2024' is not a month written YYYY-MM" in messages
@@ -219,14 +247,18 @@ def test_a_folder_without_street_files_says_so(tmp_path):
 def test_the_command_names_the_wrong_file_and_exits_1(tmp_path, monkeypatch):
     folder = tmp_path / "crimes"
     write_crimes(folder, grid()[:2], MONTHS[:2])
-    (folder / MONTHS[0] / f"{MONTHS[0]}-testshire-street.csv").write_text("Month,Crime ID\n", encoding="utf-8")
+    (folder / MONTHS[0] / f"{MONTHS[0]}-testshire-street.csv").write_text(
+        "Month,Crime ID\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     shutil.copytree(CONTENT, "content")
     shutil.copytree(TEMPLATES, "templates")
     result = CliRunner().invoke(cli, ["hotspots", "--crimes", "crimes", "--out", "out"])
     assert result.exit_code == 1, result.output
-    assert f"{MONTHS[0]}/{MONTHS[0]}-testshire-street.csv:1: Crime ID: error: column 1 should be 'Crime ID'" \
+    assert (
+        f"{MONTHS[0]}/{MONTHS[0]}-testshire-street.csv:1: Crime ID: error: column 1 should be 'Crime ID'"
         in result.output
+    )
 
 
 # --- the files: JSON, CSV, the tagged PDF with its chart ----------------------------------------------
@@ -236,15 +268,22 @@ def test_the_command_names_the_wrong_file_and_exits_1(tmp_path, monkeypatch):
 def written(tmp_path_factory):
     """impact and hotspots run as a person runs them (relative paths, in a force's folder)."""
     root = tmp_path_factory.mktemp("force")
-    lsoas = [dataclasses.replace(lsoa, streets=("Tanners Row", "Larkspur Road")) if lsoa.code == AREA[0]
-             else dataclasses.replace(lsoa, streets=("Millbrook Close",)) if lsoa.code == AREA[1] else lsoa
-             for lsoa in busy_area(spacing=0.005)]  # neighbours within the default 400 m
+    lsoas = [
+        dataclasses.replace(lsoa, streets=("Tanners Row", "Larkspur Road"))
+        if lsoa.code == AREA[0]
+        else dataclasses.replace(lsoa, streets=("Millbrook Close",))
+        if lsoa.code == AREA[1]
+        else lsoa
+        for lsoa in busy_area(spacing=0.005)
+    ]  # neighbours within the default 400 m
     write_crimes(root / "crimes", lsoas, MONTHS, after=OPERATION, change={c: 0.6 for c in AREA}, seed=11)
     shutil.copytree(CONTENT, root / "content")
     shutil.copytree(TEMPLATES, root / "templates")
     op = root / "content" / "operation.yaml"
     text = op.read_text(encoding="utf-8").replace("patrol_date: 2026-11-14", "patrol_date: 2026-06-20")
-    op.write_text(text.split("\narea:")[0] + "\n", encoding="utf-8")  # no area: found from the records' streets
+    op.write_text(
+        text.split("\narea:")[0] + "\n", encoding="utf-8"
+    )  # no area: found from the records' streets
     records = root / "records.csv"
     shutil.copy(CONTENT.parent / "examples" / "patrol-records.csv", records)
     runs = []
@@ -252,7 +291,9 @@ def written(tmp_path_factory):
         mp.chdir(root)
         mp.setenv("SOURCE_DATE_EPOCH", "1794693600")
         for out in ("out/impact", "out/impact-again"):
-            runs.append(CliRunner().invoke(cli, ["impact", "records.csv", "--crimes", "crimes", "--out", out]))
+            runs.append(
+                CliRunner().invoke(cli, ["impact", "records.csv", "--crimes", "crimes", "--out", out])
+            )
         runs.append(CliRunner().invoke(cli, ["hotspots", "--crimes", "crimes", "--out", "out/hotspots"]))
     return root, runs
 
@@ -260,7 +301,10 @@ def written(tmp_path_factory):
 def test_impact_writes_json_csv_and_pdf_from_the_records_streets(written):
     root, runs = written
     assert runs[0].exit_code == 0, runs[0].output
-    assert "Tanners Row: Y01000015" in runs[0].output and "Area (street names): Y01000015, Y01000016" in runs[0].output
+    assert (
+        "Tanners Row: Y01000015" in runs[0].output
+        and "Area (street names): Y01000015, Y01000016" in runs[0].output
+    )
     data = json.loads((root / "out/impact/impact.json").read_text(encoding="utf-8"))
     assert data["area"] == AREA and data["operation_month"] == OPERATION
     assert set(data["buffer"]) and set(data["comparison"]).isdisjoint(data["buffer"] + data["area"])
@@ -277,7 +321,11 @@ def test_the_impact_pdf_passes_check_with_the_chart_its_alt_text_and_table(writt
     reports = check_paths([pdf], config_from_links(CONTENT / "links.yaml"))
     assert all(r.passed for r in reports), [str(r) for r in reports]
     with pikepdf.open(pdf) as doc:
-        alts = [str(obj.get("/Alt")) for obj in doc.objects if isinstance(obj, pikepdf.Dictionary) and "/Alt" in obj]
+        alts = [
+            str(obj.get("/Alt"))
+            for obj in doc.objects
+            if isinstance(obj, pikepdf.Dictionary) and "/Alt" in obj
+        ]
     assert any("Line charts of vehicle crimes a month" in alt and "fewer" in alt for alt in alts), alts
 
 
@@ -285,7 +333,9 @@ def test_same_inputs_give_the_same_bytes(written, tmp_path):
     root, runs = written
     assert runs[1].exit_code == 0
     for name in ("impact.json", "impact.csv", "impact.pdf"):
-        assert (root / "out/impact" / name).read_bytes() == (root / "out/impact-again" / name).read_bytes(), name
+        assert (root / "out/impact" / name).read_bytes() == (root / "out/impact-again" / name).read_bytes(), (
+            name
+        )
     series = {"a": {m: 1 for m in MONTHS}}
     assert chart.draw(series, OPERATION) == chart.draw(series, OPERATION)
 
@@ -296,8 +346,10 @@ def test_hotspots_rank_the_lsoas_and_mark_those_patrolled(written, tmp_path):
     rows = (root / "out/hotspots/hotspots.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0] == ",".join(f'"{c}"' for c in CSV_COLUMNS)
     assert len(rows) == 1 + 30
-    assert all(r.passed for r in check_paths([root / "out/hotspots/hotspots.pdf"],
-                                             config_from_links(CONTENT / "links.yaml")))
+    assert all(
+        r.passed
+        for r in check_paths([root / "out/hotspots/hotspots.pdf"], config_from_links(CONTENT / "links.yaml"))
+    )
     crimes = load_crimes(root / "crimes")
     spots = rank(crimes, [(dt.date(2026, 6, 20), AREA), (dt.date(2025, 3, 1), [AREA[0], "Y01000001"])])
     by_code = {r.lsoa_code: r for r in spots.rows}
@@ -314,7 +366,11 @@ def test_the_words_read_right_for_one_crime_and_for_no_change():
     one = year_on_year(1, 1)
     est = dataclasses.replace(
         estimate({m: 5 for m in MONTHS}, {m: 5 for m in MONTHS}, {m: 50 for m in MONTHS}, OPERATION),
-        periods=p, area_yoy=year_on_year(40, 40), area=same, buffer_yoy=one)
+        periods=p,
+        area_yoy=year_on_year(40, 40),
+        area=same,
+        buffer_yoy=one,
+    )
     text = headline(est)
     assert "In the month after the patrol (July 2026), 40 vehicle crimes were recorded" in text
     assert "the area had about as many vehicle crimes as expected" in text and "0 %" not in text

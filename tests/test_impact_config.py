@@ -25,11 +25,16 @@ def test_the_patrols_area_never_changes_a_materials_fingerprint(content_copy):
     content = load(content_copy)
     before = {mid: fingerprint(content, mid) for mid in content.materials}
     op = content_copy / "operation.yaml"
-    edit(op, "area:\n  lsoa: [Z01000018, Z01000019]",
-         "area:\n  lsoa: [Z01000001]\n  buffer_metres: 900\n  earlier:\n    - {date: 2025-03-01, lsoa: [Z01000002]}")
+    edit(
+        op,
+        "area:\n  lsoa: [Z01000018, Z01000019]",
+        "area:\n  lsoa: [Z01000001]\n  buffer_metres: 900\n  earlier:\n    - {date: 2025-03-01, lsoa: [Z01000002]}",
+    )
     changed = load(content_copy)
     assert {mid: fingerprint(changed, mid) for mid in changed.materials} == before
-    op.write_text(op.read_text(encoding="utf-8").split("\n# Where the patrol was")[0] + "\n", encoding="utf-8")
+    op.write_text(
+        op.read_text(encoding="utf-8").split("\n# Where the patrol was")[0] + "\n", encoding="utf-8"
+    )
     assert {mid: fingerprint(load(content_copy), mid) for mid in changed.materials} == before
 
 
@@ -37,8 +42,9 @@ def test_a_wrong_lsoa_code_or_key_in_the_area_is_named_with_its_line(content_cop
     op = content_copy / "operation.yaml"
     edit(op, "lsoa: [Z01000018, Z01000019]", "lsoa: [Z01000018, Eastmoor]\n  buffr: 3")
     problems = problems_of(content_copy)
-    assert any("operation.yaml" in p and "area.lsoa" in p and "'Eastmoor' is not an LSOA code" in p
-               for p in problems), problems
+    assert any(
+        "operation.yaml" in p and "area.lsoa" in p and "'Eastmoor' is not an LSOA code" in p for p in problems
+    ), problems
     assert any("area.buffr" in p and "unknown key" in p for p in problems), problems
 
 
@@ -48,10 +54,19 @@ def test_the_report_with_crimes_shows_the_chart_and_the_hotspot_table(tmp_path, 
     shutil.copytree(TEMPLATES, "templates")
     shutil.copytree(SAMPLE, "crimes")
     Path("run").mkdir()
-    Path("run/stats.json").write_text(json.dumps({
-        "operation": {"name": "Operation Larkspur", "area": "Eastmoor", "patrol_date": "2026-11-14"},
-        "vehicles_checked": 120, "insecure_vehicles": 30, "vehicles_with_items": 20, "letters": 40,
-        "items_by_kind": {"bag": 5}}), encoding="utf-8")
+    Path("run/stats.json").write_text(
+        json.dumps(
+            {
+                "operation": {"name": "Operation Larkspur", "area": "Eastmoor", "patrol_date": "2026-11-14"},
+                "vehicles_checked": 120,
+                "insecure_vehicles": 30,
+                "vehicles_with_items": 20,
+                "letters": 40,
+                "items_by_kind": {"bag": 5},
+            }
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["report", "run", "--out", "report", "--crimes", "crimes"])
     assert result.exit_code == 0, result.output
     pdf = Path("report/operation-summary.pdf")
@@ -79,8 +94,11 @@ def test_the_invented_sample_is_what_itsgenerator_writes_and_says_it_is_invented
 
 def test_the_demos_impact_and_hotspots_lines_run_as_written(tmp_path, monkeypatch):
     """The Makefile's demo lines for issue 32, run as they stand (relative paths) in a copy of the checkout."""
-    lines = [line.strip().split()[1:] for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
-             if line.strip().startswith("$(BIN)/handle-docs ") and line.split()[1] in ("impact", "hotspots")]
+    lines = [
+        line.strip().split()[1:]
+        for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("$(BIN)/handle-docs ") and line.split()[1] in ("impact", "hotspots")
+    ]
     assert [args[0] for args in lines] == ["impact", "hotspots"]
     for folder in ("content", "templates", "examples"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
@@ -95,9 +113,14 @@ def test_the_demos_impact_and_hotspots_lines_run_as_written(tmp_path, monkeypatc
     op.write_text(op.read_text(encoding="utf-8").replace("Z01000019]", "Z01000999]"), encoding="utf-8")
     result = CliRunner().invoke(cli, lines[0])
     assert result.exit_code == 1
-    assert (f"content/operation.yaml:{line}: area.lsoa.1: error: Z01000999 is not in the crime data"
-            in result.output), result.output
-    assert "Millbrook Close: in 2 LSOAs (Z01000019, Z01000029): not guessed" in CliRunner().invoke(cli, lines[0]).output
+    assert (
+        f"content/operation.yaml:{line}: area.lsoa.1: error: Z01000999 is not in the crime data"
+        in result.output
+    ), result.output
+    assert (
+        "Millbrook Close: in 2 LSOAs (Z01000019, Z01000029): not guessed"
+        in CliRunner().invoke(cli, lines[0]).output
+    )
     assert Path("out/hotspots/hotspots.csv").is_file() and Path("out/hotspots/hotspots.pdf").is_file()
 
 
@@ -106,12 +129,25 @@ def test_the_report_with_crimes_but_no_area_says_where_to_give_it(tmp_path, monk
     shutil.copytree(CONTENT, "content")
     shutil.copytree(TEMPLATES, "templates")
     op = Path("content/operation.yaml")
-    op.write_text(op.read_text(encoding="utf-8").split("\n# Where the patrol was")[0] + "\n", encoding="utf-8")
+    op.write_text(
+        op.read_text(encoding="utf-8").split("\n# Where the patrol was")[0] + "\n", encoding="utf-8"
+    )
     Path("run").mkdir()
-    Path("run/stats.json").write_text(json.dumps({
-        "operation": {"name": "Operation Larkspur", "area": "Eastmoor", "patrol_date": "2026-11-14"},
-        "vehicles_checked": 1, "insecure_vehicles": 0, "vehicles_with_items": 0, "letters": 1}), encoding="utf-8")
+    Path("run/stats.json").write_text(
+        json.dumps(
+            {
+                "operation": {"name": "Operation Larkspur", "area": "Eastmoor", "patrol_date": "2026-11-14"},
+                "vehicles_checked": 1,
+                "insecure_vehicles": 0,
+                "vehicles_with_items": 0,
+                "letters": 1,
+            }
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["report", "run", "--out", "report", "--crimes", str(SAMPLE)])
     assert result.exit_code == 1
-    assert re.search(r"content/operation\.yaml:\d+: area\.lsoa: error: the patrolled area is not given", result.output)
+    assert re.search(
+        r"content/operation\.yaml:\d+: area\.lsoa: error: the patrolled area is not given", result.output
+    )
     assert not Path("report").exists()

@@ -14,14 +14,27 @@ from click.testing import CliRunner
 
 from handle_docs.cli import cli
 from handle_docs.services import force_folder as create_module
-from handle_docs.starter import starter_root
 from handle_docs.services.force_folder import create_force
+from handle_docs.starter import starter_root
 from handle_docs.util import atomic
 
 from .conftest import ROOT
 
-TRANSLATIONS = [f"{original}-{code}" for original in ("lock-it-leaflet", "visit-letter") for code in ("ar", "cy", "pl", "ro", "ur")]
-MATERIALS = sorted(["lock-it-leaflet", "paper-check-form", "social-card", "stay-connected-leaflet", "visit-letter", *TRANSLATIONS])
+TRANSLATIONS = [
+    f"{original}-{code}"
+    for original in ("lock-it-leaflet", "visit-letter")
+    for code in ("ar", "cy", "pl", "ro", "ur")
+]
+MATERIALS = sorted(
+    [
+        "lock-it-leaflet",
+        "paper-check-form",
+        "social-card",
+        "stay-connected-leaflet",
+        "visit-letter",
+        *TRANSLATIONS,
+    ]
+)
 
 
 def run(*args, cwd: Path | None = None):
@@ -40,12 +53,18 @@ def run(*args, cwd: Path | None = None):
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def tracked(folder: str) -> dict[str, bytes]:
     """The repository's folder as git would see it (no caches or hidden files)."""
-    return {k: v for k, v in files(ROOT / folder).items() if "__pycache__" not in k and not k.split("/")[-1].startswith(".")}
+    return {
+        k: v
+        for k, v in files(ROOT / folder).items()
+        if "__pycache__" not in k and not k.split("/")[-1].startswith(".")
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -62,20 +81,41 @@ def test_init_makes_the_folders_a_force_works_in_with_the_starter_wording_and_no
     assert result.exit_code == 0, result.output
     force = tmp_path / "force"
     assert f"created {force}" in result.output and "nothing is approved yet (15 materials)" in result.output
-    assert sorted(p.name for p in force.iterdir()) == [".git", ".gitignore", "content", "examples", "review", "templates"]
+    assert sorted(p.name for p in force.iterdir()) == [
+        ".git",
+        ".gitignore",
+        "content",
+        "examples",
+        "review",
+        "templates",
+    ]
     # a git repository whose one commit is the starter, nothing left out of it
-    log = subprocess.run(["git", "log", "--format=%an|%s"], cwd=force, capture_output=True, text=True, check=True)
-    assert log.stdout == "handle-docs command line|New force folder: the sample force's wording, templates and review folder\n"
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=force, capture_output=True, text=True).stdout == ""
+    log = subprocess.run(
+        ["git", "log", "--format=%an|%s"], cwd=force, capture_output=True, text=True, check=True
+    )
+    assert (
+        log.stdout
+        == "handle-docs command line|New force folder: the sample force's wording, templates and review folder\n"
+    )
+    assert (
+        subprocess.run(["git", "status", "--porcelain"], cwd=force, capture_output=True, text=True).stdout
+        == ""
+    )
     copied, sample = files(force / "content"), tracked("content")
-    assert copied.pop("reviewers.yaml").endswith(b"reviewers: {}\nworkspace_keys: {}\n"), "a new force's registry is empty"
+    assert copied.pop("reviewers.yaml").endswith(b"reviewers: {}\nworkspace_keys: {}\n"), (
+        "a new force's registry is empty"
+    )
     sample.pop("reviewers.yaml")
     assert copied == sample
     assert files(force / "templates") == tracked("templates")
     assert files(force / "examples") == {
-        name: (ROOT / "examples" / name).read_bytes() for name in ("patrol-forms-export.xlsx", "patrol-records.csv")
+        name: (ROOT / "examples" / name).read_bytes()
+        for name in ("patrol-forms-export.xlsx", "patrol-records.csv")
     }
-    assert sorted(files(force / "review")) == ["README.txt", "reviewers.root"]  # the pin, awaiting the first approval
+    assert sorted(files(force / "review")) == [
+        "README.txt",
+        "reviewers.root",
+    ]  # the pin, awaiting the first approval
 
 
 def test_the_review_note_says_what_must_be_approved_and_how(tmp_path):
@@ -83,7 +123,10 @@ def test_the_review_note_says_what_must_be_approved_and_how(tmp_path):
     note = (tmp_path / "force" / "review" / "README.txt").read_text(encoding="utf-8")
     assert note.startswith("Nothing in this folder is approved yet.")
     assert "2 approvals incl. role comms-lead" in note
-    listed = [line.split()[0] for line in note.split("Materials that must be approved:\n")[1].split("\n\n")[0].splitlines()]
+    listed = [
+        line.split()[0]
+        for line in note.split("Materials that must be approved:\n")[1].split("\n\n")[0].splitlines()
+    ]
     assert listed == MATERIALS
     assert "  visit-letter            letter    content/letters/visit.yaml" in note
     assert "handle-docs review approve MATERIAL --reviewer ID --role ROLE --key" in note
@@ -98,8 +141,12 @@ def test_inside_the_new_folder_review_status_lists_every_material_as_needing_app
     rows = {line.split()[0]: line for line in status.output.splitlines()[2:17]}
     assert status.output.splitlines()[1].startswith("reviewers (registry)")
     assert sorted(rows) == MATERIALS
-    assert all("NEEDS APPROVAL" in row and "needs 2 approvals incl. role comms-lead" in row for row in rows.values())
-    assert all("translator-cy, has 0" in rows[f"{original}-cy"] for original in ("lock-it-leaflet", "visit-letter"))
+    assert all(
+        "NEEDS APPROVAL" in row and "needs 2 approvals incl. role comms-lead" in row for row in rows.values()
+    )
+    assert all(
+        "translator-cy, has 0" in rows[f"{original}-cy"] for original in ("lock-it-leaflet", "visit-letter")
+    )
     assert "NOT READY: 16 of 16 (materials and the reviewer registry) not approved" in status.output
 
     letters = run("letters", "examples/patrol-records.csv", "--out", "out/letters", cwd=tmp_path / "force")
@@ -167,6 +214,8 @@ def test_a_write_that_fails_half_way_leaves_no_folder_behind(tmp_path, monkeypat
 
     result = run("init", tmp_path / "force")
     assert result.exit_code == 1
-    assert result.output.strip() == f"error: could not create {tmp_path / 'force'}: No space left on device. " \
-                                    "Nothing was created."
+    assert (
+        result.output.strip() == f"error: could not create {tmp_path / 'force'}: No space left on device. "
+        "Nothing was created."
+    )
     assert list(tmp_path.iterdir()) == []

@@ -28,19 +28,26 @@ SAYS_NOTHING = ["??", "-", "n/a", "unknown", "..."]
 
 
 def row(number: int, items: str, secure: str = "yes") -> str:
-    return (f'2026-11-14 19:{number:02d},4127,"{number} Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,'
-            f'QA00 B{"CDEFGHJKLM"[number]}X,{secure},{items},yes,,,,')
+    return (
+        f'2026-11-14 19:{number:02d},4127,"{number} Larkspur Road, Eastmoor, Westmarch",ZZ1 4QX,'
+        f"QA00 B{'CDEFGHJKLM'[number]}X,{secure},{items},yes,,,,"
+    )
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Path:
     """Row 2: free text; rows 3-7: an answer that says nothing; row 8: a bag and "??"."""
     folder = tmp_path_factory.mktemp("items")
-    records = write_rows(folder / "records.csv", row(2, FREE_TEXT),
-                         *(row(3 + i, typed) for i, typed in enumerate(SAYS_NOTHING)), row(8, "bag; ??"))
+    records = write_rows(
+        folder / "records.csv",
+        row(2, FREE_TEXT),
+        *(row(3 + i, typed) for i, typed in enumerate(SAYS_NOTHING)),
+        row(8, "bag; ??"),
+    )
     out = folder / "out"
-    result = CliRunner().invoke(cli, ["letters", str(records), "--out", str(out), "--content", str(CONTENT),
-                                      "--jobs", "1", "--quiet"])
+    result = CliRunner().invoke(
+        cli, ["letters", str(records), "--out", str(out), "--content", str(CONTENT), "--jobs", "1", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -81,7 +88,9 @@ def test_an_answer_that_says_nothing_is_warned_about_and_the_letter_does_not_pri
     assert warned == {(n, "items_on_display") for n in range(3, 9)}
     cells = {source: items_cell(text) for source, text in letter_words(run).items()}
     for source in range(3, 8):
-        assert cells[source] == "an item (not noted)", source  # the approved items.unnamed, not what was typed
+        assert cells[source] == "an item (not noted)", (
+            source
+        )  # the approved items.unnamed, not what was typed
     assert cells[8] == "a bag and an item (not noted)"
     assert cells[2] == FREE_TEXT
 
@@ -89,8 +98,15 @@ def test_an_answer_that_says_nothing_is_warned_about_and_the_letter_does_not_pri
 @pytest.mark.parametrize("typed", [*SAYS_NOTHING, "?", "N/A", "Unknown", "--", "\u2026", "\u2014", "bag; ??"])
 def test_an_answer_that_says_nothing_is_an_unnamed_item_with_a_warning(typed):
     assert UNNAMED_ITEM in normalise_items(typed)
-    cells = {"submitted_at": "2026-11-14 19:05", "officer": "4127", "address": "1 Larkspur Road, Eastmoor",
-             "postcode": "ZZ1 4QX", "vrm": "QA00 BCX", "vehicle_secure": "yes", "items_on_display": typed}
+    cells = {
+        "submitted_at": "2026-11-14 19:05",
+        "officer": "4127",
+        "address": "1 Larkspur Road, Eastmoor",
+        "postcode": "ZZ1 4QX",
+        "vrm": "QA00 BCX",
+        "vehicle_secure": "yes",
+        "items_on_display": typed,
+    }
     outcome = build_row(2, cells)
     assert outcome.record is not None and outcome.record.has_items
     (warning,) = outcome.warnings
@@ -105,7 +121,7 @@ def test_none_still_means_nothing_on_show(typed):
 
 def test_an_emoji_is_not_an_answer_that_says_nothing():
     """It may name a thing (a backpack): kept, for the font screening to judge (tests/test_hostile.py)."""
-    assert normalise_items("bag;\U0001F392") == ("bag", "\U0001F392")
+    assert normalise_items("bag;\U0001f392") == ("bag", "\U0001f392")
 
 
 def test_purging_a_run_made_before_counts_an_older_stats_json_s_free_text_as_other(run, tmp_path):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
@@ -15,7 +14,7 @@ from handle_docs.compose.qr import tracked_url
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES
-from .pdfsee import LETTER_FONTS, catalog_facts, font_sizes_and_names, qr_payloads, words
+from .pdfsee import LETTER_FONTS, catalog_facts, font_sizes_and_names, qr_payloads
 from .textread import poppler_words
 
 #: Words each language's letter prints, with the language's own letters (from the sample's
@@ -69,7 +68,9 @@ def test_the_qr_codes_still_decode_to_the_tracked_links(sample_run, language):
     out, _, _ = sample_run
     content = load_content(CONTENT, TEMPLATES)
     campaign = content.operation.operation.id
-    expected = sorted(tracked_url(content.links.links[n].url, source="letter", campaign=campaign) for n in ("nws", "cms"))
+    expected = sorted(
+        tracked_url(content.links.links[n].url, source="letter", campaign=campaign) for n in ("nws", "cms")
+    )
     found = sorted(p for page in qr_payloads(out / letter_in(out, language)["file"]) for p in page)
     halves = 2 if "+" in language else 1  # a bilingual letter has the codes in each language's letter
     assert found == sorted(expected * halves)
@@ -83,4 +84,6 @@ def test_the_letter_passes_every_check_glyphs_included(sample_run, language):
     assert result.exit_code == 0, result.output
     (report,) = json.loads(result.output)["files"]
     checks = {c["check"]: c["status"] for c in report["checks"]}
-    assert checks["glyphs"] == checks["language"] == checks["font-families"] == checks["qr-codes"] == "PASS", checks
+    assert (
+        checks["glyphs"] == checks["language"] == checks["font-families"] == checks["qr-codes"] == "PASS"
+    ), checks

@@ -17,12 +17,27 @@ from .synth import write_rows
 
 #: The synthetic translations: (file, id, language, greeting, a sentence with the language's diacritics).
 TRANSLATIONS = {
-    "cy": ("visit.cy.yaml", "visit-letter-cy", "cy-GB", "Annwyl breswylydd,",
-           "Gwnaethom wirio ceir ger eich tŷ a’ch stryd."),
-    "pl": ("visit.pl.yaml", "visit-letter-pl", "pl-PL", "Szanowni Państwo,",
-           "Sprawdziliśmy samochody na Państwa ulicy."),
-    "ro": ("visit.ro.yaml", "visit-letter-ro", "ro-RO", "Stimate locuitor,",
-           "Am verificat mașinile parcate pe strada dumneavoastră."),
+    "cy": (
+        "visit.cy.yaml",
+        "visit-letter-cy",
+        "cy-GB",
+        "Annwyl breswylydd,",
+        "Gwnaethom wirio ceir ger eich tŷ a’ch stryd.",
+    ),
+    "pl": (
+        "visit.pl.yaml",
+        "visit-letter-pl",
+        "pl-PL",
+        "Szanowni Państwo,",
+        "Sprawdziliśmy samochody na Państwa ulicy.",
+    ),
+    "ro": (
+        "visit.ro.yaml",
+        "visit-letter-ro",
+        "ro-RO",
+        "Stimate locuitor,",
+        "Am verificat mașinile parcate pe strada dumneavoastră.",
+    ),
 }
 
 
@@ -36,20 +51,37 @@ def translate(content_dir: Path, code: str, *, bilingual: bool = False) -> str:
     and opening translated, the rest as in English); return its id."""
     name, mid, tag, greeting, sentence = TRANSLATIONS[code]
     text_ = (content_dir / "letters" / "visit.yaml").read_text(encoding="utf-8")
-    text_ = text_.replace("id: visit-letter\n", f"id: {mid}\ntranslation_of: visit-letter\n"
-                          + ("bilingual: welsh-first\n" if bilingual else ""))
+    text_ = text_.replace(
+        "id: visit-letter\n",
+        f"id: {mid}\ntranslation_of: visit-letter\n" + ("bilingual: welsh-first\n" if bilingual else ""),
+    )
     text_ = text_.replace("language: en-GB", f"language: {tag}")
     text_ = text_.replace("greeting: Dear resident,", f"greeting: {greeting}")
     text_ = text_.replace("  opening: |\n", f"  opening: |\n    {sentence}\n")
-    text_ = text_.replace("welsh_welcome: We welcome correspondence in Welsh.", "welsh_welcome: Croesewir gohebiaeth yn Gymraeg.")
+    text_ = text_.replace(
+        "welsh_welcome: We welcome correspondence in Welsh.",
+        "welsh_welcome: Croesewir gohebiaeth yn Gymraeg.",
+    )
     (content_dir / "letters" / name).write_text(with_link_labels(text_, content_dir), encoding="utf-8")
     return mid
 
 
 def letters(records: Path, out: Path, content_dir: Path, *extra: str):
     return CliRunner().invoke(
-        cli, ["letters", str(records), "--out", str(out), "--content", str(content_dir), "--jobs", "1", "--quiet",
-              *extra], catch_exceptions=False,
+        cli,
+        [
+            "letters",
+            str(records),
+            "--out",
+            str(out),
+            "--content",
+            str(content_dir),
+            "--jobs",
+            "1",
+            "--quiet",
+            *extra,
+        ],
+        catch_exceptions=False,
     )
 
 
@@ -90,8 +122,13 @@ def routed(tmp_path_factory):
     translate(content_dir, "pl")  # after approving: not approved
     records = write_rows(
         base / "records.csv",
-        row(1, "Cymraeg"), row(2, "polski"), row(3, "Romanian"), row(4, "Urdu"), row(5, "en"),
-        row(6, "Cymraeg a Saesneg", "Tŷ Gwyn, Ffordd y Môr, Westmarch"), row(7, ""),
+        row(1, "Cymraeg"),
+        row(2, "polski"),
+        row(3, "Romanian"),
+        row(4, "Urdu"),
+        row(5, "en"),
+        row(6, "Cymraeg a Saesneg", "Tŷ Gwyn, Ffordd y Môr, Westmarch"),
+        row(7, ""),
     )
     out = base / "run"
     result = letters(records, out, content_dir)
@@ -230,10 +267,20 @@ def test_every_element_of_a_bilingual_letter_is_tagged_with_its_own_language(rou
 # --- leaflets in the resident's language -------------------------------------------------
 
 LEAFLET_TRANSLATIONS = {
-    "pl": ("lock-it.pl.yaml", "lock-it-leaflet-pl", "pl-PL", "Zamknij, sprawdź, schowaj",
-           "Większość kradzieży z samochodów trwa krócej niż minutę."),
-    "ro": ("lock-it.ro.yaml", "lock-it-leaflet-ro", "ro-RO", "Încuie, verifică, ascunde",
-           "Majoritatea furturilor din mașini durează mai puțin de un minut."),
+    "pl": (
+        "lock-it.pl.yaml",
+        "lock-it-leaflet-pl",
+        "pl-PL",
+        "Zamknij, sprawdź, schowaj",
+        "Większość kradzieży z samochodów trwa krócej niż minutę.",
+    ),
+    "ro": (
+        "lock-it.ro.yaml",
+        "lock-it-leaflet-ro",
+        "ro-RO",
+        "Încuie, verifică, ascunde",
+        "Majoritatea furturilor din mașini durează mai puțin de un minut.",
+    ),
 }
 
 
@@ -245,8 +292,9 @@ def translate_leaflet(content_dir: Path, code: str) -> str:
     text_ = text_.replace("language: en-GB", f"language: {tag}")
     text_ = text_.replace("title: Lock it, check it, hide it", f"title: {title}")
     text_ = text_.replace("Most thefts from cars take less than a minute.", intro)
-    (content_dir / "leaflets" / name).write_text(with_link_labels(text_, content_dir, ("nws", "cms", "report_online")),
-                                                 encoding="utf-8")
+    (content_dir / "leaflets" / name).write_text(
+        with_link_labels(text_, content_dir, ("nws", "cms", "report_online")), encoding="utf-8"
+    )
     return mid
 
 
@@ -262,8 +310,9 @@ def leafleted(tmp_path_factory):
 
 
 def leaflets(content_dir: Path, out: Path, *extra: str):
-    return CliRunner().invoke(cli, ["leaflets", "--out", str(out), "--content", str(content_dir), *extra],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, ["leaflets", "--out", str(out), "--content", str(content_dir), *extra], catch_exceptions=False
+    )
 
 
 def test_leaflets_in_one_language_as_a4_and_as_the_a5_booklet(leafleted, tmp_path):
@@ -285,10 +334,16 @@ def test_leaflets_in_one_language_as_a4_and_as_the_a5_booklet(leafleted, tmp_pat
 def test_leaflets_make_every_approved_translation_and_say_which_are_left_out(leafleted, tmp_path):
     result = leaflets(leafleted, tmp_path / "all", "lock-it-leaflet")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "all").glob("*.pdf")) == ["lock-it-leaflet-a4.pdf", "lock-it-leaflet-pl-a4.pdf"]
+    assert sorted(p.name for p in (tmp_path / "all").glob("*.pdf")) == [
+        "lock-it-leaflet-a4.pdf",
+        "lock-it-leaflet-pl-a4.pdf",
+    ]
     assert "lock-it-leaflet-ro: not made: not approved: needs " in result.output
     romanian = leaflets(leafleted, tmp_path / "ro", "--language", "Romanian")
-    assert romanian.exit_code == 1 and "the Romanian translation lock-it-leaflet-ro is not approved" in romanian.output
+    assert (
+        romanian.exit_code == 1
+        and "the Romanian translation lock-it-leaflet-ro is not approved" in romanian.output
+    )
     assert not list((tmp_path / "ro").glob("*.pdf")) if (tmp_path / "ro").exists() else True
     draft = leaflets(leafleted, tmp_path / "draft", "lock-it-leaflet", "--language", "ro", "--draft")
     assert draft.exit_code == 0, draft.output
@@ -308,14 +363,23 @@ def test_with_leaflet_each_letter_is_followed_by_the_leaflet_in_its_language(lea
     assert polish_leaflet > polish_letter
     english_leaflet = [i for i, p in enumerate(pages) if "Most thefts from cars take less than a minute" in p]
     assert len(english_leaflet) == 1 and english_leaflet[0] > polish_leaflet  # after the Urdu record's letter
-    assert set(manifest(out)["materials"]) == {"visit-letter", "visit-letter-pl", "lock-it-leaflet", "lock-it-leaflet-pl"}
+    assert set(manifest(out)["materials"]) == {
+        "visit-letter",
+        "visit-letter-pl",
+        "lock-it-leaflet",
+        "lock-it-leaflet-pl",
+    }
 
 
-def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_with_its_language(routed, tmp_path):
+def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_with_its_language(
+    routed, tmp_path
+):
     import docx
 
     _, _, content_dir, _ = routed
-    records = write_rows(tmp_path / "r.csv", row(6, "dwyieithog", "Tŷ Gwyn, Ffordd y Môr, Westmarch"), row(1, "pl"))
+    records = write_rows(
+        tmp_path / "r.csv", row(6, "dwyieithog", "Tŷ Gwyn, Ffordd y Môr, Westmarch"), row(1, "pl")
+    )
     out = tmp_path / "run"
     result = letters(records, out, content_dir, "--docx")
     assert result.exit_code == 0, result.output
@@ -342,14 +406,20 @@ def test_a_bilingual_word_letter_holds_the_welsh_then_the_english_each_marked_wi
 
     def run_langs(needle: str) -> set:
         paragraph = next(p for p in joined.paragraphs if needle in p.text)
-        return {(r._r.find(f"{W}rPr/{W}lang") is not None and r._r.find(f"{W}rPr/{W}lang").get(f"{W}val")) or default
-                for r in paragraph.runs if r.text.strip()}
+        return {
+            (r._r.find(f"{W}rPr/{W}lang") is not None and r._r.find(f"{W}rPr/{W}lang").get(f"{W}val"))
+            or default
+            for r in paragraph.runs
+            if r.text.strip()
+        }
 
     assert run_langs("Annwyl breswylydd") == {"cy-GB"}
     assert run_langs("Dear resident") == {"en-GB"}
 
 
-def test_an_unapproved_bilingual_welsh_letter_is_not_sent_to_records_naming_no_language(tmp_path, content_copy):
+def test_an_unapproved_bilingual_welsh_letter_is_not_sent_to_records_naming_no_language(
+    tmp_path, content_copy
+):
     translate(content_copy, "cy", bilingual=True)  # not approved
     records = write_rows(tmp_path / "r.csv", row(1, ""))
     out = tmp_path / "run"

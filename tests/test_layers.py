@@ -55,7 +55,13 @@ def test_the_walk_finds_one(tmp_path):
         "from handle_docs.models import Letter\n"
         "def f():\n    from handle_docs.run import chunk\n"
         "def g():\n    from ..render.pdf import PdfRenderer\n"
-        "def h():\n    from .letters import build_letters\n", encoding="utf-8")
-    (pkg / "commands" / "b.py").write_text("def f():\n    from handle_docs.web import app\n", encoding="utf-8")
-    assert function_level_imports(pkg) == ["handle_docs/compose/a.py:3: handle_docs.run",
-                                           "handle_docs/compose/a.py:5: handle_docs.render.pdf"]
+        "def h():\n    from .letters import build_letters\n",
+        encoding="utf-8",
+    )
+    (pkg / "commands" / "b.py").write_text(
+        "def f():\n    from handle_docs.web import app\n", encoding="utf-8"
+    )
+    assert function_level_imports(pkg) == [
+        "handle_docs/compose/a.py:3: handle_docs.run",
+        "handle_docs/compose/a.py:5: handle_docs.render.pdf",
+    ]

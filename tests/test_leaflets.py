@@ -9,12 +9,12 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.compose.qr import tracked_url
+from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.render.impose import booklet_order
 
-from .synth import run_records, write_rows
 from .pdfsee import catalog_facts, font_sizes_and_names, page_texts, qr_payloads
+from .synth import run_records, write_rows
 from .textread import BIDI_CONTROLS, poppler_pages
 
 A4 = (595.28, 841.89)
@@ -24,7 +24,9 @@ A5 = (419.53, 595.28)
 def expected_urls(content, material_id, source="leaflet"):
     campaign = content.operation.operation.id
     material = content.material(material_id)
-    return sorted(tracked_url(content.links.links[i].url, source=source, campaign=campaign) for i in material.spec.links)
+    return sorted(
+        tracked_url(content.links.links[i].url, source=source, campaign=campaign) for i in material.spec.links
+    )
 
 
 def page_sizes(path):
@@ -81,9 +83,30 @@ def poppler_halves(path):
     width, height = int(x1 - x0), int(y1 - y0)
     halves = []
     for left in (0, width // 2):
-        done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", "-x", str(left), "-y", "0",
-                               "-W", str(width // 2), "-H", str(height), str(path), "-"],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [
+                "pdftotext",
+                "-enc",
+                "UTF-8",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-x",
+                str(left),
+                "-y",
+                "0",
+                "-W",
+                str(width // 2),
+                "-H",
+                str(height),
+                str(path),
+                "-",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         halves.append(" ".join(done.stdout.translate(BIDI_CONTROLS).split()))
     return [tuple(halves)]
 
@@ -109,11 +132,13 @@ def test_a5_booklet_is_a5_pages_imposed_on_a4_sheets_in_fold_order(tmp_path, con
     reading = tmp_path / result.reading_copy
     booklet = tmp_path / result.booklet
     assert all(abs(w - A5[0]) < 1 and abs(h - A5[1]) < 1 for w, h in page_sizes(reading))
-    assert all(abs(w - A4[1]) < 1 and abs(h - A4[0]) < 1 for w, h in page_sizes(booklet)), "A4 landscape sheets"
+    assert all(abs(w - A4[1]) < 1 and abs(h - A4[0]) < 1 for w, h in page_sizes(booklet)), (
+        "A4 landscape sheets"
+    )
     pages = [" ".join(t.split()) for t in page_texts(reading)]
     order = booklet_order(len(pages))
     assert len(order) == result.sides and result.sides % 2 == 0
-    for (left, right), (left_text, right_text) in zip(order, halves_text(booklet)):
+    for (left, right), (left_text, right_text) in zip(order, halves_text(booklet), strict=True):
         assert left_text == (pages[left] if left is not None else "")
         assert right_text == (pages[right] if right is not None else "")
     expected = expected_urls(content, "lock-it-leaflet")
@@ -133,7 +158,9 @@ def test_with_leaflet_each_letter_is_followed_by_the_leaflet_and_starts_a_fresh_
     run = tmp_path / "run"
     texts = page_texts(run / "batch.pdf")
     starts = [i for i, t in enumerate(texts) if t.startswith("The Occupier")]
-    leaflet_starts = [i for i, t in enumerate(texts) if "Lock it, check it, hide it\n" in t and "Most thefts" in t]
+    leaflet_starts = [
+        i for i, t in enumerate(texts) if "Lock it, check it, hide it\n" in t and "Most thefts" in t
+    ]
     assert len(starts) == 2 and len(leaflet_starts) == 2
     assert all(i % 2 == 0 for i in starts + leaflet_starts), "everything starts on the front of a sheet"
     assert starts[0] < leaflet_starts[0] < starts[1] < leaflet_starts[1]

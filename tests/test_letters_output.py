@@ -10,14 +10,21 @@ from collections import Counter
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
+from handle_docs.compose.qr import tracked_url
 from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.util.direction import text_direction
-from handle_docs.compose.qr import tracked_url
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, SAMPLE_CSV, TEMPLATES, approve_all
-from .synth import row_values
-from .pdfsee import LETTER_FONTS, catalog_facts, drawn_text, font_sizes_and_names, page_texts, qr_payloads, words
+from .pdfsee import (
+    LETTER_FONTS,
+    catalog_facts,
+    drawn_text,
+    font_sizes_and_names,
+    page_texts,
+    qr_payloads,
+    words,
+)
 from .textread import poppler_words
 
 BLANK_BACK = "This page is intentionally blank."
@@ -32,7 +39,6 @@ def wording(letter: dict):
 
 def right_to_left(letter: dict) -> bool:
     return text_direction(letter["language"].split("+")[0]) == "rtl"
-
 
 
 def manifest(run):
@@ -71,13 +77,13 @@ def assert_letter_at(batch: list[str], run, letter: dict, start: int) -> None:
         assert f"{reference} {letter['letter_id']}" in first, first[:200]
     own = page_texts(run / letter["file"])
     assert len(own) == letter["pages"]
-    assert batch[start:start + letter["pages"]] == own, letter["letter_id"]
+    assert batch[start : start + letter["pages"]] == own, letter["letter_id"]
     if letter["pages"] % 2:
         assert batch[start + letter["pages"]].split("\n")[0] == BLANK_BACK
 
 
 def test_every_row_is_a_letter_or_a_reject_and_counts_reconcile(sample_run):
-    out, result, recordset = sample_run
+    out, _result, recordset = sample_run
     data = manifest(out)
     rows_in_letters = sorted(r for letter in data["letters"] for r in letter["source_rows"])
     with open(out / "rejects.csv", encoding="utf-8-sig") as handle:
@@ -97,9 +103,17 @@ def test_every_row_is_a_letter_or_a_reject_and_counts_reconcile(sample_run):
     ) in summary
     stats = json.loads((out / "stats.json").read_text())
     figures = ("rows_read", "rows_in_letters", "rejected_rows", "warnings", "rows_with_warnings")
-    assert {k: stats[k] for k in figures} == {k: data[k] for k in figures} == {
-        "rows_read": 127, "rows_in_letters": 125, "rejected_rows": 2, "warnings": 5, "rows_with_warnings": 5,
-    }
+    assert (
+        {k: stats[k] for k in figures}
+        == {k: data[k] for k in figures}
+        == {
+            "rows_read": 127,
+            "rows_in_letters": 125,
+            "rejected_rows": 2,
+            "warnings": 5,
+            "rows_with_warnings": 5,
+        }
+    )
     assert "corrected_rows" not in data  # no corrections were given
 
 
@@ -111,10 +125,18 @@ def test_bad_sample_rows_are_rejected_with_a_reason_that_holds_no_personal_data(
     assert all(r["reason"] for r in rejects)
     with open(out / "warnings.csv", encoding="utf-8-sig") as handle:
         warnings = list(csv.DictReader(handle))
-    assert [w["field"] for w in warnings] == ["vrm", "advice_given", "postcode", "nws_interest", "submitted_at"]
+    assert [w["field"] for w in warnings] == [
+        "vrm",
+        "advice_given",
+        "postcode",
+        "nws_interest",
+        "submitted_at",
+    ]
     said = " ".join(r["reason"] for r in rejects) + " ".join(w["found"] + w["assumed"] for w in warnings)
     for record in recordset.records:
-        assert (not record.vrm or record.vrm not in said) and (not record.postcode or record.postcode not in said)
+        assert (not record.vrm or record.vrm not in said) and (
+            not record.postcode or record.postcode not in said
+        )
 
 
 def shown(value: str, seen: str, letter: dict, out) -> bool:
@@ -156,10 +178,15 @@ def test_wording_follows_what_was_found(sample_run):
         insecure = any(not r.vehicle_secure for r in records)
         items = any(r.items_on_display for r in records)
         material = wording(letter)
-        heading = {name: material.block(f"findings.{name}").heading for name in ("insecure_vehicle", "items_on_display", "all_secure")}
+        heading = {
+            name: material.block(f"findings.{name}").heading
+            for name in ("insecure_vehicle", "items_on_display", "all_secure")
+        }
         assert (heading["insecure_vehicle"] in seen) == insecure
         assert (heading["items_on_display"] in seen) == items
-        assert (heading["all_secure"] in seen) == (not insecure and not items and not any(r.keys_visible for r in records))
+        assert (heading["all_secure"] in seen) == (
+            not insecure and not items and not any(r.keys_visible for r in records)
+        )
         counts["insecure"] += insecure
         counts["items"] += items
         counts["secure"] += not insecure and not items
@@ -202,11 +229,16 @@ def test_large_print_text_sans_serif_embedded(sample_run):
 def test_pdfs_are_tagged_pdf_ua_with_title_and_language(sample_run):
     out, _, _ = sample_run
     facts = catalog_facts(out / "batch.pdf")
-    assert facts["struct_tree"] and facts["marked"] and facts["lang"] == "en-GB" and str(facts["pdfua_part"]) == "1"
+    assert (
+        facts["struct_tree"]
+        and facts["marked"]
+        and facts["lang"] == "en-GB"
+        and str(facts["pdfua_part"]) == "1"
+    )
     assert "Advice after our vehicle crime patrol" in facts["title"] and facts["display_title"]
     letters = manifest(out)["letters"]
     # the first few letters and every letter not in English alone, each in its own language and title
-    for letter in letters[:5] + [l for l in letters[5:] if l["language"] != "en-GB"]:
+    for letter in letters[:5] + [other for other in letters[5:] if other["language"] != "en-GB"]:
         facts = catalog_facts(out / letter["file"])
         assert facts["struct_tree"] and facts["marked"], letter["letter_id"]
         assert facts["lang"] == letter["language"].split("+")[0]
@@ -220,14 +252,16 @@ def test_qr_codes_decode_to_the_configured_links_printed_beside_them(sample_run)
     content = load_content(CONTENT, TEMPLATES)
     campaign = content.operation.operation.id
     short_of = {
-        tracked_url(content.links.links[name].url, source="letter", campaign=campaign): content.links.links[name].short
+        tracked_url(content.links.links[name].url, source="letter", campaign=campaign): content.links.links[
+            name
+        ].short
         for name in ("nws", "cms")
     }
-    first = next(l for l in manifest(out)["letters"] if l["language"] == "en-GB")
+    first = next(letter for letter in manifest(out)["letters"] if letter["language"] == "en-GB")
     letter = out / first["file"]
     payloads = qr_payloads(letter)
     assert sorted(p for page in payloads for p in page) == sorted(short_of)
-    for page, found in zip(page_texts(letter), payloads):
+    for page, found in zip(page_texts(letter), payloads, strict=True):
         seen = "".join(page.split())  # a printed address may wrap across lines
         for url in found:  # the address to type in is on the page that has the code
             assert short_of[url] in seen, url
@@ -239,7 +273,9 @@ def test_batch_starts_every_letter_on_the_front_of_a_fresh_sheet(sample_run):
     batch = page_texts(out / "batch.pdf")
     layout, total = batch_layout(data)
     assert len(batch) == total == data["batch"]["pages"]
-    assert any(letter["pages"] % 2 for letter in data["letters"]), "the sample has letters padded by a blank back"
+    assert any(letter["pages"] % 2 for letter in data["letters"]), (
+        "the sample has letters padded by a blank back"
+    )
     for letter, start, _ in layout:
         assert_letter_at(batch, out, letter, start)
 
@@ -250,8 +286,22 @@ def test_with_a_leaflet_each_letter_is_followed_by_the_leaflet_each_on_a_fresh_s
     records = tmp_path / "records.csv"  # rows of two three-page letters and a two-page one
     records.write_text(lines[0] + "".join(lines[row - 1] for row in (2, 9, 11, 12, 64)), encoding="utf-8")
     out = tmp_path / "run"
-    result = CliRunner().invoke(cli, ["letters", str(records), "--out", str(out), "--content", str(content_copy),
-                                      "--with-leaflet", "lock-it-leaflet", "--jobs", "1", "--quiet"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "letters",
+            str(records),
+            "--out",
+            str(out),
+            "--content",
+            str(content_copy),
+            "--with-leaflet",
+            "lock-it-leaflet",
+            "--jobs",
+            "1",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
 
     content = load_content(content_copy, content_copy.parent / "templates")
@@ -264,9 +314,13 @@ def test_with_a_leaflet_each_letter_is_followed_by_the_leaflet_each_on_a_fresh_s
     assert sorted({letter["pages"] for letter in data["letters"]}) == [2, 3]
     for letter, start, leaflet_start in layout:
         assert_letter_at(batch, out, letter, start)
-        assert leaflet_start % 2 == 0, f"the leaflet after {letter['letter_id']} starts on the back of a sheet"
+        assert leaflet_start % 2 == 0, (
+            f"the leaflet after {letter['letter_id']} starts on the back of a sheet"
+        )
         for k, page in enumerate(leaflet):
-            assert same_text(batch[leaflet_start + k], page), f"leaflet page {k + 1} after {letter['letter_id']}"
+            assert same_text(batch[leaflet_start + k], page), (
+                f"leaflet page {k + 1} after {letter['letter_id']}"
+            )
     # a gated run's manifest names its materials: the print cost counts the leaflet under its own id
     kept = json.loads((out / "stats.json").read_text())["print"]["materials"]
     assert set(kept) == {"visit-letter", "lock-it-leaflet"}
@@ -285,6 +339,15 @@ def test_run_folder_is_private_and_file_names_carry_only_ids(sample_run):
             if record.postcode:
                 assert record.postcode.replace(" ", "") not in path.name.replace(" ", "")
     assert sorted(p.name for p in out.iterdir()) == [
-        "batch.pdf", "braille", "follow-up.csv", "letters", "manifest.csv", "manifest.json", "rejects.csv", "round-sheet.pdf",
-        "stats.json", "summary.txt", "warnings.csv",
+        "batch.pdf",
+        "braille",
+        "follow-up.csv",
+        "letters",
+        "manifest.csv",
+        "manifest.json",
+        "rejects.csv",
+        "round-sheet.pdf",
+        "stats.json",
+        "summary.txt",
+        "warnings.csv",
     ]

@@ -14,29 +14,32 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.cli import cli
+from handle_docs.compose.context import letter_context
+from handle_docs.compose.letters import findings_for
 from handle_docs.models import Letter, VehicleCheck
 from handle_docs.outputs.contingency import render_pack
 from handle_docs.outputs.leaflets import render_leaflet
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.review import gate, material_status
 from handle_docs.review.wording import resident_text
-from handle_docs.compose.context import letter_context
-from handle_docs.compose.letters import findings_for
 from handle_docs.wording.edit import editable_fields, file_sha256, save_edits
 
 from .conftest import edit, line_of, load, problems_of
 from .pdfsee import qr_payloads, words
-from .textread import poppler_pages, poppler_words
 from .rtl import render_letter
+from .textread import poppler_pages, poppler_words
 
 TODAY = dt.date(2027, 1, 15)
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 ENGLISH = ("Join Neighbourhood Watch", "Get free local crime alerts", "Report a crime online")
 WELSH = {"nws": "Ymuno â Gwarchod Cymdogaeth", "cms": "Cael rhybuddion trosedd lleol am ddim"}
 ARABIC = {"nws": "انضموا إلى برنامج مراقبة الحي", "cms": "اشتركوا في تنبيهات الجرائم المجانية"}
-POLISH_LEAFLET = ("Dołącz do straży sąsiedzkiej", "Bezpłatne powiadomienia o przestępstwach w okolicy",
-                  "Zgłoś przestępstwo przez internet")
+POLISH_LEAFLET = (
+    "Dołącz do straży sąsiedzkiej",
+    "Bezpłatne powiadomienia o przestępstwach w okolicy",
+    "Zgłoś przestępstwo przez internet",
+)
 
 
 def sample_letter_file(out, language: str):
@@ -66,12 +69,16 @@ def test_the_welsh_and_arabic_letters_label_each_qr_code_in_their_own_language(s
     for english in ENGLISH:
         assert english not in seen
     # each label stands on the page of its QR code, and the codes still scan to links.yaml's addresses
-    pages = [(" ".join(text.split()), payloads) for text, payloads in zip(poppler_pages(path), qr_payloads(path))]
+    pages = [
+        (" ".join(text.split()), payloads)
+        for text, payloads in zip(poppler_pages(path), qr_payloads(path), strict=False)
+    ]
     with_codes = [(text, payloads) for text, payloads in pages if payloads]
     assert with_codes
     for text, payloads in with_codes:
         assert [p.split("?")[0] for p in payloads] == [
-            "https://www.westmarch-alert.example/register", "https://www.westmarch-police.example/neighbourhood-watch/join"
+            "https://www.westmarch-alert.example/register",
+            "https://www.westmarch-police.example/neighbourhood-watch/join",
         ]
         assert printed["nws"] in text and printed["cms"] in text
 
@@ -81,8 +88,11 @@ def test_the_arabic_letters_qr_images_are_described_in_arabic_to_a_screen_reader
     with pikepdf.open(sample_letter_file(out, "ar")) as pdf:
         root = pdf.Root.StructTreeRoot
         roles = role_names(root)
-        alts = [str(visit.elem.get("/Alt")) for visit in walk_structure(root)
-                if resolve_role(struct_type(visit.elem), roles) == "Figure"]
+        alts = [
+            str(visit.elem.get("/Alt"))
+            for visit in walk_structure(root)
+            if resolve_role(struct_type(visit.elem), roles) == "Figure"
+        ]
     assert alts == [
         "رمز QR: انضموا إلى برنامج مراقبة الحي، westmarch-police.example/watch",
         "رمز QR: اشتركوا في تنبيهات الجرائم المجانية، westmarch-alert.example",
@@ -101,7 +111,13 @@ def test_the_polish_lock_it_leaflet_labels_its_qr_codes_in_polish(tmp_path, cont
 def test_the_welsh_word_letter_labels_and_describes_its_qr_codes_in_welsh(content_copy, tmp_path):
     pdf = render_letter(content_copy, "cy", tmp_path / "run", docx=True)
     document = Document(str(pdf.with_suffix(".docx")))
-    cells = [p.text for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    cells = [
+        p.text
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        for p in cell.paragraphs
+    ]
     text = " ".join([p.text for p in document.paragraphs] + cells)
     assert f"{WELSH['nws']}:" in cells and f"{WELSH['cms']}:" in cells
     assert not any(english in text for english in ENGLISH)
@@ -127,7 +143,9 @@ def test_the_english_letter_keeps_the_labels_of_links_yaml(content):
 
 def things_on_show(*items: str) -> Letter:
     vehicles = (VehicleCheck("AB12 CDE", secure=True, items_on_display=items),)
-    return Letter("L0001", ("3 Millbrook Close", "Eastmoor"), "ZZ1 2LS", vehicles, findings_for(vehicles), (2,))
+    return Letter(
+        "L0001", ("3 Millbrook Close", "Eastmoor"), "ZZ1 2LS", vehicles, findings_for(vehicles), (2,)
+    )
 
 
 @pytest.mark.parametrize(
@@ -160,11 +178,18 @@ def test_a_translation_missing_the_label_of_a_link_it_shows_is_refused_by_key(co
     leaflet = content_copy / "leaflets" / "lock-it.pl.yaml"
     edit(leaflet, "  report_online: Zgłoś przestępstwo przez internet\n", "")
     problems = problems_of(content_copy)
-    assert (f"{welsh}:{line_of(welsh, 'link_labels:')}: link_labels.cms: error: missing the label of the QR code "
-            "for 'cms' (in links.yaml: \"Get free local crime alerts\"): a translation gives the label of every "
-            "link it shows, in its own language") in problems
-    assert any(p.startswith(f"{leaflet}:{line_of(leaflet, 'link_labels:')}: link_labels.report_online: error: "
-                            "missing the label of the QR code for 'report_online'") for p in problems), problems
+    assert (
+        f"{welsh}:{line_of(welsh, 'link_labels:')}: link_labels.cms: error: missing the label of the QR code "
+        "for 'cms' (in links.yaml: \"Get free local crime alerts\"): a translation gives the label of every "
+        "link it shows, in its own language"
+    ) in problems
+    assert any(
+        p.startswith(
+            f"{leaflet}:{line_of(leaflet, 'link_labels:')}: link_labels.report_online: error: "
+            "missing the label of the QR code for 'report_online'"
+        )
+        for p in problems
+    ), problems
     result = CliRunner().invoke(cli, ["review", "status", "--content", str(content_copy)])
     assert result.exit_code == 1
     assert "link_labels.cms" in result.output
@@ -174,10 +199,13 @@ def test_a_translation_with_no_link_labels_at_all_is_refused_at_its_translation_
     polish = content_copy / "letters" / "visit.pl.yaml"
     text = polish.read_text(encoding="utf-8")
     start = text.index("link_labels:")
-    polish.write_text(text[:start] + text[text.index("\nblocks:", start):], encoding="utf-8")
+    polish.write_text(text[:start] + text[text.index("\nblocks:", start) :], encoding="utf-8")
     problems = problems_of(content_copy)
     where = f"{polish}:{line_of(polish, 'translation_of:')}"
-    assert [p.split(" error: ")[0] for p in problems] == [f"{where}: link_labels.nws:", f"{where}: link_labels.cms:"]
+    assert [p.split(" error: ")[0] for p in problems] == [
+        f"{where}: link_labels.nws:",
+        f"{where}: link_labels.cms:",
+    ]
 
 
 CMS_LINE = f"  cms: {WELSH['cms']}\n"
@@ -187,18 +215,35 @@ QR_ALT_LINE = '  qr_alt: "Cod QR: {label}, {short}"\n'
 @pytest.mark.parametrize(
     "old, new, key, message",
     [
-        (CMS_LINE, CMS_LINE + "  parking: Parcio\n", "link_labels.parking",
-         "unknown link 'parking' (links.yaml has: nws, cms, report_online)"),
-        (CMS_LINE, CMS_LINE + "  report_online: Rhoi gwybod ar-lein\n", "link_labels.report_online",
-         "this letter shows no QR code for 'report_online' (it shows: nws, cms)"),
-        (QR_ALT_LINE, '  qr_alt: "Cod QR: {short}"\n', "labels.qr_alt",
-         "must contain {label}: the alt text says what the code is for"),
-        (QR_ALT_LINE, '  qr_alt: "Cod QR: {label}, {url}"\n', "labels.qr_alt",
-         "unknown placeholder {url} (allowed: {label}, {short})"),
+        (
+            CMS_LINE,
+            CMS_LINE + "  parking: Parcio\n",
+            "link_labels.parking",
+            "unknown link 'parking' (links.yaml has: nws, cms, report_online)",
+        ),
+        (
+            CMS_LINE,
+            CMS_LINE + "  report_online: Rhoi gwybod ar-lein\n",
+            "link_labels.report_online",
+            "this letter shows no QR code for 'report_online' (it shows: nws, cms)",
+        ),
+        (
+            QR_ALT_LINE,
+            '  qr_alt: "Cod QR: {short}"\n',
+            "labels.qr_alt",
+            "must contain {label}: the alt text says what the code is for",
+        ),
+        (
+            QR_ALT_LINE,
+            '  qr_alt: "Cod QR: {label}, {url}"\n',
+            "labels.qr_alt",
+            "unknown placeholder {url} (allowed: {label}, {short})",
+        ),
     ],
 )
-def test_a_label_for_a_link_not_shown_or_alt_wording_without_the_label_is_refused_by_key(content_copy, old, new, key,
-                                                                                         message):
+def test_a_label_for_a_link_not_shown_or_alt_wording_without_the_label_is_refused_by_key(
+    content_copy, old, new, key, message
+):
     welsh = content_copy / "letters" / "visit.cy.yaml"
     edit(welsh, old, new)
     line = line_of(welsh, new.splitlines()[-1].strip())
@@ -209,25 +254,33 @@ def test_an_original_showing_qr_codes_needs_the_alt_text_wording(content_copy):
     leaflet = content_copy / "leaflets" / "stay-connected.yaml"
     edit(leaflet, '  qr_alt: "QR code: {label}, {short}"\n', "  unused: x\n")
     problems = problems_of(content_copy)
-    assert any(p.startswith(f"{leaflet}:{line_of(leaflet, 'labels:')}: labels: error: missing label 'qr_alt'")
-               for p in problems), problems
+    assert any(
+        p.startswith(f"{leaflet}:{line_of(leaflet, 'labels:')}: labels: error: missing label 'qr_alt'")
+        for p in problems
+    ), problems
 
 
 def test_a_list_joining_word_before_vowels_needs_the_vowels(content_copy):
     welsh = content_copy / "letters" / "visit.cy.yaml"
     edit(welsh, "  vowels: aâeêiîoôuûwŵyŷ\n", "")
-    assert f"{welsh}:{line_of(welsh, 'list_and:')}: list_and: error: before_vowel and vowels go together: " \
+    assert (
+        f"{welsh}:{line_of(welsh, 'list_and:')}: list_and: error: before_vowel and vowels go together: "
         "give both or neither" in problems_of(content_copy)
+    )
 
 
 # --- review: the labels are the translation's own wording -----------------------------------
 
 
-def test_changing_a_welsh_label_in_the_workspace_makes_only_the_welsh_translations_approval_stale(content_copy):
+def test_changing_a_welsh_label_in_the_workspace_makes_only_the_welsh_translations_approval_stale(
+    content_copy,
+):
     content = load(content_copy)
     assert material_status(content, "visit-letter-cy", today=TODAY).approved
     path = content_copy / "letters" / "visit.cy.yaml"
-    outcome = save_edits(content, "visit-letter-cy", file_sha256(path), {"link_labels.nws": "Ymunwch â Gwarchod Cymdogaeth"})
+    outcome = save_edits(
+        content, "visit-letter-cy", file_sha256(path), {"link_labels.nws": "Ymunwch â Gwarchod Cymdogaeth"}
+    )
     assert outcome.saved and "  nws: Ymunwch â Gwarchod Cymdogaeth\n" in path.read_text(encoding="utf-8")
     content = load(content_copy)
     assert not material_status(content, "visit-letter-cy", today=TODAY).approved

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.commands.lint import lint
-from handle_docs.wording.content import load_content
 from handle_docs.lint import LintConfig, lint_content, load_lint_config, readability
 from handle_docs.lint.config import JargonTerm
 from handle_docs.lint.rules import Piece, all_caps, click_here, emoji, jargon
 from handle_docs.models import ProblemsError, Severity
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES, line_of
 
@@ -51,7 +51,9 @@ def replace_block(path, name: str, heading: str, text_lines: list[str]) -> None:
     start = next(i for i, line in enumerate(lines) if re.fullmatch(rf"\s*{name}:\s*", line))
     indent = len(lines[start]) - len(lines[start].lstrip())
     end = start + 1
-    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
         end += 1
     pad = " " * indent
     new = [f"{pad}{name}:", f"{pad}  heading: {heading}", f"{pad}  text: |"]
@@ -125,7 +127,16 @@ def test_scores_match_the_published_reference_values():
 def test_words_are_counted_as_a_reader_counts_them():
     # by hand: Don't / leave / e.g. / a / well-known / sat-nav / on / show / call / 101
     assert readability.words("Don't leave e.g. a well-known sat-nav on show: call 101.") == [
-        "Don't", "leave", "e.g", "a", "well-known", "sat-nav", "on", "show", "call", "101",
+        "Don't",
+        "leave",
+        "e.g",
+        "a",
+        "well-known",
+        "sat-nav",
+        "on",
+        "show",
+        "call",
+        "101",
     ]
 
 
@@ -183,7 +194,9 @@ def test_bundled_lint_yaml_is_valid():
     config = load_lint_config(CONTENT / "lint.yaml")
     terms = {t.term for t in config.avoid_for("en-GB")}
     assert {"TFMV", "PNC", "VRM", "insecure", "commence", "utilise", "in order to", "prior to"} <= terms
-    assert all(config.avoid_for(lang) for lang in ("cy", "pl", "ro", "ar", "ur"))  # each sample language has a list
+    assert all(
+        config.avoid_for(lang) for lang in ("cy", "pl", "ro", "ar", "ur")
+    )  # each sample language has a list
 
 
 # --- a deliberately bad block -----------------------------------------------------------------
@@ -197,13 +210,20 @@ def test_bad_block_fails_long_sentence_jargon_and_reading_ease(bad_content):
     text_line = line_of(visit, "A car at your address was not locked") + 1  # "text: |"
 
     (long,) = by_rule(problems, "long-sentence")
-    assert (long.file, long.line, long.key, long.severity) == (path, sentence_line, BLOCK_KEY, Severity.WARNING)
+    assert (long.file, long.line, long.key, long.severity) == (
+        path,
+        sentence_line,
+        BLOCK_KEY,
+        Severity.WARNING,
+    )
     assert str(long) == (
         f"{path}:{sentence_line}: {BLOCK_KEY}: warning: [long-sentence] "
         'sentence has 40 words (limit 25): "In order to commence our TFMV operation, officers…"'
     )
 
-    jargon_found = {(re.search(r'avoid "([^"]+)"', p.message).group(1), p.line) for p in by_rule(problems, "jargon")}
+    jargon_found = {
+        (re.search(r'avoid "([^"]+)"', p.message).group(1), p.line) for p in by_rule(problems, "jargon")
+    }
     for word, needle in [
         ("In order to", "In order to"),
         ("commence", "commence"),
@@ -258,7 +278,9 @@ def test_json_output(bad_content):
     result = run_on(bad_content, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert [m["material"] for m in report["materials"] if m["file"].endswith("visit.yaml")] == ["visit-letter"]
+    assert [m["material"] for m in report["materials"] if m["file"].endswith("visit.yaml")] == [
+        "visit-letter"
+    ]
     data = report["problems"]
     assert data and all(set(item) == {"file", "line", "key", "rule", "severity", "message"} for item in data)
     assert {"long-sentence", "jargon", "reading-ease"} <= {item["rule"] for item in data}
@@ -291,13 +313,29 @@ def test_all_caps_click_here_and_emoji_are_each_found(content_copy):
     )
     problems = lint_content(load_content(content_copy))
     key = "blocks.keep_informed.text"
-    caps, here, smile = by_rule(problems, "all-caps"), by_rule(problems, "click-here"), by_rule(problems, "emoji")
+    caps, here, smile = (
+        by_rule(problems, "all-caps"),
+        by_rule(problems, "click-here"),
+        by_rule(problems, "emoji"),
+    )
     assert len(caps) == 1 and '"PLEASE DO NOT"' in caps[0].message  # PCSO and NHS are known acronyms
-    assert (caps[0].line, caps[0].key, caps[0].severity) == (line_of(visit, "PLEASE DO NOT"), key, Severity.WARNING)
+    assert (caps[0].line, caps[0].key, caps[0].severity) == (
+        line_of(visit, "PLEASE DO NOT"),
+        key,
+        Severity.WARNING,
+    )
     assert len(here) == 1 and '"click here"' in here[0].message
-    assert (here[0].line, here[0].key, here[0].severity) == (line_of(visit, "click here"), key, Severity.ERROR)
+    assert (here[0].line, here[0].key, here[0].severity) == (
+        line_of(visit, "click here"),
+        key,
+        Severity.ERROR,
+    )
     assert len(smile) == 1 and "thumbs up sign" in smile[0].message
-    assert (smile[0].line, smile[0].key, smile[0].severity) == (line_of(visit, "Thank you for your help"), key, Severity.ERROR)
+    assert (smile[0].line, smile[0].key, smile[0].severity) == (
+        line_of(visit, "Thank you for your help"),
+        key,
+        Severity.ERROR,
+    )
 
     result = run_on(content_copy)
     assert result.exit_code == 1  # click-here and emoji are errors by default
@@ -337,7 +375,11 @@ def test_link_labels_are_link_text(content_copy):
     links.write_text(text.replace("label: Report a crime online", "label: Click here"))
     problems = lint_content(load_content(content_copy))
     (here,) = by_rule(problems, "click-here")
-    assert (here.file, here.line, here.key) == (str(links), line_of(links, "label: Click here"), "links.report_online.label")
+    assert (here.file, here.line, here.key) == (
+        str(links),
+        line_of(links, "label: Click here"),
+        "links.report_online.label",
+    )
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -363,7 +405,11 @@ def test_a_mistake_in_lint_yaml_names_file_and_line(content_copy):
     with pytest.raises(ProblemsError) as info:
         load_lint_config(config)
     (problem,) = info.value.problems
-    assert (problem.file, problem.line, problem.key) == (str(config), line_of(config, "emoji: loud"), "severity.emoji")
+    assert (problem.file, problem.line, problem.key) == (
+        str(config),
+        line_of(config, "emoji: loud"),
+        "severity.emoji",
+    )
 
     result = run_on(content_copy)
     assert result.exit_code == 1

@@ -27,8 +27,17 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from tests.browser import (Served, assert_accessible, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           images_loaded, needs_chromium, sign_in_page, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    Served,
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    images_loaded,
+    needs_chromium,
+    sign_in_page,
+    wait,
+)
 from tests.conftest import ROOT, SAMPLE_XLSX
 
 pytestmark = needs_chromium()
@@ -41,13 +50,20 @@ DEMO = "demo-force"  # make serve's force folder, made by init on first use
 def serve_command(port: str | None = "0") -> str:
     """The command ``make serve PORT=port`` runs (plain ``make serve`` for None), as make prints it."""
     env = {name: value for name, value in os.environ.items() if name != "PORT"}
-    shown = subprocess.run(["make", "-n", "--no-print-directory", "serve", *([f"PORT={port}"] if port else [])],
-                           cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60).stdout
+    shown = subprocess.run(
+        ["make", "-n", "--no-print-directory", "serve", *([f"PORT={port}"] if port else [])],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     lines = shown.splitlines()
     commands = [i for i, line in enumerate(lines) if re.search(r"handle-docs serve\b", line)]
     assert len(commands) == 1, shown
     assert "--instance instance" in lines[commands[0]], "make serve gives a relative instance folder"
-    made = [line for line in lines[:commands[0]] if re.search(r"handle-docs init\b", line)]
+    made = [line for line in lines[: commands[0]] if re.search(r"handle-docs init\b", line)]
     assert made == [f"test -d {DEMO} || .venv/bin/handle-docs init --sample-approvals {DEMO}"], shown
     assert f"--content {DEMO}/content" in lines[commands[0]], "make serve serves the demo force folder"
     return " && ".join([*made, lines[commands[0]]])
@@ -57,7 +73,9 @@ def scratch_root(root: Path) -> Path:
     """``root`` laid out like the repository for make serve's command line (no demo-force/ yet: make serve makes it)."""
     (root / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
-    assert (root / ".venv" / "bin" / "handle-docs").is_file(), "the tests run in the virtual environment (make venv)"
+    assert (root / ".venv" / "bin" / "handle-docs").is_file(), (
+        "the tests run in the virtual environment (make venv)"
+    )
     return root
 
 
@@ -75,10 +93,12 @@ def workspace(tmp_path_factory):
         served.stop()
     assert (ROOT / "instance").exists() == had_instance, "the test made an instance folder in the checkout"
     assert (ROOT / DEMO).exists() == had_demo, "the test made a demo force folder in the checkout"
-    demo_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root / DEMO, capture_output=True, text=True,
-                               check=True).stdout.strip()
-    assert subprocess.run(["git", "cat-file", "-e", f"{demo_head}^{{commit}}"], cwd=ROOT).returncode != 0, \
+    demo_head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root / DEMO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert subprocess.run(["git", "cat-file", "-e", f"{demo_head}^{{commit}}"], cwd=ROOT).returncode != 0, (
         "trying the demo committed into this project's own repository"
+    )
 
 
 def sign_in_as(driver, url: str, account: str, accounts: dict[str, str]) -> None:
@@ -90,21 +110,32 @@ def fetch(driver, url: str) -> tuple[str, bytes]:
     """GET ``url`` with the browser's cookies: its content type and body; an error status fails, naming it."""
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookies}), timeout=120) as got:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers={"Cookie": cookies}), timeout=120
+        ) as got:
             return got.headers.get_content_type(), got.read()
     except urllib.error.HTTPError as exc:
         raise AssertionError(f"{url}: HTTP {exc.code} {exc.reason}") from None
 
 
 def image_srcs(driver, selector: str) -> list[str]:
-    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), i => i.src)", selector)
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), i => i.src)", selector
+    )
 
 
 def shown_images(driver, selector: str) -> list[str]:
     """The images ``selector`` finds, once there and each loaded or failed: each fetched as the browser
     fetched it and checked to be a PNG, then checked to be drawn; their addresses."""
-    wait(driver, lambda d: image_srcs(d, selector) and d.execute_script(
-        "return Array.from(document.querySelectorAll(arguments[0])).every(i => i.complete)", selector))
+    wait(
+        driver,
+        lambda d: (
+            image_srcs(d, selector)
+            and d.execute_script(
+                "return Array.from(document.querySelectorAll(arguments[0])).every(i => i.complete)", selector
+            )
+        ),
+    )
     srcs = image_srcs(driver, selector)
     for src in srcs:
         kind, body = fetch(driver, src)
@@ -129,12 +160,16 @@ def test_an_officer_uploads_checks_makes_and_downloads_the_batch_and_a_page_imag
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))
-    assert by_css(browser, "#figures")[0].text.startswith("2 rows need an answer before they get a letter; 125 rows")
+    assert by_css(browser, "#figures")[0].text.startswith(
+        "2 rows need an answer before they get a letter; 125 rows"
+    )
 
     by_css(browser, "#make-letters")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN)
     figures = by_css(browser, "#figures")[0].text
-    assert re.match(r"\d+ letters made from 127 rows: 125 rows in letters, 2 without a letter", figures), figures
+    assert re.match(r"\d+ letters made from 127 rows: 125 rows in letters, 2 without a letter", figures), (
+        figures
+    )
     pages = int(re.search(r"batch\.pdf: (\d+) pages", by_css(browser, "#print-batch")[0].text).group(1))
     href = browser.find_element(By.LINK_TEXT, "batch.pdf").get_attribute("href")
     kind, body = fetch(browser, href)
@@ -166,10 +201,17 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     wait(browser, lambda d: by_css(d, ".notice"))
     assert "needs approval before it can be printed" in by_css(browser, ".notice")[0].text
     assert path.read_text(encoding="utf-8") != before and "Thank you." in path.read_text(encoding="utf-8")
-    last = subprocess.run(["git", "log", "-1", "--format=%an|%cn|%s", "--name-only"], cwd=root / DEMO,
-                          capture_output=True, text=True, check=True).stdout
+    last = subprocess.run(
+        ["git", "log", "-1", "--format=%an|%cn|%s", "--name-only"],
+        cwd=root / DEMO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert last.splitlines()[0].startswith("demo-editor|handle-docs workspace|Lock it leaflet: "), last
-    assert "content/leaflets/lock-it.yaml" in last.splitlines(), "the save is one commit in the demo force folder"
+    assert "content/leaflets/lock-it.yaml" in last.splitlines(), (
+        "the save is one commit in the demo force folder"
+    )
     assert console_errors(browser) == []
 
     # a second save: the editor, the review page, the History tab and handle-docs history say the same version
@@ -185,12 +227,24 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     in_review = said.search(by_css(browser, "#state-heading")[0].text).groups()
     browser.get(f"{url}/materials/lock-it-leaflet/history")
     in_tab = said.search(by_css(browser, ".version-label")[0].text).groups()  # newest first
-    assert in_editor == in_review == in_tab and in_editor[:2] == ("3", "demo-editor"), (in_editor, in_review, in_tab)
-    shown = subprocess.run([".venv/bin/handle-docs", "history", "lock-it-leaflet", "--folder", DEMO], cwd=root,
-                           capture_output=True, text=True, timeout=120)
+    assert in_editor == in_review == in_tab and in_editor[:2] == ("3", "demo-editor"), (
+        in_editor,
+        in_review,
+        in_tab,
+    )
+    shown = subprocess.run(
+        [".venv/bin/handle-docs", "history", "lock-it-leaflet", "--folder", DEMO],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("lock-it-leaflet: 3 versions")
-    assert f"edited by demo-editor on {in_editor[2]} at {in_editor[3]}" in shown.stdout[shown.stdout.index("version 3 "):]
+    assert (
+        f"edited by demo-editor on {in_editor[2]} at {in_editor[3]}"
+        in shown.stdout[shown.stdout.index("version 3 ") :]
+    )
 
 
 def test_a_reviewer_opens_the_review_page_and_sees_the_proofs_pages(workspace, browser):
@@ -198,6 +252,8 @@ def test_a_reviewer_opens_the_review_page_and_sees_the_proofs_pages(workspace, b
     sign_in_as(browser, url, "priya-lang", accounts)
     browser.get(f"{url}/materials/visit-letter/review")
     assert browser.title.startswith("Review")
-    assert len(shown_images(browser, "#proof-pages img")) == 3  # shared-back: two about the address, the shared one
+    assert (
+        len(shown_images(browser, "#proof-pages img")) == 3
+    )  # shared-back: two about the address, the shared one
     assert console_errors(browser) == []
     assert_accessible(browser)

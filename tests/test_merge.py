@@ -10,7 +10,7 @@ import stat
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pdfplumber
@@ -19,12 +19,13 @@ import pytest
 from PIL import Image, ImageDraw
 from weasyprint import HTML
 
-from .structure_summary import pdf_structure_summary
 from handle_docs.pdf.structure_tree import name_tree, number_tree, walk_structure
 from handle_docs.render import merge
 from handle_docs.render.merge import MergeError, merge_tagged_pdfs
 
-EPOCH_DATE = datetime.fromtimestamp(1794693600, timezone.utc)
+from .structure_summary import pdf_structure_summary
+
+EPOCH_DATE = datetime.fromtimestamp(1794693600, UTC)
 PAGES_PER_INPUT = (1, 2, 3)
 
 
@@ -51,10 +52,7 @@ def _letter_html(doc: int, pages: int, png: str) -> str:
 <p><a href="#top">Back to top</a></p>
 </section>"""
         )
-    return (
-        f'<html lang="en-GB"><head><title>Chunk {doc}</title></head>'
-        f'<body>{"".join(letters)}</body></html>'
-    )
+    return f'<html lang="en-GB"><head><title>Chunk {doc}</title></head><body>{"".join(letters)}</body></html>'
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +87,7 @@ def _first_lines(path: Path) -> list[str]:
 
 
 def test_inputs_are_tagged_weasyprint_output(inputs):
-    for path, pages in zip(inputs, PAGES_PER_INPUT):
+    for path, pages in zip(inputs, PAGES_PER_INPUT, strict=True):
         summary = pdf_structure_summary(path)
         assert summary["pages"] == pages
         assert summary["pages_with_unreachable_mcids"] == []
@@ -167,7 +165,11 @@ def test_one_document_element_holding_every_input_in_order(merged):
     path, _ = merged
     with pikepdf.open(path) as pdf:
         st = pdf.Root.StructTreeRoot
-        roots = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructTreeRoot"]
+        roots = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructTreeRoot"
+        ]
         assert len(roots) == 1  # the inputs' own roots were not carried along
         assert len(st.K) == 1
         doc = st.K[0]
@@ -293,7 +295,7 @@ def test_a_destination_named_in_utf16_still_resolves_after_the_merge(inputs, tmp
     merge_tagged_pdfs([source, source], out, title="T")
     with pikepdf.open(out) as pdf:
         flat = list(pdf.Root.Names.Dests.Names)
-        written = {bytes(key): value for key, value in zip(flat[0::2], flat[1::2])}
+        written = {bytes(key): value for key, value in zip(flat[0::2], flat[1::2], strict=True)}
         assert list(written) == [b"caf\xe9", b"caf\xe9~1"]  # PDFDocEncoding, renamed on the clash
         page_index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
         for i, page in enumerate(pdf.pages):
@@ -591,9 +593,11 @@ def test_merge_memory_does_not_grow_with_the_batch(tmp_path):
     grown = {}
     for n in (20, 60):
         result = subprocess.run(
-            [sys.executable, "-c", _MEMORY_SCRIPT, str(chunk), str(n), str(tmp_path / "out.pdf"),
-             str(pages)],
-            check=True, capture_output=True, text=True, cwd=root,
+            [sys.executable, "-c", _MEMORY_SCRIPT, str(chunk), str(n), str(tmp_path / "out.pdf"), str(pages)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=root,
         )
         before, after = map(int, result.stdout.split())
         assert before > 0

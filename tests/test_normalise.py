@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from handle_docs.records import vocab
 from handle_docs.models import RECORD_COLUMNS, Reject, VisitRecord
-from handle_docs.records.rules import RULES, build_record, build_row
+from handle_docs.records import vocab
 from handle_docs.records.normalise import (
     FieldError,
     item_key,
@@ -21,6 +20,7 @@ from handle_docs.records.normalise import (
     parse_submitted_at,
     parse_yes_no,
 )
+from handle_docs.records.rules import RULES, build_record, build_row
 
 # ---------------------------------------------------------------------------
 # registration
@@ -93,7 +93,18 @@ def test_postcode_normalised(typed: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["ZZ1 7H", "ZZ1", "ZZ1 4QC", "ZZ1 QX4", "1ZZ 4QX", "Q1 1AA", "ZZ1 4QX9", "ZZ1-4QX", "ZZ123 4QX", "ZZ1 4ÉX"],
+    [
+        "ZZ1 7H",
+        "ZZ1",
+        "ZZ1 4QC",
+        "ZZ1 QX4",
+        "1ZZ 4QX",
+        "Q1 1AA",
+        "ZZ1 4QX9",
+        "ZZ1-4QX",
+        "ZZ123 4QX",
+        "ZZ1 4ÉX",
+    ],
 )
 def test_postcode_rejected(typed: str) -> None:
     with pytest.raises(FieldError) as err:
@@ -135,7 +146,7 @@ def test_blank_vehicle_secure_rejected() -> None:
 
 @pytest.mark.parametrize("typed", ["maybe", "yes please", "2", 2, dt.datetime(2026, 1, 1)])
 def test_yes_no_junk_rejected(typed: object) -> None:
-    with pytest.raises(FieldError, match="^nws_interest must be yes or no$"):
+    with pytest.raises(FieldError, match=r"^nws_interest must be yes or no$"):
         parse_yes_no(typed, "nws_interest")
 
 
@@ -183,7 +194,7 @@ def test_item_free_text_too_long() -> None:
 
 
 def test_vocab_every_alias_maps_to_its_key() -> None:
-    assert vocab.ITEM_KEYS == tuple(vocab.ITEM_ALIASES)
+    assert tuple(vocab.ITEM_ALIASES) == vocab.ITEM_KEYS
     for key, aliases in vocab.ITEM_ALIASES.items():
         assert item_key(key) == key
         assert item_key(key.replace("_", " ")) == key
@@ -228,7 +239,7 @@ def test_submitted_at_summer_offset_becomes_uk_local() -> None:
     "typed", ["31/11/2026 19:12", "11/14/2026", "yesterday evening", "2026-13-01", "14-11-2026", 46340.75]
 )
 def test_submitted_at_rejected(typed: object) -> None:
-    with pytest.raises(FieldError, match="^submitted_at is not a recognised date and time$"):
+    with pytest.raises(FieldError, match=r"^submitted_at is not a recognised date and time$"):
         parse_submitted_at(typed)
 
 
@@ -347,7 +358,7 @@ def test_language(typed: object, expected: str) -> None:
 
 @pytest.mark.parametrize("typed", ["xx", "Klingon", "en-GBR", "english please", "e"])
 def test_language_rejected(typed: str) -> None:
-    with pytest.raises(FieldError, match="^language is not a recognised language code or name$"):
+    with pytest.raises(FieldError, match=r"^language is not a recognised language code or name$"):
         normalise_language(typed)
 
 

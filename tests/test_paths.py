@@ -30,8 +30,11 @@ def path_params(command: click.Command, name: str = "handle-docs"):
 def test_every_path_a_command_takes_is_made_absolute():
     paths = [(name, param.name) for name, param in path_params(cli) if isinstance(param.type, click.Path)]
     assert len(paths) >= 30, paths  # every command's folders and files
-    relative = [(name, param.name) for name, param in path_params(cli)
-                if isinstance(param.type, click.Path) and not isinstance(param.type, AbsolutePath)]
+    relative = [
+        (name, param.name)
+        for name, param in path_params(cli)
+        if isinstance(param.type, click.Path) and not isinstance(param.type, AbsolutePath)
+    ]
     assert relative == []
 
 
@@ -75,10 +78,14 @@ def test_the_workspace_settings_make_their_folders_absolute(tmp_path, monkeypatc
     from handle_docs.web import Settings
 
     monkeypatch.chdir(tmp_path)
-    settings = Settings(content=Path("content"), instance=Path("instance"), key=Path("keys/workspace"),
-                        templates="templates")
+    settings = Settings(
+        content=Path("content"), instance=Path("instance"), key=Path("keys/workspace"), templates="templates"
+    )
     assert settings.content == tmp_path / "content" and settings.instance == tmp_path / "instance"
-    assert settings.key_path == tmp_path / "keys" / "workspace" and settings.templates_dir == tmp_path / "templates"
+    assert (
+        settings.key_path == tmp_path / "keys" / "workspace"
+        and settings.templates_dir == tmp_path / "templates"
+    )
     assert settings.review_dir == tmp_path / "review"
     assert Settings().instance == tmp_path / "instance"
 
@@ -88,14 +95,21 @@ def test_a_preview_image_is_served_from_a_relative_instance_folder(content_copy,
     from handle_docs.web import Settings, create_app
 
     monkeypatch.chdir(content_copy.parent)
-    app = create_app(Settings(content=Path("content"), instance=Path("instance"),
-                              key=ROOT / "examples" / "demo-keys" / "demo-workspace"))
+    app = create_app(
+        Settings(
+            content=Path("content"),
+            instance=Path("instance"),
+            key=ROOT / "examples" / "demo-keys" / "demo-workspace",
+        )
+    )
     app.config["TESTING"] = True
     client = app.test_client()
     try:
         page = client.get("/materials/lock-it-leaflet/edit").get_data(as_text=True)
-        form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-                "base_sha256": re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)}
+        form = {
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+            "base_sha256": re.search(r'name="base_sha256" value="([^"]+)"', page).group(1),
+        }
         shown = client.post("/materials/lock-it-leaflet/preview", data=form).get_data(as_text=True)
         for _ in range(240):
             if "<img" in shown:

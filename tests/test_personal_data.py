@@ -51,9 +51,26 @@ def test_debug_logs_and_terminal_output_hold_no_personal_data(tmp_path):
     log = tmp_path / "handle-docs.log"
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
     proc = subprocess.run(
-        [sys.executable, "-m", "handle_docs", "--log-level", "DEBUG", "--log-file", str(log), "letters",
-         str(records), "--out", str(tmp_path / "run"), "--content", str(CONTENT), "--jobs", "2"],
-        env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "handle_docs",
+            "--log-level",
+            "DEBUG",
+            "--log-file",
+            str(log),
+            "letters",
+            str(records),
+            "--out",
+            str(tmp_path / "run"),
+            "--content",
+            str(CONTENT),
+            "--jobs",
+            "2",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     seen = proc.stdout + proc.stderr + log.read_text()
@@ -66,8 +83,20 @@ def test_file_names_carry_only_ids_and_files_are_private_whatever_the_umask(tmp_
     records = sample_with_named_officers(tmp_path, rows=9)
     old = os.umask(0o000)
     try:
-        result = CliRunner().invoke(cli, ["letters", str(records), "--out", str(tmp_path / "run"),
-                                          "--content", str(CONTENT), "--jobs", "1", "--quiet"])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "letters",
+                str(records),
+                "--out",
+                str(tmp_path / "run"),
+                "--content",
+                str(CONTENT),
+                "--jobs",
+                "1",
+                "--quiet",
+            ],
+        )
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
@@ -82,14 +111,20 @@ def test_file_names_carry_only_ids_and_files_are_private_whatever_the_umask(tmp_
 def test_purge_removes_personal_data_and_keeps_the_counts(tmp_path):
     records = sample_with_named_officers(tmp_path, rows=9)
     run = tmp_path / "run"
-    made = CliRunner().invoke(cli, ["letters", str(records), "--out", str(run), "--content", str(CONTENT), "--jobs", "1",
-                                    "--quiet"])
+    made = CliRunner().invoke(
+        cli, ["letters", str(records), "--out", str(run), "--content", str(CONTENT), "--jobs", "1", "--quiet"]
+    )
     assert made.exit_code == 0, made.output
     summary_before = (run / "summary.txt").read_text()
     result = CliRunner().invoke(cli, ["purge", str(run), "--yes"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in run.iterdir()) == [
-        "manifest.csv", "manifest.json", "rejects.csv", "stats.json", "summary.txt", "warnings.csv",
+        "manifest.csv",
+        "manifest.json",
+        "rejects.csv",
+        "stats.json",
+        "summary.txt",
+        "warnings.csv",
     ]
     assert (run / "summary.txt").read_text() == summary_before
     assert json.loads((run / "manifest.json").read_text())["personal_data_purged"]

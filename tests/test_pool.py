@@ -32,9 +32,9 @@ def test_a_run_lets_the_workers_go_once_its_chunks_are_rendered(tmp_path):
     # idle workers would otherwise hold their memory while the batch is joined
     import pytest
 
-    from handle_docs.wording.content import load_content
-    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
     from handle_docs.records.read import read_records
+    from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
+    from handle_docs.wording.content import load_content
 
     from .conftest import CONTENT, TEMPLATES
     from .synth import write_records
@@ -42,8 +42,14 @@ def test_a_run_lets_the_workers_go_once_its_chunks_are_rendered(tmp_path):
     records = write_records(tmp_path / "records.csv", 4)
     settings = batch.RunSettings(content_root=CONTENT, templates=TEMPLATES, chunk_size=1)
     with batch.worker_pool(2) as pool:
-        result = run_letters(read_records(records), file_sha256(records), load_content(CONTENT, TEMPLATES), settings,
-                             tmp_path / "run", RunOptions(jobs=2, pool=pool))
+        result = run_letters(
+            read_records(records),
+            file_sha256(records),
+            load_content(CONTENT, TEMPLATES),
+            settings,
+            tmp_path / "run",
+            RunOptions(jobs=2, pool=pool),
+        )
         assert len(result.letters) == 4
         with pytest.raises(RuntimeError, match="shutdown"):
             pool.submit(_seen_by_worker)

@@ -15,8 +15,8 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from handle_docs.records import read as records_module
 from handle_docs.models import RECORD_COLUMNS, ProblemsError, RecordSet, Severity, VisitRecord
+from handle_docs.records import read as records_module
 from handle_docs.records.read import load_column_map, read_records
 
 from .synth import HEADER_LINE, row_values
@@ -109,7 +109,7 @@ def test_row_longer_than_header_is_rejected(tmp_path: Path) -> None:
 
 
 def test_one_reject_per_row_with_all_fields(tmp_path: Path) -> None:
-    row = '31/11/2026 19:00,4127,,ZZ1,QZ00 XK9Q,,,maybe,,,,'
+    row = "31/11/2026 19:00,4127,,ZZ1,QZ00 XK9Q,,,maybe,,,,"
     result = read_records(write(tmp_path, f"{HEADER_LINE}\n{row}\n"))
     assert result.rows_read == 1 and len(result.rejects) == 1
     reject = result.rejects[0]
@@ -255,7 +255,9 @@ def test_sample_csv_and_xlsx_agree() -> None:
         assert result.warnings == []
     assert [_comparable(r) for r in from_csv.records] == [_comparable(r) for r in from_xlsx.records]
     assert from_csv.rejects == from_xlsx.rejects
-    assert [(w.row, w.field) for w in from_csv.row_warnings] == [(w.row, w.field) for w in from_xlsx.row_warnings]
+    assert [(w.row, w.field) for w in from_csv.row_warnings] == [
+        (w.row, w.field) for w in from_xlsx.row_warnings
+    ]
 
 
 def test_sample_mix() -> None:
@@ -280,7 +282,11 @@ def test_sample_mix() -> None:
     assert set(reasons) == {"address", "vehicle_secure"}
     assumed = {w.field: w.assumed for w in result.row_warnings}
     assert set(assumed) == {"vrm", "postcode", "submitted_at", "advice_given", "nws_interest"}
-    assert [sum(not getattr(r, name) for r in recs) for name in ("vrm", "postcode", "submitted_at")] == [1, 1, 1]
+    assert [sum(not getattr(r, name) for r in recs) for name in ("vrm", "postcode", "submitted_at")] == [
+        1,
+        1,
+        1,
+    ]
 
 
 @pytest.mark.parametrize("path", [SAMPLE_CSV, SAMPLE_XLSX], ids=["csv", "xlsx"])
@@ -406,10 +412,22 @@ def test_forms_export_details(tmp_path: Path) -> None:
     header = ["ID", "Start time", "Completion time", "Email", "Name"] + [questions[f] for f in fields]
     header[-1] = header[-1].upper() + "  "  # case and spaces do not matter
     when = dt.datetime(2026, 11, 14, 18, 5, 7)
-    answers = [4127, "14 Tanners Row", "zz1 7hd", "QZ00XKB", "No", "Bag;Phone;Keys;", "Yes", "No", "No", "Polish", "No"]
+    answers = [
+        4127,
+        "14 Tanners Row",
+        "zz1 7hd",
+        "QZ00XKB",
+        "No",
+        "Bag;Phone;Keys;",
+        "Yes",
+        "No",
+        "No",
+        "Polish",
+        "No",
+    ]
     path = _forms_workbook(
         tmp_path,
-        header + ["Anything else?"],
+        [*header, "Anything else?"],
         [
             [1, when, when, "officer-4127@westmarch-police.example", "PC 4127", *answers, None],
             [None] * 5,
@@ -423,7 +441,9 @@ def test_forms_export_details(tmp_path: Path) -> None:
     assert record.items_on_display == ("bag", "phone", "keys") and record.keys_visible
     assert record.language == "pl"
     assert result.records[1].submitted_at is None
-    assert [(w.row, w.field, w.found) for w in result.row_warnings] == [(4, "submitted_at", "free text, 10 characters: submitted_at is not a recognised date and time")]
+    assert [(w.row, w.field, w.found) for w in result.row_warnings] == [
+        (4, "submitted_at", "free text, 10 characters: submitted_at is not a recognised date and time")
+    ]
     assert result.rows_read == 2 and not result.rejects
     assert [w.key for w in result.warnings] == ["Anything else?"]  # Forms' own columns are not warned
 
@@ -432,7 +452,13 @@ def test_xlsx_missing_questions(tmp_path: Path) -> None:
     path = _forms_workbook(tmp_path, ["ID", "Completion time", "Postcode"], [])
     with pytest.raises(ProblemsError) as err:
         read_records(path)
-    assert {p.key for p in err.value.problems} == {"officer", "address", "vrm", "vehicle_secure", "items_on_display"}
+    assert {p.key for p in err.value.problems} == {
+        "officer",
+        "address",
+        "vrm",
+        "vehicle_secure",
+        "items_on_display",
+    }
 
 
 def test_xlsx_header_only(tmp_path: Path) -> None:
@@ -522,7 +548,7 @@ def test_default_column_map_path_exists() -> None:
 
 def test_xlsx_cells_beyond_header_are_a_warning(tmp_path: Path) -> None:
     row = ["2026-11-14 18:05", "4127", "14 Tanners Row", "ZZ1 7HD", "QZ00 XKB", "yes", "", "", "", "", "", ""]
-    path = _forms_workbook(tmp_path, list(RECORD_COLUMNS), [row + [None, "a note"]])
+    path = _forms_workbook(tmp_path, list(RECORD_COLUMNS), [[*row, None, "a note"]])
     result = read_records(path)
     assert len(result.records) == 1
     assert [w.message for w in result.warnings] == ["column 14 has data but no header and was ignored"]

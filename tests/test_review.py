@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handle_docs.wording.content import load_content
 from handle_docs.models import Severity
 from handle_docs.review import (
     ReviewError,
@@ -31,9 +30,10 @@ from handle_docs.review import (
     word_diff,
 )
 from handle_docs.review import fingerprints as fingerprint_module
-from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.policy import Policy
+from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.statement import statement as stmt
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES, edit, unsigned
 from .signing import demo_signer, enrol
@@ -58,8 +58,11 @@ def fresh(content_dir: Path):
 
 def officer(content_dir: Path) -> dict:
     """A third reviewer, Ade Mensah (comms-officer), enrolled and approved."""
-    return dict(reviewer="ade-mensah", role="comms-officer",
-                signer=enrol(content_dir, "ade-mensah", "Ade Mensah", ["comms-officer"]))
+    return dict(
+        reviewer="ade-mensah",
+        role="comms-officer",
+        signer=enrol(content_dir, "ade-mensah", "Ade Mensah", ["comms-officer"]),
+    )
 
 
 def approve(content, who, **kwargs):
@@ -118,7 +121,8 @@ def test_reindenting_and_comments_do_not_change_the_fingerprint(content_copy):
     before = fingerprint(load(content_copy), MID)
     data = yaml.safe_load(visit(content_copy).read_text(encoding="utf-8"))
     visit(content_copy).write_text(
-        "# a comment added by comms\n" + yaml.safe_dump(data, indent=4, width=60, sort_keys=True), encoding="utf-8"
+        "# a comment added by comms\n" + yaml.safe_dump(data, indent=4, width=60, sort_keys=True),
+        encoding="utf-8",
     )
     links = content_copy / "links.yaml"
     links.write_text("# reordered, same data\n" + links.read_text(encoding="utf-8"), encoding="utf-8")
@@ -133,10 +137,19 @@ def test_reindenting_and_comments_do_not_change_the_fingerprint(content_copy):
         ("the review-by date", lambda c: edit(visit(c), "review_by: 2027-11-30", "review_by: 2027-12-01")),
         ("a link", lambda c: edit(c / "links.yaml", "/report\n", "/report-it\n")),
         ("a contact detail", lambda c: edit(c / "operation.yaml", "01632 960 418", "01632 960 419")),
-        ("the letter template", lambda c: edit(c.parent / "templates/letters/visit.html.j2", "{{ title }}", "{{ title }} now")),
-        ("the letter CSS", lambda c: append(c.parent / "templates/letters/letter.css", "h1 { margin: 0; }\n")),
+        (
+            "the letter template",
+            lambda c: edit(c.parent / "templates/letters/visit.html.j2", "{{ title }}", "{{ title }} now"),
+        ),
+        (
+            "the letter CSS",
+            lambda c: append(c.parent / "templates/letters/letter.css", "h1 { margin: 0; }\n"),
+        ),
         ("the shared CSS", lambda c: append(c.parent / "templates/base.css", "p { margin: 0; }\n")),
-        ("a new file in the letter folder", lambda c: (c.parent / "templates/letters/visit.docx").write_bytes(b"PK")),
+        (
+            "a new file in the letter folder",
+            lambda c: (c.parent / "templates/letters/visit.docx").write_bytes(b"PK"),
+        ),
         (
             "a renamed shared template",
             lambda c: (c.parent / "templates/macros.html.j2").rename(c.parent / "templates/macros2.html.j2"),
@@ -166,7 +179,9 @@ def test_records_sign_offs_other_kinds_and_hidden_files_never_change_the_version
     before = fingerprint(content, MID)
     (content_copy.parent / "records.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (content_copy.parent / "templates" / "leaflets").mkdir(exist_ok=True)
-    (content_copy.parent / "templates" / "leaflets" / "lock-it.html.j2").write_text("<p>x</p>", encoding="utf-8")
+    (content_copy.parent / "templates" / "leaflets" / "lock-it.html.j2").write_text(
+        "<p>x</p>", encoding="utf-8"
+    )
     (content_copy.parent / "templates" / "letters" / ".visit.html.j2.swp").write_bytes(b"swap")
     approve(content, officer(content_copy))  # writes review/ and changes the reviewer registry
     assert fingerprint(load(content_copy), MID) == before
@@ -260,8 +275,11 @@ def test_past_the_review_by_date_the_material_is_refused(content_copy):
 
 def test_the_last_editor_may_not_approve_their_own_version(content_copy):
     """last_edited_by says 'Dana Whitlock': her registry id dana-whitlock is that person."""
-    dana = dict(reviewer="dana-whitlock", role="comms-lead",
-                signer=enrol(content_copy, "dana-whitlock", "Dana Whitlock", ["comms-lead"]))
+    dana = dict(
+        reviewer="dana-whitlock",
+        role="comms-lead",
+        signer=enrol(content_copy, "dana-whitlock", "Dana Whitlock", ["comms-lead"]),
+    )
     content = fresh(content_copy)
     with pytest.raises(ReviewError) as refused:
         approve(content, dana)
@@ -270,8 +288,15 @@ def test_the_last_editor_may_not_approve_their_own_version(content_copy):
     # signed with her own key and written in by hand, it does not count either
     approve(content, SERGEANT)
     fp = fingerprint(content, MID)
-    statement = stmt(material=MID, fingerprint=fp, decision="approved", reviewer="dana-whitlock", role="comms-lead",
-                     date=TODAY, note="")
+    statement = stmt(
+        material=MID,
+        fingerprint=fp,
+        decision="approved",
+        reviewer="dana-whitlock",
+        role="comms-lead",
+        date=TODAY,
+        note="",
+    )
     signature = dana["signer"].sign(statement)
     with signoff_file(content_copy).open("a", encoding="utf-8") as handle:
         handle.write(
@@ -281,12 +306,16 @@ def test_the_last_editor_may_not_approve_their_own_version(content_copy):
         )
     status = material_status(content, MID, today=TODAY)
     assert not status.approved and not status.refused  # her signature checks out ...
-    assert any("Dana Whitlock last edited" in p.message and "may not approve" in p.message for p in status.problems)
+    assert any(
+        "Dana Whitlock last edited" in p.message and "may not approve" in p.message for p in status.problems
+    )
 
 
 def test_changes_requested_after_an_approval_withdraws_it(content_copy):
     content = approved(content_copy)
-    sign(content, MID, decision="changes-requested", note="Say 'vehicle', not 'car'.", today=TODAY, **SERGEANT)
+    sign(
+        content, MID, decision="changes-requested", note="Say 'vehicle', not 'car'.", today=TODAY, **SERGEANT
+    )
     problems = gate(content, [MID], TODAY)
     assert "changes requested by Sgt Tom Okoro" in messages(problems)
     assert "has 1" in messages(problems)
@@ -306,11 +335,15 @@ def test_a_changes_request_by_a_third_person_holds_the_version_back(content_copy
 def test_policy_decides_what_approval_means(content_copy):
     content = fresh(content_copy)
     policy = content_copy / "review-policy.yaml"
-    policy.write_text("required_approvals: 1\nrequired_roles: [neighbourhood-sergeant]\n"
-                      "roles: [comms-lead, neighbourhood-sergeant]\n", encoding="utf-8")
+    policy.write_text(
+        "required_approvals: 1\nrequired_roles: [neighbourhood-sergeant]\n"
+        "roles: [comms-lead, neighbourhood-sergeant]\n",
+        encoding="utf-8",
+    )
     approve(content, LEAD)
-    assert "needs 1 approval incl. role neighbourhood-sergeant, has 1 (none with role neighbourhood-sergeant)" in messages(
-        gate(content, [MID], TODAY)
+    assert (
+        "needs 1 approval incl. role neighbourhood-sergeant, has 1 (none with role neighbourhood-sergeant)"
+        in messages(gate(content, [MID], TODAY))
     )
     approve(content, SERGEANT)
     assert gate(content, [MID], TODAY) == []
@@ -319,7 +352,10 @@ def test_policy_decides_what_approval_means(content_copy):
 def test_a_broken_policy_approves_nothing_and_names_file_and_line(content_copy):
     content = approved(content_copy)
     policy = content_copy / "review-policy.yaml"
-    policy.write_text("required_approvals: 2\nrequired_roles: [comms-lead]\nroles: [comms-lead]\nminimum: 3\n", encoding="utf-8")
+    policy.write_text(
+        "required_approvals: 2\nrequired_roles: [comms-lead]\nroles: [comms-lead]\nminimum: 3\n",
+        encoding="utf-8",
+    )
     text = messages(gate(content, [MID], TODAY))
     assert f"{policy}:4: minimum: error: unknown key" in text and "no material counts as approved" in text
 
@@ -338,11 +374,22 @@ def test_a_run_needs_its_translations_approved_too(content_copy):
     assert materials_for(content, MID) == [MID, *translations]
     problems = gate(content, materials_for(content, MID), TODAY)
     assert [str(p).split(": not approved")[0].rsplit(" ", 1)[-1] for p in problems] == translations
-    for code, translator in (("ar", "samir-haddad"), ("cy", "eleri-pryce"), ("pl", "agnieszka-wojcik"),
-                             ("ro", "ioana-popescu"), ("ur", "ayesha-qureshi")):
+    for code, translator in (
+        ("ar", "samir-haddad"),
+        ("cy", "eleri-pryce"),
+        ("pl", "agnieszka-wojcik"),
+        ("ro", "ioana-popescu"),
+        ("ur", "ayesha-qureshi"),
+    ):
         sign(content, f"{MID}-{code}", today=TODAY, **LEAD)
-        sign(content, f"{MID}-{code}", today=TODAY, reviewer=translator, role=f"translator-{code}",
-             signer=demo_signer(translator))
+        sign(
+            content,
+            f"{MID}-{code}",
+            today=TODAY,
+            reviewer=translator,
+            role=f"translator-{code}",
+            signer=demo_signer(translator),
+        )
     assert gate(content, materials_for(content, MID), TODAY) == []
 
 
@@ -355,12 +402,19 @@ def test_approval_for_run_records_fingerprint_and_approvers_for_the_manifest(con
     assert record["fingerprint"] == fingerprint(content, MID) and record["version"] == 1
     assert [a["reviewer"] for a in record["approved_by"]] == ["Priya Lang", "Sgt Tom Okoro"]
     assert record["approved_by"][0] == {
-        "reviewer": "Priya Lang", "id": "priya-lang", "role": "comms-lead", "date": "2027-01-15",
+        "reviewer": "Priya Lang",
+        "id": "priya-lang",
+        "role": "comms-lead",
+        "date": "2027-01-15",
         "key": demo_signer("priya-lang").public_key.fingerprint,
     }
     assert "Priya Lang (comms-lead)" in run.summary_line
     draft = approval_for_run(fresh(content_copy), [MID], draft=True, today=TODAY)
-    assert not draft.open and draft.manifest_extra["approval"] == "DRAFT" and draft.manifest_extra["draft"] is True
+    assert (
+        not draft.open
+        and draft.manifest_extra["approval"] == "DRAFT"
+        and draft.manifest_extra["draft"] is True
+    )
 
 
 # --- bad sign-off files: each names file and line, none counts ---------------------------
@@ -374,14 +428,21 @@ def _write(content_dir: Path, text: str) -> Path:
 
 
 def _entry(fp: str, reviewer: str, role: str, **extra) -> str:
-    lines = [f"  - fingerprint: {fp}", f"    reviewer: {reviewer}", f"    role: {role}",
-             f"    decision: {extra.get('decision', 'approved')}", f"    date: {extra.get('date', '2027-01-10')}"]
+    lines = [
+        f"  - fingerprint: {fp}",
+        f"    reviewer: {reviewer}",
+        f"    role: {role}",
+        f"    decision: {extra.get('decision', 'approved')}",
+        f"    date: {extra.get('date', '2027-01-10')}",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def test_a_sign_off_file_edited_into_nonsense(content_copy):
     content = fresh(content_copy)
-    path = _write(content_copy, "material: visit-letter\nsignoffs:\n  - fingerprint: [unclosed\n    reviewer: x\n")
+    path = _write(
+        content_copy, "material: visit-letter\nsignoffs:\n  - fingerprint: [unclosed\n    reviewer: x\n"
+    )
     problems = gate(content, [MID], TODAY)
     text = messages(problems)
     assert f"{path}:" in text and "YAML syntax" in text
@@ -392,7 +453,13 @@ def test_a_sign_off_file_edited_into_nonsense(content_copy):
     "mangle, expected, line",
     [
         (lambda e: e.replace("role: neighbourhood-sergeant", "role: chief"), "unknown role 'chief'", 10),
-        (lambda e: e.replace("decision: approved\n    date: 2027-01-10\n" + "", "decision: ok\n    date: 2027-01-10\n"), "decision must be one of", 11),
+        (
+            lambda e: e.replace(
+                "decision: approved\n    date: 2027-01-10\n" + "", "decision: ok\n    date: 2027-01-10\n"
+            ),
+            "decision must be one of",
+            11,
+        ),
         (lambda e: e.replace("date: 2027-01-10\n", "date: 10/01/2027\n"), "calendar date", 12),
         (lambda e: e.replace("date: 2027-01-10\n", "date: 2031-01-10\n"), "in the future", 12),
         (lambda e: e + "    colour: blue\n", "colour: error: unknown key", 13),
@@ -417,7 +484,12 @@ def test_a_bad_entry_names_file_and_line_and_nothing_counts(content_copy, mangle
 def test_a_file_for_another_material_is_an_error(content_copy):
     content = fresh(content_copy)
     fp = fingerprint(content, MID)
-    _write(content_copy, "material: lock-it\nsignoffs:\n" + _entry(fp, "Priya Lang", "comms-lead") + _entry(fp, "Sgt Tom Okoro", "neighbourhood-sergeant"))
+    _write(
+        content_copy,
+        "material: lock-it\nsignoffs:\n"
+        + _entry(fp, "Priya Lang", "comms-lead")
+        + _entry(fp, "Sgt Tom Okoro", "neighbourhood-sergeant"),
+    )
     text = messages(material_status(content, MID, today=TODAY).errors)
     assert ":1: material: error:" in text and "lock-it" in text
 
@@ -425,7 +497,12 @@ def test_a_file_for_another_material_is_an_error(content_copy):
 def test_a_fingerprint_for_a_version_that_never_existed(content_copy):
     content = fresh(content_copy)
     made_up = "sha256:" + "ab" * 32
-    path = _write(content_copy, "material: visit-letter\nsignoffs:\n" + _entry(made_up, "Priya Lang", "comms-lead") + _entry(made_up, "Sgt Tom Okoro", "neighbourhood-sergeant"))
+    path = _write(
+        content_copy,
+        "material: visit-letter\nsignoffs:\n"
+        + _entry(made_up, "Priya Lang", "comms-lead")
+        + _entry(made_up, "Sgt Tom Okoro", "neighbourhood-sergeant"),
+    )
     status = material_status(content, MID, today=TODAY)
     assert not status.approved
     warnings = [p for p in status.problems if "matches neither the current version" in p.message]
@@ -444,7 +521,11 @@ def test_sign_offs_for_an_unknown_material_are_reported(content_copy):
 
 def test_approving_appends_and_keeps_comments_and_history(content_copy):
     content = fresh(content_copy)
-    path = _write(content_copy, "# kept\nmaterial: visit-letter\nsignoffs:\n" + _entry("sha256:" + "cd" * 32, "Old Hand", "comms-lead", date="2026-01-02"))
+    path = _write(
+        content_copy,
+        "# kept\nmaterial: visit-letter\nsignoffs:\n"
+        + _entry("sha256:" + "cd" * 32, "Old Hand", "comms-lead", date="2026-01-02"),
+    )
     before = path.read_text(encoding="utf-8")
     approve(content, LEAD, note="Line one: with a colon, and 'quotes' #hash")
     after = path.read_text(encoding="utf-8")
@@ -466,7 +547,9 @@ def test_a_file_that_cannot_be_appended_to_safely_is_left_alone(content_copy):
 
 
 def test_word_diff_marks_words_like_git():
-    lines = word_diff(["the cat sat on the mat", "unchanged line"], ["the dog sat on the mat", "unchanged line"])
+    lines = word_diff(
+        ["the cat sat on the mat", "unchanged line"], ["the dog sat on the mat", "unchanged line"]
+    )
     assert lines == [("the [-cat-]{+dog+} sat on the mat", True), ("unchanged line", False)]
 
 

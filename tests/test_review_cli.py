@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from handle_docs.cli import cli
-from handle_docs.wording.content import load_content
 from handle_docs.review import fingerprint
+from handle_docs.wording.content import load_content
 
 from .conftest import approve_all, unsigned
 from .signing import DEMO_KEYS
@@ -59,7 +59,9 @@ def approve_both(content: Path, material: str = MID) -> None:
 
 def one_word(content: Path) -> None:
     path = content / "letters" / "visit.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8"
+    )
 
 
 def records(tmp_path: Path) -> Path:
@@ -67,7 +69,18 @@ def records(tmp_path: Path) -> Path:
 
 
 def letters(content: Path, tmp_path: Path, out: str, *extra):
-    return run("letters", records(tmp_path), "--out", tmp_path / out, "--content", content, "--jobs", 1, "--quiet", *extra)
+    return run(
+        "letters",
+        records(tmp_path),
+        "--out",
+        tmp_path / out,
+        "--content",
+        content,
+        "--jobs",
+        1,
+        "--quiet",
+        *extra,
+    )
 
 
 def page_strings(path: Path) -> list[str]:
@@ -97,7 +110,10 @@ def test_status_exits_0_when_all_approved_and_shows_who(content_copy):
     result = review(content_copy, "status")
     assert result.exit_code == 0, result.output
     assert f"ready: all {len(ids)} material(s) and the reviewer registry approved" in result.output
-    assert "approved" in result.output and "Priya Lang (comms-lead), Sgt Tom Okoro (neighbourhood-sergeant)" in result.output
+    assert (
+        "approved" in result.output
+        and "Priya Lang (comms-lead), Sgt Tom Okoro (neighbourhood-sergeant)" in result.output
+    )
     key = "SHA256:waGjJ6ie3PYXkVXuV06+gehsZFNtvXNwIj4i3h5/fFg"  # ssh-keygen -lf examples/demo-keys/priya-lang.pub
     assert f"approved by Priya Lang [priya-lang] (comms-lead), key {key}" in result.output
     verbose = review(content_copy, "status", "--verbose")
@@ -142,15 +158,36 @@ def test_approve_with_bad_input_is_refused_with_a_clear_message(content_copy):
     unknown = review(content_copy, "approve", "no-such-letter", *PRIYA)
     assert unknown.exit_code == 2 and "no material with id 'no-such-letter' (have: " in unknown.output
     assert MID in unknown.output
-    nobody = review(content_copy, "approve", MID, "--reviewer", "a-b", "--role", "comms-lead", "--key",
-                    DEMO_KEYS / "priya-lang")
-    assert nobody.exit_code == 2 and "no reviewer with id 'a-b'" in nobody.output and "priya-lang" in nobody.output
+    nobody = review(
+        content_copy,
+        "approve",
+        MID,
+        "--reviewer",
+        "a-b",
+        "--role",
+        "comms-lead",
+        "--key",
+        DEMO_KEYS / "priya-lang",
+    )
+    assert (
+        nobody.exit_code == 2
+        and "no reviewer with id 'a-b'" in nobody.output
+        and "priya-lang" in nobody.output
+    )
     role = review(content_copy, "approve", MID, *PRIYA[:2], "--role", "chief", *PRIYA[4:])
     assert role.exit_code == 2 and "unknown role 'chief'" in role.output
-    not_hers = review(content_copy, "approve", MID, *PRIYA[:2], "--role", "neighbourhood-sergeant", *PRIYA[4:])
-    assert not_hers.exit_code == 2 and "Priya Lang does not hold the role 'neighbourhood-sergeant'" in not_hers.output
+    not_hers = review(
+        content_copy, "approve", MID, *PRIYA[:2], "--role", "neighbourhood-sergeant", *PRIYA[4:]
+    )
+    assert (
+        not_hers.exit_code == 2
+        and "Priya Lang does not hold the role 'neighbourhood-sergeant'" in not_hers.output
+    )
     toms_key = review(content_copy, "approve", MID, *PRIYA[:4], "--key", DEMO_KEYS / "tom-okoro")
-    assert toms_key.exit_code == 2 and "belongs to Sgt Tom Okoro (tom-okoro), not to priya-lang" in toms_key.output
+    assert (
+        toms_key.exit_code == 2
+        and "belongs to Sgt Tom Okoro (tom-okoro), not to priya-lang" in toms_key.output
+    )
     bad_day = review(content_copy, "status", "--today", "someday")
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
     assert not (content_copy.parent / "review" / f"{MID}.yaml").exists()
@@ -254,8 +291,12 @@ def test_proof_is_watermarked_with_the_fingerprint_on_every_page(content_copy, t
         assert squash(DRAFT) in page, f"proof page {number} has no draft watermark"
         assert squash(f"Version {short}") in page, f"proof page {number} has no fingerprint in the footer"
     words = " ".join(squash(p) for p in pages)
-    for heading in ("Acaratyouraddresswasnotlocked", "Thingswereleftonshow", "Keyswereleftinsight",
-                    "Thankyouforkeepingyourcarsafe"):
+    for heading in (
+        "Acaratyouraddresswasnotlocked",
+        "Thingswereleftonshow",
+        "Keyswereleftinsight",
+        "Thankyouforkeepingyourcarsafe",
+    ):
         assert heading in words, f"the proof must show every finding: {heading}"
 
     approve_both(content_copy)

@@ -13,6 +13,7 @@ depends on the machine's HarfBuzz and Pango, and must not fail the tests.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -22,16 +23,17 @@ import pytest
 
 from handle_docs.checks import check_paths
 from handle_docs.checks.config import config_from_links
-from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
-from handle_docs.util.direction import direction_of_text, text_direction
-from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.compose.context import letter_context
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
+from handle_docs.run.chunk import ChunkRenderer, RunSettings
+from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.util.script import arabic_script
 from handle_docs.wording.content import load_content
 
 from .conftest import EPOCH
 from .pdfsee import words
 from .rtl import PHONE, POSTCODE, SHORT, VRM, render_letter, rtl_content_dir, sample_letter
+
 
 @pytest.fixture(scope="module")
 def content_dir(tmp_path_factory) -> Path:
@@ -50,25 +52,50 @@ def letters(content_dir, tmp_path_factory) -> dict[str, Path]:
 # --- direction ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang, direction", [
-    ("ar", "rtl"), ("ur", "rtl"), ("fa", "rtl"), ("he", "rtl"), ("ps", "rtl"), ("sd", "rtl"), ("ug", "rtl"),
-    ("yi", "rtl"), ("ur-PK", "rtl"), ("en-GB", "ltr"), ("cy", "ltr"), ("pl", "ltr"), ("ro", "ltr"), ("pa", "ltr"),
-])
+@pytest.mark.parametrize(
+    "lang, direction",
+    [
+        ("ar", "rtl"),
+        ("ur", "rtl"),
+        ("fa", "rtl"),
+        ("he", "rtl"),
+        ("ps", "rtl"),
+        ("sd", "rtl"),
+        ("ug", "rtl"),
+        ("yi", "rtl"),
+        ("ur-PK", "rtl"),
+        ("en-GB", "ltr"),
+        ("cy", "ltr"),
+        ("pl", "ltr"),
+        ("ro", "ltr"),
+        ("pa", "ltr"),
+    ],
+)
 def test_the_direction_comes_from_the_language_code_alone(lang, direction):
     assert text_direction(lang) == direction
 
 
-@pytest.mark.parametrize("value, direction", [
-    (VRM, "ltr"), (PHONE, "ltr"), ("999", "ltr"), (SHORT, "ltr"), ("14 November 2026", "ltr"),
-    ("ایسٹمور", "rtl"), ("الشرطة 101", "rtl"),
-])
+@pytest.mark.parametrize(
+    "value, direction",
+    [
+        (VRM, "ltr"),
+        (PHONE, "ltr"),
+        ("999", "ltr"),
+        (SHORT, "ltr"),
+        ("14 November 2026", "ltr"),
+        ("ایسٹمور", "rtl"),
+        ("الشرطة 101", "rtl"),
+    ],
+)
 def test_a_value_reads_in_the_direction_of_its_first_letter(value, direction):
     assert direction_of_text(value) == direction
 
 
 def test_each_letter_carries_its_own_language_and_direction_in_the_html(content_dir):
     content = load_content(content_dir, content_dir.parent / "templates")
-    renderer = ChunkRenderer(RunSettings(content_root=content_dir, templates=content_dir.parent / "templates"), content)
+    renderer = ChunkRenderer(
+        RunSettings(content_root=content_dir, templates=content_dir.parent / "templates"), content
+    )
     ready, rejects = renderer.prepare([sample_letter("ar"), sample_letter("en-GB")])
     html = renderer.document(ready)
     assert not rejects
@@ -76,8 +103,10 @@ def test_each_letter_carries_its_own_language_and_direction_in_the_html(content_
     assert 'lang="ar" dir="rtl"' in html and 'lang="en-GB" dir="ltr"' in html
     assert f'<bdi dir="ltr">{VRM}</bdi>' in html and f'<bdi dir="ltr">{POSTCODE}</bdi>' in html
     # the web address: left to right, in pieces that break only after a "." or a "/"
-    assert ('<bdi dir="ltr"><span class="unbroken">westmarch-police.</span><wbr><span class="unbroken">example/</span>'
-            '<wbr><span class="unbroken">watch</span></bdi>') in html
+    assert (
+        '<bdi dir="ltr"><span class="unbroken">westmarch-police.</span><wbr><span class="unbroken">example/</span>'
+        '<wbr><span class="unbroken">watch</span></bdi>'
+    ) in html
     assert SHORT == "westmarch-police.example/watch"
 
 
@@ -157,30 +186,58 @@ def tagged_elements(pdf_path: Path) -> list[tuple]:
         for kind, index, mcids in found:
             chars = [c for c in pdf.pages[index].chars if c.get("mcid") in mcids and c["text"].strip()]
             if chars:
-                box = (min(c["x0"] for c in chars), min(c["top"] for c in chars),
-                       max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+                box = (
+                    min(c["x0"] for c in chars),
+                    min(c["top"] for c in chars),
+                    max(c["x1"] for c in chars),
+                    max(c["bottom"] for c in chars),
+                )
                 on_page = sorted(chars, key=lambda c: (round(c["top"] / 4), c["x0"]))
                 pieces = []  # each marked content (a run of text drawn in one go): its box, in structure order
                 for mcid in mcids:
                     own = [c for c in chars if c["mcid"] == mcid and mcid not in silent[index]]
                     if own:
-                        pieces.append((min(c["x0"] for c in own), min(c["top"] for c in own), max(c["x1"] for c in own),
-                                       max(c["bottom"] for c in own), any(arabic_script(c["text"]) for c in own)))
-                out.append((kind, index, box, "".join(c["text"] for c in chars), "".join(c["text"] for c in on_page),
-                            pieces))
+                        pieces.append(
+                            (
+                                min(c["x0"] for c in own),
+                                min(c["top"] for c in own),
+                                max(c["x1"] for c in own),
+                                max(c["bottom"] for c in own),
+                                any(arabic_script(c["text"]) for c in own),
+                            )
+                        )
+                out.append(
+                    (
+                        kind,
+                        index,
+                        box,
+                        "".join(c["text"] for c in chars),
+                        "".join(c["text"] for c in on_page),
+                        pieces,
+                    )
+                )
     return out
 
 
 def _silent_mcids(page) -> set[int]:
     """The MCIDs of the page's marked content whose /ActualText is empty: marks drawn as glyphs of their
     own, whose letters are read with their letter's glyph (render/actualtext.py); they are no piece of text."""
-    return {int(operands[1].MCID) for operands, operator in pikepdf.parse_content_stream(page, "BDC")
-            if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
-            and str(operands[1].get("/ActualText", "-")) == ""}
+    return {
+        int(operands[1].MCID)
+        for operands, operator in pikepdf.parse_content_stream(page, "BDC")
+        if isinstance(operands[1], pikepdf.Dictionary)
+        and "/MCID" in operands[1]
+        and str(operands[1].get("/ActualText", "-")) == ""
+    }
 
 
 MM = 72 / 25.4
-TOP_MARGIN_PT, RIGHT_MARGIN_PT, BOTTOM_MARGIN_PT, LEFT_MARGIN_PT = 15 * MM, 18 * MM, 20 * MM, 20 * MM  # base.css @page
+TOP_MARGIN_PT, RIGHT_MARGIN_PT, BOTTOM_MARGIN_PT, LEFT_MARGIN_PT = (
+    15 * MM,
+    18 * MM,
+    20 * MM,
+    20 * MM,
+)  # base.css @page
 A4_WIDTH_PT = 210 * MM
 #: Two pieces of text whose tops differ by less than this stand on one line (Latin values beside Arabic or
 #: Nastaliq letters start a few points lower); a next line starts further down.
@@ -198,14 +255,23 @@ def clipped(pdf_path: Path) -> list[str]:
             chars = [c for c in page.chars if c["text"].strip()]
             for c in chars:
                 if c["x0"] < left or c["x1"] > right or c["top"] < top or c["bottom"] > page.height:
-                    found.append(f"page {number}: {c['text']!r} at x {c['x0']:.0f}-{c['x1']:.0f}, top {c['top']:.0f}")
+                    found.append(
+                        f"page {number}: {c['text']!r} at x {c['x0']:.0f}-{c['x1']:.0f}, top {c['top']:.0f}"
+                    )
             in_bottom_margin = [c["top"] for c in chars if c["top"] > bottom]
             if in_bottom_margin and max(in_bottom_margin) - min(in_bottom_margin) >= SAME_LINE_PT:
                 found.append(f"page {number}: more than the footer's line in the bottom margin")
             for image in page.images:
-                if image["x0"] < left or image["x1"] > right or image["top"] < top or image["bottom"] > bottom + 1:
-                    found.append(f"page {number}: an image at x {image['x0']:.0f}-{image['x1']:.0f}, "
-                                 f"top {image['top']:.0f}")
+                if (
+                    image["x0"] < left
+                    or image["x1"] > right
+                    or image["top"] < top
+                    or image["bottom"] > bottom + 1
+                ):
+                    found.append(
+                        f"page {number}: an image at x {image['x0']:.0f}-{image['x1']:.0f}, "
+                        f"top {image['top']:.0f}"
+                    )
     return found
 
 
@@ -216,24 +282,31 @@ def out_of_reading_order(elements: list[tuple]) -> list[str]:
     or in the next column to the left (two QR codes side by side, a table's cells)."""
     found = []
     for kind, page, _, text, _, pieces in elements:
-        for a, b in zip(pieces, pieces[1:]):
+        for a, b in itertools.pairwise(pieces):
             # a piece is a glyph cluster where Arabic script has its own text layer: a raised or lowered
             # cluster still stands on its line when the two overlap from top to bottom
             same_line = b[1] < a[3] and a[1] < b[3]
             leftwards = b[2] <= a[0] + 2
             rightwards_latin = not a[4] and not b[4] and b[0] >= a[2] - 2  # a Latin run reads left to right
-            if not (b[1] >= a[1] + SAME_LINE_PT and not same_line or same_line and (leftwards or rightwards_latin)):
-                found.append(f"{kind} on page {page + 1} ({len(text)} letters): a piece at x {b[0]:.0f}, "
-                             f"top {b[1]:.0f} read after one at x {a[0]:.0f}, top {a[1]:.0f}")
+            if not (
+                (b[1] >= a[1] + SAME_LINE_PT and not same_line)
+                or (same_line and (leftwards or rightwards_latin))
+            ):
+                found.append(
+                    f"{kind} on page {page + 1} ({len(text)} letters): a piece at x {b[0]:.0f}, "
+                    f"top {b[1]:.0f} read after one at x {a[0]:.0f}, top {a[1]:.0f}"
+                )
     title = next(i for i, e in enumerate(elements) if e[0] == "H1")
     body = elements[title:]
-    for a, b in zip(body, body[1:]):
+    for a, b in itertools.pairwise(body):
         later = b[1] > a[1]
         below = b[1] == a[1] and b[2][1] >= a[2][1] - SAME_LINE_PT
         next_column = b[1] == a[1] and b[2][2] <= a[2][0] + 2
         if not (later or below or next_column):
-            found.append(f"{b[0]} at x {b[2][0]:.0f}-{b[2][2]:.0f}, top {b[2][1]:.0f} on page {b[1] + 1} read "
-                         f"after {a[0]} at x {a[2][0]:.0f}-{a[2][2]:.0f}, top {a[2][1]:.0f}")
+            found.append(
+                f"{b[0]} at x {b[2][0]:.0f}-{b[2][2]:.0f}, top {b[2][1]:.0f} on page {b[1] + 1} read "
+                f"after {a[0]} at x {a[2][0]:.0f}-{a[2][2]:.0f}, top {a[2][1]:.0f}"
+            )
     return found
 
 
@@ -241,8 +314,11 @@ def headings_off_the_right_margin(elements: list[tuple]) -> list[str]:
     """Each heading that does not end at the right margin (its start, in a right-to-left letter); a Nastaliq
     line may end up to one em short of it, its glyphs' side bearings."""
     right_edge = A4_WIDTH_PT - RIGHT_MARGIN_PT
-    return [f"{kind} on page {page + 1} ends at x {box[2]:.0f}" for kind, page, box, *_ in elements
-            if kind in ("H1", "H2") and not right_edge - 16 <= box[2] <= right_edge + 1]
+    return [
+        f"{kind} on page {page + 1} ends at x {box[2]:.0f}"
+        for kind, page, box, *_ in elements
+        if kind in ("H1", "H2") and not right_edge - 16 <= box[2] <= right_edge + 1
+    ]
 
 
 @pytest.mark.parametrize("lang", ["ar", "ur"])
@@ -257,7 +333,7 @@ def test_the_body_text_starts_at_the_right_margin_in_structure_order(letters, la
     # The first text read after the letterhead is the title, then the greeting,
     # each the top-most of what is left and flush with the right margin (a
     # Nastaliq line ends up to one em short of it: its glyphs' side bearings).
-    for kind, _, (x0, top, x1, bottom), text, *_ in body[:4]:
+    for kind, _, (_x0, _top, x1, _bottom), text, *_ in body[:4]:
         assert right_edge - 16 <= x1 <= right_edge + 1, (kind, x1, text)
     tops = [e[2][1] for e in body]
     assert tops == sorted(tops), "structure order runs top to bottom"
@@ -291,10 +367,13 @@ def render_with(content_dir: Path, out: Path, lang: str, css: str) -> Path:
     return render_letter(changed / "content", lang, out / "out")
 
 
-@pytest.mark.parametrize("mistake, css", [
-    ("left to right", '.letter[dir="rtl"] { direction: ltr; text-align: left; }'),
-    ("past the margin", ".letter h2 { margin-right: -15mm; }"),
-])
+@pytest.mark.parametrize(
+    "mistake, css",
+    [
+        ("left to right", '.letter[dir="rtl"] { direction: ltr; text-align: left; }'),
+        ("past the margin", ".letter h2 { margin-right: -15mm; }"),
+    ],
+)
 def test_the_layout_checks_see_a_letter_laid_out_wrong(content_dir, tmp_path, mistake, css):
     # The Arabic letter with its direction undone, or its subheadings pushed past the right margin: the
     # checks above must see it (a check that cannot fail would pass any layout).
@@ -311,9 +390,13 @@ def test_the_layout_checks_see_a_letter_laid_out_wrong(content_dir, tmp_path, mi
 def test_the_layout_checks_hold_when_the_lines_break_elsewhere(letters, content_dir, tmp_path, lang):
     # What another HarfBuzz or Pango does to a Nastaliq or Arabic line (its words a little wider, so the
     # lines break at other words): the letter is still right, and the checks still say so.
-    pdf = render_with(content_dir, tmp_path, lang, ".letter p, .letter li, .letter h1, .letter h2 { word-spacing: 2pt; }")
+    pdf = render_with(
+        content_dir, tmp_path, lang, ".letter p, .letter li, .letter h1, .letter h2 { word-spacing: 2pt; }"
+    )
     elements = tagged_elements(pdf)
-    assert [e[2] for e in elements] != [e[2] for e in tagged_elements(letters[lang])], "the lines broke elsewhere"
+    assert [e[2] for e in elements] != [e[2] for e in tagged_elements(letters[lang])], (
+        "the lines broke elsewhere"
+    )
     assert headings_off_the_right_margin(elements) == [] and clipped(pdf) == []
     assert out_of_reading_order(elements) == []
 
@@ -325,7 +408,7 @@ def test_a_line_is_read_from_its_right_hand_end(letters, lang):
     # the structure the first piece read is the right-most on the first line,
     # and each next one lies to its left.
     elements = tagged_elements(letters[lang])
-    after_title = elements[next(i for i, e in enumerate(elements) if e[0] == "H1"):]
+    after_title = elements[next(i for i, e in enumerate(elements) if e[0] == "H1") :]
     opening = next(e for e in after_title if e[0] == "P" and "Eastmoor" in e[3])
     pieces = opening[5]
     first_line = [piece for piece in pieces if abs(piece[1] - pieces[0][1]) < 8]
@@ -341,7 +424,7 @@ def test_the_vehicles_table_is_read_from_its_right_hand_column(letters, lang):
     assert [c[2][0] for c in heads] == sorted((c[2][0] for c in heads), reverse=True)
     assert [c[2][0] for c in row] == sorted((c[2][0] for c in row), reverse=True)
     for cells_read in (heads, row):  # each cell wholly to the left of the one read before it: none overflows
-        assert all(b[2][2] <= a[2][0] for a, b in zip(cells_read, cells_read[1:])), [c[2] for c in cells_read]
+        assert all(b[2][2] <= a[2][0] for a, b in itertools.pairwise(cells_read)), [c[2] for c in cells_read]
     assert row[0][3].replace(" ", "") == VRM.replace(" ", "")
 
 
@@ -351,8 +434,13 @@ def test_each_qr_code_is_on_the_right_of_its_text(letters, lang):
         assert sum(len(page.images) for page in pdf.pages) == 2, "the two QR codes (links.yaml: nws and cms)"
         for page in pdf.pages:
             for image in page.images:
-                beside = [c for c in page.chars if image["top"] <= c["top"] <= image["bottom"]
-                          and c["text"].strip() and abs(c["x1"] - image["x0"]) < 60]
+                beside = [
+                    c
+                    for c in page.chars
+                    if image["top"] <= c["top"] <= image["bottom"]
+                    and c["text"].strip()
+                    and abs(c["x1"] - image["x0"]) < 60
+                ]
                 assert beside, "text beside each QR code"
                 assert max(c["x1"] for c in beside) <= image["x0"] + 1
 
@@ -395,7 +483,9 @@ def test_a_right_to_left_word_leaflet_passes_the_word_checks(content_dir, tmp_pa
     content = load_content(content_dir, content_dir.parent / "templates")
     path = tmp_path / write_leaflet_docx(content, content.material("lock-it-leaflet-ar"), tmp_path)
     report = check_docx(path, CheckConfig())
-    assert all(result.passed for result in report.results), [(r.check, r.findings) for r in report.results if not r.passed]
+    assert all(result.passed for result in report.results), [
+        (r.check, r.findings) for r in report.results if not r.passed
+    ]
     root = document_xml(path)
     assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in root.iter(f"{W}p") if run_text(p).strip())
     assert root.find(f".//{W}tblPr/{W}bidiVisual") is not None
@@ -439,7 +529,8 @@ def test_the_right_to_left_word_letter_passes_the_word_checks(letters, lang):
 
     report = check_docx(letters[lang].with_suffix(".docx"), CheckConfig())
     assert all(result.passed for result in report.results), [
-        (r.check, r.findings) for r in report.results if not r.passed]
+        (r.check, r.findings) for r in report.results if not r.passed
+    ]
 
 
 def test_complex_script_text_under_16pt_fails_the_word_size_check(letters, tmp_path):
@@ -464,7 +555,9 @@ def test_complex_script_text_under_16pt_fails_the_word_size_check(letters, tmp_p
 
 
 @pytest.mark.parametrize("fmt, page_width_mm, right_margin_mm", [("a4", 210, 18), ("a5-booklet", 148, 12)])
-def test_a_right_to_left_leaflet_is_mirrored_in_both_sizes(content_dir, tmp_path, fmt, page_width_mm, right_margin_mm):
+def test_a_right_to_left_leaflet_is_mirrored_in_both_sizes(
+    content_dir, tmp_path, fmt, page_width_mm, right_margin_mm
+):
     from handle_docs.outputs.leaflets import render_leaflet
 
     content = load_content(content_dir, content_dir.parent / "templates")
@@ -479,7 +572,9 @@ def test_a_right_to_left_leaflet_is_mirrored_in_both_sizes(content_dir, tmp_path
         images = [(page, image) for page in document.pages for image in page.images]
         assert images
         for page, image in images:
-            beside = [c for c in page.chars if image["top"] <= c["top"] <= image["bottom"] and c["text"].strip()]
+            beside = [
+                c for c in page.chars if image["top"] <= c["top"] <= image["bottom"] and c["text"].strip()
+            ]
             assert beside and max(c["x1"] for c in beside) <= image["x0"] + 1
 
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 import pytest
 
+from handle_docs.compose.context import letter_context
+from handle_docs.compose.letters import build_letters
 from handle_docs.models import RECORD_COLUMNS, VisitRecord
 from handle_docs.records.check import check_records
 from handle_docs.records.read import load_column_map, read_records
-from handle_docs.compose.context import letter_context
-from handle_docs.compose.letters import build_letters
 from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, TEMPLATES
@@ -87,7 +87,9 @@ CASES: dict[str, tuple[dict[str, object], Kept | Rejected]] = {
     ),
     "a format we cannot make is large print, to follow up": (
         {"format": "audio tape"},
-        Kept(lambda r: r.format == "large_print", "format", "free text, 10 characters", "sent in large print"),
+        Kept(
+            lambda r: r.format == "large_print", "format", "free text, 10 characters", "sent in large print"
+        ),
     ),
     "an unknown language means English": (
         {"language": "Klingon"},
@@ -120,22 +122,39 @@ CASES: dict[str, tuple[dict[str, object], Kept | Rejected]] = {
     # --- kept: common answers understood, no warning ------------------------------------
     "Locked means secure": ({"vehicle_secure": "Locked"}, Kept(lambda r: r.vehicle_secure)),
     "unlocked in capitals with stray spaces means not secure": (
-        {"vehicle_secure": "  UNLOCKED "}, Kept(lambda r: not r.vehicle_secure)),
+        {"vehicle_secure": "  UNLOCKED "},
+        Kept(lambda r: not r.vehicle_secure),
+    ),
     "secure means secure": ({"vehicle_secure": "secure"}, Kept(lambda r: r.vehicle_secure)),
     "insecure means not secure": ({"vehicle_secure": "Insecure"}, Kept(lambda r: not r.vehicle_secure)),
     "a ticked Forms box means yes": ({"vehicle_secure": "Yes;"}, Kept(lambda r: r.vehicle_secure)),
     "y means yes": ({"nws_interest": "y"}, Kept(lambda r: r.nws_interest)),
     "TRUE means yes": ({"large_print": "TRUE"}, Kept(lambda r: r.large_print)),
     "Braille asks for braille": ({"format": " Braille "}, Kept(lambda r: r.format == "braille")),
-    "a Forms box ticked for braille asks for braille": ({"format": "Braille;"}, Kept(lambda r: r.format == "braille")),
-    "large print in the format column is large print": ({"format": "Large print"},
-                                                         Kept(lambda r: r.format == "large_print")),
+    "a Forms box ticked for braille asks for braille": (
+        {"format": "Braille;"},
+        Kept(lambda r: r.format == "braille"),
+    ),
+    "large print in the format column is large print": (
+        {"format": "Large print"},
+        Kept(lambda r: r.format == "large_print"),
+    ),
     "No in the format column is the print letter": ({"format": "No"}, Kept(lambda r: r.format == "")),
     "false means no": ({"cms_interest": "false"}, Kept(lambda r: not r.cms_interest)),
     "N means no advice": ({"advice_given": " N "}, Kept(lambda r: not r.advice_given)),
-    "a Forms checkbox with the same answer twice": ({"cms_interest": "Yes; yes;"}, Kept(lambda r: r.cms_interest)),
+    "a Forms checkbox with the same answer twice": (
+        {"cms_interest": "Yes; yes;"},
+        Kept(lambda r: r.cms_interest),
+    ),
     "blank optional answers are no": (
-        {"advice_given": "", "nws_interest": "", "cms_interest": "", "large_print": "", "language": "", "format": ""},
+        {
+            "advice_given": "",
+            "nws_interest": "",
+            "cms_interest": "",
+            "large_print": "",
+            "language": "",
+            "format": "",
+        },
         Kept(lambda r: not (r.advice_given or r.nws_interest or r.cms_interest or r.large_print or r.format)),
     ),
     # --- rejected: the letter cannot be made right ----------------------------------------
@@ -143,11 +162,18 @@ CASES: dict[str, tuple[dict[str, object], Kept | Rejected]] = {
     "an address without a letter in it": ({"address": "14, 16"}, Rejected("address", "at least one letter")),
     "secure left blank": ({"vehicle_secure": ""}, Rejected("vehicle_secure", "blank")),
     "secure answered maybe": ({"vehicle_secure": "maybe"}, Rejected("vehicle_secure", "yes or no")),
-    "secure ticked both ways": ({"vehicle_secure": "Locked;Unlocked;"}, Rejected("vehicle_secure", "yes or no")),
+    "secure ticked both ways": (
+        {"vehicle_secure": "Locked;Unlocked;"},
+        Rejected("vehicle_secure", "yes or no"),
+    ),
     "a control character in the address (an unreadable cell)": (
-        {"address": "14 Tanners Row\x7f"}, Rejected("address", "control characters")),
+        {"address": "14 Tanners Row\x7f"},
+        Rejected("address", "control characters"),
+    ),
     "no address and no secure answer: one reject naming both": (
-        {"address": "", "vehicle_secure": ""}, Rejected("address, vehicle_secure", "address is missing")),
+        {"address": "", "vehicle_secure": ""},
+        Rejected("address, vehicle_secure", "address is missing"),
+    ),
 }
 
 
@@ -168,11 +194,19 @@ def write_forms_xlsx(path: Path, rows: list[dict[str, object]]) -> Path:
     fields = [name for name in RECORD_COLUMNS if name != "submitted_at"]
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["ID", "Start time", "Completion time", "Email", "Name"] + [question[name] for name in fields])
+    sheet.append(
+        ["ID", "Start time", "Completion time", "Email", "Name"] + [question[name] for name in fields]
+    )
     for number, row in enumerate(rows, start=1):
         completed = WHEN if row["submitted_at"] == BASE["submitted_at"] else row["submitted_at"]
         sheet.append(
-            [number, WHEN - dt.timedelta(minutes=2), completed or None, "officer@westmarch-police.example", "PC"]
+            [
+                number,
+                WHEN - dt.timedelta(minutes=2),
+                completed or None,
+                "officer@westmarch-police.example",
+                "PC",
+            ]
             + [row[name] if row[name] != "" else None for name in fields]
         )
     workbook.save(path)
@@ -201,7 +235,11 @@ def test_each_odd_answer_keeps_the_letter_or_rejects_the_row_with_a_reason(tmp_p
         assert (reject.row, reject.field) == (2, expected.fields)
         assert expected.reason in reject.reason
         [problem] = check.rejected
-        assert (problem.row, ", ".join(problem.fields), problem.what_is_wrong) == (2, expected.fields, reject.reason)
+        assert (problem.row, ", ".join(problem.fields), problem.what_is_wrong) == (
+            2,
+            expected.fields,
+            reject.reason,
+        )
         assert problem.what_to_do and not problem.assumed
         assert check.warnings == []
     else:
@@ -217,7 +255,11 @@ def test_each_odd_answer_keeps_the_letter_or_rejects_the_row_with_a_reason(tmp_p
             assert expected.assumed in warning.assumed
             [shown] = check.warnings
             assert (shown.row, shown.fields, shown.what_is_wrong, shown.assumed) == (
-                2, (expected.warning,), warning.found, warning.assumed)
+                2,
+                (expected.warning,),
+                warning.found,
+                warning.assumed,
+            )
             assert shown.what_to_do
     # Never the typed text itself: it could be personal data.
     said = " ".join(
@@ -230,7 +272,9 @@ def test_each_odd_answer_keeps_the_letter_or_rejects_the_row_with_a_reason(tmp_p
 
 
 def test_a_tick_box_cell_in_a_workbook_is_its_value(tmp_path):
-    path = write_forms_xlsx(tmp_path / "records.xlsx", [{**BASE, "vehicle_secure": True, "large_print": False}])
+    path = write_forms_xlsx(
+        tmp_path / "records.xlsx", [{**BASE, "vehicle_secure": True, "large_print": False}]
+    )
     [record] = read_records(path, COLUMN_MAP).records
     assert record.vehicle_secure is True and record.large_print is False
 

@@ -7,13 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-from .conftest import CONTENT, EPOCH, TEMPLATES, edit
 import pdfplumber
+import pytest
 
-from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
-from .textread import poppler_pages
-from .structure_summary import pdf_structure_summary
 from handle_docs.checks import check_paths, config_from_links
 from handle_docs.models import Finding, Letter, VehicleCheck
 from handle_docs.review.fingerprints import fingerprint
@@ -21,8 +17,16 @@ from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.util import atomic
 from handle_docs.wording.content import load_content
 
-SHARED_HEADINGS = ["Lock it, check it, hide it", "Stay in touch with your neighbours and with us",
-                   "How to report a crime"]
+from .conftest import CONTENT, EPOCH, TEMPLATES, edit
+from .pdfsee import catalog_facts, element_languages, page_texts, qr_payloads, tagged_text, tagged_words
+from .structure_summary import pdf_structure_summary
+from .textread import poppler_pages
+
+SHARED_HEADINGS = [
+    "Lock it, check it, hide it",
+    "Stay in touch with your neighbours and with us",
+    "How to report a crime",
+]
 
 
 def _letter(letter_id: str, vehicles: int = 1, **extra) -> Letter:
@@ -30,8 +34,10 @@ def _letter(letter_id: str, vehicles: int = 1, **extra) -> Letter:
         letter_id=letter_id,
         address_lines=(f"{letter_id[-1]} Test Road", "Sampleton"),
         postcode="ZZ99 9ZZ",
-        vehicles=tuple(VehicleCheck(vrm=f"QZ00 A{n:02d}", secure=n % 2 == 0, items_on_display=("bag",) if n % 3 else ())
-                       for n in range(vehicles)),
+        vehicles=tuple(
+            VehicleCheck(vrm=f"QZ00 A{n:02d}", secure=n % 2 == 0, items_on_display=("bag",) if n % 3 else ())
+            for n in range(vehicles)
+        ),
         findings=(Finding.INSECURE_VEHICLE,),
         source_rows=(int(letter_id[-1]) + 1,),
         **extra,
@@ -102,13 +108,18 @@ def test_an_address_part_longer_than_a_page_is_followed_by_the_shared_part(share
 
 def test_each_letter_reads_the_same_words_in_the_same_order_as_the_flowing_layout(shared_back, flowing):
     for letter in LETTERS:
-        assert tagged_words(_file(shared_back, letter.letter_id)) == tagged_words(_file(flowing, letter.letter_id))
+        assert tagged_words(_file(shared_back, letter.letter_id)) == tagged_words(
+            _file(flowing, letter.letter_id)
+        )
 
 
 def test_the_structure_tree_holds_the_address_part_then_the_shared_part(shared_back):
     headings = [words for kind, words in tagged_text(_file(shared_back, "T0001")) if kind in ("H1", "H2")]
-    assert headings == ["Advice after our vehicle crime patrol", "A car at your address was not locked",
-                        *SHARED_HEADINGS]
+    assert headings == [
+        "Advice after our vehicle crime patrol",
+        "A car at your address was not locked",
+        *SHARED_HEADINGS,
+    ]
     summary = pdf_structure_summary(_file(shared_back, "T0003"))
     assert summary["pages"] == len(page_texts(_file(shared_back, "T0003")))
     assert summary["bad_parent_links"] == 0 and summary["duplicate_ids"] == []
@@ -164,7 +175,7 @@ def test_the_chunk_holds_every_letter_with_its_shared_pages_and_blank_backs(shar
 
 
 def test_the_same_letters_give_the_same_bytes(shared_back, tmp_path):
-    staging, result = shared_back
+    _staging, result = shared_back
     again = _render(CONTENT, TEMPLATES, tmp_path, count_print=True)
     assert again.chunk_sha256 == result.chunk_sha256
     assert [letter.sha256 for letter in again.letters] == [letter.sha256 for letter in result.letters]
@@ -225,8 +236,10 @@ def test_a_page_that_cannot_be_repeated_with_its_tags_is_refused():
     from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 
     renderer = PdfRenderer(TEMPLATES)
-    html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Links</title></head><body>'
-            '<p><a href="https://westmarch-police.example/watch">a link is an annotation</a></p></body></html>')
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Links</title></head><body>'
+        '<p><a href="https://westmarch-police.example/watch">a link is an annotation</a></p></body></html>'
+    )
     data = renderer.write(renderer.layout(html), title="Links", lang="en-GB")
     with pytest.raises(RepeatError):
         repeat_pages(data, [0, 0], title="Links", lang="en-GB")
@@ -249,8 +262,11 @@ IN_LANGUAGES = [
     _letter("A0006", language="ar"),
     _letter("E0007"),
 ]
-WELSH_SHARED_HEADINGS = ["Cloi, gwirio, cuddio", "Cadwch mewn cysylltiad â'ch cymdogion a gyda ni",
-                         "Sut i roi gwybod am drosedd"]
+WELSH_SHARED_HEADINGS = [
+    "Cloi, gwirio, cuddio",
+    "Cadwch mewn cysylltiad â'ch cymdogion a gyda ni",
+    "Sut i roi gwybod am drosedd",
+]
 
 
 @pytest.fixture(scope="module")
@@ -305,10 +321,14 @@ def test_a_bilingual_letter_is_the_welsh_address_and_shared_parts_then_the_engli
     assert english_shared == english_back  # the English letter's very shared page
 
 
-def test_each_part_of_the_bilingual_letter_is_tagged_with_its_language_in_its_file_and_the_chunk(in_languages):
+def test_each_part_of_the_bilingual_letter_is_tagged_with_its_language_in_its_file_and_the_chunk(
+    in_languages,
+):
     found = element_languages(_file(in_languages, "W0001"))
     assert {lang for page, _, lang in found if page < 2} == {"cy-GB"}
-    assert {lang for page, _, lang in found if page >= 2} == {"en-GB"}  # the English shared part's elements too
+    assert {lang for page, _, lang in found if page >= 2} == {
+        "en-GB"
+    }  # the English shared part's elements too
     assert {page for page, _, _ in found} == {0, 1, 2, 3}
     by_page = _chunk_pages_by_language(in_languages)  # the chunk's catalog says English
     assert [by_page[page] for page in range(4)] == [{"cy-GB"}, {"cy-GB"}, {"en-GB"}, {"en-GB"}]
@@ -353,5 +373,7 @@ def test_in_every_language_the_flowing_layout_still_reads_the_same_words(in_lang
     assert {lang for page, _, lang in found if page >= english_start} == {"en-GB"}
     for letter in IN_LANGUAGES:
         shared_back_words = tagged_words(_file(in_languages, letter.letter_id))
-        assert shared_back_words == tagged_words(_file(in_languages_flowing, letter.letter_id)), letter.letter_id
+        assert shared_back_words == tagged_words(_file(in_languages_flowing, letter.letter_id)), (
+            letter.letter_id
+        )
     assert _failed_checks(in_languages_flowing, IN_LANGUAGES) == {}

@@ -106,43 +106,81 @@ def test_genuine_ed25519_and_rsa_sign_offs_count(content_copy):
         ("Rosa Reid", rosa.public_key.fingerprint),
         ("Sgt Tom Okoro", TOM.public_key.fingerprint),
     }
-    assert "    signature: |\n      -----BEGIN SSH SIGNATURE-----\n" in record(content_copy).read_text(encoding="utf-8")
+    assert "    signature: |\n      -----BEGIN SSH SIGNATURE-----\n" in record(content_copy).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_python_signatures_are_ssh_keygen_signatures(tmp_path):
     """Same bytes as `ssh-keygen -Y sign` and accepted by `ssh-keygen -Y verify`."""
     if shutil.which("ssh-keygen") is None:
         pytest.skip("ssh-keygen is not installed")
-    message = statement(material=MID, fingerprint="sha256:" + "ab" * 32, decision="approved", reviewer="priya-lang",
-                        role="comms-lead", date=SIGNED_ON, note="line one\nline two")
+    message = statement(
+        material=MID,
+        fingerprint="sha256:" + "ab" * 32,
+        decision="approved",
+        reviewer="priya-lang",
+        role="comms-lead",
+        date=SIGNED_ON,
+        note="line one\nline two",
+    )
     for kind in ("ed25519", "rsa"):
         private, public = new_key(tmp_path, f"k-{kind}", kind)
         ours = sign_statement(message, private)
-        theirs = subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-f", str(private), "-n", NAMESPACE, "-"],
-                                input=message, capture_output=True, check=True).stdout.decode()
+        theirs = subprocess.run(
+            ["ssh-keygen", "-q", "-Y", "sign", "-f", str(private), "-n", NAMESPACE, "-"],
+            input=message,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
         assert ours == theirs, kind
         allowed = tmp_path / "allowed"
         allowed.write_text("signer " + public.read_text(encoding="utf-8"), encoding="utf-8")
         sig = tmp_path / "sig"
         sig.write_text(ours, encoding="utf-8")
-        checked = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "signer", "-n", NAMESPACE,
-                                  "-s", str(sig)], input=message, capture_output=True)
+        checked = subprocess.run(
+            [
+                "ssh-keygen",
+                "-Y",
+                "verify",
+                "-f",
+                str(allowed),
+                "-I",
+                "signer",
+                "-n",
+                NAMESPACE,
+                "-s",
+                str(sig),
+            ],
+            input=message,
+            capture_output=True,
+        )
         assert checked.returncode == 0 and b"Good" in checked.stdout, checked.stderr
         assert check_signature(message, theirs).fingerprint == KeyFileSigner(private).public_key.fingerprint
 
 
 def test_the_statement_is_seven_fixed_lines_with_the_note_escaped():
-    text = statement(material="visit-letter", fingerprint="sha256:" + "0" * 64, decision="approved",
-                     reviewer="priya-lang", role="comms-lead", date=dt.date(2026, 11, 25), note="a\\b\nc\rd")
-    assert text == (
-        "material: visit-letter\n"
-        f"fingerprint: sha256:{'0' * 64}\n"
-        "decision: approved\n"
-        "reviewer: priya-lang\n"
-        "role: comms-lead\n"
-        "date: 2026-11-25\n"
-        "note: a\\\\b\\nc\\rd\n"
-    ).encode("utf-8")
+    text = statement(
+        material="visit-letter",
+        fingerprint="sha256:" + "0" * 64,
+        decision="approved",
+        reviewer="priya-lang",
+        role="comms-lead",
+        date=dt.date(2026, 11, 25),
+        note="a\\b\nc\rd",
+    )
+    assert (
+        text
+        == (
+            "material: visit-letter\n"
+            f"fingerprint: sha256:{'0' * 64}\n"
+            "decision: approved\n"
+            "reviewer: priya-lang\n"
+            "role: comms-lead\n"
+            "date: 2026-11-25\n"
+            "note: a\\\\b\\nc\\rd\n"
+        ).encode()
+    )
 
 
 # --- forgeries, each refused with its reason and file:line ------------------------------
@@ -151,10 +189,17 @@ def test_the_statement_is_seven_fixed_lines_with_the_note_escaped():
 def test_a_hand_written_unsigned_entry_does_not_count(content_copy):
     unsign_all(content_copy)
     fp = current_fp(content_copy)
-    path = write_entries(content_copy, MID, entry_text(MID, fp, "priya-lang", "comms-lead"),
-                         entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant"))
+    path = write_entries(
+        content_copy,
+        MID,
+        entry_text(MID, fp, "priya-lang", "comms-lead"),
+        entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant"),
+    )
     text = refusal_text(content_copy)
-    assert f"{path}:3: signoffs.0: error: sign-off by priya-lang (approved, 2027-01-10) does not count: unsigned" in text
+    assert (
+        f"{path}:3: signoffs.0: error: sign-off by priya-lang (approved, 2027-01-10) does not count: unsigned"
+        in text
+    )
     assert f"{path}:9: signoffs.1: error:" in text and "has 0" in text
 
 
@@ -162,8 +207,12 @@ def test_an_old_style_entry_naming_a_person_does_not_count(content_copy):
     """The forgery of issue 18: `reviewer: Priya Lang` typed into the file."""
     unsign_all(content_copy)
     fp = current_fp(content_copy)
-    write_entries(content_copy, MID, entry_text(MID, fp, "Priya Lang", "comms-lead"),
-                  entry_text(MID, fp, "Sgt Tom Okoro", "neighbourhood-sergeant"))
+    write_entries(
+        content_copy,
+        MID,
+        entry_text(MID, fp, "Priya Lang", "comms-lead"),
+        entry_text(MID, fp, "Sgt Tom Okoro", "neighbourhood-sergeant"),
+    )
     status = material_status(load(content_copy), MID, today=TODAY)
     assert not status.approved and status.state == "NEEDS APPROVAL"
     assert [p.line for p in status.refused] == [3, 9]
@@ -172,7 +221,11 @@ def test_an_old_style_entry_naming_a_person_does_not_count(content_copy):
 
 def test_a_valid_signature_copied_to_another_material_or_person_does_not_count(content_copy):
     sample = record(content_copy).read_text(encoding="utf-8")
-    priya = sample[sample.index("  - fingerprint:") : sample.index("  - fingerprint:", sample.index("reviewer: priya-lang"))]
+    priya = sample[
+        sample.index("  - fingerprint:") : sample.index(
+            "  - fingerprint:", sample.index("reviewer: priya-lang")
+        )
+    ]
     # onto another material: its own fingerprint, Priya's signature for the letter
     leaflet_fp = current_fp(content_copy, "lock-it-leaflet")
     moved = priya.replace(priya.split("\n")[0], f"  - fingerprint: {leaflet_fp}")
@@ -192,10 +245,17 @@ def test_a_foreign_key_not_in_the_registry_does_not_count(content_copy, tmp_path
     officer = KeyFileSigner(private)
     unsign_all(content_copy)
     fp = current_fp(content_copy)
-    path = write_entries(content_copy, MID, entry_text(MID, fp, "priya-lang", "comms-lead", signer=officer),
-                         entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant", signer=officer))
+    path = write_entries(
+        content_copy,
+        MID,
+        entry_text(MID, fp, "priya-lang", "comms-lead", signer=officer),
+        entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant", signer=officer),
+    )
     text = refusal_text(content_copy)
-    assert f"{path}:3:" in text and f"key {officer.public_key.fingerprint} is not in the approved registry" in text
+    assert (
+        f"{path}:3:" in text
+        and f"key {officer.public_key.fingerprint} is not in the approved registry" in text
+    )
     with pytest.raises(ReviewError, match="is not in the approved registry"):
         approve(load(content_copy), MID, "priya-lang", "comms-lead", signer=officer, today=TODAY)
 
@@ -226,7 +286,9 @@ def test_a_changed_fingerprint_breaks_the_signature(content_copy):
     path = record(content_copy)
     old_fp = current_fp(content_copy)
     visit = content_copy / "letters" / "visit.yaml"
-    visit.write_text(visit.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8")
+    visit.write_text(
+        visit.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8"
+    )
     new_fp = current_fp(content_copy)
     path.write_text(path.read_text(encoding="utf-8").replace(old_fp, new_fp), encoding="utf-8")
     status = material_status(load(content_copy), MID, today=TODAY)
@@ -237,9 +299,12 @@ def test_a_changed_fingerprint_breaks_the_signature(content_copy):
 def test_a_role_the_person_does_not_hold_does_not_count(content_copy):
     unsign_all(content_copy)
     fp = current_fp(content_copy)
-    path = write_entries(content_copy, MID,
-                         entry_text(MID, fp, "priya-lang", "neighbourhood-sergeant", signer=PRIYA),
-                         entry_text(MID, fp, "tom-okoro", "comms-lead", signer=TOM))
+    path = write_entries(
+        content_copy,
+        MID,
+        entry_text(MID, fp, "priya-lang", "neighbourhood-sergeant", signer=PRIYA),
+        entry_text(MID, fp, "tom-okoro", "comms-lead", signer=TOM),
+    )
     status = material_status(load(content_copy), MID, today=TODAY)
     assert [(p.line, p.message.split(": ", 1)[1]) for p in status.refused] == [
         (3, "Priya Lang does not hold the role 'neighbourhood-sergeant' (registry: comms-lead)"),
@@ -257,8 +322,12 @@ def test_a_removed_reviewer_counts_before_removal_not_after(content_copy):
     assert material_status(load(content_copy), MID, today=TODAY).approved
     unsign_all(content_copy)
     fp = current_fp(content_copy)
-    path = write_entries(content_copy, MID, entry_text(MID, fp, "priya-lang", "comms-lead", signer=PRIYA),
-                         entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant", date=dt.date(2027, 1, 13), signer=TOM))
+    path = write_entries(
+        content_copy,
+        MID,
+        entry_text(MID, fp, "priya-lang", "comms-lead", signer=PRIYA),
+        entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant", date=dt.date(2027, 1, 13), signer=TOM),
+    )
     text = refusal_text(content_copy)
     assert f"{path}:17: signoffs.1: error:" in text
     assert "Sgt Tom Okoro was removed from the registry on 2027-01-12; this sign-off is dated after" in text
@@ -270,16 +339,22 @@ def test_a_reviewer_added_by_an_unapproved_registry_change_cannot_sign(content_c
     ade = enrol(content_copy, "ade-mensah", "Ade Mensah", ["comms-lead"], approve=False)
     registry = reviewers_status(load(content_copy), today=TODAY)
     assert registry.state == "NEEDS APPROVAL" and registry.pending is not None
-    with pytest.raises(ReviewError, match="added by a registry change .* that is not approved yet"):
+    with pytest.raises(ReviewError, match=r"added by a registry change .* that is not approved yet"):
         approve(load(content_copy), MID, "ade-mensah", "comms-lead", signer=ade, today=TODAY)
     unsign_all(content_copy)
     fp = current_fp(content_copy)
-    write_entries(content_copy, MID, entry_text(MID, fp, "ade-mensah", "comms-lead", signer=ade),
-                  entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant", signer=TOM))
+    write_entries(
+        content_copy,
+        MID,
+        entry_text(MID, fp, "ade-mensah", "comms-lead", signer=ade),
+        entry_text(MID, fp, "tom-okoro", "neighbourhood-sergeant", signer=TOM),
+    )
     assert "'ade-mensah' is added by a registry change" in refusal_text(content_copy)
     # the new person cannot approve the change that adds them: only the approved version's people can
     with pytest.raises(ReviewError, match="not approved yet"):
-        sign(load(content_copy), "reviewers", reviewer="ade-mensah", role="comms-lead", signer=ade, today=TODAY)
+        sign(
+            load(content_copy), "reviewers", reviewer="ade-mensah", role="comms-lead", signer=ade, today=TODAY
+        )
     approve_registry(content_copy, today=TODAY)
     assert reviewers_status(load(content_copy), today=TODAY).approved
     assert gate(load(content_copy), [MID], TODAY) == []
@@ -347,11 +422,15 @@ def test_a_pinned_root_refuses_any_other_first_registry(content_copy, monkeypatc
 
 def test_an_edited_copy_of_an_approved_registry_version_is_never_used(content_copy):
     before = reviewers_status(load(content_copy), today=TODAY).approved_versions[-1]
-    enrol(content_copy, "ade-mensah", "Ade Mensah", ["comms-lead"])  # a new version; the one before only as a copy
+    enrol(
+        content_copy, "ade-mensah", "Ade Mensah", ["comms-lead"]
+    )  # a new version; the one before only as a copy
     review = content_copy.parent / "review"
     copies = sorted((review / "reviewers.versions").glob("*.yaml"))
     old = next(p for p in copies if before.removeprefix("sha256:").startswith(p.stem))
-    old.write_text(old.read_text(encoding="utf-8").replace("Priya Lang", "Priya Lang-Smith"), encoding="utf-8")
+    old.write_text(
+        old.read_text(encoding="utf-8").replace("Priya Lang", "Priya Lang-Smith"), encoding="utf-8"
+    )
     registry = reviewers_status(load(content_copy), today=TODAY)
     assert registry.trusted is None
     assert any("no copy of that version" in p.message for p in registry.problems)
@@ -364,18 +443,27 @@ def test_a_workspace_key_signs_for_a_signed_in_reviewer(content_copy):
     unsign_all(content_copy)
     workspace = WorkspaceSigner(DEMO_KEYS / "demo-workspace", "demo-workspace")
     content = load(content_copy)
-    entry, _ = approve(content, MID, "priya-lang", "comms-lead", "In the browser.", signer=workspace, today=TODAY)
+    entry, _ = approve(
+        content, MID, "priya-lang", "comms-lead", "In the browser.", signer=workspace, today=TODAY
+    )
     assert entry.via == "demo-workspace" and entry.key == workspace.public_key.fingerprint
-    _, status = request_changes(content, MID, "tom-okoro", "neighbourhood-sergeant", "Typo.", signer=workspace, today=TODAY)
+    _, status = request_changes(
+        content, MID, "tom-okoro", "neighbourhood-sergeant", "Typo.", signer=workspace, today=TODAY
+    )
     assert [(s.shown, s.via) for s in status.tally.approvers] == [("Priya Lang", "demo-workspace")]
     assert [s.shown for s in status.tally.requests] == ["Sgt Tom Okoro"]
     path = record(content_copy)
     text = path.read_text(encoding="utf-8")
     assert "    via: demo-workspace\n" in text
     # the same entry with its via taken away, or naming another workspace, does not count
-    path.write_text(text.replace("    via: demo-workspace\n", "    via: other-workspace\n", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("    via: demo-workspace\n", "    via: other-workspace\n", 1), encoding="utf-8"
+    )
     status = material_status(load(content_copy), MID, today=TODAY)
-    assert "signed by the workspace key 'demo-workspace', but the entry says via: other-workspace" in status.refused[0].message
+    assert (
+        "signed by the workspace key 'demo-workspace', but the entry says via: other-workspace"
+        in status.refused[0].message
+    )
 
 
 def test_the_workspace_can_ask_why_a_reviewer_cannot_approve_without_writing(content_copy):
@@ -384,7 +472,9 @@ def test_the_workspace_can_ask_why_a_reviewer_cannot_approve_without_writing(con
     why = refusals_for(load(content_copy), MID, "priya-lang", "comms-lead", signer=workspace, today=TODAY)
     assert len(why) == 1 and "Priya Lang already approved this version" in why[0].message
     unsign_all(content_copy)
-    assert refusals_for(load(content_copy), MID, "priya-lang", "comms-lead", signer=workspace, today=TODAY) == []
+    assert (
+        refusals_for(load(content_copy), MID, "priya-lang", "comms-lead", signer=workspace, today=TODAY) == []
+    )
     assert not record(content_copy).exists()
     record(content_copy).write_bytes(before)
 
@@ -392,15 +482,21 @@ def test_the_workspace_can_ask_why_a_reviewer_cannot_approve_without_writing(con
 def test_a_workspace_key_the_registry_does_not_list_cannot_sign(content_copy, tmp_path):
     private, _ = new_key(tmp_path, "rogue-workspace")
     with pytest.raises(ReviewError, match="is not in the approved registry"):
-        approve(load(content_copy), "lock-it-leaflet", "priya-lang", "comms-lead",
-                signer=WorkspaceSigner(private, "rogue"), today=TODAY)
+        approve(
+            load(content_copy),
+            "lock-it-leaflet",
+            "priya-lang",
+            "comms-lead",
+            signer=WorkspaceSigner(private, "rogue"),
+            today=TODAY,
+        )
 
 
 # --- keys: passphrases, ssh-agent ------------------------------------------------------------
 
 
 def test_a_passphrase_protected_key_needs_its_passphrase(content_copy, tmp_path):
-    private, public = new_key(tmp_path, "locked", passphrase="correct horse")
+    private, _public = new_key(tmp_path, "locked", passphrase="correct horse")
     with pytest.raises(PassphraseNeeded, match="protected by a passphrase"):
         KeyFileSigner(private)
     with pytest.raises(PassphraseNeeded, match="wrong passphrase"):
@@ -429,7 +525,9 @@ def test_an_ssh_agent_key_signs_through_ssh_keygen(content_copy, agent):
     moved = signer.path.rename(signer.path.with_name("elsewhere"))  # only the agent holds it now
     unsign_all(content_copy)
     content = load(content_copy)
-    entry, _ = approve(content, MID, "ade-mensah", "comms-lead", "Via the agent.", signer=AgentSigner(pub), today=TODAY)
+    entry, _ = approve(
+        content, MID, "ade-mensah", "comms-lead", "Via the agent.", signer=AgentSigner(pub), today=TODAY
+    )
     _, status = approve(content, MID, "tom-okoro", "neighbourhood-sergeant", signer=TOM, today=TODAY)
     assert status.approved and entry.key == KeyFileSigner(moved).public_key.fingerprint
 

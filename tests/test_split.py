@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pdfplumber
 import pikepdf
@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from .structure_summary import pdf_structure_summary
 from handle_docs.render.split import SplitError, split_tagged_pdf
 
-EPOCH_DATE = datetime.fromtimestamp(1794693600, timezone.utc)
+from .structure_summary import pdf_structure_summary
+
+EPOCH_DATE = datetime.fromtimestamp(1794693600, UTC)
 
 
 def _png(colour: str) -> str:
@@ -56,7 +57,9 @@ def chunk() -> bytes:
 
 @pytest.fixture(scope="module")
 def pieces(chunk) -> list[bytes]:
-    return split_tagged_pdf(chunk, GROUPS, titles=TITLES, langs=["en-GB", "cy", "en-GB"], creation_date=EPOCH_DATE)
+    return split_tagged_pdf(
+        chunk, GROUPS, titles=TITLES, langs=["en-GB", "cy", "en-GB"], creation_date=EPOCH_DATE
+    )
 
 
 def _summary(data: bytes, tmp_path, name: str) -> dict:
@@ -79,7 +82,7 @@ def test_each_piece_has_its_own_pages_and_text(pieces):
 
 
 def test_each_piece_is_a_sound_tagged_pdf_with_its_own_title_and_language(pieces, tmp_path):
-    for i, (piece, title, lang) in enumerate(zip(pieces, TITLES, ["en-GB", "cy", "en-GB"])):
+    for i, (piece, title, lang) in enumerate(zip(pieces, TITLES, ["en-GB", "cy", "en-GB"], strict=True)):
         summary = _summary(piece, tmp_path, f"{i}.pdf")
         assert summary["marked"] is True
         assert (summary["title"], summary["xmp_title"], summary["lang"]) == (title, title, lang)
@@ -109,7 +112,7 @@ def test_outline_and_named_destinations_follow_the_pages(pieces):
 
     def names(pdf):
         tree = pdf.Root.get("/Names", {}).get("/Dests")
-        return sorted(str(k) for k in pikepdf.NameTree(tree).keys()) if tree is not None else []
+        return sorted(str(k) for k in pikepdf.NameTree(tree)) if tree is not None else []
 
     found = []
     for piece in pieces:
@@ -127,22 +130,28 @@ def test_a_piece_carries_only_the_images_it_draws(pieces):
     counts = []
     for piece in pieces:
         with pikepdf.open(io.BytesIO(piece)) as pdf:
-            counts.append(sum(1 for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"))
+            counts.append(
+                sum(1 for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image")
+            )
     assert counts == [1, 0, 1]
 
 
 def test_images_drawn_inside_translucent_groups_stay_with_their_page():
     # opacity makes WeasyPrint draw through a form XObject sharing the page resources
     html = f"""<html lang="en-GB"><head><title>Groups</title></head><body>
-<section style="break-after: page"><h1>One</h1><div style="opacity: 0.5"><img alt="Grey" src="{_png('#777777')}"></div></section>
-<section><h1>Two</h1><div style="opacity: 0.5"><img alt="Black" src="{_png('black')}"></div></section>
+<section style="break-after: page"><h1>One</h1><div style="opacity: 0.5"><img alt="Grey" src="{_png("#777777")}"></div></section>
+<section><h1>Two</h1><div style="opacity: 0.5"><img alt="Black" src="{_png("black")}"></div></section>
 </body></html>"""
     chunk = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     pieces = split_tagged_pdf(chunk, [[0], [1]], titles=["One", "Two"], langs=["en-GB"] * 2)
-    assert pieces == [split_tagged_pdf(chunk, [g], titles=[t], langs=["en-GB"])[0] for g, t in ([[0], "One"], [[1], "Two"])]
-    for piece, colour in zip(pieces, (0x77, 0x00)):
+    assert pieces == [
+        split_tagged_pdf(chunk, [g], titles=[t], langs=["en-GB"])[0] for g, t in ([[0], "One"], [[1], "Two"])
+    ]
+    for piece, colour in zip(pieces, (0x77, 0x00), strict=True):
         with pikepdf.open(io.BytesIO(piece)) as pdf:
-            images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+            images = [
+                o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+            ]
             assert len(images) == 1
             assert pikepdf.PdfImage(images[0]).as_pil_image().convert("L").getpixel((0, 0)) == colour
 
@@ -150,7 +159,7 @@ def test_images_drawn_inside_translucent_groups_stay_with_their_page():
 def test_pieces_do_not_depend_on_the_other_groups_and_are_reproducible(chunk, pieces):
     alone = [
         split_tagged_pdf(chunk, [g], titles=[t], langs=[lang], creation_date=EPOCH_DATE)[0]
-        for g, t, lang in zip(GROUPS, TITLES, ["en-GB", "cy", "en-GB"])
+        for g, t, lang in zip(GROUPS, TITLES, ["en-GB", "cy", "en-GB"], strict=True)
     ]
     assert alone == pieces
     backwards = split_tagged_pdf(
@@ -179,11 +188,14 @@ def test_an_element_spanning_two_pieces_cannot_be_cut_out(chunk):
         document = pdf.Root.StructTreeRoot.K
         document = document[0] if isinstance(document, pikepdf.Array) else document
         kids = list(document.K)
-        section = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect,
-                                                       P=document, K=pikepdf.Array(kids[:2])))
+        section = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, P=document, K=pikepdf.Array(kids[:2])
+            )
+        )
         for kid in kids[:2]:
             kid.P = section
-        document.K = pikepdf.Array([section] + kids[2:])
+        document.K = pikepdf.Array([section, *kids[2:]])
         out = io.BytesIO()
         pdf.save(out)
     with pytest.raises(SplitError, match="spans"):
@@ -235,9 +247,13 @@ def test_when_a_chunk_cannot_be_cut_the_letters_are_painted_again(tmp_path, monk
 
     monkeypatch.setattr(chunk, "split_tagged_pdf", cannot_split)
     fallback, _ = run_records(records, tmp_path / "fallback")
-    assert (tmp_path / "fallback" / "batch.pdf").read_bytes() == (tmp_path / "normal" / "batch.pdf").read_bytes()
-    assert [l.letter_id for l in fallback.letters] == [l.letter_id for l in normal.letters]
-    for a, b in zip(normal.letters, fallback.letters):
+    assert (tmp_path / "fallback" / "batch.pdf").read_bytes() == (
+        tmp_path / "normal" / "batch.pdf"
+    ).read_bytes()
+    assert [letter.letter_id for letter in fallback.letters] == [
+        letter.letter_id for letter in normal.letters
+    ]
+    for a, b in zip(normal.letters, fallback.letters, strict=True):
         assert a.sha256 != b.sha256  # written by WeasyPrint, not cut out
         assert page_texts(tmp_path / "normal" / a.file) == page_texts(tmp_path / "fallback" / b.file)
         facts = catalog_facts(tmp_path / "fallback" / b.file)

@@ -69,10 +69,14 @@ class FakeProvider:
 
             def do_GET(self):
                 if self.path == "/.well-known/openid-configuration":
-                    return self._json({"issuer": provider.discovery_issuer or provider.issuer,
-                                       "authorization_endpoint": provider.issuer + "/auth",
-                                       "token_endpoint": provider.issuer + "/token",
-                                       "jwks_uri": provider.issuer + "/jwks"})
+                    return self._json(
+                        {
+                            "issuer": provider.discovery_issuer or provider.issuer,
+                            "authorization_endpoint": provider.issuer + "/auth",
+                            "token_endpoint": provider.issuer + "/token",
+                            "jwks_uri": provider.issuer + "/jwks",
+                        }
+                    )
                 if self.path == "/jwks":
                     provider.jwks_fetches += 1
                     return self._json({"keys": [provider.key.as_dict(private=False)]})
@@ -86,14 +90,24 @@ class FakeProvider:
                 if basic != f"{CLIENT}:{SECRET}":
                     return self._json({"error": "invalid_client"}, 401)
                 now = int(time.time())
-                claims = {"iss": provider.issuer, "aud": CLIENT, "sub": "sub-ada", "name": "Ada Officer",
-                          "email": "ada@example.test", "roles": ["HD.Officer"], "iat": now, "exp": now + 300,
-                          "nonce": provider.last_auth.get("nonce")}
+                claims = {
+                    "iss": provider.issuer,
+                    "aud": CLIENT,
+                    "sub": "sub-ada",
+                    "name": "Ada Officer",
+                    "email": "ada@example.test",
+                    "roles": ["HD.Officer"],
+                    "iat": now,
+                    "exp": now + 300,
+                    "nonce": provider.last_auth.get("nonce"),
+                }
                 claims.update(provider.claims_override)
                 claims = {k: v for k, v in claims.items() if v is not None}
                 kid = provider.sign_with.kid or "test-key"
                 token = jwt.encode({"alg": "RS256", "kid": kid}, claims, provider.sign_with)
-                self._json({"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": token})
+                self._json(
+                    {"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": token}
+                )
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -116,8 +130,15 @@ def write_settings(instance: Path, issuer: str, secret_file: Path, **extra) -> N
     instance.mkdir(parents=True, exist_ok=True)
     if not secret_file.exists():
         secret_file.write_text(SECRET + "\n", encoding="utf-8")
-    lines = [f"issuer: {issuer}", f"client_id: {CLIENT}", f"client_secret_file: {secret_file}",
-             "roles:", "  HD.Officer: officer", "  HD.Editor: [editor]", "  HD.CommsLead: comms-lead"]
+    lines = [
+        f"issuer: {issuer}",
+        f"client_id: {CLIENT}",
+        f"client_secret_file: {secret_file}",
+        "roles:",
+        "  HD.Officer: officer",
+        "  HD.Editor: [editor]",
+        "  HD.CommsLead: comms-lead",
+    ]
     lines += [f"{k}: {json.dumps(v)}" for k, v in extra.items()]
     (instance / "sso.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -162,7 +183,9 @@ def signed_in_as(client) -> str:
 EDITOR_PAGE = "/materials/visit-letter/edit"
 
 
-def test_a_good_token_signs_in_with_the_mapped_role_and_the_verifier_went_to_the_token_endpoint(workspace, provider):
+def test_a_good_token_signs_in_with_the_mapped_role_and_the_verifier_went_to_the_token_endpoint(
+    workspace, provider
+):
     app, instance = workspace
     client = app.test_client()
     assert client.get("/").status_code == 303  # sign in first
@@ -170,26 +193,36 @@ def test_a_good_token_signs_in_with_the_mapped_role_and_the_verifier_went_to_the
     assert 'id="sign-in-sso"' in page and 'id="password"' in page
     state = begin(client, provider)
     response = back(client, state)
-    assert response.status_code == 303 and response.headers["Location"].endswith("/runs/")  # an officer's work
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        "/runs/"
+    )  # an officer's work
     assert "Signed in as Ada Officer" in signed_in_as(client)
     assert client.get(EDITOR_PAGE).status_code == 403  # an officer, and nothing else
     sent = provider.token_requests[-1]
-    assert sent["grant_type"] == "authorization_code" and sent["code"] == "a-code" and len(sent["code_verifier"]) >= 43
+    assert (
+        sent["grant_type"] == "authorization_code"
+        and sent["code"] == "a-code"
+        and len(sent["code_verifier"]) >= 43
+    )
     person = oidc.person(instance, "sso:sub-ada")
     assert person.roles == ("officer",) and person.email == "ada@example.test"
     assert [(e.event, e.account, e.address) for e in audit.entries(instance)] == [
-        (audit.SIGNED_IN, "sso:sub-ada", "127.0.0.1")]
+        (audit.SIGNED_IN, "sso:sub-ada", "127.0.0.1")
+    ]
 
 
-@pytest.mark.parametrize("override, reason", [
-    ({"iss": "http://127.0.0.1:1/other-tenant"}, "issuer"),
-    ({"aud": "another-client"}, "another client"),
-    ({"aud": [CLIENT, "another-client"]}, "azp"),
-    ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}, "expired"),
-    ({"iat": int(time.time()) + 3600, "exp": int(time.time()) + 7200}, "future"),
-    ({"nonce": "another sign-in's nonce"}, "nonce"),
-    ({"sub": None}, "sub"),
-])
+@pytest.mark.parametrize(
+    "override, reason",
+    [
+        ({"iss": "http://127.0.0.1:1/other-tenant"}, "issuer"),
+        ({"aud": "another-client"}, "another client"),
+        ({"aud": [CLIENT, "another-client"]}, "azp"),
+        ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}, "expired"),
+        ({"iat": int(time.time()) + 3600, "exp": int(time.time()) + 7200}, "future"),
+        ({"nonce": "another sign-in's nonce"}, "nonce"),
+        ({"sub": None}, "sub"),
+    ],
+)
 def test_a_token_with_one_wrong_claim_is_refused_and_no_session_starts(workspace, provider, override, reason):
     app, instance = workspace
     client = app.test_client()
@@ -266,7 +299,7 @@ def test_no_mapped_role_gives_a_page_saying_so_and_no_session(workspace, provide
 
 
 def test_a_role_taken_away_counts_at_the_next_sign_in_and_no_role_ends_the_sessions(workspace, provider):
-    app, instance = workspace
+    app, _instance = workspace
     first, second = app.test_client(), app.test_client()
     provider.claims_override = {"roles": ["HD.Officer", "HD.Editor"]}
     back(first, begin(first, provider))
@@ -284,9 +317,12 @@ def test_sso_sessions_end_at_the_hard_lifetime(workspace, provider):
     app, instance = workspace
     client = app.test_client()
     back(client, begin(client, provider))
-    token = [c for c in client._cookies.values() if c.key.endswith("handle_docs_session")][0].value
-    later = Sessions(instance, app.extensions["handle_docs"]["sessions"].lifetimes,
-                     clock=lambda: time.time() + 8 * 3600 + 1)
+    token = next(c for c in client._cookies.values() if c.key.endswith("handle_docs_session")).value
+    later = Sessions(
+        instance,
+        app.extensions["handle_docs"]["sessions"].lifetimes,
+        clock=lambda: time.time() + 8 * 3600 + 1,
+    )
     assert later.account_of(token) is None
 
 
@@ -300,11 +336,15 @@ def test_local_accounts_can_be_switched_off(content_copy, tmp_path, provider):
         client = app.test_client()
         page = text(client.get("/sign-in"))
         assert 'id="sign-in-sso"' in page and 'id="password"' not in page
-        app.config["WTF_CSRF_ENABLED"] = False  # the page has no form, so no token: what a posted password gets
+        app.config["WTF_CSRF_ENABLED"] = (
+            False  # the page has no form, so no token: what a posted password gets
+        )
         response = client.post("/sign-in", data={"account": "dana", "password": PASSWORD})
         assert response.status_code == 403 and "switched off" in text(response)
         assert client.get("/").status_code == 303
-    with running(content_copy, instance, public_url="http://127.0.0.1:8000") as app:  # without sso.yaml: as before
+    with running(
+        content_copy, instance, public_url="http://127.0.0.1:8000"
+    ) as app:  # without sso.yaml: as before
         client = app.test_client()
         assert sign_in(client, "dana").status_code == 303
 
@@ -316,7 +356,9 @@ def test_settings_problems_name_file_line_and_key(content_copy, tmp_path):
         "issuer: https://login.microsoftonline.com/common/v2.0\n"
         "client_id: x\n"
         "client_secret: written here\n"
-        "roles:\n  HD.Boss: [chief]\n", encoding="utf-8")
+        "roles:\n  HD.Boss: [chief]\n",
+        encoding="utf-8",
+    )
     sso, problems = load(instance, content_copy)
     shown = "\n".join(str(p) for p in problems)
     assert sso is None
@@ -327,7 +369,9 @@ def test_settings_problems_name_file_line_and_key(content_copy, tmp_path):
         "issuer: https://login.microsoftonline.com/0000-tenant/v2.0\n"
         "client_id: x\n"
         f"client_secret_file: {content_copy / 'secret'}\n"
-        "roles:\n  HD.Boss: [chief]\n", encoding="utf-8")
+        "roles:\n  HD.Boss: [chief]\n",
+        encoding="utf-8",
+    )
     (content_copy / "secret").write_text("s", encoding="utf-8")
     sso, problems = load(instance, content_copy)
     shown = "\n".join(str(p) for p in problems)
@@ -336,16 +380,23 @@ def test_settings_problems_name_file_line_and_key(content_copy, tmp_path):
 
     (instance / "sso.yaml").write_text(
         "issuer: http://idp.example.org/tenant\nclient_id: x\nclient_secret_env: HD_NOT_SET_ANYWHERE\n"
-        "roles:\n  A: officer\n", encoding="utf-8")
+        "roles:\n  A: officer\n",
+        encoding="utf-8",
+    )
     sso, problems = load(instance, content_copy, public_url=None)
     shown = "\n".join(str(p) for p in problems)
     assert "sso.yaml:1: issuer: error: the issuer must start https://" in shown
     (instance / "sso.yaml").write_text(
         "issuer: https://idp.example.org/tenant\nclient_id: x\nclient_secret_env: HD_NOT_SET_ANYWHERE\n"
-        "roles:\n  A: officer\n", encoding="utf-8")
+        "roles:\n  A: officer\n",
+        encoding="utf-8",
+    )
     sso, problems = load(instance, content_copy, public_url=None)
     shown = "\n".join(str(p) for p in problems)
-    assert "sso.yaml:3: client_secret_env: error: the environment variable HD_NOT_SET_ANYWHERE is not set" in shown
+    assert (
+        "sso.yaml:3: client_secret_env: error: the environment variable HD_NOT_SET_ANYWHERE is not set"
+        in shown
+    )
     assert "--public-url" in shown
 
 
@@ -356,36 +407,91 @@ def test_serve_refuses_to_start_on_broken_settings_saying_where(content_copy, tm
 
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "sso.yaml").write_text("issuer: https://idp.example.org/t\nclient_id: x\n"
-                                       "client_secret_env: HD_NOT_SET_ANYWHERE\nroles:\n  A: officer\n")
-    result = CliRunner().invoke(main, ["serve", "--content", str(content_copy), "--instance", str(instance),
-                                       "--public-url", "http://127.0.0.1:8000", "--port", "0"])
+    (instance / "sso.yaml").write_text(
+        "issuer: https://idp.example.org/t\nclient_id: x\n"
+        "client_secret_env: HD_NOT_SET_ANYWHERE\nroles:\n  A: officer\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--content",
+            str(content_copy),
+            "--instance",
+            str(instance),
+            "--public-url",
+            "http://127.0.0.1:8000",
+            "--port",
+            "0",
+        ],
+    )
     assert result.exit_code == 2
-    assert "sso.yaml:3: client_secret_env: error: the environment variable HD_NOT_SET_ANYWHERE is not set" \
+    assert (
+        "sso.yaml:3: client_secret_env: error: the environment variable HD_NOT_SET_ANYWHERE is not set"
         in result.output
+    )
 
 
 def test_a_registry_subject_is_inside_the_fingerprint_and_absent_ones_change_nothing():
-    base = "reviewers:\n  ada:\n    name: Ada\n    roles: [comms-lead]\n    keys:\n" \
-           "    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEyKL4WFa4XoWEd0O3YO3clWiQ/e1Q8c9yTTTXCn6+9o ada\n"
+    base = (
+        "reviewers:\n  ada:\n    name: Ada\n    roles: [comms-lead]\n    keys:\n"
+        "    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEyKL4WFa4XoWEd0O3YO3clWiQ/e1Q8c9yTTTXCn6+9o ada\n"
+    )
     before, _ = registry_lib.check_registry(parse_yaml(base, "reviewers.yaml"))
-    data = registry_lib.RegistryData.model_validate({"reviewers": {"ada": {
-        "name": "Ada", "roles": ["comms-lead"], "keys": [before.data.reviewers["ada"].keys[0]]}}})
+    data = registry_lib.RegistryData.model_validate(
+        {
+            "reviewers": {
+                "ada": {
+                    "name": "Ada",
+                    "roles": ["comms-lead"],
+                    "keys": [before.data.reviewers["ada"].keys[0]],
+                }
+            }
+        }
+    )
     import hashlib
 
     from handle_docs.review.fingerprints import PREFIX, canonical_json
-    old_recipe = PREFIX + hashlib.sha256(canonical_json(
-        {"format": registry_lib.FORMAT, "registry": {"reviewers": {"ada": {
-            "name": "Ada", "roles": ["comms-lead"], "keys": data.reviewers["ada"].keys, "removed": None,
-            "demo_only": False}}, "workspace_keys": {}}}).encode()).hexdigest()
-    assert before.fingerprint == old_recipe  # registries approved before subjects existed keep their fingerprint
-    with_subject, problems = registry_lib.check_registry(parse_yaml(base + "    subject: sub-ada\n", "reviewers.yaml"))
+
+    old_recipe = (
+        PREFIX
+        + hashlib.sha256(
+            canonical_json(
+                {
+                    "format": registry_lib.FORMAT,
+                    "registry": {
+                        "reviewers": {
+                            "ada": {
+                                "name": "Ada",
+                                "roles": ["comms-lead"],
+                                "keys": data.reviewers["ada"].keys,
+                                "removed": None,
+                                "demo_only": False,
+                            }
+                        },
+                        "workspace_keys": {},
+                    },
+                }
+            ).encode()
+        ).hexdigest()
+    )
+    assert (
+        before.fingerprint == old_recipe
+    )  # registries approved before subjects existed keep their fingerprint
+    with_subject, problems = registry_lib.check_registry(
+        parse_yaml(base + "    subject: sub-ada\n", "reviewers.yaml")
+    )
     assert problems == [] and with_subject.fingerprint != before.fingerprint
-    assert with_subject.reviewer_with_subject("sub-ada") == "ada" and with_subject.reviewer_with_subject("x") is None
+    assert (
+        with_subject.reviewer_with_subject("sub-ada") == "ada"
+        and with_subject.reviewer_with_subject("x") is None
+    )
     other, _ = registry_lib.check_registry(parse_yaml(base + "    subject: sub-eve\n", "reviewers.yaml"))
     assert other.fingerprint != with_subject.fingerprint
-    twice = base + "    subject: sub-ada\n  bob:\n    name: Bob\n    roles: [comms-lead]\n    subject: sub-ada\n" \
+    twice = (
+        base + "    subject: sub-ada\n  bob:\n    name: Bob\n    roles: [comms-lead]\n    subject: sub-ada\n"
         "    keys:\n    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJTYqCsQGSAf/ilx6JX5SO00KBsy8WE+mCNpbNZXRoNT bob\n"
+    )
     _, problems = registry_lib.check_registry(parse_yaml(twice, "reviewers.yaml"))
     assert [p.key for p in problems] == ["reviewers.bob.subject"]
 
@@ -409,7 +515,7 @@ def test_a_wrong_client_secret_is_refused_at_the_token_endpoint(content_copy, tm
     instance = tmp_path / "instance"
     write_settings(instance, provider.issuer, tmp_path / "client-secret")
     (tmp_path / "client-secret").write_text("not the secret\n", encoding="utf-8")
-    sso, problems = load(instance, content_copy)
+    sso, _problems = load(instance, content_copy)
     with running(content_copy, instance, sso=sso, public_url="http://127.0.0.1:8000") as app:
         client = app.test_client()
         response = back(client, begin(client, provider))
@@ -417,7 +523,9 @@ def test_a_wrong_client_secret_is_refused_at_the_token_endpoint(content_copy, tm
         assert client.get("/").status_code == 303
 
 
-def test_keys_rolled_by_the_provider_are_fetched_again_but_not_at_a_tokens_bidding(workspace, provider, monkeypatch):
+def test_keys_rolled_by_the_provider_are_fetched_again_but_not_at_a_tokens_bidding(
+    workspace, provider, monkeypatch
+):
     app, _ = workspace
     client = app.test_client()
     assert back(client, begin(client, provider)).status_code == 303 and provider.jwks_fetches == 1
@@ -437,13 +545,18 @@ def test_keys_rolled_by_the_provider_are_fetched_again_but_not_at_a_tokens_biddi
 def name_subject(content: Path, reviewer: str, subject: str) -> None:
     """The registry entry of ``reviewer`` names their subject at the provider (a registry change to approve)."""
     path = content / "reviewers.yaml"
-    changed, count = re.subn(rf"(\n  {reviewer}:\n    name: [^\n]+\n)", rf"\1    subject: {subject}\n",
-                             path.read_text(encoding="utf-8"))
+    changed, count = re.subn(
+        rf"(\n  {reviewer}:\n    name: [^\n]+\n)",
+        rf"\1    subject: {subject}\n",
+        path.read_text(encoding="utf-8"),
+    )
     assert count == 1
     path.write_text(changed, encoding="utf-8")
 
 
-def test_a_reviewer_by_subject_who_edited_a_version_cannot_approve_it(content_copy, tmp_path, provider, monkeypatch):
+def test_a_reviewer_by_subject_who_edited_a_version_cannot_approve_it(
+    content_copy, tmp_path, provider, monkeypatch
+):
     monkeypatch.setenv("HANDLE_DOCS_TODAY", "2027-01-15")
     name_subject(content_copy, "priya-lang", "sub-priya")
     approve_registry(content_copy)
@@ -452,7 +565,11 @@ def test_a_reviewer_by_subject_who_edited_a_version_cannot_approve_it(content_co
     sso, _ = load(instance, content_copy)
     with running(content_copy, instance, sso=sso, public_url="http://127.0.0.1:8000") as app:
         priya = app.test_client()
-        provider.claims_override = {"sub": "sub-priya", "name": "P. Lang", "roles": ["HD.CommsLead", "HD.Editor"]}
+        provider.claims_override = {
+            "sub": "sub-priya",
+            "name": "P. Lang",
+            "roles": ["HD.CommsLead", "HD.Editor"],
+        }
         assert back(priya, begin(priya, provider)).status_code == 303
         edit_then_fail_to_approve(priya, content_copy)  # signed in by subject, she is still the editor
 
@@ -511,14 +628,20 @@ def test_an_admin_sees_who_signed_in_with_the_forces_accounts_and_can_end_their_
     admin = app.test_client()
     assert sign_in(admin, "ivo-admin").status_code == 303
     page = text(admin.get("/admin/"))
-    listed = re.sub(r"<[^>]+>", " ", page[page.index('id="provider-people"'):])  # what the page shows
+    listed = re.sub(r"<[^>]+>", " ", page[page.index('id="provider-people"') :])  # what the page shows
     assert "Ada Officer" in listed and "officer" in listed and "sso:" not in listed  # a name, not an id
-    ended = admin.post("/admin/accounts/sso:sub-ada/end-sessions", data={"csrf_token": csrf(admin, "/admin/")})
+    ended = admin.post(
+        "/admin/accounts/sso:sub-ada/end-sessions", data={"csrf_token": csrf(admin, "/admin/")}
+    )
     assert ended.status_code == 303
     assert "1 session of Ada Officer ended" in text(admin.get("/admin/"))
     assert person.get("/runs/").status_code == 303  # signed out: back to sign-in
-    assert admin.post("/admin/accounts/sso:nobody/end-sessions",
-                      data={"csrf_token": csrf(admin, "/admin/")}).status_code == 404
+    assert (
+        admin.post(
+            "/admin/accounts/sso:nobody/end-sessions", data={"csrf_token": csrf(admin, "/admin/")}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_sign_in_record_words_the_providers_refusals(workspace, provider):
@@ -534,15 +657,19 @@ def test_the_sign_in_record_words_the_providers_refusals(workspace, provider):
     assert "Ada Officer" in record and "sso:" not in record
 
 
-def test_a_change_by_someone_signed_in_with_the_forces_accounts_is_credited_to_their_address(workspace, provider):
+def test_a_change_by_someone_signed_in_with_the_forces_accounts_is_credited_to_their_address(
+    workspace, provider
+):
     from handle_docs.web.history import signed_person
     from handle_docs.web.identity import Actor
 
-    app, instance = workspace
+    app, _instance = workspace
     person = app.test_client()
     assert back(person, begin(person, provider)).status_code == 303
     with app.test_request_context("/"):
-        credited = signed_person(Actor(id="sso:sub-ada", name="Ada Officer", roles=("officer",), subject="sub-ada"))
+        credited = signed_person(
+            Actor(id="sso:sub-ada", name="Ada Officer", roles=("officer",), subject="sub-ada")
+        )
         local = signed_person(Actor(id="dana", name="dana", roles=("editor",)))
     assert (credited.name, credited.email) == ("Ada Officer", "ada@example.test")
     assert local.email == "dana@handle-docs.invalid"  # local accounts hold no address

@@ -13,8 +13,16 @@ import re
 
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, started, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    needs_chromium,
+    started,
+    wait,
+)
 from tests.oidc_provider import free_port, needs_node, provider
 from tests.signing import DEMO_KEYS, approve_registry
 from tests.test_review_cli import one_word
@@ -25,10 +33,30 @@ pytestmark = [*needs_chromium(), *needs_node()]
 CLIENT = "handle-docs-workspace"
 SECRET = "the test client secret"
 USERS = {
-    "priya": {"sub": "sub-priya-7f3c", "name": "Priya Lang", "email": "priya@example.test", "roles": ["HD.CommsLead"]},
-    "olu": {"sub": "sub-olu-19ab", "name": "Olu Adeyemi", "email": "olu@example.test", "roles": ["HD.Officer"]},
-    "eve": {"sub": "sub-eve-0000", "name": "Eve Someone", "email": "eve@example.test", "roles": ["HD.CommsLead"]},
-    "nobody": {"sub": "sub-nobody-1", "name": "Noah Body", "email": "noah@example.test", "roles": ["Other.App"]},
+    "priya": {
+        "sub": "sub-priya-7f3c",
+        "name": "Priya Lang",
+        "email": "priya@example.test",
+        "roles": ["HD.CommsLead"],
+    },
+    "olu": {
+        "sub": "sub-olu-19ab",
+        "name": "Olu Adeyemi",
+        "email": "olu@example.test",
+        "roles": ["HD.Officer"],
+    },
+    "eve": {
+        "sub": "sub-eve-0000",
+        "name": "Eve Someone",
+        "email": "eve@example.test",
+        "roles": ["HD.CommsLead"],
+    },
+    "nobody": {
+        "sub": "sub-nobody-1",
+        "name": "Noah Body",
+        "email": "noah@example.test",
+        "roles": ["Other.App"],
+    },
 }
 SETTINGS = """\
 # single sign-on: the force's provider
@@ -48,18 +76,23 @@ def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("sso")
     content = copy_sample(root)
     name_subject(content, "priya-lang", USERS["priya"]["sub"])
-    approve_registry(content, dt.date.today())  # approved by the reviewers of the version before: now it counts
+    approve_registry(
+        content, dt.date.today()
+    )  # approved by the reviewers of the version before: now it counts
     one_word(content)  # a letter that needs approval
     (root / "client-secret").write_text(SECRET + "\n", encoding="utf-8")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with provider(root, USERS, client_id=CLIENT, client_secret=SECRET,
-                  redirect_uri=f"{url}/sign-in/sso/callback") as idp:
+    with provider(
+        root, USERS, client_id=CLIENT, client_secret=SECRET, redirect_uri=f"{url}/sign-in/sso/callback"
+    ) as idp:
         (root / "instance").mkdir(mode=0o700)
-        (root / "instance" / "sso.yaml").write_text(SETTINGS.format(issuer=idp.issuer, client=CLIENT),
-                                                    encoding="utf-8")
-        with started(root, "--key", str(DEMO_KEYS / "demo-workspace"), "--port", str(port),
-                     "--public-url", url) as address:
+        (root / "instance" / "sso.yaml").write_text(
+            SETTINGS.format(issuer=idp.issuer, client=CLIENT), encoding="utf-8"
+        )
+        with started(
+            root, "--key", str(DEMO_KEYS / "demo-workspace"), "--port", str(port), "--public-url", url
+        ) as address:
             assert address == url
             yield url, idp
 
@@ -77,8 +110,14 @@ def sso_sign_in(driver, url: str, login: str | None, *, fresh: bool = True) -> N
         by_css(driver, "input[name=login]")[0].send_keys(USERS[login]["sub"])  # the provider's account id
         by_css(driver, "input[name=password]")[0].send_keys("any password: the provider's test login form")
         by_css(driver, "button.login-submit")[0].click()
-    shown(driver, lambda d: d.current_url.startswith(url) and d.current_url.split("?")[0] not in
-          (f"{url}/sign-in", f"{url}/sign-in/sso") and by_css(d, "h1"))
+    shown(
+        driver,
+        lambda d: (
+            d.current_url.startswith(url)
+            and d.current_url.split("?")[0] not in (f"{url}/sign-in", f"{url}/sign-in/sso")
+            and by_css(d, "h1")
+        ),
+    )
 
 
 def shown(driver, condition, timeout: float = 30):
@@ -109,7 +148,9 @@ def test_an_officer_signs_in_through_the_provider_and_lands_as_an_officer(worksp
     sso_sign_in(browser, url, "olu")
     assert browser.title.startswith("Letters runs")  # an officer lands on the letters runs, their work
     assert working_as(browser) == "Signed in as Olu Adeyemi"
-    assert [e for e in console_errors(browser) if e.startswith(f"{url}/") or "Content Security Policy" in e] == []
+    assert [
+        e for e in console_errors(browser) if e.startswith(f"{url}/") or "Content Security Policy" in e
+    ] == []
     browser.get(f"{url}/materials/visit-letter/edit")
     assert "may not do this" in browser.page_source  # an officer does not edit
 
@@ -155,7 +196,9 @@ def test_a_role_taken_away_at_the_provider_is_gone_at_the_next_sign_in(workspace
     assert working_as(browser) == "Signed in as Priya Lang"
     idp.set_users({**USERS, "priya": {**USERS["priya"], "roles": ["HD.Officer"]}})
     try:
-        sign_out(browser)  # out of the workspace; the provider still knows the browser: no login form this time
+        sign_out(
+            browser
+        )  # out of the workspace; the provider still knows the browser: no login form this time
         sso_sign_in(browser, url, None, fresh=False)
         assert working_as(browser) == "Signed in as Priya Lang"
         assert browser.title.startswith("Letters runs")  # an officer now: lands on the letters runs
@@ -175,10 +218,16 @@ def test_a_callback_replayed_from_the_real_provider_is_refused(workspace):
         agent.trust_env = False
         sent = agent.get(f"{url}/sign-in/sso", allow_redirects=True)  # to the provider's login form
         action = re.search(r'<form[^>]*action="([^"]+)"', sent.text).group(1)
-        answer = agent.post(requests.compat.urljoin(sent.url, action), allow_redirects=False,
-                            data={"prompt": "login", "login": USERS["olu"]["sub"], "password": "any"})
+        answer = agent.post(
+            requests.compat.urljoin(sent.url, action),
+            allow_redirects=False,
+            data={"prompt": "login", "login": USERS["olu"]["sub"], "password": "any"},
+        )
         callback = None
-        while answer.status_code in (302, 303):  # follow the provider's redirects up to the workspace's callback
+        while answer.status_code in (
+            302,
+            303,
+        ):  # follow the provider's redirects up to the workspace's callback
             location = requests.compat.urljoin(answer.url, answer.headers["Location"])
             if location.startswith(f"{url}/sign-in/sso/callback"):
                 callback = location
@@ -188,8 +237,14 @@ def test_a_callback_replayed_from_the_real_provider_is_refused(workspace):
         first = agent.get(callback, allow_redirects=False)
         assert first.status_code == 303 and "handle_docs_session" in first.headers.get("Set-Cookie", "")
         assert "Signed in as Olu Adeyemi" in agent.get(f"{url}/").text
-        agent.post(f"{url}/sign-out", data={"csrf_token": re.search(
-            r'name="csrf_token" value="([^"]+)"', agent.get(f"{url}/").text).group(1)})
+        agent.post(
+            f"{url}/sign-out",
+            data={
+                "csrf_token": re.search(
+                    r'name="csrf_token" value="([^"]+)"', agent.get(f"{url}/").text
+                ).group(1)
+            },
+        )
         again = agent.get(callback, allow_redirects=False)
         assert again.status_code == 401 and "could not be accepted" in again.text
         assert "used already" in again.text.split("<details>", 1)[1]

@@ -43,15 +43,25 @@ def _two_page_tree():
 
 
 def test_the_walk_goes_in_reading_order_with_each_elements_container_depth_and_page():
-    pdf, st, first, second = _two_page_tree()
+    _pdf, st, first, second = _two_page_tree()
     visits = list(walk_structure(st))
     assert [struct_type(v.elem) for v in visits] == ["Document", "Sect", "P", "Span", "Figure"]
     assert [v.depth for v in visits] == [1, 2, 3, 3, 2]
     assert [struct_type(v.parent) if "/S" in v.parent else "root" for v in visits] == [
-        "root", "Document", "Sect", "Sect", "Document"
+        "root",
+        "Document",
+        "Sect",
+        "Sect",
+        "Document",
     ]
     # /Pg of its own, else the nearest ancestor's: the Span inherits page 1 through the Sect
-    assert [v.page.objgen for v in visits] == [first.objgen, first.objgen, second.objgen, first.objgen, first.objgen]
+    assert [v.page.objgen for v in visits] == [
+        first.objgen,
+        first.objgen,
+        second.objgen,
+        first.objgen,
+        first.objgen,
+    ]
     para, span = visits[2], visits[3]
     assert para.content[0] == 0 and para.content[1].MCID == 1  # the MCID and the MCR, in order
     assert span.content == [2]
@@ -59,7 +69,7 @@ def test_the_walk_goes_in_reading_order_with_each_elements_container_depth_and_p
 
 
 def test_a_walk_from_an_element_starts_with_the_page_given():
-    pdf, st, first, second = _two_page_tree()
+    _pdf, st, _first, second = _two_page_tree()
     sect = st.K.K[0]
     visits = list(walk_structure(sect, page=second))
     assert [struct_type(v.elem) for v in visits] == ["P", "Span"]
@@ -89,7 +99,9 @@ def test_a_deep_tree_is_walked_whole():
 
 def test_number_trees_are_read_through_their_kids_in_key_order():
     pdf = pikepdf.new()
-    low = pdf.make_indirect(Dictionary(Limits=Array([0, 1]), Nums=Array([0, String("zero"), 1, String("one")])))
+    low = pdf.make_indirect(
+        Dictionary(Limits=Array([0, 1]), Nums=Array([0, String("zero"), 1, String("one")]))
+    )
     high = pdf.make_indirect(Dictionary(Limits=Array([7, 7]), Nums=Array([7, String("seven")])))
     root = pdf.make_indirect(Dictionary(Kids=Array([low, high])))
     assert [(key, str(value)) for key, value in number_tree(root)] == [(0, "zero"), (1, "one"), (7, "seven")]
@@ -106,8 +118,13 @@ def test_name_trees_give_names_as_text_whatever_their_encoding():
 
 def test_roles_resolve_to_standard_types_and_stop_there():
     pdf = pikepdf.new()
-    st = pdf.make_indirect(Dictionary(RoleMap=Dictionary(Heading=Name.H1, Title=Name.Heading, P=Name.Span,
-                                                         Loop=Name.Round, Round=Name.Loop)))
+    st = pdf.make_indirect(
+        Dictionary(
+            RoleMap=Dictionary(
+                Heading=Name.H1, Title=Name.Heading, P=Name.Span, Loop=Name.Round, Round=Name.Loop
+            )
+        )
+    )
     roles = role_names(st)
     assert resolve_role("Title", roles) == "H1"
     assert resolve_role("P", roles) == "P"  # a standard type is never mapped again

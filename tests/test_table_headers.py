@@ -20,8 +20,8 @@ import pikepdf
 import pytest
 
 from handle_docs.checks import CheckConfig, check_paths
-from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 from handle_docs.outputs.leaflets import render_leaflet
+from handle_docs.pdf.structure_tree import resolve_role, role_names, struct_type, walk_structure
 
 from .conftest import EPOCH
 from .rtl import render_letter, rtl_content_dir
@@ -32,8 +32,11 @@ def headers(pdf: Path) -> list[str | None]:
     with pikepdf.open(pdf) as document:
         root = document.Root.StructTreeRoot
         roles = role_names(root)
-        return [str(visit.elem.A.get("/Scope")) if "/A" in visit.elem else None
-                for visit in walk_structure(root) if resolve_role(struct_type(visit.elem), roles) == "TH"]
+        return [
+            str(visit.elem.A.get("/Scope")) if "/A" in visit.elem else None
+            for visit in walk_structure(root)
+            if resolve_role(struct_type(visit.elem), roles) == "TH"
+        ]
 
 
 def without_scope(pdf: Path, out: Path) -> Path:
@@ -74,14 +77,21 @@ def test_check_fails_a_table_header_without_a_scope(letters, tmp_path):
 
 def pdfua_findings(paths: list[Path]) -> dict[str, list[str]]:
     """``pdfua check`` over ``paths``: each file's errors and warnings (rule, message)."""
-    done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, paths)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode in (0, 1, 2, 3), done.stderr
     decoder, text, at, found = json.JSONDecoder(), done.stdout, 0, {}
     while text[at:].strip():  # one JSON report a file, one after the other
         at += len(text[at:]) - len(text[at:].lstrip())
         report, at = decoder.raw_decode(text, at)
-        bad = [f"{f['rule_id']}: {f['message']}" for f in report["findings"] if f["severity"] in ("error", "warning")]
+        bad = [
+            f"{f['rule_id']}: {f['message']}"
+            for f in report["findings"]
+            if f["severity"] in ("error", "warning")
+        ]
         if bad:
             found[report["file"]] = bad
     return found
@@ -89,30 +99,36 @@ def pdfua_findings(paths: list[Path]) -> dict[str, list[str]]:
 
 def test_pdfua_finds_nothing_in_the_demo_letters_and_batch(sample_run):
     out, _, _ = sample_run
-    files = sorted((out / "letters").glob("*.pdf")) + [out / "batch.pdf"]
+    files = [*sorted((out / "letters").glob("*.pdf")), out / "batch.pdf"]
     assert len(files) > 20
     assert pdfua_findings(files) == {}
 
 
 def test_pdfua_finds_nothing_in_the_leaflets(content, tmp_path):
     files = []
-    for material_id in sorted(m for m in content.materials if m.startswith(("lock-it-leaflet", "stay-connected"))):
+    for material_id in sorted(
+        m for m in content.materials if m.startswith(("lock-it-leaflet", "stay-connected"))
+    ):
         result = render_leaflet(content, content.material(material_id), tmp_path / material_id, "a4")
         files.append(tmp_path / material_id / result.reading_copy)
     assert len(files) >= 7
     assert pdfua_findings(files) == {}
 
 
-def test_a_header_without_a_scope_attribute_heads_its_column_in_thead_and_its_row_first_in_a_body_row(tmp_path):
+def test_a_header_without_a_scope_attribute_heads_its_column_in_thead_and_its_row_first_in_a_body_row(
+    tmp_path,
+):
     from handle_docs.render.pdf import PdfRenderer
 
     from .conftest import TEMPLATES
 
     renderer = PdfRenderer(TEMPLATES)
-    html = ('<html lang="en-GB"><head><title>Table</title><link rel="stylesheet" href="base.css"></head><body>'
-            "<table><thead><tr><th>Registration</th><th>Locked?</th></tr></thead>"
-            "<tbody><tr><th>AB12 CDE</th><td>No</td></tr>"
-            '<tr><th scope="col">Col</th><td>Yes</td></tr></tbody></table></body></html>')
+    html = (
+        '<html lang="en-GB"><head><title>Table</title><link rel="stylesheet" href="base.css"></head><body>'
+        "<table><thead><tr><th>Registration</th><th>Locked?</th></tr></thead>"
+        "<tbody><tr><th>AB12 CDE</th><td>No</td></tr>"
+        '<tr><th scope="col">Col</th><td>Yes</td></tr></tbody></table></body></html>'
+    )
     pdf = tmp_path / "table.pdf"
     pdf.write_bytes(renderer.write(renderer.layout(html), title="Table", lang="en-GB"))
     assert headers(pdf) == ["/Column", "/Column", "/Row", "/Column"]

@@ -47,8 +47,10 @@ def letters(content_dirs, tmp_path_factory) -> dict[tuple[str, str], tuple[Path,
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         for source, content_dir in content_dirs.items():
             templates = content_dir.parent / "templates"
-            renderer = ChunkRenderer(RunSettings(content_root=content_dir, templates=templates),
-                                     load_content(content_dir, templates))
+            renderer = ChunkRenderer(
+                RunSettings(content_root=content_dir, templates=templates),
+                load_content(content_dir, templates),
+            )
             for lang in ("ar", "ur"):
                 ready, rejects = renderer.prepare([sample_letter(lang)])
                 assert not rejects
@@ -58,7 +60,9 @@ def letters(content_dirs, tmp_path_factory) -> dict[tuple[str, str], tuple[Path,
 
 
 def _read(reader: str, pdf: Path) -> list[str]:
-    print(f"\n--- {pdf.parent.parent.name} {reader}:\n{READERS[reader](pdf)}\n--- pdfium (not the judge):\n{pdfium(pdf)}")
+    print(
+        f"\n--- {pdf.parent.parent.name} {reader}:\n{READERS[reader](pdf)}\n--- pdfium (not the judge):\n{pdfium(pdf)}"
+    )
     return words_of(READERS[reader](pdf))
 
 
@@ -88,11 +92,16 @@ def test_every_arabic_word_reads_back_as_a_word_of_the_letter(letters, source, r
 
 def _glyph_boxes(pdf: Path) -> list[tuple]:
     with pdfplumber.open(pdf) as document:
-        return sorted((number, c["fontname"], round(c["x0"], 2), round(c["top"], 2), round(c["x1"], 2), c["text"])
-                      for number, page in enumerate(document.pages) for c in page.chars)
+        return sorted(
+            (number, c["fontname"], round(c["x0"], 2), round(c["top"], 2), round(c["x1"], 2), c["text"])
+            for number, page in enumerate(document.pages)
+            for c in page.chars
+        )
 
 
-def test_nastaliq_words_drawn_again_stand_where_weasyprint_put_them(letters, content_dirs, tmp_path, monkeypatch):
+def test_nastaliq_words_drawn_again_stand_where_weasyprint_put_them(
+    letters, content_dirs, tmp_path, monkeypatch
+):
     """The text layer draws each Urdu word again, its glyphs in another order: every glyph
     stands where WeasyPrint alone draws it."""
     pdf, _ = letters["tests", "ur"]
@@ -110,8 +119,11 @@ def _without_actual_text(pdf: Path, out: Path) -> Path:
             kept, open_spans = [], []
             for operands, operator in pikepdf.parse_content_stream(page):
                 if str(operator) in ("BDC", "BMC"):
-                    actual = str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                    actual = (
+                        str(operator) == "BDC"
+                        and isinstance(operands[1], pikepdf.Dictionary)
                         and "/ActualText" in operands[1]
+                    )
                     open_spans.append(actual)
                     if actual:
                         continue

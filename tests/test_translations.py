@@ -60,7 +60,9 @@ def test_every_sample_translation_loads_with_every_key_of_its_original(content, 
         theirs = translation.block(name).text
         assert sorted(re.findall(r"\{\w+\}", theirs)) == sorted(re.findall(r"\{\w+\}", block.text)), name
         assert theirs.count("**") == block.text.count("**"), name
-        assert theirs.count("\n- ") + theirs.startswith("- ") == block.text.count("\n- ") + block.text.startswith("- ")
+        assert theirs.count("\n- ") + theirs.startswith("- ") == block.text.count(
+            "\n- "
+        ) + block.text.startswith("- ")
 
 
 @pytest.mark.parametrize("path", sorted(CONTENT.glob("*/*.??.yaml")), ids=lambda p: p.name)
@@ -88,8 +90,13 @@ def test_arabic_and_urdu_are_written_in_their_own_letters(content):
 
 
 def test_only_the_english_and_welsh_letters_carry_the_welsh_welcome(content):
-    assert content.material("visit-letter").block("welsh_welcome").text == "We welcome correspondence in Welsh."
-    assert content.material("visit-letter-cy").block("welsh_welcome").text == "Mae croeso i chi ohebu â ni yn Gymraeg."
+    assert (
+        content.material("visit-letter").block("welsh_welcome").text == "We welcome correspondence in Welsh."
+    )
+    assert (
+        content.material("visit-letter-cy").block("welsh_welcome").text
+        == "Mae croeso i chi ohebu â ni yn Gymraeg."
+    )
     assert "welsh_welcome" not in content.material("visit-letter-pl").blocks
 
 
@@ -103,12 +110,18 @@ def test_a_translation_missing_a_block_or_heading_or_with_an_extra_one_is_refuse
     leaflet = content_copy / "leaflets" / "lock-it.cy.yaml"
     edit(leaflet, "  keyless:\n", "  keyless_gone:\n")
     problems = problems_of(content_copy)
-    assert f"{leaflet}:{line_of(leaflet, 'blocks:')}: blocks.keyless: error: missing block 'blocks.keyless' " \
+    assert (
+        f"{leaflet}:{line_of(leaflet, 'blocks:')}: blocks.keyless: error: missing block 'blocks.keyless' "
         "that lock-it-leaflet (leaflets/lock-it.yaml) has" in problems
-    assert f"{welsh}:{line_of(welsh, '  report:')}: blocks.report.heading: error: missing heading " \
+    )
+    assert (
+        f"{welsh}:{line_of(welsh, '  report:')}: blocks.report.heading: error: missing heading "
         "'blocks.report.heading' that visit-letter (letters/visit.yaml) has" in problems
-    assert f"{welsh}:{line_of(welsh, 'farewell:')}: blocks.farewell: error: block 'blocks.farewell' is not in " \
+    )
+    assert (
+        f"{welsh}:{line_of(welsh, 'farewell:')}: blocks.farewell: error: block 'blocks.farewell' is not in "
         "visit-letter (letters/visit.yaml): a translation has the same keys" in problems
+    )
 
 
 def test_a_translation_missing_a_label_or_item_is_refused_by_key(content_copy):
@@ -116,25 +129,45 @@ def test_a_translation_missing_a_label_or_item_is_refused_by_key(content_copy):
     edit(polish, "  keys: klucze\n", "")
     problems = problems_of(content_copy)
     items_line = polish.read_text(encoding="utf-8").splitlines().index("items:") + 1
-    assert f"{polish}:{items_line}: items.keys: error: missing item 'items.keys' that " \
+    assert (
+        f"{polish}:{items_line}: items.keys: error: missing item 'items.keys' that "
         "visit-letter (letters/visit.yaml) has" in problems
+    )
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("translation_of: visit-letter", "translation_of: visit-leter", "translation_of: no material with id 'visit-leter'"),
-        ("translation_of: visit-letter", "translation_of: lock-it-leaflet",
-         "translation_of: lock-it-leaflet (leaflets/lock-it.yaml) is a leaflet, this is a letter"),
-        ("translation_of: visit-letter", "translation_of: visit-letter-cy",
-         "translation_of: visit-letter-cy (letters/visit.cy.yaml) is itself a translation (of 'visit-letter'): name the original"),
-        ("language: pl-PL", "language: en-US",
-         "language: 'en-US' is the language of visit-letter (letters/visit.yaml): a translation needs another language"),
-        ("language: pl-PL", "language: cy",
-         "language: letters/visit.cy.yaml is already the 'cy' translation of visit-letter: one translation per language"),
+        (
+            "translation_of: visit-letter",
+            "translation_of: visit-leter",
+            "translation_of: no material with id 'visit-leter'",
+        ),
+        (
+            "translation_of: visit-letter",
+            "translation_of: lock-it-leaflet",
+            "translation_of: lock-it-leaflet (leaflets/lock-it.yaml) is a leaflet, this is a letter",
+        ),
+        (
+            "translation_of: visit-letter",
+            "translation_of: visit-letter-cy",
+            "translation_of: visit-letter-cy (letters/visit.cy.yaml) is itself a translation (of 'visit-letter'): name the original",
+        ),
+        (
+            "language: pl-PL",
+            "language: en-US",
+            "language: 'en-US' is the language of visit-letter (letters/visit.yaml): a translation needs another language",
+        ),
+        (
+            "language: pl-PL",
+            "language: cy",
+            "language: letters/visit.cy.yaml is already the 'cy' translation of visit-letter: one translation per language",
+        ),
     ],
 )
-def test_a_wrong_translation_of_or_language_is_refused_with_file_line_and_key(content_copy, old, new, message):
+def test_a_wrong_translation_of_or_language_is_refused_with_file_line_and_key(
+    content_copy, old, new, message
+):
     polish = content_copy / "letters" / "visit.pl.yaml"
     edit(polish, old, new)
     problems = problems_of(content_copy)
@@ -153,7 +186,10 @@ def test_a_translation_approved_without_its_translator_is_refused_naming_the_rol
     assert not status.approved
     [refusal] = gate(content, ["visit-letter-cy"], TODAY)
     assert "visit-letter-cy: not approved for this version" in str(refusal)
-    assert "needs 2 approvals incl. role comms-lead, translator-cy, has 2 (none with role translator-cy)" in str(refusal)
+    assert (
+        "needs 2 approvals incl. role comms-lead, translator-cy, has 2 (none with role translator-cy)"
+        in str(refusal)
+    )
     sign(content, "visit-letter-cy", today=TODAY, **WELSH_TRANSLATOR)
     assert material_status(content, "visit-letter-cy", today=TODAY).approved
     assert gate(content, ["visit-letter-cy"], TODAY) == []
@@ -187,8 +223,10 @@ def test_review_status_shows_every_sample_translation_still_needs_a_qualified_tr
         for code in LANGUAGES:
             row = rows[f"{original}-{code}"]
             assert " approved " in row
-            assert (f"needs a qualified translator (translator-{code}) before real use: "
-                    f"the translator-{code} sign-off is by a DEMO ONLY reviewer") in row
+            assert (
+                f"needs a qualified translator (translator-{code}) before real use: "
+                f"the translator-{code} sign-off is by a DEMO ONLY reviewer"
+            ) in row
 
 
 def test_a_translation_whose_language_has_no_translator_role_says_so(content_copy):
@@ -215,4 +253,11 @@ def test_an_original_with_problems_of_its_own_is_reported_once_not_by_each_trans
 def test_a_language_tag_is_read_the_same_way_everywhere():
     from handle_docs.util.langtag import primary_subtag
 
-    assert [primary_subtag(t) for t in ("cy-GB", "ur_PK", "AR", " pl ", "", None)] == ["cy", "ur", "ar", "pl", "", ""]
+    assert [primary_subtag(t) for t in ("cy-GB", "ur_PK", "AR", " pl ", "", None)] == [
+        "cy",
+        "ur",
+        "ar",
+        "pl",
+        "",
+        "",
+    ]

@@ -42,7 +42,9 @@ TODAY = "2027-01-15"
 SAMPLE_ROOT = "sha256:bb7f599af2406e68dac629bd922a220d11dac8917c8272e1b67a25a77ea7c934"
 SAMPLE_SECOND = "sha256:05fb4ad459f0e3623fc92ae611ab7fd8c21f64c18b8ff975720c6fe31a89818d"
 WORDING_CHANGED = "The wording changed since you opened it: read it again."
-UNCONFIRMED = "The list of reviewers has not been confirmed, so nothing can be printed. Ask whoever runs the workspace."
+UNCONFIRMED = (
+    "The list of reviewers has not been confirmed, so nothing can be printed. Ask whoever runs the workspace."
+)
 TRANSLATOR_ROLES = ["translator-cy", "translator-pl", "translator-ro", "translator-ar", "translator-ur"]
 
 
@@ -157,7 +159,9 @@ def test_the_workspace_refuses_a_forged_registry_in_plain_words(force, tmp_path)
     assert refusals and refusals[0].key == "registry_pin"
 
 
-def test_the_workspace_refuses_a_run_on_a_forged_registry_in_plain_words(force, tmp_path, signed_in, small_csv):
+def test_the_workspace_refuses_a_run_on_a_forged_registry_in_plain_words(
+    force, tmp_path, signed_in, small_csv
+):
     forge(force)
     app = create_app(Settings(content=force / "content", instance=tmp_path / "instance"))
     app.config["TESTING"] = True
@@ -167,7 +171,11 @@ def test_the_workspace_refuses_a_run_on_a_forged_registry_in_plain_words(force, 
         refused = make(client, run_id)
         assert refused.status_code == 409
         page = text(refused)
-        assert UNCONFIRMED in page and "Technical details" in page and "do not start at the pinned version" in page
+        assert (
+            UNCONFIRMED in page
+            and "Technical details" in page
+            and "do not start at the pinned version" in page
+        )
     finally:
         app.extensions["handle_docs"]["run_queue"].wait_idle(60)
         app.extensions["handle_docs"]["previewer"].close()
@@ -186,7 +194,17 @@ def test_without_a_pin_nothing_counts_unless_allowed_and_the_manifest_says_so(fo
     allowed = run("review", "status", "--allow-unpinned-registry", cwd=force)
     assert allowed.exit_code == 0, allowed.output
     assert "WARNING: UNPINNED REVIEWER REGISTRY" in allowed.output and "ready:" in allowed.output
-    made = run("letters", "records.csv", "--out", "out", "--jobs", 1, "--quiet", "--allow-unpinned-registry", cwd=force)
+    made = run(
+        "letters",
+        "records.csv",
+        "--out",
+        "out",
+        "--jobs",
+        1,
+        "--quiet",
+        "--allow-unpinned-registry",
+        cwd=force,
+    )
     assert made.exit_code == 0, made.output
     assert "WARNING: UNPINNED REVIEWER REGISTRY" in made.output
     manifest = json.loads((force / "out" / "manifest.json").read_text(encoding="utf-8"))
@@ -195,8 +213,11 @@ def test_without_a_pin_nothing_counts_unless_allowed_and_the_manifest_says_so(fo
 
 def test_every_output_command_refuses_without_a_pin_and_takes_the_flag(force):
     (force / "review" / PIN_FILE).unlink(missing_ok=True)
-    for command in (("leaflets", "lock-it-leaflet", "--out", "out"), ("card", "run", "--out", "cards"),
-                    ("contingency", "--out", "pack")):
+    for command in (
+        ("leaflets", "lock-it-leaflet", "--out", "out"),
+        ("card", "run", "--out", "cards"),
+        ("contingency", "--out", "pack"),
+    ):
         (force / "run").mkdir(exist_ok=True)
         refused = run(*command, cwd=force)
         assert refused.exit_code == 1 and "is not pinned" in refused.output, (command, refused.output)
@@ -210,7 +231,9 @@ def test_a_workspace_without_a_pin_refuses_and_one_started_to_allow_it_says_so(f
     with running(force / "content", tmp_path / "instance") as app:
         page = text(app.test_client().get("/"))
         assert UNCONFIRMED in page and ">approved<" not in page
-    monkeypatch.setenv(ALLOW_ENV, "1")  # what serve --allow-unpinned-registry sets for the server and its workers
+    monkeypatch.setenv(
+        ALLOW_ENV, "1"
+    )  # what serve --allow-unpinned-registry sets for the server and its workers
     with running(force / "content", tmp_path / "instance") as app:
         page = text(app.test_client().get("/"))
         assert "this workspace was started to print anyway" in page and ">approved<" in page
@@ -241,7 +264,9 @@ def test_an_outside_pin_alone_works_when_the_folder_has_none(force, monkeypatch)
     assert status.exit_code == 0 and "ready:" in status.output, status.output
 
 
-def test_reviewers_pin_pins_the_first_approved_version_of_a_folder_without_a_pin_and_never_replaces_one(force):
+def test_reviewers_pin_pins_the_first_approved_version_of_a_folder_without_a_pin_and_never_replaces_one(
+    force,
+):
     (force / "review" / PIN_FILE).unlink(missing_ok=True)  # a folder made before pins existed
     pinned = run("reviewers", "pin", cwd=force)
     assert pinned.exit_code == 0, pinned.output
@@ -258,23 +283,33 @@ def test_reviewers_pin_pins_the_first_approved_version_of_a_folder_without_a_pin
 
 def test_inits_new_folder_is_pinned_by_its_first_approval_and_then_refuses_a_forgery(tmp_path):
     made = run("init", "force", cwd=tmp_path)
-    assert made.exit_code == 0 and f"will be pinned in {tmp_path / 'force' / 'review' / PIN_FILE}" in made.output
+    assert (
+        made.exit_code == 0 and f"will be pinned in {tmp_path / 'force' / 'review' / PIN_FILE}" in made.output
+    )
     force = tmp_path / "force"
     assert (force / "review" / PIN_FILE).read_text(encoding="utf-8").strip().endswith(AWAITING)
     status = run("review", "status", cwd=force)
-    assert status.exit_code == 1 and "NOT READY" in status.output and "NOT PINNED" not in status.output, status.output
+    assert status.exit_code == 1 and "NOT READY" in status.output and "NOT PINNED" not in status.output, (
+        status.output
+    )
     for rid, role in (("ann-lee", "comms-lead"), ("bo-tran", "neighbourhood-sergeant")):
         new_key(force, rid)
-        added = run("reviewers", "add", rid, "--name", rid.title(), "--role", role, "--key", f"{rid}.pub", cwd=force)
+        added = run(
+            "reviewers", "add", rid, "--name", rid.title(), "--role", role, "--key", f"{rid}.pub", cwd=force
+        )
         assert added.exit_code == 0, added.output
     for rid, role in (("ann-lee", "comms-lead"), ("bo-tran", "neighbourhood-sergeant")):
-        signed = run("review", "approve", "reviewers", "--reviewer", rid, "--role", role, "--key", rid, cwd=force)
+        signed = run(
+            "review", "approve", "reviewers", "--reviewer", rid, "--role", role, "--key", rid, cwd=force
+        )
         assert signed.exit_code == 0, signed.output
     assert "pinned the reviewer registry's first approved version sha256:" in signed.output
     pinned = (force / "review" / PIN_FILE).read_text(encoding="utf-8")
     status = run("review", "status", cwd=force)
-    first = re.search(r"approved versions, in order: (sha256:[0-9a-f]{64})",
-                      run("review", "status", "--verbose", cwd=force).output).group(1)
+    first = re.search(
+        r"approved versions, in order: (sha256:[0-9a-f]{64})",
+        run("review", "status", "--verbose", cwd=force).output,
+    ).group(1)
     assert pinned.strip().endswith(first)
     assert re.search(r"reviewers \(registry\)\s+\S+\s+approved", status.output), status.output
     forge(force)
@@ -287,8 +322,12 @@ def test_inits_new_folder_is_pinned_by_its_first_approval_and_then_refuses_a_for
 
 def _decide(client, material_id: str, role: str, fingerprint_seen: str | None):
     page = text(client.get(f"/materials/{material_id}/review"))
-    data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-            "decision": "approved", "role": role, "note": ""}
+    data = {
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+        "decision": "approved",
+        "role": role,
+        "note": "",
+    }
     if fingerprint_seen is not None:
         data["fingerprint"] = fingerprint_seen
     return client.post(f"/materials/{material_id}/review", data=data)
@@ -305,9 +344,13 @@ def test_the_workspace_refuses_an_approval_of_wording_that_changed_since_the_pag
         page = text(priya.get("/materials/visit-letter/review"))
         seen = re.search(r'name="fingerprint" value="([^"]+)"', page).group(1)
         path = content_dir / "letters" / "visit.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("strolled around", "wandered around"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("strolled around", "wandered around"), encoding="utf-8"
+        )
         response = _decide(priya, "visit-letter", "comms-lead", seen)
-        assert response.status_code == 303 and response.headers["Location"].endswith("/materials/visit-letter/review")
+        assert response.status_code == 303 and response.headers["Location"].endswith(
+            "/materials/visit-letter/review"
+        )
         after = text(priya.get("/materials/visit-letter/review"))
         assert WORDING_CHANGED in after
         status = material_status(load_content(content_dir, force / "templates"), "visit-letter")
@@ -328,7 +371,9 @@ def test_review_approve_expect_refuses_another_version(force):
     assert stale.exit_code == 1, stale.output
     assert WORDING_CHANGED in stale.output
     assert (force / "review" / "visit-letter.yaml").read_bytes() == before
-    changes = run("review", "request-changes", "visit-letter", *priya, "--note", "x", "--expect", seen, cwd=force)
+    changes = run(
+        "review", "request-changes", "visit-letter", *priya, "--note", "x", "--expect", seen, cwd=force
+    )
     assert changes.exit_code == 1 and WORDING_CHANGED in changes.output
     now = fingerprint(load_content(force / "content", force / "templates"), "visit-letter")
     fresh = run("review", "approve", "visit-letter", *priya, "--expect", now[:19], cwd=force)
@@ -357,7 +402,10 @@ def test_a_translator_who_edits_a_translation_in_the_workspace_may_not_approve_i
         assert [line for line in written.splitlines() if line.startswith("#")] == comments  # comments kept
         review = text(eleri.get(f"/materials/{mid}/review"))
         button = re.search(r'<button[^>]*id="approve-translator-cy"[^>]*>', review).group(0)
-        assert "disabled" in button and "Eleri Pryce last edited visit-letter-cy and may not approve it" in review
+        assert (
+            "disabled" in button
+            and "Eleri Pryce last edited visit-letter-cy and may not approve it" in review
+        )
         now = material_status(load_content(content_dir, force / "templates"), mid).fingerprint
         _decide(eleri, mid, "translator-cy", now)
         assert material_status(load_content(content_dir, force / "templates"), mid).tally.approvers == []

@@ -14,8 +14,7 @@ from handle_docs.cli import cli
 from handle_docs.identity.throttle import ADDRESS_FREE_FAILURES, FREE_FAILURES, Throttle
 
 from .test_web_routes import form_of
-from .webaccounts import (PASSWORD, add, app, csrf, folders, running, session_cookie, sign_in,  # noqa: F401 (fixtures)
-                          text)
+from .webaccounts import PASSWORD, add, app, csrf, folders, running, session_cookie, sign_in, text  # noqa: F401 (fixtures)
 
 VISIT = "letters/visit.yaml"
 
@@ -34,34 +33,107 @@ def users(*args, stdin: str | None = None):
 
 def test_users_add_list_passwd_disable_through_the_command_line(tmp_path, content_copy):
     instance = tmp_path / "inst"
-    added = users("add", "tom-okoro", "--role", "neighbourhood-sergeant", "--content", content_copy,
-                  "--instance", instance, "--password-stdin", stdin="sergeant's password\n")
+    added = users(
+        "add",
+        "tom-okoro",
+        "--role",
+        "neighbourhood-sergeant",
+        "--content",
+        content_copy,
+        "--instance",
+        instance,
+        "--password-stdin",
+        stdin="sergeant's password\n",
+    )
     assert added.exit_code == 0, added.output
-    asked = users("add", "dana", "--role", "editor", "--content", content_copy, "--instance", instance,
-                  stdin="comms password!\ncomms password!\n")
+    asked = users(
+        "add",
+        "dana",
+        "--role",
+        "editor",
+        "--content",
+        content_copy,
+        "--instance",
+        instance,
+        stdin="comms password!\ncomms password!\n",
+    )
     assert asked.exit_code == 0 and "Password again" in asked.output
     path = instance / "accounts.json"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert "sergeant's password" not in path.read_text() and "$argon2id$" in path.read_text()
     listed = users("list", "--instance", instance)
-    assert "tom-okoro" in listed.output and "neighbourhood-sergeant" in listed.output and "active" in listed.output
-    assert users("passwd", "dana", "--instance", instance, "--password-stdin", stdin="another long one\n").exit_code == 0
+    assert (
+        "tom-okoro" in listed.output
+        and "neighbourhood-sergeant" in listed.output
+        and "active" in listed.output
+    )
+    assert (
+        users(
+            "passwd", "dana", "--instance", instance, "--password-stdin", stdin="another long one\n"
+        ).exit_code
+        == 0
+    )
     assert users("disable", "dana", "--instance", instance).exit_code == 0
     assert "disabled" in users("list", "--instance", instance).output
 
 
-def test_users_add_refuses_an_unknown_role_a_short_password_and_a_second_account_of_the_same_id(tmp_path, content_copy):
+def test_users_add_refuses_an_unknown_role_a_short_password_and_a_second_account_of_the_same_id(
+    tmp_path, content_copy
+):
     instance = tmp_path / "inst"
-    bad_role = users("add", "x", "--role", "chief", "--content", content_copy, "--instance", instance,
-                     "--password-stdin", stdin="long enough password\n")
+    bad_role = users(
+        "add",
+        "x",
+        "--role",
+        "chief",
+        "--content",
+        content_copy,
+        "--instance",
+        instance,
+        "--password-stdin",
+        stdin="long enough password\n",
+    )
     assert bad_role.exit_code == 2 and "unknown role chief" in bad_role.output
-    short = users("add", "x", "--role", "editor", "--content", content_copy, "--instance", instance,
-                  "--password-stdin", stdin="short\n")
+    short = users(
+        "add",
+        "x",
+        "--role",
+        "editor",
+        "--content",
+        content_copy,
+        "--instance",
+        instance,
+        "--password-stdin",
+        stdin="short\n",
+    )
     assert short.exit_code == 2 and "at least 12 characters" in short.output
-    assert users("add", "x", "--role", "editor", "--content", content_copy, "--instance", instance,
-                 "--password-stdin", stdin="long enough password\n").exit_code == 0
-    again = users("add", "x", "--role", "editor", "--content", content_copy, "--instance", instance,
-                  "--password-stdin", stdin="long enough password\n")
+    assert (
+        users(
+            "add",
+            "x",
+            "--role",
+            "editor",
+            "--content",
+            content_copy,
+            "--instance",
+            instance,
+            "--password-stdin",
+            stdin="long enough password\n",
+        ).exit_code
+        == 0
+    )
+    again = users(
+        "add",
+        "x",
+        "--role",
+        "editor",
+        "--content",
+        content_copy,
+        "--instance",
+        instance,
+        "--password-stdin",
+        stdin="long enough password\n",
+    )
     assert again.exit_code == 2 and "already an account x" in again.output
 
 
@@ -88,7 +160,9 @@ def test_a_wrong_password_or_unknown_account_is_refused_with_the_same_words(clie
     wrong = sign_in(client, "priya-lang", "not the password")
     nobody = sign_in(client, "nobody", "not the password")
     assert wrong.status_code == nobody.status_code == 401
-    assert "do not match an active account" in text(wrong) and "do not match an active account" in text(nobody)
+    assert "do not match an active account" in text(wrong) and "do not match an active account" in text(
+        nobody
+    )
     assert client.get("/").status_code == 303
 
 
@@ -153,8 +227,10 @@ def test_a_post_without_a_session_is_403_and_changes_nothing(client, folders):
     before = (content_dir / VISIT).read_bytes()
     token = csrf(client)
     for url in ("/materials/visit-letter/save", "/materials/visit-letter/review"):
-        response = client.post(url, data={"csrf_token": token, "blocks.greeting": "Hi", "decision": "approved",
-                                          "role": "comms-lead"})
+        response = client.post(
+            url,
+            data={"csrf_token": token, "blocks.greeting": "Hi", "decision": "approved", "role": "comms-lead"},
+        )
         assert response.status_code == 403 and "Sign in first" in text(response)
     assert (content_dir / VISIT).read_bytes() == before
     assert not (content_dir.parent / "review" / "visit-letter.yaml").read_text().count("via:")
@@ -169,7 +245,7 @@ def test_a_sign_in_without_a_csrf_token_is_403(client):
 
 
 def test_a_reviewer_cannot_edit_wording(client, folders):
-    content_dir, _ = folders
+    _content_dir, _ = folders
     sign_in(client, "priya-lang")
     page = client.get("/materials/visit-letter/edit")
     assert page.status_code == 403 and "needs the role editor" in text(page)
@@ -183,7 +259,10 @@ def test_an_editors_save_records_them_as_last_edited_by(client, folders):
     content_dir, _ = folders
     sign_in(client, "dana")
     form = form_of(client, "visit-letter")
-    assert client.post("/materials/visit-letter/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
+    assert (
+        client.post("/materials/visit-letter/save", data={**form, "blocks.greeting": "Hello,"}).status_code
+        == 303
+    )
     saved = (content_dir / VISIT).read_text(encoding="utf-8")
     assert "last_edited_by: dana" in saved and "Hello," in saved
 
@@ -194,11 +273,17 @@ def test_an_editors_save_records_them_as_last_edited_by(client, folders):
 def test_the_trusted_header_signs_in_only_from_a_listed_proxy(folders):
     with running(*folders, trusted_header="X-Remote-User", trusted_proxies=("10.0.0.5",)) as app:
         client = app.test_client()
-        via_proxy = client.get("/", headers={"X-Remote-User": "priya-lang"}, environ_base={"REMOTE_ADDR": "10.0.0.5"})
+        via_proxy = client.get(
+            "/", headers={"X-Remote-User": "priya-lang"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+        )
         assert via_proxy.status_code == 200 and "Signed in as Priya Lang" in text(via_proxy)
-        elsewhere = client.get("/", headers={"X-Remote-User": "priya-lang"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        elsewhere = client.get(
+            "/", headers={"X-Remote-User": "priya-lang"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+        )
         assert elsewhere.status_code == 303
-        unknown = client.get("/", headers={"X-Remote-User": "mallory"}, environ_base={"REMOTE_ADDR": "10.0.0.5"})
+        unknown = client.get(
+            "/", headers={"X-Remote-User": "mallory"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+        )
         assert unknown.status_code == 303
 
 
@@ -206,15 +291,25 @@ def test_the_trusted_header_signs_in_only_from_a_listed_proxy(folders):
 
 
 def test_serve_needs_a_proxy_address_for_the_trusted_header(tmp_path, content_copy):
-    result = CliRunner().invoke(cli, ["serve", "--content", str(content_copy), "--instance", str(tmp_path / "i"),
-                                      "--trusted-header", "X-Remote-User"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "serve",
+            "--content",
+            str(content_copy),
+            "--instance",
+            str(tmp_path / "i"),
+            "--trusted-header",
+            "X-Remote-User",
+        ],
+    )
     assert result.exit_code == 2 and "--trusted-proxy" in result.output
 
 
 def test_the_demo_accounts_sign_in_with_their_published_passwords_and_reviewer_roles(content_copy, tmp_path):
-    from handle_docs.review import load_registry
     from handle_docs.identity import accounts as accounts_lib
     from handle_docs.identity.demo import DEMO_ACCOUNTS, ensure_demo_accounts
+    from handle_docs.review import load_registry
 
     instance = tmp_path / "demo"
     ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])

@@ -34,8 +34,12 @@ def test_an_address_is_cut_only_after_a_slash_or_a_dot():
 
 def addresses_as_printed(pdf: Path) -> list[list[str]]:
     with pdfplumber.open(pdf) as document:
-        return [lines for page in document.pages for form in ADDRESSES
-                if (lines := printed_lines(page.chars, form))]
+        return [
+            lines
+            for page in document.pages
+            for form in ADDRESSES
+            if (lines := printed_lines(page.chars, form))
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +48,9 @@ def content_dir(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("lang", ["en-GB", "cy", "pl", "ro", "ar", "ur"])
-def test_each_letters_addresses_read_back_whole_broken_only_after_a_slash_or_a_dot(content_dir, tmp_path, lang,
-                                                                                  monkeypatch):
+def test_each_letters_addresses_read_back_whole_broken_only_after_a_slash_or_a_dot(
+    content_dir, tmp_path, lang, monkeypatch
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     pdf = render_letter(content_dir, lang, tmp_path)
     printed = addresses_as_printed(pdf)
@@ -68,11 +73,16 @@ def test_check_fails_an_address_broken_at_its_hyphen(tmp_path, monkeypatch):
     # the QR block as it was: the address printed as one value, free to break at its hyphen
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     content_dir = rtl_content_dir(tmp_path / "copy")
-    edit(content_dir.parent / "templates" / "letters" / "visit.html.j2",
-         '<p class="address">{{ m.web_address(code.short) }}</p>', '<p class="address">{{ m.isolate(code.short) }}</p>')
+    edit(
+        content_dir.parent / "templates" / "letters" / "visit.html.j2",
+        '<p class="address">{{ m.web_address(code.short) }}</p>',
+        '<p class="address">{{ m.isolate(code.short) }}</p>',
+    )
     pdf = render_letter(content_dir, "ur", tmp_path / "out")
     (report,) = check_paths([pdf], config_from_links(content_dir / "links.yaml"))
     result = report.result("qr-codes")
     assert not result.passed
     messages = [f.message for f in result.findings]
-    assert any(m.startswith("web address broken where a reader cannot tell: 'westmarch-'") for m in messages), messages
+    assert any(
+        m.startswith("web address broken where a reader cannot tell: 'westmarch-'") for m in messages
+    ), messages

@@ -13,8 +13,18 @@ import re
 
 import pytest
 
-from tests.browser import (assert_accessible, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           copy_sample, images_loaded, needs_chromium, started, wait)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    axe_violations,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    images_loaded,
+    needs_chromium,
+    started,
+    wait,
+)
 
 pytestmark = needs_chromium()
 
@@ -28,7 +38,9 @@ def workspace(tmp_path_factory):
 
 
 def preview_srcs(driver) -> list[str]:
-    return driver.execute_script("return Array.from(document.querySelectorAll('#preview-pages img'), i => i.src)")
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#preview-pages img'), i => i.src)"
+    )
 
 
 def type_at_end(element, words: str) -> None:
@@ -70,8 +82,14 @@ def test_the_scenario_picker_redraws_the_preview(workspace, browser):
     wait(browser, lambda d: len(preview_srcs(d)) == 3)
     before = preview_srcs(browser)
     Select(by_css(browser, "#scenario")[0]).select_by_value("all-secure")
-    wait(browser, lambda d: "All secure (the thank-you)" in by_css(d, "#preview-pages .caption")[0].text
-         if by_css(d, "#preview-pages .caption") else False)
+    wait(
+        browser,
+        lambda d: (
+            "All secure (the thank-you)" in by_css(d, "#preview-pages .caption")[0].text
+            if by_css(d, "#preview-pages .caption")
+            else False
+        ),
+    )
     assert preview_srcs(browser) != before
 
 
@@ -88,7 +106,9 @@ def workspace_in_languages(tmp_path_factory):
         yield url
 
 
-def test_the_picker_previews_the_letter_in_each_language_and_stays_accessible(workspace_in_languages, browser):
+def test_the_picker_previews_the_letter_in_each_language_and_stays_accessible(
+    workspace_in_languages, browser
+):
     from selenium.webdriver.support.ui import Select
 
     browser.get(f"{workspace_in_languages}/materials/visit-letter/edit")
@@ -96,10 +116,21 @@ def test_the_picker_previews_the_letter_in_each_language_and_stays_accessible(wo
     picker = Select(by_css(browser, "#scenario")[0])
     # the sample's five languages (Arabic and Welsh rewritten by the fixture), each named in English and in itself
     assert [o.text for o in picker.options][-5:] == [
-        "Arabic (العربية)", "Welsh (Cymraeg)", "Polish (Polski)", "Romanian (Română)", "Urdu (اردو)"]
+        "Arabic (العربية)",
+        "Welsh (Cymraeg)",
+        "Polish (Polski)",
+        "Romanian (Română)",
+        "Urdu (اردو)",
+    ]
     picker.select_by_value("lang-ar")
-    wait(browser, lambda d: "Arabic (العربية), DRAFT, not approved" in by_css(d, "#preview-pages .caption")[0].text
-         if by_css(d, "#preview-pages .caption") else False)
+    wait(
+        browser,
+        lambda d: (
+            "Arabic (العربية), DRAFT, not approved" in by_css(d, "#preview-pages .caption")[0].text
+            if by_css(d, "#preview-pages .caption")
+            else False
+        ),
+    )
     wait(browser, lambda d: images_loaded(d, "#preview-pages img"))
     assert console_errors(browser) == []
     assert_accessible(browser)
@@ -138,14 +169,21 @@ def test_a_change_that_would_not_load_is_announced_beside_its_box_and_not_saved(
     browser.get(f"{url}/materials/visit-letter/edit")
     field = by_css(browser, "#field-blocks-sign-off")[0]
     type_at_end(field, " {signature}")
-    wait(browser, lambda d: "{signature} is not something the letter can fill in" in
-         by_css(d, "#error-field-blocks-sign-off")[0].text)
+    wait(
+        browser,
+        lambda d: (
+            "{signature} is not something the letter can fill in"
+            in by_css(d, "#error-field-blocks-sign-off")[0].text
+        ),
+    )
     assert "cannot be used yet" in by_css(browser, "#edit-problems")[0].text
     assert by_css(browser, "#edit-problems")[0].get_attribute("role") == "alert"
     by_css(browser, "button[type=submit]")[0].click()
     wait(browser, lambda d: by_css(d, "#save-problems"))
     assert "Not saved: 1 thing to change" in by_css(browser, "#save-problems")[0].text
-    assert by_css(browser, "#field-blocks-sign-off")[0].get_attribute("value") == "Yours sincerely, {signature}"
+    assert (
+        by_css(browser, "#field-blocks-sign-off")[0].get_attribute("value") == "Yours sincerely, {signature}"
+    )
     assert path.read_bytes() == before
     assert_accessible(browser)
 
@@ -155,7 +193,9 @@ def test_a_conflicting_save_is_refused_with_both_versions_shown(workspace, brows
     path = root / "content" / "letters" / "visit.yaml"
     browser.get(f"{url}/materials/visit-letter/edit")
     field = by_css(browser, "#field-blocks-greeting")[0]
-    theirs = path.read_text(encoding="utf-8").replace("greeting: Dear resident,", "greeting: Dear householder,")
+    theirs = path.read_text(encoding="utf-8").replace(
+        "greeting: Dear resident,", "greeting: Dear householder,"
+    )
     path.write_text(theirs, encoding="utf-8")  # someone else saves first
     field.clear()
     field.send_keys("Dear neighbour,")
@@ -179,7 +219,9 @@ def test_the_workspace_works_from_the_keyboard_with_focus_visible(workspace, bro
     active = browser.switch_to.active_element
     assert active.text == "Skip to main content"
     assert active.value_of_css_property("left") != "-9999px"
-    for _ in range(5):  # the workspace's name, "Materials", "Letters runs", "Where to patrol next", then the first
+    for _ in range(
+        5
+    ):  # the workspace's name, "Materials", "Letters runs", "Where to patrol next", then the first
         # material's Edit link
         browser.switch_to.active_element.send_keys(Keys.TAB)
     active = browser.switch_to.active_element
@@ -200,5 +242,7 @@ def test_a_page_that_does_not_exist_is_accessible_too(workspace, browser):
 def test_the_accessibility_check_does_find_a_violation_when_there_is_one(workspace, browser):
     url, _ = workspace
     browser.get(url + "/")
-    browser.execute_script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    browser.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')"
+    )
     assert [v["id"] for v in axe_violations(browser)] == ["image-alt"]

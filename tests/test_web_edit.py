@@ -13,8 +13,8 @@ from handle_docs.lint import block_scores, lint_material
 from handle_docs.wording.content import load_content
 from handle_docs.wording.edit import (
     apply_edits,
-    edited_content,
     editable_fields,
+    edited_content,
     file_sha256,
     round_trip,
     save_edits,
@@ -29,7 +29,9 @@ def _content(content_dir: Path):
     return load_content(content_dir, content_dir.parent / "templates")
 
 
-@pytest.mark.parametrize("path", sorted(CONTENT.rglob("*.yaml")), ids=lambda p: p.relative_to(CONTENT).as_posix())
+@pytest.mark.parametrize(
+    "path", sorted(CONTENT.rglob("*.yaml")), ids=lambda p: p.relative_to(CONTENT).as_posix()
+)
 def test_every_content_file_round_trips_byte_for_byte(path):
     text = path.read_text(encoding="utf-8")
     assert round_trip(text) == text
@@ -53,7 +55,9 @@ def test_an_edit_changes_that_value_only_and_keeps_comments_and_block_style():
 
 def test_quoted_values_stay_quoted_and_words_yaml_would_misread_are_quoted():
     text = (CONTENT / VISIT).read_text(encoding="utf-8")
-    new = apply_edits(text, {"labels.vehicle_secure": "Yes, locked", "labels.date": "No", "labels.page": "1.0"})
+    new = apply_edits(
+        text, {"labels.vehicle_secure": "Yes, locked", "labels.date": "No", "labels.page": "1.0"}
+    )
     assert '  vehicle_secure: "Yes, locked"' in new
     assert '  date: "No"' in new  # unquoted, a YAML 1.1 reader would take it for false
     data = parse_yaml(new, "x").data
@@ -77,13 +81,15 @@ def test_a_save_writes_atomically_a_private_file_and_leaves_no_temporary_file(co
     assert outcome.saved and outcome.changed == ["blocks.greeting"]
     assert "  greeting: Dear neighbour,\n" in path.read_text(encoding="utf-8")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert sorted(p.name for p in path.parent.iterdir()) == [f"visit.{t}.yaml" for t in ("ar", "cy", "pl", "ro", "ur")] + [
-        "visit.yaml"
-    ]
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        f"visit.{t}.yaml" for t in ("ar", "cy", "pl", "ro", "ur")
+    ] + ["visit.yaml"]
     assert outcome.sha256 == file_sha256(path)
 
 
-def test_a_file_changed_since_it_was_loaded_is_a_conflict_with_both_versions_and_nothing_written(content_copy):
+def test_a_file_changed_since_it_was_loaded_is_a_conflict_with_both_versions_and_nothing_written(
+    content_copy,
+):
     content = _content(content_copy)
     path = content_copy / VISIT
     loaded = file_sha256(path)
@@ -103,7 +109,9 @@ def test_an_unknown_placeholder_is_refused_with_file_line_and_key_and_nothing_wr
     outcome = save_edits(content, "visit-letter", file_sha256(path), {"blocks.opening": "Hello {resident}."})
     assert outcome.status == "invalid"
     [problem] = outcome.problems
-    assert str(problem).startswith(f"{path}:{line_of(path, '  opening: |')}: blocks.opening: error: unknown placeholder {{resident}}")
+    assert str(problem).startswith(
+        f"{path}:{line_of(path, '  opening: |')}: blocks.opening: error: unknown placeholder {{resident}}"
+    )
     assert path.read_bytes() == before
 
 
@@ -111,8 +119,9 @@ def test_an_emptied_block_is_refused_and_nothing_written(content_copy):
     content = _content(content_copy)
     path = content_copy / VISIT
     before = path.read_bytes()
-    outcome = save_edits(content, "visit-letter", file_sha256(path),
-                         {"blocks.findings.all_secure.text": "  \r\n  "})
+    outcome = save_edits(
+        content, "visit-letter", file_sha256(path), {"blocks.findings.all_secure.text": "  \r\n  "}
+    )
     assert outcome.status == "invalid"
     assert [p.key for p in outcome.problems] == ["blocks.findings.all_secure.text"]
     assert "must not be empty" in outcome.problems[0].message
@@ -123,7 +132,12 @@ def test_fields_come_in_reading_order_with_labels_and_item_names():
     content = _content(CONTENT)
     material = content.material("visit-letter")
     keys = [f.key for f in editable_fields(material, content.docs[VISIT])]
-    assert keys[:4] == ["title", "blocks.greeting", "blocks.opening", "blocks.findings.insecure_vehicle.heading"]
+    assert keys[:4] == [
+        "title",
+        "blocks.greeting",
+        "blocks.opening",
+        "blocks.findings.insecure_vehicle.heading",
+    ]
     assert keys.index("blocks.advice.text") < keys.index("blocks.closing") < keys.index("labels.reference")
     assert "items.sat_nav" in keys
 

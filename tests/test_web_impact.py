@@ -22,8 +22,8 @@ from handle_docs.web import Settings, create_app
 from .browser import DEVELOPER_WORDS, copy_sample, started
 from .conftest import ROOT, approve_all, edit
 from .synth import write_records
-from .test_worker import Browser
 from .test_web_runs import finished, make, run_id_of, text, token, upload, with_worker
+from .test_worker import Browser
 from .webaccounts import add, csrf, running, sign_in
 
 SAMPLE = ROOT / "examples" / "police-uk-sample-invented"
@@ -45,8 +45,11 @@ def crimes_zip(up_to: str = "9999-99", broken: dict[str, str] | None = None) -> 
 
 
 def send_crimes(client, data: bytes, name: str = "police-uk-download 14 Larkspur Road.zip"):
-    return client.post("/crime-data/", data={"csrf_token": token(client, "/crime-data/"),
-                                             "crimes": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return client.post(
+        "/crime-data/",
+        data={"csrf_token": token(client, "/crime-data/"), "crimes": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def plain(page: str) -> str:
@@ -80,7 +83,9 @@ def test_the_police_uk_zip_is_kept_once_privately_with_the_months_it_covers_and_
     assert stat.S_IMODE(kept.stat().st_mode) == 0o700
     assert sorted(p.name for p in kept.iterdir()) == [".replace.lock", "police-uk.zip", "summary.json"]
     assert stat.S_IMODE((kept / "police-uk.zip").stat().st_mode) == 0o600
-    assert "Larkspur" not in json.dumps([p.name for p in kept.iterdir()]) + (kept / "summary.json").read_text()
+    assert (
+        "Larkspur" not in json.dumps([p.name for p in kept.iterdir()]) + (kept / "summary.json").read_text()
+    )
 
     assert send_crimes(client, crimes_zip(up_to="2026-06")).status_code == 303  # replaced, not added
     assert "Crime data: January 2025 to June 2026, 1 force." in text(client.get("/crime-data/"))
@@ -97,8 +102,10 @@ def test_a_wrong_file_is_refused_naming_its_file_row_and_column_and_the_data_kep
     page = text(response)
     assert "There is a problem with your file" in page
     # the header's wrong column in every file, and (in a file whose header is right) a row's wrong month
-    assert "2025-01-westmarch-street.csv, row 1, column “LSOA code”: column 8 should be &#39;LSOA code&#39; but " \
-           "is &#39;LSOA&#39;" in page
+    assert (
+        "2025-01-westmarch-street.csv, row 1, column “LSOA code”: column 8 should be &#39;LSOA code&#39; but "
+        "is &#39;LSOA&#39;" in page
+    )
     assert "and " in page and " more</li>" in page  # 29 files wrong: ten shown, the rest counted
     assert not DEVELOPER_WORDS.search(plain(page))
     assert "/crimes/" not in plain(page) and ".upload" not in page  # never the instance folder's path
@@ -110,8 +117,10 @@ def test_a_wrong_file_is_refused_naming_its_file_row_and_column_and_the_data_kep
     lines[row] = lines[row].replace(",2026-03,", ",March 2026,", 1)
     response = send_crimes(client, ("\n".join(lines) + "\n").encode(), name="2026-03-westmarch-street.csv")
     assert response.status_code == 400
-    assert (f"Your file, row {row + 1}, column “Month”: &#39;March 2026&#39; is not a month written YYYY-MM"
-            in text(response))
+    assert (
+        f"Your file, row {row + 1}, column “Month”: &#39;March 2026&#39; is not a month written YYYY-MM"
+        in text(response)
+    )
 
     response = send_crimes(client, b"%PDF-1.7\n...", name="crimes.pdf")
     assert response.status_code == 400 and "The file is not a zip file or CSV text." in text(response)
@@ -123,9 +132,11 @@ def test_a_file_too_large_is_refused_before_it_is_read(web, monkeypatch):
     form_token = token(client, "/crime-data/")
     # the route's limit made small, so the test need not send 250 MB: the 413 page names the real limit
     monkeypatch.setattr(app.view_functions["crimes.upload"], "handle_docs_body_limit", 64 * 1024)
-    response = client.post("/crime-data/", data={"csrf_token": form_token,
-                                                 "crimes": (io.BytesIO(crimes_zip()), "police-uk.zip")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/crime-data/",
+        data={"csrf_token": form_token, "crimes": (io.BytesIO(crimes_zip()), "police-uk.zip")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     assert "The file was larger than 250 MB, so it was not kept." in text(response)
     assert not (Path(app.instance_path) / "crimes" / "summary.json").exists()
@@ -136,8 +147,11 @@ def test_a_file_too_large_is_refused_before_it_is_read(web, monkeypatch):
 
 def test_where_to_patrol_next_ranks_the_neighbourhoods_marks_earlier_patrols_and_downloads_as_csv(web):
     app, settings = web
-    edit(Path(settings.content) / "operation.yaml", "  lsoa: [Z01000018, Z01000019]",
-         "  lsoa: [Z01000018, Z01000019]\n  earlier: [{date: 2025-06-10, lsoa: [Z01000029]}]")
+    edit(
+        Path(settings.content) / "operation.yaml",
+        "  lsoa: [Z01000018, Z01000019]",
+        "  lsoa: [Z01000018, Z01000019]\n  earlier: [{date: 2025-06-10, lsoa: [Z01000029]}]",
+    )
     client = app.test_client()
     page = text(client.get("/"))
     assert 'href="/where-next/">Where to patrol next</a>' in page  # in the nav for officers
@@ -154,8 +168,10 @@ def test_where_to_patrol_next_ranks_the_neighbourhoods_marks_earlier_patrols_and
     response = client.get("/where-next/hotspots.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = response.get_data(as_text=True).splitlines()
-    assert rows[0] == '"rank","lsoa_code","lsoa_name","crimes_last_3_months","crimes_last_12_months","trend",' \
-                      '"last_patrolled"'
+    assert (
+        rows[0] == '"rank","lsoa_code","lsoa_name","crimes_last_3_months","crimes_last_12_months","trend",'
+        '"last_patrolled"'
+    )
     assert len(rows) == 36  # every neighbourhood, not only those shown
     assert any('"Z01000019"' in row and row.endswith('"2026-11-14"') for row in rows)  # this operation's area
 
@@ -175,8 +191,9 @@ def section(client, run_id: str, timeout: float = 60) -> str:
 
 
 def ask(client, run_id: str) -> None:
-    response = client.post(f"/runs/{run_id}/impact",
-                           data={"csrf_token": token(client, f"/runs/{run_id}/results")})
+    response = client.post(
+        f"/runs/{run_id}/impact", data={"csrf_token": token(client, f"/runs/{run_id}/results")}
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("#did-it-work")
 
 
@@ -218,30 +235,47 @@ def test_the_results_page_says_whether_crime_fell_worked_out_by_the_worker(web, 
         edit(Path(settings.content) / "operation.yaml", "area:\n  lsoa: [Z01000018, Z01000019]", "")
         ask(client, run_id)
         page = section(client, run_id)
-        assert "Millbrook Close is in 2 neighbourhoods: Eastmoor 019C (Z01000019), Westmarch 029E (Z01000029)." \
-               in page
+        assert (
+            "Millbrook Close is in 2 neighbourhoods: Eastmoor 019C (Z01000019), Westmarch 029E (Z01000029)."
+            in page
+        )
         assert "area.lsoa" not in plain(page) and "operation.yaml" not in plain(page)
-        assert "lsoa: [Z01000018]  # and whichever of Z01000019, Z01000029 was patrolled" in page  # in the details
-        assert client.get(f"/runs/{run_id}/impact/impact.pdf").status_code == 404  # no finding beside the question
+        assert (
+            "lsoa: [Z01000018]  # and whichever of Z01000019, Z01000029 was patrolled" in page
+        )  # in the details
+        assert (
+            client.get(f"/runs/{run_id}/impact/impact.pdf").status_code == 404
+        )  # no finding beside the question
 
         # neighbourhoods written down that the crime data does not hold: said so, not a crash
-        edit(Path(settings.content) / "operation.yaml", "# Where the patrol was",
-             "area:\n  lsoa: [Z09999999]\n# Where the patrol was")
+        edit(
+            Path(settings.content) / "operation.yaml",
+            "# Where the patrol was",
+            "area:\n  lsoa: [Z09999999]\n# Where the patrol was",
+        )
         ask(client, run_id)
-        assert ("The neighbourhoods written down for the patrol (Z09999999) are not in the crime data"
-                in section(client, run_id))
+        assert (
+            "The neighbourhoods written down for the patrol (Z09999999) are not in the crime data"
+            in section(client, run_id)
+        )
         edit(Path(settings.content) / "operation.yaml", "area:\n  lsoa: [Z09999999]\n", "")
 
         # newer crime data that ends before the patrol: the old answer is marked, and the new one says why
         # there is none, in words
-        edit(Path(settings.content) / "operation.yaml", "# Where the patrol was",
-             "area:\n  lsoa: [Z01000018, Z01000019]\n# Where the patrol was")
+        edit(
+            Path(settings.content) / "operation.yaml",
+            "# Where the patrol was",
+            "area:\n  lsoa: [Z01000018, Z01000019]\n# Where the patrol was",
+        )
         send_crimes(client, crimes_zip(up_to="2026-11"))
         assert "Newer crime data has been uploaded since this was worked out" in text(
-            client.get(f"/runs/{run_id}/impact"))
+            client.get(f"/runs/{run_id}/impact")
+        )
         ask(client, run_id)
         page = section(client, run_id)
-        assert "Too few to tell yet. The crime data has no month after the operation month November 2026" in page
+        assert (
+            "Too few to tell yet. The crime data has no month after the operation month November 2026" in page
+        )
 
         send_crimes(client, crimes_zip(up_to="2026-12"))  # one month after: too few crimes to tell
         ask(client, run_id)
@@ -265,9 +299,11 @@ def test_crime_data_and_where_next_are_for_officers_and_admins_only(content_copy
                 assert status == 403 if not allowed else status in (200, 404), (account, url, status)
         client = app.test_client()
         sign_in(client, "dana")
-        refused = client.post("/crime-data/", data={"csrf_token": csrf(client, "/"),
-                                                    "crimes": (io.BytesIO(crimes_zip()), "police-uk.zip")},
-                              content_type="multipart/form-data")
+        refused = client.post(
+            "/crime-data/",
+            data={"csrf_token": csrf(client, "/"), "crimes": (io.BytesIO(crimes_zip()), "police-uk.zip")},
+            content_type="multipart/form-data",
+        )
         assert refused.status_code == 403 and not (instance / "crimes" / "summary.json").exists()
 
 
@@ -284,12 +320,15 @@ def test_serve_with_a_crimes_folder_reads_it_there_and_its_worker_works_out_whet
         page = browser.request(f"{url}/crime-data/")[2].decode()
         assert "Crime data: January 2025 to May 2027, 1 force." in page
         assert "read from a folder on the server" in page and 'type="file"' not in page  # nothing to upload
-        status, _headers, _body = browser.post(f"{url}/crime-data/", {"csrf_token": browser.token(f"{url}/runs/")})
+        status, _headers, _body = browser.post(
+            f"{url}/crime-data/", {"csrf_token": browser.token(f"{url}/runs/")}
+        )
         assert status == 409
         assert ">Westmarch 029E</th>" in browser.request(f"{url}/where-next/")[2].decode()
 
-        status, headers, _body = browser.post(f"{url}/runs/", {"csrf_token": browser.token(f"{url}/runs/")},
-                                              ("records.csv", records))
+        status, headers, _body = browser.post(
+            f"{url}/runs/", {"csrf_token": browser.token(f"{url}/runs/")}, ("records.csv", records)
+        )
         run_id = re.search(r"/runs/([A-Za-z0-9_-]{22})/check", headers["Location"]).group(1)
         browser.post(f"{url}/runs/{run_id}/make", {"csrf_token": browser.token(f"{url}/runs/{run_id}/check")})
         end = time.monotonic() + 120
@@ -306,9 +345,26 @@ def test_serve_refuses_a_crimes_folder_that_is_not_police_uk_data_naming_file_ro
     month = tmp_path / "police-uk" / "2026-03"
     month.mkdir(parents=True)
     (month / "2026-03-westmarch-street.csv").write_text("Crime ID,Month,Reported\n", encoding="utf-8")
-    done = subprocess.run([str(Path(sys.executable).parent / "handle-docs"), "serve", "--content", "content",
-                           "--instance", "instance", "--port", "0", "--crimes", "police-uk"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "handle-docs"),
+            "serve",
+            "--content",
+            "content",
+            "--instance",
+            "instance",
+            "--port",
+            "0",
+            "--crimes",
+            "police-uk",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     said = done.stderr + done.stdout
-    assert "2026-03/2026-03-westmarch-street.csv:1: Reported by: error: column 3 should be 'Reported by'" in said
+    assert (
+        "2026-03/2026-03-westmarch-street.csv:1: Reported by: error: column 3 should be 'Reported by'" in said
+    )

@@ -50,14 +50,25 @@ def test_an_upload_of_51_mb_is_refused_saying_the_limit(client, app):
 def test_any_other_form_over_512_kb_is_still_refused(client, app, tmp_path):
     data = write_records(tmp_path / "six.csv", 6).read_bytes()
     run_id = upload(client, data).headers["Location"].split("/")[-2]
-    response = client.post(f"/runs/{run_id}/correct", data={
-        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "2",
-        "cell-address": "x" * (600 * 1024)})
+    response = client.post(
+        f"/runs/{run_id}/correct",
+        data={
+            "csrf_token": token(client, f"/runs/{run_id}/check"),
+            "row": "2",
+            "cell-address": "x" * (600 * 1024),
+        },
+    )
     assert response.status_code == 413
     page = text(response)
     assert "larger than 512 kB, so nothing was saved" in page and "50 MB" not in page
     # a file sent to a route that takes none is held to the small limit too
-    response = client.post(f"/runs/{run_id}/correct", data={
-        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "2",
-        "records": (io.BytesIO(b"x" * (600 * 1024)), "records.csv")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/runs/{run_id}/correct",
+        data={
+            "csrf_token": token(client, f"/runs/{run_id}/check"),
+            "row": "2",
+            "records": (io.BytesIO(b"x" * (600 * 1024)), "records.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413

@@ -22,8 +22,18 @@ VRM = "QX71 ZPQ"
 ITEM = "Driving licence of Zebedee Quarrington DOB 12/03/1970"
 CORRECTED = "5 Oxlade Gardens, Yarnbury, Westmarch"
 #: What must be gone: the pieces a person would search for.
-VALUES = ["Quillfeather", "Zabrowskiton", POSTCODE, VRM, VRM.replace(" ", ""), "Zebedee", "Quarrington",
-          "12/03/1970", "Oxlade", "Yarnbury"]
+VALUES = [
+    "Quillfeather",
+    "Zabrowskiton",
+    POSTCODE,
+    VRM,
+    VRM.replace(" ", ""),
+    "Zebedee",
+    "Quarrington",
+    "12/03/1970",
+    "Oxlade",
+    "Yarnbury",
+]
 
 
 def records(tmp_path) -> bytes:
@@ -65,8 +75,10 @@ def found_in(instance: Path) -> dict[str, list[str]]:
 def test_delete_leaves_no_personal_data_anywhere_in_the_instance_folder(client, app, tmp_path):
     instance = Path(app.instance_path)
     run_id = run_id_of(upload(client, records(tmp_path)))
-    client.post(f"/runs/{run_id}/correct", data={
-        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "9", "cell-address": CORRECTED})
+    client.post(
+        f"/runs/{run_id}/correct",
+        data={"csrf_token": token(client, f"/runs/{run_id}/check"), "row": "9", "cell-address": CORRECTED},
+    )
     assert make(client, run_id, docx="yes").status_code == 303
     finished(app)
     page = text(client.get(f"/runs/{run_id}/results"))
@@ -87,8 +99,15 @@ def test_no_page_or_file_of_a_run_may_be_kept_by_a_browser(client, app, tmp_path
     assert client.get(f"/runs/{run_id}/check").headers["Cache-Control"] == "no-store"
     make(client, run_id)
     finished(app)
-    for path in ("results", "files/batch.pdf", "files/manifest.json", "files/follow-up.csv", "files/letters.zip",
-                 "files/round-sheet.pdf", "preview/1.png"):
+    for path in (
+        "results",
+        "files/batch.pdf",
+        "files/manifest.json",
+        "files/follow-up.csv",
+        "files/letters.zip",
+        "files/round-sheet.pdf",
+        "preview/1.png",
+    ):
         response = client.get(f"/runs/{run_id}/{path}")
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path

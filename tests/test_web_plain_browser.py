@@ -24,10 +24,22 @@ import re
 
 import pytest
 
-from tests.browser import (assert_plain_words, axe_violations, browser, by_css, console_errors,  # noqa: F401 (fixture)
-                           copy_sample,
-                           images_loaded, needs_chromium, scrolls_sideways, sign_in_page, started, tab_stops_to, wait,
-                           zoomed)
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_plain_words,
+    axe_violations,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    images_loaded,
+    needs_chromium,
+    scrolls_sideways,
+    sign_in_page,
+    started,
+    tab_stops_to,
+    wait,
+    zoomed,
+)
 from tests.conftest import SAMPLE_XLSX, approve_all, edit
 from tests.signing import DEMO_KEYS
 from tests.synth import write_records
@@ -38,7 +50,14 @@ from tests.webaccounts import PASSWORD, add
 pytestmark = needs_chromium()
 
 RUN_WAIT = 600  # seconds: 127 rows of letters on a busy two-core machine shared with other work
-INTERNAL_COLUMNS = {"submitted_at", "vrm", "vehicle_secure", "nws_interest", "items_on_display", "cms_interest"}
+INTERNAL_COLUMNS = {
+    "submitted_at",
+    "vrm",
+    "vehicle_secure",
+    "nws_interest",
+    "items_on_display",
+    "cms_interest",
+}
 
 
 @pytest.fixture(scope="module")
@@ -105,30 +124,47 @@ def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     names = [s.find_element("css selector", "summary").text for s in sections]
     assert names[:4] == ["Title", "Greeting", "Opening", "Findings › insecure vehicle"]  # as a resident reads
     assert names[-2:] == ["Labels", "Item names"] and not sections[-1].get_attribute("open")  # collapsible
-    assert len(by_css(browser, "#markup-rules")) == 1 and browser.page_source.count("A blank line starts") == 1
+    assert (
+        len(by_css(browser, "#markup-rules")) == 1 and browser.page_source.count("A blank line starts") == 1
+    )
     check_page(browser)
 
     box = by_css(browser, "#field-blocks-closing")[0]
     original = box.get_attribute("value")
-    browser.execute_script("arguments[0].focus(); arguments[0].setSelectionRange(arguments[0].value.length,"
-                           " arguments[0].value.length)", box)
-    button = by_css(browser, '.placeholders[data-target="field-blocks-closing"] button[data-insert="{area}"]')[0]
+    browser.execute_script(
+        "arguments[0].focus(); arguments[0].setSelectionRange(arguments[0].value.length,"
+        " arguments[0].value.length)",
+        box,
+    )
+    button = by_css(
+        browser, '.placeholders[data-target="field-blocks-closing"] button[data-insert="{area}"]'
+    )[0]
     assert button.get_attribute("title").startswith("the area patrolled")  # its meaning on hover
     assert "the area patrolled" in button.get_attribute("textContent")  # ... and to a screen reader
     button.click()
     assert box.get_attribute("value") == original + "{area}"
     box.send_keys(" {nonsense}")
-    wait(browser, lambda d: "{nonsense} is not something the letter can fill in"
-         in by_css(d, "#error-field-blocks-closing")[0].text)
+    wait(
+        browser,
+        lambda d: (
+            "{nonsense} is not something the letter can fill in"
+            in by_css(d, "#error-field-blocks-closing")[0].text
+        ),
+    )
 
     by_css(browser, "#field-blocks-closing")[0].find_element(
-        "xpath", "ancestor::details[1]//button[@type='submit']").click()
+        "xpath", "ancestor::details[1]//button[@type='submit']"
+    ).click()
     wait(browser, lambda d: by_css(d, "#save-problems"))
     assert browser.current_url.endswith("/materials/visit-letter/edit")  # still the editor, not /save
-    assert by_css(browser, "#field-blocks-closing")[0].get_attribute("value") == original + "{area} {nonsense}"
-    message = ("{nonsense} is not something the letter can fill in. You can use: {area}, {operation}, "
-               "{patrol_date}, {force}, {team}, {phone}, {non_emergency}, {emergency}, {signatory}, "
-               "{signatory_role}.")
+    assert (
+        by_css(browser, "#field-blocks-closing")[0].get_attribute("value") == original + "{area} {nonsense}"
+    )
+    message = (
+        "{nonsense} is not something the letter can fill in. You can use: {area}, {operation}, "
+        "{patrol_date}, {force}, {team}, {phone}, {non_emergency}, {emergency}, {signatory}, "
+        "{signatory_role}."
+    )
     wait(browser, lambda d: by_css(d, "#error-field-blocks-closing")[0].text == message)
     assert by_css(browser, "main")[0].text.count("is not something the letter can fill in") == 1
     wait(browser, lambda d: preview_count(d) == 3 and images_loaded(d, "#preview-pages img"))
@@ -140,11 +176,15 @@ def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     heading = by_css(browser, "input[id$='-heading']")[0]
     assert tab_stops_to(browser, heading, "button.save") is not None
     box = by_css(browser, "#field-blocks-closing")[0]
-    browser.execute_script("arguments[0].value = arguments[1];"
-                           "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", box, original + " {area}")
+    browser.execute_script(
+        "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+        box,
+        original + " {area}",
+    )
     stops = tab_stops_to(browser, box, "button.save")
     assert stops is not None and stops <= 5
     from selenium.webdriver.common.keys import Keys
+
     browser.switch_to.active_element.send_keys(Keys.ENTER)
     wait(browser, lambda d: by_css(d, ".notice"))
     assert "Saved 1 change. This new version needs approval" in by_css(browser, ".notice")[0].text
@@ -170,13 +210,21 @@ def test_reviewers_read_what_changed_then_the_proof_then_approve(workspace, brow
         "const d = document.getElementById('diff'), p = document.getElementById('proof-pages'),"
         " f = document.querySelector('form.decision');"
         "return !!(d.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)"
-        " && !!(p.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING)")
+        " && !!(p.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
     removed = [e.get_attribute("textContent") for e in by_css(browser, "#diff del.removed")]
     added = [e.get_attribute("textContent") for e in by_css(browser, "#diff ins.added")]
     assert "[removed: walked]" in removed and "[added: strolled]" in added
-    assert by_css(browser, "#diff del.removed")[0].value_of_css_property("text-decoration-line") == "line-through"
+    assert (
+        by_css(browser, "#diff del.removed")[0].value_of_css_property("text-decoration-line")
+        == "line-through"
+    )
     assert by_css(browser, "#review-state")[0].text == "Needs two more approvals: a comms lead must approve."
-    assert by_css(browser, "form.decision input[name=fingerprint]")[0].get_attribute("value").startswith("sha256:")
+    assert (
+        by_css(browser, "form.decision input[name=fingerprint]")[0]
+        .get_attribute("value")
+        .startswith("sha256:")
+    )
     wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3 and images_loaded(d, "#proof-pages img"))
     check_page(browser)
 
@@ -191,7 +239,8 @@ def test_reviewers_read_what_changed_then_the_proof_then_approve(workspace, brow
     by_css(browser, "#approve-comms-lead")[0].click()
     wait(browser, lambda d: by_css(d, ".notice"))
     assert by_css(browser, "#review-state")[0].text.startswith(
-        "Needs one more approval: already approved by Priya Lang (comms lead) on ")
+        "Needs one more approval: already approved by Priya Lang (comms lead) on "
+    )
     check_page(browser)
 
     sign_in_as(browser, url, "tom-okoro")
@@ -200,14 +249,20 @@ def test_reviewers_read_what_changed_then_the_proof_then_approve(workspace, brow
     by_css(browser, "#approve-neighbourhood-sergeant")[0].click()
     wait(browser, lambda d: by_css(d, ".notice"))
     state = by_css(browser, "#review-state")[0].text
-    assert re.fullmatch(r"Approved by Priya Lang \(comms lead\) and Sgt Tom Okoro \(neighbourhood sergeant\) on "
-                        r"\d{1,2} \w+ \d{4}: nothing more is needed\.", state), state
+    assert re.fullmatch(
+        r"Approved by Priya Lang \(comms lead\) and Sgt Tom Okoro \(neighbourhood sergeant\) on "
+        r"\d{1,2} \w+ \d{4}: nothing more is needed\.",
+        state,
+    ), state
     assert not by_css(browser, "#approve-neighbourhood-sergeant")[0].is_enabled()
     assert "must approve" not in by_css(browser, "#decide")[0].text
     wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)
     check_page(browser)
     browser.get(url + "/")
-    assert "Advice after our vehicle crime patrol" not in (by_css(browser, "#waiting") or by_css(browser, "main"))[0].text.split("All materials")[0]
+    assert (
+        "Advice after our vehicle crime patrol"
+        not in (by_css(browser, "#waiting") or by_css(browser, "main"))[0].text.split("All materials")[0]
+    )
 
 
 def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, browser):
@@ -223,8 +278,10 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))
     assert by_css(browser, ".caption-l")[0].text == "Operation Larkspur, Eastmoor, 14 November 2026"
-    assert by_css(browser, "#figures")[0].text == ("2 rows need an answer before they get a letter; 125 rows "
-                                                  "will get their letters, 5 of them with an answer assumed.")
+    assert by_css(browser, "#figures")[0].text == (
+        "2 rows need an answer before they get a letter; 125 rows "
+        "will get their letters, 5 of them with an answer assumed."
+    )
     labels = [label.text for label in by_css(browser, "#corrections label")]
     assert "Address where the vehicle was parked (flat, house number and street, town)" in labels
     assert not INTERNAL_COLUMNS & set(labels)
@@ -253,8 +310,11 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN_WAIT)
     assert console_errors(browser) == []
     figures = by_css(browser, "#figures")[0].text
-    assert re.match(r"\d+ letters made from 127 rows: 126 rows in letters, 1 without a letter, 5 with an "
-                    r"answer assumed\.", figures), figures
+    assert re.match(
+        r"\d+ letters made from 127 rows: 126 rows in letters, 1 without a letter, 5 with an "
+        r"answer assumed\.",
+        figures,
+    ), figures
     assert "Corrected for this run: row 19." in figures
     said = by_css(browser, "#print-batch")[0].text
     match = re.fullmatch(r"Print batch\.pdf: (\d+) pages, double-sided on (\d+) sheets of A4\.", said)
@@ -263,7 +323,8 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     assert browser.execute_script(
         "const a = document.getElementById('print-list'), b = document.getElementById('keep-list'),"
         " c = document.getElementById('all-files');"
-        "return !!(a.compareDocumentPosition(b) & 4) && !!(b.compareDocumentPosition(c) & 4)")
+        "return !!(a.compareDocumentPosition(b) & 4) && !!(b.compareDocumentPosition(c) & 4)"
+    )
     assert all(hint.text for hint in by_css(browser, ".file-list .hint"))
     check_page(browser)
 
@@ -282,7 +343,9 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     check_page(browser)
 
 
-def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_crime_fell(workspace, browser, tmp_path):
+def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_crime_fell(
+    workspace, browser, tmp_path
+):
     url, root = workspace
     approve_all(root / "content")
     sign_in_as(browser, url, "olu")
@@ -292,8 +355,12 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
     wait(browser, lambda d: d.title.startswith("Crime data"))
     by_css(browser, "#crimes")[0].send_keys(str(crimes_zip(tmp_path)))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
-    wait(browser, lambda d: "Crime data: January 2025 to May 2027, 1 force." in
-         by_css(d, "#crime-data-summary")[0].text)
+    wait(
+        browser,
+        lambda d: (
+            "Crime data: January 2025 to May 2027, 1 force." in by_css(d, "#crime-data-summary")[0].text
+        ),
+    )
     check_page(browser)
     by_css(browser, ".site-header nav a[href='/where-next/']")[0].click()
     wait(browser, lambda d: by_css(d, "#hotspots caption"))
@@ -308,11 +375,15 @@ def test_an_officer_uploads_crime_data_sees_where_to_patrol_next_and_whether_cri
     console_errors(browser)  # those so far
     by_css(browser, "#make-letters")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/results"), timeout=RUN_WAIT)
-    wait(browser, lambda d: by_css(d, "#impact-verdict"), timeout=60)  # worked out after the run; the page polls
+    wait(
+        browser, lambda d: by_css(d, "#impact-verdict"), timeout=60
+    )  # worked out after the run; the page polls
     assert by_css(browser, "#impact-verdict strong")[0].text == "Vehicle crime fell."
     wait(browser, lambda d: images_loaded(d, "#impact-chart"))
     finding = by_css(browser, "#impact-verdict")[0].text.split(". ", 1)[1]
-    assert finding in by_css(browser, "#impact-chart")[0].get_attribute("alt")  # the alt text states the finding
+    assert finding in by_css(browser, "#impact-chart")[0].get_attribute(
+        "alt"
+    )  # the alt text states the finding
     assert console_errors(browser) == []  # the chart drawn under the workspace's CSP, the polling allowed
     check_page(browser)
 
@@ -358,10 +429,14 @@ def test_two_editors_save_the_same_letter_and_the_second_keeps_their_words_in_pl
     box.find_element("xpath", "ancestor::details[1]//button[@type='submit']").click()
     wait(browser, lambda d: d.title.startswith("Not saved"))
     assert by_css(browser, "h1")[0].text == "Not saved: someone else changed this material"
-    assert re.search(r"after you opened it \(Version \d+, edited by sam on \d{1,2} \w+ \d{4} at \d\d:\d\d\)",
-                     by_css(browser, "main")[0].text), "who saved first, and when"
+    assert re.search(
+        r"after you opened it \(Version \d+, edited by sam on \d{1,2} \w+ \d{4} at \d\d:\d\d\)",
+        by_css(browser, "main")[0].text,
+    ), "who saved first, and when"
     assert by_css(browser, "#mine-blocks-closing")[0].get_attribute("value") == mine  # nothing typed is lost
-    theirs = by_css(browser, "#mine-blocks-closing")[0].find_element("xpath", "ancestor::div[@class='compare']")
+    theirs = by_css(browser, "#mine-blocks-closing")[0].find_element(
+        "xpath", "ancestor::div[@class='compare']"
+    )
     assert "Sam was here." in theirs.text and "Closing" in theirs.find_element("tag name", "h2").text
     check_page(browser)
 

@@ -11,13 +11,13 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from handle_docs.models import Finding
-from handle_docs.services.previews import Previewer, preview_key
-from handle_docs.render.html import HtmlRenderer
-from handle_docs.services import proofs
-from handle_docs.services.proofs import make_proof, page_images, preview_pdf, render_pages
-from handle_docs.review import DRAFT_WATERMARK
 from handle_docs.compose.scenarios import SITUATIONS, scenario, scenarios
+from handle_docs.models import Finding
+from handle_docs.render.html import HtmlRenderer
+from handle_docs.review import DRAFT_WATERMARK
+from handle_docs.services import proofs
+from handle_docs.services.previews import Previewer, preview_key
+from handle_docs.services.proofs import make_proof, page_images, preview_pdf, render_pages
 from handle_docs.wording.content import load_content
 from handle_docs.wording.edit import edited_content
 from tests.conftest import CONTENT, TEMPLATES, with_link_labels
@@ -133,7 +133,9 @@ def add_translation(content_dir, lang: str, greeting: str) -> None:
     text = (content_dir / "letters" / "visit.yaml").read_text(encoding="utf-8")
     text = text.replace("id: visit-letter", f"id: visit-letter-{lang}\ntranslation_of: visit-letter")
     text = text.replace("language: en-GB", f"language: {lang}").replace("Dear resident,", greeting)
-    (content_dir / "letters" / f"visit.{lang}.yaml").write_text(with_link_labels(text, content_dir), encoding="utf-8")
+    (content_dir / "letters" / f"visit.{lang}.yaml").write_text(
+        with_link_labels(text, content_dir), encoding="utf-8"
+    )
 
 
 @pytest.fixture
@@ -154,8 +156,13 @@ def test_the_picker_offers_every_language_a_translation_exists_in_named_in_engli
     picker = page[page.index('<select id="scenario"') : page.index("</select>")]
     offered = re.findall(r'<option value="(lang-[^"]+)">([^<]+)</option>', picker)
     # the sample's five (three rewritten by the fixture), each named in English and in itself
-    assert offered == [("lang-ar", "Arabic (العربية)"), ("lang-cy", "Welsh (Cymraeg)"), ("lang-pl", "Polish (Polski)"),
-                       ("lang-ro-RO", "Romanian (Română)"), ("lang-ur", "Urdu (اردو)")]
+    assert offered == [
+        ("lang-ar", "Arabic (العربية)"),
+        ("lang-cy", "Welsh (Cymraeg)"),
+        ("lang-pl", "Polish (Polski)"),
+        ("lang-ro-RO", "Romanian (Română)"),
+        ("lang-ur", "Urdu (اردو)"),
+    ]
     assert '<optgroup label="The letter in another language">' in picker
     assert '<option value="not-locked">A car not locked</option>' in picker  # the situations are still there
 
@@ -164,8 +171,10 @@ def test_previewing_a_language_shows_that_translations_letter_and_names_the_lang
     page = client.get("/materials/visit-letter/edit").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     base = re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)
-    shown = client.post("/materials/visit-letter/preview",
-                        data={"csrf_token": csrf, "base_sha256": base, "scenario": "lang-cy"}).get_data(as_text=True)
+    shown = client.post(
+        "/materials/visit-letter/preview",
+        data={"csrf_token": csrf, "base_sha256": base, "scenario": "lang-cy"},
+    ).get_data(as_text=True)
     for _ in range(120):  # the preview is made in the background: follow its polling URL until it is ready
         if "<img" in shown:
             break

@@ -27,9 +27,16 @@ def decide(client, decision: str, role: str, note: str = ""):
     page = client.get(f"/materials/{MID}/review").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     seen = re.search(r'name="fingerprint" value="([^"]+)"', page)
-    return client.post(f"/materials/{MID}/review",
-                       data={"csrf_token": token, "decision": decision, "role": role, "note": note,
-                             "fingerprint": seen.group(1) if seen else ""})
+    return client.post(
+        f"/materials/{MID}/review",
+        data={
+            "csrf_token": token,
+            "decision": decision,
+            "role": role,
+            "note": note,
+            "fingerprint": seen.group(1) if seen else "",
+        },
+    )
 
 
 def as_(app, account_id):
@@ -55,8 +62,10 @@ def test_two_reviewers_approve_a_changed_letter_in_turn_and_letters_then_runs(ap
     assert response.status_code == 303
     after = status(content_dir)
     assert after.approved
-    assert {(e.reviewer, e.via) for e in after.tally.approvers} == {("priya-lang", "demo-workspace"),
-                                                                     ("tom-okoro", "demo-workspace")}
+    assert {(e.reviewer, e.via) for e in after.tally.approvers} == {
+        ("priya-lang", "demo-workspace"),
+        ("tom-okoro", "demo-workspace"),
+    }
     shown = text(tom.get(f"/materials/{MID}/review"))
     assert "Approved by " in shown and ": nothing more is needed." in shown
     assert "Sgt Tom Okoro</strong> (neighbourhood sergeant) approved on" in shown
@@ -115,7 +124,9 @@ def test_a_note_with_script_is_shown_as_text(app, folders):
     content_dir, _ = folders
     one_word(content_dir)
     priya = as_(app, "priya-lang")
-    assert decide(priya, "changes-requested", "comms-lead", "<script>alert(1)</script> fix").status_code == 303
+    assert (
+        decide(priya, "changes-requested", "comms-lead", "<script>alert(1)</script> fix").status_code == 303
+    )
     page = text(priya.get(f"/materials/{MID}/review"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt; fix" in page and "<script>alert" not in page
     assert "Changes were asked for by Priya Lang (comms lead)" in page
@@ -130,7 +141,9 @@ def test_a_decision_without_a_csrf_token_is_403_and_signs_nothing(app, folders):
     assert status(content_dir).tally.approvers == []
 
 
-def test_a_workspace_key_the_registry_does_not_list_signs_nothing_and_serve_says_how_to_list_it(folders, tmp_path):
+def test_a_workspace_key_the_registry_does_not_list_signs_nothing_and_serve_says_how_to_list_it(
+    folders, tmp_path
+):
     content_dir, instance = folders
     one_word(content_dir)
     with running(content_dir, instance, key=tmp_path / "own_key") as app:
@@ -140,5 +153,7 @@ def test_a_workspace_key_the_registry_does_not_list_signs_nothing_and_serve_says
         decide(priya, "approved", "comms-lead")
         assert status(content_dir).tally.approvers == []
     from handle_docs.web.workspace_key import add_key_hint
+
     assert add_key_hint(content_dir, tmp_path / "own_key").startswith(
-        f"handle-docs reviewers add-workspace-key workspace --key {tmp_path / 'own_key.pub'}")
+        f"handle-docs reviewers add-workspace-key workspace --key {tmp_path / 'own_key.pub'}"
+    )

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (assert_accessible, browser, by_css, console_errors, copy_sample,  # noqa: F401 (fixture)
-                           needs_chromium, sign_in_page, started, wait)
-from tests.test_review_cli import letters, one_word
+from tests.browser import (  # noqa: F401 (fixture)
+    assert_accessible,
+    browser,
+    by_css,
+    console_errors,
+    copy_sample,
+    needs_chromium,
+    sign_in_page,
+    started,
+    wait,
+)
 from tests.signing import DEMO_KEYS
+from tests.test_review_cli import letters, one_word
 from tests.webaccounts import PASSWORD, add
 
 pytestmark = needs_chromium()
@@ -57,12 +66,16 @@ def test_two_accounts_approve_a_changed_letter_in_turn_and_letters_runs(workspac
     browser.get(f"{url}/materials/visit-letter/review")
     assert state(browser) == "Needs two more approvals: a comms lead must approve."
     assert "strolled" in by_css(browser, "#diff ins.added")[0].text
-    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)  # shared-back: 2 address pages + the shared page
+    wait(
+        browser, lambda d: len(by_css(d, "#proof-pages img")) == 3
+    )  # shared-back: 2 address pages + the shared page
     assert "marked DRAFT" in by_css(browser, "#proof-pages .caption")[0].text
     assert_accessible(browser)
     approve(browser, url, "visit-letter", "comms-lead", "Reads well <script>alert(1)</script>")
     assert "Priya Lang approved version 2 as comms lead." in by_css(browser, ".notice")[0].text
-    assert state(browser).startswith("Needs one more approval: already approved by Priya Lang (comms lead) on ")
+    assert state(browser).startswith(
+        "Needs one more approval: already approved by Priya Lang (comms lead) on "
+    )
     assert "Reads well <script>alert(1)</script>" in by_css(browser, "#signoffs")[0].text
     by_css(browser, ".sign-out button")[0].click()
     wait(browser, lambda d: d.title.startswith("Sign in"))
@@ -72,7 +85,9 @@ def test_two_accounts_approve_a_changed_letter_in_turn_and_letters_runs(workspac
     assert state(browser).endswith(": nothing more is needed.")
     signed = by_css(browser, "#signoffs")[0].text
     assert "Priya Lang" in signed and "Sgt Tom Okoro" in signed
-    assert "via workspace key demo-workspace" in by_css(browser, "#signed-heading ~ details")[0].get_attribute("textContent")
+    assert "via workspace key demo-workspace" in by_css(browser, "#signed-heading ~ details")[
+        0
+    ].get_attribute("textContent")
     assert console_errors(browser) == []
     assert_accessible(browser)
     assert letters(root / "content", tmp_path, "out").exit_code == 0
@@ -103,6 +118,8 @@ def test_an_editor_cannot_approve_their_own_edit(workspace, browser):
     wait(browser, lambda d: by_css(d, ".notice"))
     browser.get(f"{url}/materials/stay-connected-leaflet/review")
     assert not by_css(browser, "#approve-neighbourhood-sergeant")[0].is_enabled()
-    assert "Sgt Tom Okoro last edited stay-connected-leaflet and may not approve it" in \
-        by_css(browser, "#why-approve-neighbourhood-sergeant")[0].text
+    assert (
+        "Sgt Tom Okoro last edited stay-connected-leaflet and may not approve it"
+        in by_css(browser, "#why-approve-neighbourhood-sergeant")[0].text
+    )
     assert by_css(browser, "#request-neighbourhood-sergeant")[0].is_enabled()

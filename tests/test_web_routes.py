@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 from handle_docs.review import diff_report, review_status
 from handle_docs.review.labels import state_sentence, version_number
-from handle_docs.wording.content import load_content
 from handle_docs.web import Settings, create_app
 from handle_docs.web.common import state_words
+from handle_docs.wording.content import load_content
 
 from .conftest import CONTENT, line_of
 
@@ -68,7 +68,7 @@ def test_the_materials_page_shows_what_review_status_says(client, folders):
         assert f"Version {version_number(status)}" in row  # a number, never the fingerprint
         assert status.short not in row and f"{status.review_by.day} {status.review_by:%B %Y}" in row
         assert f">{state_words(status)}<" in row and state_sentence(status) in row
-    assert page.count("<tr id=\"material-") == len(statuses) == 15
+    assert page.count('<tr id="material-') == len(statuses) == 15
     assert ">approved<" in page and "needs approval" not in page
     welsh = re.search(r'<tr id="material-visit-letter-cy">(.*?)</tr>', page, re.S).group(1)
     assert "a qualified Welsh translator must still approve it before it is used for real" in welsh
@@ -78,13 +78,14 @@ def test_the_materials_page_shows_what_review_status_says(client, folders):
 
 def test_after_a_save_the_material_needs_approval_on_the_page_and_in_review_status(client, folders):
     content_dir, _ = folders
-    response = client.post("/materials/visit-letter/save",
-                           data={**form_of(client), "blocks.greeting": "Dear neighbour,"})
+    response = client.post(
+        "/materials/visit-letter/save", data={**form_of(client), "blocks.greeting": "Dear neighbour,"}
+    )
     assert response.status_code == 303
     row = re.search(r'<tr id="material-visit-letter">(.*?)</tr>', text(client.get("/")), re.S).group(1)
     assert ">needs approval<" in row
     result = CliRunner().invoke(cli, ["review", "status", "--content", str(content_dir)])
-    line = next(l for l in result.output.splitlines() if l.startswith("visit-letter"))
+    line = next(row for row in result.output.splitlines() if row.startswith("visit-letter"))
     assert "NEEDS APPROVAL" in line and result.exit_code == 1
 
 
@@ -105,34 +106,49 @@ def test_every_block_label_heading_and_item_is_a_labelled_control_in_reading_ord
 
 
 def test_lint_messages_of_the_unsaved_wording_come_beside_their_block(client):
-    response = client.post("/materials/visit-letter/check",
-                           data={**form_of(client), "blocks.opening": "We found an insecure car on your drive."})
-    beside = re.search(r'<div id="lint-field-blocks-opening" hx-swap-oob="innerHTML">(.*?)</div>', text(response), re.S)
+    response = client.post(
+        "/materials/visit-letter/check",
+        data={**form_of(client), "blocks.opening": "We found an insecure car on your drive."},
+    )
+    beside = re.search(
+        r'<div id="lint-field-blocks-opening" hx-swap-oob="innerHTML">(.*?)</div>', text(response), re.S
+    )
     assert "Advice:</strong> avoid &#34;insecure&#34; (police jargon)" in beside.group(1)
     assert "&#34;not locked&#34;" in beside.group(1)
-    score = re.search(r'<p id="score-field-blocks-findings-insecure-vehicle-text" hx-swap-oob="innerHTML">(.*?)</p>',
-                      text(response), re.S).group(1)
+    score = re.search(
+        r'<p id="score-field-blocks-findings-insecure-vehicle-text" hx-swap-oob="innerHTML">(.*?)</p>',
+        text(response),
+        re.S,
+    ).group(1)
     assert score.startswith("Reading ease ")
 
 
 def test_a_change_that_would_not_load_is_shown_in_place_and_not_saved(client, folders):
     content_dir, _ = folders
     before = (content_dir / VISIT).read_bytes()
-    response = client.post("/materials/visit-letter/save",
-                           data={**form_of(client), "blocks.opening": "Hello {resident}, <b>hi</b>"})
+    response = client.post(
+        "/materials/visit-letter/save",
+        data={**form_of(client), "blocks.opening": "Hello {resident}, <b>hi</b>"},
+    )
     assert response.status_code == 422
     page = text(response)
     assert "Not saved: 1 thing to change" in page
     line = line_of(content_dir / VISIT, "  opening: |")
-    technical = page[page.index('<details class="details technical">'):]
-    assert f"{content_dir / VISIT}:{line}: blocks.opening: error: unknown placeholder {{resident}}" in technical
-    field = re.search(r'<div class="field-error" id="error-field-blocks-opening">(.*?)</div>', page, re.S).group(1)
+    technical = page[page.index('<details class="details technical">') :]
+    assert (
+        f"{content_dir / VISIT}:{line}: blocks.opening: error: unknown placeholder {{resident}}" in technical
+    )
+    field = re.search(
+        r'<div class="field-error" id="error-field-blocks-opening">(.*?)</div>', page, re.S
+    ).group(1)
     assert "{resident} is not something the letter can fill in. You can use: {area}, " in field
     assert "Hello {resident}, &lt;b&gt;hi&lt;/b&gt;</textarea>" in page  # what was typed is still there
     assert (content_dir / VISIT).read_bytes() == before
 
     live = text(client.post("/materials/visit-letter/check", data={**form_of(client), "blocks.closing": ""}))
-    assert re.search(r'id="error-field-blocks-closing" hx-swap-oob="innerHTML">\s*<p>[^<]*Must not be empty', live)
+    assert re.search(
+        r'id="error-field-blocks-closing" hx-swap-oob="innerHTML">\s*<p>[^<]*Must not be empty', live
+    )
 
 
 def test_a_conflicting_save_is_refused_with_both_versions_and_nothing_lost(client, folders):
@@ -141,20 +157,30 @@ def test_a_conflicting_save_is_refused_with_both_versions_and_nothing_lost(clien
     path = content_dir / VISIT
     theirs = path.read_text(encoding="utf-8").replace("Dear resident,", "Dear householder,")
     path.write_text(theirs, encoding="utf-8")
-    response = client.post("/materials/visit-letter/save", data={**form, "blocks.greeting": "Dear neighbour,"})
+    response = client.post(
+        "/materials/visit-letter/save", data={**form, "blocks.greeting": "Dear neighbour,"}
+    )
     assert response.status_code == 409
     page = text(response)
     assert ">Dear householder,</pre>" in page and ">Dear neighbour,</textarea>" in page
     assert path.read_text(encoding="utf-8") == theirs
     again = dict(form, base_sha256=re.search(r'name="base_sha256" value="([^"]+)"', page).group(1))
-    assert client.post("/materials/visit-letter/save", data={**again, "blocks.greeting": "Dear neighbour,"}).status_code == 303
+    assert (
+        client.post(
+            "/materials/visit-letter/save", data={**again, "blocks.greeting": "Dear neighbour,"}
+        ).status_code
+        == 303
+    )
     assert "greeting: Dear neighbour," in path.read_text(encoding="utf-8")
 
 
 def test_after_a_save_the_editor_links_to_the_word_diff_of_review_diff(client, folders):
     content_dir, _ = folders
-    saved = client.post("/materials/visit-letter/save",
-                        data={**form_of(client), "blocks.greeting": "Dear neighbour,"}, follow_redirects=True)
+    saved = client.post(
+        "/materials/visit-letter/save",
+        data={**form_of(client), "blocks.greeting": "Dear neighbour,"},
+        follow_redirects=True,
+    )
     assert "needs approval before it can be printed" in text(saved)
     assert 'href="/materials/visit-letter/review#changes"' in text(saved)
     assert client.get("/materials/visit-letter/changes").headers["Location"].endswith("/review#changes")
@@ -178,7 +204,11 @@ def test_script_and_braces_in_wording_are_shown_and_saved_as_typed(client, folde
 
 
 def test_the_preview_shows_page_images_and_a_repeat_is_served_from_the_cache(client):
-    form = {**form_of(client), "blocks.opening": "A short opening for the preview test.", "scenario": "several"}
+    form = {
+        **form_of(client),
+        "blocks.opening": "A short opening for the preview test.",
+        "scenario": "several",
+    }
     first = text(client.post("/materials/visit-letter/preview", data=form))
     # shared-back (the sample letter): two pages about the address, then the shared page
     assert "Several cars at one address, DRAFT, not approved: 3 pages" in first
@@ -192,9 +222,13 @@ def test_the_preview_shows_page_images_and_a_repeat_is_served_from_the_cache(cli
 
 
 def test_a_preview_of_wording_that_would_not_load_keeps_the_last_pages(client):
-    response = client.post("/materials/visit-letter/preview", data={**form_of(client), "blocks.opening": "{nope}"})
+    response = client.post(
+        "/materials/visit-letter/preview", data={**form_of(client), "blocks.opening": "{nope}"}
+    )
     assert response.status_code == 200 and "HX-Reswap" not in response.headers
-    assert "The last saved wording (yours cannot be used yet)" in text(response)  # the last good version's pages
+    assert "The last saved wording (yours cannot be used yet)" in text(
+        response
+    )  # the last good version's pages
 
 
 # --- security ----------------------------------------------------------------------------
@@ -204,15 +238,23 @@ def test_a_post_without_a_csrf_token_is_refused_and_nothing_saved(client, folder
     content_dir, _ = folders
     before = (content_dir / VISIT).read_bytes()
     form = form_of(client)
-    for url in ("/materials/visit-letter/save", "/materials/visit-letter/preview", "/materials/visit-letter/check"):
+    for url in (
+        "/materials/visit-letter/save",
+        "/materials/visit-letter/preview",
+        "/materials/visit-letter/check",
+    ):
         response = client.post(url, data={"base_sha256": form["base_sha256"], "blocks.greeting": "Hi"})
         assert response.status_code == 403 and "Page expired" in text(response)
-    bad = client.post("/materials/visit-letter/save", data={**form, "csrf_token": "forged", "blocks.greeting": "Hi"})
+    bad = client.post(
+        "/materials/visit-letter/save", data={**form, "csrf_token": "forged", "blocks.greeting": "Hi"}
+    )
     assert bad.status_code == 403
     assert (content_dir / VISIT).read_bytes() == before
 
 
-@pytest.mark.parametrize("url", ["/", "/materials/visit-letter/edit", "/materials/visit-letter/changes", "/nowhere"])
+@pytest.mark.parametrize(
+    "url", ["/", "/materials/visit-letter/edit", "/materials/visit-letter/changes", "/nowhere"]
+)
 def test_every_page_has_a_strict_content_security_policy_and_no_inline_script_or_style(client, url):
     response = client.get(url)
     policy = response.headers["Content-Security-Policy"]
@@ -232,13 +274,16 @@ def test_the_csrf_cookie_is_httponly_samesite_and_signed_with_a_private_secret(c
     assert stat.S_IMODE(os.stat(instance / "secret_key").st_mode) == 0o600
 
 
-@pytest.mark.parametrize("url", [
-    "/materials/..%2F..%2Fetc%2Fpasswd/edit",
-    "/materials/../../etc/passwd/edit",
-    "/materials/%2E%2E/edit",
-    "/materials/no-such-material/edit",
-    "/materials/visit-letter%00/changes",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/materials/..%2F..%2Fetc%2Fpasswd/edit",
+        "/materials/../../etc/passwd/edit",
+        "/materials/%2E%2E/edit",
+        "/materials/no-such-material/edit",
+        "/materials/visit-letter%00/changes",
+    ],
+)
 def test_material_ids_that_are_not_in_the_content_are_not_found(client, url):
     assert client.get(url).status_code == 404
 
@@ -251,7 +296,9 @@ def test_a_path_as_material_id_on_post_is_not_found(client):
 def test_request_bodies_over_the_limit_are_refused(client, folders):
     content_dir, _ = folders
     before = (content_dir / VISIT).read_bytes()
-    response = client.post("/materials/visit-letter/save", data={**form_of(client), "blocks.opening": "x" * 600_000})
+    response = client.post(
+        "/materials/visit-letter/save", data={**form_of(client), "blocks.opening": "x" * 600_000}
+    )
     assert response.status_code == 413 and "nothing was saved" in text(response)
     assert (content_dir / VISIT).read_bytes() == before
 
@@ -261,8 +308,9 @@ def test_request_bodies_over_the_limit_are_refused(client, folders):
 
 def test_serve_without_accounts_refuses_any_host_but_loopback_and_says_why(folders):
     content_dir, instance = folders
-    result = CliRunner().invoke(cli, ["serve", "--content", str(content_dir), "--instance", str(instance),
-                                      "--host", "0.0.0.0"])
+    result = CliRunner().invoke(
+        cli, ["serve", "--content", str(content_dir), "--instance", str(instance), "--host", "0.0.0.0"]
+    )
     assert result.exit_code == 2
     assert "--host 0.0.0.0 refused: this workspace has no accounts" in result.output
     assert "handle-docs users add" in result.output

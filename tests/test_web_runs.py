@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import copy
 import csv
-import html
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from handle_docs.services.workspace_runs import RunStore
 from handle_docs.services.supervisor import worker_running
+from handle_docs.services.workspace_runs import RunStore
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
 
@@ -61,7 +61,9 @@ def signed_in(monkeypatch):
 @contextmanager
 def with_worker(settings: Settings):
     """The worker process serve starts beside the web server (services/supervisor.py), for these folders."""
-    with worker_running(settings.instance, settings.content, settings.templates_dir, settings.review_dir) as worker:
+    with worker_running(
+        settings.instance, settings.content, settings.templates_dir, settings.review_dir
+    ) as worker:
         yield worker
 
 
@@ -91,8 +93,11 @@ def token(client, path="/runs/") -> str:
 
 
 def upload(client, data: bytes, name: str = "records.csv"):
-    return client.post("/runs/", data={"csrf_token": token(client), "records": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/runs/",
+        data={"csrf_token": token(client), "records": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def run_id_of(response) -> str:
@@ -111,7 +116,9 @@ def small_csv(tmp_path) -> bytes:
 
 
 def make(client, run_id: str, **form) -> object:
-    return client.post(f"/runs/{run_id}/make", data={"csrf_token": token(client, f"/runs/{run_id}/check"), **form})
+    return client.post(
+        f"/runs/{run_id}/make", data={"csrf_token": token(client, f"/runs/{run_id}/check"), **form}
+    )
 
 
 def finished(app) -> None:
@@ -122,7 +129,8 @@ def finished(app) -> None:
 
 
 def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_only_problem_rows(
-        client, app, small_csv):
+    client, app, small_csv
+):
     response = upload(client, small_csv, name="14 Larkspur Road.csv")
     assert response.status_code == 303
     run_id = run_id_of(response)
@@ -141,13 +149,17 @@ def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_
     assert "Address is missing" in page and "type the delivery address" in page
     assert page.count('<form method="post" action="/runs/') == 2  # one form of corrections, one to make
     assert '<label for="fix-8-address">Address</label>' in page
-    assert 'name="cell-8-address" maxlength="500" value=""' in page  # the value found (blank), to correct in place
+    assert (
+        'name="cell-8-address" maxlength="500" value=""' in page
+    )  # the value found (blank), to correct in place
 
 
 def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client, tmp_path):
     path = write_records(tmp_path / "many.csv", 60)
     lines = path.read_text(encoding="utf-8").splitlines()
-    broken = [lines[0]] + [re.sub(r",(yes|no),", ",,", line, count=1) for line in lines[1:]]  # no vehicle_secure
+    broken = [lines[0]] + [
+        re.sub(r",(yes|no),", ",,", line, count=1) for line in lines[1:]
+    ]  # no vehicle_secure
     run_id = run_id_of(upload(client, ("\n".join(broken) + "\n").encode()))
     page = text(client.get(f"/runs/{run_id}/check"))
     numbers = [int(n) for n in re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)]
@@ -164,13 +176,19 @@ def test_a_file_problem_comes_first_and_alone_and_no_letters_can_be_made(client)
 
 
 def test_a_rejected_row_corrected_in_the_page_is_checked_again_and_the_upload_is_unchanged(
-        client, app, small_csv):
+    client, app, small_csv
+):
     run_id = run_id_of(upload(client, small_csv))
     page = text(client.get(f"/runs/{run_id}/check"))
     assert 'name="cell-8-address"' in page
-    response = client.post(f"/runs/{run_id}/correct", data={
-        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8",
-        "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
+    response = client.post(
+        f"/runs/{run_id}/correct",
+        data={
+            "csrf_token": token(client, f"/runs/{run_id}/check"),
+            "row": "8",
+            "cell-address": "9 Tanners Row, Eastmoor, Westmarch",
+        },
+    )
     assert response.status_code == 303
     page = text(client.get(f"/runs/{run_id}/check"))
     assert "7 rows will get their letters." in page and "needs an answer" not in page
@@ -190,9 +208,14 @@ def test_a_correction_without_the_csrf_token_is_refused(client, app, small_csv):
 
 def test_make_runs_in_the_background_and_the_results_offer_every_download(client, app, small_csv, tmp_path):
     run_id = run_id_of(upload(client, small_csv))
-    client.post(f"/runs/{run_id}/correct", data={
-        "csrf_token": token(client, f"/runs/{run_id}/check"), "row": "8",
-        "cell-address": "9 Tanners Row, Eastmoor, Westmarch"})
+    client.post(
+        f"/runs/{run_id}/correct",
+        data={
+            "csrf_token": token(client, f"/runs/{run_id}/check"),
+            "row": "8",
+            "cell-address": "9 Tanners Row, Eastmoor, Westmarch",
+        },
+    )
     response = make(client, run_id, docx="yes")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/runs/{run_id}/progress")
     page = text(client.get(f"/runs/{run_id}/progress"))
@@ -216,8 +239,18 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
     with zipfile.ZipFile(io.BytesIO(client.get(f"/runs/{run_id}/files/all.zip").data)) as archive:
         assert {"batch.pdf", "round-sheet.pdf", "summary.txt"} <= set(archive.namelist())
     assert 'alt="Page 1 of the print batch"' in page
-    for name in ("batch.pdf", "batch.docx", "letters.zip", "manifest.json", "rejects.csv", "warnings.csv",
-                 "follow-up.csv", "round-sheet.pdf", "operation-summary.pdf", "social-card-1080x1080.png"):
+    for name in (
+        "batch.pdf",
+        "batch.docx",
+        "letters.zip",
+        "manifest.json",
+        "rejects.csv",
+        "warnings.csv",
+        "follow-up.csv",
+        "round-sheet.pdf",
+        "operation-summary.pdf",
+        "social-card-1080x1080.png",
+    ):
         assert f"/files/{name}" in page, name
     preview = client.get(f"/runs/{run_id}/preview/1.png")
     assert preview.status_code == 200 and preview.data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -235,7 +268,8 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
 
 
 def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewers_only(
-        client, app, small_csv, signed_in, content_copy):
+    client, app, small_csv, signed_in, content_copy
+):
     from .conftest import unsigned
 
     unsigned(content_copy)
@@ -244,9 +278,14 @@ def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewer
     assert refused.status_code == 409
     words = text(refused)  # the material, and who approves, in words
     outside = re.sub(r'<details class="details technical">.*?</details>', "", words, flags=re.S)
-    assert not DEVELOPER_WORDS.search(re.sub(r"<[^>]+>", " ", outside))  # the gate's own words only in the details
+    assert not DEVELOPER_WORDS.search(
+        re.sub(r"<[^>]+>", " ", outside)
+    )  # the gate's own words only in the details
     assert "visit-letter" in words and "comms-lead" in words
-    assert "Advice after our vehicle crime patrol</strong>: Needs two more approvals: a comms lead must approve" in words
+    assert (
+        "Advice after our vehicle crime patrol</strong>: Needs two more approvals: a comms lead must approve"
+        in words
+    )
     assert 'id="draft"' not in text(client.get(f"/runs/{run_id}/check"))  # no draft for an officer
     assert make(client, run_id, draft="yes").status_code == 403
     signed_in["as"] = REVIEWER
@@ -266,11 +305,15 @@ def test_two_runs_both_finish_and_the_second_says_it_waits(client, app, small_cs
     assert "this run is next" in page or "letters (" in page or "1 run before this one" in page
     assert client.get("/runs/").status_code == 200  # the workspace answers while runs are made
     finished(app)
-    counts = [client.get(f"/runs/{r}/files/manifest.json").get_json()["letters_count"] for r in (first, second)]
+    counts = [
+        client.get(f"/runs/{r}/files/manifest.json").get_json()["letters_count"] for r in (first, second)
+    ]
     assert counts == [6, 9]
 
 
-def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(content_copy, tmp_path, signed_in, small_csv):
+def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(
+    content_copy, tmp_path, signed_in, small_csv
+):
     approve_all(content_copy)
     settings = Settings(content=content_copy, instance=tmp_path / "instance")
     store = RunStore(tmp_path / "instance")
@@ -293,7 +336,15 @@ def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(content_co
 def test_another_account_gets_404_for_a_run_even_with_its_link(client, app, small_csv, signed_in):
     run_id = run_id_of(upload(client, small_csv))
     signed_in["as"] = OTHER_OFFICER
-    for path in ("", "/check", "/progress", "/progress/bar", "/results", "/files/batch.pdf", "/preview/1.png"):
+    for path in (
+        "",
+        "/check",
+        "/progress",
+        "/progress/bar",
+        "/results",
+        "/files/batch.pdf",
+        "/preview/1.png",
+    ):
         assert client.get(f"/runs/{run_id}{path}").status_code == 404, path
     assert client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)}).status_code == 404
     assert run_id not in text(client.get("/runs/"))
@@ -308,7 +359,9 @@ def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, smal
     results = text(client.get(f"/runs/{run_id}/results"))
     assert re.search(r'<a class="button danger" id="delete-run" href="/runs/[^"]+/delete">', results)
     confirm = text(client.get(f"/runs/{run_id}/delete"))  # a link only: nothing is deleted yet
-    assert "the records file you uploaded and your corrections" in confirm and (folder / "records.csv").exists()
+    assert (
+        "the records file you uploaded and your corrections" in confirm and (folder / "records.csv").exists()
+    )
     assert '<button type="submit" class="danger" id="confirm-delete">' in confirm
     response = client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)})
     assert response.status_code == 303
@@ -320,7 +373,8 @@ def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, smal
 
 
 def test_runs_past_the_retention_period_are_deleted_and_the_list_says_when_each_goes(
-        client, app, small_csv, content_copy):
+    client, app, small_csv, content_copy
+):
     (content_copy / "workspace.yaml").write_text("retention_days: 3\njobs: 1\n", encoding="utf-8")
     run_id = run_id_of(upload(client, small_csv))
     store = RunStore(Path(app.instance_path))
@@ -352,10 +406,16 @@ def test_a_file_over_50_mb_is_refused_with_a_message(client, app):
 
 
 def test_a_program_renamed_csv_is_refused_saying_what_is_accepted(client, app):
-    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+    exe = (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+        + b"\x00" * 200
+        + b"This program cannot be run in DOS mode"
+    )
     response = upload(client, exe, name="records.csv")
     assert response.status_code == 400
-    assert "not text" in text(response) and "a CSV file (.csv) or a Microsoft Forms export (.xlsx)" in text(response)
+    assert "not text" in text(response) and "a CSV file (.csv) or a Microsoft Forms export (.xlsx)" in text(
+        response
+    )
     assert list((Path(app.instance_path) / "runs").iterdir()) == []
 
 
@@ -372,7 +432,9 @@ def test_a_zip_bomb_named_xlsx_is_read_safely_and_reported(client, app, tmp_path
     assert files_outside(Path(app.instance_path), before, tmp_path) == []
 
 
-def test_an_xlsx_with_formulas_and_external_links_is_read_as_text_and_nothing_is_fetched(client, app, tmp_path):
+def test_an_xlsx_with_formulas_and_external_links_is_read_as_text_and_nothing_is_fetched(
+    client, app, tmp_path
+):
     import openpyxl
 
     workbook = openpyxl.load_workbook(SAMPLE_XLSX)
@@ -391,7 +453,7 @@ def test_an_xlsx_with_formulas_and_external_links_is_read_as_text_and_nothing_is
 
 def test_expired_runs_go_even_when_nobody_opens_the_run_list(client, app, small_csv, monkeypatch):
     store = RunStore(Path(app.instance_path))
-    old = store.create(OFFICER.id, small_csv, 7, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=8))
+    old = store.create(OFFICER.id, small_csv, 7, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
     fresh = store.create(OFFICER.id, small_csv, 7)
     monkeypatch.setattr(runs_module, "SWEEP_EVERY", 0)
     assert client.get("/").status_code == 200  # the materials page, not the run list
@@ -403,7 +465,9 @@ def test_expired_runs_go_even_when_nobody_opens_the_run_list(client, app, small_
 
 def test_a_double_click_on_make_queues_the_run_once(client, app, small_csv, monkeypatch):
     run_id = run_id_of(upload(client, small_csv))
-    stale = RunStore(Path(app.instance_path)).load(run_id)  # what the second click read before the first saved
+    stale = RunStore(Path(app.instance_path)).load(
+        run_id
+    )  # what the second click read before the first saved
     assert make(client, run_id).status_code == 303
     monkeypatch.setattr(runs_module, "mine_or_404", lambda _run_id: copy.deepcopy(stale))
     second = make(client, run_id)
@@ -417,7 +481,8 @@ def test_a_double_click_on_make_queues_the_run_once(client, app, small_csv, monk
 
 
 def test_letters_zip_is_written_by_the_run_and_streamed_from_disk_with_a_relative_instance_folder(
-        content_copy, signed_in, small_csv, monkeypatch):
+    content_copy, signed_in, small_csv, monkeypatch
+):
     approve_all(content_copy)
     monkeypatch.chdir(content_copy.parent)  # serve --content content --instance instance, as the README says
     settings = Settings(content=Path("content"), instance=Path("instance"))
@@ -430,8 +495,10 @@ def test_letters_zip_is_written_by_the_run_and_streamed_from_disk_with_a_relativ
     archive = content_copy.parent / "instance" / "runs" / run_id / "extras" / "letters.zip"
     assert archive.is_file() and stat.S_IMODE(archive.stat().st_mode) == 0o600
     with zipfile.ZipFile(archive) as opened:
-        assert sorted(opened.namelist()) == sorted(f"letters/{p.name}" for p in (
-            content_copy.parent / "instance" / "runs" / run_id / "out" / "letters").iterdir())
+        assert sorted(opened.namelist()) == sorted(
+            f"letters/{p.name}"
+            for p in (content_copy.parent / "instance" / "runs" / run_id / "out" / "letters").iterdir()
+        )
     response = client.get(f"/runs/{run_id}/files/letters.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert response.is_streamed  # the file handed to the server in blocks, not bytes made for the request
@@ -439,7 +506,9 @@ def test_letters_zip_is_written_by_the_run_and_streamed_from_disk_with_a_relativ
     app.extensions["handle_docs"]["previewer"].close()
 
 
-def test_the_results_page_offers_each_braille_letter_for_the_embosser_named_by_its_reference(client, app, small_csv):
+def test_the_results_page_offers_each_braille_letter_for_the_embosser_named_by_its_reference(
+    client, app, small_csv
+):
     rows = small_csv.decode().splitlines()
     rows[1] = rows[1].rsplit(",", 1)[0] + ",braille"  # the last column is the format column
     rows[2] = rows[2].rsplit(",", 1)[0] + ",Braille"
@@ -452,17 +521,23 @@ def test_the_results_page_offers_each_braille_letter_for_the_embosser_named_by_i
     ids = manifest["braille"]["letters"]
     assert len(ids) == 3 and "3 of them also in braille." in page
     [romanian] = [f["letter_id"] for f in manifest["braille"]["files"] if f["fallback"]]
-    said = (f"Letter {romanian}: its braille copy is in English braille, not in the letter's language.</p>"
-            '<details class="details technical"><summary>Technical details</summary>\n'
-            '<div class="details-text">no braille table for Romanian in braille.yaml</div>')
+    said = (
+        f"Letter {romanian}: its braille copy is in English braille, not in the letter's language.</p>"
+        '<details class="details technical"><summary>Technical details</summary>\n'
+        '<div class="details-text">no braille table for Romanian in braille.yaml</div>'
+    )
     assert said in html.unescape(page)
     assert page.index('id="print-batch"') < page.index('id="emboss-braille"') < page.index('id="keep-list"')
     for letter_id in ids:
         link = f'<a href="/runs/{run_id}/files/braille-{letter_id}.brf">braille-{letter_id}.brf</a>'
-        assert f'{link}<span class="hint">Braille letter for 1 resident — send to the embosser.</span>' in page
+        assert (
+            f'{link}<span class="hint">Braille letter for 1 resident — send to the embosser.</span>' in page
+        )
         brf = client.get(f"/runs/{run_id}/files/braille-{letter_id}.brf")
         assert brf.status_code == 200 and "attachment" in brf.headers["Content-Disposition"]
-        assert brf.data.startswith(b" " * 30) and b"\f" in brf.data  # the page number, then the letter's pages
+        assert (
+            brf.data.startswith(b" " * 30) and b"\f" in brf.data
+        )  # the page number, then the letter's pages
     # nothing about the residents in the braille links; no other file of the braille folder offered
     addresses = [row.split('"')[1] for row in rows[1:3]]
     links = re.findall(r'href="([^"]*braille[^"]*)"', page)
@@ -481,8 +556,8 @@ ENGLISH_LEAFLET = "Lock it, check it, hide it"
 
 def polish_and_english(path: Path) -> bytes:
     """Two good rows: a resident asking for Polish, one for English."""
-    from .test_languages_run import row
     from .synth import write_rows
+    from .test_languages_run import row
 
     return write_rows(path, row(1, "polski"), row(2, "en")).read_bytes()
 
@@ -497,25 +572,37 @@ def leaflet_titles(pdf: Path) -> tuple[int, int]:
 def test_the_leaflet_in_english_for_everyone_goes_through_the_queue_and_the_worker(client, app, tmp_path):
     run_id = run_id_of(upload(client, polish_and_english(tmp_path / "two.csv")))
     page = text(client.get(f"/runs/{run_id}/check"))
-    choices = re.findall(r'<input type="radio" id="([^"]+)" name="leaflet" value="([^"]*)"( checked)?>\s*<label[^>]*>([^<]+)',
-                         page)
-    assert [(value, bool(checked), label) for _id, value, checked, label in choices
-            if value.startswith("lock-it") or not value] == [
+    choices = re.findall(
+        r'<input type="radio" id="([^"]+)" name="leaflet" value="([^"]*)"( checked)?>\s*<label[^>]*>([^<]+)',
+        page,
+    )
+    assert [
+        (value, bool(checked), label)
+        for _id, value, checked, label in choices
+        if value.startswith("lock-it") or not value
+    ] == [
         ("lock-it-leaflet", True, f"The “{ENGLISH_LEAFLET}” leaflet, in each resident's language"),
         ("lock-it-leaflet:english", False, f"The “{ENGLISH_LEAFLET}” leaflet, in English for everyone"),
-        ("", False, "No leaflet")]
+        ("", False, "No leaflet"),
+    ]
     assert make(client, run_id, leaflet="lock-it-leaflet:english").status_code == 303
     assert RunStore(Path(app.instance_path)).load(run_id).leaflet_language == "english"
     finished(app)
     manifest = client.get(f"/runs/{run_id}/files/manifest.json").get_json()
-    assert {e["asked"]: e["material_id"] for e in manifest["letters"]} == {"pl": "visit-letter-pl", "en-GB": "visit-letter"}
+    assert {e["asked"]: e["material_id"] for e in manifest["letters"]} == {
+        "pl": "visit-letter-pl",
+        "en-GB": "visit-letter",
+    }
     assert "lock-it-leaflet" in manifest["materials"] and "lock-it-leaflet-pl" not in manifest["materials"]
     assert manifest["history"]["options"]["leaflet_language"] == "english"
     (tmp_path / "batch.pdf").write_bytes(client.get(f"/runs/{run_id}/files/batch.pdf").data)
     assert leaflet_titles(tmp_path / "batch.pdf") == (1, 3)  # the English leaflet after both letters
 
-    refused = make(client, run_id_of(upload(client, polish_and_english(tmp_path / "again.csv"))),
-                   leaflet="lock-it-leaflet:klingon")
+    refused = make(
+        client,
+        run_id_of(upload(client, polish_and_english(tmp_path / "again.csv"))),
+        leaflet="lock-it-leaflet:klingon",
+    )
     assert refused.status_code == 400
 
 
@@ -525,11 +612,24 @@ def test_the_command_line_gives_the_same_choice_each_residents_language_by_defau
     approve_all(content_copy)
     records = tmp_path / "two.csv"
     polish_and_english(records)
-    assert letters(records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet").exit_code == 0
-    assert leaflet_titles(tmp_path / "resident" / "batch.pdf") == (2, 2)  # the Polish leaflet for the Polish resident
+    assert (
+        letters(records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet").exit_code
+        == 0
+    )
+    assert leaflet_titles(tmp_path / "resident" / "batch.pdf") == (
+        2,
+        2,
+    )  # the Polish leaflet for the Polish resident
     manifest = json.loads((tmp_path / "resident" / "manifest.json").read_text(encoding="utf-8"))
     assert "lock-it-leaflet-pl" in manifest["materials"]
-    english = letters(records, tmp_path / "english", content_copy, "--with-leaflet", "lock-it-leaflet",
-                      "--leaflet-language", "english")
+    english = letters(
+        records,
+        tmp_path / "english",
+        content_copy,
+        "--with-leaflet",
+        "lock-it-leaflet",
+        "--leaflet-language",
+        "english",
+    )
     assert english.exit_code == 0, english.output
     assert leaflet_titles(tmp_path / "english" / "batch.pdf") == (1, 3)

@@ -5,6 +5,7 @@ and a web server that never makes a run itself."""
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import logging
@@ -22,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from handle_docs.services.workspace_jobs import Folders
-from handle_docs.services.workspace_runs import RunStore
 from handle_docs.services import worker as worker_module
 from handle_docs.services.queue import RunQueue
 from handle_docs.services.worker import FAULT_MESSAGE, Worker
+from handle_docs.services.workspace_jobs import Folders
+from handle_docs.services.workspace_runs import RunStore
 
 from .conftest import EPOCH
 from .synth import digests, write_records
@@ -45,7 +46,9 @@ def handle_docs(*args: str) -> list[str]:
 
 def worker_command(*extra: str) -> list[str]:
     """A worker on the folders beside it, as a person starts one in the force's folder."""
-    return handle_docs("--log-level", "INFO", "worker", "--instance", "instance", "--content", "content", *extra)
+    return handle_docs(
+        "--log-level", "INFO", "worker", "--instance", "instance", "--content", "content", *extra
+    )
 
 
 def queue_run(root: Path, records: Path, leaflet: str | None = None) -> str:
@@ -64,13 +67,31 @@ def out_of(root: Path, run_id: str) -> Path:
 def test_the_command_line_and_a_workspace_run_make_the_same_bytes(content_copy):
     root = content_copy.parent
     records = write_records(root / "records.csv", 8)
-    made = subprocess.run(handle_docs("letters", "records.csv", "--out", "cli-run", "--content", "content", "--jobs",
-                                      "1", "--quiet", "--with-leaflet", "lock-it-leaflet"),
-                          cwd=root, env=env(), capture_output=True, text=True, timeout=WAIT)
+    made = subprocess.run(
+        handle_docs(
+            "letters",
+            "records.csv",
+            "--out",
+            "cli-run",
+            "--content",
+            "content",
+            "--jobs",
+            "1",
+            "--quiet",
+            "--with-leaflet",
+            "lock-it-leaflet",
+        ),
+        cwd=root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
     assert made.returncode == 0, made.stderr
     run_id = queue_run(root, records, leaflet="lock-it-leaflet")
-    worked = subprocess.run(worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True,
-                            timeout=WAIT)
+    worked = subprocess.run(
+        worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True, timeout=WAIT
+    )
     assert worked.returncode == 0, worked.stderr
     assert RunStore(root / "instance").load(run_id).state == "done"
     assert digests(out_of(root, run_id)) == digests(root / "cli-run")
@@ -80,8 +101,17 @@ def test_the_command_line_and_a_workspace_run_make_the_same_bytes(content_copy):
 def test_two_workers_on_one_instance_make_each_queued_run_once(content_copy):
     root = content_copy.parent
     runs = [queue_run(root, write_records(root / f"records-{n}.csv", 3 + n)) for n in range(2)]
-    workers = [subprocess.Popen(worker_command("--until-idle"), cwd=root, env=env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    workers = [
+        subprocess.Popen(
+            worker_command("--until-idle"),
+            cwd=root,
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     logs = [w.communicate(timeout=WAIT)[1] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], logs
     queue = RunQueue(root / "instance")
@@ -95,14 +125,27 @@ def test_two_workers_on_one_instance_make_each_queued_run_once(content_copy):
 def test_a_worker_killed_mid_run_is_carried_on_by_another_once_its_lease_expires(content_copy):
     root = content_copy.parent
     records = write_records(root / "records.csv", 16)  # 8 chunks of 2
-    reference = subprocess.run(handle_docs("letters", "records.csv", "--out", "reference", "--content", "content",
-                                           "--jobs", "1", "--quiet"), cwd=root, env=env(), capture_output=True,
-                               text=True, timeout=WAIT)
+    reference = subprocess.run(
+        handle_docs(
+            "letters", "records.csv", "--out", "reference", "--content", "content", "--jobs", "1", "--quiet"
+        ),
+        cwd=root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
     assert reference.returncode == 0, reference.stderr
     run_id = queue_run(root, records)
     progress = root / "instance" / "runs" / run_id / "progress.json"
-    first = subprocess.Popen(worker_command("--lease", "3"), cwd=root, env=env(), start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        worker_command("--lease", "3"),
+        cwd=root,
+        env=env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         try:
@@ -117,8 +160,14 @@ def test_a_worker_killed_mid_run_is_carried_on_by_another_once_its_lease_expires
     queue = RunQueue(root / "instance")
     assert queue.entry(run_id).state == "running"  # left holding a lease nobody renews
 
-    second = subprocess.run(worker_command("--lease", "3", "--until-idle"), cwd=root, env=env(),
-                            capture_output=True, text=True, timeout=WAIT)
+    second = subprocess.run(
+        worker_command("--lease", "3", "--until-idle"),
+        cwd=root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
     assert second.returncode == 0, second.stderr
     assert f"making run {run_id} (carried on)" in second.stderr
     entry = queue.entry(run_id)
@@ -126,7 +175,9 @@ def test_a_worker_killed_mid_run_is_carried_on_by_another_once_its_lease_expires
     assert digests(out_of(root, run_id)) == digests(root / "reference")
 
 
-def test_an_exception_in_a_run_fails_that_run_and_the_worker_makes_the_next(content_copy, monkeypatch, caplog):
+def test_an_exception_in_a_run_fails_that_run_and_the_worker_makes_the_next(
+    content_copy, monkeypatch, caplog
+):
     root = content_copy.parent
     broken = queue_run(root, write_records(root / "a.csv", 3))
     fine = queue_run(root, write_records(root / "b.csv", 3))
@@ -211,7 +262,7 @@ def test_a_lease_is_claimed_again_only_once_it_has_expired(tmp_path):
 
 #: A web server process (the app as serve makes it, driven by Flask's test client) that uploads and makes a
 #: run, then says which threads it has and whether it loaded anything that makes letters.
-SERVER = r'''
+SERVER = r"""
 import io, json, re, sys, threading, time
 from pathlib import Path
 from handle_docs.web import Settings, create_app
@@ -233,22 +284,24 @@ print(json.dumps({
     "modules": sorted(m for m in sys.modules if m.startswith(
         ("multiprocessing", "concurrent.futures.process", "handle_docs.run.batch", "handle_docs.run.pipeline"))),
 }))
-'''
+"""
 
 
 def test_the_web_server_never_makes_a_run_itself(content_copy):
     root = content_copy.parent
     write_records(root / "records.csv", 4)
-    server = subprocess.run([sys.executable, "-c", SERVER], cwd=root, env=env(), capture_output=True, text=True,
-                            timeout=WAIT)
+    server = subprocess.run(
+        [sys.executable, "-c", SERVER], cwd=root, env=env(), capture_output=True, text=True, timeout=WAIT
+    )
     assert server.returncode == 0, server.stderr
     seen = json.loads(server.stdout.splitlines()[-1])
     assert seen["make"] == 303
     assert seen["threads"] == ["MainThread"]  # no thread making runs
     assert seen["modules"] == []  # no process pool, no letters pipeline in the server
     assert RunStore(root / "instance").load(seen["run"]).state == "queued"  # waiting for a worker
-    worked = subprocess.run(worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True,
-                            timeout=WAIT)
+    worked = subprocess.run(
+        worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True, timeout=WAIT
+    )
     assert worked.returncode == 0, worked.stderr
     assert RunStore(root / "instance").load(seen["run"]).state == "done"
 
@@ -265,12 +318,15 @@ class Browser:
     """Cookies and CSRF tokens, as a browser keeps them, for any server of one instance."""
 
     def __init__(self):
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirect)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+        )
 
     def request(self, url: str, data: bytes | None = None, headers: dict | None = None):
         try:
-            with self.opener.open(urllib.request.Request(url, data=data, headers=headers or {}), timeout=60) as r:
+            with self.opener.open(
+                urllib.request.Request(url, data=data, headers=headers or {}), timeout=60
+            ) as r:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
@@ -281,18 +337,30 @@ class Browser:
 
     def post(self, url: str, fields: dict[str, str], file: tuple[str, bytes] | None = None):
         boundary = "----handle-docs-test"
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in fields.items()]
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ]
         if file:
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="records"; filename="{file[0]}"\r\n'
-                         f"Content-Type: text/csv\r\n\r\n".encode() + file[1] + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="records"; filename="{file[0]}"\r\n'
+                f"Content-Type: text/csv\r\n\r\n".encode()
+                + file[1]
+                + b"\r\n"
+            )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         return self.request(url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
 
 def start_serve(root: Path) -> tuple[subprocess.Popen, str]:
-    server = subprocess.Popen(handle_docs("serve", "--content", "content", "--instance", "instance", "--port", "0"),
-                              cwd=root, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        handle_docs("serve", "--content", "content", "--instance", "instance", "--port", "0"),
+        cwd=root,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in server.stdout:
         found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
         if found:
@@ -306,10 +374,8 @@ def children(pid: int) -> list[int]:
     """The live child processes of ``pid`` (started by any of its threads)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):  # the thread ended
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:  # the thread ended
-            pass
     return [c for c in found if alive(c)]
 
 
@@ -338,19 +404,24 @@ def test_two_servers_on_one_instance_make_a_run_once_and_a_dead_worker_takes_no_
     try:
         servers.append(start_serve(root))
         servers.append(start_serve(root))
-        (a, url_a), (b, url_b) = servers
+        (a, url_a), (_b, url_b) = servers
         workers = [wait_for(lambda s=s: children(s.pid), 30) for s, _ in servers]
         assert all(len(w) == 1 for w in workers)  # serve starts one worker each
 
         browser = Browser()
-        status, headers, _ = browser.post(f"{url_a}/runs/", {"csrf_token": browser.token(f"{url_a}/runs/")},
-                                          ("records.csv", records))
+        status, headers, _ = browser.post(
+            f"{url_a}/runs/", {"csrf_token": browser.token(f"{url_a}/runs/")}, ("records.csv", records)
+        )
         assert status == 303, status
         run_id = re.search(r"/runs/([A-Za-z0-9_-]{22})/check", headers["Location"]).group(1)
         token = browser.token(f"{url_a}/runs/{run_id}/check")
         with ThreadPoolExecutor(2) as pool:  # Make pressed in both servers at once
-            answers = list(pool.map(lambda url: browser.post(f"{url}/runs/{run_id}/make", {"csrf_token": token}),
-                                    (url_a, url_b)))
+            answers = list(
+                pool.map(
+                    lambda url: browser.post(f"{url}/runs/{run_id}/make", {"csrf_token": token}),
+                    (url_a, url_b),
+                )
+            )
         assert [status for status, _, _ in answers] == [303, 303]
         store, queue = RunStore(root / "instance"), RunQueue(root / "instance")
         wait_for(lambda: store.load(run_id).state == "done")
@@ -374,6 +445,7 @@ def test_two_servers_on_one_instance_make_a_run_once_and_a_dead_worker_takes_no_
 
 def mid_run(progress: Path) -> None:
     """Wait until some of the run's letters are made and some are not."""
+
     def between() -> bool:
         try:
             done = json.loads(progress.read_text())
@@ -388,8 +460,9 @@ def test_a_worker_told_to_stop_gives_its_run_back_and_the_next_worker_carries_it
     root = content_copy.parent
     records = write_records(root / "records.csv", 16)
     run_id = queue_run(root, records)
-    first = subprocess.Popen(worker_command(), cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             text=True)
+    first = subprocess.Popen(
+        worker_command(), cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     mid_run(root / "instance" / "runs" / run_id / "progress.json")
     first.send_signal(signal.SIGTERM)  # serve stopping, or a restart
     log = first.communicate(timeout=60)[1]
@@ -397,14 +470,24 @@ def test_a_worker_told_to_stop_gives_its_run_back_and_the_next_worker_carries_it
     assert f"run {run_id} goes back to the queue" in log
     queue = RunQueue(root / "instance")
     # queued, not left running under a lease: the next worker takes it without waiting for the lease to expire
-    assert queue.entry(run_id).state == "queued" and RunStore(root / "instance").load(run_id).state == "queued"
-    second = subprocess.run(worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True,
-                            timeout=WAIT)
+    assert (
+        queue.entry(run_id).state == "queued" and RunStore(root / "instance").load(run_id).state == "queued"
+    )
+    second = subprocess.run(
+        worker_command("--until-idle"), cwd=root, env=env(), capture_output=True, text=True, timeout=WAIT
+    )
     assert second.returncode == 0, second.stderr
     assert queue.entry(run_id).state == "done"
-    reference = subprocess.run(handle_docs("letters", "records.csv", "--out", "reference", "--content", "content",
-                                           "--jobs", "1", "--quiet"), cwd=root, env=env(), capture_output=True,
-                               text=True, timeout=WAIT)
+    reference = subprocess.run(
+        handle_docs(
+            "letters", "records.csv", "--out", "reference", "--content", "content", "--jobs", "1", "--quiet"
+        ),
+        cwd=root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
     assert reference.returncode == 0, reference.stderr
     assert digests(out_of(root, run_id)) == digests(root / "reference")
 
@@ -415,8 +498,10 @@ def test_a_run_whose_worker_keeps_dying_is_failed_not_tried_for_ever(content_cop
     root = content_copy.parent
     run_id = queue_run(root, write_records(root / "records.csv", 3))
     with opened(root / "instance") as conn:  # as three workers that died making it leave it
-        conn.execute("UPDATE runs SET state = 'running', worker = 'gone', heartbeat = 0, starts = 3 WHERE run_id = ?",
-                     (run_id,))
+        conn.execute(
+            "UPDATE runs SET state = 'running', worker = 'gone', heartbeat = 0, starts = 3 WHERE run_id = ?",
+            (run_id,),
+        )
     folders = Folders(content_copy, root / "templates", root / "review")
     Worker(root / "instance", folders, poll=0.1).run(until_idle=True)
     record = RunStore(root / "instance").load(run_id)
@@ -425,21 +510,25 @@ def test_a_run_whose_worker_keeps_dying_is_failed_not_tried_for_ever(content_cop
 
 
 #: Another process holding a run folder's lock until its standard input closes.
-HOLDER = r'''
+HOLDER = r"""
 import fcntl, os, sys
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
 fcntl.lockf(fd, fcntl.LOCK_EX)
 print("held", flush=True)
 sys.stdin.read()
-'''
+"""
 
 
 def test_a_worker_waits_while_another_process_still_builds_in_the_run_folder(content_copy):
     root = content_copy.parent
     run_id = queue_run(root, write_records(root / "records.csv", 3))
     folder = root / "instance" / "runs" / run_id
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder / worker_module.LOCK_FILE)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(folder / worker_module.LOCK_FILE)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"  # a worker whose lease expired, not yet knowing it
     folders = Folders(content_copy, root / "templates", root / "review")
     worker = Worker(root / "instance", folders, poll=0.1)
@@ -459,17 +548,31 @@ def test_a_worker_waits_while_another_process_still_builds_in_the_run_folder(con
 def test_a_killed_worker_on_this_machine_is_known_gone_and_its_run_carried_on_without_waiting(content_copy):
     root = content_copy.parent
     run_id = queue_run(root, write_records(root / "records.csv", 16))
-    first = subprocess.Popen(worker_command("--lease", "600"), cwd=root, env=env(), start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        worker_command("--lease", "600"),
+        cwd=root,
+        env=env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     mid_run(root / "instance" / "runs" / run_id / "progress.json")
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
     queue = RunQueue(root / "instance")
     held_by = queue.entry(run_id).worker
     assert worker_module.gone(held_by) and not worker_module.gone(worker_module.new_worker_id())
-    assert not worker_module.gone(f"another-machine:{first.pid}:0000")  # a process elsewhere: wait for its lease
-    second = subprocess.run(worker_command("--lease", "600", "--until-idle"), cwd=root, env=env(),
-                            capture_output=True, text=True, timeout=WAIT)  # the lease alone would take 10 minutes
+    assert not worker_module.gone(
+        f"another-machine:{first.pid}:0000"
+    )  # a process elsewhere: wait for its lease
+    second = subprocess.run(
+        worker_command("--lease", "600", "--until-idle"),
+        cwd=root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )  # the lease alone would take 10 minutes
     assert second.returncode == 0, second.stderr
     assert f"making run {run_id} (carried on)" in second.stderr
     assert (queue.entry(run_id).state, queue.entry(run_id).starts) == ("done", 2)

@@ -30,7 +30,9 @@ BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u20
 def poppler(path: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test installs it)")
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    )
     return out.stdout.translate(BIDI_CONTROLS)
 
 

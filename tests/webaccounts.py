@@ -5,19 +5,26 @@ and signing in through the test client."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from handle_docs.web import Settings, create_app
 from handle_docs.identity import accounts as accounts_lib
+from handle_docs.web import Settings, create_app
 
 from .signing import DEMO_KEYS
 
 PASSWORD = "a long test password"
-REVIEWER_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector", "equality-lead", "translator-cy"]
+REVIEWER_ROLES = [
+    "comms-lead",
+    "comms-officer",
+    "neighbourhood-sergeant",
+    "inspector",
+    "equality-lead",
+    "translator-cy",
+]
 
 
 def make_app(content_dir: Path, instance: Path, **settings):
@@ -47,12 +54,18 @@ def csrf(client, url: str = "/sign-in") -> str:
 
 
 def sign_in(client, account_id: str, password: str = PASSWORD):
-    return client.post("/sign-in", data={"csrf_token": csrf(client), "account": account_id, "password": password})
+    return client.post(
+        "/sign-in", data={"csrf_token": csrf(client), "account": account_id, "password": password}
+    )
 
 
 def session_cookie(response) -> str:
     """The Set-Cookie header of the session id's cookie in ``response``."""
-    found = [h for h in response.headers.getlist("Set-Cookie") if h.split("=", 1)[0].endswith("handle_docs_session")]
+    found = [
+        h
+        for h in response.headers.getlist("Set-Cookie")
+        if h.split("=", 1)[0].endswith("handle_docs_session")
+    ]
     assert len(found) == 1, response.headers.getlist("Set-Cookie")
     return found[0]
 

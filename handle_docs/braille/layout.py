@@ -97,4 +97,6 @@ def read_pages(data: bytes) -> list[list[str]]:
     """A BRF file's pages, each a list of its lines (without line ends)."""
     text = data.decode("ascii")
     pages = text.split(FORM_FEED)
-    return [re.split(r"\r?\n", page.removesuffix(NEWLINE).removesuffix("\n")) if page else [] for page in pages]
+    return [
+        re.split(r"\r?\n", page.removesuffix(NEWLINE).removesuffix("\n")) if page else [] for page in pages
+    ]

@@ -17,8 +17,9 @@ A draft run's watermark comes first, so a draft braille letter says so too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 #: Kinds of paragraph, as :mod:`handle_docs.braille.layout` lays them out.
 HEADING = "heading"  # a blank line before it, starts in cell 1
@@ -55,10 +56,14 @@ def _section(section: dict[str, Any]) -> list[Paragraph]:
 
 def vehicle_line(vehicle: dict[str, Any], labels: dict[str, str]) -> str:
     """One row of the vehicles table as a line: 'Registration: …; Locked?: …; Items on show: …'."""
-    cells = ((labels["registration"], vehicle["vrm"]), (labels["vehicle_status"], vehicle["status"]),
-             (labels["items"], vehicle["items"]))
-    return "; ".join(f"{label} {value}" if label[-1:] in QUESTION_MARKS else f"{label}: {value}"
-                     for label, value in cells)
+    cells = (
+        (labels["registration"], vehicle["vrm"]),
+        (labels["vehicle_status"], vehicle["status"]),
+        (labels["items"], vehicle["items"]),
+    )
+    return "; ".join(
+        f"{label} {value}" if label[-1:] in QUESTION_MARKS else f"{label}: {value}" for label, value in cells
+    )
 
 
 def letter_paragraphs(context: dict[str, Any]) -> list[Paragraph]:
@@ -69,7 +74,9 @@ def letter_paragraphs(context: dict[str, Any]) -> list[Paragraph]:
     if context.get("watermark"):
         out.append(Paragraph(HEADING, context["watermark"]))
     out.append(Paragraph(HEADING, context["title"]))
-    out += [Paragraph(LINE, line) for line in (force["name"], force["team"], *force["address"], force["phone"])]
+    out += [
+        Paragraph(LINE, line) for line in (force["name"], force["team"], *force["address"], force["phone"])
+    ]
     out.append(Paragraph(LINE, f"{labels['date']}: {context['date']}"))
     out.append(Paragraph(LINE, f"{labels['reference']}: {context['letter_id']}"))
     out.append(Paragraph(PARAGRAPH, context["greeting"]))
@@ -85,6 +92,8 @@ def letter_paragraphs(context: dict[str, Any]) -> list[Paragraph]:
     out += [Paragraph(LINE, f"{code['label']}: {code['short']}") for code in context["qr_codes"]]
     out += _section(context["report"])
     out += _body(context["closing"]["body"])
-    out += [Paragraph(LINE, text) for text in (context["sign_off"], context["signatory"]["name"],
-                                                 context["signatory"]["role"])]
+    out += [
+        Paragraph(LINE, text)
+        for text in (context["sign_off"], context["signatory"]["name"], context["signatory"]["role"])
+    ]
     return [p for p in out if p.text.strip()]

@@ -24,18 +24,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from handle_docs.braille import translate
 from handle_docs.braille.layout import lay_out
 from handle_docs.braille.letter import letter_paragraphs
 from handle_docs.braille.runs import forward_text
 from handle_docs.braille.settings import BrailleSettings, load_settings
+from handle_docs.compose.context import letter_context
 from handle_docs.models import Letter
 from handle_docs.records.vocab import language_name
-from handle_docs.compose.context import letter_context
 from handle_docs.review.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content
@@ -71,14 +72,22 @@ class BrailleWarning:
     def sentence(self) -> str:
         if self.not_made:
             return f"Letter {self.letter_id}: its braille copy could not be made. Have it made by hand."
-        return f"Letter {self.letter_id}: its braille copy is in English braille, not in the letter's language."
+        return (
+            f"Letter {self.letter_id}: its braille copy is in English braille, not in the letter's language."
+        )
 
 
 def braille_warnings(entry: Mapping[str, Any] | None) -> list[BrailleWarning]:
     """The warnings of a manifest's ``braille`` entry (none for None)."""
     entry = entry or {}
-    return [BrailleWarning(f["letter_id"], False, f["fallback"]) for f in entry.get("files", ()) if f.get("fallback")] + [
-        BrailleWarning(letter_id, True, why) for letter_id, why in sorted((entry.get("not_made") or {}).items())]
+    return [
+        BrailleWarning(f["letter_id"], False, f["fallback"])
+        for f in entry.get("files", ())
+        if f.get("fallback")
+    ] + [
+        BrailleWarning(letter_id, True, why)
+        for letter_id, why in sorted((entry.get("not_made") or {}).items())
+    ]
 
 
 @dataclass
@@ -96,8 +105,13 @@ class BrailleRun:
         """The manifest's ``braille`` entry ({} when no letter asked for braille)."""
         if not self.letters:
             return {}
-        return {"braille": {"letters": self.letters, "files": [asdict(f) for f in self.files],
-                            "not_made": dict(sorted(self.not_made.items()))}}
+        return {
+            "braille": {
+                "letters": self.letters,
+                "files": [asdict(f) for f in self.files],
+                "not_made": dict(sorted(self.not_made.items())),
+            }
+        }
 
     def summary_lines(self) -> list[str]:
         """The summary's lines: who gets braille, any in English braille instead, any not made."""
@@ -129,7 +143,9 @@ def settings_for(letters: Sequence[Letter], content_root: Path) -> BrailleSettin
     return load_settings(content_root) if wanting_braille(letters) else None
 
 
-def _parts(route: Route, content: Content, base_id: str, settings: BrailleSettings) -> list[tuple[str, str, str]]:
+def _parts(
+    route: Route, content: Content, base_id: str, settings: BrailleSettings
+) -> list[tuple[str, str, str]]:
     """(material id, table, fallback reason) for each language of the letter, in print order."""
     parts: list[tuple[str, str, str]] = []
     for mid in route.letters:
@@ -173,13 +189,27 @@ def write_braille(
             for index, (mid, table, why) in enumerate(_parts(route, content, material_id, settings)):
                 name = letter.letter_id + ("--2" if index else "")
                 try:
-                    made.append(_write_one(folder, name, letter, content, mid, table, why, settings, route, watermark))
+                    made.append(
+                        _write_one(folder, name, letter, content, mid, table, why, settings, route, watermark)
+                    )
                 except translate.NotSixDot as exc:
                     if mid == material_id:
                         raise
                     english, english_table = _in_english(content, material_id, settings)
-                    made.append(_write_one(folder, name, letter, content, english, english_table, str(exc),
-                                           settings, route, watermark))
+                    made.append(
+                        _write_one(
+                            folder,
+                            name,
+                            letter,
+                            content,
+                            english,
+                            english_table,
+                            str(exc),
+                            settings,
+                            route,
+                            watermark,
+                        )
+                    )
         except translate.BrailleUnavailable as exc:
             run.not_made[letter.letter_id] = str(exc)
             for part in made:  # a letter's braille is whole or not there
@@ -190,8 +220,18 @@ def write_braille(
     return run
 
 
-def _write_one(folder: Path, name: str, letter: Letter, content: Content, material_id: str, table: str, why: str,
-               settings: BrailleSettings, route: Route, watermark: str | None) -> BrailleFile:
+def _write_one(
+    folder: Path,
+    name: str,
+    letter: Letter,
+    content: Content,
+    material_id: str,
+    table: str,
+    why: str,
+    settings: BrailleSettings,
+    route: Route,
+    watermark: str | None,
+) -> BrailleFile:
     material = content.material(material_id)
     context = letter_context(letter, content, material, watermark=watermark, bilingual=route.bilingual)
     paragraphs = letter_paragraphs(context)
@@ -212,9 +252,17 @@ def _write_one(folder: Path, name: str, letter: Letter, content: Content, materi
         "lines_per_page": settings.lines_per_page,
         "paragraphs": [{"kind": p.kind, "text": p.text} for p in paragraphs],
     }
-    atomic.write_text(folder / f"{name}.json", json.dumps(words, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    atomic.write_text(
+        folder / f"{name}.json", json.dumps(words, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
     return BrailleFile(
-        letter_id=letter_id, file=f"{FOLDER}/{name}.brf", words_file=f"{FOLDER}/{name}.json",
-        sha256=hashlib.sha256(brf.data).hexdigest(), pages=brf.pages, material_id=material_id,
-        language=language, table=table, fallback=why,
+        letter_id=letter_id,
+        file=f"{FOLDER}/{name}.brf",
+        words_file=f"{FOLDER}/{name}.json",
+        sha256=hashlib.sha256(brf.data).hexdigest(),
+        pages=brf.pages,
+        material_id=material_id,
+        language=language,
+        table=table,
+        fallback=why,
     )

@@ -66,4 +66,6 @@ def script_runs(text: str, table: str, latin_table: str | None) -> list[tuple[st
 
 def forward_text(text: str, table: str, latin_table: str | None = None) -> str:
     """``text`` in braille (Braille ASCII), Latin runs with ``latin_table`` when given."""
-    return " ".join(translate.forward(run, run_table) for run_table, run in script_runs(text, table, latin_table))
+    return " ".join(
+        translate.forward(run, run_table) for run_table, run in script_runs(text, table, latin_table)
+    )

@@ -32,21 +32,25 @@ class BrailleSettings(Strict):
     lines_per_page: int = Field(ge=5, le=100)
     tables: dict[str, str]
     #: Languages not written in Latin letters whose letters' Latin words go into English braille.
-    latin_words_in_english: list[str] = []
+    latin_words_in_english: list[str] = Field(default_factory=list)
     #: Tables whose braille liblouis cannot read back reliably: ``check`` compares their braille
     #: with the letter's words translated again, and only reports the reading back.
-    read_back_unreliable: list[str] = []
+    read_back_unreliable: list[str] = Field(default_factory=list)
 
     @field_validator("tables")
     @classmethod
     def _names(cls, tables: dict[str, str]) -> dict[str, str]:
         if FALLBACK not in tables:
-            raise ValueError(f"needs a table for '{FALLBACK}' (English): every other language falls back to it")
+            raise ValueError(
+                f"needs a table for '{FALLBACK}' (English): every other language falls back to it"
+            )
         for language, name in tables.items():
             if language not in LANGUAGES:
                 raise ValueError(f"'{language}' is not a language code handle-docs knows (like cy, pl or ar)")
             if not _TABLE_NAME.fullmatch(name):
-                raise ValueError(f"'{language}': a liblouis table's file name, like en-ueb-g2.ctb, without a folder")
+                raise ValueError(
+                    f"'{language}': a liblouis table's file name, like en-ueb-g2.ctb, without a folder"
+                )
         return tables
 
     @field_validator("latin_words_in_english")
@@ -59,7 +63,11 @@ class BrailleSettings(Strict):
 
     def latin_table_for(self, language: str) -> str | None:
         """The English table, for the Latin words of a letter in ``language``; None when not split."""
-        return self.tables[FALLBACK] if primary_subtag(language or FALLBACK) in self.latin_words_in_english else None
+        return (
+            self.tables[FALLBACK]
+            if primary_subtag(language or FALLBACK) in self.latin_words_in_english
+            else None
+        )
 
     def table_for(self, language: str) -> tuple[str, bool]:
         """(the table list for ``language``, True when it fell back to English)."""
@@ -71,7 +79,9 @@ def load_settings(content_root: Path) -> BrailleSettings:
     """``content/braille.yaml``, checked; with liblouis installed, every table must compile."""
     path = Path(content_root) / SETTINGS_FILE
     if not path.is_file():
-        raise ProblemsError([Problem("file not found: it holds the braille letters' page size and tables", str(path))])
+        raise ProblemsError(
+            [Problem("file not found: it holds the braille letters' page size and tables", str(path))]
+        )
     doc = load_yaml(path)
     problems: list[Problem] = []
     settings = validate_model(doc, BrailleSettings, problems)
@@ -82,7 +92,9 @@ def load_settings(content_root: Path) -> BrailleSettings:
     if settings is not None:
         for index, name in enumerate(settings.read_back_unreliable):
             if name not in settings.tables.values():
-                problems.append(doc.problem(f"read_back_unreliable.{index}", f"{name!r} is not one of the tables above"))
+                problems.append(
+                    doc.problem(f"read_back_unreliable.{index}", f"{name!r} is not one of the tables above")
+                )
     if problems or settings is None:
         raise ProblemsError(problems)
     return settings

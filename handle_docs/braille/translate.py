@@ -108,8 +108,9 @@ def _call(forward: bool, tables: str, text: str) -> str:
     outbuf = ctypes.create_string_buffer(outlen.value * size)
     func = lib.lou_translateString if forward else lib.lou_backTranslateString
     mode = _DOTS_IO | _UC_BRL if forward else _DOTS_IO
-    if not func(tables.encode("utf-8"), inbuf, ctypes.byref(inlen), outbuf, ctypes.byref(outlen),
-                None, None, mode):
+    if not func(
+        tables.encode("utf-8"), inbuf, ctypes.byref(inlen), outbuf, ctypes.byref(outlen), None, None, mode
+    ):
         raise BrailleUnavailable(f"liblouis could not translate with table {tables!r}")
     return outbuf.raw[: outlen.value * size].decode(encoding, "surrogatepass")
 
@@ -118,8 +119,10 @@ def forward(text: str, tables: str) -> str:
     """``text`` (one paragraph, no line breaks) in braille, as Braille ASCII."""
     cells = _call(True, tables, text)
     if any(_PATTERNS + 0x40 <= ord(char) <= _PATTERNS + 0xFF for char in cells):
-        raise NotSixDot(f"liblouis's table {tables} writes eight-dot braille (or has no braille for some of "
-                        "the letter's characters), which a BRF file cannot hold")
+        raise NotSixDot(
+            f"liblouis's table {tables} writes eight-dot braille (or has no braille for some of "
+            "the letter's characters), which a BRF file cannot hold"
+        )
     return to_ascii(cells)
 
 

@@ -57,7 +57,7 @@ class BrfFile:
     words: dict[str, Any] | None  # the words file, None when there is none
 
     @classmethod
-    def open(cls, path: Path) -> "BrfFile":
+    def open(cls, path: Path) -> BrfFile:
         data = Path(path).read_bytes()
         words_path = Path(path).with_suffix(".json")
         words = json.loads(words_path.read_text(encoding="utf-8")) if words_path.is_file() else None
@@ -103,9 +103,13 @@ def check_cells(doc: BrfFile, config: CheckConfig) -> CheckResult:
             findings.append(Finding(f"{len(page)} lines: at most {doc.lines} on a page", page=number))
         for line_no, line in enumerate(page, start=1):
             if len(line) > doc.cells:
-                findings.append(Finding(f"line {line_no} has {len(line)} cells: at most {doc.cells}", page=number))
+                findings.append(
+                    Finding(f"line {line_no} has {len(line)} cells: at most {doc.cells}", page=number)
+                )
             if set(line) - _ALLOWED:
-                findings.append(Finding(f"line {line_no} has characters that are not Braille ASCII", page=number))
+                findings.append(
+                    Finding(f"line {line_no} has characters that are not Braille ASCII", page=number)
+                )
     return CheckResult.from_findings("brf-cells", findings)
 
 
@@ -113,14 +117,19 @@ def check_page_numbers(doc: BrfFile, config: CheckConfig) -> CheckResult:
     findings = []
     for number, page in enumerate(doc.pages, start=1):
         if not page or not page[0].rstrip().endswith(page_number(number)):
-            findings.append(Finding(f"the first line does not end with the page number {number}", page=number))
+            findings.append(
+                Finding(f"the first line does not end with the page number {number}", page=number)
+            )
     return CheckResult.from_findings("brf-page-numbers", findings)
 
 
 def letter_runs(words: dict[str, Any]) -> list[tuple[str, str]]:
     """The letter's words as ``(table, text)`` runs, as the run translated them."""
-    return [run for p in words["paragraphs"]
-            for run in script_runs(p["text"], words["table"], words.get("latin_table"))]
+    return [
+        run
+        for p in words["paragraphs"]
+        for run in script_runs(p["text"], words["table"], words.get("latin_table"))
+    ]
 
 
 def expected_cells(runs: list[tuple[str, str]]) -> tuple[list[str], list[int]]:
@@ -150,8 +159,15 @@ def found_cells(doc: BrfFile, expected: list[str]) -> list[str]:
 
 def _needs_liblouis(name: str, doc: BrfFile) -> CheckResult | None:
     if doc.words is None:
-        return CheckResult.from_findings(name, [Finding(f"no words file ({doc.path.with_suffix('.json').name}) "
-                                                        "beside it: cannot compare the braille with the letter")])
+        return CheckResult.from_findings(
+            name,
+            [
+                Finding(
+                    f"no words file ({doc.path.with_suffix('.json').name}) "
+                    "beside it: cannot compare the braille with the letter"
+                )
+            ],
+        )
     if not translate.available():
         return CheckResult.skip(name, "liblouis is not installed (Debian: liblouis-bin liblouis-data)")
     return None
@@ -162,13 +178,20 @@ def check_words(doc: BrfFile, config: CheckConfig) -> CheckResult:
     name = "brf-words"
     if (early := _needs_liblouis(name, doc)) is not None:
         return early
+    assert doc.words is not None  # _needs_liblouis answered for a file without one
     expected, _ = expected_cells(letter_runs(doc.words))
     share = words_matched(expected, found_cells(doc, expected))
     if share >= MIN_WORDS_MATCHED:
         return CheckResult.from_findings(name, [])
-    return CheckResult.from_findings(name, [Finding(
-        f"the braille holds {share:.0%} of the letter's {len(expected)} words in braille "
-        f"(at least {MIN_WORDS_MATCHED:.0%} needed; table {doc.words['table']})")])
+    return CheckResult.from_findings(
+        name,
+        [
+            Finding(
+                f"the braille holds {share:.0%} of the letter's {len(expected)} words in braille "
+                f"(at least {MIN_WORDS_MATCHED:.0%} needed; table {doc.words['table']})"
+            )
+        ],
+    )
 
 
 def read_back(doc: BrfFile) -> tuple[list[str], list[str]]:
@@ -176,6 +199,8 @@ def read_back(doc: BrfFile) -> tuple[list[str], list[str]]:
 
     Each stretch of the BRF's braille words is read back with the table of the
     run it lines up with (a Latin run of an Arabic letter with the English table)."""
+    if doc.words is None:
+        raise ValueError(f"{doc.path}: no words file beside it")
     runs = letter_runs(doc.words)
     expected, owners = expected_cells(runs)
     found = found_cells(doc, expected)
@@ -200,13 +225,17 @@ def check_read_back(doc: BrfFile, config: CheckConfig) -> CheckResult:
     name = "brf-read-back"
     if (early := _needs_liblouis(name, doc)) is not None:
         return early
+    assert doc.words is not None  # _needs_liblouis answered for a file without one
     expected, found = read_back(doc)
     share = words_matched(expected, found)
     table = doc.words["table"]
     said = f"liblouis reads back {share:.0%} of the letter's {len(expected)} words (table {table})"
     if not doc.words.get("read_back_reliable", True):
-        return CheckResult.skip(name, f"{said}: it reads this table's braille back wrongly (braille.yaml: "
-                                      "read_back_unreliable), so brf-words compares the braille itself")
+        return CheckResult.skip(
+            name,
+            f"{said}: it reads this table's braille back wrongly (braille.yaml: "
+            "read_back_unreliable), so brf-words compares the braille itself",
+        )
     if share >= MIN_WORDS_MATCHED:
         return CheckResult.from_findings(name, [])
     return CheckResult.from_findings(name, [Finding(f"{said}: at least {MIN_WORDS_MATCHED:.0%} needed")])

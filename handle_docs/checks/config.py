@@ -110,4 +110,4 @@ def load_links(path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
 def config_from_links(path: Path, **overrides: object) -> CheckConfig:
     """A :class:`CheckConfig` whose URLs come from the link file at ``path``."""
     urls, shorts = load_links(path)
-    return CheckConfig(allowed_urls=urls, short_forms=shorts, **overrides)  # type: ignore[arg-type]
+    return CheckConfig(allowed_urls=urls, short_forms=shorts, **overrides)  # type: ignore[arg-type]  # CheckConfig's fields

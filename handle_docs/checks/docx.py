@@ -8,8 +8,8 @@ style chain (or the default paragraph style), then ``w:docDefaults``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import docx as python_docx
 from docx.oxml.ns import qn
@@ -18,7 +18,9 @@ from lxml import etree
 from .config import CheckConfig
 from .results import CheckResult, Finding
 
-W_P, W_R, W_T, W_TAB, W_BR, W_CR, W_SYM = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tab", "w:br", "w:cr", "w:sym"))
+W_P, W_R, W_T, W_TAB, W_BR, W_CR, W_SYM = (
+    qn(t) for t in ("w:p", "w:r", "w:t", "w:tab", "w:br", "w:cr", "w:sym")
+)
 W_RPR, W_PPR, W_VAL = qn("w:rPr"), qn("w:pPr"), qn("w:val")
 W_DEL, W_TC, W_TXBX = qn("w:del"), qn("w:tc"), qn("w:txbxContent")
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -61,7 +63,11 @@ class Styles:
             sid = style.get(qn("w:styleId"))
             if sid:
                 self.by_id[sid] = style
-                if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
+                if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in (
+                    "1",
+                    "true",
+                    "on",
+                ):
                     self.default_para = sid
         self.doc_rpr = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
 
@@ -226,7 +232,12 @@ def _looks_like_heading(doc: DocxFile, p: etree._Element, next_p: etree._Element
     size = min(doc.styles.size_pt(r, p) for r in runs)
     if size >= 18:
         return f"bold {size:g} pt text"
-    if len(text) <= 80 and len(text.split()) <= 12 and not text.endswith(_SENTENCE_END) and next_p is not None:
+    if (
+        len(text) <= 80
+        and len(text.split()) <= 12
+        and not text.endswith(_SENTENCE_END)
+        and next_p is not None
+    ):
         next_runs = [r for r in _runs(next_p) if run_text(r).strip()]
         if next_runs and not all(doc.styles.bold(r, next_p) for r in next_runs):
             return "short bold line before body text"
@@ -300,7 +311,9 @@ def check_language(doc: DocxFile, config: CheckConfig) -> CheckResult:
     if (default or "").lower() != expected.lower():
         findings.append(
             Finding(
-                f"default language is {default!r}, not {expected!r}" if default else f"no default language ({expected}) set",
+                f"default language is {default!r}, not {expected!r}"
+                if default
+                else f"no default language ({expected}) set",
                 element="docDefaults",
             )
         )

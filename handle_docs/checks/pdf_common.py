@@ -9,10 +9,11 @@ marked-content ids (MCIDs) to the characters they tag.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pdfplumber
 import pikepdf
@@ -35,12 +36,12 @@ class StructElem:
     raw_type: str
     alt: str | None
     page: int | None
-    parent: "StructElem | None" = None
-    children: list["StructElem"] = field(default_factory=list)
+    parent: StructElem | None = None
+    children: list[StructElem] = field(default_factory=list)
     mcids: list[tuple[int, int]] = field(default_factory=list)  # (page, mcid)
     table: dict[str, str] = field(default_factory=dict)  # its /Table attributes (/Scope …), names without "/"
 
-    def walk(self) -> Iterator["StructElem"]:
+    def walk(self) -> Iterator[StructElem]:
         """This element and its descendants, in structure-tree order."""
         stack = [self]
         while stack:
@@ -48,7 +49,7 @@ class StructElem:
             yield elem
             stack.extend(reversed(elem.children))
 
-    def ancestors(self) -> Iterator["StructElem"]:
+    def ancestors(self) -> Iterator[StructElem]:
         node = self.parent
         while node is not None:
             yield node
@@ -69,7 +70,7 @@ def _table_attributes(kid: Any) -> dict[str, str]:
     dictionary or an array of them, each possibly followed by a revision number)."""
     found: dict[str, str] = {}
     attributes = kid.get("/A")
-    for obj in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+    for obj in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
         if isinstance(obj, pikepdf.Dictionary) and str(obj.get("/O", "")) == "/Table":
             for key, value in obj.items():
                 if key != "/O":
@@ -108,7 +109,7 @@ class PdfDoc:
         self.plumber.close()
         self.pike.close()
 
-    def __enter__(self) -> "PdfDoc":
+    def __enter__(self) -> PdfDoc:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -148,7 +149,7 @@ class PdfDoc:
     # -- catalog and metadata -------------------------------------------------
 
     @property
-    def root(self) -> pikepdf.Dictionary:
+    def root(self) -> pikepdf.Object:
         return self.pike.Root
 
     @cached_property
@@ -172,7 +173,7 @@ class PdfDoc:
         top = StructElem(type="StructTreeRoot", raw_type="StructTreeRoot", alt=None, page=None)
         chain = [top]  # the elements on the way down to the one visited
         for visit in walk_structure(root):
-            del chain[visit.depth:]
+            del chain[visit.depth :]
             parent = chain[-1]
             kid = visit.elem
             page = self.page_number_of(visit.page)
@@ -282,7 +283,9 @@ def join_chars(chars: list[dict]) -> str:
     prev: dict | None = None
     for ch in chars:
         if prev is not None:
-            new_line = abs(ch["top"] - prev["top"]) > max(prev.get("size", 0), 1) / 2 or ch["x0"] < prev["x0"] - 1
+            new_line = (
+                abs(ch["top"] - prev["top"]) > max(prev.get("size", 0), 1) / 2 or ch["x0"] < prev["x0"] - 1
+            )
             if new_line and out and not out[-1].isspace() and not ch["text"].isspace():
                 out.append(" ")
         out.append(ch["text"])

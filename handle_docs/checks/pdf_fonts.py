@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import pikepdf
 
@@ -14,10 +15,37 @@ from .results import CheckResult, Finding
 
 #: Words that name a style of a family, not the family itself.
 _STYLE_WORDS = (
-    "extrabold", "ultrabold", "semibold", "demibold", "bold", "extralight", "ultralight",
-    "light", "thin", "hairline", "medium", "regular", "normal", "book", "roman", "black",
-    "heavy", "italic", "oblique", "slanted", "condensed", "semicondensed", "narrow",
-    "expanded", "extended", "wide", "plain", "mt", "ps", "std", "pro",
+    "extrabold",
+    "ultrabold",
+    "semibold",
+    "demibold",
+    "bold",
+    "extralight",
+    "ultralight",
+    "light",
+    "thin",
+    "hairline",
+    "medium",
+    "regular",
+    "normal",
+    "book",
+    "roman",
+    "black",
+    "heavy",
+    "italic",
+    "oblique",
+    "slanted",
+    "condensed",
+    "semicondensed",
+    "narrow",
+    "expanded",
+    "extended",
+    "wide",
+    "plain",
+    "mt",
+    "ps",
+    "std",
+    "pro",
 )
 _STYLE_RE = re.compile("(?:" + "|".join(sorted(_STYLE_WORDS, key=len, reverse=True)) + ")+")
 _ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
@@ -49,7 +77,7 @@ def _name(obj: Any) -> str:
 def _font_info(font: pikepdf.Dictionary, resource: str) -> FontInfo:
     subtype = _name(font.get("/Subtype"))
     name = _name(font.get("/BaseFont")) if "/BaseFont" in font else _name(font.get("/Name", ""))
-    descriptor_owner = font
+    descriptor_owner: pikepdf.Object = font
     if subtype == "Type0":
         descendants = font.get("/DescendantFonts")
         if isinstance(descendants, pikepdf.Array) and len(descendants):
@@ -68,8 +96,9 @@ def _font_info(font: pikepdf.Dictionary, resource: str) -> FontInfo:
             flag = bool(int(fd.get("/Flags", 0)) & 64)
         except (TypeError, ValueError):
             flag = False
-    return FontInfo(name=name, subtype=subtype, embedded=embedded, italic_angle=angle,
-                    italic_flag=flag, resource=resource)
+    return FontInfo(
+        name=name, subtype=subtype, embedded=embedded, italic_angle=angle, italic_flag=flag, resource=resource
+    )
 
 
 def _walk_resources(
@@ -134,7 +163,7 @@ def _fonts(doc: PdfDoc) -> list[FontInfo]:
     cached = getattr(doc, "_fonts_cache", None)
     if cached is None:
         cached = collect_fonts(doc)
-        doc._fonts_cache = cached  # type: ignore[attr-defined]
+        doc._fonts_cache = cached  # type: ignore[attr-defined]  # a cache kept on the document, not a field of it
     return cached
 
 
@@ -146,7 +175,7 @@ def family_matches(font_name: str, allowed: tuple[str, ...]) -> bool:
     for family in allowed:
         fam = re.sub(r"[^0-9a-z]", "", family.lower())
         if fam and base.startswith(fam):
-            rest = base[len(fam):]
+            rest = base[len(fam) :]
             if not rest or _STYLE_RE.fullmatch(rest):
                 return True
     return False
@@ -208,7 +237,10 @@ def check_min_font_size(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         smallest = min(c["size"] for c in chars)
         if smallest < limit:
             small_run = max(
-                char_runs(doc.chars(n), lambda c: abs(c["size"] - smallest) < 0.01 and bool(c["text"].strip())),
+                char_runs(
+                    doc.chars(n),
+                    lambda c, smallest=smallest: abs(c["size"] - smallest) < 0.01 and bool(c["text"].strip()),
+                ),
                 key=len,
                 default=[],
             )
@@ -264,7 +296,9 @@ def check_no_italic(doc: PdfDoc, config: CheckConfig) -> CheckResult:
                 continue
             reported.add(key)
             findings.append(
-                Finding(key[1], page=n, element=f"font {strip_subset(first['fontname'])}", text=_run_text(run))
+                Finding(
+                    key[1], page=n, element=f"font {strip_subset(first['fontname'])}", text=_run_text(run)
+                )
             )
     return CheckResult.from_findings("no-italic", findings)
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -65,7 +66,11 @@ class _Font:
             return True
         gid = cid
         if self.gid_of is not None:
-            gid = int.from_bytes(self.gid_of[2 * cid:2 * cid + 2], "big") if 2 * cid + 2 <= len(self.gid_of) else 0
+            gid = (
+                int.from_bytes(self.gid_of[2 * cid : 2 * cid + 2], "big")
+                if 2 * cid + 2 <= len(self.gid_of)
+                else 0
+            )
         return gid == 0 or (self.glyph_count is not None and gid >= self.glyph_count)
 
     def text(self, code: int) -> str:
@@ -113,7 +118,9 @@ def _glyph_count(descriptor: Any) -> int | None:
 def _read_font(font: pikepdf.Dictionary, resource: str) -> _Font:
     info = _font_info(font, resource)
     subtype = _name(font.get("/Subtype"))
-    result = _Font(name=info.display, embedded=info.embedded or subtype == "Type3", composite=subtype == "Type0")
+    result = _Font(
+        name=info.display, embedded=info.embedded or subtype == "Type3", composite=subtype == "Type0"
+    )
     to_unicode = font.get("/ToUnicode")
     if isinstance(to_unicode, pikepdf.Stream):
         result.to_unicode = FileUnicodeMap()
@@ -184,8 +191,8 @@ class _Walker:
             return
         current: _Font | None = None
         saved: list[_Font | None] = []
-        for operands, operator in pikepdf.parse_content_stream(content, _TEXT_OPERATORS):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(content, _TEXT_OPERATORS):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 saved.append(current)
             elif op == "Q":
@@ -227,13 +234,24 @@ def check_glyphs(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         walker = _Walker(fonts)
         walker.walk(page, page.resources)
         for name, texts in walker.found.unembedded.items():
-            findings.append(Finding("text drawn in a font that is not embedded", page=number,
-                                    element=f"font {strip_subset(name)}", text=" ".join(texts)))
+            findings.append(
+                Finding(
+                    "text drawn in a font that is not embedded",
+                    page=number,
+                    element=f"font {strip_subset(name)}",
+                    text=" ".join(texts),
+                )
+            )
         for name, codes in walker.found.notdef.items():
-            findings.append(Finding(
-                f"{len(codes)} character(s) drawn as .notdef, an empty box: the font has no glyph for "
-                f"{_codepoints(codes)}",
-                page=number, element=f"font {strip_subset(name)}", text="".join(text for _, text in codes)))
+            findings.append(
+                Finding(
+                    f"{len(codes)} character(s) drawn as .notdef, an empty box: the font has no glyph for "
+                    f"{_codepoints(codes)}",
+                    page=number,
+                    element=f"font {strip_subset(name)}",
+                    text="".join(text for _, text in codes),
+                )
+            )
     return CheckResult.from_findings("glyphs", findings)
 
 
@@ -246,9 +264,14 @@ def check_text_layer(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         walker = _Walker(fonts)
         walker.walk(page, page.resources)
         if walker.found.unordered:
-            findings.append(Finding(
-                "Arabic-script text has no /ActualText: copied or read-aloud text comes back with its "
-                "joined letters in the wrong order", page=number, text="".join(walker.found.unordered)))
+            findings.append(
+                Finding(
+                    "Arabic-script text has no /ActualText: copied or read-aloud text comes back with its "
+                    "joined letters in the wrong order",
+                    page=number,
+                    text="".join(walker.found.unordered),
+                )
+            )
     return CheckResult.from_findings("text-layer", findings)
 
 

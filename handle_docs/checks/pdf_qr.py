@@ -32,14 +32,14 @@ def _read_qr(image) -> list:
     """zxing-cpp results for the QR family only (never text as a barcode)."""
     wanted = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
     try:
-        return zxingcpp.read_barcodes(image, formats=wanted)
+        return zxingcpp.read_barcodes(image, formats=wanted)  # type: ignore[arg-type]  # 3.x takes a tuple; its stubs say a flag set
     except TypeError:  # pragma: no cover - zxing-cpp 2.x takes a flag set
         return zxingcpp.read_barcodes(image, formats=wanted[0] | wanted[1])
 
 
 def _side_lengths(position) -> list[float]:
     pts = [position.top_left, position.top_right, position.bottom_right, position.bottom_left]
-    return [math.dist((a.x, a.y), (b.x, b.y)) for a, b in zip(pts, pts[1:] + pts[:1])]
+    return [math.dist((a.x, a.y), (b.x, b.y)) for a, b in zip(pts, pts[1:] + pts[:1], strict=True)]
 
 
 def decode_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> list[Decoded]:
@@ -141,7 +141,7 @@ def printed_lines(chars: list[dict], form: str) -> list[str] | None:
     at = text.find(form)
     if at < 0:
         return None
-    used = drawn[owner[at]:owner[at + len(form) - 1] + 1]
+    used = drawn[owner[at] : owner[at + len(form) - 1] + 1]
     lines: list[str] = []
     top = None
     for c in used:
@@ -209,14 +209,22 @@ def _unreadable_figures(figures: list[_QrFigure], found: list[Decoded]) -> list[
             unmatched.remove(hit)
         else:
             findings.append(
-                Finding("QR code figure does not decode (unreadable QR code)", page=fig.page,
-                        element="Figure", text=fig.alt)
+                Finding(
+                    "QR code figure does not decode (unreadable QR code)",
+                    page=fig.page,
+                    element="Figure",
+                    text=fig.alt,
+                )
             )
     # figures we could not place: compare counts with codes not yet matched
-    for fig in unlocated[len(unmatched):]:
+    for fig in unlocated[len(unmatched) :]:
         findings.append(
-            Finding("QR code figure does not decode (unreadable QR code)", page=fig.page,
-                    element="Figure", text=fig.alt)
+            Finding(
+                "QR code figure does not decode (unreadable QR code)",
+                page=fig.page,
+                element="Figure",
+                text=fig.alt,
+            )
         )
     return findings
 
@@ -251,32 +259,52 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
                 url = match_allowed(text, config.allowed_urls)
                 if url is None:
                     findings.append(
-                        Finding(f"QR code link is not in the link file: {text}", page=n, element="QR code", text=text)
+                        Finding(
+                            f"QR code link is not in the link file: {text}",
+                            page=n,
+                            element="QR code",
+                            text=text,
+                        )
                     )
                     continue
                 forms = printed_forms(url, config.short_forms)
                 if not any(form in t for form in forms for t in page_texts):
                     shown = config.short_forms.get(url, url)
                     findings.append(
-                        Finding(f"link not printed on the page (expected {shown!r})",
-                                page=n, element="QR code", text=text)
+                        Finding(
+                            f"link not printed on the page (expected {shown!r})",
+                            page=n,
+                            element="QR code",
+                            text=text,
+                        )
                     )
                     continue
                 lines = next((found for form in forms if (found := printed_lines(doc.chars(n), form))), None)
                 if lines and any(not line.endswith(("/", ".")) for line in lines[:-1]):
-                    findings.append(Finding(
-                        "web address broken where a reader cannot tell: " + " / ".join(repr(line) for line in lines)
-                        + ' (it may break only after a "/" or a ".")', page=n, element="QR code", text=text))
+                    findings.append(
+                        Finding(
+                            "web address broken where a reader cannot tell: "
+                            + " / ".join(repr(line) for line in lines)
+                            + ' (it may break only after a "/" or a ".")',
+                            page=n,
+                            element="QR code",
+                            text=text,
+                        )
+                    )
             for d in high:
                 mm = d.width_px / HIGH_DPI * 25.4
                 if mm + 1e-6 < config.min_qr_mm:
                     findings.append(
-                        Finding(f"QR code is {mm:.1f} mm wide (minimum {config.min_qr_mm:g} mm)",
-                                page=n, element="QR code", text=d.text)
+                        Finding(
+                            f"QR code is {mm:.1f} mm wide (minimum {config.min_qr_mm:g} mm)",
+                            page=n,
+                            element="QR code",
+                            text=d.text,
+                        )
                     )
             # a code counts as readable for a figure when it decodes at either resolution
-            found = high + [d for d in low if high_count[d.text] < low_count[d.text]]
-            findings.extend(_unreadable_figures([f for f in figures if f.page == n], found))
+            readable = high + [d for d in low if high_count[d.text] < low_count[d.text]]
+            findings.extend(_unreadable_figures([f for f in figures if f.page == n], readable))
     finally:
         pdf.close()
     return CheckResult.from_findings("qr-codes", findings)

@@ -3,6 +3,7 @@ headings and lists."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pikepdf
@@ -53,25 +54,23 @@ def _xmp_title(doc: PdfDoc) -> str:
 def check_title(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     findings = []
     info_title = ""
-    try:
+    with contextlib.suppress(Exception):
         info_title = str(doc.pike.docinfo.get("/Title", "")).strip()
-    except Exception:
-        pass
     if not info_title and not _xmp_title(doc):
         findings.append(Finding("no document title (Info /Title or XMP dc:title)", element="metadata"))
     prefs = doc.root.get("/ViewerPreferences")
     shown = prefs.get("/DisplayDocTitle") if isinstance(prefs, pikepdf.Dictionary) else None
     if shown is None or not _is_true(shown):
-        findings.append(
-            Finding("/ViewerPreferences /DisplayDocTitle is not true", element="catalog")
-        )
+        findings.append(Finding("/ViewerPreferences /DisplayDocTitle is not true", element="catalog"))
     return CheckResult.from_findings("title", findings)
 
 
 def check_pdfua_id(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     part = doc.xmp.get(_PDFUA_PART, "").strip()
     if part != "1":
-        message = f"XMP pdfuaid:part is {part!r}, not 1" if part else "no XMP pdfuaid:part (not marked PDF/UA-1)"
+        message = (
+            f"XMP pdfuaid:part is {part!r}, not 1" if part else "no XMP pdfuaid:part (not marked PDF/UA-1)"
+        )
         return CheckResult.from_findings("pdfua-id", [Finding(message, element="XMP metadata")])
     return CheckResult.from_findings("pdfua-id", [])
 
@@ -171,10 +170,7 @@ def check_lists_tagged(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         for line_text, chars in _bullet_lines(doc, n):
             glyph = chars[0]
             owner = doc.mcid_owner.get((n, glyph["mcid"])) if glyph.get("mcid") is not None else None
-            if owner is not None:
-                ok = _in_list(owner)
-            else:
-                ok = n in li_pages
+            ok = _in_list(owner) if owner is not None else n in li_pages
             if not ok:
                 why = "bullet point not tagged as a list (/L, /LI)"
                 if root is None:
@@ -200,10 +196,16 @@ def check_table_headers(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     for elem in root.walk() if root is not None else ():
         if elem.type == "TH" and elem.table.get("Scope") not in SCOPES:
             found = elem.table.get("Scope")
-            findings.append(Finding(
-                "table header cell has no /Scope (Column or Row): a screen reader cannot tell which cells it heads"
-                if found is None else f"table header cell has /Scope {found}, not Column, Row or Both",
-                page=_elem_page(elem), element=f"/{elem.raw_type}", text=doc.elem_text(elem)))
+            findings.append(
+                Finding(
+                    "table header cell has no /Scope (Column or Row): a screen reader cannot tell which cells it heads"
+                    if found is None
+                    else f"table header cell has /Scope {found}, not Column, Row or Both",
+                    page=_elem_page(elem),
+                    element=f"/{elem.raw_type}",
+                    text=doc.elem_text(elem),
+                )
+            )
     return CheckResult.from_findings("table-headers", findings)
 
 

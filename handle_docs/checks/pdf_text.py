@@ -28,7 +28,9 @@ _EDGE_PUNCT = "\"'`.,;:!?()[]{}<>«»“”‘’…–—-/\\*•◦▪·"
 # -- contrast ---------------------------------------------------------------------
 
 
-def _backgrounds(page: Any) -> list[tuple[float, list[tuple[float, float, float, float]], tuple[float, float, float]]]:
+def _backgrounds(
+    page: Any,
+) -> list[tuple[float, list[tuple[float, float, float, float]], tuple[float, float, float]]]:
     """Filled shapes on the page, smallest first: (area, boxes, rgb).
 
     A shape is one box, or, for a path filled by the even-odd rule, the
@@ -83,7 +85,7 @@ def check_contrast(doc: PdfDoc, config: CheckConfig) -> CheckResult:
         shapes = _backgrounds(page)
         info: dict[int, tuple[str, str, float]] = {}
 
-        def low(ch: dict) -> bool:
+        def low(ch: dict, shapes=shapes, info=info) -> bool:
             if not ch["text"].strip():
                 return False
             fg = to_rgb(ch.get("non_stroking_color"))
@@ -197,9 +199,7 @@ def check_page_size(doc: PdfDoc, config: CheckConfig) -> CheckResult:
             continue
         width, height = abs(x1 - x0), abs(y1 - y0)
         if page_size_name(width, height, config.page_sizes) is None:
-            findings.append(
-                Finding(f"page is {width:.1f} × {height:.1f} pt, not {allowed}", page=n)
-            )
+            findings.append(Finding(f"page is {width:.1f} × {height:.1f} pt, not {allowed}", page=n))
     return CheckResult.from_findings("page-size", findings)
 
 

@@ -8,9 +8,9 @@ font name, and a text snippet of at most 40 characters).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 SNIPPET_MAX = 40
 #: Findings kept per check; the rest are counted in a final "… more" finding.
@@ -90,16 +90,16 @@ class CheckResult:
         }
 
     @classmethod
-    def from_findings(cls, check: str, findings: Iterable[Finding]) -> "CheckResult":
+    def from_findings(cls, check: str, findings: Iterable[Finding]) -> CheckResult:
         """Pass when there are no findings; keep at most ``MAX_FINDINGS``."""
         items = list(findings)
         if len(items) > MAX_FINDINGS:
             extra = len(items) - MAX_FINDINGS
-            items = items[:MAX_FINDINGS] + [Finding(f"… and {extra} more")]
+            items = [*items[:MAX_FINDINGS], Finding(f"… and {extra} more")]
         return cls(check=check, passed=not items, findings=tuple(items))
 
     @classmethod
-    def skip(cls, check: str, reason: str) -> "CheckResult":
+    def skip(cls, check: str, reason: str) -> CheckResult:
         return cls(check=check, passed=True, findings=(Finding(reason),), skipped=True)
 
 
@@ -187,15 +187,15 @@ def format_table(reports: Sequence[FileReport], *, show_passes: bool = True) -> 
     if not rows:
         return summary
     header = ("FILE", "CHECK", "RESULT", "WHERE")
-    widths = [
-        max([len(header[i])] + [len(r[i]) for r in rows]) for i in range(3)
-    ]
+    widths = [max([len(header[i])] + [len(r[i]) for r in rows]) for i in range(3)]
     lines = [
-        "  ".join(h.ljust(w) for h, w in zip(header[:3], widths)) + "  " + header[3],
+        "  ".join(h.ljust(w) for h, w in zip(header[:3], widths, strict=True)) + "  " + header[3],
         "  ".join("-" * w for w in widths) + "  " + "-" * 5,
     ]
     for row in rows:
-        lines.append(("  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3]).rstrip())
+        lines.append(
+            ("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]).rstrip()
+        )
     lines.append("")
     lines.append(summary)
     return "\n".join(lines)

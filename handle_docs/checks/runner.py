@@ -1,10 +1,11 @@
-"""Run the PDF, Word and braille checks over files and folders, one report per file (a crashed check is a failed check)."""
+"""Run the PDF, Word and braille checks over files and folders, one report per file (a crashed check is a
+failed check)."""
 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from handle_docs.checks import braille as brf_checks
 from handle_docs.checks import docx as docx_checks
@@ -23,10 +24,19 @@ BRF_CHECKS: tuple[tuple[str, Callable], ...] = brf_checks.CHECKS
 
 #: What a file made for the print shop only (pdf/printfile.py) is checked for: fonts, type
 #: sizes, glyphs, contrast, page geometry and its QR codes; not tagging, which it does not have.
-PRINT_CHECKS = frozenset({
-    "fonts-embedded", "font-families", "min-font-size", "no-italic", "glyphs", "contrast",
-    "no-block-capitals", "page-size", "qr-codes",
-})
+PRINT_CHECKS = frozenset(
+    {
+        "fonts-embedded",
+        "font-families",
+        "min-font-size",
+        "no-italic",
+        "glyphs",
+        "contrast",
+        "no-block-capitals",
+        "page-size",
+        "qr-codes",
+    }
+)
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".brf": "brf"}
 
@@ -35,12 +45,16 @@ def _run(name: str, func: Callable, doc: object, config: CheckConfig) -> CheckRe
     """Run one check; a crash is a failed check, not a crashed run."""
     try:
         return func(doc, config)
-    except Exception as exc:  # noqa: BLE001 - report, don't abort the batch
+    except Exception as exc:
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return CheckResult.from_findings(
             name,
-            [Finding(f"check could not run: {type(exc).__name__}: {exc} "
-                     f"({Path(last.filename).name}:{last.lineno})")],
+            [
+                Finding(
+                    f"check could not run: {type(exc).__name__}: {exc} "
+                    f"({Path(last.filename).name}:{last.lineno})"
+                )
+            ],
         )
 
 
@@ -48,7 +62,7 @@ def check_pdf(path: Path, config: CheckConfig) -> FileReport:
     report = FileReport(Path(path), "pdf")
     try:
         doc = PdfDoc(Path(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         report.results.append(
             CheckResult.from_findings("readable", [Finding(f"cannot open PDF: {type(exc).__name__}: {exc}")])
         )
@@ -57,23 +71,39 @@ def check_pdf(path: Path, config: CheckConfig) -> FileReport:
         printed = printfile.kind(doc.pike)
         if printed:
             report.kind = "print"
-            report.results.append(CheckResult("print-file", True, (Finding(
-                f"for the print shop only ({printed}): checked for print (fonts, sizes, page geometry, QR codes); "
-                "its reading copy is the accessible file"),)))
+            report.results.append(
+                CheckResult(
+                    "print-file",
+                    True,
+                    (
+                        Finding(
+                            f"for the print shop only ({printed}): "
+                            "checked for print (fonts, sizes, page geometry, QR codes); "
+                            "its reading copy is the accessible file"
+                        ),
+                    ),
+                )
+            )
         for name, func in PDF_CHECKS:
             if not printed or name in PRINT_CHECKS:
                 report.results.append(_run(name, func, doc, config))
     return report
 
 
-def _check_with(path: Path, config: CheckConfig, kind: str, what: str, opener: Callable[[Path], object],
-                checks: tuple[tuple[str, Callable], ...]) -> FileReport:
+def _check_with(
+    path: Path,
+    config: CheckConfig,
+    kind: str,
+    what: str,
+    opener: Callable[[Path], object],
+    checks: tuple[tuple[str, Callable], ...],
+) -> FileReport:
     """Open ``path`` with ``opener`` and run ``checks`` on it; a file that cannot be opened is one failed
     check named "readable"."""
     report = FileReport(Path(path), kind)
     try:
         doc = opener(Path(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         report.results.append(
             CheckResult.from_findings("readable", [Finding(f"cannot {what}: {type(exc).__name__}: {exc}")])
         )
@@ -102,10 +132,9 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
-        else:
-            candidates = [path]
+        candidates = (
+            sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p)) if path.is_dir() else [path]
+        )
         for p in candidates:
             key = p.resolve()
             if key not in seen:

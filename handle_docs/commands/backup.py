@@ -20,8 +20,13 @@ def _size(size: int) -> str:
 
 @click.command("backup")
 @click.argument("dest", type=AbsolutePath(file_okay=False, path_type=Path))
-@click.option("--instance", type=AbsolutePath(file_okay=False, exists=True, path_type=Path),
-              default=Path("instance"), show_default=True, help="The workspace's own folder, as given to serve.")
+@click.option(
+    "--instance",
+    type=AbsolutePath(file_okay=False, exists=True, path_type=Path),
+    default=Path("instance"),
+    show_default=True,
+    help="The workspace's own folder, as given to serve.",
+)
 def backup(dest, instance):
     """Back up the workspace's instance folder into the new folder DEST, while the server runs.
 
@@ -36,7 +41,9 @@ def backup(dest, instance):
 
 
 @click.command("restore")
-@click.argument("backup_folder", metavar="BACKUP", type=AbsolutePath(file_okay=False, exists=True, path_type=Path))
+@click.argument(
+    "backup_folder", metavar="BACKUP", type=AbsolutePath(file_okay=False, exists=True, path_type=Path)
+)
 @click.argument("instance", metavar="INSTANCE", type=AbsolutePath(file_okay=False, path_type=Path))
 def restore(backup_folder, instance):
     """Restore a backup made by 'handle-docs backup' into INSTANCE, a new (or empty) folder.
@@ -48,5 +55,7 @@ def restore(backup_folder, instance):
         made = backup_lib.restore(backup_folder, instance)
     except backup_lib.BackupError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"restored {made.files} files ({_size(made.size)}) into {made.folder}; every session has ended")
+    click.echo(
+        f"restored {made.files} files ({_size(made.size)}) into {made.folder}; every session has ended"
+    )
     click.echo(f"start the workspace on it with: handle-docs serve --instance {made.folder} …")

@@ -8,22 +8,42 @@ import click
 
 from handle_docs.outputs.card import SIZES, CardError, render_cards
 from handle_docs.outputs.report import NotARunFolder, ReportError, load_run
+
 from ..review import DRAFT_WATERMARK, approval_for_run
 from .common import (
-    AbsolutePath, content_options, fail, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
+    AbsolutePath,
+    content_options,
+    fail,
+    load_content_or_fail,
+    refuse,
+    refuse_unapproved,
+    require_ids,
+    unpinned_option,
 )
 
 
 @click.command("card")
 @click.argument("run_dir", metavar="RUN_DIR", type=AbsolutePath(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-              help="Folder for the PNG images and their alt text (.txt).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    help="Folder for the PNG images and their alt text (.txt).",
+)
 @content_options
 @unpinned_option
 @click.option("--material", default="social-card", show_default=True, help="Card material id (kind: card).")
-@click.option("--size", "sizes", type=click.Choice(tuple(SIZES)), multiple=True,
-              help="square (1080 x 1080) and/or wide (1200 x 675); default both.")
-@click.option("--draft", is_flag=True, help=f"Make cards from unapproved wording, marked '{DRAFT_WATERMARK}'.")
+@click.option(
+    "--size",
+    "sizes",
+    type=click.Choice(tuple(SIZES)),
+    multiple=True,
+    help="square (1080 x 1080) and/or wide (1200 x 675); default both.",
+)
+@click.option(
+    "--draft", is_flag=True, help=f"Make cards from unapproved wording, marked '{DRAFT_WATERMARK}'."
+)
 def card(run_dir, out_dir, content_dir, templates, material, sizes, draft):
     """Social media cards with the headline figures of the run in RUN_DIR.
 

@@ -26,7 +26,9 @@ EXIT_FAILED = 1
 
 
 @click.command("check")
-@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=AbsolutePath(exists=True, path_type=Path))
+@click.argument(
+    "paths", metavar="PATH...", nargs=-1, required=True, type=AbsolutePath(exists=True, path_type=Path)
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(
     "--min-font-size",
@@ -44,9 +46,17 @@ EXIT_FAILED = 1
     help="Link file: the only URLs a QR code may hold, and their printed short forms.",
 )
 @click.option("--failures-only", is_flag=True, help="List only failed checks in the table.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: number of cores).")
-def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_file: Path, failures_only: bool,
-          jobs: int | None) -> None:
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: number of cores)."
+)
+def check(
+    paths: tuple[Path, ...],
+    as_json: bool,
+    min_font_size: float,
+    links_file: Path,
+    failures_only: bool,
+    jobs: int | None,
+) -> None:
     """Check PDF, Word and braille (.brf) files (or folders of them, recursively).
 
     PDFs: tags, language, title, PDF/UA id, figure alt text, heading order,
@@ -66,7 +76,9 @@ def check(paths: tuple[Path, ...], as_json: bool, min_font_size: float, links_fi
         raise click.UsageError("no .pdf, .docx or .brf files found in " + ", ".join(str(p) for p in paths))
     unknown = [f for f in files if f.suffix.lower() not in SUFFIXES]
     if unknown:
-        raise click.UsageError("can only check .pdf, .docx and .brf files, not " + ", ".join(str(f) for f in unknown))
+        raise click.UsageError(
+            "can only check .pdf, .docx and .brf files, not " + ", ".join(str(f) for f in unknown)
+        )
     config = CheckConfig(min_font_pt=min_font_size, allowed_urls=urls, short_forms=shorts)
     reports = check_paths(files, config, jobs=jobs or os.cpu_count() or 1)
     if as_json:

@@ -4,8 +4,9 @@ exit codes."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -17,7 +18,9 @@ from ..util.paths import absolute
 #: file or folder named on the command line, options that cannot go together).
 EXIT_PROBLEMS = 1
 #: What to do when there is no content folder.
-INIT_HINT = "make a force's folder with 'handle-docs init DIR' and run handle-docs inside it, or give --content DIR"
+INIT_HINT = (
+    "make a force's folder with 'handle-docs init DIR' and run handle-docs inside it, or give --content DIR"
+)
 
 
 class AbsolutePath(click.Path):
@@ -114,6 +117,7 @@ def load_content_or_fail(content_dir: Path, templates: Path | None):
     """The validated content; a usage error when a folder is not there, every problem printed and exit status 1
     when the content cannot be used."""
     from handle_docs.wording.content import load_content
+
     from ..models import ProblemsError
 
     try:
@@ -139,8 +143,8 @@ def unpinned_option(func):
         is_eager=True,
         callback=_allow_unpinned,
         help="Count sign-offs although no pin (review/reviewers.root or HANDLE_DOCS_REGISTRY_ROOT) says which "
-             "reviewer registry is your force's. Anyone who can write the folder could then approve anything: "
-             "for trying things out only; the output's manifest says it was unpinned.",
+        "reviewer registry is your force's. Anyone who can write the folder could then approve anything: "
+        "for trying things out only; the output's manifest says it was unpinned.",
     )(func)
 
 
@@ -150,8 +154,9 @@ def warn_unpinned(problem: Problem | None) -> None:
         click.echo(f"WARNING: {problem.message}", err=True)
 
 
-def refuse_unapproved(approval, *, making: str, draft: bool, draft_hint: str = "never for delivery",
-                      warned: bool = False) -> None:
+def refuse_unapproved(
+    approval, *, making: str, draft: bool, draft_hint: str = "never for delivery", warned: bool = False
+) -> None:
     """The review gate at the edge: refuse (exit 1) unless approved or --draft (``warned``: the unpinned
     registry's warning was given already)."""
     if not warned:

@@ -16,6 +16,7 @@ from handle_docs.outputs.contingency import (
     render_pack,
     same_questions,
 )
+
 from ..models import ProblemsError
 from ..render.pdf import RenderError
 from ..review import DRAFT_WATERMARK, approval_for_run, materials_for
@@ -33,18 +34,41 @@ from .common import (
 
 
 @click.command("contingency")
-@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-              help="Folder for the pack's PDFs.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    help="Folder for the pack's PDFs.",
+)
 @content_options
 @unpinned_option
-@click.option("--form", "form_id", default=FORM_ID, show_default=True, help="Paper check form material (kind: form).")
-@click.option("--letter", "letter_id", default=LETTER_ID, show_default=True,
-              help="Letter material whose approved wording the generic letter uses (and its translations).")
-@click.option("--leaflet", "leaflet_ids", multiple=True, help="Leaflet to include (repeatable; default: every leaflet).")
-@click.option("--sheets", type=click.IntRange(min=1, max=100), default=DEFAULT_SHEETS, show_default=True,
-              help=f"Sheets of the check form ({PER_SHEET} cars on each).")
-@click.option("--columns", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path), default=None,
-              help=f"Forms column map: the form asks its questions (default: CONTENT/{COLUMNS_FILE}).")
+@click.option(
+    "--form", "form_id", default=FORM_ID, show_default=True, help="Paper check form material (kind: form)."
+)
+@click.option(
+    "--letter",
+    "letter_id",
+    default=LETTER_ID,
+    show_default=True,
+    help="Letter material whose approved wording the generic letter uses (and its translations).",
+)
+@click.option(
+    "--leaflet", "leaflet_ids", multiple=True, help="Leaflet to include (repeatable; default: every leaflet)."
+)
+@click.option(
+    "--sheets",
+    type=click.IntRange(min=1, max=100),
+    default=DEFAULT_SHEETS,
+    show_default=True,
+    help=f"Sheets of the check form ({PER_SHEET} cars on each).",
+)
+@click.option(
+    "--columns",
+    type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Forms column map: the form asks its questions (default: CONTENT/{COLUMNS_FILE}).",
+)
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
 def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids, sheets, columns, draft):
     """Print, in advance, what a patrol needs if the online form or the
@@ -72,9 +96,11 @@ def contingency(out_dir, content_dir, templates, form_id, letter_id, leaflet_ids
         refuse(f"Forms column map not found: {columns} (the paper form asks its questions)")
     if not draft and not same_questions(columns, approved_columns):
         # The form's approval covers CONTENT/forms-columns.yaml (its headers are the questions printed).
-        refuse(f"--columns {columns} asks other questions than {approved_columns}, which the approved "
-               f"'{form_id}' was reviewed with: put the map there and have the form approved again "
-               "(handle-docs review status), or use --draft")
+        refuse(
+            f"--columns {columns} asks other questions than {approved_columns}, which the approved "
+            f"'{form_id}' was reviewed with: put the map there and have the form approved again "
+            "(handle-docs review status), or use --draft"
+        )
     try:
         form_questions(content.material(form_id), columns)
     except ProblemsError as exc:

@@ -15,13 +15,17 @@ from ..history.verify import verify_folder
 from ..review.policy import load_policy
 from ..review.wording import SectionDiff
 from ..starter import CONTENT
-from .common import AbsolutePath, EXIT_PROBLEMS, refuse
+from .common import EXIT_PROBLEMS, AbsolutePath, refuse
 
 
 def _folder_option(func):
-    return click.option("--folder", type=AbsolutePath(file_okay=False, exists=True, path_type=Path),
-                        default=Path("."), show_default=True,
-                        help="The force folder (made by 'handle-docs init').")(func)
+    return click.option(
+        "--folder",
+        type=AbsolutePath(file_okay=False, exists=True, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The force folder (made by 'handle-docs init').",
+    )(func)
 
 
 def _repo(folder: Path) -> ForceRepo:
@@ -30,8 +34,10 @@ def _repo(folder: Path) -> ForceRepo:
     except HistoryError as exc:
         refuse(str(exc))
     if repo is None:
-        refuse(f"{folder} is not a git repository, so it has no history: 'handle-docs init DIR' makes a force "
-               "folder that is one")
+        refuse(
+            f"{folder} is not a git repository, so it has no history: 'handle-docs init DIR' makes a force "
+            "folder that is one"
+        )
     return repo
 
 
@@ -73,8 +79,13 @@ def show(material_id: str, folder: Path) -> None:
 @history.command("proof")
 @click.argument("material_id", metavar="MATERIAL")
 @click.argument("number", metavar="VERSION", type=click.IntRange(min=1))
-@click.option("--out", "out_dir", type=AbsolutePath(file_okay=False, path_type=Path), required=True,
-              help="Folder the proof is written into.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder the proof is written into.",
+)
 @_folder_option
 def proof(material_id: str, number: int, out_dir: Path, folder: Path) -> None:
     """The proof of VERSION of MATERIAL, made from the history (the working files are not read)."""
@@ -85,7 +96,9 @@ def proof(material_id: str, number: int, out_dir: Path, folder: Path) -> None:
         made = proof_of_version(repo, material_id, number, out_dir)
     except (HistoryError, ProofError) as exc:
         refuse(str(exc))
-    click.echo(f"proof of {material_id} version {number} ({made.pages} pages, watermark {made.watermark}): {made.path}")
+    click.echo(
+        f"proof of {material_id} version {number} ({made.pages} pages, watermark {made.watermark}): {made.path}"
+    )
 
 
 def _sections(diffs: list[SectionDiff]) -> str:

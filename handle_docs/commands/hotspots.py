@@ -11,6 +11,7 @@ from handle_docs.impact.hotspots import rank
 from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_hotspots
 from handle_docs.render.pdf import RenderError
+
 from .common import content_folders, content_options, fail, refuse
 from .impact import crimes_options, crimes_or_fail
 
@@ -22,7 +23,9 @@ def patrols_of(content_dir: Path) -> list:
     except ProblemsError as exc:
         fail(exc.problems, "operation.yaml cannot be used")
     if config is None:
-        click.echo(f"warning: no area in {content_dir / OPERATION_FILE}: no LSOA is marked as patrolled", err=True)
+        click.echo(
+            f"warning: no area in {content_dir / OPERATION_FILE}: no LSOA is marked as patrolled", err=True
+        )
         return []
     return patrols(config, patrol_date)
 
@@ -30,9 +33,14 @@ def patrols_of(content_dir: Path) -> list:
 @click.command("hotspots")
 @crimes_options("hotspots.csv and hotspots.pdf")
 @content_options
-@click.option("--force", "force", default=None, metavar="NAME",
-              help="Rank only this force's LSOAs (police.uk's 'Falls within', e.g. 'Westmarch Police') when the "
-                   "data holds several forces.")
+@click.option(
+    "--force",
+    "force",
+    default=None,
+    metavar="NAME",
+    help="Rank only this force's LSOAs (police.uk's 'Falls within', e.g. 'Westmarch Police') when the "
+    "data holds several forces.",
+)
 def hotspots(crimes_dir, out_dir, content_dir, templates, force):
     """Where to patrol next: the force's LSOAs ranked by vehicle crime over the last 3 and 12 months, from
     police.uk street-level data.
@@ -46,8 +54,9 @@ def hotspots(crimes_dir, out_dir, content_dir, templates, force):
     crimes = crimes_or_fail(crimes_dir)
     forces = sorted(set(crimes.lsoa_force.values()))
     if force is not None and force not in forces:
-        raise click.UsageError(f"--force: no crimes in the data fall within '{force}' (the data holds: "
-                               f"{', '.join(forces)})")
+        raise click.UsageError(
+            f"--force: no crimes in the data fall within '{force}' (the data holds: {', '.join(forces)})"
+        )
     spots = rank(crimes, patrolled, force)
     try:
         written = write_hotspots(spots, out_dir, templates)
@@ -55,5 +64,7 @@ def hotspots(crimes_dir, out_dir, content_dir, templates, force):
         refuse(f"hotspots.pdf could not be rendered: {exc}")
     if spots.rows:
         top = spots.rows[0]
-        click.echo(f"Busiest: {top.lsoa_code} {top.lsoa_name}, {top.last_3} vehicle crimes in the last 3 months")
+        click.echo(
+            f"Busiest: {top.lsoa_code} {top.lsoa_name}, {top.last_3} vehicle crimes in the last 3 months"
+        )
     click.echo(", ".join(str(p) for p in written.paths))

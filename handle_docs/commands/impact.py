@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 
@@ -17,6 +17,7 @@ from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import write_impact
 from handle_docs.records.read import read_records
 from handle_docs.render.pdf import RenderError
+
 from .common import AbsolutePath, content_folders, content_options, fail, refuse
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -29,7 +30,9 @@ def show_matches(matches: StreetMatches, names: dict[str, str], err: bool = Fals
     for street, codes in matches.ambiguous.items():
         click.echo(f"  {street}: in {len(codes)} LSOAs ({', '.join(codes)}): not guessed", err=err)
     if matches.unmatched:
-        click.echo(f"  {len(matches.unmatched)} street(s) of the records not found in the crime data", err=err)
+        click.echo(
+            f"  {len(matches.unmatched)} street(s) of the records not found in the crime data", err=err
+        )
 
 
 def crimes_or_fail(crimes_dir: Path):
@@ -39,16 +42,23 @@ def crimes_or_fail(crimes_dir: Path):
         fail(exc.problems, f"{crimes_dir} cannot be used as police.uk crime data")
 
 
-def evaluate_or_fail(crimes: Crimes, content_dir: Path, streets: Sequence[str] = (), *, month: str | None = None,
-                     min_count: int = MIN_COUNT) -> Impact:
+def evaluate_or_fail(
+    crimes: Crimes,
+    content_dir: Path,
+    streets: Sequence[str] = (),
+    *,
+    month: str | None = None,
+    min_count: int = MIN_COUNT,
+) -> Impact:
     """The finding for CONTENT/operation.yaml's area (or the streets' LSOAs), or stop saying why."""
     try:
         config, patrol_date, doc = load_area_config(content_dir)
     except ProblemsError as exc:
         fail(exc.problems, "operation.yaml cannot be used")
     try:
-        return evaluate(crimes, config, month or patrol_date.strftime("%Y-%m"), streets, min_count=min_count,
-                        doc=doc)
+        return evaluate(
+            crimes, config, month or patrol_date.strftime("%Y-%m"), streets, min_count=min_count, doc=doc
+        )
     except ProblemsError as exc:
         if streets:
             click.echo("Patrolled streets in the crime data:", err=True)
@@ -60,12 +70,23 @@ def evaluate_or_fail(crimes: Crimes, content_dir: Path, streets: Sequence[str] =
 
 def crimes_options(writes: str):
     """``--crimes DIR`` (police.uk data) and ``--out DIR`` (for ``writes``), as impact and hotspots take them."""
+
     def wrap(func):
-        func = click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-                            help=f"Folder for {writes}.")(func)
-        return click.option("--crimes", "crimes_dir", required=True, type=AbsolutePath(exists=True, path_type=Path),
-                            help="police.uk street-level crime data: a folder of monthly CSVs, or the archive's "
-                                 "zip.")(func)
+        func = click.option(
+            "--out",
+            "out_dir",
+            required=True,
+            type=AbsolutePath(file_okay=False, path_type=Path),
+            help=f"Folder for {writes}.",
+        )(func)
+        return click.option(
+            "--crimes",
+            "crimes_dir",
+            required=True,
+            type=AbsolutePath(exists=True, path_type=Path),
+            help="police.uk street-level crime data: a folder of monthly CSVs, or the archive's zip.",
+        )(func)
+
     return wrap
 
 
@@ -73,10 +94,20 @@ def crimes_options(writes: str):
 @click.argument("records", metavar="RECORDS", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path))
 @crimes_options("impact.json, impact.csv and impact.pdf")
 @content_options
-@click.option("--month", "month", default=None, metavar="YYYY-MM",
-              help="The operation's month (default: patrol_date in CONTENT/operation.yaml).")
-@click.option("--min-count", default=MIN_COUNT, show_default=True, type=click.IntRange(min=1),
-              help="Fewer vehicle crimes in the area than this (before and after together): too few to tell.")
+@click.option(
+    "--month",
+    "month",
+    default=None,
+    metavar="YYYY-MM",
+    help="The operation's month (default: patrol_date in CONTENT/operation.yaml).",
+)
+@click.option(
+    "--min-count",
+    default=MIN_COUNT,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Fewer vehicle crimes in the area than this (before and after together): too few to tell.",
+)
 def impact(records, crimes_dir, out_dir, content_dir, templates, month, min_count):
     """Did the patrol work? Vehicle crime in the patrolled area before and after the operation, from
     police.uk street-level data.
@@ -99,12 +130,16 @@ def impact(records, crimes_dir, out_dir, content_dir, templates, month, min_coun
     result = evaluate_or_fail(crimes, content_dir, streets, month=month, min_count=min_count)
     click.echo(f"Patrolled streets in the crime data ({crimes.files} files, {crimes.rows} vehicle crimes):")
     show_matches(result.matches, crimes.lsoa_names)
-    click.echo(f"Area ({result.area.area_from}): {', '.join(result.area.lsoa)}; buffer {len(result.area.buffer)} "
-               f"LSOAs ({result.area.buffer_from}); comparison {len(result.area.comparison)} LSOAs "
-               f"({result.area.comparison_from})")
+    click.echo(
+        f"Area ({result.area.area_from}): {', '.join(result.area.lsoa)}; buffer {len(result.area.buffer)} "
+        f"LSOAs ({result.area.buffer_from}); comparison {len(result.area.comparison)} LSOAs "
+        f"({result.area.comparison_from})"
+    )
     if result.area.area_from != "operation.yaml":
-        click.echo(f"  to confirm or change the area, list its LSOAs in {content_dir / 'operation.yaml'} "
-                   "(area: lsoa: [...])")
+        click.echo(
+            f"  to confirm or change the area, list its LSOAs in {content_dir / 'operation.yaml'} "
+            "(area: lsoa: [...])"
+        )
     try:
         written = write_impact(result, out_dir, templates)
     except RenderError as exc:

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from handle_docs.history.repo import COMMAND_LINE, ForceRepo, HistoryError
-from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 from handle_docs.review.pin import PIN_FILE
 from handle_docs.services.force_folder import REVIEW_NOTE, FolderInUse, create_force
-from .common import AbsolutePath, refuse
+from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, TEMPLATES
 
+from .common import AbsolutePath, refuse
 
 #: The first commit of a new force folder.
 STARTER_MESSAGE = "New force folder: the sample force's wording, templates and review folder"
@@ -19,9 +19,12 @@ STARTER_MESSAGE = "New force folder: the sample force's wording, templates and r
 
 @click.command("init")
 @click.argument("folder", metavar="DIR", type=AbsolutePath(path_type=Path))
-@click.option("--sample-approvals", is_flag=True,
-              help="Keep the sample force's invented approvals, to try the tool on the sample as it is; "
-                   "never for a real force.")
+@click.option(
+    "--sample-approvals",
+    is_flag=True,
+    help="Keep the sample force's invented approvals, to try the tool on the sample as it is; "
+    "never for a real force.",
+)
 def init(folder: Path, sample_approvals: bool) -> None:
     """Create DIR with the wording (content/), templates (templates/) and
     review folder (review/) a force works in, and invented sample records
@@ -42,12 +45,20 @@ def init(folder: Path, sample_approvals: bool) -> None:
     try:
         ForceRepo.init(folder, STARTER_MESSAGE, COMMAND_LINE, COMMAND_LINE)
     except HistoryError as exc:
-        refuse(f"{folder} was created but is not on the record: {exc}. Saves and sign-offs will not be kept as "
-               "versions until it is a git repository (run 'git init' there and commit, or init again).")
-    click.echo(f"{folder} is a git repository: every save and sign-off is kept as a version (handle-docs history)")
+        refuse(
+            f"{folder} was created but is not on the record: {exc}. Saves and sign-offs will not be kept as "
+            "versions until it is a git repository (run 'git init' there and commit, or init again)."
+        )
+    click.echo(
+        f"{folder} is a git repository: every save and sign-off is kept as a version (handle-docs history)"
+    )
     if sample_approvals:
         click.echo("sample approvals kept: for trying the sample only, never for a real force")
     else:
-        click.echo(f"nothing is approved yet ({len(made.materials)} materials): read {folder / REVIEW / REVIEW_NOTE}")
-        click.echo(f"the first approved version of your reviewer registry will be pinned in {folder / REVIEW / PIN_FILE}")
+        click.echo(
+            f"nothing is approved yet ({len(made.materials)} materials): read {folder / REVIEW / REVIEW_NOTE}"
+        )
+        click.echo(
+            f"the first approved version of your reviewer registry will be pinned in {folder / REVIEW / PIN_FILE}"
+        )
     click.echo(f"next: cd {folder} && handle-docs lint && handle-docs review status")

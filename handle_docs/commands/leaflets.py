@@ -7,26 +7,49 @@ from pathlib import Path
 import click
 
 from handle_docs.outputs.leaflets import FORMATS, render_leaflet
-from ..render.pdf import RenderError
-from ..review import DRAFT_WATERMARK, approval_for_run
+
 from ..records.normalise import FieldError, normalise_language
-from ..review import ReviewError
+from ..render.pdf import RenderError
+from ..review import DRAFT_WATERMARK, ReviewError, approval_for_run
 from ..review.routing import standalone_materials
 from .common import (
-    AbsolutePath, content_options, fail, ids_of_kind, load_content_or_fail, refuse, refuse_unapproved, require_ids, unpinned_option,
+    AbsolutePath,
+    content_options,
+    fail,
+    ids_of_kind,
+    load_content_or_fail,
+    refuse,
+    refuse_unapproved,
+    require_ids,
+    unpinned_option,
 )
 
 
 @click.command("leaflets")
 @click.argument("materials", nargs=-1)
-@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-              help="Folder for the leaflet PDFs.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    help="Folder for the leaflet PDFs.",
+)
 @content_options
 @unpinned_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="a4", show_default=True,
-              help="a4: A4 sheet(s); a5-booklet: A5 pages, plus an imposed A4 file to print and fold.")
-@click.option("--language", metavar="LANGUAGE", default=None,
-              help="Only each leaflet's version in this language (a code or name: cy, Welsh, polski).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="a4",
+    show_default=True,
+    help="a4: A4 sheet(s); a5-booklet: A5 pages, plus an imposed A4 file to print and fold.",
+)
+@click.option(
+    "--language",
+    metavar="LANGUAGE",
+    default=None,
+    help="Only each leaflet's version in this language (a code or name: cy, Welsh, polski).",
+)
 @click.option("--draft", is_flag=True, help=f"Render unapproved materials, watermarked '{DRAFT_WATERMARK}'.")
 def leaflets(materials, out_dir, content_dir, templates, fmt, language, draft):
     """Render leaflet MATERIALS (default: every leaflet, with every approved translation) to tagged PDF."""
@@ -55,12 +78,16 @@ def leaflets(materials, out_dir, content_dir, templates, fmt, language, draft):
     for material_id in chosen:
         material = content.material(material_id)
         try:
-            result = render_leaflet(content, material, out_dir, fmt, watermark=DRAFT_WATERMARK if draft else None)
+            result = render_leaflet(
+                content, material, out_dir, fmt, watermark=DRAFT_WATERMARK if draft else None
+            )
         except RenderError as exc:
             refuse(f"{material_id}: could not be rendered: {exc}")
         line = f"{material_id}: {result.reading_copy} ({result.pages} pages"
         if result.booklet:
-            line += f"; print {result.booklet}: {result.sides} A4 sides, double-sided, flip on short edge, fold"
+            line += (
+                f"; print {result.booklet}: {result.sides} A4 sides, double-sided, flip on short edge, fold"
+            )
         click.echo(line + ")")
     if draft:
         click.echo(f"DRAFT: every page is watermarked '{DRAFT_WATERMARK}'; not for delivery")

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import click
 
-from ..models import ProblemsError
-from ..review import DRAFT_WATERMARK
 from handle_docs.braille.outputs import braille_warnings
-from handle_docs.services.workspace_runs import read_json
 from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
-from .progress import Progress
+from handle_docs.services.workspace_runs import read_json
+
+from ..models import ProblemsError
+from ..review import DRAFT_WATERMARK
 from .common import (
-    AbsolutePath,
     EXIT_PROBLEMS,
+    AbsolutePath,
     content_options,
     fail,
     load_content_or_fail,
@@ -31,6 +31,7 @@ from .common import (
     unpinned_option,
     warn_unpinned,
 )
+from .progress import Progress
 
 #: What the command says when a run stops before it starts, by RunStopped.stage.
 HEADINGS = {
@@ -45,32 +46,78 @@ HEADINGS = {
 
 @click.command("letters")
 @click.argument("records", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-              help="Run folder to create (replaced only when the new run is complete).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    help="Run folder to create (replaced only when the new run is complete).",
+)
 @content_options
 @unpinned_option
-@click.option("--columns", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Column map for a Forms .xlsx export (default: CONTENT/forms-columns.yaml).")
+@click.option(
+    "--columns",
+    type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Column map for a Forms .xlsx export (default: CONTENT/forms-columns.yaml).",
+)
 @click.option("--material", default="visit-letter", show_default=True, help="Letter material id.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: number of cores).")
-@click.option("--chunk-size", type=click.IntRange(min=0, max=500), default=0,
-              help="Letters laid out together as one document (default 0: chosen from the batch size).")
-@click.option("--with-leaflet", "leaflet", metavar="MATERIAL", default=None,
-              help="Put this leaflet after each letter in batch.pdf (each still starts a new sheet).")
-@click.option("--leaflet-language", type=click.Choice(LEAFLET_LANGUAGES), default=LEAFLET_RESIDENT,
-              show_default=True,
-              help="With --with-leaflet: the leaflet in each resident's language, as their letter (resident), or "
-                   "the leaflet in English for everyone (english).")
-@click.option("--docx", "docx", is_flag=True,
-              help="Also write each letter as Word (letters/<letter-id>.docx) and all of them as batch.docx.")
-@click.option("--resume", is_flag=True, help="Continue a run that was stopped, rendering only what is missing.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores)."
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=0, max=500),
+    default=0,
+    help="Letters laid out together as one document (default 0: chosen from the batch size).",
+)
+@click.option(
+    "--with-leaflet",
+    "leaflet",
+    metavar="MATERIAL",
+    default=None,
+    help="Put this leaflet after each letter in batch.pdf (each still starts a new sheet).",
+)
+@click.option(
+    "--leaflet-language",
+    type=click.Choice(LEAFLET_LANGUAGES),
+    default=LEAFLET_RESIDENT,
+    show_default=True,
+    help="With --with-leaflet: the leaflet in each resident's language, as their letter (resident), or "
+    "the leaflet in English for everyone (english).",
+)
+@click.option(
+    "--docx",
+    "docx",
+    is_flag=True,
+    help="Also write each letter as Word (letters/<letter-id>.docx) and all of them as batch.docx.",
+)
+@click.option(
+    "--resume", is_flag=True, help="Continue a run that was stopped, rendering only what is missing."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--draft", is_flag=True,
-              help="Render even if a material is not approved: every page watermarked "
-                   f"'{DRAFT_WATERMARK}', and DRAFT in the manifest. Never for delivery.")
-def letters(records, out_dir, content_dir, templates, columns, material, jobs, chunk_size, leaflet, leaflet_language,
-            docx, resume, quiet, draft):
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Render even if a material is not approved: every page watermarked "
+    f"'{DRAFT_WATERMARK}', and DRAFT in the manifest. Never for delivery.",
+)
+def letters(
+    records,
+    out_dir,
+    content_dir,
+    templates,
+    columns,
+    material,
+    jobs,
+    chunk_size,
+    leaflet,
+    leaflet_language,
+    docx,
+    resume,
+    quiet,
+    draft,
+):
     """Turn a patrol's check RECORDS (CSV or Forms .xlsx) into letters.
 
     Writes OUT/batch.pdf, OUT/letters/<letter-id>.pdf, OUT/manifest.json,
@@ -83,19 +130,35 @@ def letters(records, out_dir, content_dir, templates, columns, material, jobs, c
     require_ids(content, [material], kind="letter")
     require_ids(content, [leaflet] if leaflet is not None else [], kind="leaflet")
     request = LettersRequest(
-        records=records, out_dir=out_dir, content_dir=content_dir, templates=content.templates, columns=columns,
-        material=material, leaflet=leaflet, leaflet_language=leaflet_language, docx=docx, draft=draft,
+        records=records,
+        out_dir=out_dir,
+        content_dir=content_dir,
+        templates=content.templates,
+        columns=columns,
+        material=material,
+        leaflet=leaflet,
+        leaflet_language=leaflet_language,
+        docx=docx,
+        draft=draft,
         chunk_size=chunk_size,
-        jobs=jobs or os.cpu_count() or 1, resume=resume,
+        jobs=jobs or os.cpu_count() or 1,
+        resume=resume,
     )
     progress = Progress(sys.stderr, quiet=quiet)
     try:
-        outcome = make_letters(request, content=content, progress_start=progress.start, progress=progress.step,
-                               notice=print_problems, warn_unpinned=warn_unpinned)
+        outcome = make_letters(
+            request,
+            content=content,
+            progress_start=progress.start,
+            progress=progress.step,
+            notice=print_problems,
+            warn_unpinned=warn_unpinned,
+        )
     except RunStopped as exc:
         if exc.stage == "gate":
-            refuse_unapproved(exc.approval, making="letters", draft=draft, draft_hint="never for delivery",
-                              warned=True)
+            refuse_unapproved(
+                exc.approval, making="letters", draft=draft, draft_hint="never for delivery", warned=True
+            )
         fail(exc.problems, HEADINGS[exc.stage])
     except KeyboardInterrupt:
         click.echo(

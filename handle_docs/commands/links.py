@@ -39,7 +39,9 @@ def check_links(content_dir: Path, templates: Path | None) -> None:
         if _offline(host):
             click.echo(f"{link_id}: skipped ({host} cannot be looked up: no network here?)")
             continue
-        request = urllib.request.Request(link.url, method="HEAD", headers={"User-Agent": "handle-docs link check"})
+        request = urllib.request.Request(
+            link.url, method="HEAD", headers={"User-Agent": "handle-docs link check"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 click.echo(f"{link_id}: {response.status} {link.url}")

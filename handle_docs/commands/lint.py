@@ -8,6 +8,7 @@ import sys
 import click
 
 from handle_docs.wording.content import load_content
+
 from ..lint import (
     CONFIG_NAME,
     count_line,
@@ -17,6 +18,8 @@ from ..lint import (
     load_lint_config,
     measures_for,
     sort_problems,
+)
+from ..lint import (
     strict as make_strict,
 )
 from ..models import ProblemsError, Severity
@@ -25,10 +28,16 @@ from .common import EXIT_PROBLEMS, content_folders, content_options
 
 @click.command("lint")
 @content_options
-@click.option("--strict", "strict_mode", is_flag=True, help="Fail on warnings too (they are reported as errors).")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: {materials: [{file, material, language, measured, not_measured}], "
-                   "problems: [{file, line, key, rule, severity, message}]}.")
+@click.option(
+    "--strict", "strict_mode", is_flag=True, help="Fail on warnings too (they are reported as errors)."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: {materials: [{file, material, language, measured, not_measured}], "
+    "problems: [{file, line, key, rule, severity, message}]}.",
+)
 def lint(content_dir, templates, strict_mode, as_json):
     """Check the wording in CONTENT for plain English and accessibility.
 
@@ -58,7 +67,9 @@ def lint(content_dir, templates, strict_mode, as_json):
         sys.exit(EXIT_PROBLEMS)
 
     if not (content_dir / CONFIG_NAME).exists() and not as_json:
-        click.echo(f"note: no {CONFIG_NAME} in {content_dir}: using built-in thresholds and no jargon list", err=True)
+        click.echo(
+            f"note: no {CONFIG_NAME} in {content_dir}: using built-in thresholds and no jargon list", err=True
+        )
     problems = lint_content(content, config)
     if strict_mode:
         problems = make_strict(problems)

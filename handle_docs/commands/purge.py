@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from handle_docs.run.purge import NotARunFolder, purge_run
+
 from .common import AbsolutePath
 
 

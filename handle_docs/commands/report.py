@@ -9,9 +9,10 @@ import click
 from handle_docs.impact.hotspots import rank
 from handle_docs.outputs.costs import PRICES_FILE, load_prices
 from handle_docs.outputs.impact import report_sections
+from handle_docs.outputs.report import NotARunFolder, ReportError, render_report
+
 from ..models import ProblemsError
 from ..render.pdf import RenderError
-from handle_docs.outputs.report import NotARunFolder, ReportError, render_report
 from .common import AbsolutePath, content_folders, content_options, fail, refuse
 from .hotspots import patrols_of
 from .impact import crimes_or_fail, evaluate_or_fail
@@ -25,14 +26,29 @@ def impact_sections(crimes_dir: Path, content_dir: Path) -> list:
 
 @click.command("report")
 @click.argument("run_dir", metavar="RUN_DIR", type=AbsolutePath(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-              help="Folder for operation-summary.pdf and operation-summary.md.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    help="Folder for operation-summary.pdf and operation-summary.md.",
+)
 @content_options
-@click.option("--prices", "prices_file", type=AbsolutePath(exists=True, dir_okay=False, path_type=Path), default=None,
-              help=f"Print prices (default: CONTENT/{PRICES_FILE}). Without one, the cost is left out.")
-@click.option("--crimes", "crimes_dir", type=AbsolutePath(exists=True, path_type=Path), default=None,
-              help="police.uk crime data (folder or zip): adds the before-and-after page (the area from area.lsoa "
-                   "in CONTENT/operation.yaml) and where to patrol next.")
+@click.option(
+    "--prices",
+    "prices_file",
+    type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Print prices (default: CONTENT/{PRICES_FILE}). Without one, the cost is left out.",
+)
+@click.option(
+    "--crimes",
+    "crimes_dir",
+    type=AbsolutePath(exists=True, path_type=Path),
+    default=None,
+    help="police.uk crime data (folder or zip): adds the before-and-after page (the area from area.lsoa "
+    "in CONTENT/operation.yaml) and where to patrol next.",
+)
 def report(run_dir, out_dir, content_dir, templates, prices_file, crimes_dir):
     """A one-page summary of the operation in RUN_DIR (a letters run folder),
     as a tagged PDF and as Markdown to paste into an email.

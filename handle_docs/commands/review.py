@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from ..history.changes import record_signoff
+from ..history.repo import COMMAND_LINE, ForceRepo, Person
 from ..models import Severity
 from ..review import (
     APPROVED,
@@ -35,14 +37,12 @@ from ..review import (
     reviewers_status,
     sign,
 )
-from ..history.changes import record_signoff
-from ..history.repo import COMMAND_LINE, ForceRepo, Person
 from ..review.pin import ROOT_ENV, read_pin
 from ..review.sshsign import is_public_key_file
 from .common import (
+    EXIT_PROBLEMS,
     AbsolutePath,
     content_options,
-    EXIT_PROBLEMS,
     fail,
     load_content_or_fail,
     print_problems,
@@ -129,7 +129,7 @@ def table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
@@ -175,7 +175,9 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
         )
     click.echo(table(rows))
     click.echo("")
-    click.echo("Verified sign-offs standing on the current versions (person [registry id], role, signing key):")
+    click.echo(
+        "Verified sign-offs standing on the current versions (person [registry id], role, signing key):"
+    )
     for s in [registry, *statuses]:
         standing = sorted(s.tally.approvers + s.tally.requests, key=lambda e: (e.date, e.index))
         click.echo(f"  {s.material_id} {s.short}: " + ("none" if not standing else ""))
@@ -194,7 +196,10 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
             click.echo("")
             click.echo(f"{s.material_id} ({s.source}, version {s.version})")
             click.echo(f"  fingerprint: {s.fingerprint}")
-            click.echo(f"  policy: {s.policy.describe()}" + ("" if s.policy.editor_may_approve else ", not by the last editor"))
+            click.echo(
+                f"  policy: {s.policy.describe()}"
+                + ("" if s.policy.editor_may_approve else ", not by the last editor")
+            )
             click.echo(f"  sign-offs: {s.signoff_file}")
             click.echo("  made of:")
             for part in s.parts:
@@ -208,12 +213,13 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
     if bad:
         click.echo(
             f"NOT READY: {len(bad)} of {len(statuses) + 1} (materials and the reviewer registry) not approved "
-            "for their current version: "
-            + ", ".join(s.material_id for s in bad)
+            "for their current version: " + ", ".join(s.material_id for s in bad)
         )
         click.echo("See what changed with: handle-docs review diff MATERIAL")
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"ready: all {len(statuses)} material(s) and the reviewer registry approved for their current version")
+    click.echo(
+        f"ready: all {len(statuses)} material(s) and the reviewer registry approved for their current version"
+    )
 
 
 # --- diff ----------------------------------------------------------------------
@@ -222,8 +228,12 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
 @review.command("diff")
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
-@click.option("--against", default=None, metavar="FINGERPRINT",
-              help="Compare with this recorded version instead of the last approved one.")
+@click.option(
+    "--against",
+    default=None,
+    metavar="FINGERPRINT",
+    help="Compare with this recorded version instead of the last approved one.",
+)
 def diff_cmd(material_id, content_dir, templates, review_dir, today_text, against):
     """What changed in the words a resident reads since the last approved
     version, word by word: [-removed-]{+added+}."""
@@ -281,11 +291,26 @@ def _reviewer_known(content, folder: Path, reviewer: str, day) -> None:
 def _registry_name(content, reviewer: str) -> str | None:
     """The registry's name for ``reviewer`` (the commit's author), if it lists them."""
     registry = load_registry(content.root).registry
-    return registry.display(reviewer) if registry is not None and registry.reviewer(reviewer) is not None else None
+    return (
+        registry.display(reviewer)
+        if registry is not None and registry.reviewer(reviewer) is not None
+        else None
+    )
 
 
-def _sign(decision, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
-          expect=None):
+def _sign(
+    decision,
+    material_id,
+    content_dir,
+    templates,
+    review_dir,
+    today_text,
+    reviewer,
+    role,
+    key,
+    note,
+    expect=None,
+):
     content = load_content_or_fail(content_dir, templates)
     _material(content, material_id, registry_ok=True)
     day = _today(today_text)
@@ -298,10 +323,24 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
     signer = _signer(key)
     try:
         recorded = record_signoff(
-            content, material_id,
-            lambda: sign(content, material_id, reviewer=reviewer, role=role, signer=signer, decision=decision,
-                         note=note or "", today=day, review_dir=folder, expect=expect),
-            Person.for_id(reviewer, _registry_name(content, reviewer)), COMMAND_LINE, review_dir=folder)
+            content,
+            material_id,
+            lambda: sign(
+                content,
+                material_id,
+                reviewer=reviewer,
+                role=role,
+                signer=signer,
+                decision=decision,
+                note=note or "",
+                today=day,
+                review_dir=folder,
+                expect=expect,
+            ),
+            Person.for_id(reviewer, _registry_name(content, reviewer)),
+            COMMAND_LINE,
+            review_dir=folder,
+        )
     except ReviewError as exc:
         fail(exc.problems, f"sign-off not recorded for {material_id}")
     if not recorded.ok:
@@ -332,9 +371,11 @@ def _sign(decision, material_id, content_dir, templates, review_dir, today_text,
 
 def sign_options(func):
     func = click.option(
-        "--expect", default=None, metavar="FINGERPRINT",
+        "--expect",
+        default=None,
+        metavar="FINGERPRINT",
         help="The version you read (sha256:… as review status, diff or the proof shows it): nothing is signed "
-             "if the material is another version now.",
+        "if the material is another version now.",
     )(func)
     func = click.option("--note", default=None, help="What you checked, or what must change.")(func)
     func = click.option(
@@ -343,8 +384,12 @@ def sign_options(func):
         type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
         help="Your SSH key: the private key file (ed25519 or RSA), or its .pub file to sign with ssh-agent.",
     )(func)
-    func = click.option("--role", required=True, help="Your role, one of those in content/review-policy.yaml.")(func)
-    func = click.option("--reviewer", required=True, help="Your id in content/reviewers.yaml (handle-docs reviewers list).")(func)
+    func = click.option(
+        "--role", required=True, help="Your role, one of those in content/review-policy.yaml."
+    )(func)
+    func = click.option(
+        "--reviewer", required=True, help="Your id in content/reviewers.yaml (handle-docs reviewers list)."
+    )(func)
     return func
 
 
@@ -352,24 +397,50 @@ def sign_options(func):
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
 @sign_options
-def approve_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note, expect):
+def approve_cmd(
+    material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note, expect
+):
     """Approve the current version of MATERIAL (appends a signed entry to
     review/MATERIAL.yaml).  MATERIAL 'reviewers' is the reviewer registry."""
-    _sign(APPROVED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note, expect)
+    _sign(
+        APPROVED,
+        material_id,
+        content_dir,
+        templates,
+        review_dir,
+        today_text,
+        reviewer,
+        role,
+        key,
+        note,
+        expect,
+    )
 
 
 @review.command("request-changes")
 @click.argument("material_id", metavar="MATERIAL")
 @review_options
 @sign_options
-def request_changes_cmd(material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
-                        expect):
+def request_changes_cmd(
+    material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note, expect
+):
     """Ask for changes to the current version of MATERIAL (--note says what).
 
     Withdraws your own approval of this version, and holds the version back
     until you approve it."""
-    _sign(CHANGES_REQUESTED, material_id, content_dir, templates, review_dir, today_text, reviewer, role, key, note,
-          expect)
+    _sign(
+        CHANGES_REQUESTED,
+        material_id,
+        content_dir,
+        templates,
+        review_dir,
+        today_text,
+        reviewer,
+        role,
+        key,
+        note,
+        expect,
+    )
 
 
 # --- proof -----------------------------------------------------------------------
@@ -377,8 +448,13 @@ def request_changes_cmd(material_id, content_dir, templates, review_dir, today_t
 
 @review.command("proof")
 @click.argument("material_id", metavar="MATERIAL")
-@click.option("--out", "out_dir", required=True, type=AbsolutePath(file_okay=False, path_type=Path),
-              help="Folder to write MATERIAL-proof.pdf into.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    help="Folder to write MATERIAL-proof.pdf into.",
+)
 @review_options
 def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_text):
     """A proof PDF of MATERIAL for reviewers, every page watermarked
@@ -401,4 +477,6 @@ def proof_cmd(material_id, out_dir, content_dir, templates, review_dir, today_te
         fail(exc.problems, "review policy cannot be used")
     except ProofError as exc:
         refuse(str(exc))
-    click.echo(f"{proof.path}: {proof.pages} pages, watermark '{proof.watermark}', version {proof.fingerprint}")
+    click.echo(
+        f"{proof.path}: {proof.pages} pages, watermark '{proof.watermark}', version {proof.fingerprint}"
+    )

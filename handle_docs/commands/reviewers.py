@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from ..history.changes import record_change, terminal_person
+from ..history.repo import COMMAND_LINE
 from ..review import (
     REGISTRY_ID,
     KeyProblem,
@@ -27,8 +29,6 @@ from ..review import registry as registry_lib
 from ..review.fingerprints import short
 from ..review.pin import ROOT_ENV, read_pin, write_pin
 from ..review.sshsign import read_public_key_file
-from ..history.changes import record_change, terminal_person
-from ..history.repo import COMMAND_LINE
 from .common import AbsolutePath, fail, load_content_or_fail, print_problems, refuse
 from .review import review_dir_option, table
 
@@ -36,7 +36,9 @@ from .review import review_dir_option, table
 def _status(content_dir: Path, templates: Path | None, review_dir: Path | None) -> RegistryStatus:
     content = load_content_or_fail(content_dir, templates)
     try:
-        return reviewers_status(content, review_dir=review_dir or review_dir_for(content_dir), today=resolve_today())
+        return reviewers_status(
+            content, review_dir=review_dir or review_dir_for(content_dir), today=resolve_today()
+        )
     except ReviewError as exc:
         fail(exc.problems, "review policy cannot be used")
 
@@ -65,8 +67,14 @@ def _edit(action, content_dir: Path, message: str, path: Path | None = None):
     (history/changes.py): wrong ids, roles or keys are usage errors (exit 2); a registry file that cannot
     be read is a problem with file:line (exit 1)."""
     try:
-        recorded = record_change(content_dir, [path or registry_lib.registry_path(content_dir)], action,
-                                 f"Reviewer list: {message}", terminal_person(), COMMAND_LINE)
+        recorded = record_change(
+            content_dir,
+            [path or registry_lib.registry_path(content_dir)],
+            action,
+            f"Reviewer list: {message}",
+            terminal_person(),
+            COMMAND_LINE,
+        )
     except RegistryEditError as exc:
         raise click.UsageError(str(exc)) from None
     except RegistryFileError as exc:
@@ -152,11 +160,20 @@ def list_cmd(content_dir, templates, review_dir):
 @reviewers.command("add")
 @click.argument("reviewer_id", metavar="ID")
 @click.option("--name", required=True, help="Display name, e.g. 'Priya Lang'.")
-@click.option("--role", "roles", multiple=True, required=True, help="A role they may sign in (repeat for more).")
-@click.option("--key", "keys", multiple=True, required=True,
-              type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
-              help="Their public SSH key file (.pub; ed25519 or RSA); repeat for more.")
-@click.option("--demo-only", is_flag=True, hidden=True, help="Mark as a demo reviewer (the bundled sample only).")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="A role they may sign in (repeat for more)."
+)
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    required=True,
+    type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
+    help="Their public SSH key file (.pub; ed25519 or RSA); repeat for more.",
+)
+@click.option(
+    "--demo-only", is_flag=True, hidden=True, help="Mark as a demo reviewer (the bundled sample only)."
+)
 @review_dir_option
 def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, review_dir):
     """Add a reviewer ID (lower-case, like priya-lang) with their roles and keys."""
@@ -164,11 +181,20 @@ def add_cmd(reviewer_id, name, roles, keys, demo_only, content_dir, templates, r
     lines = [_key_line(path) for path in keys]
     entry = _edit(
         lambda: registry_lib.add_reviewer(
-            content_dir, reviewer_id, name=name, roles=list(roles), keys=lines, allowed_roles=allowed, demo_only=demo_only
+            content_dir,
+            reviewer_id,
+            name=name,
+            roles=list(roles),
+            keys=lines,
+            allowed_roles=allowed,
+            demo_only=demo_only,
         ),
-        content_dir, f"{reviewer_id} added",
+        content_dir,
+        f"{reviewer_id} added",
     )
-    click.echo(f"added {reviewer_id} ({entry.name}; {', '.join(entry.roles)}) to {registry_lib.registry_path(content_dir)}")
+    click.echo(
+        f"added {reviewer_id} ({entry.name}; {', '.join(entry.roles)}) to {registry_lib.registry_path(content_dir)}"
+    )
     _next_step(_status(content_dir, templates, review_dir))
 
 
@@ -182,8 +208,11 @@ def set_subject_cmd(reviewer_id, subject, clear, content_dir, templates, review_
     subject_claim: oid): signed in as that subject, they sign as ID with the workspace key."""
     if clear == (subject is not None):
         raise click.UsageError("give the SUBJECT, or --clear to remove it")
-    entry = _edit(lambda: registry_lib.set_subject(content_dir, reviewer_id, None if clear else subject), content_dir,
-                  f"{reviewer_id}'s single sign-on subject {'cleared' if clear else 'named'}")
+    entry = _edit(
+        lambda: registry_lib.set_subject(content_dir, reviewer_id, None if clear else subject),
+        content_dir,
+        f"{reviewer_id}'s single sign-on subject {'cleared' if clear else 'named'}",
+    )
     said = f"subject {entry.subject}" if entry.subject else "no subject"
     click.echo(f"{reviewer_id} ({entry.name}) now has {said} in {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
@@ -196,30 +225,47 @@ def remove_cmd(reviewer_id, content_dir, templates, review_dir):
     """Mark reviewer ID removed from today: their sign-offs dated up to today
     still count, later ones never do.  They stay listed so that the record can
     still be judged."""
-    entry = _edit(lambda: registry_lib.remove_reviewer(content_dir, reviewer_id, on=resolve_today()),
-                  content_dir, f"{reviewer_id} removed")
-    click.echo(f"removed {reviewer_id} ({entry.name}) as of {entry.removed.isoformat()} in {registry_lib.registry_path(content_dir)}")
+    entry = _edit(
+        lambda: registry_lib.remove_reviewer(content_dir, reviewer_id, on=resolve_today()),
+        content_dir,
+        f"{reviewer_id} removed",
+    )
+    where = registry_lib.registry_path(content_dir)
+    click.echo(f"removed {reviewer_id} ({entry.name}) as of {entry.removed.isoformat()} in {where}")
     _next_step(_status(content_dir, templates, review_dir))
 
 
 @reviewers.command("add-workspace-key")
 @click.argument("name", metavar="NAME")
-@click.option("--key", required=True, type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
-              help="The workspace's public SSH key file (.pub).")
-@click.option("--demo-only", is_flag=True, hidden=True, help="Mark as the demo workspace key (the bundled sample only).")
+@click.option(
+    "--key",
+    required=True,
+    type=AbsolutePath(exists=True, dir_okay=False, path_type=Path),
+    help="The workspace's public SSH key file (.pub).",
+)
+@click.option(
+    "--demo-only", is_flag=True, hidden=True, help="Mark as the demo workspace key (the bundled sample only)."
+)
 @review_dir_option
 def add_workspace_key_cmd(name, key, demo_only, content_dir, templates, review_dir):
     """Trust the workspace key NAME to sign for a reviewer signed in to the workspace."""
     line = _key_line(key)
-    _edit(lambda: registry_lib.add_workspace_key(content_dir, name, key=line, demo_only=demo_only),
-          content_dir, f"workspace key {name} added")
+    _edit(
+        lambda: registry_lib.add_workspace_key(content_dir, name, key=line, demo_only=demo_only),
+        content_dir,
+        f"workspace key {name} added",
+    )
     click.echo(f"added workspace key {name} to {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
 
 
 @reviewers.command("pin")
-@click.option("--root", default=None, metavar="FINGERPRINT",
-              help="Pin this registry version (sha256:…, 64 hex digits) instead of the first approved one.")
+@click.option(
+    "--root",
+    default=None,
+    metavar="FINGERPRINT",
+    help="Pin this registry version (sha256:…, 64 hex digits) instead of the first approved one.",
+)
 @review_dir_option
 def pin_cmd(root, content_dir, templates, review_dir):
     """Pin the reviewer registry's first approved version in review/reviewers.root:
@@ -238,15 +284,26 @@ def pin_cmd(root, content_dir, templates, review_dir):
     if root is None:
         status = _status(content_dir, templates, review_dir)
         if status.first_approved is None:
-            fail(status.problems, "no version of the reviewer registry is approved yet, so there is nothing to pin")
+            fail(
+                status.problems,
+                "no version of the reviewer registry is approved yet, so there is nothing to pin",
+            )
         root = status.first_approved
     try:
-        path = _edit(lambda: write_pin(folder, root.strip().lower()), content_dir, "first approved version pinned",
-                     path=read_pin(folder).path)
+        path = _edit(
+            lambda: write_pin(folder, root.strip().lower()),
+            content_dir,
+            "first approved version pinned",
+            path=read_pin(folder).path,
+        )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--root") from None
     click.echo(f"pinned the reviewer registry's root {root} in {path}")
-    click.echo("Check it is the version your force's reviewers approved (review status --verbose lists them), "
-               "and commit the file.")
-    click.echo(f"For a pin nobody can change inside this folder, also set {ROOT_ENV}={root} where handle-docs "
-               "prints and serves.")
+    click.echo(
+        "Check it is the version your force's reviewers approved (review status --verbose lists them), "
+        "and commit the file."
+    )
+    click.echo(
+        f"For a pin nobody can change inside this folder, also set {ROOT_ENV}={root} where handle-docs "
+        "prints and serves."
+    )

@@ -35,8 +35,14 @@ from .common import AbsolutePath, fail, unpinned_option
 LOOPBACK = "127.0.0.1"
 
 
-def check_host(host: str, *, accounts: bool, demo: list[str] | tuple[str, ...] = (), public_url: str | None = None,
-               instance: Path = Path("instance")) -> None:
+def check_host(
+    host: str,
+    *,
+    accounts: bool,
+    demo: list[str] | tuple[str, ...] = (),
+    public_url: str | None = None,
+    instance: Path = Path("instance"),
+) -> None:
     """Refuse to listen beyond this computer without accounts, while a demo
     account is enabled, or without the public address."""
     if host == LOOPBACK:
@@ -67,8 +73,10 @@ def _proxy_addresses(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
         try:
             addresses.append(str(ipaddress.ip_address(value.strip())))
         except ValueError:
-            raise click.BadParameter(f"{value!r} is not an IP address (give the proxy's address, e.g. 10.0.0.5; "
-                                     f"one --trusted-proxy for each)") from None
+            raise click.BadParameter(
+                f"{value!r} is not an IP address (give the proxy's address, e.g. 10.0.0.5; "
+                f"one --trusted-proxy for each)"
+            ) from None
     return tuple(dict.fromkeys(addresses))
 
 
@@ -92,8 +100,10 @@ def _demo_accounts(content_dir: Path, instance: Path) -> None:
     click.echo("DEMO ONLY — these accounts and passwords are published; never use them for real work:")
     for account_id, roles, password in shown:
         click.echo(f"  {account_id:<14} password {password:<18} ({', '.join(roles)})")
-    click.echo(f"While they exist the workspace listens on {LOOPBACK} only; remove them with "
-               f"handle-docs users remove ID --instance {instance}.")
+    click.echo(
+        f"While they exist the workspace listens on {LOOPBACK} only; remove them with "
+        f"handle-docs users remove ID --instance {instance}."
+    )
 
 
 def _sso(content_dir: Path, instance: Path, public_url: str | None):
@@ -107,13 +117,19 @@ def _sso(content_dir: Path, instance: Path, public_url: str | None):
     policy, problems = load_policy(content_dir)
     if problems:
         raise click.UsageError("; ".join(str(p) for p in problems))
-    sso, problems = oidc.load_settings(instance, content=content_dir, public_url=public_url,
-                                       reviewer_roles=policy.roles)
+    sso, problems = oidc.load_settings(
+        instance, content=content_dir, public_url=public_url, reviewer_roles=policy.roles
+    )
     if problems:
         raise click.UsageError("single sign-on cannot start:\n" + "\n".join(str(p) for p in problems))
-    click.echo(f"Single sign-on with {sso.issuer}; the redirect address to register there: {sso.redirect_uri}")
+    assert sso is not None  # load_settings gives the settings or says why not
+    click.echo(
+        f"Single sign-on with {sso.issuer}; the redirect address to register there: {sso.redirect_uri}"
+    )
     if not sso.settings.local_accounts:
-        click.echo("The workspace's own accounts are switched off (local_accounts: false): only single sign-on.")
+        click.echo(
+            "The workspace's own accounts are switched off (local_accounts: false): only single sign-on."
+        )
     return sso
 
 
@@ -138,48 +154,132 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
 
     pin = read_pin(review_dir or review_dir_for(content_dir))
     if pin.root is None and allow_unpinned_from_env():
-        click.echo("WARNING: --allow-unpinned-registry: no pin says which reviewer registry is this force's, so "
-                   "anyone who can write the force folder could approve anything. Never for real use.")
+        click.echo(
+            "WARNING: --allow-unpinned-registry: no pin says which reviewer registry is this force's, so "
+            "anyone who can write the force folder could approve anything. Never for real use."
+        )
 
 
 @click.command("serve")
-@click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
-              show_default=True, help="Content folder with operation.yaml, links.yaml and the materials.")
-@click.option("--templates", type=AbsolutePath(file_okay=False, path_type=Path), default=None,
-              help="Templates folder (default: 'templates' beside the content folder).")
-@click.option("--review-dir", type=AbsolutePath(file_okay=False, path_type=Path), default=None,
-              help="Folder of sign-off records (default: 'review' beside the content folder).")
-@click.option("--instance", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("instance"),
-              show_default=True,
-              help="The workspace's own folder: accounts, session secret, SSH key, preview cache (made 0700).")
-@click.option("--host", default=LOOPBACK, show_default=True,
-              help="Address to listen on (other than 127.0.0.1 only with accounts, no demo account, and --public-url).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--key", type=AbsolutePath(dir_okay=False, path_type=Path), default=None,
-              help="The workspace's private SSH key (default: workspace_key in the instance folder, made on first start).")
-@click.option("--public-url", default=None, metavar="URL", callback=_public_url,
-              help="The address people open (a reverse proxy's), e.g. https://workspace.example.police.uk; "
-                   "https makes the session cookies Secure. Needed for any --host but 127.0.0.1.")
-@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR", callback=_proxy_addresses,
-              help="Address of a reverse proxy whose X-Forwarded-For (the client's address), -Proto and -Host are "
-                   "believed; from anyone else they are ignored (repeat for more).")
-@click.option("--trusted-header", default=None, metavar="NAME",
-              help="Take the signed-in account's id from this request header, but only from --trusted-proxy addresses.")
-@click.option("--session-hours", type=click.FloatRange(0.25, 24), default=DEFAULT_HOURS, show_default=True,
-              help="A session ends this long after sign-in, however busy.")
-@click.option("--idle-minutes", type=click.IntRange(5, 24 * 60), default=DEFAULT_IDLE_MINUTES, show_default=True,
-              help="A session ends after this long without a request.")
-@click.option("--log-format", type=click.Choice(logs.FORMATS), default=logs.TEXT, show_default=True,
-              help="The log on standard error: one line a request and a run event, as text or JSON objects "
-                   "(never addresses, registrations, form values or query strings).")
-@click.option("--crimes", "crimes_dir", type=AbsolutePath(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Read police.uk's street-level crime data from this folder (kept up to date there) instead of "
-                   "officers uploading it in the workspace.")
-@click.option("--demo-accounts", is_flag=True, hidden=True,
-              help="Create the demo's published accounts (make serve; the bundled sample only).")
+@click.option(
+    "--content",
+    "content_dir",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Content folder with operation.yaml, links.yaml and the materials.",
+)
+@click.option(
+    "--templates",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    default=None,
+    help="Templates folder (default: 'templates' beside the content folder).",
+)
+@click.option(
+    "--review-dir",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of sign-off records (default: 'review' beside the content folder).",
+)
+@click.option(
+    "--instance",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    default=Path("instance"),
+    show_default=True,
+    help="The workspace's own folder: accounts, session secret, SSH key, preview cache (made 0700).",
+)
+@click.option(
+    "--host",
+    default=LOOPBACK,
+    show_default=True,
+    help="Address to listen on (other than 127.0.0.1 only with accounts, no demo account, and --public-url).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--key",
+    type=AbsolutePath(dir_okay=False, path_type=Path),
+    default=None,
+    help="The workspace's private SSH key (default: workspace_key in the instance folder, made on first start).",
+)
+@click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    callback=_public_url,
+    help="The address people open (a reverse proxy's), e.g. https://workspace.example.police.uk; "
+    "https makes the session cookies Secure. Needed for any --host but 127.0.0.1.",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDR",
+    callback=_proxy_addresses,
+    help="Address of a reverse proxy whose X-Forwarded-For (the client's address), -Proto and -Host are "
+    "believed; from anyone else they are ignored (repeat for more).",
+)
+@click.option(
+    "--trusted-header",
+    default=None,
+    metavar="NAME",
+    help="Take the signed-in account's id from this request header, but only from --trusted-proxy addresses.",
+)
+@click.option(
+    "--session-hours",
+    type=click.FloatRange(0.25, 24),
+    default=DEFAULT_HOURS,
+    show_default=True,
+    help="A session ends this long after sign-in, however busy.",
+)
+@click.option(
+    "--idle-minutes",
+    type=click.IntRange(5, 24 * 60),
+    default=DEFAULT_IDLE_MINUTES,
+    show_default=True,
+    help="A session ends after this long without a request.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(logs.FORMATS),
+    default=logs.TEXT,
+    show_default=True,
+    help="The log on standard error: one line a request and a run event, as text or JSON objects "
+    "(never addresses, registrations, form values or query strings).",
+)
+@click.option(
+    "--crimes",
+    "crimes_dir",
+    type=AbsolutePath(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Read police.uk's street-level crime data from this folder (kept up to date there) instead of "
+    "officers uploading it in the workspace.",
+)
+@click.option(
+    "--demo-accounts",
+    is_flag=True,
+    hidden=True,
+    help="Create the demo's published accounts (make serve; the bundled sample only).",
+)
 @unpinned_option
-def serve(content_dir, templates, review_dir, instance, host, port, key, public_url, trusted_proxies, trusted_header,
-          session_hours, idle_minutes, log_format, crimes_dir, demo_accounts):
+def serve(
+    content_dir,
+    templates,
+    review_dir,
+    instance,
+    host,
+    port,
+    key,
+    public_url,
+    trusted_proxies,
+    trusted_header,
+    session_hours,
+    idle_minutes,
+    log_format,
+    crimes_dir,
+    demo_accounts,
+):
     """The workspace: edit wording, review and approve in a browser.
 
     Opens nothing by itself: it prints the address to open."""
@@ -197,7 +297,9 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
     logs.apply(log_format)  # here and in the worker it starts
     if demo_accounts:
         if host != LOOPBACK:  # published passwords: this computer only
-            raise click.UsageError(f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}")
+            raise click.UsageError(
+                f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}"
+            )
         _demo_accounts(content_dir, instance)
     try:
         found = accounts_lib.load_accounts(instance)
@@ -205,15 +307,31 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
         raise click.UsageError(str(exc)) from None
     sso = _sso(content_dir, instance, public_url)
     has_accounts = bool(found) or bool(trusted_header) or sso is not None
-    check_host(host, accounts=has_accounts, demo=published(found) if host != LOOPBACK else (), public_url=public_url,
-               instance=instance)
+    check_host(
+        host,
+        accounts=has_accounts,
+        demo=published(found) if host != LOOPBACK else (),
+        public_url=public_url,
+        instance=instance,
+    )
     from handle_docs.web import create_app
     from handle_docs.web.app import Settings
     from handle_docs.web.proxies import create_server
 
-    settings = Settings(content=content_dir, templates=templates, review=review_dir, instance=instance, key=key,
-                        trusted_header=trusted_header, trusted_proxies=tuple(trusted_proxies), public_url=public_url,
-                        session_hours=session_hours, idle_minutes=idle_minutes, sso=sso, crimes=crimes_dir)
+    settings = Settings(
+        content=content_dir,
+        templates=templates,
+        review=review_dir,
+        instance=instance,
+        key=key,
+        trusted_header=trusted_header,
+        trusted_proxies=tuple(trusted_proxies),
+        public_url=public_url,
+        session_hours=session_hours,
+        idle_minutes=idle_minutes,
+        sso=sso,
+        crimes=crimes_dir,
+    )
     app = create_app(settings)
     _key_note(settings, app.extensions["handle_docs"]["key"])
     _pin_note(content_dir, review_dir)
@@ -221,7 +339,9 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
     click.echo(f"The workspace is at http://{host}:{server.effective_port}/  (press Ctrl-C to stop)")
     _cookie_note(public_url, trusted_proxies)
     if not has_accounts:
-        click.echo("No accounts: whoever opens it on this computer works as a local editor and cannot approve.")
+        click.echo(
+            "No accounts: whoever opens it on this computer works as a local editor and cannot approve."
+        )
     # the letters runs are made by a worker process of its own, never by the server (services/supervisor.py)
     from handle_docs.services.supervisor import worker_running
 
@@ -236,9 +356,15 @@ def serve(content_dir, templates, review_dir, instance, host, port, key, public_
 
 def _cookie_note(public_url: str | None, trusted_proxies: tuple[str, ...]) -> None:
     if public_url is not None and not is_https(public_url) and not is_loopback(public_url):
-        click.echo(f"WARNING: --public-url {public_url} is plain http: passwords and session cookies cross the "
-                   f"network readable by anyone on the way. Put the workspace behind a TLS reverse proxy and give "
-                   f"its https:// address.", err=True)
+        click.echo(
+            f"WARNING: --public-url {public_url} is plain http: passwords and session cookies cross the "
+            f"network readable by anyone on the way. Put the workspace behind a TLS reverse proxy and give "
+            f"its https:// address.",
+            err=True,
+        )
     elif public_url is None and trusted_proxies:
-        click.echo("Note: behind a TLS reverse proxy, give its address with --public-url https://… so the session "
-                   "cookies are Secure.", err=True)
+        click.echo(
+            "Note: behind a TLS reverse proxy, give its address with --public-url https://… so the session "
+            "cookies are Secure.",
+            err=True,
+        )

@@ -17,17 +17,24 @@ from pathlib import Path
 
 import click
 
-from handle_docs.review import load_policy
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit
+from handle_docs.review import load_policy
 
 from .common import AbsolutePath
 
 instance_option = click.option(
-    "--instance", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("instance"), show_default=True,
-    help="The workspace's own folder (the one `handle-docs serve --instance` uses).")
-stdin_option = click.option("--password-stdin", is_flag=True,
-                            help="Read the password from the first line of standard input (for scripted set-ups).")
+    "--instance",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    default=Path("instance"),
+    show_default=True,
+    help="The workspace's own folder (the one `handle-docs serve --instance` uses).",
+)
+stdin_option = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripted set-ups).",
+)
 
 
 def _password(from_stdin: bool) -> str:
@@ -50,14 +57,30 @@ def users():
 
 @users.command("add")
 @click.argument("account_id", metavar="ID")
-@click.option("--role", "roles", multiple=True, required=True,
-              help="A reviewer role of review-policy.yaml, 'editor' (may change wording), 'officer' or 'admin' "
-                   "(accounts and the sign-in audit in the browser); repeat for more.")
-@click.option("--content", "content_dir", type=AbsolutePath(file_okay=False, path_type=Path), default=Path("content"),
-              show_default=True, help="Content folder whose review-policy.yaml lists the reviewer roles.")
-@click.option("--name", default=None, help="The person's name, as the workspace shows it and the history records it.")
-@click.option("--email", default=None,
-              help="Their e-mail address, which the force folder's history credits their changes to.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="A reviewer role of review-policy.yaml, 'editor' (may change wording), 'officer' or 'admin' "
+    "(accounts and the sign-in audit in the browser); repeat for more.",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    type=AbsolutePath(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Content folder whose review-policy.yaml lists the reviewer roles.",
+)
+@click.option(
+    "--name", default=None, help="The person's name, as the workspace shows it and the history records it."
+)
+@click.option(
+    "--email",
+    default=None,
+    help="Their e-mail address, which the force folder's history credits their changes to.",
+)
 @instance_option
 @stdin_option
 def add(account_id, roles, content_dir, instance, password_stdin, name, email):
@@ -67,9 +90,20 @@ def add(account_id, roles, content_dir, instance, password_stdin, name, email):
         raise click.UsageError("; ".join(str(p) for p in problems))
     _done(lambda: accounts_lib.check_new(instance, account_id, list(roles), policy.roles))
     _done(lambda: accounts_lib.check_name_and_email(name, email))
-    account = _done(lambda: accounts_lib.add_account(instance, account_id, list(roles), _password(password_stdin),
-                                                      allowed=policy.roles, name=name, email=email))
-    click.echo(f"added account {account.id} ({', '.join(account.roles)}) to {accounts_lib.accounts_path(instance)}")
+    account = _done(
+        lambda: accounts_lib.add_account(
+            instance,
+            account_id,
+            list(roles),
+            _password(password_stdin),
+            allowed=policy.roles,
+            name=name,
+            email=email,
+        )
+    )
+    click.echo(
+        f"added account {account.id} ({', '.join(account.roles)}) to {accounts_lib.accounts_path(instance)}"
+    )
 
 
 @users.command("passwd")
@@ -113,12 +147,18 @@ def list_(instance):
     click.echo(f"{'ID':<24} {'ROLES':<40} STATE")
     for account in sorted(found.accounts.values(), key=lambda a: a.id):
         state = "disabled" if account.disabled else "active"
-        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {state}{' (demo: published password)' if account.demo else ''}")
+        demo = " (demo: published password)" if account.demo else ""
+        click.echo(f"{account.id:<24} {', '.join(account.roles):<40} {state}{demo}")
 
 
 @users.command("audit")
-@click.option("--days", type=click.IntRange(1, audit.KEEP_DAYS), default=7, show_default=True,
-              help=f"How many days back to show (entries are kept {audit.KEEP_DAYS} days).")
+@click.option(
+    "--days",
+    type=click.IntRange(1, audit.KEEP_DAYS),
+    default=7,
+    show_default=True,
+    help=f"How many days back to show (entries are kept {audit.KEEP_DAYS} days).",
+)
 @instance_option
 def audit_(days, instance):
     """Sign-ins, wrong passwords, throttled attempts and sign-outs: when, which account, from which address."""
@@ -128,5 +168,7 @@ def audit_(days, instance):
         return
     click.echo(f"{'WHEN (UTC)':<20} {'WHAT':<15} {'ACCOUNT':<24} ADDRESS")
     for entry in found:
-        when = dt.datetime.fromtimestamp(entry.at, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{when:<20} {entry.event:<15} {entry.account or '(no such account)':<24} {entry.address or '?'}")
+        when = dt.datetime.fromtimestamp(entry.at, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(
+            f"{when:<20} {entry.event:<15} {entry.account or '(no such account)':<24} {entry.address or '?'}"
+        )

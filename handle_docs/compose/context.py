@@ -15,14 +15,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
 
-from handle_docs.wording import markup
-from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
+from handle_docs.compose.qr import qr_image, tracked_url
 from handle_docs.models import Finding, Letter
 from handle_docs.records.vocab import UNNAMED_ITEM
 from handle_docs.util.direction import direction_of_text
-from handle_docs.compose.qr import qr_image, tracked_url
-from handle_docs.wording.schema import Block, ListAnd
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording import markup
+from handle_docs.wording.content import QR_ALT, Content, Material, links_shown
+from handle_docs.wording.schema import Block, ListAnd
 
 #: The block saying correspondence in Welsh is welcome: printed in bilingual letters only.
 WELSH_WELCOME = "welsh_welcome"
@@ -35,7 +35,9 @@ def long_date(day: dt.date, language: str = "en-GB") -> str:
     return format_date(day, format="long", locale=_locale(language))
 
 
-def placeholder_values(content: Content, day: dt.date | None = None, language: str = "en-GB") -> dict[str, str]:
+def placeholder_values(
+    content: Content, day: dt.date | None = None, language: str = "en-GB"
+) -> dict[str, str]:
     op = content.operation
     return {
         "area": op.operation.area,
@@ -62,7 +64,7 @@ def filled_runs(run: markup.Run, values: dict[str, str]) -> list[dict[str, Any]]
     for match in markup.PLACEHOLDER_RE.finditer(run.text):
         if match.group(1) in values:
             value = values[match.group(1)]
-            pieces.append({"text": run.text[start:match.start()], "bold": run.bold, "ltr": False})
+            pieces.append({"text": run.text[start : match.start()], "bold": run.bold, "ltr": False})
             pieces.append({"text": value, "bold": run.bold, "ltr": direction_of_text(value) == "ltr"})
             start = match.end()
     pieces.append({"text": run.text[start:], "bold": run.bold, "ltr": False})
@@ -92,7 +94,9 @@ def block_data(block: Block, values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def qr_codes(content: Content, material: Material, source: str, link_ids: list[str] | None = None) -> list[dict[str, Any]]:
+def qr_codes(
+    content: Content, material: Material, source: str, link_ids: list[str] | None = None
+) -> list[dict[str, Any]]:
     """The QR codes ``material`` shows (or those of ``link_ids``), each with its
     label in the material's language and its alt text worded by the material
     (``labels.qr_alt``); addresses from links.yaml only."""
@@ -207,7 +211,11 @@ def letter_context(
             "address": list(op.force.address),
             "phone": op.force.phone,
         },
-        "recipient": [letter.recipient, *letter.address_lines, *([letter.postcode] if letter.postcode else [])],
+        "recipient": [
+            letter.recipient,
+            *letter.address_lines,
+            *([letter.postcode] if letter.postcode else []),
+        ],
         "greeting": markup.fill(material.block("greeting").text, values).strip(),
         "opening": block_data(material.block("opening"), values),
         **({WELSH_WELCOME: block_data(welcome, values)} if welcome is not None else {}),
@@ -223,7 +231,9 @@ def letter_context(
     }
 
 
-def leaflet_context(content: Content, material: Material, *, anchor_suffix: str = "", source: str = "leaflet") -> dict[str, Any]:
+def leaflet_context(
+    content: Content, material: Material, *, anchor_suffix: str = "", source: str = "leaflet"
+) -> dict[str, Any]:
     """Everything a leaflet template prints: blocks in file order, QR codes placed."""
     spec = material.spec
     values = placeholder_values(content, language=spec.language)

@@ -6,8 +6,8 @@ Pure data in, pure data out: nothing here knows about wording or HTML.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from handle_docs.models import Finding, Letter, VehicleCheck, VisitRecord
 from handle_docs.records.vocab import BRAILLE, LARGE_PRINT

@@ -71,7 +71,9 @@ def qr_image(url: str) -> QrImage:
     image.save(png, format="PNG", optimize=True)
     image.save(jpeg, format="JPEG", quality=95, subsampling=0)
     key = hashlib.sha256(url.encode()).hexdigest()[:16]
-    qr = QrImage(url=url, key=key, modules=code.modules_count + 2 * BORDER, png=png.getvalue(), jpeg=jpeg.getvalue())
+    qr = QrImage(
+        url=url, key=key, modules=code.modules_count + 2 * BORDER, png=png.getvalue(), jpeg=jpeg.getvalue()
+    )
     _BY_KEY[key] = qr
     return qr
 

@@ -17,14 +17,14 @@ the one set of sample letters: previews and proofs both draw on it
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
+from handle_docs.compose.letters import build_letters, findings_for
 from handle_docs.models import Finding, Letter, RecordSet, VehicleCheck
 from handle_docs.records.read import read_records
 from handle_docs.records.vocab import language_label
-from handle_docs.compose.letters import build_letters, findings_for
 from handle_docs.wording.content import Content
 
 SAMPLE_RECORDS = Path(__file__).resolve().parents[2] / "examples" / "patrol-records.csv"
@@ -40,28 +40,41 @@ class Scenario:
 
 #: scenario id → (label, does this letter show it?)
 SITUATIONS: dict[str, tuple[str, Callable[[Letter], bool]]] = {
-    "not-locked": ("A car not locked", lambda l: Finding.INSECURE_VEHICLE in l.findings),
-    "all-secure": ("All secure (the thank-you)", lambda l: l.findings == (Finding.ALL_SECURE,)),
-    "on-show": ("Things on show", lambda l: Finding.ITEMS_ON_DISPLAY in l.findings),
-    "keys": ("Keys in sight", lambda l: Finding.KEYS_VISIBLE in l.findings),
-    "several": ("Several cars at one address", lambda l: len(l.vehicles) > 1),
-    "large-print": ("Large print", lambda l: l.large_print),
+    "not-locked": ("A car not locked", lambda letter: Finding.INSECURE_VEHICLE in letter.findings),
+    "all-secure": ("All secure (the thank-you)", lambda letter: letter.findings == (Finding.ALL_SECURE,)),
+    "on-show": ("Things on show", lambda letter: Finding.ITEMS_ON_DISPLAY in letter.findings),
+    "keys": ("Keys in sight", lambda letter: Finding.KEYS_VISIBLE in letter.findings),
+    "several": ("Several cars at one address", lambda letter: len(letter.vehicles) > 1),
+    "large-print": ("Large print", lambda letter: letter.large_print),
 }
 
 
 def _invented() -> list[Letter]:
     """Stand-ins with every situation, for when the sample file is missing."""
+
     def letter(n: int, vehicles: tuple[VehicleCheck, ...], large: bool = False) -> Letter:
-        return Letter(f"S{n:04d}", (f"{n} Sample Street", "Sampleton"), "ZZ99 9ZZ", vehicles,
-                      findings_for(vehicles), (n + 1,), large_print=large)
+        return Letter(
+            f"S{n:04d}",
+            (f"{n} Sample Street", "Sampleton"),
+            "ZZ99 9ZZ",
+            vehicles,
+            findings_for(vehicles),
+            (n + 1,),
+            large_print=large,
+        )
 
     return [
         letter(1, (VehicleCheck("QZ00 AAA", secure=False, items_on_display=()),)),
         letter(2, (VehicleCheck("QZ00 AAB", secure=True, items_on_display=()),)),
         letter(3, (VehicleCheck("QZ00 AAC", secure=True, items_on_display=("bag",)),)),
         letter(4, (VehicleCheck("QZ00 AAD", secure=True, items_on_display=("keys",), keys_visible=True),)),
-        letter(5, (VehicleCheck("QZ00 AAE", secure=True, items_on_display=()),
-                   VehicleCheck("QZ00 AAF", secure=False, items_on_display=("phone",)))),
+        letter(
+            5,
+            (
+                VehicleCheck("QZ00 AAE", secure=True, items_on_display=()),
+                VehicleCheck("QZ00 AAF", secure=False, items_on_display=("phone",)),
+            ),
+        ),
         letter(6, (VehicleCheck("QZ00 AAG", secure=False, items_on_display=()),), large=True),
     ]
 
@@ -105,7 +118,9 @@ def scenarios(content: Content, material_id: str, path: Path = SAMPLE_RECORDS) -
     letters = sample_letters(path)
     out: list[Scenario] = []
     for sid, (label, shows) in SITUATIONS.items():
-        found = next((l for l in letters if shows(l)), None) or next(l for l in _invented() if shows(l))
+        found = next((letter for letter in letters if shows(letter)), None) or next(
+            letter for letter in _invented() if shows(letter)
+        )
         out.append(Scenario(sid, label, replace(found, language="en-GB")))
     base = content.material(material_id)
     first = out[0].letter
@@ -116,10 +131,21 @@ def scenarios(content: Content, material_id: str, path: Path = SAMPLE_RECORDS) -
     return out
 
 
-def scenario(content: Content, material_id: str, scenario_id: str | None, path: Path = SAMPLE_RECORDS) -> Scenario:
+def scenario(
+    content: Content, material_id: str, scenario_id: str | None, path: Path = SAMPLE_RECORDS
+) -> Scenario:
     """The scenario with that id, or the first one (an unknown id is never an error)."""
     found = scenarios(content, material_id, path)
     return next((s for s in found if s.id == scenario_id), found[0])
 
 
-__all__ = ["SAMPLE_RECORDS", "SITUATIONS", "Scenario", "proof_letters", "sample_letters", "sample_patrol", "scenario", "scenarios"]
+__all__ = [
+    "SAMPLE_RECORDS",
+    "SITUATIONS",
+    "Scenario",
+    "proof_letters",
+    "sample_letters",
+    "sample_patrol",
+    "scenario",
+    "scenarios",
+]

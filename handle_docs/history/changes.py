@@ -4,8 +4,9 @@ change to be written and committed (:func:`repo.record`) with a readable message
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from handle_docs.review.policy import load_policy
 from handle_docs.review.registry import REGISTRY_ID
@@ -27,14 +28,20 @@ def _title(content: Content, material_id: str) -> str:
     return material_id.replace("-", " ").replace("_", " ").capitalize()
 
 
-def record_save(content: Content, material_id: str, save: Callable[[], EditOutcome], author: Person,
-                committer: Person) -> Recorded[EditOutcome]:
+def record_save(
+    content: Content, material_id: str, save: Callable[[], EditOutcome], author: Person, committer: Person
+) -> Recorded[EditOutcome]:
     """``save()`` (wording/edit.save_edits) under the folder's lock, committed as ``author``."""
     path = Path(content.root) / content.material(material_id).source
     title = _title(content, material_id)
-    return record(Path(content.root), [path], save,
-                  lambda outcome: messages.saved(title, outcome.changed) if outcome.saved and outcome.changed else None,
-                  author, committer)
+    return record(
+        Path(content.root),
+        [path],
+        save,
+        lambda outcome: messages.saved(title, outcome.changed) if outcome.saved and outcome.changed else None,
+        author,
+        committer,
+    )
 
 
 def _version_number(content: Content, material_id: str, fp: str) -> int | None:
@@ -43,8 +50,15 @@ def _version_number(content: Content, material_id: str, fp: str) -> int | None:
     return Numbering.of(content.root).number_of(material_id, fp)
 
 
-def record_signoff(content: Content, material_id: str, sign: Callable[[], T], author: Person, committer: Person,
-                   *, review_dir: Path | None = None) -> Recorded[T]:
+def record_signoff(
+    content: Content,
+    material_id: str,
+    sign: Callable[[], T],
+    author: Person,
+    committer: Person,
+    *,
+    review_dir: Path | None = None,
+) -> Recorded[T]:
     """``sign()`` (review.approve / request_changes, returning ``(entry, status)``) under the folder's lock,
     its record committed as the reviewer."""
     review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
@@ -68,7 +82,8 @@ def terminal_person() -> Person:
     return Person.for_id(login)
 
 
-def record_change(folder: Path, paths: list[Path], change: Callable[[], T], message: str, author: Person,
-                  committer: Person) -> Recorded[T]:
+def record_change(
+    folder: Path, paths: list[Path], change: Callable[[], T], message: str, author: Person, committer: Person
+) -> Recorded[T]:
     """Any other change made by the command line (``reviewers add``…): ``change()`` committed as one."""
     return record(Path(folder), paths, change, lambda _value: message, author, committer)

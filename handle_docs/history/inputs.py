@@ -27,7 +27,9 @@ def fonts_sha256() -> str:
     """One digest of the bundled fonts (and other assets) the letters are drawn with."""
     digest = hashlib.sha256()
     for path in sorted(p for p in ASSETS.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(ASSETS).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        digest.update(
+            path.relative_to(ASSETS).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest()
+        )
     return digest.hexdigest()
 
 

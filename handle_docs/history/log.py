@@ -18,9 +18,9 @@ import functools
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -94,7 +94,9 @@ def commits(repo: ForceRepo, *paths: str, until: str = "HEAD") -> list[Commit]:
     if until == "HEAD" and repo.head() is None:
         return []  # a repository with no commit yet
     fmt = "%H%x1f%an%x1f%ae%x1f%cn%x1f%cI%x1f%s%x1e"
-    out = git(repo.root, "log", "--reverse", f"--format={fmt}", until, "--", *paths).stdout.decode("utf-8", "replace")
+    out = git(repo.root, "log", "--reverse", f"--format={fmt}", until, "--", *paths).stdout.decode(
+        "utf-8", "replace"
+    )
     found = []
     for record in out.split("\x1e"):
         record = record.strip("\n")
@@ -153,8 +155,11 @@ def _read_materials(root: str, commit: str) -> dict[str, tuple[str, str, str | N
         found = {}
         for material_id, material in content.materials.items():
             try:
-                found[material_id] = (fingerprint(content, material_id), resident_text(content, material_id),
-                                      material.spec.last_edited_by)
+                found[material_id] = (
+                    fingerprint(content, material_id),
+                    resident_text(content, material_id),
+                    material.spec.last_edited_by,
+                )
             except (ProblemsError, KeyError, OSError):
                 continue
         return found
@@ -179,7 +184,9 @@ def _names_at(root: str, head: str) -> dict[str, str]:
     return {k: (v or {}).get("name", k) for k, v in (registry.get("reviewers") or {}).items()}
 
 
-def _decisions(repo: ForceRepo, head: str, material_id: str) -> tuple[dict[str, list[Decision]], dict[str, str]]:
+def _decisions(
+    repo: ForceRepo, head: str, material_id: str
+) -> tuple[dict[str, list[Decision]], dict[str, str]]:
     """Every decision in the material's sign-off record at ``head``, by fingerprint; and the reviewer
     registry's names by id."""
     path = f"{REVIEW}/{material_id}.yaml"
@@ -193,9 +200,16 @@ def _decisions(repo: ForceRepo, head: str, material_id: str) -> tuple[dict[str, 
             continue
         day = entry.get("date")
         reviewer = str(entry.get("reviewer", ""))
-        found.setdefault(str(entry.get("fingerprint", "")), []).append(Decision(
-            reviewer, names.get(reviewer, reviewer), str(entry.get("role", "")), entry["decision"],
-            day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), str(entry.get("note") or "")))
+        found.setdefault(str(entry.get("fingerprint", "")), []).append(
+            Decision(
+                reviewer,
+                names.get(reviewer, reviewer),
+                str(entry.get("role", "")),
+                entry["decision"],
+                day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)),
+                str(entry.get("note") or ""),
+            )
+        )
     return found, names
 
 
@@ -216,7 +230,9 @@ def _versions_at(root: str, head: str, material_id: str) -> tuple[Version, ...]:
         editor = commit.author
         if commit.email in TOOL_ADDRESSES and now[2]:
             editor = names.get(now[2], now[2])
-        found.append(Version(len(found) + 1, commit, now[0], now[1], changes, decided.get(now[0], []), editor))
+        found.append(
+            Version(len(found) + 1, commit, now[0], now[1], changes, decided.get(now[0], []), editor)
+        )
         previous = now
     return tuple(found)
 
@@ -254,12 +270,17 @@ def describe(version: Version, edited: str, role_name: Callable[[str], str] = st
     """One version in plain words, as ``handle-docs history MATERIAL`` prints it: ``edited`` says who edited it
     and when ("edited by Dana Whitlock on 14 November 2026 at 10:32", history/numbering.py), ``role_name`` a
     role as the policy names it."""
-    lines = [f"version {version.number}  ({short(version.fingerprint)})", f"  {edited}: {version.commit.message}"]
+    lines = [
+        f"version {version.number}  ({short(version.fingerprint)})",
+        f"  {edited}: {version.commit.message}",
+    ]
     if version.decisions:
         for d in version.decisions:
             word = "approved by" if d.decision == APPROVED else "changes asked for by"
-            lines.append(f"  {word} {d.name}, {role_name(d.role)}, on {d.date.isoformat()}"
-                         + (f": {d.note}" if d.note else ""))
+            lines.append(
+                f"  {word} {d.name}, {role_name(d.role)}, on {d.date.isoformat()}"
+                + (f": {d.note}" if d.note else "")
+            )
     else:
         lines.append("  not approved")
     lines.append("  change: " + version.change_words().replace("\n", "\n    "))

@@ -12,7 +12,7 @@ def _field_words(key: str) -> str:
     if parts[0] == "blocks":
         parts = parts[1:]
     if parts and parts[-1] in ("text", "heading") and len(parts) > 1:
-        parts = parts[:-1] if parts[-1] == "text" else parts[:-1] + ["heading"]
+        parts = parts[:-1] if parts[-1] == "text" else [*parts[:-1], "heading"]
     return " ".join(parts).replace("_", " ").replace("-", " ")
 
 

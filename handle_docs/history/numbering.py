@@ -51,7 +51,7 @@ class Numbering:
     zone: dt.tzinfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIME_ZONE))
 
     @classmethod
-    def of(cls, content_root: Path) -> "Numbering":
+    def of(cls, content_root: Path) -> Numbering:
         root = Path(content_root)
         try:
             repo = ForceRepo.of(root)
@@ -75,12 +75,13 @@ class Numbering:
             stamp = (self.content_root / status.source).stat().st_mtime
         except OSError:
             return None
-        return dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(stamp, dt.UTC)
 
     def label_of(self, version: Version) -> VersionLabel:
         """A version of the history in words: who edited it (the commit's author) and when (in the force's zone)."""
-        return VersionLabel(version.number, version.editor or version.commit.author,
-                            version.commit.when.astimezone(self.zone))
+        return VersionLabel(
+            version.number, version.editor or version.commit.author, version.commit.when.astimezone(self.zone)
+        )
 
     def edited_words(self, version: Version) -> str:
         """'edited by Dana Whitlock on 14 November 2026 at 10:32': the label without its number."""
@@ -97,8 +98,9 @@ class Numbering:
         else:
             number = version_number(status)
         written = self._written(status)
-        return VersionLabel(number, person_name(status, last_edited_by),
-                            written.astimezone(self.zone) if written else None)
+        return VersionLabel(
+            number, person_name(status, last_edited_by), written.astimezone(self.zone) if written else None
+        )
 
     def number_of(self, material_id: str, fp: str) -> int | None:
         """The number of the version with fingerprint ``fp`` in the history (None: not in it)."""

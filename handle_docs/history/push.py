@@ -58,10 +58,13 @@ class Pusher:
             git(self.repo.root, "push", "--quiet", "--", self.remote, f"HEAD:refs/heads/{BRANCH}")
         except HistoryError as exc:
             with self._lock:
-                since = self.problem.since if self.problem else dt.datetime.now(dt.timezone.utc)
+                since = self.problem.since if self.problem else dt.datetime.now(dt.UTC)
                 self.problem = PushProblem(since, str(exc))
-            log.warning("the off-site copy of the history could not be updated; trying again in %g s: %s",
-                        self.retry, exc)
+            log.warning(
+                "the off-site copy of the history could not be updated; trying again in %g s: %s",
+                self.retry,
+                exc,
+            )
             return False
         with self._lock:
             self.problem, self.pushed = None, head

@@ -30,19 +30,25 @@ import os
 import re
 import subprocess
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 from handle_docs.util import atomic
 
 T = TypeVar("T")
 
 #: Said when the folder is the handle-docs source itself (its own content/).
-SOURCE_CHECKOUT = ("This folder is handle-docs' own source, not a force folder, so changes here are not put on "
-                   "the record. Make a force folder with 'handle-docs init DIR' (make serve does).")
+SOURCE_CHECKOUT = (
+    "This folder is handle-docs' own source, not a force folder, so changes here are not put on "
+    "the record. Make a force folder with 'handle-docs init DIR' (make serve does)."
+)
 #: What ``init`` keeps out of the record: run outputs and the workspace's instance folder (personal data).
-GITIGNORE = "# Never on the record: letters runs (personal data) and the workspace's instance folder.\n/out/\n/instance/\n"
+GITIGNORE = (
+    "# Never on the record: letters runs (personal data) and the workspace's instance folder.\n"
+    "/out/\n/instance/\n"
+)
 _GIT_TIMEOUT = 60
 _thread_lock = threading.RLock()  # flock is per open file; this keeps one process's threads in order too
 
@@ -59,7 +65,7 @@ class Person:
     email: str
 
     @classmethod
-    def for_id(cls, person_id: str | None, name: str | None = None) -> "Person":
+    def for_id(cls, person_id: str | None, name: str | None = None) -> Person:
         """A person of the workspace or the registry: their name, and an address made from their id (local
         accounts and the registry hold no e-mail addresses; ``.invalid`` never reaches anyone; someone signed
         in through the force's provider is credited with the address it gave: web/history.signed_person)."""
@@ -82,15 +88,28 @@ def _env(author: Person | None, committer: Person | None) -> dict[str, str]:
     return env
 
 
-def git(root: Path, *args: str, author: Person | None = None, committer: Person | None = None,
-        check: bool = True, feed: bytes | None = None) -> subprocess.CompletedProcess:
+def git(
+    root: Path,
+    *args: str,
+    author: Person | None = None,
+    committer: Person | None = None,
+    check: bool = True,
+    feed: bytes | None = None,
+) -> subprocess.CompletedProcess:
     """Run ``git`` in ``root`` (output as bytes; ``feed`` its input); a failure raises HistoryError with git's
     last line."""
-    stdin = {} if feed is not None else {"stdin": subprocess.DEVNULL}
     try:
-        done = subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "core.quotepath=off", *args],
-                              cwd=root, env=_env(author, committer or author), capture_output=True,
-                              timeout=_GIT_TIMEOUT, input=feed, umask=0o077, **stdin)
+        done = subprocess.run(
+            ["git", "-c", "commit.gpgsign=false", "-c", "core.quotepath=off", *args],
+            cwd=root,
+            env=_env(author, committer or author),
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            input=feed,
+            umask=0o077,
+            # no input: git must not wait on the server's standard input
+            stdin=None if feed is not None else subprocess.DEVNULL,
+        )
     except FileNotFoundError as exc:
         raise HistoryError("git is not installed on this machine (Debian: apt-get install git)") from exc
     except subprocess.TimeoutExpired as exc:
@@ -98,7 +117,9 @@ def git(root: Path, *args: str, author: Person | None = None, committer: Person 
     if check and done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         main = [line for line in said if line.startswith(("fatal:", "error:"))] or said[-1:]
-        raise HistoryError(f"git {args[0]} failed: {' '.join(main) if main else 'exit status ' + str(done.returncode)}")
+        raise HistoryError(
+            f"git {args[0]} failed: {' '.join(main) if main else 'exit status ' + str(done.returncode)}"
+        )
     return done
 
 
@@ -129,7 +150,7 @@ class ForceRepo:
     root: Path
 
     @classmethod
-    def of(cls, folder: Path) -> "ForceRepo | None":
+    def of(cls, folder: Path) -> ForceRepo | None:
         """The repository holding ``folder`` (a force folder or its ``content/``), None when there is
         none.  Raises HistoryError for the handle-docs source checkout (:data:`SOURCE_CHECKOUT`)."""
         root = find_root(folder)
@@ -140,7 +161,7 @@ class ForceRepo:
         return cls(root)
 
     @classmethod
-    def init(cls, root: Path, message: str, author: Person, committer: Person) -> "ForceRepo":
+    def init(cls, root: Path, message: str, author: Person, committer: Person) -> ForceRepo:
         """Make ``root`` a repository and commit everything in it (``init``'s starter) as one commit."""
         root = Path(root).absolute()
         if is_source_checkout(root):
@@ -189,13 +210,15 @@ class ForceRepo:
             if not entry:
                 continue
             meta, path = entry.split("\t", 1)
-            mode, kind, obj = meta.split()
+            _mode, kind, obj = meta.split()
             if kind == "blob":
                 blobs.append((path, obj))
         if not blobs:
             return target
         # every blob through one git process (one per file made the materials page's first visit seconds long)
-        out = git(self.root, "cat-file", "--batch", feed="".join(f"{obj}\n" for _path, obj in blobs).encode()).stdout
+        out = git(
+            self.root, "cat-file", "--batch", feed="".join(f"{obj}\n" for _path, obj in blobs).encode()
+        ).stdout
         at = 0
         for path, obj in blobs:
             header_end = out.index(b"\n", at)
@@ -203,7 +226,7 @@ class ForceRepo:
             if oid != obj or kind != "blob":
                 raise HistoryError(f"git cat-file gave {oid} {kind} for {obj}")
             start = header_end + 1
-            data = out[start:start + int(size)]
+            data = out[start : start + int(size)]
             at = start + int(size) + 1  # the newline after the contents
             file = target / path
             file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -281,12 +304,18 @@ def _restore(before: dict[Path, bytes | None], after: dict[Path, bytes | None]) 
 
 
 #: What a person is told, in the workspace's words (the details go to the log and the command line).
-NOT_A_REPOSITORY = ("Saved, but not kept in the history: this workspace's folder is not set up to keep one. "
-                    "Tell whoever runs the workspace.")
-NOT_IN_SOURCE = ("Saved, but not kept in the history: this is the handle-docs program's own folder, not a "
-                 "force's folder. Tell whoever runs the workspace.")
-UNDONE = ("The change could not be kept in the history, so it was undone and nothing changed. Try again, or "
-          "tell whoever runs the workspace.")
+NOT_A_REPOSITORY = (
+    "Saved, but not kept in the history: this workspace's folder is not set up to keep one. "
+    "Tell whoever runs the workspace."
+)
+NOT_IN_SOURCE = (
+    "Saved, but not kept in the history: this is the handle-docs program's own folder, not a "
+    "force's folder. Tell whoever runs the workspace."
+)
+UNDONE = (
+    "The change could not be kept in the history, so it was undone and nothing changed. Try again, or "
+    "tell whoever runs the workspace."
+)
 
 
 @dataclass
@@ -295,17 +324,27 @@ class Recorded(Generic[T]):
 
     value: T
     commit: str | None = None
-    not_recorded: str | None = None  # the files are as the action left them, but not on the record: why (words)
+    not_recorded: str | None = (
+        None  # the files are as the action left them, but not on the record: why (words)
+    )
     failed: str | None = None  # the commit failed and the files were put back as they were (words)
-    details: str | None = None  # the technical reason (git's message, the folder), for the log and command line
+    details: str | None = (
+        None  # the technical reason (git's message, the folder), for the log and command line
+    )
 
     @property
     def ok(self) -> bool:
         return self.failed is None
 
 
-def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: Callable[[T], str | None],
-           author: Person, committer: Person) -> Recorded[T]:
+def record(
+    folder: Path,
+    watch: list[Path],
+    action: Callable[[], T],
+    describe: Callable[[T], str | None],
+    author: Person,
+    committer: Person,
+) -> Recorded[T]:
     """Run ``action`` (which writes files under ``watch``) under the force folder's lock, then commit
     the files it changed with the message ``describe(result)`` (None: nothing to record).
 
@@ -320,9 +359,12 @@ def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: C
             return Recorded(action(), not_recorded=NOT_IN_SOURCE, details=str(exc))
     if repo is None:
         with locked(folder):
-            return Recorded(action(), not_recorded=NOT_A_REPOSITORY,
-                            details=f"{folder} is in no git repository ('handle-docs init DIR' makes a force folder "
-                                    "that is one)")
+            return Recorded(
+                action(),
+                not_recorded=NOT_A_REPOSITORY,
+                details=f"{folder} is in no git repository ('handle-docs init DIR' makes a force folder "
+                "that is one)",
+            )
     with locked(repo.root):
         before = _files_under(watch)
         try:
@@ -334,8 +376,9 @@ def record(folder: Path, watch: list[Path], action: Callable[[], T], describe: C
         if message is None:
             return Recorded(value)
         after = _files_under(watch)
-        changed = sorted({repo.rel(p) for p in set(before) | set(after)
-                          if before.get(p) != after.get(p) and repo.holds(p)})
+        changed = sorted(
+            {repo.rel(p) for p in set(before) | set(after) if before.get(p) != after.get(p) and repo.holds(p)}
+        )
         if not changed:
             return Recorded(value)
         try:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
@@ -31,13 +30,21 @@ class Findings:
         return not (self.not_committed or self.registry or self.changed_outside)
 
     def lines(self) -> list[str]:
-        out = [f"sign-off records: {self.signoffs_checked} checked, "
-               + ("each added by a commit" if not self.not_committed else f"{len(self.not_committed)} NOT added by any commit")]
+        out = [
+            f"sign-off records: {self.signoffs_checked} checked, "
+            + (
+                "each added by a commit"
+                if not self.not_committed
+                else f"{len(self.not_committed)} NOT added by any commit"
+            )
+        ]
         out += [f"  {line}" for line in self.not_committed]
         out.append("reviewer registry: " + (self.registry or "its chain starts at the pinned root"))
         if self.changed_outside:
-            out.append(f"changed outside the workspace and the command line since the last commit "
-                       f"({len(self.changed_outside)} file{'s' if len(self.changed_outside) != 1 else ''}):")
+            out.append(
+                f"changed outside the workspace and the command line since the last commit "
+                f"({len(self.changed_outside)} file{'s' if len(self.changed_outside) != 1 else ''}):"
+            )
             out += [f"  {name}" for name in self.changed_outside]
         else:
             out.append("no file changed since the last commit")
@@ -73,14 +80,16 @@ def verify_folder(repo: ForceRepo, today: dt.date | None = None) -> Findings:
             findings.signoffs_checked += 1
             if _key(entry) not in committed:
                 who = entry.get("reviewer", "?")
-                findings.not_committed.append(f"{rel}: the {entry.get('decision', '?')} by {who} dated "
-                                              f"{entry.get('date', '?')} was not added by any commit")
+                findings.not_committed.append(
+                    f"{rel}: the {entry.get('decision', '?')} by {who} dated "
+                    f"{entry.get('date', '?')} was not added by any commit"
+                )
     content_root = repo.root / CONTENT
     try:
-        policy, problems = load_policy(content_root)
+        policy, _problems = load_policy(content_root)
         status = registry_status(content_root, policy, review_dir_for(content_root), today or dt.date.today())
-        if status.pin_refused:
-            findings.registry = status.pin_problem.message
+        if status.pin_refusal is not None:
+            findings.registry = status.pin_refusal.message
     except (OSError, HistoryError) as exc:
         findings.registry = f"cannot be read ({exc})"
     findings.changed_outside = repo.changed_files()

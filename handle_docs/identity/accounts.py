@@ -102,9 +102,15 @@ def load_accounts(instance: Path) -> Accounts:
         raise AccountError(f"{path}: cannot be read ({exc})") from None
     found = {}
     for account_id, entry in (data.get("accounts") or {}).items():
-        found[account_id] = Account(id=account_id, roles=list(entry["roles"]), hash=entry["hash"],
-                                    disabled=bool(entry.get("disabled", False)), demo=bool(entry.get("demo", False)),
-                                    name=entry.get("name") or None, email=entry.get("email") or None)
+        found[account_id] = Account(
+            id=account_id,
+            roles=list(entry["roles"]),
+            hash=entry["hash"],
+            disabled=bool(entry.get("disabled", False)),
+            demo=bool(entry.get("demo", False)),
+            name=entry.get("name") or None,
+            email=entry.get("email") or None,
+        )
     return Accounts(path, found)
 
 
@@ -133,10 +139,14 @@ def check_roles(roles: list[str], allowed: list[str]) -> list[str]:
 def check_new(instance: Path, account_id: str, roles: list[str], allowed: list[str]) -> Accounts:
     """The accounts, when ``account_id`` with ``roles`` could be added to them."""
     if not ID_PATTERN.match(account_id):
-        raise AccountError(f"account id {account_id!r}: use lower-case letters, digits and '-' (like a reviewer id)")
+        raise AccountError(
+            f"account id {account_id!r}: use lower-case letters, digits and '-' (like a reviewer id)"
+        )
     accounts = load_accounts(instance)
     if account_id in accounts.accounts:
-        raise AccountError(f"there is already an account {account_id} (change its password: users passwd {account_id})")
+        raise AccountError(
+            f"there is already an account {account_id} (change its password: users passwd {account_id})"
+        )
     check_roles(roles, allowed)
     return accounts
 
@@ -152,13 +162,23 @@ def check_name_and_email(name: str | None, email: str | None) -> tuple[str | Non
     return name, email
 
 
-def add_account(instance: Path, account_id: str, roles: list[str], password: str, *, allowed: list[str],
-                demo: bool = False, name: str | None = None, email: str | None = None) -> Account:
+def add_account(
+    instance: Path,
+    account_id: str,
+    roles: list[str],
+    password: str,
+    *,
+    allowed: list[str],
+    demo: bool = False,
+    name: str | None = None,
+    email: str | None = None,
+) -> Account:
     accounts = check_new(instance, account_id, roles, allowed)
     check_password(password)
     name, email = check_name_and_email(name, email)
-    account = Account(account_id, check_roles(roles, allowed), _hasher.hash(password), demo=demo, name=name,
-                      email=email)
+    account = Account(
+        account_id, check_roles(roles, allowed), _hasher.hash(password), demo=demo, name=name, email=email
+    )
     accounts.accounts[account_id] = account
     save_accounts(accounts)
     return account

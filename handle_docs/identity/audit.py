@@ -44,7 +44,9 @@ class Entry:
     address: str | None
 
 
-def record(instance: Path, event: str, account: str | None, address: str | None, *, now: float | None = None) -> None:
+def record(
+    instance: Path, event: str, account: str | None, address: str | None, *, now: float | None = None
+) -> None:
     """Add one entry and delete those older than ``KEEP_DAYS``."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
@@ -53,16 +55,19 @@ def record(instance: Path, event: str, account: str | None, address: str | None,
         instance_db.ensure(conn, "identity.audit", TABLES)
         with instance_db.immediate(conn):
             conn.execute("DELETE FROM signin_audit WHERE at < ?", (now - KEEP_DAYS * 86400.0,))
-            conn.execute("INSERT INTO signin_audit (at, event, account, address) VALUES (?, ?, ?, ?)",
-                         (now, event, account, address))
+            conn.execute(
+                "INSERT INTO signin_audit (at, event, account, address) VALUES (?, ?, ?, ?)",
+                (now, event, account, address),
+            )
 
 
 def entries(instance: Path, *, since: float = 0.0) -> list[Entry]:
     """The entries since ``since`` (seconds since the epoch), oldest first."""
     with instance_db.opened(instance) as conn:
         instance_db.ensure(conn, "identity.audit", TABLES)
-        rows = conn.execute("SELECT at, event, account, address FROM signin_audit WHERE at >= ? ORDER BY at, rowid",
-                            (since,)).fetchall()
+        rows = conn.execute(
+            "SELECT at, event, account, address FROM signin_audit WHERE at >= ? ORDER BY at, rowid", (since,)
+        ).fetchall()
     return [Entry(row["at"], row["event"], row["account"], row["address"]) for row in rows]
 
 
@@ -70,6 +75,9 @@ def last_sign_ins(instance: Path) -> dict[str, float]:
     """Each account's last sign-in within the kept days (seconds since the epoch), by account id."""
     with instance_db.opened(instance) as conn:
         instance_db.ensure(conn, "identity.audit", TABLES)
-        rows = conn.execute("SELECT account, MAX(at) AS at FROM signin_audit WHERE event = ? AND account IS NOT NULL "
-                            "GROUP BY account", (SIGNED_IN,)).fetchall()
+        rows = conn.execute(
+            "SELECT account, MAX(at) AS at FROM signin_audit WHERE event = ? AND account IS NOT NULL "
+            "GROUP BY account",
+            (SIGNED_IN,),
+        ).fetchall()
     return {row["account"]: row["at"] for row in rows}

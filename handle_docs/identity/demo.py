@@ -25,7 +25,9 @@ def ensure_demo_accounts(instance: Path, allowed_roles: list[str]) -> list[tuple
     have = accounts_lib.load_accounts(instance)
     for account_id, roles, password in DEMO_ACCOUNTS:
         if have.get(account_id) is None:
-            accounts_lib.add_account(instance, account_id, list(roles), password, allowed=allowed_roles, demo=True)
+            accounts_lib.add_account(
+                instance, account_id, list(roles), password, allowed=allowed_roles, demo=True
+            )
     return list(DEMO_ACCOUNTS)
 
 

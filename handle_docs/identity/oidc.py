@@ -33,9 +33,10 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import requests
@@ -77,7 +78,7 @@ class SsoError(Exception):
         self.reason = reason
 
 
-# --- settings ---------------------------------------------------------------------------------------------------------
+# --- settings -----------------------------------------------------------------------------------------------
 
 
 class SsoSettings(Strict):
@@ -102,19 +103,25 @@ class SsoSettings(Strict):
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError("the issuer is an address starting https://")
         if parts.scheme == "http" and parts.hostname not in LOOPBACK_NAMES:
-            raise ValueError("the issuer must start https:// (plain http only for a provider on this computer)")
+            raise ValueError(
+                "the issuer must start https:// (plain http only for a provider on this computer)"
+            )
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("the issuer may not have a query, a '#' part, a user name or a password")
         if MULTI_TENANT.search(parts.path):
-            raise ValueError("this issuer stands for many tenants: give your tenant's own issuer, e.g. "
-                             "https://login.microsoftonline.com/<tenant id>/v2.0")
+            raise ValueError(
+                "this issuer stands for many tenants: give your tenant's own issuer, e.g. "
+                "https://login.microsoftonline.com/<tenant id>/v2.0"
+            )
         return value
 
     @field_validator("client_secret_env")
     @classmethod
     def _env_name(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise ValueError("give the name of an environment variable (letters, digits and '_'), not the secret")
+            raise ValueError(
+                "give the name of an environment variable (letters, digits and '_'), not the secret"
+            )
         return value
 
     @field_validator("roles", mode="before")
@@ -125,10 +132,12 @@ class SsoSettings(Strict):
         return value
 
     @model_validator(mode="after")
-    def _one_secret(self) -> "SsoSettings":
+    def _one_secret(self) -> SsoSettings:
         if (self.client_secret_file is None) == (self.client_secret_env is None):
-            raise ValueError("give exactly one of client_secret_file (a file holding the secret) or "
-                             "client_secret_env (the environment variable holding it)")
+            raise ValueError(
+                "give exactly one of client_secret_file (a file holding the secret) or "
+                "client_secret_env (the environment variable holding it)"
+            )
         return self
 
 
@@ -148,7 +157,13 @@ class Sso:
     def subject_of(self, claims: dict) -> str:
         """The person's subject: the settings' subject claim of a checked ID token (SsoError without one)."""
         value = claims.get(self.settings.subject_claim)
-        if not isinstance(value, str) or not value or len(value) > 255 or not value.isprintable() or " " in value:
+        if (
+            not isinstance(value, str)
+            or not value
+            or len(value) > 255
+            or not value.isprintable()
+            or " " in value
+        ):
             raise SsoError(f"the ID token has no usable {self.settings.subject_claim}")
         return value
 
@@ -172,8 +187,9 @@ def known_roles(reviewer_roles: list[str]) -> list[str]:
     return list(dict.fromkeys([*STAFF_ROLES, *reviewer_roles, ADMIN]))
 
 
-def load_settings(instance: Path, *, content: Path, public_url: str | None,
-                  reviewer_roles: list[str]) -> tuple[Sso | None, list[Problem]]:
+def load_settings(
+    instance: Path, *, content: Path, public_url: str | None, reviewer_roles: list[str]
+) -> tuple[Sso | None, list[Problem]]:
     """The single sign-on settings of ``instance`` (None, no problems: single sign-on is off), or the problems
     (file:line:key) that stop them. ``public_url``: where people open the workspace (the redirect address is made
     from it); ``content``: the content folder, where no secret may be kept."""
@@ -189,13 +205,22 @@ def load_settings(instance: Path, *, content: Path, public_url: str | None,
     for provider_role, roles in settings.roles.items():
         for role in roles:
             if role not in allowed:
-                problems.append(doc.problem(f"roles.{provider_role}",
-                                            f"unknown role {role!r} (known: {', '.join(allowed)})"))
+                problems.append(
+                    doc.problem(
+                        f"roles.{provider_role}", f"unknown role {role!r} (known: {', '.join(allowed)})"
+                    )
+                )
     secret = _secret(settings, doc, Path(content), problems)
     if public_url is None:
-        problems.append(Problem("single sign-on needs serve --public-url: the address people open, from which the "
-                                "redirect address registered at the provider is made", str(path), doc.line_of("")))
-    if problems:
+        problems.append(
+            Problem(
+                "single sign-on needs serve --public-url: the address people open, from which the "
+                "redirect address registered at the provider is made",
+                str(path),
+                doc.line_of(""),
+            )
+        )
+    if problems or public_url is None:
         return None, problems
     return Sso(settings, secret, public_url + CALLBACK_PATH, str(path)), []
 
@@ -204,17 +229,25 @@ def _secret(settings: SsoSettings, doc, content: Path, problems: list[Problem]) 
     if settings.client_secret_env is not None:
         value = os.environ.get(settings.client_secret_env, "").strip()
         if not value:
-            problems.append(doc.problem("client_secret_env",
-                                        f"the environment variable {settings.client_secret_env} is not set"))
+            problems.append(
+                doc.problem(
+                    "client_secret_env", f"the environment variable {settings.client_secret_env} is not set"
+                )
+            )
         return value
     file = settings.client_secret_file
+    assert file is not None  # SsoSettings asks for the secret's variable or its file
     if not file.is_absolute():
         file = Path(doc.path).parent / file
     file = Path(os.path.abspath(file))
     content = Path(os.path.abspath(content))
     if file == content or content in file.parents or content.resolve() in file.resolve().parents:
-        problems.append(doc.problem("client_secret_file",
-                                    "the client secret may not be kept in the content folder (it is shared in git)"))
+        problems.append(
+            doc.problem(
+                "client_secret_file",
+                "the client secret may not be kept in the content folder (it is shared in git)",
+            )
+        )
         return ""
     try:
         value = file.read_text(encoding="utf-8").strip()
@@ -226,7 +259,7 @@ def _secret(settings: SsoSettings, doc, content: Path, problems: list[Problem]) 
     return value
 
 
-# --- the provider: discovery and keys ----------------------------------------------------------------------------------
+# --- the provider: discovery and keys -----------------------------------------------------------------------
 
 
 @dataclass
@@ -240,8 +273,13 @@ class Provider:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _session(self, **kwargs) -> OAuth2Session:
-        return OAuth2Session(self.sso.settings.client_id, self.sso.client_secret, code_challenge_method="S256",
-                             token_endpoint_auth_method="client_secret_basic", **kwargs)
+        return OAuth2Session(
+            self.sso.settings.client_id,
+            self.sso.client_secret,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="client_secret_basic",
+            **kwargs,
+        )
 
     def _get(self, url: str) -> dict:
         try:
@@ -261,11 +299,13 @@ class Provider:
                 url = self.sso.issuer.rstrip("/") + "/.well-known/openid-configuration"
                 meta = self._get(url)
                 if meta.get("issuer") != self.sso.issuer:
-                    raise SsoError(f"the discovery document names the issuer {meta.get('issuer')!r}, not the "
-                                   f"configured {self.sso.issuer!r}: refused")
+                    raise SsoError(
+                        f"the discovery document names the issuer {meta.get('issuer')!r}, not the "
+                        f"configured {self.sso.issuer!r}: refused"
+                    )
                 for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-                    url = meta.get(name)
-                    if not isinstance(url, str) or not _safe_url(url, self.sso.issuer):
+                    endpoint = meta.get(name)
+                    if not isinstance(endpoint, str) or not _safe_url(endpoint, self.sso.issuer):
                         raise SsoError(f"the discovery document's {name} is missing or not https")
                 self._meta = meta
             return self._meta
@@ -277,7 +317,8 @@ class Provider:
         with self._lock:
             if self._keys is None or (fresh and time.monotonic() - self._keys_at >= REFETCH):
                 try:
-                    self._keys = KeySet.import_key_set(self._get(meta["jwks_uri"]))
+                    # the provider's document as it sent it: import_key_set checks it (the errors below)
+                    self._keys = KeySet.import_key_set(self._get(meta["jwks_uri"]))  # type: ignore[arg-type]
                 except (JoseError, ValueError, KeyError, TypeError) as exc:
                     raise SsoError(f"the provider's keys cannot be read: {exc}") from None
                 self._keys_at = time.monotonic()
@@ -290,21 +331,29 @@ class Provider:
         state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
         meta = self.metadata()
         with self._session(redirect_uri=self.sso.redirect_uri, scope="openid profile email") as client:
-            url, _ = client.create_authorization_url(meta["authorization_endpoint"], state=state, nonce=nonce,
-                                                     code_verifier=verifier)
+            url, _ = client.create_authorization_url(
+                meta["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier
+            )
         if f"code_challenge={create_s256_code_challenge(verifier)}" not in url:  # PKCE S256, never plain
             raise SsoError("the sign-in address has no S256 code challenge")
         Flows(instance).add(state, nonce, verifier)
         return url, state
 
-    def finish(self, instance: Path, *, state: str, code: str, bound_state: str | None, iss: str | None = None,
-               now: Callable[[], float] = time.time) -> dict:
+    def finish(
+        self,
+        instance: Path,
+        *,
+        state: str,
+        code: str,
+        bound_state: str | None,
+        iss: str | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> dict:
         """The callback: the ID token's claims, every check passed; else SsoError. ``iss``: the authorization
         response's issuer (RFC 9207), when the provider sends one."""
         flow = Flows(instance).take(state, now=now())  # single use: gone whatever happens next
         if flow is None:
-            raise SsoError("the state is unknown, was used already or is older than "
-                           f"{FLOW_MINUTES} minutes")
+            raise SsoError(f"the state is unknown, was used already or is older than {FLOW_MINUTES} minutes")
         if not bound_state or not _same(bound_state, state):
             raise SsoError("the state was not started in this browser")
         if iss is not None and iss != self.sso.issuer:
@@ -314,8 +363,13 @@ class Provider:
         meta = self.metadata()
         try:
             with self._session(redirect_uri=self.sso.redirect_uri) as client:
-                token = client.fetch_token(meta["token_endpoint"], code=code, code_verifier=flow.verifier,
-                                           grant_type="authorization_code", timeout=TIMEOUT)
+                token = client.fetch_token(
+                    meta["token_endpoint"],
+                    code=code,
+                    code_verifier=flow.verifier,
+                    grant_type="authorization_code",
+                    timeout=TIMEOUT,
+                )
         except (requests.RequestException, AuthlibBaseError, ValueError) as exc:
             raise SsoError(f"the code could not be exchanged: {type(exc).__name__}: {exc}") from None
         id_token = token.get("id_token")
@@ -333,7 +387,9 @@ class Provider:
         except (JoseError, ValueError) as exc:
             raise SsoError(f"the ID token is refused: {type(exc).__name__}: {exc}") from None
         claims = dict(decoded.claims)
-        check_claims(claims, issuer=self.sso.issuer, client_id=self.sso.settings.client_id, nonce=nonce, now=now)
+        check_claims(
+            claims, issuer=self.sso.issuer, client_id=self.sso.settings.client_id, nonce=nonce, now=now
+        )
         return claims
 
 
@@ -378,7 +434,7 @@ def check_claims(claims: dict, *, issuer: str, client_id: str, nonce: str, now: 
         raise SsoError("the ID token has no usable sub")
 
 
-# --- flows in progress: state, nonce, PKCE verifier, single use ----------------------------------------------------------
+# --- flows in progress: state, nonce, PKCE verifier, single use ---------------------------------------------
 
 FLOW_TABLES = """
 CREATE TABLE IF NOT EXISTS sso_flows (
@@ -410,8 +466,10 @@ class Flows:
             instance_db.ensure(conn, "identity.oidc.flows", FLOW_TABLES)
             with instance_db.immediate(conn):
                 conn.execute("DELETE FROM sso_flows WHERE created < ?", (now - FLOW_MINUTES * 60,))
-                conn.execute("INSERT INTO sso_flows (state_hash, nonce, verifier, created) VALUES (?, ?, ?, ?)",
-                             (_hash(state), nonce, verifier, now))
+                conn.execute(
+                    "INSERT INTO sso_flows (state_hash, nonce, verifier, created) VALUES (?, ?, ?, ?)",
+                    (_hash(state), nonce, verifier, now),
+                )
 
     def take(self, state: str, *, now: float) -> Flow | None:
         """The flow of ``state``, deleted as it is read (a second callback with it finds nothing)."""
@@ -420,14 +478,16 @@ class Flows:
         with instance_db.opened(self.instance) as conn:
             instance_db.ensure(conn, "identity.oidc.flows", FLOW_TABLES)
             with instance_db.immediate(conn):
-                row = conn.execute("DELETE FROM sso_flows WHERE state_hash = ? RETURNING nonce, verifier, created",
-                                   (_hash(state),)).fetchone()
+                row = conn.execute(
+                    "DELETE FROM sso_flows WHERE state_hash = ? RETURNING nonce, verifier, created",
+                    (_hash(state),),
+                ).fetchone()
         if row is None or row["created"] < now - FLOW_MINUTES * 60:
             return None
         return Flow(row["nonce"], row["verifier"])
 
 
-# --- people signed in by the provider ----------------------------------------------------------------------------------
+# --- people signed in by the provider -----------------------------------------------------------------------
 
 PEOPLE_TABLES = """
 CREATE TABLE IF NOT EXISTS sso_people (
@@ -450,33 +510,38 @@ class Person:
 
     @property
     def subject(self) -> str:
-        return self.account[len(PREFIX):]
+        return self.account[len(PREFIX) :]
 
 
 def account_id(sub: str) -> str:
     return PREFIX + sub
 
 
-def is_sso_account(account: str | None) -> bool:
-    return bool(account) and account.startswith(PREFIX)
+def is_sso_account(account: str | None) -> TypeGuard[str]:
+    return account is not None and account.startswith(PREFIX)
 
 
 def _text(value: Any, limit: int = 200) -> str | None:
     return " ".join(value.split())[:limit] if isinstance(value, str) and value.strip() else None
 
 
-def remember(instance: Path, subject: str, claims: dict, roles: list[str], *, now: float | None = None) -> Person:
+def remember(
+    instance: Path, subject: str, claims: dict, roles: list[str], *, now: float | None = None
+) -> Person:
     """Keep who signed in (``subject``: :meth:`Sso.subject_of`) and the roles their token gave now (replacing the
     last sign-in's). With no role, every session they still have ends."""
     now = time.time() if now is None else now
-    person = Person(account_id(subject), _text(claims.get("name")), _text(claims.get("email")),
-                    tuple(roles), now)
+    person = Person(
+        account_id(subject), _text(claims.get("name")), _text(claims.get("email")), tuple(roles), now
+    )
     with instance_db.opened(instance) as conn:
         instance_db.ensure(conn, "identity.oidc.people", PEOPLE_TABLES)
-        conn.execute("INSERT INTO sso_people (account, name, email, roles, last_signin) VALUES (?, ?, ?, ?, ?) "
-                     "ON CONFLICT(account) DO UPDATE SET name = excluded.name, email = excluded.email, "
-                     "roles = excluded.roles, last_signin = excluded.last_signin",
-                     (person.account, person.name, person.email, json.dumps(list(roles)), now))
+        conn.execute(
+            "INSERT INTO sso_people (account, name, email, roles, last_signin) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(account) DO UPDATE SET name = excluded.name, email = excluded.email, "
+            "roles = excluded.roles, last_signin = excluded.last_signin",
+            (person.account, person.name, person.email, json.dumps(list(roles)), now),
+        )
     if not roles:
         sessions.end_for_account(instance, person.account)
     return person
@@ -486,17 +551,24 @@ def person(instance: Path, account: str) -> Person | None:
     """The person signed in by the provider as ``account`` (sso:<sub>), with the roles of their last sign-in."""
     with instance_db.opened(instance) as conn:
         instance_db.ensure(conn, "identity.oidc.people", PEOPLE_TABLES)
-        row = conn.execute("SELECT account, name, email, roles, last_signin FROM sso_people WHERE account = ?",
-                           (account,)).fetchone()
+        row = conn.execute(
+            "SELECT account, name, email, roles, last_signin FROM sso_people WHERE account = ?", (account,)
+        ).fetchone()
     if row is None:
         return None
-    return Person(row["account"], row["name"], row["email"], tuple(json.loads(row["roles"])), row["last_signin"])
+    return Person(
+        row["account"], row["name"], row["email"], tuple(json.loads(row["roles"])), row["last_signin"]
+    )
 
 
 def people(instance: Path) -> list[Person]:
     """Everyone who has signed in by the provider (for the administration pages)."""
     with instance_db.opened(instance) as conn:
         instance_db.ensure(conn, "identity.oidc.people", PEOPLE_TABLES)
-        rows = conn.execute("SELECT account, name, email, roles, last_signin FROM sso_people ORDER BY account")
-        return [Person(r["account"], r["name"], r["email"], tuple(json.loads(r["roles"])), r["last_signin"])
-                for r in rows.fetchall()]
+        rows = conn.execute(
+            "SELECT account, name, email, roles, last_signin FROM sso_people ORDER BY account"
+        )
+        return [
+            Person(r["account"], r["name"], r["email"], tuple(json.loads(r["roles"])), r["last_signin"])
+            for r in rows.fetchall()
+        ]

@@ -22,9 +22,9 @@ import hashlib
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util import instance_db
 
@@ -100,8 +100,10 @@ class Sessions:
             _tables(conn)
             with instance_db.immediate(conn):
                 self._prune(conn, now)
-                conn.execute("INSERT INTO signin_sessions (id_hash, account, created, seen) VALUES (?, ?, ?, ?)",
-                             (_hash(token), account_id, now, now))
+                conn.execute(
+                    "INSERT INTO signin_sessions (id_hash, account, created, seen) VALUES (?, ?, ?, ?)",
+                    (_hash(token), account_id, now, now),
+                )
         return token, now + self.lifetimes.hard
 
     def account_of(self, token: str | None) -> str | None:
@@ -112,15 +114,20 @@ class Sessions:
         key = _hash(token)
         now = self.clock()
         with instance_db.opened(self.instance) as conn:
-            row = _tables(conn).execute("SELECT account, created, seen FROM signin_sessions WHERE id_hash = ?",
-                                        (key,)).fetchone()
+            row = (
+                _tables(conn)
+                .execute("SELECT account, created, seen FROM signin_sessions WHERE id_hash = ?", (key,))
+                .fetchone()
+            )
             if row is None:
                 return None
             if now >= row["created"] + self.lifetimes.hard or now >= row["seen"] + self.lifetimes.idle:
                 conn.execute("DELETE FROM signin_sessions WHERE id_hash = ?", (key,))
                 return None
             if now - row["seen"] >= SEEN_EVERY:
-                conn.execute("UPDATE signin_sessions SET seen = ? WHERE id_hash = ? AND seen < ?", (now, key, now))
+                conn.execute(
+                    "UPDATE signin_sessions SET seen = ? WHERE id_hash = ? AND seen < ?", (now, key, now)
+                )
             return row["account"]
 
     def end(self, token: str | None) -> None:
@@ -134,12 +141,19 @@ class Sessions:
         """How many live sessions each account has."""
         now = self.clock()
         with instance_db.opened(self.instance) as conn:
-            rows = _tables(conn).execute(
-                "SELECT account, COUNT(*) AS n FROM signin_sessions WHERE created > ? AND seen > ? GROUP BY account",
-                (now - self.lifetimes.hard, now - self.lifetimes.idle)).fetchall()
+            rows = (
+                _tables(conn)
+                .execute(
+                    "SELECT account, COUNT(*) AS n FROM signin_sessions "
+                    "WHERE created > ? AND seen > ? GROUP BY account",
+                    (now - self.lifetimes.hard, now - self.lifetimes.idle),
+                )
+                .fetchall()
+            )
         return {row["account"]: row["n"] for row in rows}
 
     def _prune(self, conn: sqlite3.Connection, now: float) -> None:
-        conn.execute("DELETE FROM signin_sessions WHERE created <= ? OR seen <= ?",
-                     (now - self.lifetimes.hard, now - self.lifetimes.idle))
-
+        conn.execute(
+            "DELETE FROM signin_sessions WHERE created <= ? OR seen <= ?",
+            (now - self.lifetimes.hard, now - self.lifetimes.idle),
+        )

@@ -30,9 +30,9 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util import instance_db
 
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS signin_throttle (
 
 
 def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
 def wait_after(failures: int, free: int) -> float:
@@ -68,7 +68,10 @@ class Throttle:
     clock: Callable[[], float] = time.time  # seconds since the epoch: the counters outlive the process
 
     def _keys(self, account_id: str, address: str) -> list[tuple[str, int]]:
-        return [(_key("account", account_id), FREE_FAILURES), (_key("address", address or "?"), ADDRESS_FREE_FAILURES)]
+        return [
+            (_key("account", account_id), FREE_FAILURES),
+            (_key("address", address or "?"), ADDRESS_FREE_FAILURES),
+        ]
 
     def _conn(self) -> sqlite3.Connection:
         conn = instance_db.connect(self.instance)
@@ -96,9 +99,11 @@ class Throttle:
                 if wait > 0:
                     return wait
                 for key, _, failures, _ in counted:
-                    conn.execute("INSERT INTO signin_throttle (key, failures, last) VALUES (?, ?, ?) "
-                                 "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last = excluded.last",
-                                 (key, failures + 1, now))
+                    conn.execute(
+                        "INSERT INTO signin_throttle (key, failures, last) VALUES (?, ?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last = excluded.last",
+                        (key, failures + 1, now),
+                    )
                 return 0.0
         finally:
             conn.close()
@@ -111,7 +116,9 @@ class Throttle:
         try:
             with instance_db.immediate(conn):
                 conn.execute("DELETE FROM signin_throttle WHERE key = ?", (account_key,))
-                conn.execute("UPDATE signin_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?", (address_key,))
+                conn.execute(
+                    "UPDATE signin_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?", (address_key,)
+                )
         finally:
             conn.close()
 
@@ -120,7 +127,9 @@ class Throttle:
         now = self.clock()
         conn = self._conn()
         try:
-            counted = [(free, *self._counted(conn, key, now)) for key, free in self._keys(account_id, address)]
+            counted = [
+                (free, *self._counted(conn, key, now)) for key, free in self._keys(account_id, address)
+            ]
         finally:
             conn.close()
         return max(0.0, *(last + wait_after(failures, free) - now for free, failures, last in counted))

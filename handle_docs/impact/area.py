@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.models import Problem, ProblemsError
@@ -31,8 +31,41 @@ EARTH_RADIUS_M = 6_371_000
 
 #: Last words that make a part of an address a street ("12 Larch Close" -> "Larch Close").
 STREET_WORDS = frozenset(
-    "road street lane close avenue way drive court crescent place gardens terrace grove hill walk square "
-    "parade view mews green rise row park vale end fields meadow wharf yard hollow path gate chase".split()
+    [
+        "road",
+        "street",
+        "lane",
+        "close",
+        "avenue",
+        "way",
+        "drive",
+        "court",
+        "crescent",
+        "place",
+        "gardens",
+        "terrace",
+        "grove",
+        "hill",
+        "walk",
+        "square",
+        "parade",
+        "view",
+        "mews",
+        "green",
+        "rise",
+        "row",
+        "park",
+        "vale",
+        "end",
+        "fields",
+        "meadow",
+        "wharf",
+        "yard",
+        "hollow",
+        "path",
+        "gate",
+        "chase",
+    ]
 )
 _HOUSE_NUMBER = re.compile(r"^\d+[A-Za-z]?(-\d+[A-Za-z]?)?\s+")
 _FLAT = re.compile(r"^(flat|apartment|unit|room)\b", re.IGNORECASE)
@@ -58,9 +91,24 @@ def street_of(address: str) -> str:
 
 
 #: Short forms of a street's last word, as officers type them ("Larch Cl" is "Larch Close").
-SHORT_FORMS = {"rd": "road", "st": "street", "ln": "lane", "cl": "close", "ave": "avenue", "av": "avenue",
-               "dr": "drive", "ct": "court", "cres": "crescent", "pl": "place", "gdns": "gardens", "terr": "terrace",
-               "ter": "terrace", "gr": "grove", "sq": "square", "pde": "parade"}
+SHORT_FORMS = {
+    "rd": "road",
+    "st": "street",
+    "ln": "lane",
+    "cl": "close",
+    "ave": "avenue",
+    "av": "avenue",
+    "dr": "drive",
+    "ct": "court",
+    "cres": "crescent",
+    "pl": "place",
+    "gdns": "gardens",
+    "terr": "terrace",
+    "ter": "terrace",
+    "gr": "grove",
+    "sq": "square",
+    "pde": "parade",
+}
 
 
 def fold(street: str) -> str:
@@ -158,8 +206,9 @@ def buffer_ring(crimes: Crimes, area: set[str], metres: float) -> list[str]:
     return ring
 
 
-def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crimes: Crimes,
-                 doc: YamlDoc | None = None) -> Area:
+def resolve_area(
+    config: ImpactArea | None, matches: StreetMatches | None, crimes: Crimes, doc: YamlDoc | None = None
+) -> Area:
     """The area, buffer and comparison; :class:`ProblemsError` when the area is not settled (ambiguous
     streets and no ``area.lsoa``), or a listed LSOA is not in the crime data. Problems point at ``doc``
     (operation.yaml as read) when given."""
@@ -169,8 +218,14 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
     def listed(key: str, codes: list[str]) -> list[str]:
         for i, code in enumerate(codes):
             if code not in known:
-                problems.append(_problem(doc, f"{key}.{i}", f"{code} is not in the crime data (no vehicle crime "
-                                         "recorded there, or another force's LSOA)"))
+                problems.append(
+                    _problem(
+                        doc,
+                        f"{key}.{i}",
+                        f"{code} is not in the crime data (no vehicle crime "
+                        "recorded there, or another force's LSOA)",
+                    )
+                )
         return sorted(set(codes))
 
     if config is not None and config.lsoa:
@@ -181,18 +236,31 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
             # The street itself is not in the message (messages carry no part of an address): the edge
             # shows matches.ambiguous beside it, where the person who ran the command reads it.
             for codes in matches.ambiguous.values():
-                problems.append(_problem(
-                    doc, "area.lsoa", f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not "
-                    "guessed; list the patrolled LSOAs in area.lsoa"))
+                problems.append(
+                    _problem(
+                        doc,
+                        "area.lsoa",
+                        f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not "
+                        "guessed; list the patrolled LSOAs in area.lsoa",
+                    )
+                )
         area = sorted(set(matches.matched.values()))
         area_from = "street names"
         if not area and not problems:
             searched = bool(matches.unmatched)
-            problems.append(_problem(
-                doc, "area.lsoa",
-                ("no patrolled street was found in the crime data" if searched else "the patrolled area is not "
-                 "given (handle-docs impact RECORDS shows the LSOAs of the records' streets)")
-                + ": list the patrolled LSOAs in area.lsoa"))
+            problems.append(
+                _problem(
+                    doc,
+                    "area.lsoa",
+                    (
+                        "no patrolled street was found in the crime data"
+                        if searched
+                        else "the patrolled area is not "
+                        "given (handle-docs impact RECORDS shows the LSOAs of the records' streets)"
+                    )
+                    + ": list the patrolled LSOAs in area.lsoa",
+                )
+            )
     if problems:
         raise ProblemsError(problems)
     area_set = set(area)
@@ -212,10 +280,26 @@ def resolve_area(config: ImpactArea | None, matches: StreetMatches | None, crime
     if problems:
         raise ProblemsError(problems)
     if not comparison:
-        raise ProblemsError([_problem(doc, "area.comparison", "no comparison LSOAs left outside the area and "
-                                      "buffer: list some in area.comparison")])
+        raise ProblemsError(
+            [
+                _problem(
+                    doc,
+                    "area.comparison",
+                    "no comparison LSOAs left outside the area and buffer: list some in area.comparison",
+                )
+            ]
+        )
     return Area(tuple(area), tuple(buffer), tuple(comparison), area_from, buffer_from, comparison_from)
 
 
-__all__ = ["Area", "StreetMatches", "buffer_ring", "fold", "load_area_config", "match_streets", "patrols",
-           "resolve_area", "street_of"]
+__all__ = [
+    "Area",
+    "StreetMatches",
+    "buffer_ring",
+    "fold",
+    "load_area_config",
+    "match_streets",
+    "patrols",
+    "resolve_area",
+    "street_of",
+]

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager, rcParams  # noqa: E402  (after the backend is chosen)
-from matplotlib.figure import Figure  # noqa: E402
+# imported after the backend is chosen
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-from handle_docs.util.fonts import FONT_DIR  # noqa: E402
-from handle_docs.util.reproducible import source_datetime  # noqa: E402
+from handle_docs.util.fonts import FONT_DIR
+from handle_docs.util.reproducible import source_datetime
 
 FONTS = FONT_DIR
 FONT_FILES = ("AtkinsonHyperlegibleNext-Regular.ttf", "AtkinsonHyperlegibleNext-Bold.ttf")
@@ -66,7 +67,7 @@ def shown_months(months: Sequence[str], operation: str) -> list[str]:
 
 
 def _label(month: str) -> str:
-    names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     return f"{names[int(month[5:7]) - 1]}\n{month[:4]}"
 
 
@@ -80,7 +81,7 @@ def draw(series: Mapping[str, Mapping[str, int]], operation: str) -> bytes:
         axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
         x = list(range(len(months)))
         op_x = months.index(operation) if operation in months else None
-        for ax, (name, counts) in zip(axes, series.items()):
+        for ax, (name, counts) in zip(axes, series.items(), strict=True):
             y = [counts.get(m, 0) for m in months]
             if op_x is not None:
                 ax.axvspan(op_x + 0.5, len(months) - 0.5, color=AFTER_SHADE, linewidth=0)
@@ -91,8 +92,14 @@ def draw(series: Mapping[str, Mapping[str, int]], operation: str) -> bytes:
             ax.spines[["top", "right"]].set_visible(False)
             ax.yaxis.get_major_locator().set_params(integer=True)
         if op_x is not None:
-            axes[0].annotate("patrol", (op_x, axes[0].get_ylim()[1]), xytext=(4, -2), textcoords="offset points",
-                             va="top", fontsize=FONT_PT)
+            axes[0].annotate(
+                "patrol",
+                (op_x, axes[0].get_ylim()[1]),
+                xytext=(4, -2),
+                textcoords="offset points",
+                va="top",
+                fontsize=FONT_PT,
+            )
         step = max(1, -(-len(months) // 7))
         axes[-1].set_xticks(x[::step], [_label(m) for m in months[::step]])
         axes[-1].set_xlim(-0.5, len(months) - 0.5)
@@ -122,10 +129,10 @@ def inline(svg: bytes, alt: str) -> str:
     """The SVG as an element to put in the report's HTML: no XML prolog or DOCTYPE, ``role="img"`` with
     ``alt`` as its accessible name and title (the HTML around it is autoescaped; ``alt`` is escaped here)."""
     text = svg.decode("utf-8")
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
     text = _STYLE_ATTR.sub(_presentation, text)
-    safe = (alt.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    safe = alt.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     text = text.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1)
     head_end = text.index(">") + 1
     return text[:head_end] + f"<title>{safe}</title>" + text[head_end:]

@@ -13,8 +13,8 @@ after together), or a count of zero anywhere, the verdict is ``too few to tell``
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 #: Fewer area crimes than this, before and after together, and no verdict is given.
 MIN_COUNT = 20
@@ -44,9 +44,17 @@ class Change:
     verdict: str
 
     def as_dict(self) -> dict:
-        r = lambda x: None if x is None else round(x, 1)  # noqa: E731
-        return {"before": self.before, "after": self.after, "percent": r(self.percent), "low": r(self.low),
-                "high": r(self.high), "verdict": self.verdict}
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 1)
+
+        return {
+            "before": self.before,
+            "after": self.after,
+            "percent": r(self.percent),
+            "low": r(self.low),
+            "high": r(self.high),
+            "verdict": self.verdict,
+        }
 
 
 def add_months(month: str, n: int) -> str:
@@ -69,11 +77,15 @@ def periods(months: list[str], operation: str) -> Periods:
     have = set(months)
     after = tuple(m for m in sorted(have) if m > operation and add_months(m, -12) in have)
     if not any(m > operation for m in have):
-        raise EstimateError(f"the crime data has no month after the operation month {operation}: "
-                            "download the months since the patrol from police.uk")
+        raise EstimateError(
+            f"the crime data has no month after the operation month {operation}: "
+            "download the months since the patrol from police.uk"
+        )
     if not after:
-        raise EstimateError(f"the crime data has no months a year before the months after {operation}: "
-                            "download at least 12 months before the patrol as well")
+        raise EstimateError(
+            f"the crime data has no months a year before the months after {operation}: "
+            "download at least 12 months before the patrol as well"
+        )
     return Periods(operation, after, tuple(add_months(m, -12) for m in after))
 
 
@@ -91,7 +103,10 @@ def _verdict(low: float, high: float) -> str:
 
 def _interval(log_ratio: float, variance: float) -> tuple[float, float, float]:
     half = Z95 * math.sqrt(variance)
-    pct = lambda x: 100 * (math.exp(x) - 1)  # noqa: E731
+
+    def pct(x: float) -> float:
+        return 100 * (math.exp(x) - 1)
+
     return pct(log_ratio), pct(log_ratio - half), pct(log_ratio + half)
 
 
@@ -104,8 +119,9 @@ def year_on_year(before: int, after: int, *, min_count: int = MIN_COUNT) -> Chan
     return Change(before, after, pct, low, high, _verdict(low, high))
 
 
-def diff_in_diff(before: int, after: int, comp_before: int, comp_after: int, *,
-                 min_count: int = MIN_COUNT) -> Change:
+def diff_in_diff(
+    before: int, after: int, comp_before: int, comp_after: int, *, min_count: int = MIN_COUNT
+) -> Change:
     """The change in an area beyond the comparison's change over the same months (ratio of rate ratios)."""
     counts = (before, after, comp_before, comp_after)
     if min(counts) == 0 or before + after < min_count:
@@ -129,8 +145,14 @@ class Estimate:
     min_count: int
 
 
-def estimate(area: Mapping[str, int], buffer: Mapping[str, int], comparison: Mapping[str, int],
-             operation: str, *, min_count: int = MIN_COUNT) -> Estimate:
+def estimate(
+    area: Mapping[str, int],
+    buffer: Mapping[str, int],
+    comparison: Mapping[str, int],
+    operation: str,
+    *,
+    min_count: int = MIN_COUNT,
+) -> Estimate:
     """The whole estimate from three monthly series (month -> vehicle crimes) and the operation month."""
     p = periods(sorted(set(area) | set(comparison) | set(buffer)), operation)
     a0, a1 = _total(area, p.before), _total(area, p.after)
@@ -147,5 +169,20 @@ def estimate(area: Mapping[str, int], buffer: Mapping[str, int], comparison: Map
     )
 
 
-__all__ = ["Change", "Estimate", "EstimateError", "FELL", "MIN_COUNT", "NO_CLEAR_CHANGE", "Periods", "ROSE",
-           "TOO_FEW", "VERDICTS", "add_months", "diff_in_diff", "estimate", "periods", "year_on_year"]
+__all__ = [
+    "FELL",
+    "MIN_COUNT",
+    "NO_CLEAR_CHANGE",
+    "ROSE",
+    "TOO_FEW",
+    "VERDICTS",
+    "Change",
+    "Estimate",
+    "EstimateError",
+    "Periods",
+    "add_months",
+    "diff_in_diff",
+    "estimate",
+    "periods",
+    "year_on_year",
+]

@@ -8,8 +8,8 @@ used only when ``area.lsoa`` is not given) and returns an :class:`Impact`: plain
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from handle_docs.impact import words
 from handle_docs.impact.area import Area, StreetMatches, match_streets, resolve_area
@@ -20,8 +20,11 @@ from handle_docs.wording.yamlfile import YamlDoc
 
 AREA, BUFFER, COMPARISON = "area", "buffer", "comparison"
 #: How the three series are named to a reader (chart panels, table headings).
-SERIES_NAMES = {AREA: "The patrolled area", BUFFER: "The streets around it (buffer)",
-                COMPARISON: "The comparison area"}
+SERIES_NAMES = {
+    AREA: "The patrolled area",
+    BUFFER: "The streets around it (buffer)",
+    COMPARISON: "The comparison area",
+}
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,15 @@ class Impact:
         return self.estimate.area.verdict
 
 
-def evaluate(crimes: Crimes, config: ImpactArea | None, operation_month: str, streets: Iterable[str] = (), *,
-             min_count: int = MIN_COUNT, doc: YamlDoc | None = None) -> Impact:
+def evaluate(
+    crimes: Crimes,
+    config: ImpactArea | None,
+    operation_month: str,
+    streets: Iterable[str] = (),
+    *,
+    min_count: int = MIN_COUNT,
+    doc: YamlDoc | None = None,
+) -> Impact:
     """The finding; :class:`~handle_docs.models.ProblemsError` when the area is not settled,
     :class:`~handle_docs.impact.estimate.EstimateError` when the months do not allow an estimate; problems
     point at ``doc`` (operation.yaml as read, :func:`~handle_docs.impact.area.load_area_config`)."""
@@ -54,9 +64,20 @@ def evaluate(crimes: Crimes, config: ImpactArea | None, operation_month: str, st
         COMPARISON: crimes.series(frozenset(area.comparison)),
     }
     est = estimate(series[AREA], series[BUFFER], series[COMPARISON], operation_month, min_count=min_count)
-    comparison = "the rest of the force" if area.comparison_from == "rest of the force" else "the comparison area"
-    return Impact(operation_month, area, matches, series, est, words.headline(est, comparison),
-                  words.buffer_words(est), comparison, crimes.no_location)
+    comparison = (
+        "the rest of the force" if area.comparison_from == "rest of the force" else "the comparison area"
+    )
+    return Impact(
+        operation_month,
+        area,
+        matches,
+        series,
+        est,
+        words.headline(est, comparison),
+        words.buffer_words(est),
+        comparison,
+        crimes.no_location,
+    )
 
 
 __all__ = ["AREA", "BUFFER", "COMPARISON", "SERIES_NAMES", "Impact", "evaluate"]

@@ -12,8 +12,8 @@ LSOAs, over all the months read, are listed too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from handle_docs.impact.estimate import FELL, ROSE, TOO_FEW, add_months, year_on_year
 from handle_docs.impact.policeuk import Crimes
@@ -25,8 +25,15 @@ STREETS_EACH = 3
 
 UP, DOWN, SAME = "up", "down", "steady"
 NO_YEAR_BEFORE = "no data a year earlier"  # the data do not reach back to the same 3 months a year earlier
-CSV_COLUMNS = ("rank", "lsoa_code", "lsoa_name", "crimes_last_3_months", "crimes_last_12_months", "trend",
-               "last_patrolled")
+CSV_COLUMNS = (
+    "rank",
+    "lsoa_code",
+    "lsoa_name",
+    "crimes_last_3_months",
+    "crimes_last_12_months",
+    "trend",
+    "last_patrolled",
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,15 @@ class Hotspot:
     streets: tuple[tuple[str, int], ...]  # busiest police.uk locations over all months read (top LSOAs only)
 
     def row(self) -> list[str]:
-        return [str(self.rank), self.lsoa_code, self.lsoa_name, str(self.last_3), str(self.last_12), self.trend,
-                self.last_patrolled.isoformat() if self.last_patrolled else ""]
+        return [
+            str(self.rank),
+            self.lsoa_code,
+            self.lsoa_name,
+            str(self.last_3),
+            str(self.last_12),
+            self.trend,
+            self.last_patrolled.isoformat() if self.last_patrolled else "",
+        ]
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,9 @@ def trend(now: int, year_before: int | None) -> str:
     return {ROSE: UP, FELL: DOWN, TOO_FEW: TOO_FEW}.get(change.verdict, SAME)
 
 
-def rank(crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = (), force: str | None = None) -> Hotspots:
+def rank(
+    crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = (), force: str | None = None
+) -> Hotspots:
     """Every LSOA of the data (or of ``force``: police.uk's "Falls within"), busiest first (last 3 months,
     then 12, then code); ``patrols`` are (date, LSOA codes) of patrols so far, the latest date kept for each."""
     months = sorted(crimes.months)
@@ -93,11 +109,15 @@ def rank(crimes: Crimes, patrols: Iterable[tuple[dt.date, Iterable[str]]] = (), 
         streets: tuple[tuple[str, int], ...] = ()
         if i <= STREETS_FOR_TOP:
             streets = tuple(
-                sorted(((s, n) for (c, s), n in crimes.by_lsoa_street.items() if c == code),
-                       key=lambda sn: (-sn[1], sn[0]))[:STREETS_EACH]
+                sorted(
+                    ((s, n) for (c, s), n in crimes.by_lsoa_street.items() if c == code),
+                    key=lambda sn: (-sn[1], sn[0]),
+                )[:STREETS_EACH]
             )
-        rows.append(Hotspot(i, code, crimes.lsoa_names.get(code, ""), n3, n12, tr, patrolled.get(code), streets))
+        rows.append(
+            Hotspot(i, code, crimes.lsoa_names.get(code, ""), n3, n12, tr, patrolled.get(code), streets)
+        )
     return Hotspots(last, m3, m12, tuple(rows))
 
 
-__all__ = ["CSV_COLUMNS", "Hotspot", "Hotspots", "TREND_MIN_COUNT", "rank", "trend"]
+__all__ = ["CSV_COLUMNS", "TREND_MIN_COUNT", "Hotspot", "Hotspots", "rank", "trend"]

@@ -22,10 +22,11 @@ import os
 import secrets
 import threading
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, ClassVar
 
 from handle_docs.impact.policeuk import FILE_SUFFIX, Crimes, load_crimes
 from handle_docs.impact.words import span
@@ -44,8 +45,10 @@ ACCEPTED = "the zip file police.uk's data download gives you, or one of its stre
 
 
 #: Why nothing is uploaded when the data is a folder set when the workspace was started.
-FIXED = ("The crime data is read from a folder on the server, set when the workspace was started: whoever runs "
-         "the workspace puts newer data there.")
+FIXED = (
+    "The crime data is read from a folder on the server, set when the workspace was started: whoever runs "
+    "the workspace puts newer data there."
+)
 
 
 class CrimeDataRefused(Exception):
@@ -76,7 +79,7 @@ class Summary:
         return f"Crime data: {span(self.months) or 'no months'}, {n} force{'s' if n != 1 else ''}"
 
     @classmethod
-    def of(cls, data: dict) -> "Summary":
+    def of(cls, data: dict) -> Summary:
         return cls(**{**data, "months": tuple(data["months"]), "forces": tuple(data["forces"])})
 
 
@@ -86,8 +89,12 @@ def kind_of(head: bytes) -> str:
         raise CrimeDataRefused(f"The file is empty. Upload {ACCEPTED}.")
     if head[:4] == b"PK\x03\x04":
         return "zip"
-    if b"\x00" in head[:8192] or head[:4] in (b"%PDF", b"\x7fELF") or head[:2] == b"MZ" \
-            or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if (
+        b"\x00" in head[:8192]
+        or head[:4] in (b"%PDF", b"\x7fELF")
+        or head[:2] == b"MZ"
+        or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    ):
         raise CrimeDataRefused(f"The file is not a zip file or CSV text. Upload {ACCEPTED}.")
     return "csv"
 
@@ -97,14 +104,19 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             street = [i for i in archive.infolist() if i.filename.lower().endswith(FILE_SUFFIX)]
     except (zipfile.BadZipFile, ValueError):
-        raise CrimeDataRefused(f"The zip file is damaged. Download it from police.uk again. Upload {ACCEPTED}.") \
-            from None
+        raise CrimeDataRefused(
+            f"The zip file is damaged. Download it from police.uk again. Upload {ACCEPTED}."
+        ) from None
     if not street:
-        raise CrimeDataRefused("The zip file holds no police.uk street-level crime files (their names end "
-                               f"'{FILE_SUFFIX}'). Choose 'Include crime data' when you download from police.uk.")
+        raise CrimeDataRefused(
+            "The zip file holds no police.uk street-level crime files (their names end "
+            f"'{FILE_SUFFIX}'). Choose 'Include crime data' when you download from police.uk."
+        )
     if sum(i.file_size for i in street) > MAX_UNPACKED:
-        raise CrimeDataRefused("The zip file's crime files are larger than 2 GB unpacked. Download fewer months "
-                               "or one force at a time.")
+        raise CrimeDataRefused(
+            "The zip file's crime files are larger than 2 GB unpacked. Download fewer months "
+            "or one force at a time."
+        )
 
 
 class CrimeStore:
@@ -112,7 +124,7 @@ class CrimeStore:
     of police.uk data (``serve --crimes DIR``), that folder, read as it stands (``fixed``: no upload)."""
 
     #: folder -> (version, counted data, summary of a fixed folder): until the next upload or change
-    _cache: dict[Path, tuple[object, Crimes | None, Summary | None]] = {}
+    _cache: ClassVar[dict[Path, tuple[object, Crimes | None, Summary | None]]] = {}
     _cache_lock = threading.Lock()
 
     def __init__(self, instance: Path, folder: Path | None = None):
@@ -175,14 +187,19 @@ class CrimeStore:
         """The fixed folder, read again whenever a file in it changes; None when it cannot be used."""
         assert self.folder is not None
         try:
-            files = sorted((p.relative_to(self.folder).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
-                           for p in self.folder.rglob("*") if p.name.lower().endswith(FILE_SUFFIX) and p.is_file())
+            files = sorted(
+                (p.relative_to(self.folder).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                for p in self.folder.rglob("*")
+                if p.name.lower().endswith(FILE_SUFFIX) and p.is_file()
+            )
         except OSError:
             return None
         version = hashlib.sha256(repr(files).encode("utf-8")).hexdigest()[:16]
         with self._cache_lock:
             cached = self._cache.get(self.folder)
-        if cached is not None and cached[0] == version:  # a folder that cannot be used is not read again either
+        if (
+            cached is not None and cached[0] == version
+        ):  # a folder that cannot be used is not read again either
             return (cached[2], cached[1]) if cached[1] is not None and cached[2] is not None else None
         try:
             crimes: Crimes | None = load_crimes(self.folder)
@@ -199,7 +216,9 @@ class CrimeStore:
         if self.folder is not None:
             raise CrimeDataRefused(FIXED)
         root = atomic.private_dir(self.root)
-        staged = root / f".upload.tmp-{secrets.token_hex(8)}"  # ".tmp-": never in a backup (services/backup.py)
+        staged = (
+            root / f".upload.tmp-{secrets.token_hex(8)}"
+        )  # ".tmp-": never in a backup (services/backup.py)
         try:
             size = 0
             fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, atomic.FILE_MODE)
@@ -210,8 +229,10 @@ class CrimeStore:
                         head = chunk[:8192]
                     size += len(chunk)
                     if size > MAX_BYTES:
-                        raise CrimeDataRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB, so it was "
-                                               f"not kept. Upload {ACCEPTED}, for fewer months if need be.")
+                        raise CrimeDataRefused(
+                            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB, so it was "
+                            f"not kept. Upload {ACCEPTED}, for fewer months if need be."
+                        )
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
@@ -221,9 +242,11 @@ class CrimeStore:
             try:
                 crimes = load_crimes(staged)
             except ProblemsError as exc:
-                raise CrimeDataRefused("The file is not police.uk street-level crime data as published, so it was "
-                                       "not kept.", [_as_sent(p, staged) for p in exc.problems]) from None
-            now = now or dt.datetime.now(dt.timezone.utc)
+                raise CrimeDataRefused(
+                    "The file is not police.uk street-level crime data as published, so it was not kept.",
+                    [_as_sent(p, staged) for p in exc.problems],
+                ) from None
+            now = now or dt.datetime.now(dt.UTC)
             summary = _summary(kind, crimes, now.isoformat(timespec="seconds"), secrets.token_hex(8))
             with _locked(root):  # two uploads at once: one whole, then the other, never a mix
                 os.replace(staged, root / DATA_NAMES[kind])
@@ -240,18 +263,22 @@ class CrimeStore:
 
 
 def _summary(kind: str, crimes: Crimes, uploaded: str, version: str) -> Summary:
-    return Summary(kind, tuple(sorted(crimes.months)), tuple(sorted(set(crimes.lsoa_force.values()) - {""})),
-                   crimes.files, crimes.rows, uploaded, version)
+    return Summary(
+        kind,
+        tuple(sorted(crimes.months)),
+        tuple(sorted(set(crimes.lsoa_force.values()) - {""})),
+        crimes.files,
+        crimes.rows,
+        uploaded,
+        version,
+    )
 
 
 def _as_sent(problem: Problem, staged: Path) -> Problem:
     """A problem of the staged copy as of the file sent: a file inside the zip by its name there, the CSV
     itself as "" (the page says "your file"), never the instance folder's path."""
     name = problem.file
-    if name in (staged.name, str(staged)):
-        name = ""
-    else:
-        name = name.removeprefix(f"{staged.name}:")
+    name = "" if name in (staged.name, str(staged)) else name.removeprefix(f"{staged.name}:")
     return Problem(problem.message, name, problem.line, problem.key, problem.severity)
 
 
@@ -270,4 +297,4 @@ def _stat(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-__all__ = ["ACCEPTED", "FIXED", "CrimeDataRefused", "CrimeStore", "MAX_BYTES", "Summary", "kind_of"]
+__all__ = ["ACCEPTED", "FIXED", "MAX_BYTES", "CrimeDataRefused", "CrimeStore", "Summary", "kind_of"]

@@ -17,15 +17,26 @@ import io
 import re
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from handle_docs.models import Problem, ProblemsError
 
 HEADER: tuple[str, ...] = (
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
 )
 VEHICLE_CRIME = "Vehicle crime"
 #: Only the street-level files are read; outcomes and stop-and-search files beside them are skipped.
@@ -142,11 +153,18 @@ def read_file(name: str, stream: TextIO, problems: list[Problem]) -> Iterator[Cr
             for i, expected in enumerate(HEADER):
                 got = header[i] if i < len(header) else ""
                 if got != expected:
-                    problem(f"column {i + 1} should be '{expected}' but is '{got[:40]}': not a police.uk "
-                            "street-level crime file", 1, expected)
+                    problem(
+                        f"column {i + 1} should be '{expected}' but is '{got[:40]}': not a police.uk "
+                        "street-level crime file",
+                        1,
+                        expected,
+                    )
                     return
-            problem(f"{len(header) - len(HEADER)} more columns than a police.uk street-level file has", 1,
-                    header[len(HEADER)][:40])
+            problem(
+                f"{len(header) - len(HEADER)} more columns than a police.uk street-level file has",
+                1,
+                header[len(HEADER)][:40],
+            )
             return
         for row_number, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
@@ -176,9 +194,11 @@ def read_file(name: str, stream: TextIO, problems: list[Problem]) -> Iterator[Cr
                     continue
                 point = (round(lon, 6), round(lat, 6))
             location = row[_COL["Location"]].strip()
-            street = location[len(LOCATION_PREFIX):].strip() if location.startswith(LOCATION_PREFIX) else ""
+            street = location[len(LOCATION_PREFIX) :].strip() if location.startswith(LOCATION_PREFIX) else ""
             code = row[_COL["LSOA code"]].strip()
-            yield Crime(month, row[_COL["Falls within"]].strip(), street, code, row[_COL["LSOA name"]].strip(), point)
+            yield Crime(
+                month, row[_COL["Falls within"]].strip(), street, code, row[_COL["LSOA name"]].strip(), point
+            )
     except UnicodeDecodeError:
         problem("the file is not UTF-8 text", reader.line_num + 1)
     except csv.Error as exc:
@@ -204,7 +224,9 @@ def load_crimes(path: Path) -> Crimes:
     except (OSError, zipfile.BadZipFile) as exc:
         problems.append(Problem(f"cannot be read ({type(exc).__name__})", str(path)))
     if not problems and crimes.files == 0:
-        problems.append(Problem(f"no police.uk street-level files (names ending '{FILE_SUFFIX}') found", str(path)))
+        problems.append(
+            Problem(f"no police.uk street-level files (names ending '{FILE_SUFFIX}') found", str(path))
+        )
     if problems:
         raise ProblemsError(problems)
     return crimes

@@ -65,13 +65,16 @@ def amount(x: float) -> str:
 
 def interval(change: Change) -> str:
     """'between 52 % fewer and 4 % more'."""
+    assert change.low is not None and change.high is not None, "no interval when there are too few crimes"
     return f"between {amount(change.low)} and {amount(change.high)}"
 
 
 def verdict_words(change: Change, min_count: int) -> str:
     if change.verdict == TOO_FEW:
-        return (f"The numbers are too small to tell: it takes at least {min_count} {WHAT} in the area, before "
-                "and after together, and some in every period, to say anything.")
+        return (
+            f"The numbers are too small to tell: it takes at least {min_count} {WHAT} in the area, before "
+            "and after together, and some in every period, to say anything."
+        )
     if change.verdict == FELL:
         return "The fall is larger than chance alone would usually give."
     if change.verdict == ROSE:
@@ -86,11 +89,14 @@ def headline(est: Estimate, comparison: str = "the rest of the force") -> str:
     n = len(p.after)
     months = "month" if n == 1 else f"{n} months"
     a = est.area_yoy
-    text = (f"In the {months} after the patrol ({span(p.after)}), {_recorded(a.after)} in the area "
-            f"against {a.before} in the same months a year earlier. ")
+    text = (
+        f"In the {months} after the patrol ({span(p.after)}), {_recorded(a.after)} in the area "
+        f"against {a.before} in the same months a year earlier. "
+    )
     text += f"{comparison[:1].upper()}{comparison[1:]} {moved(est.comparison_yoy)} over the same time. "
     if est.area.verdict == TOO_FEW:
         return text + verdict_words(est.area, est.min_count)
+    assert est.area.percent is not None  # worked out whenever there are enough crimes
     text += f"Allowing for that, the area had {_than_expected(est.area.percent)} ({interval(est.area)}). "
     return text + verdict_words(est.area, est.min_count)
 
@@ -103,11 +109,14 @@ def buffer_words(est: Estimate) -> str:
     text = f"In the streets around the area (the buffer), {_recorded(b.after)} against {b.before} a year earlier. "
     if est.buffer.verdict == TOO_FEW:
         return text + "Too few to tell whether crime moved there."
+    assert est.buffer.percent is not None  # worked out whenever there are enough crimes
     text += f"Allowing for the comparison, that is {_than_expected(est.buffer.percent, '')} ({interval(est.buffer)}). "
     if est.buffer.verdict == ROSE:
         return text + "A rise larger than chance: crime may have moved there from the area."
     if est.buffer.verdict == FELL:
-        return text + "A fall larger than chance: the patrol's effect may have spread to the streets around it."
+        return (
+            text + "A fall larger than chance: the patrol's effect may have spread to the streets around it."
+        )
     return text + "Within what chance alone could give: no sign that crime moved there."
 
 
@@ -119,5 +128,14 @@ VERDICT_SHORT = {
 }
 
 
-__all__ = ["VERDICT_SHORT", "amount", "buffer_words", "headline", "interval", "month_name", "moved", "span",
-           "verdict_words"]
+__all__ = [
+    "VERDICT_SHORT",
+    "amount",
+    "buffer_words",
+    "headline",
+    "interval",
+    "month_name",
+    "moved",
+    "span",
+    "verdict_words",
+]

@@ -19,13 +19,15 @@ which measures applied (:mod:`handle_docs.lint.measures`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TypeVar
 
 from handle_docs.wording.content import Content, Material
-from ..models import Problem, Severity
 from handle_docs.wording.yamlfile import YamlDoc
+
+from ..models import Problem, Severity
 from .config import CONFIG_NAME, JargonTerm, LintConfig, load_lint_config
 from .locate import SourceMap
 from .measures import MaterialMeasures, measures_for, measures_of
@@ -34,11 +36,11 @@ from .rules import RULES, Finding, Piece, measured, piece_from_nodes, scored
 
 __all__ = [
     "CONFIG_NAME",
+    "RULES",
     "JargonTerm",
     "LintConfig",
     "LintProblem",
     "MaterialMeasures",
-    "RULES",
     "TextStats",
     "WordStats",
     "block_scores",
@@ -132,7 +134,10 @@ def _lint_pieces(
                 )
 
 
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+_P = TypeVar("_P", bound=Problem)
+
+
+def sort_problems(problems: Iterable[_P]) -> list[_P]:
     """By file, then line (as a compiler lists them); otherwise in the order found."""
     return sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else 0))
 
@@ -154,7 +159,7 @@ def lint_material(
     doc = content.docs.get(material.source) or YamlDoc(path=material.source, data=None)
     if file_text is None:
         file_text = _read(Path(content.root) / material.source)
-    return sort_problems(_lint_pieces(pieces_of(material, doc), doc, file_text, config))  # type: ignore[return-value]
+    return sort_problems(_lint_pieces(pieces_of(material, doc), doc, file_text, config))
 
 
 def block_scores(
@@ -186,10 +191,11 @@ def lint_content(content: Content, config: LintConfig | None = None) -> list[Lin
     links_doc = content.docs.get("links.yaml")
     if links_doc is not None:
         pieces = [
-            Piece(f"links.{link_id}.label", link.label, link_text=True) for link_id, link in content.links.links.items()
+            Piece(f"links.{link_id}.label", link.label, link_text=True)
+            for link_id, link in content.links.links.items()
         ]
         problems.extend(_lint_pieces(pieces, links_doc, _read(Path(content.root) / "links.yaml"), config))
-    return sort_problems(problems)  # type: ignore[return-value]
+    return sort_problems(problems)
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -204,7 +210,9 @@ def count_line(problems: Iterable[Problem]) -> str:
     problems = list(problems)
     errors = sum(1 for p in problems if p.severity == Severity.ERROR)
     warnings = len(problems) - errors
-    return f"lint: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    return (
+        f"lint: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    )
 
 
 def format_text(problems: Iterable[Problem], measures: Iterable[MaterialMeasures] = ()) -> str:

@@ -18,10 +18,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from handle_docs.records.vocab import LANGUAGES
-from handle_docs.wording.content import validate_model
-from ..models import Problem, ProblemsError, Severity
-from handle_docs.wording.yamlfile import load_yaml
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording.content import validate_model
+from handle_docs.wording.yamlfile import load_yaml
+
+from ..models import Problem, ProblemsError, Severity
 
 #: The rules, in the order they are described in lint.yaml.
 RULES: tuple[str, ...] = (
@@ -104,7 +105,8 @@ class JargonTerm(_Strict):
     also: tuple[str, ...] = Field((), description="other spellings or forms to catch")
     allow: tuple[str, ...] = Field((), description="phrases containing the term that are fine")
     unless_explained: bool = Field(
-        False, description="fine when explained straight after: 'insecure (not locked)', 'insecure, meaning …'"
+        False,
+        description="fine when explained straight after: 'insecure (not locked)', 'insecure, meaning …'",
     )
     severity: SeverityName | None = None
 
@@ -129,7 +131,9 @@ class LintConfig(_Strict):
     paragraphs: Paragraphs = Field(default_factory=Paragraphs)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
     acronyms: list[str] = Field(default_factory=lambda: list(DEFAULT_ACRONYMS))
-    jargon: list[JargonTerm] = Field(default_factory=list, description="older shape: the English words to avoid")
+    jargon: list[JargonTerm] = Field(
+        default_factory=list, description="older shape: the English words to avoid"
+    )
     avoid: dict[str, list[JargonTerm]] = Field(
         default_factory=dict, description="words to avoid per language: {en: [...], cy: [...]}"
     )
@@ -137,7 +141,14 @@ class LintConfig(_Strict):
         default_factory=dict, description="limits per language other than English; others get the defaults"
     )
     link_phrases: list[str] = Field(
-        default_factory=lambda: ["click here", "click on this link", "tap here", "press here", "read more", "more here"],
+        default_factory=lambda: [
+            "click here",
+            "click on this link",
+            "tap here",
+            "press here",
+            "read more",
+            "more here",
+        ],
         description="link text that does not say where a link goes",
     )
 
@@ -169,11 +180,13 @@ class LintConfig(_Strict):
     def _known_languages(cls, value: dict[str, object]) -> dict[str, object]:
         unknown = sorted(k for k in value if primary_subtag(k) not in LANGUAGES)
         if unknown:
-            raise ValueError(f"unknown language {', '.join(unknown)} (use a code such as en, cy, pl, ro, ar, ur)")
+            raise ValueError(
+                f"unknown language {', '.join(unknown)} (use a code such as en, cy, pl, ro, ar, ur)"
+            )
         return value
 
     @model_validator(mode="after")
-    def _english_once(self) -> "LintConfig":
+    def _english_once(self) -> LintConfig:
         if self.jargon and any(primary_subtag(k) == "en" for k in self.avoid):
             raise ValueError("English words to avoid are given twice: move the jargon list under avoid: en:")
         return self

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from handle_docs.records.vocab import language_name
 from handle_docs.wording.content import Content, Material
+
 from .config import LintConfig
 
 
@@ -72,8 +73,11 @@ def measures_of(material: Material, config: LintConfig, file: str | None = None)
         measured.append(f"{len(avoid)} words to avoid in {name}")
     elif _on(config, "jargon"):
         not_measured.append(f"words to avoid (lint.yaml lists none for {name})")
-    screen = [label for rule, label in (("all-caps", "capitals"), ("click-here", "link text"), ("emoji", "emoji"))
-              if _on(config, rule) and (english or rule != "click-here")]
+    screen = [
+        label
+        for rule, label in (("all-caps", "capitals"), ("click-here", "link text"), ("emoji", "emoji"))
+        if _on(config, rule) and (english or rule != "click-here")
+    ]
     if screen:
         measured.append(" and ".join([", ".join(screen[:-1]), screen[-1]] if len(screen) > 1 else screen))
     if not english and _on(config, "click-here"):

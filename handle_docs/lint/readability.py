@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import pyphen
+
 from handle_docs.util.langtag import primary_subtag
 
 #: Words counted for reading scores: letters or digits, joined by an
@@ -77,7 +78,7 @@ def vowel_syllables(word: str) -> int:
     # two vowels said apart: radio, dial, medium, quiet, area, being, easier, usual
     n += len(re.findall(r"(?<![cstgx])i[ao]|iu|ie(?=t|nt|nc)|ea$|[aeiouy]ing$|ier$|ua(?=l|t)", w))
     last = groups[-1]
-    tail = w[last.start():]
+    tail = w[last.start() :]
     before = w[: last.start()]
     if tail == "e" and not re.search(r"[^aeiouy]l$", before):
         n -= 1  # time, drive (not table, little)
@@ -145,7 +146,7 @@ class Sentence:
 
 def _ends_with_abbreviation(text: str, stop: int) -> bool:
     match = re.search(r"([^\W\d_]+(?:\.[^\W\d_]+)*)$", text[:stop])
-    return bool(match) and match.group(1).lower() in ABBREVIATIONS
+    return match is not None and match.group(1).lower() in ABBREVIATIONS
 
 
 def sentence_spans(line: str) -> list[tuple[int, int]]:
@@ -158,7 +159,7 @@ def sentence_spans(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
-        rest = line[match.end():].lstrip()
+        rest = line[match.end() :].lstrip()
         if rest and rest[0].islower():
             continue
         if match.group().startswith(".") and rest and _ends_with_abbreviation(line, match.start()):

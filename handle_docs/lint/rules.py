@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator
 
 from handle_docs.wording import markup
+
 from ..models import Severity
 from . import readability
 from .config import JargonTerm, LintConfig
@@ -181,8 +182,11 @@ def long_words(piece: Piece, config: LintConfig) -> Iterator[Finding]:
     if stats is None or stats.long_word_percent <= limit:
         return
     examples = sorted(
-        {w.strip(".,;:!?؟،۔()\"'“”‘’«»„") for w in readability.words(piece.masked, piece.lang)
-         if readability.letters(w) >= stats.long_letters},
+        {
+            w.strip(".,;:!?؟،۔()\"'“”‘’«»„")
+            for w in readability.words(piece.masked, piece.lang)
+            if readability.letters(w) >= stats.long_letters
+        },
         key=lambda w: (-readability.letters(w), w),
     )[:3]
     yield Finding(
@@ -203,7 +207,8 @@ def long_paragraph(piece: Piece, config: LintConfig) -> Iterator[Finding]:
         if len(found) > limit:
             yield Finding(
                 "long-paragraph",
-                f"paragraph has {len(found)} sentences (limit {limit}): " + quote(piece.text[found[0].start :]),
+                f"paragraph has {len(found)} sentences (limit {limit}): "
+                + quote(piece.text[found[0].start :]),
                 offset=found[0].start,
             )
 
@@ -243,7 +248,7 @@ def _explained(text: str, start: int, end: int) -> bool:
 
 
 def _allowed_spans(text: str, term: JargonTerm) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     for phrase in term.allow:
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?!\w)"
         spans.extend(m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
@@ -329,7 +334,17 @@ def all_caps(piece: Piece, config: LintConfig) -> Iterator[Finding]:
 
 #: Whole link texts that say nothing about where the link goes.
 _VAGUE_LINK_TEXT = frozenset(
-    {"here", "click here", "link", "this link", "more", "read more", "find out more", "more information", "website"}
+    {
+        "here",
+        "click here",
+        "link",
+        "this link",
+        "more",
+        "read more",
+        "find out more",
+        "more information",
+        "website",
+    }
 )
 #: Bold words that stand in for a link ("sign up **here**"); bold "more" is just emphasis.
 _VAGUE_BOLD_TEXT = frozenset({"here", "click here", "link", "this link"})
@@ -339,13 +354,18 @@ def click_here(piece: Piece, config: LintConfig) -> Iterator[Finding]:
     """Link text that does not say where the link goes."""
     if not piece.english:
         return
-    advice = "screen reader users often hear links on their own, so name where it goes instead, e.g. \"report a crime online\""
+    advice = (
+        "screen reader users often hear links on their own, so name where it goes instead, "
+        'e.g. "report a crime online"'
+    )
     reported: set[int] = set()
     for phrase in config.link_phrases:
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?!\w)"
         for match in re.finditer(pattern, piece.masked, re.IGNORECASE):
             reported.add(match.start())
-            yield Finding("click-here", f'"{match.group()}" does not say where a link goes: {advice}', match.start())
+            yield Finding(
+                "click-here", f'"{match.group()}" does not say where a link goes: {advice}', match.start()
+            )
     spans = [(start, end, _VAGUE_BOLD_TEXT) for start, end in piece.emphasis]
     if piece.link_text:
         spans.append((0, len(piece.text), _VAGUE_LINK_TEXT))
@@ -353,7 +373,9 @@ def click_here(piece: Piece, config: LintConfig) -> Iterator[Finding]:
         text = piece.text[start:end]
         words = " ".join(re.findall(r"[^\W\d_]+", text.lower()))
         if words in vague and start + (len(text) - len(text.lstrip())) not in reported:
-            yield Finding("click-here", f'link text "{text.strip()}" does not say where the link goes: {advice}', start)
+            yield Finding(
+                "click-here", f'link text "{text.strip()}" does not say where the link goes: {advice}', start
+            )
 
 
 def _is_emoji(ch: str) -> bool:

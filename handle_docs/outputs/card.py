@@ -21,22 +21,24 @@ so the fingerprint that reviewers approve covers it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import Image, ImageDraw, ImageFont
 
-from handle_docs.util import atomic
-from handle_docs.wording import markup
-from handle_docs.wording.content import Content, Material
 from handle_docs.compose.context import long_date, placeholder_values
 from handle_docs.models import Problem
 from handle_docs.render.pdf import FONT_DIR
+from handle_docs.util import atomic
+from handle_docs.wording import markup
+from handle_docs.wording.content import Content, Material
 
 #: name → (width, height) in pixels.
 SIZES: dict[str, tuple[int, int]] = {"square": (1080, 1080), "wide": (1200, 675)}
@@ -132,10 +134,8 @@ def _values(content: Content, stats: Mapping[str, Any]) -> dict[str, str]:
         values["operation"] = str(op["name"])
     if op.get("area"):
         values["area"] = str(op["area"])
-    try:
+    with contextlib.suppress(ValueError):
         values["patrol_date"] = long_date(dt.date.fromisoformat(str(op.get("patrol_date"))))
-    except ValueError:
-        pass
     return values
 
 
@@ -154,7 +154,9 @@ def _number(value: Any) -> str:
         return "0"
 
 
-def card_text(content: Content, material: Material, stats: Mapping[str, Any], *, draft: str | None = None) -> CardText:
+def card_text(
+    content: Content, material: Material, stats: Mapping[str, Any], *, draft: str | None = None
+) -> CardText:
     problems = check_location(content, material)
     if problems:
         raise CardError(problems)
@@ -186,7 +188,7 @@ def alt_text(content: Content, material: Material, text: CardText) -> str:
         force=text.force,
         headline=text.headline,
         intro=text.intro,
-        figures=[{"number": n, "label": l} for n, l in text.figures],
+        figures=[{"number": n, "label": label} for n, label in text.figures],
         call_to_action=text.call_to_action,
         draft=text.draft,
     )
@@ -210,10 +212,28 @@ class Layout:
 
 
 LAYOUTS = {
-    "square": Layout(pad=72, force_pt=40, headline_pt=(76, 48), intro_pt=(38, 30), columns=2,
-                     number_pt=124, label_pt=38, cta_pt=46, gap=28),
-    "wide": Layout(pad=52, force_pt=32, headline_pt=(60, 38), intro_pt=(30, 26), columns=4,
-                   number_pt=92, label_pt=30, cta_pt=36, gap=18),
+    "square": Layout(
+        pad=72,
+        force_pt=40,
+        headline_pt=(76, 48),
+        intro_pt=(38, 30),
+        columns=2,
+        number_pt=124,
+        label_pt=38,
+        cta_pt=46,
+        gap=28,
+    ),
+    "wide": Layout(
+        pad=52,
+        force_pt=32,
+        headline_pt=(60, 38),
+        intro_pt=(30, 26),
+        columns=4,
+        number_pt=92,
+        label_pt=30,
+        cta_pt=36,
+        gap=18,
+    ),
 }
 
 
@@ -253,7 +273,9 @@ class _Canvas:
         self.draw = ImageDraw.Draw(self.image)
         self.drawn: list[str] = []
 
-    def text(self, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont, fill: tuple[int, int, int]) -> None:
+    def text(
+        self, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont, fill: tuple[int, int, int]
+    ) -> None:
         self.draw.text(xy, text, font=font, fill=fill)
         self.drawn.append(text)
 
@@ -298,7 +320,9 @@ def draw_card(text: CardText, size_name: str) -> tuple[Image.Image, list[str]]:
     rows = -(-len(text.figures) // lay.columns)
     per_row = []
     for r in range(rows):
-        tallest = max(len(label_lines[i]) for i in range(r * lay.columns, min(len(text.figures), (r + 1) * lay.columns)))
+        tallest = max(
+            len(label_lines[i]) for i in range(r * lay.columns, min(len(text.figures), (r + 1) * lay.columns))
+        )
         per_row.append(_figure_height(number_font) + tallest * _line_height(label_font))
     figures_height = sum(per_row) + (rows - 1) * lay.gap
     figures_top = cta_top - lay.gap - figures_height
@@ -316,7 +340,9 @@ def draw_card(text: CardText, size_name: str) -> tuple[Image.Image, list[str]]:
         if needed <= room:
             break
     else:
-        raise CardError([Problem(f"the card's wording is too long for the {width} × {height} card: shorten it")])
+        raise CardError(
+            [Problem(f"the card's wording is too long for the {width} × {height} card: shorten it")]
+        )
     y = canvas.block(lay.pad, y, headline_lines, headline_font, TEXT)
     if intro_lines:
         canvas.block(lay.pad, y + lay.gap // 2, intro_lines, intro_font, TEXT)
@@ -378,11 +404,11 @@ def render_cards(
 
 
 __all__ = [
+    "FIGURES",
+    "SIZES",
     "CardError",
     "CardOutput",
     "CardText",
-    "FIGURES",
-    "SIZES",
     "alt_text",
     "card_text",
     "check_location",

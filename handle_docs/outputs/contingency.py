@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handle_docs.util import atomic
-from handle_docs.wording import markup
-from handle_docs.wording.content import Content, Material
 from handle_docs.compose.context import block_data, long_date, placeholder_values, qr_codes
-from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.models import RECORD_COLUMNS, Finding
+from handle_docs.outputs.leaflets import render_leaflet
 from handle_docs.records import vocab
 from handle_docs.records.read import load_column_map
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
+from handle_docs.util import atomic
+from handle_docs.wording import markup
+from handle_docs.wording.content import Content, Material
 from handle_docs.wording.yamlfile import file_data
 
 FORM_ID = "paper-check-form"
@@ -178,14 +178,26 @@ def document_pdf(
     """One of the pack's documents as PDF bytes, and its pages."""
     fragment = html.fragment(template, context)
     document = pdf.layout(
-        html.document([fragment], lang=context["lang"], title=context["title"], stylesheets=stylesheets,
-                      watermark=watermark, footer_note=footer_note)
+        html.document(
+            [fragment],
+            lang=context["lang"],
+            title=context["title"],
+            stylesheets=stylesheets,
+            watermark=watermark,
+            footer_note=footer_note,
+        )
     )
     return pdf.write(document, title=context["title"], lang=context["lang"]), len(document.pages)
 
 
-def form_pdf(html: HtmlRenderer, pdf: PdfRenderer, content: Content, form: Material, watermark: str | None,
-             footer_note: str | None = None) -> tuple[bytes, int]:
+def form_pdf(
+    html: HtmlRenderer,
+    pdf: PdfRenderer,
+    content: Content,
+    form: Material,
+    watermark: str | None,
+    footer_note: str | None = None,
+) -> tuple[bytes, int]:
     """The paper form (one sheet) as PDF bytes, and its pages: what a preview or proof shows."""
     context = form_context(content, form, 1, Path(content.root) / COLUMNS_FILE)
     return document_pdf(html, pdf, form.spec.template, context, FORM_CSS, watermark, footer_note)
@@ -226,21 +238,26 @@ def render_pack(
 
     columns_file = columns_file or content.root / COLUMNS_FILE
     context = form_context(content, form, sheets, columns_file)
-    result.pages[FORM_NAME] = _write_pdf(html, pdf, form.spec.template, context, FORM_CSS, out_dir / FORM_NAME, watermark)
+    result.pages[FORM_NAME] = _write_pdf(
+        html, pdf, form.spec.template, context, FORM_CSS, out_dir / FORM_NAME, watermark
+    )
     result.files.append(FORM_NAME)
 
     for letter_id in letter_ids if letter_ids is not None else [LETTER_ID]:
         letter = content.material(letter_id)
         name = f"generic-letter-{letter_id}.pdf"
         context = generic_letter_context(content, letter, form)
-        result.pages[name] = _write_pdf(html, pdf, LETTER_TEMPLATE, context, LETTER_CSS, out_dir / name, watermark)
+        result.pages[name] = _write_pdf(
+            html, pdf, LETTER_TEMPLATE, context, LETTER_CSS, out_dir / name, watermark
+        )
         result.files.append(name)
 
     if leaflet_ids is None:
         leaflet_ids = sorted(m.id for m in content.materials.values() if m.spec.kind == "leaflet")
     for leaflet_id in leaflet_ids:
-        output = render_leaflet(content, content.material(leaflet_id), out_dir, "a4", watermark=watermark,
-                                html=html, pdf=pdf)
+        output = render_leaflet(
+            content, content.material(leaflet_id), out_dir, "a4", watermark=watermark, html=html, pdf=pdf
+        )
         result.files.append(output.reading_copy)
         result.pages[output.reading_copy] = output.pages
     return result
@@ -251,8 +268,8 @@ __all__ = [
     "FORM_ID",
     "FORM_NAME",
     "LETTER_ID",
-    "PackOutput",
     "PER_SHEET",
+    "PackOutput",
     "form_context",
     "form_questions",
     "generic_letter_context",

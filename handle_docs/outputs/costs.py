@@ -34,17 +34,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from pydantic import Field
 
-from handle_docs.util import atomic
-from handle_docs.wording.content import validate_model
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.render.pages import COLOUR_DPI, COLOUR_TOLERANCE, PageFlags, page_flags
+from handle_docs.util import atomic
+from handle_docs.wording.content import validate_model
 from handle_docs.wording.schema import Strict
 from handle_docs.wording.yamlfile import load_yaml
 
@@ -113,7 +114,7 @@ class PageCounts:
     def mono_pages(self) -> int:
         return self.pages - self.colour_pages
 
-    def __add__(self, other: "PageCounts") -> "PageCounts":
+    def __add__(self, other: PageCounts) -> PageCounts:
         return PageCounts(
             self.pages + other.pages,
             self.colour_pages + other.colour_pages,
@@ -124,18 +125,22 @@ class PageCounts:
         return {"pages": self.pages, "colour_pages": self.colour_pages, "blank_backs": self.blank_backs}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "PageCounts":
-        return cls(int(data.get("pages", 0)), int(data.get("colour_pages", 0)), int(data.get("blank_backs", 0)))
+    def from_dict(cls, data: Mapping[str, Any]) -> PageCounts:
+        return cls(
+            int(data.get("pages", 0)), int(data.get("colour_pages", 0)), int(data.get("blank_backs", 0))
+        )
 
 
-def count_pages(pdf: Path | bytes, **options: int) -> PageCounts:
+def count_pages(pdf: Path | bytes, *, dpi: int = COLOUR_DPI, tolerance: int = COLOUR_TOLERANCE) -> PageCounts:
     """Pages, colour pages and blank backs of one PDF (a path or its bytes)."""
-    return _tally(page_flags(pdf, **options))
+    return _tally(page_flags(pdf, dpi=dpi, tolerance=tolerance))
 
 
 def _tally(flags: Sequence[PageFlags]) -> PageCounts:
     return PageCounts(
-        sum(1 for f in flags if not f.blank), sum(1 for f in flags if f.colour), sum(1 for f in flags if f.blank)
+        sum(1 for f in flags if not f.blank),
+        sum(1 for f in flags if f.colour),
+        sum(1 for f in flags if f.blank),
     )
 
 
@@ -163,7 +168,8 @@ def batch_counts(run_dir: Path, flags: Sequence[PageFlags] | None = None) -> dic
         flags = page_flags(batch)
     manifest = _load_json(run_dir / "manifest.json") or {}
     stats = _load_json(run_dir / "stats.json") or {}
-    letters = manifest.get("letters") if isinstance(manifest.get("letters"), list) else []
+    listed = manifest.get("letters")
+    letters = listed if isinstance(listed, list) else []
     leaflet_total = int(stats.get("leaflet_pages") or 0)
     per_leaflet = leaflet_total // len(letters) if letters and leaflet_total % len(letters) == 0 else None
     used = {str(letter.get("material_id")) for letter in letters if isinstance(letter, dict)}
@@ -213,7 +219,9 @@ def run_counts(run_dir: Path) -> dict[str, PageCounts] | None:
     stats = _load_json(Path(run_dir) / "stats.json") or {}
     record = stats.get("print")
     if isinstance(record, dict) and isinstance(record.get("materials"), dict):
-        return {name: PageCounts.from_dict(c) for name, c in record["materials"].items() if isinstance(c, dict)}
+        return {
+            name: PageCounts.from_dict(c) for name, c in record["materials"].items() if isinstance(c, dict)
+        }
     return batch_counts(Path(run_dir))
 
 
@@ -265,24 +273,26 @@ def cost_line(name: str, counts: PageCounts, prices: Prices, duplex: bool) -> Co
     return CostLine(name, counts, duplex, sides, sheets, mono, colour, paper, clicks, cost)
 
 
-def cost_table(counts_by_material: Mapping[str, PageCounts], prices: Prices, duplex: bool | None = None) -> CostTable:
+def cost_table(
+    counts_by_material: Mapping[str, PageCounts], prices: Prices, duplex: bool | None = None
+) -> CostTable:
     """One line per material and a total (the sum of the rounded lines)."""
     duplex = prices.duplex if duplex is None else duplex
     table = CostTable(prices, duplex)
     for name, counts in counts_by_material.items():
         table.lines.append(cost_line(name, counts, prices, duplex))
-    total_counts = sum((l.counts for l in table.lines), PageCounts())
+    total_counts = sum((line.counts for line in table.lines), PageCounts())
     table.total = CostLine(
         "total",
         total_counts,
         duplex,
-        sum(l.sides for l in table.lines),
-        sum(l.sheets for l in table.lines),
-        sum(l.mono_sides for l in table.lines),
-        sum(l.colour_sides for l in table.lines),
-        sum((l.paper_cost for l in table.lines), Decimal(0)),
-        sum((l.print_cost for l in table.lines), Decimal(0)),
-        sum((l.cost for l in table.lines), Decimal(0)),
+        sum(line.sides for line in table.lines),
+        sum(line.sheets for line in table.lines),
+        sum(line.mono_sides for line in table.lines),
+        sum(line.colour_sides for line in table.lines),
+        sum((line.paper_cost for line in table.lines), Decimal(0)),
+        sum((line.print_cost for line in table.lines), Decimal(0)),
+        sum((line.cost for line in table.lines), Decimal(0)),
     )
     return table
 
@@ -319,11 +329,11 @@ def cost_lines(run_dir: Path, prices: Prices) -> list[str]:
     first = cost_table(counts, prices)
     second = cost_table(counts, prices, duplex=not first.duplex)
     assert second.total is not None
-    return (
-        table_lines(first)
-        + [f"print cost, {prices.paper} {second.sides_text}: {_line_text(second.total, second)}"]
-        + [f"print prices: {prices_text(prices)}"]
-    )
+    return [
+        *table_lines(first),
+        f"print cost, {prices.paper} {second.sides_text}: {_line_text(second.total, second)}",
+        f"print prices: {prices_text(prices)}",
+    ]
 
 
 def prices_for(content_root: Path) -> Prices | None:
@@ -361,9 +371,9 @@ def record_print_cost(
 
 
 __all__ = [
+    "PRICES_FILE",
     "CostLine",
     "CostTable",
-    "PRICES_FILE",
     "PageCounts",
     "Prices",
     "batch_counts",
@@ -373,9 +383,9 @@ __all__ = [
     "count_pages",
     "load_prices",
     "money",
-    "print_record",
     "prices_for",
     "prices_text",
+    "print_record",
     "record_print_cost",
     "run_counts",
     "table_lines",

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from handle_docs.compose.context import long_date
 from handle_docs.impact import chart
 from handle_docs.impact.evaluate import AREA, BUFFER, COMPARISON, SERIES_NAMES, Impact
 from handle_docs.impact.hotspots import CSV_COLUMNS, Hotspots
@@ -23,7 +24,6 @@ from handle_docs.impact.words import VERDICT_SHORT, amount, interval, month_name
 from handle_docs.outputs.report import Section, md_escape
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.compose.context import long_date
 from handle_docs.util import atomic
 from handle_docs.util.tables import csv_text, write_csv
 
@@ -53,8 +53,11 @@ def impact_json(impact: Impact) -> dict[str, Any]:
         "area": list(impact.area.lsoa),
         "buffer": list(impact.area.buffer),
         "comparison": list(impact.area.comparison),
-        "chosen": {"area": impact.area.area_from, "buffer": impact.area.buffer_from,
-                   "comparison": impact.area.comparison_from},
+        "chosen": {
+            "area": impact.area.area_from,
+            "buffer": impact.area.buffer_from,
+            "comparison": impact.area.comparison_from,
+        },
         "months_after": list(est.periods.after),
         "months_before": list(est.periods.before),
         "estimate": {
@@ -82,9 +85,14 @@ def impact_rows(impact: Impact) -> list[list[Any]]:
 
 
 def _figure(label: str, change) -> dict[str, Any]:
-    return {"label": label, **change.as_dict(),
-            "interval": "" if change.low is None else interval(change).removeprefix("between ").replace(" and ", " to "),
-            "percent_text": "" if change.percent is None else amount(change.percent)}
+    return {
+        "label": label,
+        **change.as_dict(),
+        "interval": ""
+        if change.low is None
+        else interval(change).removeprefix("between ").replace(" and ", " to "),
+        "percent_text": "" if change.percent is None else amount(change.percent),
+    }
 
 
 def impact_context(impact: Impact, *, title: str = "Did the patrol work?") -> dict[str, Any]:
@@ -92,12 +100,17 @@ def impact_context(impact: Impact, *, title: str = "Did the patrol work?") -> di
     chart as an inline SVG element (Markup: drawn here, its alt text escaped)."""
     est = impact.estimate
     shown = chart.shown_months(list(impact.series[AREA]), impact.operation_month)
-    names = {AREA: "The patrolled area", BUFFER: "The streets around it",
-             COMPARISON: impact.comparison_words[:1].upper() + impact.comparison_words[1:]}
+    names = {
+        AREA: "The patrolled area",
+        BUFFER: "The streets around it",
+        COMPARISON: impact.comparison_words[:1].upper() + impact.comparison_words[1:],
+    }
     svg = chart.draw({names[k]: impact.series[k] for k in (AREA, BUFFER, COMPARISON)}, impact.operation_month)
-    alt = (f"Line charts of vehicle crimes a month, {month_name(shown[0])} to {month_name(shown[-1])}, in the "
-           f"patrolled area, the streets around it and {impact.comparison_words}, with the patrol in "
-           f"{month_name(impact.operation_month)} marked. {impact.headline}")
+    alt = (
+        f"Line charts of vehicle crimes a month, {month_name(shown[0])} to {month_name(shown[-1])}, in the "
+        f"patrolled area, the streets around it and {impact.comparison_words}, with the patrol in "
+        f"{month_name(impact.operation_month)} marked. {impact.headline}"
+    )
     after = set(est.periods.after)
     return {
         "lang": LANG,
@@ -109,9 +122,17 @@ def impact_context(impact: Impact, *, title: str = "Did the patrol work?") -> di
         "chart_svg": Markup(chart.inline(svg, alt)),
         "chart_alt": alt,
         "columns": [SERIES_NAMES[AREA], SERIES_NAMES[BUFFER], names[COMPARISON]],
-        "rows": [{"month": month_name(m), "after": m in after, "operation": m == impact.operation_month,
-                  "area": impact.series[AREA].get(m, 0), "buffer": impact.series[BUFFER].get(m, 0),
-                  "comparison": impact.series[COMPARISON].get(m, 0)} for m in shown],
+        "rows": [
+            {
+                "month": month_name(m),
+                "after": m in after,
+                "operation": m == impact.operation_month,
+                "area": impact.series[AREA].get(m, 0),
+                "buffer": impact.series[BUFFER].get(m, 0),
+                "comparison": impact.series[COMPARISON].get(m, 0),
+            }
+            for m in shown
+        ],
         "figures": [
             _figure("The area, against a year earlier", est.area_yoy),
             _figure("The streets around it, against a year earlier", est.buffer_yoy),
@@ -137,13 +158,17 @@ def _render(templates: Path, template: str, ctx: dict[str, Any]) -> tuple[bytes,
     return pdf.write(document, title=ctx["title"], lang=LANG), len(document.pages)
 
 
-def write_impact(impact: Impact, out_dir: Path, templates: Path, ctx: dict[str, Any] | None = None) -> Written:
+def write_impact(
+    impact: Impact, out_dir: Path, templates: Path, ctx: dict[str, Any] | None = None
+) -> Written:
     """Write impact.json, impact.csv and impact.pdf into ``out_dir`` (``ctx``: :func:`impact_context`'s,
     when the caller has it already, so the chart is drawn once)."""
     ctx = ctx if ctx is not None else impact_context(impact)
     data, pages = _render(templates, IMPACT_TEMPLATE, ctx)
     out_dir = atomic.private_dir(Path(out_dir))
-    atomic.write_text(out_dir / JSON_NAME, json.dumps(impact_json(impact), indent=2, ensure_ascii=False) + "\n")
+    atomic.write_text(
+        out_dir / JSON_NAME, json.dumps(impact_json(impact), indent=2, ensure_ascii=False) + "\n"
+    )
     write_csv(out_dir / CSV_NAME, ("month", "area", "buffer", "comparison"), impact_rows(impact))
     atomic.write_bytes(out_dir / PDF_NAME, data)
     return Written((out_dir / JSON_NAME, out_dir / CSV_NAME, out_dir / PDF_NAME), pages)
@@ -161,14 +186,30 @@ def hotspots_context(spots: Hotspots, *, title: str = "Where to patrol next") ->
     return {
         "lang": LANG,
         "title": title,
-        "last_3": f"{month_name(spots.months_3[0])} to {month_name(spots.months_3[-1])}" if spots.rows else "",
-        "last_12": f"{month_name(spots.months_12[0])} to {month_name(spots.months_12[-1])}" if spots.rows else "",
+        "last_3": f"{month_name(spots.months_3[0])} to {month_name(spots.months_3[-1])}"
+        if spots.rows
+        else "",
+        "last_12": f"{month_name(spots.months_12[0])} to {month_name(spots.months_12[-1])}"
+        if spots.rows
+        else "",
         "total": len(spots.rows),
-        "rows": [{"rank": r.rank, "code": r.lsoa_code, "name": r.lsoa_name, "last_3": r.last_3,
-                  "last_12": r.last_12, "trend": r.trend,
-                  "patrolled": long_date(r.last_patrolled) if r.last_patrolled else ""} for r in shown],
-        "streets": [{"name": r.lsoa_name, "streets": [{"name": s, "count": n} for s, n in r.streets]}
-                    for r in shown if r.streets],
+        "rows": [
+            {
+                "rank": r.rank,
+                "code": r.lsoa_code,
+                "name": r.lsoa_name,
+                "last_3": r.last_3,
+                "last_12": r.last_12,
+                "trend": r.trend,
+                "patrolled": long_date(r.last_patrolled) if r.last_patrolled else "",
+            }
+            for r in shown
+        ],
+        "streets": [
+            {"name": r.lsoa_name, "streets": [{"name": s, "count": n} for s, n in r.streets]}
+            for r in shown
+            if r.streets
+        ],
     }
 
 
@@ -189,19 +230,39 @@ def report_sections(impact: Impact | None, spots: Hotspots | None) -> list[Secti
     sections = []
     if impact is not None:
         ctx = impact_context(impact)
-        md = (f"\n## {md_escape(ctx['title'])}\n\n**{md_escape(ctx['verdict'])}.** {md_escape(ctx['headline'])}\n\n"
-              f"{md_escape(ctx['buffer_words'])}\n")
+        md = (
+            f"\n## {md_escape(ctx['title'])}\n\n**{md_escape(ctx['verdict'])}.** {md_escape(ctx['headline'])}\n\n"
+            f"{md_escape(ctx['buffer_words'])}\n"
+        )
         sections.append(Section(IMPACT_TEMPLATE, ctx, STYLESHEETS, md))
     if spots is not None:
         ctx = hotspots_context(spots)
-        lines = ["", f"## {md_escape(ctx['title'])}", "",
-                 "| Rank | Neighbourhood | 3 months | 12 months | Trend | Patrolled |",
-                 "| ---: | --- | ---: | ---: | --- | --- |"]
-        lines += [f"| {r['rank']} | {md_escape(r['name'])} ({r['code']}) | {r['last_3']} | {r['last_12']} | "
-                  f"{r['trend']} | {md_escape(r['patrolled'] or 'no')} |" for r in ctx["rows"]]
+        lines = [
+            "",
+            f"## {md_escape(ctx['title'])}",
+            "",
+            "| Rank | Neighbourhood | 3 months | 12 months | Trend | Patrolled |",
+            "| ---: | --- | ---: | ---: | --- | --- |",
+        ]
+        lines += [
+            f"| {r['rank']} | {md_escape(r['name'])} ({r['code']}) | {r['last_3']} | {r['last_12']} | "
+            f"{r['trend']} | {md_escape(r['patrolled'] or 'no')} |"
+            for r in ctx["rows"]
+        ]
         sections.append(Section(HOTSPOTS_TEMPLATE, ctx, STYLESHEETS, "\n".join(lines) + "\n"))
     return sections
 
 
-__all__ = ["HOTSPOTS_TEMPLATE", "IMPACT_TEMPLATE", "Written", "hotspots_context", "hotspots_csv", "impact_context",
-           "impact_json", "impact_rows", "report_sections", "write_hotspots", "write_impact"]
+__all__ = [
+    "HOTSPOTS_TEMPLATE",
+    "IMPACT_TEMPLATE",
+    "Written",
+    "hotspots_context",
+    "hotspots_csv",
+    "impact_context",
+    "impact_json",
+    "impact_rows",
+    "report_sections",
+    "write_hotspots",
+    "write_impact",
+]

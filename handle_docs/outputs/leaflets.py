@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from handle_docs.util import atomic
-from handle_docs.wording.content import Content, Material
 from handle_docs.compose.context import leaflet_context
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.impose import impose_booklet
 from handle_docs.render.pdf import PdfRenderer
+from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
+from handle_docs.wording.content import Content, Material
 
 FORMATS = ("a4", "a5-booklet")
 STYLESHEETS = {"a4": ["leaflets/leaflet.css"], "a5-booklet": ["leaflets/leaflet.css", "leaflets/a5.css"]}
@@ -31,12 +31,22 @@ class LeafletOutput:
     sides: int | None = None
 
 
-def leaflet_html(html: HtmlRenderer, content: Content, material: Material, fmt: str, watermark: str | None = None,
-                 footer_note: str | None = None) -> str:
+def leaflet_html(
+    html: HtmlRenderer,
+    content: Content,
+    material: Material,
+    fmt: str,
+    watermark: str | None = None,
+    footer_note: str | None = None,
+) -> str:
     fragment = html.fragment(material.spec.template, leaflet_context(content, material))
     return html.document(
-        [fragment], lang=material.spec.language, title=material.spec.title,
-        stylesheets=STYLESHEETS[fmt], watermark=watermark, footer_note=footer_note,
+        [fragment],
+        lang=material.spec.language,
+        title=material.spec.title,
+        stylesheets=STYLESHEETS[fmt],
+        watermark=watermark,
+        footer_note=footer_note,
     )
 
 
@@ -66,7 +76,10 @@ def render_leaflet(
         atomic.private_dir(out_dir / "print")
         result.booklet = booklet
         result.sides = impose_booklet(
-            out_dir / name, out_dir / booklet,
-            title=f"{material.spec.title} (A5 booklet for printing)", lang=material.spec.language, when=source_datetime(),
+            out_dir / name,
+            out_dir / booklet,
+            title=f"{material.spec.title} (A5 booklet for printing)",
+            lang=material.spec.language,
+            when=source_datetime(),
         )
     return result

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from handle_docs.util import atomic
 from handle_docs.compose.context import long_date
 from handle_docs.outputs.costs import CostTable, Prices, cost_table, prices_text, run_counts
+from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES, OTHER_ITEM, item_kind
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.records.vocab import ITEM_KEYS, LANGUAGES, OTHER_ITEM, item_kind
+from handle_docs.util import atomic
 from handle_docs.util.langtag import primary_subtag
 
 TEMPLATE = "report/summary.html.j2"
@@ -94,7 +95,9 @@ class ReportOutput:
 def _read_json(path: Path, required: bool) -> dict[str, Any]:
     if not path.is_file():
         if required:
-            raise NotARunFolder(f"{path} not found: is this a letters run folder (handle-docs letters --out)?")
+            raise NotARunFolder(
+                f"{path} not found: is this a letters run folder (handle-docs letters --out)?"
+            )
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -185,7 +188,9 @@ def chart(items: list[tuple[str, int]]) -> dict[str, Any]:
         "font_pt": FONT_PT,
         "colour": BAR_COLOUR,
         "bars": bars,
-        "alt": f"Bar chart of items seen on display, by kind. {summary}." if items else "No items were seen on display.",
+        "alt": f"Bar chart of items seen on display, by kind. {summary}."
+        if items
+        else "No items were seen on display.",
     }
 
 
@@ -238,11 +243,22 @@ def report_context(
     cms = _int(stats, "cms_interest_addresses")
     figures = [
         {"key": "vehicles_checked", "value": checked, "label": "vehicles checked"},
-        {"key": "insecure_vehicles", "value": insecure, "label": f"vehicles not locked ({percent(insecure, checked)})"},
-        {"key": "vehicles_with_items", "value": with_items,
-         "label": f"vehicles with items on show ({percent(with_items, checked)})"},
+        {
+            "key": "insecure_vehicles",
+            "value": insecure,
+            "label": f"vehicles not locked ({percent(insecure, checked)})",
+        },
+        {
+            "key": "vehicles_with_items",
+            "value": with_items,
+            "label": f"vehicles with items on show ({percent(with_items, checked)})",
+        },
         {"key": "letters", "value": letters, "label": "letters delivered"},
-        {"key": "nws_interest_addresses", "value": nws, "label": "addresses interested in Neighbourhood Watch"},
+        {
+            "key": "nws_interest_addresses",
+            "value": nws,
+            "label": "addresses interested in Neighbourhood Watch",
+        },
         {"key": "cms_interest_addresses", "value": cms, "label": "addresses interested in crime alerts"},
     ]
     cost = other = None
@@ -255,8 +271,12 @@ def report_context(
     # the draft notice of two (the smallest kinds then count as other items).
     draft = bool(manifest.get("draft"))
     languages = languages_note(stats)
-    extra = (len(cost["rows"]) - 1 if cost else 0) + (2 if draft else 0) + -(-len(languages) // NOTE_LINE_CHARS)
-    items = item_counts(stats.get("items_by_kind") or {}, max_bars=max(MIN_BARS - (2 if languages else 0), MAX_BARS - extra))
+    extra = (
+        (len(cost["rows"]) - 1 if cost else 0) + (2 if draft else 0) + -(-len(languages) // NOTE_LINE_CHARS)
+    )
+    items = item_counts(
+        stats.get("items_by_kind") or {}, max_bars=max(MIN_BARS - (2 if languages else 0), MAX_BARS - extra)
+    )
     name = str(op.get("name") or "Operation")
     area = str(op.get("area") or "")
     ctx: dict[str, Any] = {
@@ -279,7 +299,8 @@ def report_context(
         "cost": cost,
         "cost_other": other,
         "prices": prices_text(prices) if prices is not None else None,
-        "cost_note": None if prices is None or counts is not None
+        "cost_note": None
+        if prices is None or counts is not None
         else "Print cost not known: the run's batch.pdf is gone and no page counts were kept.",
     }
     ctx["rows_note"] = rows_note(ctx)
@@ -293,7 +314,9 @@ NOTE_LINE_CHARS = 55
 
 def language_words(tags: str) -> str:
     """'cy-GB+en-GB' -> 'Welsh and English', 'pl-PL' -> 'Polish'."""
-    return " and ".join(LANGUAGES.get(primary_subtag(tag), tag) for tag in tags.split("+") if tag) or "English"
+    return (
+        " and ".join(LANGUAGES.get(primary_subtag(tag), tag) for tag in tags.split("+") if tag) or "English"
+    )
 
 
 def languages_note(stats: Mapping[str, Any]) -> str:
@@ -303,9 +326,14 @@ def languages_note(stats: Mapping[str, Any]) -> str:
     fell_back = stats.get("fallbacks") or []
     if not fell_back and all(language_words(str(tag)) == "English" for tag in per):
         return ""
-    text = "Letters by language: " + ", ".join(
-        f"{language_words(str(tag))} {count}" for tag, count in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))
-    ) + "."
+    text = (
+        "Letters by language: "
+        + ", ".join(
+            f"{language_words(str(tag))} {count}"
+            for tag, count in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        + "."
+    )
     parts = []
     for item in fell_back:
         asked = str(item.get("asked") or "")
@@ -361,7 +389,9 @@ def markdown(ctx: Mapping[str, Any]) -> str:
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for row in cost["rows"] + [cost["total"]]:
-            lines.append(f"| {e(row['name'])} | {row['pages']} | {row['colour']} | {row['sheets']} | {e(row['cost'])} |")
+            lines.append(
+                f"| {e(row['name'])} | {row['pages']} | {row['colour']} | {row['sheets']} | {e(row['cost'])} |"
+            )
         other = ctx["cost_other"]["total"]
         lines += [
             "",
@@ -374,8 +404,7 @@ def markdown(ctx: Mapping[str, Any]) -> str:
         lines += ["", "## Languages", "", e(ctx["languages_note"])]
     lines += [
         "",
-        f"{ctx['rows_note']} "
-        "This summary holds counts only: no addresses, registrations or names.",
+        f"{ctx['rows_note']} This summary holds counts only: no addresses, registrations or names.",
         "",
     ]
     return "\n".join(lines)
@@ -402,9 +431,13 @@ def render_report(
     ctx = report_context(stats, manifest, prices=prices, counts=counts)
     html = html or HtmlRenderer(templates)
     pdf = pdf or PdfRenderer(templates)
-    fragments = [html.fragment(TEMPLATE, ctx)] + [html.fragment(sec.template, dict(sec.context)) for sec in sections]
+    fragments = [html.fragment(TEMPLATE, ctx)] + [
+        html.fragment(sec.template, dict(sec.context)) for sec in sections
+    ]
     sheets = [STYLESHEET] + [sheet for sec in sections for sheet in sec.stylesheets if sheet != STYLESHEET]
-    document = pdf.layout(html.document(fragments, lang=LANG, title=ctx["title"], stylesheets=list(dict.fromkeys(sheets))))
+    document = pdf.layout(
+        html.document(fragments, lang=LANG, title=ctx["title"], stylesheets=list(dict.fromkeys(sheets)))
+    )
     data = pdf.write(document, title=ctx["title"], lang=LANG)
     out_dir = atomic.private_dir(Path(out_dir))
     atomic.write_bytes(out_dir / PDF_NAME, data)
@@ -424,7 +457,7 @@ __all__ = [
     "item_counts",
     "load_run",
     "markdown",
+    "material_name",
     "render_report",
     "report_context",
-    "material_name",
 ]

@@ -20,17 +20,18 @@ second.  A round of up to ``PART_STOPS`` letters is one document, as it always w
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pydantic import Field
 
+from handle_docs.compose.context import placeholder_values
+from handle_docs.compose.letters import named_house_street, street_line
 from handle_docs.models import Letter, Problem, ProblemsError
 from handle_docs.render.html import HtmlRenderer
 from handle_docs.render.merge import merge_tagged_pdfs
 from handle_docs.render.pdf import PdfRenderer
-from handle_docs.compose.context import placeholder_values
-from handle_docs.compose.letters import named_house_street, street_line
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
 from handle_docs.wording import markup
@@ -67,7 +68,9 @@ def load_wording(content_root: Path) -> RoundSheetWording:
     """``content/round-sheet.yaml``; every problem as file:line: key (ProblemsError)."""
     path = Path(content_root) / WORDING_FILE
     if not path.is_file():
-        raise ProblemsError([Problem("file not found: it holds the delivery round sheet's wording", str(path))])
+        raise ProblemsError(
+            [Problem("file not found: it holds the delivery round sheet's wording", str(path))]
+        )
     doc = load_yaml(path)
     problems: list[Problem] = []
     wording = validate_model(doc, RoundSheetWording, problems)
@@ -93,7 +96,9 @@ def door(address_lines: Sequence[str]) -> tuple[str, str]:
     return named_house_street(lines), ", ".join(lines[:2])
 
 
-def round_sheet_context(letters: Sequence[Letter], content: Content, wording: RoundSheetWording) -> dict[str, Any]:
+def round_sheet_context(
+    letters: Sequence[Letter], content: Content, wording: RoundSheetWording
+) -> dict[str, Any]:
     """Everything the round sheet prints, as plain data, in walking order."""
     values = placeholder_values(content)
     streets: list[dict[str, Any]] = []
@@ -101,8 +106,9 @@ def round_sheet_context(letters: Sequence[Letter], content: Content, wording: Ro
         street, where = door(letter.address_lines)
         if not streets or streets[-1]["name"].casefold() != street.casefold():
             streets.append({"name": street, "stops": []})
-        streets[-1]["stops"].append({"order": order, "reference": letter.letter_id, "door": where,
-                                     "braille": letter.braille})
+        streets[-1]["stops"].append(
+            {"order": order, "reference": letter.letter_id, "door": where, "braille": letter.braille}
+        )
     return {
         "lang": LANG,
         "title": markup.fill(wording.title, values),
@@ -116,7 +122,7 @@ def round_sheet_parts(ctx: dict[str, Any], part_stops: int) -> list[dict[str, An
     """``ctx`` cut into parts of at most ``part_stops`` letters, in order; the
     first part keeps the title and introduction, a street cut in two is headed
     again (with the street's whole count) in the part that carries it on."""
-    parts: list[dict[str, Any]] = []
+    parts: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
     room = part_stops
     for street in ctx["streets"]:
@@ -130,8 +136,10 @@ def round_sheet_parts(ctx: dict[str, Any], part_stops: int) -> list[dict[str, An
                 current, room = [], part_stops
     if current or not parts:
         parts.append(current)
-    return [{**ctx, "streets": streets, "first_part": index == 0, "numbering": None}
-            for index, streets in enumerate(parts)]
+    return [
+        {**ctx, "streets": streets, "first_part": index == 0, "numbering": None}
+        for index, streets in enumerate(parts)
+    ]
 
 
 def write_round_sheet(

@@ -7,8 +7,8 @@ itself) and what was assumed, so someone can follow each one up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from handle_docs.models import RowWarning
 from handle_docs.util.tables import write_csv

@@ -144,7 +144,7 @@ class ObjectCopier:
                 text = b"null"
             elif isinstance(obj, stream_type):
                 raw = obj.read_raw_bytes()
-                head = Dictionary(obj.stream_dict)
+                head = Dictionary(obj.stream_dict)  # type: ignore[arg-type]  # a copy; the stubs take only a Mapping
                 head.Length = len(raw)
                 w.stream(num, remap(head.unparse()), raw)
                 continue

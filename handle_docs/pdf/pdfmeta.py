@@ -8,7 +8,7 @@ creator and producer from the first input.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -57,6 +57,8 @@ def document_metadata(
     keywords = first_info.get("/Keywords")
     creator = first_info.get("/Creator")
     producer = first_info.get("/Producer")
+    created: datetime | None
+    modified: datetime | None
     if creation_date is not None:
         created = modified = creation_date
     else:
@@ -91,7 +93,7 @@ def document_metadata(
 
 
 def _utc_if_naive(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
 
 
 def _pdf_date(dt: datetime) -> str:
@@ -123,7 +125,9 @@ def _xml_text(value: str) -> str:
     cleaned = "".join(
         ch
         for ch in value
-        if ch in "\t\n\r" or 0x20 <= ord(ch) <= 0xD7FF or 0xE000 <= ord(ch) <= 0xFFFD
+        if ch in "\t\n\r"
+        or 0x20 <= ord(ch) <= 0xD7FF
+        or 0xE000 <= ord(ch) <= 0xFFFD
         or 0x10000 <= ord(ch) <= 0x10FFFF
     )
     return escape(cleaned)
@@ -145,9 +149,7 @@ def _build_xmp(
     props = [
         "<pdfuaid:part>1</pdfuaid:part>",
         "<dc:format>application/pdf</dc:format>",
-        "<dc:title><rdf:Alt>"
-        f'<rdf:li xml:lang="x-default">{_xml_text(title)}</rdf:li>'
-        "</rdf:Alt></dc:title>",
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_xml_text(title)}</rdf:li></rdf:Alt></dc:title>',
     ]
     if lang:
         props.append(f"<dc:language><rdf:Bag><rdf:li>{_xml_text(lang)}</rdf:li></rdf:Bag></dc:language>")

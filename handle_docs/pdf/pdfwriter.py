@@ -1,4 +1,5 @@
-"""A raw PDF writer: numbered objects streamed to a file, packed into object streams, balanced trees, a cross-reference stream.
+"""A raw PDF writer: numbered objects streamed to a file, packed into object streams, balanced trees, a
+cross-reference stream.
 
 The merger (``merge.py``) hands it objects already serialised (qpdf's
 ``unparse`` form), so nothing but one 8-byte cross-reference entry per object
@@ -158,8 +159,7 @@ class PdfWriter:
         """
 
         def node(kids: Iterable[int], count: int, parent: int | None) -> bytes:
-            entries = {b"/Type": b"/Pages", b"/Kids": b"[ " + refs(kids) + b" ]",
-                       b"/Count": b"%d" % count}
+            entries = {b"/Type": b"/Pages", b"/Kids": b"[ " + refs(kids) + b" ]", b"/Count": b"%d" % count}
             if parent is not None:
                 entries[b"/Parent"] = b"%d 0 R" % parent
             return pdf_dict(entries)
@@ -169,7 +169,7 @@ class PdfWriter:
             return leaves[0]
         # (number, page count, kid numbers) for each node above the leaves
         levels: list[list[tuple[int, int, list[int]]]] = []
-        level = [
+        level: list[tuple[int, int, list[int]]] = [
             (leaf, len(pages[i * fanout : (i + 1) * fanout]), []) for i, leaf in enumerate(leaves)
         ]
         parent_of: dict[int, int] = {}

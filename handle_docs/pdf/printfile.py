@@ -21,7 +21,9 @@ KEY = "/HandleDocsPrintFile"
 def mark(pdf: pikepdf.Pdf, what: str, reading_copy: str) -> None:
     """Mark ``pdf`` as a print file (``what``: "imposed A5 booklet"), naming the accessible copy."""
     pdf.docinfo[KEY] = pikepdf.String(what)
-    pdf.docinfo["/Subject"] = pikepdf.String(f"For the print shop only ({what}); the accessible copy is {reading_copy}")
+    pdf.docinfo["/Subject"] = pikepdf.String(
+        f"For the print shop only ({what}); the accessible copy is {reading_copy}"
+    )
 
 
 def kind(pdf: pikepdf.Pdf) -> str | None:

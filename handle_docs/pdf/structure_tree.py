@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import pikepdf
 from pikepdf import Name, ObjectType
@@ -32,13 +32,59 @@ __all__ = [
 ]
 
 #: Standard structure types (PDF 1.7, 14.8.4); others go through /RoleMap.
-STANDARD_TYPES = frozenset({
-    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI",
-    "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6",
-    "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot",
-    "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby",
-    "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form",
-})
+STANDARD_TYPES = frozenset(
+    {
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "NonStruct",
+        "Private",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Span",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Link",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Figure",
+        "Formula",
+        "Form",
+    }
+)
 
 _DICT = ObjectType.dictionary
 _ARRAY = ObjectType.array
@@ -67,7 +113,7 @@ def is_int(obj: Any) -> bool:
     return isinstance(obj, int) or type_code(obj) == _INT
 
 
-def is_dict(obj: Any) -> bool:
+def is_dict(obj: Any) -> TypeGuard[pikepdf.Object]:
     """A dictionary or a stream (whose dictionary can be read the same way)."""
     return type_code(obj) in (_DICT, _STREAM)
 
@@ -81,7 +127,7 @@ def as_list(obj: Any) -> list:
     return [obj]
 
 
-def is_struct_elem(obj: Any) -> bool:
+def is_struct_elem(obj: Any) -> TypeGuard[pikepdf.Object]:
     """A structure element (not a marked-content or object reference)."""
     return is_dict(obj) and "/S" in obj and obj.get("/Type") not in _REFERENCES
 

@@ -92,12 +92,15 @@ def check_records(
     for reject in sorted(recordset.rejects, key=lambda r: r.row):
         fields = tuple(reject.field.split(", "))
         todo = dict.fromkeys(what_to_do(name) for name in fields)  # in order, each once
-        result.rejected.append(RowProblem(reject.row, fields, reject.reason, "; ".join(todo),
-                                          still=reject.row in tried))
+        result.rejected.append(
+            RowProblem(reject.row, fields, reject.reason, "; ".join(todo), still=reject.row in tried)
+        )
     for warning in sorted(recordset.row_warnings, key=lambda w: w.row):
         if warning.row in rejected:  # (the font cannot print it): no letter, so nothing is assumed
             continue
         result.warnings.append(
-            RowProblem(warning.row, (warning.field,), warning.found, what_to_do(warning.field), warning.assumed)
+            RowProblem(
+                warning.row, (warning.field,), warning.found, what_to_do(warning.field), warning.assumed
+            )
         )
     return result

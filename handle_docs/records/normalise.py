@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handle_docs.records import vocab
@@ -219,7 +219,7 @@ def _uk_local(value: dt.datetime) -> dt.datetime:
     try:
         zone: dt.tzinfo = ZoneInfo("Europe/London")
     except ZoneInfoNotFoundError:  # pragma: no cover - platform without tzdata
-        zone = dt.timezone.utc
+        zone = dt.UTC
     return value.astimezone(zone).replace(tzinfo=None)
 
 

@@ -52,5 +52,7 @@ def screen(recordset: RecordSet) -> RecordSet:
         else:
             keep.append(record)
     refused = {reject.row for reject in rejects}
-    corrected = [row for row in recordset.corrected_rows if row not in refused]  # corrected, yet not printable
+    corrected = [
+        row for row in recordset.corrected_rows if row not in refused
+    ]  # corrected, yet not printable
     return replace(recordset, records=keep, rejects=rejects, corrected_rows=corrected)

@@ -19,16 +19,16 @@ column names and row numbers only.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
 import warnings
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 from handle_docs.models import RECORD_COLUMNS, Problem, ProblemsError, RecordSet, Reject, Severity
 from handle_docs.records.rules import build_row
@@ -85,7 +85,9 @@ _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 # ---------------------------------------------------------------------------
 
 
-def read_records(path: Path, column_map: Path | None = None, corrections: Corrections | None = None) -> RecordSet:
+def read_records(
+    path: Path, column_map: Path | None = None, corrections: Corrections | None = None
+) -> RecordSet:
     """Read ``path`` (.csv or .xlsx, by extension) into a :class:`RecordSet`.
 
     ``column_map`` is a ``forms-columns.yaml`` mapping column headers to
@@ -103,9 +105,7 @@ def read_records(path: Path, column_map: Path | None = None, corrections: Correc
         return read_csv_records(path, column_map, corrections)
     if suffix == ".xlsx":
         return read_xlsx_records(path, column_map, corrections)
-    raise ProblemsError(
-        [Problem("unsupported file type: give a .csv or an .xlsx file", path.name)]
-    )
+    raise ProblemsError([Problem("unsupported file type: give a .csv or an .xlsx file", path.name)])
 
 
 def load_column_map(path: Path) -> dict[str, str]:
@@ -270,7 +270,9 @@ def _check_columns(doc: YamlDoc, columns: dict[object, object], problems: list[P
             continue
         if target in header_for_field:
             problems.append(
-                doc.problem(key, f"duplicate field {target!r} (already given for {header_for_field[target]!r})")
+                doc.problem(
+                    key, f"duplicate field {target!r} (already given for {header_for_field[target]!r})"
+                )
             )
             continue
         if _fold(header) in folded:
@@ -324,9 +326,7 @@ def _check_size(path: Path, source: str) -> None:
     except OSError as exc:
         raise ProblemsError([Problem(f"cannot read file ({exc.strerror or 'read error'})", source)]) from None
     if size > MAX_FILE_BYTES:
-        raise ProblemsError(
-            [Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", source)]
-        )
+        raise ProblemsError([Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", source)])
     if size == 0:
         raise ProblemsError([Problem("file is empty", source)])
 
@@ -365,9 +365,7 @@ def _decode(raw: bytes, source: str) -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ProblemsError(
-            [Problem("file is not UTF-8 or Windows-1252 text", source, line)]
-        ) from None
+        raise ProblemsError([Problem("file is not UTF-8 or Windows-1252 text", source, line)]) from None
 
 
 @contextlib.contextmanager
@@ -495,7 +493,9 @@ def _resolve_header(
             return header, errors, notes
         errors.append(Problem("the header row has none of the expected column names", source, row.number))
     for name in missing:
-        errors.append(Problem(f"required column {name!r} is missing from the header row", source, row.number, name))
+        errors.append(
+            Problem(f"required column {name!r} is missing from the header row", source, row.number, name)
+        )
     for name in RECORD_COLUMNS:
         if name not in first and name not in REQUIRED_COLUMNS:
             notes.append(
@@ -530,6 +530,25 @@ def _check_corrections(source: str, corrections: Corrections) -> None:
         raise ProblemsError(problems)
 
 
+def _read_header(
+    source: str, rows: Iterator[_RawRow], lookup: Mapping[str, str], forms: bool
+) -> tuple[_Header, Sequence[object], list[Problem]]:
+    """The header row (the first that is not blank, taken from ``rows``), its cells, and the notes on it."""
+    for row in rows:
+        _check_row_limit(row, source)
+        if row.error:
+            raise ProblemsError([Problem("the header row could not be read", source, row.number)])
+        if not all(_is_blank(cell) for cell in row.cells):
+            header, errors, notes = _resolve_header(row, source, lookup, forms)
+            if errors:
+                # The unknown headers too, after what stops the run; not when no
+                # header was recognised (the row may be data, and data is never echoed).
+                unknown = [note for note in notes if note.key not in RECORD_COLUMNS] if header.fields else []
+                raise ProblemsError(errors + unknown)
+            return header, row.cells, notes
+    raise ProblemsError([Problem("file has no header row", source)])
+
+
 def _read_table(
     source: str,
     rows: Iterator[_RawRow],
@@ -540,27 +559,12 @@ def _read_table(
     """Header row, then one record or reject per non-blank row."""
     corrections = corrections or {}
     _check_corrections(source, corrections)
-    header: _Header | None = None
-    notes: list[Problem] = []
-    for row in rows:
-        _check_row_limit(row, source)
-        if row.error:
-            raise ProblemsError([Problem("the header row could not be read", source, row.number)])
-        if not all(_is_blank(cell) for cell in row.cells):
-            header, errors, notes = _resolve_header(row, source, lookup, forms)
-            header_cells = row.cells
-            if errors:
-                # The unknown headers too, after what stops the run; not when no
-                # header was recognised (the row may be data, and data is never echoed).
-                unknown = [note for note in notes if note.key not in RECORD_COLUMNS] if header.fields else []
-                raise ProblemsError(errors + unknown)
-            break
-    if header is None:
-        raise ProblemsError([Problem("file has no header row", source)])
-
+    header, header_cells, notes = _read_header(source, rows, lookup, forms)
     result = RecordSet(source_name=source, rows_read=0, warnings=notes)
-    result.headers = {name: " ".join(str(header_cells[i]).replace("\ufeff", "").split())
-                      for i, name in header.fields.items()}
+    result.headers = {
+        name: " ".join(str(header_cells[i]).replace("\ufeff", "").split())
+        for i, name in header.fields.items()
+    }
     unlabelled_used: set[int] = set()
     applied: list[int] = []  # rows read with their corrections (accepted or not): the run's identity
     for row in rows:
@@ -576,7 +580,9 @@ def _read_table(
             row = _RawRow(row.number, ())
         result.rows_read += 1
         if result.rows_read > MAX_ROWS:
-            raise ProblemsError([Problem(f"file has more than {MAX_ROWS:,} rows of records; split it", source)])
+            raise ProblemsError(
+                [Problem(f"file has more than {MAX_ROWS:,} rows of records; split it", source)]
+            )
         beyond = [i for i in range(header.width, len(row.cells)) if not _is_blank(row.cells[i])]
         if beyond and not forms:  # in a CSV, a row that shifted right
             if not corrected:
@@ -586,7 +592,9 @@ def _read_table(
                 continue
             row, beyond = _RawRow(row.number, ()), []  # retyped in full by the person correcting it
         unlabelled_used.update(beyond)
-        unlabelled_used.update(i for i in header.unlabelled if i < len(row.cells) and not _is_blank(row.cells[i]))
+        unlabelled_used.update(
+            i for i in header.unlabelled if i < len(row.cells) and not _is_blank(row.cells[i])
+        )
         cells = {name: row.cells[i] if i < len(row.cells) else None for i, name in header.fields.items()}
         if corrected:
             cells.update(corrected)
@@ -595,7 +603,9 @@ def _read_table(
         if outcome.reject is not None or outcome.warnings:
             result.found[row.number] = {name: _cell_text(value) for name, value in cells.items()}
         if outcome.reject is not None:
-            result.rejects.append(outcome.reject)  # a correction that still fails: still rejected, not corrected
+            result.rejects.append(
+                outcome.reject
+            )  # a correction that still fails: still rejected, not corrected
         else:
             assert outcome.record is not None
             result.records.append(outcome.record)
@@ -604,7 +614,9 @@ def _read_table(
                 result.corrected_rows.append(row.number)
     if applied:
         cells_by_row = {str(row): {k: str(v) for k, v in sorted(corrections[row].items())} for row in applied}
-        result.corrections_key = hashlib.sha256(json.dumps(cells_by_row, sort_keys=True).encode("utf-8")).hexdigest()
+        result.corrections_key = hashlib.sha256(
+            json.dumps(cells_by_row, sort_keys=True).encode("utf-8")
+        ).hexdigest()
     for index in sorted(unlabelled_used):
         result.warnings.append(
             Problem(

@@ -18,9 +18,9 @@ what to do about each problem.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from handle_docs.models import RECORD_COLUMNS, Reject, RowWarning, VisitRecord
 from handle_docs.records import vocab
@@ -222,6 +222,7 @@ def build_row(row: int, cells: Mapping[str, object]) -> RowOutcome:
     if vocab.UNNAMED_ITEM in items:
         found = f"{describe(cells.get('items_on_display'))}: {UNNAMED_ITEM_FOUND}"
         warnings.append(RowWarning(row, "items_on_display", found, UNNAMED_ITEM_ASSUMED))
+    # each value was checked by its column's rule above (a row with errors returned)
     record = VisitRecord(row=row, keys_visible=vocab.KEYS_ITEM in items, **values)  # type: ignore[arg-type]
     return RowOutcome(record=record, warnings=warnings)
 

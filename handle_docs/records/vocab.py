@@ -9,8 +9,9 @@ each item by the keys in :data:`ITEM_KEYS`).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
+
 from handle_docs.util.langtag import primary_subtag
 
 #: Canonical item key -> other words officers (or the form's choices) use for it.
@@ -74,6 +75,7 @@ def says_nothing(item: str) -> bool:
     """Whether one typed item (whitespace collapsed) says nothing: "??", "-", "...", "n/a", "unknown"."""
     return item.lower() in SAYS_NOTHING_WORDS or all(_punctuation(ch) for ch in item if not ch.isspace())
 
+
 #: Longest free-text item kept as typed.
 MAX_ITEM_CHARS = 60
 
@@ -95,7 +97,9 @@ ITEM_LOOKUP: Mapping[str, str] = MappingProxyType(_item_lookup())
 #: lower-casing and collapsing spaces.  A Microsoft Forms choice question
 #: exports the option text ("Yes"); a checkbox question exports the ticked
 #: options each followed by ";" ("Yes;"), which :func:`answer_parts` splits.
-YES_WORDS: frozenset[str] = frozenset({"yes", "y", "true", "1", "ticked", "checked", "\u2713", "\u2714", "\u2611"})
+YES_WORDS: frozenset[str] = frozenset(
+    {"yes", "y", "true", "1", "ticked", "checked", "\u2713", "\u2714", "\u2611"}
+)
 NO_WORDS: frozenset[str] = frozenset({"no", "n", "false", "0", "unticked", "not ticked", "unchecked"})
 
 #: Further answers to "was the vehicle secure?": locked/secure mean yes.
@@ -126,7 +130,9 @@ def yes_no(text: str, field: str) -> bool | None:
     """True/False when every answer in ``text`` means the same for ``field``,
     None when it is blank, not understood or contradicts itself."""
     yes_words, no_words = YES_NO_FIELDS[field]
-    meanings = {True if part in yes_words else False if part in no_words else None for part in answer_parts(text)}
+    meanings = {
+        True if part in yes_words else False if part in no_words else None for part in answer_parts(text)
+    }
     return meanings.pop() if len(meanings) == 1 else None
 
 
@@ -268,6 +274,7 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+
 def language_name(tag: str) -> str:
     """The English name of a language tag's language ("cy-GB" -> "Welsh"), or the tag itself."""
     return LANGUAGES.get(primary_subtag(tag), tag)
@@ -281,7 +288,7 @@ def name_in_itself(tag: str) -> str | None:
 
 
 def language_label(tag: str) -> str:
-    """"Welsh (Cymraeg)", "Arabic (العربية)", "English": how a picker names a language."""
+    """ "Welsh (Cymraeg)", "Arabic (العربية)", "English": how a picker names a language."""
     own = name_in_itself(tag)
     return f"{language_name(tag)} ({own})" if own else language_name(tag)
 
@@ -296,10 +303,20 @@ BILINGUAL_WELSH = "cy+en"
 #: Lower-case ways of asking for the Welsh and the English letter together.
 BILINGUAL_NAMES: frozenset[str] = frozenset(
     {
-        "cy+en", "en+cy", "cy en", "cy/en", "en/cy",
-        "welsh and english", "english and welsh", "welsh & english", "english & welsh",
-        "cymraeg a saesneg", "saesneg a chymraeg", "cymraeg & saesneg",
-        "bilingual", "dwyieithog",
+        "cy+en",
+        "en+cy",
+        "cy en",
+        "cy/en",
+        "en/cy",
+        "welsh and english",
+        "english and welsh",
+        "welsh & english",
+        "english & welsh",
+        "cymraeg a saesneg",
+        "saesneg a chymraeg",
+        "cymraeg & saesneg",
+        "bilingual",
+        "dwyieithog",
     }
 )
 

@@ -42,10 +42,12 @@ document gives the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pydyf
 from weasyprint.formatting_structure import boxes
@@ -71,11 +73,11 @@ class _Plan:
     owners: list[_Cluster | _Word | None] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # each drawn glyph's place in the text (logical order)
     at: int = 0  # the next glyph
-    entry: dict | None = None  # the MCID table's entry of the open marked content
+    entry: dict[str, Any] | None = None  # the MCID table's entry of the open marked content
     segment: object = None  # the unit (or _PLAIN) of the open marked content; None: none open
     box: object = None
     tag: str = "Span"
-    tags: dict | None = None  # the page stream's MCID table
+    tags: dict[Any, dict[str, Any]] = field(default_factory=dict)  # the page stream's MCID table
     mcid: int | None = None  # the box's own MCID, for its first segment
     word: _Word | None = None  # the Nastaliq word being drawn, held back until its last glyph
     rise: float = 0.0  # the text rise WeasyPrint set last
@@ -123,7 +125,7 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
     layout.reactivate(box.style)
     line, _ = layout.get_first_line()
     utf8 = layout.text.encode()
-    owners: list[_Cluster | None] = []
+    owners: list[_Cluster | _Word | None] = []
     offsets: list[int] = []
     widths: list[float] = []
     run = line.runs[0]
@@ -136,23 +138,32 @@ def _plan(box: boxes.TextBox) -> _Plan | None:
         # The clusters of the glyphs drawn (an empty glyph is not in the content stream).
         shown = [i for i in range(glyphs.num_glyphs) if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
         drawn = [glyphs.log_clusters[i] for i in shown]
-        geometry = [(glyphs.glyphs[i].geometry.width, glyphs.glyphs[i].geometry.x_offset,
-                     glyphs.glyphs[i].geometry.y_offset) for i in shown]
+        geometry = [
+            (
+                glyphs.glyphs[i].geometry.width,
+                glyphs.glyphs[i].geometry.x_offset,
+                glyphs.glyphs[i].geometry.y_offset,
+            )
+            for i in shown
+        ]
         run_widths = [_pdf_width(item.item.analysis.font, glyphs.glyphs[i]) for i in shown]
         widths.extend(run_widths)
         starts = sorted(set(glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)))
         ends = {start: (starts[k + 1] if k + 1 < len(starts) else length) for k, start in enumerate(starts)}
-        texts = {start: utf8[offset + start:offset + ends[start]].decode() for start in starts}
+        texts = {start: utf8[offset + start : offset + ends[start]].decode() for start in starts}
         sizes = {start: drawn.count(start) for start in starts}
         offsets.extend(offset + start for start in drawn)
 
-        def as_drawn(start: int) -> str:
+        def as_drawn(start: int, texts: dict[int, str] = texts, rtl: bool = rtl) -> str:
             return texts[start][::-1] if rtl else texts[start]
 
-        if not arabic_script(utf8[offset:offset + length].decode()):
+        if not arabic_script(utf8[offset : offset + length].decode()):
             # Latin and the rest: only a ligature or a letter of several glyphs.
-            units = {start: _Cluster(as_drawn(start), sizes[start]) for start in starts
-                     if sizes[start] and (sizes[start] != 1 or len(texts[start]) != 1)}
+            units = {
+                start: _Cluster(as_drawn(start), sizes[start])
+                for start in starts
+                if sizes[start] and (sizes[start] != 1 or len(texts[start]) != 1)
+            }
             owners.extend(units.get(start) for start in drawn)
             continue
         # Arabic script: every glyph is in a unit, a word at a time (_word_units).
@@ -186,7 +197,9 @@ _MUPDF_GAP, _MUPDF_BACK = 120, -750
 _MUPDF_RISE = 0.7
 
 
-def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float) -> list[_Cluster]:
+def _word_units(
+    glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float
+) -> list[_Cluster]:
     """The units of one Arabic-script word, one for each of its drawn glyphs
     (``glyphs``: cluster start and (advance, x offset, y offset) in Pango units,
     in drawing order; ``texts``: each cluster's text in drawing order).
@@ -205,8 +218,11 @@ def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int,
     spreads each text across its glyphs, which touch.
     """
     size = em * TO_UNITS
-    anchors = [i for i, (_, (width, dx, _dy)) in enumerate(glyphs)
-               if width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000] or [0]
+    anchors = [
+        i
+        for i, (_, (width, dx, _dy)) in enumerate(glyphs)
+        if width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000
+    ] or [0]
     chunks = {i: "" for i in anchors}
     pending = ""  # text of clusters before the word's first anchor
     last = None
@@ -227,11 +243,13 @@ def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int,
     if not all(chunks.values()):
         letters = list("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)))
         for n, i in enumerate(anchors):
-            chunks[i] = "".join(letters[n:]) if n == len(anchors) - 1 else (letters[n] if n < len(letters) else "")
+            chunks[i] = (
+                "".join(letters[n:]) if n == len(anchors) - 1 else (letters[n] if n < len(letters) else "")
+            )
     # A mark first in an anchor's text goes to the anchor before it: the anchor's
     # first letter is the one a reader places at the glyph and moves past it.
     ordered = sorted(chunks)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in itertools.pairwise(ordered):
         lead = _leading_marks(chunks[after])
         if 0 < lead < len(chunks[after]):
             chunks[before] += chunks[after][:lead]
@@ -255,8 +273,9 @@ def _word_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int,
     return units
 
 
-def _nastaliq_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float,
-                    widths: list[float]) -> list[_Word]:
+def _nastaliq_units(
+    glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[int, str], em: float, widths: list[float]
+) -> list[_Word]:
     """The units of a word of a run where a letter is drawn with several glyphs
     (Nastaliq): the word, held back while WeasyPrint draws it and drawn again by
     :func:`_draw_word` (``widths``: each glyph's ``/W`` width).
@@ -275,7 +294,9 @@ def _nastaliq_units(glyphs: list[tuple[int, tuple[int, int, int]]], texts: dict[
     anchors = [width > 0 and abs(dx) <= _ANCHOR_OFFSET * size / 1000 for _, (width, dx, _dy) in glyphs]
     if not any(anchors):
         anchors[0] = True
-    word = _Word("".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)), anchors, widths)
+    word = _Word(
+        "".join(texts[start] for start in dict.fromkeys(start for start, _ in glyphs)), anchors, widths
+    )
     return [word] * len(glyphs)
 
 
@@ -329,12 +350,14 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
             # Positioning: inside the sequence of the glyph it comes before; after
             # the box's last glyph it moves nothing that is drawn, and is left out.
             if plan.at < len(plan.owners):
-                if isinstance(plan.owners[plan.at], _Word):
-                    hold(plan.owners[plan.at])
+                owner = plan.owners[plan.at]
+                if isinstance(owner, _Word):
+                    hold(owner)
+                    assert plan.word is not None  # hold() holds it, or the word held already
                     plan.word.pen -= sum(float(number) for number in other.split())
                     continue
                 if plan.segment is None:
-                    _open(stream, plan, plan.owners[plan.at])
+                    _open(stream, plan, owner)
                 parts.append(other)
                 plan.line_pen -= sum(float(number) for number in other.split()) * size / 1000
             continue
@@ -342,7 +365,7 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
             owner = plan.owners[plan.at] if plan.at < len(plan.owners) else None
             if isinstance(owner, _Word):
                 hold(owner)
-                glyph = int(hexa[k:k + 4], 16)
+                glyph = int(hexa[k : k + 4], 16)
                 owner.drawn.append((glyph, owner.pen, plan.rise, plan.offsets[plan.at]))
                 owner.pen += owner.widths[len(owner.drawn) - 1]
                 plan.at += 1
@@ -358,9 +381,10 @@ def _emit(stream: Stream, plan: _Plan, text: bytes) -> None:
                 if plan.segment is not None:
                     stream.end_marked_content()
                 _open(stream, plan, owner)
-            parts.append(b"<" + hexa[k:k + 4] + b">")
+            parts.append(b"<" + hexa[k : k + 4] + b">")
             if plan.at <= len(plan.offsets):  # where the sequence starts in reading order
                 # (marks with no text of their own after the letter of their cluster)
+                assert plan.entry is not None  # _open gave the sequence its entry
                 place = plan.offsets[plan.at - 1] + (0.5 if owner is not None and not owner.text else 0)
                 plan.entry["order"] = min(plan.entry.get("order", place), place)
             if plan.at >= len(plan.owners):  # the last glyph: close inside the text object
@@ -396,8 +420,16 @@ def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
     them."""
     key = stream._current_font[0]
     font = next(font for font in stream._fonts.values() if font.hash == key)
-    anchors = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if anchor]
-    rest = [(*drawn, width) for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths) if not anchor]
+    anchors = [
+        (*drawn, width)
+        for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths, strict=True)
+        if anchor
+    ]
+    rest = [
+        (*drawn, width)
+        for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths, strict=True)
+        if not anchor
+    ]
     # MuPDF moves on from a letter where its glyph's /W width ends; a gap of more than
     # 0.15 em to the next letter is a space to it.  Where Nastaliq leaves one (between
     # two joined groups of letters), the anchors after it are drawn with the rest, and
@@ -423,6 +455,7 @@ def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
         if not glyphs:
             continue
         _open(stream, plan, _Cluster(text, len(glyphs)))
+        assert plan.entry is not None  # _open gave the sequence its entry
         plan.entry["order"] = min(place for _, _, _, place, _ in glyphs) + (0 if text else 0.5)
         parts: list[bytes] = []
         for glyph, x, rise, _, width in glyphs:
@@ -471,8 +504,12 @@ _original_set_text_rise = Stream.set_text_rise
 @contextmanager
 def _marked(self: Stream, box, tag):
     plan = None
-    if (self._tags is not None and isinstance(box, boxes.TextBox) and not _decorated(box)
-            and box.style["visibility"] == "visible"):
+    if (
+        self._tags is not None
+        and isinstance(box, boxes.TextBox)
+        and not _decorated(box)
+        and box.style["visibility"] == "visible"
+    ):
         plan = _plan(box)
     if plan is None:
         with _original_marked(self, box, tag):
@@ -543,12 +580,12 @@ def give_extra_mcids(pdf, pages: list) -> None:
     for number, (extras, mains, sorted_mcids) in enumerate(pages):
         if not extras:
             continue
-        owner = dict(zip(sorted_mcids, nums[2 * number + 1]))
+        owner = dict(zip(sorted_mcids, nums[2 * number + 1], strict=False))
         for box, more in extras.items():
             main = mains[box]
             kids = _object(pdf, owner[main])["K"]
             at = next(i for i, kid in enumerate(kids) if kid == main)
-            kids[at:at + 1] = [mcid for _, mcid in more]  # the box's sequences in reading order
+            kids[at : at + 1] = [mcid for _, mcid in more]  # the box's sequences in reading order
             for _, mcid in more:
                 owner[mcid] = owner[main]
         nums[2 * number + 1] = pydyf.Array([owner[mcid] for mcid in sorted(owner)])

@@ -27,25 +27,38 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
 from jinja2 import StrictUndefined, TemplateError
-from lxml import etree
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
 
-from handle_docs.util import atomic
-from handle_docs.wording.content import Content, Material
-from handle_docs.util.direction import direction_of_text, text_direction
-from handle_docs.render.ooxml import (LANG_ATTRS, PPR_ORDER, R_NS, REL_TYPE, RPR_ORDER, WP_NS, DocxError,
-                                      child_in_order, core_datetime, normalise_zip, properties, w_tag)
 from handle_docs.compose.context import leaflet_context
 from handle_docs.compose.qr import qr_image
+from handle_docs.render.ooxml import (
+    LANG_ATTRS,
+    PPR_ORDER,
+    R_NS,
+    REL_TYPE,
+    RPR_ORDER,
+    WP_NS,
+    DocxError,
+    child_in_order,
+    core_datetime,
+    normalise_zip,
+    properties,
+    w_tag,
+)
+from handle_docs.util import atomic
+from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording.content import Content, Material
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -61,8 +74,14 @@ DEFAULT_QR_MM = 34
 # breaks (\n → w:br, \a → new paragraph, \t → w:tab): all become a space.
 _NOT_TEXT = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
-__all__ = ["DocxError", "render_docx", "render_leaflet_docx", "render_letter_docx",
-           "template_path", "write_leaflet_docx"]
+__all__ = [
+    "DocxError",
+    "render_docx",
+    "render_leaflet_docx",
+    "render_letter_docx",
+    "template_path",
+    "write_leaflet_docx",
+]
 
 
 # --- rendering ---------------------------------------------------------------
@@ -84,7 +103,9 @@ def template_path(content: Content, material: Material) -> Path:
     root = Path(content.templates).resolve()
     path = (root / name).resolve()
     if root not in path.parents or not path.is_file():
-        raise DocxError(f"material '{material.id}': Word template '{name}' not found under the templates folder")
+        raise DocxError(
+            f"material '{material.id}': Word template '{name}' not found under the templates folder"
+        )
     if text_direction(material.spec.language) == "rtl":
         twin = path.with_name(path.stem + RTL_TEMPLATE_SUFFIX + path.suffix)
         if twin.is_file():
@@ -162,7 +183,10 @@ def render_docx(
         tpl.render(values, jinja_env=_environment(), autoescape=True)
     except DocxError:
         raise
-    except (TemplateError, etree.XMLSyntaxError) as exc:  # what a record's data can cause; the type only, never the text
+    except (
+        TemplateError,
+        etree.XMLSyntaxError,
+    ) as exc:  # what a record's data can cause; the type only, never the text
         raise DocxError(f"Word template could not be rendered ({type(exc).__name__})") from None
 
     document = tpl.docx
@@ -210,9 +234,10 @@ def render_leaflet_docx(content: Content, material: Material, *, watermark: str 
     )
 
 
-def write_leaflet_docx(content: Content, material: Material, out_dir: Path, *, watermark: str | None = None) -> str:
+def write_leaflet_docx(
+    content: Content, material: Material, out_dir: Path, *, watermark: str | None = None
+) -> str:
     """Write ``<material-id>.docx`` (0600, atomically) into ``out_dir``; return its name."""
-
 
     atomic.private_dir(out_dir)
     name = f"{material.id}.docx"
@@ -269,7 +294,7 @@ def _grid_from_cell_widths(document) -> None:
         if grid is None or not rows:
             continue
         cells = max((row.findall(qn("w:tc")) for row in rows), key=len)
-        widths = []
+        widths: list[int] = []
         for tc in cells:
             tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
             span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")

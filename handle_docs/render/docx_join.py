@@ -16,15 +16,16 @@ import hashlib
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 from docx.oxml.ns import qn
 from lxml import etree
 
-from handle_docs.util import atomic
 from handle_docs.render.ooxml import LANG_ATTRS, R_NS, REL_TYPE, WP_NS, DocxError, core_datetime, zip_info
+from handle_docs.util import atomic
 
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -67,7 +68,11 @@ class _Letter:
             external = rel.get("TargetMode") == "External"
             target = rel.get("Target")
             if not external:
-                target = posixpath.normpath(posixpath.join(folder, target)) if not target.startswith("/") else target[1:]
+                target = (
+                    posixpath.normpath(posixpath.join(folder, target))
+                    if not target.startswith("/")
+                    else target[1:]
+                )
             out[rel.get("Id")] = (rel.get("Type"), target, external)
         return out
 
@@ -82,7 +87,9 @@ class _Letter:
         return types
 
     def content_type(self, name: str) -> str:
-        return self.types.get(name) or self.types.get("*." + name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+        return self.types.get(name) or self.types.get(
+            "*." + name.rsplit(".", 1)[-1].lower(), "application/octet-stream"
+        )
 
 
 @lru_cache(maxsize=1)
@@ -170,173 +177,248 @@ _SKIP_ATTRS = {
 }
 
 
-def _write_batch(sources, handle, *, title, lang, author, progress) -> None:
-    first = _Letter(sources[0])
-    try:
-        base_main = first.main
-        base_doc = first.read(base_main)
-        base_styles_name = next((t for (ty, t, ext) in first.rels.values() if ty == REL_TYPE + "styles"), None)
-        base_styles = first.read(base_styles_name) if base_styles_name else b""
-        base_numbering_name = next((t for (ty, t, ext) in first.rels.values() if ty == REL_TYPE + "numbering"), None)
-        base_numbering = first.read(base_numbering_name) if base_numbering_name else b""
-        base_lang = _docx_lang(base_styles) if base_styles else None
-        if author is None:
-            author = _core_creator(first)
-        root = etree.fromstring(base_doc, _parser())
-        base_nsmap = dict(root.nsmap)
-        head, _, _ = base_doc.partition(b"<w:body")
-        if not head or b"<w:document" not in head:
-            raise DocxError("unexpected document.xml layout in a letter")
-        # Parts shared by every letter (the template's): copied from the first.
-        shared = {
-            t: (ty, first.content_type(t))
-            for (ty, t, ext) in first.rels.values()
-            if not ext and ty.rsplit("/", 1)[-1] in ("styles", "numbering", "settings", "fontTable", "theme", "webSettings")
-        }
-    except BaseException:
-        first.close()
-        raise
+@dataclass
+class _Base:
+    """What the batch takes from the first letter: its main part's name and head, its styles and numbering
+    (every letter must share them), its language, and the template's parts that every letter shares."""
 
+    main: str
+    head: bytes
+    nsmap: dict
+    styles_name: str | None
+    styles: bytes
+    numbering: bytes
+    lang: str | None
+    author: str
+    shared: dict[str, tuple[str, str]]  # part name -> (relationship type, content type)
+
+
+@dataclass
+class _Ids:
+    """Numbers that must stay unique across the letters of a batch."""
+
+    bookmark_base: int = 0
+    doc_pr: int = 0
+
+
+_SHARED_PARTS = ("styles", "numbering", "settings", "fontTable", "theme", "webSettings")
+
+
+def _write_batch(sources, handle, *, title, lang, author, progress) -> None:
+    base = _read_base(sources[0], author)
     parts = _Parts()
     shared_rels = []
-    for target_name, (reltype, _) in sorted(shared.items()):
+    for target_name, (reltype, _) in sorted(base.shared.items()):
         rid = parts.rid()
-        shared_rels.append((rid, reltype, posixpath.relpath(target_name, posixpath.dirname(base_main))))
-    first.close()
+        shared_rels.append((rid, reltype, posixpath.relpath(target_name, posixpath.dirname(base.main))))
 
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
-        info = zip_info(base_main)
-        with out.open(info, "w", force_zip64=True) as doc:
-            doc.write(head)
+        with out.open(zip_info(base.main), "w", force_zip64=True) as doc:
+            doc.write(base.head)
             doc.write(b"<w:body>")
-            bookmark_base = 0
-            doc_pr_id = 0
-            last = len(sources) - 1
+            ids = _Ids()
             for index, path in enumerate(sources):
-                letter = _Letter(path)
-                try:
-                    styles_name = next((t for (ty, t, ext) in letter.rels.values() if ty == REL_TYPE + "styles"), None)
-                    styles = letter.read(styles_name) if styles_name else b""
-                    numbering_name = next((t for (ty, t, ext) in letter.rels.values() if ty == REL_TYPE + "numbering"), None)
-                    numbering = letter.read(numbering_name) if numbering_name else b""
-                    if numbering != base_numbering or _styles_key(styles) != _styles_key(base_styles):
-                        raise DocxError("letters made from different Word templates cannot share one batch.docx")
-                    letter_lang = _docx_lang(styles) if styles != base_styles else base_lang
-                    letter_root = etree.fromstring(letter.read(letter.main), _parser())
-                    body = letter_root.find(qn("w:body"))
-                    if body is None:
-                        raise DocxError("a letter has no body")
-                    rid_map = _copy_relationships(letter, index, body, parts)
-                    for el in body.iter():
-                        if not isinstance(el.tag, str):
-                            continue
-                        for attr, value in list(el.attrib.items()):
-                            if attr.startswith(f"{{{R_NS}}}") and value in rid_map:
-                                el.set(attr, rid_map[value])
-                            elif attr in _SKIP_ATTRS:
-                                del el.attrib[attr]
-                        if el.tag == f"{{{WP_NS}}}docPr":
-                            doc_pr_id += 1
-                            el.set("id", str(doc_pr_id))
-                        elif el.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-                            old = el.get(qn("w:id"))
-                            if old is not None and old.isdigit():
-                                el.set(qn("w:id"), str(bookmark_base + int(old)))
-                    bookmark_base += 10000
-                    if letter_lang and letter_lang != lang:
-                        _mark_language(body, letter_lang)
-                    sect = body.find(qn("w:sectPr"))
-                    if sect is None:
-                        raise DocxError("a letter has no section properties")
-                    _start_on_new_page(sect)
-                    body.remove(sect)
-                    if index < last:
-                        _end_section(body, sect)
-                    else:
-                        body.append(sect)
-                    doc.write(_inner_xml(body, base_nsmap))
-                finally:
-                    letter.close()
+                doc.write(_letter_body(path, index, index == len(sources) - 1, base, parts, ids, lang))
                 if progress:
                     progress(1)
             doc.write(b"</w:body></w:document>")
-
-        # Headers, footers and pictures, copied from their letters (second pass).
-        by_letter: dict[int, list[tuple[str, str]]] = {}
-        for index, source_name, batch_name in parts.sources:
-            by_letter.setdefault(index, []).append((source_name, batch_name))
-        for index in sorted(by_letter):
-            letter = _Letter(sources[index])
-            try:
-                for source_name, batch_name in by_letter[index]:
-                    data = letter.read(source_name)
-                    if batch_name.endswith(".xml"):
-                        data = _strip_ids(data)
-                    out.writestr(zip_info(batch_name), data)
-                    rels = parts.part_rels.get(batch_name)
-                    if rels is not None:
-                        folder, base = posixpath.split(batch_name)
-                        out.writestr(zip_info(posixpath.join(folder, "_rels", base + ".rels")), rels)
-            finally:
-                letter.close()
-
-        first = _Letter(sources[0])
-        try:
-            for name in shared:
-                data = first.read(name)
-                if name == base_styles_name and base_lang and base_lang != lang:
-                    data = _restyle_language(data, base_lang, lang)
-                out.writestr(zip_info(name), data)
-                sub = _part_rels_source(first, name)
-                if sub is not None:
-                    out.writestr(zip_info(sub), first.read(sub))
-            if "docProps/app.xml" in first.names:
-                out.writestr(zip_info("docProps/app.xml"), first.read("docProps/app.xml"))
-            overrides = {
-                "/" + base_main: first.content_type(base_main),
-                "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
-            }
-            if "docProps/app.xml" in first.names:
-                overrides["/docProps/app.xml"] = first.content_type("docProps/app.xml")
-            for name, (_, ctype) in shared.items():
-                overrides["/" + name] = ctype
-        finally:
-            first.close()
+        _copy_letter_parts(out, sources, parts)
+        overrides = _copy_shared_parts(out, sources[0], base, lang)
         for name, ctype in parts.overrides.items():
             overrides["/" + name] = ctype
+        _write_package(out, base, parts, shared_rels, overrides, title=title, lang=lang)
 
-        out.writestr(zip_info("docProps/core.xml"), _core_xml(title=title, author=author, lang=lang))
-        rels = [
-            f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}"/>' for rid, reltype, target in shared_rels
-        ] + parts.rels
-        folder, base = posixpath.split(base_main)
-        out.writestr(
-            zip_info(posixpath.join(folder, "_rels", base + ".rels")),
-            ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-             f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(rels) + "</Relationships>").encode("utf-8"),
+
+def _part_named(letter: _Letter, kind: str) -> str | None:
+    """The name of the letter's part of relationship ``kind`` (styles, numbering), if it has one."""
+    return next((t for (ty, t, ext) in letter.rels.values() if ty == REL_TYPE + kind), None)
+
+
+def _read_base(source, author: str | None) -> _Base:
+    first = _Letter(source)
+    try:
+        base_main = first.main
+        base_doc = first.read(base_main)
+        styles_name = _part_named(first, "styles")
+        styles = first.read(styles_name) if styles_name else b""
+        numbering_name = _part_named(first, "numbering")
+        root = etree.fromstring(base_doc, _parser())
+        head, _, _ = base_doc.partition(b"<w:body")
+        if not head or b"<w:document" not in head:
+            raise DocxError("unexpected document.xml layout in a letter")
+        return _Base(
+            main=base_main,
+            head=head,
+            nsmap=dict(root.nsmap),
+            styles_name=styles_name,
+            styles=styles,
+            numbering=first.read(numbering_name) if numbering_name else b"",
+            lang=_docx_lang(styles) if styles else None,
+            author=_core_creator(first) if author is None else author,
+            # Parts shared by every letter (the template's): copied from the first.
+            shared={
+                t: (ty, first.content_type(t))
+                for (ty, t, ext) in first.rels.values()
+                if not ext and ty.rsplit("/", 1)[-1] in _SHARED_PARTS
+            },
         )
-        package_rels = [
-            f'<Relationship Id="rId1" Type="{REL_TYPE}officeDocument" Target="{_attr(base_main)}"/>',
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-            'metadata/core-properties" Target="docProps/core.xml"/>',
-        ]
-        if "/docProps/app.xml" in overrides:
-            package_rels.append(f'<Relationship Id="rId3" Type="{REL_TYPE}extended-properties" Target="docProps/app.xml"/>')
-        out.writestr(
-            zip_info("_rels/.rels"),
-            ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-             f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(package_rels) + "</Relationships>").encode("utf-8"),
+    finally:
+        first.close()
+
+
+def _letter_body(path, index: int, is_last: bool, base: _Base, parts: _Parts, ids: _Ids, lang: str) -> bytes:
+    """One letter's body as it goes into the batch's: its relationships renumbered, ids made unique, its
+    language marked, and a section break after it (the last keeps the document's section properties)."""
+    letter = _Letter(path)
+    try:
+        styles_name = _part_named(letter, "styles")
+        styles = letter.read(styles_name) if styles_name else b""
+        numbering_name = _part_named(letter, "numbering")
+        numbering = letter.read(numbering_name) if numbering_name else b""
+        if numbering != base.numbering or _styles_key(styles) != _styles_key(base.styles):
+            raise DocxError("letters made from different Word templates cannot share one batch.docx")
+        letter_lang = _docx_lang(styles) if styles != base.styles else base.lang
+        letter_root = etree.fromstring(letter.read(letter.main), _parser())
+        body = letter_root.find(qn("w:body"))
+        if body is None:
+            raise DocxError("a letter has no body")
+        _renumber(body, _copy_relationships(letter, index, body, parts), ids)
+        if letter_lang and letter_lang != lang:
+            _mark_language(body, letter_lang)
+        sect = body.find(qn("w:sectPr"))
+        if sect is None:
+            raise DocxError("a letter has no section properties")
+        _start_on_new_page(sect)
+        body.remove(sect)
+        if is_last:
+            body.append(sect)
+        else:
+            _end_section(body, sect)
+        return _inner_xml(body, base.nsmap)
+    finally:
+        letter.close()
+
+
+def _renumber(body, rid_map: dict[str, str], ids: _Ids) -> None:
+    """Relationship ids as the batch numbers them; drawing and bookmark ids unique in the batch."""
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr, value in list(el.attrib.items()):
+            if attr.startswith(f"{{{R_NS}}}") and value in rid_map:
+                el.set(attr, rid_map[value])
+            elif attr in _SKIP_ATTRS:
+                del el.attrib[attr]
+        if el.tag == f"{{{WP_NS}}}docPr":
+            ids.doc_pr += 1
+            el.set("id", str(ids.doc_pr))
+        elif el.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+            old = el.get(qn("w:id"))
+            if old is not None and old.isdigit():
+                el.set(qn("w:id"), str(ids.bookmark_base + int(old)))
+    ids.bookmark_base += 10000
+
+
+def _copy_letter_parts(out: zipfile.ZipFile, sources, parts: _Parts) -> None:
+    """Headers, footers and pictures, copied from their letters (the second pass)."""
+    by_letter: dict[int, list[tuple[str, str]]] = {}
+    for index, source_name, batch_name in parts.sources:
+        by_letter.setdefault(index, []).append((source_name, batch_name))
+    for index in sorted(by_letter):
+        letter = _Letter(sources[index])
+        try:
+            for source_name, batch_name in by_letter[index]:
+                data = letter.read(source_name)
+                if batch_name.endswith(".xml"):
+                    data = _strip_ids(data)
+                out.writestr(zip_info(batch_name), data)
+                rels = parts.part_rels.get(batch_name)
+                if rels is not None:
+                    folder, base = posixpath.split(batch_name)
+                    out.writestr(zip_info(posixpath.join(folder, "_rels", base + ".rels")), rels)
+        finally:
+            letter.close()
+
+
+def _copy_shared_parts(out: zipfile.ZipFile, source, base: _Base, lang: str) -> dict[str, str]:
+    """The template's parts, copied from the first letter (its styles in the batch's language); returns the
+    content types of the parts the batch has so far, by part name."""
+    first = _Letter(source)
+    try:
+        for name in base.shared:
+            data = first.read(name)
+            if name == base.styles_name and base.lang and base.lang != lang:
+                data = _restyle_language(data, base.lang, lang)
+            out.writestr(zip_info(name), data)
+            sub = _part_rels_source(first, name)
+            if sub is not None:
+                out.writestr(zip_info(sub), first.read(sub))
+        if "docProps/app.xml" in first.names:
+            out.writestr(zip_info("docProps/app.xml"), first.read("docProps/app.xml"))
+        overrides = {
+            "/" + base.main: first.content_type(base.main),
+            "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+        }
+        if "docProps/app.xml" in first.names:
+            overrides["/docProps/app.xml"] = first.content_type("docProps/app.xml")
+        for name, (_, ctype) in base.shared.items():
+            overrides["/" + name] = ctype
+        return overrides
+    finally:
+        first.close()
+
+
+def _relationships(rels: list[str]) -> bytes:
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(rels) + "</Relationships>"
+    ).encode("utf-8")
+
+
+def _write_package(
+    out: zipfile.ZipFile,
+    base: _Base,
+    parts: _Parts,
+    shared_rels,
+    overrides: dict[str, str],
+    *,
+    title: str,
+    lang: str,
+) -> None:
+    """The package's own parts: core properties, the main part's and the package's relationships, and the
+    content types."""
+    out.writestr(zip_info("docProps/core.xml"), _core_xml(title=title, author=base.author, lang=lang))
+    rel_lines = [
+        f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}"/>'
+        for rid, reltype, target in shared_rels
+    ] + parts.rels
+    folder, name = posixpath.split(base.main)
+    out.writestr(zip_info(posixpath.join(folder, "_rels", name + ".rels")), _relationships(rel_lines))
+    package_rels = [
+        f'<Relationship Id="rId1" Type="{REL_TYPE}officeDocument" Target="{_attr(base.main)}"/>',
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+        'metadata/core-properties" Target="docProps/core.xml"/>',
+    ]
+    if "/docProps/app.xml" in overrides:
+        package_rels.append(
+            f'<Relationship Id="rId3" Type="{REL_TYPE}extended-properties" Target="docProps/app.xml"/>'
         )
-        defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml",
-                    **parts.defaults}
-        types = (
-            "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-            f'<Types xmlns="{CT_NS}">'
-            + "".join(f'<Default Extension="{ext}" ContentType="{ct}"/>' for ext, ct in sorted(defaults.items()))
-            + "".join(f'<Override PartName="{_attr(n)}" ContentType="{ct}"/>' for n, ct in sorted(overrides.items()))
-            + "</Types>"
+    out.writestr(zip_info("_rels/.rels"), _relationships(package_rels))
+    defaults = {
+        "rels": "application/vnd.openxmlformats-package.relationships+xml",
+        "xml": "application/xml",
+        **parts.defaults,
+    }
+    types = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Types xmlns="{CT_NS}">'
+        + "".join(f'<Default Extension="{ext}" ContentType="{ct}"/>' for ext, ct in sorted(defaults.items()))
+        + "".join(
+            f'<Override PartName="{_attr(n)}" ContentType="{ct}"/>' for n, ct in sorted(overrides.items())
         )
-        out.writestr(zip_info("[Content_Types].xml"), types.encode("utf-8"))
+        + "</Types>"
+    )
+    out.writestr(zip_info("[Content_Types].xml"), types.encode("utf-8"))
 
 
 def _attr(value: str) -> str:
@@ -418,14 +500,20 @@ def _header_footer_rels(letter: _Letter, index: int, source_name: str, parts: _P
         if external:
             if kind != "hyperlink":
                 raise DocxError(f"a header or footer has an external {kind} link")
-            out.append(f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}" TargetMode="External"/>')
+            out.append(
+                f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}" TargetMode="External"/>'
+            )
             continue
         if kind != "image":
             raise DocxError(f"a header or footer uses a {kind} part, which batch.docx does not join")
         name = _add_part(letter, index, target, "image", parts)
-        out.append(f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(posixpath.relpath(name, "word"))}"/>')
-    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-            f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(out) + "</Relationships>").encode("utf-8")
+        out.append(
+            f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(posixpath.relpath(name, "word"))}"/>'
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Relationships xmlns="{PKG_REL_NS}">' + "".join(out) + "</Relationships>"
+    ).encode("utf-8")
 
 
 def _strip_ids(data: bytes) -> bytes:
@@ -455,8 +543,12 @@ def _start_on_new_page(sect) -> None:
     if kind is None:
         kind = sect.makeelement(qn("w:type"), {})
         # w:type comes after the header/footer references and footnote/endnote properties
-        refs = [c for c in sect if c.tag in (qn("w:headerReference"), qn("w:footerReference"),
-                                             qn("w:footnotePr"), qn("w:endnotePr"))]
+        refs = [
+            c
+            for c in sect
+            if c.tag
+            in (qn("w:headerReference"), qn("w:footerReference"), qn("w:footnotePr"), qn("w:endnotePr"))
+        ]
         if refs:
             refs[-1].addnext(kind)
         else:
@@ -508,9 +600,9 @@ def _inner_xml(body, nsmap: dict) -> bytes:
     if all(nsmap.get(prefix) == uri for prefix, uri in body.nsmap.items()):
         text = etree.tostring(body, encoding="utf-8")
         start = text.index(b">") + 1
-        if text[start - 2:start] == b"/>":
+        if text[start - 2 : start] == b"/>":
             return b""
-        return text[start:text.rindex(b"</")]
+        return text[start : text.rindex(b"</")]
     return b"".join(etree.tostring(child, encoding="utf-8") for child in body)
 
 
@@ -537,4 +629,4 @@ def _core_xml(*, title: str, author: str, lang: str) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()

@@ -7,15 +7,16 @@ a resident would read, and the sandbox stops a template from reaching Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from handle_docs.util.direction import direction_of_text, text_direction
 from handle_docs.render.webaddress import pieces as address_pieces
+from handle_docs.util.direction import direction_of_text, text_direction
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 BASE_CSS = "base.css"

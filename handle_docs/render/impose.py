@@ -17,8 +17,8 @@ from pathlib import Path
 import pikepdf
 
 from handle_docs.pdf import printfile
-from handle_docs.util.direction import text_direction
 from handle_docs.util import atomic
+from handle_docs.util.direction import text_direction
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -34,10 +34,12 @@ def booklet_order(pages: int, direction: str = "ltr") -> list[tuple[int | None, 
         sides.extend([front, back])
     if direction == "rtl":
         sides = [(right, left) for left, right in sides]
-    return [tuple(i if i < pages else None for i in side) for side in sides]  # type: ignore[misc]
+    return [(a if a < pages else None, b if b < pages else None) for a, b in sides]
 
 
-def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: dt.datetime | None = None) -> int:
+def impose_booklet(
+    a5_pdf: Path, output: Path, *, title: str, lang: str, when: dt.datetime | None = None
+) -> int:
     """Write the imposed booklet; returns the number of A4 sides."""
     width, height = A4_LANDSCAPE
     with pikepdf.open(a5_pdf) as source, pikepdf.new() as out:
@@ -53,7 +55,9 @@ def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: d
                 # add_overlay names the form with a random token: name it here so the bytes repeat.
                 form = foreign.as_form_xobject()
                 name = sheet.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/Page{index + 1}"))
-                placement = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(x0, 0, x0 + width / 2, height))
+                placement = sheet.calc_form_xobject_placement(
+                    form, name, pikepdf.Rectangle(x0, 0, x0 + width / 2, height)
+                )
                 sheet.contents_add(out.make_stream(b"q\n" + placement + b"\nQ\n"))
         out.Root.Lang = pikepdf.String(lang)
         out.docinfo["/Title"] = title
@@ -62,7 +66,9 @@ def impose_booklet(a5_pdf: Path, output: Path, *, title: str, lang: str, when: d
             stamp = when.strftime("D:%Y%m%d%H%M%SZ")
             out.docinfo["/CreationDate"] = stamp
             out.docinfo["/ModDate"] = stamp
-        out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True, Duplex=pikepdf.Name.DuplexFlipShortEdge)
+        out.Root.ViewerPreferences = pikepdf.Dictionary(
+            DisplayDocTitle=True, Duplex=pikepdf.Name.DuplexFlipShortEdge
+        )
         if direction == "rtl":  # a viewer showing two pages side by side puts the first on the right
             out.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
         tmp = output.with_name(f".{output.name}.tmp")

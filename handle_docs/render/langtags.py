@@ -18,7 +18,14 @@ from typing import Any
 import pikepdf
 from pikepdf import String
 
-from handle_docs.pdf.structure_tree import as_list, is_struct_elem, resolve_role, role_names, struct_type, walk_structure
+from handle_docs.pdf.structure_tree import (
+    as_list,
+    is_struct_elem,
+    resolve_role,
+    role_names,
+    struct_type,
+    walk_structure,
+)
 
 
 def top_elements(pdf: pikepdf.Pdf) -> list[Any]:

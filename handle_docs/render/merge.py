@@ -69,6 +69,9 @@ from typing import Any, BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectType, Pdf, String
 
+from handle_docs.pdf.pdfcopy import ObjectCopier
+from handle_docs.pdf.pdfmeta import document_metadata, read_docinfo
+from handle_docs.pdf.pdfwriter import HEADER_VERSION, PdfWriter, pdf_dict
 from handle_docs.pdf.structure_tree import (
     as_list,
     is_dict,
@@ -81,11 +84,8 @@ from handle_docs.pdf.structure_tree import (
     struct_type,
     type_code,
 )
-from handle_docs.pdf.pdfcopy import ObjectCopier
-from handle_docs.pdf.pdfmeta import document_metadata, read_docinfo
-from handle_docs.pdf.pdfwriter import HEADER_VERSION, PdfWriter, pdf_dict
 
-__all__ = ["merge_tagged_pdfs", "write_merged", "MergeError"]
+__all__ = ["MergeError", "merge_tagged_pdfs", "write_merged"]
 
 #: Entries per number/name tree leaf (and kids per intermediate node, and
 #: pages per page-tree node).  PDF readers cope with big flat arrays, but old
@@ -180,9 +180,7 @@ class _Identifiers:
             if final != key:
                 obj.ID = String(final)
                 changed = True
-        attrs = [obj] + [
-            a for a in as_list(obj.get("/A")) if is_dict(a) and not a.is_indirect
-        ]
+        attrs = [obj] + [a for a in as_list(obj.get("/A")) if is_dict(a) and not a.is_indirect]
         for attr in attrs:
             headers = attr.get("/Headers")
             if headers is None or type_code(headers) != _ARRAY:
@@ -212,7 +210,9 @@ class _Identifiers:
 class _Merger:
     def __init__(self, w: PdfWriter, lang: str | None = None):
         self.w = w
-        self.lang = lang  # the output's catalog /Lang: inputs in another language say theirs on their elements
+        self.lang = (
+            lang  # the output's catalog /Lang: inputs in another language say theirs on their elements
+        )
         self.fanout = max(2, int(_TREE_FANOUT))
         self.catalog_num = w.alloc()
         self.st_num = w.alloc()  # the output's /StructTreeRoot
@@ -246,20 +246,8 @@ class _Merger:
 
     def add(self, index: int, path: Any, src: Pdf, pages: list | None = None) -> None:
         """Copy input ``src`` (only ``pages``, its page objects, when given: see split.py)."""
-        w = self.w
-        root = src.Root
-        if "/StructTreeRoot" not in root:
-            raise MergeError(f"{path}: not a tagged PDF (no /StructTreeRoot)")
-        st = root.StructTreeRoot
-        if not is_dict(st):
-            raise MergeError(f"{path}: /StructTreeRoot is not a dictionary")
-        pages = [page.obj for page in src.pages] if pages is None else pages
-        if not pages:
-            raise MergeError(f"{path}: has no pages")
-        if _version_tuple(src.pdf_version) > _version_tuple(self.pdf_version):
-            self.pdf_version = src.pdf_version
-
-        cp = ObjectCopier(w, src, on_ids=_Identifiers(self.ids, index))
+        root, st, pages = self._checked_input(path, src, pages)
+        cp = ObjectCopier(self.w, src, on_ids=_Identifiers(self.ids, index))
         cp.fix(root, self.catalog_num)
         if st.is_indirect:
             cp.fix(st, self.st_num)
@@ -276,20 +264,7 @@ class _Merger:
         self._merge_map(role_map, self.role_map, self.role_canon, "RoleMap", path, cp)
         self._merge_map(st.get("/ClassMap"), self.class_map, self.class_canon, "ClassMap", path, cp)
 
-        # The input's document element (or, when there is none, the root).
-        top = as_list(st.get("/K"))
-        old_parent = st
-        kids = top
-        doc_pg = None
-        doc_elem = None
-        if (
-            len(top) == 1
-            and is_struct_elem(top[0])
-            and resolve_role(struct_type(top[0]), role_names(st)) == "Document"
-        ):
-            old_parent = doc_elem = top[0]
-            kids = as_list(old_parent.get("/K"))
-            doc_pg = old_parent.get("/Pg")
+        old_parent, kids, doc_pg, doc_elem = _document_element(st)
         # References to the old document element (its kids' /P, parent-tree
         # entries of content it owns) now go to the merged one.
         if old_parent.is_indirect:
@@ -305,9 +280,48 @@ class _Merger:
                     if is_dict(annot):
                         _rename_dest(annot, renamed_dests)
 
-        # Pages, in order, hung under the page-tree nodes they will have.
-        # The input's own page-tree nodes are not copied: should anything but
-        # a page's /Parent refer to one, it gets the first page's new parent.
+        self._hang_pages(cp, root, pages)
+        self._add_doc_kids(cp, path, root, kids, ph_doc, doc_pg)
+        if doc_elem is not None and self.doc_template is None:
+            self.doc_template = {
+                Name(key).unparse(): cp.value(value)
+                for key, value in doc_elem.items()
+                if key not in ("/K", "/P", "/Pg", "/ID", "/Type", "/S")
+            }
+        self._copy_parent_tree(cp, entries, offset)
+
+        self._merge_outlines(root, cp, renamed_dests)
+        for final, dest in dest_items:
+            self.dests[final] = cp.value(dest)
+        if index == 0:
+            self._capture_catalog(src, cp)
+
+        cp.drain()
+        if cp.held is not None:
+            self.pending_item = cp.held
+        self.next_key = offset + span
+
+    def _checked_input(self, path: Any, src: Pdf, pages: list | None) -> tuple[Any, Any, list]:
+        """The input's catalog, structure tree root and pages, refused when it is not a tagged PDF with pages;
+        the output's PDF version raised to the input's."""
+        root = src.Root
+        if "/StructTreeRoot" not in root:
+            raise MergeError(f"{path}: not a tagged PDF (no /StructTreeRoot)")
+        st = root.StructTreeRoot
+        if not is_dict(st):
+            raise MergeError(f"{path}: /StructTreeRoot is not a dictionary")
+        pages = [page.obj for page in src.pages] if pages is None else pages
+        if not pages:
+            raise MergeError(f"{path}: has no pages")
+        if _version_tuple(src.pdf_version) > _version_tuple(self.pdf_version):
+            self.pdf_version = src.pdf_version
+        return root, st, pages
+
+    def _hang_pages(self, cp: ObjectCopier, root: Any, pages: list) -> None:
+        """Pages, in order, hung under the page-tree nodes they will have.
+
+        The input's own page-tree nodes are not copied: should anything but
+        a page's /Parent refer to one, it gets the first page's new parent."""
         first_leaf = self._leaf(len(self.pages))
         nodes = [root.get("/Pages")] + [page.get("/Parent") for page in pages]
         seen_nodes: set = set()
@@ -332,11 +346,16 @@ class _Merger:
             page.Parent = leaf_ph[leaf]
             self.pages.append(cp.ref(page))
 
-        # The document element's kids.  An input in another language than the
-        # output's keeps its own: its top-level elements that name none get it.
+    def _add_doc_kids(
+        self, cp: ObjectCopier, path: Any, root: Any, kids: list, ph_doc: Any, doc_pg: Any
+    ) -> None:
+        """The document element's kids.  An input in another language than the
+        output's keeps its own: its top-level elements that name none get it."""
         src_lang = root.get("/Lang")
         other_lang = (
-            src_lang if isinstance(src_lang, String) and self.lang is not None and str(src_lang) != self.lang else None
+            src_lang
+            if isinstance(src_lang, String) and self.lang is not None and str(src_lang) != self.lang
+            else None
         )
         for kid in kids:
             if is_struct_elem(kid):
@@ -356,34 +375,18 @@ class _Merger:
                 if "/Pg" not in kid and doc_pg is not None:
                     kid.Pg = doc_pg
                 self._add_doc_kid(cp, kid)
-        if doc_elem is not None and self.doc_template is None:
-            self.doc_template = {
-                Name(key).unparse(): cp.value(value)
-                for key, value in doc_elem.items()
-                if key not in ("/K", "/P", "/Pg", "/ID", "/Type", "/S")
-            }
 
-        # Parent tree entries, keys shifted; direct values (the pages' arrays)
-        # become objects of their own.
+    def _copy_parent_tree(self, cp: ObjectCopier, entries: list[tuple[int, Any]], offset: int) -> None:
+        """Parent tree entries, keys shifted; direct values (the pages' arrays)
+        become objects of their own."""
         for key, value in entries:
             if isinstance(value, pikepdf.Object) and value.is_indirect:
                 num = cp.ref(value)
             else:
-                num = w.alloc()
-                w.obj(num, cp.value(value))
+                num = self.w.alloc()
+                self.w.obj(num, cp.value(value))
             self.pt_keys.append(key + offset)
             self.pt_vals.append(num)
-
-        self._merge_outlines(root, cp, renamed_dests)
-        for final, dest in dest_items:
-            self.dests[final] = cp.value(dest)
-        if index == 0:
-            self._capture_catalog(src, cp)
-
-        cp.drain()
-        if cp.held is not None:
-            self.pending_item = cp.held
-        self.next_key = offset + span
 
     def _leaf(self, page_index: int) -> int:
         """The page-tree node that will hold page ``page_index`` (numbered on first use)."""
@@ -457,7 +460,7 @@ class _Merger:
         if outlines is None or not is_dict(outlines) or "/First" not in outlines:
             return
         items = []
-        item = outlines.First
+        item: pikepdf.Object | None = outlines.First
         seen: set = set()
         while item is not None and is_dict(item) and item.is_indirect and item.objgen not in seen:
             seen.add(item.objgen)
@@ -508,17 +511,62 @@ class _Merger:
         catalog: dict[bytes, bytes] = {b"/Type": b"/Catalog"}
         catalog[b"/Pages"] = b"%d 0 R" % w.page_tree(self.pages, self.leaves, self.fanout)
 
-        # The structure tree.
+        self._write_structure_tree()
+
+        catalog[b"/StructTreeRoot"] = b"%d 0 R" % self.st_num
+        catalog[b"/MarkInfo"] = b"<< /Marked true >>"
+        catalog[b"/Lang"] = String(lang).unparse()
+        catalog[b"/ViewerPreferences"] = b"<< /DisplayDocTitle true >>"
+        catalog.update(self.first_catalog)
+
+        if self.dests:
+            dests = self.dests
+            names = sorted((bytes(String(k)), k) for k in dests)  # by the bytes written
+            tree = w.tree(
+                ((String(k).unparse(), dests[k]) for _, k in names), len(dests), b"/Names", self.fanout
+            )
+            catalog[b"/Names"] = b"<< /Dests %d 0 R >>" % tree
+        if self.outlines_num is not None:
+            assert self.outline_first is not None and self.outline_last is not None  # set with the first item
+            w.obj(
+                self.outlines_num,
+                pdf_dict(
+                    {
+                        b"/Type": b"/Outlines",
+                        b"/First": b"%d 0 R" % self.outline_first,
+                        b"/Last": b"%d 0 R" % self.outline_last,
+                        b"/Count": b"%d" % self.outline_count,
+                    }
+                ),
+            )
+            catalog[b"/Outlines"] = b"%d 0 R" % self.outlines_num
+
+        # Document information and XMP metadata.
+        info, xmp = document_metadata(self.first_info, title=title, lang=lang, creation_date=creation_date)
+        info_num = w.alloc()
+        w.obj(info_num, pdf_dict(info))
+        meta = w.alloc()
+        w.stream(meta, b"<< /Length %d /Subtype /XML /Type /Metadata >>" % len(xmp), xmp)
+        catalog[b"/Metadata"] = b"%d 0 R" % meta
+        w.obj(self.catalog_num, pdf_dict(catalog))
+        return self.catalog_num, info_num
+
+    def _write_structure_tree(self) -> None:
+        """The structure tree: the merged document element and the structure tree root (parent tree, role
+        and class maps, ID tree)."""
+        w = self.w
         kids = bytearray()
         for k in self.doc_kids:
             kids += b"%d 0 R " % k if k >= 0 else self.direct_kids[~k] + b" "
         doc = dict(self.doc_template or {})
-        doc.update({
-            b"/Type": b"/StructElem",
-            b"/S": b"/Document",
-            b"/P": b"%d 0 R" % self.st_num,
-            b"/K": b"[ " + bytes(kids) + b"]",
-        })
+        doc.update(
+            {
+                b"/Type": b"/StructElem",
+                b"/S": b"/Document",
+                b"/P": b"%d 0 R" % self.st_num,
+                b"/K": b"[ " + bytes(kids) + b"]",
+            }
+        )
         w.obj(self.doc_num, pdf_dict(doc))
         del kids, doc
         st = {
@@ -527,7 +575,7 @@ class _Merger:
             b"/ParentTreeNextKey": b"%d" % self.next_key,
         }
         pt = w.tree(
-            ((b"%d" % k, b"%d 0 R" % v) for k, v in zip(self.pt_keys, self.pt_vals)),
+            ((b"%d" % k, b"%d 0 R" % v) for k, v in zip(self.pt_keys, self.pt_vals, strict=True)),
             len(self.pt_keys),
             b"/Nums",
             self.fanout,
@@ -547,39 +595,6 @@ class _Merger:
             )
             st[b"/IDTree"] = b"%d 0 R" % tree
         w.obj(self.st_num, pdf_dict(st))
-
-        catalog[b"/StructTreeRoot"] = b"%d 0 R" % self.st_num
-        catalog[b"/MarkInfo"] = b"<< /Marked true >>"
-        catalog[b"/Lang"] = String(lang).unparse()
-        catalog[b"/ViewerPreferences"] = b"<< /DisplayDocTitle true >>"
-        catalog.update(self.first_catalog)
-
-        if self.dests:
-            dests = self.dests
-            names = sorted((bytes(String(k)), k) for k in dests)  # by the bytes written
-            tree = w.tree(((String(k).unparse(), dests[k]) for _, k in names), len(dests), b"/Names", self.fanout)
-            catalog[b"/Names"] = b"<< /Dests %d 0 R >>" % tree
-        if self.outlines_num is not None:
-            w.obj(
-                self.outlines_num,
-                pdf_dict({
-                    b"/Type": b"/Outlines",
-                    b"/First": b"%d 0 R" % self.outline_first,
-                    b"/Last": b"%d 0 R" % self.outline_last,
-                    b"/Count": b"%d" % self.outline_count,
-                }),
-            )
-            catalog[b"/Outlines"] = b"%d 0 R" % self.outlines_num
-
-        # Document information and XMP metadata.
-        info, xmp = document_metadata(self.first_info, title=title, lang=lang, creation_date=creation_date)
-        info_num = w.alloc()
-        w.obj(info_num, pdf_dict(info))
-        meta = w.alloc()
-        w.stream(meta, b"<< /Length %d /Subtype /XML /Type /Metadata >>" % len(xmp), xmp)
-        catalog[b"/Metadata"] = b"%d 0 R" % meta
-        w.obj(self.catalog_num, pdf_dict(catalog))
-        return self.catalog_num, info_num
 
 
 def _renumber(pages: list, offset: int) -> int:
@@ -702,7 +717,9 @@ def merge_tagged_pdfs(
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             fd = -1
-            page_count = write_merged(fh, _open_each(paths), title=title, lang=lang, creation_date=creation_date)
+            page_count = write_merged(
+                fh, _open_each(paths), title=title, lang=lang, creation_date=creation_date
+            )
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, output)
@@ -763,3 +780,17 @@ def write_merged(
         version = HEADER_VERSION
     writer.close(root=root, info=info, version=version)
     return len(merger.pages)
+
+
+def _document_element(st: Any) -> tuple[Any, list, Any, Any]:
+    """The input's document element (or, when there is none, the structure tree root): (the parent of the
+    elements to copy, those elements, the document element's /Pg, the document element or None)."""
+    top = as_list(st.get("/K"))
+    if (
+        len(top) == 1
+        and is_struct_elem(top[0])
+        and resolve_role(struct_type(top[0]), role_names(st)) == "Document"
+    ):
+        doc_elem = top[0]
+        return doc_elem, as_list(doc_elem.get("/K")), doc_elem.get("/Pg"), doc_elem
+    return st, top, None, None

@@ -15,9 +15,10 @@ few times cheaper than drawing it), and only the others are drawn.  The flags tr
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, cast
 
 BLANK_PAGE_TEXT = "This page is intentionally blank."  # the batch's blank backs
 
@@ -45,7 +46,7 @@ def _colour_spread(image: Any) -> int:
     r, g, b = image.split()
     high = ImageChops.lighter(ImageChops.lighter(r, g), b)
     low = ImageChops.darker(ImageChops.darker(r, g), b)
-    return ImageChops.subtract(high, low).getextrema()[1]
+    return cast(int, ImageChops.subtract(high, low).getextrema()[1])  # one band (L): (lowest, highest)
 
 
 def _drawn_in_greys(page: Any, tolerance: int) -> bool:

@@ -18,9 +18,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from weasyprint import HTML
 from weasyprint.document import Document, Page
@@ -85,7 +85,9 @@ class SafeFetcher(URLFetcher):
                     ".png": "image/png",
                     ".svg": "image/svg+xml",
                 }.get(suffix, "application/octet-stream")
-                return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": kind})
+                return URLFetcherResponse(
+                    path.as_uri(), body=path.read_bytes(), headers={"Content-Type": kind}
+                )
         scheme = url.split(":", 1)[0][:10]
         self.refused.append(f"refused to fetch a {scheme}: resource")
         raise ValueError("resource outside the package's own assets")
@@ -144,7 +146,9 @@ class PdfRenderer:
         """Lay out one HTML document; fail on refused fetches or ERROR logs."""
         self.fetcher.refused.clear()
         with _collect_errors() as errors:
-            document = HTML(string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher).render(
+            document = HTML(
+                string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher
+            ).render(
                 font_config=self.font_config,
                 pdf_variant=PDF_VARIANT,
                 cache=self.cache,
@@ -154,7 +158,9 @@ class PdfRenderer:
             raise RenderError(problems)
         return document
 
-    def write(self, document: Document, *, title: str, lang: str, pages: Sequence[Page] | None = None) -> bytes:
+    def write(
+        self, document: Document, *, title: str, lang: str, pages: Sequence[Page] | None = None
+    ) -> bytes:
         """PDF bytes for ``document`` (or a subset of its pages), tagged PDF/UA-1."""
         target = document if pages is None else document.copy(pages)
         target.metadata.title = title

@@ -36,7 +36,7 @@ from handle_docs.pdf.structure_tree import as_list, is_dict, is_int, is_struct_e
 from handle_docs.render.merge import MergeError, write_merged
 from handle_docs.render.split import SplitError, top_elements
 
-__all__ = ["repeat_pages", "RepeatError"]
+__all__ = ["RepeatError", "repeat_pages"]
 
 
 class RepeatError(ValueError):
@@ -82,7 +82,9 @@ def repeat_pages(
                 continue
             if "/Annots" in page:
                 raise RepeatError("a repeated page has annotations")
-            copy = src.make_indirect(Dictionary({key: value for key, value in page.items() if key != "/StructParents"}))
+            copy = src.make_indirect(
+                Dictionary({key: value for key, value in page.items() if key != "/StructParents"})
+            )
             copier = _ElementCopier(src, page, copy)
             out_kids.extend(copier.copy(kid, holder) for kid in on_page.get(index, []))
             if "/StructParents" in page:
@@ -104,7 +106,9 @@ def repeat_pages(
             del st["/IDTree"]  # the writer rebuilds it from the elements it copies
         out = io.BytesIO()
         try:
-            write_merged(out, [("repeated", src, out_pages)], title=title, lang=lang, creation_date=creation_date)
+            write_merged(
+                out, [("repeated", src, out_pages)], title=title, lang=lang, creation_date=creation_date
+            )
         except MergeError as exc:
             raise RepeatError(str(exc)) from exc
         return out.getvalue()

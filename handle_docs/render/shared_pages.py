@@ -84,5 +84,7 @@ class SharedParts:
 
     def drawn(self) -> list[tuple[str, dict[str, Any]]]:
         """Each shared part as (template, context) drawing it as its own article."""
-        return [(template, {**context, "part": "shared", "shared_anchor": f"{ANCHOR_PREFIX}{n}"})
-                for n, ((template, _), context) in enumerate(self.parts.items(), 1)]
+        return [
+            (template, {**context, "part": "shared", "shared_anchor": f"{ANCHOR_PREFIX}{n}"})
+            for n, ((template, _), context) in enumerate(self.parts.items(), 1)
+        ]

@@ -48,7 +48,7 @@ from handle_docs.pdf.structure_tree import (
 )
 from handle_docs.render.merge import MergeError, write_merged
 
-__all__ = ["split_tagged_pdf", "top_elements", "SplitError"]
+__all__ = ["SplitError", "split_tagged_pdf", "top_elements"]
 
 
 class SplitError(ValueError):
@@ -75,7 +75,7 @@ def split_tagged_pdf(
     with pikepdf.open(io.BytesIO(data), inherit_page_attributes=True) as src:
         source = _Source(src)
         pieces = []
-        for pages, title, lang in zip(groups, titles, langs):
+        for pages, title, lang in zip(groups, titles, langs, strict=True):
             keep = source.prune(list(pages))
             out = io.BytesIO()
             try:
@@ -177,7 +177,7 @@ class _Source:
         pages_of_kids = _pages_of_kids(self.holder)
         if len(pages_of_kids) != len(kids):
             raise SplitError("a structure element is listed twice")
-        for kid, found in zip(kids, pages_of_kids):
+        for kid, found in zip(kids, pages_of_kids, strict=True):
             if not found or not found <= index.keys():
                 raise SplitError("a structure element is on no page of the document")
             self.kids.append((kid, frozenset(index[p] for p in found)))
@@ -236,9 +236,9 @@ class _Source:
 
         if self.names is not None:
             flat = Array()
-            for key, dest, page in self.dests:
-                if page in wanted:
-                    flat.append(pikepdf.String(key))
+            for name, dest, on_page in self.dests:
+                if on_page in wanted:
+                    flat.append(pikepdf.String(name))
                     flat.append(dest)
             if len(flat):
                 self.names.Dests = Dictionary(Names=flat)
@@ -315,7 +315,9 @@ def _children(item: Any) -> list:
     return out
 
 
-def _read_outline(parent: Any, index: dict, named: dict, depth: int) -> list[tuple[Any, int | None, bool, list]]:
+def _read_outline(
+    parent: Any, index: dict, named: dict, depth: int
+) -> list[tuple[Any, int | None, bool, list]]:
     """The outline as (item, index of the page it goes to, closed?, children), read once."""
     if depth > 64:
         raise SplitError("outline nested too deeply")
@@ -323,7 +325,9 @@ def _read_outline(parent: Any, index: dict, named: dict, depth: int) -> list[tup
     for item in _children(parent):
         target = _target(item, named)
         page = index.get(target.objgen) if target is not None else None
-        tree.append((item, page, int(item.get("/Count", 0)) < 0, _read_outline(item, index, named, depth + 1)))
+        tree.append(
+            (item, page, int(item.get("/Count", 0)) < 0, _read_outline(item, index, named, depth + 1))
+        )
     return tree
 
 

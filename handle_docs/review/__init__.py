@@ -22,11 +22,34 @@ from __future__ import annotations
 from .actions import DiffReport, approve, diff_report, refusals_for, request_changes, sign
 from .fingerprints import Part, fingerprint, fingerprint_parts, short
 from .policy import POLICY_FILE, Policy, load_policy
-from .registry import REGISTRY_FILE, REGISTRY_ID, Registry, RegistryEditError, RegistryFileError, load_registry
-from .sshsign import AgentSigner, KeyFileSigner, KeyProblem, NAMESPACE, PassphraseNeeded, Signer, WorkspaceSigner, sign_statement
+from .registry import (
+    REGISTRY_FILE,
+    REGISTRY_ID,
+    Registry,
+    RegistryEditError,
+    RegistryFileError,
+    load_registry,
+)
+from .signoffs import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    SignOff,
+    SignOffFile,
+    load_signoffs,
+    review_dir_for,
+    signoff_path,
+)
+from .sshsign import (
+    NAMESPACE,
+    AgentSigner,
+    KeyFileSigner,
+    KeyProblem,
+    PassphraseNeeded,
+    Signer,
+    WorkspaceSigner,
+    sign_statement,
+)
 from .statement import statement
-from .trust import RegistryStatus
-from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, review_dir_for, signoff_path
 from .status import (
     TODAY_ENV,
     MaterialStatus,
@@ -42,62 +65,63 @@ from .status import (
     reviewers_status,
     statuses_for,
 )
+from .trust import RegistryStatus
 from .wording import resident_text, snapshot_path, word_diff
 
 DRAFT_WATERMARK = "DRAFT \u2014 NOT APPROVED"
 
 __all__ = [
     "APPROVED",
-    "AgentSigner",
-    "KeyFileSigner",
-    "KeyProblem",
+    "CHANGES_REQUESTED",
+    "DRAFT_WATERMARK",
     "NAMESPACE",
-    "PassphraseNeeded",
+    "POLICY_FILE",
     "REGISTRY_FILE",
     "REGISTRY_ID",
+    "TODAY_ENV",
+    "AgentSigner",
+    "DiffReport",
+    "KeyFileSigner",
+    "KeyProblem",
+    "MaterialStatus",
+    "Part",
+    "PassphraseNeeded",
+    "Policy",
     "Registry",
     "RegistryEditError",
     "RegistryFileError",
     "RegistryStatus",
-    "Signer",
-    "WorkspaceSigner",
-    "approve",
-    "load_registry",
-    "refusals_for",
-    "request_changes",
-    "reviewers_status",
-    "sign_statement",
-    "statement",
-    "CHANGES_REQUESTED",
-    "DRAFT_WATERMARK",
-    "DiffReport",
-    "MaterialStatus",
-    "POLICY_FILE",
-    "Part",
-    "Policy",
     "ReviewError",
+    "RunApproval",
     "SignOff",
     "SignOffFile",
-    "RunApproval",
-    "TODAY_ENV",
+    "Signer",
+    "WorkspaceSigner",
     "approval_for_letters",
     "approval_for_run",
+    "approve",
     "diff_report",
     "fingerprint",
     "fingerprint_parts",
     "gate",
     "load_policy",
+    "load_registry",
     "load_signoffs",
     "material_status",
     "materials_for",
+    "refusals_for",
+    "request_changes",
     "resident_text",
     "resolve_today",
     "review_dir_for",
     "review_status",
+    "reviewers_status",
     "short",
     "sign",
+    "sign_statement",
     "signoff_path",
     "snapshot_path",
+    "statement",
     "statuses_for",
     "word_diff",
 ]

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handle_docs.wording.content import Content
+
 from ..models import Problem
 from .fingerprints import PREFIX, SHORT_HEX, hex_of, short
 from .pin import write_pin
-from .policy import load_policy
-from .registry import REGISTRY_ID, write_copy
+from .policy import Policy, load_policy
+from .registry import REGISTRY_ID, Registry, write_copy
 from .signoffs import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -37,12 +38,11 @@ from .wording import (
     write_snapshot,
 )
 
-
 #: A sign-off refused because the version is no longer the one the reviewer read.
 WORDING_CHANGED = "The wording changed since you opened it: read it again."
 
 
-def _expected(expect: str | None, status, where: str) -> list[Problem]:
+def _expected(expect: str | None, status: MaterialStatus | RegistryStatus, where: str) -> list[Problem]:
     """Refuse when ``expect`` (the fingerprint the reviewer read: the whole of it,
     or at least its short form) is not the current version's; None checks nothing."""
     if expect is None:
@@ -113,17 +113,55 @@ def sign(
         status = registry
         judge = registry.judge
         pending = registry.current if registry.current is not judge else None
+        where = str(registry.path)
     else:
-        status = material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=registry)
+        status = material_status(
+            content, material_id, policy=policy, review_dir=review_dir, today=day, registry=registry
+        )
         judge, pending = registry.trusted, registry.pending
-    changed = _expected(expect, status, str(status.path if on_registry else status.source))
+        where = str(status.source)
+    changed = _expected(expect, status, where)
     if changed:
         raise ReviewError(changed)
     reviewer = (reviewer or "").strip()
     note = (note or "").strip()
+    refusals = _request_refusals(
+        policy, registry, status, reviewer=reviewer, role=role, note=note, decision=decision, signer=signer
+    )
+    if refusals:
+        raise ReviewError(refusals)
+    assert signer is not None  # refused above
+    unsigned = SignOff(
+        fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note
+    )
+    entry, judge = _signed(unsigned, material_id, signer, registry, judge, pending)
+    if decision == APPROVED:
+        refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
+    if refusals:
+        raise ReviewError(refusals)
+    if dry_run:
+        return entry, status
+    return entry, _record(content, material_id, entry, status, registry, policy, review_dir, day)
+
+
+def _request_refusals(
+    policy: Policy,
+    registry: RegistryStatus,
+    status: MaterialStatus | RegistryStatus,
+    *,
+    reviewer: str,
+    role: str,
+    note: str,
+    decision: str,
+    signer: Signer | None,
+) -> list[Problem]:
+    """Why this sign-off cannot be made at all, whoever signs it: what was asked, the key, the pin, the
+    files."""
     refusals: list[Problem] = []
     if not reviewer:
-        refusals.append(Problem("give the reviewer's id in the registry (see: handle-docs reviewers list)", "--reviewer"))
+        refusals.append(
+            Problem("give the reviewer's id in the registry (see: handle-docs reviewers list)", "--reviewer")
+        )
     if role not in policy.roles:
         refusals.append(
             Problem(f"unknown role {role!r} (review-policy.yaml allows: {', '.join(policy.roles)})", "--role")
@@ -131,38 +169,74 @@ def sign(
     if len(note) > MAX_NOTE:
         refusals.append(Problem(f"note is longer than {MAX_NOTE} characters", "--note"))
     if decision == CHANGES_REQUESTED and not note:
-        refusals.append(Problem("say what needs to change: a note is required when requesting changes", "--note"))
+        refusals.append(
+            Problem("say what needs to change: a note is required when requesting changes", "--note")
+        )
     if decision not in (APPROVED, CHANGES_REQUESTED):
         refusals.append(Problem(f"unknown decision {decision!r}"))
     if signer is None:
         refusals.append(Problem("a sign-off must be signed: give the reviewer's SSH key", "--key"))
-    if registry.pin_refused:
-        refusals.append(registry.pin_problem)  # no registry version can be trusted: nothing can be signed to count
-    if on_registry and registry.current is None:
-        refusals.extend(registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")])
+    if registry.pin_refusal is not None:
+        refusals.append(
+            registry.pin_refusal
+        )  # no registry version can be trusted: nothing can be signed to count
+    if isinstance(status, RegistryStatus) and registry.current is None:
+        refusals.extend(
+            registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")]
+        )
     if status.errors:
         refusals.extend(status.errors)
-        refusals.append(Problem(f"fix the sign-off file first: {status.signoff_file}", str(status.signoff_file)))
-    if refusals:
-        raise ReviewError(refusals)
-    fields = dict(fingerprint=status.fingerprint, reviewer=reviewer, role=role, decision=decision, date=day, note=note)
-    unsigned = SignOff(**fields)
+        refusals.append(
+            Problem(f"fix the sign-off file first: {status.signoff_file}", str(status.signoff_file))
+        )
+    return refusals
+
+
+def _signed(
+    unsigned: SignOff,
+    material_id: str,
+    signer: Signer,
+    registry: RegistryStatus,
+    judge: Registry | None,
+    pending: Registry | None,
+) -> tuple[SignOff, Registry]:
+    """``unsigned`` signed by ``signer``, refused unless it would count, and naming its reviewer as the
+    registry does; and that registry (``judge``), which judged it."""
     try:
         armored = signer.sign(statement_of(unsigned, material_id))
     except KeyProblem as exc:
         raise ReviewError([Problem(str(exc), "--key")]) from exc
-    entry = SignOff(**fields, key=signer.public_key.fingerprint, signature=armored, via=signer.via or "")
+    entry = dataclasses.replace(
+        unsigned, key=signer.public_key.fingerprint, signature=armored, via=signer.via or ""
+    )
     reason = why_not(entry, material_id, judge, pending)
     if reason is not None:
-        where = "the first registry version itself" if on_registry and registry.trusted is None else "the approved registry"
-        raise ReviewError([Problem(f"this sign-off would not count: {reason} (judged by {where})", "--reviewer")])
-    entry = dataclasses.replace(entry, person=judge.display(reviewer))
-    if decision == APPROVED:
-        refusals += _approval_refusals(content, material_id, status, reviewer, judge, policy)
-    if refusals:
-        raise ReviewError(refusals)
-    if dry_run:
-        return entry, status
+        on_registry = material_id == REGISTRY_ID
+        judged_by = (
+            "the first registry version itself"
+            if on_registry and registry.trusted is None
+            else "the approved registry"
+        )
+        raise ReviewError(
+            [Problem(f"this sign-off would not count: {reason} (judged by {judged_by})", "--reviewer")]
+        )
+    assert judge is not None  # why_not refuses every sign-off when there is no registry to judge by
+    return dataclasses.replace(entry, person=judge.display(unsigned.reviewer)), judge
+
+
+def _record(
+    content: Content,
+    material_id: str,
+    entry: SignOff,
+    status: MaterialStatus | RegistryStatus,
+    registry: RegistryStatus,
+    policy: Policy,
+    review_dir: Path,
+    day: dt.date,
+) -> MaterialStatus | RegistryStatus:
+    """Keep a copy of the version signed, append the sign-off, pin the registry's first approved version
+    when this sign-off completed it; returns the status after."""
+    on_registry = material_id == REGISTRY_ID
     if on_registry:
         write_copy(review_dir, registry.path, status.fingerprint)
     else:
@@ -172,12 +246,14 @@ def sign(
     except SignOffWriteError as exc:
         raise ReviewError(exc.problems) from exc
     after = registry_status(content.root, policy, review_dir, day)
-    if on_registry and _pins_first_version(registry, after):
+    if on_registry and after.first_approved is not None and _pins_first_version(registry, after):
         write_pin(review_dir, after.first_approved)
         after = registry_status(content.root, policy, review_dir, day)
     if on_registry:
-        return entry, after
-    return entry, material_status(content, material_id, policy=policy, review_dir=review_dir, today=day, registry=after)
+        return after
+    return material_status(
+        content, material_id, policy=policy, review_dir=review_dir, today=day, registry=after
+    )
 
 
 def _pins_first_version(before: RegistryStatus, after: RegistryStatus) -> bool:
@@ -185,16 +261,27 @@ def _pins_first_version(before: RegistryStatus, after: RegistryStatus) -> bool:
     whose pin awaits it (and no outside pin says otherwise)."""
     pin = after.pin
     return (
-        pin is not None and pin.awaiting and not pin.problems and before.first_approved is None
-        and after.first_approved is not None and pin.env_value in (None, after.first_approved)
+        pin is not None
+        and pin.awaiting
+        and not pin.problems
+        and before.first_approved is None
+        and after.first_approved is not None
+        and pin.env_value in (None, after.first_approved)
     )
 
 
-def _approval_refusals(content, material_id, status, reviewer, judge, policy) -> list[Problem]:
+def _approval_refusals(
+    content: Content,
+    material_id: str,
+    status: MaterialStatus | RegistryStatus,
+    reviewer: str,
+    judge: Registry,
+    policy: Policy,
+) -> list[Problem]:
     """Why this person may not approve this version (their own edit, a second
     approval, past its review-by date)."""
     refusals: list[Problem] = []
-    if material_id != REGISTRY_ID:
+    if isinstance(status, MaterialStatus):
         spec = content.material(material_id).spec
         doc = content.docs[status.source]
         if not policy.editor_may_approve and reviewer in editor_ids(spec.last_edited_by, judge):
@@ -239,8 +326,18 @@ def approve(
 ) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
     """Approve the current version as ``reviewer_id``, signed by ``signer``
     (the web workspace passes ``WorkspaceSigner(key_path, name)``)."""
-    return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=APPROVED,
-                note=note, today=today, review_dir=review_dir, expect=expect)
+    return sign(
+        content,
+        material_id,
+        reviewer=reviewer_id,
+        role=role,
+        signer=signer,
+        decision=APPROVED,
+        note=note,
+        today=today,
+        review_dir=review_dir,
+        expect=expect,
+    )
 
 
 def refusals_for(
@@ -259,9 +356,18 @@ def refusals_for(
     by the same rules as :func:`sign`, writing nothing: for a page to say why
     its Approve button is disabled."""
     try:
-        sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=decision,
-             note=note or ("(checking)" if decision == CHANGES_REQUESTED else ""), today=today,
-             review_dir=review_dir, dry_run=True)
+        sign(
+            content,
+            material_id,
+            reviewer=reviewer_id,
+            role=role,
+            signer=signer,
+            decision=decision,
+            note=note or ("(checking)" if decision == CHANGES_REQUESTED else ""),
+            today=today,
+            review_dir=review_dir,
+            dry_run=True,
+        )
     except ReviewError as exc:
         return exc.problems
     return []
@@ -280,8 +386,18 @@ def request_changes(
     expect: str | None = None,
 ) -> tuple[SignOff, MaterialStatus | RegistryStatus]:
     """Ask for changes to the current version (``note`` says what), signed by ``signer``."""
-    return sign(content, material_id, reviewer=reviewer_id, role=role, signer=signer, decision=CHANGES_REQUESTED,
-                note=note, today=today, review_dir=review_dir, expect=expect)
+    return sign(
+        content,
+        material_id,
+        reviewer=reviewer_id,
+        role=role,
+        signer=signer,
+        decision=CHANGES_REQUESTED,
+        note=note,
+        today=today,
+        review_dir=review_dir,
+        expect=expect,
+    )
 
 
 # --- diff --------------------------------------------------------------------
@@ -312,9 +428,10 @@ class DiffReport:
             lines.append(f"current version: {now}")
             return "\n".join(lines)
         who = ""
-        if self.base_tally and self.base_tally.approvers:
+        last = self.base_tally.last_date if self.base_tally else None  # None: no approvers
+        if self.base_tally and last is not None:
             names = ", ".join(f"{s.shown} ({s.role})" for s in self.base_tally.approvers)
-            who = f", approved {self.base_tally.last_date.isoformat()} by {names}"
+            who = f", approved {last.isoformat()} by {names}"
         lines.append(f"{mid}: changes since {short(self.base)}{who}")
         lines.append(f"current version: {now}")
         if self.missing_snapshot is not None:
@@ -336,7 +453,9 @@ class DiffReport:
             lines.extend(f"  {line}" for line in section.lines)
             lines.append("")
         if self.other_changes:
-            lines.append("Files that make up the version and changed (content, shared content, templates, fonts):")
+            lines.append(
+                "Files that make up the version and changed (content, shared content, templates, fonts):"
+            )
             lines.extend(f"  {line}" for line in self.other_changes)
         return "\n".join(lines).rstrip("\n")
 
@@ -345,7 +464,9 @@ def _resolve_against(status: MaterialStatus, against: str, review_dir: Path) -> 
     text = against.strip().lower()
     hexpart = text.removeprefix(PREFIX)
     if not hexpart or any(c not in "0123456789abcdef" for c in hexpart) or len(hexpart) < 6:
-        raise ReviewError([Problem(f"must be a fingerprint like sha256:abcd1234ef56, not {against!r}", "--against")])
+        raise ReviewError(
+            [Problem(f"must be a fingerprint like sha256:abcd1234ef56, not {against!r}", "--against")]
+        )
     if hex_of(status.fingerprint).startswith(hexpart):
         return status.fingerprint
     folder = snapshot_path(review_dir, status.material_id, status.fingerprint).parent
@@ -353,7 +474,9 @@ def _resolve_against(status: MaterialStatus, against: str, review_dir: Path) -> 
     for stem in matches:
         raw = (folder / f"{stem}.txt").read_text(encoding="utf-8")
         for line in raw.splitlines():
-            if line.startswith("# fingerprint: ") and hex_of(line.split(": ", 1)[1].strip()).startswith(hexpart):
+            if line.startswith("# fingerprint: ") and hex_of(line.split(": ", 1)[1].strip()).startswith(
+                hexpart
+            ):
                 return line.split(": ", 1)[1].strip()
     raise ReviewError(
         [Problem(f"no recorded version {against} of {status.material_id} (none in {folder})", "--against")]
@@ -384,7 +507,9 @@ def diff_report(
             f"Read the whole wording with: handle-docs review proof {material_id} --out DIR"
         )
         if status.errors:
-            report.note = f"the sign-off file has problems ({status.signoff_file}); run 'handle-docs review status'"
+            report.note = (
+                f"the sign-off file has problems ({status.signoff_file}); run 'handle-docs review status'"
+            )
         return report
     if report.base == status.fingerprint:
         return report

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from handle_docs.wording.content import Content
 from handle_docs.wording.yamlfile import file_data
@@ -41,7 +42,12 @@ PREFIX = "sha256:"
 SHORT_HEX = 12
 
 #: Template folders that belong to one kind of material only.
-KIND_FOLDERS: dict[str, str] = {"letter": "letters", "leaflet": "leaflets", "card": "cards", "form": "contingency"}
+KIND_FOLDERS: dict[str, str] = {
+    "letter": "letters",
+    "leaflet": "leaflets",
+    "card": "cards",
+    "form": "contingency",
+}
 
 #: Template folders of outputs that are not materials (the operation report,
 #: the delivery round sheet):
@@ -80,7 +86,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files(folder: Path, *, skip_top: set[str] = frozenset()) -> Iterator[Path]:
+def _files(folder: Path, *, skip_top: Collection[str] = frozenset()) -> Iterator[Path]:
     """Regular files under ``folder`` in a stable order, without hidden files
     (editor swap files, ``.DS_Store``) or Python caches."""
     if not folder.is_dir():
@@ -119,7 +125,9 @@ def fingerprint_parts(content: Content, material_id: str) -> list[Part]:
             data = {key: value for key, value in data.items() if key not in ("operation", "area")}
         parts.append(Part("shared", rel, _sha(canonical_json(data).encode("utf-8"))))
     for rel in KIND_CONTENT.get(material.spec.kind, ()):
-        parts.append(Part("shared", rel, _sha(canonical_json(file_data(Path(content.root) / rel)).encode("utf-8"))))
+        parts.append(
+            Part("shared", rel, _sha(canonical_json(file_data(Path(content.root) / rel)).encode("utf-8")))
+        )
 
     templates = Path(content.templates)
     kind_folders = set(KIND_FOLDERS.values())

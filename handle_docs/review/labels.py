@@ -20,7 +20,17 @@ from .policy import Policy
 from .signoffs import SignOff, load_signoffs
 from .status import MaterialStatus
 
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+}
 
 
 def long_date(day: dt.date | None) -> str:
@@ -85,10 +95,15 @@ def _names(items: list[str]) -> str:
 def state_sentence(status: MaterialStatus) -> str:
     """Where this version stands, in one sentence."""
     if status.errors:
-        return "The record of approvals cannot be read, so this version cannot be printed. Ask whoever runs the workspace."
+        return (
+            "The record of approvals cannot be read, so this version cannot be printed. "
+            "Ask whoever runs the workspace."
+        )
     if status.expired:
-        return (f"Its review-by date, {long_date(status.review_by)}, has passed: the wording must be checked and a "
-                "new version approved before it is printed again.")
+        return (
+            f"Its review-by date, {long_date(status.review_by)}, has passed: the wording must be checked and a "
+            "new version approved before it is printed again."
+        )
     role_name = status.policy.role_name
     if status.tally.requests:
         asks = [f"{r.shown} ({role_name(r.role)}) on {long_date(r.date)}" for r in status.tally.requests]
@@ -100,8 +115,10 @@ def state_sentence(status: MaterialStatus) -> str:
         if status.translator_note:
             found = re.search(r"\(([a-z-]+)\)", status.translator_note)
             translator = role_name(found.group(1)) if found else "translator"
-            return (f"Approved by {who} on {long_date(last)} for trying out: a qualified {translator} must "
-                    "still approve it before it is used for real.")
+            return (
+                f"Approved by {who} on {long_date(last)} for trying out: a qualified {translator} must "
+                "still approve it before it is used for real."
+            )
         return f"Approved by {who} on {long_date(last)}: nothing more is needed."
     policy = status.policy
     needed = max(policy.required_approvals - len(approvers), 0)
@@ -111,7 +128,11 @@ def state_sentence(status: MaterialStatus) -> str:
     if roles:
         parts.append(_names([_a(r) for r in roles]) + " must approve")
     needed = max(needed, len(roles))
-    head = f"Needs {count_words(needed)} more approval{'s' if needed != 1 else ''}" if needed else "Needs approval"
+    head = (
+        f"Needs {count_words(needed)} more approval{'s' if needed != 1 else ''}"
+        if needed
+        else "Needs approval"
+    )
     if approvers:
         parts.append("already " + _names([decision_words(s, policy) for s in approvers]))
     if status.translator_note and not roles:

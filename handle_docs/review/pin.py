@@ -26,6 +26,7 @@ part of no material's fingerprint.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -55,11 +56,14 @@ HEADER = """\
 # file like a change of reviewers (see SECURITY.md, "Sign-offs").
 """
 
-AWAITING_TEXT = HEADER + f"""\
+AWAITING_TEXT = (
+    HEADER
+    + f"""\
 # Nothing is pinned yet: the first version of content/reviewers.yaml that is
 # approved (handle-docs review approve reviewers ...) is written here.
 {AWAITING}
 """
+)
 
 
 @dataclass
@@ -116,7 +120,12 @@ def read_pin(review_dir: Path) -> Pin:
     env_text = (os.environ.get(ROOT_ENV) or "").strip()
     env_value = _fingerprint(env_text) if env_text else None
     if env_text and env_value is None:
-        problems.append(Problem(f"{ROOT_ENV} must be a registry fingerprint sha256:<64 hex digits>, not {env_text!r}", ROOT_ENV))
+        problems.append(
+            Problem(
+                f"{ROOT_ENV} must be a registry fingerprint sha256:<64 hex digits>, not {env_text!r}",
+                ROOT_ENV,
+            )
+        )
     file_value, awaiting = None, False
     if path.exists():
         try:
@@ -124,9 +133,15 @@ def read_pin(review_dir: Path) -> Pin:
         except (OSError, UnicodeDecodeError) as exc:
             lines = []
             problems.append(Problem(f"cannot be read ({type(exc).__name__})", str(path)))
-        values = [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+        values = [
+            (n, line.strip())
+            for n, line in enumerate(lines, 1)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
         if len(values) > 1:
-            problems.append(Problem("must hold one fingerprint (one line that is not a comment)", str(path), values[1][0]))
+            problems.append(
+                Problem("must hold one fingerprint (one line that is not a comment)", str(path), values[1][0])
+            )
         elif values:
             number, text = values[0]
             if text == AWAITING:
@@ -135,8 +150,11 @@ def read_pin(review_dir: Path) -> Pin:
                 file_value = _fingerprint(text)
                 if file_value is None:
                     problems.append(
-                        Problem(f"must be a registry fingerprint sha256:<64 hex digits> or {AWAITING}, not {text!r}",
-                                str(path), number)
+                        Problem(
+                            f"must be a registry fingerprint sha256:<64 hex digits> or {AWAITING}, not {text!r}",
+                            str(path),
+                            number,
+                        )
                     )
         else:
             problems.append(Problem(f"holds no fingerprint (and not {AWAITING})", str(path)))
@@ -154,10 +172,8 @@ def write_pin(review_dir: Path, fingerprint: str) -> Path:
     path = pin_path(review_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, pin_text(fingerprint))
-    try:
+    with contextlib.suppress(OSError):  # pragma: no cover
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return path
 
 
@@ -166,4 +182,3 @@ def write_awaiting(review_dir: Path) -> Path:
     path = pin_path(review_dir)
     atomic.write_text(path, AWAITING_TEXT)
     return path
-

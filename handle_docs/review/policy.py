@@ -9,35 +9,49 @@ needs a sign-off with the translator role its language has in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from handle_docs.util.langtag import primary_subtag
 from handle_docs.wording.content import validate_model
-from ..models import Problem
 from handle_docs.wording.schema import SLUG, Strict
 from handle_docs.wording.yamlfile import load_yaml
-from handle_docs.util.langtag import primary_subtag
+
+from ..models import Problem
 
 POLICY_FILE = "review-policy.yaml"
 
 DEFAULT_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector"]
 
 #: A role as people say it ("comms lead", "Welsh translator"): words, no markup, on one line.
-RoleName = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[^\s<>{}\[\]][^\n<>{}\[\]]*$")]
+RoleName = Annotated[
+    str, StringConstraints(min_length=1, max_length=60, pattern=r"^[^\s<>{}\[\]][^\n<>{}\[\]]*$")
+]
 
 #: The built-in rule's languages for ``translator-<code>`` roles, when the policy names no role.
-TRANSLATOR_LANGUAGES = {"cy": "Welsh", "pl": "Polish", "ro": "Romanian", "ar": "Arabic", "ur": "Urdu",
-                        "pa": "Punjabi", "bn": "Bengali", "so": "Somali", "lt": "Lithuanian", "pt": "Portuguese"}
+TRANSLATOR_LANGUAGES = {
+    "cy": "Welsh",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "ar": "Arabic",
+    "ur": "Urdu",
+    "pa": "Punjabi",
+    "bn": "Bengali",
+    "so": "Somali",
+    "lt": "Lithuanian",
+    "pt": "Portuguese",
+}
 
 
 def builtin_role_name(role: str) -> str:
     """The fallback for a role the policy gives no name: 'comms-lead' → 'comms lead', 'translator-cy' →
     'Welsh translator'."""
-    translator = TRANSLATOR_LANGUAGES.get(role.removeprefix("translator-")) if role.startswith("translator-") else None
+    translator = (
+        TRANSLATOR_LANGUAGES.get(role.removeprefix("translator-")) if role.startswith("translator-") else None
+    )
     if translator:
         return f"{translator} translator"
     return role.replace("-", " ")
@@ -67,18 +81,24 @@ class Policy(Strict):
         return names
 
     @model_validator(mode="after")
-    def _roles_known(self) -> "Policy":
+    def _roles_known(self) -> Policy:
         for role in self.roles:
             if not re.match(SLUG, role):
                 raise ValueError(f"role '{role}' must be lower-case words joined by hyphens")
         unknown = [r for r in self.required_roles if r not in self.roles]
         if unknown:
-            raise ValueError(f"required_roles {', '.join(unknown)} not listed in roles ({', '.join(self.roles)})")
+            raise ValueError(
+                f"required_roles {', '.join(unknown)} not listed in roles ({', '.join(self.roles)})"
+            )
         for language, role in self.translator_roles.items():
             if not re.match(r"^[a-z]{2,3}$", language):
-                raise ValueError(f"translator_roles: '{language}' must be a language code such as cy or pl, without region")
+                raise ValueError(
+                    f"translator_roles: '{language}' must be a language code such as cy or pl, without region"
+                )
             if role not in self.roles:
-                raise ValueError(f"translator_roles: role '{role}' for {language} not listed in roles ({', '.join(self.roles)})")
+                raise ValueError(
+                    f"translator_roles: role '{role}' for {language} not listed in roles ({', '.join(self.roles)})"
+                )
         return self
 
     def role_name(self, role: str) -> str:
@@ -89,7 +109,7 @@ class Policy(Strict):
         """The translator role ``translator_roles`` gives ``language`` (cy-GB → cy), or None."""
         return self.translator_roles.get(primary_subtag(language))
 
-    def for_material(self, language: str, translation_of: str | None) -> "Policy":
+    def for_material(self, language: str, translation_of: str | None) -> Policy:
         """The rule for one material: a translation also needs its language's translator role."""
         role = self.translator_role(language) if translation_of else None
         if role is None or role in self.required_roles:

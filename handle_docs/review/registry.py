@@ -23,15 +23,16 @@ material's: adding a reviewer does not reopen every material.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator
-from typing import Annotated
 
 from handle_docs.models import Problem
 from handle_docs.util import atomic
@@ -81,7 +82,9 @@ class ReviewerEntry(Strict):
     @classmethod
     def _subject(cls, value: str | None) -> str | None:
         if value is not None and (not value.isprintable() or " " in value):
-            raise ValueError("subject must be the provider's subject (sub) as it sends it: one word, no spaces")
+            raise ValueError(
+                "subject must be the provider's subject (sub) as it sends it: one word, no spaces"
+            )
         return value
 
     @field_validator("roles")
@@ -109,7 +112,9 @@ class RegistryData(Strict):
     def _ids(cls, value: object) -> object:
         for name in value if isinstance(value, dict) else ():
             if not isinstance(name, str) or not re.match(SLUG, name):
-                raise ValueError(f"id {name!r} must be lower-case letters, digits and hyphens, like priya-lang")
+                raise ValueError(
+                    f"id {name!r} must be lower-case letters, digits and hyphens, like priya-lang"
+                )
         return value
 
 
@@ -189,7 +194,10 @@ def check_registry(doc: YamlDoc, roles: list[str] | None = None) -> tuple[Regist
         fp = parse_public_key(line).fingerprint
         if fp in owners:
             problems.append(
-                doc.problem(key_path, f"key {fp} is already listed at {where[fp]}: one key belongs to one reviewer or workspace")
+                doc.problem(
+                    key_path,
+                    f"key {fp} is already listed at {where[fp]}: one key belongs to one reviewer or workspace",
+                )
             )
             return
         owners[fp] = owner
@@ -199,8 +207,13 @@ def check_registry(doc: YamlDoc, roles: list[str] | None = None) -> tuple[Regist
     for rid, entry in data.reviewers.items():
         if entry.subject is not None:
             if entry.subject in subjects:
-                problems.append(doc.problem(f"reviewers.{rid}.subject", f"this subject is already reviewer "
-                                            f"{subjects[entry.subject]}'s: one person, one subject"))
+                problems.append(
+                    doc.problem(
+                        f"reviewers.{rid}.subject",
+                        f"this subject is already reviewer "
+                        f"{subjects[entry.subject]}'s: one person, one subject",
+                    )
+                )
             subjects.setdefault(entry.subject, rid)
         for i, line in enumerate(entry.keys):
             own(line, f"reviewers.{rid}.keys.{i}", KeyOwner("reviewer", rid))
@@ -208,7 +221,10 @@ def check_registry(doc: YamlDoc, roles: list[str] | None = None) -> tuple[Regist
             for role in entry.roles:
                 if role not in roles:
                     problems.append(
-                        doc.problem(f"reviewers.{rid}.roles", f"unknown role {role!r} (review-policy.yaml allows: {', '.join(roles)})")
+                        doc.problem(
+                            f"reviewers.{rid}.roles",
+                            f"unknown role {role!r} (review-policy.yaml allows: {', '.join(roles)})",
+                        )
                     )
     for name, wk in data.workspace_keys.items():
         own(wk.key, f"workspace_keys.{name}.key", KeyOwner("workspace", name))
@@ -252,10 +268,8 @@ def write_copy(review_dir: Path, registry_file: Path, fp: str) -> Path:
     path = copy_path(review_dir, fp)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(path, Path(registry_file).read_bytes())
-    try:  # review records are shared in git, not private like run outputs
+    with contextlib.suppress(OSError):  # review records are shared in git, not private like run outputs
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return path
 
 
@@ -332,10 +346,8 @@ def _save(path: Path, data: RegistryData) -> RegistryData:
         raise RuntimeError("the registry would not read back as written")
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, text)
-    try:
+    with contextlib.suppress(OSError):  # pragma: no cover
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return data
 
 
@@ -356,13 +368,17 @@ def _check_new_keys(data: RegistryData, lines: list[str]) -> None:
     for line in lines:
         fp = parse_public_key(line).fingerprint
         if fp in have:
-            raise RegistryEditError(f"key {fp} is already in the registry ({have[fp]}): one key belongs to one reviewer")
+            raise RegistryEditError(
+                f"key {fp} is already in the registry ({have[fp]}): one key belongs to one reviewer"
+            )
         have[fp] = "this change"
 
 
 def _check_id(value: str, what: str) -> None:
     if not re.match(SLUG, value or ""):
-        raise RegistryEditError(f"{what} {value!r} must be lower-case letters, digits and hyphens, like priya-lang")
+        raise RegistryEditError(
+            f"{what} {value!r} must be lower-case letters, digits and hyphens, like priya-lang"
+        )
 
 
 def add_reviewer(
@@ -383,14 +399,20 @@ def add_reviewer(
     unknown = [r for r in roles if r not in allowed_roles]
     if unknown or not roles:
         raise RegistryEditError(
-            f"unknown role {', '.join(unknown) or '(none given)'} (review-policy.yaml allows: {', '.join(allowed_roles)})"
+            f"unknown role {', '.join(unknown) or '(none given)'} "
+            f"(review-policy.yaml allows: {', '.join(allowed_roles)})"
         )
     lines = [_key_or_usage(line, "--key") for line in keys]
     if not lines:
         raise RegistryEditError("give at least one public key (--key FILE.pub)")
     _check_new_keys(data, lines)
     try:
-        entry = ReviewerEntry(name=" ".join((name or "").split()), roles=list(dict.fromkeys(roles)), keys=lines, demo_only=demo_only)
+        entry = ReviewerEntry(
+            name=" ".join((name or "").split()),
+            roles=list(dict.fromkeys(roles)),
+            keys=lines,
+            demo_only=demo_only,
+        )
     except ValueError as exc:
         raise RegistryEditError(f"--name: {str(exc).splitlines()[-1] if str(exc) else exc}") from None
     _save(path, data.model_copy(update={"reviewers": {**data.reviewers, reviewer_id: entry}}))
@@ -406,7 +428,9 @@ def remove_reviewer(content_root: Path, reviewer_id: str, *, on: dt.date) -> Rev
             f"no reviewer {reviewer_id!r} in {path} (have: {', '.join(sorted(data.reviewers)) or 'none'})"
         )
     if entry.removed is not None:
-        raise RegistryEditError(f"reviewer {reviewer_id!r} was already removed on {entry.removed.isoformat()}")
+        raise RegistryEditError(
+            f"reviewer {reviewer_id!r} was already removed on {entry.removed.isoformat()}"
+        )
     changed = entry.model_copy(update={"removed": on})
     _save(path, data.model_copy(update={"reviewers": {**data.reviewers, reviewer_id: changed}}))
     return changed
@@ -423,9 +447,13 @@ def set_subject(content_root: Path, reviewer_id: str, subject: str | None) -> Re
         )
     if subject is not None:
         subject = subject.strip()
-        owner = next((rid for rid, r in data.reviewers.items() if r.subject == subject and rid != reviewer_id), None)
+        owner = next(
+            (rid for rid, r in data.reviewers.items() if r.subject == subject and rid != reviewer_id), None
+        )
         if owner is not None:
-            raise RegistryEditError(f"subject {subject!r} is already reviewer {owner}'s: one person, one subject")
+            raise RegistryEditError(
+                f"subject {subject!r} is already reviewer {owner}'s: one person, one subject"
+            )
     try:
         changed = ReviewerEntry.model_validate({**entry.model_dump(), "subject": subject})
     except ValidationError as exc:

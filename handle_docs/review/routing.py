@@ -1,4 +1,5 @@
-"""Which materials each letter is printed in: the resident's language when its translation is approved, else English and why.
+"""Which materials each letter is printed in: the resident's language when its translation is approved,
+else English and why.
 
 One function, :func:`plan_letters`, used by ``handle-docs letters`` and the
 workspace's runs alike, once the records say which languages are asked for:
@@ -19,10 +20,11 @@ workspace's runs alike, once the records say which languages are asked for:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
+from handle_docs.compose.letters import build_letters
 from handle_docs.models import Problem, RecordSet
 from handle_docs.records.printable import screen
 from handle_docs.records.vocab import BILINGUAL_WELSH, NOT_STATED, language_name
@@ -35,9 +37,8 @@ from handle_docs.review.status import (
     resolve_today,
     statuses_for,
 )
-from handle_docs.compose.letters import build_letters
-from handle_docs.wording.content import Content, Material
 from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording.content import Content, Material
 
 #: Why ``material_id`` may not be printed ("" when it may): the review state, or nothing under --draft.
 Usable = Callable[[str], str]
@@ -106,7 +107,9 @@ def _languages_for(content: Content, base: Material, asked: str) -> list[str]:
     return [asked]
 
 
-def _choose(content: Content, base: Material, languages: list[str], usable: Usable) -> tuple[tuple[str, ...], str]:
+def _choose(
+    content: Content, base: Material, languages: list[str], usable: Usable
+) -> tuple[tuple[str, ...], str]:
     ids: list[str] = []
     reasons: list[str] = []
     for language in languages:
@@ -119,7 +122,11 @@ def _choose(content: Content, base: Material, languages: list[str], usable: Usab
 
 
 def route_for(
-    content: Content, letter_id: str, leaflet_id: str | None, asked: str, usable: Usable,
+    content: Content,
+    letter_id: str,
+    leaflet_id: str | None,
+    asked: str,
+    usable: Usable,
     leaflet_language: str = LEAFLET_RESIDENT,
 ) -> Route:
     """The route of letters asking for ``asked``."""
@@ -134,10 +141,14 @@ def route_for(
     return Route(asked, letters, leaflets, fallback)
 
 
-def route_of(routes: dict[str, Route], content: Content, letter_id: str, leaflet_id: str | None, asked: str) -> Route:
+def route_of(
+    routes: dict[str, Route], content: Content, letter_id: str, leaflet_id: str | None, asked: str
+) -> Route:
     """The route a letter asking for ``asked`` takes in a run: the run's own
     route for it, else any translation (proofs and previews, watermarked)."""
-    return routes[asked] if asked in routes else route_for(content, letter_id, leaflet_id, asked, anything_goes)
+    return (
+        routes[asked] if asked in routes else route_for(content, letter_id, leaflet_id, asked, anything_goes)
+    )
 
 
 def used_materials(routes: Iterable[Route]) -> list[str]:
@@ -165,31 +176,48 @@ def plan_letters(
 ) -> LetterPlan:
     """Each asked language's route, and the gate of exactly the materials the routes use."""
     if leaflet_language not in LEAFLET_LANGUAGES:
-        raise ValueError(f"leaflet_language must be one of {', '.join(LEAFLET_LANGUAGES)}, not {leaflet_language!r}")
+        raise ValueError(
+            f"leaflet_language must be one of {', '.join(LEAFLET_LANGUAGES)}, not {leaflet_language!r}"
+        )
     asked = sorted(set(languages))
-    leaflets = ([leaflet] if leaflet_language == LEAFLET_ENGLISH else materials_for(content, leaflet)) if leaflet else []
+    leaflets = (
+        ([leaflet] if leaflet_language == LEAFLET_ENGLISH else materials_for(content, leaflet))
+        if leaflet
+        else []
+    )
     candidates = materials_for(content, material_id) + leaflets
     try:
         usable = usable_for(content, candidates, draft=draft, today=today, review_dir=review_dir)
     except ReviewError as exc:
         problems = list(exc.problems) or [Problem("review records cannot be used")]
-        routes = {a: route_for(content, material_id, leaflet, a, anything_goes, leaflet_language) for a in asked}
+        routes = {
+            a: route_for(content, material_id, leaflet, a, anything_goes, leaflet_language) for a in asked
+        }
         return LetterPlan(routes, RunApproval(draft, problems, []))
 
     routes = {a: route_for(content, material_id, leaflet, a, usable, leaflet_language) for a in asked}
     used = used_materials(routes.values()) or [material_id] + ([leaflet] if leaflet else [])
-    return LetterPlan(routes, approval_for_run(content, used, draft=draft, today=today, review_dir=review_dir))
+    return LetterPlan(
+        routes, approval_for_run(content, used, draft=draft, today=today, review_dir=review_dir)
+    )
 
 
 def usable_for(
-    content: Content, material_ids: list[str], *, draft: bool, today: dt.date | None = None,
+    content: Content,
+    material_ids: list[str],
+    *,
+    draft: bool,
+    today: dt.date | None = None,
     review_dir: Path | None = None,
 ) -> Usable:
     """Why each of ``material_ids`` may not be printed ("" when it may); all may under --draft.
     Raises ReviewError when the review records cannot be read."""
     if draft:
         return anything_goes
-    statuses = {s.material_id: s for s in statuses_for(content, material_ids, resolve_today(today), review_dir=review_dir)}
+    statuses = {
+        s.material_id: s
+        for s in statuses_for(content, material_ids, resolve_today(today), review_dir=review_dir)
+    }
     return lambda mid: "; ".join(not_approved_because(statuses[mid]))
 
 
@@ -243,5 +271,12 @@ def plan_for_records(
     review_dir: Path | None = None,
 ) -> LetterPlan:
     """:func:`plan_letters` for the letters ``recordset`` makes: what both edges call."""
-    return plan_letters(content, material_id, leaflet, asked_languages(recordset), leaflet_language=leaflet_language,
-                        draft=draft, review_dir=review_dir)
+    return plan_letters(
+        content,
+        material_id,
+        leaflet,
+        asked_languages(recordset),
+        leaflet_language=leaflet_language,
+        draft=draft,
+        review_dir=review_dir,
+    )

@@ -27,6 +27,7 @@ there does not count, and says why, but leaves the others standing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ from typing import Any
 import yaml
 
 from handle_docs.util import atomic
-from ..models import Problem, Severity
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml, parse_yaml
+
+from ..models import Problem, Severity
 from .policy import Policy
 
 APPROVED = "approved"
@@ -134,7 +136,9 @@ def check_reviewer(name: str) -> str | None:
     return None
 
 
-def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, problems: list[Problem]) -> SignOff | None:
+def _entry(
+    doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, problems: list[Problem]
+) -> SignOff | None:
     key = f"signoffs.{i}"
     if not isinstance(raw, dict):
         problems.append(doc.problem(key, "each sign-off must be a mapping with " + ", ".join(ENTRY_KEYS)))
@@ -142,7 +146,9 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
     before = len(problems)
     for name in raw:
         if name not in ENTRY_KEYS:
-            problems.append(doc.problem(f"{key}.{name}", f"unknown key (expected one of: {', '.join(ENTRY_KEYS)})"))
+            problems.append(
+                doc.problem(f"{key}.{name}", f"unknown key (expected one of: {', '.join(ENTRY_KEYS)})")
+            )
     for name in REQUIRED_KEYS:
         if name not in raw or raw[name] in (None, ""):
             problems.append(doc.problem(key, f"sign-off is missing '{name}'"))
@@ -161,15 +167,25 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
             problems.append(doc.problem(f"{key}.reviewer", why))
     if role not in (None, "") and role not in policy.roles:
         problems.append(
-            doc.problem(f"{key}.role", f"unknown role {role!r} (review-policy.yaml allows: {', '.join(policy.roles)})")
+            doc.problem(
+                f"{key}.role", f"unknown role {role!r} (review-policy.yaml allows: {', '.join(policy.roles)})"
+            )
         )
     if decision not in (None, "") and decision not in DECISIONS:
-        problems.append(doc.problem(f"{key}.decision", f"decision must be one of: {', '.join(DECISIONS)} (not {decision!r})"))
+        problems.append(
+            doc.problem(
+                f"{key}.decision", f"decision must be one of: {', '.join(DECISIONS)} (not {decision!r})"
+            )
+        )
     if date not in (None, ""):
         if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
             problems.append(doc.problem(f"{key}.date", "date must be a calendar date written YYYY-MM-DD"))
         elif date > today + CLOCK_SLACK:
-            problems.append(doc.problem(f"{key}.date", f"date {date.isoformat()} is in the future (today is {today.isoformat()})"))
+            problems.append(
+                doc.problem(
+                    f"{key}.date", f"date {date.isoformat()} is in the future (today is {today.isoformat()})"
+                )
+            )
     if note is None:
         note = ""
     if not isinstance(note, str):
@@ -181,9 +197,14 @@ def _entry(doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, probl
         if value is not None and not isinstance(value, str):
             problems.append(doc.problem(f"{key}.{name}", f"{name} must be text"))
     if isinstance(signature, str) and len(signature) > MAX_SIGNATURE:
-        problems.append(doc.problem(f"{key}.signature", f"signature is longer than {MAX_SIGNATURE} characters"))
+        problems.append(
+            doc.problem(f"{key}.signature", f"signature is longer than {MAX_SIGNATURE} characters")
+        )
     if len(problems) > before:
         return None
+    # each required key is there and was checked above
+    assert isinstance(fp, str) and isinstance(reviewer, str) and isinstance(date, dt.date)
+    assert isinstance(role, str) and isinstance(decision, str)
     return SignOff(
         fingerprint=fp,
         reviewer=" ".join(reviewer.split()),
@@ -217,7 +238,9 @@ def load_signoffs(path: Path, material_id: str, policy: Policy, today: dt.date) 
         return result
     for name in doc.data:
         if name not in ("material", "signoffs"):
-            result.problems.append(doc.problem(str(name), "unknown key (expected one of: material, signoffs)"))
+            result.problems.append(
+                doc.problem(str(name), "unknown key (expected one of: material, signoffs)")
+            )
     named = doc.data.get("material")
     if named != material_id:
         result.problems.append(
@@ -268,7 +291,9 @@ def entry_yaml(entry: SignOff) -> str:
     }
     if entry.via:
         data["via"] = entry.via
-    text = yaml.dump([data], Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    text = yaml.dump(
+        [data], Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
     return "".join("  " + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
@@ -329,7 +354,5 @@ def append_signoff(path: Path, material_id: str, entry: SignOff) -> None:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, new)
-    try:  # review records are shared in git, not private like run outputs
+    with contextlib.suppress(OSError):  # review records are shared in git, not private like run outputs
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass

@@ -17,6 +17,7 @@ signature can never be replayed as a git commit signature or the reverse.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import os
 import shutil
@@ -29,6 +30,8 @@ from pathlib import Path
 import sshsig
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.serialization import SSHPrivateKeyTypes
 
 NAMESPACE = "handle-docs-signoff@v1"
 ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
@@ -85,13 +88,15 @@ def parse_public_key(line: str) -> PublicKey:
     """
     parts = (line or "").strip().split()
     if len(parts) < 2:
-        raise ValueError("not an SSH public key: expected 'ssh-ed25519 AAAA… comment' (one line of a .pub file)")
+        raise ValueError(
+            "not an SSH public key: expected 'ssh-ed25519 AAAA… comment' (one line of a .pub file)"
+        )
     kind, data = parts[0], parts[1]
     if kind not in KEY_TYPES:
         raise ValueError(f"key type {kind!r} is not accepted (use one of: {', '.join(KEY_TYPES)})")
     try:
         blob = base64.b64decode(data, validate=True)
-    except (ValueError, base64.binascii.Error):
+    except (ValueError, binascii.Error):
         raise ValueError("the key's base64 text is damaged") from None
     try:
         parsed = sshsig.PublicKey.from_openssh_str(f"{kind} {data}")
@@ -145,7 +150,9 @@ def _string(data: bytes) -> bytes:
 def _signed_data(message: bytes, hash_name: str) -> bytes:
     """What the key actually signs (PROTOCOL.sshsig: the wrapper around H(message))."""
     digest = hashlib.new(hash_name, message).digest()
-    return b"SSHSIG" + _string(NAMESPACE.encode()) + _string(b"") + _string(hash_name.encode()) + _string(digest)
+    return (
+        b"SSHSIG" + _string(NAMESPACE.encode()) + _string(b"") + _string(hash_name.encode()) + _string(digest)
+    )
 
 
 def _armor(blob: bytes) -> str:
@@ -171,7 +178,7 @@ def signature_key(armored: str) -> PublicKey:
     try:
         outer = sshsig.sshsig.SshsigSignature.from_armored(armored)
         key = sshsig.PublicKey.from_ssh_encoding(outer.public_key)
-    except (ValueError, NotImplementedError, IndexError, struct.error, base64.binascii.Error) as exc:
+    except (ValueError, NotImplementedError, IndexError, struct.error, binascii.Error) as exc:
         raise BadSignature(f"the signature cannot be read ({exc or type(exc).__name__})") from None
     if key.algo_name not in KEY_TYPES:
         raise BadSignature(f"the signature was made with a {key.algo_name} key, which is not accepted")
@@ -187,7 +194,9 @@ def check_signature(message: bytes, armored: str) -> PublicKey:
         sshsig.check_signature(message, armored, namespace=NAMESPACE)
     except sshsig.InvalidSignature as exc:
         if "Namespace" in str(exc):
-            raise BadSignature(f"the signature is not for handle-docs sign-offs (namespace must be {NAMESPACE})") from None
+            raise BadSignature(
+                f"the signature is not for handle-docs sign-offs (namespace must be {NAMESPACE})"
+            ) from None
         raise BadSignature("the signature does not match the statement") from None
     except (ValueError, NotImplementedError) as exc:
         raise BadSignature(f"the signature cannot be checked ({exc})") from None
@@ -211,7 +220,9 @@ class Signer:
         raise NotImplementedError
 
 
-def load_private_key(path: Path, passphrase: str | None = None):
+def load_private_key(
+    path: Path, passphrase: str | None = None
+) -> rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey:
     """An ed25519 or RSA private key from an OpenSSH or PEM file."""
     try:
         data = Path(path).read_bytes()
@@ -220,6 +231,7 @@ def load_private_key(path: Path, passphrase: str | None = None):
     if data.lstrip().startswith(b"ssh-"):
         raise KeyProblem(f"{path} is a public key; give the private key file, or load the key into ssh-agent")
     password = passphrase.encode("utf-8") if passphrase else None
+    key: PrivateKeyTypes | SSHPrivateKeyTypes
     try:
         if b"OPENSSH PRIVATE KEY" in data:
             # cryptography needs bcrypt (a dependency) to open a passphrase-protected OpenSSH key.
@@ -248,7 +260,7 @@ def load_private_key(path: Path, passphrase: str | None = None):
     return key
 
 
-def _load_unencrypted(data: bytes):
+def _load_unencrypted(data: bytes) -> PrivateKeyTypes | SSHPrivateKeyTypes:
     if b"OPENSSH PRIVATE KEY" in data:
         return serialization.load_ssh_private_key(data, password=None)
     return serialization.load_pem_private_key(data, password=None)
@@ -260,7 +272,9 @@ class KeyFileSigner(Signer):
     def __init__(self, path: Path, passphrase: str | None = None):
         self.path = Path(path)
         self._key = load_private_key(self.path, passphrase)
-        raw = self._key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        raw = self._key.public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
         self._public = parse_public_key(raw.decode("ascii"))
 
     @property
@@ -295,7 +309,9 @@ class AgentSigner(Signer):
         self.path = Path(public_key_path)
         self._public = read_public_key_file(self.path)
         if shutil.which(SSH_KEYGEN) is None:
-            raise KeyProblem("ssh-keygen is not installed, so an ssh-agent key cannot be used; give the private key file")
+            raise KeyProblem(
+                "ssh-keygen is not installed, so an ssh-agent key cannot be used; give the private key file"
+            )
         if not os.environ.get("SSH_AUTH_SOCK"):
             raise KeyProblem(
                 f"{self.path} is a public key and no ssh-agent is running (SSH_AUTH_SOCK is not set): "
@@ -319,7 +335,9 @@ class AgentSigner(Signer):
                     check=False,
                 )
             except subprocess.TimeoutExpired:
-                raise KeyProblem("ssh-agent did not sign in time (is it waiting for a confirmation?)") from None
+                raise KeyProblem(
+                    "ssh-agent did not sign in time (is it waiting for a confirmation?)"
+                ) from None
         if done.returncode != 0 or ARMOR_BEGIN.encode() not in done.stdout:
             why = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise KeyProblem(

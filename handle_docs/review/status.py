@@ -19,8 +19,11 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from handle_docs.util.langtag import primary_subtag
 from handle_docs.wording.content import Content
+
 from ..models import Problem, Severity
 from .fingerprints import SHORT_HEX, Part, fingerprint_of_parts, fingerprint_parts, hex_of, short
 from .policy import POLICY_FILE, Policy, load_policy
@@ -44,7 +47,6 @@ from .trust import (
     tally,
 )
 from .wording import known_versions
-from handle_docs.util.langtag import primary_subtag
 
 TODAY_ENV = "HANDLE_DOCS_TODAY"
 CLI = "handle-docs"
@@ -119,7 +121,10 @@ class MaterialStatus:
     @property
     def state(self) -> str:
         return state_word(
-            broken=bool(self.errors), expired=self.expired, approved=self.approved, requested=bool(self.tally.requests)
+            broken=bool(self.errors),
+            expired=self.expired,
+            approved=self.approved,
+            requested=bool(self.tally.requests),
         )
 
     def missing(self) -> list[str]:
@@ -141,7 +146,7 @@ class MaterialStatus:
             items.append(self.translator_note)
         return items
 
-    def approval_record(self) -> dict:
+    def approval_record(self) -> dict[str, Any]:
         """What a run's manifest records about this material."""
         return {
             "fingerprint": self.fingerprint,
@@ -236,7 +241,9 @@ def material_status(
         other_versions=sum(1 for e in signoffs.entries if e.fingerprint != fp),
         refused=checked.refused_for(fp) if signoffs.usable else [],
         registry=registry,
-        translator_note=_translator_note(material.spec.language, material.spec.translation_of, policy, current, registry),
+        translator_note=_translator_note(
+            material.spec.language, material.spec.translation_of, policy, current, registry
+        ),
     )
 
 
@@ -405,24 +412,34 @@ def gate(
     """Problems that must stop a build using ``material_ids``; empty means open."""
     policy, problems = load_policy(content.root)
     if problems:
-        return problems + [
-            Problem(f"{POLICY_FILE} cannot be used, so no material counts as approved", str(content.root / POLICY_FILE))
+        return [
+            *problems,
+            Problem(
+                f"{POLICY_FILE} cannot be used, so no material counts as approved",
+                str(content.root / POLICY_FILE),
+            ),
         ]
     out: list[Problem] = []
     registry = _registry_for(content, policy, review_dir, today)
-    if registry.pin_refused:
-        out.append(registry.pin_problem)  # first: it is why every sign-off below does not count
+    if registry.pin_refusal is not None:
+        out.append(registry.pin_refusal)  # first: it is why every sign-off below does not count
     for mid in material_ids:
         if mid not in content.materials:
             out.append(Problem(f"no material with id '{mid}' (have: {', '.join(sorted(content.materials))})"))
             continue
         out.extend(
-            refusal(material_status(content, mid, policy=policy, review_dir=review_dir, today=today, registry=registry))
+            refusal(
+                material_status(
+                    content, mid, policy=policy, review_dir=review_dir, today=today, registry=registry
+                )
+            )
         )
     return out
 
 
-def _registry_for(content: Content, policy: Policy, review_dir: Path | None, today: dt.date | None) -> RegistryStatus:
+def _registry_for(
+    content: Content, policy: Policy, review_dir: Path | None, today: dt.date | None
+) -> RegistryStatus:
     review_dir = Path(review_dir) if review_dir is not None else review_dir_for(content.root)
     return registry_status(content.root, policy, review_dir, resolve_today(today))
 
@@ -473,12 +490,16 @@ class RunApproval:
         return not self.refusals
 
     @property
-    def materials(self) -> dict[str, dict]:
+    def materials(self) -> dict[str, dict[str, Any]]:
         return {s.material_id: s.approval_record() for s in self.statuses}
 
     @property
-    def manifest_extra(self) -> dict:
-        extra = {"approval": "DRAFT" if self.draft else "APPROVED", "draft": self.draft, "materials": self.materials}
+    def manifest_extra(self) -> dict[str, Any]:
+        extra = {
+            "approval": "DRAFT" if self.draft else "APPROVED",
+            "draft": self.draft,
+            "materials": self.materials,
+        }
         if self.registry_pin:
             extra["registry_pin"] = self.registry_pin
         return extra

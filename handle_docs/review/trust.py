@@ -48,7 +48,15 @@ from .fingerprints import short
 from .pin import ALLOW_FLAG, AWAITING, PIN_KEY, ROOT_ENV, UNPINNED_RECORD, Pin, read_pin
 from .policy import Policy
 from .registry import REGISTRY_ID, Registry, load_registry, read_copy, versions_dir
-from .signoffs import APPROVED, CHANGES_REQUESTED, SignOff, SignOffFile, load_signoffs, norm_name, signoff_path
+from .signoffs import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    SignOff,
+    SignOffFile,
+    load_signoffs,
+    norm_name,
+    signoff_path,
+)
 from .sshsign import BadSignature, check_signature
 from .statement import statement
 
@@ -65,7 +73,9 @@ def statement_of(entry: SignOff, material_id: str) -> bytes:
     )
 
 
-def why_not(entry: SignOff, material_id: str, judge: Registry | None, pending: Registry | None = None) -> str | None:
+def why_not(
+    entry: SignOff, material_id: str, judge: Registry | None, pending: Registry | None = None
+) -> str | None:
     """Why ``entry`` does not count when judged by registry ``judge``; None if it counts.
 
     ``pending`` (the registry file as it is now, if not approved) only makes
@@ -86,11 +96,16 @@ def why_not(entry: SignOff, material_id: str, judge: Registry | None, pending: R
     if signer.fingerprint != entry.key:
         return f"signed with key {signer.fingerprint}, not with the key the entry names ({entry.key})"
     if judge is None:
-        return "there is no approved reviewer registry yet, so no key can be trusted (see the 'reviewers' line of review status)"
+        return (
+            "there is no approved reviewer registry yet, so no key can be trusted "
+            "(see the 'reviewers' line of review status)"
+        )
     person = judge.reviewer(entry.reviewer)
     if person is None:
         if pending is not None and pending.reviewer(entry.reviewer) is not None:
-            return f"{entry.reviewer!r} is added by a registry change ({pending.short}) that is not approved yet"
+            return (
+                f"{entry.reviewer!r} is added by a registry change ({pending.short}) that is not approved yet"
+            )
         return f"{entry.reviewer!r} is not a reviewer in the approved registry ({judge.short})"
     owner = judge.owner(entry.key)
     if owner is None:
@@ -104,9 +119,14 @@ def why_not(entry: SignOff, material_id: str, judge: Registry | None, pending: R
         if entry.via:
             return f"says via: {entry.via}, but was signed with a reviewer's own key"
         if owner.id != entry.reviewer:
-            return f"key {entry.key} belongs to {judge.display(owner.id)} ({owner.id}), not to {entry.reviewer}"
+            return (
+                f"key {entry.key} belongs to {judge.display(owner.id)} ({owner.id}), not to {entry.reviewer}"
+            )
     if person.removed is not None and entry.date > person.removed:
-        return f"{person.name} was removed from the registry on {person.removed.isoformat()}; this sign-off is dated after"
+        return (
+            f"{person.name} was removed from the registry on {person.removed.isoformat()}; "
+            "this sign-off is dated after"
+        )
     if entry.role not in person.roles:
         return f"{person.name} does not hold the role {entry.role!r} (registry: {', '.join(person.roles)})"
     return None
@@ -122,7 +142,7 @@ class Checked:
 
     def refused_for(self, fp: str) -> list[Problem]:
         """Why entries on version ``fp`` do not count."""
-        return [p for p, e in zip(self.refused, self.refused_entries) if e.fingerprint == fp]
+        return [p for p, e in zip(self.refused, self.refused_entries, strict=True) if e.fingerprint == fp]
 
 
 def check_entries(
@@ -137,12 +157,14 @@ def check_entries(
     for entry in signoffs.entries if entries is None else entries:
         reason = why_not(entry, signoffs.material_id, judge, pending)
         if reason is None:
+            assert judge is not None  # why_not refuses every sign-off when there is no registry to judge by
             counted.append(dataclasses.replace(entry, person=judge.display(entry.reviewer)))
         else:
             refused_entries.append(entry)
             refused.append(
                 Problem(
-                    f"sign-off by {entry.reviewer} ({entry.decision}, {entry.date.isoformat()}) does not count: {reason}",
+                    f"sign-off by {entry.reviewer} ({entry.decision}, {entry.date.isoformat()}) "
+                    f"does not count: {reason}",
                     str(signoffs.path),
                     entry.line,
                     key=f"signoffs.{entry.index}",
@@ -183,7 +205,9 @@ def tally(
     result = Tally(fp)
     state: dict[str, SignOff] = {}
     path = str(signoffs.path)
-    for entry in sorted((e for e in signoffs.entries if e.fingerprint == fp), key=lambda e: (e.date, e.index)):
+    for entry in sorted(
+        (e for e in signoffs.entries if e.fingerprint == fp), key=lambda e: (e.date, e.index)
+    ):
         if entry.decision == APPROVED and entry.who in editors and not editor_may_approve:
             result.notes.append(
                 Problem(
@@ -273,15 +297,26 @@ class RegistryStatus:
     problems: list[Problem] = field(default_factory=list)
     approved_versions: list[str] = field(default_factory=list)  # fingerprints, in order
     pin: Pin | None = None  # what review/reviewers.root and HANDLE_DOCS_REGISTRY_ROOT say
-    pin_problem: Problem | None = None  # why the pin stops every approval (an error) or is not used (a warning)
-    first_approved: str | None = None  # the chain's first approved version, whether the pin lets it count or not
+    pin_problem: Problem | None = (
+        None  # why the pin stops every approval (an error) or is not used (a warning)
+    )
+    first_approved: str | None = (
+        None  # the chain's first approved version, whether the pin lets it count or not
+    )
 
     material_id = REGISTRY_ID
 
     @property
     def pin_refused(self) -> bool:
         """The pin stops everything: no pin, two that disagree, or a chain that does not start at it."""
-        return self.pin_problem is not None and self.pin_problem.severity == Severity.ERROR
+        return self.pin_refusal is not None
+
+    @property
+    def pin_refusal(self) -> Problem | None:
+        """Why the pin stops everything (the pin's problem when it is an error), else None."""
+        if self.pin_problem is not None and self.pin_problem.severity == Severity.ERROR:
+            return self.pin_problem
+        return None
 
     @property
     def pin_record(self) -> str:
@@ -328,14 +363,19 @@ class RegistryStatus:
             return "NO REGISTRY"
         if self.pin_refused:
             return "WRONG ROOT" if self.pin is not None and self.pin.root else "NOT PINNED"
-        return state_word(broken=bool(self.errors), expired=False, approved=self.approved, requested=bool(self.tally.requests))
+        return state_word(
+            broken=bool(self.errors),
+            expired=False,
+            approved=self.approved,
+            requested=bool(self.tally.requests),
+        )
 
     def missing(self) -> list[str]:
         if not self.exists:
             return [f"create {self.path} (handle-docs reviewers add)"]
         items: list[str] = []
-        if self.pin_refused:
-            items.append(self.pin_problem.message)
+        if self.pin_refusal is not None:
+            items.append(self.pin_refusal.message)
             return items
         if self.errors:
             items.append(f"fix {len(self.errors)} problem(s) in {self.path} or {self.signoff_file}")
@@ -398,8 +438,10 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         current_tally, judge = judged[current.fingerprint]
     else:
         current_tally = Tally(current.fingerprint if current else "")
-        judge = trusted if trusted is not None or broken else (
-            current if root in (None, getattr(current, "fingerprint", None)) else None
+        judge = (
+            trusted
+            if trusted is not None or broken
+            else (current if root in (None, getattr(current, "fingerprint", None)) else None)
         )
     first_approved = approved[0] if approved else None
     pin_problem = None if broken else _pin_problem(pin, trusted, approved, current)
@@ -408,19 +450,8 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         if pin_problem.severity == Severity.ERROR:
             # refuse the whole chain: no version is trusted, nothing is judged
             trusted, approved, judge = None, [], None
-    if trusted is not None:
-        demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
-        demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
-        if demo:
-            problems.append(
-                Problem(
-                    f"the approved registry lists DEMO ONLY reviewers or keys ({', '.join(demo)}): their private keys "
-                    "are published with handle-docs, so their sign-offs prove nothing. A real force starts its own "
-                    "registry (see SECURITY.md)",
-                    str(loaded.path),
-                    severity=Severity.WARNING,
-                )
-            )
+    if trusted is not None and (demo := _demo_warning(trusted, loaded.path)) is not None:
+        problems.append(demo)
     return RegistryStatus(
         path=loaded.path,
         signoff_file=signoffs.path,
@@ -438,17 +469,37 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
     )
 
 
-def _pin_problem(pin: Pin, trusted: Registry | None, approved: list[str], current: Registry | None) -> Problem | None:
+def _demo_warning(trusted: Registry, path: Path) -> Problem | None:
+    """A warning when the approved registry lists reviewers or keys for the demo only."""
+    demo = [rid for rid, r in trusted.data.reviewers.items() if r.demo_only]
+    demo += [name for name, w in trusted.data.workspace_keys.items() if w.demo_only]
+    if not demo:
+        return None
+    return Problem(
+        f"the approved registry lists DEMO ONLY reviewers or keys ({', '.join(demo)}): their private keys "
+        "are published with handle-docs, so their sign-offs prove nothing. A real force starts its own "
+        "registry (see SECURITY.md)",
+        str(path),
+        severity=Severity.WARNING,
+    )
+
+
+def _pin_problem(
+    pin: Pin, trusted: Registry | None, approved: list[str], current: Registry | None
+) -> Problem | None:
     """Why the pin refuses this registry chain (an error), or that it is not
     pinned but allowed to be (a warning); None when the chain starts at the pin."""
     where = str(pin.path)
     if pin.problems:
-        first = pin.problems[0]
+        unusable = pin.problems[0]
         return Problem(
-            f"the reviewer registry's pin cannot be used ({first.message}), so nothing counts as approved",
-            first.file, first.line, key=PIN_KEY,
+            f"the reviewer registry's pin cannot be used ({unusable.message}), so nothing counts as approved",
+            unusable.file,
+            unusable.line,
+            key=PIN_KEY,
         )
     if pin.disagree:
+        assert pin.file_value is not None and pin.env_value is not None  # both are set when they disagree
         return Problem(
             f"the registry pins disagree: {pin.path} names {short(pin.file_value)}, {ROOT_ENV} names "
             f"{short(pin.env_value)}; nothing counts as approved until both name the registry's first approved version",

@@ -10,16 +10,18 @@ outside the wording (a template, the CSS, a font) are named too.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handle_docs.compose.context import placeholder_values
 from handle_docs.util import atomic
 from handle_docs.wording import markup
 from handle_docs.wording.content import Content
-from handle_docs.compose.context import placeholder_values
-from .fingerprints import Part, fingerprint_parts, fingerprint_of_parts, hex_of, SHORT_HEX
+
+from .fingerprints import SHORT_HEX, Part, fingerprint_of_parts, fingerprint_parts, hex_of
 
 HEADER_MARK = "# "
 SECTION_RE = re.compile(r"^\[([^\]\n]+)\]$")
@@ -57,9 +59,13 @@ def resident_text(content: Content, material_id: str) -> str:
         )
     )
     sections.append(
-        ("links", [
-            f"{k}: {content.link_label(material, k)}: {v.short} ({v.url})" for k, v in content.links.links.items()
-        ])
+        (
+            "links",
+            [
+                f"{k}: {content.link_label(material, k)}: {v.short} ({v.url})"
+                for k, v in content.links.links.items()
+            ],
+        )
     )
     out: list[str] = []
     for name, lines in sections:
@@ -105,10 +111,8 @@ def write_snapshot(review_dir: Path, content: Content, material_id: str, fp: str
     path = snapshot_path(review_dir, material_id, fp)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, snapshot_text(content, material_id))
-    try:
+    with contextlib.suppress(OSError):  # pragma: no cover
         path.chmod(0o644)
-    except OSError:  # pragma: no cover
-        pass
     return path
 
 
@@ -125,7 +129,7 @@ def read_snapshot(review_dir: Path, material_id: str, fp: str) -> Snapshot | Non
     for line in head.splitlines():
         if not line.startswith(HEADER_MARK):
             return None
-        body = line[len(HEADER_MARK):]
+        body = line[len(HEADER_MARK) :]
         key, _, value = body.partition(": ")
         if key == "part":
             bits = value.split(" ")

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from handle_docs.models import Letter
 from handle_docs.run.chunk import ChunkRenderer, ChunkResult, RunSettings
@@ -63,7 +63,9 @@ def stops_the_run(index: int) -> Iterator[None]:
     except Exception as exc:
         where = getattr(exc, FRAMES, None)
         origin = "in a worker process" if where else "in this process"
-        log.debug("chunk %d stopped the run (%s), %s:\n%s", index, type(exc).__name__, origin, where or frames(exc))
+        log.debug(
+            "chunk %d stopped the run (%s), %s:\n%s", index, type(exc).__name__, origin, where or frames(exc)
+        )
         raise
 
 

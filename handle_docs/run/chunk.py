@@ -26,12 +26,15 @@ the run (run/batch.py).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from jinja2 import TemplateError
+from markupsafe import Markup
 
+from handle_docs.compose.context import leaflet_context, letter_context
 from handle_docs.models import Letter, Reject
 from handle_docs.render.docx import DocxError, render_letter_docx
 from handle_docs.render.docx_join import join_docx_bytes
@@ -42,7 +45,6 @@ from handle_docs.render.pdf import PdfRenderer, RenderError
 from handle_docs.render.repeat_pages import RepeatError, repeat_pages
 from handle_docs.render.shared_pages import ANCHOR_PREFIX, SharedParts, address_context, is_shared_back
 from handle_docs.render.split import SplitError, split_tagged_pdf
-from handle_docs.compose.context import leaflet_context, letter_context
 from handle_docs.review.routing import Route, route_of
 from handle_docs.util import atomic
 from handle_docs.util.reproducible import source_datetime
@@ -63,7 +65,9 @@ class RunSettings:
     leaflet_id: str | None = None  # a leaflet printed after each letter in the batch
     docx: bool = False  # also write letters/<id>.docx and batch.docx (render/docx.py)
     count_print: bool = False  # flag each batch page colour/blank in the worker (render/pages.py)
-    routes: tuple[Route, ...] = ()  # review/routing.py: each asked language's materials (none: any translation)
+    routes: tuple[
+        Route, ...
+    ] = ()  # review/routing.py: each asked language's materials (none: any translation)
     footer_note: str | None = None  # a line in every page's footer (a proof's version)
 
 
@@ -150,7 +154,9 @@ class Paging:
     leaflet_pages: int = 0  # leaflet pages, their blank backs included
     blanks: set[int] = field(default_factory=set)  # positions of the blank backs put in
     langs: list[str | None] = field(default_factory=list)  # each page's language (None: the blank back's)
-    repeats: dict[int, int] = field(default_factory=dict)  # position -> first position of the same laid-out page
+    repeats: dict[int, int] = field(
+        default_factory=dict
+    )  # position -> first position of the same laid-out page
 
 
 def rejected(letter: Letter, reason: str) -> list[Reject]:
@@ -163,8 +169,12 @@ class SortedPages:
     """A laid-out chunk's pages by the anchor each starts with."""
 
     letters: dict[str, list[Any]] = field(default_factory=dict)  # letter id (+ part suffix) -> its pages
-    leaflets: dict[str, list[Any]] = field(default_factory=dict)  # "<material>--<letter id>" -> that leaflet's pages
-    shared: dict[str, list[Any]] = field(default_factory=dict)  # shared-back: anchor -> the shared part's pages
+    leaflets: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # "<material>--<letter id>" -> that leaflet's pages
+    shared: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # shared-back: anchor -> the shared part's pages
     blank: Any = None  # the blank back
 
 
@@ -265,8 +275,14 @@ def sha256(data: bytes) -> str:
 class ChunkRenderer:
     """Renders chunks of letters; one per process (fonts, QR images, templates)."""
 
-    def __init__(self, settings: RunSettings, content: Content | None = None, *,
-                 html: HtmlRenderer | None = None, pdf: PdfRenderer | None = None):
+    def __init__(
+        self,
+        settings: RunSettings,
+        content: Content | None = None,
+        *,
+        html: HtmlRenderer | None = None,
+        pdf: PdfRenderer | None = None,
+    ):
         """``html`` and ``pdf``: renderers of ``settings.templates`` to share (a previewer keeps them,
         with their fonts and image cache, from one preview to the next)."""
         self.settings = settings
@@ -288,7 +304,9 @@ class ChunkRenderer:
         base = self.base_material.spec
         data = tag_page_languages(self.paint(document, paging), paging.langs, catalog_lang=base.language)
         pieces = self.cut(document, data, paging.spans)
-        results = [self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces)]
+        results = [
+            self.write_letter(staging, span, piece) for span, piece in zip(paging.spans, pieces, strict=True)
+        ]
         chunk_file = f"{CHUNKS}/chunk-{index:05d}.pdf"
         atomic.write_bytes(staging / chunk_file, data)
         flags = ""
@@ -297,8 +315,9 @@ class ChunkRenderer:
             # the end: rasterising every page serially cost ~3.5 ms a page.
             # The blank backs are the ones put in above: no need to read them.
             flags = flags_code(page_flags(data, blanks=paging.blanks, repeats=paging.repeats))
-        return ChunkResult(index, results, rejects, len(paging.pages), chunk_file, sha256(data),
-                           paging.leaflet_pages, flags)
+        return ChunkResult(
+            index, results, rejects, len(paging.pages), chunk_file, sha256(data), paging.leaflet_pages, flags
+        )
 
     def paint(self, document: Any, paging: Paging) -> bytes:
         """The chunk's share of the batch: each laid-out page painted once, and
@@ -311,7 +330,9 @@ class ChunkRenderer:
         if len(painted) == len(order):
             return data
         try:
-            return repeat_pages(data, order, title=base.title, lang=base.language, creation_date=source_datetime())
+            return repeat_pages(
+                data, order, title=base.title, lang=base.language, creation_date=source_datetime()
+            )
         except RepeatError:
             return self.pdf.write(document, title=base.title, lang=base.language, pages=paging.pages)
 
@@ -330,14 +351,23 @@ class ChunkRenderer:
                 rejects.extend(rejected(letter, f"could not be laid out ({type(exc).__name__})"))
                 continue
             langs = tuple(self.content.material(mid).spec.language for mid in route.letters + route.leaflets)
-            shared = tuple((material.spec.template, context) if is_shared_back(material.spec) else None
-                           for material, context in parts)
+            shared = tuple(
+                (material.spec.template, context) if is_shared_back(material.spec) else None
+                for material, context in parts
+            )
             item = Prepared(letter, parts[0][0], fragment, route=route, langs=langs, shared=shared)
             if self.settings.docx:
                 try:
-                    words = [render_letter_docx(context, self.content, material) for material, context in parts]
-                    item.word = words[0] if len(words) == 1 else join_docx_bytes(
-                        words, title=parts[0][0].spec.title, lang=parts[0][0].spec.language)
+                    words = [
+                        render_letter_docx(context, self.content, material) for material, context in parts
+                    ]
+                    item.word = (
+                        words[0]
+                        if len(words) == 1
+                        else join_docx_bytes(
+                            words, title=parts[0][0].spec.title, lang=parts[0][0].spec.language
+                        )
+                    )
                 except DocxError as exc:
                     rejects.extend(rejected(letter, f"could not be made as a Word document: {exc}"))
                     continue
@@ -346,24 +376,35 @@ class ChunkRenderer:
 
     def route(self, letter: Letter) -> Route:
         """The materials ``letter`` is printed in (review/routing.py)."""
-        return route_of(self.routes, self.content, self.base_material.id, self.settings.leaflet_id, letter.language)
+        return route_of(
+            self.routes, self.content, self.base_material.id, self.settings.leaflet_id, letter.language
+        )
 
     def fragment(self, letter: Letter, route: Route) -> tuple[list[tuple[Material, dict[str, Any]]], Any]:
         """Each language's letter material and template context, and the HTML
         of them all (with the shared-back layout, each one's address part
         only), then the leaflets."""
         contexts = []
-        fragment = None
+        fragment: Markup | None = None
         for index, mid in enumerate(route.letters):
             material = self.content.material(mid)
-            context = letter_context(letter, self.content, material, watermark=self.settings.watermark,
-                                     anchor_suffix=part_suffix(index), bilingual=route.bilingual)
+            context = letter_context(
+                letter,
+                self.content,
+                material,
+                watermark=self.settings.watermark,
+                anchor_suffix=part_suffix(index),
+                bilingual=route.bilingual,
+            )
             drawn = address_context(context) if is_shared_back(material.spec) else context
             part = self.html.fragment(material.spec.template, drawn)
             fragment = part if fragment is None else fragment + part
             contexts.append((material, context))
+        assert fragment is not None, "every route has a letter"
         for mid in route.leaflets:
-            leaflet = leaflet_context(self.content, self.content.material(mid), anchor_suffix=f"--{letter.letter_id}")
+            leaflet = leaflet_context(
+                self.content, self.content.material(mid), anchor_suffix=f"--{letter.letter_id}"
+            )
             fragment = fragment + self.html.fragment(self.content.material(mid).spec.template, leaflet)
         return contexts, fragment
 
@@ -419,8 +460,11 @@ class ChunkRenderer:
             )
         except SplitError:
             return [
-                tag_page_languages(self.pdf.write(document, title=span.title, lang=span.lang, pages=span.pages),
-                                   span.langs, catalog_lang=span.lang)
+                tag_page_languages(
+                    self.pdf.write(document, title=span.title, lang=span.lang, pages=span.pages),
+                    span.langs,
+                    catalog_lang=span.lang,
+                )
                 for span in spans
             ]
 
@@ -439,7 +483,9 @@ class ChunkRenderer:
             fallback=span.prepared.route.fallback if span.prepared.route else "",
         )
         if span.prepared.route and span.prepared.route.bilingual:
-            result.language = "+".join(self.content.material(m).spec.language for m in span.prepared.route.letters)
+            result.language = "+".join(
+                self.content.material(m).spec.language for m in span.prepared.route.letters
+            )
         atomic.write_bytes(staging / result.file, piece)
         word = span.prepared.word
         if word is not None:

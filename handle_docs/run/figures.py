@@ -7,14 +7,16 @@ report all show what it returns, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
 from handle_docs.models import Reject, RowWarning
 
 
 class _HasRows(Protocol):
-    source_rows: Sequence[int]
+    @property
+    def source_rows(self) -> Sequence[int]: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ def kept_warnings(warnings: Iterable[RowWarning], letters: Iterable[_HasRows]) -
 
 
 def row_figures(
-    rows_read: int, letters: Sequence[_HasRows], rejects: Iterable[Reject], warnings: Iterable[RowWarning] = ()
+    rows_read: int,
+    letters: Sequence[_HasRows],
+    rejects: Iterable[Reject],
+    warnings: Iterable[RowWarning] = (),
 ) -> RowFigures:
     kept = kept_warnings(warnings, letters)
     return RowFigures(

@@ -5,9 +5,10 @@ written, then the staging folder swapped into place."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from handle_docs.models import Reject
 from handle_docs.render.docx_join import join_docx
@@ -67,17 +68,30 @@ def join_batch_docx(staging: Path, docx_files: Sequence[str], *, title: str, lan
     join_docx([staging / name for name in docx_files], staging / "batch.docx", title=title, lang=lang)
 
 
-def manifest(staging: Path, result: RunResult, docx_files: Sequence[str], extra: dict[str, Any]) -> dict[str, Any]:
+def manifest(
+    staging: Path, result: RunResult, docx_files: Sequence[str], extra: dict[str, Any]
+) -> dict[str, Any]:
     """What ``manifest.json`` says: counts, the batch files and their hashes, each letter."""
     batch = staging / "batch.pdf"
     return {
         **extra,  # with the row figures (run/figures.py)
         "letters_count": len(result.letters),
-        "batch": {"file": "batch.pdf", "pages": result.batch_pages,
-                  "sha256": file_sha256(batch) if batch.exists() else None},
-        **({"batch_docx": {"file": "batch.docx", "letters": len(docx_files),
-                           "sha256": file_sha256(staging / "batch.docx")}}
-           if docx_files else {}),
+        "batch": {
+            "file": "batch.pdf",
+            "pages": result.batch_pages,
+            "sha256": file_sha256(batch) if batch.exists() else None,
+        },
+        **(
+            {
+                "batch_docx": {
+                    "file": "batch.docx",
+                    "letters": len(docx_files),
+                    "sha256": file_sha256(staging / "batch.docx"),
+                }
+            }
+            if docx_files
+            else {}
+        ),
         "letters": [
             {k: v for k, v in asdict(letter).items() if v is not None or not k.startswith("docx_")}
             for letter in result.letters
@@ -91,13 +105,27 @@ def write_manifests(staging: Path, data: dict[str, Any], letters: Sequence[Lette
     write_csv(
         staging / "manifest.csv",
         MANIFEST_CSV_HEADER,
-        [(l.letter_id, " ".join(map(str, l.source_rows)), l.pages, l.sha256, l.material_id, l.language, l.file)
-         for l in letters],
+        [
+            (
+                letter.letter_id,
+                " ".join(map(str, letter.source_rows)),
+                letter.pages,
+                letter.sha256,
+                letter.material_id,
+                letter.language,
+                letter.file,
+            )
+            for letter in letters
+        ],
     )
 
 
 def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:
-    write_csv(path, ["row", "field", "reason"], [(r.row, r.field, r.reason) for r in sorted(rejects, key=lambda r: r.row)])
+    write_csv(
+        path,
+        ["row", "field", "reason"],
+        [(r.row, r.field, r.reason) for r in sorted(rejects, key=lambda r: r.row)],
+    )
 
 
 def finalise_run(

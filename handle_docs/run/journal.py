@@ -36,11 +36,17 @@ def file_sha256(path: Path) -> str:
 def run_key(records_sha: str, settings: RunSettings, extra: dict[str, Any]) -> str:
     """Identity of a run's inputs; a resumed run must match it exactly."""
     payload = json.dumps(
-        {"records": records_sha, "material": settings.material_id, "chunk": settings.chunk_size,
-         "watermark": settings.watermark, "leaflet": settings.leaflet_id,
-         **({"docx": True} if settings.docx else {}),
-         **({"count_print": True} if settings.count_print else {}),
-         **({"routes": [repr(r) for r in settings.routes]} if settings.routes else {}), **extra},
+        {
+            "records": records_sha,
+            "material": settings.material_id,
+            "chunk": settings.chunk_size,
+            "watermark": settings.watermark,
+            "leaflet": settings.leaflet_id,
+            **({"docx": True} if settings.docx else {}),
+            **({"count_print": True} if settings.count_print else {}),
+            **({"routes": [repr(r) for r in settings.routes]} if settings.routes else {}),
+            **extra,
+        },
         sort_keys=True,
         default=str,
     )

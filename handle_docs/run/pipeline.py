@@ -7,29 +7,36 @@ tests and benchmarks call it directly.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from handle_docs.braille.outputs import settings_for, write_braille
+from handle_docs.braille.outputs import BrailleRun, settings_for, write_braille
+from handle_docs.compose.letters import build_letters
 from handle_docs.models import Letter, RecordSet
 from handle_docs.outputs.costs import record_print_cost
+from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
+from handle_docs.outputs.row_warnings import write_warnings
 from handle_docs.records.printable import screen
 from handle_docs.render.pages import PageFlags, flags_from_code
 from handle_docs.run.batch import render_chunks
-from handle_docs.run.chunk import RunSettings
-from handle_docs.run.finish import RunResult, finalise_run
-from handle_docs.run.journal import file_sha256, prepare_staging, run_key
-from handle_docs.compose.letters import build_letters
-from handle_docs.run.stats import count_vehicles, fallback_lines, fallbacks, follow_up_rows, letters_by_language, run_stats
+from handle_docs.run.chunk import ChunkResult, RunSettings
 from handle_docs.run.figures import RowFigures, kept_warnings, row_figures
-from handle_docs.outputs.round_sheet import RoundSheetWording, load_wording, write_round_sheet
-from handle_docs.outputs.row_warnings import write_warnings
+from handle_docs.run.finish import RunResult, finalise_run
+from handle_docs.run.journal import Journal, file_sha256, prepare_staging, run_key
+from handle_docs.run.stats import (
+    count_vehicles,
+    fallback_lines,
+    fallbacks,
+    follow_up_rows,
+    letters_by_language,
+    run_stats,
+)
 from handle_docs.wording.content import Content, load_content
 
-
-__all__ = ["RunOptions", "ReconciliationError", "file_sha256", "run_letters", "summary_lines"]
+__all__ = ["ReconciliationError", "RunOptions", "file_sha256", "run_letters", "summary_lines"]
 
 
 @dataclass
@@ -93,14 +100,20 @@ def _known_flags(code: str, result: RunResult) -> list[PageFlags] | None:
     return flags_from_code(code) if len(code) == result.batch_pages else None
 
 
-def _round_sheet_job(settings: RunSettings, letters: list[Letter], wording: RoundSheetWording, staging: str) -> None:
+def _round_sheet_job(
+    settings: RunSettings, letters: list[Letter], wording: RoundSheetWording, staging: str
+) -> None:
     """In a worker, beside the chunks: the round sheet for every letter of the run."""
     content = load_content(settings.content_root, settings.templates)
     write_round_sheet(Path(staging), letters, content, settings.templates, wording)
 
 
 def _start_round_sheet(
-    pool: Executor | None, settings: RunSettings, letters: list[Letter], wording: RoundSheetWording, staging: Path
+    pool: Executor | None,
+    settings: RunSettings,
+    letters: list[Letter],
+    wording: RoundSheetWording,
+    staging: Path,
 ) -> Future | None:
     """Lay out the round sheet in the pool while the chunks render (it is one
     long document: done after the batch it held up the end of a large run)."""
@@ -137,17 +150,90 @@ def run_letters(
     key = run_key(
         records_sha256,
         settings,
-        {"content": options.manifest_extra.get("materials"),
-         **({"corrections": recordset.corrections_key} if recordset.corrections_key else {})},
+        {
+            "content": options.manifest_extra.get("materials"),
+            **({"corrections": recordset.corrections_key} if recordset.corrections_key else {}),
+        },
     )
     staging, journal, done = prepare_staging(out_dir, key, options.resume)
     result.resumed_chunks = len(done)
     if options.progress_start:
         options.progress_start(len(letters))
+    early_round_sheet = _start_round_sheet(
+        options.pool if options.jobs > 1 else None, settings, letters, round_sheet, staging
+    )
+    chunk_files, flags = _render(letters, settings, staging, journal, done, content, options, result)
+    figures = _balanced_figures(result, recordset)
+    delivered = {letter.letter_id for letter in result.letters}
+    braille = (
+        write_braille(
+            [letter for letter in letters if letter.letter_id in delivered],
+            content,
+            staging,
+            braille_settings,
+            routes=settings.routes,
+            material_id=settings.material_id,
+            watermark=settings.watermark,
+        )
+        if braille_settings
+        else None
+    )
+
+    def before_swap(staging: Path) -> None:
+        write_warnings(staging, kept_warnings(recordset.row_warnings, result.letters))
+        made_early = early_round_sheet is not None and early_round_sheet.exception() is None
+        if not made_early or len(delivered) != len(
+            letters
+        ):  # a letter failed: the sheet lists only those made
+            write_round_sheet(
+                staging,
+                [letter for letter in letters if letter.letter_id in delivered],
+                content,
+                settings.templates,
+                round_sheet,
+            )
+        if options.prices:
+            record_print_cost(staging, options.prices, _known_flags("".join(flags), result))
+
+    base = content.material(settings.material_id).spec
+    result.seconds = time.monotonic() - started
+    finalise_run(
+        staging,
+        out_dir,
+        result,
+        chunk_files,
+        batch_title=f"{base.title}: print batch",
+        lang=base.language,
+        manifest_extra=_manifest_extra(records_sha256, options, figures, result, recordset, braille),
+        summary_lines=summary_lines(
+            content,
+            recordset,
+            result,
+            options.summary_extra + (braille.summary_lines() if braille else []),
+            settings.leaflet_id,
+            figures=figures,
+        ),
+        before_swap=before_swap,
+        stats=run_stats(content, recordset, letters, result, figures),
+        follow_up=follow_up_rows(letters, delivered),
+    )
+    return result
+
+
+def _render(
+    letters: list[Letter],
+    settings: RunSettings,
+    staging: Path,
+    journal: Journal,
+    done: dict[int, ChunkResult],
+    content: Content,
+    options: RunOptions,
+    result: RunResult,
+) -> tuple[list[str], list[str]]:
+    """Render the letters chunk by chunk into ``staging``, adding each chunk's letters, rejects and pages
+    to ``result``; returns the chunk files and each chunk's page flags."""
     chunk_files: list[str] = []
     flags: list[str] = []
-    early_round_sheet = _start_round_sheet(options.pool if options.jobs > 1 else None, settings, letters,
-                                           round_sheet, staging)
     for chunk in render_chunks(
         letters,
         settings,
@@ -166,53 +252,35 @@ def run_letters(
         if chunk.chunk_file:
             chunk_files.append(chunk.chunk_file)
         flags.append(chunk.page_flags)
+    return chunk_files, flags
 
+
+def _manifest_extra(
+    records_sha256: str,
+    options: RunOptions,
+    figures: RowFigures,
+    result: RunResult,
+    recordset: RecordSet,
+    braille: BrailleRun | None,
+) -> dict[str, Any]:
+    """What the run's manifest says beside its letters: the records' hash, the figures, the languages."""
+    return {
+        "records_sha256": records_sha256,
+        **options.manifest_extra,
+        **figures.as_dict(),
+        "languages": letters_by_language(result.letters),
+        "fallbacks": fallbacks(result.letters),
+        **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
+        **(braille.manifest() if braille else {}),
+    }
+
+
+def _balanced_figures(result: RunResult, recordset: RecordSet) -> RowFigures:
+    """The run's row figures; every row read is in a letter or rejected, or the run stops."""
     figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     if not figures.balanced:
         raise ReconciliationError(
             f"rows in letters ({figures.rows_in_letters}) + rejected rows ({figures.rejected_rows}) "
             f"!= rows read ({figures.rows_read})"
         )
-    delivered = {letter.letter_id for letter in result.letters}
-    braille = write_braille([letter for letter in letters if letter.letter_id in delivered], content, staging,
-                            braille_settings, routes=settings.routes, material_id=settings.material_id,
-                            watermark=settings.watermark) if braille_settings else None
-
-    def before_swap(staging: Path) -> None:
-        write_warnings(staging, kept_warnings(recordset.row_warnings, result.letters))
-        made_early = early_round_sheet is not None and early_round_sheet.exception() is None
-        if not made_early or len(delivered) != len(letters):  # a letter failed: the sheet lists only those made
-            write_round_sheet(
-                staging, [letter for letter in letters if letter.letter_id in delivered], content,
-                settings.templates, round_sheet,
-            )
-        if options.prices:
-            record_print_cost(staging, options.prices, _known_flags("".join(flags), result))
-    base = content.material(settings.material_id).spec
-    result.seconds = time.monotonic() - started
-    finalise_run(
-        staging,
-        out_dir,
-        result,
-        chunk_files,
-        batch_title=f"{base.title}: print batch",
-        lang=base.language,
-        manifest_extra={
-            "records_sha256": records_sha256,
-            **options.manifest_extra,
-            **figures.as_dict(),
-            "languages": letters_by_language(result.letters),
-            "fallbacks": fallbacks(result.letters),
-            **({"corrected_rows": list(recordset.corrected_rows)} if recordset.corrected_rows else {}),
-            **(braille.manifest() if braille else {}),
-        },
-        summary_lines=summary_lines(
-            content, recordset, result, options.summary_extra + (braille.summary_lines() if braille else []),
-            settings.leaflet_id, figures=figures,
-        ),
-        before_swap=before_swap,
-        stats=run_stats(content, recordset, letters, result, figures),
-        follow_up=follow_up_rows(letters, delivered),
-    )
-    return result
-
+    return figures

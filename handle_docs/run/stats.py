@@ -10,12 +10,13 @@ or the messaging scheme) and is written with the same care as the letters.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from handle_docs.wording.content import Content
 from handle_docs.models import Letter, RecordSet
 from handle_docs.records.vocab import item_kind
 from handle_docs.run.figures import RowFigures, row_figures
+from handle_docs.wording.content import Content
 
 FOLLOW_UP_HEADER = ["letter_id", "address", "postcode", "neighbourhood_watch", "messaging_scheme", "language"]
 
@@ -28,28 +29,41 @@ def count_vehicles(recordset: RecordSet) -> tuple[int, int]:
 
 
 def run_stats(
-    content: Content, recordset: RecordSet, letters: Sequence[Letter], result: Any, figures: RowFigures | None = None
+    content: Content,
+    recordset: RecordSet,
+    letters: Sequence[Letter],
+    result: Any,
+    figures: RowFigures | None = None,
 ) -> dict[str, Any]:
     op = content.operation.operation
     figures = figures or row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     items = Counter(item_kind(item) for r in recordset.records for item in r.items_on_display)
     insecure, with_items = count_vehicles(recordset)
     return {
-        "operation": {"id": op.id, "name": op.name, "area": op.area, "patrol_date": op.patrol_date.isoformat()},
+        "operation": {
+            "id": op.id,
+            "name": op.name,
+            "area": op.area,
+            "patrol_date": op.patrol_date.isoformat(),
+        },
         **figures.as_dict(),  # rows_read, rows_in_letters, rejected_rows, warnings, rows_with_warnings
         "vehicles_checked": len(recordset.records),
         "insecure_vehicles": insecure,
         "vehicles_with_items": with_items,
-        "insecure_and_items": sum(1 for r in recordset.records if not r.vehicle_secure and r.items_on_display),
+        "insecure_and_items": sum(
+            1 for r in recordset.records if not r.vehicle_secure and r.items_on_display
+        ),
         "keys_visible": sum(1 for r in recordset.records if r.keys_visible),
         "items_by_kind": dict(sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))),
         "advice_given": sum(1 for r in recordset.records if r.advice_given),
         "addresses_visited": len(letters),
         "letters": len(result.letters),
-        "nws_interest_addresses": sum(1 for l in letters if l.nws_interest),
-        "cms_interest_addresses": sum(1 for l in letters if l.cms_interest),
-        "large_print_letters": sum(1 for l in letters if l.large_print),
-        "braille_letters": sum(1 for l in letters if l.braille),  # asked for; made: manifest.json "braille"
+        "nws_interest_addresses": sum(1 for letter in letters if letter.nws_interest),
+        "cms_interest_addresses": sum(1 for letter in letters if letter.cms_interest),
+        "large_print_letters": sum(1 for letter in letters if letter.large_print),
+        "braille_letters": sum(
+            1 for letter in letters if letter.braille
+        ),  # asked for; made: manifest.json "braille"
         "languages": letters_by_language(result.letters),
         "fallbacks": fallbacks(result.letters),
         "letter_pages": result.letter_pages,

@@ -40,8 +40,15 @@ FORMAT = 1
 #: Top-level folders of the instance that are caches, rebuilt when needed.
 CACHES = frozenset({"cache"})
 #: Files never copied: the database (copied by SQLite's backup) and its side files, locks, temporary files.
-SKIPPED_NAMES = frozenset({instance_db.DB_FILE, instance_db.DB_FILE + "-wal", instance_db.DB_FILE + "-shm",
-                           instance_db.DB_FILE + "-journal", ".worker.lock"})
+SKIPPED_NAMES = frozenset(
+    {
+        instance_db.DB_FILE,
+        instance_db.DB_FILE + "-wal",
+        instance_db.DB_FILE + "-shm",
+        instance_db.DB_FILE + "-journal",
+        ".worker.lock",
+    }
+)
 SKIPPED_PREFIXES = (".healthz-",)
 SKIPPED_MARKERS = (".tmp-",)  # atomic.replacing's temporary files: .NAME.tmp-PID-THREAD-RANDOM
 
@@ -64,7 +71,9 @@ def skipped(relative: Path) -> bool:
     if relative.parts and relative.parts[0] in CACHES:
         return True
     name = relative.name
-    return name in SKIPPED_NAMES or name.startswith(SKIPPED_PREFIXES) or any(m in name for m in SKIPPED_MARKERS)
+    return (
+        name in SKIPPED_NAMES or name.startswith(SKIPPED_PREFIXES) or any(m in name for m in SKIPPED_MARKERS)
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -121,7 +130,9 @@ def backup(instance: Path, dest: Path, *, now: float | None = None) -> Made:
     """Back up ``instance`` (a workspace's instance folder, running or not) into the new folder ``dest``."""
     instance, dest = Path(instance).absolute(), Path(dest).absolute()
     if not instance_db.db_path(instance).is_file() and not (instance / "accounts.json").is_file():
-        raise BackupError(f"{instance}: not a workspace's instance folder (no {instance_db.DB_FILE}, no accounts.json)")
+        raise BackupError(
+            f"{instance}: not a workspace's instance folder (no {instance_db.DB_FILE}, no accounts.json)"
+        )
     if dest.exists():
         raise BackupError(f"{dest}: already exists; give a new folder for the backup")
     if dest == instance or instance in dest.parents:
@@ -134,9 +145,12 @@ def backup(instance: Path, dest: Path, *, now: float | None = None) -> Made:
         _copy_database(instance, staging)
         _copy_files(instance, staging)
         files = _listing(staging)
-        manifest = {"format": FORMAT, "version": __version__,
-                    "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if now is None else now)),
-                    "files": files}
+        manifest = {
+            "format": FORMAT,
+            "version": __version__,
+            "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if now is None else now)),
+            "files": files,
+        }
         atomic.write_text(staging / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         atomic.fsync_dir(staging)
         os.rename(staging, dest)
@@ -155,7 +169,9 @@ def read_manifest(folder: Path) -> dict:
     except (OSError, ValueError) as exc:
         raise BackupError(f"{path}: cannot be read ({exc})") from None
     if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
-        raise BackupError(f"{path}: not a backup this version of handle-docs can restore (format {manifest.get('format')})")
+        raise BackupError(
+            f"{path}: not a backup this version of handle-docs can restore (format {manifest.get('format')})"
+        )
     return manifest
 
 

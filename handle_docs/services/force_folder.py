@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from fnmatch import fnmatch
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from handle_docs.review import DRAFT_WATERMARK, load_policy
@@ -67,9 +67,7 @@ def review_note(content: Content) -> str:
     policy, _ = load_policy(content.root)
     materials = sorted(content.materials.values(), key=lambda m: m.id)
     width = max(len(m.id) for m in materials)
-    listed = "\n".join(
-        f"  {m.id.ljust(width)}  {m.spec.kind:<8}  {CONTENT}/{m.source}" for m in materials
-    )
+    listed = "\n".join(f"  {m.id.ljust(width)}  {m.spec.kind:<8}  {CONTENT}/{m.source}" for m in materials)
     return f"""Nothing in this folder is approved yet.
 
 handle-docs prints a material only when its exact version is approved:

@@ -14,10 +14,10 @@ import logging
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from handle_docs.util.instance_db import ensure, opened
 
@@ -53,8 +53,11 @@ def beat(instance: Path, worker: str, started: float, now: float | None = None) 
     now = time.time() if now is None else now
     with opened(instance) as conn:
         ensure(conn, "worker-heartbeats", DDL)
-        conn.execute("INSERT INTO worker_heartbeats (worker, started, beat) VALUES (?, ?, ?) "
-                     "ON CONFLICT (worker) DO UPDATE SET beat = excluded.beat", (worker, started, now))
+        conn.execute(
+            "INSERT INTO worker_heartbeats (worker, started, beat) VALUES (?, ?, ?) "
+            "ON CONFLICT (worker) DO UPDATE SET beat = excluded.beat",
+            (worker, started, now),
+        )
 
 
 def forget(instance: Path, worker: str) -> None:
@@ -101,7 +104,5 @@ def beating(instance: Path, worker: str, every: float = EVERY) -> Iterator[None]
     finally:
         done.set()
         thread.join(timeout=5)
-        try:
+        with suppress(sqlite3.Error):
             forget(instance, worker)
-        except sqlite3.Error:
-            pass

@@ -53,6 +53,16 @@ def current(summary: Summary | None, result: dict[str, Any] | None) -> bool:
     return (result.get("crime_data") or {}).get("version") == summary.version
 
 
-__all__ = ["AREA_UNSETTLED", "CHART", "DOWNLOADS", "FAULT", "FOUND", "NO_DATA", "NO_ESTIMATE", "current", "file",
-           "folder",
-           "section"]
+__all__ = [
+    "AREA_UNSETTLED",
+    "CHART",
+    "DOWNLOADS",
+    "FAULT",
+    "FOUND",
+    "NO_DATA",
+    "NO_ESTIMATE",
+    "current",
+    "file",
+    "folder",
+    "section",
+]

@@ -14,6 +14,7 @@ record).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -31,19 +32,21 @@ from handle_docs.models import Problem, ProblemsError
 from handle_docs.outputs.impact import impact_context, write_impact
 from handle_docs.records.read import read_records
 from handle_docs.run.batch import frames
-from handle_docs.services.workspace_jobs import Folders
-from handle_docs.services.workspace_runs import RunRecord, RunStore
 from handle_docs.services import impact_files as files
 from handle_docs.services.impact_queue import DONE, FAILED, ImpactQueue
+from handle_docs.services.workspace_jobs import Folders
+from handle_docs.services.workspace_runs import RunRecord, RunStore
 from handle_docs.util import atomic
 from handle_docs.wording.schema import ImpactArea
 
 log = logging.getLogger(__name__)
 
 #: How the three areas were chosen (evaluate's words), as the results page says it.
-CHOSEN = {"operation.yaml": "as written down in the operation's settings",
-          "street names": "found from the patrolled streets",
-          "rest of the force": "the rest of the force"}
+CHOSEN = {
+    "operation.yaml": "as written down in the operation's settings",
+    "street names": "found from the patrolled streets",
+    "rest of the force": "the rest of the force",
+}
 _STYLESHEET = re.compile(r"\s*<style[^>]*>[^<]*</style>")
 _MONTH = re.compile(r"\b(\d{4}-(?:0[1-9]|1[0-2]))\b")
 
@@ -87,16 +90,23 @@ def found(impact: Impact, crimes: Crimes, ctx: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def unsettled(problems: list[Problem], streets: list[str], crimes: Crimes, config: ImpactArea | None = None,
-              unreadable: bool = False) -> dict[str, Any]:
+def unsettled(
+    problems: list[Problem],
+    streets: list[str],
+    crimes: Crimes,
+    config: ImpactArea | None = None,
+    unreadable: bool = False,
+) -> dict[str, Any]:
     """section.json when the patrolled area is not settled: why (``reason``), the ambiguous streets by
     police.uk's own names (public), each with the neighbourhoods it is in, and what to write down."""
     matches = match_streets(streets, crimes)
     spelled: dict[str, str] = {}
     for _code, street in sorted(crimes.by_lsoa_street):
         spelled.setdefault(fold(street), street)
-    ambiguous = [{"street": spelled.get(fold(street), street), "places": _places(codes, crimes)}
-                 for street, codes in matches.ambiguous.items()]
+    ambiguous = [
+        {"street": spelled.get(fold(street), street), "places": _places(codes, crimes)}
+        for street, codes in matches.ambiguous.items()
+    ]
     suggested = sorted(set(matches.matched.values()))
     written = list(config.lsoa) if config is not None and config.lsoa else []
     known = set(crimes.lsoa_names)
@@ -122,8 +132,10 @@ def unsettled(problems: list[Problem], streets: list[str], crimes: Crimes, confi
         "unmatched": len(matches.unmatched),
         "searched": bool(streets),
         "technical": [str(p) for p in problems],
-        "suggested": f"area:\n  lsoa: [{', '.join(suggested)}]" + "".join(
-            f"  # and whichever of {', '.join(codes)} was patrolled" for codes in matches.ambiguous.values()),
+        "suggested": f"area:\n  lsoa: [{', '.join(suggested)}]"
+        + "".join(
+            f"  # and whichever of {', '.join(codes)} was patrolled" for codes in matches.ambiguous.values()
+        ),
     }
 
 
@@ -146,8 +158,9 @@ def patrolled_streets(store: RunStore, record: RunRecord, content: Path) -> list
     return [street_of(r.address) for r in records.records]
 
 
-def work_out(instance: Path, store: RunStore, record: RunRecord, where: Folders,
-             crimes_folder: Path | None = None) -> dict[str, Any]:
+def work_out(
+    instance: Path, store: RunStore, record: RunRecord, where: Folders, crimes_folder: Path | None = None
+) -> dict[str, Any]:
     """Work out the run's finding and write its files; section.json's data. The crime data is the one
     uploaded to the workspace, or ``crimes_folder`` when it was started with one (``serve --crimes``)."""
     out = atomic.private_dir(files.folder(store, record))
@@ -158,13 +171,18 @@ def work_out(instance: Path, store: RunStore, record: RunRecord, where: Folders,
         summary, crimes = kept
         result = _evaluate(store, record, where, crimes, out)
         result["crime_data"] = {"words": summary.words, "version": summary.version}
-    result["worked_out"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    result["worked_out"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     atomic.write_text(out / files.SECTION, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
 
 
-def _evaluate(store: RunStore, record: RunRecord, where: Folders, crimes: Crimes, out: Path) -> dict[str, Any]:
-    for name in (*files.DOWNLOADS, files.CHART):  # a finding from older data must not stay beside a new answer
+def _evaluate(
+    store: RunStore, record: RunRecord, where: Folders, crimes: Crimes, out: Path
+) -> dict[str, Any]:
+    for name in (
+        *files.DOWNLOADS,
+        files.CHART,
+    ):  # a finding from older data must not stay beside a new answer
         (out / name).unlink(missing_ok=True)
     try:
         config, patrol_date, doc = load_area_config(where.content)
@@ -183,8 +201,14 @@ def _evaluate(store: RunStore, record: RunRecord, where: Folders, crimes: Crimes
     return found(impact, crimes, ctx)
 
 
-def work_next(queue: ImpactQueue, instance: Path, store: RunStore, where: Folders, worker: str,
-              crimes_folder: Path | None = None) -> bool:
+def work_next(
+    queue: ImpactQueue,
+    instance: Path,
+    store: RunStore,
+    where: Folders,
+    worker: str,
+    crimes_folder: Path | None = None,
+) -> bool:
     """Claim and work out one queued job; False when none was waiting."""
     run_id = queue.claim(worker)
     if run_id is None:
@@ -198,11 +222,10 @@ def work_next(queue: ImpactQueue, instance: Path, store: RunStore, where: Folder
         result = work_out(instance, store, record, where, crimes_folder)
     except Exception as exc:  # logged by its frames, without the message
         log.error("run %s: crime figures failed (%s):\n%s", run_id, type(exc).__name__, frames(exc))
-        try:
-            atomic.write_text(files.folder(store, record) / files.SECTION,
-                              json.dumps({"state": files.FAULT}) + "\n")
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):  # the run's folder gone: nothing to say the fault in
+            atomic.write_text(
+                files.folder(store, record) / files.SECTION, json.dumps({"state": files.FAULT}) + "\n"
+            )
         queue.finish(run_id, worker, FAILED)
         return True
     log.info("run %s: crime figures worked out (%s)", run_id, result["state"], extra={"run": run_id})

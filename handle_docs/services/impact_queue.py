@@ -12,8 +12,8 @@ No personal data: run ids, states and times only.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util.instance_db import ensure, immediate, opened
 
@@ -63,13 +63,17 @@ class ImpactQueue:
 
     def unfinished(self) -> int:
         with opened(self.instance) as conn:
-            return conn.execute("SELECT COUNT(*) FROM impact_jobs WHERE state IN ('queued', 'running')").fetchone()[0]
+            return conn.execute(
+                "SELECT COUNT(*) FROM impact_jobs WHERE state IN ('queued', 'running')"
+            ).fetchone()[0]
 
     def claim(self, worker: str) -> str | None:
         """The oldest job waiting (or one whose worker died), now held by ``worker``; None when there is none."""
         now = self.clock()
-        free = ("SELECT run_id FROM impact_jobs WHERE state = 'queued' OR (state = 'running' AND started_at < ?) "
-                "ORDER BY queued_at, rowid LIMIT 1")
+        free = (
+            "SELECT run_id FROM impact_jobs WHERE state = 'queued' OR (state = 'running' AND started_at < ?) "
+            "ORDER BY queued_at, rowid LIMIT 1"
+        )
         with opened(self.instance) as conn:
             if conn.execute(free, (now - self.lease,)).fetchone() is None:
                 return None  # nothing to do: no write lock taken (idle workers poll)
@@ -77,17 +81,21 @@ class ImpactQueue:
                 row = conn.execute(free, (now - self.lease,)).fetchone()
                 if row is None:
                     return None
-                conn.execute("UPDATE impact_jobs SET state = 'running', worker = ?, started_at = ? WHERE run_id = ?",
-                             (worker, now, row["run_id"]))
+                conn.execute(
+                    "UPDATE impact_jobs SET state = 'running', worker = ?, started_at = ? WHERE run_id = ?",
+                    (worker, now, row["run_id"]),
+                )
         return row["run_id"]
 
     def finish(self, run_id: str, worker: str, state: str) -> bool:
         """Record the job done or failed; False (nothing changed) unless ``worker`` held it."""
         assert state in (DONE, FAILED)
         with opened(self.instance) as conn, immediate(conn):
-            cursor = conn.execute("UPDATE impact_jobs SET state = ?, finished_at = ? "
-                                  "WHERE run_id = ? AND worker = ? AND state = 'running'",
-                                  (state, self.clock(), run_id, worker))
+            cursor = conn.execute(
+                "UPDATE impact_jobs SET state = ?, finished_at = ? "
+                "WHERE run_id = ? AND worker = ? AND state = 'running'",
+                (state, self.clock(), run_id, worker),
+            )
             return cursor.rowcount == 1
 
     def wait_idle(self, timeout: float, poll: float = 0.2) -> bool:
@@ -100,4 +108,4 @@ class ImpactQueue:
         return False
 
 
-__all__ = ["DONE", "FAILED", "ImpactQueue", "LEASE_SECONDS", "QUEUED", "RUNNING"]
+__all__ = ["DONE", "FAILED", "LEASE_SECONDS", "QUEUED", "RUNNING", "ImpactQueue"]

@@ -17,8 +17,14 @@ from handle_docs.wording.content import load_content
 MATERIAL = "visit-letter"
 
 
-def refusals_before_run(content_dir: Path, templates: Path, review: Path | None, leaflet: str | None,
-                        draft: bool, material: str = MATERIAL) -> list[Problem]:
+def refusals_before_run(
+    content_dir: Path,
+    templates: Path,
+    review: Path | None,
+    leaflet: str | None,
+    draft: bool,
+    material: str = MATERIAL,
+) -> list[Problem]:
     """The refusals (each naming the material and who can approve it); empty when the run may go ahead
     (always empty for a draft, which is watermarked instead)."""
     if draft:

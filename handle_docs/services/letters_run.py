@@ -26,29 +26,38 @@ import json
 import shutil
 import time
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
-from handle_docs.history.inputs import KEY as HISTORY_KEY, run_inputs
+from handle_docs.history.inputs import KEY as HISTORY_KEY
+from handle_docs.history.inputs import run_inputs
 from handle_docs.models import Problem, ProblemsError, RecordSet
 from handle_docs.outputs.card import CardError, render_cards
-from handle_docs.outputs.costs import prices_for
+from handle_docs.outputs.costs import Prices, prices_for
 from handle_docs.outputs.report import ReportError, load_run, render_report
+from handle_docs.outputs.round_sheet import RoundSheetWording
 from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
 from handle_docs.records.read import read_records
 from handle_docs.render.pdf import RenderError
 from handle_docs.review import DRAFT_WATERMARK, RunApproval, approval_for_run
+from handle_docs.review.routing import LEAFLET_RESIDENT, plan_for_records
 from handle_docs.run.batch import RunSettings, worker_pool
 from handle_docs.run.figures import RowFigures, row_figures
 from handle_docs.run.finish import RunResult
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
-from handle_docs.review.routing import LEAFLET_RESIDENT, plan_for_records
 from handle_docs.services.letters_gate import MATERIAL
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content
 
-__all__ = ["LettersRequest", "LettersOutcome", "RunStopped", "make_letters", "make_extras", "write_letters_zip"]
+__all__ = [
+    "LettersOutcome",
+    "LettersRequest",
+    "RunStopped",
+    "make_extras",
+    "make_letters",
+    "write_letters_zip",
+]
 
 #: Where a run can stop before it starts, as RunStopped.stage.
 STAGES = ("content", "options", "prices", "round_sheet", "records", "gate")
@@ -66,10 +75,14 @@ class LettersRequest:
     content_dir: Path
     templates: Path
     review: Path | None = None  # sign-off records (default: beside the content folder)
-    columns: Path | None = None  # a Forms export's column map (default: CONTENT/forms-columns.yaml when there)
+    columns: Path | None = (
+        None  # a Forms export's column map (default: CONTENT/forms-columns.yaml when there)
+    )
     material: str = MATERIAL
     leaflet: str | None = None
-    leaflet_language: str = LEAFLET_RESIDENT  # the leaflet in each resident's language, or English for everyone
+    leaflet_language: str = (
+        LEAFLET_RESIDENT  # the leaflet in each resident's language, or English for everyone
+    )
     docx: bool = False
     draft: bool = False
     chunk_size: int = 0
@@ -103,8 +116,13 @@ class RunStopped(ProblemsError):
 def docx_problems(content: Content, material: str, docx: bool) -> list[Problem]:
     """Word letters need the material's docx_template (located at the --docx option)."""
     if docx and not content.material(material).spec.docx_template:
-        return [Problem(f"material '{material}' has no docx_template, so it cannot make Word letters "
-                        "(see docs/word.md)", file="--docx")]
+        return [
+            Problem(
+                f"material '{material}' has no docx_template, so it cannot make Word letters "
+                "(see docs/word.md)",
+                file="--docx",
+            )
+        ]
     return []
 
 
@@ -125,40 +143,26 @@ def make_letters(
     Raises RunStopped before anything is written when an input cannot be used or
     the gate refuses; KeyboardInterrupt and OSError leave the output folder as it
     was (the staging folder and its journal let ``resume`` carry on)."""
-    if content is None:
-        try:
-            content = load_content(request.content_dir, request.templates)
-        except ProblemsError as exc:
-            raise RunStopped("content", exc.problems) from None
-    if problems := docx_problems(content, request.material, request.docx):
-        raise RunStopped("options", problems)
-    try:
-        prices = prices_for(request.content_dir)
-    except ProblemsError as exc:
-        raise RunStopped("prices", exc.problems) from None
-    try:
-        round_sheet = round_sheet_wording(request.content_dir)
-    except ProblemsError as exc:
-        raise RunStopped("round_sheet", exc.problems) from None
+    content, prices, round_sheet = _checked_inputs(request, content)
 
     # Workers start before the records are read, so none of them holds a copy.
     with worker_pool(request.jobs) as pool:
-        column_map = request.columns or (request.content_dir / "forms-columns.yaml")
-        corrections = {int(row): dict(cells) for row, cells in (request.corrections or {}).items()}
-        try:
-            recordset = read_records(request.records, column_map if column_map.exists() else None,
-                                     corrections or None)
-        except ProblemsError as exc:
-            raise RunStopped("records", exc.problems) from None
+        recordset = _read(request)
         if recordset.warnings and notice:
             notice(list(recordset.warnings), "records warnings")
 
         # The review gate: every material this run uses must be approved for its
         # current version; a translation that is not approved is not used: its
         # letters go in English.
-        plan = plan_for_records(content, request.material, request.leaflet, recordset,
-                                leaflet_language=request.leaflet_language, draft=request.draft,
-                                review_dir=request.review)
+        plan = plan_for_records(
+            content,
+            request.material,
+            request.leaflet,
+            recordset,
+            leaflet_language=request.leaflet_language,
+            draft=request.draft,
+            review_dir=request.review,
+        )
         approval = plan.approval
         if warn_unpinned is not None:
             warn_unpinned(approval.unpinned_warning)
@@ -185,18 +189,63 @@ def make_letters(
             progress=progress,
             prices=prices,
             round_sheet=round_sheet,
-            manifest_extra={**approval.manifest_extra, HISTORY_KEY: run_inputs(request.content_dir, {
-                "material": request.material, "leaflet": request.leaflet, "docx": request.docx,
-                "draft": request.draft,
-                **({"leaflet_language": request.leaflet_language} if request.leaflet else {})})},
+            manifest_extra={
+                **approval.manifest_extra,
+                HISTORY_KEY: run_inputs(
+                    request.content_dir,
+                    {
+                        "material": request.material,
+                        "leaflet": request.leaflet,
+                        "docx": request.docx,
+                        "draft": request.draft,
+                        **({"leaflet_language": request.leaflet_language} if request.leaflet else {}),
+                    },
+                ),
+            },
             summary_extra=[approval.summary_line],
         )
         started = time.monotonic()
-        result = run_letters(recordset, file_sha256(request.records), content, settings, request.out_dir, options)
+        result = run_letters(
+            recordset, file_sha256(request.records), content, settings, request.out_dir, options
+        )
     seconds = time.monotonic() - started
     notes = make_extras(request, content) if request.extras is not None else []
     figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     return LettersOutcome(result, recordset, approval, figures, seconds, notes)
+
+
+def _checked_inputs(
+    request: LettersRequest, content: Content | None
+) -> tuple[Content, Prices | None, RoundSheetWording]:
+    """The content (loaded unless given), the print prices and the round sheet's wording; the run stops
+    before anything is written when one cannot be used, or when Word letters are asked of a material
+    without a Word template."""
+    if content is None:
+        try:
+            content = load_content(request.content_dir, request.templates)
+        except ProblemsError as exc:
+            raise RunStopped("content", exc.problems) from None
+    if problems := docx_problems(content, request.material, request.docx):
+        raise RunStopped("options", problems)
+    try:
+        prices = prices_for(request.content_dir)
+    except ProblemsError as exc:
+        raise RunStopped("prices", exc.problems) from None
+    try:
+        round_sheet = round_sheet_wording(request.content_dir)
+    except ProblemsError as exc:
+        raise RunStopped("round_sheet", exc.problems) from None
+    return content, prices, round_sheet
+
+
+def _read(request: LettersRequest) -> RecordSet:
+    """The records, read with the force's column map and the corrections asked for."""
+    column_map = request.columns or (request.content_dir / "forms-columns.yaml")
+    corrections = {int(row): dict(cells) for row, cells in (request.corrections or {}).items()}
+    try:
+        return read_records(request.records, column_map if column_map.exists() else None, corrections or None)
+    except ProblemsError as exc:
+        raise RunStopped("records", exc.problems) from None
 
 
 def make_extras(request: LettersRequest, content: Content) -> list[str]:

@@ -22,9 +22,11 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from handle_docs.compose.scenarios import Scenario
 from handle_docs.review.fingerprints import canonical_json, fingerprint_parts
@@ -48,8 +50,9 @@ class Preview:
 # --- what shapes a preview ---------------------------------------------------
 
 
-def preview_key(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None,
-                dpi: int = DPI) -> str:
+def preview_key(
+    content: Content, material_id: str, scenario: Scenario | None, watermark: str | None, dpi: int = DPI
+) -> str:
     """SHA-256 of everything that shapes the preview (see the module's doc)."""
     shown = [material_id]
     if scenario is not None and scenario.letter.language != content.material(material_id).spec.language:
@@ -103,8 +106,9 @@ class Previewer:
             return None
         return self.folder(key) / f"page-{number}.png"
 
-    def request(self, content: Content, material_id: str, scenario: Scenario | None,
-                watermark: str | None) -> tuple[str, Future]:
+    def request(
+        self, content: Content, material_id: str, scenario: Scenario | None, watermark: str | None
+    ) -> tuple[str, Future]:
         """Start (or join) rendering; returns the key and a future of the
         Preview, already done on a cache hit."""
         key = preview_key(content, material_id, scenario, watermark, self.dpi)
@@ -122,7 +126,7 @@ class Previewer:
                     older.cancel()  # only if it has not started: superseded by this edit
                 job = self._pool.submit(self._render, key, content, material_id, scenario, watermark)
                 self._jobs[key] = job
-                job.add_done_callback(lambda _f, k=key: self._forget(k))
+                job.add_done_callback(self._forgetter(key))
             self._latest[slot] = job
         return key, job
 
@@ -134,8 +138,13 @@ class Previewer:
         with self._lock:
             self._jobs.pop(key, None)
 
-    def _render(self, key: str, content: Content, material_id: str, scenario: Scenario | None,
-                watermark: str | None) -> Preview:
+    def _forgetter(self, key: str) -> Callable[[Future[Any]], None]:
+        """A done-callback that forgets the job of ``key``."""
+        return lambda _done: self._forget(key)
+
+    def _render(
+        self, key: str, content: Content, material_id: str, scenario: Scenario | None, watermark: str | None
+    ) -> Preview:
         images = render_pages(content, material_id, scenario, watermark, self.dpi)
         folder = self.folder(key)
         staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=self.cache_dir))
@@ -150,8 +159,10 @@ class Previewer:
         return Preview(key, len(images))
 
     def _prune(self) -> None:
-        entries = sorted((p for p in self.cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                         key=lambda p: p.stat().st_mtime)
+        entries = sorted(
+            (p for p in self.cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+        )
         for old in entries[: max(0, len(entries) - self.max_cached)]:
             shutil.rmtree(old, ignore_errors=True)
 

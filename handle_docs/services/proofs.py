@@ -19,9 +19,10 @@ import datetime as dt
 import io
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -90,7 +91,9 @@ class Drawing:
     letters: tuple[Letter, ...] = ()
     watermark: str | None = None
     footer_note: str | None = None  # a proof's version line
-    batch: bool = False  # the letters as the batch prints them (blank backs between); else the first one's own file
+    batch: bool = (
+        False  # the letters as the batch prints them (blank backs between); else the first one's own file
+    )
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,14 @@ def _letter(job: Drawing) -> Drawn:
         raise ProofError("a letter needs a scenario to preview")
     content = job.content
     html, pdf = _RENDERERS.get(content.templates)
-    settings = RunSettings(content_root=content.root, templates=content.templates, material_id=job.material_id,
-                           chunk_size=len(job.letters), watermark=job.watermark, footer_note=job.footer_note)
+    settings = RunSettings(
+        content_root=content.root,
+        templates=content.templates,
+        material_id=job.material_id,
+        chunk_size=len(job.letters),
+        watermark=job.watermark,
+        footer_note=job.footer_note,
+    )
     renderer = ChunkRenderer(settings, content, html=html, pdf=pdf)
     with tempfile.TemporaryDirectory(prefix="handle-docs-proof-") as tmp:
         staging = Path(tmp)
@@ -141,13 +150,16 @@ def _leaflet(job: Drawing) -> Drawn:
     html, pdf = _RENDERERS.get(job.content.templates)
     material = job.content.material(job.material_id)
     document = pdf.layout(leaflet_html(html, job.content, material, "a4", job.watermark, job.footer_note))
-    return Drawn(pdf.write(document, title=material.spec.title, lang=material.spec.language), len(document.pages))
+    return Drawn(
+        pdf.write(document, title=material.spec.title, lang=material.spec.language), len(document.pages)
+    )
 
 
 def _form(job: Drawing) -> Drawn:
     html, pdf = _RENDERERS.get(job.content.templates)
-    data, pages = contingency.form_pdf(html, pdf, job.content, job.content.material(job.material_id), job.watermark,
-                                       job.footer_note)
+    data, pages = contingency.form_pdf(
+        html, pdf, job.content, job.content.material(job.material_id), job.watermark, job.footer_note
+    )
     return Drawn(data, pages)
 
 
@@ -155,16 +167,28 @@ def sample_stats(content: Content) -> dict[str, Any]:
     """The sample patrol's figures as a run's ``stats.json`` holds them (for a social card), every
     letter counted as delivered."""
     records, letters = sample_patrol()
-    result = RunResult(out_dir=Path("."), rows_read=records.rows_read, records=len(records.records), insecure=0,
-                       with_items=0, letters=[LetterResult(l.letter_id, list(l.source_rows), 0, "", "visit-letter",
-                                                           l.language, "") for l in letters])
+    result = RunResult(
+        out_dir=Path("."),
+        rows_read=records.rows_read,
+        records=len(records.records),
+        insecure=0,
+        with_items=0,
+        letters=[
+            LetterResult(
+                letter.letter_id, list(letter.source_rows), 0, "", "visit-letter", letter.language, ""
+            )
+            for letter in letters
+        ],
+    )
     return run_stats(content, records, letters, result)
 
 
 def _card(job: Drawing) -> Drawn:
     content = job.content
     try:
-        text = card_text(content, content.material(job.material_id), sample_stats(content), draft=job.watermark)
+        text = card_text(
+            content, content.material(job.material_id), sample_stats(content), draft=job.watermark
+        )
     except CardError as exc:
         raise ProofError("; ".join(p.message for p in exc.problems)) from exc
     images = tuple(png_bytes(draw_card(text, size)[0]) for size in SIZES)
@@ -216,7 +240,9 @@ def _preview(content: Content, material_id: str, scenario: Scenario | None, wate
     return Drawing(content, material_id, (scenario.letter,) if scenario is not None else (), watermark)
 
 
-def preview_pdf(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None) -> bytes:
+def preview_pdf(
+    content: Content, material_id: str, scenario: Scenario | None, watermark: str | None
+) -> bytes:
     """The PDF a preview shows (a printed material's; a card has none)."""
     drawn = draw(_preview(content, material_id, scenario, watermark))
     if drawn.pdf is None:
@@ -224,8 +250,9 @@ def preview_pdf(content: Content, material_id: str, scenario: Scenario | None, w
     return drawn.pdf
 
 
-def render_pages(content: Content, material_id: str, scenario: Scenario | None, watermark: str | None,
-                 dpi: int = DPI) -> list[bytes]:
+def render_pages(
+    content: Content, material_id: str, scenario: Scenario | None, watermark: str | None, dpi: int = DPI
+) -> list[bytes]:
     """The material's pages as PNG images (a card: its images)."""
     drawn = draw(_preview(content, material_id, scenario, watermark))
     return list(drawn.images) if drawn.pdf is None else page_images(drawn.pdf, dpi)
@@ -234,8 +261,14 @@ def render_pages(content: Content, material_id: str, scenario: Scenario | None, 
 # --- proofs -----------------------------------------------------------------------
 
 
-def make_proof(content: Content, material_id: str, out_dir: Path, *, today: dt.date | None = None,
-               review_dir: Path | None = None) -> Proof:
+def make_proof(
+    content: Content,
+    material_id: str,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    review_dir: Path | None = None,
+) -> Proof:
     """Render ``material_id``'s proof into ``out_dir`` (written atomically)."""
     status = material_status(content, material_id, review_dir=review_dir, today=today)
     material = content.material(material_id)
@@ -245,7 +278,9 @@ def make_proof(content: Content, material_id: str, out_dir: Path, *, today: dt.d
     if kind not in DRAWERS or kind == "card":
         can = ", ".join(k for k in DRAWERS if k != "card")
         raise ProofError(f"{material_id}: proofs of a {kind} cannot be made yet (can make: {can})")
-    job = Drawing(content, material_id, tuple(proof_letters(material.spec.language)), mark, footer(status), batch=True)
+    job = Drawing(
+        content, material_id, tuple(proof_letters(material.spec.language)), mark, footer(status), batch=True
+    )
     try:
         drawn = draw(job)
     except ProofError as exc:
@@ -255,10 +290,14 @@ def make_proof(content: Content, material_id: str, out_dir: Path, *, today: dt.d
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{material_id}-proof.pdf"
     atomic.write_bytes(path, drawn.pdf)
-    return Proof(path=path, material_id=material_id, fingerprint=status.fingerprint, watermark=mark, pages=drawn.pages)
+    return Proof(
+        path=path, material_id=material_id, fingerprint=status.fingerprint, watermark=mark, pages=drawn.pages
+    )
 
 
-def proof_at(repo: ForceRepo, material_id: str, commit: str, out_dir: Path, *, today: dt.date | None = None) -> Proof:
+def proof_at(
+    repo: ForceRepo, material_id: str, commit: str, out_dir: Path, *, today: dt.date | None = None
+) -> Proof:
     """The proof of ``material_id`` as it was at ``commit`` (made from the repository's objects, never
     the working files), written into ``out_dir``."""
     with tempfile.TemporaryDirectory(prefix="handle-docs-proof-") as tmp:
@@ -267,10 +306,27 @@ def proof_at(repo: ForceRepo, material_id: str, commit: str, out_dir: Path, *, t
         return make_proof(content, material_id, out_dir, today=today, review_dir=folder / REVIEW)
 
 
-def proof_of_version(repo: ForceRepo, material_id: str, number: int, out_dir: Path, *,
-                     today: dt.date | None = None) -> Proof:
+def proof_of_version(
+    repo: ForceRepo, material_id: str, number: int, out_dir: Path, *, today: dt.date | None = None
+) -> Proof:
     return proof_at(repo, material_id, pick(repo, material_id, number).commit.id, out_dir, today=today)
 
 
-__all__ = ["DPI", "DRAWERS", "Drawing", "Drawn", "Proof", "ProofError", "draw", "footer", "make_proof", "page_images",
-           "preview_pdf", "proof_at", "proof_of_version", "render_pages", "sample_stats", "watermark"]
+__all__ = [
+    "DPI",
+    "DRAWERS",
+    "Drawing",
+    "Drawn",
+    "Proof",
+    "ProofError",
+    "draw",
+    "footer",
+    "make_proof",
+    "page_images",
+    "preview_pdf",
+    "proof_at",
+    "proof_of_version",
+    "render_pages",
+    "sample_stats",
+    "watermark",
+]

@@ -20,9 +20,9 @@ No personal data: run ids, states, times, counts and a reason code only.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from handle_docs.util.instance_db import ensure, immediate, opened
 
@@ -101,14 +101,19 @@ class RunQueue:
 
     def entry(self, run_id: str) -> Entry | None:
         with opened(self.instance) as conn:
-            row = conn.execute("SELECT run_id, state, queued_at, worker, heartbeat, starts, reason FROM runs "
-                               "WHERE run_id = ?", (run_id,)).fetchone()
+            row = conn.execute(
+                "SELECT run_id, state, queued_at, worker, heartbeat, starts, reason FROM runs "
+                "WHERE run_id = ?",
+                (run_id,),
+            ).fetchone()
         return Entry(**dict(row)) if row else None
 
     def ahead_of(self, run_id: str) -> int:
         """How many runs will be made before this one (0: it is being made, or next)."""
         with opened(self.instance) as conn:
-            row = conn.execute("SELECT state, queued_at, rowid FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            row = conn.execute(
+                "SELECT state, queued_at, rowid FROM runs WHERE run_id = ?", (run_id,)
+            ).fetchone()
             if row is None or row["state"] != QUEUED:
                 return 0
             waiting = conn.execute(
@@ -121,7 +126,9 @@ class RunQueue:
     def unfinished(self) -> int:
         """Runs queued or being made."""
         with opened(self.instance) as conn:
-            return conn.execute("SELECT COUNT(*) FROM runs WHERE state IN ('queued', 'running')").fetchone()[0]
+            return conn.execute("SELECT COUNT(*) FROM runs WHERE state IN ('queued', 'running')").fetchone()[
+                0
+            ]
 
     def wait_idle(self, timeout: float, poll: float = 0.2) -> bool:
         """True once no run is queued or being made (for tests and shutdown)."""
@@ -138,13 +145,17 @@ class RunQueue:
         """The oldest run waiting, or one whose worker's lease has expired or whose worker ``gone``
         says is dead (a worker on this machine that was killed), now held by ``worker``."""
         now = self.clock()
-        unfinished = ("SELECT run_id, state, starts, worker, heartbeat FROM runs WHERE state IN ('queued', 'running') "
-                      "ORDER BY queued_at, rowid")
+        unfinished = (
+            "SELECT run_id, state, starts, worker, heartbeat FROM runs WHERE state IN ('queued', 'running') "
+            "ORDER BY queued_at, rowid"
+        )
 
         def free(row) -> bool:
             if row["state"] == QUEUED:
                 return True
-            return row["heartbeat"] is None or row["heartbeat"] < now - self.lease or gone(row["worker"] or "")
+            return (
+                row["heartbeat"] is None or row["heartbeat"] < now - self.lease or gone(row["worker"] or "")
+            )
 
         with opened(self.instance) as conn:
             if not any(free(row) for row in conn.execute(unfinished)):
@@ -163,8 +174,10 @@ class RunQueue:
     def heartbeat(self, run_id: str, worker: str) -> bool:
         """Renew ``worker``'s lease of the run; False when it no longer holds it."""
         with opened(self.instance) as conn, immediate(conn):
-            cursor = conn.execute("UPDATE runs SET heartbeat = ? WHERE run_id = ? AND worker = ? AND state = 'running'",
-                                  (self.clock(), run_id, worker))
+            cursor = conn.execute(
+                "UPDATE runs SET heartbeat = ? WHERE run_id = ? AND worker = ? AND state = 'running'",
+                (self.clock(), run_id, worker),
+            )
             return cursor.rowcount == 1
 
     def finish(self, run_id: str, worker: str, state: str, reason: str = "") -> bool:
@@ -192,13 +205,18 @@ class RunQueue:
         """Put every run being made back in the queue, its worker forgotten (a restored workspace, whose
         workers are not the ones that held the runs); how many."""
         with opened(self.instance) as conn, immediate(conn):
-            return conn.execute("UPDATE runs SET state = 'queued', worker = NULL, heartbeat = NULL, "
-                                "starts = MAX(starts - 1, 0) WHERE state = 'running'").rowcount
+            return conn.execute(
+                "UPDATE runs SET state = 'queued', worker = NULL, heartbeat = NULL, "
+                "starts = MAX(starts - 1, 0) WHERE state = 'running'"
+            ).rowcount
 
     def adopt(self, run_id: str) -> bool:
         """Queue a run its own record says is queued or running but the database does not know
         (a run from before the queue was kept here); True if it was added."""
         with opened(self.instance) as conn, immediate(conn):
-            cursor = conn.execute("INSERT INTO runs (run_id, state, queued_at) VALUES (?, 'queued', ?) "
-                                  "ON CONFLICT (run_id) DO NOTHING", (run_id, self.clock()))
+            cursor = conn.execute(
+                "INSERT INTO runs (run_id, state, queued_at) VALUES (?, 'queued', ?) "
+                "ON CONFLICT (run_id) DO NOTHING",
+                (run_id, self.clock()),
+            )
             return cursor.rowcount == 1

@@ -17,9 +17,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +29,30 @@ STOP_TIMEOUT = 15.0
 FIRST_PAUSE, LAST_PAUSE = 1.0, 60.0
 
 
-def worker_command(instance: Path, content: Path, templates: Path, review: Path,
-                   crimes: Path | None = None) -> list[str]:
+def worker_command(
+    instance: Path, content: Path, templates: Path, review: Path, crimes: Path | None = None
+) -> list[str]:
     """The command line of a worker for these folders (absolute, whatever the server's working folder)."""
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
-    return [sys.executable, "-m", "handle_docs", "--log-level", level if isinstance(level, str) else "WARNING",
-            "worker", "--instance", str(Path(instance).resolve()), "--content", str(Path(content).resolve()),
-            "--templates", str(Path(templates).resolve()), "--review-dir", str(Path(review).resolve()),
-            *(["--crimes", str(Path(crimes).resolve())] if crimes is not None else []),
-            "--stop-with", str(os.getpid())]
+    return [
+        sys.executable,
+        "-m",
+        "handle_docs",
+        "--log-level",
+        level if isinstance(level, str) else "WARNING",
+        "worker",
+        "--instance",
+        str(Path(instance).resolve()),
+        "--content",
+        str(Path(content).resolve()),
+        "--templates",
+        str(Path(templates).resolve()),
+        "--review-dir",
+        str(Path(review).resolve()),
+        *(["--crimes", str(Path(crimes).resolve())] if crimes is not None else []),
+        "--stop-with",
+        str(os.getpid()),
+    ]
 
 
 class WorkerProcess:
@@ -56,7 +71,7 @@ class WorkerProcess:
         with self._lock:
             return self._process.pid if self._process is not None else None
 
-    def start(self) -> "WorkerProcess":
+    def start(self) -> WorkerProcess:
         self._spawn()
         self._watcher.start()
         return self
@@ -79,8 +94,12 @@ class WorkerProcess:
             code = process.wait()
             if self._stopping.is_set():
                 return
-            log.warning("the letters worker (process %d) stopped with exit status %s; starting it again in %.0f s",
-                        process.pid, code, pause)
+            log.warning(
+                "the letters worker (process %d) stopped with exit status %s; starting it again in %.0f s",
+                process.pid,
+                code,
+                pause,
+            )
             if self._stopping.wait(pause):
                 return
             pause = min(pause * 2, LAST_PAUSE)
@@ -96,7 +115,10 @@ class WorkerProcess:
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
-                log.warning("the letters worker did not stop within %.0f s: killed (its run carries on later)", timeout)
+                log.warning(
+                    "the letters worker did not stop within %.0f s: killed (its run carries on later)",
+                    timeout,
+                )
                 process.kill()
                 process.wait()
         if self._watcher.is_alive():
@@ -108,8 +130,9 @@ def _interrupt(signum, frame) -> None:
 
 
 @contextmanager
-def worker_running(instance: Path, content: Path, templates: Path, review: Path,
-                   crimes: Path | None = None) -> Iterator[WorkerProcess]:
+def worker_running(
+    instance: Path, content: Path, templates: Path, review: Path, crimes: Path | None = None
+) -> Iterator[WorkerProcess]:
     """A worker for these folders while the block runs (what serve does around its server).
 
     In the main thread SIGTERM then stops the block as Ctrl-C does, so the worker is

@@ -31,26 +31,28 @@ import socket
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from handle_docs.models import ProblemsError
 from handle_docs.run.batch import frames
-from handle_docs.services.workspace_jobs import Folders, ProgressFile, preview_pages
-from handle_docs.services.workspace_runs import FAILED, DONE, QUEUED, RUNNING, RunRecord, RunStore
-from handle_docs.wording.workspace_settings import load_config
 from handle_docs.services import heartbeat, impact_job
 from handle_docs.services import queue as q
 from handle_docs.services.impact_queue import ImpactQueue
 from handle_docs.services.letters_run import LettersRequest, RunStopped, make_letters
+from handle_docs.services.workspace_jobs import Folders, ProgressFile, preview_pages
+from handle_docs.services.workspace_runs import DONE, FAILED, QUEUED, RUNNING, RunRecord, RunStore
+from handle_docs.wording.workspace_settings import load_config
 
 log = logging.getLogger(__name__)
 
 #: What the officer is told when handle-docs itself failed (the details are in the server's log).
 FAULT_MESSAGE = "the run stopped because of a fault in handle-docs (see the server log)"
-CRASHED_MESSAGE = (f"the run was started {q.MAX_STARTS} times and its worker stopped each time, so it was not "
-                   "tried again: make it again, or ask whoever runs the workspace to look at the server log")
+CRASHED_MESSAGE = (
+    f"the run was started {q.MAX_STARTS} times and its worker stopped each time, so it was not "
+    "tried again: make it again, or ask whoever runs the workspace to look at the server log"
+)
 
 
 class Stopping(Exception):
@@ -61,8 +63,9 @@ class LeaseLost(Exception):
     """Another worker took the run over (this one's heartbeats stopped for longer than the lease)."""
 
 
-def make_run(store: RunStore, record: RunRecord, folders: Folders, jobs: int,
-             check: Callable[[], None] = lambda: None) -> list[str]:
+def make_run(
+    store: RunStore, record: RunRecord, folders: Folders, jobs: int, check: Callable[[], None] = lambda: None
+) -> list[str]:
     """Make one workspace run (resuming what a stopped one had done) and its extras;
     ``check`` runs as each chunk finishes and may raise to stop.  What could not be made, in words."""
     progress = ProgressFile(store.progress_path(record))
@@ -72,10 +75,18 @@ def make_run(store: RunStore, record: RunRecord, folders: Folders, jobs: int,
         check()
 
     request = LettersRequest(
-        records=store.upload_path(record), out_dir=store.out_dir(record), content_dir=folders.content,
-        templates=folders.templates, review=folders.review, leaflet=record.leaflet,
-        leaflet_language=record.leaflet_language, docx=record.docx,
-        draft=record.draft, jobs=jobs, resume=True, corrections=record.corrections_by_row(),
+        records=store.upload_path(record),
+        out_dir=store.out_dir(record),
+        content_dir=folders.content,
+        templates=folders.templates,
+        review=folders.review,
+        leaflet=record.leaflet,
+        leaflet_language=record.leaflet_language,
+        docx=record.docx,
+        draft=record.draft,
+        jobs=jobs,
+        resume=True,
+        corrections=record.corrections_by_row(),
         extras=store.extras_dir(record),
     )
     outcome = make_letters(request, progress_start=progress.start, progress=step)
@@ -124,7 +135,7 @@ class Lease:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="run-lease", daemon=True)
 
-    def __enter__(self) -> "Lease":
+    def __enter__(self) -> Lease:
         self._thread.start()
         return self
 
@@ -168,8 +179,16 @@ def gone(worker: str) -> bool:
 class Worker:
     """Claims and makes queued runs of one instance folder until told to stop."""
 
-    def __init__(self, instance: Path, folders: Folders, *, lease: float = q.LEASE_SECONDS, poll: float = 1.0,
-                 worker_id: str | None = None, crimes: Path | None = None):
+    def __init__(
+        self,
+        instance: Path,
+        folders: Folders,
+        *,
+        lease: float = q.LEASE_SECONDS,
+        poll: float = 1.0,
+        worker_id: str | None = None,
+        crimes: Path | None = None,
+    ):
         self.instance = Path(instance)
         self.store = RunStore(instance)
         self.runs = q.RunQueue(instance, lease)
@@ -185,6 +204,7 @@ class Worker:
 
     def stop_with(self, pid: int) -> None:
         """Stop once process ``pid`` (the server that started this worker) is gone, however it ended."""
+
         def watch() -> None:
             while not self.stopping.wait(self.poll):
                 if os.getppid() != pid:  # re-parented: the server died without stopping this worker
@@ -215,7 +235,9 @@ class Worker:
         while not self.stopping.is_set():
             claim = self.runs.claim(self.id, gone)
             if claim is None:
-                if impact_job.work_next(self.impact, self.instance, self.store, self.folders, self.id, self.crimes):
+                if impact_job.work_next(
+                    self.impact, self.instance, self.store, self.folders, self.id, self.crimes
+                ):
                     continue
                 if until_idle and not self.runs.unfinished() and not self.impact.unfinished():
                     return
@@ -235,11 +257,17 @@ class Worker:
             log.error("run %s: started %d times without finishing; failed", run_id, claim.starts - 1)
             self._end(record, FAILED, CRASHED_MESSAGE, q.CRASHED)
             return
-        log.info("worker %s: making run %s%s", self.id, run_id, " (carried on)" if claim.resumed else "",
-                 extra={"run": run_id, "event": "resumed" if claim.resumed else "started"})
+        log.info(
+            "worker %s: making run %s%s",
+            self.id,
+            run_id,
+            " (carried on)" if claim.resumed else "",
+            extra={"run": run_id, "event": "resumed" if claim.resumed else "started"},
+        )
         record.state, record.message = RUNNING, ""
         self.store.save(record)
         with Lease(self.runs, run_id, self.id) as lease:
+
             def check() -> None:
                 if lease.lost.is_set():
                     raise LeaseLost(run_id)
@@ -253,21 +281,32 @@ class Worker:
                 record.state = QUEUED
                 self._save(record)
                 self.runs.release(run_id, self.id)
-                log.info("worker %s: stopped; run %s goes back to the queue", self.id, run_id,
-                         extra={"run": run_id, "event": "released"})
+                log.info(
+                    "worker %s: stopped; run %s goes back to the queue",
+                    self.id,
+                    run_id,
+                    extra={"run": run_id, "event": "released"},
+                )
                 return
             except LeaseLost:
-                log.warning("worker %s: run %s was taken over by another worker", self.id, run_id,
-                            extra={"run": run_id, "event": "taken-over"})
+                log.warning(
+                    "worker %s: run %s was taken over by another worker",
+                    self.id,
+                    run_id,
+                    extra={"run": run_id, "event": "taken-over"},
+                )
                 return
             except RunStopped as exc:
                 self._end(record, FAILED, "; ".join(str(p) for p in exc.problems), q.REFUSED)
                 return
             except OSError as exc:
                 log.warning("run %s: could not write (%s)", run_id, exc.strerror or type(exc).__name__)
-                self._end(record, FAILED,
-                          f"could not write the run: {exc.strerror or type(exc).__name__}; make it again to carry on",
-                          q.DISK)
+                self._end(
+                    record,
+                    FAILED,
+                    f"could not write the run: {exc.strerror or type(exc).__name__}; make it again to carry on",
+                    q.DISK,
+                )
                 return
             except Exception as exc:  # a bug, or a killed pool process: logged by its frames, without
                 # the exception's message, which may quote a record
@@ -289,8 +328,14 @@ class Worker:
         self.store.save(record)
 
     def _end(self, record: RunRecord, state: str, message: str, reason: str) -> None:
-        log.info("worker %s: run %s %s%s", self.id, record.id, state, f" ({reason})" if reason else "",
-                 extra={"run": record.id, "event": state})
+        log.info(
+            "worker %s: run %s %s%s",
+            self.id,
+            record.id,
+            state,
+            f" ({reason})" if reason else "",
+            extra={"run": record.id, "event": state},
+        )
         record.state, record.message = state, message
         self._save(record)
         self.runs.finish(record.id, self.id, q.DONE if state == DONE else q.FAILED, reason)

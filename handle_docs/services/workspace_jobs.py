@@ -51,10 +51,18 @@ class ProgressFile:
     def write(self, finished: bool = False) -> None:
         seconds = time.monotonic() - self.started
         left = seconds / self.done * (self.total - self.done) if self.done else None
-        atomic.write_text(self.path, json.dumps({
-            "done": self.done, "total": self.total, "seconds": round(seconds, 1),
-            "seconds_left": None if left is None else round(left), "finished": finished,
-        }))
+        atomic.write_text(
+            self.path,
+            json.dumps(
+                {
+                    "done": self.done,
+                    "total": self.total,
+                    "seconds": round(seconds, 1),
+                    "seconds_left": None if left is None else round(left),
+                    "finished": finished,
+                }
+            ),
+        )
 
 
 def progress_of(store: RunStore, record: RunRecord) -> dict:

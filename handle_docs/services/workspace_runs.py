@@ -20,10 +20,10 @@ import re
 import secrets
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
-
+from typing import Any
 
 from handle_docs.records.read import MAX_FILE_BYTES
 from handle_docs.run.purge import NotARunFolder, purge_run
@@ -59,7 +59,12 @@ def sniff(data: bytes) -> str:
             return "xlsx"
         raise UploadRefused(f"The file is a zip archive but not an Excel workbook. Upload {ACCEPTED}.")
     head = data[:8192]
-    if b"\x00" in head or head[:2] == b"MZ" or head[:4] in (b"\x7fELF", b"%PDF") or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if (
+        b"\x00" in head
+        or head[:2] == b"MZ"
+        or head[:4] in (b"\x7fELF", b"%PDF")
+        or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    ):
         raise UploadRefused(f"The file is not text (a program, a PDF or an old .xls?). Upload {ACCEPTED}.")
     return "csv"
 
@@ -75,7 +80,9 @@ class RunRecord:
     expires: str  # ISO timestamp, UTC: the run is deleted then
     state: str = UPLOADED
     leaflet: str | None = None
-    leaflet_language: str = "resident"  # run/routing.LEAFLET_LANGUAGES: in each resident's language, or English
+    leaflet_language: str = (
+        "resident"  # run/routing.LEAFLET_LANGUAGES: in each resident's language, or English
+    )
     docx: bool = False
     draft: bool = False
     message: str = ""  # why a run failed, in words for the officer
@@ -116,10 +123,12 @@ class RunStore:
     def progress_path(self, record: RunRecord) -> Path:
         return self.folder(record.id) / "progress.json"
 
-    def create(self, owner: str, data: bytes, retention_days: int, now: dt.datetime | None = None) -> RunRecord:
+    def create(
+        self, owner: str, data: bytes, retention_days: int, now: dt.datetime | None = None
+    ) -> RunRecord:
         """A new run holding ``data`` (refused with UploadRefused unless it is a CSV or .xlsx)."""
         kind = sniff(data)
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         record = RunRecord(
             id=secrets.token_urlsafe(16),
             owner=owner,
@@ -133,7 +142,9 @@ class RunStore:
         return record
 
     def save(self, record: RunRecord) -> None:
-        atomic.write_text(self.folder(record.id) / "run.json", json.dumps(asdict(record), indent=2, sort_keys=True))
+        atomic.write_text(
+            self.folder(record.id) / "run.json", json.dumps(asdict(record), indent=2, sort_keys=True)
+        )
 
     def load(self, run_id: str) -> RunRecord:
         """The run with that id (KeyError when there is none)."""
@@ -187,7 +198,7 @@ class RunStore:
 
     def sweep(self, now: dt.datetime | None = None) -> list[str]:
         """Delete every run whose retention period has passed; the ids deleted."""
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         gone = []
         for record in list(self.all()):
             if record.expires_at <= now and record.state not in (QUEUED, RUNNING):

@@ -12,9 +12,10 @@ import os
 import secrets
 import shutil
 import threading
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -44,10 +45,8 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -66,4 +66,3 @@ def covered() -> frozenset[int]:
         have = by_family.get(font.family)
         by_family[font.family] = font.codepoints if have is None else have & font.codepoints
     return frozenset().union(*by_family.values())
-

@@ -18,9 +18,9 @@ import os
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from handle_docs.util import atomic
 
@@ -47,7 +47,9 @@ def connect(instance: Path) -> sqlite3.Connection:
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, atomic.FILE_MODE)
         os.close(fd)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")

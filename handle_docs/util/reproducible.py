@@ -15,4 +15,4 @@ def source_datetime() -> dt.datetime | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)

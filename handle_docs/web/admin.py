@@ -52,9 +52,17 @@ def _account_or_404(account_id: str) -> accounts_lib.Account:
 
 def _signed_in_by_provider(instance, last: dict, live: dict, me: str | None) -> list[dict]:
     """The people who signed in through the force's provider, as rows of the accounts page."""
-    return [{"id": p.account, "name": p.name or p.subject, "roles": role_words(p.roles) or "none (refused)",
-             "last": when(last.get(p.account, p.last_signin)), "sessions": live.get(p.account, 0),
-             "self": p.account == me} for p in oidc.people(instance)]
+    return [
+        {
+            "id": p.account,
+            "name": p.name or p.subject,
+            "roles": role_words(p.roles) or "none (refused)",
+            "last": when(last.get(p.account, p.last_signin)),
+            "sessions": live.get(p.account, 0),
+            "self": p.account == me,
+        }
+        for p in oidc.people(instance)
+    ]
 
 
 @bp.get("/")
@@ -63,9 +71,18 @@ def index():
     instance = settings().instance
     last = audit.last_sign_ins(instance)
     live = sessions().live_by_account()
-    rows = [{"id": a.id, "roles": role_words(a.roles), "disabled": a.disabled, "demo": a.demo,
-             "last": when(last.get(a.id)), "sessions": live.get(a.id, 0), "self": a.id == current_actor().id}
-            for a in sorted(accounts().accounts.values(), key=lambda a: a.id)]
+    rows = [
+        {
+            "id": a.id,
+            "roles": role_words(a.roles),
+            "disabled": a.disabled,
+            "demo": a.demo,
+            "last": when(last.get(a.id)),
+            "sessions": live.get(a.id, 0),
+            "self": a.id == current_actor().id,
+        }
+        for a in sorted(accounts().accounts.values(), key=lambda a: a.id)
+    ]
     people = _signed_in_by_provider(instance, last, live, current_actor().id)
     return render_template("admin_accounts.html", title="Accounts", rows=rows, people=people)
 
@@ -74,7 +91,9 @@ def index():
 @requires_role(ADMIN)
 def disable(account_id: str):
     account = _account_or_404(account_id)
-    if account.id == current_actor().id:
+    actor = current_actor()
+    assert actor is not None  # requires_role lets only a signed-in admin in
+    if account.id == actor.id:
         flash("You cannot disable your own account here: ask another admin.")
         return redirect(url_for("admin.index"), code=303)
     accounts_lib.disable_account(settings().instance, account.id)  # ends its sessions too
@@ -100,7 +119,13 @@ def audit_page():
     instance = settings().instance
     found = audit.entries(instance)
     names = {p.account: p.name or p.subject for p in oidc.people(instance)}  # a person, not sso:<subject>
-    rows = [{"at": when(e.at), "event": EVENT_WORDS.get(e.event, e.event),
-             "account": names.get(e.account, e.account) if e.account else "(no such account)",
-             "address": e.address or "unknown"} for e in reversed(found)]
+    rows = [
+        {
+            "at": when(e.at),
+            "event": EVENT_WORDS.get(e.event, e.event),
+            "account": names.get(e.account, e.account) if e.account else "(no such account)",
+            "address": e.address or "unknown",
+        }
+        for e in reversed(found)
+    ]
     return render_template("admin_audit.html", title="Sign-in record", rows=rows, keep_days=audit.KEEP_DAYS)

@@ -23,16 +23,31 @@ from handle_docs.identity.oidc import Provider, Sso
 from handle_docs.identity.public_url import is_https
 from handle_docs.identity.sessions import DEFAULT_HOURS, DEFAULT_IDLE_MINUTES, Lifetimes, Sessions
 from handle_docs.identity.throttle import Throttle
-from handle_docs.services.previews import Previewer
 from handle_docs.review import review_dir_for
+from handle_docs.services.previews import Previewer
 from handle_docs.util import atomic
 from handle_docs.util.paths import absolute
-from handle_docs.web import (admin, crimes, editor, health, history, impact, limits, materials, preview, request_log,
-                             review, runs, signin, sso, where_next)
+from handle_docs.web import (
+    admin,
+    crimes,
+    editor,
+    health,
+    history,
+    impact,
+    limits,
+    materials,
+    preview,
+    request_log,
+    review,
+    runs,
+    signin,
+    sso,
+    where_next,
+)
 from handle_docs.web.identity import current_actor
 from handle_docs.web.signin import require_session
-from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 from handle_docs.web.state import ContentCache, StatusCache
+from handle_docs.web.workspace_key import KEY_FILE, ensure_key
 
 CSP = "; ".join(
     [
@@ -63,7 +78,9 @@ class Settings:
     preview_wait: float = 5.0  # seconds a preview request waits before the page polls
     key: Path | None = None  # the workspace's SSH key; default: instance/workspace_key, made on first start
     trusted_header: str | None = None  # a reverse proxy's header naming the signed-in account (off: None)
-    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For (and trusted_header) is believed
+    trusted_proxies: tuple[
+        str, ...
+    ] = ()  # reverse proxies whose X-Forwarded-For (and trusted_header) is believed
     public_url: str | None = None  # the address people open (serve --public-url); https: Secure cookies
     session_hours: float = DEFAULT_HOURS  # a session ends this long after sign-in, however busy
     idle_minutes: float = DEFAULT_IDLE_MINUTES  # ... or after this long without a request
@@ -164,8 +181,9 @@ def create_app(settings: Settings) -> Flask:
 
     @app.errorhandler(404)
     def _not_found(_exc):
-        return render_template("error.html", title="Not found",
-                               message="There is no such page or material."), 404
+        return render_template(
+            "error.html", title="Not found", message="There is no such page or material."
+        ), 404
 
     @app.errorhandler(413)
     def _too_large(_exc):
@@ -173,9 +191,12 @@ def create_app(settings: Settings) -> Flask:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return render_template("error.html", title="Page expired",
-                               message="The form was too old or not sent from this workspace, so nothing was "
-                                       "saved. Go back, reload the page and try again."), 403
+        return render_template(
+            "error.html",
+            title="Page expired",
+            message="The form was too old or not sent from this workspace, so nothing was "
+            "saved. Go back, reload the page and try again.",
+        ), 403
 
     @app.get("/favicon.ico", endpoint="favicon")
     def _favicon():  # browsers ask for it whatever the page says

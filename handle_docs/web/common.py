@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import abort, current_app, g
 
 from handle_docs.history.numbering import Numbering
-from handle_docs.services.previews import Previewer
 from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
 from handle_docs.review.labels import VersionLabel, long_date
-from handle_docs.wording.content import Content, Material
+from handle_docs.services.previews import Previewer
 from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded, loaded  # noqa: F401  (the pages take it from here)
+from handle_docs.wording.content import Content, Material
 
 
 def settings():
@@ -45,7 +45,7 @@ def material_or_404(content: Content, material_id: str) -> Material:
 
 
 def version_label(content: Content, status: MaterialStatus) -> VersionLabel:
-    """"Version 7, edited by Priya Lang on 14 November 2026 at 10:32" for the material's current version, by
+    """ "Version 7, edited by Priya Lang on 14 November 2026 at 10:32" for the material's current version, by
     the one numbering rule (history/numbering.py); the history read once per request."""
     if "numbering" not in g:
         g.numbering = Numbering.of(content.root)

@@ -8,6 +8,8 @@ plain words (the full technical line in a "Technical details" disclosure), and t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from handle_docs.identity.accounts import ADMIN
@@ -27,7 +29,7 @@ SHOWN_PROBLEMS = 10
 
 def crime_store() -> CrimeStore:
     """The data uploaded here, or the folder serve was given (``--crimes``)."""
-    return CrimeStore(current_app.instance_path, settings().crimes)
+    return CrimeStore(Path(current_app.instance_path), settings().crimes)
 
 
 def problem_words(problem: Problem) -> str:
@@ -48,19 +50,29 @@ def _page(error: str | None = None, problems: list[Problem] | None = None, statu
         problems = kept.folder_problems()
         error = "The crime data in the folder on the server cannot be used." if problems else None
     problems = problems or []
-    return render_template("crimes.html", title="Crime data", summary=kept.summary(), accepted=ACCEPTED,
-                           fixed=FIXED if kept.fixed else None,
-                           limit=limits.in_words(MAX_BYTES),
-                           error=error, problems=[problem_words(p) for p in problems[:SHOWN_PROBLEMS]],
-                           more=max(0, len(problems) - SHOWN_PROBLEMS), technical=[str(p) for p in problems]), status
+    return render_template(
+        "crimes.html",
+        title="Crime data",
+        summary=kept.summary(),
+        accepted=ACCEPTED,
+        fixed=FIXED if kept.fixed else None,
+        limit=limits.in_words(MAX_BYTES),
+        error=error,
+        problems=[problem_words(p) for p in problems[:SHOWN_PROBLEMS]],
+        more=max(0, len(problems) - SHOWN_PROBLEMS),
+        technical=[str(p) for p in problems],
+    ), status
 
 
 @bp.errorhandler(413)
 def _too_large(_exc):
     if request.endpoint != "crimes.upload":
         return limits.too_large()
-    return _page(f"The file was larger than {limits.in_words(MAX_BYTES)}, so it was not kept. Upload {ACCEPTED}, "
-                 "for fewer months if need be.", status=413)
+    return _page(
+        f"The file was larger than {limits.in_words(MAX_BYTES)}, so it was not kept. Upload {ACCEPTED}, "
+        "for fewer months if need be.",
+        status=413,
+    )
 
 
 @bp.get("/")

@@ -5,14 +5,19 @@ marks themselves (the review page's What changed, the History tab)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from handle_docs.review.wording import SectionDiff
 
 #: The word diff's marks (``[-gone-]``, ``{+new+}``), read back into removed / added pieces for the page.
 MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-SECTION_NAMES = {"title": "Title", "labels": "Labels", "items": "Item names", "contact": "Contact details",
-                 "links": "Links and QR codes"}
+SECTION_NAMES = {
+    "title": "Title",
+    "labels": "Labels",
+    "items": "Item names",
+    "contact": "Contact details",
+    "links": "Links and QR codes",
+}
 
 
 def pieces(line: str) -> list[tuple[str, str]]:
@@ -20,7 +25,7 @@ def pieces(line: str) -> list[tuple[str, str]]:
     out, at = [], 0
     for match in MARK.finditer(line):
         if match.start() > at:
-            out.append(("same", line[at:match.start()]))
+            out.append(("same", line[at : match.start()]))
         out.append(("removed", match.group(1)) if match.group(1) is not None else ("added", match.group(2)))
         at = match.end()
     if at < len(line):
@@ -29,15 +34,20 @@ def pieces(line: str) -> list[tuple[str, str]]:
 
 
 def section_name(name: str) -> str:
-    """A section of the resident's text as the editor names it ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
+    """A section of the resident's text as the editor names it
+    ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
     if name in SECTION_NAMES:
         return SECTION_NAMES[name]
-    return " › ".join(part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")
-                      for i, part in enumerate(name.split(".")))
+    return " › ".join(
+        part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")
+        for i, part in enumerate(name.split("."))
+    )
 
 
 def sections_view(diffs: Iterable[SectionDiff]) -> list[dict]:
     """Changed sections of the resident's text for the page (the diff_line component): each one's name as the
     editor says it, whether it is new, removed or changed, and its lines in pieces."""
-    return [{"name": section_name(s.name), "status": s.status, "lines": [pieces(line) for line in s.lines]}
-            for s in diffs]
+    return [
+        {"name": section_name(s.name), "status": s.status, "lines": [pieces(line) for line in s.lines]}
+        for s in diffs
+    ]

@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from handle_docs.compose.context import placeholder_values
+from handle_docs.compose.scenarios import scenarios
 from handle_docs.history.changes import record_save
 from handle_docs.history.repo import WORKSPACE
 from handle_docs.lint import block_scores, lint_material
 from handle_docs.models import Problem
-from handle_docs.compose.scenarios import scenarios
 from handle_docs.review.labels import state_sentence
-from handle_docs.compose.context import placeholder_values
-from handle_docs.wording.content import Content
-from handle_docs.wording.labels import placeholders as placeholder_list, plain_message
-from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
-from handle_docs.web.common import (content_or_404, material_or_404, reviewer_id, settings, state_words, status_of,
-                                    version_label)
-from handle_docs.web.identity import EDITOR, current_actor, requires_role
+from handle_docs.web.common import (
+    content_or_404,
+    material_or_404,
+    reviewer_id,
+    state_words,
+    status_of,
+    version_label,
+)
 from handle_docs.web.history import committed, signed_person
+from handle_docs.web.identity import EDITOR, current_actor, requires_role
+from handle_docs.wording.content import Content
+from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
+from handle_docs.wording.labels import placeholders as placeholder_list
+from handle_docs.wording.labels import plain_message
 
 bp = Blueprint("editor", __name__)
 log = logging.getLogger(__name__)
@@ -62,7 +69,9 @@ def sections_of(fields: list[EditableField]) -> list[dict]:
         else:
             name, group = f.label, f.key
         if not sections or sections[-1]["group"] != group:
-            sections.append({"group": group, "name": name, "fields": [], "open": f.kind not in ("label", "item")})
+            sections.append(
+                {"group": group, "name": name, "fields": [], "open": f.kind not in ("label", "item")}
+            )
         sections[-1]["fields"].append(f)
     return sections
 
@@ -76,8 +85,15 @@ def checks(content: Content, material_id: str) -> dict:
     }
 
 
-def render_editor(content: Content, material_id: str, *, values: Mapping[str, str] | None = None,
-                  problems: list[Problem] | None = None, base_sha256: str | None = None, status_code: int = 200):
+def render_editor(
+    content: Content,
+    material_id: str,
+    *,
+    values: Mapping[str, str] | None = None,
+    problems: list[Problem] | None = None,
+    base_sha256: str | None = None,
+    status_code: int = 200,
+):
     material = material_or_404(content, material_id)
     fields = fields_of(content, material_id)
     problems = problems or []
@@ -117,7 +133,9 @@ def edit(material_id: str):
 def editor_id(content) -> str | None:
     """Who edits, as ``last_edited_by`` names them: the reviewer id for a reviewer (signed in by single sign-on
     too: so they cannot approve their own edit), else the account id."""
-    return reviewer_id(content, current_actor()) or current_actor().id
+    actor = current_actor()
+    assert actor is not None  # the editor's pages let only a signed-in person in
+    return reviewer_id(content, actor) or actor.id
 
 
 @bp.post("/materials/<material_id>/edit", endpoint="save")
@@ -129,10 +147,15 @@ def save(material_id: str):
     fields = fields_of(content, material_id)
     sent = sent_values(fields)
     actor = current_actor()
-    recorded = record_save(content, material_id,
-                           lambda: save_edits(content, material_id, request.form.get("base_sha256", ""), sent,
-                                              edited_by=editor_id(content)),
-                           signed_person(actor), WORKSPACE)
+    recorded = record_save(
+        content,
+        material_id,
+        lambda: save_edits(
+            content, material_id, request.form.get("base_sha256", ""), sent, edited_by=editor_id(content)
+        ),
+        signed_person(actor),
+        WORKSPACE,
+    )
     outcome = recorded.value
     committed(recorded)
     if not recorded.ok:
@@ -145,22 +168,39 @@ def save(material_id: str):
     if outcome.saved:
         if outcome.changed:
             count = len(outcome.changed)
-            flash(f"Saved {count} change{'s' if count != 1 else ''}. This new version needs approval before it "
-                  "can be printed.")
+            flash(
+                f"Saved {count} change{'s' if count != 1 else ''}. This new version needs approval before it "
+                "can be printed."
+            )
         else:
             flash("Nothing had changed, so nothing was saved.")
         return redirect(url_for("editor.edit", material_id=material_id), code=303)
     if outcome.status == "conflict":
         labels = {f.key: f.label for f in fields}
-        differ = [key for key, mine in outcome.mine.items()
-                  if mine.replace("\r\n", "\n").strip() != outcome.theirs.get(key, "").strip()]
+        differ = [
+            key
+            for key, mine in outcome.mine.items()
+            if mine.replace("\r\n", "\n").strip() != outcome.theirs.get(key, "").strip()
+        ]
         return render_template(
-            "conflict.html", title=f"Not saved: {material.spec.title} changed", material=material,
-            differ=differ, labels=labels, mine=outcome.mine, theirs=outcome.theirs, sha256=outcome.sha256,
+            "conflict.html",
+            title=f"Not saved: {material.spec.title} changed",
+            material=material,
+            differ=differ,
+            labels=labels,
+            mine=outcome.mine,
+            theirs=outcome.theirs,
+            sha256=outcome.sha256,
             theirs_version=version_label(content, status_of(content, material_id)),
         ), 409
-    return render_editor(content, material_id, values=sent, problems=outcome.problems,
-                         base_sha256=request.form.get("base_sha256"), status_code=422)
+    return render_editor(
+        content,
+        material_id,
+        values=sent,
+        problems=outcome.problems,
+        base_sha256=request.form.get("base_sha256"),
+        status_code=422,
+    )
 
 
 @bp.get("/materials/<material_id>/changes")

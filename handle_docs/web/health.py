@@ -20,8 +20,8 @@ from pathlib import Path
 from flask import Blueprint, jsonify
 
 from handle_docs import __version__
-from handle_docs.util.fonts import FONT_DIR, SCHEME
 from handle_docs.services import heartbeat
+from handle_docs.util.fonts import FONT_DIR, SCHEME
 from handle_docs.web.common import loaded, settings
 
 bp = Blueprint("health", __name__)
@@ -52,8 +52,11 @@ def worker_check(instance: Path) -> dict:
     latest = heartbeat.latest(instance)
     if latest is None:
         return {"ok": False, "last_heartbeat": None}
-    return {"ok": latest.alive(), "last_heartbeat": _iso(latest.beat),
-            "seconds_ago": round(max(0.0, time.time() - latest.beat), 1)}
+    return {
+        "ok": latest.alive(),
+        "last_heartbeat": _iso(latest.beat),
+        "seconds_ago": round(max(0.0, time.time() - latest.beat), 1),
+    }
 
 
 def fonts_check(templates: Path) -> dict:

@@ -24,11 +24,12 @@ from handle_docs.identity.accounts import ADMIN
 from handle_docs.models import ProblemsError
 from handle_docs.review.labels import long_date
 from handle_docs.review.policy import load_policy
+from handle_docs.review.wording import SectionDiff
 from handle_docs.services.proofs import ProofError, proof_of_version
-from handle_docs.wording.workspace_settings import load_config
 from handle_docs.web.common import content_or_404, material_or_404, settings
 from handle_docs.web.diffview import sections_view
 from handle_docs.web.identity import Actor, accounts, current_actor
+from handle_docs.wording.workspace_settings import load_config
 
 bp = Blueprint("history", __name__)
 log = logging.getLogger(__name__)
@@ -54,10 +55,16 @@ def setup(app: Flask, content_dir: Path) -> None:
     try:
         config = load_config(content_dir)
     except ProblemsError as exc:
-        log.warning("workspace.yaml cannot be read, so the history is not copied off-site: %s",
-                    "; ".join(str(p) for p in exc.problems))
+        log.warning(
+            "workspace.yaml cannot be read, so the history is not copied off-site: %s",
+            "; ".join(str(p) for p in exc.problems),
+        )
         config = None
-    pusher = pusher_for(content_dir, config.history.push_to, retry=config.history.retry_seconds) if config else None
+    pusher = (
+        pusher_for(content_dir, config.history.push_to, retry=config.history.retry_seconds)
+        if config
+        else None
+    )
     app.extensions["handle_docs"]["pusher"] = pusher
     try:
         repo = ForceRepo.of(content_dir)
@@ -88,8 +95,9 @@ def pusher_for_admins() -> Pusher | None:
 
 def committed(recorded: Recorded) -> None:
     """After a save or sign-off: copy the new commit off-site in the background (never waits)."""
-    if recorded.commit and pusher() is not None:
-        pusher().kick()
+    off_site = pusher()
+    if recorded.commit and off_site is not None:
+        off_site.kick()
 
 
 def _repo_or_page(material):
@@ -102,9 +110,14 @@ def _repo_or_page(material):
     else:
         why = "this workspace's folder is not set up to keep one"
     if repo is None:
-        return None, (render_template(
-            "error.html", title=f"History: {material.spec.title}",
-            message=f"There is no history to show: {why}. Tell whoever runs the workspace."), 409)
+        return None, (
+            render_template(
+                "error.html",
+                title=f"History: {material.spec.title}",
+                message=f"There is no history to show: {why}. Tell whoever runs the workspace.",
+            ),
+            409,
+        )
     return repo, None
 
 
@@ -118,17 +131,24 @@ def page(material_id: str):
     numbering = Numbering.of(content.root)
     found = list(reversed(numbering.history(material_id) or []))
     a, b = request.args.get("a", type=int), request.args.get("b", type=int)
-    compared = None
+    compared: tuple[int, int, list[SectionDiff] | str] | None = None
     if a and b:
         try:
             compared = (a, b, proofs.change_between(repo, material_id, a, b))
         except HistoryError as exc:
             compared = (a, b, str(exc))
-    return render_template("history.html", title=f"History: {material.spec.title}", material=material,
-                           versions=found, labels={v.number: numbering.label_of(v) for v in found},
-                           role_name=load_policy(content.root)[0].role_name, long_date=long_date,
-                           sections_view=sections_view,
-                           compared=compared, push=pusher_for_admins())
+    return render_template(
+        "history.html",
+        title=f"History: {material.spec.title}",
+        material=material,
+        versions=found,
+        labels={v.number: numbering.label_of(v) for v in found},
+        role_name=load_policy(content.root)[0].role_name,
+        long_date=long_date,
+        sections_view=sections_view,
+        compared=compared,
+        push=pusher_for_admins(),
+    )
 
 
 @bp.get("/materials/<material_id>/history/<int:number>/proof")
@@ -143,7 +163,13 @@ def proof(material_id: str, number: int):
         try:
             made = proof_of_version(repo, material_id, number, Path(tmp))
         except (HistoryError, ProofError) as exc:
-            return render_template("error.html", title=f"History: {material.spec.title}", message=str(exc)), 404
+            return render_template(
+                "error.html", title=f"History: {material.spec.title}", message=str(exc)
+            ), 404
         data = made.path.read_bytes()
-    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{material_id}-version-{number}-proof.pdf")
+    return send_file(
+        BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{material_id}-version-{number}-proof.pdf",
+    )

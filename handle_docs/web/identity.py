@@ -26,7 +26,7 @@ from handle_docs.review import load_registry
 from handle_docs.web.proxies import peer_address
 from handle_docs.web.state import loaded
 
-__all__ = ["Actor", "EDITOR", "OFFICER", "LOCAL_EDITOR", "current_actor", "requires_role", "accounts_on"]
+__all__ = ["EDITOR", "LOCAL_EDITOR", "OFFICER", "Actor", "accounts_on", "current_actor", "requires_role"]
 
 
 @dataclass(frozen=True)
@@ -96,18 +96,20 @@ def _actor_for(account: Account | None) -> Actor | None:
     if account is None:
         return None
     name = _name_of(account.id)
-    return Actor(id=account.id, name=account.name if name == account.id and account.name else name,
-                 roles=tuple(account.roles))
+    return Actor(
+        id=account.id,
+        name=account.name if name == account.id and account.name else name,
+        roles=tuple(account.roles),
+    )
 
 
 def signed_in_account() -> Account | None:
     """The enabled account this request comes from, or None."""
     settings = current_app.extensions["handle_docs"]["settings"]
     found = accounts()
-    if settings.trusted_header:
-        if peer_address(request.environ) in settings.trusted_proxies:
-            user = request.headers.get(settings.trusted_header, "").strip()
-            return found.active(user) if user else None
+    if settings.trusted_header and peer_address(request.environ) in settings.trusted_proxies:
+        user = request.headers.get(settings.trusted_header, "").strip()
+        return found.active(user) if user else None
         # from anywhere else the header means nothing: fall through to the session
     account_id = sessions().account_of(session_token())
     if not account_id or oidc.is_sso_account(account_id) or not local_accounts_on():
@@ -125,8 +127,12 @@ def _sso_actor() -> Actor | None:
     person = oidc.person(current_app.extensions["handle_docs"]["settings"].instance, account_id)
     if person is None or not person.roles:
         return None
-    return Actor(id=person.account, name=person.name or "signed in by single sign-on", roles=person.roles,
-                 subject=person.subject)
+    return Actor(
+        id=person.account,
+        name=person.name or "signed in by single sign-on",
+        roles=person.roles,
+        subject=person.subject,
+    )
 
 
 def current_actor() -> Actor | None:

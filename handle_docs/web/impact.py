@@ -9,13 +9,14 @@ and impact.pdf, impact.csv and impact.json to download. A run's section is its o
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 
-from handle_docs.services.workspace_runs import DONE, PURGED, RunRecord
 from handle_docs.services import impact_files as files
 from handle_docs.services.impact_queue import QUEUED, RUNNING, ImpactQueue
+from handle_docs.services.workspace_runs import DONE, PURGED, RunRecord
 from handle_docs.web.crimes import crime_store
 from handle_docs.web.identity import OFFICER, requires_role
 from handle_docs.web.runs import mine_or_404, store
@@ -33,7 +34,7 @@ DESCRIPTIONS = {
 def impact_queue() -> ImpactQueue:
     state = current_app.extensions["handle_docs"]
     if "impact_queue" not in state:
-        state["impact_queue"] = ImpactQueue(current_app.instance_path)
+        state["impact_queue"] = ImpactQueue(Path(current_app.instance_path))
     return state["impact_queue"]
 
 
@@ -89,8 +90,14 @@ def download(run_id: str, name: str):
         abort(404)
     if name == files.CHART:
         return send_file(path, mimetype="image/svg+xml", conditional=False, etag=False)
-    return send_file(path, mimetype=files.DOWNLOADS[name], as_attachment=True, download_name=name,
-                     conditional=False, etag=False)
+    return send_file(
+        path,
+        mimetype=files.DOWNLOADS[name],
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+    )
 
 
 @bp.after_request

@@ -12,7 +12,8 @@ late and the upload is refused at the small limit).  Flask 3.1 makes
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app, render_template, request
 
@@ -50,12 +51,15 @@ def apply() -> None:
 
 
 def in_words(limit: int) -> str:
-    """"512 kB", "50 MB": a limit as the error page says it."""
+    """ "512 kB", "50 MB": a limit as the error page says it."""
     mb = 1024 * 1024
     return f"{limit // mb} MB" if limit >= mb else f"{limit // 1024} kB"
 
 
 def too_large():
     """The 413 page of a form (a route taking a file says its own limit, in its own words)."""
-    return render_template("error.html", title="Too much text",
-                           message=f"The request was larger than {in_words(MAX_BODY)}, so nothing was saved."), 413
+    return render_template(
+        "error.html",
+        title="Too much text",
+        message=f"The request was larger than {in_words(MAX_BODY)}, so nothing was saved.",
+    ), 413

@@ -41,8 +41,22 @@ def index():
     rows = []
     for s in statuses:
         material = state.content.materials[s.material_id]
-        rows.append({"status": s, "material": material, "state": state_words(s), "sentence": state_sentence(s),
-                     "version": version_label(state.content, s)})
+        rows.append(
+            {
+                "status": s,
+                "material": material,
+                "state": state_words(s),
+                "sentence": state_sentence(s),
+                "version": version_label(state.content, s),
+            }
+        )
     waiting = [r for r in rows if waiting_for(r["status"], roles, actor.id if actor else None)]
-    return render_template("materials.html", title="Materials", rows=rows, problems=problems, waiting=waiting,
-                           reviewer=bool(roles), notes=[p for s in statuses for p in s.problems] + extra)
+    return render_template(
+        "materials.html",
+        title="Materials",
+        rows=rows,
+        problems=problems,
+        waiting=waiting,
+        reviewer=bool(roles),
+        notes=[p for s in statuses for p in s.problems] + extra,
+    )

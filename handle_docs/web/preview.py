@@ -8,14 +8,15 @@ import concurrent.futures
 
 from flask import Blueprint, abort, render_template, request, send_file
 
-from handle_docs.review import ReviewError
-from handle_docs.services.proofs import ProofError, watermark as watermark_rule
-from handle_docs.review.routing import translation_into
 from handle_docs.compose.scenarios import scenario as pick_scenario
-from handle_docs.wording.edit import edited_content
+from handle_docs.review import ReviewError
+from handle_docs.review.routing import translation_into
+from handle_docs.services.proofs import ProofError
+from handle_docs.services.proofs import watermark as watermark_rule
 from handle_docs.web.common import content_or_404, material_or_404, previewer, settings, status_of
 from handle_docs.web.editor import checks, fields_of, sent_values
 from handle_docs.web.identity import EDITOR, requires_role
+from handle_docs.wording.edit import edited_content
 from handle_docs.wording.labels import plain_message
 
 bp = Blueprint("preview", __name__)
@@ -28,8 +29,9 @@ def pages_or_pending(key: str, job, wait: float, material_id: str, caption: str)
     except concurrent.futures.TimeoutError:
         return render_template("_preview_pending.html", key=key, material_id=material_id, caption=caption)
     except concurrent.futures.CancelledError:
-        return render_template("_preview_pending.html", key=key, material_id=material_id, caption=caption,
-                               superseded=True)
+        return render_template(
+            "_preview_pending.html", key=key, material_id=material_id, caption=caption, superseded=True
+        )
     except ProofError as exc:
         return render_template("_preview_error.html", details=str(exc))
     return render_template("_preview_pages.html", preview=preview, caption=caption)
@@ -43,10 +45,13 @@ def preview(material_id: str):
     fields = fields_of(content, material_id)
     edited, _problems, _changed = edited_content(content, material_id, sent_values(fields))
     last_good = edited is None  # the check beside the editor says why; the preview shows the saved wording
-    if last_good:
+    if edited is None:
         edited = content
-    chosen = pick_scenario(edited, material_id, request.form.get("scenario")) \
-        if material.spec.kind == "letter" else None
+    chosen = (
+        pick_scenario(edited, material_id, request.form.get("scenario"))
+        if material.spec.kind == "letter"
+        else None
+    )
     # a scenario in another language shows that translation: its own approval decides DRAFT
     translation = translation_into(edited, material, chosen.letter.language) if chosen else None
     shown = translation.id if translation else material_id
@@ -56,7 +61,9 @@ def preview(material_id: str):
         status = None  # approval that cannot be read is no approval: DRAFT
     watermark = watermark_rule(status)
     key, job = previewer().request(edited, material_id, chosen, watermark)
-    caption = (chosen.label + ", " if chosen else "") + ("DRAFT, not approved" if watermark else "approved wording")
+    caption = (chosen.label + ", " if chosen else "") + (
+        "DRAFT, not approved" if watermark else "approved wording"
+    )
     if last_good:
         caption = "The last saved wording (yours cannot be used yet), " + caption
     return pages_or_pending(key, job, settings().preview_wait, material_id, caption)
@@ -71,7 +78,9 @@ def check(material_id: str):
     fields = fields_of(content, material_id)
     edited, problems, _changed = edited_content(content, material_id, sent_values(fields))
     if edited is None:
-        return render_template("_problems_oob.html", fields=fields, problems=problems, plain_message=plain_message)
+        return render_template(
+            "_problems_oob.html", fields=fields, problems=problems, plain_message=plain_message
+        )
     return render_template("_checks_oob.html", fields=fields, **checks(edited, material_id))
 
 
@@ -87,8 +96,10 @@ def poll(material_id: str, key: str):
     if job is None:
         hit = previewer().cached(key)
         if hit is None:
-            return render_template("_preview_error.html", message="This preview is no longer being made: "
-                                   "type or choose a scenario to make it again.")
+            return render_template(
+                "_preview_error.html",
+                message="This preview is no longer being made: type or choose a scenario to make it again.",
+            )
         return render_template("_preview_pages.html", preview=hit, caption=request.args.get("caption", ""))
     return pages_or_pending(key, job, 1.0, material_id, request.args.get("caption", ""))
 

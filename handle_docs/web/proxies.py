@@ -17,7 +17,7 @@ proxy whatever ``X-Forwarded-For`` says.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from waitress.proxy_headers import proxy_headers_middleware
 from waitress.server import create_server as waitress_server
@@ -38,8 +38,13 @@ def trusting(app, proxies: Iterable[str]):
     """``app`` believing forwarded headers only from ``proxies``, and
     seeing none from anyone else."""
     listed = frozenset(proxies)
-    believed = proxy_headers_middleware(app, trusted_proxy="*", trusted_proxy_count=1,
-                                        trusted_proxy_headers=set(TRUSTED_HEADERS), clear_untrusted=True)
+    believed = proxy_headers_middleware(
+        app,
+        trusted_proxy="*",
+        trusted_proxy_count=1,
+        trusted_proxy_headers=set(TRUSTED_HEADERS),
+        clear_untrusted=True,
+    )
     doubted = proxy_headers_middleware(app, trusted_proxy=None, clear_untrusted=True)
 
     def gate(environ, start_response):
@@ -53,5 +58,6 @@ def trusting(app, proxies: Iterable[str]):
 def create_server(app, host: str, port: int, proxies: Iterable[str] = ()):
     """The waitress server for ``app`` (not yet running): forwarded headers
     are handled by :func:`trusting`, so waitress itself is told to leave them."""
-    return waitress_server(trusting(app, proxies), host=host, port=port, threads=THREADS,
-                           clear_untrusted_proxy_headers=False)
+    return waitress_server(
+        trusting(app, proxies), host=host, port=port, threads=THREADS, clear_untrusted_proxy_headers=False
+    )

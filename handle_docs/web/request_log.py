@@ -40,8 +40,14 @@ def _started() -> None:
 def _finished(response):
     elapsed = (time.monotonic() - g.get("request_started", time.monotonic())) * 1000
     ms = round(elapsed, 1)
-    log.info("%s %s %d %.1f ms", request.method, route(), response.status_code, ms,
-             extra={"method": request.method, "route": route(), "status": response.status_code, "ms": ms})
+    log.info(
+        "%s %s %d %.1f ms",
+        request.method,
+        route(),
+        response.status_code,
+        ms,
+        extra={"method": request.method, "route": route(), "status": response.status_code, "ms": ms},
+    )
     return response
 
 

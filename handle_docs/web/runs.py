@@ -19,7 +19,18 @@ import time
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from handle_docs.braille.outputs import FOLDER as BRAILLE_FOLDER
 from handle_docs.braille.outputs import braille_warnings
@@ -28,20 +39,29 @@ from handle_docs.outputs.costs import load_prices
 from handle_docs.records.check import check_records
 from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
-from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
-from handle_docs.services.workspace_jobs import Folders, preview_pages, progress_of
-from handle_docs.services.workspace_runs import (
-    ACCEPTED, DONE, FAILED, PURGED, QUEUED, RUNNING, UPLOADED, RunRecord, RunStore, UploadRefused, read_json,
-)
-from handle_docs.wording.workspace_settings import load_config
-from handle_docs.web import limits
 from handle_docs.review import ReviewError, statuses_for
-from handle_docs.review.labels import state_sentence
+from handle_docs.review.labels import long_date, state_sentence
+from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
 from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
-from handle_docs.review.labels import long_date
+from handle_docs.services.workspace_jobs import Folders, preview_pages, progress_of
+from handle_docs.services.workspace_runs import (
+    ACCEPTED,
+    DONE,
+    FAILED,
+    PURGED,
+    QUEUED,
+    RUNNING,
+    UPLOADED,
+    RunRecord,
+    RunStore,
+    UploadRefused,
+    read_json,
+)
+from handle_docs.web import limits
 from handle_docs.web.common import loaded, review_roles_of, run_name, settings
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
+from handle_docs.wording.workspace_settings import load_config
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
 
@@ -50,6 +70,7 @@ OFFICER_ROLE = OFFICER
 SHOWN_ROWS = 50
 #: An upload's request body may be this large (the file, plus the form around it).
 MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
+
 
 def actor_id() -> str:
     """The signed-in account's id; "local" for the local user of a workspace without accounts."""
@@ -123,21 +144,38 @@ def _no_store(response):
 def _too_large(_exc):
     if request.endpoint != "runs.upload":
         return limits.too_large()
-    return render_template("error.html", title="File too large",
-                           message=f"The file was larger than {limits.in_words(MAX_FILE_BYTES)}, so it was not "
-                                   f"kept. Upload {ACCEPTED}."), 413
+    return render_template(
+        "error.html",
+        title="File too large",
+        message=f"The file was larger than {limits.in_words(MAX_FILE_BYTES)}, so it was not "
+        f"kept. Upload {ACCEPTED}.",
+    ), 413
 
 
 #: A run's state as the officer reads it.
-STATE_WORDS = {UPLOADED: "To check", QUEUED: "Waiting to be made", RUNNING: "Being made", DONE: "Letters made",
-               FAILED: "Stopped: see why", PURGED: "Personal data deleted"}
+STATE_WORDS = {
+    UPLOADED: "To check",
+    QUEUED: "Waiting to be made",
+    RUNNING: "Being made",
+    DONE: "Letters made",
+    FAILED: "Stopped: see why",
+    PURGED: "Personal data deleted",
+}
 
 
 def runs_shown() -> list[dict]:
     """The officer's runs, newest first, each named by its operation and the day of its patrol."""
     content = loaded().content
-    return [{"run": r, "name": run_name(content, r.uploaded), "state": STATE_WORDS.get(r.state, r.state),
-             "uploaded": _moment(r.uploaded), "expires": _day(r.expires)} for r in store().of(actor_id())]
+    return [
+        {
+            "run": r,
+            "name": run_name(content, r.uploaded),
+            "state": STATE_WORDS.get(r.state, r.state),
+            "uploaded": _moment(r.uploaded),
+            "expires": _day(r.expires),
+        }
+        for r in store().of(actor_id())
+    ]
 
 
 def _moment(iso: str) -> str:
@@ -149,8 +187,14 @@ def _moment(iso: str) -> str:
 @requires_role(OFFICER_ROLE)
 def index():
     store().sweep()
-    return render_template("runs.html", title="Letters runs", runs=runs_shown(), accepted=ACCEPTED,
-                           error=None, retention=retention_days())
+    return render_template(
+        "runs.html",
+        title="Letters runs",
+        runs=runs_shown(),
+        accepted=ACCEPTED,
+        error=None,
+        retention=retention_days(),
+    )
 
 
 @bp.post("/")
@@ -165,8 +209,14 @@ def upload():
         record = store().create(actor_id(), data, retention_days())
     except (UploadRefused, ProblemsError) as exc:
         message = str(exc) if isinstance(exc, UploadRefused) else "; ".join(map(str, exc.problems))
-        return render_template("runs.html", title="Letters runs", runs=runs_shown(), accepted=ACCEPTED,
-                               error=message, retention=retention_days()), 400
+        return render_template(
+            "runs.html",
+            title="Letters runs",
+            runs=runs_shown(),
+            accepted=ACCEPTED,
+            error=message,
+            retention=retention_days(),
+        ), 400
     return redirect(url_for("runs.check", run_id=record.id), code=303)
 
 
@@ -180,8 +230,9 @@ def show(run_id: str):
 
 def _checked(record: RunRecord):
     column_map = Path(settings().content) / "forms-columns.yaml"
-    return check_records(store().upload_path(record), column_map if column_map.exists() else None,
-                         record.corrections_by_row())
+    return check_records(
+        store().upload_path(record), column_map if column_map.exists() else None, record.corrections_by_row()
+    )
 
 
 def not_approved(content, material_ids: list[str]) -> list[dict]:
@@ -190,8 +241,11 @@ def not_approved(content, material_ids: list[str]) -> list[dict]:
         statuses = statuses_for(content, material_ids, review_dir=settings().review_dir)
     except ReviewError:
         return []
-    return [{"title": content.materials[s.material_id].spec.title, "sentence": state_sentence(s)}
-            for s in statuses if not s.approved]
+    return [
+        {"title": content.materials[s.material_id].spec.title, "sentence": state_sentence(s)}
+        for s in statuses
+        if not s.approved
+    ]
 
 
 def problem_rows(record: RunRecord, result) -> list[dict]:
@@ -206,16 +260,27 @@ def problem_rows(record: RunRecord, result) -> list[dict]:
         wrong = p.what_is_wrong
         for name in p.fields:  # the rules name a column by its internal name: said as the officer knows it
             wrong = re.sub(rf"\b{re.escape(name)}\b", column_name(name, headers), wrong)
-        row["problems"].append({"problem": p, "what_is_wrong": wrong,
-                                "columns": ", ".join(column_name(f, headers) for f in p.fields if f != "row")})
-        for name in (RECORD_COLUMNS if p.fields == ("row",) else p.fields):
+        row["problems"].append(
+            {
+                "problem": p,
+                "what_is_wrong": wrong,
+                "columns": ", ".join(column_name(f, headers) for f in p.fields if f != "row"),
+            }
+        )
+        for name in RECORD_COLUMNS if p.fields == ("row",) else p.fields:
             if name not in row["fields"]:
                 row["fields"].append(name)
     kept = record.corrections_by_row()
     for row in rows.values():
         cells = found.get(row["row"], {})
-        row["cells"] = [{"name": name, "label": column_name(name, headers),
-                         "value": kept.get(row["row"], {}).get(name, cells.get(name, ""))} for name in row["fields"]]
+        row["cells"] = [
+            {
+                "name": name,
+                "label": column_name(name, headers),
+                "value": kept.get(row["row"], {}).get(name, cells.get(name, "")),
+            }
+            for name in row["fields"]
+        ]
     return list(rows.values())
 
 
@@ -226,8 +291,11 @@ def check_sentence(result) -> str:
     letters = result.rows_in_letters
     parts = []
     if rejected:
-        parts.append(f"{rejected} row needs an answer before it gets a letter" if rejected == 1 else
-                     f"{rejected} rows need an answer before they get a letter")
+        parts.append(
+            f"{rejected} row needs an answer before it gets a letter"
+            if rejected == 1
+            else f"{rejected} rows need an answer before they get a letter"
+        )
     made = f"{letters} row{'s' if letters != 1 else ''} will get {'their letters' if letters != 1 else 'its letter'}"
     if warned:
         made += f", {warned} of them with an answer assumed"
@@ -244,15 +312,29 @@ def check(run_id: str):
     result = _checked(record)
     rows = problem_rows(record, result)
     content = loaded().content
-    leaflets = [] if content is None else [
-        (m.id, m.spec.title) for m in content.materials.values()
-        if m.spec.kind == "leaflet" and not m.spec.translation_of]
+    leaflets = (
+        []
+        if content is None
+        else [
+            (m.id, m.spec.title)
+            for m in content.materials.values()
+            if m.spec.kind == "leaflet" and not m.spec.translation_of
+        ]
+    )
     return render_template(
-        "run_check.html", title="Check the records", run=record, check=result, rows=rows[:SHOWN_ROWS],
-        more=max(0, len(rows) - SHOWN_ROWS), file_problem=result.file_problems[:1],
-        more_file_problems=max(0, len(result.file_problems) - 1), leaflets=leaflets,
-        sentence=check_sentence(result), name=run_name(content, record.uploaded),
-        may_draft=may_draft(), refusals=[],
+        "run_check.html",
+        title="Check the records",
+        run=record,
+        check=result,
+        rows=rows[:SHOWN_ROWS],
+        more=max(0, len(rows) - SHOWN_ROWS),
+        file_problem=result.file_problems[:1],
+        more_file_problems=max(0, len(result.file_problems) - 1),
+        leaflets=leaflets,
+        sentence=check_sentence(result),
+        name=run_name(content, record.uploaded),
+        may_draft=may_draft(),
+        refusals=[],
     )
 
 
@@ -287,14 +369,19 @@ def correct(run_id: str):
         if not 2 <= row <= 1_048_576:
             continue
         typed = {name: value.strip()[:500] for name, value in cells.items()}
-        now = {name: value for name, value in typed.items()
-               if value and (value != found.get(row, {}).get(name, "") or name in kept.get(row, {}))}
+        now = {
+            name: value
+            for name, value in typed.items()
+            if value and (value != found.get(row, {}).get(name, "") or name in kept.get(row, {}))
+        }
         if now and now != kept.get(row):
             store().correct(record, row, now)
             changed.append(row)
     if changed:
-        flash(f"Your correction{'s' if len(changed) != 1 else ''} to row {', '.join(map(str, changed))} "
-              f"{'are' if len(changed) != 1 else 'is'} kept for this run, and the records were checked again.")
+        flash(
+            f"Your correction{'s' if len(changed) != 1 else ''} to row {', '.join(map(str, changed))} "
+            f"{'are' if len(changed) != 1 else 'is'} kept for this run, and the records were checked again."
+        )
     else:
         flash("Nothing was changed: change a value in a box, then check again.")
     return redirect(url_for("runs.check", run_id=record.id, _anchor="rows"), code=303)
@@ -308,11 +395,16 @@ def make(run_id: str):
         return redirect(url_for("runs.show", run_id=record.id), code=303)
     content = loaded().content
     # "lock-it-leaflet" (in each resident's language), "lock-it-leaflet:english" (in English for everyone), "" (none)
-    leaflet, _, leaflet_language = (request.form.get("leaflet") or "").partition(":")
-    leaflet, leaflet_language = leaflet or None, leaflet_language or LEAFLET_RESIDENT
-    if content is None or (leaflet and (leaflet not in content.materials
-                                        or content.materials[leaflet].spec.kind != "leaflet")) \
-            or leaflet_language not in LEAFLET_LANGUAGES:
+    chosen, _, leaflet_language = (request.form.get("leaflet") or "").partition(":")
+    leaflet, leaflet_language = chosen or None, leaflet_language or LEAFLET_RESIDENT
+    if (
+        content is None
+        or (
+            leaflet
+            and (leaflet not in content.materials or content.materials[leaflet].spec.kind != "leaflet")
+        )
+        or leaflet_language not in LEAFLET_LANGUAGES
+    ):
         abort(400)
     draft = request.form.get("draft") == "yes"
     if draft and not may_draft():
@@ -320,9 +412,14 @@ def make(run_id: str):
     where = folders()
     refusals = refusals_before_run(where.content, where.templates, where.review, leaflet, draft)
     if refusals:
-        return render_template("run_refused.html", title="Not approved", run=record, refusals=refusals,
-                               waiting=not_approved(content, [MATERIAL] + ([leaflet] if leaflet else [])),
-                               may_draft=may_draft()), 409
+        return render_template(
+            "run_refused.html",
+            title="Not approved",
+            run=record,
+            refusals=refusals,
+            waiting=not_approved(content, [MATERIAL] + ([leaflet] if leaflet else [])),
+            may_draft=may_draft(),
+        ), 409
     record.leaflet, record.docx, record.draft = leaflet, request.form.get("docx") == "yes", draft
     record.leaflet_language = leaflet_language
     record.state, record.message = QUEUED, ""
@@ -336,8 +433,13 @@ def make(run_id: str):
 @requires_role(OFFICER_ROLE)
 def progress(run_id: str):
     record = mine_or_404(run_id)
-    return render_template("run_progress.html", title="Making the letters", run=record,
-                           progress=progress_of(store(), record), ahead=run_queue().ahead_of(record.id))
+    return render_template(
+        "run_progress.html",
+        title="Making the letters",
+        run=record,
+        progress=progress_of(store(), record),
+        ahead=run_queue().ahead_of(record.id),
+    )
 
 
 @bp.get("/<run_id>/progress/bar")
@@ -345,9 +447,14 @@ def progress(run_id: str):
 def progress_bar(run_id: str):
     """The progress fragment the page polls; once the run is over, the browser goes to the results."""
     record = mine_or_404(run_id)
-    response = make_response(render_template("_run_progress.html", run=record,
-                                              progress=progress_of(store(), record),
-                                              ahead=run_queue().ahead_of(record.id)))
+    response = make_response(
+        render_template(
+            "_run_progress.html",
+            run=record,
+            progress=progress_of(store(), record),
+            ahead=run_queue().ahead_of(record.id),
+        )
+    )
     if record.state in (DONE, FAILED, PURGED):
         response.headers["HX-Redirect"] = url_for("runs.show", run_id=record.id)
     return response
@@ -356,8 +463,11 @@ def progress_bar(run_id: str):
 #: The files a run offers, by the name in the URL: (folder, path inside it, download name, type).
 DOWNLOADS = {
     "batch.pdf": ("out", "batch.pdf", "application/pdf"),
-    "batch.docx": ("out", "batch.docx",
-                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "batch.docx": (
+        "out",
+        "batch.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     "letters.zip": ("extras", "letters.zip", "application/zip"),
     "manifest.json": ("out", "manifest.json", "application/json"),
     "manifest.csv": ("out", "manifest.csv", "text/csv"),
@@ -379,6 +489,7 @@ def _braille(record: RunRecord) -> dict[str, Path]:
 
 
 def _file(record: RunRecord, name: str) -> Path | None:
+    path: Path | None
     if name in DOWNLOADS:
         where, inside, _ = DOWNLOADS[name]
         base = store().out_dir(record) if where == "out" else store().extras_dir(record)
@@ -428,8 +539,12 @@ def describe(name: str) -> str:
 
 TO_KEEP = ("summary.txt", "operation-summary.pdf", "follow-up.csv", "rejects.csv", "warnings.csv")
 #: What deleting a run's personal data deletes, as the confirmation page says it.
-DELETED = ("the records file you uploaded and your corrections", "the letters and the print batch",
-           "the round sheet and the follow-up list", "the preview pages")
+DELETED = (
+    "the records file you uploaded and your corrections",
+    "the letters and the print batch",
+    "the round sheet and the follow-up list",
+    "the preview pages",
+)
 
 
 def print_sentence(pages: int) -> str:
@@ -452,18 +567,29 @@ def results(run_id: str):
         return redirect(url_for("runs.show", run_id=record.id))
     manifest = read_json(store().out_dir(record) / "manifest.json") or {}
     pages = preview_pages(store(), record) if record.state == DONE else []
-    files = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
+    files = [name for name in DOWNLOADS if _file(record, name)] + [
+        c for c in _cards(record) if _file(record, c)
+    ]
     braille = list(_braille(record))
     batch_pages = (manifest.get("batch") or {}).get("pages") or 0
-    return render_template("run_results.html", title="Letters made", run=record, manifest=manifest,
-                           previews=range(1, len(pages) + 1), files=files + braille, describe=describe,
-                           braille=braille, braille_letters=len((manifest.get("braille") or {}).get("letters") or ()),
-                           to_keep=[f for f in TO_KEEP if f in files],
-                           others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
-                           print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
-                           name=run_name(loaded().content, record.uploaded), expires=_day(record.expires),
-                           notes=read_json(store().extras_dir(record) / "notes.json") or [],
-                           braille_warnings=braille_warnings(manifest.get("braille")))
+    return render_template(
+        "run_results.html",
+        title="Letters made",
+        run=record,
+        manifest=manifest,
+        previews=range(1, len(pages) + 1),
+        files=files + braille,
+        describe=describe,
+        braille=braille,
+        braille_letters=len((manifest.get("braille") or {}).get("letters") or ()),
+        to_keep=[f for f in TO_KEEP if f in files],
+        others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
+        print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
+        name=run_name(loaded().content, record.uploaded),
+        expires=_day(record.expires),
+        notes=read_json(store().extras_dir(record) / "notes.json") or [],
+        braille_warnings=braille_warnings(manifest.get("braille")),
+    )
 
 
 def _day(iso: str) -> str:
@@ -475,17 +601,26 @@ def _day(iso: str) -> str:
 def download_all(run_id: str):
     """Every file of the run in one zip, made for this download only (spooled, never kept)."""
     record = mine_or_404(run_id)
-    names = [name for name in DOWNLOADS if _file(record, name)] + [c for c in _cards(record) if _file(record, c)]
-    names += list(_braille(record))
-    if not names:
+    found = [
+        (name, path)
+        for name in [*DOWNLOADS, *_cards(record), *_braille(record)]
+        if (path := _file(record, name)) is not None
+    ]
+    if not found:
         abort(404)
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it after sending
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            archive.write(_file(record, name), arcname=name)
+        for name, path in found:
+            archive.write(path, arcname=name)
     spool.seek(0)
-    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name="all-files.zip",
-                     conditional=False, etag=False)
+    return send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name="all-files.zip",
+        conditional=False,
+        etag=False,
+    )
 
 
 @bp.get("/<run_id>/files/<name>")
@@ -495,9 +630,25 @@ def download(run_id: str, name: str):
     path = _file(record, name)
     if path is None:
         abort(404)
-    mimetype = DOWNLOADS[name][2] if name in DOWNLOADS else (
-        "image/png" if name.endswith(".png") else "application/octet-stream" if name.endswith(".brf") else "text/plain")
-    return send_file(path.absolute(), mimetype=mimetype, as_attachment=True, download_name=name, conditional=False, etag=False)
+    mimetype = (
+        DOWNLOADS[name][2]
+        if name in DOWNLOADS
+        else (
+            "image/png"
+            if name.endswith(".png")
+            else "application/octet-stream"
+            if name.endswith(".brf")
+            else "text/plain"
+        )
+    )
+    return send_file(
+        path.absolute(),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+    )
 
 
 @bp.get("/<run_id>/preview/<int:page>.png")
@@ -517,8 +668,13 @@ def confirm_delete(run_id: str):
     record = mine_or_404(run_id)
     if record.state == PURGED:
         return redirect(url_for("runs.results", run_id=record.id))
-    return render_template("run_delete.html", title="Delete this run's personal data?", run=record,
-                           deleted=DELETED, name=run_name(loaded().content, record.uploaded))
+    return render_template(
+        "run_delete.html",
+        title="Delete this run's personal data?",
+        run=record,
+        deleted=DELETED,
+        name=run_name(loaded().content, record.uploaded),
+    )
 
 
 @bp.post("/<run_id>/delete")
@@ -529,6 +685,8 @@ def delete(run_id: str):
         flash("The run is still being made: delete its personal data once it has finished.")
         return redirect(url_for("runs.progress", run_id=record.id), code=303)
     store().purge(record)
-    flash("This run's personal data was deleted: " + "; ".join(DELETED) + ". Its counts and reports are kept "
-          "until the run itself goes.")
+    flash(
+        "This run's personal data was deleted: " + "; ".join(DELETED) + ". Its counts and reports are kept "
+        "until the run itself goes."
+    )
     return redirect(url_for("runs.index"), code=303)

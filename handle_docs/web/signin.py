@@ -10,8 +10,16 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit
 from handle_docs.identity.throttle import Throttle
-from handle_docs.web.identity import (accounts, accounts_on, current_actor, local_accounts_on, session_cookie,
-                                      session_token, sessions, sso)
+from handle_docs.web.identity import (
+    accounts,
+    accounts_on,
+    current_actor,
+    local_accounts_on,
+    session_cookie,
+    session_token,
+    sessions,
+    sso,
+)
 
 bp = Blueprint("signin", __name__)
 
@@ -29,9 +37,14 @@ def _instance():
 
 def _page(message: str | None = None, account_id: str = "", status: int = 200):
     found = sso()
-    return render_template("signin.html", title="Sign in", message=message, account_id=account_id,
-                           sso_button=found.settings.button if found is not None else None,
-                           local=local_accounts_on()), status
+    return render_template(
+        "signin.html",
+        title="Sign in",
+        message=message,
+        account_id=account_id,
+        sso_button=found.settings.button if found is not None else None,
+        local=local_accounts_on(),
+    ), status
 
 
 def _known(account_id: str) -> str | None:
@@ -53,8 +66,10 @@ def form():
 @bp.post("/sign-in")
 def sign_in():
     if not local_accounts_on():
-        return _page("Sign in with your organisation's account: this workspace's own accounts are switched off.",
-                     status=403)
+        return _page(
+            "Sign in with your organisation's account: this workspace's own accounts are switched off.",
+            status=403,
+        )
     account_id = request.form.get("account", "").strip().lower()[:64]
     password = request.form.get("password", "")[:1024]
     address = request.remote_addr or ""  # the client's, behind a --trusted-proxy
@@ -62,8 +77,11 @@ def sign_in():
     if wait > 0:
         audit.record(_instance(), audit.THROTTLED, _known(account_id), address)
         minutes = max(1, round(wait / 60))
-        return _page(f"Too many failed sign-ins. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
-                     account_id, 429)
+        return _page(
+            f"Too many failed sign-ins. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+            account_id,
+            429,
+        )
     account = accounts_lib.verify(accounts(), account_id, password)
     if account is None:
         audit.record(_instance(), audit.WRONG, _known(account_id), address)
@@ -71,7 +89,9 @@ def sign_in():
     _throttle().succeeded(account_id, address)
     sessions().end(session_token())  # a session this browser had before is not carried over
     token, ends = sessions().start(account.id)
-    if not _unchanged(account):  # users passwd / disable while checking: it ended the sessions before this one
+    if not _unchanged(
+        account
+    ):  # users passwd / disable while checking: it ended the sessions before this one
         sessions().end(token)
         audit.record(_instance(), audit.WRONG, account_id, address)
         return _page(WRONG, account_id, 401)
@@ -90,8 +110,15 @@ def signed_in(account_id: str, roles, token: str, ends: float):
     audit.record(_instance(), audit.SIGNED_IN, account_id, request.remote_addr or "")
     session.clear()  # a new CSRF token with the new session
     response = redirect(landing(roles), code=303)
-    response.set_cookie(session_cookie(), token, expires=ends, path="/", httponly=True,
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
+    response.set_cookie(
+        session_cookie(),
+        token,
+        expires=ends,
+        path="/",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+    )
     return response
 
 
@@ -103,8 +130,13 @@ def sign_out():
         audit.record(_instance(), audit.SIGNED_OUT, actor.id, request.remote_addr)
     session.clear()
     response = redirect(url_for("signin.form"), code=303)
-    response.delete_cookie(session_cookie(), path="/", httponly=True,
-                           secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
+    response.delete_cookie(
+        session_cookie(),
+        path="/",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+    )
     return response
 
 
@@ -121,5 +153,6 @@ def require_session():
         return None
     if request.method in ("GET", "HEAD"):
         return redirect(url_for("signin.form"), code=303)
-    return render_template("error.html", title="Not signed in",
-                           message="Sign in first: nothing was changed."), 403
+    return render_template(
+        "error.html", title="Not signed in", message="Sign in first: nothing was changed."
+    ), 403

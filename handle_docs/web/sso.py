@@ -39,9 +39,13 @@ def start():
     try:
         url, state = provider().start(_instance())
     except oidc.SsoError as exc:
-        return _refused("Sign-in is not available", "Your organisation's sign-in service could not be reached. "
-                        "Try again in a few minutes; if it keeps happening, tell whoever runs the workspace.",
-                        exc.reason, 502)
+        return _refused(
+            "Sign-in is not available",
+            "Your organisation's sign-in service could not be reached. "
+            "Try again in a few minutes; if it keeps happening, tell whoever runs the workspace.",
+            exc.reason,
+            502,
+        )
     session[BOUND] = state
     return redirect(url, code=303)
 
@@ -54,23 +58,35 @@ def callback():
     address = request.remote_addr or ""
     if request.args.get("error"):
         audit.record(_instance(), audit.SSO_REFUSED, None, address)
-        return _refused("Not signed in", "Your organisation's sign-in did not sign you in. Try again.",
-                        f"the provider answered error={request.args.get('error')[:100]}", 401)
+        return _refused(
+            "Not signed in",
+            "Your organisation's sign-in did not sign you in. Try again.",
+            f"the provider answered error={request.args.get('error')[:100]}",
+            401,
+        )
     try:
-        claims = provider().finish(_instance(), state=request.args.get("state", ""),
-                                   code=request.args.get("code", ""), bound_state=bound,
-                                   iss=request.args.get("iss"))
+        claims = provider().finish(
+            _instance(),
+            state=request.args.get("state", ""),
+            code=request.args.get("code", ""),
+            bound_state=bound,
+            iss=request.args.get("iss"),
+        )
         subject = sso().subject_of(claims)
     except oidc.SsoError as exc:
         audit.record(_instance(), audit.SSO_REFUSED, None, address)
-        return _refused("Not signed in", "This sign-in could not be accepted, so you are not signed in. Start "
-                        "again from the sign-in page.", exc.reason, 401)
+        return _refused(
+            "Not signed in",
+            "This sign-in could not be accepted, so you are not signed in. Start "
+            "again from the sign-in page.",
+            exc.reason,
+            401,
+        )
     roles = sso().roles_for(claims)
     person = oidc.remember(_instance(), subject, claims, roles)
     if not roles:
         audit.record(_instance(), audit.NO_ROLE, person.account, address)
-        return render_template("sso_no_role.html", title="No access to this workspace",
-                               name=person.name), 403
+        return render_template("sso_no_role.html", title="No access to this workspace", name=person.name), 403
     sessions().end(session_token())  # a session this browser had before is not carried over
     token, ends = sessions().start(person.account)
     return signed_in(person.account, person.roles, token, ends)

@@ -46,8 +46,15 @@ def _ranked():
 def index():
     summary, spots, forces, force, problems = _ranked()
     ctx = hotspots_context(spots) if spots is not None else None
-    return render_template("where_next.html", title="Where to patrol next", summary=summary, spots=ctx,
-                           forces=forces, force=force, technical=[str(p) for p in problems])
+    return render_template(
+        "where_next.html",
+        title="Where to patrol next",
+        summary=summary,
+        spots=ctx,
+        forces=forces,
+        force=force,
+        technical=[str(p) for p in problems],
+    )
 
 
 @bp.get("/hotspots.csv")
@@ -55,8 +62,9 @@ def index():
 def download():
     _summary, spots, _forces, _force, _problems = _ranked()
     if spots is None:
-        return render_template("error.html", title="No crime data",
-                               message="No crime data has been uploaded yet."), 404
+        return render_template(
+            "error.html", title="No crime data", message="No crime data has been uploaded yet."
+        ), 404
     response = make_response(hotspots_csv(spots))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f"attachment; filename={HOTSPOTS_CSV}"

@@ -15,7 +15,9 @@ from handle_docs.review.sshsign import KeyFileSigner
 from handle_docs.util import atomic
 
 KEY_FILE = "workspace_key"
-UNLISTED = "unlisted-workspace-key"  # the name a key not in the registry signs under (such sign-offs never count)
+UNLISTED = (
+    "unlisted-workspace-key"  # the name a key not in the registry signs under (such sign-offs never count)
+)
 
 
 def ensure_key(path: Path) -> Path:
@@ -23,10 +25,18 @@ def ensure_key(path: Path) -> Path:
     path = Path(path)
     if not path.exists():
         key = ed25519.Ed25519PrivateKey.generate()
-        atomic.write_bytes(path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-                                                   serialization.NoEncryption()))
-        public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
-        atomic.write_text(path.with_name(path.name + ".pub"), public.decode("ascii") + " handle-docs-workspace\n")
+        atomic.write_bytes(
+            path,
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+            ),
+        )
+        public = key.public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
+        atomic.write_text(
+            path.with_name(path.name + ".pub"), public.decode("ascii") + " handle-docs-workspace\n"
+        )
     return path
 
 
@@ -53,5 +63,7 @@ def public_key_file(key_path: Path) -> Path:
 
 def add_key_hint(content_dir: Path, key_path: Path) -> str:
     """The command that lists this key in the registry."""
-    return (f"handle-docs reviewers add-workspace-key workspace --key {public_key_file(key_path)} "
-            f"--content {content_dir}")
+    return (
+        f"handle-docs reviewers add-workspace-key workspace --key {public_key_file(key_path)} "
+        f"--content {content_dir}"
+    )

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from handle_docs.wording import markup
 from handle_docs.models import Problem, ProblemsError
+from handle_docs.util.langtag import primary_subtag
+from handle_docs.wording import markup
 from handle_docs.wording.schema import Block, BlockSpec, Links, MaterialSpec, Operation
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml
-from handle_docs.util.langtag import primary_subtag
 
 #: Placeholders a wording block may use; filled per document in context.py.
 PLACEHOLDERS: frozenset[str] = frozenset(
@@ -81,8 +81,20 @@ REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
     # the paper check form asks the Forms questions (from forms-columns.yaml);
     # these are the words around them, and the question for Forms' own time
     "form": (
-        "submitted_at", "answer_yes", "answer_no", "check", "sheet", "question", "column", "how_to_type",
-        "hint_as_written", "hint_date", "hint_yes_no", "hint_items", "hint_language", "recipient",
+        "submitted_at",
+        "answer_yes",
+        "answer_no",
+        "check",
+        "sheet",
+        "question",
+        "column",
+        "how_to_type",
+        "hint_as_written",
+        "hint_date",
+        "hint_yes_no",
+        "hint_items",
+        "hint_language",
+        "recipient",
     ),
 }
 
@@ -212,7 +224,11 @@ def _parse_blocks(doc: YamlDoc, raw: dict[str, Any], problems: list[Problem]) ->
             except ValidationError as exc:
                 for err in exc.errors():
                     sub = ".".join(str(p) for p in err["loc"])
-                    msg = "unknown key (expected heading, text)" if err["type"] == "extra_forbidden" else err["msg"]
+                    msg = (
+                        "unknown key (expected heading, text)"
+                        if err["type"] == "extra_forbidden"
+                        else err["msg"]
+                    )
                     problems.append(doc.problem(f"{key}.{sub}", msg))
                 return
         elif isinstance(value, dict) and "." not in name:
@@ -238,7 +254,9 @@ def _parse_blocks(doc: YamlDoc, raw: dict[str, Any], problems: list[Problem]) ->
     return blocks
 
 
-def load_material(doc: YamlDoc, rel: str, templates: Path, links: Links | None, problems: list[Problem]) -> Material | None:
+def load_material(
+    doc: YamlDoc, rel: str, templates: Path, links: Links | None, problems: list[Problem]
+) -> Material | None:
     spec = validate_model(doc, MaterialSpec, problems)
     if spec is None:
         return None
@@ -292,40 +310,60 @@ def _check_link_labels(doc: YamlDoc, spec: MaterialSpec, links: Links, problems:
         if link_id not in links.links:
             problems.append(doc.problem(key, _unknown_link(link_id, links)))
         elif link_id not in shown:
-            problems.append(doc.problem(
-                key, f"this {spec.kind} shows no QR code for '{link_id}' (it shows: {', '.join(shown) or 'none'})"
-            ))
+            problems.append(
+                doc.problem(
+                    key,
+                    f"this {spec.kind} shows no QR code for '{link_id}' (it shows: {', '.join(shown) or 'none'})",
+                )
+            )
         elif not label:
-            problems.append(doc.problem(key, "must not be empty: write the label in this material's language"))
+            problems.append(
+                doc.problem(key, "must not be empty: write the label in this material's language")
+            )
     if spec.translation_of is not None:
         for link_id in shown:
             if link_id in links.links and link_id not in spec.link_labels:
                 key = f"link_labels.{link_id}"
-                line = doc.line_of("link_labels") if "link_labels" in doc.lines else doc.line_of("translation_of")
-                problems.append(Problem(
-                    f"missing the label of the QR code for '{link_id}' (in links.yaml: "
-                    f"\"{links.links[link_id].label}\"): a translation gives the label of every link it shows, "
-                    "in its own language",
-                    doc.path, line, key,
-                ))
+                line = (
+                    doc.line_of("link_labels")
+                    if "link_labels" in doc.lines
+                    else doc.line_of("translation_of")
+                )
+                problems.append(
+                    Problem(
+                        f"missing the label of the QR code for '{link_id}' (in links.yaml: "
+                        f'"{links.links[link_id].label}"): a translation gives the label of every link it shows, '
+                        "in its own language",
+                        doc.path,
+                        line,
+                        key,
+                    )
+                )
     if not shown:
         return
     alt = spec.labels.get(QR_ALT)
     if alt is None and spec.translation_of is not None:
         return  # missing from a translation: check_translations names it, as for any label
     if alt is None:
-        problems.append(doc.problem(
-            "labels", f"missing label '{QR_ALT}' (the alt text of a QR code, e.g. \"QR code: {{label}}, {{short}}\") "
-            f"that a {spec.kind} showing QR codes needs",
-        ))
+        problems.append(
+            doc.problem(
+                "labels",
+                f"missing label '{QR_ALT}' (the alt text of a QR code, e.g. \"QR code: {{label}}, {{short}}\") "
+                f"that a {spec.kind} showing QR codes needs",
+            )
+        )
         return
     used = markup.placeholders(alt)
     allowed = ", ".join("{" + name + "}" for name in QR_ALT_PLACEHOLDERS)
     for name in used:
         if name not in QR_ALT_PLACEHOLDERS:
-            problems.append(doc.problem(f"labels.{QR_ALT}", f"unknown placeholder {{{name}}} (allowed: {allowed})"))
+            problems.append(
+                doc.problem(f"labels.{QR_ALT}", f"unknown placeholder {{{name}}} (allowed: {allowed})")
+            )
     if "label" not in used:
-        problems.append(doc.problem(f"labels.{QR_ALT}", "must contain {label}: the alt text says what the code is for"))
+        problems.append(
+            doc.problem(f"labels.{QR_ALT}", "must contain {label}: the alt text says what the code is for")
+        )
 
 
 def check_links(doc: YamlDoc, problems: list[Problem]) -> None:
@@ -333,7 +371,8 @@ def check_links(doc: YamlDoc, problems: list[Problem]) -> None:
     so it is reported even when another key in the file is wrong)."""
     data = doc.data if isinstance(doc.data, dict) else {}
     allowed = [str(d).lower().strip(".") for d in data.get("allowed_domains") or [] if isinstance(d, str)]
-    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    raw_links = data.get("links")
+    links = raw_links if isinstance(raw_links, dict) else {}
     for link_id, link in links.items():
         url = link.get("url") if isinstance(link, dict) else None
         if not isinstance(url, str):
@@ -390,18 +429,25 @@ def check_translations(
             continue
         where = f"{original.id} ({original.source})"
         if original.spec.translation_of is not None:
-            problems.append(doc.problem(
-                "translation_of",
-                f"{where} is itself a translation (of '{original.spec.translation_of}'): name the original",
-            ))
+            problems.append(
+                doc.problem(
+                    "translation_of",
+                    f"{where} is itself a translation (of '{original.spec.translation_of}'): name the original",
+                )
+            )
             continue
         if original.spec.kind != spec.kind:
-            problems.append(doc.problem("translation_of", f"{where} is a {original.spec.kind}, this is a {spec.kind}"))
+            problems.append(
+                doc.problem("translation_of", f"{where} is a {original.spec.kind}, this is a {spec.kind}")
+            )
             continue
         if primary_subtag(original.spec.language) == primary_subtag(spec.language):
-            problems.append(doc.problem(
-                "language", f"'{spec.language}' is the language of {where}: a translation needs another language"
-            ))
+            problems.append(
+                doc.problem(
+                    "language",
+                    f"'{spec.language}' is the language of {where}: a translation needs another language",
+                )
+            )
             continue
         theirs, ours = _wording_keys(original), _wording_keys(material)
         for key, what in theirs.items():
@@ -409,14 +455,18 @@ def check_translations(
                 problems.append(doc.problem(key, f"missing {what} '{key}' that {where} has"))
         for key, what in ours.items():
             if key not in theirs:
-                problems.append(doc.problem(key, f"{what} '{key}' is not in {where}: a translation has the same keys"))
+                problems.append(
+                    doc.problem(key, f"{what} '{key}' is not in {where}: a translation has the same keys")
+                )
         seen = by_language.setdefault((original.id, primary_subtag(spec.language)), material)
         if seen is not material:
-            problems.append(doc.problem(
-                "language",
-                f"{seen.source} is already the '{primary_subtag(spec.language)}' translation of {original.id}: "
-                "one translation per language",
-            ))
+            problems.append(
+                doc.problem(
+                    "language",
+                    f"{seen.source} is already the '{primary_subtag(spec.language)}' translation of {original.id}: "
+                    "one translation per language",
+                )
+            )
 
 
 # --- the whole content tree --------------------------------------------------
@@ -465,7 +515,9 @@ def load_content(root: Path, templates: Path | None = None) -> Content:
             continue
         if material.id in materials:
             problems.append(
-                doc.problem("id", f"material id '{material.id}' is also used by {materials[material.id].source}")
+                doc.problem(
+                    "id", f"material id '{material.id}' is also used by {materials[material.id].source}"
+                )
             )
             continue
         materials[material.id] = material
@@ -474,4 +526,6 @@ def load_content(root: Path, templates: Path | None = None) -> Content:
 
     if problems or operation is None or links is None:
         raise ProblemsError(problems)
-    return Content(root=root, templates=templates, operation=operation, links=links, materials=materials, docs=docs)
+    return Content(
+        root=root, templates=templates, operation=operation, links=links, materials=materials, docs=docs
+    )

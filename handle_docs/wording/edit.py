@@ -24,9 +24,10 @@ import copy
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -95,7 +96,9 @@ def _words(name: str) -> str:
 
 
 def _block_label(name: str) -> str:
-    return " › ".join(_words(part).capitalize() if i == 0 else _words(part) for i, part in enumerate(name.split(".")))
+    return " › ".join(
+        _words(part).capitalize() if i == 0 else _words(part) for i, part in enumerate(name.split("."))
+    )
 
 
 def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
@@ -108,17 +111,48 @@ def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
         label = _block_label(name)
         text_key = f"{base}.text" if f"{base}.text" in doc.lines else base
         if block.heading is not None:
-            fields.append(EditableField(f"{base}.heading", HEADING, f"{label}: heading", block.heading,
-                                        doc.line_of(f"{base}.heading"), name))
-        fields.append(EditableField(text_key, TEXT, f"{label}: text" if block.heading is not None else label,
-                                    block.text, doc.line_of(text_key), name))
+            fields.append(
+                EditableField(
+                    f"{base}.heading",
+                    HEADING,
+                    f"{label}: heading",
+                    block.heading,
+                    doc.line_of(f"{base}.heading"),
+                    name,
+                )
+            )
+        fields.append(
+            EditableField(
+                text_key,
+                TEXT,
+                f"{label}: text" if block.heading is not None else label,
+                block.text,
+                doc.line_of(text_key),
+                name,
+            )
+        )
     for name, value in spec.labels.items():
-        fields.append(EditableField(f"labels.{name}", LABEL, f"Label: {_words(name)}", value, doc.line_of(f"labels.{name}")))
+        fields.append(
+            EditableField(
+                f"labels.{name}", LABEL, f"Label: {_words(name)}", value, doc.line_of(f"labels.{name}")
+            )
+        )
     for name, value in spec.items.items():
-        fields.append(EditableField(f"items.{name}", ITEM, f"Item name: {_words(name)}", value, doc.line_of(f"items.{name}")))
+        fields.append(
+            EditableField(
+                f"items.{name}", ITEM, f"Item name: {_words(name)}", value, doc.line_of(f"items.{name}")
+            )
+        )
     for link_id, value in spec.link_labels.items():
-        fields.append(EditableField(f"link_labels.{link_id}", LABEL, f"Label of the QR code: {link_id}", value,
-                                    doc.line_of(f"link_labels.{link_id}")))
+        fields.append(
+            EditableField(
+                f"link_labels.{link_id}",
+                LABEL,
+                f"Label of the QR code: {link_id}",
+                value,
+                doc.line_of(f"link_labels.{link_id}"),
+            )
+        )
     return fields
 
 
@@ -151,7 +185,9 @@ def _check_values(doc: YamlDoc, edits: Mapping[str, str]) -> list[Problem]:
     problems = []
     for key, value in edits.items():
         if not value.strip():
-            problems.append(doc.problem(key, "must not be empty: write the words, or ask a developer to remove it"))
+            problems.append(
+                doc.problem(key, "must not be empty: write the words, or ask a developer to remove it")
+            )
         elif len(value) > MAX_FIELD:
             problems.append(doc.problem(key, f"is longer than {MAX_FIELD:,} characters"))
     return problems
@@ -277,7 +313,9 @@ def _set(data: Any, key: str, value: str) -> None:
     data[last] = value
 
 
-def edited_content(content: Content, material_id: str, sent: Mapping[str, str]) -> tuple[Content | None, list[Problem], dict[str, str]]:
+def edited_content(
+    content: Content, material_id: str, sent: Mapping[str, str]
+) -> tuple[Content | None, list[Problem], dict[str, str]]:
     """The content with ``material_id``'s wording replaced by the sent values
     (unsaved), the problems that stop it loading, and the values that changed.
 
@@ -320,8 +358,14 @@ def validate_text(content: Content, material_id: str, text: str) -> list[Problem
     return problems
 
 
-def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mapping[str, str],
-               *, edited_by: str | None = None) -> EditOutcome:
+def save_edits(
+    content: Content,
+    material_id: str,
+    base_sha256: str,
+    sent: Mapping[str, str],
+    *,
+    edited_by: str | None = None,
+) -> EditOutcome:
     """Write the sent values into ``material_id``'s file, atomically.
 
     ``edited_by``: who is saving (the workspace's signed-in account); when the
@@ -359,10 +403,17 @@ def save_edits(content: Content, material_id: str, base_sha256: str, sent: Mappi
     changed = list(edits)
     try:
         new_text = apply_edits(text, edits)
-        if edits and edited_by and isinstance(disk_doc.data, dict) and disk_doc.data.get("last_edited_by") != edited_by:
+        if (
+            edits
+            and edited_by
+            and isinstance(disk_doc.data, dict)
+            and disk_doc.data.get("last_edited_by") != edited_by
+        ):
             new_text = with_editor(new_text, edited_by)
     except ValueError as exc:
-        return EditOutcome("invalid", now, problems=[Problem(str(exc), display)], changed=changed, mine=dict(sent))
+        return EditOutcome(
+            "invalid", now, problems=[Problem(str(exc), display)], changed=changed, mine=dict(sent)
+        )
     problems = validate_text(content, material_id, new_text)
     if problems:
         return EditOutcome("invalid", now, problems=problems, changed=changed, mine=dict(sent))
@@ -376,8 +427,8 @@ __all__ = [
     "EditableField",
     "apply_edits",
     "changed_values",
-    "edited_content",
     "editable_fields",
+    "edited_content",
     "file_sha256",
     "normalise",
     "round_trip",

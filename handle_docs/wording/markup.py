@@ -14,8 +14,8 @@ disagree about the words.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
@@ -36,14 +36,14 @@ class BulletList:
     items: tuple[tuple[Run, ...], ...]
 
 
-Node = Union[Paragraph, BulletList]
+Node = Paragraph | BulletList
 
 
 def _runs(text: str) -> tuple[Run, ...]:
     """Split a line of text on ``**`` pairs into plain and bold runs."""
     parts = text.split("**")
     if len(parts) % 2 == 0:  # an unmatched ** is printed literally
-        parts = parts[:-2] + [parts[-2] + "**" + parts[-1]]
+        parts = [*parts[:-2], parts[-2] + "**" + parts[-1]]
     runs = [Run(part, bold=bool(i % 2)) for i, part in enumerate(parts) if part]
     return tuple(runs)
 

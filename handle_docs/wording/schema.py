@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -59,8 +59,11 @@ class EarlierPatrol(Strict):
         return _lsoa_codes(value)
 
 
-def _lsoa_codes(value: list[str] | None) -> list[str] | None:
-    for code in value or ():
+_Codes = TypeVar("_Codes", bound=list[str] | None)
+
+
+def _lsoa_codes(value: _Codes) -> _Codes:
+    for code in value if value is not None else ():
         if not re.match(LSOA_CODE, code):
             raise ValueError(f"'{code}' is not an LSOA code (a letter and eight digits, e.g. E01000001)")
     return value
@@ -71,10 +74,18 @@ class ImpactArea(Strict):
     patrol, like ``operation``: kept out of the materials' fingerprints (review/fingerprints.py)."""
 
     lsoa: list[str] = Field(default_factory=list, description="the patrolled area's LSOA codes, confirmed")
-    buffer: list[str] | None = Field(default=None, description="the buffer ring's LSOAs (default: by distance)")
-    buffer_metres: int = Field(default=400, ge=0, le=5000,
-                               description="an LSOA with a crime location this close to the area's is in the buffer")
-    comparison: list[str] | None = Field(default=None, description="comparison LSOAs (default: the rest of the force)")
+    buffer: list[str] | None = Field(
+        default=None, description="the buffer ring's LSOAs (default: by distance)"
+    )
+    buffer_metres: int = Field(
+        default=400,
+        ge=0,
+        le=5000,
+        description="an LSOA with a crime location this close to the area's is in the buffer",
+    )
+    comparison: list[str] | None = Field(
+        default=None, description="comparison LSOAs (default: the rest of the force)"
+    )
     earlier: list[EarlierPatrol] = Field(default_factory=list, description="patrols before this one")
 
     @field_validator("lsoa", "buffer", "comparison")
@@ -125,7 +136,9 @@ class ListAnd(Strict):
     write: the word before the last item, and another before a vowel."""
 
     default: str = Field(min_length=1, description="the word before the last item")
-    before_vowel: str | None = Field(default=None, description="the word instead, before an item starting with a vowel")
+    before_vowel: str | None = Field(
+        default=None, description="the word instead, before an item starting with a vowel"
+    )
     vowels: str | None = Field(default=None, description="the letters that count as vowels here")
 
     @field_validator("vowels")
@@ -134,7 +147,7 @@ class ListAnd(Strict):
         return value.lower() if value else value
 
     @model_validator(mode="after")
-    def _together(self) -> "ListAnd":
+    def _together(self) -> ListAnd:
         if bool(self.before_vowel) != bool(self.vowels):
             raise ValueError("before_vowel and vowels go together: give both or neither")
         return self

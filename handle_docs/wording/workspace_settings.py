@@ -39,7 +39,9 @@ class WorkspaceConfig(BaseModel):
     retention_days: int = Field(7, ge=1, le=366)  # a run is deleted this many days after upload
     jobs: int = Field(1, ge=1, le=16)  # worker processes per run (one run is made at a time)
     history: HistorySettings = Field(default_factory=HistorySettings)
-    time_zone: str = Field(DEFAULT_TIME_ZONE, max_length=64)  # the force's, for times shown on pages (IANA name)
+    time_zone: str = Field(
+        DEFAULT_TIME_ZONE, max_length=64
+    )  # the force's, for times shown on pages (IANA name)
 
     @field_validator("time_zone")
     @classmethod
@@ -47,7 +49,9 @@ class WorkspaceConfig(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a time zone this machine knows: write one such as Europe/London") from None
+            raise ValueError(
+                f"'{value}' is not a time zone this machine knows: write one such as Europe/London"
+            ) from None
         return value
 
 
