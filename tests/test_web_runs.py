@@ -488,10 +488,34 @@ def polish_and_english(path: Path) -> bytes:
 
 
 def leaflet_titles(pdf: Path) -> tuple[int, int]:
-    """How often the Polish and the English leaflet's titles are printed: each letter names its leaflet once
-    (the Polish letter the Polish title), each leaflet prints its own once."""
+    """How often the Polish and the English leaflet's titles are printed: each letter names the leaflet
+    enclosed after it once (its advice's heading), each leaflet prints its own once."""
     pages = " ".join(page_texts(pdf))
     return pages.count(POLISH_LEAFLET), pages.count(ENGLISH_LEAFLET)
+
+
+def polish_letter_names(out: Path, manifest: dict) -> tuple[str, list[str]]:
+    """The Polish resident's own letter (its own PDF: the leaflets are in the batch only): its words, and
+    the languages its PDF's headings are tagged in."""
+    from .pdfsee import element_languages
+
+    (entry,) = [e for e in manifest["letters"] if e["asked"] == "pl"]
+    letter = out / entry["file"]
+    return " ".join(page_texts(letter)), sorted({lang for _, kind, lang in element_languages(letter) if kind == "/H2"})
+
+
+def word_heading_languages(docx: Path, heading: str) -> set[str]:
+    """The languages Word is told the paragraphs reading ``heading`` are in."""
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as archive:
+        from lxml import etree
+
+        root = etree.fromstring(archive.read("word/document.xml"))
+    found = set()
+    for p in root.iter(f"{ns}p"):
+        if "".join(t.text or "" for t in p.iter(f"{ns}t")).replace("\u200e", "").strip() == heading:
+            found |= {el.get(f"{ns}val") or el.get(f"{ns}bidi") for el in p.iter(f"{ns}lang")}
+    return found
 
 
 def test_the_leaflet_in_english_for_everyone_goes_through_the_queue_and_the_worker(client, app, tmp_path):
@@ -512,7 +536,8 @@ def test_the_leaflet_in_english_for_everyone_goes_through_the_queue_and_the_work
     assert "lock-it-leaflet" in manifest["materials"] and "lock-it-leaflet-pl" not in manifest["materials"]
     assert manifest["history"]["options"]["leaflet_language"] == "english"
     (tmp_path / "batch.pdf").write_bytes(client.get(f"/runs/{run_id}/files/batch.pdf").data)
-    assert leaflet_titles(tmp_path / "batch.pdf") == (1, 3)  # the English leaflet after both letters
+    # the English leaflet after both letters, and the Polish letter names it by its English title
+    assert leaflet_titles(tmp_path / "batch.pdf") == (0, 4)
 
     refused = make(client, run_id_of(upload(client, polish_and_english(tmp_path / "again.csv"))),
                    leaflet="lock-it-leaflet:klingon")
@@ -525,11 +550,25 @@ def test_the_command_line_gives_the_same_choice_each_residents_language_by_defau
     approve_all(content_copy)
     records = tmp_path / "two.csv"
     polish_and_english(records)
-    assert letters(records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet").exit_code == 0
+    assert letters(records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet",
+                   "--docx").exit_code == 0
     assert leaflet_titles(tmp_path / "resident" / "batch.pdf") == (2, 2)  # the Polish leaflet for the Polish resident
     manifest = json.loads((tmp_path / "resident" / "manifest.json").read_text(encoding="utf-8"))
     assert "lock-it-leaflet-pl" in manifest["materials"]
+    words, languages = polish_letter_names(tmp_path / "resident", manifest)
+    assert POLISH_LEAFLET in words and ENGLISH_LEAFLET not in words and languages == ["pl-PL"]
+    assert word_heading_languages(tmp_path / "resident" / "batch.docx", POLISH_LEAFLET) == {"pl-PL"}
+
     english = letters(records, tmp_path / "english", content_copy, "--with-leaflet", "lock-it-leaflet",
-                      "--leaflet-language", "english")
+                      "--leaflet-language", "english", "--docx")
     assert english.exit_code == 0, english.output
-    assert leaflet_titles(tmp_path / "english" / "batch.pdf") == (1, 3)
+    assert leaflet_titles(tmp_path / "english" / "batch.pdf") == (0, 4)
+    # the Polish letter names the leaflet enclosed as it is printed, in English, tagged as English
+    manifest = json.loads((tmp_path / "english" / "manifest.json").read_text(encoding="utf-8"))
+    words, languages = polish_letter_names(tmp_path / "english", manifest)
+    assert ENGLISH_LEAFLET in words and POLISH_LEAFLET not in words and "Zamknij" in words  # its advice still Polish
+    assert languages == ["en-GB", "pl-PL"]
+    docx = tmp_path / "english" / "batch.docx"
+    assert POLISH_LEAFLET not in words and word_heading_languages(docx, ENGLISH_LEAFLET) == {"en-GB"}
+    (entry,) = [e for e in manifest["letters"] if e["asked"] == "pl"]
+    assert word_heading_languages(tmp_path / "english" / entry["docx_file"], ENGLISH_LEAFLET) == {"en-GB"}

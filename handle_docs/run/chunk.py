@@ -354,10 +354,12 @@ class ChunkRenderer:
         only), then the leaflets."""
         contexts = []
         fragment = None
+        enclosed = [self.content.material(mid) for mid in route.leaflets]
         for index, mid in enumerate(route.letters):
             material = self.content.material(mid)
             context = letter_context(letter, self.content, material, watermark=self.settings.watermark,
-                                     anchor_suffix=part_suffix(index), bilingual=route.bilingual)
+                                     anchor_suffix=part_suffix(index), bilingual=route.bilingual,
+                                     enclosed=enclosed)
             drawn = address_context(context) if is_shared_back(material.spec) else context
             part = self.html.fragment(material.spec.template, drawn)
             fragment = part if fragment is None else fragment + part
