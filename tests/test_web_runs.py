@@ -290,6 +290,23 @@ def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(content_co
 # --- whose runs, personal data, retention -------------------------------------------------------
 
 
+def test_the_run_pages_say_when_in_the_forces_time_zone(client, app, small_csv, content_copy):
+    from zoneinfo import ZoneInfo
+
+    from handle_docs.review.labels import long_date
+
+    settings = content_copy / "workspace.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("time_zone: Europe/London",
+                                                                     "time_zone: America/New_York"), encoding="utf-8")
+    run_id = run_id_of(upload(client, small_csv))
+    record = RunStore(Path(app.instance_path)).load(run_id)
+    uploaded = dt.datetime.fromisoformat(record.uploaded).astimezone(ZoneInfo("America/New_York"))
+    expires = dt.datetime.fromisoformat(record.expires).astimezone(ZoneInfo("America/New_York"))
+    page = text(client.get("/runs/"))
+    said = f"Uploaded {long_date(uploaded.date())} at {uploaded:%H:%M}. To check. Deleted on {long_date(expires.date())}."
+    assert said in html.unescape(page) and "UTC" not in page
+
+
 def test_another_account_gets_404_for_a_run_even_with_its_link(client, app, small_csv, signed_in):
     run_id = run_id_of(upload(client, small_csv))
     signed_in["as"] = OTHER_OFFICER

@@ -15,15 +15,13 @@ the last admin out; ``handle-docs users disable`` still can).
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit, oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.identity.sessions import end_for_account
-from handle_docs.web.common import role_words, settings
+from handle_docs.web.common import role_words, settings, shown_time
 from handle_docs.web.identity import accounts, current_actor, requires_role, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,10 +37,6 @@ EVENT_WORDS = {
 }
 
 
-def when(seconds: float | None) -> str:
-    return time.strftime("%d %b %Y %H:%M UTC", time.gmtime(seconds)) if seconds else "never"
-
-
 def _account_or_404(account_id: str) -> accounts_lib.Account:
     account = accounts().get(account_id)
     if account is None:
@@ -53,7 +47,7 @@ def _account_or_404(account_id: str) -> accounts_lib.Account:
 def _signed_in_by_provider(instance, last: dict, live: dict, me: str | None) -> list[dict]:
     """The people who signed in through the force's provider, as rows of the accounts page."""
     return [{"id": p.account, "name": p.name or p.subject, "roles": role_words(p.roles) or "none (refused)",
-             "last": when(last.get(p.account, p.last_signin)), "sessions": live.get(p.account, 0),
+             "last": shown_time(last.get(p.account, p.last_signin)), "sessions": live.get(p.account, 0),
              "self": p.account == me} for p in oidc.people(instance)]
 
 
@@ -64,7 +58,7 @@ def index():
     last = audit.last_sign_ins(instance)
     live = sessions().live_by_account()
     rows = [{"id": a.id, "roles": role_words(a.roles), "disabled": a.disabled, "demo": a.demo,
-             "last": when(last.get(a.id)), "sessions": live.get(a.id, 0), "self": a.id == current_actor().id}
+             "last": shown_time(last.get(a.id)), "sessions": live.get(a.id, 0), "self": a.id == current_actor().id}
             for a in sorted(accounts().accounts.values(), key=lambda a: a.id)]
     people = _signed_in_by_provider(instance, last, live, current_actor().id)
     return render_template("admin_accounts.html", title="Accounts", rows=rows, people=people)
@@ -100,7 +94,7 @@ def audit_page():
     instance = settings().instance
     found = audit.entries(instance)
     names = {p.account: p.name or p.subject for p in oidc.people(instance)}  # a person, not sso:<subject>
-    rows = [{"at": when(e.at), "event": EVENT_WORDS.get(e.event, e.event),
+    rows = [{"at": shown_time(e.at), "event": EVENT_WORDS.get(e.event, e.event),
              "account": names.get(e.account, e.account) if e.account else "(no such account)",
              "address": e.address or "unknown"} for e in reversed(found)]
     return render_template("admin_audit.html", title="Sign-in record", rows=rows, keep_days=audit.KEEP_DAYS)

@@ -12,7 +12,6 @@ address or registration is ever in a URL or a page title.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tempfile
 import time
@@ -39,8 +38,7 @@ from handle_docs.review import ReviewError, statuses_for
 from handle_docs.review.labels import state_sentence
 from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
-from handle_docs.review.labels import long_date
-from handle_docs.web.common import loaded, review_roles_of, run_name, settings
+from handle_docs.web.common import loaded, review_roles_of, run_name, settings, shown_day, shown_time
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
@@ -137,12 +135,7 @@ def runs_shown() -> list[dict]:
     """The officer's runs, newest first, each named by its operation and the day of its patrol."""
     content = loaded().content
     return [{"run": r, "name": run_name(content, r.uploaded), "state": STATE_WORDS.get(r.state, r.state),
-             "uploaded": _moment(r.uploaded), "expires": _day(r.expires)} for r in store().of(actor_id())]
-
-
-def _moment(iso: str) -> str:
-    when = dt.datetime.fromisoformat(iso)
-    return f"{long_date(when.date())} at {when:%H:%M} UTC"
+             "uploaded": shown_time(r.uploaded), "expires": shown_day(r.expires)} for r in store().of(actor_id())]
 
 
 @bp.get("/")
@@ -461,13 +454,9 @@ def results(run_id: str):
                            to_keep=[f for f in TO_KEEP if f in files],
                            others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
                            print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
-                           name=run_name(loaded().content, record.uploaded), expires=_day(record.expires),
+                           name=run_name(loaded().content, record.uploaded), expires=shown_day(record.expires),
                            notes=read_json(store().extras_dir(record) / "notes.json") or [],
                            braille_warnings=braille_warnings(manifest.get("braille")))
-
-
-def _day(iso: str) -> str:
-    return long_date(dt.date.fromisoformat(iso[:10]))
 
 
 @bp.get("/<run_id>/files/all.zip")
