@@ -89,7 +89,8 @@ def _add_tags(pdf, document, pdf_version, page_streams):
 
 
 def install() -> None:
-    """Hook the text layer, the header scopes and the parts in another language into WeasyPrint (once; again changes nothing)."""
+    """Hook the text layer, the header scopes and the parts in another language into WeasyPrint (once;
+    again changes nothing)."""
     actualtext.install()
     weasyprint_pdf.add_tags = _add_tags
     weasyprint_tags._build_box_tree = _build_box_tree

@@ -35,6 +35,7 @@ from handle_docs.review.status import (
     resolve_today,
     statuses_for,
 )
+from handle_docs.compose.context import versions_of
 from handle_docs.compose.letters import build_letters
 from handle_docs.wording.content import Content, Material
 from handle_docs.util.langtag import primary_subtag
@@ -75,7 +76,8 @@ class LetterPlan:
 
 
 def translations(content: Content, base: Material) -> list[Material]:
-    return [m for m in content.materials.values() if m.spec.translation_of == base.id]
+    """The translations of the original ``base`` (compose/context.versions_of, without the original)."""
+    return [m for m in versions_of(content, base) if m.spec.translation_of == base.id]
 
 
 def translation_into(content: Content, base: Material, language: str) -> Material | None:
