@@ -3,15 +3,20 @@
 
     .venv/bin/python scripts/review_screenshot.py
 
-Serves the workspace (with the demo workspace key and a demo account for
-Priya Lang) over a copy of content/, templates/ and review/, changes one
-word of the visit letter, signs in as Priya Lang, approves it with a note,
-waits for the proof and writes docs/img/workspace-review.png.  Needs
-Debian's chromium and chromium-driver.
+Makes a force folder as ``make serve`` does (``handle-docs init
+--sample-approvals``: its own git repository, so the page shows version
+labels from its history), changes one word of the visit letter there as
+Dana Whitlock (a commit in her name, as the workspace's editor makes one),
+serves the workspace over it (with the demo workspace key and an account for
+Priya Lang, a comms lead), signs in as Priya Lang, approves it with a note,
+waits for the proof and writes docs/img/workspace-review.png.  Run it from
+the checkout after ``make venv``; needs Debian's chromium and
+chromium-driver (``make browser-deps``).
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,9 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handle_docs.identity import accounts  # noqa: E402 - after sys.path has the checkout
-from handle_docs.web import Settings, create_app  # noqa: E402 - after sys.path has the checkout
-from tests.browser import chromium, copy_sample, images_loaded, served, wait  # noqa: E402 - after sys.path has the checkout
+from handle_docs.history.repo import ForceRepo, Person  # noqa: E402
+from handle_docs.identity import accounts  # noqa: E402
+from handle_docs.web import Settings, create_app  # noqa: E402
+from tests.browser import chromium, images_loaded, served, wait  # noqa: E402
 
 TARGET = ROOT / "docs" / "img" / "workspace-review.png"
 PASSWORD = "screenshot password"
@@ -32,19 +38,27 @@ def main() -> None:
     from selenium.webdriver.common.by import By
 
     with tempfile.TemporaryDirectory(prefix="handle-docs-screenshot-") as tmp:
-        root = Path(tmp)
-        copy_sample(root)
+        root = Path(tmp) / "force"
+        subprocess.run(
+            [str(Path(sys.executable).parent / "handle-docs"), "init", "--sample-approvals", str(root)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         letter = root / "content" / "letters" / "visit.yaml"
         letter.write_text(
             letter.read_text(encoding="utf-8").replace("walked around", "strolled around"), encoding="utf-8"
         )
+        dana = Person.for_id("dana-whitlock", "Dana Whitlock")
+        ForceRepo.of(root / "content").commit(
+            ["content/letters/visit.yaml"], "Visit letter: opening changed", dana, dana
+        )
         accounts.add_account(
-            root / "instance", "priya-lang", ["comms-lead"], PASSWORD, allowed=["comms-lead"]
+            Path(tmp) / "instance", "priya-lang", ["comms-lead"], PASSWORD, allowed=["comms-lead"]
         )
         app = create_app(
             Settings(
                 content=root / "content",
-                instance=root / "instance",
+                instance=Path(tmp) / "instance",
                 key=ROOT / "examples" / "demo-keys" / "demo-workspace",
             )
         )

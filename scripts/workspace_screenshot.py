@@ -3,15 +3,20 @@
 
     .venv/bin/python scripts/workspace_screenshot.py
 
-Serves the workspace over a copy of content/, templates/ and review/, opens
-the visit letter's editor, types a sentence with a jargon word into the
-opening paragraph (its section open, its placeholder buttons above it), waits for the preview and the advice, and writes
-docs/img/workspace-editor.png.  Needs Debian's chromium and chromium-driver.
+Makes a force folder as ``make serve`` does (``handle-docs init
+--sample-approvals``: its own git repository, so the page's version label
+comes from its history), serves the workspace over it, opens the visit
+letter's editor, types a sentence with a jargon word into the opening
+paragraph (its section open, its placeholder buttons above it), waits for
+the preview and the advice, and writes docs/img/workspace-editor.png from
+the top of the page (the title and "Version 1, edited by … on … at …").
+Run it from the checkout after ``make venv``; needs Debian's chromium and
+chromium-driver (``make browser-deps``).
 """
 
 from __future__ import annotations
 
-import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,22 +37,23 @@ def main() -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     with tempfile.TemporaryDirectory(prefix="handle-docs-screenshot-") as tmp:
-        root = Path(tmp)
-        for name in ("content", "templates", "review"):
-            shutil.copytree(ROOT / name, root / name)
-        app = create_app(Settings(content=root / "content", instance=root / "instance"))
-        with served(app) as base, chromium(width=1360, height=1000) as driver:
+        root = Path(tmp) / "force"
+        subprocess.run(
+            [str(Path(sys.executable).parent / "handle-docs"), "init", "--sample-approvals", str(root)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        app = create_app(Settings(content=root / "content", instance=Path(tmp) / "instance"))
+        with served(app) as base, chromium(width=1360, height=1250) as driver:
             driver.get(f"{base}/materials/visit-letter/edit")
             wait = WebDriverWait(driver, 120, poll_frequency=0.2)
             wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview-pages img")) >= 2)
             before = [
                 i.get_attribute("src") for i in driver.find_elements(By.CSS_SELECTOR, "#preview-pages img")
             ]
+            for done in ("#section-1 summary", "#section-2 summary"):  # the title and greeting, closed
+                driver.find_element(By.CSS_SELECTOR, done).click()
             opening = driver.find_element(By.ID, "field-blocks-opening")
-            driver.execute_script(
-                "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -12);",
-                driver.find_element(By.CSS_SELECTOR, "#section-3 summary"),
-            )
             opening.click()
             opening.send_keys(Keys.CONTROL, Keys.END)
             opening.send_keys(" We found an insecure car.")
@@ -64,6 +70,7 @@ def main() -> None:
                     for i in d.find_elements(By.CSS_SELECTOR, "#preview-pages img")
                 )
             )
+            driver.execute_script("window.scrollTo(0, 0);")
             time.sleep(0.3)
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(TARGET))

@@ -5,10 +5,12 @@ post to them; every post needs the CSRF token. Skipped, naming the packages, whe
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from handle_docs.review.labels import long_date
 from tests.browser import (  # noqa: F401 (fixture)
     assert_accessible,
     browser,
@@ -28,7 +30,14 @@ pytestmark = needs_chromium()
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("admin")
-    copy_sample(root)
+    content = copy_sample(root)
+    settings = content / "workspace.yaml"  # a zone other than London, so the times shown can be told apart
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "time_zone: Europe/London", "time_zone: America/New_York"
+        ),
+        encoding="utf-8",
+    )
     add_accounts(
         root, **{"ada-admin": "admin", "officer-olu": "officer", "dana": "editor", "eve": "equality-lead"}
     )
@@ -117,5 +126,8 @@ def test_an_admin_ends_sessions_disables_an_account_and_reads_the_sign_in_record
     assert any(
         "Sign-in refused: wrong account or password" in r and "dana" in r and "127.0.0.1" in r for r in rows
     ), rows
-    assert re.search(r"\d\d \w{3} \d{4} \d\d:\d\d UTC", rows[0])
+    # when, in the force's time zone and in words ("6 December 2026 at 17:48"), the newest first
+    moments = [dt.datetime.now(ZoneInfo("America/New_York")) - dt.timedelta(minutes=m) for m in range(3)]
+    assert any(f"{long_date(m.date())} at {m:%H:%M}" in rows[0] for m in moments), rows[0]
+    assert "UTC" not in browser.find_element("tag name", "main").text
     assert console_errors(browser) == []

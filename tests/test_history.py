@@ -8,6 +8,7 @@ import re
 import subprocess
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from handle_docs.cli import cli
 from handle_docs.history.log import versions
 from handle_docs.history.repo import ForceRepo, HistoryError
+from handle_docs.review.labels import long_date
 
 from .test_web_routes import form_of
 from .webaccounts import add, running, sign_in, text
@@ -375,7 +377,10 @@ def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_a
     folder, instance = force
     bare = tmp_path / "offsite.git"
     settings = folder / "content" / "workspace.yaml"
-    settings.write_text(settings.read_text() + f"history:\n  push_to: {bare}\n  retry_seconds: 0.2\n")
+    settings.write_text(
+        settings.read_text().replace("time_zone: Europe/London", "time_zone: America/New_York")
+        + f"history:\n  push_to: {bare}\n  retry_seconds: 0.2\n"
+    )
     git(folder, "commit", "-qam", "off-site copy")
     with running(folder / "content", instance) as app:
         dana = as_(app, "dana")
@@ -391,6 +396,8 @@ def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_a
         admin = as_(app, "ivo-admin")
         page = text(admin.get(f"/materials/{MID}/history"))
         assert "The off-site copy of this history has not been updated since" in page
+        since = pusher.problem.since.astimezone(ZoneInfo("America/New_York"))  # the force's zone, in words
+        assert f"updated since {long_date(since.date())} at {since:%H:%M}." in page and "UTC" not in page
         assert str(bare) not in re.sub(r"<details>.*?</details>", "", page, flags=re.S), (
             "the address only in details"
         )

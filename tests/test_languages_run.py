@@ -430,3 +430,29 @@ def test_an_unapproved_bilingual_welsh_letter_is_not_sent_to_records_naming_no_l
     summary = (out / "summary.txt").read_text(encoding="utf-8")
     assert "  no language given (1): the Welsh translation visit-letter-cy is not approved: needs " in summary
     assert "visit-letter-cy" not in manifest(out)["materials"]
+
+
+def test_a_letter_names_the_leaflet_enclosed_after_it_whichever_way_it_came_to_be_in_english():
+    """One rule (compose/context.enclosed_heading) for every route: the Polish leaflet enclosed, the English
+    one for everyone, or the English one because the Polish is not approved (the same list of leaflets)."""
+    from handle_docs.compose.context import letter_context
+    from handle_docs.wording.content import load_content
+
+    from .conftest import CONTENT
+    from .rtl import sample_letter
+
+    content = load_content(CONTENT)
+    polish = content.material("visit-letter-pl")
+    letter = sample_letter("pl")
+
+    def advice(*enclosed: str) -> dict:
+        return letter_context(letter, content, polish, enclosed=[content.material(m) for m in enclosed])[
+            "advice"
+        ]
+
+    assert advice()["heading"] == advice("lock-it-leaflet-pl")["heading"] == "Zamknij, sprawdź, schowaj"
+    assert "lang" not in advice("lock-it-leaflet-pl")
+    english = advice("lock-it-leaflet")
+    assert (english["heading"], english["lang"]) == ("Lock it, check it, hide it", "en-GB")
+    assert advice("lock-it-leaflet")["body"] == advice()["body"]  # the advice itself stays in Polish
+    assert "lang" not in advice("stay-connected-leaflet")  # another leaflet: the heading does not name it

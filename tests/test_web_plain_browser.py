@@ -122,7 +122,12 @@ def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     wait(browser, lambda d: preview_count(d) == 3)
     sections = by_css(browser, "details.section")
     names = [s.find_element("css selector", "summary").text for s in sections]
-    assert names[:4] == ["Title", "Greeting", "Opening", "Findings › insecure vehicle"]  # as a resident reads
+    assert names[:4] == [
+        "Title",
+        "Greeting",
+        "Opening",
+        "What we found › a car not locked",
+    ]  # as a resident reads
     assert names[-2:] == ["Labels", "Item names"] and not sections[-1].get_attribute("open")  # collapsible
     assert (
         len(by_css(browser, "#markup-rules")) == 1 and browser.page_source.count("A blank line starts") == 1
@@ -268,6 +273,7 @@ def test_reviewers_read_what_changed_then_the_proof_then_approve(workspace, brow
 def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, browser):
     url, root = workspace
     approve_all(root / "content")
+    console_errors(browser)  # the browser is shared: what earlier tests left in its log is theirs
     sign_in_as(browser, url, "olu")
     assert browser.title.startswith("Letters runs")  # an officer lands on their runs
     assert nav_links(browser) == ["Letters runs", "Where to patrol next"]

@@ -103,6 +103,12 @@ def test_every_block_label_heading_and_item_is_a_labelled_control_in_reading_ord
     assert "<title>Edit: Advice after our vehicle crime patrol – Letters workspace</title>" in page
     assert 'data-insert="{patrol_date}"' in page and "**like this**" in page
     assert f"letters/visit.yaml:{line_of(CONTENT / VISIT, '  opening: |')}: blocks.opening" in page
+    # the boxes are named as a person names the letter's parts; keys and lines only in Technical details
+    assert (
+        '<label for="field-blocks-findings-insecure-vehicle-text">What we found › a car not locked: text'
+        in page
+    )
+    assert "On this computer, without accounts" in page and "local editor" not in page
 
 
 def test_lint_messages_of_the_unsaved_wording_come_beside_their_block(client):
@@ -114,6 +120,7 @@ def test_lint_messages_of_the_unsaved_wording_come_beside_their_block(client):
         r'<div id="lint-field-blocks-opening" hx-swap-oob="innerHTML">(.*?)</div>', text(response), re.S
     )
     assert "Advice:</strong> avoid &#34;insecure&#34; (police jargon)" in beside.group(1)
+    assert "(line " not in beside.group(1)  # where it is in the file is nobody's business in the editor
     assert "&#34;not locked&#34;" in beside.group(1)
     score = re.search(
         r'<p id="score-field-blocks-findings-insecure-vehicle-text" hx-swap-oob="innerHTML">(.*?)</p>',

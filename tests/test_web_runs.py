@@ -333,6 +333,27 @@ def test_a_run_cut_off_by_a_restart_carries_on_when_the_server_starts(
 # --- whose runs, personal data, retention -------------------------------------------------------
 
 
+def test_the_run_pages_say_when_in_the_forces_time_zone(client, app, small_csv, content_copy):
+    from zoneinfo import ZoneInfo
+
+    from handle_docs.review.labels import long_date
+
+    settings = content_copy / "workspace.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "time_zone: Europe/London", "time_zone: America/New_York"
+        ),
+        encoding="utf-8",
+    )
+    run_id = run_id_of(upload(client, small_csv))
+    record = RunStore(Path(app.instance_path)).load(run_id)
+    uploaded = dt.datetime.fromisoformat(record.uploaded).astimezone(ZoneInfo("America/New_York"))
+    expires = dt.datetime.fromisoformat(record.expires).astimezone(ZoneInfo("America/New_York"))
+    page = text(client.get("/runs/"))
+    said = f"Uploaded {long_date(uploaded.date())} at {uploaded:%H:%M}. To check. Deleted on {long_date(expires.date())}."
+    assert said in html.unescape(page) and "UTC" not in page
+
+
 def test_another_account_gets_404_for_a_run_even_with_its_link(client, app, small_csv, signed_in):
     run_id = run_id_of(upload(client, small_csv))
     signed_in["as"] = OTHER_OFFICER
@@ -563,10 +584,36 @@ def polish_and_english(path: Path) -> bytes:
 
 
 def leaflet_titles(pdf: Path) -> tuple[int, int]:
-    """How often the Polish and the English leaflet's titles are printed: each letter names its leaflet once
-    (the Polish letter the Polish title), each leaflet prints its own once."""
+    """How often the Polish and the English leaflet's titles are printed: each letter names the leaflet
+    enclosed after it once (its advice's heading), each leaflet prints its own once."""
     pages = " ".join(page_texts(pdf))
     return pages.count(POLISH_LEAFLET), pages.count(ENGLISH_LEAFLET)
+
+
+def polish_letter_names(out: Path, manifest: dict) -> tuple[str, list[str]]:
+    """The Polish resident's own letter (its own PDF: the leaflets are in the batch only): its words, and
+    the languages its PDF's headings are tagged in."""
+    from .pdfsee import element_languages
+
+    (entry,) = [e for e in manifest["letters"] if e["asked"] == "pl"]
+    letter = out / entry["file"]
+    return " ".join(page_texts(letter)), sorted(
+        {lang for _, kind, lang in element_languages(letter) if kind == "/H2"}
+    )
+
+
+def word_heading_languages(docx: Path, heading: str) -> set[str]:
+    """The languages Word is told the paragraphs reading ``heading`` are in."""
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as archive:
+        from lxml import etree
+
+        root = etree.fromstring(archive.read("word/document.xml"))
+    found = set()
+    for p in root.iter(f"{ns}p"):
+        if "".join(t.text or "" for t in p.iter(f"{ns}t")).replace("\u200e", "").strip() == heading:
+            found |= {el.get(f"{ns}val") or el.get(f"{ns}bidi") for el in p.iter(f"{ns}lang")}
+    return found
 
 
 def test_the_leaflet_in_english_for_everyone_goes_through_the_queue_and_the_worker(client, app, tmp_path):
@@ -596,7 +643,8 @@ def test_the_leaflet_in_english_for_everyone_goes_through_the_queue_and_the_work
     assert "lock-it-leaflet" in manifest["materials"] and "lock-it-leaflet-pl" not in manifest["materials"]
     assert manifest["history"]["options"]["leaflet_language"] == "english"
     (tmp_path / "batch.pdf").write_bytes(client.get(f"/runs/{run_id}/files/batch.pdf").data)
-    assert leaflet_titles(tmp_path / "batch.pdf") == (1, 3)  # the English leaflet after both letters
+    # the English leaflet after both letters, and the Polish letter names it by its English title
+    assert leaflet_titles(tmp_path / "batch.pdf") == (0, 4)
 
     refused = make(
         client,
@@ -613,7 +661,9 @@ def test_the_command_line_gives_the_same_choice_each_residents_language_by_defau
     records = tmp_path / "two.csv"
     polish_and_english(records)
     assert (
-        letters(records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet").exit_code
+        letters(
+            records, tmp_path / "resident", content_copy, "--with-leaflet", "lock-it-leaflet", "--docx"
+        ).exit_code
         == 0
     )
     assert leaflet_titles(tmp_path / "resident" / "batch.pdf") == (
@@ -622,6 +672,10 @@ def test_the_command_line_gives_the_same_choice_each_residents_language_by_defau
     )  # the Polish leaflet for the Polish resident
     manifest = json.loads((tmp_path / "resident" / "manifest.json").read_text(encoding="utf-8"))
     assert "lock-it-leaflet-pl" in manifest["materials"]
+    words, languages = polish_letter_names(tmp_path / "resident", manifest)
+    assert POLISH_LEAFLET in words and ENGLISH_LEAFLET not in words and languages == ["pl-PL"]
+    assert word_heading_languages(tmp_path / "resident" / "batch.docx", POLISH_LEAFLET) == {"pl-PL"}
+
     english = letters(
         records,
         tmp_path / "english",
@@ -630,6 +684,18 @@ def test_the_command_line_gives_the_same_choice_each_residents_language_by_defau
         "lock-it-leaflet",
         "--leaflet-language",
         "english",
+        "--docx",
     )
     assert english.exit_code == 0, english.output
-    assert leaflet_titles(tmp_path / "english" / "batch.pdf") == (1, 3)
+    assert leaflet_titles(tmp_path / "english" / "batch.pdf") == (0, 4)
+    # the Polish letter names the leaflet enclosed as it is printed, in English, tagged as English
+    manifest = json.loads((tmp_path / "english" / "manifest.json").read_text(encoding="utf-8"))
+    words, languages = polish_letter_names(tmp_path / "english", manifest)
+    assert (
+        ENGLISH_LEAFLET in words and POLISH_LEAFLET not in words and "Zamknij" in words
+    )  # its advice still Polish
+    assert languages == ["en-GB", "pl-PL"]
+    docx = tmp_path / "english" / "batch.docx"
+    assert POLISH_LEAFLET not in words and word_heading_languages(docx, ENGLISH_LEAFLET) == {"en-GB"}
+    (entry,) = [e for e in manifest["letters"] if e["asked"] == "pl"]
+    assert word_heading_languages(tmp_path / "english" / entry["docx_file"], ENGLISH_LEAFLET) == {"en-GB"}

@@ -9,6 +9,7 @@ draw the very same words from it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -94,6 +95,32 @@ def block_data(block: Block, values: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def versions_of(content: Content, material: Material) -> list[Material]:
+    """``material``'s original and every translation of it, in the content's order."""
+    original = material.spec.translation_of or material.id
+    return [m for m in content.materials.values() if original in (m.id, m.spec.translation_of)]
+
+
+def enclosed_heading(
+    content: Content, language: str, heading: str | None, enclosed: Sequence[Material]
+) -> dict[str, Any]:
+    """The letter's heading that names the leaflet enclosed after it, as that leaflet is titled.
+
+    A letter's advice is headed by the title of the leaflet that goes with it ("Lock it, check it, hide
+    it"; "Zamknij, sprawdź, schowaj" in the Polish letter).  When no leaflet enclosed is in the letter's
+    language (the leaflet in English for everyone, review/routing.py) and the heading is the title of a
+    version of the leaflet enclosed, the heading becomes the title printed on the leaflet enclosed, in
+    its language (``lang``: the template marks it so).  Otherwise nothing changes ({})."""
+    if not heading or not enclosed:
+        return {}
+    if any(primary_subtag(m.spec.language) == primary_subtag(language) for m in enclosed):
+        return {}
+    for leaflet in enclosed:
+        if heading.strip() in {m.spec.title.strip() for m in versions_of(content, leaflet)}:
+            return {"heading": leaflet.spec.title, "lang": leaflet.spec.language}
+    return {}
+
+
 def qr_codes(
     content: Content, material: Material, source: str, link_ids: list[str] | None = None
 ) -> list[dict[str, Any]]:
@@ -170,8 +197,12 @@ def letter_context(
     watermark: str | None = None,
     anchor_suffix: str = "",
     bilingual: bool = False,
+    enclosed: Sequence[Material] = (),
 ) -> dict[str, Any]:
     """Everything the letter template prints for ``letter``, as plain data.
+
+    ``enclosed``: the leaflet(s) printed after the letter (the route's), whose title the advice's heading
+    names (:func:`enclosed_heading`).
 
     ``bilingual``: the letter is one of a Welsh and English pair (review/routing.py),
     so it carries its ``welsh_welcome`` block, when the material has one; the
@@ -195,6 +226,8 @@ def letter_context(
             }
         )
     welcome = material.blocks.get(WELSH_WELCOME) if bilingual else None
+    advice = block_data(material.block("advice"), values)
+    advice.update(enclosed_heading(content, spec.language, advice["heading"], enclosed))
     return {
         "anchor_suffix": anchor_suffix,
         "lang": spec.language,
@@ -221,7 +254,7 @@ def letter_context(
         **({WELSH_WELCOME: block_data(welcome, values)} if welcome is not None else {}),
         "findings": findings,
         "vehicles": vehicles,
-        "advice": block_data(material.block("advice"), values),
+        "advice": advice,
         "keep_informed": block_data(material.block("keep_informed"), values),
         "qr_codes": qr_codes(content, material, "letter"),
         "report": block_data(material.block("report"), values),

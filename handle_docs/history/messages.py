@@ -4,16 +4,20 @@ by Priya Lang, comms lead"."""
 from __future__ import annotations
 
 from handle_docs.review.signoffs import APPROVED
+from handle_docs.wording.labels import section_name
 
 
 def _field_words(key: str) -> str:
-    """``blocks.findings.insecure_vehicle.text`` → ``findings insecure vehicle``."""
+    """``blocks.findings.insecure_vehicle.text`` → ``what we found › a car not locked``, the section as the
+    editor names it (a heading: ``… heading``)."""
     parts = key.split(".")
     if parts[0] == "blocks":
         parts = parts[1:]
-    if parts and parts[-1] in ("text", "heading") and len(parts) > 1:
-        parts = parts[:-1] if parts[-1] == "text" else [*parts[:-1], "heading"]
-    return " ".join(parts).replace("_", " ").replace("-", " ")
+    heading = len(parts) > 1 and parts[-1] == "heading"
+    if len(parts) > 1 and parts[-1] in ("text", "heading"):
+        parts = parts[:-1]
+    name = section_name(".".join(parts).replace("-", "_")) + (" heading" if heading else "")
+    return name[:1].lower() + name[1:]
 
 
 def _title(title: str) -> str:

@@ -165,8 +165,12 @@ def render_docx(
     author: str,
     lang: str,
     large_print: bool = False,
+    headings_in: dict[str, str] | None = None,
 ) -> bytes:
-    """Render ``context`` through a docxtpl ``template``; return .docx bytes."""
+    """Render ``context`` through a docxtpl ``template``; return .docx bytes.
+
+    ``headings_in``: a paragraph with exactly this text is in that language, not the document's
+    (a heading naming a leaflet in English inside a Polish letter: compose/context.enclosed_heading)."""
     data = template if isinstance(template, bytes) else _read_template(Path(template))
     tpl = DocxTemplate(io.BytesIO(data))
     alts: dict[str, str] = {}  # sha256 of a picture's bytes -> its alt text
@@ -196,6 +200,7 @@ def render_docx(
         _use_large_print_styles(document)
     _set_language(document, lang)
     _mark_runs(document, lang)
+    _mark_paragraphs_in(document, headings_in or {})
     core = document.core_properties
     core.title = title
     core.author = author
@@ -218,6 +223,11 @@ def render_letter_docx(context: dict[str, Any], content: Content, material: Mate
         author=context["force"]["name"],
         lang=context["lang"],
         large_print=bool(context.get("large_print")),
+        headings_in={
+            _clean(block["heading"]): block["lang"]
+            for block in context.values()
+            if isinstance(block, dict) and block.get("lang") and block.get("heading")
+        },
     )
 
 
@@ -394,6 +404,35 @@ def _mark_runs(document, lang: str) -> None:
                 elif rtl:
                     _hold_left_to_right(r)
                 child_in_order(rpr, "lang", RPR_ORDER).set(w_tag("bidi" if rtl else "val"), lang)
+
+
+def _mark_paragraphs_in(document, languages: dict[str, str]) -> None:
+    """Each paragraph whose text is a key of ``languages``: its runs in that language (``w:val``, or
+    ``w:bidi`` for a right-to-left one), left to right or right to left as that language is."""
+    if not languages:
+        return
+    for part in _story_parts(document):
+        root = _part_root(part)
+        if root is None:
+            continue
+        for p in root.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in p.iter(qn("w:t"))).replace(LRM, "").strip()
+            lang = languages.get(text)
+            if lang is None:
+                continue
+            rtl = text_direction(lang) == "rtl"
+            for r in p.iter(qn("w:r")):
+                rpr = properties(r, "rPr")
+                for old in rpr.findall(qn("w:rtl")):
+                    rpr.remove(old)
+                if rtl:
+                    child_in_order(rpr, "rtl", RPR_ORDER)
+                for t in r.iter(qn("w:t")):
+                    t.text = (t.text or "").replace(LRM, "")
+                mark = child_in_order(rpr, "lang", RPR_ORDER)
+                for attr in ("val", "bidi"):
+                    mark.attrib.pop(w_tag(attr), None)
+                mark.set(w_tag("bidi" if rtl else "val"), lang)
 
 
 LRM = "\u200e"

@@ -8,7 +8,12 @@
   ``/Row`` for a header of its row (``scope="row"``, or a header first in a
   body row), so a screen reader can say "Registration: AB12 CDE" for a data
   cell.  WeasyPrint links the data cells to their headers (``/Headers``) but
-  gives the headers no scope (PDF/UA-1, Matterhorn 15-003).
+  gives the headers no scope (PDF/UA-1, Matterhorn 15-003);
+* ``/Lang`` on the element of a box whose HTML element names its own
+  language inside a page's article (``<h2 lang="en-GB">`` in a Polish
+  letter: the leaflet enclosed named by its English title), so a screen
+  reader speaks it in that language.  The articles' own languages are
+  render/langtags.py's (per page).
 
 :func:`install` hooks both into WeasyPrint once per process; it is called when
 :mod:`handle_docs.render.pdf` is imported.
@@ -18,11 +23,16 @@ from __future__ import annotations
 
 import pydyf
 import weasyprint.pdf as weasyprint_pdf
+import weasyprint.pdf.tags as weasyprint_tags
 from weasyprint.formatting_structure import boxes
 
 from handle_docs.render import actualtext
 
 _original_add_tags = weasyprint_pdf.add_tags
+_original_build_box_tree = weasyprint_tags._build_box_tree
+
+#: Elements whose ``lang`` is the document's or the page's (render/langtags.py), not a part's own.
+PAGE_LANGUAGE_TAGS = ("html", "body", "article")
 
 #: ``scope`` attribute of a ``<th>`` -> ``/Scope`` of its ``TH``.
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
@@ -55,6 +65,22 @@ def scope_headers(document) -> None:
                     attributes["Scope"] = header_scope(cell, row, in_head)
 
 
+def own_language(box) -> str | None:
+    """The ``lang`` a box's element gives a part of a page in another language, or None."""
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) in PAGE_LANGUAGE_TAGS:
+        return None
+    return (element.attrib.get("lang") or "").strip() or None
+
+
+def _build_box_tree(box, parent, *args):
+    lang = own_language(box)
+    for element in _original_build_box_tree(box, parent, *args):
+        if lang and "Lang" not in element:
+            element["Lang"] = pydyf.String(lang)
+        yield element
+
+
 def _add_tags(pdf, document, pdf_version, page_streams):
     extra = actualtext.take_extra_mcids(page_streams)
     _original_add_tags(pdf, document, pdf_version, page_streams)
@@ -63,6 +89,8 @@ def _add_tags(pdf, document, pdf_version, page_streams):
 
 
 def install() -> None:
-    """Hook the text layer and the header scopes into WeasyPrint (once; again changes nothing)."""
+    """Hook the text layer, the header scopes and the parts in another language into WeasyPrint (once;
+    again changes nothing)."""
     actualtext.install()
     weasyprint_pdf.add_tags = _add_tags
+    weasyprint_tags._build_box_tree = _build_box_tree

@@ -38,6 +38,12 @@ def long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day is not None else ""
 
 
+def moment_words(when: dt.datetime) -> str:
+    """'14 November 2026 at 10:32', as ``when`` is given (turned into the force's zone by the caller:
+    history/numbering.py, web/common.shown_time)."""
+    return f"{long_date(when.date())} at {when:%H:%M}"
+
+
 def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
@@ -57,7 +63,7 @@ class VersionLabel:
         if self.edited_by:
             text += f", edited by {self.edited_by}"
         if self.edited_at is not None:
-            text += f" on {long_date(self.edited_at.date())} at {self.edited_at:%H:%M}"
+            text += f" on {moment_words(self.edited_at)}"
         return text
 
 

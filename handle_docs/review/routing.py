@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from handle_docs.compose.context import versions_of
 from handle_docs.compose.letters import build_letters
 from handle_docs.models import Problem, RecordSet
 from handle_docs.records.printable import screen
@@ -76,7 +77,8 @@ class LetterPlan:
 
 
 def translations(content: Content, base: Material) -> list[Material]:
-    return [m for m in content.materials.values() if m.spec.translation_of == base.id]
+    """The translations of the original ``base`` (compose/context.versions_of, without the original)."""
+    return [m for m in versions_of(content, base) if m.spec.translation_of == base.id]
 
 
 def translation_into(content: Content, base: Material, language: str) -> Material | None:

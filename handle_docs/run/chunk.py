@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
-from markupsafe import Markup
 
 from handle_docs.compose.context import leaflet_context, letter_context
 from handle_docs.models import Letter, Reject
@@ -385,7 +384,8 @@ class ChunkRenderer:
         of them all (with the shared-back layout, each one's address part
         only), then the leaflets."""
         contexts = []
-        fragment: Markup | None = None
+        fragment = None
+        enclosed = [self.content.material(mid) for mid in route.leaflets]
         for index, mid in enumerate(route.letters):
             material = self.content.material(mid)
             context = letter_context(
@@ -395,6 +395,7 @@ class ChunkRenderer:
                 watermark=self.settings.watermark,
                 anchor_suffix=part_suffix(index),
                 bilingual=route.bilingual,
+                enclosed=enclosed,
             )
             drawn = address_context(context) if is_shared_back(material.spec) else context
             part = self.html.fragment(material.spec.template, drawn)

@@ -15,15 +15,13 @@ the last admin out; ``handle-docs users disable`` still can).
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from handle_docs.identity import accounts as accounts_lib
 from handle_docs.identity import audit, oidc
 from handle_docs.identity.accounts import ADMIN
 from handle_docs.identity.sessions import end_for_account
-from handle_docs.web.common import role_words, settings
+from handle_docs.web.common import role_words, settings, shown_time
 from handle_docs.web.identity import accounts, current_actor, requires_role, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,10 +35,6 @@ EVENT_WORDS = {
     audit.SSO_REFUSED: "Sign-in through the force's accounts refused: the answer failed a check",
     audit.NO_ROLE: "Sign-in through the force's accounts refused: no role in this workspace",
 }
-
-
-def when(seconds: float | None) -> str:
-    return time.strftime("%d %b %Y %H:%M UTC", time.gmtime(seconds)) if seconds else "never"
 
 
 def _account_or_404(account_id: str) -> accounts_lib.Account:
@@ -57,7 +51,7 @@ def _signed_in_by_provider(instance, last: dict, live: dict, me: str | None) -> 
             "id": p.account,
             "name": p.name or p.subject,
             "roles": role_words(p.roles) or "none (refused)",
-            "last": when(last.get(p.account, p.last_signin)),
+            "last": shown_time(last.get(p.account, p.last_signin)),
             "sessions": live.get(p.account, 0),
             "self": p.account == me,
         }
@@ -77,7 +71,7 @@ def index():
             "roles": role_words(a.roles),
             "disabled": a.disabled,
             "demo": a.demo,
-            "last": when(last.get(a.id)),
+            "last": shown_time(last.get(a.id)),
             "sessions": live.get(a.id, 0),
             "self": a.id == current_actor().id,
         }
@@ -121,7 +115,7 @@ def audit_page():
     names = {p.account: p.name or p.subject for p in oidc.people(instance)}  # a person, not sso:<subject>
     rows = [
         {
-            "at": when(e.at),
+            "at": shown_time(e.at),
             "event": EVENT_WORDS.get(e.event, e.event),
             "account": names.get(e.account, e.account) if e.account else "(no such account)",
             "address": e.address or "unknown",

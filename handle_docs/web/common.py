@@ -4,11 +4,14 @@ for a review state."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from flask import abort, current_app, g
 
-from handle_docs.history.numbering import Numbering
+from handle_docs.history.numbering import Numbering, force_zone
 from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
-from handle_docs.review.labels import VersionLabel, long_date
+from handle_docs.review.labels import VersionLabel, long_date, moment_words
 from handle_docs.services.previews import Previewer
 from handle_docs.web.identity import Actor
 from handle_docs.web.state import Loaded, loaded  # noqa: F401  (the pages take it from here)
@@ -52,6 +55,32 @@ def version_label(content: Content, status: MaterialStatus) -> VersionLabel:
     return g.numbering.label(status, content.materials[status.material_id].spec.last_edited_by)
 
 
+def in_force_zone(when: dt.datetime | float | str) -> dt.datetime:
+    """A moment (an aware or UTC datetime, seconds since the epoch, or an ISO 8601 time as the records keep
+    it) in the force's time zone (``time_zone`` in content/workspace.yaml, as the version labels:
+    history/numbering.force_zone), looked up once per request."""
+    if isinstance(when, (int, float)):
+        when = dt.datetime.fromtimestamp(when, dt.UTC)
+    elif isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    if "force_zone" not in g:
+        g.force_zone = force_zone(Path(settings().content))
+    return when.astimezone(g.force_zone)
+
+
+def shown_time(when: dt.datetime | float | str | None, none: str = "never") -> str:
+    """'14 November 2026 at 10:32' in the force's zone, the one way a page shows a moment (ISO and UTC
+    only inside Technical details); ``none`` when there is no moment."""
+    return moment_words(in_force_zone(when)) if when not in (None, "", 0) else none
+
+
+def shown_day(when: dt.datetime | float | str) -> str:
+    """'14 November 2026': the day a moment falls on in the force's zone."""
+    return long_date(in_force_zone(when).date())
+
+
 def state_words(status: MaterialStatus) -> str:
     """The review state in the words ``handle-docs review status`` prints
     (there in capitals unless approved)."""
@@ -92,6 +121,6 @@ def run_name(content: Content | None, uploaded: str) -> str:
     """A run as the officer knows it: 'Operation Larkspur, Eastmoor, 14 November 2026' (the operation and its
     patrol date), else the day it was uploaded."""
     if content is None:
-        return f"Uploaded on {uploaded[:10]}"
+        return f"Uploaded on {shown_day(uploaded)}"
     op = content.operation.operation
     return f"{op.name}, {op.area}, {long_date(op.patrol_date)}"

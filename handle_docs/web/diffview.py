@@ -8,16 +8,10 @@ import re
 from collections.abc import Iterable
 
 from handle_docs.review.wording import SectionDiff
+from handle_docs.wording.labels import section_name
 
 #: The word diff's marks (``[-gone-]``, ``{+new+}``), read back into removed / added pieces for the page.
 MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-SECTION_NAMES = {
-    "title": "Title",
-    "labels": "Labels",
-    "items": "Item names",
-    "contact": "Contact details",
-    "links": "Links and QR codes",
-}
 
 
 def pieces(line: str) -> list[tuple[str, str]]:
@@ -31,17 +25,6 @@ def pieces(line: str) -> list[tuple[str, str]]:
     if at < len(line):
         out.append(("same", line[at:]))
     return out
-
-
-def section_name(name: str) -> str:
-    """A section of the resident's text as the editor names it
-    ('findings.insecure_vehicle' → 'Findings › insecure vehicle')."""
-    if name in SECTION_NAMES:
-        return SECTION_NAMES[name]
-    return " › ".join(
-        part.replace("_", " ").capitalize() if i == 0 else part.replace("_", " ")
-        for i, part in enumerate(name.split("."))
-    )
 
 
 def sections_view(diffs: Iterable[SectionDiff]) -> list[dict]:

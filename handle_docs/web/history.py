@@ -26,7 +26,7 @@ from handle_docs.review.labels import long_date
 from handle_docs.review.policy import load_policy
 from handle_docs.review.wording import SectionDiff
 from handle_docs.services.proofs import ProofError, proof_of_version
-from handle_docs.web.common import content_or_404, material_or_404, settings
+from handle_docs.web.common import content_or_404, material_or_404, settings, shown_time
 from handle_docs.web.diffview import sections_view
 from handle_docs.web.identity import Actor, accounts, current_actor
 from handle_docs.wording.workspace_settings import load_config
@@ -145,6 +145,7 @@ def page(material_id: str):
         labels={v.number: numbering.label_of(v) for v in found},
         role_name=load_policy(content.root)[0].role_name,
         long_date=long_date,
+        shown_time=shown_time,
         sections_view=sections_view,
         compared=compared,
         push=pusher_for_admins(),

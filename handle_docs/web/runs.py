@@ -12,7 +12,6 @@ address or registration is ever in a URL or a page title.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tempfile
 import time
@@ -40,7 +39,7 @@ from handle_docs.records.check import check_records
 from handle_docs.records.labels import column_name
 from handle_docs.records.read import MAX_FILE_BYTES
 from handle_docs.review import ReviewError, statuses_for
-from handle_docs.review.labels import long_date, state_sentence
+from handle_docs.review.labels import state_sentence
 from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
 from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
@@ -59,7 +58,7 @@ from handle_docs.services.workspace_runs import (
     read_json,
 )
 from handle_docs.web import limits
-from handle_docs.web.common import loaded, review_roles_of, run_name, settings
+from handle_docs.web.common import loaded, review_roles_of, run_name, settings, shown_day, shown_time
 from handle_docs.web.identity import OFFICER, current_actor, requires_role
 from handle_docs.wording.workspace_settings import load_config
 
@@ -171,16 +170,11 @@ def runs_shown() -> list[dict]:
             "run": r,
             "name": run_name(content, r.uploaded),
             "state": STATE_WORDS.get(r.state, r.state),
-            "uploaded": _moment(r.uploaded),
-            "expires": _day(r.expires),
+            "uploaded": shown_time(r.uploaded),
+            "expires": shown_day(r.expires),
         }
         for r in store().of(actor_id())
     ]
-
-
-def _moment(iso: str) -> str:
-    when = dt.datetime.fromisoformat(iso)
-    return f"{long_date(when.date())} at {when:%H:%M} UTC"
 
 
 @bp.get("/")
@@ -586,14 +580,10 @@ def results(run_id: str):
         others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
         print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
         name=run_name(loaded().content, record.uploaded),
-        expires=_day(record.expires),
+        expires=shown_day(record.expires),
         notes=read_json(store().extras_dir(record) / "notes.json") or [],
         braille_warnings=braille_warnings(manifest.get("braille")),
     )
-
-
-def _day(iso: str) -> str:
-    return long_date(dt.date.fromisoformat(iso[:10]))
 
 
 @bp.get("/<run_id>/files/all.zip")

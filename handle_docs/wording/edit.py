@@ -36,6 +36,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from handle_docs.models import Problem
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, Material, load_material
+from handle_docs.wording.labels import section_name
 from handle_docs.wording.yamlfile import YamlDoc, parse_yaml
 
 #: Longest value a field may hold (a whole letter is about 4,000 characters).
@@ -50,7 +51,7 @@ class EditableField:
 
     key: str  # dotted YAML key, as lint reports it: "blocks.opening", "labels.date"
     kind: str  # title, heading, text, label or item
-    label: str  # what the form calls it, e.g. "Findings › insecure vehicle: text"
+    label: str  # what the form calls it, e.g. "What we found › a car not locked: text"
     value: str
     line: int | None
     block: str | None = None  # the block it belongs to ("findings.insecure_vehicle"), if any
@@ -95,12 +96,6 @@ def _words(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _block_label(name: str) -> str:
-    return " › ".join(
-        _words(part).capitalize() if i == 0 else _words(part) for i, part in enumerate(name.split("."))
-    )
-
-
 def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
     """Title, then each block (heading, text) in the order a resident reads
     it, then labels, item names and QR code labels; keyed like ``handle-docs lint``."""
@@ -108,7 +103,7 @@ def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
     fields = [EditableField("title", TITLE, "Title", spec.title, doc.line_of("title"))]
     for name, block in material.blocks.items():
         base = f"blocks.{name}"
-        label = _block_label(name)
+        label = section_name(name)
         text_key = f"{base}.text" if f"{base}.text" in doc.lines else base
         if block.heading is not None:
             fields.append(

@@ -23,6 +23,37 @@ MEANINGS = {
     "signatory_role": "the role of who signs the letter",
 }
 
+#: The letter's sections as a person names them (the wording's keys are the files' business): the editor's
+#: boxes, the review page's and the History tab's "what changed".
+SECTION_NAMES = {
+    "title": "Title",
+    "labels": "Labels",
+    "items": "Item names",
+    "contact": "Contact details",
+    "links": "Links and QR codes",
+    "greeting": "Greeting",
+    "opening": "Opening",
+    "findings": "What we found",
+    "insecure_vehicle": "a car not locked",
+    "items_on_display": "things on show",
+    "keys_visible": "keys in sight",
+    "all_secure": "every car locked",
+    "advice": "Advice",
+    "keep_informed": "Staying in touch",
+    "report": "Reporting a crime",
+    "closing": "Closing",
+    "sign_off": "Sign-off",
+    "welsh_welcome": "Welcome in Welsh",
+}
+
+
+def section_name(key: str) -> str:
+    """A section of the resident's text as a person names it: 'findings.insecure_vehicle' → 'What we found ›
+    a car not locked'; a section the table does not know by its key's words ('new_part' → 'New part')."""
+    parts = [SECTION_NAMES.get(part, part.replace("_", " ")) for part in key.split(".")]
+    return " › ".join(part[:1].upper() + part[1:] if i == 0 else part for i, part in enumerate(parts))
+
+
 UNKNOWN = re.compile(r"^unknown placeholder (\{[^}]*\})")
 
 
