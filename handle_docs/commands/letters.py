@@ -144,9 +144,16 @@ def letters(
         jobs=jobs or os.cpu_count() or 1,
         resume=resume,
     )
+    outcome = _make(request, content, quiet=quiet)
+    _say_what_was_made(outcome, out_dir, draft=draft)
+
+
+def _make(request, content, *, quiet):
+    """Run the letters-run service with a progress bar; a run that stops is told in the words of its
+    stage (or of Ctrl-C, or of a failed write) and ends the command."""
     progress = Progress(sys.stderr, quiet=quiet)
     try:
-        outcome = make_letters(
+        return make_letters(
             request,
             content=content,
             progress_start=progress.start,
@@ -157,18 +164,22 @@ def letters(
     except RunStopped as exc:
         if exc.stage == "gate":
             refuse_unapproved(
-                exc.approval, making="letters", draft=draft, draft_hint="never for delivery", warned=True
+                exc.approval,
+                making="letters",
+                draft=request.draft,
+                draft_hint="never for delivery",
+                warned=True,
             )
         fail(exc.problems, HEADINGS[exc.stage])
     except KeyboardInterrupt:
         click.echo(
-            f"\nstopped. Nothing in {out_dir} was changed; run the same command with --resume to carry on.",
+            f"\nstopped. Nothing in {request.out_dir} was changed; run the same command with --resume to carry on.",
             err=True,
         )
         sys.exit(130)
     except OSError as exc:
         click.echo(
-            f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {out_dir} was changed; "
+            f"could not write the run: {exc.strerror or type(exc).__name__}. Nothing in {request.out_dir} was changed; "
             "free some space (or fix the permission) and run again with --resume.",
             err=True,
         )
@@ -177,6 +188,10 @@ def letters(
         fail(exc.problems, "content cannot be used")
     finally:
         progress.close()
+
+
+def _say_what_was_made(outcome, out_dir, *, draft):
+    """Print what the run made: letters, pages, rejects, warnings, speed and the braille warnings."""
     result, figures, seconds = outcome.result, outcome.figures, outcome.seconds
     rate = len(result.letters) / seconds if seconds else 0.0
     click.echo(

@@ -151,6 +151,40 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
         fail(exc.problems, "review policy cannot be used")
     if not registry.pin_refused:
         warn_unpinned(registry.pin_problem)
+    click.echo(table(_status_rows(registry, statuses)))
+    click.echo("")
+    click.echo(
+        "Verified sign-offs standing on the current versions (person [registry id], role, signing key):"
+    )
+    for s in [registry, *statuses]:
+        standing = sorted(s.tally.approvers + s.tally.requests, key=lambda e: (e.date, e.index))
+        click.echo(f"  {s.material_id} {s.short}: " + ("none" if not standing else ""))
+        for entry in standing:
+            click.echo(f"    {_signed(entry)}")
+    if registry.trusted is not None and not registry.approved:
+        click.echo(f"  (sign-offs are judged by the approved registry version {registry.trusted.short})")
+    if verbose:
+        _echo_parts(registry, statuses)
+    problems = registry.problems + [p for s in statuses for p in s.problems] + extra
+    if problems:
+        click.echo("")
+        print_problems(problems, "sign-off records")
+    bad = [s for s in [registry, *statuses] if not s.approved]
+    click.echo("")
+    if bad:
+        click.echo(
+            f"NOT READY: {len(bad)} of {len(statuses) + 1} (materials and the reviewer registry) not approved "
+            "for their current version: " + ", ".join(s.material_id for s in bad)
+        )
+        click.echo("See what changed with: handle-docs review diff MATERIAL")
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(
+        f"ready: all {len(statuses)} material(s) and the reviewer registry approved for their current version"
+    )
+
+
+def _status_rows(registry, statuses):
+    """The status table's rows: a heading, the reviewer registry, then each material."""
     rows = [["MATERIAL", "VERSION", "STATE", "APPROVED BY", "REVIEW BY", "MISSING"]]
     rows.append(
         [
@@ -173,53 +207,29 @@ def status_cmd(content_dir, templates, review_dir, today_text, verbose):
                 "; ".join(s.missing()) or "-",
             ]
         )
-    click.echo(table(rows))
+    return rows
+
+
+def _echo_parts(registry, statuses):
+    """With --verbose: the registry's fingerprint, pin and approved versions, and each version's parts."""
     click.echo("")
-    click.echo(
-        "Verified sign-offs standing on the current versions (person [registry id], role, signing key):"
-    )
-    for s in [registry, *statuses]:
-        standing = sorted(s.tally.approvers + s.tally.requests, key=lambda e: (e.date, e.index))
-        click.echo(f"  {s.material_id} {s.short}: " + ("none" if not standing else ""))
-        for entry in standing:
-            click.echo(f"    {_signed(entry)}")
-    if registry.trusted is not None and not registry.approved:
-        click.echo(f"  (sign-offs are judged by the approved registry version {registry.trusted.short})")
-    if verbose:
+    click.echo(f"{REGISTRY_ID} ({registry.path})")
+    click.echo(f"  fingerprint: {registry.fingerprint or '-'}")
+    click.echo(f"  pinned root: {registry.pin_record or 'none'}")
+    click.echo(f"  sign-offs: {registry.signoff_file}")
+    click.echo(f"  approved versions, in order: {', '.join(registry.approved_versions) or 'none'}")
+    for s in statuses:
         click.echo("")
-        click.echo(f"{REGISTRY_ID} ({registry.path})")
-        click.echo(f"  fingerprint: {registry.fingerprint or '-'}")
-        click.echo(f"  pinned root: {registry.pin_record or 'none'}")
-        click.echo(f"  sign-offs: {registry.signoff_file}")
-        click.echo(f"  approved versions, in order: {', '.join(registry.approved_versions) or 'none'}")
-        for s in statuses:
-            click.echo("")
-            click.echo(f"{s.material_id} ({s.source}, version {s.version})")
-            click.echo(f"  fingerprint: {s.fingerprint}")
-            click.echo(
-                f"  policy: {s.policy.describe()}"
-                + ("" if s.policy.editor_may_approve else ", not by the last editor")
-            )
-            click.echo(f"  sign-offs: {s.signoff_file}")
-            click.echo("  made of:")
-            for part in s.parts:
-                click.echo(f"    {part.kind:<8} {part.name}  {part.sha256[:12]}")
-    problems = registry.problems + [p for s in statuses for p in s.problems] + extra
-    if problems:
-        click.echo("")
-        print_problems(problems, "sign-off records")
-    bad = [s for s in [registry, *statuses] if not s.approved]
-    click.echo("")
-    if bad:
+        click.echo(f"{s.material_id} ({s.source}, version {s.version})")
+        click.echo(f"  fingerprint: {s.fingerprint}")
         click.echo(
-            f"NOT READY: {len(bad)} of {len(statuses) + 1} (materials and the reviewer registry) not approved "
-            "for their current version: " + ", ".join(s.material_id for s in bad)
+            f"  policy: {s.policy.describe()}"
+            + ("" if s.policy.editor_may_approve else ", not by the last editor")
         )
-        click.echo("See what changed with: handle-docs review diff MATERIAL")
-        sys.exit(EXIT_PROBLEMS)
-    click.echo(
-        f"ready: all {len(statuses)} material(s) and the reviewer registry approved for their current version"
-    )
+        click.echo(f"  sign-offs: {s.signoff_file}")
+        click.echo("  made of:")
+        for part in s.parts:
+            click.echo(f"    {part.kind:<8} {part.name}  {part.sha256[:12]}")
 
 
 # --- diff ----------------------------------------------------------------------

@@ -283,36 +283,10 @@ def serve(
     """The workspace: edit wording, review and approve in a browser.
 
     Opens nothing by itself: it prints the address to open."""
-    if not content_dir.is_dir():
-        raise click.UsageError(f"--content {content_dir}: no such folder")
-    if trusted_header and not trusted_proxies:
-        raise click.UsageError("--trusted-header needs at least one --trusted-proxy ADDR to accept it from")
-    if key is not None and not key.is_file():
-        raise click.UsageError(f"--key {key}: no such file")
-    if crimes_dir is not None:
-        try:  # a wrong file is refused now, by its file, row and column, not found by an officer later
-            load_crimes(crimes_dir)
-        except ProblemsError as exc:
-            fail(exc.problems, f"--crimes {crimes_dir} cannot be used as police.uk crime data")
+    _refuse_wrong_options(content_dir, trusted_header, trusted_proxies, key, crimes_dir)
     logs.apply(log_format)  # here and in the worker it starts
-    if demo_accounts:
-        if host != LOOPBACK:  # published passwords: this computer only
-            raise click.UsageError(
-                f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}"
-            )
-        _demo_accounts(content_dir, instance)
-    try:
-        found = accounts_lib.load_accounts(instance)
-    except accounts_lib.AccountError as exc:
-        raise click.UsageError(str(exc)) from None
-    sso = _sso(content_dir, instance, public_url)
-    has_accounts = bool(found) or bool(trusted_header) or sso is not None
-    check_host(
-        host,
-        accounts=has_accounts,
-        demo=published(found) if host != LOOPBACK else (),
-        public_url=public_url,
-        instance=instance,
+    sso, has_accounts = _accounts(
+        content_dir, instance, host, public_url, trusted_header, demo_accounts=demo_accounts
     )
     from handle_docs.web import create_app
     from handle_docs.web.app import Settings
@@ -368,3 +342,44 @@ def _cookie_note(public_url: str | None, trusted_proxies: tuple[str, ...]) -> No
             "cookies are Secure.",
             err=True,
         )
+
+
+def _refuse_wrong_options(content_dir, trusted_header, trusted_proxies, key, crimes_dir):
+    """Refuse, before anything starts, a missing content folder or key, a trusted header without a
+    trusted proxy, and a --crimes folder that is not police.uk crime data."""
+    if not content_dir.is_dir():
+        raise click.UsageError(f"--content {content_dir}: no such folder")
+    if trusted_header and not trusted_proxies:
+        raise click.UsageError("--trusted-header needs at least one --trusted-proxy ADDR to accept it from")
+    if key is not None and not key.is_file():
+        raise click.UsageError(f"--key {key}: no such file")
+    if crimes_dir is not None:
+        try:  # a wrong file is refused now, by its file, row and column, not found by an officer later
+            load_crimes(crimes_dir)
+        except ProblemsError as exc:
+            fail(exc.problems, f"--crimes {crimes_dir} cannot be used as police.uk crime data")
+
+
+def _accounts(content_dir, instance, host, public_url, trusted_header, *, demo_accounts):
+    """Make the demo's accounts if asked, read the accounts and the single sign-on settings, and check
+    the host may be served with them; returns (sso, whether anyone signs in)."""
+    if demo_accounts:
+        if host != LOOPBACK:  # published passwords: this computer only
+            raise click.UsageError(
+                f"--demo-accounts: their passwords are published, so --host must be {LOOPBACK}"
+            )
+        _demo_accounts(content_dir, instance)
+    try:
+        found = accounts_lib.load_accounts(instance)
+    except accounts_lib.AccountError as exc:
+        raise click.UsageError(str(exc)) from None
+    sso = _sso(content_dir, instance, public_url)
+    has_accounts = bool(found) or bool(trusted_header) or sso is not None
+    check_host(
+        host,
+        accounts=has_accounts,
+        demo=published(found) if host != LOOPBACK else (),
+        public_url=public_url,
+        instance=instance,
+    )
+    return sso, has_accounts

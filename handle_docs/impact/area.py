@@ -206,6 +206,41 @@ def buffer_ring(crimes: Crimes, area: set[str], metres: float) -> list[str]:
     return ring
 
 
+def _area_from_streets(matches: StreetMatches, doc: YamlDoc | None) -> tuple[list[str], list[Problem]]:
+    """The area's LSOAs from the records' street names, and the problems that leave it unsettled (a
+    street in more than one LSOA, or no street found)."""
+    problems: list[Problem] = []
+    if matches.ambiguous:
+        # The street itself is not in the message (messages carry no part of an address): the edge
+        # shows matches.ambiguous beside it, where the person who ran the command reads it.
+        for codes in matches.ambiguous.values():
+            problems.append(
+                _problem(
+                    doc,
+                    "area.lsoa",
+                    f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not "
+                    "guessed; list the patrolled LSOAs in area.lsoa",
+                )
+            )
+    area = sorted(set(matches.matched.values()))
+    if not area and not problems:
+        searched = bool(matches.unmatched)
+        problems.append(
+            _problem(
+                doc,
+                "area.lsoa",
+                (
+                    "no patrolled street was found in the crime data"
+                    if searched
+                    else "the patrolled area is not "
+                    "given (handle-docs impact RECORDS shows the LSOAs of the records' streets)"
+                )
+                + ": list the patrolled LSOAs in area.lsoa",
+            )
+        )
+    return area, problems
+
+
 def resolve_area(
     config: ImpactArea | None, matches: StreetMatches | None, crimes: Crimes, doc: YamlDoc | None = None
 ) -> Area:
@@ -231,36 +266,9 @@ def resolve_area(
     if config is not None and config.lsoa:
         area, area_from = listed("area.lsoa", config.lsoa), OPERATION_FILE
     else:
-        matches = matches or StreetMatches()
-        if matches.ambiguous:
-            # The street itself is not in the message (messages carry no part of an address): the edge
-            # shows matches.ambiguous beside it, where the person who ran the command reads it.
-            for codes in matches.ambiguous.values():
-                problems.append(
-                    _problem(
-                        doc,
-                        "area.lsoa",
-                        f"a patrolled street is in {len(codes)} LSOAs ({', '.join(codes)}): not "
-                        "guessed; list the patrolled LSOAs in area.lsoa",
-                    )
-                )
-        area = sorted(set(matches.matched.values()))
+        area, found = _area_from_streets(matches or StreetMatches(), doc)
+        problems.extend(found)
         area_from = "street names"
-        if not area and not problems:
-            searched = bool(matches.unmatched)
-            problems.append(
-                _problem(
-                    doc,
-                    "area.lsoa",
-                    (
-                        "no patrolled street was found in the crime data"
-                        if searched
-                        else "the patrolled area is not "
-                        "given (handle-docs impact RECORDS shows the LSOAs of the records' streets)"
-                    )
-                    + ": list the patrolled LSOAs in area.lsoa",
-                )
-            )
     if problems:
         raise ProblemsError(problems)
     area_set = set(area)

@@ -222,26 +222,16 @@ def cost_context(table: CostTable) -> dict[str, Any]:
     }
 
 
-def report_context(
-    stats: Mapping[str, Any],
-    manifest: Mapping[str, Any],
-    *,
-    prices: Prices | None,
-    counts: Mapping[str, Any] | None,
-) -> dict[str, Any]:
-    """Everything the summary prints, as plain data (tests read it directly)."""
-    op = stats.get("operation") or {}
-    try:
-        day = long_date(dt.date.fromisoformat(str(op.get("patrol_date"))))
-    except ValueError:
-        day = str(op.get("patrol_date") or "")
+def _figures(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The summary's headline figures: vehicles checked, not locked, with items on show, letters, and
+    addresses interested in Neighbourhood Watch and in crime alerts."""
     checked = _int(stats, "vehicles_checked")
     insecure = _int(stats, "insecure_vehicles")
     with_items = _int(stats, "vehicles_with_items")
     letters = _int(stats, "letters")
     nws = _int(stats, "nws_interest_addresses")
     cms = _int(stats, "cms_interest_addresses")
-    figures = [
+    return [
         {"key": "vehicles_checked", "value": checked, "label": "vehicles checked"},
         {
             "key": "insecure_vehicles",
@@ -261,6 +251,22 @@ def report_context(
         },
         {"key": "cms_interest_addresses", "value": cms, "label": "addresses interested in crime alerts"},
     ]
+
+
+def report_context(
+    stats: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    *,
+    prices: Prices | None,
+    counts: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Everything the summary prints, as plain data (tests read it directly)."""
+    op = stats.get("operation") or {}
+    try:
+        day = long_date(dt.date.fromisoformat(str(op.get("patrol_date"))))
+    except ValueError:
+        day = str(op.get("patrol_date") or "")
+    figures = _figures(stats)
     cost = other = None
     if prices is not None and counts is not None:
         first = cost_table(counts, prices)

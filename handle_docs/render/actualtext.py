@@ -411,15 +411,9 @@ def _number(value: float) -> bytes:
     return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
 
 
-def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
-    """Draw ``word``'s glyphs where WeasyPrint drew them: first its dots and joins in a
-    sequence with an empty /ActualText (their own text sets MuPDF's direction for the
-    letters after them), then its anchors in one with its text, the last with a
-    character spacing that takes it to the word's end (Poppler's text ends there);
-    leave the pen (set again from the line's start) and the rise as WeasyPrint left
-    them."""
-    key = stream._current_font[0]
-    font = next(font for font in stream._fonts.values() if font.hash == key)
+def _anchors_and_rest(word: _Word, font: Any, size: float) -> tuple[list[tuple], list[tuple]]:
+    """``word``'s glyphs as (glyph, x, rise, place, width), in two lists: the anchors drawn with its
+    text, and the rest (its dots and joins, and the anchors MuPDF would misread) drawn with none."""
     anchors = [
         (*drawn, width)
         for drawn, anchor, width in zip(word.drawn, word.anchors, word.widths, strict=True)
@@ -435,7 +429,6 @@ def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
     # two joined groups of letters), the anchors after it are drawn with the rest, and
     # the letters they would carry are placed where the last anchor before it ends.
     # So is a letter more than 0.7 em above or below the one before: a line of its own.
-    size = stream._current_font[1]
     for n in range(1, len(anchors)):
         gap = anchors[n][1] - (anchors[n - 1][1] + anchors[n - 1][4])
         if not _MUPDF_BACK < gap < _MUPDF_GAP or abs(anchors[n][2] - anchors[n - 1][2]) > _MUPDF_RISE * size:
@@ -450,6 +443,20 @@ def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
     # then placed where the anchor before it ends).
     while len(anchors) > 1 and (font.to_unicode.get(anchors[-1][0]) or "\0")[-1] == word.text[-1]:
         rest.insert(0, anchors.pop())
+    return anchors, rest
+
+
+def _draw_word(stream: Stream, plan: _Plan, word: _Word) -> None:
+    """Draw ``word``'s glyphs where WeasyPrint drew them: first its dots and joins in a
+    sequence with an empty /ActualText (their own text sets MuPDF's direction for the
+    letters after them), then its anchors in one with its text, the last with a
+    character spacing that takes it to the word's end (Poppler's text ends there);
+    leave the pen (set again from the line's start) and the rise as WeasyPrint left
+    them."""
+    key = stream._current_font[0]
+    font = next(font for font in stream._fonts.values() if font.hash == key)
+    size = stream._current_font[1]
+    anchors, rest = _anchors_and_rest(word, font, size)
     pen = 0.0
     for glyphs, text in ((rest, ""), (anchors, word.text)):
         if not glyphs:

@@ -136,14 +136,8 @@ def check_reviewer(name: str) -> str | None:
     return None
 
 
-def _entry(
-    doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, problems: list[Problem]
-) -> SignOff | None:
-    key = f"signoffs.{i}"
-    if not isinstance(raw, dict):
-        problems.append(doc.problem(key, "each sign-off must be a mapping with " + ", ".join(ENTRY_KEYS)))
-        return None
-    before = len(problems)
+def _check_keys(doc: YamlDoc, key: str, raw: dict[str, Any], problems: list[Problem]) -> None:
+    """Add a problem for each key of sign-off ``key`` that is not known, and each required one missing."""
     for name in raw:
         if name not in ENTRY_KEYS:
             problems.append(
@@ -152,6 +146,32 @@ def _entry(
     for name in REQUIRED_KEYS:
         if name not in raw or raw[name] in (None, ""):
             problems.append(doc.problem(key, f"sign-off is missing '{name}'"))
+
+
+def _check_date(doc: YamlDoc, key: str, date: Any, today: dt.date, problems: list[Problem]) -> None:
+    """Add a problem when sign-off ``key``'s date is not a calendar date, or is later than today
+    (allowing for a clock a little ahead)."""
+    if date not in (None, ""):
+        if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
+            problems.append(doc.problem(f"{key}.date", "date must be a calendar date written YYYY-MM-DD"))
+        elif date > today + CLOCK_SLACK:
+            problems.append(
+                doc.problem(
+                    f"{key}.date", f"date {date.isoformat()} is in the future (today is {today.isoformat()})"
+                )
+            )
+
+
+def _entry(
+    doc: YamlDoc, i: int, raw: Any, policy: Policy, today: dt.date, problems: list[Problem]
+) -> SignOff | None:
+    """Sign-off ``i`` of ``doc`` as a SignOff, or None with its problems added to ``problems``."""
+    key = f"signoffs.{i}"
+    if not isinstance(raw, dict):
+        problems.append(doc.problem(key, "each sign-off must be a mapping with " + ", ".join(ENTRY_KEYS)))
+        return None
+    before = len(problems)
+    _check_keys(doc, key, raw, problems)
     fp, reviewer, role = raw.get("fingerprint"), raw.get("reviewer"), raw.get("role")
     decision, date, note = raw.get("decision"), raw.get("date"), raw.get("note", "")
     if fp not in (None, "") and not (isinstance(fp, str) and FINGERPRINT_RE.match(fp)):
@@ -177,15 +197,7 @@ def _entry(
                 f"{key}.decision", f"decision must be one of: {', '.join(DECISIONS)} (not {decision!r})"
             )
         )
-    if date not in (None, ""):
-        if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
-            problems.append(doc.problem(f"{key}.date", "date must be a calendar date written YYYY-MM-DD"))
-        elif date > today + CLOCK_SLACK:
-            problems.append(
-                doc.problem(
-                    f"{key}.date", f"date {date.isoformat()} is in the future (today is {today.isoformat()})"
-                )
-            )
+    _check_date(doc, key, date, today, problems)
     if note is None:
         note = ""
     if not isinstance(note, str):

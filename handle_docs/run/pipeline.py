@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from handle_docs.braille.outputs import BrailleRun, settings_for, write_braille
+from handle_docs.braille.settings import BrailleSettings
 from handle_docs.compose.letters import build_letters
 from handle_docs.models import Letter, RecordSet
 from handle_docs.outputs.costs import record_print_cost
@@ -122,20 +123,9 @@ def _start_round_sheet(
     return pool.submit(_round_sheet_job, settings, list(letters), wording, str(staging))
 
 
-def run_letters(
-    recordset: RecordSet,
-    records_sha256: str,
-    content: Content,
-    settings: RunSettings,
-    out_dir: Path,
-    options: RunOptions | None = None,
-) -> RunResult:
-    options = options or RunOptions()
-    started = time.monotonic()
-    round_sheet = options.round_sheet or load_wording(content.root)
-    recordset = screen(recordset)
-    letters = build_letters(recordset.records)
-    braille_settings = settings_for(letters, content.root)  # its mistakes before anything is rendered
+def _new_result(recordset: RecordSet, out_dir: Path) -> RunResult:
+    """The run's result before anything is rendered: rows read, records, rejects and the vehicles
+    found not locked or with items on show."""
     insecure, with_items = count_vehicles(recordset)
     result = RunResult(
         out_dir=out_dir,
@@ -145,9 +135,13 @@ def run_letters(
         with_items=with_items,
         rejects=list(recordset.rejects),
     )
-    if options.prices is not None and not settings.count_print:
-        settings = replace(settings, count_print=True)  # workers flag colour/blank pages
-    key = run_key(
+    return result
+
+
+def _run_key(records_sha256: str, settings: RunSettings, options: RunOptions, recordset: RecordSet) -> str:
+    """The key a stopped run's staging folder is kept under: the records, the settings, the materials'
+    versions and the corrections (a run resumes only with all of them the same)."""
+    return run_key(
         records_sha256,
         settings,
         {
@@ -155,17 +149,18 @@ def run_letters(
             **({"corrections": recordset.corrections_key} if recordset.corrections_key else {}),
         },
     )
-    staging, journal, done = prepare_staging(out_dir, key, options.resume)
-    result.resumed_chunks = len(done)
-    if options.progress_start:
-        options.progress_start(len(letters))
-    early_round_sheet = _start_round_sheet(
-        options.pool if options.jobs > 1 else None, settings, letters, round_sheet, staging
-    )
-    chunk_files, flags = _render(letters, settings, staging, journal, done, content, options, result)
-    figures = _balanced_figures(result, recordset)
-    delivered = {letter.letter_id for letter in result.letters}
-    braille = (
+
+
+def _braille(
+    letters: list[Letter],
+    delivered: set[str],
+    content: Content,
+    staging: Path,
+    braille_settings: BrailleSettings | None,
+    settings: RunSettings,
+) -> BrailleRun | None:
+    """Write the braille of the delivered letters whose residents asked for it (None when none did)."""
+    return (
         write_braille(
             [letter for letter in letters if letter.letter_id in delivered],
             content,
@@ -178,6 +173,39 @@ def run_letters(
         if braille_settings
         else None
     )
+
+
+def run_letters(
+    recordset: RecordSet,
+    records_sha256: str,
+    content: Content,
+    settings: RunSettings,
+    out_dir: Path,
+    options: RunOptions | None = None,
+) -> RunResult:
+    """Render ``recordset``'s letters into ``out_dir`` (whole, or resumed from its staging folder) and
+    return what was made."""
+    options = options or RunOptions()
+    started = time.monotonic()
+    round_sheet = options.round_sheet or load_wording(content.root)
+    recordset = screen(recordset)
+    letters = build_letters(recordset.records)
+    braille_settings = settings_for(letters, content.root)  # its mistakes before anything is rendered
+    result = _new_result(recordset, out_dir)
+    if options.prices is not None and not settings.count_print:
+        settings = replace(settings, count_print=True)  # workers flag colour/blank pages
+    key = _run_key(records_sha256, settings, options, recordset)
+    staging, journal, done = prepare_staging(out_dir, key, options.resume)
+    result.resumed_chunks = len(done)
+    if options.progress_start:
+        options.progress_start(len(letters))
+    early_round_sheet = _start_round_sheet(
+        options.pool if options.jobs > 1 else None, settings, letters, round_sheet, staging
+    )
+    chunk_files, flags = _render(letters, settings, staging, journal, done, content, options, result)
+    figures = _balanced_figures(result, recordset)
+    delivered = {letter.letter_id for letter in result.letters}
+    braille = _braille(letters, delivered, content, staging, braille_settings, settings)
 
     def before_swap(staging: Path) -> None:
         write_warnings(staging, kept_warnings(recordset.row_warnings, result.letters))

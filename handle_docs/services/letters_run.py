@@ -41,7 +41,7 @@ from handle_docs.outputs.round_sheet import load_wording as round_sheet_wording
 from handle_docs.records.read import read_records
 from handle_docs.render.pdf import RenderError
 from handle_docs.review import DRAFT_WATERMARK, RunApproval, approval_for_run
-from handle_docs.review.routing import LEAFLET_RESIDENT, plan_for_records
+from handle_docs.review.routing import LEAFLET_RESIDENT, LetterPlan, plan_for_records
 from handle_docs.run.batch import RunSettings, worker_pool
 from handle_docs.run.figures import RowFigures, row_figures
 from handle_docs.run.finish import RunResult
@@ -126,6 +126,36 @@ def docx_problems(content: Content, material: str, docx: bool) -> list[Problem]:
     return []
 
 
+def _gate(
+    request: LettersRequest,
+    content: Content,
+    recordset: RecordSet,
+    *,
+    notice: Notice | None,
+    warn_unpinned: Callable[[Problem | None], None] | None,
+) -> LetterPlan:
+    """The review gate: every material this run uses must be approved for its current version; a
+    translation that is not approved is not used: its letters go in English. Raises RunStopped when it
+    refuses (not for a draft, whose refusals ``notice`` is told of)."""
+    plan = plan_for_records(
+        content,
+        request.material,
+        request.leaflet,
+        recordset,
+        leaflet_language=request.leaflet_language,
+        draft=request.draft,
+        review_dir=request.review,
+    )
+    approval = plan.approval
+    if warn_unpinned is not None:
+        warn_unpinned(approval.unpinned_warning)
+    if approval.refusals and not request.draft:
+        raise RunStopped("gate", list(approval.refusals), approval)
+    if approval.refusals and notice:
+        notice(list(approval.refusals), f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
+    return plan
+
+
 def make_letters(
     request: LettersRequest,
     *,
@@ -151,25 +181,8 @@ def make_letters(
         if recordset.warnings and notice:
             notice(list(recordset.warnings), "records warnings")
 
-        # The review gate: every material this run uses must be approved for its
-        # current version; a translation that is not approved is not used: its
-        # letters go in English.
-        plan = plan_for_records(
-            content,
-            request.material,
-            request.leaflet,
-            recordset,
-            leaflet_language=request.leaflet_language,
-            draft=request.draft,
-            review_dir=request.review,
-        )
+        plan = _gate(request, content, recordset, notice=notice, warn_unpinned=warn_unpinned)
         approval = plan.approval
-        if warn_unpinned is not None:
-            warn_unpinned(approval.unpinned_warning)
-        if approval.refusals and not request.draft:
-            raise RunStopped("gate", list(approval.refusals), approval)
-        if approval.refusals and notice:
-            notice(list(approval.refusals), f"DRAFT: every page watermarked '{DRAFT_WATERMARK}'")
 
         settings = RunSettings(
             content_root=request.content_dir,
