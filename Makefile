@@ -128,6 +128,8 @@ bench: system-deps $(STAMP)
 	$(BIN)/python benchmarks/letters.py
 	$(BIN)/python benchmarks/preview.py
 	$(BIN)/python benchmarks/cli_start.py
+	test -f out/letters/batch.pdf || $(MAKE) --no-print-directory demo
+	$(BIN)/python benchmarks/check_qr.py
 
 clean:
 	rm -rf out site .pytest_cache .ruff_cache .mypy_cache build *.egg-info

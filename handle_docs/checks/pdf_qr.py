@@ -46,7 +46,9 @@ def decode_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> list[Decoded]:
     """QR codes zxing-cpp decodes on page ``index`` (0-based) rendered at ``dpi``."""
     page = pdf[index]
     try:
-        image = page.render(scale=dpi / 72).to_pil()
+        # grayscale straight into zxing-cpp (no colour bitmap, no PIL copy): the same codes, about 3.5x
+        # faster on a whole batch (benchmarks/check_qr.py)
+        image = page.render(scale=dpi / 72, grayscale=True).to_numpy()
     finally:
         page.close()
     results = _read_qr(image)
