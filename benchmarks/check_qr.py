@@ -23,27 +23,29 @@ from handle_docs.checks import pdf_qr
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def naive(page: pdfium.PdfPage, dpi: int) -> object:
-    return page.render(scale=dpi / 72).to_pil()
+def naive(pdf: pdfium.PdfDocument, index: int, dpi: int) -> list[str]:
+    """The page drawn in colour and handed to zxing-cpp through PIL, as the check did before."""
+    page = pdf[index]
+    try:
+        image = page.render(scale=dpi / 72).to_pil()
+    finally:
+        page.close()
+    return sorted(result.text for result in pdf_qr._read_qr(image))
 
 
-def shipped(page: pdfium.PdfPage, dpi: int) -> object:
-    return page.render(scale=dpi / 72, grayscale=True).to_numpy()
+def shipped(pdf: pdfium.PdfDocument, index: int, dpi: int) -> list[str]:
+    """The check's own decoding (checks/pdf_qr.decode_page)."""
+    return sorted(decoded.text for decoded in pdf_qr.decode_page(pdf, index, dpi))
 
 
-def decode_all(path: Path, draw) -> tuple[float, list[list[str]]]:
+def decode_all(path: Path, decode) -> tuple[float, list[list[str]]]:
     pdf = pdfium.PdfDocument(str(path))
     found: list[list[str]] = []
     start = time.perf_counter()
     try:
         for index in range(len(pdf)):
             for dpi in (pdf_qr.LOW_DPI, pdf_qr.HIGH_DPI):
-                page = pdf[index]
-                try:
-                    image = draw(page, dpi)
-                finally:
-                    page.close()
-                found.append(sorted(result.text for result in pdf_qr._read_qr(image)))
+                found.append(decode(pdf, index, dpi))
     finally:
         pdf.close()
     return time.perf_counter() - start, found

@@ -52,6 +52,17 @@ def content_options(func):
     return func
 
 
+def review_dir_option(func):
+    """--review-dir and the content options."""
+    func = click.option(
+        "--review-dir",
+        type=AbsolutePath(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of sign-off records (default: 'review' beside the content folder).",
+    )(func)
+    return content_options(func)
+
+
 def templates_for(content_dir: Path, templates: Path | None) -> Path:
     return templates if templates is not None else content_dir.parent / "templates"
 

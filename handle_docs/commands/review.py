@@ -42,12 +42,12 @@ from ..review.sshsign import is_public_key_file
 from .common import (
     EXIT_PROBLEMS,
     AbsolutePath,
-    content_options,
     fail,
     load_content_or_fail,
     print_problems,
     refuse,
     require_ids,
+    review_dir_option,
     unpinned_option,
     warn_unpinned,
 )
@@ -63,17 +63,6 @@ def review_options(func):
         help="Pretend today is this date (YYYY-MM-DD); for tests.",
     )(func)
     return review_dir_option(func)
-
-
-def review_dir_option(func):
-    """--review-dir and the content options."""
-    func = click.option(
-        "--review-dir",
-        type=AbsolutePath(file_okay=False, path_type=Path),
-        default=None,
-        help="Folder of sign-off records (default: 'review' beside the content folder).",
-    )(func)
-    return content_options(func)
 
 
 def _today(text: str | None) -> dt.date:

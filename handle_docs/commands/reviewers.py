@@ -29,8 +29,8 @@ from ..review import registry as registry_lib
 from ..review.fingerprints import short
 from ..review.pin import ROOT_ENV, read_pin, write_pin
 from ..review.sshsign import read_public_key_file
-from .common import AbsolutePath, fail, load_content_or_fail, print_problems, refuse
-from .review import review_dir_option, table
+from .common import AbsolutePath, fail, load_content_or_fail, print_problems, refuse, review_dir_option
+from .review import table
 
 
 def _status(content_dir: Path, templates: Path | None, review_dir: Path | None) -> RegistryStatus:

@@ -30,7 +30,7 @@ from handle_docs.util import logs
 if TYPE_CHECKING:
     from handle_docs.web.app import Settings
 
-from .common import AbsolutePath, fail, unpinned_option
+from .common import AbsolutePath, fail, review_dir_option, unpinned_option
 
 LOOPBACK = "127.0.0.1"
 
@@ -161,26 +161,7 @@ def _pin_note(content_dir: Path, review_dir: Path | None) -> None:
 
 
 @click.command("serve")
-@click.option(
-    "--content",
-    "content_dir",
-    type=AbsolutePath(file_okay=False, path_type=Path),
-    default=Path("content"),
-    show_default=True,
-    help="Content folder with operation.yaml, links.yaml and the materials.",
-)
-@click.option(
-    "--templates",
-    type=AbsolutePath(file_okay=False, path_type=Path),
-    default=None,
-    help="Templates folder (default: 'templates' beside the content folder).",
-)
-@click.option(
-    "--review-dir",
-    type=AbsolutePath(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of sign-off records (default: 'review' beside the content folder).",
-)
+@review_dir_option
 @click.option(
     "--instance",
     type=AbsolutePath(file_okay=False, path_type=Path),

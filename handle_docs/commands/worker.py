@@ -17,7 +17,7 @@ from handle_docs.services.queue import LEASE_SECONDS
 from handle_docs.services.worker import Worker
 from handle_docs.services.workspace_jobs import Folders
 
-from .common import AbsolutePath, content_folders, content_options
+from .common import AbsolutePath, content_folders, review_dir_option
 
 
 @click.command("worker")
@@ -28,13 +28,7 @@ from .common import AbsolutePath, content_folders, content_options
     show_default=True,
     help="The workspace's own folder, as given to serve.",
 )
-@content_options
-@click.option(
-    "--review-dir",
-    type=AbsolutePath(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of sign-off records (default: 'review' beside the content folder).",
-)
+@review_dir_option
 @click.option(
     "--lease",
     type=click.FloatRange(min=1.0),
