@@ -8,21 +8,9 @@ import io
 import re
 from pathlib import Path
 
-HEADER = [
-    "submitted_at",
-    "officer",
-    "address",
-    "postcode",
-    "vrm",
-    "vehicle_secure",
-    "items_on_display",
-    "advice_given",
-    "nws_interest",
-    "cms_interest",
-    "language",
-    "large_print",
-    "format",
-]
+from handle_docs.models import RECORD_COLUMNS
+
+HEADER = list(RECORD_COLUMNS)
 HEADER_LINE = ",".join(HEADER)
 STREETS = ["Larkspur Road", "Tanners Row", "Millbrook Close"]
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"

@@ -51,18 +51,18 @@ def renderer() -> PdfRenderer:
 
 
 def render(renderer: PdfRenderer, path: Path, lang: str, body: str) -> Path:
+    return render_with_lines(renderer, path, lang, body)[0]
+
+
+def render_with_lines(renderer: PdfRenderer, path: Path, lang: str, body: str) -> tuple[Path, int]:
+    """The PDF written to ``path``, and how many lines WeasyPrint laid out on its first page."""
     html = (
         f'<html lang="{lang}"><head><title>Fonts</title><link rel="stylesheet" href="base.css"></head>'
         f"<body>{body}</body></html>"
     )
     document = renderer.layout(html)
     path.write_bytes(renderer.write(document, title="Fonts", lang=lang))
-    LINES_LAID_OUT[path] = sum(1 for _ in line_boxes(document.pages[0]._page_box))
-    return path
-
-
-#: How many lines WeasyPrint laid out on page 1 of each PDF ``render`` wrote.
-LINES_LAID_OUT: dict[Path, int] = {}
+    return path, sum(1 for _ in line_boxes(document.pages[0]._page_box))
 
 
 def line_boxes(box):
@@ -141,13 +141,15 @@ def test_nastaliq_lines_stand_clear_of_each_other_at_16pt(renderer, tmp_path):
     # separated by white from the next.
     # How many lines the paragraph takes depends on where this machine's HarfBuzz breaks them, so
     # the inked bands are compared with the lines laid out, not with a number.
-    cramped = render(
+    cramped, cramped_lines = render_with_lines(
         renderer, tmp_path / "cramped.pdf", "ur", f'<p style="line-height: 1.3">{URDU_PARAGRAPH}</p>'
     )
-    spaced = render(renderer, tmp_path / "spaced.pdf", "ur", f"<p>{URDU_PARAGRAPH}</p>")
-    assert LINES_LAID_OUT[cramped] >= 2 and LINES_LAID_OUT[spaced] >= 2
-    assert ink_bands(cramped) < LINES_LAID_OUT[cramped]
-    assert ink_bands(spaced) == LINES_LAID_OUT[spaced]
+    spaced, spaced_lines = render_with_lines(
+        renderer, tmp_path / "spaced.pdf", "ur", f"<p>{URDU_PARAGRAPH}</p>"
+    )
+    assert cramped_lines >= 2 and spaced_lines >= 2
+    assert ink_bands(cramped) < cramped_lines
+    assert ink_bands(spaced) == spaced_lines
 
 
 def test_the_records_screen_accepts_what_the_bundled_fonts_draw():
