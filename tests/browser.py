@@ -220,12 +220,28 @@ def axe_violations(driver, impacts: tuple[str, ...] = ("serious", "critical")) -
 def wait(driver, condition, timeout: float = WAIT):
     """``condition(driver)`` once truthy; htmx swaps parts of the page while we look, so an element may go stale,
     and while the next page loads the element looked for is not there yet (``by_css(...)[0]``: IndexError)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(
-        driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException, IndexError)
-    ).until(condition)
+    try:
+        return WebDriverWait(
+            driver,
+            timeout,
+            poll_frequency=0.2,
+            ignored_exceptions=(StaleElementReferenceException, IndexError),
+        ).until(condition)
+    except TimeoutException as exc:
+        raise TimeoutException(f"waited {timeout} s; the browser showed: {showing(driver)}") from exc
+
+
+def showing(driver) -> str:
+    """What the page says (address, title, the start of its text, the console's errors): a timeout in CI then
+    tells what the browser was looking at."""
+    try:
+        text = " ".join(driver.find_element("css selector", "body").text.split())[:1500]
+        return f"{driver.current_url} | {driver.title!r} | {text!r} | console: {console_errors(driver)}"
+    except Exception as exc:  # the browser itself may be gone
+        return f"(could not read the page: {exc!r})"
 
 
 def sign_in_page(driver, url: str, account: str, password: str, landed=None) -> None:

@@ -44,7 +44,9 @@ def sign_in_as(driver, url: str, account: str) -> None:
 
 
 def approve(driver, url: str, material_id: str, role: str, note: str = "") -> None:
+    """Open the review page, read the proof (a reviewer decides on what they saw) and approve."""
     driver.get(f"{url}/materials/{material_id}/review")
+    wait(driver, lambda d: by_css(d, "#proof-pages figure img"))
     if note:
         by_css(driver, f"#note-{role}")[0].send_keys(note)
     by_css(driver, f"#approve-{role}")[0].click()
@@ -70,6 +72,13 @@ def test_two_accounts_approve_a_changed_letter_in_turn_and_letters_runs(workspac
         browser, lambda d: len(by_css(d, "#proof-pages img")) == 3
     )  # shared-back: 2 address pages + the shared page
     assert "marked DRAFT" in by_css(browser, "#proof-pages .caption")[0].text
+    # each page holds its place before its image arrives: the Approve button below never jumps under a click
+    for image in by_css(browser, "#proof-pages img"):
+        wait(browser, lambda d, image=image: d.execute_script("return arguments[0].complete", image))
+        natural = browser.execute_script(
+            "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image
+        )
+        assert [int(image.get_dom_attribute("width")), int(image.get_dom_attribute("height"))] == natural
     assert_accessible(browser)
     approve(browser, url, "visit-letter", "comms-lead", "Reads well <script>alert(1)</script>")
     assert "Priya Lang approved version 2 as comms lead." in by_css(browser, ".notice")[0].text

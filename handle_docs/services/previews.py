@@ -45,6 +45,19 @@ INDEX = "pages.json"
 class Preview:
     key: str
     pages: int  # page images: page-1.png … page-N.png in the cache folder
+    sizes: tuple[tuple[int, int], ...] = ()  # each page image's (width, height) in pixels, when known
+
+    def size(self, number: int) -> tuple[int, int] | None:
+        """Page ``number``'s (width, height): the page shown holds its place before its image arrives, so
+        nothing below it (the reviewer's Approve button) moves while the proof loads."""
+        return self.sizes[number - 1] if 1 <= number <= len(self.sizes) else None
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's (width, height), from its header (IHDR, always the first chunk)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 # --- what shapes a preview ---------------------------------------------------
@@ -94,10 +107,12 @@ class Previewer:
         """The finished preview for ``key``, or None."""
         try:
             index = self.folder(key) / INDEX
-            pages = json.loads(index.read_text(encoding="utf-8"))["pages"]
-        except (KeyError, OSError, ValueError):
+            found = json.loads(index.read_text(encoding="utf-8"))
+            pages = int(found["pages"])
+            sizes = tuple((int(w), int(h)) for w, h in found.get("sizes", []))
+        except (KeyError, OSError, ValueError, TypeError):
             return None
-        return Preview(key, int(pages))
+        return Preview(key, pages, sizes if len(sizes) == pages else ())
 
     def page(self, key: str, number: int) -> Path | None:
         """The PNG of page ``number`` (from 1) of a finished preview, or None."""
@@ -150,13 +165,14 @@ class Previewer:
         staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=self.cache_dir))
         for number, png in enumerate(images, start=1):
             atomic.write_bytes(staging / f"page-{number}.png", png)
-        atomic.write_text(staging / INDEX, json.dumps({"pages": len(images)}))
+        sizes = tuple(png_size(png) for png in images)
+        atomic.write_text(staging / INDEX, json.dumps({"pages": len(images), "sizes": sizes}))
         try:
             os.replace(staging, folder)
         except OSError:  # another render of the same key got there first
             shutil.rmtree(staging, ignore_errors=True)
         self._prune()
-        return Preview(key, len(images))
+        return Preview(key, len(images), sizes)
 
     def _prune(self) -> None:
         entries = sorted(
