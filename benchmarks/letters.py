@@ -53,6 +53,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from handle_docs.models import RECORD_COLUMNS  # noqa: E402 (after the path above)
+
 CONTENT = ROOT / "content"
 LAYOUTS = ("flowing", "shared-back")
 TEMPLATES = ROOT / "templates"
@@ -65,44 +67,30 @@ ITEMS = ["", "", "", "bag", "phone;charger", "sat nav", "cash", "tools", "keys",
 
 def synthetic_records(n: int, path: Path) -> None:
     """N records, one per address, deterministic, invented (ZZ postcodes, Q?00 plates)."""
-    header = [
-        "submitted_at",
-        "officer",
-        "address",
-        "postcode",
-        "vrm",
-        "vehicle_secure",
-        "items_on_display",
-        "advice_given",
-        "nws_interest",
-        "cms_interest",
-        "language",
-        "large_print",
-    ]
     letters = "ABCDEFGHJKLMNPRSTUVWXY"
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
+        writer = csv.DictWriter(handle, fieldnames=RECORD_COLUMNS, restval="")
+        writer.writeheader()
         for i in range(n):
             street = STREETS[i % len(STREETS)]
             number = i // len(STREETS) + 1
             tail = "".join(letters[(i // step) % 22] for step in (22, 484, 10648))
             plate = f"Q{letters[i % 22]}00 {tail}"
             writer.writerow(
-                [
-                    f"2026-11-14 {18 + (i % 4)}:{i % 60:02d}",
-                    "4127",
-                    f"{number} {street}, Eastmoor, Westmarch",
-                    f"ZZ{1 + i % 9} {1 + i % 9}QX",
-                    plate,
-                    "no" if i % 3 == 0 else "yes",
-                    ITEMS[i % len(ITEMS)],
-                    "yes",
-                    "yes" if i % 7 == 0 else "no",
-                    "yes" if i % 5 == 0 else "no",
-                    "",
-                    "no",
-                ]
+                {
+                    "submitted_at": f"2026-11-14 {18 + (i % 4)}:{i % 60:02d}",
+                    "officer": "4127",
+                    "address": f"{number} {street}, Eastmoor, Westmarch",
+                    "postcode": f"ZZ{1 + i % 9} {1 + i % 9}QX",
+                    "vrm": plate,
+                    "vehicle_secure": "no" if i % 3 == 0 else "yes",
+                    "items_on_display": ITEMS[i % len(ITEMS)],
+                    "advice_given": "yes",
+                    "nws_interest": "yes" if i % 7 == 0 else "no",
+                    "cms_interest": "yes" if i % 5 == 0 else "no",
+                    "language": "",
+                    "large_print": "no",
+                }
             )
 
 
