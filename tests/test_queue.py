@@ -66,23 +66,42 @@ def test_a_did_it_work_job_is_taken_again_once_its_lease_from_its_start_runs_out
     assert queue.claim("w1") == A and queue.finish(A, "w1", "failed") and queue.enqueue(A)
 
 
-def test_a_database_written_before_the_queues_shared_their_steps_keeps_its_jobs(tmp_path):
-    """Rows written into the tables as they are on disk (their columns named) are read and taken."""
+#: The runs table as releases before util/leased_queue.py made it (its heartbeat beside its worker; the queue
+#: now makes it with the shared columns first): an instance folder from then keeps it.
+RUNS_BEFORE = """
+CREATE TABLE runs (
+    run_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    queued_at REAL NOT NULL, worker TEXT, heartbeat REAL, started_at REAL, finished_at REAL,
+    starts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_state ON runs (state, queued_at);
+"""
+
+
+def test_an_instance_folder_from_before_the_queues_shared_their_steps_keeps_its_jobs(tmp_path):
     instance = tmp_path / "instance"
-    RunQueue(instance), ImpactQueue(instance)
     with opened(instance) as conn:
+        conn.executescript(RUNS_BEFORE)
         conn.execute(
-            "INSERT INTO runs (run_id, state, queued_at, worker, heartbeat, started_at, starts) "
-            "VALUES (?, 'running', 1, 'old', 5, 5, 1), (?, 'queued', 2, NULL, NULL, NULL, 0)",
-            (A, B),
+            "INSERT INTO runs (run_id, state, queued_at, worker, heartbeat, started_at, starts, reason) VALUES "
+            "(?, 'running', 1, 'old', 5, 5, 1, ''), (?, 'queued', 2, NULL, NULL, NULL, 0, ''), "
+            "(?, 'failed', 3, 'old', NULL, 6, 2, 'fault')",
+            (A, B, C),
         )
+    runs, jobs = RunQueue(instance, clock=lambda: 1000.0), ImpactQueue(instance, clock=lambda: 1000.0)
+    with opened(instance) as conn:
         conn.execute(
             "INSERT INTO impact_jobs (run_id, state, queued_at, worker, started_at) "
             "VALUES (?, 'running', 1, 'old', 5), (?, 'done', 2, 'old', 6)",
             (A, B),
         )
-    runs, jobs = RunQueue(instance, clock=lambda: 1000.0), ImpactQueue(instance, clock=lambda: 1000.0)
     assert runs.ahead_of(B) == 1 and runs.unfinished() == 2
-    claim = runs.claim("new")
+    claim = runs.claim("new")  # its worker's heartbeat long gone
     assert (claim.run_id, claim.starts, claim.resumed) == (A, 2, True)
+    assert runs.heartbeat(A, "new") and runs.release(A, "new") and runs.entry(A).starts == 1
+    assert runs.enqueue(C) and (runs.entry(C).starts, runs.entry(C).reason) == (0, "")
+    assert runs.claim("new").run_id == A and runs.requeue_running() == 1
+    assert runs.claim("new").run_id == A and runs.finish(A, "new", "failed", "disk")
+    assert (runs.entry(A).state, runs.entry(A).reason, runs.entry(A).heartbeat) == ("failed", "disk", None)
     assert jobs.state(B) == "done" and jobs.claim("new") == A and jobs.finish(A, "new", "done")

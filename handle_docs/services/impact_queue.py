@@ -16,22 +16,9 @@ from handle_docs.util.leased_queue import DONE, FAILED, QUEUED, RUNNING, LeasedQ
 #: A job started this long ago and not finished belongs to a worker that died: it is claimed again.
 LEASE_SECONDS = 300.0
 
-DDL = """
-CREATE TABLE IF NOT EXISTS impact_jobs (
-    run_id      TEXT PRIMARY KEY,
-    state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
-    queued_at   REAL NOT NULL,
-    worker      TEXT,
-    started_at  REAL,
-    finished_at REAL
-);
-CREATE INDEX IF NOT EXISTS impact_jobs_by_state ON impact_jobs (state, queued_at);
-"""
-
 IMPACT_JOBS = Table(
     name="impact_jobs",
     owner="impact-jobs",
-    ddl=DDL,
     lease=LEASE_SECONDS,
     lease_from="started_at",  # no heartbeat: a job takes seconds
     again=(DONE, FAILED),  # asked again after it was worked out (new crime data), it is worked out again

@@ -38,28 +38,17 @@ MAX_STARTS = 3
 #: Why a run failed, as kept in the database (the officer's words are in the run's own record).
 REFUSED, DISK, FAULT, CRASHED, GONE = "refused", "disk", "fault", "crashed", "gone"
 
-DDL = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id      TEXT PRIMARY KEY,
-    state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
-    queued_at   REAL NOT NULL,
-    worker      TEXT,
-    heartbeat   REAL,
-    started_at  REAL,
-    finished_at REAL,
-    starts      INTEGER NOT NULL DEFAULT 0,
-    reason      TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state, queued_at);
-"""
-
 RUNS = Table(
     name="runs",
     owner="run-queue",
-    ddl=DDL,
     lease=LEASE_SECONDS,
     lease_from="heartbeat",
     again=(FAILED,),  # a run made is not made again by Make; a failed one may be
+    columns=(
+        "heartbeat   REAL",
+        "starts      INTEGER NOT NULL DEFAULT 0",
+        "reason      TEXT NOT NULL DEFAULT ''",
+    ),
     requeued="heartbeat = NULL, starts = 0, reason = ''",
     taken="heartbeat = :now, starts = starts + 1",
     ended="reason = :reason, heartbeat = NULL",

@@ -39,19 +39,34 @@ def alive(_worker: str) -> bool:
 
 @dataclass(frozen=True)
 class Table:
-    """What one queue keeps of its own.  The table has at least the columns ``run_id`` (primary key),
-    ``state``, ``queued_at``, ``worker``, ``started_at`` and ``finished_at``.  The SQL pieces are ``SET``
-    assignments (``column = value, …``) that may use the parameter ``:now``."""
+    """What one queue keeps of its own.  The SQL pieces are ``SET`` assignments (``column = value, …``)
+    that may use the parameter ``:now``."""
 
     name: str  # the table
     owner: str  # its name for instance_db.ensure
-    ddl: str
     lease: float  # seconds: a running job's lease runs out this long after its lease time
     lease_from: str  # the column the lease counts from
     again: tuple[str, ...]  # the finished states a job is queued again from
+    columns: tuple[str, ...] = ()  # its own columns' definitions, after the shared ones
     requeued: str = ""  # set besides the shared columns when a finished job is queued again
     taken: str = ""  # set besides the shared columns when a worker takes a job
     ended: str = ""  # set besides the shared columns when a job is done or failed
+
+    @property
+    def ddl(self) -> str:
+        """The table with the columns every leased queue has, then its own, and its index by state."""
+        own = "".join(f",\n    {column}" for column in self.columns)
+        return f"""
+CREATE TABLE IF NOT EXISTS {self.name} (
+    run_id      TEXT PRIMARY KEY,
+    state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    queued_at   REAL NOT NULL,
+    worker      TEXT,
+    started_at  REAL,
+    finished_at REAL{own}
+);
+CREATE INDEX IF NOT EXISTS {self.name}_by_state ON {self.name} (state, queued_at);
+"""
 
 
 class LeasedQueue:
