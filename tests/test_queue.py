@@ -34,15 +34,15 @@ def test_the_oldest_job_is_handed_out_first_and_a_job_waiting_or_held_is_not_que
     assert queue.finish(A, "w1", "failed") and queue.finish(C, "w1", "done") and queue.wait_idle(1)
 
 
-@QUEUES
-def test_many_asking_at_once_queue_one_job_and_save_what_it_needs_once(tmp_path, kind):
-    kind(tmp_path / "instance")
+def test_many_asking_at_once_queue_one_did_it_work_job_and_save_what_it_needs_once(tmp_path):
+    """As the letters runs' (tests/test_worker.py: test_enqueue_is_idempotent_when_many_ask_at_once)."""
+    ImpactQueue(tmp_path / "instance")
     saved = []
     barrier = threading.Barrier(8)
 
     def press() -> bool:
         barrier.wait()
-        return kind(tmp_path / "instance").enqueue(A, lambda: saved.append(1))
+        return ImpactQueue(tmp_path / "instance").enqueue(A, lambda: saved.append(1))
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: press(), range(8)))
