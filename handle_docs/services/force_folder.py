@@ -34,11 +34,11 @@ EMPTY_REGISTRY = """\
 # are published. Add your own with
 #   handle-docs reviewers add ID --name "NAME" --role ROLE --key FILE.pub
 # A change counts only once approved like a material (see review/README.txt).
-reviewers: {}
-workspace_keys: {}
 # The approval rules (content/review-policy.yaml) this version approves. After
 # editing the rules, record them with 'handle-docs reviewers rules'.
 policy: {policy}
+reviewers: {}
+workspace_keys: {}
 """
 _SKIP = ("__pycache__", ".*", "*.pyc", "*~")
 
