@@ -20,11 +20,13 @@ from handle_docs.review import load_policy, load_registry, material_status
 from handle_docs.review.policy import policy_fingerprint
 from handle_docs.review.registry import read_copy
 from handle_docs.services.letters_gate import refusals_before_run
+from handle_docs.web import Settings, create_app
 from handle_docs.wording.content import load_content
 
 from .signing import DEMO_KEYS
 from .test_review_cli import one_word
 from .test_trust_anchor import SAMPLE_ROOT, SAMPLE_SECOND, force, records_in, run  # noqa: F401 (fixture)
+from .test_web_runs import make, run_id_of, signed_in, small_csv, upload  # noqa: F401 (fixtures)
 from .webaccounts import running, text
 
 TODAY = "2027-01-15"
@@ -54,7 +56,9 @@ def lower_the_rules(folder: Path) -> None:
 def priya_edits_the_letter(folder: Path) -> None:
     visit = folder / "content" / "letters" / "visit.yaml"
     visit.write_text(
-        visit.read_text(encoding="utf-8").replace("last_edited_by: Dana Whitlock", "last_edited_by: Priya Lang"),
+        visit.read_text(encoding="utf-8").replace(
+            "last_edited_by: Dana Whitlock", "last_edited_by: Priya Lang"
+        ),
         encoding="utf-8",
     )
     one_word(folder / "content")
@@ -62,7 +66,15 @@ def priya_edits_the_letter(folder: Path) -> None:
 
 def approve(folder: Path, material: str, reviewer: str, role: str):
     return run(
-        "review", "approve", material, "--reviewer", reviewer, "--role", role, "--key", DEMO_KEYS / reviewer,
+        "review",
+        "approve",
+        material,
+        "--reviewer",
+        reviewer,
+        "--role",
+        role,
+        "--key",
+        DEMO_KEYS / reviewer,
         cwd=folder,
     )
 
@@ -103,7 +115,9 @@ def test_a_reviewer_editor_who_lowers_the_rules_cannot_approve_their_own_edit_al
     status = run("review", "status", cwd=force)
     assert status.exit_code == 1 and CHANGED in status.output
     registry_row = next(line for line in status.output.splitlines() if line.startswith("reviewers"))
-    assert "RULES CHANGED" in registry_row and "needs 2 approvals incl. role comms-lead, has 1" in registry_row
+    assert (
+        "RULES CHANGED" in registry_row and "needs 2 approvals incl. role comms-lead, has 1" in registry_row
+    )
     again = approve(force, "visit-letter", "priya-lang", "comms-lead")
     assert again.exit_code != 0 and CHANGED in again.output
     assert not visit_status(force).approved
@@ -175,3 +189,22 @@ def test_the_workspace_and_the_gate_say_why_nothing_is_approved_in_plain_words(f
             assert ">approved<" not in page
     refusals = refusals_before_run(force / "content", force / "templates", force / "review", None, False)
     assert refusals and refusals[0].key == "review_rules" and CHANGED in refusals[0].message
+
+
+def test_the_workspace_refuses_a_run_while_the_rules_are_not_approved_in_plain_words(
+    force, tmp_path, signed_in, small_csv
+):
+    lower_the_rules(force)
+    app = create_app(Settings(content=force / "content", instance=tmp_path / "instance"))
+    app.config["TESTING"] = True
+    try:
+        client = app.test_client()
+        refused = make(client, run_id_of(upload(client, small_csv)))
+        assert refused.status_code == 409
+        page = text(refused)
+        assert PLAIN in page and "Technical details" in page and CHANGED in page
+        assert "review-policy.yaml" not in page.split("Technical details")[0]
+    finally:
+        app.extensions["handle_docs"]["run_queue"].wait_idle(60)
+        app.extensions["handle_docs"]["previewer"].close()
+    assert not list((tmp_path / "instance").rglob("manifest.json"))
