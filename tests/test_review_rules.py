@@ -18,7 +18,7 @@ import pytest
 
 from handle_docs.review import load_policy, load_registry, material_status
 from handle_docs.review.policy import policy_fingerprint
-from handle_docs.review.registry import read_copy
+from handle_docs.review.registry import policy_copy_path, read_copy
 from handle_docs.services.letters_gate import refusals_before_run
 from handle_docs.web import Settings, create_app
 from handle_docs.wording.content import load_content
@@ -141,19 +141,21 @@ def test_a_rules_change_counts_once_approved_as_the_rules_before_require(force):
 
 
 def test_a_changed_copy_of_the_rules_that_judge_the_next_version_stops_the_chain(force):
+    copy = policy_copy_path(force / "review", policy_fingerprint(load_policy(force / "content")[0]))
     lower_the_rules(force)
     assert run("reviewers", "rules", cwd=force).exit_code == 0
-    # the rules of the approved version are now only in their copy: lowering it to let one person through
-    (copy,) = (force / "review" / "reviewers.versions").glob("policy-*.yaml")
+    assert approve(force, "reviewers", "priya-lang", "comms-lead").exit_code == 0
+    # the rules of the approved version are now only in their copy: lowered to let her sign-off through alone
     copy.write_text(
         copy.read_text(encoding="utf-8").replace("required_approvals: 2", "required_approvals: 1"),
         encoding="utf-8",
     )
-    assert approve(force, "reviewers", "priya-lang", "comms-lead").exit_code == 0
     status = run("review", "status", cwd=force)
     assert status.exit_code == 1 and "ready: all" not in status.output
     assert "cannot be checked: the approval rules it is judged by have no copy" in status.output
     assert not visit_status(force).registry.approved
+    refused = approve(force, "reviewers", "tom-okoro", "neighbourhood-sergeant")
+    assert refused.exit_code != 0
 
 
 def test_reviewers_rules_edits_the_registry_in_place_and_says_when_nothing_changed(force):
@@ -208,3 +210,12 @@ def test_the_workspace_refuses_a_run_while_the_rules_are_not_approved_in_plain_w
         app.extensions["handle_docs"]["run_queue"].wait_idle(60)
         app.extensions["handle_docs"]["previewer"].close()
     assert not list((tmp_path / "instance").rglob("manifest.json"))
+
+
+def test_a_lost_copy_of_the_approved_rules_is_said_before_anyone_signs(force):
+    lower_the_rules(force)
+    for kept in (force / "review" / "reviewers.versions").glob("policy-*.yaml"):
+        kept.unlink()
+    status = run("review", "status", cwd=force)
+    assert status.exit_code == 1 and "no later version of the reviewer list can be approved" in status.output
+    assert CHANGED in status.output

@@ -510,6 +510,17 @@ def _walk(
     return chain, problems
 
 
+def _lost_rules(trusted: Registry, review_dir: Path) -> Problem:
+    """The rules that judge the next registry version cannot be read: it could never be approved."""
+    return Problem(
+        f"the approval rules the approved registry version {trusted.short} names "
+        f"({short(trusted.data.policy or '')}) have no copy in {versions_dir(review_dir)} (or the copy was "
+        "changed): no later version of the reviewer list can be approved until the copy is restored",
+        str(versions_dir(review_dir)),
+        key="policy",
+    )
+
+
 def _rules_problem(trusted: Registry, folder_fp: str, content_root: Path) -> Problem | None:
     """Fail closed when the folder's approval rules are not the ones the approved registry version names."""
     if trusted.data.policy == folder_fp:
@@ -551,6 +562,8 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
     judge_rules = chain.trusted_rules if trusted is not None else None
     if trusted is None and current is not None:
         judge_rules = rules_of(current, policy, review_dir)
+    elif trusted is not None and judge_rules is None:
+        problems.append(_lost_rules(trusted, review_dir))
     first_approved = approved[0] if approved else None
     pin_problem = None if chain.broken else _pin_problem(pin, trusted, approved, current)
     if pin_problem is not None:
