@@ -219,3 +219,18 @@ def test_a_lost_copy_of_the_approved_rules_is_said_before_anyone_signs(force):
     status = run("review", "status", cwd=force)
     assert status.exit_code == 1 and "no later version of the reviewer list can be approved" in status.output
     assert CHANGED in status.output
+
+
+def test_a_registry_version_naming_rules_nobody_kept_cannot_be_signed(force):
+    lower_the_rules(force)
+    assert run("reviewers", "rules", cwd=force).exit_code == 0
+    policy = force / "content" / "review-policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace("required_approvals: 1", "required_approvals: 3")
+    )
+    refused = approve(force, "reviewers", "priya-lang", "comms-lead")
+    assert refused.exit_code != 0 and "no copy of them is kept" in refused.output, refused.output
+    assert "handle-docs reviewers rules" in refused.output
+    status = run("review", "status", cwd=force)
+    registry_row = next(line for line in status.output.splitlines() if line.startswith("reviewers"))
+    assert "record the edited rules of review-policy.yaml (handle-docs reviewers rules)" in registry_row

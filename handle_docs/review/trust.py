@@ -413,8 +413,12 @@ class RegistryStatus:
             items.append(f"fix {len(self.errors)} problem(s) in {self.path} or {self.signoff_file}")
         if self.rules_problem is not None and self.current is not None:
             if self.current.data.policy != self.folder_rules:
-                items.append(f"record the edited rules of {POLICY_FILE}: handle-docs reviewers rules")
-            items.append("then have this version approved: it names the rules")
+                items.append(
+                    f"record the edited rules of {POLICY_FILE} (handle-docs reviewers rules), then have the "
+                    "reviewer list approved"
+                )
+            else:
+                items.append("have this version approved: it names the edited approval rules")
         gap = shortfall(self.policy, self.counted_approvers)
         if gap and not self.approved:
             judged = (
