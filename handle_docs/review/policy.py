@@ -137,9 +137,7 @@ def load_policy(content_root: Path) -> tuple[Policy, list[Problem]]:
     path = Path(content_root) / POLICY_FILE
     if not path.exists():
         return Policy(), []
-    doc = load_yaml(path, display_name=str(path))
-    problems: list[Problem] = []
-    policy = validate_model(doc, Policy, problems)
+    policy, problems = read_policy(path)
     return (policy or Policy()), problems
 
 
@@ -151,8 +149,9 @@ def policy_fingerprint(policy: Policy) -> str:
 
 
 def read_policy(path: Path) -> tuple[Policy | None, list[Problem]]:
-    """The rules in the file ``path`` (the folder's, or a registry version's copy), or its problems."""
+    """The rules in the file ``path`` (the folder's, or a registry version's copy), and its problems (file:line;
+    rules with problems must not be used)."""
     doc = load_yaml(path, display_name=str(path))
     problems: list[Problem] = []
     policy = validate_model(doc, Policy, problems)
-    return (None if problems else policy), problems
+    return policy, problems

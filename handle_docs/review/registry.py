@@ -329,8 +329,8 @@ def read_policy_copy(review_dir: Path, fp: str) -> Policy | None:
     path = policy_copy_path(review_dir, fp)
     if not path.is_file():
         return None
-    policy, _problems = read_policy(path)
-    if policy is None or policy_fingerprint(policy) != fp:
+    policy, problems = read_policy(path)
+    if problems or policy is None or policy_fingerprint(policy) != fp:
         return None
     return policy
 
