@@ -17,6 +17,9 @@ export HANDLE_DOCS_TODAY="${SAMPLE_DATE:-2026-11-25}"
 HD=.venv/bin/handle-docs
 KEYS=examples/demo-keys
 NOTE="Sample material: approved for the demo"
+# the approval rules (content/review-policy.yaml) as they are now, named in the
+# reviewer registry: a change of rules is approved with the registry below
+$HD reviewers rules >/dev/null
 # one line per unapproved material: its id, then the second reviewer and role
 todo=$(.venv/bin/python - <<'PY'
 from pathlib import Path

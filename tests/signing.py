@@ -51,6 +51,14 @@ def approve_registry(content_dir: Path, today: dt.date = SIGNED_ON) -> None:
         sign(content, "reviewers", reviewer=rid, role=role, signer=demo_signer(rid), today=today)
 
 
+def approve_rules(content_dir: Path, today: dt.date = SIGNED_ON) -> None:
+    """After a test edits the copy's approval rules (review-policy.yaml): record them in the registry
+    (handle-docs reviewers rules) and have the demo reviewers approve that version, as the rules before
+    require; from then on the edited rules are the ones materials are judged by."""
+    registry_lib.set_rules(content_dir)
+    approve_registry(content_dir, today)
+
+
 def enrol(
     content_dir: Path, rid: str, name: str, roles: list[str], *, kind: str = "ed25519", approve: bool = True
 ) -> KeyFileSigner:

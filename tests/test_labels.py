@@ -17,6 +17,7 @@ from handle_docs.review.policy import builtin_role_name, load_policy
 from handle_docs.wording.content import load_content
 from handle_docs.wording.labels import plain_message
 
+from .signing import approve_rules
 from .test_review_cli import one_word
 
 
@@ -75,6 +76,7 @@ def test_roles_are_said_by_the_names_the_policy_gives_them(content_copy):
         ),
         encoding="utf-8",
     )
+    approve_rules(content_copy)
     one_word(content_copy)
     assert (
         state_sentence(status_of(content_copy))

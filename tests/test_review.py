@@ -35,8 +35,8 @@ from handle_docs.review.signoffs import load_signoffs
 from handle_docs.review.statement import statement as stmt
 from handle_docs.wording.content import load_content
 
-from .conftest import CONTENT, TEMPLATES, edit, unsigned
-from .signing import demo_signer, enrol
+from .conftest import CONTENT, TEMPLATES, TRANSLATORS, edit, unsigned
+from .signing import approve_rules, demo_signer, enrol
 
 MID = "visit-letter"
 TODAY = dt.date(2027, 1, 15)
@@ -337,9 +337,10 @@ def test_policy_decides_what_approval_means(content_copy):
     policy = content_copy / "review-policy.yaml"
     policy.write_text(
         "required_approvals: 1\nrequired_roles: [neighbourhood-sergeant]\n"
-        "roles: [comms-lead, neighbourhood-sergeant]\n",
+        f"roles: [comms-lead, neighbourhood-sergeant, {', '.join(TRANSLATORS)}]\n",
         encoding="utf-8",
     )
+    approve_rules(content_copy)
     approve(content, LEAD)
     assert (
         "needs 1 approval incl. role neighbourhood-sergeant, has 1 (none with role neighbourhood-sergeant)"

@@ -15,7 +15,7 @@ from handle_docs.review import gate, material_status, sign
 from handle_docs.wording.content import OPTIONAL_BLOCKS
 
 from .conftest import CONTENT, edit, line_of, load, problems_of, unsigned
-from .signing import demo_signer
+from .signing import approve_rules, demo_signer
 
 TODAY = dt.date(2027, 1, 15)
 LANGUAGES = ("cy", "pl", "ro", "ar", "ur")
@@ -231,6 +231,7 @@ def test_review_status_shows_every_sample_translation_still_needs_a_qualified_tr
 
 def test_a_translation_whose_language_has_no_translator_role_says_so(content_copy):
     edit(content_copy / "review-policy.yaml", "  ro: translator-ro\n", "")
+    approve_rules(content_copy)
     content = load(unsigned(content_copy))
     sign(content, "visit-letter-ro", today=TODAY, **LEAD)
     sign(content, "visit-letter-ro", today=TODAY, **SERGEANT)

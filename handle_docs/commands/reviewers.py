@@ -14,6 +14,7 @@ import click
 from ..history.changes import record_change, terminal_person
 from ..history.repo import COMMAND_LINE
 from ..review import (
+    POLICY_FILE,
     REGISTRY_ID,
     KeyProblem,
     RegistryEditError,
@@ -257,6 +258,32 @@ def add_workspace_key_cmd(name, key, demo_only, content_dir, templates, review_d
     )
     click.echo(f"added workspace key {name} to {registry_lib.registry_path(content_dir)}")
     _next_step(_status(content_dir, templates, review_dir))
+
+
+@reviewers.command("rules")
+@review_dir_option
+def rules_cmd(content_dir, templates, review_dir):
+    """Record the approval rules (content/review-policy.yaml) in the reviewer registry after editing them:
+    the new rules count only once the registry is approved by the reviewers the rules before require."""
+    fp, changed = _edit(
+        lambda: registry_lib.set_rules(content_dir),
+        content_dir,
+        "approval rules recorded",
+        path=None,
+    )
+    where = registry_lib.registry_path(content_dir)
+    if not changed:
+        click.echo(f"{where} already names these approval rules ({short(fp)})")
+    else:
+        click.echo(f"recorded the approval rules {short(fp)} ({POLICY_FILE}) in {where}")
+    status = _status(content_dir, templates, review_dir)
+    if status.approved:
+        return
+    click.echo(
+        "Nothing counts as approved until the reviewer list naming these rules is approved; it is judged by "
+        "the rules the approved version before it names."
+    )
+    _next_step(status)
 
 
 @reviewers.command("pin")

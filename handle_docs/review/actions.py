@@ -13,8 +13,8 @@ from handle_docs.wording.content import Content
 from ..models import Problem
 from .fingerprints import PREFIX, SHORT_HEX, hex_of, short
 from .pin import write_pin
-from .policy import Policy, load_policy
-from .registry import REGISTRY_ID, Registry, write_copy
+from .policy import POLICY_FILE, Policy, load_policy
+from .registry import REGISTRY_ID, Registry, read_policy_copy, write_copy, write_policy_copy
 from .signoffs import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -180,6 +180,10 @@ def _request_refusals(
         refusals.append(
             registry.pin_refusal
         )  # no registry version can be trusted: nothing can be signed to count
+    elif isinstance(status, MaterialStatus) and registry.rules_problem is not None:
+        refusals.append(registry.rules_problem)  # no material counts until the rules are approved
+    elif isinstance(status, RegistryStatus) and registry.current is not None:
+        refusals.extend(_rules_unknown(registry))
     if isinstance(status, RegistryStatus) and registry.current is None:
         refusals.extend(
             registry.errors or [Problem(f"there is no reviewer registry to approve ({registry.path})")]
@@ -190,6 +194,26 @@ def _request_refusals(
             Problem(f"fix the sign-off file first: {status.signoff_file}", str(status.signoff_file))
         )
     return refusals
+
+
+def _rules_unknown(registry: RegistryStatus) -> list[Problem]:
+    """A registry version can be signed only when the rules it names are the folder's or kept from before:
+    otherwise, once approved, nothing could judge the version after it."""
+    current = registry.current
+    assert current is not None
+    named = current.data.policy
+    if named is None or named == registry.folder_rules or registry.trusted is current:
+        return []
+    if read_policy_copy(registry.signoff_file.parent, named) is not None:
+        return []
+    return [
+        Problem(
+            f"this version of the reviewer list names approval rules ({short(named)}) that are not those of "
+            f"{POLICY_FILE} now, and no copy of them is kept: record the rules with: handle-docs reviewers rules",
+            str(registry.path),
+            key="policy",
+        )
+    ]
 
 
 def _signed(
@@ -239,6 +263,8 @@ def _record(
     on_registry = material_id == REGISTRY_ID
     if on_registry:
         write_copy(review_dir, registry.path, status.fingerprint)
+        if registry.current is not None and registry.current.data.policy is not None:
+            write_policy_copy(review_dir, content.root, registry.current.data.policy)
     else:
         write_snapshot(review_dir, content, material_id, status.fingerprint)
     try:

@@ -9,6 +9,7 @@ needs a sign-off with the translator role its language has in
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Annotated
@@ -21,8 +22,11 @@ from handle_docs.wording.schema import SLUG, Strict
 from handle_docs.wording.yamlfile import load_yaml
 
 from ..models import Problem
+from .fingerprints import PREFIX, canonical_json
 
 POLICY_FILE = "review-policy.yaml"
+#: Bumped if the recipe of :func:`policy_fingerprint` changes.
+RULES_FORMAT = 1
 
 DEFAULT_ROLES = ["comms-lead", "comms-officer", "neighbourhood-sergeant", "inspector"]
 
@@ -133,7 +137,21 @@ def load_policy(content_root: Path) -> tuple[Policy, list[Problem]]:
     path = Path(content_root) / POLICY_FILE
     if not path.exists():
         return Policy(), []
+    policy, problems = read_policy(path)
+    return (policy or Policy()), problems
+
+
+def policy_fingerprint(policy: Policy) -> str:
+    """What the rules say, hashed (comments, layout and order of keys aside): the fingerprint a registry
+    version names in ``policy:`` when its reviewers approve these rules (see :mod:`.trust`)."""
+    text = canonical_json({"format": RULES_FORMAT, "rules": policy.model_dump(mode="json")})
+    return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_policy(path: Path) -> tuple[Policy | None, list[Problem]]:
+    """The rules in the file ``path`` (the folder's, or a registry version's copy), and its problems (file:line;
+    rules with problems must not be used)."""
     doc = load_yaml(path, display_name=str(path))
     problems: list[Problem] = []
     policy = validate_model(doc, Policy, problems)
-    return (policy or Policy()), problems
+    return policy, problems

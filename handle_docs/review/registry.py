@@ -14,6 +14,12 @@
     workspace_keys:                    # keys the workspace signs with for a signed-in reviewer
       westmarch-workspace:
         key: ssh-ed25519 AAAAC3Nz… handle-docs workspace
+    policy: sha256:9c1e…               # the approval rules (content/review-policy.yaml) this version approves
+
+``policy`` makes the approval rules part of what the reviewers sign: the rules
+a version names are kept beside its copy (``review/reviewers.versions/policy-
+<fingerprint>.yaml``) and judge the next version; ``handle-docs reviewers
+rules`` writes it after the rules were edited.
 
 The registry is itself approved like a material (see :mod:`.trust`); this
 module only reads, checks, fingerprints, copies and rewrites the file.  Its
@@ -26,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +40,8 @@ from typing import Annotated
 
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from handle_docs.models import Problem
 from handle_docs.util import atomic
@@ -41,6 +50,7 @@ from handle_docs.wording.schema import SLUG, Strict
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml, parse_yaml
 
 from .fingerprints import PREFIX, SHORT_HEX, canonical_json, hex_of
+from .policy import POLICY_FILE, Policy, load_policy, policy_fingerprint, read_policy
 from .sshsign import parse_public_key
 
 REGISTRY_FILE = "reviewers.yaml"
@@ -106,6 +116,8 @@ class WorkspaceKey(Strict):
 class RegistryData(Strict):
     reviewers: dict[str, ReviewerEntry] = Field(default_factory=dict)
     workspace_keys: dict[str, WorkspaceKey] = Field(default_factory=dict)
+    #: The fingerprint of the approval rules this version approves (:func:`.policy.policy_fingerprint`).
+    policy: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
 
     @field_validator("reviewers", "workspace_keys", mode="before")
     @classmethod
@@ -161,12 +173,15 @@ class Registry:
 
 
 def registry_fingerprint(data: RegistryData) -> str:
-    """What the registry says, hashed: who is who, with which roles, keys and single sign-on subject. An entry
-    without a subject hashes as before subjects existed, so approved registries keep their fingerprints."""
+    """What the registry says, hashed: who is who, with which roles, keys and single sign-on subject, and the
+    approval rules it names. An entry without a subject, and a version naming no rules, hash as before
+    subjects and rules existed, so approved registries keep their fingerprints."""
     dumped = data.model_dump(mode="json")
     for entry in dumped["reviewers"].values():
         if entry.get("subject") is None:
             entry.pop("subject", None)
+    if dumped.get("policy") is None:
+        dumped.pop("policy", None)
     text = canonical_json({"format": FORMAT, "registry": dumped})
     return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -283,6 +298,41 @@ def read_copy(review_dir: Path, fp: str) -> Registry | None:
     if problems or registry is None or registry.fingerprint != fp:
         return None
     return registry
+
+
+def policy_copy_path(review_dir: Path, fp: str) -> Path:
+    return versions_dir(review_dir) / f"policy-{hex_of(fp)[:SHORT_HEX]}.yaml"
+
+
+def write_policy_copy(review_dir: Path, content_root: Path, fp: str) -> Path | None:
+    """Keep the approval rules ``fp`` a signed registry version names, so they can judge the next version
+    after the rules are edited; only when the folder's rules are those (else None, nothing written)."""
+    path = Path(content_root) / POLICY_FILE
+    if path.exists():
+        policy, problems = read_policy(path)
+        text = path.read_bytes() if policy is not None else b""
+    else:  # no file: the built-in rules, written out
+        policy, problems = Policy(), []
+        text = yaml.safe_dump(policy.model_dump(mode="json"), sort_keys=False).encode("utf-8")
+    if problems or policy is None or policy_fingerprint(policy) != fp:
+        return None
+    target = policy_copy_path(review_dir, fp)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_bytes(target, text)
+    with contextlib.suppress(OSError):  # shared in git like the registry's copies
+        target.chmod(0o644)
+    return target
+
+
+def read_policy_copy(review_dir: Path, fp: str) -> Policy | None:
+    """The approval rules ``fp`` from their copy, or None when there is no copy or it says something else."""
+    path = policy_copy_path(review_dir, fp)
+    if not path.is_file():
+        return None
+    policy, problems = read_policy(path)
+    if problems or policy is None or policy_fingerprint(policy) != fp:
+        return None
+    return policy
 
 
 # --- changing the registry (reviewers add / remove / add-workspace-key) --------------
@@ -473,3 +523,44 @@ def add_workspace_key(content_root: Path, name: str, *, key: str, demo_only: boo
     entry = WorkspaceKey(key=line, demo_only=demo_only)
     _save(path, data.model_copy(update={"workspace_keys": {**data.workspace_keys, name: entry}}))
     return entry
+
+
+RULES_COMMENT = (
+    "The approval rules (content/review-policy.yaml) this version approves: written by\n"
+    "'handle-docs reviewers rules' after the rules were edited; they count once this version is approved."
+)
+
+
+def set_rules(content_root: Path) -> tuple[str, bool]:
+    """Name the folder's approval rules in ``content/reviewers.yaml`` (``policy:``), the file edited in place
+    so its comments stay: a change to approve like any change of reviewers.  Returns the rules' fingerprint
+    and whether the file changed."""
+    policy, problems = load_policy(content_root)
+    if problems:
+        raise RegistryFileError(problems)
+    fp = policy_fingerprint(policy)
+    path, data = _current(content_root)
+    if data.policy == fp:
+        return fp, False
+    if not path.exists():
+        _save(path, data.model_copy(update={"policy": fp}))
+        return fp, True
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 100000
+    doc = rt.load(path.read_text(encoding="utf-8")) or CommentedMap()
+    new_key = "policy" not in doc
+    doc["policy"] = fp
+    if new_key:
+        doc.yaml_set_comment_before_after_key("policy", before=RULES_COMMENT)
+    out = io.StringIO()
+    rt.dump(doc, out)
+    text = out.getvalue()
+    registry, problems = check_registry(parse_yaml(text, str(path)))
+    expected = data.model_copy(update={"policy": fp})
+    if problems or registry is None or registry.data != expected:  # pragma: no cover - a bug, not bad input
+        raise RuntimeError("the registry would not read back as written")
+    atomic.write_text(path, text)
+    with contextlib.suppress(OSError):  # pragma: no cover
+        path.chmod(0o644)
+    return fp, True

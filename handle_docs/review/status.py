@@ -214,7 +214,7 @@ def material_status(
         registry = registry_status(content.root, policy, review_dir, day)
     policy = policy.for_material(material.spec.language, material.spec.translation_of)
     signoffs = load_signoffs(signoff_path(review_dir, material_id), material_id, policy, day)
-    checked = check_entries(signoffs, registry.trusted, registry.pending)
+    checked = check_entries(signoffs, registry.material_judge, registry.pending)
     verified = checked.file
     current = tally(
         verified,
@@ -421,8 +421,8 @@ def gate(
         ]
     out: list[Problem] = []
     registry = _registry_for(content, policy, review_dir, today)
-    if registry.pin_refusal is not None:
-        out.append(registry.pin_refusal)  # first: it is why every sign-off below does not count
+    if registry.refusal is not None:
+        out.append(registry.refusal)  # first: it is why every sign-off below does not count
     for mid in material_ids:
         if mid not in content.materials:
             out.append(Problem(f"no material with id '{mid}' (have: {', '.join(sorted(content.materials))})"))

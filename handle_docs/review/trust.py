@@ -27,6 +27,16 @@ approved yet, a version is judged by itself: it is approved by sign-offs of
 people it lists, with keys it lists, meeting the policy.  Once one version is
 approved, that rule never applies again.
 
+**The approval rules** (``content/review-policy.yaml``) are part of what the
+reviewers sign: a registry version names the rules' fingerprint (``policy:``)
+and a copy of them is kept beside its own.  A version is judged by the rules
+the approved version before it names (the first version by its own), never by
+the rules it brings; a version from before rules were named judges with the
+built-in rules (:class:`.policy.Policy` defaults).  Materials are judged by the
+rules of the approved version, and only when the folder's rules are those: rules
+edited since (or never named) make nothing count (:attr:`RegistryStatus.rules_problem`)
+until a registry version naming them is approved (``handle-docs reviewers rules``).
+
 **The pin** (:mod:`.pin`: ``review/reviewers.root``, and
 ``HANDLE_DOCS_REGISTRY_ROOT`` from outside the folder) names the version that
 may be that first one.  A chain that does not start at the pin, two pins that
@@ -46,8 +56,8 @@ from handle_docs.models import Problem, Severity
 
 from .fingerprints import short
 from .pin import ALLOW_FLAG, AWAITING, PIN_KEY, ROOT_ENV, UNPINNED_RECORD, Pin, read_pin
-from .policy import Policy
-from .registry import REGISTRY_ID, Registry, load_registry, read_copy, versions_dir
+from .policy import POLICY_FILE, Policy, policy_fingerprint
+from .registry import REGISTRY_ID, Registry, load_registry, read_copy, read_policy_copy, versions_dir
 from .signoffs import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -303,8 +313,26 @@ class RegistryStatus:
     first_approved: str | None = (
         None  # the chain's first approved version, whether the pin lets it count or not
     )
+    #: Why no material counts: the folder's approval rules are not the ones the approved version names.
+    rules_problem: Problem | None = None
+    folder_rules: str = ""  # the fingerprint of the folder's approval rules
 
     material_id = REGISTRY_ID
+
+    @property
+    def refusal(self) -> Problem | None:
+        """Why no material sign-off counts at all (the pin's refusal, else the rules'), or None."""
+        return self.pin_refusal or self.rules_problem
+
+    @property
+    def material_judge(self) -> Registry | None:
+        """The registry materials' sign-offs are judged by: the approved one, while the rules are its own."""
+        return None if self.rules_problem is not None else self.trusted
+
+    @property
+    def trust_problem(self) -> Problem | None:
+        """What the edges show about trust in the registry: a refusal first, else the unpinned warning."""
+        return self.refusal or self.pin_problem
 
     @property
     def pin_refused(self) -> bool:
@@ -337,12 +365,14 @@ class RegistryStatus:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.ERROR]
+        """Problems of the registry and its record (not the rules': they stop materials, not the list)."""
+        return [p for p in self.problems if p.severity == Severity.ERROR and p.key != RULES_KEY]
 
     @property
     def approved(self) -> bool:
         return (
             not self.errors
+            and self.rules_problem is None
             and self.current is not None
             and self.trusted is not None
             and self.trusted.fingerprint == self.current.fingerprint
@@ -363,6 +393,8 @@ class RegistryStatus:
             return "NO REGISTRY"
         if self.pin_refused:
             return "WRONG ROOT" if self.pin is not None and self.pin.root else "NOT PINNED"
+        if self.rules_problem is not None and not self.errors:
+            return "RULES CHANGED"
         return state_word(
             broken=bool(self.errors),
             expired=False,
@@ -379,6 +411,14 @@ class RegistryStatus:
             return items
         if self.errors:
             items.append(f"fix {len(self.errors)} problem(s) in {self.path} or {self.signoff_file}")
+        if self.rules_problem is not None and self.current is not None:
+            if self.current.data.policy != self.folder_rules:
+                items.append(
+                    f"record the edited rules of {POLICY_FILE} (handle-docs reviewers rules), then have the "
+                    "reviewer list approved"
+                )
+            else:
+                items.append("have this version approved: it names the edited approval rules")
         gap = shortfall(self.policy, self.counted_approvers)
         if gap and not self.approved:
             judged = (
@@ -392,70 +432,159 @@ class RegistryStatus:
         return items
 
 
-def registry_status(content_root: Path, policy: Policy, review_dir: Path, today: dt.date) -> RegistryStatus:
-    """Read the registry and its sign-offs and work out the approved version."""
-    loaded = load_registry(content_root, policy.roles)
-    current = loaded.registry
-    signoffs = load_signoffs(signoff_path(review_dir, REGISTRY_ID), REGISTRY_ID, policy, today)
-    problems: list[Problem] = list(loaded.problems) + list(signoffs.problems)
-    entries = signoffs.entries if signoffs.usable else []
-    pin = read_pin(review_dir)
-    root = pin.root
+RULES_KEY = "review_rules"
+
+
+def rules_of(version: Registry, folder: Policy, review_dir: Path) -> Policy | None:
+    """The approval rules registry ``version`` names: the folder's when they are those, else their copy in
+    review/reviewers.versions/ (None: no copy, or a changed one); the built-in rules for a version from
+    before versions named their rules."""
+    named = version.data.policy
+    if named is None:
+        return Policy()
+    if named == policy_fingerprint(folder):
+        return folder
+    return read_policy_copy(review_dir, named)
+
+
+@dataclass
+class _Chain:
+    """The registry's chain of approved versions, walked in the order versions were first signed."""
+
     trusted: Registry | None = None
-    approved: list[str] = []
-    judged: dict[str, tuple[Tally, Registry | None]] = {}
-    broken = False
+    trusted_rules: Policy | None = None
+    approved: list[str] = field(default_factory=list)
+    judged: dict[str, tuple[Tally, Registry | None]] = field(default_factory=dict)
+    broken: bool = False
+
+
+def _unjudgeable(signoffs: SignOffFile, group: list[SignOff], what: str) -> list[Problem]:
+    return [
+        Problem(
+            f"sign-off on registry version {short(e.fingerprint)} cannot be checked: {what}, so no registry "
+            "version counts as approved until it is restored",
+            str(signoffs.path),
+            e.line,
+            key=f"signoffs.{e.index}",
+        )
+        for e in group
+    ]
+
+
+def _walk(
+    signoffs: SignOffFile, current: Registry | None, policy: Policy, review_dir: Path, root: str | None
+) -> tuple[_Chain, list[Problem]]:
+    """Each signed version judged by the registry and rules of the approved version before it (the first
+    by itself), in order; a version or rules that cannot be read stop it all (fail closed: skipping a
+    version could bring back a key or person it removed)."""
+    chain, problems = _Chain(), []
+    entries = signoffs.entries if signoffs.usable else []
     for fp in dict.fromkeys(e.fingerprint for e in entries):
         group = [e for e in entries if e.fingerprint == fp]
         version = current if current is not None and current.fingerprint == fp else read_copy(review_dir, fp)
         if version is None:
-            # fail closed: skipping a version could bring back a key or person it removed
-            broken = True
-            for e in group:
-                problems.append(
-                    Problem(
-                        f"sign-off on registry version {short(fp)} cannot be checked: no copy of that version in "
-                        f"{versions_dir(review_dir)} (or the copy was changed), so no registry version counts "
-                        "as approved until it is restored",
-                        str(signoffs.path),
-                        e.line,
-                        key=f"signoffs.{e.index}",
-                    )
-                )
+            problems += _unjudgeable(
+                signoffs,
+                group,
+                f"no copy of that version in {versions_dir(review_dir)} (or the copy was changed)",
+            )
+            chain.broken = True
             break
-        judge = trusted if trusted is not None else (version if root in (None, fp) else None)
+        judge = chain.trusted if chain.trusted is not None else (version if root in (None, fp) else None)
+        rules = chain.trusted_rules if chain.trusted is not None else rules_of(version, policy, review_dir)
+        if judge is not None and rules is None:
+            problems += _unjudgeable(
+                signoffs,
+                group,
+                f"the approval rules it is judged by have no copy in {versions_dir(review_dir)} (or the copy "
+                "was changed)",
+            )
+            chain.broken = True
+            break
         checked = check_entries(signoffs, judge, entries=group)
         problems += checked.refused
         result = tally(checked.file, fp)
         problems += result.notes
-        judged[fp] = (result, judge)
-        if judge is not None and meets(policy, result.approvers) and not result.requests:
-            trusted = version
-            approved.append(fp)
-    if broken:
-        trusted, approved, judged = None, [], {}
-    if current is not None and current.fingerprint in judged:
-        current_tally, judge = judged[current.fingerprint]
+        chain.judged[fp] = (result, judge)
+        if judge is not None and rules is not None and meets(rules, result.approvers) and not result.requests:
+            chain.trusted, chain.approved = version, [*chain.approved, fp]
+            chain.trusted_rules = rules_of(version, policy, review_dir)
+    if chain.broken:
+        chain = _Chain(broken=True)
+    return chain, problems
+
+
+def _lost_rules(trusted: Registry, review_dir: Path) -> Problem:
+    """The rules that judge the next registry version cannot be read: it could never be approved."""
+    return Problem(
+        f"the approval rules the approved registry version {trusted.short} names "
+        f"({short(trusted.data.policy or '')}) have no copy in {versions_dir(review_dir)} (or the copy was "
+        "changed): no later version of the reviewer list can be approved until the copy is restored",
+        str(versions_dir(review_dir)),
+        key="policy",
+    )
+
+
+def _rules_problem(trusted: Registry, folder_fp: str, content_root: Path) -> Problem | None:
+    """Fail closed when the folder's approval rules are not the ones the approved registry version names."""
+    if trusted.data.policy == folder_fp:
+        return None
+    since = (
+        "were never approved with the reviewer list"
+        if trusted.data.policy is None
+        else ("changed since the reviewer list was approved")
+    )
+    return Problem(
+        f"The approval rules ({Path(content_root).name}/{POLICY_FILE}) {since}: nothing "
+        "counts as approved until the reviewer list is approved again (record the rules with: handle-docs "
+        f"reviewers rules; then: handle-docs review approve {REGISTRY_ID} ...)",
+        str(Path(content_root) / POLICY_FILE),
+        key=RULES_KEY,
+    )
+
+
+def registry_status(content_root: Path, policy: Policy, review_dir: Path, today: dt.date) -> RegistryStatus:
+    """Read the registry and its sign-offs and work out the approved version.  ``policy``: the folder's
+    approval rules (judged against the ones the approved version names)."""
+    loaded = load_registry(content_root, policy.roles)
+    current = loaded.registry
+    signoffs = load_signoffs(signoff_path(review_dir, REGISTRY_ID), REGISTRY_ID, policy, today)
+    pin = read_pin(review_dir)
+    root = pin.root
+    chain, walked = _walk(signoffs, current, policy, review_dir, root)
+    problems: list[Problem] = list(loaded.problems) + list(signoffs.problems) + walked
+    trusted, approved = chain.trusted, chain.approved
+    if current is not None and current.fingerprint in chain.judged:
+        current_tally, judge = chain.judged[current.fingerprint]
     else:
         current_tally = Tally(current.fingerprint if current else "")
         judge = (
             trusted
-            if trusted is not None or broken
+            if trusted is not None or chain.broken
             else (current if root in (None, getattr(current, "fingerprint", None)) else None)
         )
+    judge_rules = chain.trusted_rules if trusted is not None else None
+    if trusted is None and current is not None:
+        judge_rules = rules_of(current, policy, review_dir)
+    elif trusted is not None and judge_rules is None:
+        problems.append(_lost_rules(trusted, review_dir))
     first_approved = approved[0] if approved else None
-    pin_problem = None if broken else _pin_problem(pin, trusted, approved, current)
+    pin_problem = None if chain.broken else _pin_problem(pin, trusted, approved, current)
     if pin_problem is not None:
         problems.insert(0, pin_problem)
         if pin_problem.severity == Severity.ERROR:
             # refuse the whole chain: no version is trusted, nothing is judged
             trusted, approved, judge = None, [], None
+    folder_fp = policy_fingerprint(policy)
+    rules_problem = _rules_problem(trusted, folder_fp, content_root) if trusted is not None else None
+    if rules_problem is not None:
+        problems.insert(0, rules_problem)
     if trusted is not None and (demo := _demo_warning(trusted, loaded.path)) is not None:
         problems.append(demo)
     return RegistryStatus(
         path=loaded.path,
         signoff_file=signoffs.path,
-        policy=policy,
+        policy=judge_rules or policy,
         exists=loaded.exists,
         current=current,
         trusted=trusted,
@@ -466,6 +595,8 @@ def registry_status(content_root: Path, policy: Policy, review_dir: Path, today:
         pin=pin,
         pin_problem=pin_problem,
         first_approved=first_approved,
+        rules_problem=rules_problem,
+        folder_rules=folder_fp,
     )
 
 

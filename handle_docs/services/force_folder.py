@@ -19,6 +19,7 @@ from pathlib import Path
 
 from handle_docs.review import DRAFT_WATERMARK, load_policy
 from handle_docs.review.pin import PIN_FILE, write_awaiting
+from handle_docs.review.policy import policy_fingerprint
 from handle_docs.starter import CONTENT, EXAMPLES, REVIEW, SAMPLE_RECORDS, TEMPLATES, starter_root
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content
@@ -33,6 +34,9 @@ EMPTY_REGISTRY = """\
 # are published. Add your own with
 #   handle-docs reviewers add ID --name "NAME" --role ROLE --key FILE.pub
 # A change counts only once approved like a material (see review/README.txt).
+# The approval rules (content/review-policy.yaml) this version approves. After
+# editing the rules, record them with 'handle-docs reviewers rules'.
+policy: {policy}
 reviewers: {}
 workspace_keys: {}
 """
@@ -62,6 +66,13 @@ def _copy_tree(source: Path, target: Path) -> None:
             atomic.write_bytes(target / path.name, path.read_bytes())
 
 
+def empty_registry(content: Content) -> str:
+    """A new force's registry: nobody yet, and the starter's approval rules named, so that its first approved
+    version covers them."""
+    policy, _ = load_policy(content.root)
+    return EMPTY_REGISTRY.replace("{policy}", policy_fingerprint(policy))
+
+
 def review_note(content: Content) -> str:
     """What must happen before a new force prints anything: the note in ``review/``."""
     policy, _ = load_policy(content.root)
@@ -82,12 +93,14 @@ Before you print anything for residents:
    content/links.yaml.
 2. Make the wording in content/ your force's own, and check it:
        handle-docs lint
-3. List your reviewers' roles in content/review-policy.yaml, and your
-   reviewers, each with their own public SSH key, in the (empty) registry
-   content/reviewers.yaml:
+3. List your reviewers' roles in content/review-policy.yaml and record
+   those rules in the registry (the reviewers approve them with it):
+       handle-docs reviewers rules
+   Add your reviewers, each with their own public SSH key, to the (empty)
+   registry content/reviewers.yaml:
        handle-docs reviewers add ID --name "NAME" --role ROLE --key ~/.ssh/id_ed25519.pub
    The registry is approved like a material, the first version by people
-   it lists:
+   it lists, under the rules it names:
        handle-docs review approve reviewers --reviewer ID --role ROLE --key ~/.ssh/id_ed25519
    The approval that completes it pins that version in review/{PIN_FILE}:
    from then on only reviewers it lists, and those they approve, can
@@ -143,7 +156,7 @@ def create_force(target: Path, *, sample_approvals: bool = False) -> NewForce:
             write_awaiting(staging / REVIEW)  # the first approved registry version will be pinned here
             # The sample registry lists invented people whose private keys are published:
             # a real force starts with nobody who can sign.
-            atomic.write_text(staging / CONTENT / REGISTRY_FILE, EMPTY_REGISTRY)
+            atomic.write_text(staging / CONTENT / REGISTRY_FILE, empty_registry(content))
         atomic.private_dir(staging / EXAMPLES)
         for name in SAMPLE_RECORDS:
             atomic.write_bytes(staging / EXAMPLES / name, (source / EXAMPLES / name).read_bytes())

@@ -156,7 +156,7 @@ def page(material_id: str):
             details=[str(p) for p in exc.problems],
         ), 409
     signed = sorted(status.tally.approvers + status.tally.requests, key=lambda e: (e.date, e.index))
-    untrusted = status.registry is not None and status.registry.pin_refused  # the page says so in plain words
+    untrusted = status.registry is not None and status.registry.refusal is not None  # said in plain words
     layout = "sides" if request.args.get("layout") == "sides" else "inline"
     return render_template(
         "review.html",
