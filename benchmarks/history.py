@@ -73,16 +73,17 @@ def edit(folder: Path, number: int) -> None:
 
 
 def label_every_material_naive(
-    root: str, head: str, kept: int, memory: OrderedDict, only: str | None = None
+    root: str, head: str, kept: int, memory: OrderedDict, ids: list[str]
 ) -> dict[str, int]:
     """The way before the cache (history/log.py until 2026-12-07): every material walked over every commit,
     each commit's materials from an in-memory LRU of ``kept`` commits, read when not in it."""
     from handle_docs.history import log
 
     numbers = {}
-    history = log.commits(log.ForceRepo(Path(root)), *log.VERSION_FOLDERS, until=head)
-    materials = {m for c in history[:1] for m in _naive_at(root, c.id, kept, memory)}
-    for material_id in sorted(materials) if only is None else [only]:
+    repo = log.ForceRepo(Path(root))
+    history = log.commits(repo, *log.VERSION_FOLDERS, until=head)
+    for material_id in ids:
+        log._decisions(repo, head, material_id)  # the sign-off record at HEAD, as both ways read it
         found = 0
         previous = None
         for commit in history:
@@ -111,20 +112,19 @@ def _naive_at(root: str, commit: str, kept: int, memory: OrderedDict) -> dict:
     return found
 
 
-def label_every_material(root: str) -> dict[str, int]:
+def label_every_material(root: str, ids: list[str]) -> dict[str, int]:
     """The shipped way: what the materials page asks for each material."""
     from handle_docs.history.log import versions
     from handle_docs.history.repo import ForceRepo
 
     repo = ForceRepo(Path(root))
-    materials = sorted(_material_ids(root))
-    return {m: len(versions(repo, m)) for m in materials}
+    return {m: len(versions(repo, m)) for m in ids}
 
 
 def _material_ids(root: str) -> list[str]:
     from handle_docs.wording.content import load_content
 
-    return list(load_content(Path(root) / "content", Path(root) / "templates").materials)
+    return sorted(load_content(Path(root) / "content", Path(root) / "templates").materials)
 
 
 def one_process(way: str, folder: str, kept: int, next_edit: int) -> dict:
@@ -134,12 +134,13 @@ def one_process(way: str, folder: str, kept: int, next_edit: int) -> dict:
 
     log.cache.program()  # the program's digest, once a process (about 40 ms), not part of either figure
     memory: OrderedDict = OrderedDict()
+    ids = _material_ids(folder) if kept >= 1024 or not way.startswith("naive") else [ONLY]
 
     def label() -> dict[str, int]:
         head = ForceRepo(Path(folder)).head()
         if way.startswith("naive"):
-            return label_every_material_naive(folder, head, kept, memory, ONLY if kept < 1024 else None)
-        return label_every_material(folder)
+            return label_every_material_naive(folder, head, kept, memory, ids)
+        return label_every_material(folder, ids)
 
     reads = []
     real = log._read_materials

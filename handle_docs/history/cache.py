@@ -47,7 +47,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import handle_docs
 from handle_docs.util import atomic, instance_db
 
 from .repo import ForceRepo, git
@@ -97,7 +96,7 @@ def text_sha(words: str) -> str:
 @functools.cache
 def program() -> str:
     """A digest of the handle-docs program reading the history: every file of the package, by its path."""
-    package = Path(handle_docs.__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # handle_docs/
     digest = hashlib.sha256(f"history cache {FORMAT}\0".encode())
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
