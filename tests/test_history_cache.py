@@ -6,6 +6,7 @@ loaded), second processes started as ``python``."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -157,6 +158,7 @@ def test_a_second_process_finds_every_commit_read_and_a_new_commit_costs_one_rea
     again = finished(second_process(force))
     assert again["reads"] == [], "a new process reads no commit again"
     assert again["numbers"] == json.loads(json.dumps(short(first)))
+    log.forget()  # the command line, as a new process
     shown = run("history", "visit-letter", "--folder", force)
     assert shown.exit_code == 0 and "version 3" in shown.output and "version 4" not in shown.output
     assert len(reads) == CONTENT_COMMITS, "nor does the command line"
@@ -244,6 +246,7 @@ def full_walk(repo: ForceRepo, material_ids: list[str]) -> dict[str, list[tuple]
 
 def test_the_numbers_are_those_of_a_walk_over_every_commit_read_afresh(force):
     repo = ForceRepo.of(force)
+    ids = materials(force)
     names = log._names_at(str(repo.root), repo.head())
     cached = {
         m: [
@@ -261,6 +264,26 @@ def test_the_numbers_are_those_of_a_walk_over_every_commit_read_afresh(force):
     assert [v[0] for v in visit] == [1, 2, 3] and visit[2][2] == visit[0][2]
     assert "21 November 2026" in visit[2][3] and "14 November 2026" in visit[0][3]
     assert [v[0] for v in cached["lock-it-leaflet"]] == [1, 2], "the broken commit made no version"
+
+    # a branch from an older commit merged by hand: its commit comes before newer ones in the list
+    older = git(force, "rev-list", "HEAD~4", "-1").strip()
+    git(force, "switch", "-q", "-c", "by-hand", older)
+    path = force / "content" / "leaflets" / "stay-connected.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("two free ways", "two ways"), encoding="utf-8")
+    person = {"GIT_AUTHOR_NAME": "Sam", "GIT_AUTHOR_EMAIL": "s@x.example", "GIT_COMMITTER_NAME": "Sam"}
+    person = {**os.environ, **person, "GIT_COMMITTER_EMAIL": "s@x.example"}
+    dated = {**person, "GIT_AUTHOR_DATE": "2020-01-01T12:00:00", "GIT_COMMITTER_DATE": "2020-01-01T12:00:00"}
+    subprocess.run(["git", "commit", "-q", "-am", "by hand"], cwd=force, env=dated, check=True)
+    git(force, "switch", "-q", "main")
+    subprocess.run(
+        ["git", "merge", "-q", "--no-ff", "-m", "merged", "by-hand"], cwd=force, env=person, check=True
+    )
+    before = [c.id for c in log.commits(repo, *log.VERSION_FOLDERS, until="HEAD^")]
+    assert [c.id for c in log.commits(repo, *log.VERSION_FOLDERS)][: len(before)] != before
+    cached = {m: [(v.number, v.commit.id, v.fingerprint, v.text) for v in log.versions(repo, m)] for m in ids}
+    assert cached == {m: [v[:4] for v in vs] for m, vs in full_walk(repo, ids).items()}
+    by_hand = git(force, "rev-parse", "by-hand").strip()
+    assert by_hand in [v[1] for v in cached["stay-connected-leaflet"]]
 
 
 def test_two_processes_reading_the_history_at_once_agree_and_leave_every_commit_read(force):

@@ -248,7 +248,7 @@ def _open(path: Path) -> sqlite3.Connection:
             continue
         try:
             if not _ours(conn):
-                _reset(conn)
+                _reset(conn, unless_ours=True)
             return conn
         except sqlite3.OperationalError:
             conn.close()
@@ -272,9 +272,12 @@ def _ours(conn: sqlite3.Connection) -> bool:
     return rows.get("format") == str(FORMAT) and rows.get("program") == program()
 
 
-def _reset(conn: sqlite3.Connection) -> None:
-    """Empty the database and make the cache's tables, stamped with this format and program."""
+def _reset(conn: sqlite3.Connection, *, unless_ours: bool = False) -> None:
+    """Empty the database and make the cache's tables, stamped with this format and program (``unless_ours``:
+    not when another process has just done so)."""
     with instance_db.immediate(conn):
+        if unless_ours and _ours(conn):
+            return
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
             if not table.startswith("sqlite_"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import tempfile
 import threading
 from collections import OrderedDict
@@ -137,28 +138,40 @@ class _Step:
 #: Every material's versions up to a commit: material id → its versions, oldest first.
 _Walk = dict[str, tuple[_Step, ...]]
 
-#: The walks of the last few commits that changed what a version is made of, by (repository, commit): a new
-#: HEAD starts from its parent's walk and reads only what is new.  Bounded by count, whatever the history's
-#: length; what each commit holds is on disk (cache.py), never here.
+#: The walks of the last few lists of commits walked, by (repository, digest of the list's commit ids): a new
+#: HEAD starts from the walk of the longest start of its list walked before (its parent's, after a save) and
+#: reads only what is new; keyed by the whole list, not its last commit, so a merge that brings older commits
+#: into the list is walked afresh, as before.  Bounded by count, whatever the history's length; what each
+#: commit holds is on disk (cache.py), never here.
 _WALKS: OrderedDict[tuple[str, str], _Walk] = OrderedDict()
 _WALKS_KEPT = 4
 _walking = threading.Lock()  # one thread walks the history at a time; the others then find its walk
 
 
+def _prefixes(history: tuple[Commit, ...]) -> list[str]:
+    """For each commit of ``history``, a digest of the ids of the commits up to it."""
+    found, digest = [], hashlib.sha256()
+    for commit in history:
+        digest.update(commit.id.encode())
+        found.append(digest.hexdigest())
+    return found
+
+
 def _walk(root: str, history: tuple[Commit, ...]) -> _Walk:
     """Every material's versions over ``history`` (the commits touching what a version is made of, oldest
-    first): from the walk of the latest of them walked before, each later commit read from the cache or,
-    the first time ever, from git."""
+    first): from the walk of the longest start of it walked before, each later commit read from the cache
+    or, the first time ever, from git."""
+    keys = [(root, prefix) for prefix in _prefixes(history)]
     with _walking:
-        start = next((i for i in range(len(history) - 1, -1, -1) if (root, history[i].id) in _WALKS), -1)
-        walk = _WALKS[(root, history[start].id)] if start >= 0 else {}
+        start = next((i for i in range(len(keys) - 1, -1, -1) if keys[i] in _WALKS), -1)
+        walk = _WALKS[keys[start]] if start >= 0 else {}
         if start >= 0:
-            _WALKS.move_to_end((root, history[start].id))
+            _WALKS.move_to_end(keys[start])
         if start == len(history) - 1:
             return walk
         walk, complete = _walked(root, walk, history[start + 1 :])
         if complete:  # a commit git could not give is tried again by the next page
-            _WALKS[(root, history[-1].id)] = walk
+            _WALKS[keys[-1]] = walk
             while len(_WALKS) > _WALKS_KEPT:
                 _WALKS.popitem(last=False)
         return walk
