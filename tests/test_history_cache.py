@@ -223,6 +223,13 @@ def test_a_cache_file_that_is_damaged_or_foreign_is_made_again_and_the_numbers_a
     assert fresh() == first and reads == [], "a healthy cache is used as it is"
 
 
+def test_a_cache_that_cannot_be_made_leaves_the_history_read_without_it(force, reads, caplog):
+    (force / ".git" / cache.FOLDER).write_text("a file where the cache's folder would be\n")
+    visit = numbering(force)["visit-letter"]
+    assert [v[0] for v in visit] == [1, 2, 3] and len(reads) == CONTENT_COMMITS
+    assert "the history is read without it" in caplog.text
+
+
 def full_walk(repo: ForceRepo, material_ids: list[str]) -> dict[str, list[tuple]]:
     """The versions as history/log.py numbered them before the cache: every commit read afresh, a version
     where the material's fingerprint is not the previous version's."""

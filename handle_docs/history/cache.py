@@ -30,7 +30,9 @@ fingerprint's form, a text's digest) raises :class:`Damaged` and the reader empt
 Two processes may read and write at once: a commit's rows are written in one ``BEGIN IMMEDIATE`` transaction
 and read in one transaction, each checking ``program`` again, so no process reads rows another program wrote.
 When the cache cannot be opened at all (a read-only folder, a lock held too long) the history is read
-without it, as slowly as before, and the log says why.
+without it, as slowly as before, and the log says why.  Two versions of handle-docs using one repository at
+once empty each other's cache (each reads every commit again): correct, only slow.  Nothing is ever taken
+out of the cache but by emptying it; deleting the file is always safe.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from pathlib import Path
 
 from handle_docs.util import atomic, instance_db
 
-from .repo import ForceRepo, git
+from .repo import ForceRepo, HistoryError, git
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +141,7 @@ class Store:
             found[str(material)] = Held(fp, sha, by if by is None else str(by))
         return found
 
-    def put(self, commit: str, read: dict[str, Read], loaded: bool = True) -> dict[str, Held]:
+    def put(self, commit: str, read: dict[str, Read]) -> dict[str, Held]:
         """Keep what ``commit`` holds (``read``: log.py's reading of it); the same as :meth:`get` gives."""
         held = {mid: Held(fp, text_sha(words), by) for mid, (fp, words, by) in read.items()}
         texts = {held[mid].text_sha: words for mid, (_fp, words, _by) in read.items()}
@@ -158,7 +160,7 @@ class Store:
                     [(commit, mid, h.fingerprint, h.text_sha, h.last_edited_by) for mid, h in held.items()],
                 )
                 conn.execute(
-                    "INSERT OR REPLACE INTO commits (id, loaded) VALUES (?, ?)", (commit, int(loaded))
+                    "INSERT OR REPLACE INTO commits (id, loaded) VALUES (?, ?)", (commit, int(bool(read)))
                 )
         return held
 
@@ -222,14 +224,16 @@ def opened(repo: ForceRepo) -> Iterator[Store]:
     try:
         path = cache_path(repo)
         conn = _open(path)
-    except (OSError, sqlite3.Error, ValueError) as exc:
+    except (OSError, sqlite3.Error, HistoryError) as exc:
         log.warning("the history's cache cannot be used, so the history is read without it: %s", exc)
         yield Store(None)
         return
+    store = Store(conn, path)
     try:
-        yield Store(conn, path)
+        yield store
     finally:
-        conn.close()
+        if store.conn is not None:  # the one it was opened with, or the one made again when damaged
+            store.conn.close()
 
 
 def _open(path: Path) -> sqlite3.Connection:
