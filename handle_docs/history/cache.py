@@ -107,7 +107,12 @@ def program() -> str:
 
 def cache_path(repo: ForceRepo) -> Path:
     """Where the repository's cache is: in its git directory (shared by its worktrees)."""
-    out = git(repo.root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout
+    return _cache_path(str(repo.root))
+
+
+@functools.lru_cache(maxsize=16)
+def _cache_path(root: str) -> Path:
+    out = git(Path(root), "rev-parse", "--path-format=absolute", "--git-common-dir").stdout
     return Path(out.decode().strip()) / FOLDER / FILE
 
 
