@@ -128,6 +128,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python benchmarks/letters.py
 	$(BIN)/python benchmarks/preview.py
 	$(BIN)/python benchmarks/cli_start.py
+	$(BIN)/python benchmarks/history.py
 	test -f out/letters/batch.pdf || $(MAKE) --no-print-directory demo
 	$(BIN)/python benchmarks/check_qr.py
 

@@ -8,13 +8,17 @@ the change in the words a resident reads (review/wording.py's word diff), and
 who approved it (the approvals in the sign-off record for that fingerprint,
 and who committed them).  Every version is read from the repository's objects
 (``git ls-tree``/``cat-file`` into a private temporary folder): the working
-files are never touched.
+files are never touched.  What each commit holds is read once ever and kept on
+disk by commit id (:mod:`.cache`), and the versions at a new HEAD are those at
+the last commit walked before plus what the commits since changed, so a save or
+a sign-off costs one commit's reading, not a walk of the whole history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import tempfile
 import threading
 from collections import OrderedDict
@@ -31,6 +35,7 @@ from handle_docs.review.wording import SectionDiff, diff_sections, resident_text
 from handle_docs.starter import CONTENT, REVIEW, TEMPLATES
 from handle_docs.wording.content import Content, load_content
 
+from . import cache
 from .repo import COMMAND_LINE, WORKSPACE, ForceRepo, HistoryError, git
 
 #: What a version is made of, in the repository (what its fingerprint reads, but the package's fonts).
@@ -118,27 +123,98 @@ def content_at(repo: ForceRepo, commit: str, folder: Path) -> Content:
 TOOL_ADDRESSES = {WORKSPACE.email, COMMAND_LINE.email}
 
 
-#: Every material at a commit, by (repository, commit): a commit never changes, so neither does this.
-_AT_COMMIT: OrderedDict[tuple[str, str], dict[str, tuple[str, str, str | None]]] = OrderedDict()
-_AT_COMMIT_KEPT = 1024
-_reading = threading.Lock()  # one thread reads a commit's content at a time; the others then find it read
+@dataclass(frozen=True)
+class _Step:
+    """One version as the history made it; its decisions and its editor's name are read at the HEAD asked
+    about (the sign-off record and the reviewer registry there)."""
+
+    commit: Commit
+    fingerprint: str
+    text: str
+    changes: tuple[SectionDiff, ...]
+    edited_by_id: str | None  # last_edited_by, when the commit was a tool's (init's starter)
 
 
-def _materials_at(root: str, commit: str) -> dict[str, tuple[str, str, str | None]]:
-    """Every material at ``commit``: (fingerprint, resident text, last_edited_by), loaded once per commit for
-    all materials (empty where the content would not load)."""
-    with _reading:
-        found = _AT_COMMIT.get((root, commit))
-        if found is not None:
-            _AT_COMMIT.move_to_end((root, commit))
-            return found
-        read = _read_materials(root, commit)
-        if read is None:
-            return {}  # git or the disk failed: not kept, so the next page tries again
-        _AT_COMMIT[(root, commit)] = read
-        while len(_AT_COMMIT) > _AT_COMMIT_KEPT:
-            _AT_COMMIT.popitem(last=False)
-        return read
+#: Every material's versions up to a commit: material id → its versions, oldest first.
+_Walk = dict[str, tuple[_Step, ...]]
+
+#: The walks of the last few lists of commits walked, by (repository, digest of the list's commit ids): a new
+#: HEAD starts from the walk of the longest start of its list walked before (its parent's, after a save) and
+#: reads only what is new; keyed by the whole list, not its last commit, so a merge that brings older commits
+#: into the list is walked afresh, as before.  Bounded by count, whatever the history's length; what each
+#: commit holds is on disk (cache.py), never here.
+_WALKS: OrderedDict[tuple[str, str], _Walk] = OrderedDict()
+_WALKS_KEPT = 4
+_walking = threading.Lock()  # one thread walks the history at a time; the others then find its walk
+
+
+def _prefixes(history: tuple[Commit, ...]) -> list[str]:
+    """For each commit of ``history``, a digest of the ids of the commits up to it."""
+    found, digest = [], hashlib.sha256()
+    for commit in history:
+        digest.update(commit.id.encode())
+        found.append(digest.hexdigest())
+    return found
+
+
+def _walk(root: str, history: tuple[Commit, ...]) -> _Walk:
+    """Every material's versions over ``history`` (the commits touching what a version is made of, oldest
+    first): from the walk of the longest start of it walked before, each later commit read from the cache
+    or, the first time ever, from git."""
+    keys = [(root, prefix) for prefix in _prefixes(history)]
+    with _walking:
+        start = next((i for i in range(len(keys) - 1, -1, -1) if keys[i] in _WALKS), -1)
+        walk = _WALKS[keys[start]] if start >= 0 else {}
+        if start >= 0:
+            _WALKS.move_to_end(keys[start])
+        if start == len(history) - 1:
+            return walk
+        walk, complete = _walked(root, walk, history[start + 1 :])
+        if complete:  # a commit git could not give is tried again by the next page
+            _WALKS[keys[-1]] = walk
+            while len(_WALKS) > _WALKS_KEPT:
+                _WALKS.popitem(last=False)
+        return walk
+
+
+def _walked(root: str, walk: _Walk, later: tuple[Commit, ...]) -> tuple[_Walk, bool]:
+    """``walk`` carried on over the ``later`` commits, and whether each could be read; a damaged cache is
+    emptied and the commits read again."""
+    with cache.opened(ForceRepo(Path(root))) as store:
+        try:
+            return _steps(store, root, walk, later)
+        except cache.Damaged:
+            store.empty()
+        try:
+            return _steps(store, root, walk, later)
+        except cache.Damaged as exc:
+            store.let_go(exc)  # damaged again: this reading goes without it
+        return _steps(store, root, walk, later)
+
+
+def _steps(store: cache.Store, root: str, walk: _Walk, later: tuple[Commit, ...]) -> tuple[_Walk, bool]:
+    growing: dict[str, list[_Step]] = {}
+    complete = True
+    for commit in later:
+        held = store.get(commit.id)
+        if held is None:
+            read = _read_materials(root, commit.id)
+            if read is None:
+                complete = False  # git or the disk failed: not kept, so the next page tries again
+                continue
+            held = store.put(commit.id, read)
+        for material_id, now in held.items():
+            steps = growing.get(material_id)
+            if steps is None:
+                steps = growing[material_id] = list(walk.get(material_id, ()))
+            last = steps[-1] if steps else None
+            if last is not None and last.fingerprint == now.fingerprint:
+                continue
+            text = store.text(now.text_sha)
+            changes = tuple(diff_sections(last.text, text)) if last is not None else ()
+            by = now.last_edited_by if commit.email in TOOL_ADDRESSES else None
+            steps.append(_Step(commit, now.fingerprint, text, changes, by))
+    return {**walk, **{m: tuple(steps) for m, steps in growing.items()}}, complete
 
 
 def _read_materials(root: str, commit: str) -> dict[str, tuple[str, str, str | None]] | None:
@@ -165,7 +241,7 @@ def _read_materials(root: str, commit: str) -> dict[str, tuple[str, str, str | N
         return found
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8)
 def _commits_at(root: str, head: str) -> tuple[Commit, ...]:
     """The commits touching what a version is made of, oldest first, up to ``head``."""
     return tuple(commits(ForceRepo(Path(root)), *VERSION_FOLDERS, until=head))
@@ -213,28 +289,26 @@ def _decisions(
     return found, names
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=128)
 def _versions_at(root: str, head: str, material_id: str) -> tuple[Version, ...]:
     """The versions of ``material_id`` as the history stands at ``head``: cached per (repository, HEAD,
-    material), so a page that labels every material does not walk the history once per material per
-    request; a new commit (a save, a sign-off) is a new HEAD, so nothing stale is ever read."""
+    material), so a page that labels every material does not look once per material per request; a new
+    commit (a save, a sign-off) is a new HEAD, so nothing stale is ever read."""
     repo = ForceRepo(Path(root))
     decided, names = _decisions(repo, head, material_id)
-    found: list[Version] = []
-    previous: tuple[str, str, str | None] | None = None
-    for commit in _commits_at(root, head):
-        now = _materials_at(root, commit.id).get(material_id)
-        if now is None or (previous is not None and now[0] == previous[0]):
-            continue
-        changes = diff_sections(previous[1], now[1]) if previous is not None else []
-        editor = commit.author
-        if commit.email in TOOL_ADDRESSES and now[2]:
-            editor = names.get(now[2], now[2])
-        found.append(
-            Version(len(found) + 1, commit, now[0], now[1], changes, decided.get(now[0], []), editor)
+    steps = _walk(root, _commits_at(root, head)).get(material_id, ())
+    return tuple(
+        Version(
+            number,
+            step.commit,
+            step.fingerprint,
+            step.text,
+            list(step.changes),
+            decided.get(step.fingerprint, []),
+            names.get(step.edited_by_id, step.edited_by_id) if step.edited_by_id else step.commit.author,
         )
-        previous = now
-    return tuple(found)
+        for number, step in enumerate(steps, start=1)
+    )
 
 
 def versions(repo: ForceRepo, material_id: str, head: str | None = None) -> list[Version]:
@@ -250,14 +324,22 @@ def versions(repo: ForceRepo, material_id: str, head: str | None = None) -> list
 
 
 def warm(repo: ForceRepo) -> None:
-    """Read the content of every commit of the history once (the slow part: about half a second a commit), so
-    the first page that labels every material finds it read; the workspace runs this in the background when it
-    starts."""
+    """Walk the history to HEAD, reading each commit not yet in the cache (cache.py; the slow part: about half
+    a second a commit, once ever), so the first page that labels every material finds it walked; the
+    workspace runs this in the background when it starts."""
     head = repo.head()
-    if head is None:
-        return
-    for commit in _commits_at(str(repo.root), head):
-        _materials_at(str(repo.root), commit.id)
+    if head is not None:
+        _walk(str(repo.root), _commits_at(str(repo.root), head))
+
+
+def forget() -> None:
+    """Let go of everything this process holds of any history (what the cache on disk holds stays): as a
+    process that has just started."""
+    with _walking:
+        _WALKS.clear()
+    _versions_at.cache_clear()
+    _commits_at.cache_clear()
+    _names_at.cache_clear()
 
 
 def version_of(repo: ForceRepo, material_id: str, fp: str) -> Version | None:

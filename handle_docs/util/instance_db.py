@@ -43,7 +43,12 @@ def connect(instance: Path) -> sqlite3.Connection:
 
     Connections are cheap; open one per request or task and close it, rather
     than sharing one across threads."""
-    path = db_path(atomic.private_dir(Path(instance)))
+    return connect_file(db_path(atomic.private_dir(Path(instance))))
+
+
+def connect_file(path: Path) -> sqlite3.Connection:
+    """A new connection to the SQLite database ``path`` (made 0600 on first use; its folder must exist), set
+    up as :func:`connect`'s: for a database kept elsewhere than the instance folder (history/cache.py)."""
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, atomic.FILE_MODE)
         os.close(fd)
@@ -51,10 +56,14 @@ def connect(instance: Path) -> sqlite3.Connection:
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error:  # a file that is not a database: not left open
+        conn.close()
+        raise
     for suffix in ("-wal", "-shm"):  # SQLite makes these with the umask's mode
         side = path.with_name(path.name + suffix)
         if side.exists():
