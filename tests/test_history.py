@@ -303,6 +303,16 @@ def test_history_verify_finds_a_registry_chain_that_does_not_start_at_the_pin(fo
     assert "reviewer registry: its chain starts at the pinned root" not in found.output
 
 
+def test_history_verify_finds_approval_rules_changed_without_the_reviewers_approval(force):
+    folder, _ = force
+    rules = folder / "content" / "review-policy.yaml"
+    rules.write_text(rules.read_text().replace("required_approvals: 2", "required_approvals: 1"))
+    git(folder, "commit", "-qam", "one approval is enough")
+    found = run("history", "verify", "--folder", folder)
+    assert found.exit_code == 1
+    assert "changed since the reviewer list was approved" in found.output, found.output
+
+
 def test_the_history_tab_lists_versions_and_a_past_versions_proof_equals_one_from_a_checkout(force, tmp_path):
     folder, instance = force
     with running(folder / "content", instance) as app:

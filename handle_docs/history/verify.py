@@ -88,8 +88,8 @@ def verify_folder(repo: ForceRepo, today: dt.date | None = None) -> Findings:
     try:
         policy, _problems = load_policy(content_root)
         status = registry_status(content_root, policy, review_dir_for(content_root), today or dt.date.today())
-        if status.pin_refusal is not None:
-            findings.registry = status.pin_refusal.message
+        if status.refusal is not None:  # the pin's, else approval rules the approved registry does not name
+            findings.registry = status.refusal.message
     except (OSError, HistoryError) as exc:
         findings.registry = f"cannot be read ({exc})"
     findings.changed_outside = repo.changed_files()
