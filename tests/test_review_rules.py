@@ -104,6 +104,12 @@ def test_a_reviewer_editor_who_lowers_the_rules_cannot_approve_their_own_edit_al
     status = run("review", "status", cwd=force)
     assert status.exit_code == 1 and "RULES CHANGED" in status.output and CHANGED in status.output
     assert "content/review-policy.yaml: review_rules: error" in status.output
+    content = load_content(force / "content", force / "templates")
+    leaflet = material_status(content, "lock-it-leaflet", review_dir=force / "review")  # approved before
+    assert leaflet.refused and all(
+        "the approval rules changed since the reviewer registry was approved" in p.message
+        for p in leaflet.refused
+    )
     made = run("letters", records_in(force), "--out", "out", "--jobs", 1, "--quiet", cwd=force)
     assert made.exit_code == 1 and CHANGED in made.output, made.output
     assert not (force / "out").exists()
@@ -189,6 +195,9 @@ def test_the_workspace_and_the_gate_say_why_nothing_is_approved_in_plain_words(f
             shown = page.split("Technical details")[0]
             assert "review-policy.yaml" not in shown and "handle-docs" not in shown.split(PLAIN)[1]
             assert ">approved<" not in page
+            # each material's own sentence gives the same reason, not "Needs two more approvals"
+            assert "have not yet confirmed them: no version counts as approved until they do." in page, url
+            assert "Needs" not in shown, url
     refusals = refusals_before_run(force / "content", force / "templates", force / "review", None, False)
     assert refusals and refusals[0].key == "review_rules" and CHANGED in refusals[0].message
 

@@ -105,6 +105,11 @@ def state_sentence(status: MaterialStatus) -> str:
             "The record of approvals cannot be read, so this version cannot be printed. "
             "Ask whoever runs the workspace."
         )
+    if status.registry is not None and status.registry.rules_problem is not None:
+        return (
+            "The rules for what counts as approved have changed and the reviewers have not yet confirmed them: "
+            "no version counts as approved until they do."
+        )
     if status.expired:
         return (
             f"Its review-by date, {long_date(status.review_by)}, has passed: the wording must be checked and a "

@@ -214,7 +214,7 @@ def material_status(
         registry = registry_status(content.root, policy, review_dir, day)
     policy = policy.for_material(material.spec.language, material.spec.translation_of)
     signoffs = load_signoffs(signoff_path(review_dir, material_id), material_id, policy, day)
-    checked = check_entries(signoffs, registry.material_judge, registry.pending)
+    checked = check_entries(signoffs, registry.material_judge, registry.pending, no_judge=registry.no_judge)
     verified = checked.file
     current = tally(
         verified,

@@ -83,13 +83,29 @@ def statement_of(entry: SignOff, material_id: str) -> bytes:
     )
 
 
+#: Why a sign-off cannot count when there is no registry to judge it by.
+NO_JUDGE = (
+    "there is no approved reviewer registry yet, so no key can be trusted "
+    "(see the 'reviewers' line of review status)"
+)
+#: … when there is one, but the approval rules in the folder are not those it names.
+RULES_NOT_APPROVED = (
+    "the approval rules changed since the reviewer registry was approved, so no sign-off counts until a registry "
+    "version naming them is approved (see the 'reviewers' line of review status)"
+)
+
+
 def why_not(
-    entry: SignOff, material_id: str, judge: Registry | None, pending: Registry | None = None
+    entry: SignOff,
+    material_id: str,
+    judge: Registry | None,
+    pending: Registry | None = None,
+    no_judge: str = NO_JUDGE,
 ) -> str | None:
     """Why ``entry`` does not count when judged by registry ``judge``; None if it counts.
 
     ``pending`` (the registry file as it is now, if not approved) only makes
-    the reason clearer: what it adds never counts.
+    the reason clearer: what it adds never counts. ``no_judge``: why there is no ``judge``.
     """
     if not entry.signature or not entry.key:
         lacks = " and ".join(n for n, v in (("key", entry.key), ("signature", entry.signature)) if not v)
@@ -106,10 +122,7 @@ def why_not(
     if signer.fingerprint != entry.key:
         return f"signed with key {signer.fingerprint}, not with the key the entry names ({entry.key})"
     if judge is None:
-        return (
-            "there is no approved reviewer registry yet, so no key can be trusted "
-            "(see the 'reviewers' line of review status)"
-        )
+        return no_judge
     person = judge.reviewer(entry.reviewer)
     if person is None:
         if pending is not None and pending.reviewer(entry.reviewer) is not None:
@@ -160,12 +173,13 @@ def check_entries(
     judge: Registry | None,
     pending: Registry | None = None,
     entries: list[SignOff] | None = None,
+    no_judge: str = NO_JUDGE,
 ) -> Checked:
     counted: list[SignOff] = []
     refused: list[Problem] = []
     refused_entries: list[SignOff] = []
     for entry in signoffs.entries if entries is None else entries:
-        reason = why_not(entry, signoffs.material_id, judge, pending)
+        reason = why_not(entry, signoffs.material_id, judge, pending, no_judge)
         if reason is None:
             assert judge is not None  # why_not refuses every sign-off when there is no registry to judge by
             counted.append(dataclasses.replace(entry, person=judge.display(entry.reviewer)))
@@ -328,6 +342,11 @@ class RegistryStatus:
     def material_judge(self) -> Registry | None:
         """The registry materials' sign-offs are judged by: the approved one, while the rules are its own."""
         return None if self.rules_problem is not None else self.trusted
+
+    @property
+    def no_judge(self) -> str:
+        """Why a material's sign-off has no registry to be judged by (see :attr:`material_judge`)."""
+        return RULES_NOT_APPROVED if self.rules_problem is not None and self.trusted is not None else NO_JUDGE
 
     @property
     def trust_problem(self) -> Problem | None:
