@@ -1,8 +1,12 @@
 """A "did it work?" job: whether vehicle crime fell after a run's patrol, worked out by the worker process.
 
 The same library calls as ``handle-docs impact`` (:func:`handle_docs.impact.evaluate.evaluate` on the crime
-data the workspace keeps, :mod:`handle_docs.impact.kept`, and the area of ``content/operation.yaml``; the
-run's records give the patrolled streets only when the area is not written there), writing into the run's
+data the workspace keeps, :mod:`handle_docs.impact.kept`), for the patrol the run keeps
+(services/run_patrol.py: its operation's month and area as ``content/operation.yaml`` gave them when the run
+was made, or the patrolled street names when no area was written down), so a run is worked out again with
+newer crime data after the force's settings have moved on and after its records are deleted. Only a run
+that keeps nothing and whose records are gone is worked out from operation.yaml as it is now, and its page
+says so. The job writes into the run's
 ``extras/impact/`` (services/impact_files.py): impact.pdf, impact.csv and impact.json as the command
 writes them, the chart, and ``section.json``, the results page's plain data, or why there is no finding
 (the area needs confirming, too few months, no crime data).
@@ -22,22 +26,25 @@ import re
 from pathlib import Path
 from typing import Any
 
-from handle_docs.impact.area import fold, load_area_config, match_streets, street_of
+from handle_docs.compose.context import long_date
+from handle_docs.impact.area import fold, load_area_config, match_streets
 from handle_docs.impact.estimate import EstimateError
 from handle_docs.impact.evaluate import Impact, evaluate
 from handle_docs.impact.kept import CrimeStore
+from handle_docs.impact.patrol import FROM_CHECKS, LATER, KeptPatrol
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.impact.words import month_name
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.outputs.impact import impact_context, write_impact
-from handle_docs.records.read import read_records
 from handle_docs.run.batch import frames
 from handle_docs.services import impact_files as files
+from handle_docs.services import run_patrol
 from handle_docs.services.impact_queue import DONE, FAILED, ImpactQueue
 from handle_docs.services.workspace_jobs import Folders
 from handle_docs.services.workspace_runs import RunRecord, RunStore
 from handle_docs.util import atomic
 from handle_docs.wording.schema import ImpactArea
+from handle_docs.wording.yamlfile import YamlDoc
 
 log = logging.getLogger(__name__)
 
@@ -145,17 +152,39 @@ def no_estimate(message: str) -> dict[str, Any]:
     return {"state": files.NO_ESTIMATE, "words": words[:1].upper() + words[1:] + "."}
 
 
-def patrolled_streets(store: RunStore, record: RunRecord, content: Path) -> list[str]:
-    """The streets of the run's records (empty once its personal data is deleted); never logged."""
-    path = store.upload_path(record)
-    if not path.is_file():
-        return []
-    columns = content / "forms-columns.yaml"
-    try:
-        records = read_records(path, columns if columns.exists() else None, record.corrections_by_row())
-    except ProblemsError:
-        return []
-    return [street_of(r.address) for r in records.records]
+def patrol_words(patrol: KeptPatrol | None, now: dt.date | None = None) -> str:
+    """Which patrol the finding is about and where that came from, in words for the officer."""
+    if patrol is None:
+        return (
+            "This run was made before runs kept their patrol, and its records have been deleted, so the "
+            "operation's settings as they are now were used"
+            + (f" (a patrol on {long_date(now)})" if now is not None else "")
+            + ": if they now describe a later operation, this is about that one, not this run's."
+        )
+    day = long_date(patrol.patrol_date)
+    if patrol.date_from == FROM_CHECKS:
+        what = f"the patrol on {day} (the day most of its checks were made)"
+    else:
+        what = f"{patrol.operation_name}, the patrol on {day}"
+    if patrol.kept == LATER:
+        return (
+            f"About {what}, as the operation's settings gave it when this was first worked out (the run "
+            "was made before runs kept their patrol)."
+        )
+    return f"About {what}, as this run kept it when it was made."
+
+
+def _settings(
+    store: RunStore, record: RunRecord, content: Path
+) -> tuple[ImpactArea | None, str, list[str], YamlDoc | None, str]:
+    """The area, the operation's month, the patrolled streets and the file problems point at, as the run
+    keeps them (services/run_patrol.py); operation.yaml as it is now only for a run that keeps nothing and
+    whose records are gone. :class:`ProblemsError` when that file cannot be read."""
+    patrol = run_patrol.settle(store, record, content)
+    if patrol is not None:
+        return patrol.config(), patrol.month, list(patrol.streets), None, patrol_words(patrol)
+    config, patrol_date, doc = load_area_config(content)
+    return config, patrol_date.strftime("%Y-%m"), [], doc, patrol_words(None, patrol_date)
 
 
 def work_out(
@@ -185,20 +214,19 @@ def _evaluate(
     ):  # a finding from older data must not stay beside a new answer
         (out / name).unlink(missing_ok=True)
     try:
-        config, patrol_date, doc = load_area_config(where.content)
+        config, month, streets, doc, words = _settings(store, record, where.content)
     except ProblemsError as exc:
         return unsettled(exc.problems, [], crimes, unreadable=True)
-    streets = [] if config is not None and config.lsoa else patrolled_streets(store, record, where.content)
     try:
-        impact = evaluate(crimes, config, patrol_date.strftime("%Y-%m"), streets, doc=doc)
+        impact = evaluate(crimes, config, month, streets, doc=doc)
     except ProblemsError as exc:
-        return unsettled(exc.problems, streets, crimes, config)
+        return {**unsettled(exc.problems, streets, crimes, config), "patrol": words}
     except EstimateError as exc:
-        return no_estimate(str(exc))
+        return {**no_estimate(str(exc)), "patrol": words}
     ctx = impact_context(impact)
     write_impact(impact, out, where.templates, ctx)
     atomic.write_text(out / files.CHART, as_image(str(ctx["chart_svg"])))
-    return found(impact, crimes, ctx)
+    return {**found(impact, crimes, ctx), "patrol": words}
 
 
 def work_next(
