@@ -72,7 +72,10 @@ class KeptPatrol:
     def same_operation(self, operation: Operation) -> bool:
         """Whether ``operation`` (operation.yaml now) still describes this run's operation."""
         info = operation.operation
-        return bool(self.operation_id) and (info.id, info.patrol_date) == (self.operation_id, self.patrol_date)
+        return bool(self.operation_id) and (info.id, info.patrol_date) == (
+            self.operation_id,
+            self.patrol_date,
+        )
 
     def refreshed(self, operation: Operation) -> KeptPatrol:
         """The area as operation.yaml now gives it for the same operation (a correction, or the area
@@ -146,16 +149,30 @@ def keep_patrol(
     kept: str = AT_MAKE,
 ) -> KeptPatrol | None:
     """What a run keeps, from operation.yaml (None: it could not be read) and its records' addresses and
-    check times; None when there is not even a date to keep."""
+    check times; None when there is not even a date to keep. Kept ``LATER`` (the settings may have moved
+    on since the run was made), operation.yaml is not this run's when its patrol month is not the month
+    most checks were made in: the date is then the checks', and the area the streets'."""
+    day = check_day(times)
+    settings_month = operation.operation.patrol_date.strftime("%Y-%m") if operation is not None else None
+    if kept == LATER and day is not None and settings_month not in (None, day.strftime("%Y-%m")):
+        operation = None
     if operation is not None:
         info = operation.operation
         patrol = KeptPatrol(info.id, info.name, info.patrol_date, FROM_SETTINGS, kept, _area(operation))
     else:
-        day = check_day(times)
         if day is None:
             return None
         patrol = KeptPatrol("", "", day, FROM_CHECKS, kept)
     return patrol.with_streets(addresses)
 
 
-__all__ = ["AT_MAKE", "FROM_CHECKS", "FROM_SETTINGS", "LATER", "KeptPatrol", "check_day", "keep_patrol", "streets_of"]
+__all__ = [
+    "AT_MAKE",
+    "FROM_CHECKS",
+    "FROM_SETTINGS",
+    "LATER",
+    "KeptPatrol",
+    "check_day",
+    "keep_patrol",
+    "streets_of",
+]

@@ -162,16 +162,16 @@ def patrol_words(patrol: KeptPatrol | None, now: dt.date | None = None) -> str:
             + ": if they now describe a later operation, this is about that one, not this run's."
         )
     day = long_date(patrol.patrol_date)
+    later = "the run was made before runs kept their patrol"
     if patrol.date_from == FROM_CHECKS:
-        what = f"the patrol on {day} (the day most of its checks were made)"
-    else:
-        what = f"{patrol.operation_name}, the patrol on {day}"
+        found = f", found when this was first worked out ({later})" if patrol.kept == LATER else ""
+        return f"About the patrol on {day}, the day most of its checks were made{found}."
     if patrol.kept == LATER:
         return (
-            f"About {what}, as the operation's settings gave it when this was first worked out (the run "
-            "was made before runs kept their patrol)."
+            f"About {patrol.operation_name}, the patrol on {day}, as the operation's settings gave it when "
+            f"this was first worked out ({later})."
         )
-    return f"About {what}, as this run kept it when it was made."
+    return f"About {patrol.operation_name}, the patrol on {day}, as this run kept it when it was made."
 
 
 def _settings(

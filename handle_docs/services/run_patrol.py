@@ -81,7 +81,9 @@ def _records(store: RunStore, record: RunRecord, content: Path) -> list[VisitRec
         return None
     columns = Path(content) / "forms-columns.yaml"
     try:
-        return read_records(upload, columns if columns.exists() else None, record.corrections_by_row()).records
+        return read_records(
+            upload, columns if columns.exists() else None, record.corrections_by_row()
+        ).records
     except ProblemsError:
         return None
 
@@ -114,7 +116,9 @@ def purge(store: RunStore, record: RunRecord, content: Path) -> RunRecord:
     try:
         settle(store, record, content)
     except OSError as exc:
-        log.warning("run %s: its patrol could not be kept (%s)", record.id, exc.strerror or type(exc).__name__)
+        log.warning(
+            "run %s: its patrol could not be kept (%s)", record.id, exc.strerror or type(exc).__name__
+        )
     return store.purge(record)
 
 
