@@ -6,13 +6,13 @@ data the workspace keeps, :mod:`handle_docs.impact.kept`), for the patrol the ru
 was made, or the patrolled street names when no area was written down), so a run is worked out again with
 newer crime data after the force's settings have moved on and after its records are deleted. Only a run
 that keeps nothing and whose records are gone is worked out from operation.yaml as it is now, and its page
-says so. The job writes into the run's
-``extras/impact/`` (services/impact_files.py): impact.pdf, impact.csv and impact.json as the command
-writes them, the chart, and ``section.json``, the results page's plain data, or why there is no finding
-(the area needs confirming, too few months, no crime data).
+says so. The job writes into the run's ``extras/impact/`` (services/impact_files.py): impact.pdf,
+impact.csv and impact.json as the command writes them, the chart, and ``section.json``, the results page's
+plain data, or why there is no finding (the area needs confirming, too few months, no crime data), with
+which patrol it is about in words.
 
-The records' streets are matched and forgotten: what is written names police.uk's own (public) streets and
-neighbourhoods, never a record. A fault is logged by its frames only (an exception's message may quote a
+The streets the run keeps are matched, never logged: what is written here names police.uk's own (public)
+streets and neighbourhoods, never a record. A fault is logged by its frames only (an exception's message may quote a
 record).
 """
 
