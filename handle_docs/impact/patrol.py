@@ -65,9 +65,8 @@ class KeptPatrol:
 
     def lsoas(self, crimes: Crimes) -> list[str]:
         """The patrolled LSOAs: as written down, or those of the streets that are in one LSOA only."""
-        if not self.needs_streets:
-            return list((self.area or {})["lsoa"])
-        return sorted(set(match_streets(self.streets, crimes).matched.values()))
+        found = patrolled([self], crimes)
+        return found[0][1] if found else []
 
     def same_operation(self, operation: Operation) -> bool:
         """Whether ``operation`` (operation.yaml now) still describes this run's operation."""
@@ -116,6 +115,22 @@ class KeptPatrol:
         except (KeyError, TypeError, ValueError):
             return None
         return patrol
+
+
+def patrolled(patrols: Iterable[KeptPatrol], crimes: Crimes) -> list[tuple[dt.date, list[str]]]:
+    """(date, LSOA codes) of each patrol with a place in ``crimes``, as :meth:`KeptPatrol.lsoas` gives
+    them, the streets of all of them matched in one pass over the data."""
+    patrols = list(patrols)
+    matched = match_streets([s for p in patrols if p.needs_streets for s in p.streets], crimes).matched
+    found = []
+    for patrol in patrols:
+        if patrol.needs_streets:
+            codes = sorted({matched[s] for s in patrol.streets if s in matched})
+        else:
+            codes = list((patrol.area or {})["lsoa"])
+        if codes:
+            found.append((patrol.patrol_date, codes))
+    return found
 
 
 def streets_of(addresses: Iterable[str]) -> tuple[str, ...]:

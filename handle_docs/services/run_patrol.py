@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from handle_docs.impact.area import load_operation
-from handle_docs.impact.patrol import AT_MAKE, LATER, KeptPatrol, keep_patrol
+from handle_docs.impact.patrol import AT_MAKE, LATER, KeptPatrol, keep_patrol, patrolled
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.models import ProblemsError, VisitRecord
 from handle_docs.records.read import read_records
@@ -124,13 +124,10 @@ def purge(store: RunStore, record: RunRecord, content: Path) -> RunRecord:
 
 def patrols(store: RunStore, crimes: Crimes) -> list[tuple[dt.date, list[str]]]:
     """(patrol date, LSOA codes) of every run of the workspace that keeps its patrol, for Where to patrol
-    next (a run's streets placed where they are in one LSOA only)."""
-    found = []
-    for record in store.all():
-        patrol = read(store.extras_dir(record))
-        if patrol is not None and (codes := patrol.lsoas(crimes)):
-            found.append((patrol.patrol_date, codes))
-    return found
+    next (a run's streets placed where they are in one LSOA only); a run goes, with its patrol, at the end
+    of its retention period."""
+    kept = (read(store.extras_dir(record)) for record in store.all())
+    return patrolled([patrol for patrol in kept if patrol is not None], crimes)
 
 
 __all__ = ["PATROL", "keep_at_make", "patrols", "purge", "read", "settle"]
