@@ -500,3 +500,16 @@ def test_a_run_without_a_written_area_keeps_its_street_names_only_even_one_made_
             in page
         )
         assert "About the patrol on 14 November 2026, the day most of its checks were made" in page
+        assert "The operation's settings now describe another operation" in page  # not asked to write it
+
+        # a run whose personal data was deleted before runs kept their patrol keeps nothing: the settings as
+        # they are now are used, and the page says so in words
+        (Path(app.instance_path) / "runs" / run_id / "extras" / "impact" / "patrol.json").unlink()
+        ask(client, run_id)
+        page = section(client, run_id)
+        assert (
+            "This run was made before runs kept their patrol, and its records have been deleted, so the "
+            "operation&#39;s settings as they are now were used (a patrol on 2 April 2027): if they now describe "
+            "a later operation, this is about that one, not this run&#39;s." in page
+        )
+        assert not DEVELOPER_WORDS.search(plain(page))

@@ -24,10 +24,10 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from handle_docs.compose.context import long_date
-from handle_docs.impact.area import fold, load_area_config, match_streets
+from handle_docs.impact.area import fold, load_area_config, load_operation, match_streets
 from handle_docs.impact.estimate import EstimateError
 from handle_docs.impact.evaluate import Impact, evaluate
 from handle_docs.impact.kept import CrimeStore
@@ -174,17 +174,57 @@ def patrol_words(patrol: KeptPatrol | None, now: dt.date | None = None) -> str:
     return f"About {patrol.operation_name}, the patrol on {day}, as this run kept it when it was made."
 
 
-def _settings(
-    store: RunStore, record: RunRecord, content: Path
-) -> tuple[ImpactArea | None, str, list[str], YamlDoc | None, str]:
-    """The area, the operation's month, the patrolled streets and the file problems point at, as the run
-    keeps them (services/run_patrol.py); operation.yaml as it is now only for a run that keeps nothing and
-    whose records are gone. :class:`ProblemsError` when that file cannot be read."""
+class Settings(NamedTuple):
+    """What a run is worked out from, and what its page says of it."""
+
+    area: ImpactArea | None
+    month: str  # the operation's month, YYYY-MM
+    streets: list[str]  # used only when the area's LSOAs are not written down
+    doc: YamlDoc | None  # operation.yaml as read, when problems point at it
+    words: str  # which patrol, in words (patrol_words)
+    confirmable: bool  # whether writing the area in operation.yaml now settles this run's
+
+
+def _settings(store: RunStore, record: RunRecord, content: Path) -> Settings:
+    """The area, the operation's month and the patrolled streets as the run keeps them
+    (services/run_patrol.py); operation.yaml as it is now only for a run that keeps nothing and whose
+    records are gone. :class:`ProblemsError` when that file cannot be read."""
     patrol = run_patrol.settle(store, record, content)
     if patrol is not None:
-        return patrol.config(), patrol.month, list(patrol.streets), None, patrol_words(patrol)
+        try:
+            confirmable = patrol.same_operation(load_operation(content)[0])
+        except ProblemsError:
+            confirmable = False
+        return Settings(
+            patrol.config(), patrol.month, list(patrol.streets), None, patrol_words(patrol), confirmable
+        )
     config, patrol_date, doc = load_area_config(content)
-    return config, patrol_date.strftime("%Y-%m"), [], doc, patrol_words(None, patrol_date)
+    return Settings(config, patrol_date.strftime("%Y-%m"), [], doc, patrol_words(None, patrol_date), True)
+
+
+def _evaluate(
+    store: RunStore, record: RunRecord, where: Folders, crimes: Crimes, out: Path
+) -> dict[str, Any]:
+    for name in (
+        *files.DOWNLOADS,
+        files.CHART,
+    ):  # a finding from older data must not stay beside a new answer
+        (out / name).unlink(missing_ok=True)
+    try:
+        kept = _settings(store, record, where.content)
+    except ProblemsError as exc:
+        return unsettled(exc.problems, [], crimes, unreadable=True)
+    try:
+        impact = evaluate(crimes, kept.area, kept.month, kept.streets, doc=kept.doc)
+    except ProblemsError as exc:
+        found_not = unsettled(exc.problems, kept.streets, crimes, kept.area)
+        return {**found_not, "patrol": kept.words, "confirmable": kept.confirmable}
+    except EstimateError as exc:
+        return {**no_estimate(str(exc)), "patrol": kept.words}
+    ctx = impact_context(impact)
+    write_impact(impact, out, where.templates, ctx)
+    atomic.write_text(out / files.CHART, as_image(str(ctx["chart_svg"])))
+    return {**found(impact, crimes, ctx), "patrol": kept.words}
 
 
 def work_out(
@@ -203,30 +243,6 @@ def work_out(
     result["worked_out"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     atomic.write_text(out / files.SECTION, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
-
-
-def _evaluate(
-    store: RunStore, record: RunRecord, where: Folders, crimes: Crimes, out: Path
-) -> dict[str, Any]:
-    for name in (
-        *files.DOWNLOADS,
-        files.CHART,
-    ):  # a finding from older data must not stay beside a new answer
-        (out / name).unlink(missing_ok=True)
-    try:
-        config, month, streets, doc, words = _settings(store, record, where.content)
-    except ProblemsError as exc:
-        return unsettled(exc.problems, [], crimes, unreadable=True)
-    try:
-        impact = evaluate(crimes, config, month, streets, doc=doc)
-    except ProblemsError as exc:
-        return {**unsettled(exc.problems, streets, crimes, config), "patrol": words}
-    except EstimateError as exc:
-        return {**no_estimate(str(exc)), "patrol": words}
-    ctx = impact_context(impact)
-    write_impact(impact, out, where.templates, ctx)
-    atomic.write_text(out / files.CHART, as_image(str(ctx["chart_svg"])))
-    return {**found(impact, crimes, ctx), "patrol": words}
 
 
 def work_next(
