@@ -1,6 +1,6 @@
 """What a workspace run keeps of its patrol (handle_docs/impact/patrol.py): the operation, the date, the area
-as operation.yaml gave it, or street names only; nothing else of the records. Pure: no run is made here
-(tests/test_web_impact.py drives the workspace)."""
+as operation.yaml gave it, or street names only; nothing else of the records. No letters are made here
+(tests/test_web_impact.py drives the workspace and its worker)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ import json
 from handle_docs.impact.area import load_operation
 from handle_docs.impact.patrol import AT_MAKE, LATER, KeptPatrol, check_day, keep_patrol
 from handle_docs.impact.policeuk import load_crimes
+from handle_docs.services import run_patrol
+from handle_docs.services.workspace_runs import RunStore
 
-from .conftest import CONTENT, ROOT
+from .conftest import CONTENT, ROOT, edit
+from .synth import write_records
 
 ADDRESSES = [
     "Flat 2, 14 Larch Close, Eastmoor, Westmarch ZZ1 4QX",
@@ -100,3 +103,33 @@ def test_the_streets_place_the_patrol_where_they_are_in_one_neighbourhood_only()
     patrol = keep_patrol(operation(), ["1 Larkspur Road", "2 Millbrook Close", "3 Tanners Row"], TIMES)
     assert patrol.lsoas(crimes) == ["Z01000018"]  # Millbrook Close is in two: not guessed
     assert keep_patrol(operation(lsoa=["Z01000019"]), [], TIMES).lsoas(crimes) == ["Z01000019"]
+
+
+# --- kept in a run's folder (services/run_patrol.py) ---------------------------------------------------------
+
+
+def test_a_run_keeps_corrections_of_its_own_operation_but_never_loses_its_area_once_its_records_are_gone(
+    content_copy, tmp_path
+):
+    store = RunStore(tmp_path / "instance")
+    record = store.create("olu", write_records(tmp_path / "six.csv", 6).read_bytes(), retention_days=7)
+    operation_yaml = content_copy / "operation.yaml"
+    written = "area:\n  lsoa: [Z01000018, Z01000019]"
+
+    patrol = run_patrol.settle(store, record, content_copy)  # made before runs kept it: kept now
+    assert (patrol.kept, patrol.area["lsoa"], patrol.streets) == (LATER, ["Z01000018", "Z01000019"], ())
+    assert run_patrol.read(store.extras_dir(record)) == patrol
+
+    edit(operation_yaml, written, "")  # the same operation, its area taken out: the streets are read again
+    assert run_patrol.settle(store, record, content_copy).streets == (
+        "Larkspur Road",
+        "Millbrook Close",
+        "Tanners Row",
+    )
+    edit(operation_yaml, "# Where the patrol was", f"{written}\n# Where the patrol was")
+    assert run_patrol.settle(store, record, content_copy).streets == ()
+
+    run_patrol.purge(store, record, content_copy)
+    assert not store.upload_path(record).exists()
+    edit(operation_yaml, written, "")  # once the records are gone, dropping the area would lose it: not taken
+    assert run_patrol.settle(store, record, content_copy).area["lsoa"] == ["Z01000018", "Z01000019"]

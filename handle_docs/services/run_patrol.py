@@ -104,7 +104,10 @@ def settle(store: RunStore, record: RunRecord, content: Path) -> KeptPatrol | No
         patrol = kept.refreshed(operation) if operation is not None else kept
     if patrol is not None and patrol.needs_streets and not patrol.streets:
         rows = rows if rows is not None else _records(store, record, content)
-        patrol = patrol.with_streets(r.address for r in rows or ())
+        if rows is None and kept is not None and not kept.needs_streets:
+            patrol = kept  # a correction that drops the area is not taken once the streets are gone
+        else:
+            patrol = patrol.with_streets(r.address for r in rows or ())
     if patrol is not None and patrol != kept:
         write(extras, patrol)
     return patrol
