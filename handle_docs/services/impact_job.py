@@ -12,8 +12,8 @@ plain data, or why there is no finding (the area needs confirming, too few month
 which patrol it is about in words.
 
 The streets the run keeps are matched, never logged: what is written here names police.uk's own (public)
-streets and neighbourhoods, never a record. A fault is logged by its frames only (an exception's message may quote a
-record).
+streets and neighbourhoods, never a record. A fault is logged by its frames only (an exception's message
+may quote a record).
 """
 
 from __future__ import annotations
@@ -192,11 +192,17 @@ def _settings(store: RunStore, record: RunRecord, content: Path) -> Settings:
     patrol = run_patrol.settle(store, record, content)
     if patrol is not None:
         try:
-            confirmable = patrol.same_operation(load_operation(content)[0])
+            operation, doc = load_operation(content)
         except ProblemsError:
-            confirmable = False
+            operation, doc = None, None
+        mine = operation is not None and patrol.same_operation(operation)  # then problems point at its lines
         return Settings(
-            patrol.config(), patrol.month, list(patrol.streets), None, patrol_words(patrol), confirmable
+            patrol.config(),
+            patrol.month,
+            list(patrol.streets),
+            doc if mine else None,
+            patrol_words(patrol),
+            mine,
         )
     config, patrol_date, doc = load_area_config(content)
     return Settings(config, patrol_date.strftime("%Y-%m"), [], doc, patrol_words(None, patrol_date), True)
