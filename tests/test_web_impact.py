@@ -4,6 +4,7 @@ to patrol next. Flask's test client on a copy of the content; the sample police.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -368,3 +369,147 @@ def test_serve_refuses_a_crimes_folder_that_is_not_police_uk_data_naming_file_ro
     assert (
         "2026-03/2026-03-westmarch-street.csv:1: Reported by: error: column 3 should be 'Reported by'" in said
     )
+
+
+# --- what a run keeps of its patrol ------------------------------------------------------------------------
+
+
+def _found(page: str) -> tuple[str, str, str]:
+    """The finding's verdict, its areas and its table, as the section shows them."""
+    verdict = re.search(r'<p id="impact-verdict">(.*?)</p>', page, re.S)
+    assert verdict, page
+    areas = re.search(r'<p class="help" id="impact-areas">(.*?)</p>', page, re.S).group(1)
+    return (
+        verdict.group(1),
+        areas,
+        re.search(r'<table[^>]*id="impact-table">.*?</table>', page, re.S).group(0),
+    )
+
+
+def _kept(app, run_id: str) -> str:
+    return (Path(app.instance_path) / "runs" / run_id / "extras" / "impact" / "patrol.json").read_text(
+        "utf-8"
+    )
+
+
+def _personal(records_csv: Path) -> list[str]:
+    """Every address, house-numbered street, postcode and registration of the records."""
+    rows = list(csv.DictReader(records_csv.open(encoding="utf-8")))
+    found = (
+        [row["address"] for row in rows] + [row["postcode"] for row in rows] + [row["vrm"] for row in rows]
+    )
+    found += [row["address"].split(",")[0] for row in rows]  # "1 Larkspur Road"
+    assert all(found) and len(found) == 4 * len(rows)
+    return found
+
+
+NEXT_OPERATION = (
+    ("id: op-larkspur-2026-11", "id: op-heron-2027-04"),
+    ("name: Operation Larkspur", "name: Operation Heron"),
+    ("patrol_date: 2026-11-14", "patrol_date: 2027-04-02"),
+    ("lsoa: [Z01000018, Z01000019]", "lsoa: [Z01000029]"),
+)
+
+
+def test_a_run_keeps_its_patrol_so_did_it_work_holds_after_the_settings_move_on_and_its_records_go(
+    web, tmp_path
+):
+    app, settings = web
+    client = app.test_client()
+    assert send_crimes(client, crimes_zip(up_to="2027-02")).status_code == 303
+    records = write_records(tmp_path / "six.csv", 6)
+    with with_worker(settings):
+        run_id = run_id_of(upload(client, records.read_bytes()))
+        make(client, run_id)
+        finished(app)
+        first = section(client, run_id)
+        verdict, areas, table = _found(first)
+        assert (
+            "About Operation Larkspur, the patrol on 14 November 2026, as this run kept it when it was made."
+            in (first)
+        )
+        assert "Eastmoor 018" in areas or "Z01000018" in areas
+
+        # the force moves on to its next operation: another area and month in operation.yaml
+        for old, new in NEXT_OPERATION:
+            edit(Path(settings.content) / "operation.yaml", old, new)
+        ask(client, run_id)
+        assert _found(section(client, run_id)) == (verdict, areas, table)
+
+        kept = _kept(app, run_id)  # nothing personal: no address, postcode or registration
+        assert not [found for found in _personal(records) if found in kept]
+        assert json.loads(kept)["area"]["lsoa"] == ["Z01000018", "Z01000019"]
+        assert json.loads(kept)["streets"] == []  # the area was written down: no street is kept
+
+        # the run's personal data deleted, then newer crime data: worked out again, still a finding
+        response = client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)})
+        assert response.status_code == 303
+        assert not (Path(app.instance_path) / "runs" / run_id / "records.csv").exists()
+        send_crimes(client, crimes_zip())
+        ask(client, run_id)
+        page = section(client, run_id)
+        newer_verdict, newer_areas, _table = _found(page)
+        assert newer_areas == areas and newer_verdict != verdict  # the same area, three more months
+        assert "In the 6 months after the patrol (December 2026 to May 2027)" in newer_verdict
+        assert "Worked out from the crime data: January 2025 to May 2027, 1 force." in page
+        assert not DEVELOPER_WORDS.search(plain(page))
+
+    # where next marks the run's area on its patrol date, beside operation.yaml's (now the next operation)
+    assert "the patrol of every letters run made in this workspace" in text(client.get("/where-next/"))
+    rows = client.get("/where-next/hotspots.csv").get_data(as_text=True).splitlines()
+    assert next(row for row in rows if '"Z01000018"' in row).endswith('"2026-11-14"')
+    assert next(row for row in rows if '"Z01000019"' in row).endswith('"2026-11-14"')
+    assert next(row for row in rows if '"Z01000029"' in row).endswith('"2027-04-02"')
+
+
+def test_a_run_without_a_written_area_keeps_its_street_names_only_even_one_made_before_runs_kept_them(
+    web, tmp_path
+):
+    app, settings = web
+    client = app.test_client()
+    edit(Path(settings.content) / "operation.yaml", "area:\n  lsoa: [Z01000018, Z01000019]", "")
+    records = write_records(tmp_path / "six.csv", 6)
+    with with_worker(settings):
+        run_id = run_id_of(upload(client, records.read_bytes()))
+        make(client, run_id)
+        finished(app)  # no crime data yet: nothing is worked out, but the run keeps its patrol
+        kept = json.loads(_kept(app, run_id))
+        assert kept["streets"] == ["Larkspur Road", "Millbrook Close", "Tanners Row"]
+        assert kept["area"] is None and kept["patrol_date"] == "2026-11-14"
+        assert not [found for found in _personal(records) if found in _kept(app, run_id)]
+
+        # a run made before runs kept their patrol has no patrol.json: it keeps it before its records go
+        (Path(app.instance_path) / "runs" / run_id / "extras" / "impact" / "patrol.json").unlink()
+        for old, new in NEXT_OPERATION[:3]:  # and the force has moved on since
+            edit(Path(settings.content) / "operation.yaml", old, new)
+        client.post(f"/runs/{run_id}/delete", data={"csrf_token": token(client)})
+        kept = json.loads(_kept(app, run_id))  # the settings are another month's: the date is the checks'
+        assert kept["streets"] == ["Larkspur Road", "Millbrook Close", "Tanners Row"]
+        assert (kept["kept"], kept["date_from"], kept["patrol_date"]) == (
+            "first worked out",
+            "check times",
+            "2026-11-14",
+        )
+
+        # the streets still place the patrol after the records are deleted: Millbrook Close is listed
+        send_crimes(client, crimes_zip())
+        ask(client, run_id)
+        page = section(client, run_id)
+        assert (
+            "Millbrook Close is in 2 neighbourhoods: Eastmoor 019C (Z01000019), Westmarch 029E (Z01000029)."
+            in page
+        )
+        assert "About the patrol on 14 November 2026, the day most of its checks were made" in page
+        assert "The operation's settings now describe another operation" in page  # not asked to write it
+
+        # a run whose personal data was deleted before runs kept their patrol keeps nothing: the settings as
+        # they are now are used, and the page says so in words
+        (Path(app.instance_path) / "runs" / run_id / "extras" / "impact" / "patrol.json").unlink()
+        ask(client, run_id)
+        page = section(client, run_id)
+        assert (
+            "This run was made before runs kept their patrol, and its records have been deleted, so the "
+            "operation&#39;s settings as they are now were used (a patrol on 2 April 2027): if they now describe "
+            "a later operation, this is about that one, not this run&#39;s." in page
+        )
+        assert not DEVELOPER_WORDS.search(plain(page))

@@ -157,16 +157,23 @@ class Area:
     comparison_from: str  # "operation.yaml" or "rest of the force"
 
 
-def load_area_config(content_dir: Path) -> tuple[ImpactArea | None, dt.date, YamlDoc]:
-    """``area`` of ``content_dir/operation.yaml`` (None when not given), the patrol's date, and the file as
-    read (problems about the area point at its lines); :class:`ProblemsError` (file, line, key) when the
-    file is wrong."""
+def load_operation(content_dir: Path) -> tuple[Operation, YamlDoc]:
+    """``content_dir/operation.yaml`` and the file as read (problems about it point at its lines);
+    :class:`ProblemsError` (file, line, key) when the file is wrong."""
     problems: list[Problem] = []
     path = Path(content_dir) / OPERATION_FILE
     doc = load_yaml(path, display_name=str(path))
     operation = validate_model(doc, Operation, problems)
     if operation is None:
         raise ProblemsError(problems or [Problem("cannot be read", str(path))])
+    return operation, doc
+
+
+def load_area_config(content_dir: Path) -> tuple[ImpactArea | None, dt.date, YamlDoc]:
+    """``area`` of ``content_dir/operation.yaml`` (None when not given), the patrol's date, and the file as
+    read (problems about the area point at its lines); :class:`ProblemsError` (file, line, key) when the
+    file is wrong."""
+    operation, doc = load_operation(content_dir)
     return operation.area, operation.operation.patrol_date, doc
 
 
@@ -306,6 +313,7 @@ __all__ = [
     "buffer_ring",
     "fold",
     "load_area_config",
+    "load_operation",
     "match_streets",
     "patrols",
     "resolve_area",

@@ -4,7 +4,9 @@ the downloads impact.pdf, impact.csv and impact.json.
 
 Written only by the worker (services/impact_job.py); read by the web server. They hold counts per
 neighbourhood (LSOA) and month, and police.uk's own public names: nothing from the records. They are kept
-with the run's counts and reports when its personal data is deleted.
+with the run's counts and reports when its personal data is deleted, as is ``patrol.json`` beside them, the
+patrol the run keeps to be worked out from (services/run_patrol.py: written as the run is made, or by the
+web server just before it deletes the personal data of a run made before runs kept it).
 """
 
 from __future__ import annotations

@@ -1,15 +1,19 @@
 """A "did it work?" job: whether vehicle crime fell after a run's patrol, worked out by the worker process.
 
 The same library calls as ``handle-docs impact`` (:func:`handle_docs.impact.evaluate.evaluate` on the crime
-data the workspace keeps, :mod:`handle_docs.impact.kept`, and the area of ``content/operation.yaml``; the
-run's records give the patrolled streets only when the area is not written there), writing into the run's
-``extras/impact/`` (services/impact_files.py): impact.pdf, impact.csv and impact.json as the command
-writes them, the chart, and ``section.json``, the results page's plain data, or why there is no finding
-(the area needs confirming, too few months, no crime data).
+data the workspace keeps, :mod:`handle_docs.impact.kept`), for the patrol the run keeps
+(services/run_patrol.py: its operation's month and area as ``content/operation.yaml`` gave them when the run
+was made, or the patrolled street names when no area was written down), so a run is worked out again with
+newer crime data after the force's settings have moved on and after its records are deleted. Only a run
+that keeps nothing and whose records are gone is worked out from operation.yaml as it is now, and its page
+says so. The job writes into the run's ``extras/impact/`` (services/impact_files.py): impact.pdf,
+impact.csv and impact.json as the command writes them, the chart, and ``section.json``, the results page's
+plain data, or why there is no finding (the area needs confirming, too few months, no crime data), with
+which patrol it is about in words.
 
-The records' streets are matched and forgotten: what is written names police.uk's own (public) streets and
-neighbourhoods, never a record. A fault is logged by its frames only (an exception's message may quote a
-record).
+The streets the run keeps are matched, never logged: what is written here names police.uk's own (public)
+streets and neighbourhoods, never a record. A fault is logged by its frames only (an exception's message
+may quote a record).
 """
 
 from __future__ import annotations
@@ -20,24 +24,27 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from handle_docs.impact.area import fold, load_area_config, match_streets, street_of
+from handle_docs.compose.context import long_date
+from handle_docs.impact.area import fold, load_area_config, load_operation, match_streets
 from handle_docs.impact.estimate import EstimateError
 from handle_docs.impact.evaluate import Impact, evaluate
 from handle_docs.impact.kept import CrimeStore
+from handle_docs.impact.patrol import FROM_CHECKS, LATER, KeptPatrol
 from handle_docs.impact.policeuk import Crimes
 from handle_docs.impact.words import month_name
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.outputs.impact import impact_context, write_impact
-from handle_docs.records.read import read_records
 from handle_docs.run.batch import frames
 from handle_docs.services import impact_files as files
+from handle_docs.services import run_patrol
 from handle_docs.services.impact_queue import DONE, FAILED, ImpactQueue
 from handle_docs.services.workspace_jobs import Folders
 from handle_docs.services.workspace_runs import RunRecord, RunStore
 from handle_docs.util import atomic
 from handle_docs.wording.schema import ImpactArea
+from handle_docs.wording.yamlfile import YamlDoc
 
 log = logging.getLogger(__name__)
 
@@ -145,17 +152,85 @@ def no_estimate(message: str) -> dict[str, Any]:
     return {"state": files.NO_ESTIMATE, "words": words[:1].upper() + words[1:] + "."}
 
 
-def patrolled_streets(store: RunStore, record: RunRecord, content: Path) -> list[str]:
-    """The streets of the run's records (empty once its personal data is deleted); never logged."""
-    path = store.upload_path(record)
-    if not path.is_file():
-        return []
-    columns = content / "forms-columns.yaml"
+def patrol_words(patrol: KeptPatrol | None, now: dt.date | None = None) -> str:
+    """Which patrol the finding is about and where that came from, in words for the officer."""
+    if patrol is None:
+        return (
+            "This run was made before runs kept their patrol, and its records have been deleted, so the "
+            "operation's settings as they are now were used"
+            + (f" (a patrol on {long_date(now)})" if now is not None else "")
+            + ": if they now describe a later operation, this is about that one, not this run's."
+        )
+    day = long_date(patrol.patrol_date)
+    later = "the run was made before runs kept their patrol"
+    if patrol.date_from == FROM_CHECKS:
+        found = f", found when this was first worked out ({later})" if patrol.kept == LATER else ""
+        return f"About the patrol on {day}, the day most of its checks were made{found}."
+    if patrol.kept == LATER:
+        return (
+            f"About {patrol.operation_name}, the patrol on {day}, as the operation's settings gave it when "
+            f"this was first worked out ({later})."
+        )
+    return f"About {patrol.operation_name}, the patrol on {day}, as this run kept it when it was made."
+
+
+class Settings(NamedTuple):
+    """What a run is worked out from, and what its page says of it."""
+
+    area: ImpactArea | None
+    month: str  # the operation's month, YYYY-MM
+    streets: list[str]  # used only when the area's LSOAs are not written down
+    doc: YamlDoc | None  # operation.yaml as read, when problems point at it
+    words: str  # which patrol, in words (patrol_words)
+    confirmable: bool  # whether writing the area in operation.yaml now settles this run's
+
+
+def _settings(store: RunStore, record: RunRecord, content: Path) -> Settings:
+    """The area, the operation's month and the patrolled streets as the run keeps them
+    (services/run_patrol.py); operation.yaml as it is now only for a run that keeps nothing and whose
+    records are gone. :class:`ProblemsError` when that file cannot be read."""
+    patrol = run_patrol.settle(store, record, content)
+    if patrol is not None:
+        try:
+            operation, doc = load_operation(content)
+        except ProblemsError:
+            operation, doc = None, None
+        mine = operation is not None and patrol.same_operation(operation)  # then problems point at its lines
+        return Settings(
+            patrol.config(),
+            patrol.month,
+            list(patrol.streets),
+            doc if mine else None,
+            patrol_words(patrol),
+            mine,
+        )
+    config, patrol_date, doc = load_area_config(content)
+    return Settings(config, patrol_date.strftime("%Y-%m"), [], doc, patrol_words(None, patrol_date), True)
+
+
+def _evaluate(
+    store: RunStore, record: RunRecord, where: Folders, crimes: Crimes, out: Path
+) -> dict[str, Any]:
+    for name in (
+        *files.DOWNLOADS,
+        files.CHART,
+    ):  # a finding from older data must not stay beside a new answer
+        (out / name).unlink(missing_ok=True)
     try:
-        records = read_records(path, columns if columns.exists() else None, record.corrections_by_row())
-    except ProblemsError:
-        return []
-    return [street_of(r.address) for r in records.records]
+        kept = _settings(store, record, where.content)
+    except ProblemsError as exc:
+        return unsettled(exc.problems, [], crimes, unreadable=True)
+    try:
+        impact = evaluate(crimes, kept.area, kept.month, kept.streets, doc=kept.doc)
+    except ProblemsError as exc:
+        found_not = unsettled(exc.problems, kept.streets, crimes, kept.area)
+        return {**found_not, "patrol": kept.words, "confirmable": kept.confirmable}
+    except EstimateError as exc:
+        return {**no_estimate(str(exc)), "patrol": kept.words}
+    ctx = impact_context(impact)
+    write_impact(impact, out, where.templates, ctx)
+    atomic.write_text(out / files.CHART, as_image(str(ctx["chart_svg"])))
+    return {**found(impact, crimes, ctx), "patrol": kept.words}
 
 
 def work_out(
@@ -174,31 +249,6 @@ def work_out(
     result["worked_out"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     atomic.write_text(out / files.SECTION, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
-
-
-def _evaluate(
-    store: RunStore, record: RunRecord, where: Folders, crimes: Crimes, out: Path
-) -> dict[str, Any]:
-    for name in (
-        *files.DOWNLOADS,
-        files.CHART,
-    ):  # a finding from older data must not stay beside a new answer
-        (out / name).unlink(missing_ok=True)
-    try:
-        config, patrol_date, doc = load_area_config(where.content)
-    except ProblemsError as exc:
-        return unsettled(exc.problems, [], crimes, unreadable=True)
-    streets = [] if config is not None and config.lsoa else patrolled_streets(store, record, where.content)
-    try:
-        impact = evaluate(crimes, config, patrol_date.strftime("%Y-%m"), streets, doc=doc)
-    except ProblemsError as exc:
-        return unsettled(exc.problems, streets, crimes, config)
-    except EstimateError as exc:
-        return no_estimate(str(exc))
-    ctx = impact_context(impact)
-    write_impact(impact, out, where.templates, ctx)
-    atomic.write_text(out / files.CHART, as_image(str(ctx["chart_svg"])))
-    return found(impact, crimes, ctx)
 
 
 def work_next(

@@ -13,7 +13,8 @@ written twice.  In order:
    manifest (:func:`handle_docs.run.pipeline.run_letters`), resumable; the
    manifest records the commit of the content, templates and review records
    and the fonts it used (history/inputs.py), for ``handle-docs reprint``;
-6. for the workspace only (``extras``): the operation report, the social cards
+6. for the workspace only (``extras``): the patrol the run keeps for "Did it work?"
+   (services/run_patrol.py), the operation report, the social cards
    (when approved) and ``letters.zip``, streamed to disk.
 
 What stops a run before it starts is raised as :class:`RunStopped`, carrying the
@@ -47,6 +48,7 @@ from handle_docs.run.figures import RowFigures, row_figures
 from handle_docs.run.finish import RunResult
 from handle_docs.run.pipeline import RunOptions, file_sha256, run_letters
 from handle_docs.services.letters_gate import MATERIAL
+from handle_docs.services.run_patrol import keep_at_make
 from handle_docs.util import atomic
 from handle_docs.wording.content import Content, load_content
 
@@ -222,6 +224,8 @@ def make_letters(
             recordset, file_sha256(request.records), content, settings, request.out_dir, options
         )
     seconds = time.monotonic() - started
+    if request.extras is not None:  # the workspace's run keeps its patrol for "Did it work?"
+        keep_at_make(request.extras, request.content_dir, recordset.records)
     notes = make_extras(request, content) if request.extras is not None else []
     figures = row_figures(result.rows_read, result.letters, result.rejects, recordset.row_warnings)
     return LettersOutcome(result, recordset, approval, figures, seconds, notes)

@@ -41,6 +41,7 @@ from handle_docs.records.read import MAX_FILE_BYTES
 from handle_docs.review import ReviewError, statuses_for
 from handle_docs.review.labels import state_sentence
 from handle_docs.review.routing import LEAFLET_LANGUAGES, LEAFLET_RESIDENT
+from handle_docs.services import run_patrol
 from handle_docs.services.letters_gate import MATERIAL, refusals_before_run
 from handle_docs.services.queue import RunQueue
 from handle_docs.services.workspace_jobs import Folders, preview_pages, progress_of
@@ -674,7 +675,7 @@ def delete(run_id: str):
     if record.state in (QUEUED, RUNNING):
         flash("The run is still being made: delete its personal data once it has finished.")
         return redirect(url_for("runs.progress", run_id=record.id), code=303)
-    store().purge(record)
+    run_patrol.purge(store(), record, folders().content)  # its patrol kept first, for Did it work?
     flash(
         "This run's personal data was deleted: " + "; ".join(DELETED) + ". Its counts and reports are kept "
         "until the run itself goes."

@@ -1,8 +1,10 @@
 """Where to patrol next, in the workspace: the force's neighbourhoods (LSOAs) ranked by vehicle crime over
 the last 3 and 12 months, with the trend and when each was last patrolled, from the crime data the
-workspace keeps (web/crimes.py) and the patrols of content/operation.yaml, as ``handle-docs hotspots`` ranks
-them (:func:`handle_docs.impact.hotspots.rank`, :func:`handle_docs.outputs.impact.hotspots_context`); the
-whole ranking as a CSV download. police.uk data only: no record, no address.
+workspace keeps (web/crimes.py), the patrols of content/operation.yaml and the patrols the workspace's runs
+keep (services/run_patrol.py: every run's area on its patrol date, whoever made it), as ``handle-docs
+hotspots`` ranks them (:func:`handle_docs.impact.hotspots.rank`,
+:func:`handle_docs.outputs.impact.hotspots_context`); the whole ranking as a CSV download. police.uk data
+and the runs' areas only: no record, no address.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from handle_docs.impact.area import load_area_config, patrols
 from handle_docs.impact.hotspots import rank
 from handle_docs.models import ProblemsError
 from handle_docs.outputs.impact import HOTSPOTS_CSV, hotspots_context, hotspots_csv
+from handle_docs.services import run_patrol
 from handle_docs.web.common import settings
 from handle_docs.web.crimes import ROLES, crime_store
 from handle_docs.web.identity import requires_role
+from handle_docs.web.runs import store
 
 bp = Blueprint("where_next", __name__, url_prefix="/where-next")
 
@@ -34,6 +38,7 @@ def _ranked():
         patrolled = patrols(config, patrol_date)
     except ProblemsError as exc:
         patrolled, problems = [], exc.problems
+    patrolled += run_patrol.patrols(store(), crimes)
     forces = sorted(set(crimes.lsoa_force.values()) - {""})
     force = request.args.get("force")
     if force not in forces:
