@@ -21,10 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from handle_docs.models import ProblemsError
+from handle_docs.services import run_patrol
 from handle_docs.services.supervisor import worker_running
-from handle_docs.services.workspace_runs import RunStore
+from handle_docs.services.workspace_runs import RunStore, Swept
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
+from handle_docs.wording.workspace_settings import load_config
 
 from .browser import DEVELOPER_WORDS
 from .conftest import SAMPLE_XLSX, approve_all
@@ -350,7 +353,7 @@ def test_the_run_pages_say_when_in_the_forces_time_zone(client, app, small_csv, 
     uploaded = dt.datetime.fromisoformat(record.uploaded).astimezone(ZoneInfo("America/New_York"))
     expires = dt.datetime.fromisoformat(record.expires).astimezone(ZoneInfo("America/New_York"))
     page = text(client.get("/runs/"))
-    said = f"Uploaded {long_date(uploaded.date())} at {uploaded:%H:%M}. To check. Deleted on {long_date(expires.date())}."
+    said = f"Uploaded {long_date(uploaded.date())} at {uploaded:%H:%M}. To check. Personal data deleted on {long_date(expires.date())}."
     assert said in html.unescape(page) and "UTC" not in page
 
 
@@ -393,22 +396,61 @@ def test_delete_removes_the_personal_data_and_keeps_the_counts(client, app, smal
     assert "/files/batch.pdf" not in page and "/files/rejects.csv" in page
 
 
-def test_runs_past_the_retention_period_are_deleted_and_the_list_says_when_each_goes(
+def test_a_runs_personal_data_goes_after_the_retention_period_and_its_counts_when_they_are_no_longer_kept(
     client, app, small_csv, content_copy
 ):
-    (content_copy / "workspace.yaml").write_text("retention_days: 3\njobs: 1\n", encoding="utf-8")
+    (content_copy / "workspace.yaml").write_text(
+        "retention_days: 3\nkeep_counts_days: 90\njobs: 1\n", encoding="utf-8"
+    )
     run_id = run_id_of(upload(client, small_csv))
+    make(client, run_id)
+    finished(app)
+    folder = Path(app.instance_path) / "runs" / run_id
     store = RunStore(Path(app.instance_path))
     record = store.load(run_id)
     uploaded = dt.datetime.fromisoformat(record.uploaded)
     assert record.expires_at == uploaded + dt.timedelta(days=3)
-    expires = dt.date.fromisoformat(record.expires[:10])
-    assert f"Deleted on {expires.day} {expires:%B %Y}." in text(client.get("/runs/"))
-    assert "Operation Larkspur, Eastmoor, 14 November 2026" in text(client.get("/runs/"))
-    assert store.sweep(uploaded + dt.timedelta(days=2)) == []
-    assert store.sweep(uploaded + dt.timedelta(days=3)) == [run_id]
-    assert not (Path(app.instance_path) / "runs" / run_id).exists()
+    assert record.kept_until_at == uploaded + dt.timedelta(days=90)
+    expires, kept = (dt.date.fromisoformat(when[:10]) for when in (record.expires, record.keep_until))
+    listed = text(client.get("/runs/"))
+    assert f"Personal data deleted on {expires.day} {expires:%B %Y}." in listed
+    assert "Operation Larkspur, Eastmoor, 14 November 2026" in listed
+    assert (
+        "personal data is deleted 3 days after its upload; its counts and reports are kept\nfor 90 days"
+        in listed
+    )
+    assert store.sweep(uploaded + dt.timedelta(days=2)) == Swept()
+    # after 3 days: the records, letters and batch go; the counts, reports and the patrol the run keeps stay
+    assert run_patrol.sweep(store, content_copy, uploaded + dt.timedelta(days=3)) == Swept(purged=[run_id])
+    assert not (folder / "records.csv").exists() and not (folder / "out" / "batch.pdf").exists()
+    assert (folder / "extras" / "impact" / "patrol.json").is_file()
+    page = text(client.get(f"/runs/{run_id}/results"))
+    assert "personal data has been deleted" in page and "6 rows in letters, 1 without a letter" in page
+    assert f"kept until {kept.day} {kept:%B %Y}" in page
+    assert f"Counts kept until {kept.day} {kept:%B %Y}." in text(client.get("/runs/"))
+    assert store.sweep(uploaded + dt.timedelta(days=89)) == Swept()  # purged once, not again
+    assert store.sweep(uploaded + dt.timedelta(days=90)) == Swept(deleted=[run_id])
+    assert not folder.exists()
     assert client.get(f"/runs/{run_id}/check").status_code == 404
+
+
+def test_a_run_made_before_runs_kept_their_counts_longer_goes_whole_at_its_retention_date(app, small_csv):
+    store = RunStore(Path(app.instance_path))
+    record = store.create("someone", small_csv, 3)
+    record.keep_until = ""  # as run.json was written before keep_until existed
+    store.save(record)
+    uploaded = dt.datetime.fromisoformat(record.uploaded)
+    assert store.sweep(uploaded + dt.timedelta(days=3)) == Swept(deleted=[record.id])
+
+
+def test_counts_kept_for_less_time_than_the_personal_data_is_a_mistake_said_at_its_line(content_copy):
+    (content_copy / "workspace.yaml").write_text(
+        "retention_days: 30\nkeep_counts_days: 10\n", encoding="utf-8"
+    )
+    with pytest.raises(ProblemsError) as raised:
+        load_config(content_copy)
+    said = str(raised.value.problems[0])
+    assert "workspace.yaml" in said and "keep_counts_days (10) must be at least retention_days (30)" in said
 
 
 # --- hostile uploads -------------------------------------------------------------------------------

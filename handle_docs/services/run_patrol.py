@@ -31,7 +31,7 @@ from handle_docs.impact.policeuk import Crimes
 from handle_docs.models import ProblemsError, VisitRecord
 from handle_docs.records.read import read_records
 from handle_docs.services.impact_files import FOLDER
-from handle_docs.services.workspace_runs import RunRecord, RunStore, read_json
+from handle_docs.services.workspace_runs import RunRecord, RunStore, Swept, read_json
 from handle_docs.util import atomic
 from handle_docs.wording.schema import Operation
 
@@ -125,12 +125,17 @@ def purge(store: RunStore, record: RunRecord, content: Path) -> RunRecord:
     return store.purge(record)
 
 
+def sweep(store: RunStore, content: Path, now: dt.datetime | None = None) -> Swept:
+    """The retention sweep (:meth:`RunStore.sweep`), each run's patrol kept before its personal data goes."""
+    return store.sweep(now, purge=lambda record: purge(store, record, content))
+
+
 def patrols(store: RunStore, crimes: Crimes) -> list[tuple[dt.date, list[str]]]:
     """(patrol date, LSOA codes) of every run of the workspace that keeps its patrol, for Where to patrol
     next (a run's streets placed where they are in one LSOA only); a run goes, with its patrol, at the end
-    of its retention period."""
+    of the time its counts are kept (``keep_counts_days``)."""
     kept = (read(store.extras_dir(record)) for record in store.all())
     return patrolled([patrol for patrol in kept if patrol is not None], crimes)
 
 
-__all__ = ["PATROL", "keep_at_make", "patrols", "purge", "read", "settle"]
+__all__ = ["PATROL", "keep_at_make", "patrols", "purge", "read", "settle", "sweep"]

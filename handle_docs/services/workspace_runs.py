@@ -20,7 +20,7 @@ import re
 import secrets
 import shutil
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class RunRecord:
     owner: str
     kind: str  # csv or xlsx
     uploaded: str  # ISO timestamp, UTC
-    expires: str  # ISO timestamp, UTC: the run is deleted then
+    expires: str  # ISO timestamp, UTC: the run's personal data is deleted then
     state: str = UPLOADED
     leaflet: str | None = None
     leaflet_language: str = (
@@ -87,10 +87,21 @@ class RunRecord:
     draft: bool = False
     message: str = ""  # why a run failed, in words for the officer
     corrections: dict[str, dict[str, str]] = field(default_factory=dict)  # row -> {field: value}
+    # ISO timestamp, UTC: the rest of the run (counts, reports, its patrol) is deleted then; "" for a run made
+    # before runs kept their counts longer than their personal data: it goes whole at ``expires``
+    keep_until: str = ""
 
     @property
     def expires_at(self) -> dt.datetime:
         return dt.datetime.fromisoformat(self.expires)
+
+    @property
+    def kept_until_at(self) -> dt.datetime:
+        return (
+            max(dt.datetime.fromisoformat(self.keep_until), self.expires_at)
+            if self.keep_until
+            else self.expires_at
+        )
 
     def corrections_by_row(self) -> dict[int, dict[str, str]]:
         return {int(row): dict(cells) for row, cells in self.corrections.items()}
@@ -124,9 +135,15 @@ class RunStore:
         return self.folder(record.id) / "progress.json"
 
     def create(
-        self, owner: str, data: bytes, retention_days: int, now: dt.datetime | None = None
+        self,
+        owner: str,
+        data: bytes,
+        retention_days: int,
+        now: dt.datetime | None = None,
+        keep_counts_days: int | None = None,
     ) -> RunRecord:
-        """A new run holding ``data`` (refused with UploadRefused unless it is a CSV or .xlsx)."""
+        """A new run holding ``data`` (refused with UploadRefused unless it is a CSV or .xlsx): its personal data
+        deleted ``retention_days`` after now, the rest ``keep_counts_days`` after (the same when None)."""
         kind = sniff(data)
         now = now or dt.datetime.now(dt.UTC)
         record = RunRecord(
@@ -135,6 +152,9 @@ class RunStore:
             kind=kind,
             uploaded=now.isoformat(timespec="seconds"),
             expires=(now + dt.timedelta(days=retention_days)).isoformat(timespec="seconds"),
+            keep_until=(now + dt.timedelta(days=max(keep_counts_days or 0, retention_days))).isoformat(
+                timespec="seconds"
+            ),
         )
         atomic.private_dir(self.folder(record.id))
         atomic.write_bytes(self.upload_path(record), data)
@@ -196,15 +216,31 @@ class RunStore:
         self.save(record)
         return record
 
-    def sweep(self, now: dt.datetime | None = None) -> list[str]:
-        """Delete every run whose retention period has passed; the ids deleted."""
+    def sweep(
+        self, now: dt.datetime | None = None, purge: Callable[[RunRecord], object] | None = None
+    ) -> Swept:
+        """Delete the personal data of every run past its retention period (``purge``, :meth:`purge` when None)
+        and the whole of every run past the time its counts are kept; a run being made waits for its end."""
         now = now or dt.datetime.now(dt.UTC)
-        gone = []
+        swept = Swept()
         for record in list(self.all()):
-            if record.expires_at <= now and record.state not in (QUEUED, RUNNING):
+            if record.state in (QUEUED, RUNNING):
+                continue
+            if record.kept_until_at <= now:
                 shutil.rmtree(self.folder(record.id))
-                gone.append(record.id)
-        return gone
+                swept.deleted.append(record.id)
+            elif record.expires_at <= now and record.state != PURGED:
+                (purge or self.purge)(record)
+                swept.purged.append(record.id)
+        return swept
+
+
+@dataclass
+class Swept:
+    """What a sweep did: the runs whose personal data it deleted, and the runs it deleted whole."""
+
+    purged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

@@ -100,6 +100,10 @@ def retention_days() -> int:
     return load_config(settings().content).retention_days
 
 
+def keep_counts_days() -> int:
+    return load_config(settings().content).keep_counts_days
+
+
 def mine_or_404(run_id: str) -> RunRecord:
     """The run if the person asking made it; 404 for anyone else, as for no such run."""
     try:
@@ -113,7 +117,7 @@ def setup(app, instance: Path) -> None:
     the worker process (handle-docs worker, started by serve), never by the web server."""
     runs = RunStore(instance)
     app.extensions["handle_docs"].update(runs=runs, run_queue=RunQueue(instance))
-    runs.sweep()
+    run_patrol.sweep(runs, Path(app.extensions["handle_docs"]["settings"].content))
     app.extensions["handle_docs"]["runs_swept"] = time.monotonic()
 
 
@@ -128,7 +132,7 @@ def _sweep_now_and_then():
     now = time.monotonic()
     if now - state.get("runs_swept", 0.0) >= SWEEP_EVERY:
         state["runs_swept"] = now
-        store().sweep()
+        run_patrol.sweep(store(), folders().content)
 
 
 @bp.after_request
@@ -173,6 +177,7 @@ def runs_shown() -> list[dict]:
             "state": STATE_WORDS.get(r.state, r.state),
             "uploaded": shown_time(r.uploaded),
             "expires": shown_day(r.expires),
+            "kept_until": shown_day(r.kept_until_at),
         }
         for r in store().of(actor_id())
     ]
@@ -181,7 +186,7 @@ def runs_shown() -> list[dict]:
 @bp.get("/")
 @requires_role(OFFICER_ROLE)
 def index():
-    store().sweep()
+    run_patrol.sweep(store(), folders().content)
     return render_template(
         "runs.html",
         title="Letters runs",
@@ -189,6 +194,7 @@ def index():
         accepted=ACCEPTED,
         error=None,
         retention=retention_days(),
+        keep_days=keep_counts_days(),
     )
 
 
@@ -201,7 +207,7 @@ def upload():
         if sent is None or not sent.filename:
             raise UploadRefused(f"Choose a file to upload: {ACCEPTED}.")
         data = sent.stream.read(MAX_FILE_BYTES + 1)
-        record = store().create(actor_id(), data, retention_days())
+        record = store().create(actor_id(), data, retention_days(), keep_counts_days=keep_counts_days())
     except (UploadRefused, ProblemsError) as exc:
         message = str(exc) if isinstance(exc, UploadRefused) else "; ".join(map(str, exc.problems))
         return render_template(
@@ -211,6 +217,7 @@ def upload():
             accepted=ACCEPTED,
             error=message,
             retention=retention_days(),
+            keep_days=keep_counts_days(),
         ), 400
     return redirect(url_for("runs.check", run_id=record.id), code=303)
 
@@ -582,6 +589,7 @@ def results(run_id: str):
         print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
         name=run_name(loaded().content, record.uploaded),
         expires=shown_day(record.expires),
+        kept_until=shown_day(record.kept_until_at),
         notes=read_json(store().extras_dir(record) / "notes.json") or [],
         braille_warnings=braille_warnings(manifest.get("braille")),
     )

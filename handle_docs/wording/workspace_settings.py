@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from handle_docs.models import Problem, ProblemsError
 from handle_docs.wording.content import validate_model
@@ -36,7 +36,12 @@ class WorkspaceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    retention_days: int = Field(7, ge=1, le=366)  # a run is deleted this many days after upload
+    retention_days: int = Field(
+        7, ge=1, le=366
+    )  # a run's personal data is deleted this many days after upload
+    # … and the rest of it (counts, reports, the patrol it keeps, "Did it work?": nothing personal) this many:
+    # long enough for the police.uk months after the patrol, published about two months late
+    keep_counts_days: int = Field(400, ge=1, le=1100)
     jobs: int = Field(1, ge=1, le=16)  # worker processes per run (one run is made at a time)
     history: HistorySettings = Field(default_factory=HistorySettings)
     time_zone: str = Field(
@@ -53,6 +58,15 @@ class WorkspaceConfig(BaseModel):
                 f"'{value}' is not a time zone this machine knows: write one such as Europe/London"
             ) from None
         return value
+
+    @model_validator(mode="after")
+    def _counts_outlive_personal_data(self) -> WorkspaceConfig:
+        if self.keep_counts_days < self.retention_days:
+            raise ValueError(
+                f"keep_counts_days ({self.keep_counts_days}) must be at least retention_days "
+                f"({self.retention_days}): a run's counts are kept at least as long as its personal data"
+            )
+        return self
 
 
 def load_config(content_root: Path) -> WorkspaceConfig:
