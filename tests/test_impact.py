@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import json
@@ -28,9 +29,12 @@ from handle_docs.impact.estimate import (
 )
 from handle_docs.impact.evaluate import evaluate
 from handle_docs.impact.hotspots import CSV_COLUMNS, rank
+from handle_docs.impact.patrol import AT_MAKE, FROM_CHECKS, KeptPatrol
 from handle_docs.impact.policeuk import load_crimes
 from handle_docs.impact.words import buffer_words, headline
 from handle_docs.models import ProblemsError
+from handle_docs.services import run_patrol
+from handle_docs.services.workspace_runs import RunStore
 from handle_docs.wording.schema import ImpactArea
 
 from .conftest import CONTENT, TEMPLATES
@@ -358,6 +362,24 @@ def test_hotspots_rank_the_lsoas_and_mark_those_patrolled(written, tmp_path):
     assert by_code["Y01000002"].last_patrolled is None
     assert [r.last_3 for r in spots.rows] == sorted((r.last_3 for r in spots.rows), reverse=True)
     assert spots.rows[0].streets  # the top LSOAs' busiest streets
+
+
+def test_hotspots_with_a_workspace_mark_the_streets_its_runs_patrolled_on_their_dates(written):
+    root, _ = written
+    store = RunStore(root / "instance")
+    run = store.create("an-officer", b"submitted_at,address\n", 7)
+    patrol = KeptPatrol("larkspur", "Operation Larkspur", dt.date(2026, 9, 1), FROM_CHECKS, AT_MAKE)
+    run_patrol.write(store.extras_dir(run), patrol.with_streets(["3 Millbrook Close, Eastmoor"]))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        made = CliRunner().invoke(
+            cli, ["hotspots", "--crimes", "crimes", "--out", "out/hotspots-runs", "--instance", "instance"]
+        )
+    assert made.exit_code == 0, made.output
+    with open(root / "out/hotspots-runs/hotspots.csv", encoding="utf-8-sig") as handle:
+        patrolled = {row["lsoa_code"]: row["last_patrolled"] for row in csv.DictReader(handle)}
+    assert patrolled[AREA[1]] == "2026-09-01"  # Millbrook Close's neighbourhood, from the run
+    assert patrolled[AREA[0]] == ""  # the run's only street is elsewhere; operation.yaml names no area
 
 
 def test_the_words_read_right_for_one_crime_and_for_no_change():

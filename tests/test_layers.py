@@ -65,3 +65,18 @@ def test_the_walk_finds_one(tmp_path):
         "handle_docs/compose/a.py:3: handle_docs.run",
         "handle_docs/compose/a.py:5: handle_docs.render.pdf",
     ]
+
+
+def test_the_web_server_never_imports_matplotlib():
+    """The worker draws the charts; the web server shows what it drew (matplotlib's settings are global to a
+    process, and its import costs the server's start a third of a second)."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, handle_docs.web.app; print('matplotlib' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"

@@ -1,8 +1,9 @@
-"""``impact.json``, ``impact.csv`` and ``impact.pdf`` (the before-and-after report), and ``hotspots.csv`` and
-``hotspots.pdf`` (where to patrol next), from :mod:`handle_docs.impact`.
+"""``impact.json``, ``impact.csv`` and ``impact.pdf`` (the before-and-after report), from
+:mod:`handle_docs.impact`, and both pages (with :mod:`.hotspots`, where to patrol next) as sections of the
+operation summary.
 
 The PDFs are built like the operation summary (templates/report/, tagged PDF/UA, large print); their
-contexts are plain data (:func:`impact_context`, :func:`hotspots_context`) so the operation summary can
+contexts are plain data (:func:`impact_context`, :func:`.hotspots.hotspots_context`) so the operation summary can
 add them as sections and the workspace can show the same. police.uk data are public and anonymised; no
 address from the records reaches these files (the records' streets are only matched, never written).
 """
@@ -10,37 +11,23 @@ address from the records reaches these files (the records' streets are only matc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from handle_docs.compose.context import long_date
 from handle_docs.impact import chart
 from handle_docs.impact.evaluate import AREA, BUFFER, COMPARISON, SERIES_NAMES, Impact
-from handle_docs.impact.hotspots import CSV_COLUMNS, Hotspots
+from handle_docs.impact.hotspots import Hotspots
 from handle_docs.impact.words import VERDICT_SHORT, amount, interval, month_name
+from handle_docs.outputs.hotspots import hotspots_section
 from handle_docs.outputs.report import Section, md_escape
-from handle_docs.render.html import HtmlRenderer
-from handle_docs.render.pdf import PdfRenderer
+from handle_docs.outputs.standalone import LANG, STYLESHEETS, Written, render_page
 from handle_docs.util import atomic
-from handle_docs.util.tables import csv_text, write_csv
+from handle_docs.util.tables import write_csv
 
 IMPACT_TEMPLATE = "report/impact.html.j2"
-HOTSPOTS_TEMPLATE = "report/hotspots.html.j2"
-STYLESHEETS = ["report/report.css", "report/impact.css"]
-LANG = "en-GB"
 JSON_NAME, CSV_NAME, PDF_NAME = "impact.json", "impact.csv", "impact.pdf"
-HOTSPOTS_CSV, HOTSPOTS_PDF = "hotspots.csv", "hotspots.pdf"
-#: LSOAs shown in the hotspots table of the PDF (the CSV has them all).
-HOTSPOTS_SHOWN = 12
-
-
-@dataclass(frozen=True)
-class Written:
-    paths: tuple[Path, ...]
-    pages: int
 
 
 # --- impact -----------------------------------------------------------------------------
@@ -151,20 +138,13 @@ def impact_context(impact: Impact, *, title: str = "Did the patrol work?") -> di
     }
 
 
-def _render(templates: Path, template: str, ctx: dict[str, Any]) -> tuple[bytes, int]:
-    html, pdf = HtmlRenderer(templates), PdfRenderer(templates)
-    fragment = html.fragment(template, ctx)
-    document = pdf.layout(html.document([fragment], lang=LANG, title=ctx["title"], stylesheets=STYLESHEETS))
-    return pdf.write(document, title=ctx["title"], lang=LANG), len(document.pages)
-
-
 def write_impact(
     impact: Impact, out_dir: Path, templates: Path, ctx: dict[str, Any] | None = None
 ) -> Written:
     """Write impact.json, impact.csv and impact.pdf into ``out_dir`` (``ctx``: :func:`impact_context`'s,
     when the caller has it already, so the chart is drawn once)."""
     ctx = ctx if ctx is not None else impact_context(impact)
-    data, pages = _render(templates, IMPACT_TEMPLATE, ctx)
+    data, pages = render_page(templates, IMPACT_TEMPLATE, ctx)
     out_dir = atomic.private_dir(Path(out_dir))
     atomic.write_text(
         out_dir / JSON_NAME, json.dumps(impact_json(impact), indent=2, ensure_ascii=False) + "\n"
@@ -172,54 +152,6 @@ def write_impact(
     write_csv(out_dir / CSV_NAME, ("month", "area", "buffer", "comparison"), impact_rows(impact))
     atomic.write_bytes(out_dir / PDF_NAME, data)
     return Written((out_dir / JSON_NAME, out_dir / CSV_NAME, out_dir / PDF_NAME), pages)
-
-
-# --- hotspots ---------------------------------------------------------------------------
-
-
-def hotspots_csv(spots: Hotspots) -> str:
-    return csv_text(CSV_COLUMNS, (row.row() for row in spots.rows))
-
-
-def hotspots_context(spots: Hotspots, *, title: str = "Where to patrol next") -> dict[str, Any]:
-    shown = spots.rows[:HOTSPOTS_SHOWN]
-    return {
-        "lang": LANG,
-        "title": title,
-        "last_3": f"{month_name(spots.months_3[0])} to {month_name(spots.months_3[-1])}"
-        if spots.rows
-        else "",
-        "last_12": f"{month_name(spots.months_12[0])} to {month_name(spots.months_12[-1])}"
-        if spots.rows
-        else "",
-        "total": len(spots.rows),
-        "rows": [
-            {
-                "rank": r.rank,
-                "code": r.lsoa_code,
-                "name": r.lsoa_name,
-                "last_3": r.last_3,
-                "last_12": r.last_12,
-                "trend": r.trend,
-                "patrolled": long_date(r.last_patrolled) if r.last_patrolled else "",
-            }
-            for r in shown
-        ],
-        "streets": [
-            {"name": r.lsoa_name, "streets": [{"name": s, "count": n} for s, n in r.streets]}
-            for r in shown
-            if r.streets
-        ],
-    }
-
-
-def write_hotspots(spots: Hotspots, out_dir: Path, templates: Path) -> Written:
-    """Write hotspots.csv (every LSOA) and hotspots.pdf (the busiest) into ``out_dir``."""
-    data, pages = _render(templates, HOTSPOTS_TEMPLATE, hotspots_context(spots))
-    out_dir = atomic.private_dir(Path(out_dir))
-    write_csv(out_dir / HOTSPOTS_CSV, CSV_COLUMNS, (row.row() for row in spots.rows))
-    atomic.write_bytes(out_dir / HOTSPOTS_PDF, data)
-    return Written((out_dir / HOTSPOTS_CSV, out_dir / HOTSPOTS_PDF), pages)
 
 
 # --- the operation summary's sections ----------------------------------------------------------
@@ -236,33 +168,16 @@ def report_sections(impact: Impact | None, spots: Hotspots | None) -> list[Secti
         )
         sections.append(Section(IMPACT_TEMPLATE, ctx, STYLESHEETS, md))
     if spots is not None:
-        ctx = hotspots_context(spots)
-        lines = [
-            "",
-            f"## {md_escape(ctx['title'])}",
-            "",
-            "| Rank | Neighbourhood | 3 months | 12 months | Trend | Patrolled |",
-            "| ---: | --- | ---: | ---: | --- | --- |",
-        ]
-        lines += [
-            f"| {r['rank']} | {md_escape(r['name'])} ({r['code']}) | {r['last_3']} | {r['last_12']} | "
-            f"{r['trend']} | {md_escape(r['patrolled'] or 'no')} |"
-            for r in ctx["rows"]
-        ]
-        sections.append(Section(HOTSPOTS_TEMPLATE, ctx, STYLESHEETS, "\n".join(lines) + "\n"))
+        sections.append(hotspots_section(spots))
     return sections
 
 
 __all__ = [
-    "HOTSPOTS_TEMPLATE",
     "IMPACT_TEMPLATE",
     "Written",
-    "hotspots_context",
-    "hotspots_csv",
     "impact_context",
     "impact_json",
     "impact_rows",
     "report_sections",
-    "write_hotspots",
     "write_impact",
 ]

@@ -3,7 +3,7 @@ the last 3 and 12 months, with the trend and when each was last patrolled, from 
 workspace keeps (web/crimes.py), the patrols of content/operation.yaml and the patrols the workspace's runs
 keep (services/run_patrol.py: every run's area on its patrol date, whoever made it), as ``handle-docs
 hotspots`` ranks them (:func:`handle_docs.impact.hotspots.rank`,
-:func:`handle_docs.outputs.impact.hotspots_context`); the whole ranking as a CSV download. police.uk data
+:func:`handle_docs.outputs.hotspots.hotspots_context`); the whole ranking as a CSV download. police.uk data
 and the runs' areas only: no record, no address.
 """
 
@@ -16,7 +16,7 @@ from flask import Blueprint, make_response, render_template, request
 from handle_docs.impact.area import load_area_config, patrols
 from handle_docs.impact.hotspots import rank
 from handle_docs.models import ProblemsError
-from handle_docs.outputs.impact import HOTSPOTS_CSV, hotspots_context, hotspots_csv
+from handle_docs.outputs.hotspots import HOTSPOTS_CSV, hotspots_context, hotspots_csv
 from handle_docs.services import run_patrol
 from handle_docs.web.common import settings
 from handle_docs.web.crimes import ROLES, crime_store
