@@ -49,6 +49,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handle_docs.review.fingerprints import FINGERPRINT_RE
 from handle_docs.util import atomic, instance_db
 
 from .repo import ForceRepo, HistoryError, git
@@ -71,7 +72,6 @@ CREATE TABLE materials (
 CREATE TABLE texts (sha TEXT PRIMARY KEY, words TEXT NOT NULL);
 """
 
-_FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 #: A material at a commit as read: (fingerprint, resident text, last_edited_by).
@@ -141,7 +141,7 @@ class Store:
                 ).fetchall()
         found = {}
         for material, fp, sha, by in rows:
-            if not (_FINGERPRINT.fullmatch(str(fp)) and _SHA.fullmatch(str(sha))):
+            if not (FINGERPRINT_RE.match(str(fp)) and _SHA.fullmatch(str(sha))):
                 raise Damaged(f"commit {commit}: {material} is not as the cache writes it")
             found[str(material)] = Held(fp, sha, by if by is None else str(by))
         return found

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ from handle_docs.wording.yamlfile import file_data
 #: Bumped if the recipe changes, so an old fingerprint can never match a new one.
 FORMAT = 1
 PREFIX = "sha256:"
+#: A fingerprint as files write it: the prefix and a SHA-256 in hex (a version, a registry, approval rules).
+FINGERPRINT_RE = re.compile(rf"^{PREFIX}[0-9a-f]{{64}}$")
 SHORT_HEX = 12
 
 #: Template folders that belong to one kind of material only.

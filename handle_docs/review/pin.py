@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handle_docs.models import Problem
 from handle_docs.util import atomic
+
+from .fingerprints import FINGERPRINT_RE
 
 PIN_FILE = "reviewers.root"
 ROOT_ENV = "HANDLE_DOCS_REGISTRY_ROOT"
@@ -45,7 +46,6 @@ PIN_KEY = "registry_pin"
 #: What a run's manifest records when no pin was used.
 UNPINNED_RECORD = f"none ({ALLOW_FLAG})"
 
-_FP = re.compile(r"^sha256:[0-9a-f]{64}$")  # fingerprints.PREFIX and a SHA-256 in hex
 
 HEADER = """\
 # The reviewer registry's trust anchor: the fingerprint of its first approved
@@ -109,7 +109,7 @@ def pin_path(review_dir: Path) -> Path:
 
 def _fingerprint(text: str) -> str | None:
     value = text.strip().lower()
-    return value if _FP.match(value) else None
+    return value if FINGERPRINT_RE.match(value) else None
 
 
 def read_pin(review_dir: Path) -> Pin:
@@ -162,7 +162,7 @@ def read_pin(review_dir: Path) -> Pin:
 
 
 def pin_text(fingerprint: str) -> str:
-    if not _FP.match(fingerprint):
+    if not FINGERPRINT_RE.match(fingerprint):
         raise ValueError(f"not a registry fingerprint: {fingerprint!r}")
     return HEADER + fingerprint + "\n"
 

@@ -49,7 +49,7 @@ from handle_docs.wording.content import validate_model
 from handle_docs.wording.schema import SLUG, Strict
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml, parse_yaml
 
-from .fingerprints import PREFIX, SHORT_HEX, canonical_json, hex_of
+from .fingerprints import FINGERPRINT_RE, PREFIX, SHORT_HEX, canonical_json, hex_of
 from .policy import POLICY_FILE, Policy, load_policy, policy_fingerprint, read_policy
 from .sshsign import parse_public_key
 
@@ -117,7 +117,7 @@ class RegistryData(Strict):
     reviewers: dict[str, ReviewerEntry] = Field(default_factory=dict)
     workspace_keys: dict[str, WorkspaceKey] = Field(default_factory=dict)
     #: The fingerprint of the approval rules this version approves (:func:`.policy.policy_fingerprint`).
-    policy: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
+    policy: str | None = Field(default=None, pattern=FINGERPRINT_RE.pattern)
 
     @field_validator("reviewers", "workspace_keys", mode="before")
     @classmethod

@@ -40,6 +40,7 @@ from handle_docs.util import atomic
 from handle_docs.wording.yamlfile import YamlDoc, load_yaml, parse_yaml
 
 from ..models import Problem, Severity
+from .fingerprints import FINGERPRINT_RE
 from .policy import Policy
 
 APPROVED = "approved"
@@ -50,7 +51,6 @@ ENTRY_KEYS = ("fingerprint", "reviewer", "role", "decision", "date", "note", "ke
 #: is judged by trust.py: the entry does not count, the file stays usable).
 REQUIRED_KEYS = ("fingerprint", "reviewer", "role", "decision", "date")
 MAX_SIGNATURE = 8000
-FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_NAME = 80
 MAX_NOTE = 2000
 #: A sign-off dated tomorrow is accepted: reviewers and CI may be in different time zones.
