@@ -30,7 +30,7 @@ from handle_docs.impact.estimate import (
 from handle_docs.impact.evaluate import evaluate
 from handle_docs.impact.hotspots import CSV_COLUMNS, rank
 from handle_docs.impact.patrol import AT_MAKE, FROM_CHECKS, KeptPatrol
-from handle_docs.impact.policeuk import load_crimes
+from handle_docs.impact.policeuk import Crime, Crimes, load_crimes
 from handle_docs.impact.words import buffer_words, headline
 from handle_docs.models import ProblemsError
 from handle_docs.services import run_patrol
@@ -380,6 +380,23 @@ def test_hotspots_with_a_workspace_mark_the_streets_its_runs_patrolled_on_their_
         patrolled = {row["lsoa_code"]: row["last_patrolled"] for row in csv.DictReader(handle)}
     assert patrolled[AREA[1]] == "2026-09-01"  # Millbrook Close's neighbourhood, from the run
     assert patrolled[AREA[0]] == ""  # the run's only street is elsewhere; operation.yaml names no area
+
+
+def test_the_busiest_streets_are_those_of_the_last_3_then_12_months_not_of_every_month_read():
+    crimes = Crimes()
+
+    def add(month: str, street: str, n: int) -> None:
+        crimes.months.add(month)
+        for _ in range(n):
+            crimes.add(Crime(month, "Westmarch Police", street, "Y01000001", "Eastmoor 001A", None))
+
+    add("2024-02", "Larch Close", 30)  # busy long ago, quiet since
+    add("2026-01", "Kiln Lane", 2)  # in the last 12 months only
+    add("2026-10", "Tanners Row", 3)  # in the last 3 months
+    add("2026-12", "Bell Street", 1)
+    top = rank(crimes).rows[0]
+    assert (top.last_3, top.last_12) == (4, 6)
+    assert top.streets == (("Tanners Row", 3, 3), ("Bell Street", 1, 1), ("Kiln Lane", 0, 2))
 
 
 def test_the_words_read_right_for_one_crime_and_for_no_change():

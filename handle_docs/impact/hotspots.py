@@ -6,7 +6,7 @@ usually give, "steady" when it is not, "too few to tell" below the stated count,
 earlier" when the data do not reach back that far. LSOAs patrolled
 before are marked with the patrol's date (``content/operation.yaml``: this operation's ``area.lsoa`` and
 ``area.earlier``). The busiest police.uk locations ("On or near ...", public and anonymised) within the top
-LSOAs, over all the months read, are listed too.
+LSOAs are listed too, ranked as the LSOAs are: the last 3 months, then the last 12.
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ class Hotspot:
     last_12: int
     trend: str
     last_patrolled: dt.date | None
-    streets: tuple[tuple[str, int], ...]  # busiest police.uk locations over all months read (top LSOAs only)
+    # busiest police.uk locations (top LSOAs only): (street, crimes in the last 3 months, in the last 12),
+    # ranked as the LSOAs are
+    streets: tuple[tuple[str, int, int], ...]
 
     def row(self) -> list[str]:
         return [
@@ -104,20 +106,35 @@ def rank(
         before = sum(counts.get(add_months(m, -12), 0) for m in m3) if have_year_before else None
         scored.append((-n3, -n12, code, n3, n12, trend(n3, before)))
     scored.sort()
-    rows = []
-    for i, (_a, _b, code, n3, n12, tr) in enumerate(scored, start=1):
-        streets: tuple[tuple[str, int], ...] = ()
-        if i <= STREETS_FOR_TOP:
-            streets = tuple(
-                sorted(
-                    ((s, n) for (c, s), n in crimes.by_lsoa_street.items() if c == code),
-                    key=lambda sn: (-sn[1], sn[0]),
-                )[:STREETS_EACH]
-            )
-        rows.append(
-            Hotspot(i, code, crimes.lsoa_names.get(code, ""), n3, n12, tr, patrolled.get(code), streets)
+    busiest = busiest_streets(crimes, {code for _a, _b, code, *_ in scored[:STREETS_FOR_TOP]}, m3, m12)
+    rows = [
+        Hotspot(
+            i, code, crimes.lsoa_names.get(code, ""), n3, n12, tr, patrolled.get(code), busiest.get(code, ())
         )
+        for i, (_a, _b, code, n3, n12, tr) in enumerate(scored, start=1)
+    ]
     return Hotspots(last, m3, m12, tuple(rows))
 
 
-__all__ = ["CSV_COLUMNS", "TREND_MIN_COUNT", "Hotspot", "Hotspots", "rank", "trend"]
+def busiest_streets(
+    crimes: Crimes, codes: set[str], m3: tuple[str, ...], m12: tuple[str, ...]
+) -> dict[str, tuple[tuple[str, int, int], ...]]:
+    """The busiest streets of each LSOA of ``codes``, ranked as the LSOAs are (the last 3 months, then the
+    last 12, then name): (street, last 3, last 12), streets with a vehicle crime in the last 12 months only."""
+    counts: dict[str, dict[str, list[int]]] = {}
+    recent, year = set(m3), set(m12)
+    for (month, code, street), n in crimes.by_month_lsoa_street.items():
+        if code in codes and month in year:
+            both = counts.setdefault(code, {}).setdefault(street, [0, 0])
+            both[1] += n
+            if month in recent:
+                both[0] += n
+    return {
+        code: tuple(
+            (s, n3, n12) for s, (n3, n12) in sorted(streets.items(), key=lambda i: (-i[1][0], -i[1][1], i[0]))
+        )[:STREETS_EACH]
+        for code, streets in counts.items()
+    }
+
+
+__all__ = ["CSV_COLUMNS", "TREND_MIN_COUNT", "Hotspot", "Hotspots", "busiest_streets", "rank", "trend"]

@@ -68,6 +68,7 @@ class Crimes:
 
     by_month_lsoa: Counter = field(default_factory=Counter)  # (month, lsoa_code) -> crimes
     by_lsoa_street: Counter = field(default_factory=Counter)  # (lsoa_code, street) -> crimes
+    by_month_lsoa_street: Counter = field(default_factory=Counter)  # (month, lsoa_code, street) -> crimes
     lsoa_names: dict[str, str] = field(default_factory=dict)
     lsoa_force: dict[str, str] = field(default_factory=dict)  # the force the LSOA's crimes fall within
     points: dict[str, set[tuple[float, float]]] = field(default_factory=lambda: defaultdict(set))
@@ -83,6 +84,7 @@ class Crimes:
         self.by_month_lsoa[(crime.month, crime.lsoa_code)] += 1
         if crime.street:
             self.by_lsoa_street[(crime.lsoa_code, crime.street)] += 1
+            self.by_month_lsoa_street[(crime.month, crime.lsoa_code, crime.street)] += 1
         self.lsoa_names.setdefault(crime.lsoa_code, crime.lsoa_name)
         self.lsoa_force.setdefault(crime.lsoa_code, crime.force)
         if crime.point is not None:

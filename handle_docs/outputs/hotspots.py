@@ -51,7 +51,10 @@ def hotspots_context(spots: Hotspots, *, title: str = "Where to patrol next") ->
             for r in shown
         ],
         "streets": [
-            {"name": r.lsoa_name, "streets": [{"name": s, "count": n} for s, n in r.streets]}
+            {
+                "name": r.lsoa_name,
+                "streets": [{"name": s, "last_3": n3, "last_12": n12} for s, n3, n12 in r.streets],
+            }
             for r in shown
             if r.streets
         ],
