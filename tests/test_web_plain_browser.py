@@ -251,6 +251,7 @@ def test_reviewers_read_what_changed_then_the_proof_then_approve(workspace, brow
     sign_in_as(browser, url, "tom-okoro")
     browser.find_element("link text", "Advice after our vehicle crime patrol").click()
     wait(browser, lambda d: d.title.startswith("Review: "))
+    wait(browser, lambda d: len(by_css(d, "#proof-pages img")) == 3)  # he reads the proof, then decides
     by_css(browser, "#approve-neighbourhood-sergeant")[0].click()
     wait(browser, lambda d: by_css(d, ".notice"))
     state = by_css(browser, "#review-state")[0].text
