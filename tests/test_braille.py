@@ -114,11 +114,9 @@ def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter
         # the braille holds the letter's words, each as the table writes it
         expected, found = braille_words(brf)
         assert len(expected) > 150 and words_matched(expected, found) == 1.0, entry["language"]
-        expected, found = read_back(brf)
-        if entry["table"] == "en-ueb-g2.ctb":
+        if entry["table"] == "en-ueb-g2.ctb":  # Welsh: the strict xfail below
+            expected, found = read_back(brf)
             assert words_matched(expected, found) >= MIN_WORDS_MATCHED, words_matched(expected, found)
-        else:  # liblouis 3.24 reads Welsh grade 2 back wrongly: measured and reported, not judged
-            assert 0.85 <= words_matched(expected, found) < MIN_WORDS_MATCHED
         pages = read_pages(brf.read_bytes())
         assert len(pages) == entry["pages"] >= 2
         for number, page in enumerate(pages, start=1):
@@ -130,6 +128,20 @@ def test_an_english_and_a_welsh_record_get_braille_that_reads_back_to_the_letter
     assert check.exit_code == 0, check.output
     assert check.output.count("PASS") == 7 and check.output.count("SKIP") == 1
     assert "liblouis reads back 8" in check.output and "table cy-cy-g2.ctb" in check.output
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="liblouis 3.24 reads its own Welsh grade 2 back wrongly (89 % of the letter's words): cy-cy-g2.ctb "
+    "gives a whole word and a letter group the same cells ('stori' and 'st' both 34, 'diwedd' and 'dw', "
+    "'eisiau' and 'eis'), so 'st' inside a word reads back as 'stori'; the braille itself follows the table "
+    "(brf-words, above). Disabling those rules for reading back gives 96 %, still short",
+)
+def test_the_welsh_braille_letter_reads_back_to_the_letters_words(braille_run):
+    manifest = json.loads((braille_run / "manifest.json").read_text(encoding="utf-8"))
+    welsh = next(f for f in manifest["braille"]["files"] if f["table"] == "cy-cy-g2.ctb")
+    expected, found = read_back(braille_run / welsh["file"])
+    assert words_matched(expected, found) >= MIN_WORDS_MATCHED, words_matched(expected, found)
 
 
 def test_the_braille_letter_says_what_the_print_letter_says_the_table_and_links_written_out(braille_run):
