@@ -20,12 +20,18 @@ from handle_docs.review import load_policy, load_registry, material_status
 from handle_docs.review.policy import policy_fingerprint
 from handle_docs.review.registry import policy_copy_path, read_copy
 from handle_docs.services.letters_gate import refusals_before_run
-from handle_docs.web import Settings, create_app
 from handle_docs.wording.content import load_content
 
 from .signing import DEMO_KEYS
 from .test_review_cli import one_word
-from .test_trust_anchor import SAMPLE_ROOT, SAMPLE_SECOND, force, records_in, run  # noqa: F401 (fixture)
+from .test_trust_anchor import (  # noqa: F401 (fixture)
+    SAMPLE_ROOT,
+    SAMPLE_SECOND,
+    force,
+    records_in,
+    refused_run_page,
+    run,
+)
 from .test_web_runs import make, run_id_of, signed_in, small_csv, upload  # noqa: F401 (fixtures)
 from .webaccounts import running, text
 
@@ -206,19 +212,9 @@ def test_the_workspace_refuses_a_run_while_the_rules_are_not_approved_in_plain_w
     force, tmp_path, signed_in, small_csv
 ):
     lower_the_rules(force)
-    app = create_app(Settings(content=force / "content", instance=tmp_path / "instance"))
-    app.config["TESTING"] = True
-    try:
-        client = app.test_client()
-        refused = make(client, run_id_of(upload(client, small_csv)))
-        assert refused.status_code == 409
-        page = text(refused)
-        assert PLAIN in page and "Technical details" in page and CHANGED in page
-        assert "review-policy.yaml" not in page.split("Technical details")[0]
-    finally:
-        app.extensions["handle_docs"]["run_queue"].wait_idle(60)
-        app.extensions["handle_docs"]["previewer"].close()
-    assert not list((tmp_path / "instance").rglob("manifest.json"))
+    page = refused_run_page(force, tmp_path / "instance", small_csv)
+    assert PLAIN in page and "Technical details" in page and CHANGED in page
+    assert "review-policy.yaml" not in page.split("Technical details")[0]
 
 
 def test_a_lost_copy_of_the_approved_rules_is_said_before_anyone_signs(force):

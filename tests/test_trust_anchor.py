@@ -159,27 +159,30 @@ def test_the_workspace_refuses_a_forged_registry_in_plain_words(force, tmp_path)
     assert refusals and refusals[0].key == "registry_pin"
 
 
+def refused_run_page(force: Path, instance: Path, small_csv: bytes) -> str:
+    """The page an officer gets on asking for the letters of an upload, which the workspace refuses (409);
+    no run is made."""
+    app = create_app(Settings(content=force / "content", instance=instance))
+    app.config["TESTING"] = True
+    try:
+        client = app.test_client()
+        refused = make(client, run_id_of(upload(client, small_csv)))
+        assert refused.status_code == 409
+        return text(refused)
+    finally:
+        app.extensions["handle_docs"]["run_queue"].wait_idle(60)
+        app.extensions["handle_docs"]["previewer"].close()
+        assert not list(instance.rglob("manifest.json"))
+
+
 def test_the_workspace_refuses_a_run_on_a_forged_registry_in_plain_words(
     force, tmp_path, signed_in, small_csv
 ):
     forge(force)
-    app = create_app(Settings(content=force / "content", instance=tmp_path / "instance"))
-    app.config["TESTING"] = True
-    try:
-        client = app.test_client()
-        run_id = run_id_of(upload(client, small_csv))
-        refused = make(client, run_id)
-        assert refused.status_code == 409
-        page = text(refused)
-        assert (
-            UNCONFIRMED in page
-            and "Technical details" in page
-            and "do not start at the pinned version" in page
-        )
-    finally:
-        app.extensions["handle_docs"]["run_queue"].wait_idle(60)
-        app.extensions["handle_docs"]["previewer"].close()
-    assert not list((tmp_path / "instance").rglob("manifest.json"))
+    page = refused_run_page(force, tmp_path / "instance", small_csv)
+    assert (
+        UNCONFIRMED in page and "Technical details" in page and "do not start at the pinned version" in page
+    )
 
 
 # --- no pin, --allow-unpinned-registry, pins from outside ---------------------------------------------
