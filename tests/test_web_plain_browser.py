@@ -3,7 +3,8 @@ Chromium), the workspace started as make serve starts it (``handle-docs serve``,
 
 - comms staff: sign in, land on the materials, edit the visit letter (sections, a placeholder inserted at the
   cursor by its button), a refused save that stays on the editor with the text, the last saved wording's
-  preview and one plain message beside the box, then a save from the keyboard (Save within 5 Tab stops);
+  preview and one plain message beside the box, every box named in plain words and Save within 5 Tab stops
+  of every box (Tab pressed from each), then a save from the keyboard;
 - reviewers: land on "Waiting for your approval", read what changed (a real diff, before the decision in the
   page, inline or side by side), the proof, approve; the state in one sentence, then "nothing more is needed";
 - an officer (issue 32): upload police.uk's crime data, see where to patrol next, and whether crime fell after
@@ -24,6 +25,8 @@ import re
 
 import pytest
 
+from handle_docs.wording.content import load_content
+from handle_docs.wording.edit import editable_fields
 from tests.browser import (  # noqa: F401 (fixture)
     assert_plain_words,
     axe_violations,
@@ -40,7 +43,7 @@ from tests.browser import (  # noqa: F401 (fixture)
     wait,
     zoomed,
 )
-from tests.conftest import SAMPLE_XLSX, approve_all, edit
+from tests.conftest import CONTENT, SAMPLE_XLSX, TEMPLATES, approve_all, edit
 from tests.signing import DEMO_KEYS
 from tests.synth import write_records
 from tests.test_review_cli import one_word
@@ -106,6 +109,7 @@ def preview_count(driver) -> int:
 
 def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     url, root = workspace
+    sample = load_content(CONTENT, TEMPLATES)
     path = root / "content" / "letters" / "visit.yaml"
     browser.delete_all_cookies()
     browser.get(f"{url}/")
@@ -176,10 +180,17 @@ def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     assert "last saved wording" in by_css(browser, "#preview-pages .caption")[0].text
     check_page(browser)
 
-    box = by_css(browser, "#field-blocks-closing")[0]
-    assert tab_stops_to(browser, box, "button.save") is not None  # Save within 5 Tab stops of the box
-    heading = by_css(browser, "input[id$='-heading']")[0]
-    assert tab_stops_to(browser, heading, "button.save") is not None
+    for summary in by_css(browser, "details.section:not([open]) > summary"):
+        summary.click()  # every section open, as a person opens them
+    boxes = by_css(browser, "#editor input[type='text'], #editor textarea")
+    assert len(boxes) == len(
+        editable_fields(sample.material("visit-letter"), sample.docs["letters/visit.yaml"])
+    )
+    far = {b.get_attribute("id"): tab_stops_to(browser, b, "button.save") for b in boxes}
+    assert [box for box, stops in far.items() if stops is None] == []  # Save within 5 Tab stops of every box
+    labels = [label.text for label in by_css(browser, "#editor .field > label")]
+    assert "Description of a QR code, read aloud by screen readers" in labels
+    assert [label for label in labels if "_" in label or label.startswith("Label: ")] == []
     box = by_css(browser, "#field-blocks-closing")[0]
     browser.execute_script(
         "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
