@@ -23,16 +23,27 @@ SAMPLE = load_content(CONTENT, TEMPLATES)
 FOCUSABLE = "//input[not(@type='hidden')]|//textarea|//select|//button|//a[@href]|//summary"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    root = tmp_path_factory.mktemp("editor-words")
+def workspace_app(root):
     shutil.copytree(CONTENT, root / "content")
     shutil.copytree(TEMPLATES, root / "templates")
     shutil.copytree(ROOT / "review", root / "review")
     app = create_app(Settings(content=root / "content", instance=root / "instance"))
     app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = workspace_app(tmp_path_factory.mktemp("editor-words"))
     yield app.test_client()
     app.extensions["handle_docs"]["previewer"].close()
+
+
+def form_of(client, material_id: str) -> dict[str, str]:
+    page = client.get(f"/materials/{material_id}/edit").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    base = re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)
+    return {"csrf_token": csrf, "base_sha256": base}
 
 
 def editor_page(client, material_id: str):
@@ -100,15 +111,32 @@ def test_a_qr_codes_description_has_its_own_insert_buttons_and_its_own_message(c
 
 
 def test_a_refused_qr_description_stays_on_the_editor_with_one_plain_message(client):
-    page = client.get("/materials/visit-letter/edit").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    base = re.search(r'name="base_sha256" value="([^"]+)"', page).group(1)
     refused = client.post(
         "/materials/visit-letter/edit",
-        data={"csrf_token": csrf, "base_sha256": base, "labels.qr_alt": "QR code: {label}, {area}"},
+        data=form_of(client, "visit-letter") | {"labels.qr_alt": "QR code: {label}, {area}"},
     )
     assert refused.status_code == 422
     box = html.fromstring(refused.get_data(as_text=True))
     error = box.xpath("//div[@id='error-field-labels-qr-alt']")[0].text_content().strip()
     assert error == "{area} is not something the letter can fill in. You can use: {label}, {short}."
     assert box.xpath("//input[@id='field-labels-qr-alt']")[0].get("value") == "QR code: {label}, {area}"
+
+
+def test_what_changed_names_a_changed_label_and_item_as_the_editor_does(tmp_path):
+    """The review page's What changed (the History tab's uses the same web/diffview.sections_view)."""
+    app = workspace_app(tmp_path)
+    client = app.test_client()
+    try:
+        saved_now = client.post(
+            "/materials/visit-letter/edit",
+            data=form_of(client, "visit-letter")
+            | {"labels.vehicle_secure": "Yes, locked", "items.unnamed": "a thing (not noted)"},
+        )
+        assert saved_now.status_code == 303
+        shown = html.fromstring(client.get("/materials/visit-letter/review").get_data(as_text=True))
+        changes = " ".join(d.text_content() for d in shown.xpath("//div[contains(@class, 'diff')]"))
+        assert "Answer when the car was locked:  [removed: Yes] [added: Yes, locked]" in changes
+        assert "things the officer did not name:  [removed: an item] [added: a thing]" in changes
+        assert "vehicle_secure" not in changes and "unnamed" not in changes
+    finally:
+        app.extensions["handle_docs"]["previewer"].close()

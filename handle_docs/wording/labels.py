@@ -105,9 +105,27 @@ def label_name(name: str) -> str:
     return LABEL_NAMES.get(name) or "Label: " + name.replace("_", " ")
 
 
+def item_words(name: str) -> str:
+    """What an item name names: 'unnamed' → 'things the officer did not name', 'sat_nav' → 'sat nav'."""
+    return ITEM_NAMES.get(name, name.replace("_", " "))
+
+
 def item_name(name: str) -> str:
     """An item name's box: 'unnamed' → 'Item name: things the officer did not name'."""
-    return "Item name: " + ITEM_NAMES.get(name, name.replace("_", " "))
+    return "Item name: " + item_words(name)
+
+
+def line_name(section: str, key: str) -> str | None:
+    """What a line of the resident's text (review/wording.py: 'qr_alt: QR code: …' in its labels section)
+    shows in place of its key: the label's or item's name; '' for a link's id (its label follows); None in a
+    section whose lines are not keyed."""
+    if section == "labels":
+        return label_name(key)
+    if section == "items":
+        return item_words(key)
+    if section == "links":
+        return ""
+    return None
 
 
 def link_label_name(link_label: str) -> str:
