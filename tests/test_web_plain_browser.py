@@ -103,6 +103,20 @@ def check_page(driver) -> None:
         assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
 
 
+#: The boxes (CSS selector) that, once focused as Tab focuses them (scrolled into view), are covered at their
+#: foot by something else (a sticky Save bar).
+OBSCURED_WHEN_FOCUSED = """
+const hidden = [];
+for (const box of document.querySelectorAll(arguments[0])) {
+  box.focus();
+  const r = box.getBoundingClientRect();
+  const seen = document.elementFromPoint(r.left + r.width / 2, Math.min(r.bottom, window.innerHeight) - 3);
+  if (!box.contains(seen)) { hidden.push(box.id); }
+}
+return hidden;
+"""
+
+
 def preview_count(driver) -> int:
     return len(by_css(driver, "#preview-pages img"))
 
@@ -188,9 +202,26 @@ def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     )
     far = {b.get_attribute("id"): tab_stops_to(browser, b, "button.save") for b in boxes}
     assert [box for box, stops in far.items() if stops is None] == []  # Save within 5 Tab stops of every box
+    hidden = browser.execute_script(OBSCURED_WHEN_FOCUSED, "#editor input[type='text'], #editor textarea")
+    assert hidden == []  # no box is hidden by a sticky Save bar when focused (WCAG 2.4.11)
     labels = [label.text for label in by_css(browser, "#editor .field > label")]
     assert "Description of a QR code, read aloud by screen readers" in labels
     assert [label for label in labels if "_" in label or label.startswith("Label: ")] == []
+    qr = by_css(browser, "#field-labels-qr-alt")[0]  # a QR code's description: its own two placeholders
+    alt = qr.get_attribute("value")
+    bar = '.placeholders[data-target="field-labels-qr-alt"] button'
+    assert [b.get_attribute("data-insert") for b in by_css(browser, bar)] == ["{label}", "{short}"]
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus(); arguments[0].setSelectionRange(0, 0)",
+        qr,
+    )
+    by_css(browser, bar)[0].click()
+    assert qr.get_attribute("value") == "{label}" + alt
+    browser.execute_script(
+        "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+        qr,
+        alt,
+    )
     box = by_css(browser, "#field-blocks-closing")[0]
     browser.execute_script(
         "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
