@@ -3,7 +3,8 @@ Chromium), the workspace started as make serve starts it (``handle-docs serve``,
 
 - comms staff: sign in, land on the materials, edit the visit letter (sections, a placeholder inserted at the
   cursor by its button), a refused save that stays on the editor with the text, the last saved wording's
-  preview and one plain message beside the box, then a save from the keyboard (Save within 5 Tab stops);
+  preview and one plain message beside the box, every box named in plain words and Save within 5 Tab stops
+  of every box (Tab pressed from each), then a save from the keyboard;
 - reviewers: land on "Waiting for your approval", read what changed (a real diff, before the decision in the
   page, inline or side by side), the proof, approve; the state in one sentence, then "nothing more is needed";
 - an officer (issue 32): upload police.uk's crime data, see where to patrol next, and whether crime fell after
@@ -24,6 +25,8 @@ import re
 
 import pytest
 
+from handle_docs.wording.content import load_content
+from handle_docs.wording.edit import editable_fields
 from tests.browser import (  # noqa: F401 (fixture)
     assert_plain_words,
     axe_violations,
@@ -40,7 +43,7 @@ from tests.browser import (  # noqa: F401 (fixture)
     wait,
     zoomed,
 )
-from tests.conftest import SAMPLE_XLSX, approve_all, edit
+from tests.conftest import CONTENT, SAMPLE_XLSX, TEMPLATES, approve_all, edit
 from tests.signing import DEMO_KEYS
 from tests.synth import write_records
 from tests.test_review_cli import one_word
@@ -100,12 +103,27 @@ def check_page(driver) -> None:
         assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
 
 
+#: The boxes (CSS selector) that, once focused as Tab focuses them (scrolled into view), are covered at their
+#: foot by something else (a sticky Save bar).
+OBSCURED_WHEN_FOCUSED = """
+const hidden = [];
+for (const box of document.querySelectorAll(arguments[0])) {
+  box.focus();
+  const r = box.getBoundingClientRect();
+  const seen = document.elementFromPoint(r.left + r.width / 2, Math.min(r.bottom, window.innerHeight) - 3);
+  if (!box.contains(seen)) { hidden.push(box.id); }
+}
+return hidden;
+"""
+
+
 def preview_count(driver) -> int:
     return len(by_css(driver, "#preview-pages img"))
 
 
 def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     url, root = workspace
+    sample = load_content(CONTENT, TEMPLATES)
     path = root / "content" / "letters" / "visit.yaml"
     browser.delete_all_cookies()
     browser.get(f"{url}/")
@@ -176,10 +194,34 @@ def test_comms_staff_edit_the_letter_in_plain_words(workspace, browser):
     assert "last saved wording" in by_css(browser, "#preview-pages .caption")[0].text
     check_page(browser)
 
-    box = by_css(browser, "#field-blocks-closing")[0]
-    assert tab_stops_to(browser, box, "button.save") is not None  # Save within 5 Tab stops of the box
-    heading = by_css(browser, "input[id$='-heading']")[0]
-    assert tab_stops_to(browser, heading, "button.save") is not None
+    for summary in by_css(browser, "details.section:not([open]) > summary"):
+        summary.click()  # every section open, as a person opens them
+    boxes = by_css(browser, "#editor input[type='text'], #editor textarea")
+    assert len(boxes) == len(
+        editable_fields(sample.material("visit-letter"), sample.docs["letters/visit.yaml"])
+    )
+    far = {b.get_attribute("id"): tab_stops_to(browser, b, "button.save") for b in boxes}
+    assert [box for box, stops in far.items() if stops is None] == []  # Save within 5 Tab stops of every box
+    hidden = browser.execute_script(OBSCURED_WHEN_FOCUSED, "#editor input[type='text'], #editor textarea")
+    assert hidden == []  # no box is hidden by a sticky Save bar when focused (WCAG 2.4.11)
+    labels = [label.text for label in by_css(browser, "#editor .field > label")]
+    assert "Description of a QR code, read aloud by screen readers" in labels
+    assert [label for label in labels if "_" in label or label.startswith("Label: ")] == []
+    qr = by_css(browser, "#field-labels-qr-alt")[0]  # a QR code's description: its own two placeholders
+    alt = qr.get_attribute("value")
+    bar = '.placeholders[data-target="field-labels-qr-alt"] button'
+    assert [b.get_attribute("data-insert") for b in by_css(browser, bar)] == ["{label}", "{short}"]
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus(); arguments[0].setSelectionRange(0, 0)",
+        qr,
+    )
+    by_css(browser, bar)[0].click()
+    assert qr.get_attribute("value") == "{label}" + alt
+    browser.execute_script(
+        "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+        qr,
+        alt,
+    )
     box = by_css(browser, "#field-blocks-closing")[0]
     browser.execute_script(
         "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",

@@ -4,13 +4,16 @@ by Priya Lang, comms lead"."""
 from __future__ import annotations
 
 from handle_docs.review.signoffs import APPROVED
-from handle_docs.wording.labels import section_name
+from handle_docs.wording.labels import field_name, section_name
 
 
 def _field_words(key: str) -> str:
     """``blocks.findings.insecure_vehicle.text`` → ``what we found › a car not locked``, the section as the
-    editor names it (a heading: ``… heading``)."""
+    editor names it (a heading: ``… heading``); a label or item name as its box is named."""
     parts = key.split(".")
+    if parts[0] in ("labels", "items", "link_labels"):
+        name = field_name(key)
+        return name[:1].lower() + name[1:]
     if parts[0] == "blocks":
         parts = parts[1:]
     heading = len(parts) > 1 and parts[-1] == "heading"

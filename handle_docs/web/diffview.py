@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from handle_docs.review.wording import SectionDiff
-from handle_docs.wording.labels import section_name
+from handle_docs.wording.labels import line_name, section_name
 
 #: The word diff's marks (``[-gone-]``, ``{+new+}``), read back into removed / added pieces for the page.
 MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
@@ -27,10 +27,27 @@ def pieces(line: str) -> list[tuple[str, str]]:
     return out
 
 
+#: A line of a keyed section ("qr_alt: QR code: …"), marked or not: the mark it opens with, its key.
+KEYED = re.compile(r"^(\[-|\{\+)?([a-z][a-z0-9_]*): ")
+
+
+def named(section: str, line: str) -> str:
+    """A line of a labels, items or links section with its key in words (the box's name in the editor)."""
+    match = KEYED.match(line)
+    name = line_name(section, match.group(2)) if match else None
+    if match is None or name is None:
+        return line
+    return (match.group(1) or "") + (f"{name}: " if name else "") + line[match.end() :]
+
+
 def sections_view(diffs: Iterable[SectionDiff]) -> list[dict]:
     """Changed sections of the resident's text for the page (the diff_line component): each one's name as the
-    editor says it, whether it is new, removed or changed, and its lines in pieces."""
+    editor says it, whether it is new, removed or changed, and its lines in pieces (a label by its name)."""
     return [
-        {"name": section_name(s.name), "status": s.status, "lines": [pieces(line) for line in s.lines]}
+        {
+            "name": section_name(s.name),
+            "status": s.status,
+            "lines": [pieces(named(s.name, line)) for line in s.lines],
+        }
         for s in diffs
     ]

@@ -29,7 +29,7 @@ from handle_docs.web.common import (
 )
 from handle_docs.web.history import committed, signed_person
 from handle_docs.web.identity import EDITOR, current_actor, requires_role
-from handle_docs.wording.content import Content
+from handle_docs.wording.content import Content, Material, links_shown
 from handle_docs.wording.edit import EditableField, editable_fields, file_sha256, save_edits
 from handle_docs.wording.labels import placeholders as placeholder_list
 from handle_docs.wording.labels import plain_message
@@ -38,9 +38,33 @@ bp = Blueprint("editor", __name__)
 log = logging.getLogger(__name__)
 
 
+#: The most Tab stops from a box to a Save button (issue 28: "within a few Tab stops of the box being edited").
+MOST_TAB_STOPS = 5
+
+
 def fields_of(content: Content, material_id: str) -> list[EditableField]:
     material = content.material(material_id)
-    return editable_fields(material, content.docs[material.source])
+    return editable_fields(material, content.docs[material.source], content.links)
+
+
+def tab_stops(field: EditableField) -> int:
+    """The Tab stops a field adds: its box, and its toolbar of Insert buttons (one stop: arrows move in it)."""
+    return 1 + (1 if field.placeholders else 0)
+
+
+def save_groups(fields: list[EditableField], most: int = MOST_TAB_STOPS) -> list[list[EditableField]]:
+    """A section's fields in groups, each followed by a Save button, so that from every box Save is at most
+    ``most`` Tab stops on: the stops of the group's later fields, then Save itself."""
+    groups: list[list[EditableField]] = []
+    stops = 0
+    for f in fields:
+        if groups and stops + tab_stops(f) + 1 <= most:
+            groups[-1].append(f)
+            stops += tab_stops(f)
+        else:
+            groups.append([f])
+            stops = 0  # from the group's first box: only the later fields count
+    return groups
 
 
 def sent_values(fields: list[EditableField]) -> dict[str, str]:
@@ -57,7 +81,8 @@ def by_key(problems: list[Problem]) -> dict[str, list[Problem]]:
 
 def sections_of(fields: list[EditableField]) -> list[dict]:
     """The fields in sections as a resident reads them: the title, each block (its heading and text), then
-    the labels and the item names. Each section: its name, its fields, and whether it starts open."""
+    the labels and the item names. Each section: its name, its fields, their groups (each with a Save button
+    after it) and whether it starts open."""
     sections: list[dict] = []
     for f in fields:
         if f.kind in ("label", "item"):
@@ -73,7 +98,22 @@ def sections_of(fields: list[EditableField]) -> list[dict]:
                 {"group": group, "name": name, "fields": [], "open": f.kind not in ("label", "item")}
             )
         sections[-1]["fields"].append(f)
+    for section in sections:
+        section["groups"] = save_groups(section["fields"])
     return sections
+
+
+def insert_buttons(content: Content, material: Material, fields: list[EditableField]) -> dict[str, list]:
+    """Each box's Insert buttons: the placeholders it may use, with their meaning and what they are filled
+    with now (a QR code's description: those of the first QR code the material shows)."""
+    values = placeholder_values(content)
+    shown = [link for link in links_shown(material.spec) if link in content.links.links]
+    if shown:
+        values |= {
+            "label": content.link_label(material, shown[0]),
+            "short": content.links.links[shown[0]].short,
+        }
+    return {f.key: placeholder_list(values, f.placeholders) for f in fields if f.placeholders}
 
 
 def checks(content: Content, material_id: str) -> dict:
@@ -111,7 +151,7 @@ def render_editor(
         sections=sections_of(fields),
         plain_message=plain_message,
         base_sha256=base_sha256 or file_sha256(path),
-        placeholders=placeholder_list(placeholder_values(content)),
+        placeholders=insert_buttons(content, material, fields),
         version=version_label(content, status),
         sentence=state_sentence(status),
         scenarios=scenarios(content, material_id) if material.spec.kind == "letter" else [],

@@ -35,8 +35,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from handle_docs.models import Problem
 from handle_docs.util import atomic
-from handle_docs.wording.content import Content, Material, load_material
-from handle_docs.wording.labels import section_name
+from handle_docs.wording.content import QR_ALT, QR_ALT_PLACEHOLDERS, Content, Material, load_material
+from handle_docs.wording.labels import TEXT_PLACEHOLDERS, item_name, label_name, link_label_name, section_name
+from handle_docs.wording.schema import Links
 from handle_docs.wording.yamlfile import YamlDoc, parse_yaml
 
 #: Longest value a field may hold (a whole letter is about 4,000 characters).
@@ -55,6 +56,7 @@ class EditableField:
     value: str
     line: int | None
     block: str | None = None  # the block it belongs to ("findings.insecure_vehicle"), if any
+    placeholders: tuple[str, ...] = ()  # the placeholders it may use, offered as Insert buttons
 
     @property
     def multiline(self) -> bool:
@@ -92,15 +94,16 @@ def file_sha256(path: Path) -> str:
 # --- which strings a person may edit ---------------------------------------------
 
 
-def _words(name: str) -> str:
-    return name.replace("_", " ")
-
-
-def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
+def editable_fields(material: Material, doc: YamlDoc, links: Links | None = None) -> list[EditableField]:
     """Title, then each block (heading, text) in the order a resident reads
-    it, then labels, item names and QR code labels; keyed like ``handle-docs lint``."""
+    it, then labels, item names and QR code labels; keyed like ``handle-docs lint``,
+    labelled in words (a QR code's label by its link's label in ``links``, when given)."""
     spec = material.spec
-    fields = [EditableField("title", TITLE, "Title", spec.title, doc.line_of("title"))]
+    fields = [
+        EditableField(
+            "title", TITLE, "Title", spec.title, doc.line_of("title"), placeholders=TEXT_PLACEHOLDERS
+        )
+    ]
     for name, block in material.blocks.items():
         base = f"blocks.{name}"
         label = section_name(name)
@@ -114,6 +117,7 @@ def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
                     block.heading,
                     doc.line_of(f"{base}.heading"),
                     name,
+                    TEXT_PLACEHOLDERS,
                 )
             )
         fields.append(
@@ -124,26 +128,26 @@ def editable_fields(material: Material, doc: YamlDoc) -> list[EditableField]:
                 block.text,
                 doc.line_of(text_key),
                 name,
+                TEXT_PLACEHOLDERS,
             )
         )
     for name, value in spec.labels.items():
+        key = f"labels.{name}"
+        usable = QR_ALT_PLACEHOLDERS if name == QR_ALT else ()
         fields.append(
-            EditableField(
-                f"labels.{name}", LABEL, f"Label: {_words(name)}", value, doc.line_of(f"labels.{name}")
-            )
+            EditableField(key, LABEL, label_name(name), value, doc.line_of(key), placeholders=usable)
         )
     for name, value in spec.items.items():
         fields.append(
-            EditableField(
-                f"items.{name}", ITEM, f"Item name: {_words(name)}", value, doc.line_of(f"items.{name}")
-            )
+            EditableField(f"items.{name}", ITEM, item_name(name), value, doc.line_of(f"items.{name}"))
         )
     for link_id, value in spec.link_labels.items():
+        link = links.links.get(link_id) if links else None
         fields.append(
             EditableField(
                 f"link_labels.{link_id}",
                 LABEL,
-                f"Label of the QR code: {link_id}",
+                link_label_name(link.label if link else link_id.replace("_", " ")),
                 value,
                 doc.line_of(f"link_labels.{link_id}"),
             )

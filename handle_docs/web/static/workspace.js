@@ -1,7 +1,9 @@
 /* The workspace's small behaviours (no inline script: the Content-Security-Policy forbids it).
    - Placeholder toolbars: a button inserts its placeholder at the cursor of its box; one Tab stop per
      toolbar, the arrow keys move between its buttons (the ARIA toolbar pattern).
-   - A refused save: the error summary takes the focus, so it is read first. */
+   - A refused save: the error summary takes the focus, so it is read first.
+   - A box or button focused under its group's sticky Save bar is scrolled up above it (WCAG 2.4.11: the
+     browser scrolls a focused element into view, but not out from under a sticky bar). */
 (function () {
   "use strict";
 
@@ -44,7 +46,17 @@
     });
   }
 
+  function clearOfSaveBar(event) {
+    var target = event.target;
+    var group = target.closest ? target.closest(".field-group") : null;
+    var bar = group ? group.querySelector(".save-bar") : null;
+    if (!bar || bar.contains(target)) { return; }
+    var box = target.getBoundingClientRect(), top = bar.getBoundingClientRect().top;
+    if (box.bottom > top && box.top < window.innerHeight) { window.scrollBy(0, box.bottom - top + 8); }
+  }
+
   function ready() {
+    document.addEventListener("focusin", clearOfSaveBar);
     Array.prototype.forEach.call(document.querySelectorAll("[role=toolbar][data-target]"), toolbar);
     var summary = document.getElementById("save-problems");
     if (summary) { summary.focus(); }
