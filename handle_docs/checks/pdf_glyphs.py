@@ -118,7 +118,7 @@ def _code_to_cid(stream: pikepdf.Stream) -> dict[int, int]:
     return table
 
 
-def _widths(descendant: pikepdf.Dictionary) -> dict[int, float]:
+def _widths(descendant: Any) -> dict[int, float]:
     """CID → width from a CIDFont's ``/W``: ``c [w1 w2 …]`` and ``first last w`` entries."""
     entries = list(descendant.get("/W", pikepdf.Array()))
     widths: dict[int, float] = {}
