@@ -19,10 +19,12 @@ sequence's text as it is.  Letters: NFKD, marks, joiners, spaces and tatweel
 left out.  A word, its sequences in drawing order, is right when
 
 * its text is not empty while its glyphs show letters;
-* every shape a glyph of a sequence with text shows is in the word's text
-  (as a multiset);
+* every shape a glyph that moves the pen shows is in the word's text (as a
+  multiset; a dot, a mark or a join, which does not, may be labelled with a
+  letter of another word);
 * every shape of the word's text is shown by a glyph of the word (its
-  dots and joins included), but for as many as it has glyphs with no label;
+  dots and joins included), but for as many as it has glyphs that move the
+  pen with no label;
 * in each sequence with text, its glyphs' labels (right-to-left ones
   reversed), in drawing order, are in its text in that order, by shape;
 * where a word has several sequences with text, each of one lettered glyph,
