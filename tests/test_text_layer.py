@@ -13,14 +13,20 @@ the PDF's text layer.
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 import pytest
+from click.testing import CliRunner
 from weasyprint.pdf.stream import Stream
 
 from handle_docs.checks import CheckConfig, check_paths
+from handle_docs.checks.pdf_common import PdfDoc
+from handle_docs.checks.pdf_glyphs import check_text_layer
+from handle_docs.commands.check import check
 from handle_docs.render import actualtext
 from handle_docs.run.chunk import ChunkRenderer, RunSettings
 from handle_docs.wording.content import load_content
@@ -135,16 +141,126 @@ def _without_actual_text(pdf: Path, out: Path) -> Path:
     return out
 
 
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("lang", ["ar", "ur"])
-def test_check_fails_arabic_script_text_without_a_text_layer_and_passes_the_letters(letters, tmp_path, lang):
-    pdf, _ = letters["demo", lang]
+def test_check_fails_arabic_script_text_without_a_text_layer_and_passes_the_letters(
+    letters, tmp_path, lang, source
+):
+    pdf, _ = letters[source, lang]
     (good,) = check_paths([pdf], CheckConfig())
-    assert good.result("text-layer").passed
+    assert good.result("text-layer").passed, good.result("text-layer").where
     assert good.result("tagged").passed
+    if source == "tests":
+        return
     (bad,) = check_paths([_without_actual_text(pdf, tmp_path / "old.pdf")], CheckConfig())
     layer = bad.result("text-layer")
     assert not layer.passed
     assert "Arabic-script text" in layer.findings[0].message and layer.findings[0].page == 1
+
+
+# --- check: each word's /ActualText is the letters its glyphs show -----------------
+
+
+def _is_actual_text(operands: list, operator: str) -> bool:
+    return (
+        operator == "BDC"
+        and len(operands) == 2
+        and isinstance(operands[1], pikepdf.Dictionary)
+        and "/ActualText" in operands[1]
+    )
+
+
+def _words_of_page(instructions: list) -> list[list[pikepdf.Dictionary]]:
+    """The /ActualText properties of a page, a word (the sequences between two glyph
+    runs shown outside one: a space, a number, Latin text) a list, in drawing order."""
+    words: list[list[pikepdf.Dictionary]] = [[]]
+    open_spans: list[bool] = []
+    for operands, operator in instructions:
+        operator = str(operator)
+        if operator in ("BDC", "BMC"):
+            open_spans.append(_is_actual_text(list(operands), operator))
+            if open_spans[-1]:
+                words[-1].append(operands[1])
+        elif operator == "EMC" and open_spans:
+            open_spans.pop()
+        elif operator in ("Tj", "TJ", "'", '"') and not any(open_spans) and words[-1]:
+            words.append([])
+    return [word for word in words if word]
+
+
+def _swap_two_words(words: list[list[pikepdf.Dictionary]]) -> None:
+    """The values of the first two words of as many sequences (and other letters) swapped."""
+    for first, second in itertools.combinations(words, 2):
+        one, other = [str(p.ActualText) for p in first], [str(p.ActualText) for p in second]
+        if len(one) == len(other) and sorted(one) != sorted(other) and any(one) and any(other):
+            for properties, value in zip(first + second, other + one, strict=True):
+                properties.ActualText = pikepdf.String(value)
+            return
+    raise AssertionError("no two words to swap")
+
+
+def _change_one_letter(words: list[list[pikepdf.Dictionary]]) -> None:
+    """One letter changed in one value: the first reh (ر) of the page becomes meem (م)."""
+    for properties in itertools.chain.from_iterable(words):
+        value = str(properties.ActualText)
+        if "ر" in value:
+            properties.ActualText = pikepdf.String(value.replace("ر", "م", 1))
+            return
+    raise AssertionError("no reh on the page")
+
+
+def _every_value(change):
+    def apply(words: list[list[pikepdf.Dictionary]]) -> None:
+        for properties in itertools.chain.from_iterable(words):
+            properties.ActualText = pikepdf.String(change(str(properties.ActualText)))
+
+    return apply
+
+
+#: Wrong text layers, made from a right one by changing its /ActualText values on every page.
+WRONG_LAYERS = {
+    "replaced by x": _every_value(lambda value: "x"),
+    "emptied": _every_value(lambda value: ""),
+    "two words swapped": _swap_two_words,
+    "one letter changed": _change_one_letter,
+    "in reading order": _every_value(lambda value: value[::-1]),
+}
+
+
+def _wrong_layer(pdf: Path, out: Path, wrong: str) -> Path:
+    """``pdf`` with its /ActualText values changed as ``WRONG_LAYERS[wrong]`` says, page by page."""
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            instructions = list(pikepdf.parse_content_stream(page))
+            WRONG_LAYERS[wrong](_words_of_page(instructions))
+            page.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
+        document.save(out)
+    return out
+
+
+@pytest.mark.parametrize("wrong", list(WRONG_LAYERS))
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_check_fails_a_word_whose_actual_text_is_not_the_letters_of_its_glyphs(
+    letters, tmp_path, lang, wrong
+):
+    """Only the text-layer check runs here (the whole of ``handle-docs check`` below)."""
+    pdf, _ = letters["demo", lang]
+    with PdfDoc(_wrong_layer(pdf, tmp_path / "wrong.pdf", wrong)) as document:
+        layer = check_text_layer(document, CheckConfig())
+    assert not layer.passed
+    finding = layer.findings[0]
+    assert finding.page is not None and finding.text, "the finding names the page and the word"
+    assert "the /ActualText of this word" in finding.message
+
+
+def test_handle_docs_check_names_the_page_and_the_word_a_wrong_text_layer_reads(letters, tmp_path):
+    pdf, _ = letters["demo", "ar"]
+    _wrong_layer(pdf, tmp_path / "x.pdf", "replaced by x")
+    result = CliRunner().invoke(check, [str(tmp_path), "--failures-only", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert re.search(
+        r"text-layer +FAIL +page 1: 'x+' — the /ActualText of this word leaves out", result.output
+    )
 
 
 # --- Word: the same words as the PDF's text layer (issue 29 item 4) ---------------

@@ -33,6 +33,7 @@ from handle_docs.util.script import arabic_script
 from .config import CheckConfig
 from .pdf_common import PdfDoc, strip_subset
 from .pdf_fonts import _font_info, _name
+from .pdf_text_layer import Sequence, reading, word_problem
 from .results import CheckResult, Finding
 
 _TEXT_OPERATORS = "q Q Tf Tj TJ ' \" Do BDC BMC EMC"
@@ -50,6 +51,11 @@ class _Font:
     gid_of: bytes | None = None  # /CIDToGIDMap stream; None: identity
     glyph_count: int | None = None  # of the embedded TrueType font, if known
     to_unicode: FileUnicodeMap | None = None
+    widths: dict[int, float] = field(default_factory=dict)  # CID → /W width (Type0)
+    default_width: float = 1000.0  # /DW
+
+    def cid(self, code: int) -> int:
+        return code if self.cid_of is None else self.cid_of.get(code, 0)
 
     def codes(self, data: bytes) -> Iterator[int]:
         if self.composite:
@@ -61,7 +67,7 @@ class _Font:
     def is_notdef(self, code: int) -> bool:
         if not self.composite:
             return False
-        cid = code if self.cid_of is None else self.cid_of.get(code, 0)
+        cid = self.cid(code)
         if cid == 0:
             return True
         gid = cid
@@ -74,12 +80,20 @@ class _Font:
         return gid == 0 or (self.glyph_count is not None and gid >= self.glyph_count)
 
     def text(self, code: int) -> str:
+        return self.label(code) or ""
+
+    def label(self, code: int) -> str | None:
+        """The code's own text (its ``ToUnicode`` entry), or None when the font has none."""
         if self.to_unicode is not None:
             try:
                 return self.to_unicode.get_unichr(code)
             except KeyError:
                 pass
-        return "" if self.composite else chr(code)
+        return None if self.composite else chr(code)
+
+    def advances(self, code: int) -> bool:
+        """Whether the code's glyph moves the pen (a mark, a dot or a join does not)."""
+        return not self.composite or self.widths.get(self.cid(code), self.default_width) != 0
 
 
 _CID_CHAR = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
@@ -102,6 +116,24 @@ def _code_to_cid(stream: pikepdf.Stream) -> dict[int, int]:
         for code, cid in re.findall(_HEX + rb"\s*(\d+)", block.group(1)):
             table[int(code.replace(b" ", b""), 16)] = int(cid)
     return table
+
+
+def _widths(descendant: Any) -> dict[int, float]:
+    """CID → width from a CIDFont's ``/W``: ``c [w1 w2 …]`` and ``first last w`` entries."""
+    entries = list(descendant.get("/W", pikepdf.Array()))
+    widths: dict[int, float] = {}
+    i = 0
+    while i + 1 < len(entries):
+        first = int(entries[i])
+        if isinstance(entries[i + 1], pikepdf.Array):
+            widths.update((first + k, float(w)) for k, w in enumerate(entries[i + 1]))
+            i += 2
+        elif i + 2 < len(entries):
+            widths.update(dict.fromkeys(range(first, int(entries[i + 1]) + 1), float(entries[i + 2])))
+            i += 3
+        else:
+            break
+    return widths
 
 
 def _glyph_count(descriptor: Any) -> int | None:
@@ -136,6 +168,8 @@ def _read_font(font: pikepdf.Dictionary, resource: str) -> _Font:
         if isinstance(gid_map, pikepdf.Stream):
             result.gid_of = gid_map.read_bytes()
         result.glyph_count = _glyph_count(descendant.get("/FontDescriptor"))
+        result.widths = _widths(descendant)
+        result.default_width = float(descendant.get("/DW", 1000))
     return result
 
 
@@ -146,6 +180,7 @@ class _PageFindings:
     notdef: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # font → (code, text)
     unembedded: dict[str, list[str]] = field(default_factory=dict)  # font → text
     unordered: list[str] = field(default_factory=list)  # Arabic-script text shown with no /ActualText
+    words: list[list[Sequence]] = field(default_factory=list)  # runs of /ActualText sequences
 
 
 class _Walker:
@@ -154,11 +189,21 @@ class _Walker:
     def __init__(self, fonts: dict[Any, _Font]):
         self.fonts = fonts  # shared cache, by font object
         self.found = _PageFindings()
-        self.marked: list[bool] = []  # open marked content: whether it carries /ActualText
+        self.marked: list[Sequence | None] = []  # open marked content, with its /ActualText if any
+        self.word: list[Sequence] = []  # the /ActualText sequences since glyphs were last shown without one
 
     def mark(self, operands: list) -> None:
         properties = operands[-1] if len(operands) == 2 else None
-        self.marked.append(isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties)
+        sequence = None
+        if isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties:
+            sequence = Sequence(str(properties.ActualText))
+            self.word.append(sequence)
+        self.marked.append(sequence)
+
+    def end_word(self) -> None:
+        if self.word:
+            self.found.words.append(self.word)
+            self.word = []
 
     def font(self, resources: Any, name: Any) -> _Font | None:
         table = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
@@ -178,7 +223,11 @@ class _Walker:
                 "".join(font.text(code) for code in font.codes(data))
             )
             return
-        if not any(self.marked):
+        sequence = next((s for s in reversed(self.marked) if s is not None), None)
+        if sequence is not None:
+            sequence.glyphs.extend((font.label(code) or "", font.advances(code)) for code in font.codes(data))
+        elif data:
+            self.end_word()  # a space, or text of another script: the word ends
             text = "".join(font.text(code) for code in font.codes(data))
             if arabic_script(text):
                 self.found.unordered.append(text)
@@ -218,7 +267,9 @@ class _Walker:
         table = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
         xobject = table.get(name) if isinstance(table, pikepdf.Dictionary) else None
         if isinstance(xobject, pikepdf.Stream) and _name(xobject.get("/Subtype")) == "Form":
+            self.end_word()
             self.walk(xobject, xobject.get("/Resources", resources), depth + 1)
+            self.end_word()
 
 
 def _codepoints(texts: list[tuple[int, str]]) -> str:
@@ -256,13 +307,16 @@ def check_glyphs(doc: PdfDoc, config: CheckConfig) -> CheckResult:
 
 
 def check_text_layer(doc: PdfDoc, config: CheckConfig) -> CheckResult:
-    """Arabic-script text is drawn only inside ``/ActualText``: a font's own mapping of a
-    glyph to text (one entry a glyph) reads ligatures and Nastaliq letters back wrong."""
+    """Arabic-script text is drawn only inside ``/ActualText`` (a font's own mapping of a
+    glyph to text, one entry a glyph, reads ligatures and Nastaliq letters back wrong), and
+    each word's ``/ActualText`` says the letters its glyphs show, in their order
+    (:mod:`.pdf_text_layer`)."""
     findings: list[Finding] = []
     fonts: dict[Any, _Font] = {}
     for number, page in enumerate(doc.pike.pages, start=1):
         walker = _Walker(fonts)
         walker.walk(page, page.resources)
+        walker.end_word()
         if walker.found.unordered:
             findings.append(
                 Finding(
@@ -272,6 +326,17 @@ def check_text_layer(doc: PdfDoc, config: CheckConfig) -> CheckResult:
                     text="".join(walker.found.unordered),
                 )
             )
+        for word in walker.found.words:
+            problem = word_problem(word)
+            if problem is not None:
+                findings.append(
+                    Finding(
+                        f"the /ActualText of this word {problem}: copied or read-aloud text is not "
+                        "what is printed",
+                        page=number,
+                        text=reading(word) or "(no text)",
+                    )
+                )
     return CheckResult.from_findings("text-layer", findings)
 
 
