@@ -253,7 +253,7 @@ def findings_for(page: int, addresses: Iterable[PrintedAddress]) -> Iterator[Fin
                 f"web address not in the link file: {_word(address.text)!r} (print only the links of links.yaml)",
                 page=page,
                 element="web address",
-                text=address.text,
+                text=_word(address.text),
             )
         elif address.broken:
             yield Finding(
@@ -262,7 +262,7 @@ def findings_for(page: int, addresses: Iterable[PrintedAddress]) -> Iterator[Fin
                 + ' (it may break only after a "/" or a ".")',
                 page=page,
                 element="web address",
-                text=address.text,
+                text=_word(address.text),
             )
 
 
