@@ -195,8 +195,14 @@ def _found(
 
 
 def _word(text: str) -> str:
-    """``text`` without the punctuation a sentence puts round a word."""
-    return text.strip("\"'([{<«“‘").rstrip("\"').,;:!?]}>»”’…")
+    """``text`` without the punctuation a sentence puts round a word (any script's: brackets,
+    quotes, full stops, the Arabic comma); a "/" that ends it stays."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "/"):
+        end -= 1
+    return text[start:end]
 
 
 def _may_go_on(line_end: str, next_line: str) -> bool:
