@@ -84,6 +84,7 @@ CASES = [
     ("Police.uk/crime-map shows crime near you (see https://police.uk).", ["Police.uk/crime-map", "https://police.uk"]),
     ("Report it (westmarch-police.example/report), get alerts at westmarch-alert.example. "
      "Or<br>https://www.westmarch-alert.example/register. From police.uk data, as batch.pdf says.", []),
+    ("Get alerts at westmarch-alert.example.<br>prize-draw.example.com is not ours.", ["prize-draw.example.com"]),
 ]  # fmt: skip
 
 TWO_COLUMNS = """<div style="display: flex; gap: 8mm; break-before: page">
@@ -134,7 +135,11 @@ def test_the_link_each_printed_address_stands_for(cases_pdf):
         (("(westmarch-police.example/report),",), REPORT, False),
         (("westmarch-alert.example.",), CMS, False),
     ]
-    assert by_page[9] == [(("westmarch-police.", "example/", "watch"), NWS, False)]
+    assert by_page[9] == [
+        (("westmarch-alert.example.",), CMS, False),
+        (("prize-draw.example.com",), None, False),
+    ]
+    assert by_page[len(CASES) + 1] == [(("westmarch-police.", "example/", "watch"), NWS, False)]
 
 
 def test_check_fails_an_address_in_a_letters_body_text_that_is_not_a_link(content_copy, tmp_path):

@@ -223,6 +223,9 @@ def _others(pieces: list[Piece], claimed: set[int]) -> Iterator[PrintedAddress]:
     still looks like one ("https://" / "police.uk")."""
     i = 0
     while i < len(pieces):
+        if i in claimed:
+            i += 1
+            continue
         last = i
         while (
             last + 1 < len(pieces)
@@ -233,7 +236,7 @@ def _others(pieces: list[Piece], claimed: set[int]) -> Iterator[PrintedAddress]:
         ):
             last += 1
         word = _word("".join(p.text for p in pieces[i : last + 1]))
-        if i not in claimed and looks_like_address(word) and word.lower() not in NAMED_SITES:
+        if looks_like_address(word) and word.lower() not in NAMED_SITES:
             shown = tuple(p.text for p in pieces[i : last + 1])
             yield PrintedAddress((word,) if last == i else shown, None)
         i = last + 1
