@@ -142,6 +142,34 @@ def test_the_link_each_printed_address_stands_for(cases_pdf):
     assert by_page[len(CASES) + 1] == [(("westmarch-police.", "example/", "watch"), NWS, False)]
 
 
+def test_an_address_in_right_to_left_text_reads_back_whole_only_when_isolated(tmp_path):
+    # not isolated, the address's "." joins the Arabic around it and goes to the far end of its line
+    from weasyprint import HTML
+
+    fonts = CONTENT.parent / "handle_docs" / "assets" / "fonts"
+    faces = "".join(
+        f'@font-face {{ font-family: "{name}"; src: url("{(fonts / f"{name}-Regular.ttf").as_uri()}"); }}'
+        for name in ("AtkinsonHyperlegibleNext", "NotoSansArabic")
+    )
+    words = "انضموا إلى مراقبة الحي عبر الموقع"
+    pdf = tmp_path / "rtl.pdf"
+    HTML(
+        string=f"""<html lang="ar" dir="rtl"><style>{faces}
+body {{ font-family: AtkinsonHyperlegibleNext, NotoSansArabic; font-size: 16pt }}</style><body>
+<p>{words} westmarch-police.<br>example/watch {words}</p>
+<p style="break-before: page">{words} <bdi dir="ltr">westmarch-police.<br>example/watch</bdi> {words}</p>
+</body></html>"""
+    ).write_pdf(pdf)
+    assert printed(pdf)[1:] == [(2, ("westmarch-police.", "example/watch"), NWS, False)]
+    assert web_address_findings(pdf) == [
+        (
+            1,
+            "web address not whole: 'example/watch' is only part of 'westmarch-police.example/watch' "
+            "(links.yaml), the rest printed away from it where a reader cannot tell it belongs",
+        )
+    ]
+
+
 def test_check_fails_an_address_in_a_letters_body_text_that_is_not_a_link(content_copy, tmp_path):
     # a typing slip in the wording: the letter would send residents nowhere
     edit(

@@ -102,6 +102,7 @@ class PrintedAddress:
     pieces: tuple[str, ...]
     url: str | None  # None: no link of the link file
     broken: bool = False  # broken somewhere a reader cannot tell
+    part_of: str | None = None  # a link-file form it is only a part of (the rest printed away from it)
 
     @property
     def text(self) -> str:
@@ -217,10 +218,20 @@ def _may_go_on(line_end: str, next_line: str) -> bool:
     )
 
 
-def _others(pieces: list[Piece], claimed: set[int]) -> Iterator[PrintedAddress]:
-    """Pieces not ``claimed`` that look like a web address (not a named site), each with the
-    pieces after it on the next lines while it may go on (:func:`_may_go_on`) and the whole
-    still looks like one ("https://" / "police.uk")."""
+def _part_of(word: str, forms: list[tuple[str, str]]) -> str | None:
+    """The shortest link-file form ``word`` is only a part of, when it is long enough and has
+    a "." or a "/" inside ("example/watch" of "westmarch-police.example/watch": an address
+    broken apart, as right-to-left text round an address it does not isolate does)."""
+    low = word.lower()
+    if len(low) < 6 or not any(c in low for c in "./"):
+        return None
+    return next((form for form, _ in reversed(forms) if low in form and low != form), None)
+
+
+def _others(pieces: list[Piece], claimed: set[int], forms: list[tuple[str, str]]) -> Iterator[PrintedAddress]:
+    """Pieces not ``claimed`` that look like a web address (not a named site) or are part of a
+    link-file form, each with the pieces after it on the next lines while it may go on
+    (:func:`_may_go_on`) and the whole still looks like an address ("https://" / "police.uk")."""
     i = 0
     while i < len(pieces):
         if i in claimed:
@@ -236,28 +247,38 @@ def _others(pieces: list[Piece], claimed: set[int]) -> Iterator[PrintedAddress]:
         ):
             last += 1
         word = _word("".join(p.text for p in pieces[i : last + 1]))
-        if looks_like_address(word) and word.lower() not in NAMED_SITES:
+        part_of = _part_of(word, forms)
+        if part_of or (looks_like_address(word) and word.lower() not in NAMED_SITES):
             shown = tuple(p.text for p in pieces[i : last + 1])
-            yield PrintedAddress((word,) if last == i else shown, None)
+            yield PrintedAddress((word,) if last == i else shown, None, part_of=part_of)
         i = last + 1
 
 
 def read_addresses(chars: Iterable[dict], forms: list[tuple[str, str]]) -> list[PrintedAddress]:
     """Every web address printed in ``chars`` (one page's characters, pdfplumber's), in the
-    order they are found: the link-file forms first, then anything else that looks like
-    an address (``url`` None) and is not one of the :data:`NAMED_SITES`."""
+    order they are found: the link-file forms first, then (``url`` None) parts of them printed
+    apart and anything else that looks like an address and is not one of the
+    :data:`NAMED_SITES`."""
     pieces = page_pieces(chars)
     claimed: set[int] = set()
     found = list(_found(pieces, forms, claimed, added_hyphens=False))
     found.extend(_found(pieces, forms, claimed, added_hyphens=True))
-    found.extend(_others(pieces, claimed))
+    found.extend(_others(pieces, claimed, forms))
     return found
 
 
 def findings_for(page: int, addresses: Iterable[PrintedAddress]) -> Iterator[Finding]:
     """What is wrong with a page's printed addresses, in the words of someone checking print."""
     for address in addresses:
-        if address.url is None:
+        if address.part_of:
+            yield Finding(
+                f"web address not whole: {_word(address.text)!r} is only part of {address.part_of!r} "
+                "(links.yaml), the rest printed away from it where a reader cannot tell it belongs",
+                page=page,
+                element="web address",
+                text=_word(address.text),
+            )
+        elif address.url is None:
             yield Finding(
                 f"web address not in the link file: {_word(address.text)!r} (print only the links of links.yaml)",
                 page=page,
