@@ -234,6 +234,20 @@ def test_each_leaflets_addresses_read_back_whole(content, tmp_path, material_id,
         assert web_address_findings(pdf) == []
 
 
+def test_each_generic_letters_addresses_read_back_whole(tmp_path):
+    # the contingency pack's generic visit letter, in every language, as `handle-docs contingency` prints it
+    from handle_docs.commands.contingency import contingency
+
+    args = ["--out", str(tmp_path / "pack"), "--content", str(CONTENT), "--leaflet", "stay-connected-leaflet"]
+    result = CliRunner().invoke(contingency, args)
+    assert result.exit_code == 0, result.output
+    letters = sorted((tmp_path / "pack").glob("generic-letter-*.pdf"))
+    assert len(letters) == 6
+    for pdf in letters:
+        assert {url for _, _, url, _ in printed(pdf)} == {NWS, CMS}, pdf.name
+        assert web_address_findings(pdf) == [], pdf.name
+
+
 def test_check_fails_an_address_broken_at_its_hyphen(tmp_path):
     # the QR block as it was: the address printed as one value, free to break at its hyphen
     content_dir = rtl_content_dir(tmp_path / "copy")
