@@ -69,6 +69,7 @@ ALL_PDF_CHECKS = [
     "page-size",
     "real-text",
     "qr-codes",
+    "web-addresses",
 ]
 ALL_DOCX_CHECKS = [
     "docx-heading-styles",
@@ -145,7 +146,8 @@ for helping us keep the PC and PCSO team informed.</p>
 
 def bad_html() -> str:
     """Untagged, no language or title, small serif text, italics, capitals,
-    light grey text, a bullet list and a QR code for a link not in the file."""
+    light grey text, a bullet list and a QR code for a link not in the file,
+    its address printed beside it."""
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><style>
 html {{ font-family: serif; font-size: 12pt; }}
@@ -158,7 +160,7 @@ img {{ width: 30mm; image-rendering: pixelated; }}
 <p class="grey">This faint line is hard to read.</p>
 <ul><li>Lock it</li><li>Hide it</li></ul>
 <p><img src="{data_uri(qr_png("https://prize-draw.example.com/win"))}" alt="QR code for a prize">
-Scan to win.</p>
+Scan to win or visit prize-draw.example.com/win.</p>
 </body></html>"""
 
 
@@ -398,6 +400,18 @@ def test_bad_pdf_qr_link_not_allowed(reports):
         f.page == 1 and "not in the link file" in f.message and f.text == "https://prize-draw.example.com/win"
         for f in findings
     )
+
+
+def test_bad_pdf_prints_a_web_address_not_in_the_link_file(reports):
+    (address,) = failed(reports["bad_pdf"], "web-addresses")
+    assert address.page == 1 and address.text == "prize-draw.example.com/win"
+    assert address.message.startswith("web address not in the link file: 'prize-draw.example.com/win'")
+
+
+def test_addresses_printed_whole_or_broken_after_a_slash_or_a_dot_pass(reports):
+    # good.pdf: both beside their QR codes, broken only after "." and "/"; bad-tagged.pdf page 2: on one line
+    assert reports["good_pdf"].result("web-addresses").passed
+    assert reports["bad_tagged_pdf"].result("web-addresses").passed
 
 
 # ---------------------------------------------------------------------------

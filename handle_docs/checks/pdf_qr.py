@@ -1,5 +1,6 @@
 """QR code checks: readable at two resolutions, allowed link, printed link
-beside it, big enough, and no QR figure that does not decode."""
+on its page, big enough, and no QR figure that does not decode.  How the printed
+link reads (whole, broken only after a "/" or a ".") is checks/pdf_addresses.py's."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 from .config import CheckConfig
+from .pdf_addresses import link_forms, read_addresses
 from .pdf_common import PdfDoc
 from .results import CheckResult, Finding
 
@@ -103,57 +105,6 @@ def match_allowed(payload: str, allowed: tuple[str, ...]) -> str | None:
     return None
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
-
-
-def printed_forms(url: str, short_forms: dict[str, str]) -> list[str]:
-    """Ways the link may be printed: the URL with or without scheme and
-    ``www.``, or its short form."""
-    forms = []
-    parts = urlsplit(url)
-    rest = url.split("://", 1)[-1]
-    forms.extend([url, rest])
-    if parts.hostname and parts.hostname.startswith("www."):
-        forms.append(rest[4:])
-    if url in short_forms:
-        forms.append(short_forms[url])
-    return [_squash(f).rstrip("/") for f in forms if f.strip()]
-
-
-def _page_texts(doc: PdfDoc, n: int) -> tuple[str, ...]:
-    """The page's text, squashed (no whitespace, lower case), three ways:
-    in reading order, with line-end hyphens dropped (a link may wrap with a
-    hyphen added), and in drawing order (a link in one column of two is
-    interleaved with the other column in reading order)."""
-    layout = doc.text(n)
-    drawn = "".join(ch["text"] for ch in doc.chars(n))
-    return (_squash(layout), _squash(re.sub(r"-\n", "", layout)), _squash(drawn))
-
-
-def printed_lines(chars: list[dict], form: str) -> list[str] | None:
-    """``form`` (squashed, as :func:`printed_forms` gives it) as it is printed on the page,
-    one piece a line, read in drawing order (a link in one column of two is drawn whole);
-    None when it is not drawn there."""
-    drawn = [c for c in chars if c["text"].strip()]
-    text, owner = "", []
-    for i, c in enumerate(drawn):
-        text += c["text"].lower()
-        owner.extend([i] * len(c["text"]))
-    at = text.find(form)
-    if at < 0:
-        return None
-    used = drawn[owner[at] : owner[at + len(form) - 1] + 1]
-    lines: list[str] = []
-    top = None
-    for c in used:
-        if top is None or abs(c["top"] - top) > 2:
-            lines.append("")
-        lines[-1] += c["text"]
-        top = c["top"]
-    return lines
-
-
 @dataclass
 class _QrFigure:
     alt: str
@@ -235,13 +186,14 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
     """Render every page at 150 and 300 dpi and decode its QR codes.
 
     Each code must decode at both resolutions, hold an allowed link, have that
-    link (or its short form) printed on the page, read back whole, broken
-    across lines only after a "/" or a "." (render/webaddress.py), and be at
-    least ``min_qr_mm`` wide; a Figure whose /Alt mentions "QR" must contain a
+    link (or its short form) printed on the page (read as the ``web-addresses``
+    check reads it, which fails it if broken where a reader cannot tell), and be
+    at least ``min_qr_mm`` wide; a Figure whose /Alt mentions "QR" must contain a
     code that decodes.
     """
     findings = []
     figures = _qr_figures(doc)
+    forms = link_forms(config)
     pdf = pdfium.PdfDocument(str(doc.path))
     try:
         for n in range(1, doc.page_count + 1):
@@ -249,7 +201,7 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
             high = decode_page(pdf, n - 1, HIGH_DPI)
             low_count = Counter(d.text for d in low)
             high_count = Counter(d.text for d in high)
-            page_texts = _page_texts(doc, n)
+            printed = {address.url for address in read_addresses(doc.chars(n), forms)}
             payloads = sorted(set(low_count) | set(high_count))
             for text in payloads:
                 if low_count[text] != high_count[text]:
@@ -269,25 +221,11 @@ def check_qr_codes(doc: PdfDoc, config: CheckConfig) -> CheckResult:
                         )
                     )
                     continue
-                forms = printed_forms(url, config.short_forms)
-                if not any(form in t for form in forms for t in page_texts):
+                if url not in printed:
                     shown = config.short_forms.get(url, url)
                     findings.append(
                         Finding(
                             f"link not printed on the page (expected {shown!r})",
-                            page=n,
-                            element="QR code",
-                            text=text,
-                        )
-                    )
-                    continue
-                lines = next((found for form in forms if (found := printed_lines(doc.chars(n), form))), None)
-                if lines and any(not line.endswith(("/", ".")) for line in lines[:-1]):
-                    findings.append(
-                        Finding(
-                            "web address broken where a reader cannot tell: "
-                            + " / ".join(repr(line) for line in lines)
-                            + ' (it may break only after a "/" or a ".")',
                             page=n,
                             element="QR code",
                             text=text,

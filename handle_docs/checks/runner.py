@@ -9,21 +9,27 @@ from pathlib import Path
 
 from handle_docs.checks import braille as brf_checks
 from handle_docs.checks import docx as docx_checks
-from handle_docs.checks import pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf_text
+from handle_docs.checks import pdf_addresses, pdf_fonts, pdf_glyphs, pdf_qr, pdf_structure, pdf_text
 from handle_docs.checks.config import CheckConfig
 from handle_docs.checks.pdf_common import PdfDoc
 from handle_docs.checks.results import CheckResult, FileReport, Finding
 from handle_docs.pdf import printfile
 
 PDF_CHECKS: tuple[tuple[str, Callable], ...] = (
-    pdf_structure.CHECKS + pdf_fonts.CHECKS + pdf_glyphs.CHECKS + pdf_text.CHECKS + pdf_qr.CHECKS
+    pdf_structure.CHECKS
+    + pdf_fonts.CHECKS
+    + pdf_glyphs.CHECKS
+    + pdf_text.CHECKS
+    + pdf_qr.CHECKS
+    + pdf_addresses.CHECKS
 )
 DOCX_CHECKS: tuple[tuple[str, Callable], ...] = docx_checks.CHECKS
 
 BRF_CHECKS: tuple[tuple[str, Callable], ...] = brf_checks.CHECKS
 
 #: What a file made for the print shop only (pdf/printfile.py) is checked for: fonts, type
-#: sizes, glyphs, contrast, page geometry and its QR codes; not tagging, which it does not have.
+#: sizes, glyphs, contrast, page geometry, its QR codes and web addresses; not tagging, which it does
+#: not have.
 PRINT_CHECKS = frozenset(
     {
         "fonts-embedded",
@@ -35,6 +41,7 @@ PRINT_CHECKS = frozenset(
         "no-block-capitals",
         "page-size",
         "qr-codes",
+        "web-addresses",
     }
 )
 
@@ -78,7 +85,7 @@ def check_pdf(path: Path, config: CheckConfig) -> FileReport:
                     (
                         Finding(
                             f"for the print shop only ({printed}): "
-                            "checked for print (fonts, sizes, page geometry, QR codes); "
+                            "checked for print (fonts, sizes, page geometry, QR codes, web addresses); "
                             "its reading copy is the accessible file"
                         ),
                     ),

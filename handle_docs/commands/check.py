@@ -43,7 +43,7 @@ EXIT_FAILED = 1
     type=AbsolutePath(dir_okay=False, path_type=Path),
     default=Path("content/links.yaml"),
     show_default=True,
-    help="Link file: the only URLs a QR code may hold, and their printed short forms.",
+    help="Link file: the only URLs a QR code may hold or a page may print, and their short forms.",
 )
 @click.option("--failures-only", is_flag=True, help="List only failed checks in the table.")
 @click.option(
@@ -61,7 +61,8 @@ def check(
 
     PDFs: tags, language, title, PDF/UA id, figure alt text, heading order,
     list tags, embedded and allowed fonts, minimum text size, no italics,
-    colour contrast, no block capitals, QR codes, page size, real text.
+    colour contrast, no block capitals, QR codes, web addresses (each a link
+    of the link file, broken only after a "/" or a "."), page size, real text.
     Word: heading and list styles, en-GB, text size, alt text, title.
     Braille: cells per line, lines per page, page numbers, the words read back.
 

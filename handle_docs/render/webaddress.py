@@ -6,7 +6,7 @@ cannot tell the hyphen belongs to it.  The templates print each piece of
 :func:`pieces` unbroken (``white-space: nowrap``) with a break opportunity
 (``<wbr>``) between pieces and no hyphen added; ``handle-docs check`` reads
 every printed address back and fails one broken anywhere else
-(``checks/pdf_qr.py``).
+(``checks/pdf_addresses.py``).
 """
 
 from __future__ import annotations
