@@ -209,7 +209,9 @@ def test_a_correction_without_the_csrf_token_is_refused(client, app, small_csv):
 # --- make, progress, results ---------------------------------------------------------------------
 
 
-def test_make_runs_in_the_background_and_the_results_offer_every_download(client, app, small_csv, tmp_path):
+def test_make_runs_in_the_background_and_the_results_offer_every_download(
+    client, app, small_csv, tmp_path, content_copy
+):
     run_id = run_id_of(upload(client, small_csv))
     client.post(
         f"/runs/{run_id}/correct",
@@ -268,6 +270,20 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
     assert "Tanners Row" in " ".join(page_texts(tmp_path / "downloaded.pdf"))
     assert client.get(f"/runs/{run_id}/files/..%2Frun.json").status_code == 404
     assert client.get(f"/runs/{run_id}/files/run.json").status_code == 404
+
+    # the force moves on to its next operation: the run keeps the name of the patrol it was made for
+    operation = content_copy / "operation.yaml"
+    operation.write_text(
+        operation.read_text(encoding="utf-8")
+        .replace("id: op-larkspur-2026-11", "id: op-heron-2027-02")
+        .replace("name: Operation Larkspur", "name: Operation Heron")
+        .replace("patrol_date: 2026-11-14", "patrol_date: 2027-02-06"),
+        encoding="utf-8",
+    )
+    upload(client, small_csv)  # a run not made yet is named from operation.yaml
+    names = re.findall(r'<a href="/runs/[^"]+">([^<]+)</a>', text(client.get("/runs/")))
+    assert names == ["Operation Heron, 6 February 2027", "Operation Larkspur, 14 November 2026"]
+    assert "Operation Larkspur, 14 November 2026" in text(client.get(f"/runs/{run_id}/results"))
 
 
 def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewers_only(

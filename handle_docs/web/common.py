@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import abort, current_app, g
 
 from handle_docs.history.numbering import Numbering, force_zone
+from handle_docs.impact.patrol import KeptPatrol
 from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
 from handle_docs.review.labels import VersionLabel, long_date, moment_words
 from handle_docs.services.previews import Previewer
@@ -117,10 +118,15 @@ def review_roles_of(actor) -> list[str]:
     return [role for role in actor.roles if role in policy.roles]
 
 
-def run_name(content: Content | None, uploaded: str) -> str:
-    """A run as the officer knows it: 'Operation Larkspur, Eastmoor, 14 November 2026' (the operation and its
-    patrol date), else the day it was uploaded."""
-    if content is None:
+def run_name(content: Content | None, uploaded: str, kept: KeptPatrol | None = None) -> str:
+    """A run as the officer knows it: 'Operation Larkspur, 14 November 2026' (the operation and its patrol
+    date) as the run kept them when it was made (services/run_patrol.py), so it keeps its name once
+    operation.yaml describes the next operation; a run that kept nothing (not made yet) is named from
+    operation.yaml, else by the day it was uploaded."""
+    if kept is not None:
+        name, day = kept.operation_name, kept.patrol_date  # no name: the day came from the checks
+    elif content is not None:
+        name, day = content.operation.operation.name, content.operation.operation.patrol_date
+    else:
         return f"Uploaded on {shown_day(uploaded)}"
-    op = content.operation.operation
-    return f"{op.name}, {op.area}, {long_date(op.patrol_date)}"
+    return f"{name}, {long_date(day)}" if name else f"Patrol on {long_date(day)}"

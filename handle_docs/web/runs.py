@@ -167,13 +167,17 @@ STATE_WORDS = {
 }
 
 
+def name_of(record: RunRecord) -> str:
+    """The run's name, from the patrol it kept when it was made (operation.yaml's for a run not made yet)."""
+    return run_name(loaded().content, record.uploaded, run_patrol.read(store().extras_dir(record)))
+
+
 def runs_shown() -> list[dict]:
     """The officer's runs, newest first, each named by its operation and the day of its patrol."""
-    content = loaded().content
     return [
         {
             "run": r,
-            "name": run_name(content, r.uploaded),
+            "name": name_of(r),
             "state": STATE_WORDS.get(r.state, r.state),
             "uploaded": shown_time(r.uploaded),
             "expires": shown_day(r.expires),
@@ -334,7 +338,7 @@ def check(run_id: str):
         more_file_problems=max(0, len(result.file_problems) - 1),
         leaflets=leaflets,
         sentence=check_sentence(result),
-        name=run_name(content, record.uploaded),
+        name=name_of(record),
         may_draft=may_draft(),
         refusals=[],
     )
@@ -587,7 +591,7 @@ def results(run_id: str):
         to_keep=[f for f in TO_KEEP if f in files],
         others=[f for f in files if f not in TO_KEEP and f not in ("batch.pdf", "round-sheet.pdf")],
         print_words=print_sentence(batch_pages) if "batch.pdf" in files else "",
-        name=run_name(loaded().content, record.uploaded),
+        name=name_of(record),
         expires=shown_day(record.expires),
         kept_until=shown_day(record.kept_until_at),
         notes=read_json(store().extras_dir(record) / "notes.json") or [],
@@ -672,7 +676,7 @@ def confirm_delete(run_id: str):
         title="Delete this run's personal data?",
         run=record,
         deleted=DELETED,
-        name=run_name(loaded().content, record.uploaded),
+        name=name_of(record),
     )
 
 
