@@ -248,7 +248,10 @@ def test_a_reviewer_cannot_edit_wording(client, folders):
     _content_dir, _ = folders
     sign_in(client, "priya-lang")
     page = client.get("/materials/visit-letter/edit")
-    assert page.status_code == 403 and "needs the role editor" in text(page)
+    assert (
+        page.status_code == 403
+        and "needs the role editor, and this account has the role comms lead" in text(page)
+    )
     token = csrf(client, "/")
     saved = client.post("/materials/visit-letter/save", data={"csrf_token": token, "blocks.greeting": "Hi"})
     assert saved.status_code == 403

@@ -11,10 +11,10 @@ from flask import abort, current_app, g
 
 from handle_docs.history.numbering import Numbering, force_zone
 from handle_docs.impact.patrol import KeptPatrol
-from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
+from handle_docs.review import MaterialStatus, load_policy, reviewers_status
 from handle_docs.review.labels import VersionLabel, long_date, moment_words
 from handle_docs.services.previews import Previewer
-from handle_docs.web.identity import Actor
+from handle_docs.web.identity import Actor, role_words  # noqa: F401  (the pages take it from here)
 from handle_docs.web.state import Loaded, loaded  # noqa: F401  (the pages take it from here)
 from handle_docs.wording.content import Content, Material
 
@@ -99,14 +99,6 @@ def reviewer_id(content: Content, actor: Actor | None) -> str | None:
     if actor.subject is not None:
         return trusted.reviewer_with_subject(actor.subject)
     return actor.id if trusted.reviewer(actor.id) is not None else None
-
-
-def role_words(roles) -> str:
-    """Roles as people say them ("comms lead, editor"): by the names review-policy.yaml gives them, else the
-    built-in rule (Policy.role_name)."""
-    state = loaded()
-    policy = load_policy(state.content.root)[0] if state.content is not None else Policy()
-    return ", ".join(policy.role_name(role) for role in roles)
 
 
 def review_roles_of(actor) -> list[str]:
