@@ -66,8 +66,8 @@ from handle_docs.wording.workspace_settings import load_config
 bp = Blueprint("runs", __name__, url_prefix="/runs")
 
 OFFICER_ROLE = OFFICER
-#: Rows with problems shown on the check page, every one of them for any patrol (a four-hour patrol checks
-#: about 100 vehicles; 500 rows with problems make a page of about 260 kB, made in a third of a second); beyond it, the rest are counted.
+#: Rows with problems shown on the check page: every one of any patrol (a four-hour patrol checks about 100
+#: vehicles; 500 rows with problems make a page of about 260 kB in a third of a second); beyond it, counted.
 SHOWN_ROWS = 1000
 #: An upload's request body may be this large (the file, plus the form around it).
 MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
