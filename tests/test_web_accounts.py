@@ -325,3 +325,11 @@ def test_the_demo_accounts_sign_in_with_their_published_passwords_and_reviewer_r
         if entry is not None:
             assert list(roles) == list(entry.roles)
     assert {a for a, _, _ in DEMO_ACCOUNTS} >= {"priya-lang", "tom-okoro"}
+    assert (found.get("demo-editor").name, found.get("demo-officer").name) == (
+        "Dana Whitlock",
+        "PC Sam Ashdown",
+    )
+    found.get("demo-editor").name = None  # a demo account made before the demo's people had names
+    accounts_lib.save_accounts(found)
+    ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])
+    assert accounts_lib.load_accounts(instance).get("demo-editor").name == "Dana Whitlock"
