@@ -227,7 +227,10 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     in_review = said.search(by_css(browser, "#state-heading")[0].text).groups()
     browser.get(f"{url}/materials/lock-it-leaflet/history")
     in_tab = said.search(by_css(browser, ".version-label")[0].text).groups()  # newest first
-    assert in_editor == in_review == in_tab and in_editor[:2] == ("3", "Dana Whitlock")  # the demo editor's invented name, (
+    assert in_editor == in_review == in_tab and in_editor[:2] == (
+        "3",
+        "Dana Whitlock",
+    ), (  # the demo editor's invented name
         in_editor,
         in_review,
         in_tab,
