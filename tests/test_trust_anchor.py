@@ -152,6 +152,8 @@ def test_the_workspace_refuses_a_forged_registry_in_plain_words(force, tmp_path)
         client = app.test_client()
         page = text(client.get("/"))
         assert UNCONFIRMED in page and "Technical details" in page
+        box = re.search(r'<div class="problems" role="alert" id="registry-untrusted">(.*?)</details>', page, re.S)
+        assert '<details class="details technical">' in box.group(1)  # the disclosure every page uses
         assert ">approved<" not in page
         review = text(client.get("/materials/visit-letter/review"))
         assert UNCONFIRMED in review
