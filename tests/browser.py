@@ -362,6 +362,16 @@ def scrolls_sideways(driver) -> list[str]:
     )
 
 
+def check_page(driver) -> None:
+    """What every page visited must be: plain words, and accessible at 100 % and 200 % without sideways
+    scrolling."""
+    assert_plain_words(driver)
+    assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
+    with zoomed(driver, 200):
+        assert scrolls_sideways(driver) == [], driver.current_url
+        assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
+
+
 def tab_stops_to(driver, element, wanted: str, most: int = 5) -> int | None:
     """How many Tab presses from ``element`` reach the first element matching the CSS ``wanted`` (None if more
     than ``most``)."""

@@ -32,6 +32,7 @@ from tests.browser import (  # noqa: F401 (fixture)
     assert_accessible,
     browser,
     by_css,
+    check_page,
     console_errors,
     images_loaded,
     needs_chromium,
@@ -227,6 +228,7 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     in_review = said.search(by_css(browser, "#state-heading")[0].text).groups()
     browser.get(f"{url}/materials/lock-it-leaflet/history")
     in_tab = said.search(by_css(browser, ".version-label")[0].text).groups()  # newest first
+    check_page(browser)  # the History tab: plain words, accessible at 100 % and 200 % zoom
     assert in_editor == in_review == in_tab and in_editor[:2] == (
         "3",
         "Dana Whitlock",
