@@ -365,11 +365,12 @@ def scrolls_sideways(driver) -> list[str]:
 def check_page(driver) -> None:
     """What every page visited must be: plain words, and accessible at 100 % and 200 % without sideways
     scrolling."""
+    every = ("minor", "moderate", "serious", "critical")
     assert_plain_words(driver)
-    assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
+    assert (found := axe_violations(driver, every)) == [], (driver.current_url, found)
     with zoomed(driver, 200):
-        assert scrolls_sideways(driver) == [], driver.current_url
-        assert axe_violations(driver, ("minor", "moderate", "serious", "critical")) == [], driver.current_url
+        assert (wide := scrolls_sideways(driver)) == [], (driver.current_url, wide)
+        assert (found := axe_violations(driver, every)) == [], (driver.current_url, "200 %", found)
 
 
 def tab_stops_to(driver, element, wanted: str, most: int = 5) -> int | None:
