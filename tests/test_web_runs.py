@@ -436,7 +436,7 @@ def test_a_runs_personal_data_goes_after_the_retention_period_and_its_counts_whe
     expires, kept = (dt.date.fromisoformat(when[:10]) for when in (record.expires, record.keep_until))
     listed = text(client.get("/runs/"))
     assert f"Personal data deleted on {expires.day} {expires:%B %Y}." in listed
-    assert "Operation Larkspur, Eastmoor, 14 November 2026" in listed
+    assert "Operation Larkspur, 14 November 2026" in listed
     assert (
         "personal data is deleted 3 days after its upload; its counts and reports are kept\nfor 90 days"
         in listed
