@@ -293,7 +293,8 @@ def test_no_mapped_role_gives_a_page_saying_so_and_no_session(workspace, provide
     assert response.status_code == 403
     page = text(response)
     assert "does not give you access to this workspace" in page and "Ada Officer" in page
-    assert "a role for the\nletters workspace" in page and "handle-docs" not in page  # the name its people know
+    # the workspace by the name its people know
+    assert "a role for the\nletters workspace" in page and "handle-docs" not in page
     assert "handle_docs_session" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert client.get("/").status_code == 303
     assert [(e.event, e.account) for e in audit.entries(instance)] == [(audit.NO_ROLE, "sso:sub-ada")]
