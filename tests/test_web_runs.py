@@ -21,12 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from handle_docs.impact.patrol import keep_patrol
 from handle_docs.models import ProblemsError
 from handle_docs.services import run_patrol
 from handle_docs.services.supervisor import worker_running
 from handle_docs.services.workspace_runs import RunStore, Swept
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
+from handle_docs.web.common import run_name
 from handle_docs.wording.workspace_settings import load_config
 
 from .browser import DEVELOPER_WORDS
@@ -290,6 +292,11 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(
     names = re.findall(r'<a href="/runs/[^"]+">([^<]+)</a>', text(client.get("/runs/")))
     assert names == ["Operation Heron, 6 February 2027", "Operation Larkspur, 14 November 2026"]
     assert "Operation Larkspur, 14 November 2026" in text(client.get(f"/runs/{run_id}/results"))
+
+
+def test_a_run_that_kept_its_patrol_without_an_operation_is_named_by_the_patrols_day():
+    kept = keep_patrol(None, [], [dt.datetime(2026, 11, 14, 18, 5)])  # operation.yaml could not be read
+    assert run_name(None, "2026-11-15T09:00:00+00:00", kept) == "Patrol on 14 November 2026"
 
 
 def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewers_only(
