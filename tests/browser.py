@@ -362,6 +362,17 @@ def scrolls_sideways(driver) -> list[str]:
     )
 
 
+def check_page(driver) -> None:
+    """What every page visited must be: plain words, and accessible at 100 % and 200 % without sideways
+    scrolling."""
+    every = ("minor", "moderate", "serious", "critical")
+    assert_plain_words(driver)
+    assert (found := axe_violations(driver, every)) == [], (driver.current_url, found)
+    with zoomed(driver, 200):
+        assert (wide := scrolls_sideways(driver)) == [], (driver.current_url, wide)
+        assert (found := axe_violations(driver, every)) == [], (driver.current_url, "200 %", found)
+
+
 def tab_stops_to(driver, element, wanted: str, most: int = 5) -> int | None:
     """How many Tab presses from ``element`` reach the first element matching the CSS ``wanted`` (None if more
     than ``most``)."""

@@ -408,9 +408,9 @@ def test_each_commit_is_pushed_to_a_bare_repository_and_a_failed_push_is_shown_a
         assert "The off-site copy of this history has not been updated since" in page
         since = pusher.problem.since.astimezone(ZoneInfo("America/New_York"))  # the force's zone, in words
         assert f"updated since {long_date(since.date())} at {since:%H:%M}." in page and "UTC" not in page
-        assert str(bare) not in re.sub(r"<details>.*?</details>", "", page, flags=re.S), (
-            "the address only in details"
-        )
+        assert str(bare) not in re.sub(
+            r'<details class="details technical">.*?</details>', "", page, flags=re.S
+        ), "the address only in details"
         subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
         assert wait_for(lambda: remote_head(bare) == head), "retried until it worked"
         assert wait_for(lambda: pusher.problem is None)

@@ -32,6 +32,7 @@ from tests.browser import (  # noqa: F401 (fixture)
     assert_accessible,
     browser,
     by_css,
+    check_page,
     console_errors,
     images_loaded,
     needs_chromium,
@@ -208,7 +209,7 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
         text=True,
         check=True,
     ).stdout
-    assert last.splitlines()[0].startswith("demo-editor|handle-docs workspace|Lock it leaflet: "), last
+    assert last.splitlines()[0].startswith("Dana Whitlock|handle-docs workspace|Lock it leaflet: "), last
     assert "content/leaflets/lock-it.yaml" in last.splitlines(), (
         "the save is one commit in the demo force folder"
     )
@@ -221,13 +222,17 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     field.send_keys(" Thank you again.")
     by_css(browser, "#editor button[type=submit]")[0].click()
     wait(browser, lambda d: by_css(d, ".notice") and "again" in path.read_text(encoding="utf-8"))
-    said = re.compile(r"Version (\d+), edited by (\S+) on (\d{1,2} \w+ \d{4}) at (\d\d:\d\d)")
+    said = re.compile(r"Version (\d+), edited by (.+?) on (\d{1,2} \w+ \d{4}) at (\d\d:\d\d)")
     in_editor = said.search(by_css(browser, ".facts")[0].text).groups()
     browser.get(f"{url}/materials/lock-it-leaflet/review")
     in_review = said.search(by_css(browser, "#state-heading")[0].text).groups()
     browser.get(f"{url}/materials/lock-it-leaflet/history")
     in_tab = said.search(by_css(browser, ".version-label")[0].text).groups()  # newest first
-    assert in_editor == in_review == in_tab and in_editor[:2] == ("3", "demo-editor"), (
+    check_page(browser)  # the History tab: plain words, accessible at 100 % and 200 % zoom
+    assert in_editor == in_review == in_tab and in_editor[:2] == (
+        "3",
+        "Dana Whitlock",
+    ), (  # the demo editor's invented name
         in_editor,
         in_review,
         in_tab,
@@ -242,7 +247,7 @@ def test_the_comms_editor_edits_with_a_preview_and_saves(workspace, browser):
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("lock-it-leaflet: 3 versions")
     assert (
-        f"edited by demo-editor on {in_editor[2]} at {in_editor[3]}"
+        f"edited by Dana Whitlock on {in_editor[2]} at {in_editor[3]}"
         in shown.stdout[shown.stdout.index("version 3 ") :]
     )
 

@@ -232,7 +232,7 @@ def test_a_token_with_one_wrong_claim_is_refused_and_no_session_starts(workspace
     assert response.status_code == 401
     page = text(response)
     assert "Not signed in" in page and "could not be accepted" in page
-    technical = page.split("<details>", 1)[1]
+    technical = page.split('<details class="details technical">', 1)[1]
     assert reason in technical
     assert "handle_docs_session" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert client.get("/").status_code == 303
@@ -282,7 +282,10 @@ def test_a_discovery_document_naming_another_issuer_is_refused(workspace, provid
     response = app.test_client().get("/sign-in/sso")
     assert response.status_code == 502
     page = text(response)
-    assert "could not be reached" in page and "another-tenant" in page.split("<details>", 1)[1]
+    assert (
+        "could not be reached" in page
+        and "another-tenant" in page.split('<details class="details technical">', 1)[1]
+    )
 
 
 def test_no_mapped_role_gives_a_page_saying_so_and_no_session(workspace, provider):
@@ -293,6 +296,8 @@ def test_no_mapped_role_gives_a_page_saying_so_and_no_session(workspace, provide
     assert response.status_code == 403
     page = text(response)
     assert "does not give you access to this workspace" in page and "Ada Officer" in page
+    # the workspace by the name its people know
+    assert "a role for the\nletters workspace" in page and "handle-docs" not in page
     assert "handle_docs_session" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert client.get("/").status_code == 303
     assert [(e.event, e.account) for e in audit.entries(instance)] == [(audit.NO_ROLE, "sso:sub-ada")]

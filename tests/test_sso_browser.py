@@ -247,5 +247,5 @@ def test_a_callback_replayed_from_the_real_provider_is_refused(workspace):
         )
         again = agent.get(callback, allow_redirects=False)
         assert again.status_code == 401 and "could not be accepted" in again.text
-        assert "used already" in again.text.split("<details>", 1)[1]
+        assert "used already" in again.text.split('<details class="details technical">', 1)[1]
         assert agent.get(f"{url}/", allow_redirects=False).status_code == 303

@@ -152,6 +152,10 @@ def test_the_workspace_refuses_a_forged_registry_in_plain_words(force, tmp_path)
         client = app.test_client()
         page = text(client.get("/"))
         assert UNCONFIRMED in page and "Technical details" in page
+        box = re.search(
+            r'<div class="problems" role="alert" id="registry-untrusted">(.*?)</details>', page, re.S
+        )
+        assert '<details class="details technical">' in box.group(1)  # the disclosure every page uses
         assert ">approved<" not in page
         review = text(client.get("/materials/visit-letter/review"))
         assert UNCONFIRMED in review
@@ -407,7 +411,8 @@ def test_a_translator_who_edits_a_translation_in_the_workspace_may_not_approve_i
         button = re.search(r'<button[^>]*id="approve-translator-cy"[^>]*>', review).group(0)
         assert (
             "disabled" in button
-            and "Eleri Pryce last edited visit-letter-cy and may not approve it" in review
+            and "Eleri Pryce last edited “Cyngor ar ôl ein patrôl troseddau cerbydau” and may not approve it"
+            in review
         )
         now = material_status(load_content(content_dir, force / "templates"), mid).fingerprint
         _decide(eleri, mid, "translator-cy", now)

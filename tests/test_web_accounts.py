@@ -248,7 +248,10 @@ def test_a_reviewer_cannot_edit_wording(client, folders):
     _content_dir, _ = folders
     sign_in(client, "priya-lang")
     page = client.get("/materials/visit-letter/edit")
-    assert page.status_code == 403 and "needs the role editor" in text(page)
+    assert (
+        page.status_code == 403
+        and "needs the role editor, and this account has the role comms lead" in text(page)
+    )
     token = csrf(client, "/")
     saved = client.post("/materials/visit-letter/save", data={"csrf_token": token, "blocks.greeting": "Hi"})
     assert saved.status_code == 403
@@ -322,3 +325,11 @@ def test_the_demo_accounts_sign_in_with_their_published_passwords_and_reviewer_r
         if entry is not None:
             assert list(roles) == list(entry.roles)
     assert {a for a, _, _ in DEMO_ACCOUNTS} >= {"priya-lang", "tom-okoro"}
+    assert (found.get("demo-editor").name, found.get("demo-officer").name) == (
+        "Dana Whitlock",
+        "PC Sam Ashdown",
+    )
+    found.get("demo-editor").name = None  # a demo account made before the demo's people had names
+    accounts_lib.save_accounts(found)
+    ensure_demo_accounts(instance, ["comms-lead", "neighbourhood-sergeant"])
+    assert accounts_lib.load_accounts(instance).get("demo-editor").name == "Dana Whitlock"

@@ -97,9 +97,26 @@ def edit_then_fail_to_approve(priya, content_dir) -> None:
     assert priya.post(f"/materials/{MID}/save", data={**form, "blocks.greeting": "Hello,"}).status_code == 303
     review = text(priya.get(f"/materials/{MID}/review"))
     button = re.search(r'<button[^>]*id="approve-comms-lead"[^>]*>', review).group(0)
-    assert "disabled" in button and "Priya Lang last edited visit-letter and may not approve it" in review
+    assert (
+        "disabled" in button
+        and "Priya Lang last edited “Advice after our vehicle crime patrol” and may not approve it" in review
+    )
     decide(priya, "approved", "comms-lead")
     assert status(content_dir).tally.approvers == []
+
+
+def test_past_its_review_by_date_the_refusal_under_approve_is_in_words_not_its_key(app, folders, monkeypatch):
+    content_dir, _ = folders
+    one_word(content_dir)
+    monkeypatch.setenv(
+        "HANDLE_DOCS_TODAY", "2027-12-01"
+    )  # the visit letter is to be checked by 30 November 2027
+    page = text(as_(app, "priya-lang").get(f"/materials/{MID}/review"))
+    why = re.search(r'<div class="why" id="why-approve-comms-lead">(.*?</details>)', page, re.S).group(1)
+    words = re.sub(r'<details class="details technical">.*?</details>', "", why, flags=re.S)
+    assert "Its review-by date 30 November 2027 has passed: a later review-by date must be set first" in words
+    assert "review_by" not in words and "2027-11-30" not in words
+    assert "review_by" in why  # the key, for those who need it, under Technical details
 
 
 def test_a_reviewer_who_edited_the_version_cannot_approve_it(folders, tmp_path):
@@ -117,6 +134,8 @@ def test_an_editor_cannot_approve(app, folders):
     page = text(dana.get(f"/materials/{MID}/review"))
     assert "Approve as" not in page and "not a reviewer" in page
     assert decide(dana, "approved", "comms-lead").status_code == 403
+    refused = decide(as_(app, "priya-lang"), "approved", "comms-officer")  # a role of the policy, not hers
+    assert refused.status_code == 403 and "Priya Lang cannot sign as communications officer." in text(refused)
     assert status(content_dir).tally.approvers == []
 
 

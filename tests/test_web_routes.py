@@ -74,6 +74,10 @@ def test_the_materials_page_shows_what_review_status_says(client, folders):
     assert "a qualified Welsh translator must still approve it before it is used for real" in welsh
     english = re.search(r'<tr id="material-visit-letter">(.*?)</tr>', page, re.S).group(1)
     assert "qualified translator" not in english
+    assert '<td data-label="Language">Welsh (Cymraeg)</td>' in welsh  # as the preview's picker names it
+    assert '<td data-label="Language">English</td>' in english
+    arabic = re.search(r'<tr id="material-lock-it-leaflet-ar">(.*?)</tr>', page, re.S).group(1)
+    assert '<td data-label="Language">Arabic (العربية)</td>' in arabic
 
 
 def test_after_a_save_the_material_needs_approval_on_the_page_and_in_review_status(client, folders):

@@ -21,12 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from handle_docs.impact.patrol import keep_patrol
 from handle_docs.models import ProblemsError
 from handle_docs.services import run_patrol
 from handle_docs.services.supervisor import worker_running
 from handle_docs.services.workspace_runs import RunStore, Swept
 from handle_docs.web import Settings, create_app
 from handle_docs.web import runs as runs_module
+from handle_docs.web.common import run_name
 from handle_docs.wording.workspace_settings import load_config
 
 from .browser import DEVELOPER_WORDS
@@ -157,17 +159,23 @@ def test_an_upload_is_kept_privately_under_a_random_id_and_the_check_page_lists_
     )  # the value found (blank), to correct in place
 
 
-def test_the_check_page_shows_at_most_50_problem_rows_and_counts_the_rest(client, tmp_path):
-    path = write_records(tmp_path / "many.csv", 60)
+def test_the_check_page_shows_every_problem_row_of_a_long_patrol_in_one_form(client, tmp_path):
+    path = write_records(tmp_path / "many.csv", 500)
     lines = path.read_text(encoding="utf-8").splitlines()
     broken = [lines[0]] + [
         re.sub(r",(yes|no),", ",,", line, count=1) for line in lines[1:]
     ]  # no vehicle_secure
     run_id = run_id_of(upload(client, ("\n".join(broken) + "\n").encode()))
-    page = text(client.get(f"/runs/{run_id}/check"))
+    started = time.monotonic()
+    response = client.get(f"/runs/{run_id}/check")
+    took = time.monotonic() - started
+    page = text(response)
     numbers = [int(n) for n in re.findall(r'<fieldset class="row-card [a-z]+" id="row-(\d+)"', page)]
-    assert numbers == list(range(2, 52))
-    assert "And 10 more rows to look at" in page
+    assert numbers == list(range(2, 502))  # every row with a problem, five times a four-hour patrol
+    assert page.count('<form method="post" action="/runs/') == 2 and page.count('id="check-again"') == 1
+    assert "more rows to look at" not in page
+    print(f"check page with 500 problem rows: {len(response.data) // 1024} kB in {took:.2f} s")
+    assert len(response.data) < 1_500_000 and took < 5
 
 
 def test_a_file_problem_comes_first_and_alone_and_no_letters_can_be_made(client):
@@ -209,7 +217,9 @@ def test_a_correction_without_the_csrf_token_is_refused(client, app, small_csv):
 # --- make, progress, results ---------------------------------------------------------------------
 
 
-def test_make_runs_in_the_background_and_the_results_offer_every_download(client, app, small_csv, tmp_path):
+def test_make_runs_in_the_background_and_the_results_offer_every_download(
+    client, app, small_csv, tmp_path, content_copy
+):
     run_id = run_id_of(upload(client, small_csv))
     client.post(
         f"/runs/{run_id}/correct",
@@ -268,6 +278,25 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(client
     assert "Tanners Row" in " ".join(page_texts(tmp_path / "downloaded.pdf"))
     assert client.get(f"/runs/{run_id}/files/..%2Frun.json").status_code == 404
     assert client.get(f"/runs/{run_id}/files/run.json").status_code == 404
+
+    # the force moves on to its next operation: the run keeps the name of the patrol it was made for
+    operation = content_copy / "operation.yaml"
+    operation.write_text(
+        operation.read_text(encoding="utf-8")
+        .replace("id: op-larkspur-2026-11", "id: op-heron-2027-02")
+        .replace("name: Operation Larkspur", "name: Operation Heron")
+        .replace("patrol_date: 2026-11-14", "patrol_date: 2027-02-06"),
+        encoding="utf-8",
+    )
+    upload(client, small_csv)  # a run not made yet is named from operation.yaml
+    names = re.findall(r'<a href="/runs/[^"]+">([^<]+)</a>', text(client.get("/runs/")))
+    assert names == ["Operation Heron, 6 February 2027", "Operation Larkspur, 14 November 2026"]
+    assert "Operation Larkspur, 14 November 2026" in text(client.get(f"/runs/{run_id}/results"))
+
+
+def test_a_run_that_kept_its_patrol_without_an_operation_is_named_by_the_patrols_day():
+    kept = keep_patrol(None, [], [dt.datetime(2026, 11, 14, 18, 5)])  # operation.yaml could not be read
+    assert run_name(None, "2026-11-15T09:00:00+00:00", kept) == "Patrol on 14 November 2026"
 
 
 def test_the_review_gate_refuses_unapproved_material_and_drafts_are_for_reviewers_only(
@@ -414,7 +443,7 @@ def test_a_runs_personal_data_goes_after_the_retention_period_and_its_counts_whe
     expires, kept = (dt.date.fromisoformat(when[:10]) for when in (record.expires, record.keep_until))
     listed = text(client.get("/runs/"))
     assert f"Personal data deleted on {expires.day} {expires:%B %Y}." in listed
-    assert "Operation Larkspur, Eastmoor, 14 November 2026" in listed
+    assert "Operation Larkspur, 14 November 2026" in listed
     assert (
         "personal data is deleted 3 days after its upload; its counts and reports are kept\nfor 90 days"
         in listed

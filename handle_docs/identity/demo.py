@@ -18,16 +18,32 @@ DEMO_ACCOUNTS = (
     ("demo-editor", (accounts_lib.EDITOR,), "demo-only-editor"),
     ("demo-officer", (accounts_lib.OFFICER,), "demo-only-officer"),
 )
+#: The names the demo's editor and officer are shown and credited by ("edited by Dana Whitlock", the sample's
+#: editor), invented as the sample's reviewers are: no real person. The reviewers' names are the registry's.
+DEMO_NAMES = {"demo-editor": "Dana Whitlock", "demo-officer": "PC Sam Ashdown"}
 
 
 def ensure_demo_accounts(instance: Path, allowed_roles: list[str]) -> list[tuple[str, tuple[str, ...], str]]:
-    """Add the demo accounts that are not there yet (marked demo); all of them, to print."""
+    """Add the demo accounts that are not there yet (marked demo), with their invented names; a demo account
+    made before they had names gets its name. All of them, to print."""
     have = accounts_lib.load_accounts(instance)
     for account_id, roles, password in DEMO_ACCOUNTS:
         if have.get(account_id) is None:
             accounts_lib.add_account(
-                instance, account_id, list(roles), password, allowed=allowed_roles, demo=True
+                instance,
+                account_id,
+                list(roles),
+                password,
+                allowed=allowed_roles,
+                demo=True,
+                name=DEMO_NAMES.get(account_id),
             )
+    have = accounts_lib.load_accounts(instance)
+    unnamed = [a for a in have.accounts.values() if a.demo and a.name is None and a.id in DEMO_NAMES]
+    for account in unnamed:
+        account.name = DEMO_NAMES[account.id]
+    if unnamed:
+        accounts_lib.save_accounts(have)
     return list(DEMO_ACCOUNTS)
 
 

@@ -314,15 +314,15 @@ def _approval_refusals(
             refusals.append(
                 doc.problem(
                     "last_edited_by",
-                    f"{judge.display(reviewer)} last edited {material_id} and may not approve it: another person must",
+                    f"{judge.display(reviewer)} last edited “{spec.title}” and may not approve it: another person must",
                 )
             )
         if status.expired:
             refusals.append(
                 doc.problem(
                     "review_by",
-                    f"review-by date {status.review_by.isoformat()} has passed: set a later review_by first "
-                    "(that makes a new version), then approve it",
+                    f"its review-by date {status.review_by.isoformat()} has passed: a later review-by date "
+                    "must be set first (that makes a new version), then the new version approved",
                 )
             )
     for entry in status.tally.approvers:

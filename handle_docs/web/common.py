@@ -10,10 +10,11 @@ from pathlib import Path
 from flask import abort, current_app, g
 
 from handle_docs.history.numbering import Numbering, force_zone
-from handle_docs.review import MaterialStatus, Policy, load_policy, reviewers_status
+from handle_docs.impact.patrol import KeptPatrol
+from handle_docs.review import MaterialStatus, load_policy, reviewers_status
 from handle_docs.review.labels import VersionLabel, long_date, moment_words
 from handle_docs.services.previews import Previewer
-from handle_docs.web.identity import Actor
+from handle_docs.web.identity import Actor, role_words  # noqa: F401  (the pages take it from here)
 from handle_docs.web.state import Loaded, loaded  # noqa: F401  (the pages take it from here)
 from handle_docs.wording.content import Content, Material
 
@@ -100,14 +101,6 @@ def reviewer_id(content: Content, actor: Actor | None) -> str | None:
     return actor.id if trusted.reviewer(actor.id) is not None else None
 
 
-def role_words(roles) -> str:
-    """Roles as people say them ("comms lead, editor"): by the names review-policy.yaml gives them, else the
-    built-in rule (Policy.role_name)."""
-    state = loaded()
-    policy = load_policy(state.content.root)[0] if state.content is not None else Policy()
-    return ", ".join(policy.role_name(role) for role in roles)
-
-
 def review_roles_of(actor) -> list[str]:
     """The review roles of the policy an account holds (empty: not a reviewer)."""
     state = loaded()
@@ -117,10 +110,15 @@ def review_roles_of(actor) -> list[str]:
     return [role for role in actor.roles if role in policy.roles]
 
 
-def run_name(content: Content | None, uploaded: str) -> str:
-    """A run as the officer knows it: 'Operation Larkspur, Eastmoor, 14 November 2026' (the operation and its
-    patrol date), else the day it was uploaded."""
-    if content is None:
+def run_name(content: Content | None, uploaded: str, kept: KeptPatrol | None = None) -> str:
+    """A run as the officer knows it: 'Operation Larkspur, 14 November 2026' (the operation and its patrol
+    date) as the run kept them when it was made (services/run_patrol.py), so it keeps its name once
+    operation.yaml describes the next operation; a run that kept nothing (not made yet) is named from
+    operation.yaml, else by the day it was uploaded."""
+    if kept is not None:
+        name, day = kept.operation_name, kept.patrol_date  # no name: the day came from the checks
+    elif content is not None:
+        name, day = content.operation.operation.name, content.operation.operation.patrol_date
+    else:
         return f"Uploaded on {shown_day(uploaded)}"
-    op = content.operation.operation
-    return f"{op.name}, {op.area}, {long_date(op.patrol_date)}"
+    return f"{name}, {long_date(day)}" if name else f"Patrol on {long_date(day)}"

@@ -22,7 +22,7 @@ from flask import current_app, g, render_template, request
 from handle_docs.identity import oidc
 from handle_docs.identity.accounts import EDITOR, OFFICER, Account, Accounts
 from handle_docs.identity.sessions import Sessions
-from handle_docs.review import load_registry
+from handle_docs.review import Policy, load_policy, load_registry
 from handle_docs.web.proxies import peer_address
 from handle_docs.web.state import loaded
 
@@ -143,6 +143,14 @@ def current_actor() -> Actor | None:
     return g.actor
 
 
+def role_words(roles, joiner: str = ", ") -> str:
+    """Roles as people say them ("comms lead, editor"): by the names review-policy.yaml gives them, else the
+    built-in rule (Policy.role_name)."""
+    state = loaded()
+    policy = load_policy(state.content.root)[0] if state.content is not None else Policy()
+    return joiner.join(policy.role_name(role) for role in roles)
+
+
 def forbidden(message: str):
     return render_template("error.html", title="Not allowed", message=message), 403
 
@@ -158,8 +166,9 @@ def requires_role(*roles: str):
                 return forbidden("Sign in first.")
             if not any(actor.can(role) for role in roles):
                 return forbidden(
-                    f"{actor.display} may not do this: it needs the role {' or '.join(roles)}, and this account has "
-                    f"{', '.join(actor.roles) or 'no role'}. Ask whoever runs the workspace to add the role."
+                    f"{actor.display} may not do this: it needs the role {role_words(roles, ' or ')}, and this "
+                    f"account has {'the role ' + role_words(actor.roles) if actor.roles else 'no role'}. "
+                    "Ask whoever runs the workspace to add the role."
                 )
             return view(*args, **kwargs)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
+from handle_docs.records.vocab import language_label
 from handle_docs.review import ReviewError, review_status
 from handle_docs.review.labels import state_sentence
 from handle_docs.web.common import loaded, review_roles_of, settings, state_words, version_label
@@ -48,6 +49,9 @@ def index():
                 "state": state_words(s),
                 "sentence": state_sentence(s),
                 "version": version_label(state.content, s),
+                "language": language_label(
+                    material.spec.language
+                ),  # "Welsh (Cymraeg)", as the preview's picker
             }
         )
     waiting = [r for r in rows if waiting_for(r["status"], roles, actor.id if actor else None)]

@@ -42,7 +42,7 @@ from handle_docs.web.common import (
 )
 from handle_docs.web.diffview import sections_view
 from handle_docs.web.history import committed, signed_person
-from handle_docs.web.identity import Actor, current_actor, forbidden
+from handle_docs.web.identity import Actor, current_actor, forbidden, role_words
 from handle_docs.web.preview import pages_or_pending
 from handle_docs.web.workspace_key import signer_for
 from handle_docs.wording.content import Content
@@ -207,7 +207,9 @@ def decide(material_id: str):
     roles = reviewer_roles(content, actor)
     if role not in roles:
         return forbidden(
-            f"{actor.display} cannot sign as {role or 'no role'}." if roles else _why_no_roles(actor)
+            f"{actor.display} cannot sign as {role_words([role]) if role else 'no role'}."
+            if roles
+            else _why_no_roles(actor)
         )
     act = {APPROVED: approve, CHANGES_REQUESTED: request_changes}.get(decision)
     if act is None:
