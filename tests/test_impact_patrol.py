@@ -44,7 +44,9 @@ def test_without_a_written_area_only_the_street_names_are_kept_once_each():
         AT_MAKE,
         None,
     )
-    kept = json.dumps(patrol.to_json())
+    kept_data = patrol.to_json()
+    assert kept_data["operation"].pop("area") == "Eastmoor"  # the operation's own name for its area
+    kept = json.dumps(kept_data)  # the rest holds nothing of the records but street names
     assert not any(
         word in kept for word in ("14 ", "Flat", "ZZ1", "4QX", "Eastmoor", "Rose", "Bagshot", "7a")
     )

@@ -339,7 +339,7 @@ def test_an_officer_checks_corrects_makes_and_prints_the_letters(workspace, brow
     by_css(browser, "#records")[0].send_keys(str(SAMPLE_XLSX))
     by_css(browser, "form[enctype] button[type=submit]")[0].click()
     wait(browser, lambda d: d.current_url.endswith("/check"))
-    assert by_css(browser, ".caption-l")[0].text == "Operation Larkspur, 14 November 2026"
+    assert by_css(browser, ".caption-l")[0].text == "Operation Larkspur, Eastmoor, 14 November 2026"
     assert by_css(browser, "#figures")[0].text == (
         "2 rows need an answer before they get a letter; 125 rows "
         "will get their letters, 5 of them with an answer assumed."

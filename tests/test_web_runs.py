@@ -285,13 +285,17 @@ def test_make_runs_in_the_background_and_the_results_offer_every_download(
         operation.read_text(encoding="utf-8")
         .replace("id: op-larkspur-2026-11", "id: op-heron-2027-02")
         .replace("name: Operation Larkspur", "name: Operation Heron")
-        .replace("patrol_date: 2026-11-14", "patrol_date: 2027-02-06"),
+        .replace("patrol_date: 2026-11-14", "patrol_date: 2027-02-06")
+        .replace("area: Eastmoor", "area: Kiln Vale"),
         encoding="utf-8",
     )
     upload(client, small_csv)  # a run not made yet is named from operation.yaml
     names = re.findall(r'<a href="/runs/[^"]+">([^<]+)</a>', text(client.get("/runs/")))
-    assert names == ["Operation Heron, 6 February 2027", "Operation Larkspur, 14 November 2026"]
-    assert "Operation Larkspur, 14 November 2026" in text(client.get(f"/runs/{run_id}/results"))
+    assert names == [
+        "Operation Heron, Kiln Vale, 6 February 2027",
+        "Operation Larkspur, Eastmoor, 14 November 2026",
+    ]
+    assert "Operation Larkspur, Eastmoor, 14 November 2026" in text(client.get(f"/runs/{run_id}/results"))
 
 
 def test_a_run_that_kept_its_patrol_without_an_operation_is_named_by_the_patrols_day():
@@ -443,7 +447,7 @@ def test_a_runs_personal_data_goes_after_the_retention_period_and_its_counts_whe
     expires, kept = (dt.date.fromisoformat(when[:10]) for when in (record.expires, record.keep_until))
     listed = text(client.get("/runs/"))
     assert f"Personal data deleted on {expires.day} {expires:%B %Y}." in listed
-    assert "Operation Larkspur, 14 November 2026" in listed
+    assert "Operation Larkspur, Eastmoor, 14 November 2026" in listed
     assert (
         "personal data is deleted 3 days after its upload; its counts and reports are kept\nfor 90 days"
         in listed

@@ -49,6 +49,9 @@ class KeptPatrol:
     kept: str  # AT_MAKE or LATER
     area: dict[str, Any] | None = None  # operation.yaml's ``area`` without ``earlier``
     streets: tuple[str, ...] = ()  # only while the area's LSOAs are not written down
+    # the operation's own name for where it patrols ("Eastmoor": operation.yaml's operation.area), never a
+    # record's; "" when the date came from the checks
+    operation_area: str = ""
 
     @property
     def month(self) -> str:
@@ -81,7 +84,12 @@ class KeptPatrol:
         confirmed after the streets were found ambiguous); unchanged for another operation."""
         if not self.same_operation(operation):
             return self
-        kept = dataclasses.replace(self, area=_area(operation), operation_name=operation.operation.name)
+        kept = dataclasses.replace(
+            self,
+            area=_area(operation),
+            operation_name=operation.operation.name,
+            operation_area=operation.operation.area,
+        )
         return kept if kept.needs_streets else dataclasses.replace(kept, streets=())
 
     def with_streets(self, addresses: Iterable[str]) -> KeptPatrol:
@@ -90,7 +98,7 @@ class KeptPatrol:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "operation": {"id": self.operation_id, "name": self.operation_name},
+            "operation": {"id": self.operation_id, "name": self.operation_name, "area": self.operation_area},
             "patrol_date": self.patrol_date.isoformat(),
             "date_from": self.date_from,
             "kept": self.kept,
@@ -110,6 +118,7 @@ class KeptPatrol:
                 str(data["kept"]),
                 dict(data["area"]) if data["area"] is not None else None,
                 tuple(str(s) for s in data["streets"]),
+                str(data["operation"].get("area") or ""),  # a patrol.json kept before it had the area's name
             )
             patrol.config()
         except (KeyError, TypeError, ValueError):
@@ -173,7 +182,15 @@ def keep_patrol(
         operation = None
     if operation is not None:
         info = operation.operation
-        patrol = KeptPatrol(info.id, info.name, info.patrol_date, FROM_SETTINGS, kept, _area(operation))
+        patrol = KeptPatrol(
+            info.id,
+            info.name,
+            info.patrol_date,
+            FROM_SETTINGS,
+            kept,
+            _area(operation),
+            operation_area=info.area,
+        )
     else:
         if day is None:
             return None

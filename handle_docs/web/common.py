@@ -111,14 +111,17 @@ def review_roles_of(actor) -> list[str]:
 
 
 def run_name(content: Content | None, uploaded: str, kept: KeptPatrol | None = None) -> str:
-    """A run as the officer knows it: 'Operation Larkspur, 14 November 2026' (the operation and its patrol
-    date) as the run kept them when it was made (services/run_patrol.py), so it keeps its name once
-    operation.yaml describes the next operation; a run that kept nothing (not made yet) is named from
-    operation.yaml, else by the day it was uploaded."""
-    if kept is not None:
-        name, day = kept.operation_name, kept.patrol_date  # no name: the day came from the checks
+    """A run as the officer knows it: 'Operation Larkspur, Eastmoor, 14 November 2026' (the operation, where
+    it patrols and its patrol date) as the run kept them when it was made (services/run_patrol.py), so it
+    keeps its name once operation.yaml describes the next operation; a run that kept nothing (not made yet)
+    is named from operation.yaml, else by the day it was uploaded."""
+    if kept is not None:  # no name: the day came from the checks
+        name, area, day = kept.operation_name, kept.operation_area, kept.patrol_date
     elif content is not None:
-        name, day = content.operation.operation.name, content.operation.operation.patrol_date
+        op = content.operation.operation
+        name, area, day = op.name, op.area, op.patrol_date
     else:
         return f"Uploaded on {shown_day(uploaded)}"
-    return f"{name}, {long_date(day)}" if name else f"Patrol on {long_date(day)}"
+    if not name:
+        return f"Patrol on {long_date(day)}"
+    return ", ".join(part for part in (name, area, long_date(day)) if part)
