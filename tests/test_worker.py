@@ -29,6 +29,7 @@ from handle_docs.services.worker import FAULT_MESSAGE, Worker
 from handle_docs.services.workspace_jobs import Folders
 from handle_docs.services.workspace_runs import RunStore
 
+from .browser import DEVELOPER_WORDS
 from .conftest import EPOCH
 from .synth import digests, write_records
 
@@ -194,6 +195,7 @@ def test_an_exception_in_a_run_fails_that_run_and_the_worker_makes_the_next(
     Worker(root / "instance", folders, poll=0.1).run(until_idle=True)
     store, queue = RunStore(root / "instance"), RunQueue(root / "instance")
     assert (store.load(broken).state, store.load(broken).message) == ("failed", FAULT_MESSAGE)
+    assert not DEVELOPER_WORDS.search(FAULT_MESSAGE)  # the officer reads it on the run's page
     assert (queue.entry(broken).state, queue.entry(broken).reason) == ("failed", "fault")
     assert store.load(fine).state == "done" and queue.entry(fine).state == "done"
     assert "RuntimeError" in caplog.text and "Larkspur" not in caplog.text
