@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Demo and tests are reproducible: the same inputs give the same bytes.
 export SOURCE_DATE_EPOCH ?= 1794693600
 
-.PHONY: demo test lint-code serve docs soak bench system-deps word-deps browser-deps text-deps deploy-deps node-deps venv clean
+.PHONY: demo test test-checks lint-code serve docs soak bench system-deps word-deps browser-deps text-deps deploy-deps node-deps venv clean
 
 # What WeasyPrint needs from Debian. libharfbuzz-subset0 matters for speed:
 # without it WeasyPrint subsets fonts with fontTools, ~3x slower per document.
@@ -86,10 +86,20 @@ demo: system-deps $(STAMP)
 	$(BIN)/handle-docs check --failures-only out
 	@echo "demo written to out/ and checked: start with out/letters/batch.pdf and out/report/operation-summary.pdf (braille letters: out/letters/braille/)"
 
-# The suite, then lint over the bundled wording, and the demo, which checks
-# everything it made (the print shop's booklets are checked as print files).
+# The suite and, at the same time (in the core the suite's browser and server tests leave idle while they
+# wait: about a quarter of two cores), the code's checks, lint over the bundled wording, the docs site and the
+# demo, which checks everything it made (the print shop's booklets are checked as print files). Their output
+# goes to test-checks.log, shown after the suite (its end when they pass, all of it when they fail); either
+# failing fails make test.
 test: system-deps word-deps browser-deps text-deps deploy-deps node-deps $(STAMP)
-	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15
+	@$(MAKE) --no-print-directory test-checks > test-checks.log 2>&1 & checks=$$!; \
+	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile --durations=15; suite=$$?; \
+	wait $$checks; status=$$?; \
+	if [ $$status -eq 0 ]; then tail -n 4 test-checks.log; else cat test-checks.log; \
+	  echo "make test: the code's checks, the docs site or the demo failed (test-checks.log, above)" >&2; fi; \
+	exit $$(( suite != 0 || status != 0 ))
+
+test-checks: $(STAMP)
 	$(MAKE) --no-print-directory lint-code
 	$(BIN)/handle-docs lint --strict
 	$(BIN)/lint-imports
