@@ -48,7 +48,9 @@ from handle_docs.wording.workspace_settings import load_config
 log = logging.getLogger(__name__)
 
 #: What the officer is told when handle-docs itself failed (the details are in the server's log).
-FAULT_MESSAGE = "the run stopped because of a fault in the letters workspace: whoever runs it can see why in its log"
+FAULT_MESSAGE = (
+    "the run stopped because of a fault in the letters workspace: whoever runs it can see why in its log"
+)
 CRASHED_MESSAGE = (
     f"the run was started {q.MAX_STARTS} times and its worker stopped each time, so it was not "
     "tried again: make it again, or ask whoever runs the workspace to look at the server log"
