@@ -16,7 +16,14 @@ import csv
 import hashlib
 import math
 import random
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+from handle_docs.impact.policeuk import HEADER  # noqa: E402 - after sys.path has the checkout
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "police-uk-sample-invented"
@@ -25,20 +32,6 @@ SLUG = "westmarch"
 FIRST, LAST = (2025, 1), (2027, 5)  # months in the sample
 OPERATION = "2026-11"
 DROP = 0.45  # the patrolled area's vehicle crime after the operation, as a share of before
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
 OUTCOMES = [
     "Investigation complete; no suspect identified",
     "Unable to prosecute suspect",
