@@ -97,12 +97,19 @@ def folders() -> Folders:
     return Folders(Path(s.content), Path(s.templates_dir), Path(s.review_dir))
 
 
-def retention_days() -> int:
-    return load_config(settings().content).retention_days
-
-
-def keep_counts_days() -> int:
-    return load_config(settings().content).keep_counts_days
+def runs_page(error: str | None = None) -> str:
+    """The officer's runs and the upload form (``error``: why the last upload was refused), with how long a
+    run is kept, read once from content/workspace.yaml."""
+    config = load_config(settings().content)
+    return render_template(
+        "runs.html",
+        title="Letters runs",
+        runs=runs_shown(),
+        accepted=ACCEPTED,
+        error=error,
+        retention=config.retention_days,
+        keep_days=config.keep_counts_days,
+    )
 
 
 def mine_or_404(run_id: str) -> RunRecord:
@@ -192,15 +199,7 @@ def runs_shown() -> list[dict]:
 @requires_role(OFFICER_ROLE)
 def index():
     run_patrol.sweep(store(), folders().content)
-    return render_template(
-        "runs.html",
-        title="Letters runs",
-        runs=runs_shown(),
-        accepted=ACCEPTED,
-        error=None,
-        retention=retention_days(),
-        keep_days=keep_counts_days(),
-    )
+    return runs_page()
 
 
 @bp.post("/")
@@ -212,18 +211,13 @@ def upload():
         if sent is None or not sent.filename:
             raise UploadRefused(f"Choose a file to upload: {ACCEPTED}.")
         data = sent.stream.read(MAX_FILE_BYTES + 1)
-        record = store().create(actor_id(), data, retention_days(), keep_counts_days=keep_counts_days())
+        config = load_config(settings().content)
+        record = store().create(
+            actor_id(), data, config.retention_days, keep_counts_days=config.keep_counts_days
+        )
     except (UploadRefused, ProblemsError) as exc:
         message = str(exc) if isinstance(exc, UploadRefused) else "; ".join(map(str, exc.problems))
-        return render_template(
-            "runs.html",
-            title="Letters runs",
-            runs=runs_shown(),
-            accepted=ACCEPTED,
-            error=message,
-            retention=retention_days(),
-            keep_days=keep_counts_days(),
-        ), 400
+        return runs_page(message), 400
     return redirect(url_for("runs.check", run_id=record.id), code=303)
 
 
