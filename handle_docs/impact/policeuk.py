@@ -67,7 +67,6 @@ class Crimes:
     """Counts of vehicle crime read from police.uk files."""
 
     by_month_lsoa: Counter = field(default_factory=Counter)  # (month, lsoa_code) -> crimes
-    by_lsoa_street: Counter = field(default_factory=Counter)  # (lsoa_code, street) -> crimes
     by_month_lsoa_street: Counter = field(default_factory=Counter)  # (month, lsoa_code, street) -> crimes
     lsoa_names: dict[str, str] = field(default_factory=dict)
     lsoa_force: dict[str, str] = field(default_factory=dict)  # the force the LSOA's crimes fall within
@@ -83,12 +82,19 @@ class Crimes:
             return
         self.by_month_lsoa[(crime.month, crime.lsoa_code)] += 1
         if crime.street:
-            self.by_lsoa_street[(crime.lsoa_code, crime.street)] += 1
             self.by_month_lsoa_street[(crime.month, crime.lsoa_code, crime.street)] += 1
         self.lsoa_names.setdefault(crime.lsoa_code, crime.lsoa_name)
         self.lsoa_force.setdefault(crime.lsoa_code, crime.force)
         if crime.point is not None:
             self.points[crime.lsoa_code].add(crime.point)
+
+    @property
+    def by_lsoa_street(self) -> Counter:
+        """(lsoa_code, street) -> crimes over every month read."""
+        found: Counter = Counter()
+        for (_month, code, street), n in self.by_month_lsoa_street.items():
+            found[(code, street)] += n
+        return found
 
     @property
     def lsoas(self) -> list[str]:
