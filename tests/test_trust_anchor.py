@@ -172,11 +172,12 @@ def refused_run_page(force: Path, instance: Path, small_csv: bytes) -> str:
         client = app.test_client()
         refused = make(client, run_id_of(upload(client, small_csv)))
         assert refused.status_code == 409
-        return text(refused)
+        page = text(refused)
     finally:
         app.extensions["handle_docs"]["run_queue"].wait_idle(60)
         app.extensions["handle_docs"]["previewer"].close()
-        assert not list(instance.rglob("manifest.json"))
+    assert not list(instance.rglob("manifest.json"))
+    return page
 
 
 def test_the_workspace_refuses_a_run_on_a_forged_registry_in_plain_words(
